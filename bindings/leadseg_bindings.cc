@@ -1,0 +1,201 @@
+// Embind glue: the only place that knows about JavaScript.
+//
+// Convention: a function that can fail returns either its result or an
+// error record {__leadsegError: message, path}; bindings/errors.post.js
+// turns records into thrown JavaScript Errors (with `.path`). Throwing from
+// C++ directly would skip destructors of everything on the wasm stack, and a
+// C++ exception would reach JavaScript as a bare number.
+//
+// Hot paths avoid `val` and strings altogether: attributes arrive as a
+// binary frame written by web/src/codec.js into a buffer this module owns,
+// and results go out through a byte buffer JavaScript reads in place.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <string>
+#include <vector>
+
+#include "conditions/condition.h"
+#include "conditions/jsonlogic.h"
+#include "config/config.h"
+#include "conformance/conformance.h"
+#include "core/json.h"
+#include "core/value_codec.h"
+
+using emscripten::val;
+
+namespace leadseg {
+namespace {
+
+val ErrorRecord(const Status& status) {
+  val record = val::object();
+  record.set("__leadsegError", val(status.message()));
+  record.set("path", val(status.path()));
+  return record;
+}
+
+val ErrorRecord(const Diagnostics& diagnostics) {
+  val record = ErrorRecord(diagnostics.FirstError());
+  val list = val::array();
+  for (const auto& d : diagnostics.all()) {
+    val item = val::object();
+    item.set("severity", val(d.severity == Diagnostic::Severity::kError ? "error" : "warning"));
+    item.set("code", val(d.code));
+    item.set("message", val(d.message));
+    item.set("path", val(d.path));
+    list.call<void>("push", item);
+  }
+  record.set("diagnostics", list);
+  return record;
+}
+
+std::string Version() { return LEADSEG_VERSION_STRING; }
+
+val EvalCondition(const std::string& condition_json, const std::string& attributes_json,
+                  const std::string& saved_groups_json) {
+  auto condition = ParseJson(condition_json, "condition");
+  if (!condition.ok()) return ErrorRecord(condition.status());
+  auto attributes = ParseJson(attributes_json.empty() ? "{}" : attributes_json, "attributes");
+  if (!attributes.ok()) return ErrorRecord(attributes.status());
+  if (!attributes->is_object()) return ErrorRecord(InvalidArgument("attributes must be a JSON object"));
+  auto groups = ParseJson(saved_groups_json.empty() ? "{}" : saved_groups_json, "savedGroups");
+  if (!groups.ok()) return ErrorRecord(groups.status());
+  AttributeSchema schema;
+  ConditionOptions options;
+  options.saved_groups = &*groups;
+  options.strict = true;
+  auto compiled = Condition::Compile(*condition, &schema, options);
+  if (!compiled.ok()) return ErrorRecord(compiled.status());
+  Document doc;
+  AttributeSet set(&schema);
+  set.Clear();
+  set.SetFromObject(doc.Add(*attributes));
+  return val(compiled->Evaluate(set));
+}
+
+val JsonLogicApply(const std::string& rule_json, const std::string& data_json) {
+  auto rule = ParseJson(rule_json, "rule");
+  if (!rule.ok()) return ErrorRecord(rule.status());
+  auto data = ParseJson(data_json.empty() ? "null" : data_json, "data");
+  if (!data.ok()) return ErrorRecord(data.status());
+  auto logic = JsonLogic::Compile(*rule);
+  if (!logic.ok()) return ErrorRecord(logic.status());
+  Document doc;
+  Value result = logic->Apply(doc.Add(*data), &doc);
+  return val(result.ToJson().dump());
+}
+
+val RunConformanceText(const std::string& text) {
+  auto report = RunConformance(text);
+  if (!report.ok()) return ErrorRecord(report.status());
+  return val(report->Format(false));
+}
+
+// Many segments evaluated against one attribute set at a time: the
+// building block of batch segmentation and of the benchmark.
+class Segmenter {
+ public:
+  Segmenter() : attributes_(&empty_schema_) {}
+
+  // Compiles a config and replaces the current one. On error the current
+  // config stays in place and an error record (with every diagnostic) is
+  // returned.
+  val Load(const std::string& config_json) {
+    Diagnostics diagnostics;
+    auto config = CompileConfigText(config_json, &diagnostics);
+    if (!config) return ErrorRecord(diagnostics);
+    config_ = std::move(config);
+    attributes_ = AttributeSet(&config_->schema());
+    out_.assign(config_->segments().size(), 0);
+    val warnings = val::array();
+    for (const auto& d : diagnostics.all()) warnings.call<void>("push", val(d.message + (d.path.empty() ? "" : " (at " + d.path + ")")));
+    return warnings;
+  }
+
+  // Attribute names by slot: the order the frame encoder uses.
+  val Schema() const {
+    val names = val::array();
+    for (const auto& n : config_->schema().names()) names.call<void>("push", val(n));
+    return names;
+  }
+  val SegmentIds() const {
+    val ids = val::array();
+    for (const auto& s : config_->segments()) ids.call<void>("push", val(s.id));
+    return ids;
+  }
+  int segmentCount() const { return static_cast<int>(config_->segments().size()); }
+
+  // Returns the address of a frame buffer of at least `bytes` bytes. The
+  // address changes only when the buffer grows.
+  uintptr_t FrameBuffer(size_t bytes) {
+    if (frame_.size() < bytes) frame_.resize(bytes);
+    return reinterpret_cast<uintptr_t>(frame_.data());
+  }
+  // Address of the memberships (one byte per segment) of the last call.
+  uintptr_t ResultBuffer() {
+    out_.resize(config_->segments().size());
+    return reinterpret_cast<uintptr_t>(out_.data());
+  }
+
+  // Evaluates the frame in the frame buffer: returns the segment count, or
+  // -1 after which LastError() says why.
+  int EvaluateFrame(size_t bytes) {
+    arena_.Clear();
+    Status s = DecodeFrame(frame_.data(), bytes, &arena_, &attributes_);
+    if (!s.ok()) {
+      last_error_ = s;
+      return -1;
+    }
+    config_->EvaluateSegments(attributes_, &out_);
+    return static_cast<int>(out_.size());
+  }
+
+  // Convenience path: attributes as JSON text. Returns an array of ids.
+  val EvaluateJson(const std::string& attributes_json) {
+    auto attributes = ParseJson(attributes_json, "attributes");
+    if (!attributes.ok()) return ErrorRecord(attributes.status());
+    if (!attributes->is_object()) return ErrorRecord(InvalidArgument("attributes must be a JSON object"));
+    arena_.Clear();
+    attributes_.Clear();
+    attributes_.SetFromObject(arena_.Add(*attributes));
+    config_->EvaluateSegments(attributes_, &out_);
+    val ids = val::array();
+    for (size_t i = 0; i < out_.size(); ++i) {
+      if (out_[i]) ids.call<void>("push", val(config_->segments()[i].id));
+    }
+    return ids;
+  }
+
+  val LastError() const { return ErrorRecord(last_error_); }
+
+ private:
+  AttributeSchema empty_schema_;
+  std::unique_ptr<CompiledConfig> config_ = std::make_unique<CompiledConfig>();
+  Document arena_;
+  AttributeSet attributes_;
+  std::vector<uint8_t> frame_;
+  std::vector<uint8_t> out_;
+  Status last_error_;
+};
+
+}  // namespace
+}  // namespace leadseg
+
+EMSCRIPTEN_BINDINGS(leadseg) {
+  using namespace emscripten;
+  function("version", &leadseg::Version);
+  function("evalCondition", &leadseg::EvalCondition);
+  function("jsonLogicApply", &leadseg::JsonLogicApply);
+  function("runConformance", &leadseg::RunConformanceText);
+  class_<leadseg::Segmenter>("Segmenter")
+      .constructor<>()
+      .function("load", &leadseg::Segmenter::Load)
+      .function("schema", &leadseg::Segmenter::Schema)
+      .function("segmentIds", &leadseg::Segmenter::SegmentIds)
+      .function("segmentCount", &leadseg::Segmenter::segmentCount)
+      .function("frameBuffer", &leadseg::Segmenter::FrameBuffer)
+      .function("resultBuffer", &leadseg::Segmenter::ResultBuffer)
+      .function("evaluateFrame", &leadseg::Segmenter::EvaluateFrame)
+      .function("evaluateJson", &leadseg::Segmenter::EvaluateJson)
+      .function("lastError", &leadseg::Segmenter::LastError);
+}

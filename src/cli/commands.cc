@@ -1,0 +1,108 @@
+#include "cli/commands.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "conditions/condition.h"
+#include "config/config.h"
+#include "conformance/conformance.h"
+#include "core/json.h"
+
+namespace leadseg {
+namespace cli {
+
+bool ReadFile(const std::string& path, std::string* out, std::string* error) {
+  if (path == "-") {
+    out->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return true;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot open " + path;
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  *out = buffer.str();
+  return true;
+}
+
+int Conformance(const std::vector<std::string>& args) {
+  std::string file;
+  bool verbose = false;
+  for (const auto& a : args) {
+    if (a == "--verbose" || a == "-v") verbose = true;
+    else file = a;
+  }
+  if (file.empty()) {
+    std::fprintf(stderr, "usage: leadseg conformance <file.json> [--verbose]\n");
+    return 2;
+  }
+  std::string text, error;
+  if (!ReadFile(file, &text, &error)) {
+    std::fprintf(stderr, "leadseg: %s\n", error.c_str());
+    return 2;
+  }
+  auto report = RunConformance(text);
+  if (!report.ok()) {
+    std::fprintf(stderr, "leadseg: %s: %s\n", file.c_str(), report.status().ToString().c_str());
+    return 2;
+  }
+  std::fputs(report->Format(verbose).c_str(), stdout);
+  return report->failed() == 0 ? 0 : 1;
+}
+
+int Check(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::fprintf(stderr, "usage: leadseg check <config.json>\n");
+    return 2;
+  }
+  std::string text, error;
+  if (!ReadFile(args[0], &text, &error)) {
+    std::fprintf(stderr, "leadseg: %s\n", error.c_str());
+    return 2;
+  }
+  Diagnostics diagnostics;
+  auto config = CompileConfigText(text, &diagnostics);
+  std::fputs(diagnostics.Format().c_str(), stdout);
+  if (!config) {
+    std::printf("%s: invalid\n", args[0].c_str());
+    return 1;
+  }
+  std::printf("%s: ok (%s)\n", args[0].c_str(), config->Summary().c_str());
+  return 0;
+}
+
+int Eval(const std::vector<std::string>& args) {
+  if (args.size() != 2) {
+    std::fprintf(stderr, "usage: leadseg eval <condition-json> <attributes-json>\n");
+    return 2;
+  }
+  auto condition_json = ParseJson(args[0], "condition");
+  auto attributes_json = ParseJson(args[1], "attributes");
+  for (const Status* s : {&condition_json.status(), &attributes_json.status()}) {
+    if (!s->ok()) {
+      std::fprintf(stderr, "leadseg: %s\n", s->ToString().c_str());
+      return 2;
+    }
+  }
+  AttributeSchema schema;
+  auto condition = Condition::Compile(*condition_json, &schema);
+  if (!condition.ok()) {
+    std::fprintf(stderr, "leadseg: %s\n", condition.status().ToString().c_str());
+    return 2;
+  }
+  Document doc;
+  AttributeSet attributes(&schema);
+  attributes.Clear();
+  attributes.SetFromObject(doc.Add(*attributes_json));
+  bool result = condition->Evaluate(attributes);
+  std::puts(result ? "true" : "false");
+  return result ? 0 : 1;
+}
+
+}  // namespace cli
+}  // namespace leadseg

@@ -1,0 +1,55 @@
+#include "conditions/attributes.h"
+
+namespace leadseg {
+
+int AttributeSchema::Intern(std::string_view name) {
+  int found = Find(name);
+  if (found != kNotFound) return found;
+  int slot = static_cast<int>(names_.size());
+  names_.emplace_back(name);
+  slots_.emplace(names_.back(), slot);
+  return slot;
+}
+
+int AttributeSchema::Find(std::string_view name) const {
+  auto it = slots_.find(std::string(name));
+  return it == slots_.end() ? kNotFound : it->second;
+}
+
+void AttributeSet::Grow() {
+  // The schema may have grown since this set was made (more conditions
+  // compiled); new slots start missing.
+  if (values_.size() < schema_->size()) {
+    values_.resize(schema_->size());
+    present_.resize(schema_->size(), 0);
+  }
+}
+
+void AttributeSet::Clear() {
+  Grow();
+  std::fill(present_.begin(), present_.end(), 0);
+}
+
+void AttributeSet::Set(int slot, Value v) {
+  size_t i = static_cast<size_t>(slot);
+  if (i >= values_.size()) Grow();
+  if (i >= values_.size()) return;
+  values_[i] = v;
+  present_[i] = 1;
+}
+
+void AttributeSet::Unset(int slot) {
+  size_t i = static_cast<size_t>(slot);
+  if (i < present_.size()) present_[i] = 0;
+}
+
+void AttributeSet::SetFromObject(const Value& object) {
+  if (!object.is_object()) return;
+  Grow();
+  for (uint32_t i = 0; i < object.size(); ++i) {
+    int slot = schema_->Find(object.key_at(i));
+    if (slot != AttributeSchema::kNotFound) Set(slot, object.value_at(i));
+  }
+}
+
+}  // namespace leadseg

@@ -1,0 +1,68 @@
+// Attributes: what conditions are evaluated against.
+//
+// Conditions are compiled against an AttributeSchema that interns every
+// top-level attribute name they mention into a dense slot number. An
+// AttributeSet then holds one Value per slot, so evaluating a condition
+// never looks a name up in a map, and a caller (the wasm boundary, a
+// profile, a CSV row) only has to supply the attributes that some
+// condition actually reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/value.h"
+
+namespace leadseg {
+
+class AttributeSchema {
+ public:
+  static constexpr int kNotFound = -1;
+
+  // Returns the slot of `name`, adding it if new.
+  int Intern(std::string_view name);
+  // Returns the slot of `name`, or kNotFound.
+  int Find(std::string_view name) const;
+
+  size_t size() const { return names_.size(); }
+  const std::string& name(int slot) const { return names_[static_cast<size_t>(slot)]; }
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, int> slots_;
+};
+
+// One visitor's (or one row's) attribute values, by slot. Missing
+// attributes read as JavaScript `null`, which is what GrowthBook's path
+// lookup yields for them.
+class AttributeSet {
+ public:
+  explicit AttributeSet(const AttributeSchema* schema) : schema_(schema) {}
+
+  const AttributeSchema& schema() const { return *schema_; }
+
+  // Marks every slot missing; keeps memory.
+  void Clear();
+  void Set(int slot, Value v);
+  void Unset(int slot);
+  // The value in `slot`, or nullptr when missing.
+  const Value* Get(int slot) const {
+    size_t i = static_cast<size_t>(slot);
+    return i < present_.size() && present_[i] ? &values_[i] : nullptr;
+  }
+  // Sets every member of `object` whose name the schema knows; others are
+  // ignored (no condition can read them). Non-objects set nothing.
+  void SetFromObject(const Value& object);
+
+ private:
+  void Grow();
+  const AttributeSchema* schema_;
+  std::vector<Value> values_;
+  std::vector<uint8_t> present_;
+};
+
+}  // namespace leadseg

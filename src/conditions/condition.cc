@@ -1,0 +1,694 @@
+#include "conditions/condition.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/js.h"
+
+namespace leadseg {
+namespace {
+
+enum class Op : uint8_t {
+  // Condition nodes: evaluated against a context (the attribute set, or an
+  // array element inside $elemMatch).
+  kTrue,
+  kFalse,
+  kAnd,
+  kOr,
+  kNor,
+  kNotCondition,
+  kField,  // path lookup, then the value matcher in children[0]
+  // Value matchers: evaluated against one Value.
+  kMatchString,
+  kMatchStringFolded,  // inside $alli
+  kMatchNumber,
+  kMatchBool,
+  kMatchNull,
+  kMatchStringify,
+  kMatchAll,  // an operator object: every child operator must pass
+  // Operators: evaluated against one Value.
+  kEq,
+  kNe,
+  kLt,
+  kLte,
+  kGt,
+  kGte,
+  kExists,
+  kNotExists,
+  kIn,
+  kNin,
+  kInFolded,
+  kNinFolded,
+  kNotValue,
+  kSize,
+  kElemMatchValue,
+  kElemMatchCondition,
+  kAllOf,
+  kRegex,
+  kType,
+  kVersion,
+  kFalseValue,
+};
+
+enum class VersionRel : uint8_t { kEq, kNe, kGt, kGte, kLt, kLte };
+
+struct Node {
+  Op op = Op::kTrue;
+  VersionRel rel = VersionRel::kEq;
+  uint32_t first = 0;  // into Program::kids
+  uint32_t count = 0;
+  int32_t index = -1;  // path, regex or source index, by op
+  Value operand;       // constant operand, in Program::constants
+};
+
+struct PathSegment {
+  std::string name;
+  bool is_index = false;  // a canonical array index ("0", "17")
+  uint32_t index = 0;
+  bool is_length = false;
+};
+
+struct Path {
+  int slot = AttributeSchema::kNotFound;
+  std::string dotted;
+  std::vector<PathSegment> segments;
+};
+
+struct Leaf {
+  std::string pointer;
+  Json operand;
+};
+
+// The evaluation context of a condition node: the attribute set at the top
+// level, or one array element inside $elemMatch.
+struct Context {
+  const AttributeSet* root;
+  Value element;
+};
+
+bool IsOperatorObject(const Json& j) {
+  if (!j.is_object() || j.empty()) return false;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key().empty() || it.key()[0] != '$') return false;
+  }
+  return true;
+}
+
+char FoldAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+bool EqualsFolded(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (FoldAscii(a[i]) != FoldAscii(b[i])) return false;
+  }
+  return true;
+}
+
+std::string FoldString(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = FoldAscii(c);
+  return out;
+}
+
+bool IsAllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// GrowthBook's paddedVersionString: strip a leading "v" and "+build",
+// split on "-" and ".", add "~" to plain x.y.z so it sorts after
+// pre-releases, left-pad numeric parts to width 5, join with "-".
+void PaddedVersion(const Value& input, std::string* out) {
+  out->clear();
+  std::string text;
+  if (input.is_number()) text = js::NumberToString(input.as_number());
+  else if (input.is_string() && input.size() > 0) text = std::string(input.as_string());
+  else text = "0";
+  std::string_view s = text;
+  if (!s.empty() && s[0] == 'v') s.remove_prefix(1);
+  size_t plus = s.find('+');
+  if (plus != std::string_view::npos) s = s.substr(0, plus);
+  int parts = 0;
+  size_t start = 0;
+  auto emit = [&](std::string_view part) {
+    if (parts++) out->push_back('-');
+    if (IsAllDigits(part) && part.size() < 5) out->append(5 - part.size(), ' ');
+    out->append(part);
+  };
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '-' || s[i] == '.') {
+      emit(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (parts == 3) emit("~");
+}
+
+}  // namespace
+
+struct Condition::Program {
+  std::vector<Node> nodes;
+  std::vector<uint32_t> kids;
+  std::vector<Path> paths;
+  std::vector<Regex> regexes;
+  std::vector<std::string> strings;  // padded versions, folded lists
+  std::vector<Leaf> leaves;          // per kField node, for Explain
+  Document constants;
+  std::vector<Status> warnings;
+  std::vector<int> slots;
+  std::string canonical;
+  uint32_t root = 0;
+
+  // --- evaluation ---------------------------------------------------------
+  bool EvalCondition(uint32_t id, const Context& ctx, std::vector<LeafTrace>* trace) const;
+  bool EvalValue(uint32_t id, const Value& v, std::vector<LeafTrace>* trace) const;
+  Value Lookup(const Path& path, const Context& ctx) const;
+  bool InList(const Node& n, const Value& actual, bool folded) const;
+};
+
+// Compiles a JSON condition into a Program.
+class ConditionCompiler {
+ public:
+  ConditionCompiler(Condition::Program* p, AttributeSchema* schema, const ConditionOptions& options)
+      : p_(p), schema_(schema), options_(options) {}
+
+  Result<uint32_t> CompileCondition(const Json& c, const std::string& path, int depth);
+
+ private:
+  Result<uint32_t> CompileValue(const Json& c, const std::string& path, int depth, bool folded);
+  Result<uint32_t> CompileOperator(const std::string& op, const Json& x, const std::string& path,
+                                   int depth);
+  uint32_t Add(Node n) {
+    p_->nodes.push_back(n);
+    return static_cast<uint32_t>(p_->nodes.size() - 1);
+  }
+  uint32_t AddWithKids(Op op, const std::vector<uint32_t>& kids) {
+    Node n;
+    n.op = op;
+    n.first = static_cast<uint32_t>(p_->kids.size());
+    n.count = static_cast<uint32_t>(kids.size());
+    p_->kids.insert(p_->kids.end(), kids.begin(), kids.end());
+    return Add(n);
+  }
+  // Strict mode: an error. Compatible mode: a warning and a node that is
+  // always false, which is what the GrowthBook SDK evaluates it to.
+  Result<uint32_t> Reject(Status status, Op false_op) {
+    if (options_.strict) return status;
+    p_->warnings.push_back(std::move(status));
+    Node n;
+    n.op = false_op;
+    return Add(n);
+  }
+  int AddPath(const std::string& dotted);
+  Value Constant(const Json& j) { return p_->constants.Add(j); }
+
+  Condition::Program* p_;
+  AttributeSchema* schema_;
+  const ConditionOptions& options_;
+};
+
+namespace {
+constexpr int kMaxConditionDepth = 64;
+}  // namespace
+
+Result<uint32_t> ConditionCompiler::CompileCondition(const Json& c, const std::string& path, int depth) {
+  if (depth > kMaxConditionDepth) {
+    return OutOfRange("condition nests deeper than " + std::to_string(kMaxConditionDepth) + " levels",
+                      path);
+  }
+  if (!c.is_object()) {
+    return InvalidArgument(std::string("a condition must be an object, got ") + JsonTypeName(c), path);
+  }
+  std::vector<uint32_t> parts;
+  for (auto it = c.begin(); it != c.end(); ++it) {
+    const std::string& key = it.key();
+    const Json& v = it.value();
+    std::string here = ChildPath(path, key);
+    if (key == "$or" || key == "$and" || key == "$nor") {
+      Op op = key == "$or" ? Op::kOr : key == "$and" ? Op::kAnd : Op::kNor;
+      if (!v.is_array()) {
+        // The SDK reads `.length` of a non-array as undefined: $or/$and
+        // pass, $nor fails.
+        auto r = Reject(InvalidArgument(key + " needs an array of conditions", here),
+                        op == Op::kNor ? Op::kFalse : Op::kTrue);
+        if (!r.ok()) return r;
+        parts.push_back(*r);
+        continue;
+      }
+      std::vector<uint32_t> kids;
+      for (size_t i = 0; i < v.size(); ++i) {
+        auto k = CompileCondition(v[i], ChildPath(here, i), depth + 1);
+        if (!k.ok()) return k;
+        kids.push_back(*k);
+      }
+      parts.push_back(AddWithKids(op, kids));
+    } else if (key == "$not") {
+      auto k = CompileCondition(v, here, depth + 1);
+      if (!k.ok()) return k;
+      parts.push_back(AddWithKids(Op::kNotCondition, {*k}));
+    } else {
+      auto matcher = CompileValue(v, here, depth + 1, /*folded=*/false);
+      if (!matcher.ok()) return matcher;
+      Node n;
+      n.op = Op::kField;
+      n.index = AddPath(key);
+      n.first = static_cast<uint32_t>(p_->kids.size());
+      n.count = 1;
+      p_->kids.push_back(*matcher);
+      uint32_t id = Add(n);
+      // Leaves are indexed by node id for Explain.
+      if (p_->leaves.size() <= id) p_->leaves.resize(id + 1);
+      p_->leaves[id] = Leaf{here, v};
+      parts.push_back(id);
+    }
+  }
+  if (parts.size() == 1) return parts[0];
+  if (parts.empty()) {
+    Node n;
+    n.op = Op::kTrue;
+    return Add(n);
+  }
+  return AddWithKids(Op::kAnd, parts);
+}
+
+int ConditionCompiler::AddPath(const std::string& dotted) {
+  for (size_t i = 0; i < p_->paths.size(); ++i) {
+    if (p_->paths[i].dotted == dotted) return static_cast<int>(i);
+  }
+  Path path;
+  path.dotted = dotted;
+  size_t start = 0;
+  for (size_t i = 0; i <= dotted.size(); ++i) {
+    if (i == dotted.size() || dotted[i] == '.') {
+      PathSegment seg;
+      seg.name = dotted.substr(start, i - start);
+      seg.is_length = seg.name == "length";
+      // Array keys are canonical numeric strings: "01" is not an index.
+      if (IsAllDigits(seg.name) && seg.name.size() < 10 && (seg.name == "0" || seg.name[0] != '0')) {
+        seg.is_index = true;
+        seg.index = static_cast<uint32_t>(std::stoul(seg.name));
+      }
+      path.segments.push_back(std::move(seg));
+      start = i + 1;
+    }
+  }
+  path.slot = schema_->Intern(path.segments[0].name);
+  if (std::find(p_->slots.begin(), p_->slots.end(), path.slot) == p_->slots.end()) {
+    p_->slots.push_back(path.slot);
+  }
+  p_->paths.push_back(std::move(path));
+  return static_cast<int>(p_->paths.size() - 1);
+}
+
+Result<uint32_t> ConditionCompiler::CompileValue(const Json& c, const std::string& path, int depth,
+                                        bool folded) {
+  if (depth > kMaxConditionDepth) {
+    return OutOfRange("condition nests deeper than " + std::to_string(kMaxConditionDepth) + " levels",
+                      path);
+  }
+  Node n;
+  if (c.is_string()) {
+    n.op = folded ? Op::kMatchStringFolded : Op::kMatchString;
+    n.operand = folded ? Constant(FoldString(c.get_ref<const std::string&>())) : Constant(c);
+    return Add(n);
+  }
+  if (c.is_number()) {
+    n.op = Op::kMatchNumber;
+    n.operand = Constant(c);
+    return Add(n);
+  }
+  if (c.is_boolean()) {
+    n.op = Op::kMatchBool;
+    n.operand = Constant(c);
+    return Add(n);
+  }
+  if (c.is_null()) {
+    n.op = Op::kMatchNull;
+    return Add(n);
+  }
+  if (!IsOperatorObject(c)) {
+    if (options_.strict && c.is_object()) {
+      // A mix of operators and plain keys is almost always a typo for an
+      // operator; the SDK would compare JSON text and never match.
+      for (auto it = c.begin(); it != c.end(); ++it) {
+        if (!it.key().empty() && it.key()[0] == '$') {
+          return InvalidArgument("operator " + it.key() +
+                                     " is mixed with plain keys; such an object is compared as a "
+                                     "literal value and never acts as an operator",
+                                 ChildPath(path, it.key()));
+        }
+      }
+    }
+    n.op = Op::kMatchStringify;
+    n.operand = Constant(c);
+    return Add(n);
+  }
+  std::vector<uint32_t> ops;
+  for (auto it = c.begin(); it != c.end(); ++it) {
+    auto op = CompileOperator(it.key(), it.value(), ChildPath(path, it.key()), depth + 1);
+    if (!op.ok()) return op;
+    ops.push_back(*op);
+  }
+  if (ops.size() == 1) return ops[0];
+  return AddWithKids(Op::kMatchAll, ops);
+}
+
+Result<uint32_t> ConditionCompiler::CompileOperator(const std::string& op, const Json& x,
+                                           const std::string& path, int depth) {
+  Node n;
+  auto simple = [&](Op o) {
+    n.op = o;
+    n.operand = Constant(x);
+    return Add(n);
+  };
+  if (op == "$eq") return simple(Op::kEq);
+  if (op == "$ne") return simple(Op::kNe);
+  if (op == "$lt") return simple(Op::kLt);
+  if (op == "$lte") return simple(Op::kLte);
+  if (op == "$gt") return simple(Op::kGt);
+  if (op == "$gte") return simple(Op::kGte);
+  if (op == "$exists") {
+    n.op = js::Truthy(Constant(x)) ? Op::kExists : Op::kNotExists;
+    return Add(n);
+  }
+  if (op == "$in" || op == "$nin" || op == "$ini" || op == "$nini") {
+    if (!x.is_array()) {
+      return Reject(InvalidArgument(op + " needs an array, got " + JsonTypeName(x), path),
+                    Op::kFalseValue);
+    }
+    bool folded = op == "$ini" || op == "$nini";
+    bool negated = op == "$nin" || op == "$nini";
+    n.op = folded ? (negated ? Op::kNinFolded : Op::kInFolded) : (negated ? Op::kNin : Op::kIn);
+    if (folded) {
+      Json lowered = Json::array();
+      for (const Json& e : x) lowered.push_back(e.is_string() ? Json(FoldString(e.get_ref<const std::string&>())) : e);
+      n.operand = Constant(lowered);
+    } else {
+      n.operand = Constant(x);
+    }
+    return Add(n);
+  }
+  if (op == "$inGroup" || op == "$notInGroup") {
+    Json members = Json::array();
+    const Json* groups = options_.saved_groups;
+    bool known = false;
+    if (x.is_string() && groups && groups->is_object()) {
+      auto it = groups->find(x.get_ref<const std::string&>());
+      if (it != groups->end() && it->is_array()) {
+        members = *it;
+        known = true;
+      }
+    }
+    if (!known && options_.strict) {
+      return InvalidArgument("unknown saved group " + x.dump(), path);
+    }
+    n.op = op == "$inGroup" ? Op::kIn : Op::kNin;
+    n.operand = Constant(members);
+    return Add(n);
+  }
+  if (op == "$not" || op == "$size") {
+    auto k = CompileValue(x, path, depth + 1, false);
+    if (!k.ok()) return k;
+    return AddWithKids(op == "$not" ? Op::kNotValue : Op::kSize, {*k});
+  }
+  if (op == "$elemMatch") {
+    if (IsOperatorObject(x)) {
+      auto k = CompileValue(x, path, depth + 1, false);
+      if (!k.ok()) return k;
+      return AddWithKids(Op::kElemMatchValue, {*k});
+    }
+    if (!x.is_object()) {
+      return Reject(InvalidArgument("$elemMatch needs an object, got " + std::string(JsonTypeName(x)), path),
+                    Op::kFalseValue);
+    }
+    auto k = CompileCondition(x, path, depth + 1);
+    if (!k.ok()) return k;
+    return AddWithKids(Op::kElemMatchCondition, {*k});
+  }
+  if (op == "$all" || op == "$alli") {
+    if (!x.is_array()) {
+      return Reject(InvalidArgument(op + " needs an array, got " + JsonTypeName(x), path),
+                    Op::kFalseValue);
+    }
+    std::vector<uint32_t> kids;
+    for (size_t i = 0; i < x.size(); ++i) {
+      auto k = CompileValue(x[i], ChildPath(path, i), depth + 1, op == "$alli");
+      if (!k.ok()) return k;
+      kids.push_back(*k);
+    }
+    return AddWithKids(Op::kAllOf, kids);
+  }
+  if (op == "$regex" || op == "$regexi") {
+    // new RegExp(x) stringifies a non-string pattern.
+    std::string pattern = x.is_string() ? x.get<std::string>() : js::ToString(Constant(x));
+    auto re = Regex::Compile(pattern, op == "$regexi");
+    if (!re.ok()) {
+      return Reject(Status(re.status().code(), "invalid " + op + " pattern: " + re.status().message(), path),
+                    Op::kFalseValue);
+    }
+    p_->regexes.push_back(std::move(re).value());
+    n.op = Op::kRegex;
+    n.index = static_cast<int32_t>(p_->regexes.size() - 1);
+    return Add(n);
+  }
+  if (op == "$type") {
+    static const char* const kTypes[] = {"null", "array", "string", "number", "boolean", "object"};
+    bool valid = x.is_string() && std::any_of(std::begin(kTypes), std::end(kTypes), [&](const char* t) {
+                   return x.get_ref<const std::string&>() == t;
+                 });
+    if (!valid) {
+      return Reject(InvalidArgument("$type needs one of null, array, string, number, boolean, object", path),
+                    Op::kFalseValue);
+    }
+    return simple(Op::kType);
+  }
+  static const struct {
+    const char* name;
+    VersionRel rel;
+  } kVersionOps[] = {{"$veq", VersionRel::kEq}, {"$vne", VersionRel::kNe},  {"$vgt", VersionRel::kGt},
+                     {"$vgte", VersionRel::kGte}, {"$vlt", VersionRel::kLt}, {"$vlte", VersionRel::kLte}};
+  for (const auto& v : kVersionOps) {
+    if (op == v.name) {
+      std::string padded;
+      PaddedVersion(Constant(x), &padded);
+      p_->strings.push_back(std::move(padded));
+      n.op = Op::kVersion;
+      n.rel = v.rel;
+      n.index = static_cast<int32_t>(p_->strings.size() - 1);
+      return Add(n);
+    }
+  }
+  return Reject(InvalidArgument("unknown operator " + op, path), Op::kFalseValue);
+}
+
+// --- evaluation -------------------------------------------------------------
+
+Value Condition::Program::Lookup(const Path& path, const Context& ctx) const {
+  Value current;
+  size_t i = 0;
+  if (ctx.root) {
+    const Value* top = ctx.root->Get(path.slot);
+    if (!top) return Value::Null();
+    current = *top;
+    i = 1;
+  } else {
+    current = ctx.element;
+  }
+  for (; i < path.segments.size(); ++i) {
+    const PathSegment& seg = path.segments[i];
+    if (!js::Truthy(current)) return Value::Null();
+    if (current.is_object()) {
+      const Value* next = current.find(seg.name);
+      if (!next) return Value::Null();
+      current = *next;
+    } else if (current.is_array()) {
+      if (seg.is_length) {
+        current = Value::Number(current.size());
+      } else if (seg.is_index && seg.index < current.size()) {
+        current = current.at(seg.index);
+      } else {
+        return Value::Null();
+      }
+    } else {
+      return Value::Null();
+    }
+  }
+  return current;
+}
+
+bool Condition::Program::InList(const Node& n, const Value& actual, bool folded) const {
+  const Value& list = n.operand;
+  auto member = [&](const Value& v) {
+    for (uint32_t i = 0; i < list.size(); ++i) {
+      const Value e = list.at(i);
+      if (folded && v.is_string() && e.is_string()) {
+        if (EqualsFolded(v.as_string(), e.as_string())) return true;
+      } else if (js::SameValueZero(v, e)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (actual.is_array()) {
+    for (uint32_t i = 0; i < actual.size(); ++i) {
+      if (member(actual.at(i))) return true;
+    }
+    return false;
+  }
+  return member(actual);
+}
+
+bool Condition::Program::EvalCondition(uint32_t id, const Context& ctx,
+                                       std::vector<LeafTrace>* trace) const {
+  const Node& n = nodes[id];
+  switch (n.op) {
+    case Op::kTrue: return true;
+    case Op::kFalse: return false;
+    case Op::kAnd:
+      for (uint32_t i = 0; i < n.count; ++i) {
+        if (!EvalCondition(kids[n.first + i], ctx, trace)) return false;
+      }
+      return true;
+    case Op::kOr:
+      if (n.count == 0) return true;
+      for (uint32_t i = 0; i < n.count; ++i) {
+        if (EvalCondition(kids[n.first + i], ctx, trace)) return true;
+      }
+      return false;
+    case Op::kNor:
+      if (n.count == 0) return false;
+      for (uint32_t i = 0; i < n.count; ++i) {
+        if (EvalCondition(kids[n.first + i], ctx, trace)) return false;
+      }
+      return true;
+    case Op::kNotCondition: return !EvalCondition(kids[n.first], ctx, trace);
+    case Op::kField: {
+      const Path& path = paths[static_cast<size_t>(n.index)];
+      Value v = Lookup(path, ctx);
+      bool passed = EvalValue(kids[n.first], v, trace);
+      if (trace && ctx.root) {
+        LeafTrace t;
+        t.path = leaves[id].pointer;
+        t.attribute = path.dotted;
+        t.operand = leaves[id].operand;
+        t.actual = v.ToJson();
+        t.passed = passed;
+        trace->push_back(std::move(t));
+      }
+      return passed;
+    }
+    default: return EvalValue(id, ctx.element, trace);
+  }
+}
+
+bool Condition::Program::EvalValue(uint32_t id, const Value& v, std::vector<LeafTrace>* trace) const {
+  const Node& n = nodes[id];
+  switch (n.op) {
+    case Op::kMatchString: return js::StringEquals(v, n.operand.as_string());
+    case Op::kMatchStringFolded: {
+      if (v.is_string()) return EqualsFolded(v.as_string(), n.operand.as_string());
+      return EqualsFolded(js::ToString(v), n.operand.as_string());
+    }
+    case Op::kMatchNumber: return js::ToNumber(v) == n.operand.as_number();
+    case Op::kMatchBool: return !v.is_null() && js::Truthy(v) == n.operand.as_bool();
+    case Op::kMatchNull: return v.is_null();
+    case Op::kMatchStringify: return js::StringifyEquals(v, n.operand);
+    case Op::kMatchAll:
+      for (uint32_t i = 0; i < n.count; ++i) {
+        if (!EvalValue(kids[n.first + i], v, trace)) return false;
+      }
+      return true;
+    case Op::kEq: return js::StrictEquals(v, n.operand);
+    case Op::kNe: return !js::StrictEquals(v, n.operand);
+    case Op::kLt: return js::Compare(v, n.operand, js::Relation::kLess);
+    case Op::kLte: return js::Compare(v, n.operand, js::Relation::kLessEqual);
+    case Op::kGt: return js::Compare(v, n.operand, js::Relation::kGreater);
+    case Op::kGte: return js::Compare(v, n.operand, js::Relation::kGreaterEqual);
+    case Op::kExists: return !v.is_null();
+    case Op::kNotExists: return v.is_null();
+    case Op::kIn: return InList(n, v, false);
+    case Op::kNin: return !InList(n, v, false);
+    case Op::kInFolded: return InList(n, v, true);
+    case Op::kNinFolded: return !InList(n, v, true);
+    case Op::kNotValue: return !EvalValue(kids[n.first], v, trace);
+    case Op::kSize:
+      if (!v.is_array()) return false;
+      return EvalValue(kids[n.first], Value::Number(v.size()), trace);
+    case Op::kElemMatchValue:
+    case Op::kElemMatchCondition:
+      if (!v.is_array()) return false;
+      for (uint32_t i = 0; i < v.size(); ++i) {
+        Value e = v.at(i);
+        if (!js::Truthy(e)) continue;  // the SDK skips falsy elements
+        bool hit = n.op == Op::kElemMatchValue ? EvalValue(kids[n.first], e, trace)
+                                               : EvalCondition(kids[n.first], Context{nullptr, e}, nullptr);
+        if (hit) return true;
+      }
+      return false;
+    case Op::kAllOf:
+      if (!v.is_array()) return false;
+      for (uint32_t i = 0; i < n.count; ++i) {
+        bool found = false;
+        for (uint32_t j = 0; j < v.size() && !found; ++j) found = EvalValue(kids[n.first + i], v.at(j), trace);
+        if (!found) return false;
+      }
+      return true;
+    case Op::kRegex: {
+      const Regex& re = regexes[static_cast<size_t>(n.index)];
+      if (v.is_string()) return re.Search(v.as_string());
+      return re.Search(js::ToString(v));
+    }
+    case Op::kType: return n.operand.as_string() == js::TypeName(v);
+    case Op::kVersion: {
+      static thread_local std::string padded;
+      PaddedVersion(v, &padded);
+      int c = padded.compare(strings[static_cast<size_t>(n.index)]);
+      switch (n.rel) {
+        case VersionRel::kEq: return c == 0;
+        case VersionRel::kNe: return c != 0;
+        case VersionRel::kGt: return c > 0;
+        case VersionRel::kGte: return c >= 0;
+        case VersionRel::kLt: return c < 0;
+        case VersionRel::kLte: return c <= 0;
+      }
+      return false;
+    }
+    case Op::kFalseValue: return false;
+    default: return false;
+  }
+}
+
+// --- Condition --------------------------------------------------------------
+
+Condition::Condition(std::unique_ptr<Program> program) : program_(std::move(program)) {}
+Condition::Condition(Condition&&) noexcept = default;
+Condition& Condition::operator=(Condition&&) noexcept = default;
+Condition::~Condition() = default;
+
+Result<Condition> Condition::Compile(const Json& condition, AttributeSchema* schema,
+                                     const ConditionOptions& options, const std::string& path) {
+  auto program = std::make_unique<Program>();
+  ConditionCompiler compiler(program.get(), schema, options);
+  auto root = compiler.CompileCondition(condition, path, 0);
+  if (!root.ok()) return root.status();
+  program->root = *root;
+  program->canonical = condition.dump();
+  return Condition(std::move(program));
+}
+
+bool Condition::Evaluate(const AttributeSet& attributes) const {
+  return program_->EvalCondition(program_->root, Context{&attributes, Value()}, nullptr);
+}
+
+bool Condition::Explain(const AttributeSet& attributes, std::vector<LeafTrace>* trace) const {
+  return program_->EvalCondition(program_->root, Context{&attributes, Value()}, trace);
+}
+
+const std::vector<Status>& Condition::warnings() const { return program_->warnings; }
+const std::vector<int>& Condition::slots() const { return program_->slots; }
+const std::string& Condition::canonical() const { return program_->canonical; }
+
+}  // namespace leadseg

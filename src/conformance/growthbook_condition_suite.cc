@@ -1,0 +1,52 @@
+// The evalCondition section of GrowthBook's cases.json, run through
+// Condition in GrowthBook-compatible mode.
+#include "conditions/condition.h"
+#include "conformance/conformance.h"
+
+namespace leadseg {
+
+std::vector<SectionResult> RunGrowthBookConditionSections(const Json& cases) {
+  SectionResult section;
+  section.name = "evalCondition";
+  const Json* list = cases.contains("evalCondition") ? &cases["evalCondition"] : nullptr;
+  if (!list || !list->is_array()) return {};
+  Document doc;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Json& c = (*list)[i];
+    std::string name = c.is_array() && !c.empty() && c[0].is_string() ? c[0].get<std::string>() : "";
+    std::string label = "#" + std::to_string(i) + " " + name;
+    if (!c.is_array() || c.size() < 4 || !c[3].is_boolean()) {
+      ++section.failed;
+      section.failures.push_back(label + ": malformed case");
+      continue;
+    }
+    ConditionOptions options;
+    options.strict = false;
+    Json groups = c.size() > 4 ? c[4] : Json::object();
+    options.saved_groups = &groups;
+    AttributeSchema schema;
+    auto condition = Condition::Compile(c[1], &schema, options);
+    if (!condition.ok()) {
+      ++section.failed;
+      section.failures.push_back(label + ": compile error: " + condition.status().ToString());
+      continue;
+    }
+    doc.Clear();
+    AttributeSet attributes(&schema);
+    attributes.Clear();
+    attributes.SetFromObject(doc.Add(c[2]));
+    bool got = condition->Evaluate(attributes);
+    bool expected = c[3].get<bool>();
+    if (got == expected) {
+      ++section.passed;
+    } else {
+      ++section.failed;
+      section.failures.push_back(label + ": got " + (got ? "true" : "false") + ", expected " +
+                                 (expected ? "true" : "false") + "; condition " + c[1].dump() +
+                                 ", attributes " + c[2].dump());
+    }
+  }
+  return {section};
+}
+
+}  // namespace leadseg

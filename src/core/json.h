@@ -1,0 +1,35 @@
+// JSON at the edges. Configs, snapshots and conformance files are parsed
+// here, once; nothing on an evaluation path parses JSON.
+//
+// leadseg uses nlohmann's ordered_json everywhere: object key order is part
+// of the semantics (GrowthBook processes condition keys in order and compares
+// objects through JSON.stringify, which keeps insertion order).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace leadseg {
+
+using Json = nlohmann::ordered_json;
+
+// Deeper documents are rejected before parsing: nothing leadseg reads needs
+// more, and it keeps every recursive walk of a parsed tree stack-safe.
+inline constexpr int kMaxJsonDepth = 128;
+
+// Parses `text`. On failure the message names the byte offset and, for
+// nesting, the limit. `what` names the input in messages ("config").
+Result<Json> ParseJson(std::string_view text, std::string_view what = "input");
+
+// JSON Pointer (RFC 6901) to a child, for error paths.
+std::string ChildPath(const std::string& parent, const std::string& key);
+std::string ChildPath(const std::string& parent, size_t index);
+
+// "string", "number", ... as JSON Schema names them, for error messages.
+const char* JsonTypeName(const Json& j);
+
+}  // namespace leadseg

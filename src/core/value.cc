@@ -1,0 +1,145 @@
+#include "core/value.h"
+
+#include <algorithm>
+
+
+namespace leadseg {
+
+const char* ValueTypeName(ValueType type) {
+  switch (type) {
+    case ValueType::kNull: return "null";
+    case ValueType::kBool: return "boolean";
+    case ValueType::kNumber: return "number";
+    case ValueType::kString: return "string";
+    case ValueType::kArray: return "array";
+    case ValueType::kObject: return "object";
+  }
+  return "unknown";
+}
+
+const Value* Value::find(std::string_view key) const {
+  if (type_ != ValueType::kObject) return nullptr;
+  for (uint32_t i = 0; i < size_; ++i) {
+    if (u_.children[2 * i].as_string() == key) return &u_.children[2 * i + 1];
+  }
+  return nullptr;
+}
+
+Json Value::ToJson() const {
+  switch (type_) {
+    case ValueType::kNull: return nullptr;
+    case ValueType::kBool: return u_.boolean;
+    case ValueType::kNumber: {
+      // Keep integers integral so dumps read "3", not "3.0".
+      double d = u_.number;
+      if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -9.0e15 && d < 9.0e15) {
+        return static_cast<int64_t>(d);
+      }
+      return d;
+    }
+    case ValueType::kString: return std::string(as_string());
+    case ValueType::kArray: {
+      Json out = Json::array();
+      for (uint32_t i = 0; i < size_; ++i) out.push_back(at(i).ToJson());
+      return out;
+    }
+    case ValueType::kObject: {
+      Json out = Json::object();
+      for (uint32_t i = 0; i < size_; ++i) out[std::string(key_at(i))] = value_at(i).ToJson();
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+Value* Document::Allocate(size_t n) {
+  if (n == 0) return nullptr;
+  while (current_ < chunks_.size()) {
+    Chunk& c = chunks_[current_];
+    if (c.nodes.size() - c.used >= n) {
+      Value* p = c.nodes.data() + c.used;
+      c.used += n;
+      return p;
+    }
+    ++current_;
+  }
+  Chunk chunk;
+  chunk.nodes.resize(std::max<size_t>(n, 1024));
+  chunk.used = n;
+  chunks_.push_back(std::move(chunk));
+  current_ = chunks_.size() - 1;
+  return chunks_.back().nodes.data();
+}
+
+const char* Document::Intern(std::string_view s) {
+  if (strings_used_ == strings_.size()) strings_.emplace_back();
+  std::string& slot = strings_[strings_used_++];
+  slot.assign(s.data(), s.size());
+  return slot.data();
+}
+
+void Document::Clear() {
+  for (Chunk& c : chunks_) c.used = 0;
+  current_ = 0;
+  strings_used_ = 0;
+}
+
+size_t Document::node_count() const {
+  size_t n = 0;
+  for (const Chunk& c : chunks_) n += c.used;
+  return n;
+}
+
+Value Document::Add(const Json& json) {
+  Value v;
+  switch (json.type()) {
+    case Json::value_t::null:
+    case Json::value_t::discarded:
+      return Value::Null();
+    case Json::value_t::boolean:
+      return Value::Bool(json.get<bool>());
+    case Json::value_t::number_integer:
+      return Value::Number(static_cast<double>(json.get<int64_t>()));
+    case Json::value_t::number_unsigned:
+      return Value::Number(static_cast<double>(json.get<uint64_t>()));
+    case Json::value_t::number_float:
+      return Value::Number(json.get<double>());
+    case Json::value_t::string: {
+      const std::string& s = json.get_ref<const std::string&>();
+      v.type_ = ValueType::kString;
+      v.size_ = static_cast<uint32_t>(s.size());
+      v.u_.str = Intern(s);
+      return v;
+    }
+    case Json::value_t::binary:
+      return Value::Null();
+    case Json::value_t::array: {
+      v.type_ = ValueType::kArray;
+      v.size_ = static_cast<uint32_t>(json.size());
+      Value* children = Allocate(json.size());
+      v.u_.children = children;
+      size_t i = 0;
+      for (const auto& element : json) children[i++] = Add(element);
+      return v;
+    }
+    case Json::value_t::object: {
+      v.type_ = ValueType::kObject;
+      v.size_ = static_cast<uint32_t>(json.size());
+      Value* children = Allocate(2 * json.size());
+      v.u_.children = children;
+      size_t i = 0;
+      for (auto it = json.begin(); it != json.end(); ++it) {
+        Value key;
+        key.type_ = ValueType::kString;
+        key.size_ = static_cast<uint32_t>(it.key().size());
+        key.u_.str = Intern(it.key());
+        children[i++] = key;
+        children[i++] = Add(it.value());
+      }
+      return v;
+    }
+  }
+  return Value::Null();
+}
+
+}  // namespace leadseg

@@ -1,0 +1,123 @@
+// Value: an immutable JSON-like tree, laid out flat for fast reads.
+//
+// A Document owns the nodes of one tree (attributes of one visitor, one
+// config constant, one conformance case). Nodes are 16-byte PODs that point
+// to their children and string bytes directly, so a `Value` can be copied
+// and passed by value with no reference to its Document. Reads never
+// allocate. A Document can be cleared and refilled; it keeps its capacity,
+// which is how the per-evaluation attribute set avoids heap traffic.
+//
+// Object keys keep their insertion order (JavaScript's JSON.stringify
+// depends on it and GrowthBook's equality on objects uses JSON.stringify).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <deque>
+
+#include "core/json.h"
+#include "core/status.h"
+
+namespace leadseg {
+
+enum class ValueType : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
+
+const char* ValueTypeName(ValueType type);  // "null", "boolean", "number", ...
+
+class Value {
+ public:
+  Value() = default;  // null
+  static Value Null() { return Value(); }
+  static Value Bool(bool b) { Value v; v.type_ = ValueType::kBool; v.u_.boolean = b; return v; }
+  static Value Number(double d) { Value v; v.type_ = ValueType::kNumber; v.u_.number = d; return v; }
+  // The bytes must outlive every copy of the Value.
+  static Value String(std::string_view s) {
+    Value v; v.type_ = ValueType::kString; v.size_ = static_cast<uint32_t>(s.size()); v.u_.str = s.data(); return v;
+  }
+
+  ValueType type() const { return type_; }
+  bool is_null() const { return type_ == ValueType::kNull; }
+  bool is_bool() const { return type_ == ValueType::kBool; }
+  bool is_number() const { return type_ == ValueType::kNumber; }
+  bool is_string() const { return type_ == ValueType::kString; }
+  bool is_array() const { return type_ == ValueType::kArray; }
+  bool is_object() const { return type_ == ValueType::kObject; }
+
+  bool as_bool() const { return u_.boolean; }
+  double as_number() const { return u_.number; }
+  std::string_view as_string() const { return {u_.str, size_}; }
+
+  // Arrays: element count. Objects: member count. Strings: byte length.
+  uint32_t size() const { return size_; }
+  // Array element i (i < size()).
+  Value at(uint32_t i) const { return u_.children[i]; }
+  // Object member i: key and value.
+  std::string_view key_at(uint32_t i) const { return u_.children[2 * i].as_string(); }
+  Value value_at(uint32_t i) const { return u_.children[2 * i + 1]; }
+  // Object member by key; nullptr when absent. Linear: objects are small.
+  const Value* find(std::string_view key) const;
+
+  // Converts back to JSON (numbers keep their double value).
+  Json ToJson() const;
+
+ private:
+  friend class Document;
+  ValueType type_ = ValueType::kNull;
+  uint32_t size_ = 0;
+  union {
+    bool boolean;
+    double number;
+    const char* str;
+    const Value* children;  // arrays: size_ values; objects: 2*size_ (key, value)
+  } u_{};
+};
+static_assert(sizeof(Value) == 16, "Value is meant to stay two words");
+
+// Owns the storage of one or more trees.
+class Document {
+ public:
+  Document() = default;
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+  Document(Document&&) = default;
+  Document& operator=(Document&&) = default;
+
+  // Copies a JSON tree into this document and returns its root. Earlier
+  // roots stay valid only until the next Clear().
+  Value Add(const Json& json);
+
+  // Leaf and container construction for decoders that build trees
+  // themselves (see core/value_codec.h). Children are written by the caller
+  // into the returned array; string bytes are referenced, not copied.
+  Value* AllocateChildren(size_t n) { return Allocate(n); }
+  static Value MakeArray(Value* children, uint32_t n) { Value v; v.type_ = ValueType::kArray; v.size_ = n; v.u_.children = children; return v; }
+  static Value MakeObject(Value* members, uint32_t n) { Value v; v.type_ = ValueType::kObject; v.size_ = n; v.u_.children = members; return v; }
+  // Copies `s` into storage owned by this document.
+  Value CopyString(std::string_view s) { return Value::String(std::string_view(Intern(s), s.size())); }
+
+  // Drops every tree but keeps the memory for reuse.
+  void Clear();
+
+  size_t node_count() const;
+
+ private:
+  // Nodes live in chunks that never move, so Values stay valid while more
+  // trees are added.
+  struct Chunk {
+    std::vector<Value> nodes;
+    size_t used = 0;
+  };
+  Value* Allocate(size_t n);
+  const char* Intern(std::string_view s);
+
+  std::vector<Chunk> chunks_;
+  size_t current_ = 0;
+  std::deque<std::string> strings_;  // deque: elements never move, so SSO bytes stay put
+  size_t strings_used_ = 0;
+};
+
+}  // namespace leadseg

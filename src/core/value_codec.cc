@@ -1,0 +1,180 @@
+#include "core/value_codec.h"
+
+#include <cstring>
+#include <string>
+
+namespace leadseg {
+namespace {
+
+constexpr int kMaxFrameDepth = 64;
+
+class Reader {
+ public:
+  Reader(const uint8_t* data, size_t size, Document* arena) : p_(data), end_(data + size), arena_(arena) {}
+
+  bool U8(uint8_t* v) {
+    if (end_ - p_ < 1) return false;
+    *v = *p_++;
+    return true;
+  }
+  bool U32(uint32_t* v) {
+    if (end_ - p_ < 4) return false;
+    *v = static_cast<uint32_t>(p_[0]) | static_cast<uint32_t>(p_[1]) << 8 |
+         static_cast<uint32_t>(p_[2]) << 16 | static_cast<uint32_t>(p_[3]) << 24;
+    p_ += 4;
+    return true;
+  }
+  bool F64(double* v) {
+    if (end_ - p_ < 8) return false;
+    uint64_t bits = 0;
+    for (int i = 7; i >= 0; --i) bits = bits << 8 | p_[i];
+    std::memcpy(v, &bits, sizeof bits);
+    p_ += 8;
+    return true;
+  }
+  bool Bytes(uint32_t n, std::string_view* out) {
+    if (static_cast<size_t>(end_ - p_) < n) return false;
+    *out = std::string_view(reinterpret_cast<const char*>(p_), n);
+    p_ += n;
+    return true;
+  }
+
+  Status ReadValue(Value* out, int depth) {
+    if (depth > kMaxFrameDepth) return OutOfRange("attribute value nests too deeply");
+    uint8_t tag;
+    if (!U8(&tag)) return Truncated();
+    switch (static_cast<FrameTag>(tag)) {
+      case FrameTag::kNull: *out = Value::Null(); return Status::Ok();
+      case FrameTag::kFalse: *out = Value::Bool(false); return Status::Ok();
+      case FrameTag::kTrue: *out = Value::Bool(true); return Status::Ok();
+      case FrameTag::kNumber: {
+        double d;
+        if (!F64(&d)) return Truncated();
+        *out = Value::Number(d);
+        return Status::Ok();
+      }
+      case FrameTag::kString: {
+        uint32_t n;
+        std::string_view s;
+        if (!U32(&n) || !Bytes(n, &s)) return Truncated();
+        *out = Value::String(s);
+        return Status::Ok();
+      }
+      case FrameTag::kArray: {
+        uint32_t n;
+        if (!U32(&n)) return Truncated();
+        // Each element takes at least one byte: a count beyond what is left
+        // is corrupt, and checking first keeps a hostile count from
+        // allocating gigabytes.
+        if (n > static_cast<size_t>(end_ - p_)) return Truncated();
+        Value* items = arena_->AllocateChildren(n);
+        for (uint32_t i = 0; i < n; ++i) LEADSEG_RETURN_IF_ERROR(ReadValue(&items[i], depth + 1));
+        *out = Document::MakeArray(items, n);
+        return Status::Ok();
+      }
+      case FrameTag::kObject: {
+        uint32_t n;
+        if (!U32(&n)) return Truncated();
+        if (n > static_cast<size_t>(end_ - p_) / 5) return Truncated();
+        Value* members = arena_->AllocateChildren(2 * static_cast<size_t>(n));
+        for (uint32_t i = 0; i < n; ++i) {
+          uint32_t klen;
+          std::string_view key;
+          if (!U32(&klen) || !Bytes(klen, &key)) return Truncated();
+          members[2 * i] = Value::String(key);
+          LEADSEG_RETURN_IF_ERROR(ReadValue(&members[2 * i + 1], depth + 1));
+        }
+        *out = Document::MakeObject(members, n);
+        return Status::Ok();
+      }
+    }
+    return DataLoss("unknown value tag " + std::to_string(tag) + " in attribute frame");
+  }
+
+  bool at_end() const { return p_ == end_; }
+
+ private:
+  static Status Truncated() { return DataLoss("attribute frame is truncated"); }
+  const uint8_t* p_;
+  const uint8_t* end_;
+  Document* arena_;
+};
+
+void PutU32(uint32_t v, std::string* out) {
+  char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+               static_cast<char>(v >> 24)};
+  out->append(b, 4);
+}
+
+}  // namespace
+
+Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, AttributeSet* attributes) {
+  attributes->Clear();
+  Reader r(frame, size, arena);
+  uint32_t count;
+  if (!r.U32(&count)) return DataLoss("attribute frame is truncated");
+  const size_t slots = attributes->schema().size();
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t slot;
+    if (!r.U32(&slot)) return DataLoss("attribute frame is truncated");
+    if (slot >= slots) {
+      return InvalidArgument("attribute frame names slot " + std::to_string(slot) + " but the schema has " +
+                             std::to_string(slots));
+    }
+    Value v;
+    LEADSEG_RETURN_IF_ERROR(r.ReadValue(&v, 0));
+    attributes->Set(static_cast<int>(slot), v);
+  }
+  if (!r.at_end()) return DataLoss("attribute frame has trailing bytes");
+  return Status::Ok();
+}
+
+Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena) {
+  Reader r(data, size, arena);
+  Value v;
+  Status s = r.ReadValue(&v, 0);
+  if (!s.ok()) return s;
+  if (!r.at_end()) return DataLoss("value has trailing bytes");
+  return v;
+}
+
+void EncodeSlotHeader(uint32_t count, std::string* out) { PutU32(count, out); }
+void EncodeSlot(uint32_t slot, std::string* out) { PutU32(slot, out); }
+
+void EncodeValue(const Value& v, std::string* out) {
+  switch (v.type()) {
+    case ValueType::kNull: out->push_back(static_cast<char>(FrameTag::kNull)); return;
+    case ValueType::kBool:
+      out->push_back(static_cast<char>(v.as_bool() ? FrameTag::kTrue : FrameTag::kFalse));
+      return;
+    case ValueType::kNumber: {
+      out->push_back(static_cast<char>(FrameTag::kNumber));
+      uint64_t bits;
+      double d = v.as_number();
+      std::memcpy(&bits, &d, sizeof bits);
+      for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
+      return;
+    }
+    case ValueType::kString:
+      out->push_back(static_cast<char>(FrameTag::kString));
+      PutU32(v.size(), out);
+      out->append(v.as_string());
+      return;
+    case ValueType::kArray:
+      out->push_back(static_cast<char>(FrameTag::kArray));
+      PutU32(v.size(), out);
+      for (uint32_t i = 0; i < v.size(); ++i) EncodeValue(v.at(i), out);
+      return;
+    case ValueType::kObject:
+      out->push_back(static_cast<char>(FrameTag::kObject));
+      PutU32(v.size(), out);
+      for (uint32_t i = 0; i < v.size(); ++i) {
+        PutU32(static_cast<uint32_t>(v.key_at(i).size()), out);
+        out->append(v.key_at(i));
+        EncodeValue(v.value_at(i), out);
+      }
+      return;
+  }
+}
+
+}  // namespace leadseg

@@ -1,0 +1,57 @@
+// The binary attribute frame: how attribute values cross from JavaScript
+// into the core without JSON.
+//
+// JSON.stringify on one side and a JSON parser on the other dominate the
+// cost of a condition check that itself takes tens of nanoseconds. Instead,
+// the JavaScript side walks only the attributes the compiled conditions
+// read (their slots in the AttributeSchema) and writes them, typed, into a
+// reusable buffer in wasm memory; DecodeFrame rebuilds them as Values that
+// point into that buffer, without copying strings.
+//
+// Layout (little-endian):
+//   frame  := u32 count, count x (u32 slot, value)
+//   value  := u8 tag, payload
+//     tag 0 null | 1 false | 2 true
+//     tag 3 number: f64
+//     tag 4 string: u32 byte length, UTF-8 bytes
+//     tag 5 array:  u32 n, n x value
+//     tag 6 object: u32 n, n x (u32 key length, key bytes, value)
+//
+// web/src/codec.js is the encoder. Every read is bounds-checked, so a
+// malformed frame yields DataLoss, never a read past the buffer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "conditions/attributes.h"
+#include "core/status.h"
+#include "core/value.h"
+
+namespace leadseg {
+
+enum class FrameTag : uint8_t {
+  kNull = 0,
+  kFalse = 1,
+  kTrue = 2,
+  kNumber = 3,
+  kString = 4,
+  kArray = 5,
+  kObject = 6,
+};
+
+// Decodes `frame` into `attributes` (which is cleared first). Containers
+// are allocated in `arena`; strings reference `frame`, which must outlive
+// the attributes' use. Slots beyond the schema are an error.
+Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, AttributeSet* attributes);
+
+// Decodes one value (no slot header), for event properties and tests.
+Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena);
+
+// Encodes `value` onto `out` in the same format; used by tests and by the
+// native benchmark to drive the same path the browser takes.
+void EncodeValue(const Value& value, std::string* out);
+void EncodeSlotHeader(uint32_t count, std::string* out);
+void EncodeSlot(uint32_t slot, std::string* out);
+
+}  // namespace leadseg
