@@ -146,7 +146,7 @@ class Segmenter {
       last_error_ = s;
       return -1;
     }
-    config_->EvaluateSegments(attributes_, &out_);
+    config_->EvaluateSegments(&attributes_, &arena_, &out_);
     return static_cast<int>(out_.size());
   }
 
@@ -158,7 +158,7 @@ class Segmenter {
     arena_.Clear();
     attributes_.Clear();
     attributes_.SetFromObject(arena_.Add(*attributes));
-    config_->EvaluateSegments(attributes_, &out_);
+    config_->EvaluateSegments(&attributes_, &arena_, &out_);
     val ids = val::array();
     for (size_t i = 0; i < out_.size(); ++i) {
       if (out_[i]) ids.call<void>("push", val(config_->segments()[i].id));

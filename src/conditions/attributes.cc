@@ -12,7 +12,7 @@ int AttributeSchema::Intern(std::string_view name) {
 }
 
 int AttributeSchema::Find(std::string_view name) const {
-  auto it = slots_.find(std::string(name));
+  auto it = slots_.find(name);
   return it == slots_.end() ? kNotFound : it->second;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,6 +23,13 @@ class AttributeSchema {
  public:
   static constexpr int kNotFound = -1;
 
+  AttributeSchema() = default;
+  // Not copyable: the index holds views into names_.
+  AttributeSchema(const AttributeSchema&) = delete;
+  AttributeSchema& operator=(const AttributeSchema&) = delete;
+  AttributeSchema(AttributeSchema&&) = default;
+  AttributeSchema& operator=(AttributeSchema&&) = default;
+
   // Returns the slot of `name`, adding it if new.
   int Intern(std::string_view name);
   // Returns the slot of `name`, or kNotFound.
@@ -29,11 +37,13 @@ class AttributeSchema {
 
   size_t size() const { return names_.size(); }
   const std::string& name(int slot) const { return names_[static_cast<size_t>(slot)]; }
-  const std::vector<std::string>& names() const { return names_; }
+  const std::deque<std::string>& names() const { return names_; }
 
  private:
-  std::vector<std::string> names_;
-  std::unordered_map<std::string, int> slots_;
+  // A deque keeps each name at a fixed address, so the map can key on
+  // string_views into it and Find() never allocates.
+  std::deque<std::string> names_;
+  std::unordered_map<std::string_view, int> slots_;
 };
 
 // One visitor's (or one row's) attribute values, by slot. Missing

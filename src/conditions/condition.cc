@@ -77,6 +77,8 @@ struct Path {
 struct Leaf {
   std::string pointer;
   Json operand;
+  bool in_element = false;  // inside $elemMatch: reads an array element
+  bool used = false;
 };
 
 // The evaluation context of a condition node: the attribute set at the top
@@ -206,6 +208,7 @@ class ConditionCompiler {
   Value Constant(const Json& j) { return p_->constants.Add(j); }
 
   Condition::Program* p_;
+  int element_depth_ = 0;
   AttributeSchema* schema_;
   const ConditionOptions& options_;
 };
@@ -261,7 +264,7 @@ Result<uint32_t> ConditionCompiler::CompileCondition(const Json& c, const std::s
       uint32_t id = Add(n);
       // Leaves are indexed by node id for Explain.
       if (p_->leaves.size() <= id) p_->leaves.resize(id + 1);
-      p_->leaves[id] = Leaf{here, v};
+      p_->leaves[id] = Leaf{here, v, element_depth_ > 0, true};
       parts.push_back(id);
     }
   }
@@ -424,7 +427,9 @@ Result<uint32_t> ConditionCompiler::CompileOperator(const std::string& op, const
       return Reject(InvalidArgument("$elemMatch needs an object, got " + std::string(JsonTypeName(x)), path),
                     Op::kFalseValue);
     }
+    ++element_depth_;
     auto k = CompileCondition(x, path, depth + 1);
+    --element_depth_;
     if (!k.ok()) return k;
     return AddWithKids(Op::kElemMatchCondition, {*k});
   }
@@ -689,6 +694,15 @@ bool Condition::Explain(const AttributeSet& attributes, std::vector<LeafTrace>* 
 
 const std::vector<Status>& Condition::warnings() const { return program_->warnings; }
 const std::vector<int>& Condition::slots() const { return program_->slots; }
+void Condition::ForEachLeaf(const std::function<void(const std::string&, const Json&, const std::string&)>& fn) const {
+  for (size_t id = 0; id < program_->leaves.size(); ++id) {
+    const Leaf& leaf = program_->leaves[id];
+    if (!leaf.used || leaf.in_element) continue;
+    const Node& n = program_->nodes[id];
+    fn(program_->paths[static_cast<size_t>(n.index)].dotted, leaf.operand, leaf.pointer);
+  }
+}
+
 const std::string& Condition::canonical() const { return program_->canonical; }
 
 }  // namespace leadseg

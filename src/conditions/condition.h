@@ -25,6 +25,7 @@
 // hostile input cannot hang a page.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -81,6 +82,12 @@ class Condition {
 
   // The attribute slots this condition reads (deduplicated).
   const std::vector<int>& slots() const;
+
+  // Calls `fn(attribute, operand, pointer)` for every attribute test that
+  // reads the top-level attribute set (tests inside $elemMatch, which read
+  // array elements, are skipped). Used by config hygiene checks.
+  void ForEachLeaf(const std::function<void(const std::string& attribute, const Json& operand,
+                                            const std::string& pointer)>& fn) const;
 
   // Canonical text of the source condition, for duplicate detection.
   const std::string& canonical() const;

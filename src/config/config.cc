@@ -1,6 +1,28 @@
 #include "config/config.h"
 
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "config/hygiene.h"
+
 namespace leadseg {
+
+int RfmAxis::Score(const Value& value) const {
+  if (!value.is_number()) return 1;
+  double v = value.as_number();
+  if (lower_is_better) {
+    for (int i = 0; i < 4; ++i) {
+      if (v <= bounds[i]) return 5 - i;
+    }
+    return 1;
+  }
+  for (int i = 3; i >= 0; --i) {
+    if (v >= bounds[i]) return i + 2;
+  }
+  return 1;
+}
 
 int CompiledConfig::FindSegment(std::string_view id) const {
   for (size_t i = 0; i < segments_.size(); ++i) {
@@ -9,17 +31,64 @@ int CompiledConfig::FindSegment(std::string_view id) const {
   return -1;
 }
 
-void CompiledConfig::EvaluateSegments(const AttributeSet& attributes, std::vector<uint8_t>* out) const {
-  out->resize(segments_.size());
-  for (size_t i = 0; i < segments_.size(); ++i) {
-    (*out)[i] = segments_[i].condition.Evaluate(attributes) ? 1 : 0;
+int CompiledConfig::FindMetric(std::string_view id) const {
+  for (size_t i = 0; i < metrics_.size(); ++i) {
+    if (metrics_[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool CompiledConfig::IsReserved(std::string_view name) const {
+  return name == "declared" || name == "segments" || name == "rfm" || FindMetric(name) >= 0;
+}
+
+void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena, std::vector<uint8_t>* out) const {
+  out->assign(segments_.size(), 0);
+  for (size_t level = 0; level < levels_.size(); ++level) {
+    if (level > 0 && segments_slot_ >= 0) {
+      // Publish what earlier levels decided, for conditions on "segments".
+      size_t members = 0;
+      for (uint8_t m : *out) members += m;
+      Value* ids = arena->AllocateChildren(members);
+      size_t k = 0;
+      for (size_t i = 0; i < segments_.size(); ++i) {
+        if ((*out)[i]) ids[k++] = Value::String(segments_[i].id);
+      }
+      attributes->Set(segments_slot_, Document::MakeArray(ids, static_cast<uint32_t>(members)));
+    }
+    for (int i : levels_[level]) {
+      (*out)[static_cast<size_t>(i)] = segments_[static_cast<size_t>(i)].condition.Evaluate(*attributes) ? 1 : 0;
+    }
   }
 }
 
 std::string CompiledConfig::Summary() const {
-  return std::to_string(segments_.size()) + " segments, " + std::to_string(schema_.size()) +
-         " attributes";
+  return std::to_string(segments_.size()) + " segments, " + std::to_string(metrics_.size()) + " metrics, " +
+         std::to_string(schema_.size()) + " attributes";
 }
+
+namespace {
+
+bool IsIdentifier(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Collects every string inside `j` (segment ids referenced by a condition
+// on "segments", whatever operator wraps them).
+void CollectStrings(const Json& j, std::vector<std::string>* out) {
+  if (j.is_string()) out->push_back(j.get<std::string>());
+  else if (j.is_array() || j.is_object()) {
+    for (const auto& e : j) CollectStrings(e, out);
+  }
+}
+
+}  // namespace
 
 class ConfigCompiler {
  public:
@@ -27,70 +96,366 @@ class ConfigCompiler {
 
   std::unique_ptr<CompiledConfig> Compile(const Json& config) {
     auto out = std::make_unique<CompiledConfig>();
+    out_ = out.get();
     if (!config.is_object()) {
       d_->Error("type", std::string("a config must be an object, got ") + JsonTypeName(config), "");
       return nullptr;
     }
-    const Json* groups = nullptr;
-    if (auto it = config.find("savedGroups"); it != config.end()) {
-      if (!it->is_object()) d_->Error("type", "savedGroups must be an object", "/savedGroups");
-      else groups = &*it;
+    static const char* const kKeys[] = {"$schema", "version", "attributes", "savedGroups", "metrics",
+                                        "rfm",     "segments", "retention", "hygiene"};
+    for (auto it = config.begin(); it != config.end(); ++it) {
+      if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return it.key() == k; })) {
+        d_->Error("unknown-key", "unknown key \"" + it.key() + "\"", ChildPath("", it.key()));
+      }
     }
+    if (auto v = config.find("version"); v != config.end() && !(v->is_number_integer() && *v == 1)) {
+      d_->Error("version", "unsupported config version " + v->dump() + " (this engine reads version 1)", "/version");
+    }
+    if (auto g = config.find("savedGroups"); g != config.end()) {
+      if (!g->is_object()) d_->Error("type", "savedGroups must be an object of arrays", "/savedGroups");
+      else groups_ = &*g;
+    }
+    // Metrics first: their ids are reserved before segments are compiled.
+    if (auto m = config.find("metrics"); m != config.end()) {
+      if (!m->is_array()) d_->Error("type", "metrics must be an array", "/metrics");
+      else {
+        for (size_t i = 0; i < m->size(); ++i) CompileMetric((*m)[i], ChildPath("/metrics", i));
+      }
+    }
+    if (auto a = config.find("attributes"); a != config.end()) CompileAttributeTypes(*a);
+    if (auto r = config.find("rfm"); r != config.end()) CompileRfm(*r);
+    if (auto r = config.find("retention"); r != config.end()) CompileRetention(*r);
     auto segments = config.find("segments");
     if (segments == config.end()) {
       d_->Error("missing", "a config needs a \"segments\" array", "/segments");
     } else if (!segments->is_array()) {
       d_->Error("type", "segments must be an array", "/segments");
     } else {
-      for (size_t i = 0; i < segments->size(); ++i) {
-        CompileSegment((*segments)[i], ChildPath("/segments", i), groups, out.get());
+      for (size_t i = 0; i < segments->size(); ++i) CompileSegment((*segments)[i], ChildPath("/segments", i));
+      ResolveSegmentDependencies();
+    }
+    if (d_->has_errors()) return nullptr;
+    AssignSlots();
+    HygieneOptions hygiene;
+    if (auto h = config.find("hygiene"); h != config.end()) {
+      if (!h->is_object()) d_->Error("type", "hygiene must be an object", "/hygiene");
+      else if (auto ms = h->find("maxSegments"); ms != h->end()) {
+        if (!ms->is_number_integer() || ms->get<int64_t>() < 1) {
+          d_->Error("type", "maxSegments must be a positive integer", "/hygiene/maxSegments");
+        } else {
+          hygiene.max_segments = static_cast<int>(std::min<int64_t>(ms->get<int64_t>(), 1000000));
+        }
       }
     }
+    CheckHygiene(config, *out_, attribute_types_, hygiene, d_);
     if (d_->has_errors()) return nullptr;
     return out;
   }
 
  private:
-  void CompileSegment(const Json& s, const std::string& path, const Json* groups, CompiledConfig* out) {
+  bool CheckKeys(const Json& obj, const std::string& path, std::initializer_list<const char*> allowed) {
+    bool ok = true;
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      if (std::none_of(allowed.begin(), allowed.end(), [&](const char* k) { return it.key() == k; })) {
+        d_->Error("unknown-key", "unknown key \"" + it.key() + "\"", ChildPath(path, it.key()));
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  const std::string* RequireId(const Json& obj, const std::string& path, const char* what) {
+    auto id = obj.find("id");
+    if (id == obj.end() || !id->is_string()) {
+      d_->Error("missing", std::string("a ") + what + " needs a string \"id\"", ChildPath(path, "id"));
+      return nullptr;
+    }
+    const std::string& s = id->get_ref<const std::string&>();
+    if (!IsIdentifier(s)) {
+      d_->Error("id", std::string(what) + " id \"" + s +
+                          "\" must start with a letter or _ and use only letters, digits and _ (at most 64)",
+                ChildPath(path, "id"));
+      return nullptr;
+    }
+    return &s;
+  }
+
+  void CompileMetric(const Json& m, const std::string& path) {
+    if (!m.is_object()) {
+      d_->Error("type", "a metric must be an object", path);
+      return;
+    }
+    CheckKeys(m, path, {"id", "name", "description", "aggregate", "field", "window", "unit", "where"});
+    const std::string* id = RequireId(m, path, "metric");
+    if (!id) return;
+    if (!metric_ids_.insert(*id).second) {
+      d_->Error("duplicate-id", "metric id \"" + *id + "\" is used twice", ChildPath(path, "id"));
+      return;
+    }
+    if (*id == "declared" || *id == "segments" || *id == "rfm") {
+      d_->Error("reserved", "metric id \"" + *id + "\" is a reserved attribute name", ChildPath(path, "id"));
+      return;
+    }
+    MetricSpec spec;
+    spec.id = *id;
+    auto agg = m.find("aggregate");
+    if (agg == m.end() || !agg->is_string() || !ParseAggregate(agg->get<std::string>())) {
+      d_->Error("enum",
+                "aggregate must be one of count, sum, min, max, avg, distinct, first, last, sinceFirst, sinceLast, lastGap",
+                ChildPath(path, "aggregate"));
+      return;
+    }
+    spec.aggregate = *ParseAggregate(agg->get<std::string>());
+    auto field = m.find("field");
+    if (AggregateNeedsField(spec.aggregate)) {
+      if (field == m.end() || !field->is_string() || field->get_ref<const std::string&>().empty()) {
+        d_->Error("missing", std::string("aggregate \"") + AggregateName(spec.aggregate) +
+                                 "\" needs \"field\", the event property it reads",
+                  ChildPath(path, "field"));
+        return;
+      }
+      spec.field = field->get<std::string>();
+    } else if (field != m.end()) {
+      d_->Error("unexpected", std::string("aggregate \"") + AggregateName(spec.aggregate) + "\" reads no field",
+                ChildPath(path, "field"));
+      return;
+    }
+    for (const char* key : {"window", "unit"}) {
+      auto w = m.find(key);
+      if (w == m.end()) continue;
+      auto d = w->is_string() ? ParseDuration(w->get<std::string>())
+                              : Result<TimeMs>(InvalidArgument(std::string(key) + " must be a string like \"7d\""));
+      if (!d.ok()) {
+        d_->Error(Status(d.status().code(), d.status().message(), ChildPath(path, key)), "duration");
+        return;
+      }
+      if (std::string(key) == "window") spec.window = *d;
+      else if (*d == kForever) {
+        d_->Error("duration", "unit cannot be \"all\"", ChildPath(path, key));
+        return;
+      } else {
+        spec.unit = *d;
+      }
+    }
+    if (auto w = m.find("where"); w != m.end()) {
+      ConditionOptions options;
+      options.saved_groups = groups_;
+      auto c = Condition::Compile(*w, &out_->event_schema_, options, ChildPath(path, "where"));
+      if (!c.ok()) {
+        d_->Error(c.status(), "condition");
+        return;
+      }
+      spec.where = std::move(c).value();
+    }
+    out_->metrics_.push_back(std::move(spec));
+  }
+
+  void CompileAttributeTypes(const Json& a) {
+    if (!a.is_object()) {
+      d_->Error("type", "attributes must be an object of name -> type", "/attributes");
+      return;
+    }
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      std::string path = ChildPath("/attributes", it.key());
+      static const char* const kTypes[] = {"string", "number", "boolean", "array", "object"};
+      if (!it->is_string() || std::none_of(std::begin(kTypes), std::end(kTypes),
+                                           [&](const char* t) { return *it == t; })) {
+        d_->Error("enum", "attribute type must be string, number, boolean, array or object", path);
+        continue;
+      }
+      if (out_->IsReserved(it.key())) {
+        d_->Error("reserved", "\"" + it.key() + "\" is a metric id or reserved name, not an attribute", path);
+        continue;
+      }
+      attribute_types_[it.key()] = it->get<std::string>();
+    }
+  }
+
+  void CompileRfm(const Json& r) {
+    if (!r.is_object()) {
+      d_->Error("type", "rfm must be an object with recency, frequency and monetary", "/rfm");
+      return;
+    }
+    CheckKeys(r, "/rfm", {"recency", "frequency", "monetary"});
+    RfmSpec spec;
+    bool ok = true;
+    struct {
+      const char* key;
+      RfmAxis* axis;
+    } axes[] = {{"recency", &spec.recency}, {"frequency", &spec.frequency}, {"monetary", &spec.monetary}};
+    for (auto& a : axes) {
+      std::string path = ChildPath("/rfm", a.key);
+      auto it = r.find(a.key);
+      if (it == r.end() || !it->is_object()) {
+        d_->Error("missing", std::string("rfm needs \"") + a.key + "\": {metric, bounds}", path);
+        ok = false;
+        continue;
+      }
+      CheckKeys(*it, path, {"metric", "bounds"});
+      auto metric = it->find("metric");
+      int index = metric != it->end() && metric->is_string() ? out_->FindMetric(metric->get<std::string>()) : -1;
+      if (index < 0) {
+        d_->Error("reference", "rfm axis needs \"metric\": the id of a metric in this config", ChildPath(path, "metric"));
+        ok = false;
+        continue;
+      }
+      a.axis->metric = metric->get<std::string>();
+      a.axis->metric_index = index;
+      a.axis->lower_is_better = std::string(a.key) == "recency";
+      auto bounds = it->find("bounds");
+      bool valid = bounds != it->end() && bounds->is_array() && bounds->size() == 4;
+      for (size_t i = 0; valid && i < 4; ++i) {
+        valid = (*bounds)[i].is_number() && (i == 0 || (*bounds)[i].get<double>() > (*bounds)[i - 1].get<double>());
+        if (valid) a.axis->bounds[i] = (*bounds)[i].get<double>();
+      }
+      if (!valid) {
+        d_->Error("bounds", "bounds must be 4 strictly ascending numbers", ChildPath(path, "bounds"));
+        ok = false;
+      }
+    }
+    if (ok) out_->rfm_ = spec;
+  }
+
+  void CompileRetention(const Json& r) {
+    if (!r.is_object()) {
+      d_->Error("type", "retention must be an object", "/retention");
+      return;
+    }
+    CheckKeys(r, "/retention", {"maxAge", "maxEvents"});
+    if (auto a = r.find("maxAge"); a != r.end()) {
+      auto d = a->is_string() ? ParseDuration(a->get<std::string>())
+                              : Result<TimeMs>(InvalidArgument("maxAge must be a string like \"180d\""));
+      if (!d.ok()) d_->Error(Status(d.status().code(), d.status().message(), "/retention/maxAge"), "duration");
+      else out_->retention_.max_age = *d;
+    }
+    if (auto e = r.find("maxEvents"); e != r.end()) {
+      if (!e->is_number_integer() || e->get<int64_t>() < 1 || e->get<int64_t>() > 1000000) {
+        d_->Error("range", "maxEvents must be an integer from 1 to 1000000", "/retention/maxEvents");
+      } else {
+        out_->retention_.max_events = static_cast<size_t>(e->get<int64_t>());
+      }
+    }
+  }
+
+  void CompileSegment(const Json& s, const std::string& path) {
     if (!s.is_object()) {
       d_->Error("type", "a segment must be an object", path);
       return;
     }
-    auto id = s.find("id");
-    if (id == s.end() || !id->is_string() || id->get_ref<const std::string&>().empty()) {
-      d_->Error("missing", "a segment needs a non-empty string \"id\"", ChildPath(path, "id"));
-      return;
-    }
-    const std::string& sid = id->get_ref<const std::string&>();
-    if (out->FindSegment(sid) >= 0) {
-      d_->Error("duplicate-id", "segment id \"" + sid + "\" is used twice", ChildPath(path, "id"));
+    CheckKeys(s, path, {"id", "name", "description", "kind", "condition"});
+    const std::string* id = RequireId(s, path, "segment");
+    if (!id) return;
+    if (!segment_ids_.insert(*id).second) {
+      d_->Error("duplicate-id", "segment id \"" + *id + "\" is used twice", ChildPath(path, "id"));
       return;
     }
     auto cond = s.find("condition");
     if (cond == s.end()) {
-      d_->Error("missing", "segment \"" + sid + "\" needs a \"condition\"", ChildPath(path, "condition"));
+      d_->Error("missing", "segment \"" + *id + "\" needs a \"condition\"", ChildPath(path, "condition"));
       return;
     }
     ConditionOptions options;
-    options.saved_groups = groups;
-    auto compiled = Condition::Compile(*cond, &out->schema_, options, ChildPath(path, "condition"));
+    options.saved_groups = groups_;
+    auto compiled = Condition::Compile(*cond, &out_->schema_, options, ChildPath(path, "condition"));
     if (!compiled.ok()) {
       d_->Error(compiled.status(), "condition");
       return;
     }
-    SegmentSpec spec{sid, "", "", SegmentKind::kCharacteristic, std::move(compiled).value()};
-    if (auto n = s.find("name"); n != s.end() && n->is_string()) spec.name = n->get<std::string>();
-    if (auto n = s.find("description"); n != s.end() && n->is_string()) spec.description = n->get<std::string>();
+    SegmentSpec spec{*id, "", "", SegmentKind::kCharacteristic, std::move(compiled).value(), {}};
+    for (const char* key : {"name", "description"}) {
+      if (auto n = s.find(key); n != s.end()) {
+        if (!n->is_string()) d_->Error("type", std::string(key) + " must be a string", ChildPath(path, key));
+        else (std::string(key) == "name" ? spec.name : spec.description) = n->get<std::string>();
+      }
+    }
+    if (spec.name.empty()) spec.name = spec.id;
     if (auto k = s.find("kind"); k != s.end()) {
       if (*k == "behavioral") spec.kind = SegmentKind::kBehavioral;
       else if (*k != "characteristic") {
         d_->Error("enum", "kind must be \"characteristic\" or \"behavioral\"", ChildPath(path, "kind"));
       }
     }
-    out->segments_.push_back(std::move(spec));
+    paths_.push_back(path);
+    out_->segments_.push_back(std::move(spec));
+  }
+
+  // Segments that read "segments" depend on the ids they mention; order
+  // them into levels and reject unknown ids and cycles.
+  void ResolveSegmentDependencies() {
+    auto& segs = out_->segments_;
+    for (size_t i = 0; i < segs.size(); ++i) {
+      segs[i].condition.ForEachLeaf([&](const std::string& attribute, const Json& operand, const std::string& pointer) {
+        if (attribute != "segments" && attribute.rfind("segments.", 0) != 0) return;
+        std::vector<std::string> ids;
+        CollectStrings(operand, &ids);
+        for (const auto& dep : ids) {
+          int j = out_->FindSegment(dep);
+          if (j < 0) {
+            d_->Error("reference", "unknown segment \"" + dep + "\"", pointer);
+          } else if (std::find(segs[i].depends_on.begin(), segs[i].depends_on.end(), j) == segs[i].depends_on.end()) {
+            segs[i].depends_on.push_back(j);
+          }
+        }
+      });
+    }
+    // Kahn-style levels: a segment's level is one more than its deepest dependency.
+    std::vector<int> level(segs.size(), -1);
+    std::vector<int> state(segs.size(), 0);  // 0 new, 1 on stack, 2 done
+    std::vector<int> stack;
+    std::function<bool(int)> visit = [&](int i) -> bool {
+      if (state[static_cast<size_t>(i)] == 2) return true;
+      if (state[static_cast<size_t>(i)] == 1) {
+        std::string cycle;
+        auto start = std::find(stack.begin(), stack.end(), i);
+        for (auto it = start; it != stack.end(); ++it) cycle += segs[static_cast<size_t>(*it)].id + " -> ";
+        cycle += segs[static_cast<size_t>(i)].id;
+        d_->Error("cycle", "segments depend on each other in a cycle: " + cycle,
+                  paths_[static_cast<size_t>(i)] + "/condition");
+        return false;
+      }
+      state[static_cast<size_t>(i)] = 1;
+      stack.push_back(i);
+      int lv = 0;
+      for (int dep : segs[static_cast<size_t>(i)].depends_on) {
+        if (!visit(dep)) return false;
+        lv = std::max(lv, level[static_cast<size_t>(dep)] + 1);
+      }
+      stack.pop_back();
+      state[static_cast<size_t>(i)] = 2;
+      level[static_cast<size_t>(i)] = lv;
+      return true;
+    };
+    for (size_t i = 0; i < segs.size(); ++i) {
+      if (!visit(static_cast<int>(i))) return;
+    }
+    for (size_t i = 0; i < segs.size(); ++i) {
+      size_t lv = static_cast<size_t>(level[i]);
+      if (out_->levels_.size() <= lv) out_->levels_.resize(lv + 1);
+      out_->levels_[lv].push_back(static_cast<int>(i));
+    }
+  }
+
+  void AssignSlots() {
+    // Every metric gets a slot so explain and the inspector can show it
+    // even when no condition reads it.
+    for (const auto& m : out_->metrics_) {
+      out_->metric_slots_.push_back(out_->schema_.Intern(m.id));
+      out_->metric_field_slots_.push_back(m.field.empty() ? -1 : out_->event_schema_.Intern(m.field));
+    }
+    out_->declared_slot_ = out_->schema_.Find("declared");
+    out_->segments_slot_ = out_->schema_.Find("segments");
+    out_->rfm_slot_ = out_->rfm_ ? out_->schema_.Intern("rfm") : -1;
+    out_->event_type_slot_ = out_->event_schema_.Intern("type");
   }
 
   Diagnostics* d_;
+  CompiledConfig* out_ = nullptr;
+  const Json* groups_ = nullptr;
+  std::vector<std::string> paths_;  // JSON path of each compiled segment
+  // Every id seen, compiled or not, so a duplicate of a broken entry is
+  // still reported.
+  std::set<std::string> metric_ids_, segment_ids_;
+  std::map<std::string, std::string> attribute_types_;
 };
 
 std::unique_ptr<CompiledConfig> CompileConfig(const Json& config, Diagnostics* diagnostics) {

@@ -2,21 +2,41 @@
 //
 //   {
 //     "version": 1,
+//     "attributes": {"job_title": "string", "company_size": "number"},
 //     "savedGroups": {"beta_accounts": ["acme", "globex"]},
+//     "metrics": [
+//       {"id": "pricing_views_2d", "aggregate": "count", "window": "2d",
+//        "where": {"type": "page_view", "path": {"$regex": "^/pricing"}}}
+//     ],
+//     "rfm": {"recency":   {"metric": "days_since_purchase", "bounds": [7, 30, 90, 180]},
+//             "frequency": {"metric": "purchases_365d",      "bounds": [1, 2, 4, 8]},
+//             "monetary":  {"metric": "spend_365d",          "bounds": [100, 500, 2000, 10000]}},
 //     "segments": [
-//       {"id": "high_intent_tech", "name": "High-Intent Tech Leads",
-//        "kind": "behavioral",
-//        "condition": {"job_title": {"$in": ["CTO", "IT Manager"]}, ...}}
-//     ]
+//       {"id": "high_intent_tech", "name": "High-Intent Tech Leads", "kind": "behavioral",
+//        "condition": {"job_title": {"$in": ["CTO", "IT Manager"]},
+//                      "pricing_views_2d": {"$gte": 2}}}
+//     ],
+//     "retention": {"maxAge": "180d", "maxEvents": 10000},
+//     "hygiene": {"maxSegments": 30}
 //   }
 //
-// docs/config.md documents every field; docs/config.schema.json is the
-// JSON Schema. Compilation validates everything and reports every problem
-// with its JSON Pointer, then produces a CompiledConfig whose evaluation
+// Segment conditions read one flat attribute namespace:
+//   - explicit attributes (identify), e.g. "job_title";
+//   - "declared": zero-party declarations, e.g. "declared.interests";
+//   - every metric by id;
+//   - "rfm": {"r", "f", "m", "cell" ("543"), "score" (3..15)} when configured;
+//   - "segments": the ids of the segments the visitor is in, so segments
+//     compose: {"segments": {"$all": ["young_adults", "high_engagement"]}}.
+// Reserved names (metric ids, declared, rfm, segments) cannot be identified.
+//
+// docs/config.md documents every field and docs/config.schema.json is the
+// JSON Schema. Compilation reports every problem with its JSON Pointer,
+// plus hygiene warnings, and produces a CompiledConfig whose evaluation
 // paths never touch JSON again.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +44,9 @@
 #include "conditions/attributes.h"
 #include "conditions/condition.h"
 #include "config/diagnostics.h"
+#include "core/duration.h"
 #include "core/json.h"
+#include "metrics/metric.h"
 
 namespace leadseg {
 
@@ -36,25 +58,84 @@ struct SegmentSpec {
   std::string description;
   SegmentKind kind = SegmentKind::kCharacteristic;
   Condition condition;
+  std::vector<int> depends_on;  // indices of segments this one's condition reads
+};
+
+// One RFM axis: a metric and four ascending bounds that split it into
+// scores 1..5. Recency is better when lower (days since the last
+// purchase); frequency and monetary are better when higher.
+struct RfmAxis {
+  std::string metric;
+  int metric_index = -1;
+  double bounds[4] = {0, 0, 0, 0};
+  bool lower_is_better = false;
+  // The 1..5 score of `value`; a missing value scores 1.
+  int Score(const Value& value) const;
+};
+
+struct RfmSpec {
+  RfmAxis recency, frequency, monetary;
+};
+
+struct RetentionSpec {
+  TimeMs max_age = kForever;
+  size_t max_events = 10000;
 };
 
 class CompiledConfig {
  public:
-  // Interned names of every attribute a condition reads.
+  // Interned names of every attribute a segment condition reads.
   const AttributeSchema& schema() const { return schema_; }
-  const std::vector<SegmentSpec>& segments() const { return segments_; }
-  // Index of segment `id`, or -1.
-  int FindSegment(std::string_view id) const;
-  // Writes 1 or 0 per segment, in config order, into `out` (resized).
-  void EvaluateSegments(const AttributeSet& attributes, std::vector<uint8_t>* out) const;
+  // Interned names of what metric filters read from events ("type" and
+  // properties).
+  const AttributeSchema& event_schema() const { return event_schema_; }
 
-  // "3 segments, 12 attributes" for humans.
+  const std::vector<MetricSpec>& metrics() const { return metrics_; }
+  const std::vector<SegmentSpec>& segments() const { return segments_; }
+  // Segments grouped so that each group only depends on earlier groups.
+  const std::vector<std::vector<int>>& segment_levels() const { return levels_; }
+  const std::optional<RfmSpec>& rfm() const { return rfm_; }
+  const RetentionSpec& retention() const { return retention_; }
+
+  // Slots in schema() of the derived attributes (-1 when nothing reads them
+  // and they need not be computed).
+  int metric_slot(size_t metric) const { return metric_slots_[metric]; }
+  int declared_slot() const { return declared_slot_; }
+  int segments_slot() const { return segments_slot_; }
+  int rfm_slot() const { return rfm_slot_; }
+  // Slots in event_schema().
+  int event_type_slot() const { return event_type_slot_; }
+  int metric_field_slot(size_t metric) const { return metric_field_slots_[metric]; }
+
+  // Index of segment / metric `id`, or -1.
+  int FindSegment(std::string_view id) const;
+  int FindMetric(std::string_view id) const;
+  // True for names identify() may not set.
+  bool IsReserved(std::string_view name) const;
+
+  // Evaluates every segment against `attributes`, in dependency order,
+  // writing 1 or 0 per segment (config order) into `out`. When segments
+  // read "segments", `arena` holds the membership arrays.
+  void EvaluateSegments(AttributeSet* attributes, Document* arena, std::vector<uint8_t>* out) const;
+
+  // "3 segments, 2 metrics, 12 attributes" for humans.
   std::string Summary() const;
 
  private:
   friend class ConfigCompiler;
   AttributeSchema schema_;
+  AttributeSchema event_schema_;
+  std::vector<MetricSpec> metrics_;
+  std::vector<int> metric_slots_;
+  std::vector<int> metric_field_slots_;
   std::vector<SegmentSpec> segments_;
+  std::vector<std::vector<int>> levels_;
+  std::optional<RfmSpec> rfm_;
+  RetentionSpec retention_;
+  int declared_slot_ = -1;
+  int segments_slot_ = -1;
+  int rfm_slot_ = -1;
+  int event_type_slot_ = -1;
 };
 
 // Compiles a parsed config. Returns null when `diagnostics` has errors;

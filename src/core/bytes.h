@@ -1,0 +1,78 @@
+// Little helpers for leadseg's compact binary formats (snapshots, metric
+// archives): LEB128 varints, doubles as their bit pattern, length-prefixed
+// strings. Readers consume from a string_view and return false, never read
+// past the end, on truncated input.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace leadseg {
+namespace bytes {
+
+inline void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+inline bool GetVarint(std::string_view* in, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    uint8_t b = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    *v |= static_cast<uint64_t>(b & 0x7F) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+// Signed values (time deltas) zig-zag so small negatives stay small.
+inline void PutSigned(int64_t v, std::string* out) {
+  PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63), out);
+}
+
+inline bool GetSigned(std::string_view* in, int64_t* v) {
+  uint64_t u;
+  if (!GetVarint(in, &u)) return false;
+  *v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  return true;
+}
+
+inline void PutDouble(double d, std::string* out) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
+}
+
+inline bool GetDouble(std::string_view* in, double* d) {
+  if (in->size() < 8) return false;
+  uint64_t bits = 0;
+  for (int i = 7; i >= 0; --i) bits = bits << 8 | static_cast<uint8_t>((*in)[static_cast<size_t>(i)]);
+  std::memcpy(d, &bits, sizeof bits);
+  in->remove_prefix(8);
+  return true;
+}
+
+inline void PutString(std::string_view s, std::string* out) {
+  PutVarint(s.size(), out);
+  out->append(s);
+}
+
+inline bool GetString(std::string_view* in, std::string* s) {
+  uint64_t n;
+  if (!GetVarint(in, &n) || n > in->size()) return false;
+  s->assign(in->data(), static_cast<size_t>(n));
+  in->remove_prefix(static_cast<size_t>(n));
+  return true;
+}
+
+// CRC-32 (IEEE), to tell a corrupted snapshot from a valid one.
+uint32_t Crc32(std::string_view data);
+
+}  // namespace bytes
+}  // namespace leadseg

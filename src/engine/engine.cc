@@ -1,0 +1,363 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+
+#include "core/js.h"
+#include "core/value_codec.h"
+#include "profile/snapshot.h"
+
+namespace leadseg {
+
+// Working memory reused across calls, so steady-state evaluation does not
+// allocate. Mutable through a const Engine: it holds no state of its own.
+struct Engine::Scratch {
+  explicit Scratch(const CompiledConfig& c) : attributes(&c.schema()), event_attributes(&c.event_schema()) {}
+  Document arena;        // metric values, rfm, segment arrays
+  Document event_arena;  // one event's decoded properties
+  AttributeSet attributes;
+  AttributeSet event_attributes;
+  Document encode_arena;  // an event's properties while being encoded
+  std::vector<Value> metric_values;
+  std::vector<uint8_t> next;
+};
+
+Engine::Engine(std::shared_ptr<const CompiledConfig> config)
+    : config_(std::move(config)), scratch_(std::make_unique<Scratch>(*config_)) {
+  for (const auto& m : config_->metrics()) {
+    live_.emplace_back(&m);
+    archived_.emplace_back(&m);
+  }
+  RebuildValues();
+  Evaluate(&membership_);
+}
+
+Engine::~Engine() = default;
+
+Status Engine::CheckTime(TimeMs t, const char* what) const {
+  LEADSEG_RETURN_IF_ERROR(CheckTimestamp(static_cast<double>(t), what));
+  return Status::Ok();
+}
+
+void Engine::RebuildValues() {
+  values_.Clear();
+  attributes_value_ = values_.Add(profile_.attributes);
+  Json declared = Json::object();
+  for (const auto& [key, d] : profile_.declarations) declared[key] = d.value;
+  declared_value_ = values_.Add(declared);
+}
+
+void Engine::ForEachMatch(const Event& e, const std::function<void(size_t, const Value&)>& fn) const {
+  Scratch& s = *scratch_;
+  s.event_arena.Clear();
+  auto props = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &s.event_arena);
+  s.event_attributes.Clear();
+  if (props.ok()) s.event_attributes.SetFromObject(*props);
+  s.event_attributes.Set(config_->event_type_slot(), Value::String(e.type));
+  const auto& metrics = config_->metrics();
+  for (size_t m = 0; m < metrics.size(); ++m) {
+    if (metrics[m].where && !metrics[m].where->Evaluate(s.event_attributes)) continue;
+    int field_slot = config_->metric_field_slot(m);
+    const Value* field = field_slot >= 0 ? s.event_attributes.Get(field_slot) : nullptr;
+    fn(m, field ? *field : Value::Null());
+  }
+}
+
+void Engine::ApplyEvent(const Event& e, std::vector<MetricState>* states) const {
+  ForEachMatch(e, [&](size_t m, const Value& field) { (*states)[m].Add(e.ts, field); });
+}
+
+void Engine::RebuildMetrics() {
+  for (size_t m = 0; m < live_.size(); ++m) {
+    if (config_->metrics()[m].window == kForever) live_[m] = archived_[m];
+    else live_[m].Clear();
+  }
+  for (const Event& e : profile_.events) ApplyEvent(e, &live_);
+  for (auto& state : live_) state.Expire(profile_.clock);
+}
+
+void Engine::Prune() {
+  const RetentionSpec& r = config_->retention();
+  auto& events = profile_.events;
+  while (!events.empty() &&
+         (events.size() > r.max_events || (r.max_age != kForever && events.front().ts < profile_.clock - r.max_age))) {
+    // All-time metrics keep the event's contribution in their archive;
+    // windowed metrics forget it, as a rebuild from the log would.
+    const Event& e = events.front();
+    ForEachMatch(e, [&](size_t m, const Value& field) {
+      if (config_->metrics()[m].window == kForever) archived_[m].Add(e.ts, field);
+      else live_[m].DropOldest(e.ts);
+    });
+    events.pop_front();
+  }
+}
+
+void Engine::Evaluate(std::vector<uint8_t>* membership) const {
+  Scratch& s = *scratch_;
+  const CompiledConfig& c = *config_;
+  s.arena.Clear();
+  s.attributes.Clear();
+  s.attributes.SetFromObject(attributes_value_);
+  if (c.declared_slot() >= 0) s.attributes.Set(c.declared_slot(), declared_value_);
+  std::vector<Value>& metric_values = s.metric_values;
+  metric_values.resize(live_.size());
+  for (size_t m = 0; m < live_.size(); ++m) {
+    metric_values[m] = live_[m].Read(profile_.clock, &s.arena);
+    s.attributes.Set(c.metric_slot(m), metric_values[m]);
+  }
+  if (c.rfm() && c.rfm_slot() >= 0) {
+    const RfmSpec& rfm = *c.rfm();
+    int r = rfm.recency.Score(metric_values[static_cast<size_t>(rfm.recency.metric_index)]);
+    int f = rfm.frequency.Score(metric_values[static_cast<size_t>(rfm.frequency.metric_index)]);
+    int m = rfm.monetary.Score(metric_values[static_cast<size_t>(rfm.monetary.metric_index)]);
+    char cell[4] = {static_cast<char>('0' + r), static_cast<char>('0' + f), static_cast<char>('0' + m), 0};
+    Value* members = s.arena.AllocateChildren(10);
+    const char* keys[] = {"r", "f", "m", "cell", "score"};
+    Value values[] = {Value::Number(r), Value::Number(f), Value::Number(m), s.arena.CopyString(cell),
+                      Value::Number(r + f + m)};
+    for (int i = 0; i < 5; ++i) {
+      members[2 * i] = Value::String(keys[i]);
+      members[2 * i + 1] = values[i];
+    }
+    s.attributes.Set(c.rfm_slot(), Document::MakeObject(members, 5));
+  }
+  c.EvaluateSegments(&s.attributes, &s.arena, membership);
+}
+
+SegmentChanges Engine::Commit(std::vector<uint8_t> next) {
+  SegmentChanges changes;
+  const auto& segments = config_->segments();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    bool was = i < membership_.size() && membership_[i];
+    if (next[i] && !was) changes.entered.push_back(segments[i].id);
+    if (!next[i] && was) changes.exited.push_back(segments[i].id);
+  }
+  membership_ = std::move(next);
+  return changes;
+}
+
+Result<SegmentChanges> Engine::Identify(const Json& traits, TimeMs now) {
+  LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
+  if (!traits.is_object()) {
+    return InvalidArgument(std::string("identify needs an object of attributes, got ") + JsonTypeName(traits));
+  }
+  Json merged = profile_.attributes;
+  for (auto it = traits.begin(); it != traits.end(); ++it) {
+    if (it.key().empty()) return InvalidArgument("attribute names cannot be empty");
+    if (config_->IsReserved(it.key())) {
+      return InvalidArgument("\"" + it.key() + "\" is a reserved name (a metric id, declared, rfm or segments)",
+                             PointerToken(it.key()));
+    }
+    if (it->is_null()) merged.erase(it.key());
+    else merged[it.key()] = *it;
+  }
+  if (merged.dump().size() > kMaxAttributesBytes) {
+    return OutOfRange("attributes would exceed " + std::to_string(kMaxAttributesBytes / 1024) + " KB");
+  }
+  profile_.attributes = std::move(merged);
+  profile_.clock = std::max(profile_.clock, now);
+  RebuildValues();
+  Prune();
+  for (auto& state : live_) state.Expire(profile_.clock);
+  Evaluate(&scratch_->next);
+  return Commit(scratch_->next);
+}
+
+Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value, TimeMs now) {
+  LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
+  if (key.empty() || key.size() > 128) return InvalidArgument("a declaration key must be 1 to 128 characters");
+  if (value.dump().size() > kMaxEventPropsBytes) {
+    return OutOfRange("declaration \"" + key + "\" exceeds " + std::to_string(kMaxEventPropsBytes / 1024) + " KB");
+  }
+  if (!value.is_null() && !profile_.declarations.count(key) && profile_.declarations.size() >= kMaxDeclarations) {
+    return OutOfRange("at most " + std::to_string(kMaxDeclarations) + " declarations are kept");
+  }
+  if (value.is_null()) profile_.declarations.erase(key);
+  else profile_.declarations[key] = Declaration{value, now};
+  profile_.clock = std::max(profile_.clock, now);
+  RebuildValues();
+  Prune();
+  for (auto& state : live_) state.Expire(profile_.clock);
+  Evaluate(&scratch_->next);
+  return Commit(scratch_->next);
+}
+
+Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {
+  LEADSEG_RETURN_IF_ERROR(CheckTime(ts, "event time"));
+  if (type.empty() || type.size() > kMaxEventTypeBytes) {
+    return InvalidArgument("an event type must be 1 to " + std::to_string(kMaxEventTypeBytes) + " characters");
+  }
+  if (!props.is_null() && !props.is_object()) {
+    return InvalidArgument(std::string("event properties must be an object, got ") + JsonTypeName(props));
+  }
+  const RetentionSpec& r = config_->retention();
+  if (r.max_age != kForever && ts < profile_.clock - r.max_age) {
+    return OutOfRange("event time " + std::to_string(ts) + " is older than the retention window (" +
+                      std::to_string(r.max_age / kDay) + " days before the latest time seen)");
+  }
+  Event event;
+  event.ts = ts;
+  event.type = type;
+  scratch_->encode_arena.Clear();
+  EncodeValue(scratch_->encode_arena.Add(props.is_null() ? Json::object() : props), &event.props);
+  if (event.props.size() > kMaxEventPropsBytes) {
+    return OutOfRange("event properties exceed " + std::to_string(kMaxEventPropsBytes / 1024) + " KB");
+  }
+  auto& events = profile_.events;
+  if (events.empty() || ts >= events.back().ts) {
+    profile_.clock = std::max(profile_.clock, ts);
+    ApplyEvent(event, &live_);
+    // After adding: an event older than the clock may already be outside
+    // a short window.
+    for (auto& state : live_) state.Expire(profile_.clock);
+    events.push_back(std::move(event));
+    Prune();
+  } else {
+    // Late event (another tab, a queued beacon): insert in order, rebuild.
+    auto at = std::upper_bound(events.begin(), events.end(), ts,
+                               [](TimeMs t, const Event& e) { return t < e.ts; });
+    events.insert(at, std::move(event));
+    profile_.clock = std::max(profile_.clock, ts);
+    Prune();
+    RebuildMetrics();
+  }
+  Evaluate(&scratch_->next);
+  return Commit(scratch_->next);
+}
+
+Result<SegmentChanges> Engine::Advance(TimeMs now) {
+  LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
+  if (now <= profile_.clock) return SegmentChanges{};
+  profile_.clock = now;
+  Prune();
+  for (auto& state : live_) state.Expire(now);
+  Evaluate(&scratch_->next);
+  return Commit(scratch_->next);
+}
+
+std::vector<std::string> Engine::Segments() const {
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < membership_.size(); ++i) {
+    if (membership_[i]) ids.push_back(config_->segments()[i].id);
+  }
+  return ids;
+}
+
+Json Engine::Metrics() const {
+  Json out = Json::object();
+  Document arena;
+  for (size_t m = 0; m < live_.size(); ++m) {
+    out[config_->metrics()[m].id] = live_[m].Read(profile_.clock, &arena).ToJson();
+  }
+  return out;
+}
+
+Json Engine::AttributeView() const {
+  Evaluate(&scratch_->next);
+  Json out = Json::object();
+  const AttributeSchema& schema = config_->schema();
+  for (size_t slot = 0; slot < schema.size(); ++slot) {
+    const Value* v = scratch_->attributes.Get(static_cast<int>(slot));
+    if (v) out[schema.name(static_cast<int>(slot))] = v->ToJson();
+  }
+  // Explicit attributes no condition reads are part of the view too.
+  for (auto it = profile_.attributes.begin(); it != profile_.attributes.end(); ++it) {
+    if (!out.contains(it.key())) out[it.key()] = *it;
+  }
+  out["segments"] = Segments();
+  return out;
+}
+
+Result<Json> Engine::Explain(const std::string& segment_id) const {
+  int index = config_->FindSegment(segment_id);
+  if (index < 0) return InvalidArgument("unknown segment \"" + segment_id + "\"");
+  const SegmentSpec& spec = config_->segments()[static_cast<size_t>(index)];
+  Evaluate(&scratch_->next);
+  std::vector<LeafTrace> trace;
+  bool member = spec.condition.Explain(scratch_->attributes, &trace);
+  Json leaves = Json::array();
+  for (const auto& t : trace) {
+    leaves.push_back({{"path", t.path}, {"attribute", t.attribute}, {"condition", t.operand},
+                      {"actual", t.actual}, {"passed", t.passed}});
+  }
+  return Json{{"segment", spec.id}, {"name", spec.name}, {"description", spec.description},
+              {"member", member}, {"leaves", leaves}};
+}
+
+Json Engine::Export() const {
+  Json declarations = Json::object();
+  for (const auto& [key, d] : profile_.declarations) declarations[key] = {{"value", d.value}, {"at", d.ts}};
+  Json events = Json::array();
+  Document doc;
+  for (const Event& e : profile_.events) {
+    doc.Clear();
+    auto props = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &doc);
+    events.push_back({{"type", e.type}, {"ts", e.ts}, {"props", props.ok() ? props->ToJson() : Json::object()}});
+  }
+  return Json{{"attributes", profile_.attributes}, {"declarations", declarations},
+              {"events", events}, {"clock", profile_.clock}};
+}
+
+void Engine::Erase() {
+  profile_ = Profile();
+  for (auto& s : live_) s.Clear();
+  for (auto& s : archived_) s.Clear();
+  RebuildValues();
+  Evaluate(&membership_);
+}
+
+}  // namespace leadseg
+
+namespace leadseg {
+
+std::string Engine::Snapshot() const {
+  SnapshotData data;
+  data.profile = profile_;
+  for (size_t m = 0; m < archived_.size(); ++m) {
+    const MetricSpec& spec = config_->metrics()[m];
+    if (spec.window != kForever) continue;
+    MetricArchive a{spec.id, MetricFingerprint(spec), {}};
+    archived_[m].SaveAllTime(&a.state);
+    data.archives.push_back(std::move(a));
+  }
+  return EncodeSnapshot(data);
+}
+
+Status Engine::Restore(std::string_view snapshot) {
+  auto decoded = DecodeSnapshot(snapshot);
+  if (!decoded.ok()) return decoded.status();
+  SnapshotData& data = *decoded;
+  // Validate everything before touching this engine.
+  Document probe;
+  for (const Event& e : data.profile.events) {
+    probe.Clear();
+    auto props = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &probe);
+    if (!props.ok() || !props->is_object() || e.type.empty()) {
+      return DataLoss("snapshot is corrupted: an event has malformed properties");
+    }
+  }
+  for (auto it = data.profile.attributes.begin(); it != data.profile.attributes.end(); ++it) {
+    if (config_->IsReserved(it.key())) {
+      return DataLoss("snapshot is corrupted: attribute \"" + it.key() + "\" is a reserved name");
+    }
+  }
+  std::vector<MetricState> archived;
+  for (const auto& m : config_->metrics()) archived.emplace_back(&m);
+  for (const auto& a : data.archives) {
+    int m = config_->FindMetric(a.metric_id);
+    // A metric that no longer exists, or whose definition changed, starts
+    // from the retained events only.
+    if (m < 0 || MetricFingerprint(config_->metrics()[static_cast<size_t>(m)]) != a.fingerprint) continue;
+    if (!archived[static_cast<size_t>(m)].RestoreAllTime(a.state)) {
+      return DataLoss("snapshot is corrupted: metric archive \"" + a.metric_id + "\"");
+    }
+  }
+  profile_ = std::move(data.profile);
+  archived_ = std::move(archived);
+  RebuildValues();
+  Prune();
+  RebuildMetrics();
+  Evaluate(&membership_);
+  return Status::Ok();
+}
+
+}  // namespace leadseg

@@ -1,0 +1,127 @@
+// Engine: one visitor's profile, evaluated live against a compiled config.
+//
+//   Engine engine(config);
+//   engine.Identify({{"job_title", "CTO"}}, now);
+//   auto changes = engine.Track("page_view", {{"path", "/pricing"}}, now);
+//   // changes->entered == {"high_intent_tech"}
+//
+// Every mutating call takes the time as an argument, updates the metrics
+// incrementally, re-evaluates the segments and returns which segments the
+// visitor entered and exited. The cost of a call depends on the number of
+// metrics and segments, not on how many events are stored. Advancing time
+// alone (Advance) expires windowed metrics and so can also move segments.
+//
+// Time: the engine's clock is the latest time it was given and never moves
+// backwards (Advance to an earlier time changes nothing). An event older
+// than the clock is inserted in time order and the metrics are rebuilt from
+// the log, O(history) but exact.
+//
+// Retention: events older than retention.maxAge, and the oldest beyond
+// retention.maxEvents, are pruned. All-time metrics stay exact: the pruned
+// events' contributions are kept as running totals (and in snapshots).
+// A windowed metric whose window is longer than maxAge only sees the events
+// retention kept.
+//
+// Errors: a call that fails returns a Status and leaves the engine exactly
+// as it was.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conditions/attributes.h"
+#include "config/config.h"
+#include "core/json.h"
+#include "core/status.h"
+#include "metrics/metric.h"
+#include "profile/profile.h"
+
+namespace leadseg {
+
+struct SegmentChanges {
+  std::vector<std::string> entered;
+  std::vector<std::string> exited;
+  bool empty() const { return entered.empty() && exited.empty(); }
+};
+
+// Limits on what one visitor's calls may carry; larger inputs are rejected
+// with OutOfRange rather than slowing down or bloating storage.
+inline constexpr size_t kMaxEventTypeBytes = 128;
+inline constexpr size_t kMaxEventPropsBytes = 64 * 1024;
+inline constexpr size_t kMaxAttributesBytes = 256 * 1024;
+inline constexpr size_t kMaxDeclarations = 256;
+
+class Engine {
+ public:
+  explicit Engine(std::shared_ptr<const CompiledConfig> config);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const CompiledConfig& config() const { return *config_; }
+
+  // Merges explicit attributes: each key set to its value, null removes it.
+  Result<SegmentChanges> Identify(const Json& traits, TimeMs now);
+  // Records a zero-party declaration ("interests" -> ["security"]); a null
+  // value withdraws it.
+  Result<SegmentChanges> Declare(const std::string& key, const Json& value, TimeMs now);
+  // Records an event. `props` is an object (or null for none).
+  Result<SegmentChanges> Track(const std::string& type, const Json& props, TimeMs ts);
+  // Moves the clock forward to `now`.
+  Result<SegmentChanges> Advance(TimeMs now);
+
+  TimeMs clock() const { return profile_.clock; }
+  size_t event_count() const { return profile_.events.size(); }
+  const Profile& profile() const { return profile_; }
+
+  // Ids of the segments the visitor is in, in config order.
+  std::vector<std::string> Segments() const;
+  bool InSegment(size_t index) const { return membership_[index] != 0; }
+  const std::vector<uint8_t>& membership() const { return membership_; }
+  // Every metric's current value, by id.
+  Json Metrics() const;
+  // Everything segment conditions can read, as they read it now.
+  Json AttributeView() const;
+  // Why the visitor is or is not in `segment_id`: each condition leaf with
+  // the value it saw.
+  Result<Json> Explain(const std::string& segment_id) const;
+
+  // The whole profile as a versioned, checksummed binary snapshot.
+  std::string Snapshot() const;
+  // Replaces the profile with a snapshot. Truncated, corrupted or
+  // future-version data is rejected with DataLoss/FailedPrecondition and
+  // the engine is left untouched.
+  Status Restore(std::string_view snapshot);
+  // Everything stored about the visitor, readable (data-subject export).
+  Json Export() const;
+  // Forgets the visitor entirely.
+  void Erase();
+
+ private:
+  struct Scratch;
+  void RebuildValues();
+  // Calls fn(metric index, field value) for each metric the event matches.
+  void ForEachMatch(const Event& e, const std::function<void(size_t, const Value&)>& fn) const;
+  void ApplyEvent(const Event& e, std::vector<MetricState>* states) const;
+  void RebuildMetrics();
+  void Prune();
+  // Recomputes the attribute set and the membership at the clock.
+  void Evaluate(std::vector<uint8_t>* membership) const;
+  SegmentChanges Commit(std::vector<uint8_t> next);
+  Status CheckTime(TimeMs t, const char* what) const;
+
+  std::shared_ptr<const CompiledConfig> config_;
+  Profile profile_;
+  std::vector<MetricState> live_;      // current metric states
+  std::vector<MetricState> archived_;  // all-time totals of pruned events
+  Document values_;                    // explicit attributes and declarations as Values
+  Value attributes_value_;
+  Value declared_value_;
+  std::vector<uint8_t> membership_;
+  std::unique_ptr<Scratch> scratch_;  // per-call working memory, reused
+};
+
+}  // namespace leadseg

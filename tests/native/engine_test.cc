@@ -1,0 +1,256 @@
+// Profile, metrics and real-time segments, with hand-computed expectations.
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+
+namespace leadseg {
+namespace {
+
+constexpr TimeMs kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
+
+std::shared_ptr<const CompiledConfig> Compile(const std::string& text) {
+  Diagnostics d;
+  auto c = CompileConfigText(text, &d);
+  EXPECT_TRUE(c) << d.Format();
+  return std::shared_ptr<const CompiledConfig>(std::move(c));
+}
+
+const char* kConfig = R"({
+  "metrics": [
+    {"id": "pricing_2d", "aggregate": "count", "window": "2d",
+     "where": {"type": "page_view", "path": {"$regex": "^/pricing"}}},
+    {"id": "views", "aggregate": "count", "where": {"type": "page_view"}},
+    {"id": "spend", "aggregate": "sum", "field": "amount", "where": {"type": "purchase"}},
+    {"id": "spend_7d", "aggregate": "sum", "field": "amount", "window": "7d", "where": {"type": "purchase"}},
+    {"id": "min_order_7d", "aggregate": "min", "field": "amount", "window": "7d", "where": {"type": "purchase"}},
+    {"id": "max_order", "aggregate": "max", "field": "amount", "where": {"type": "purchase"}},
+    {"id": "avg_order", "aggregate": "avg", "field": "amount", "where": {"type": "purchase"}},
+    {"id": "categories_30d", "aggregate": "distinct", "field": "category", "window": "30d"},
+    {"id": "first_source", "aggregate": "first", "field": "source", "where": {"type": "page_view"}},
+    {"id": "last_path", "aggregate": "last", "field": "path", "where": {"type": "page_view"}},
+    {"id": "days_since_first", "aggregate": "sinceFirst"},
+    {"id": "hours_since_visit", "aggregate": "sinceLast", "unit": "1h", "where": {"type": "page_view"}}
+  ],
+  "segments": [
+    {"id": "high_intent", "kind": "behavioral",
+     "condition": {"job_title": {"$in": ["CTO", "IT Manager"]}, "pricing_2d": {"$gte": 2}}},
+    {"id": "buyer", "condition": {"spend": {"$gt": 0}}},
+    {"id": "hot_buyer", "condition": {"segments": {"$all": ["buyer", "high_intent"]}}},
+    {"id": "security_fan", "condition": {"declared.interests": {"$in": ["security"]}}}
+  ],
+  "hygiene": {"maxSegments": 10}
+})";
+
+Json Props(const char* json) { return Json::parse(json); }
+
+TEST(Engine, EveryMetricKind) {
+  Engine e(Compile(kConfig));
+  ASSERT_TRUE(e.Track("page_view", Props(R"({"path": "/pricing", "source": "google", "category": "a"})"), kT0).ok());
+  ASSERT_TRUE(e.Track("page_view", Props(R"({"path": "/docs", "source": "bing", "category": "b"})"), kT0 + kHour).ok());
+  ASSERT_TRUE(e.Track("purchase", Props(R"({"amount": 100, "category": "a"})"), kT0 + 2 * kHour).ok());
+  ASSERT_TRUE(e.Track("purchase", Props(R"({"amount": "50.5"})"), kT0 + 3 * kHour).ok());
+  ASSERT_TRUE(e.Track("purchase", Props(R"({"amount": "n/a"})"), kT0 + 3 * kHour).ok());  // not a number: ignored
+  ASSERT_TRUE(e.Advance(kT0 + 5 * kHour).ok());
+  Json m = e.Metrics();
+  EXPECT_EQ(m["pricing_2d"], 1);
+  EXPECT_EQ(m["views"], 2);
+  EXPECT_EQ(m["spend"], 150.5);
+  EXPECT_EQ(m["spend_7d"], 150.5);
+  EXPECT_EQ(m["min_order_7d"], 50.5);
+  EXPECT_EQ(m["max_order"], 100);
+  EXPECT_EQ(m["avg_order"], 75.25);
+  EXPECT_EQ(m["categories_30d"], 2);
+  EXPECT_EQ(m["first_source"], "google");
+  EXPECT_EQ(m["last_path"], "/docs");
+  EXPECT_DOUBLE_EQ(m["days_since_first"].get<double>(), 5.0 / 24);
+  EXPECT_EQ(m["hours_since_visit"], 4);
+}
+
+TEST(Engine, EmptyMetricsReadZeroOrNull) {
+  Engine e(Compile(kConfig));
+  Json m = e.Metrics();
+  EXPECT_EQ(m["views"], 0);
+  EXPECT_EQ(m["spend"], 0);
+  EXPECT_EQ(m["categories_30d"], 0);
+  EXPECT_TRUE(m["max_order"].is_null());
+  EXPECT_TRUE(m["avg_order"].is_null());
+  EXPECT_TRUE(m["last_path"].is_null());
+  EXPECT_TRUE(m["hours_since_visit"].is_null());
+}
+
+TEST(Engine, WindowBoundaryIsInclusive) {
+  Engine e(Compile(kConfig));
+  ASSERT_TRUE(e.Track("page_view", Props(R"({"path": "/pricing"})"), kT0).ok());
+  ASSERT_TRUE(e.Advance(kT0 + 2 * kDay).ok());  // exactly two days later
+  EXPECT_EQ(e.Metrics()["pricing_2d"], 1);
+  ASSERT_TRUE(e.Advance(kT0 + 2 * kDay + 1).ok());  // one millisecond past
+  EXPECT_EQ(e.Metrics()["pricing_2d"], 0);
+}
+
+TEST(Engine, SegmentsEnterAndExitAsTimePasses) {
+  Engine e(Compile(kConfig));
+  auto r = e.Identify(Props(R"({"job_title": "CTO"})"), kT0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->empty());
+  r = e.Track("page_view", Props(R"({"path": "/pricing"})"), kT0);
+  EXPECT_TRUE(r->entered.empty());
+  r = e.Track("page_view", Props(R"({"path": "/pricing/enterprise"})"), kT0 + kDay);
+  ASSERT_EQ(r->entered, std::vector<std::string>{"high_intent"});
+  r = e.Track("purchase", Props(R"({"amount": 10})"), kT0 + kDay);
+  EXPECT_EQ(r->entered, (std::vector<std::string>{"buyer", "hot_buyer"}));
+  // The first pricing view leaves the 2-day window a millisecond after
+  // kT0 + 2d: the visitor drops out of high_intent, and so hot_buyer.
+  r = e.Advance(kT0 + 2 * kDay + 1);
+  EXPECT_EQ(r->exited, (std::vector<std::string>{"high_intent", "hot_buyer"}));
+  EXPECT_EQ(e.Segments(), std::vector<std::string>{"buyer"});
+}
+
+TEST(Engine, DeclarationsAreAttributes) {
+  Engine e(Compile(kConfig));
+  auto r = e.Declare("interests", Props(R"(["security", "api"])"), kT0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->entered, std::vector<std::string>{"security_fan"});
+  r = e.Declare("interests", nullptr, kT0 + 1);
+  EXPECT_EQ(r->exited, std::vector<std::string>{"security_fan"});
+}
+
+TEST(Engine, LateEventsAreInsertedInOrder) {
+  Engine in_order(Compile(kConfig));
+  Engine late(Compile(kConfig));
+  for (TimeMs t : {kT0, kT0 + kHour, kT0 + 2 * kHour}) {
+    in_order.Track("purchase", Props(R"({"amount": 1})"), t);
+  }
+  late.Track("purchase", Props(R"({"amount": 1})"), kT0 + 2 * kHour);
+  late.Track("purchase", Props(R"({"amount": 1})"), kT0);
+  late.Track("purchase", Props(R"({"amount": 1})"), kT0 + kHour);
+  EXPECT_EQ(in_order.Metrics(), late.Metrics());
+  EXPECT_EQ(late.profile().events.front().ts, kT0);
+}
+
+TEST(Engine, RetentionPrunesButAllTimeMetricsStayExact) {
+  std::string config = kConfig;
+  config.replace(config.find(R"("hygiene")"), 0, R"("retention": {"maxAge": "30d", "maxEvents": 5}, )");
+  Engine e(Compile(config));
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_TRUE(e.Track("purchase", Props(R"({"amount": 10})"), kT0 + i * kHour).ok());
+  }
+  EXPECT_EQ(e.event_count(), 5u);
+  EXPECT_EQ(e.Metrics()["spend"], 80);      // all time: includes pruned
+  EXPECT_EQ(e.Metrics()["spend_7d"], 50);   // window sees retained events only
+  ASSERT_TRUE(e.Advance(kT0 + 40 * kDay).ok());
+  EXPECT_EQ(e.event_count(), 0u);
+  EXPECT_EQ(e.Metrics()["spend"], 80);
+  EXPECT_EQ(e.Metrics()["max_order"], 10);
+  // An event older than the retention window is refused and changes nothing.
+  auto r = e.Track("purchase", Props(R"({"amount": 10})"), kT0);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(e.Metrics()["spend"], 80);
+}
+
+TEST(Engine, SnapshotRoundTripIsExact) {
+  std::string config = kConfig;
+  config.replace(config.find(R"("hygiene")"), 0, R"("retention": {"maxEvents": 3}, )");
+  auto compiled = Compile(config);
+  Engine a(compiled);
+  a.Identify(Props(R"({"job_title": "CTO", "company": {"size": 80}})"), kT0);
+  a.Declare("interests", Props(R"(["security"])"), kT0);
+  for (int i = 0; i < 6; ++i) a.Track("page_view", Props(R"({"path": "/pricing", "source": "x"})"), kT0 + i * kHour);
+  a.Track("purchase", Props(R"({"amount": 12.5})"), kT0 + 7 * kHour);
+  std::string bytes = a.Snapshot();
+  Engine b(compiled);
+  ASSERT_TRUE(b.Restore(bytes).ok());
+  EXPECT_EQ(a.Export(), b.Export());
+  EXPECT_EQ(a.Metrics(), b.Metrics());
+  EXPECT_EQ(a.Segments(), b.Segments());
+  EXPECT_EQ(b.Snapshot(), bytes);
+  EXPECT_EQ(b.Metrics()["views"], 6);  // 3 of them pruned, still counted
+}
+
+TEST(Engine, BadSnapshotsAreRejectedAndChangeNothing) {
+  auto compiled = Compile(kConfig);
+  Engine a(compiled);
+  a.Track("page_view", Props(R"({"path": "/pricing"})"), kT0);
+  std::string good = a.Snapshot();
+  Engine b(compiled);
+  b.Identify(Props(R"({"job_title": "CTO"})"), kT0);
+  Json before = b.Export();
+  std::string truncated = good.substr(0, good.size() - 3);
+  std::string flipped = good;
+  flipped[flipped.size() - 2] ^= 0x40;
+  std::string future = good;
+  future[4] = 9;
+  for (const std::string* bad : {&truncated, &flipped, &future}) {
+    Status s = b.Restore(*bad);
+    EXPECT_FALSE(s.ok());
+    EXPECT_EQ(b.Export(), before);
+  }
+  EXPECT_EQ(b.Restore(future).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(b.Restore("garbage").code(), StatusCode::kDataLoss);
+}
+
+TEST(Engine, ExplainShowsEachLeafWithTheValueSeen) {
+  Engine e(Compile(kConfig));
+  e.Identify(Props(R"({"job_title": "CTO"})"), kT0);
+  e.Track("page_view", Props(R"({"path": "/pricing"})"), kT0);
+  auto x = e.Explain("high_intent");
+  ASSERT_TRUE(x.ok());
+  EXPECT_FALSE((*x)["member"].get<bool>());
+  ASSERT_EQ((*x)["leaves"].size(), 2u);
+  EXPECT_EQ((*x)["leaves"][0]["actual"], "CTO");
+  EXPECT_TRUE((*x)["leaves"][0]["passed"].get<bool>());
+  EXPECT_EQ((*x)["leaves"][1]["attribute"], "pricing_2d");
+  EXPECT_EQ((*x)["leaves"][1]["actual"], 1);
+  EXPECT_FALSE((*x)["leaves"][1]["passed"].get<bool>());
+  EXPECT_FALSE(e.Explain("nope").ok());
+}
+
+TEST(Engine, BadCallsChangeNothing) {
+  Engine e(Compile(kConfig));
+  e.Identify(Props(R"({"job_title": "CTO"})"), kT0);
+  Json before = e.Export();
+  EXPECT_FALSE(e.Identify(Props(R"(["x"])"), kT0).ok());
+  EXPECT_FALSE(e.Identify(Props(R"({"views": 3})"), kT0).ok());  // a metric id
+  EXPECT_FALSE(e.Track("", Props("{}"), kT0).ok());
+  EXPECT_FALSE(e.Track("x", Props("[1]"), kT0).ok());
+  EXPECT_FALSE(e.Track("x", Props("{}"), -5).ok());
+  EXPECT_FALSE(e.Track("x", Props("{}"), kT0 * 1000).ok());  // microseconds
+  EXPECT_FALSE(e.Declare("", Props("1"), kT0).ok());
+  EXPECT_EQ(e.Export(), before);
+}
+
+TEST(Engine, EraseForgetsEverything) {
+  Engine e(Compile(kConfig));
+  e.Identify(Props(R"({"job_title": "CTO"})"), kT0);
+  e.Track("purchase", Props(R"({"amount": 5})"), kT0);
+  e.Erase();
+  EXPECT_EQ(e.event_count(), 0u);
+  EXPECT_TRUE(e.Segments().empty());
+  EXPECT_EQ(e.Export()["attributes"], Json::object());
+}
+
+TEST(Engine, RfmScoresAndCell) {
+  Engine e(Compile(R"({
+    "metrics": [
+      {"id": "days_since_purchase", "aggregate": "sinceLast", "where": {"type": "purchase"}},
+      {"id": "purchases", "aggregate": "count", "where": {"type": "purchase"}},
+      {"id": "spend", "aggregate": "sum", "field": "amount", "where": {"type": "purchase"}}
+    ],
+    "rfm": {"recency": {"metric": "days_since_purchase", "bounds": [7, 30, 90, 180]},
+            "frequency": {"metric": "purchases", "bounds": [1, 2, 4, 8]},
+            "monetary": {"metric": "spend", "bounds": [100, 500, 2000, 10000]}},
+    "segments": [{"id": "champions", "condition": {"rfm.cell": {"$in": ["555", "554", "545"]}}},
+                 {"id": "at_risk", "condition": {"rfm.r": {"$lte": 2}, "rfm.f": {"$gte": 3}}}]
+  })"));
+  for (int i = 0; i < 8; ++i) e.Track("purchase", Props(R"({"amount": 1500})"), kT0 + i * kDay);
+  // r: 0 days -> 5; f: 8 -> 5; m: 12000 -> 5.
+  EXPECT_EQ(e.AttributeView()["rfm"]["cell"], "555");
+  EXPECT_EQ(e.Segments(), std::vector<std::string>{"champions"});
+  e.Advance(kT0 + 7 * kDay + 100 * kDay);  // 100 days since the last purchase -> r = 2
+  EXPECT_EQ(e.AttributeView()["rfm"]["cell"], "255");
+  EXPECT_EQ(e.Segments(), std::vector<std::string>{"at_risk"});
+}
+
+}  // namespace
+}  // namespace leadseg
