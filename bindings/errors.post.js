@@ -35,9 +35,17 @@
   }
 
   addOnPostRun(function () {
-    ['evalCondition', 'jsonLogicApply', 'runConformance'].forEach(function (name) {
-      wrapFunction(Module, name);
-    });
+    // Embind checks arity; optional JSON arguments default to "".
+    var rawEval = Module['evalCondition'];
+    Module['evalCondition'] = function (condition, attributes, savedGroups) {
+      return unwrap(rawEval(condition, attributes === undefined ? '' : attributes,
+                            savedGroups === undefined ? '' : savedGroups));
+    };
+    var rawLogic = Module['jsonLogicApply'];
+    Module['jsonLogicApply'] = function (rule, data) {
+      return unwrap(rawLogic(rule, data === undefined ? '' : data));
+    };
+    wrapFunction(Module, 'runConformance');
     var segmenter = Module['Segmenter'] && Module['Segmenter'].prototype;
     if (segmenter) {
       ['load', 'evaluateJson'].forEach(function (name) {
@@ -51,6 +59,20 @@
         if (n < 0) throw makeError(this.lastError());
         return n;
       };
+    }
+    var engine = Module['Engine'] && Module['Engine'].prototype;
+    if (engine) {
+      ['load', 'identify', 'declare', 'track', 'advance', 'restore'].forEach(function (name) {
+        wrapFunction(engine, name);
+      });
+      // Whole documents cross as JSON text.
+      ['metrics', 'attributes', 'exportProfile', 'explain'].forEach(function (name) {
+        var raw = engine[name];
+        engine[name] = function () {
+          return JSON.parse(unwrap(raw.apply(this, arguments)));
+        };
+      });
+      wrapFunction(engine, 'snapshot');
     }
     Module['LeadsegError'] = makeError;
   });

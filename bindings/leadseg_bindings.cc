@@ -21,6 +21,7 @@
 #include "conformance/conformance.h"
 #include "core/json.h"
 #include "core/value_codec.h"
+#include "engine/engine.h"
 
 using emscripten::val;
 
@@ -178,6 +179,127 @@ class Segmenter {
   Status last_error_;
 };
 
+val ChangesToVal(const SegmentChanges& changes) {
+  val out = val::object();
+  val entered = val::array();
+  val exited = val::array();
+  for (const auto& id : changes.entered) entered.call<void>("push", val(id));
+  for (const auto& id : changes.exited) exited.call<void>("push", val(id));
+  out.set("entered", entered);
+  out.set("exited", exited);
+  return out;
+}
+
+// JavaScript numbers carry milliseconds exactly up to 2^53; the core's
+// CheckTimestamp rejects anything outside 1970..2200 anyway.
+TimeMs ToTime(double ms) { return ms >= -9.0e15 && ms <= 9.0e15 ? static_cast<TimeMs>(ms) : -1; }
+
+// One visitor's engine. Results that are whole documents (explain, export,
+// metrics) cross as JSON text and are parsed by errors.post.js.
+class WasmEngine {
+ public:
+  WasmEngine() = default;
+
+  val Load(const std::string& config_json) {
+    Diagnostics diagnostics;
+    auto config = CompileConfigText(config_json, &diagnostics);
+    if (!config) return ErrorRecord(diagnostics);
+    auto next = std::make_unique<Engine>(std::shared_ptr<const CompiledConfig>(std::move(config)));
+    // A reload keeps the visitor: carry the profile over through a snapshot.
+    if (engine_) {
+      Status s = next->Restore(engine_->Snapshot());
+      if (!s.ok()) return ErrorRecord(s);
+    }
+    engine_ = std::move(next);
+    val warnings = val::array();
+    for (const auto& d : diagnostics.all()) {
+      val item = val::object();
+      item.set("code", val(d.code));
+      item.set("message", val(d.message));
+      item.set("path", val(d.path));
+      warnings.call<void>("push", item);
+    }
+    return warnings;
+  }
+
+  val Identify(const std::string& traits_json, double now) {
+    if (!engine_) return NotLoaded();
+    auto traits = ParseJson(traits_json, "attributes");
+    if (!traits.ok()) return ErrorRecord(traits.status());
+    return Changes(engine_->Identify(*traits, ToTime(now)));
+  }
+
+  val Declare(const std::string& key, const std::string& value_json, double now) {
+    if (!engine_) return NotLoaded();
+    auto value = ParseJson(value_json, "declaration");
+    if (!value.ok()) return ErrorRecord(value.status());
+    return Changes(engine_->Declare(key, *value, ToTime(now)));
+  }
+
+  val Track(const std::string& type, const std::string& props_json, double ts) {
+    if (!engine_) return NotLoaded();
+    auto props = ParseJson(props_json.empty() ? "{}" : props_json, "event properties");
+    if (!props.ok()) return ErrorRecord(props.status());
+    return Changes(engine_->Track(type, *props, ToTime(ts)));
+  }
+
+  val Advance(double now) {
+    if (!engine_) return NotLoaded();
+    return Changes(engine_->Advance(ToTime(now)));
+  }
+
+  val Segments() const {
+    val ids = val::array();
+    if (engine_) {
+      for (const auto& id : engine_->Segments()) ids.call<void>("push", val(id));
+    }
+    return ids;
+  }
+
+  val Metrics() const { return engine_ ? val(engine_->Metrics().dump()) : NotLoaded(); }
+  val Attributes() const { return engine_ ? val(engine_->AttributeView().dump()) : NotLoaded(); }
+  val Export() const { return engine_ ? val(engine_->Export().dump()) : NotLoaded(); }
+  double Clock() const { return engine_ ? static_cast<double>(engine_->clock()) : 0; }
+  int EventCount() const { return engine_ ? static_cast<int>(engine_->event_count()) : 0; }
+
+  val Explain(const std::string& segment_id) const {
+    if (!engine_) return NotLoaded();
+    auto x = engine_->Explain(segment_id);
+    if (!x.ok()) return ErrorRecord(x.status());
+    return val(x->dump());
+  }
+
+  val Snapshot() const {
+    if (!engine_) return NotLoaded();
+    std::string bytes = engine_->Snapshot();
+    // Copy out: a view into wasm memory would be invalidated by growth.
+    val view = val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data())));
+    return val::global("Uint8Array").new_(view);
+  }
+
+  val Restore(const val& bytes) {
+    if (!engine_) return NotLoaded();
+    std::vector<uint8_t> raw = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
+    std::string data(raw.begin(), raw.end());
+    Status s = engine_->Restore(data);
+    if (!s.ok()) return ErrorRecord(s);
+    return val(true);
+  }
+
+  void Erase() {
+    if (engine_) engine_->Erase();
+  }
+
+ private:
+  static val NotLoaded() { return ErrorRecord(FailedPrecondition("no config loaded: call load(config) first")); }
+  static val Changes(const Result<SegmentChanges>& r) {
+    if (!r.ok()) return ErrorRecord(r.status());
+    return ChangesToVal(*r);
+  }
+
+  std::unique_ptr<Engine> engine_;
+};
+
 }  // namespace
 }  // namespace leadseg
 
@@ -198,4 +320,21 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("evaluateFrame", &leadseg::Segmenter::EvaluateFrame)
       .function("evaluateJson", &leadseg::Segmenter::EvaluateJson)
       .function("lastError", &leadseg::Segmenter::LastError);
+  class_<leadseg::WasmEngine>("Engine")
+      .constructor<>()
+      .function("load", &leadseg::WasmEngine::Load)
+      .function("identify", &leadseg::WasmEngine::Identify)
+      .function("declare", &leadseg::WasmEngine::Declare)
+      .function("track", &leadseg::WasmEngine::Track)
+      .function("advance", &leadseg::WasmEngine::Advance)
+      .function("segments", &leadseg::WasmEngine::Segments)
+      .function("metrics", &leadseg::WasmEngine::Metrics)
+      .function("attributes", &leadseg::WasmEngine::Attributes)
+      .function("exportProfile", &leadseg::WasmEngine::Export)
+      .function("explain", &leadseg::WasmEngine::Explain)
+      .function("snapshot", &leadseg::WasmEngine::Snapshot)
+      .function("restore", &leadseg::WasmEngine::Restore)
+      .function("erase", &leadseg::WasmEngine::Erase)
+      .function("clock", &leadseg::WasmEngine::Clock)
+      .function("eventCount", &leadseg::WasmEngine::EventCount);
 }
