@@ -1,6 +1,7 @@
 #include "core/value.h"
 
 #include <algorithm>
+#include <cmath>
 
 
 namespace leadseg {
@@ -31,8 +32,10 @@ Json Value::ToJson() const {
     case ValueType::kBool: return u_.boolean;
     case ValueType::kNumber: {
       // Keep integers integral so dumps read "3", not "3.0".
+      // Check the range before casting: converting NaN, infinities or huge
+      // values to an integer is undefined behaviour (and traps in wasm).
       double d = u_.number;
-      if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -9.0e15 && d < 9.0e15) {
+      if (std::isfinite(d) && d > -9.0e15 && d < 9.0e15 && d == std::trunc(d)) {
         return static_cast<int64_t>(d);
       }
       return d;
