@@ -1,0 +1,1541 @@
+// Implementation notes.
+//
+// Compile runs in three steps:
+//   1. decode the UTF-8 pattern into UTF-16 code units (what a JavaScript
+//      RegExp sees), remembering each unit's byte offset for error messages;
+//   2. parse it by recursive descent into a small AST (Parser), following
+//      the ECMAScript grammar with its Annex B extensions;
+//   3. lower the AST to a Thompson NFA program (Regex::Compiler), after
+//      checking its exact size against kMaxInstructions, and derive facts
+//      that let Search skip work (anchoring, a literal prefix, the set of
+//      bytes a match can start with).
+//
+// Search simulates the NFA over the text's UTF-16 units with two sparse
+// sets (Briggs & Torczon): `seeds`, the instructions reached by consuming
+// the previous unit, and `closed`, their epsilon closure at the current
+// position. Assertions (^ $ \b \B) are epsilon moves evaluated against the
+// units on either side of the current position. Each instruction enters
+// `closed` at most once per position, hence O(program x text).
+
+#include "conditions/regex.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <utility>
+
+namespace leadseg {
+namespace {
+
+constexpr uint32_t kEndOfText = 0xFFFFFFFF;  // Utf16Reader::unit() at the end
+constexpr uint32_t kInfinite = 0xFFFFFFFF;   // max of an unbounded quantifier
+constexpr uint32_t kMaxUnit = 0xFFFF;
+
+// ---------------------------------------------------------------------------
+// Characters
+
+bool IsAsciiLetter(int32_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool IsDecimalDigit(int32_t c) { return c >= '0' && c <= '9'; }
+bool IsOctalDigit(int32_t c) { return c >= '0' && c <= '7'; }
+
+int HexValue(int32_t c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') return (c | 0x20) - 'a' + 10;
+  return -1;
+}
+
+// \w and \b in non-unicode mode: [A-Za-z0-9_], ASCII only.
+bool IsWordUnit(uint32_t u) {
+  return u < 0x80 && (IsAsciiLetter(static_cast<int32_t>(u)) ||
+                      IsDecimalDigit(static_cast<int32_t>(u)) || u == '_');
+}
+
+bool IsLineTerminator(uint32_t u) {
+  return u == 0x0A || u == 0x0D || u == 0x2028 || u == 0x2029;
+}
+
+// Decodes one UTF-8 sequence from `p` (avail > 0 bytes). Rejects overlong
+// forms, surrogates and values above U+10FFFF, so that every code point has
+// exactly one accepted encoding (Search's byte-level prefilters rely on it).
+bool DecodeUtf8(const unsigned char* p, size_t avail, uint32_t* cp, uint32_t* len) {
+  const uint32_t b0 = p[0];
+  auto cont = [&](size_t i, uint32_t lo, uint32_t hi) {
+    return i < avail && p[i] >= lo && p[i] <= hi;
+  };
+  if (b0 < 0x80) {
+    *cp = b0;
+    *len = 1;
+    return true;
+  }
+  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1, 0x80, 0xBF)) {
+    *cp = ((b0 & 0x1F) << 6) | (p[1] & 0x3F);
+    *len = 2;
+    return true;
+  }
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    const uint32_t lo = b0 == 0xE0 ? 0xA0 : 0x80;  // no overlongs
+    const uint32_t hi = b0 == 0xED ? 0x9F : 0xBF;  // no surrogates
+    if (!cont(1, lo, hi) || !cont(2, 0x80, 0xBF)) return false;
+    *cp = ((b0 & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    *len = 3;
+    return true;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    const uint32_t lo = b0 == 0xF0 ? 0x90 : 0x80;  // no overlongs
+    const uint32_t hi = b0 == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
+    if (!cont(1, lo, hi) || !cont(2, 0x80, 0xBF) || !cont(3, 0x80, 0xBF)) return false;
+    *cp = ((b0 & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) |
+          (p[3] & 0x3F);
+    *len = 4;
+    return true;
+  }
+  return false;
+}
+
+// Reads UTF-8 text as the UTF-16 code units a JavaScript string would hold.
+// An invalid byte reads as one U+FFFD. Every byte that is not a UTF-8
+// continuation byte (10xxxxxx) starts a unit, so Seek() to such an offset
+// lands where sequential reading would.
+class Utf16Reader {
+ public:
+  explicit Utf16Reader(std::string_view text) : text_(text) { Decode(); }
+
+  uint32_t unit() const { return unit_; }  // kEndOfText past the end
+  size_t offset() const { return offset_; }  // byte offset of the code point
+  bool at_code_point_start() const { return !in_low_; }
+
+  void Advance() {
+    if (low_ != 0 && !in_low_) {  // second half of a surrogate pair
+      unit_ = low_;
+      in_low_ = true;
+      return;
+    }
+    offset_ += length_;
+    Decode();
+  }
+
+  void Seek(size_t offset) {
+    offset_ = offset;
+    Decode();
+  }
+
+ private:
+  void Decode() {
+    in_low_ = false;
+    low_ = 0;
+    if (offset_ >= text_.size()) {
+      unit_ = kEndOfText;
+      length_ = 0;
+      return;
+    }
+    const auto* p = reinterpret_cast<const unsigned char*>(text_.data()) + offset_;
+    if (p[0] < 0x80) {  // fast path
+      unit_ = p[0];
+      length_ = 1;
+      return;
+    }
+    uint32_t cp;
+    if (!DecodeUtf8(p, text_.size() - offset_, &cp, &length_)) {
+      unit_ = 0xFFFD;
+      length_ = 1;
+      return;
+    }
+    if (cp < 0x10000) {
+      unit_ = cp;
+      return;
+    }
+    cp -= 0x10000;
+    unit_ = 0xD800 + (cp >> 10);
+    low_ = 0xDC00 + (cp & 0x3FF);
+  }
+
+  std::string_view text_;
+  size_t offset_ = 0;
+  uint32_t unit_ = kEndOfText;
+  uint32_t low_ = 0;  // pending low surrogate, 0 when none
+  uint32_t length_ = 0;
+  bool in_low_ = false;
+};
+
+// ---------------------------------------------------------------------------
+// Case folding for the `i` flag: ECMAScript's Canonicalize(rer, ch) for
+// non-unicode patterns. Two units match when their canonical forms are
+// equal; the canonical form is the single-unit toUpperCase() of the unit,
+// unless that is longer than one unit or maps non-ASCII to ASCII.
+//
+// Each run maps first, first+stride, ..., last to itself + delta. Generated
+// with Node 20.20 (ICU 78.2, Unicode 17) from
+//   c => { const u = String.fromCharCode(c).toUpperCase();
+//          return u.length !== 1 || (c >= 128 && u.charCodeAt(0) < 128)
+//                 ? c : u.charCodeAt(0); }
+// over all 65,536 units, and checked against V8's own /x/i matching for
+// every unit. Canonical forms are fixed points (Fold(Fold(c)) == Fold(c)).
+struct FoldRun {
+  uint16_t first;
+  uint16_t last;
+  uint8_t stride;
+  int32_t delta;
+};
+
+constexpr FoldRun kFoldRuns[] = {
+    {0x0061, 0x007A, 1, -32}, {0x00B5, 0x00B5, 1, 743},
+    {0x00E0, 0x00F6, 1, -32}, {0x00F8, 0x00FE, 1, -32},
+    {0x00FF, 0x00FF, 1, 121}, {0x0101, 0x012F, 2, -1},
+    {0x0133, 0x0137, 2, -1}, {0x013A, 0x0148, 2, -1}, {0x014B, 0x0177, 2, -1},
+    {0x017A, 0x017E, 2, -1}, {0x0180, 0x0180, 1, 195},
+    {0x0183, 0x0185, 2, -1}, {0x0188, 0x0188, 1, -1}, {0x018C, 0x018C, 1, -1},
+    {0x0192, 0x0192, 1, -1}, {0x0195, 0x0195, 1, 97}, {0x0199, 0x0199, 1, -1},
+    {0x019A, 0x019A, 1, 163}, {0x019B, 0x019B, 1, 42561},
+    {0x019E, 0x019E, 1, 130}, {0x01A1, 0x01A5, 2, -1},
+    {0x01A8, 0x01A8, 1, -1}, {0x01AD, 0x01AD, 1, -1}, {0x01B0, 0x01B0, 1, -1},
+    {0x01B4, 0x01B6, 2, -1}, {0x01B9, 0x01B9, 1, -1}, {0x01BD, 0x01BD, 1, -1},
+    {0x01BF, 0x01BF, 1, 56}, {0x01C5, 0x01C5, 1, -1}, {0x01C6, 0x01C6, 1, -2},
+    {0x01C8, 0x01C8, 1, -1}, {0x01C9, 0x01C9, 1, -2}, {0x01CB, 0x01CB, 1, -1},
+    {0x01CC, 0x01CC, 1, -2}, {0x01CE, 0x01DC, 2, -1},
+    {0x01DD, 0x01DD, 1, -79}, {0x01DF, 0x01EF, 2, -1},
+    {0x01F2, 0x01F2, 1, -1}, {0x01F3, 0x01F3, 1, -2}, {0x01F5, 0x01F5, 1, -1},
+    {0x01F9, 0x021F, 2, -1}, {0x0223, 0x0233, 2, -1}, {0x023C, 0x023C, 1, -1},
+    {0x023F, 0x0240, 1, 10815}, {0x0242, 0x0242, 1, -1},
+    {0x0247, 0x024F, 2, -1}, {0x0250, 0x0250, 1, 10783},
+    {0x0251, 0x0251, 1, 10780}, {0x0252, 0x0252, 1, 10782},
+    {0x0253, 0x0253, 1, -210}, {0x0254, 0x0254, 1, -206},
+    {0x0256, 0x0257, 1, -205}, {0x0259, 0x0259, 1, -202},
+    {0x025B, 0x025B, 1, -203}, {0x025C, 0x025C, 1, 42319},
+    {0x0260, 0x0260, 1, -205}, {0x0261, 0x0261, 1, 42315},
+    {0x0263, 0x0263, 1, -207}, {0x0264, 0x0264, 1, 42343},
+    {0x0265, 0x0265, 1, 42280}, {0x0266, 0x0266, 1, 42308},
+    {0x0268, 0x0268, 1, -209}, {0x0269, 0x0269, 1, -211},
+    {0x026A, 0x026A, 1, 42308}, {0x026B, 0x026B, 1, 10743},
+    {0x026C, 0x026C, 1, 42305}, {0x026F, 0x026F, 1, -211},
+    {0x0271, 0x0271, 1, 10749}, {0x0272, 0x0272, 1, -213},
+    {0x0275, 0x0275, 1, -214}, {0x027D, 0x027D, 1, 10727},
+    {0x0280, 0x0280, 1, -218}, {0x0282, 0x0282, 1, 42307},
+    {0x0283, 0x0283, 1, -218}, {0x0287, 0x0287, 1, 42282},
+    {0x0288, 0x0288, 1, -218}, {0x0289, 0x0289, 1, -69},
+    {0x028A, 0x028B, 1, -217}, {0x028C, 0x028C, 1, -71},
+    {0x0292, 0x0292, 1, -219}, {0x029D, 0x029D, 1, 42261},
+    {0x029E, 0x029E, 1, 42258}, {0x0345, 0x0345, 1, 84},
+    {0x0371, 0x0373, 2, -1}, {0x0377, 0x0377, 1, -1},
+    {0x037B, 0x037D, 1, 130}, {0x03AC, 0x03AC, 1, -38},
+    {0x03AD, 0x03AF, 1, -37}, {0x03B1, 0x03C1, 1, -32},
+    {0x03C2, 0x03C2, 1, -31}, {0x03C3, 0x03CB, 1, -32},
+    {0x03CC, 0x03CC, 1, -64}, {0x03CD, 0x03CE, 1, -63},
+    {0x03D0, 0x03D0, 1, -62}, {0x03D1, 0x03D1, 1, -57},
+    {0x03D5, 0x03D5, 1, -47}, {0x03D6, 0x03D6, 1, -54},
+    {0x03D7, 0x03D7, 1, -8}, {0x03D9, 0x03EF, 2, -1},
+    {0x03F0, 0x03F0, 1, -86}, {0x03F1, 0x03F1, 1, -80},
+    {0x03F2, 0x03F2, 1, 7}, {0x03F3, 0x03F3, 1, -116},
+    {0x03F5, 0x03F5, 1, -96}, {0x03F8, 0x03F8, 1, -1},
+    {0x03FB, 0x03FB, 1, -1}, {0x0430, 0x044F, 1, -32},
+    {0x0450, 0x045F, 1, -80}, {0x0461, 0x0481, 2, -1},
+    {0x048B, 0x04BF, 2, -1}, {0x04C2, 0x04CE, 2, -1},
+    {0x04CF, 0x04CF, 1, -15}, {0x04D1, 0x052F, 2, -1},
+    {0x0561, 0x0586, 1, -48}, {0x10D0, 0x10FA, 1, 3008},
+    {0x10FD, 0x10FF, 1, 3008}, {0x13F8, 0x13FD, 1, -8},
+    {0x1C80, 0x1C80, 1, -6254}, {0x1C81, 0x1C81, 1, -6253},
+    {0x1C82, 0x1C82, 1, -6244}, {0x1C83, 0x1C84, 1, -6242},
+    {0x1C85, 0x1C85, 1, -6243}, {0x1C86, 0x1C86, 1, -6236},
+    {0x1C87, 0x1C87, 1, -6181}, {0x1C88, 0x1C88, 1, 35266},
+    {0x1C8A, 0x1C8A, 1, -1}, {0x1D79, 0x1D79, 1, 35332},
+    {0x1D7D, 0x1D7D, 1, 3814}, {0x1D8E, 0x1D8E, 1, 35384},
+    {0x1E01, 0x1E95, 2, -1}, {0x1E9B, 0x1E9B, 1, -59},
+    {0x1EA1, 0x1EFF, 2, -1}, {0x1F00, 0x1F07, 1, 8}, {0x1F10, 0x1F15, 1, 8},
+    {0x1F20, 0x1F27, 1, 8}, {0x1F30, 0x1F37, 1, 8}, {0x1F40, 0x1F45, 1, 8},
+    {0x1F51, 0x1F57, 2, 8}, {0x1F60, 0x1F67, 1, 8}, {0x1F70, 0x1F71, 1, 74},
+    {0x1F72, 0x1F75, 1, 86}, {0x1F76, 0x1F77, 1, 100},
+    {0x1F78, 0x1F79, 1, 128}, {0x1F7A, 0x1F7B, 1, 112},
+    {0x1F7C, 0x1F7D, 1, 126}, {0x1FB0, 0x1FB1, 1, 8},
+    {0x1FBE, 0x1FBE, 1, -7205}, {0x1FD0, 0x1FD1, 1, 8},
+    {0x1FE0, 0x1FE1, 1, 8}, {0x1FE5, 0x1FE5, 1, 7}, {0x214E, 0x214E, 1, -28},
+    {0x2170, 0x217F, 1, -16}, {0x2184, 0x2184, 1, -1},
+    {0x24D0, 0x24E9, 1, -26}, {0x2C30, 0x2C5F, 1, -48},
+    {0x2C61, 0x2C61, 1, -1}, {0x2C65, 0x2C65, 1, -10795},
+    {0x2C66, 0x2C66, 1, -10792}, {0x2C68, 0x2C6C, 2, -1},
+    {0x2C73, 0x2C73, 1, -1}, {0x2C76, 0x2C76, 1, -1}, {0x2C81, 0x2CE3, 2, -1},
+    {0x2CEC, 0x2CEE, 2, -1}, {0x2CF3, 0x2CF3, 1, -1},
+    {0x2D00, 0x2D25, 1, -7264}, {0x2D27, 0x2D27, 1, -7264},
+    {0x2D2D, 0x2D2D, 1, -7264}, {0xA641, 0xA66D, 2, -1},
+    {0xA681, 0xA69B, 2, -1}, {0xA723, 0xA72F, 2, -1}, {0xA733, 0xA76F, 2, -1},
+    {0xA77A, 0xA77C, 2, -1}, {0xA77F, 0xA787, 2, -1}, {0xA78C, 0xA78C, 1, -1},
+    {0xA791, 0xA793, 2, -1}, {0xA794, 0xA794, 1, 48}, {0xA797, 0xA7A9, 2, -1},
+    {0xA7B5, 0xA7C3, 2, -1}, {0xA7C8, 0xA7CA, 2, -1}, {0xA7CD, 0xA7DB, 2, -1},
+    {0xA7F6, 0xA7F6, 1, -1}, {0xAB53, 0xAB53, 1, -928},
+    {0xAB70, 0xABBF, 1, -38864}, {0xFF41, 0xFF5A, 1, -32},
+};
+
+uint32_t Fold(uint32_t u) {
+  if (u < 0xB5) return u - 'a' < 26 ? u - 32 : u;  // below the first non-ASCII run
+  if (u > kMaxUnit) return u;
+  const FoldRun* end = kFoldRuns + sizeof(kFoldRuns) / sizeof(kFoldRuns[0]);
+  const FoldRun* run = std::upper_bound(
+      kFoldRuns, end, u, [](uint32_t v, const FoldRun& r) { return v < r.first; });
+  if (run == kFoldRuns) return u;
+  --run;
+  if (u > run->last || (u - run->first) % run->stride != 0) return u;
+  return static_cast<uint32_t>(static_cast<int32_t>(u) + run->delta);
+}
+
+// ---------------------------------------------------------------------------
+// Sets of code units
+
+struct Range {
+  uint32_t lo, hi;  // inclusive
+};
+
+// Sorts and merges overlapping or adjacent ranges.
+void Normalize(std::vector<Range>* ranges) {
+  std::sort(ranges->begin(), ranges->end(),
+            [](const Range& a, const Range& b) { return a.lo < b.lo; });
+  size_t out = 0;
+  for (const Range& r : *ranges) {
+    if (out > 0 && r.lo <= (*ranges)[out - 1].hi + 1) {
+      (*ranges)[out - 1].hi = std::max((*ranges)[out - 1].hi, r.hi);
+    } else {
+      (*ranges)[out++] = r;
+    }
+  }
+  ranges->resize(out);
+}
+
+// `ranges` must be normalized.
+bool InRanges(const std::vector<Range>& ranges, uint32_t u) {
+  auto it = std::upper_bound(ranges.begin(), ranges.end(), u,
+                             [](uint32_t v, const Range& r) { return v < r.lo; });
+  return it != ranges.begin() && u <= (it - 1)->hi;
+}
+
+constexpr Range kDigitRanges[] = {{'0', '9'}};
+constexpr Range kWordRanges[] = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+// WhiteSpace and LineTerminator: TAB VT FF SP NBSP ZWNBSP, Unicode Zs, LF CR
+// LS PS.
+constexpr Range kSpaceRanges[] = {
+    {0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680},
+    {0x2000, 0x200A}, {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F},
+    {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
+
+bool IsClassEscape(int32_t c) {
+  return c == 'd' || c == 'D' || c == 's' || c == 'S' || c == 'w' || c == 'W';
+}
+
+// Appends the units of \d \D \s \S \w or \W (`letter`) to `out`.
+void AppendClassEscape(int32_t letter, std::vector<Range>* out) {
+  const Range* begin;
+  const Range* end;
+  switch (letter | 0x20) {
+    case 'd':
+      begin = std::begin(kDigitRanges), end = std::end(kDigitRanges);
+      break;
+    case 'w':
+      begin = std::begin(kWordRanges), end = std::end(kWordRanges);
+      break;
+    default:
+      begin = std::begin(kSpaceRanges), end = std::end(kSpaceRanges);
+      break;
+  }
+  if (letter >= 'a') {  // lower case: the set itself
+    out->insert(out->end(), begin, end);
+    return;
+  }
+  uint32_t next = 0;  // upper case: the complement (sets are sorted)
+  for (const Range* r = begin; r != end; ++r) {
+    if (r->lo > next) out->push_back({next, r->lo - 1});
+    next = r->hi + 1;
+  }
+  if (next <= kMaxUnit) out->push_back({next, kMaxUnit});
+}
+
+// ---------------------------------------------------------------------------
+// Syntax tree
+
+enum class Assertion : uint8_t { kBegin, kEnd, kWordBoundary, kNotWordBoundary };
+
+enum class NodeKind : uint8_t {
+  kEmpty,      // matches the empty string
+  kUnit,       // one literal code unit
+  kAny,        // .
+  kClass,      // [...], \d and friends
+  kAssert,     // ^ $ \b \B
+  kConcat,     // kids in sequence (never nested: groups are spliced in)
+  kAlternate,  // kids as alternatives
+  kRepeat,     // kids[0]{min,max}
+};
+
+struct Node {
+  NodeKind kind = NodeKind::kEmpty;
+  Assertion assertion = Assertion::kBegin;
+  uint16_t unit = 0;
+  uint32_t class_index = 0;
+  uint32_t min = 0, max = 0;
+  size_t offset = 0;  // byte offset in the pattern, for error messages
+  std::vector<int> kids;
+};
+
+struct ClassSpec {
+  std::vector<Range> ranges;  // not normalized
+  bool negated = false;
+};
+
+struct Ast {
+  std::vector<Node> nodes;
+  std::vector<ClassSpec> classes;
+  int root = -1;
+};
+
+// ---------------------------------------------------------------------------
+// Parser: ECMAScript Pattern[~UnicodeMode, ~UnicodeSetsMode, ~NamedCaptureGroups
+// unless the pattern has a named group], Annex B.1.2 syntax.
+
+class Parser {
+ public:
+  Parser(const std::u16string& units, const std::vector<size_t>& offsets, Ast* ast)
+      : units_(units), offsets_(offsets), ast_(ast) {}
+
+  Status Parse() {
+    ScanGroups();
+    const int root = ParseDisjunction(0);
+    if (root < 0) return error_;
+    if (pos_ < units_.size()) {  // only a ')' stops a top-level disjunction
+      Fail(StatusCode::kInvalidArgument, "unmatched ')'", pos_);
+      return error_;
+    }
+    if (!unsupported_.ok()) return unsupported_;
+    ast_->root = root;
+    return Status::Ok();
+  }
+
+ private:
+  // A class atom: one unit, or a class escape such as \d (escape != 0).
+  struct ClassAtom {
+    uint16_t unit = 0;
+    int32_t escape = 0;
+  };
+
+  int32_t At(size_t i) const { return i < units_.size() ? units_[i] : -1; }
+
+  Status MakeError(StatusCode code, const std::string& what, size_t unit_pos) const {
+    const char* prefix = code == StatusCode::kUnsupported ? "unsupported regular expression feature: "
+                         : code == StatusCode::kOutOfRange ? "regular expression too complex: "
+                                                            : "invalid regular expression: ";
+    const size_t offset = offsets_[std::min(unit_pos, units_.size())];
+    return Status(code, prefix + what + " at pattern offset " + std::to_string(offset));
+  }
+
+  // Records the error and returns -1 so that callers can `return Fail(...)`.
+  int Fail(StatusCode code, const std::string& what, size_t unit_pos) {
+    error_ = MakeError(code, what, unit_pos);
+    return -1;
+  }
+
+  // Notes a construct that is valid JavaScript but not implemented, and
+  // stands in an empty node for it. Parsing goes on so that a later syntax
+  // error is still reported as one: JavaScript would throw for it.
+  int NoteUnsupported(const std::string& what, size_t unit_pos) {
+    if (unsupported_.ok()) unsupported_ = MakeError(StatusCode::kUnsupported, what, unit_pos);
+    return AddNode(NodeKind::kEmpty, unit_pos);
+  }
+
+  int AddNode(NodeKind kind, size_t unit_pos) {
+    Node node;
+    node.kind = kind;
+    node.offset = offsets_[std::min(unit_pos, units_.size())];
+    ast_->nodes.push_back(std::move(node));
+    return static_cast<int>(ast_->nodes.size() - 1);
+  }
+
+  int AddUnit(uint32_t unit, size_t unit_pos) {
+    const int n = AddNode(NodeKind::kUnit, unit_pos);
+    ast_->nodes[n].unit = static_cast<uint16_t>(unit);
+    return n;
+  }
+
+  int AddAssert(Assertion assertion, size_t unit_pos) {
+    const int n = AddNode(NodeKind::kAssert, unit_pos);
+    ast_->nodes[n].assertion = assertion;
+    return n;
+  }
+
+  int AddClass(ClassSpec spec, size_t unit_pos) {
+    const int n = AddNode(NodeKind::kClass, unit_pos);
+    ast_->nodes[n].class_index = static_cast<uint32_t>(ast_->classes.size());
+    ast_->classes.push_back(std::move(spec));
+    return n;
+  }
+
+  // Counts capturing groups and collects group names before parsing: both
+  // decide how escapes parse (\2 is a backreference only when there are two
+  // groups, even if the second comes later; \k is special only when the
+  // pattern has a named group).
+  void ScanGroups() {
+    bool in_class = false;
+    for (size_t i = 0; i < units_.size(); ++i) {
+      const int32_t c = units_[i];
+      if (c == '\\') {
+        ++i;
+      } else if (in_class) {
+        in_class = c != ']';
+      } else if (c == '[') {
+        in_class = true;
+      } else if (c == '(' && At(i + 1) != '?') {
+        ++capture_count_;
+      } else if (c == '(' && At(i + 2) == '<' && At(i + 3) != '=' && At(i + 3) != '!') {
+        ++capture_count_;
+        has_named_groups_ = true;
+        const size_t close = units_.find(u'>', i + 3);
+        if (close != std::u16string::npos) group_names_.push_back(units_.substr(i + 3, close - i - 3));
+      }
+    }
+  }
+
+  // Disjunction :: Alternative ( '|' Alternative )*
+  int ParseDisjunction(int depth) {
+    const size_t start = pos_;
+    const int first = ParseAlternative(depth);
+    if (first < 0 || At(pos_) != '|') return first;
+    std::vector<int> alternatives = {first};
+    while (At(pos_) == '|') {
+      ++pos_;
+      const int alternative = ParseAlternative(depth);
+      if (alternative < 0) return -1;
+      alternatives.push_back(alternative);
+    }
+    const int n = AddNode(NodeKind::kAlternate, start);
+    ast_->nodes[n].kids = std::move(alternatives);
+    return n;
+  }
+
+  // Alternative :: Term*
+  int ParseAlternative(int depth) {
+    const size_t start = pos_;
+    std::vector<int> terms;
+    while (pos_ < units_.size() && At(pos_) != '|' && At(pos_) != ')') {
+      const int term = ParseTerm(depth);
+      if (term < 0) return -1;
+      const Node& node = ast_->nodes[term];
+      if (node.kind == NodeKind::kConcat) {  // a group: grouping is irrelevant here
+        terms.insert(terms.end(), node.kids.begin(), node.kids.end());
+      } else if (node.kind != NodeKind::kEmpty) {
+        terms.push_back(term);
+      }
+    }
+    if (terms.size() == 1) return terms[0];
+    const int n = AddNode(terms.empty() ? NodeKind::kEmpty : NodeKind::kConcat, start);
+    ast_->nodes[n].kids = std::move(terms);
+    return n;
+  }
+
+  // Term :: Assertion | Atom Quantifier?
+  int ParseTerm(int depth) {
+    const int32_t c = At(pos_);
+    uint32_t min, max;
+    size_t end;
+    switch (c) {
+      case '^':
+        return AddAssert(Assertion::kBegin, pos_++);
+      case '$':
+        return AddAssert(Assertion::kEnd, pos_++);
+      case '\\':
+        if (At(pos_ + 1) == 'b' || At(pos_ + 1) == 'B') {
+          pos_ += 2;
+          return AddAssert(At(pos_ - 1) == 'b' ? Assertion::kWordBoundary
+                                               : Assertion::kNotWordBoundary,
+                           pos_ - 2);
+        }
+        break;
+      case '(':
+        if (At(pos_ + 1) == '?' && At(pos_ + 2) == '<' &&
+            (At(pos_ + 3) == '=' || At(pos_ + 3) == '!')) {
+          // Lookbehind is an assertion: unlike lookahead (Annex B) it
+          // cannot be quantified, so it is not parsed as an atom.
+          const size_t start = pos_;
+          pos_ += 4;
+          if (ParseGroupBody(depth, start) < 0) return -1;
+          return NoteUnsupported("lookbehind (?<= or (?<!", start);
+        }
+        break;
+      case '*':
+      case '+':
+      case '?':
+        return Fail(StatusCode::kInvalidArgument, "nothing to repeat", pos_);
+      case '{':
+        // Annex B: a '{' that does not start a quantifier is a literal, but
+        // one that does must follow something repeatable.
+        if (ParseBraces(pos_, &min, &max, &end)) {
+          return Fail(StatusCode::kInvalidArgument, "nothing to repeat", pos_);
+        }
+        break;
+      default:
+        break;
+    }
+    const int atom = ParseAtom(depth);
+    if (atom < 0) return -1;
+    return ParseQuantifier(atom);
+  }
+
+  // Quantifier :: ( '*' | '+' | '?' | '{' n ( ',' m? )? '}' ) '?'?
+  int ParseQuantifier(int atom) {
+    const size_t start = pos_;
+    uint32_t min, max;
+    size_t end = pos_ + 1;
+    switch (At(pos_)) {
+      case '*':
+        min = 0, max = kInfinite;
+        break;
+      case '+':
+        min = 1, max = kInfinite;
+        break;
+      case '?':
+        min = 0, max = 1;
+        break;
+      case '{':
+        if (!ParseBraces(pos_, &min, &max, &end)) return atom;  // a literal '{'
+        break;
+      default:
+        return atom;
+    }
+    pos_ = end;
+    if (At(pos_) == '?') ++pos_;  // lazy: same set of matches
+    if (min > max) {
+      return Fail(StatusCode::kInvalidArgument, "numbers out of order in {} quantifier", start);
+    }
+    const int n = AddNode(NodeKind::kRepeat, start);
+    Node& node = ast_->nodes[n];
+    node.min = min;
+    node.max = max;
+    node.kids = {atom};
+    node.offset = ast_->nodes[atom].offset;  // point errors at what is repeated
+    return n;
+  }
+
+  // Parses "{n}", "{n,}" or "{n,m}" at `at` without consuming it. Counts
+  // saturate; anything that large fails the size check later anyway.
+  bool ParseBraces(size_t at, uint32_t* min, uint32_t* max, size_t* end) const {
+    size_t i = at + 1;
+    if (!IsDecimalDigit(At(i))) return false;
+    *min = ParseCount(&i);
+    if (At(i) == '}') {
+      *max = *min;
+    } else if (At(i) == ',' && At(i + 1) == '}') {
+      *max = kInfinite;
+      ++i;
+    } else if (At(i) == ',' && IsDecimalDigit(At(i + 1))) {
+      ++i;
+      *max = ParseCount(&i);
+      if (At(i) != '}') return false;
+    } else {
+      return false;
+    }
+    *end = i + 1;
+    return true;
+  }
+
+  uint32_t ParseCount(size_t* i) const {
+    uint64_t value = 0;
+    for (; IsDecimalDigit(At(*i)); ++*i) {
+      value = std::min<uint64_t>(value * 10 + static_cast<uint64_t>(At(*i) - '0'), kInfinite - 1);
+    }
+    return static_cast<uint32_t>(value);
+  }
+
+  // Atom :: '.' | '(' ... ')' | '[' ... ']' | '\' AtomEscape | PatternCharacter
+  int ParseAtom(int depth) {
+    switch (At(pos_)) {
+      case '.':
+        return AddNode(NodeKind::kAny, pos_++);
+      case '(':
+        return ParseGroup(depth);
+      case '[':
+        return ParseClass();
+      case '\\':
+        return ParseAtomEscape();
+      default: {  // includes Annex B's literal ']', '{' and '}'
+        const size_t at = pos_++;
+        return AddUnit(static_cast<uint32_t>(At(at)), at);
+      }
+    }
+  }
+
+  // '(' Disjunction ')', '(?:' ... ')', '(?<name>' ... ')', and the
+  // unsupported lookahead and modifier groups. Lookbehind is in ParseTerm.
+  int ParseGroup(int depth) {
+    const size_t start = pos_++;
+    const char* unsupported = nullptr;
+    if (At(pos_) == '?') {
+      const int32_t kind = At(pos_ + 1);
+      size_t modifiers_end;
+      if (kind == ':') {
+        pos_ += 2;
+      } else if (kind == '=' || kind == '!') {
+        pos_ += 2;
+        unsupported = "lookahead (?= or (?!";
+      } else if (kind == '<') {
+        pos_ += 2;
+        if (!ParseGroupName(start)) return -1;
+      } else if (MatchModifiers(pos_ + 1, &modifiers_end)) {
+        pos_ = modifiers_end;
+        unsupported = "inline modifier group such as (?i:...)";
+      } else {
+        return Fail(StatusCode::kInvalidArgument, "invalid group", start);
+      }
+    }
+    const int body = ParseGroupBody(depth, start);
+    if (body < 0) return -1;
+    return unsupported != nullptr ? NoteUnsupported(unsupported, start) : body;
+  }
+
+  // The rest of a group whose opening ends at pos_: Disjunction ')'. This is
+  // the only recursion of the parser, so bounding it bounds the stack.
+  int ParseGroupBody(int depth, size_t group_start) {
+    if (depth >= Regex::kMaxNesting) {
+      return Fail(StatusCode::kOutOfRange,
+                  "groups nested more than " + std::to_string(Regex::kMaxNesting) + " deep",
+                  group_start);
+    }
+    const int body = ParseDisjunction(depth + 1);
+    if (body < 0) return -1;
+    if (At(pos_) != ')') {
+      return Fail(StatusCode::kInvalidArgument, "unterminated group", group_start);
+    }
+    ++pos_;
+    return body;
+  }
+
+  // "ims-ims:" at i, the ES2025 modifiers syntax; *end is after the ':'.
+  bool MatchModifiers(size_t i, size_t* end) const {
+    auto flag = [](int32_t c) { return c == 'i' || c == 'm' || c == 's'; };
+    while (flag(At(i))) ++i;
+    if (At(i) == '-') {
+      ++i;
+      while (flag(At(i))) ++i;
+    }
+    *end = i + 1;
+    return At(i) == ':';
+  }
+
+  static bool IsNameUnit(int32_t c, bool first) {
+    // Identifier characters; non-ASCII is accepted without checking
+    // ID_Start / ID_Continue, the only leniency of this parser.
+    return IsAsciiLetter(c) || c == '$' || c == '_' || c >= 0x80 ||
+           (!first && IsDecimalDigit(c));
+  }
+
+  // GroupName :: '<' RegExpIdentifierName '>', with pos_ after the '<'.
+  bool ParseGroupName(size_t group_start) {
+    const size_t name_start = pos_;
+    while (IsNameUnit(At(pos_), pos_ == name_start)) ++pos_;
+    if (At(pos_) == '\\') {
+      Fail(StatusCode::kUnsupported, "escape sequence in a group name", pos_);
+      return false;
+    }
+    if (pos_ == name_start || At(pos_) != '>') {
+      Fail(StatusCode::kInvalidArgument, "invalid capture group name", group_start);
+      return false;
+    }
+    std::u16string name = units_.substr(name_start, pos_ - name_start);
+    ++pos_;
+    if (std::find(seen_names_.begin(), seen_names_.end(), name) != seen_names_.end()) {
+      Fail(StatusCode::kInvalidArgument, "duplicate capture group name", group_start);
+      return false;
+    }
+    seen_names_.push_back(std::move(name));
+    return true;
+  }
+
+  // AtomEscape, with pos_ at the backslash.
+  int ParseAtomEscape() {
+    const size_t start = pos_;
+    const int32_t c = At(pos_ + 1);
+    if (c < 0) return Fail(StatusCode::kInvalidArgument, "\\ at end of pattern", start);
+    if (IsClassEscape(c)) {
+      pos_ += 2;
+      ClassSpec spec;
+      // \D \S \W as negated \d \s \w: the same set, with a cheaper bitmap.
+      AppendClassEscape(c | 0x20, &spec.ranges);
+      spec.negated = c < 'a';
+      return AddClass(std::move(spec), start);
+    }
+    if (c >= '1' && c <= '9') {
+      size_t i = pos_ + 1;
+      const uint32_t group = ParseCount(&i);
+      if (group <= capture_count_) {
+        pos_ = i;
+        return NoteUnsupported("backreference \\" + std::to_string(group), start);
+      }
+      // Annex B: no such group, so \1-\7 start an octal escape and \8 \9
+      // are identity escapes; ParseCharacterEscape handles both.
+    }
+    if (c == 'k' && has_named_groups_) return ParseNamedReference(start);
+    if (c == 'c' && !IsAsciiLetter(At(pos_ + 2))) {
+      ++pos_;  // Annex B: "\c" without a control letter is a literal backslash
+      return AddUnit('\\', start);
+    }
+    ++pos_;
+    return AddUnit(ParseCharacterEscape(), start);
+  }
+
+  // \k<name> in a pattern with named groups: a backreference, or an error.
+  int ParseNamedReference(size_t start) {
+    if (At(pos_ + 2) == '<') {
+      const size_t close = units_.find(u'>', pos_ + 3);
+      if (close != std::u16string::npos) {
+        const std::u16string name = units_.substr(pos_ + 3, close - pos_ - 3);
+        if (std::find(group_names_.begin(), group_names_.end(), name) != group_names_.end()) {
+          pos_ = close + 1;
+          return NoteUnsupported("backreference \\k<name>", start);
+        }
+      }
+    }
+    return Fail(StatusCode::kInvalidArgument, "invalid named reference", start);
+  }
+
+  // CharacterEscape, with pos_ just after the backslash. Never fails: in
+  // non-unicode mode anything that is not a known escape is the character
+  // itself (\x without two hex digits is "x", \u{41} is "u" repeated 41
+  // times). The caller has already handled \c without a control letter.
+  uint32_t ParseCharacterEscape() {
+    const int32_t c = At(pos_++);
+    switch (c) {
+      case 'f':
+        return 0x0C;
+      case 'n':
+        return 0x0A;
+      case 'r':
+        return 0x0D;
+      case 't':
+        return 0x09;
+      case 'v':
+        return 0x0B;
+      case 'c':
+        return static_cast<uint32_t>(At(pos_++)) % 32;
+      case 'x':
+        return ParseHexEscape(2, 'x');
+      case 'u':
+        return ParseHexEscape(4, 'u');
+      default:
+        break;
+    }
+    if (IsOctalDigit(c)) {  // \0 and Annex B's legacy octal escapes, up to \377
+      uint32_t value = static_cast<uint32_t>(c - '0');
+      const int max_digits = c <= '3' ? 3 : 2;
+      for (int digits = 1; digits < max_digits && IsOctalDigit(At(pos_)); ++digits) {
+        value = value * 8 + static_cast<uint32_t>(At(pos_++) - '0');
+      }
+      return value;
+    }
+    return static_cast<uint32_t>(c);  // identity escape
+  }
+
+  uint32_t ParseHexEscape(int digits, uint32_t letter) {
+    uint32_t value = 0;
+    for (int i = 0; i < digits; ++i) {
+      const int v = HexValue(At(pos_ + static_cast<size_t>(i)));
+      if (v < 0) return letter;
+      value = value * 16 + static_cast<uint32_t>(v);
+    }
+    pos_ += static_cast<size_t>(digits);
+    return value;
+  }
+
+  // CharacterClass :: '[' '^'? ClassRanges ']'
+  int ParseClass() {
+    const size_t start = pos_++;
+    ClassSpec spec;
+    if (At(pos_) == '^') {
+      spec.negated = true;
+      ++pos_;
+    }
+    for (;;) {
+      if (pos_ >= units_.size()) {
+        return Fail(StatusCode::kInvalidArgument, "unterminated character class", start);
+      }
+      if (At(pos_) == ']') {
+        ++pos_;
+        break;
+      }
+      ClassAtom from;
+      if (!ParseClassAtom(&from)) return -1;
+      if (At(pos_) != '-' || At(pos_ + 1) == ']' || At(pos_ + 1) < 0) {
+        AddClassAtom(from, &spec);
+        continue;
+      }
+      const size_t dash = pos_++;
+      ClassAtom to;
+      if (!ParseClassAtom(&to)) return -1;
+      if (from.escape != 0 || to.escape != 0) {
+        // Annex B: [\d-z] is \d, '-' and 'z'.
+        AddClassAtom(from, &spec);
+        AddClassAtom(ClassAtom{'-', 0}, &spec);
+        AddClassAtom(to, &spec);
+      } else if (from.unit > to.unit) {
+        return Fail(StatusCode::kInvalidArgument, "range out of order in character class",
+                    dash);
+      } else {
+        spec.ranges.push_back({from.unit, to.unit});
+      }
+    }
+    return AddClass(std::move(spec), start);
+  }
+
+  static void AddClassAtom(const ClassAtom& atom, ClassSpec* spec) {
+    if (atom.escape != 0) {
+      AppendClassEscape(atom.escape, &spec->ranges);
+    } else {
+      spec->ranges.push_back({atom.unit, atom.unit});
+    }
+  }
+
+  // ClassAtom, with Annex B's ClassEscape rules.
+  bool ParseClassAtom(ClassAtom* atom) {
+    const int32_t c = At(pos_);
+    if (c != '\\') {
+      atom->unit = static_cast<uint16_t>(c);
+      ++pos_;
+      return true;
+    }
+    const int32_t e = At(pos_ + 1);
+    if (e < 0) {
+      Fail(StatusCode::kInvalidArgument, "\\ at end of pattern", pos_);
+      return false;
+    }
+    if (IsClassEscape(e)) {
+      atom->escape = e;
+      pos_ += 2;
+    } else if (e == 'b') {  // backspace inside a class
+      atom->unit = 0x08;
+      pos_ += 2;
+    } else if (e == 'c') {
+      const int32_t letter = At(pos_ + 2);
+      if (IsAsciiLetter(letter) || IsDecimalDigit(letter) || letter == '_') {
+        atom->unit = static_cast<uint16_t>(letter % 32);
+        pos_ += 3;
+      } else {
+        atom->unit = '\\';  // Annex B: then 'c' is the next atom
+        ++pos_;
+      }
+    } else if (e == 'k' && has_named_groups_) {
+      Fail(StatusCode::kInvalidArgument, "invalid escape \\k in character class", pos_);
+      return false;
+    } else {
+      ++pos_;
+      atom->unit = static_cast<uint16_t>(ParseCharacterEscape());
+    }
+    return true;
+  }
+
+  const std::u16string& units_;
+  const std::vector<size_t>& offsets_;  // byte offset of each unit, and the end
+  Ast* ast_;
+  size_t pos_ = 0;
+  Status error_;        // the syntax error that stopped parsing
+  Status unsupported_;  // the first unsupported construct, if any
+  uint32_t capture_count_ = 0;
+  bool has_named_groups_ = false;
+  std::vector<std::u16string> group_names_;  // from ScanGroups
+  std::vector<std::u16string> seen_names_;   // while parsing, for duplicates
+};
+
+// Decodes the pattern into UTF-16 units; offsets[i] is unit i's byte offset
+// and offsets[units.size()] the pattern's length.
+Status DecodePattern(std::string_view pattern, std::u16string* units,
+                     std::vector<size_t>* offsets) {
+  const auto* p = reinterpret_cast<const unsigned char*>(pattern.data());
+  for (size_t i = 0; i < pattern.size();) {
+    uint32_t cp, len;
+    if (!DecodeUtf8(p + i, pattern.size() - i, &cp, &len)) {
+      return InvalidArgument("invalid regular expression: pattern is not valid UTF-8 at "
+                             "pattern offset " + std::to_string(i));
+    }
+    if (cp < 0x10000) {
+      units->push_back(static_cast<char16_t>(cp));
+      offsets->push_back(i);
+    } else {  // a surrogate pair, as in a JavaScript string
+      cp -= 0x10000;
+      units->push_back(static_cast<char16_t>(0xD800 + (cp >> 10)));
+      units->push_back(static_cast<char16_t>(0xDC00 + (cp & 0x3FF)));
+      offsets->push_back(i);
+      offsets->push_back(i);
+    }
+    i += len;
+  }
+  offsets->push_back(pattern.size());
+  return Status::Ok();
+}
+
+// Sparse set of instruction indexes over caller-provided arrays: O(1)
+// insert, lookup and clear, with no initialisation needed between uses.
+struct SparseSet {
+  uint32_t* sparse;
+  uint32_t* dense;
+  uint32_t size;
+
+  bool Contains(uint32_t v) const {
+    const uint32_t i = sparse[v];
+    return i < size && dense[i] == v;
+  }
+  void Insert(uint32_t v) {  // requires !Contains(v)
+    sparse[v] = size;
+    dense[size++] = v;
+  }
+};
+
+// What the assertions at one text position can see.
+struct Position {
+  bool at_start;
+  bool at_end;
+  bool word_before;
+  bool word_after;
+};
+
+bool Holds(Assertion assertion, const Position& at) {
+  switch (assertion) {
+    case Assertion::kBegin:
+      return at.at_start;
+    case Assertion::kEnd:
+      return at.at_end;
+    case Assertion::kWordBoundary:
+      return at.word_before != at.word_after;
+    case Assertion::kNotWordBoundary:
+      return at.word_before == at.word_after;
+  }
+  return false;
+}
+
+constexpr uint64_t kHugeSize = uint64_t{1} << 40;  // saturation point of sizes
+
+uint64_t SaturatingAdd(uint64_t a, uint64_t b) { return std::min(a + b, kHugeSize); }
+uint64_t SaturatingMul(uint64_t a, uint64_t b) {
+  if (a != 0 && b > kHugeSize / a) return kHugeSize;
+  return std::min(a * b, kHugeSize);
+}
+
+void AppendUtf8(uint32_t u, std::string* out) {  // u is a BMP non-surrogate
+  if (u < 0x80) {
+    out->push_back(static_cast<char>(u));
+  } else if (u < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (u >> 6)));
+    out->push_back(static_cast<char>(0x80 | (u & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xE0 | (u >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((u >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (u & 0x3F)));
+  }
+}
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Program
+
+enum class Op : uint8_t {
+  kUnit,    // consume `unit` (already folded under the `i` flag)
+  kAny,     // consume anything but a line terminator
+  kClass,   // consume a member of classes_[x]
+  kSplit,   // continue at x and at y
+  kJump,    // continue at x
+  kAssert,  // continue at pc + 1 if `assertion` holds here
+  kMatch,
+};
+
+
+struct Regex::CharClass {
+  uint64_t ascii[2] = {0, 0};  // bit u set when u < 128 is in the set
+  std::vector<Range> non_ascii;  // normalized, all >= 128
+  bool negated = false;
+
+  bool Contains(uint32_t u) const {
+    const bool in = u < 128 ? ((ascii[u >> 6] >> (u & 63)) & 1) != 0 : InRanges(non_ascii, u);
+    return in != negated;
+  }
+};
+
+struct Regex::Inst {
+  Op op;
+  Assertion assertion;
+  uint16_t unit;
+  uint32_t x;
+  uint32_t y;
+
+  // Whether this instruction consumes the (folded) unit u.
+  bool Consumes(uint32_t u, const std::vector<CharClass>& classes) const {
+    switch (op) {
+      case Op::kUnit:
+        return unit == u;
+      case Op::kAny:
+        return !IsLineTerminator(u);
+      case Op::kClass:
+        return classes[x].Contains(u);
+      default:
+        return false;
+    }
+  }
+};
+
+// Lowers an Ast to a program and fills in Search's shortcuts.
+class Regex::Compiler {
+ public:
+  Compiler(const Ast& ast, bool ignore_case, Regex* re)
+      : ast_(ast), ignore_case_(ignore_case), re_(re) {}
+
+  Status Run() {
+    sizes_.resize(ast_.nodes.size());
+    const uint64_t size = SaturatingAdd(ComputeSize(ast_.root), 1);  // + kMatch
+    if (size > kMaxInstructions) return TooLarge(size);
+    for (const ClassSpec& spec : ast_.classes) re_->classes_.push_back(LowerClass(spec));
+    re_->program_.reserve(size);
+    Emit(ast_.root);
+    Push(Op::kMatch);
+    FindAnchor();
+    FindFirstUnits();
+    FindLiteralPrefix();
+    // Two sparse sets (sparse + dense arrays each) and the closure stack.
+    re_->scratch_.assign(5 * re_->program_.size(), 0);
+    return Status::Ok();
+  }
+
+ private:
+  // Exact instruction count of Emit(n), saturated at kHugeSize.
+  uint64_t ComputeSize(int n) {
+    const Node& node = ast_.nodes[n];
+    uint64_t size = 0;
+    switch (node.kind) {
+      case NodeKind::kEmpty:
+        break;
+      case NodeKind::kUnit:
+      case NodeKind::kAny:
+      case NodeKind::kClass:
+      case NodeKind::kAssert:
+        size = 1;
+        break;
+      case NodeKind::kConcat:
+      case NodeKind::kAlternate:
+        for (int kid : node.kids) size = SaturatingAdd(size, ComputeSize(kid));
+        if (node.kind == NodeKind::kAlternate) {  // a split and a jump per extra branch
+          size = SaturatingAdd(size, 2 * (node.kids.size() - 1));
+        }
+        break;
+      case NodeKind::kRepeat: {
+        const uint64_t body = ComputeSize(node.kids[0]);
+        if (body == 0) {
+          size = 0;
+        } else if (node.max == kInfinite) {  // see EmitRepeat
+          size = node.min == 0 ? body + 2 : SaturatingAdd(SaturatingMul(node.min, body), 1);
+        } else {
+          size = SaturatingAdd(SaturatingMul(node.min, body),
+                               SaturatingMul(node.max - node.min, body + 1));
+        }
+        break;
+      }
+    }
+    sizes_[n] = size;
+    return size;
+  }
+
+  // Names the innermost construct that is too large by itself.
+  Status TooLarge(uint64_t size) const {
+    int n = ast_.root;
+    for (bool descended = true; descended;) {
+      descended = false;
+      for (int kid : ast_.nodes[n].kids) {
+        if (sizes_[kid] + 1 > kMaxInstructions) {
+          n = kid;
+          descended = true;
+          break;
+        }
+      }
+    }
+    std::string count = size >= kHugeSize ? "more than 10^12" : std::to_string(size);
+    return OutOfRange("regular expression too complex: it compiles to " + count +
+                      " instructions, more than the limit of " +
+                      std::to_string(kMaxInstructions) +
+                      " (counted repetition is expanded); the construct at pattern offset " +
+                      std::to_string(ast_.nodes[n].offset) + " is too large");
+  }
+
+  CharClass LowerClass(const ClassSpec& spec) const {
+    std::vector<Range> ranges = spec.ranges;
+    Normalize(&ranges);
+    if (ignore_case_) AddFoldedImage(&ranges);
+    CharClass cls;
+    cls.negated = spec.negated;
+    for (const Range& r : ranges) {
+      for (uint32_t u = r.lo; u <= std::min<uint32_t>(r.hi, 127); ++u) {
+        cls.ascii[u >> 6] |= uint64_t{1} << (u & 63);
+      }
+      if (r.hi >= 128) cls.non_ascii.push_back({std::max<uint32_t>(r.lo, 128), r.hi});
+    }
+    return cls;
+  }
+
+  // Under the `i` flag a text unit t matches the set S when Fold(t) equals
+  // Fold(s) for some s in S, i.e. when Fold(t) is in Fold(S). Search folds
+  // t, so the class stores S plus Fold(S). (The extra members of S are never
+  // looked up: folded units are fixed points of Fold.)
+  static void AddFoldedImage(std::vector<Range>* ranges) {
+    std::vector<Range> image;
+    for (const FoldRun& run : kFoldRuns) {
+      for (uint32_t u = run.first; u <= run.last; u += run.stride) {
+        if (InRanges(*ranges, u)) {
+          const uint32_t f = Fold(u);
+          image.push_back({f, f});
+        }
+      }
+    }
+    ranges->insert(ranges->end(), image.begin(), image.end());
+    Normalize(ranges);
+  }
+
+  uint32_t Push(Op op) {
+    re_->program_.push_back(Inst{op, Assertion::kBegin, 0, 0, 0});
+    return static_cast<uint32_t>(re_->program_.size() - 1);
+  }
+  uint32_t Here() const { return static_cast<uint32_t>(re_->program_.size()); }
+  Inst& At(uint32_t pc) { return re_->program_[pc]; }
+
+  void Emit(int n) {
+    const Node& node = ast_.nodes[n];
+    switch (node.kind) {
+      case NodeKind::kEmpty:
+        break;
+      case NodeKind::kUnit:
+        At(Push(Op::kUnit)).unit = static_cast<uint16_t>(ignore_case_ ? Fold(node.unit) : node.unit);
+        break;
+      case NodeKind::kAny:
+        Push(Op::kAny);
+        break;
+      case NodeKind::kClass:
+        At(Push(Op::kClass)).x = node.class_index;
+        break;
+      case NodeKind::kAssert:
+        At(Push(Op::kAssert)).assertion = node.assertion;
+        break;
+      case NodeKind::kConcat:
+        for (int kid : node.kids) Emit(kid);
+        break;
+      case NodeKind::kAlternate:
+        EmitAlternate(node);
+        break;
+      case NodeKind::kRepeat:
+        EmitRepeat(node);
+        break;
+    }
+  }
+
+  //       split L1, L2
+  //   L1: <a>
+  //       jump END
+  //   L2: split L3, L4 ... <last>
+  //  END:
+  void EmitAlternate(const Node& node) {
+    std::vector<uint32_t> jumps;
+    for (size_t i = 0; i + 1 < node.kids.size(); ++i) {
+      const uint32_t split = Push(Op::kSplit);
+      At(split).x = split + 1;
+      Emit(node.kids[i]);
+      jumps.push_back(Push(Op::kJump));
+      At(split).y = Here();
+    }
+    Emit(node.kids.back());
+    for (uint32_t jump : jumps) At(jump).x = Here();
+  }
+
+  // x{n,m} is n copies of x then m-n optional copies that each may skip to
+  // the end; x{0,} is a loop around x; x{n,} with n >= 1 is n-1 copies then
+  // x+ as "L: x; split L, next".
+  void EmitRepeat(const Node& node) {
+    const int body = node.kids[0];
+    if (sizes_[body] == 0) return;  // repeating the empty string
+    const bool unbounded = node.max == kInfinite;
+    const uint32_t copies = unbounded && node.min > 0 ? node.min - 1 : node.min;
+    for (uint32_t i = 0; i < copies; ++i) Emit(body);
+    if (unbounded && node.min == 0) {
+      const uint32_t split = Push(Op::kSplit);
+      At(split).x = split + 1;
+      Emit(body);
+      At(Push(Op::kJump)).x = split;
+      At(split).y = Here();
+    } else if (unbounded) {
+      const uint32_t loop = Here();
+      Emit(body);
+      const uint32_t split = Push(Op::kSplit);
+      At(split).x = loop;
+      At(split).y = split + 1;
+    } else {
+      std::vector<uint32_t> splits;
+      for (uint32_t i = node.min; i < node.max; ++i) {
+        const uint32_t split = Push(Op::kSplit);
+        At(split).x = split + 1;
+        splits.push_back(split);
+        Emit(body);
+      }
+      for (uint32_t split : splits) At(split).y = Here();
+    }
+  }
+
+  // Calls visit(pc) for every instruction reachable from pc 0 through
+  // epsilon moves; `follow(inst)` decides whether an assertion is passed.
+  template <typename Follow, typename Visit>
+  void WalkEpsilon(Follow follow, Visit visit) const {
+    const std::vector<Inst>& program = re_->program_;
+    std::vector<bool> seen(program.size());
+    std::vector<uint32_t> stack = {0};
+    seen[0] = true;
+    auto push = [&](uint32_t pc) {
+      if (!seen[pc]) {
+        seen[pc] = true;
+        stack.push_back(pc);
+      }
+    };
+    while (!stack.empty()) {
+      const uint32_t pc = stack.back();
+      stack.pop_back();
+      const Inst& inst = program[pc];
+      visit(pc);
+      if (inst.op == Op::kSplit) {
+        push(inst.x);
+        push(inst.y);
+      } else if (inst.op == Op::kJump) {
+        push(inst.x);
+      } else if (inst.op == Op::kAssert && follow(inst)) {
+        push(pc + 1);
+      }
+    }
+  }
+
+  // Anchored: no instruction that consumes or matches is reachable from the
+  // start without passing a ^, so only offset 0 can start a match.
+  void FindAnchor() {
+    bool anchored = true;
+    WalkEpsilon([](const Inst& inst) { return inst.assertion != Assertion::kBegin; },
+                [&](uint32_t pc) {
+                  const Op op = re_->program_[pc].op;
+                  if (op != Op::kSplit && op != Op::kJump && op != Op::kAssert) anchored = false;
+                });
+    re_->anchored_ = anchored;
+  }
+
+  // The units a match can start with, assuming every assertion holds (an
+  // over-approximation, which is what a prefilter needs). Disabled when the
+  // empty string may match or when it would not exclude anything.
+  void FindFirstUnits() {
+    bool can_match_empty = false;
+    uint64_t ascii[2] = {0, 0};
+    bool non_ascii = false;
+    WalkEpsilon([](const Inst&) { return true; }, [&](uint32_t pc) {
+      const Inst& inst = re_->program_[pc];
+      switch (inst.op) {
+        case Op::kMatch:
+          can_match_empty = true;
+          return;
+        case Op::kUnit:
+          non_ascii |= inst.unit >= 128;
+          break;
+        case Op::kAny:
+          non_ascii = true;
+          break;
+        case Op::kClass: {
+          const CharClass& cls = re_->classes_[inst.x];
+          non_ascii |= cls.negated || !cls.non_ascii.empty();
+          break;
+        }
+        default:
+          return;
+      }
+      for (uint32_t b = 0; b < 128; ++b) {
+        if (inst.Consumes(ignore_case_ ? Fold(b) : b, re_->classes_)) {
+          ascii[b >> 6] |= uint64_t{1} << (b & 63);
+        }
+      }
+    });
+    const bool excludes_nothing = ascii[0] == ~uint64_t{0} && ascii[1] == ~uint64_t{0} && non_ascii;
+    re_->use_first_filter_ = !can_match_empty && !excludes_nothing;
+    re_->first_ascii_[0] = ascii[0];
+    re_->first_ascii_[1] = ascii[1];
+    re_->first_non_ascii_ = non_ascii;
+  }
+
+  // The literal units every match starts with, as UTF-8, when the top level
+  // of the pattern is a sequence starting with literals (after an optional
+  // ^). Under the `i` flag only ASCII qualifies: an ASCII unit's case
+  // variants are exactly its ASCII upper and lower case.
+  void FindLiteralPrefix() {
+    const Node& root = ast_.nodes[ast_.root];
+    std::vector<int> items;
+    if (root.kind == NodeKind::kConcat) {
+      items = root.kids;
+    } else if (root.kind != NodeKind::kEmpty) {
+      items = {ast_.root};
+    }
+    size_t i = 0;
+    if (!items.empty() && ast_.nodes[items[0]].kind == NodeKind::kAssert &&
+        ast_.nodes[items[0]].assertion == Assertion::kBegin) {
+      ++i;
+    }
+    for (; i < items.size(); ++i) {
+      const Node& node = ast_.nodes[items[i]];
+      if (node.kind != NodeKind::kUnit) break;
+      const uint32_t u = node.unit;
+      // Surrogates have no UTF-8 form and U+FFFD also stands for invalid
+      // bytes, so a byte search could not find them.
+      const bool usable = ignore_case_ ? u < 128 : !(u >= 0xD800 && u <= 0xDFFF) && u != 0xFFFD;
+      if (!usable) break;
+      AppendUtf8(u, &re_->prefix_);
+    }
+    re_->literal_only_ = i == items.size();
+  }
+
+  const Ast& ast_;
+  const bool ignore_case_;
+  Regex* re_;
+  std::vector<uint64_t> sizes_;  // ComputeSize per node
+};
+
+// ---------------------------------------------------------------------------
+// Regex
+
+Regex::Regex() = default;
+Regex::Regex(Regex&&) noexcept = default;
+Regex& Regex::operator=(Regex&&) noexcept = default;
+Regex::Regex(const Regex&) = default;
+Regex& Regex::operator=(const Regex&) = default;
+Regex::~Regex() = default;
+
+size_t Regex::program_size() const { return program_.size(); }
+
+Result<Regex> Regex::Compile(std::string_view pattern, bool ignore_case) {
+  std::u16string units;
+  std::vector<size_t> offsets;
+  LEADSEG_RETURN_IF_ERROR(DecodePattern(pattern, &units, &offsets));
+  Ast ast;
+  LEADSEG_RETURN_IF_ERROR(Parser(units, offsets, &ast).Parse());
+  Regex re;
+  re.ignore_case_ = ignore_case;
+  LEADSEG_RETURN_IF_ERROR(Compiler(ast, ignore_case, &re).Run());
+  return Result<Regex>(std::move(re));
+}
+
+bool Regex::PrefixAt(std::string_view text, size_t pos) const {
+  if (text.size() - pos < prefix_.size()) return false;
+  if (!ignore_case_) return std::memcmp(text.data() + pos, prefix_.data(), prefix_.size()) == 0;
+  for (size_t i = 0; i < prefix_.size(); ++i) {
+    if (AsciiLower(text[pos + i]) != AsciiLower(prefix_[i])) return false;
+  }
+  return true;
+}
+
+size_t Regex::FindPrefix(std::string_view text, size_t from) const {
+  if (!ignore_case_) return text.find(prefix_, from);
+  for (size_t i = from; i + prefix_.size() <= text.size(); ++i) {
+    if (PrefixAt(text, i)) return i;
+  }
+  return std::string_view::npos;
+}
+
+// The first byte offset >= from (a code point start) at which a match might
+// start, or npos if none can.
+size_t Regex::FindCandidate(std::string_view text, size_t from) const {
+  if (!prefix_.empty()) return FindPrefix(text, from);
+  if (!use_first_filter_) return from;
+  for (size_t i = from; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    // Stopping only at ASCII bytes, or at the first non-ASCII byte after
+    // some, keeps i on a code point start.
+    if (b < 128 ? ((first_ascii_[b >> 6] >> (b & 63)) & 1) != 0 : first_non_ascii_) return i;
+  }
+  return std::string_view::npos;
+}
+
+bool Regex::Search(std::string_view text) const {
+  if (program_.empty()) return false;  // moved-from
+  if (literal_only_) {
+    return anchored_ ? PrefixAt(text, 0) : FindPrefix(text, 0) != std::string_view::npos;
+  }
+  if (anchored_ && !PrefixAt(text, 0)) return false;
+  return RunNfa(text);
+}
+
+bool Regex::RunNfa(std::string_view text) const {
+  const uint32_t n = static_cast<uint32_t>(program_.size());
+  uint32_t* scratch = scratch_.data();
+  SparseSet seeds{scratch, scratch + n, 0};       // reached by the last step
+  SparseSet closed{scratch + 2 * n, scratch + 3 * n, 0};  // their closure here
+  uint32_t* stack = scratch + 4 * n;
+
+  // Adds pc and everything reachable from it by epsilon moves to `closed`.
+  // Returns true on reaching kMatch: for a yes/no answer we can stop there.
+  auto add_closure = [&](uint32_t pc, const Position& at) {
+    if (closed.Contains(pc)) return false;
+    closed.Insert(pc);
+    uint32_t top = 0;
+    stack[top++] = pc;
+    auto push = [&](uint32_t next) {
+      if (!closed.Contains(next)) {
+        closed.Insert(next);
+        stack[top++] = next;  // each pc enters once, so top <= n
+      }
+    };
+    while (top > 0) {
+      const uint32_t cur = stack[--top];
+      const Inst& inst = program_[cur];
+      switch (inst.op) {
+        case Op::kMatch:
+          return true;
+        case Op::kJump:
+          push(inst.x);
+          break;
+        case Op::kSplit:
+          push(inst.y);
+          push(inst.x);
+          break;
+        case Op::kAssert:
+          if (Holds(inst.assertion, at)) push(cur + 1);
+          break;
+        default:  // consumes: waits in `closed` for the step
+          break;
+      }
+    }
+    return false;
+  };
+
+  Utf16Reader reader(text);
+  bool at_start = true;
+  bool word_before = false;
+  for (;;) {
+    if (seeds.size == 0) {  // no match in progress
+      if (anchored_ && !at_start) return false;
+      if (!anchored_ && reader.at_code_point_start()) {
+        const size_t from = reader.offset();
+        const size_t to = FindCandidate(text, from);
+        if (to == std::string_view::npos) return false;
+        if (to != from) {
+          reader.Seek(to);
+          at_start = false;
+          word_before = IsWordUnit(static_cast<unsigned char>(text[to - 1]));
+        }
+      }
+    }
+    const uint32_t unit = reader.unit();
+    const Position at{at_start, unit == kEndOfText, word_before,
+                      unit != kEndOfText && IsWordUnit(unit)};
+    closed.size = 0;
+    for (uint32_t i = 0; i < seeds.size; ++i) {
+      if (add_closure(seeds.dense[i], at)) return true;
+    }
+    if ((at_start || !anchored_) && add_closure(0, at)) return true;
+    if (at.at_end) return false;
+
+    const uint32_t folded = ignore_case_ ? Fold(unit) : unit;
+    seeds.size = 0;
+    for (uint32_t i = 0; i < closed.size; ++i) {
+      const uint32_t pc = closed.dense[i];
+      if (program_[pc].Consumes(folded, classes_) && !seeds.Contains(pc + 1)) {
+        seeds.Insert(pc + 1);
+      }
+    }
+    word_before = at.word_after;
+    at_start = false;
+    reader.Advance();
+  }
+}
+
+}  // namespace leadseg

@@ -1,0 +1,137 @@
+// Regex: a linear-time matcher for the ECMAScript regular expressions that
+// GrowthBook's `$regex` and `$regexi` operators evaluate. The JavaScript SDK
+// runs
+//
+//   new RegExp(pattern, ignoreCase ? "i" : "").test(String(value))
+//
+// and Regex::Compile(pattern, ignore_case).value().Search(text) returns the
+// same boolean for every pattern it accepts.
+//
+// Why not std::regex or a backtracking engine: patterns come from config
+// authors and values from visitors, and `(a+)+$` against "aaaa...a!" takes
+// exponential time in a backtracking matcher. This one compiles the pattern
+// to a Thompson NFA and simulates it as a state set (a Pike VM without
+// capture slots, since only match/no-match is needed). Each position of the
+// text visits each instruction at most once, so Search is
+// O(program size x text length) whatever the pattern and input are.
+//
+// Semantics are those of a non-unicode (no `u` flag), non-multiline,
+// non-sticky RegExp, including the Annex B leniencies browsers implement.
+//
+// Supported:
+//  - literals, `.` (anything but \n \r \u2028 \u2029), `^` and `$` (start and
+//    end of input only), `\b` and `\B`;
+//  - classes `[...]` and `[^...]` with ranges and escapes, `[]` (matches
+//    nothing) and `[^]` (matches anything);
+//  - \d \D \w \W \s \S with their ECMAScript definitions (\s includes the
+//    Unicode space separators, U+FEFF, U+2028 and U+2029);
+//  - escapes \t \n \r \v \f \0 \xHH \uHHHH \cX, legacy octal escapes (\012),
+//    and identity escapes (\/ \. \$ \( \[ \- \\ ...);
+//  - groups ( ), (?: ) and (?<name> ) (captures are not recorded);
+//  - alternation and the quantifiers * + ? {n} {n,} {n,m}, greedy or lazy
+//    (laziness cannot change whether a match exists);
+//  - the `i` flag, with exactly JavaScript's non-unicode case folding: two
+//    UTF-16 code units are equal when their single-unit toUpperCase() is,
+//    except that a non-ASCII unit never folds to an ASCII one (so U+017F
+//    long s does not match "s", and U+212A Kelvin sign does not match "k").
+//    The table covers the whole BMP (Unicode 17, as in Node 20.20).
+//  - Annex B: a `{`, `}` or `]` that cannot be a quantifier or class end is
+//    a literal (`a{` matches "a{"); `\8` is "8"; `\1` with no group 1 is the
+//    octal escape U+0001; `\c` not followed by a letter is a backslash; an
+//    unknown escape such as `\q` or `\p` is the letter itself (so `\p{L}`
+//    matches the text "p{L}", exactly as in JavaScript without `u`).
+//
+// Rejected (Compile returns an error whose message names the problem and
+// its byte offset in the pattern):
+//  - InvalidArgument: anything JavaScript throws a SyntaxError for, e.g.
+//    "nothing to repeat" (`a**`, `?`, `^*`), an unterminated group or class,
+//    an unmatched `)`, `{2,1}`, a class range out of order, `\` at the end,
+//    bad or duplicate group names; also a pattern that is not valid UTF-8.
+//  - Unsupported: valid JavaScript this matcher does not implement:
+//    backreferences (\1 when group 1 exists, \k<name>), lookahead (?= (?!,
+//    lookbehind (?<= (?<!, inline modifier groups (?i:...), and escapes
+//    inside group names.
+//  - OutOfRange: a pattern nested more than kMaxNesting groups deep, or one
+//    whose compiled program exceeds kMaxInstructions. Counted repetition is
+//    expanded (`(a{100}){100}` is 10,000 copies of `a`), so this is what
+//    bounds both memory and the per-character cost of Search.
+//
+// Text and pattern are UTF-8. Like JavaScript strings they are matched as
+// UTF-16 code units: a character outside the BMP is a surrogate pair, so
+// `^.$` does not match "😀" but `^..$` does, as in JavaScript. Invalid
+// UTF-8 bytes in the text each read as one U+FFFD; nothing is read out of
+// bounds.
+//
+// Thread safety: Regex is thread-compatible, not thread-safe. Search is
+// const but uses scratch memory owned by the object (sized at Compile time,
+// so Search never allocates); concurrent Search calls on one Regex must be
+// serialised by the caller, or each thread must use its own copy.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace leadseg {
+
+class Regex {
+ public:
+  // Limits described above. A limit hit is an OutOfRange error.
+  static constexpr size_t kMaxInstructions = 10000;
+  static constexpr int kMaxNesting = 256;
+
+  // Compiles an ECMAScript pattern (the source text between the slashes of a
+  // literal, i.e. what `new RegExp(pattern)` receives). `ignore_case` is the
+  // `i` flag.
+  static Result<Regex> Compile(std::string_view pattern, bool ignore_case);
+
+  // True when the pattern matches anywhere in `text`, like
+  // RegExp.prototype.test. Never allocates. A moved-from Regex matches
+  // nothing.
+  bool Search(std::string_view text) const;
+
+  // Number of NFA instructions (at most kMaxInstructions); Search costs at
+  // most this much work per UTF-16 unit of text.
+  size_t program_size() const;
+
+  Regex(Regex&&) noexcept;
+  Regex& operator=(Regex&&) noexcept;
+  Regex(const Regex&);
+  Regex& operator=(const Regex&);
+  ~Regex();
+
+ private:
+  struct Inst;       // one NFA instruction
+  struct CharClass;  // a [...] set: ASCII bitmap + sorted non-ASCII ranges
+  class Compiler;
+
+  Regex();
+
+  bool PrefixAt(std::string_view text, size_t pos) const;
+  size_t FindPrefix(std::string_view text, size_t from) const;
+  size_t FindCandidate(std::string_view text, size_t from) const;
+  bool RunNfa(std::string_view text) const;
+
+  std::vector<Inst> program_;  // starts at 0, ends with a kMatch
+  std::vector<CharClass> classes_;
+  bool ignore_case_ = false;
+
+  // Facts derived from the program so that Search can skip work.
+  bool anchored_ = false;      // every match starts at offset 0 (leading ^)
+  std::string prefix_;         // every match starts with these bytes (ASCII
+                               // case-insensitively when ignore_case_)
+  bool literal_only_ = false;  // the pattern is prefix_ (after an optional ^)
+  bool use_first_filter_ = false;  // every match starts with a unit that...
+  uint64_t first_ascii_[2] = {0, 0};  // ...is one of these ASCII bytes
+  bool first_non_ascii_ = false;      // ...or is any non-ASCII unit
+
+  // Search scratch: two sparse sets of program_.size() entries and an
+  // explicit stack for the epsilon closure. Sized once at Compile time.
+  mutable std::vector<uint32_t> scratch_;
+};
+
+}  // namespace leadseg
