@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "conformance/growthbook_experiment_suite.h"
+
 namespace leadseg {
 
 int ConformanceReport::passed() const {
@@ -75,6 +77,10 @@ Result<ConformanceReport> RunConformance(std::string_view file_text) {
   };
   add(RunGrowthBookConditionSections(file));
   add(RunGrowthBookBucketingSections(file));
+  add(RunGrowthBookExperimentSections(file));
+  if (file.contains("contextualBandit")) {
+    report.sections.push_back(RunGrowthBookFeatureSection(file, "contextualBandit"));
+  }
   // Sections present in the file that no runner claimed are listed as
   // skipped, so the report always accounts for the whole file.
   for (auto it = file.begin(); it != file.end(); ++it) {
