@@ -66,7 +66,7 @@
         wrapFunction(engine, name);
       });
       // Whole documents cross as JSON text.
-      ['metrics', 'attributes', 'exportProfile', 'explain'].forEach(function (name) {
+      ['metrics', 'score', 'attributes', 'exportProfile', 'explain'].forEach(function (name) {
         var raw = engine[name];
         engine[name] = function () {
           return JSON.parse(unwrap(raw.apply(this, arguments)));

@@ -187,6 +187,18 @@ val ChangesToVal(const SegmentChanges& changes) {
   for (const auto& id : changes.exited) exited.call<void>("push", val(id));
   out.set("entered", entered);
   out.set("exited", exited);
+  val stages = val::array();
+  for (const auto& c : changes.stages) {
+    val change = val::object();
+    change.set("from", c.from.empty() ? val::null() : val(c.from));
+    change.set("to", val(c.to));
+    change.set("at", val(static_cast<double>(c.at)));
+    stages.call<void>("push", change);
+  }
+  out.set("stages", stages);
+  out.set("temperature", changes.temperature.empty() ? val::null() : val(changes.temperature));
+  out.set("mql", val(changes.mql));
+  out.set("sql", val(changes.sql));
   return out;
 }
 
@@ -257,6 +269,7 @@ class WasmEngine {
   }
 
   val Metrics() const { return engine_ ? val(engine_->Metrics().dump()) : NotLoaded(); }
+  val Score() const { return engine_ ? val(engine_->ScoreBreakdown().dump()) : NotLoaded(); }
   val Attributes() const { return engine_ ? val(engine_->AttributeView().dump()) : NotLoaded(); }
   val Export() const { return engine_ ? val(engine_->Export().dump()) : NotLoaded(); }
   double Clock() const { return engine_ ? static_cast<double>(engine_->clock()) : 0; }
@@ -329,6 +342,7 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("advance", &leadseg::WasmEngine::Advance)
       .function("segments", &leadseg::WasmEngine::Segments)
       .function("metrics", &leadseg::WasmEngine::Metrics)
+      .function("score", &leadseg::WasmEngine::Score)
       .function("attributes", &leadseg::WasmEngine::Attributes)
       .function("exportProfile", &leadseg::WasmEngine::Export)
       .function("explain", &leadseg::WasmEngine::Explain)

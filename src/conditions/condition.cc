@@ -252,6 +252,10 @@ Result<uint32_t> ConditionCompiler::CompileCondition(const Json& c, const std::s
       auto k = CompileCondition(v, here, depth + 1);
       if (!k.ok()) return k;
       parts.push_back(AddWithKids(Op::kNotCondition, {*k}));
+    } else if (options_.strict && !key.empty() && key[0] == '$') {
+      // GrowthBook reads "$ro" as an attribute named "$ro" that never
+      // exists; in a config that is a typo for $or and must say so.
+      return InvalidArgument("unknown logical operator " + key + " (use $and, $or, $nor or $not)", here);
     } else {
       auto matcher = CompileValue(v, here, depth + 1, /*folded=*/false);
       if (!matcher.ok()) return matcher;

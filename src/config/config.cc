@@ -6,6 +6,8 @@
 #include <set>
 
 #include "config/hygiene.h"
+#include "config/json_checks.h"
+#include "scoring/scoring_config.h"
 
 namespace leadseg {
 
@@ -39,26 +41,39 @@ int CompiledConfig::FindMetric(std::string_view id) const {
 }
 
 bool CompiledConfig::IsReserved(std::string_view name) const {
-  return name == "declared" || name == "segments" || name == "rfm" || FindMetric(name) >= 0;
+  static const char* const kReserved[] = {"declared", "segments",    "rfm",   "score", "grade",
+                                          "leadCell", "temperature", "stage", "mql",   "sql"};
+  for (const char* r : kReserved) {
+    if (name == r) return true;
+  }
+  return FindMetric(name) >= 0;
+}
+
+void CompiledConfig::PublishSegments(const std::vector<uint8_t>& membership, AttributeSet* attributes,
+                                     Document* arena) const {
+  if (segments_slot_ < 0) return;
+  size_t members = 0;
+  for (uint8_t m : membership) members += m;
+  Value* ids = arena->AllocateChildren(members);
+  size_t k = 0;
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    if (membership[i]) ids[k++] = Value::String(segments_[i].id);
+  }
+  attributes->Set(segments_slot_, Document::MakeArray(ids, static_cast<uint32_t>(members)));
 }
 
 void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena, std::vector<uint8_t>* out) const {
   out->assign(segments_.size(), 0);
-  for (size_t level = 0; level < levels_.size(); ++level) {
-    if (level > 0 && segments_slot_ >= 0) {
-      // Publish what earlier levels decided, for conditions on "segments".
-      size_t members = 0;
-      for (uint8_t m : *out) members += m;
-      Value* ids = arena->AllocateChildren(members);
-      size_t k = 0;
-      for (size_t i = 0; i < segments_.size(); ++i) {
-        if ((*out)[i]) ids[k++] = Value::String(segments_[i].id);
-      }
-      attributes->Set(segments_slot_, Document::MakeArray(ids, static_cast<uint32_t>(members)));
+  bool dirty = true;
+  for (const EvalStep& step : order_) {
+    if (step.kind != EvalStep::Kind::kSegment) continue;
+    const SegmentSpec& s = segments_[static_cast<size_t>(step.index)];
+    if (dirty && !s.depends_on.empty()) {
+      PublishSegments(*out, attributes, arena);
+      dirty = false;
     }
-    for (int i : levels_[level]) {
-      (*out)[static_cast<size_t>(i)] = segments_[static_cast<size_t>(i)].condition.Evaluate(*attributes) ? 1 : 0;
-    }
+    (*out)[static_cast<size_t>(step.index)] = s.condition.Evaluate(*attributes) ? 1 : 0;
+    dirty = true;
   }
 }
 
@@ -68,16 +83,6 @@ std::string CompiledConfig::Summary() const {
 }
 
 namespace {
-
-bool IsIdentifier(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
 
 // Collects every string inside `j` (segment ids referenced by a condition
 // on "segments", whatever operator wraps them).
@@ -101,8 +106,9 @@ class ConfigCompiler {
       d_->Error("type", std::string("a config must be an object, got ") + JsonTypeName(config), "");
       return nullptr;
     }
-    static const char* const kKeys[] = {"$schema", "version", "attributes", "savedGroups", "metrics",
-                                        "rfm",     "segments", "retention", "hygiene"};
+    static const char* const kKeys[] = {"$schema",  "version",   "attributes",  "savedGroups", "metrics",
+                                        "rfm",      "segments",  "retention",   "hygiene",     "scoring",
+                                        "grading",  "temperature", "lifecycle"};
     for (auto it = config.begin(); it != config.end(); ++it) {
       if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return it.key() == k; })) {
         d_->Error("unknown-key", "unknown key \"" + it.key() + "\"", ChildPath("", it.key()));
@@ -134,8 +140,12 @@ class ConfigCompiler {
       for (size_t i = 0; i < segments->size(); ++i) CompileSegment((*segments)[i], ChildPath("/segments", i));
       ResolveSegmentDependencies();
     }
+    CompileScoringSections(config);
     if (d_->has_errors()) return nullptr;
     AssignSlots();
+    CheckDerivedReads();
+    ComputeEvaluationOrder();
+    if (d_->has_errors()) return nullptr;
     HygieneOptions hygiene;
     if (auto h = config.find("hygiene"); h != config.end()) {
       if (!h->is_object()) d_->Error("type", "hygiene must be an object", "/hygiene");
@@ -154,14 +164,7 @@ class ConfigCompiler {
 
  private:
   bool CheckKeys(const Json& obj, const std::string& path, std::initializer_list<const char*> allowed) {
-    bool ok = true;
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      if (std::none_of(allowed.begin(), allowed.end(), [&](const char* k) { return it.key() == k; })) {
-        d_->Error("unknown-key", "unknown key \"" + it.key() + "\"", ChildPath(path, it.key()));
-        ok = false;
-      }
-    }
-    return ok;
+    return CheckKnownKeys(obj, path, allowed, d_);
   }
 
   const std::string* RequireId(const Json& obj, const std::string& path, const char* what) {
@@ -192,7 +195,7 @@ class ConfigCompiler {
       d_->Error("duplicate-id", "metric id \"" + *id + "\" is used twice", ChildPath(path, "id"));
       return;
     }
-    if (*id == "declared" || *id == "segments" || *id == "rfm") {
+    if (out_->IsReserved(*id)) {
       d_->Error("reserved", "metric id \"" + *id + "\" is a reserved attribute name", ChildPath(path, "id"));
       return;
     }
@@ -398,40 +401,134 @@ class ConfigCompiler {
         }
       });
     }
-    // Kahn-style levels: a segment's level is one more than its deepest dependency.
-    std::vector<int> level(segs.size(), -1);
-    std::vector<int> state(segs.size(), 0);  // 0 new, 1 on stack, 2 done
-    std::vector<int> stack;
-    std::function<bool(int)> visit = [&](int i) -> bool {
-      if (state[static_cast<size_t>(i)] == 2) return true;
-      if (state[static_cast<size_t>(i)] == 1) {
+  }
+
+  // Orders segments, score, grade, temperature and stage so each comes
+  // after everything it reads; a cycle is an error naming its members.
+  void ComputeEvaluationOrder() {
+    auto& segs = out_->segments_;
+    const size_t n_segments = segs.size();
+    struct Node {
+      EvalStep step;
+      std::string name, path;
+      std::vector<int> reads;     // slots
+      std::vector<int> produces;  // slots
+      std::vector<size_t> deps;
+    };
+    std::vector<Node> nodes;
+    for (size_t i = 0; i < n_segments; ++i) {
+      nodes.push_back({{EvalStep::Kind::kSegment, static_cast<int>(i)}, "segment " + segs[i].id,
+                       paths_[i] + "/condition", segs[i].condition.slots(), {}, {}});
+      for (int dep : segs[i].depends_on) nodes.back().deps.push_back(static_cast<size_t>(dep));
+    }
+    auto add_slots = [](std::vector<int>* to, const Condition& c) {
+      to->insert(to->end(), c.slots().begin(), c.slots().end());
+    };
+    auto& schema = out_->schema_;
+    if (out_->scoring_) {
+      Node n{{EvalStep::Kind::kScore, 0}, "score", "/scoring/rules", {}, {out_->score_slot_}, {}};
+      for (const auto& r : out_->scoring_->rules) {
+        if (!r.is_event) add_slots(&n.reads, *r.condition);
+      }
+      nodes.push_back(std::move(n));
+    }
+    if (out_->grading_) {
+      Node n{{EvalStep::Kind::kGrade, 0}, "grade", "/grading/rules", {}, {out_->grade_slot_, out_->lead_cell_slot_}, {}};
+      for (const auto& r : out_->grading_->rules) add_slots(&n.reads, r.condition);
+      n.reads.push_back(out_->score_slot_);  // leadCell's engagement digit
+      nodes.push_back(std::move(n));
+    }
+    if (out_->temperature_) {
+      nodes.push_back({{EvalStep::Kind::kTemperature, 0}, "temperature", "/temperature", {out_->score_slot_},
+                       {out_->temperature_slot_}, {}});
+    }
+    if (out_->lifecycle_) {
+      Node n{{EvalStep::Kind::kStage, 0}, "stage", "/lifecycle", {}, {out_->stage_slot_, out_->mql_slot_, out_->sql_slot_}, {}};
+      for (const auto& st : out_->lifecycle_->stages) {
+        if (st.condition) add_slots(&n.reads, *st.condition);
+      }
+      if (out_->lifecycle_->mql) add_slots(&n.reads, *out_->lifecycle_->mql);
+      if (out_->lifecycle_->sql) add_slots(&n.reads, *out_->lifecycle_->sql);
+      nodes.push_back(std::move(n));
+    }
+    (void)schema;
+    // Reading a slot another node produces is a dependency on that node.
+    for (size_t a = 0; a < nodes.size(); ++a) {
+      for (size_t b = n_segments; b < nodes.size(); ++b) {
+        if (a == b) continue;
+        for (int slot : nodes[a].reads) {
+          if (slot >= 0 && std::find(nodes[b].produces.begin(), nodes[b].produces.end(), slot) != nodes[b].produces.end()) {
+            nodes[a].deps.push_back(b);
+            break;
+          }
+        }
+      }
+    }
+    std::vector<int> state(nodes.size(), 0);  // 0 new, 1 on the stack, 2 done
+    std::vector<size_t> stack;
+    std::function<bool(size_t)> visit = [&](size_t i) -> bool {
+      if (state[i] == 2) return true;
+      if (state[i] == 1) {
         std::string cycle;
-        auto start = std::find(stack.begin(), stack.end(), i);
-        for (auto it = start; it != stack.end(); ++it) cycle += segs[static_cast<size_t>(*it)].id + " -> ";
-        cycle += segs[static_cast<size_t>(i)].id;
-        d_->Error("cycle", "segments depend on each other in a cycle: " + cycle,
-                  paths_[static_cast<size_t>(i)] + "/condition");
+        for (auto it = std::find(stack.begin(), stack.end(), i); it != stack.end(); ++it) {
+          cycle += (nodes[*it].step.kind == EvalStep::Kind::kSegment ? segs[static_cast<size_t>(nodes[*it].step.index)].id
+                                                                      : nodes[*it].name) + " -> ";
+        }
+        cycle += nodes[i].step.kind == EvalStep::Kind::kSegment ? segs[static_cast<size_t>(nodes[i].step.index)].id
+                                                                 : nodes[i].name;
+        d_->Error("cycle", "these depend on each other in a cycle: " + cycle, nodes[i].path);
         return false;
       }
-      state[static_cast<size_t>(i)] = 1;
+      state[i] = 1;
       stack.push_back(i);
-      int lv = 0;
-      for (int dep : segs[static_cast<size_t>(i)].depends_on) {
+      for (size_t dep : nodes[i].deps) {
         if (!visit(dep)) return false;
-        lv = std::max(lv, level[static_cast<size_t>(dep)] + 1);
       }
       stack.pop_back();
-      state[static_cast<size_t>(i)] = 2;
-      level[static_cast<size_t>(i)] = lv;
+      state[i] = 2;
+      out_->order_.push_back(nodes[i].step);
       return true;
     };
-    for (size_t i = 0; i < segs.size(); ++i) {
-      if (!visit(static_cast<int>(i))) return;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (!visit(i)) return;
     }
-    for (size_t i = 0; i < segs.size(); ++i) {
-      size_t lv = static_cast<size_t>(level[i]);
-      if (out_->levels_.size() <= lv) out_->levels_.resize(lv + 1);
-      out_->levels_[lv].push_back(static_cast<int>(i));
+  }
+
+  void CompileScoringSections(const Json& config) {
+    SectionContext ctx{&out_->schema_, &out_->event_schema_, groups_, d_};
+    if (auto s = config.find("scoring"); s != config.end()) out_->scoring_ = CompileScoring(*s, ctx);
+    if (auto s = config.find("grading"); s != config.end()) out_->grading_ = CompileGrading(*s, ctx);
+    if (auto s = config.find("temperature"); s != config.end()) {
+      if (!config.contains("scoring")) d_->Error("missing", "temperature needs a scoring section", "/temperature");
+      out_->temperature_ = CompileTemperature(*s, ctx);
+    }
+    if (auto s = config.find("lifecycle"); s != config.end()) out_->lifecycle_ = CompileLifecycle(*s, ctx);
+  }
+
+  // A condition that reads "score" without a scoring section (and so on)
+  // would silently see null: say so.
+  void CheckDerivedReads() {
+    struct {
+      const char* name;
+      bool configured;
+      const char* section;
+    } derived[] = {{"score", out_->scoring_.has_value(), "scoring"},
+                   {"grade", out_->grading_.has_value(), "grading"},
+                   {"leadCell", out_->grading_.has_value(), "grading"},
+                   {"temperature", out_->temperature_.has_value(), "temperature"},
+                   {"stage", out_->lifecycle_.has_value(), "lifecycle"},
+                   {"mql", out_->lifecycle_.has_value(), "lifecycle"},
+                   {"sql", out_->lifecycle_.has_value(), "lifecycle"},
+                   {"rfm", out_->rfm_.has_value(), "rfm"}};
+    for (size_t i = 0; i < out_->segments_.size(); ++i) {
+      out_->segments_[i].condition.ForEachLeaf([&](const std::string& attribute, const Json&, const std::string& pointer) {
+        std::string head = attribute.substr(0, attribute.find('.'));
+        for (const auto& d : derived) {
+          if (head == d.name && !d.configured) {
+            d_->Error("reference", "\"" + head + "\" needs a " + d.section + " section in the config", pointer);
+          }
+        }
+      });
     }
   }
 
@@ -446,6 +543,17 @@ class ConfigCompiler {
     out_->segments_slot_ = out_->schema_.Find("segments");
     out_->rfm_slot_ = out_->rfm_ ? out_->schema_.Intern("rfm") : -1;
     out_->event_type_slot_ = out_->event_schema_.Intern("type");
+    if (out_->scoring_) out_->score_slot_ = out_->schema_.Intern("score");
+    if (out_->grading_) {
+      out_->grade_slot_ = out_->schema_.Intern("grade");
+      out_->lead_cell_slot_ = out_->schema_.Intern("leadCell");
+    }
+    if (out_->temperature_) out_->temperature_slot_ = out_->schema_.Intern("temperature");
+    if (out_->lifecycle_) {
+      out_->stage_slot_ = out_->schema_.Intern("stage");
+      out_->mql_slot_ = out_->schema_.Intern("mql");
+      out_->sql_slot_ = out_->schema_.Intern("sql");
+    }
   }
 
   Diagnostics* d_;

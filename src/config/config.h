@@ -27,7 +27,10 @@
 //   - "rfm": {"r", "f", "m", "cell" ("543"), "score" (3..15)} when configured;
 //   - "segments": the ids of the segments the visitor is in, so segments
 //     compose: {"segments": {"$all": ["young_adults", "high_engagement"]}}.
-// Reserved names (metric ids, declared, rfm, segments) cannot be identified.
+//   - "score", "grade", "leadCell", "temperature", "stage", "mql", "sql"
+//     when scoring, grading, temperature or lifecycle are configured
+//     (scoring/scoring.h).
+// Reserved names (metric ids and the names above) cannot be identified.
 //
 // docs/config.md documents every field and docs/config.schema.json is the
 // JSON Schema. Compilation reports every problem with its JSON Pointer,
@@ -47,6 +50,7 @@
 #include "core/duration.h"
 #include "core/json.h"
 #include "metrics/metric.h"
+#include "scoring/scoring.h"
 
 namespace leadseg {
 
@@ -82,6 +86,13 @@ struct RetentionSpec {
   size_t max_events = 10000;
 };
 
+// One step of an evaluation, in dependency order.
+struct EvalStep {
+  enum class Kind { kSegment, kScore, kGrade, kTemperature, kStage };
+  Kind kind;
+  int index = 0;  // segment index for kSegment
+};
+
 class CompiledConfig {
  public:
   // Interned names of every attribute a segment condition reads.
@@ -92,8 +103,13 @@ class CompiledConfig {
 
   const std::vector<MetricSpec>& metrics() const { return metrics_; }
   const std::vector<SegmentSpec>& segments() const { return segments_; }
-  // Segments grouped so that each group only depends on earlier groups.
-  const std::vector<std::vector<int>>& segment_levels() const { return levels_; }
+  // Segments, score, grade, temperature and stage, each after everything
+  // it reads.
+  const std::vector<EvalStep>& evaluation_order() const { return order_; }
+  const std::optional<ScoringSpec>& scoring() const { return scoring_; }
+  const std::optional<GradingSpec>& grading() const { return grading_; }
+  const std::optional<TemperatureSpec>& temperature() const { return temperature_; }
+  const std::optional<LifecycleSpec>& lifecycle() const { return lifecycle_; }
   const std::optional<RfmSpec>& rfm() const { return rfm_; }
   const RetentionSpec& retention() const { return retention_; }
 
@@ -103,6 +119,13 @@ class CompiledConfig {
   int declared_slot() const { return declared_slot_; }
   int segments_slot() const { return segments_slot_; }
   int rfm_slot() const { return rfm_slot_; }
+  int score_slot() const { return score_slot_; }
+  int grade_slot() const { return grade_slot_; }
+  int lead_cell_slot() const { return lead_cell_slot_; }
+  int temperature_slot() const { return temperature_slot_; }
+  int stage_slot() const { return stage_slot_; }
+  int mql_slot() const { return mql_slot_; }
+  int sql_slot() const { return sql_slot_; }
   // Slots in event_schema().
   int event_type_slot() const { return event_type_slot_; }
   int metric_field_slot(size_t metric) const { return metric_field_slots_[metric]; }
@@ -115,7 +138,10 @@ class CompiledConfig {
 
   // Evaluates every segment against `attributes`, in dependency order,
   // writing 1 or 0 per segment (config order) into `out`. When segments
-  // read "segments", `arena` holds the membership arrays.
+  // read "segments", `arena` holds the membership arrays. Score, grade and
+  // stage are not computed here (the Engine does); conditions reading them
+  // see whatever `attributes` holds.
+  void PublishSegments(const std::vector<uint8_t>& membership, AttributeSet* attributes, Document* arena) const;
   void EvaluateSegments(AttributeSet* attributes, Document* arena, std::vector<uint8_t>* out) const;
 
   // "3 segments, 2 metrics, 12 attributes" for humans.
@@ -129,8 +155,14 @@ class CompiledConfig {
   std::vector<int> metric_slots_;
   std::vector<int> metric_field_slots_;
   std::vector<SegmentSpec> segments_;
-  std::vector<std::vector<int>> levels_;
+  std::vector<EvalStep> order_;
   std::optional<RfmSpec> rfm_;
+  std::optional<ScoringSpec> scoring_;
+  std::optional<GradingSpec> grading_;
+  std::optional<TemperatureSpec> temperature_;
+  std::optional<LifecycleSpec> lifecycle_;
+  int score_slot_ = -1, grade_slot_ = -1, lead_cell_slot_ = -1, temperature_slot_ = -1, stage_slot_ = -1,
+      mql_slot_ = -1, sql_slot_ = -1;
   RetentionSpec retention_;
   int declared_slot_ = -1;
   int segments_slot_ = -1;

@@ -16,7 +16,7 @@ namespace leadseg {
 struct Diagnostic {
   enum class Severity { kError, kWarning };
   Severity severity = Severity::kError;
-  std::string code;     // stable identifier, e.g. "unknown-operator", "duplicate-id"
+  std::string code;     // stable identifier, e.g. "condition", "duplicate-id", "cycle"
   std::string message;
   std::string path;     // JSON Pointer into the config
 };
@@ -31,7 +31,7 @@ class Diagnostics {
   const std::vector<Diagnostic>& all() const { return items_; }
   // The first error as a Status (for APIs that return one), or ok.
   Status FirstError() const;
-  // "error: <message> (at <path>)" lines.
+  // "error [code] <message> (at <path>)" lines, warnings likewise.
   std::string Format() const;
 
  private:

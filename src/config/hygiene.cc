@@ -119,18 +119,36 @@ void CheckHygiene(const Json& config, const CompiledConfig& compiled,
   }
 
   // unused-metric
+  // Everything a condition reads counts: segments, trait and grading
+  // rules, lifecycle stages and hand-offs.
   std::set<std::string> read;
-  for (const auto& s : segments) {
-    s.condition.ForEachLeaf([&](const std::string& attribute, const Json&, const std::string&) {
+  auto note_reads = [&](const Condition& c) {
+    c.ForEachLeaf([&](const std::string& attribute, const Json&, const std::string&) {
       read.insert(attribute.substr(0, attribute.find('.')));
     });
+  };
+  for (const auto& s : segments) note_reads(s.condition);
+  if (compiled.scoring()) {
+    for (const auto& r : compiled.scoring()->rules) {
+      if (!r.is_event) note_reads(*r.condition);
+    }
+  }
+  if (compiled.grading()) {
+    for (const auto& r : compiled.grading()->rules) note_reads(r.condition);
+  }
+  if (const auto& lifecycle = compiled.lifecycle()) {
+    for (const auto& st : lifecycle->stages) {
+      if (st.condition) note_reads(*st.condition);
+    }
+    if (lifecycle->mql) note_reads(*lifecycle->mql);
+    if (lifecycle->sql) note_reads(*lifecycle->sql);
   }
   for (size_t i = 0; i < compiled.metrics().size(); ++i) {
     const std::string& id = compiled.metrics()[i].id;
     bool by_rfm = compiled.rfm() && (compiled.rfm()->recency.metric == id || compiled.rfm()->frequency.metric == id ||
                                      compiled.rfm()->monetary.metric == id);
     if (!read.count(id) && !by_rfm) {
-      d->Warning("unused-metric", "metric \"" + id + "\" is computed but no segment reads it",
+      d->Warning("unused-metric", "metric \"" + id + "\" is computed but no condition reads it",
                  ChildPath("/metrics", i));
     }
   }

@@ -19,6 +19,10 @@ struct Engine::Scratch {
   Document encode_arena;  // an event's properties while being encoded
   std::vector<Value> metric_values;
   std::vector<uint8_t> next;
+  ProgressState next_progress;
+  // What the last evaluation saw, for the breakdown.
+  double behavioral = 0, traits = 0, score = 0, fit = 0;
+  std::vector<uint8_t> trait_matched, grade_matched;
 };
 
 Engine::Engine(std::shared_ptr<const CompiledConfig> config)
@@ -27,8 +31,12 @@ Engine::Engine(std::shared_ptr<const CompiledConfig> config)
     live_.emplace_back(&m);
     archived_.emplace_back(&m);
   }
+  if (config_->scoring()) {
+    live_score_ = ScoreState(&*config_->scoring(), /*keep_awards=*/true);
+    archived_score_ = ScoreState(&*config_->scoring(), /*keep_awards=*/false);
+  }
   RebuildValues();
-  Evaluate(&membership_);
+  Evaluate(&membership_, &progress_);
 }
 
 Engine::~Engine() = default;
@@ -46,7 +54,8 @@ void Engine::RebuildValues() {
   declared_value_ = values_.Add(declared);
 }
 
-void Engine::ForEachMatch(const Event& e, const std::function<void(size_t, const Value&)>& fn) const {
+void Engine::ForEachMatch(const Event& e, const std::function<void(size_t, const Value&)>& fn,
+                          const std::function<void(int)>& fn_rule) const {
   Scratch& s = *scratch_;
   s.event_arena.Clear();
   auto props = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &s.event_arena);
@@ -60,10 +69,19 @@ void Engine::ForEachMatch(const Event& e, const std::function<void(size_t, const
     const Value* field = field_slot >= 0 ? s.event_attributes.Get(field_slot) : nullptr;
     fn(m, field ? *field : Value::Null());
   }
+  if (const auto& scoring = config_->scoring()) {
+    for (size_t r = 0; r < scoring->rules.size(); ++r) {
+      const ScoreRule& rule = scoring->rules[r];
+      if (rule.is_event && rule.condition->Evaluate(s.event_attributes)) fn_rule(static_cast<int>(r));
+    }
+  }
 }
 
-void Engine::ApplyEvent(const Event& e, std::vector<MetricState>* states) const {
-  ForEachMatch(e, [&](size_t m, const Value& field) { (*states)[m].Add(e.ts, field); });
+void Engine::ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreState* score) const {
+  score->Activity(e.ts);
+  ForEachMatch(
+      e, [&](size_t m, const Value& field) { (*states)[m].Add(e.ts, field); },
+      [&](int rule) { score->Award(rule, e.ts, e.type); });
 }
 
 void Engine::RebuildMetrics() {
@@ -71,7 +89,9 @@ void Engine::RebuildMetrics() {
     if (config_->metrics()[m].window == kForever) live_[m] = archived_[m];
     else live_[m].Clear();
   }
-  for (const Event& e : profile_.events) ApplyEvent(e, &live_);
+  live_score_ = archived_score_;
+  live_score_.set_keep_awards(true);
+  for (const Event& e : profile_.events) ApplyEvent(e, &live_, &live_score_);
   for (auto& state : live_) state.Expire(profile_.clock);
 }
 
@@ -83,17 +103,23 @@ void Engine::Prune() {
     // All-time metrics keep the event's contribution in their archive;
     // windowed metrics forget it, as a rebuild from the log would.
     const Event& e = events.front();
-    ForEachMatch(e, [&](size_t m, const Value& field) {
-      if (config_->metrics()[m].window == kForever) archived_[m].Add(e.ts, field);
-      else live_[m].DropOldest(e.ts);
-    });
+    archived_score_.Activity(e.ts);
+    ForEachMatch(
+        e,
+        [&](size_t m, const Value& field) {
+          if (config_->metrics()[m].window == kForever) archived_[m].Add(e.ts, field);
+          else live_[m].DropOldest(e.ts);
+        },
+        [&](int rule) { archived_score_.Award(rule, e.ts, e.type); });
     events.pop_front();
   }
+  live_score_.TrimAwards(r.max_events);
 }
 
-void Engine::Evaluate(std::vector<uint8_t>* membership) const {
+void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const {
   Scratch& s = *scratch_;
   const CompiledConfig& c = *config_;
+  const TimeMs now = profile_.clock;
   s.arena.Clear();
   s.attributes.Clear();
   s.attributes.SetFromObject(attributes_value_);
@@ -101,7 +127,7 @@ void Engine::Evaluate(std::vector<uint8_t>* membership) const {
   std::vector<Value>& metric_values = s.metric_values;
   metric_values.resize(live_.size());
   for (size_t m = 0; m < live_.size(); ++m) {
-    metric_values[m] = live_[m].Read(profile_.clock, &s.arena);
+    metric_values[m] = live_[m].Read(now, &s.arena);
     s.attributes.Set(c.metric_slot(m), metric_values[m]);
   }
   if (c.rfm() && c.rfm_slot() >= 0) {
@@ -120,10 +146,92 @@ void Engine::Evaluate(std::vector<uint8_t>* membership) const {
     }
     s.attributes.Set(c.rfm_slot(), Document::MakeObject(members, 5));
   }
-  c.EvaluateSegments(&s.attributes, &s.arena, membership);
+
+  *progress = progress_;
+  membership->assign(c.segments().size(), 0);
+  bool segments_dirty = true;
+  // Conditions reading "segments" see the segments decided so far, which
+  // always include every segment they name (evaluation order).
+  auto condition_holds = [&](const Condition& condition) {
+    if (segments_dirty && c.segments_slot() >= 0 &&
+        std::find(condition.slots().begin(), condition.slots().end(), c.segments_slot()) != condition.slots().end()) {
+      c.PublishSegments(*membership, &s.attributes, &s.arena);
+      segments_dirty = false;
+    }
+    return condition.Evaluate(s.attributes);
+  };
+  for (const EvalStep& step : c.evaluation_order()) {
+    switch (step.kind) {
+      case EvalStep::Kind::kSegment: {
+        size_t i = static_cast<size_t>(step.index);
+        (*membership)[i] = condition_holds(c.segments()[i].condition) ? 1 : 0;
+        segments_dirty = true;
+        break;
+      }
+      case EvalStep::Kind::kScore: {
+        const ScoringSpec& spec = *c.scoring();
+        s.behavioral = live_score_.Read(now);
+        s.traits = 0;
+        s.trait_matched.assign(spec.rules.size(), 0);
+        for (size_t r = 0; r < spec.rules.size(); ++r) {
+          if (spec.rules[r].is_event || !condition_holds(*spec.rules[r].condition)) continue;
+          s.trait_matched[r] = 1;
+          s.traits += spec.rules[r].points;
+        }
+        double score = s.behavioral + s.traits;
+        if (spec.min) score = std::max(score, *spec.min);
+        if (spec.max) score = std::min(score, *spec.max);
+        s.score = score;
+        s.attributes.Set(c.score_slot(), Value::Number(score));
+        break;
+      }
+      case EvalStep::Kind::kGrade: {
+        const GradingSpec& spec = *c.grading();
+        s.fit = 0;
+        s.grade_matched.assign(spec.rules.size(), 0);
+        for (size_t r = 0; r < spec.rules.size(); ++r) {
+          if (!condition_holds(spec.rules[r].condition)) continue;
+          s.grade_matched[r] = 1;
+          s.fit += spec.rules[r].points;
+        }
+        char grade[2] = {spec.Grade(s.fit), 0};
+        char cell[3] = {grade[0], static_cast<char>('0' + spec.Engagement(c.scoring() ? s.score : 0)), 0};
+        s.attributes.Set(c.grade_slot(), s.arena.CopyString(grade));
+        s.attributes.Set(c.lead_cell_slot(), s.arena.CopyString(cell));
+        break;
+      }
+      case EvalStep::Kind::kTemperature:
+        progress->temperature = NextTemperature(*c.temperature(), progress_.temperature, s.score);
+        s.attributes.Set(c.temperature_slot(), Value::String(TemperatureName(progress->temperature)));
+        break;
+      case EvalStep::Kind::kStage: {
+        const LifecycleSpec& spec = *c.lifecycle();
+        int target = 0;
+        for (size_t i = 0; i < spec.stages.size(); ++i) {
+          if (!spec.stages[i].condition || condition_holds(*spec.stages[i].condition)) target = static_cast<int>(i);
+        }
+        int current = progress->stage;
+        bool move = target > current ||
+                    (target < current && spec.stages[static_cast<size_t>(current)].allow_regression);
+        if (move) {
+          progress->history.push_back(StageChange{spec.stages[static_cast<size_t>(current)].id,
+                                                  spec.stages[static_cast<size_t>(target)].id, now});
+          progress->stage = target;
+        }
+        if (!progress->mql_at && spec.mql && condition_holds(*spec.mql)) progress->mql_at = now;
+        if (!progress->sql_at && spec.sql && condition_holds(*spec.sql)) progress->sql_at = now;
+        s.attributes.Set(c.stage_slot(), Value::String(spec.stages[static_cast<size_t>(progress->stage)].id));
+        s.attributes.Set(c.mql_slot(), Value::Bool(progress->mql_at.has_value()));
+        s.attributes.Set(c.sql_slot(), Value::Bool(progress->sql_at.has_value()));
+        break;
+      }
+    }
+  }
 }
 
-SegmentChanges Engine::Commit(std::vector<uint8_t> next) {
+SegmentChanges Engine::Commit() {
+  std::vector<uint8_t>& next = scratch_->next;
+  ProgressState& p = scratch_->next_progress;
   SegmentChanges changes;
   const auto& segments = config_->segments();
   for (size_t i = 0; i < segments.size(); ++i) {
@@ -131,7 +239,14 @@ SegmentChanges Engine::Commit(std::vector<uint8_t> next) {
     if (next[i] && !was) changes.entered.push_back(segments[i].id);
     if (!next[i] && was) changes.exited.push_back(segments[i].id);
   }
-  membership_ = std::move(next);
+  for (size_t i = progress_.history.size(); i < p.history.size(); ++i) changes.stages.push_back(p.history[i]);
+  if (config_->temperature() && p.temperature != progress_.temperature) {
+    changes.temperature = TemperatureName(p.temperature);
+  }
+  changes.mql = p.mql_at && !progress_.mql_at;
+  changes.sql = p.sql_at && !progress_.sql_at;
+  membership_.swap(next);
+  progress_ = p;
   return changes;
 }
 
@@ -158,8 +273,8 @@ Result<SegmentChanges> Engine::Identify(const Json& traits, TimeMs now) {
   RebuildValues();
   Prune();
   for (auto& state : live_) state.Expire(profile_.clock);
-  Evaluate(&scratch_->next);
-  return Commit(scratch_->next);
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  return Commit();
 }
 
 Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value, TimeMs now) {
@@ -177,8 +292,8 @@ Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value
   RebuildValues();
   Prune();
   for (auto& state : live_) state.Expire(profile_.clock);
-  Evaluate(&scratch_->next);
-  return Commit(scratch_->next);
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  return Commit();
 }
 
 Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {
@@ -205,7 +320,7 @@ Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props,
   auto& events = profile_.events;
   if (events.empty() || ts >= events.back().ts) {
     profile_.clock = std::max(profile_.clock, ts);
-    ApplyEvent(event, &live_);
+    ApplyEvent(event, &live_, &live_score_);
     // After adding: an event older than the clock may already be outside
     // a short window.
     for (auto& state : live_) state.Expire(profile_.clock);
@@ -220,8 +335,8 @@ Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props,
     Prune();
     RebuildMetrics();
   }
-  Evaluate(&scratch_->next);
-  return Commit(scratch_->next);
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  return Commit();
 }
 
 Result<SegmentChanges> Engine::Advance(TimeMs now) {
@@ -230,8 +345,8 @@ Result<SegmentChanges> Engine::Advance(TimeMs now) {
   profile_.clock = now;
   Prune();
   for (auto& state : live_) state.Expire(now);
-  Evaluate(&scratch_->next);
-  return Commit(scratch_->next);
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  return Commit();
 }
 
 std::vector<std::string> Engine::Segments() const {
@@ -252,7 +367,7 @@ Json Engine::Metrics() const {
 }
 
 Json Engine::AttributeView() const {
-  Evaluate(&scratch_->next);
+  Evaluate(&scratch_->next, &scratch_->next_progress);
   Json out = Json::object();
   const AttributeSchema& schema = config_->schema();
   for (size_t slot = 0; slot < schema.size(); ++slot) {
@@ -271,7 +386,7 @@ Result<Json> Engine::Explain(const std::string& segment_id) const {
   int index = config_->FindSegment(segment_id);
   if (index < 0) return InvalidArgument("unknown segment \"" + segment_id + "\"");
   const SegmentSpec& spec = config_->segments()[static_cast<size_t>(index)];
-  Evaluate(&scratch_->next);
+  Evaluate(&scratch_->next, &scratch_->next_progress);
   std::vector<LeafTrace> trace;
   bool member = spec.condition.Explain(scratch_->attributes, &trace);
   Json leaves = Json::array();
@@ -301,8 +416,13 @@ void Engine::Erase() {
   profile_ = Profile();
   for (auto& s : live_) s.Clear();
   for (auto& s : archived_) s.Clear();
+  if (config_->scoring()) {
+    live_score_ = ScoreState(&*config_->scoring(), true);
+    archived_score_ = ScoreState(&*config_->scoring(), false);
+  }
+  progress_ = ProgressState();
   RebuildValues();
-  Evaluate(&membership_);
+  Evaluate(&membership_, &progress_);
 }
 
 }  // namespace leadseg
@@ -319,6 +439,8 @@ std::string Engine::Snapshot() const {
     archived_[m].SaveAllTime(&a.state);
     data.archives.push_back(std::move(a));
   }
+  if (config_->scoring()) archived_score_.Save(&data.score);
+  progress_.Save(&data.progress);
   return EncodeSnapshot(data);
 }
 
@@ -351,13 +473,90 @@ Status Engine::Restore(std::string_view snapshot) {
       return DataLoss("snapshot is corrupted: metric archive \"" + a.metric_id + "\"");
     }
   }
+  ScoreState archived_score = archived_score_;
+  if (config_->scoring()) {
+    archived_score = ScoreState(&*config_->scoring(), false);
+    if (!data.score.empty() && !archived_score.Restore(data.score)) {
+      return DataLoss("snapshot is corrupted: score state");
+    }
+  }
+  ProgressState progress;
+  if (!data.progress.empty() && !progress.Restore(data.progress)) {
+    return DataLoss("snapshot is corrupted: lifecycle state");
+  }
+  if (config_->lifecycle() && progress.stage >= static_cast<int>(config_->lifecycle()->stages.size())) {
+    progress.stage = 0;  // the stage list shrank: re-enter from the conditions
+  }
   profile_ = std::move(data.profile);
   archived_ = std::move(archived);
+  archived_score_ = std::move(archived_score);
+  progress_ = std::move(progress);
   RebuildValues();
   Prune();
   RebuildMetrics();
-  Evaluate(&membership_);
+  Evaluate(&membership_, &progress_);
   return Status::Ok();
+}
+
+}  // namespace leadseg
+
+namespace leadseg {
+
+Json Engine::ScoreBreakdown() const {
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  const Scratch& s = *scratch_;
+  const CompiledConfig& c = *config_;
+  const ProgressState& p = s.next_progress;
+  Json out = Json::object();
+  if (const auto& scoring = c.scoring()) {
+    Json awards = Json::array();
+    for (const Award& a : live_score_.awards()) {
+      awards.push_back({{"rule", scoring->rules[static_cast<size_t>(a.rule)].id}, {"points", a.points},
+                        {"at", a.ts}, {"event", a.event_type}});
+    }
+    Json traits = Json::array();
+    for (size_t r = 0; r < scoring->rules.size(); ++r) {
+      if (scoring->rules[r].is_event) continue;
+      traits.push_back({{"rule", scoring->rules[r].id}, {"points", scoring->rules[r].points},
+                        {"matched", s.trait_matched[r] != 0}});
+    }
+    // raw - value is what decay took; archived points are those of events
+    // retention already pruned (their individual awards are no longer kept).
+    double raw = live_score_.raw();
+    out["score"] = s.score;
+    out["behavioral"] = {{"value", s.behavioral}, {"raw", raw}, {"decay", raw - s.behavioral},
+                         {"awards", awards}, {"earlierAwards", live_score_.dropped_awards()}};
+    out["traits"] = {{"value", s.traits}, {"rules", traits}};
+    out["clamped"] = s.score != s.behavioral + s.traits;
+  } else {
+    out["score"] = nullptr;
+  }
+  if (const auto& grading = c.grading()) {
+    Json rules = Json::array();
+    for (size_t r = 0; r < grading->rules.size(); ++r) {
+      rules.push_back({{"rule", grading->rules[r].id}, {"points", grading->rules[r].points},
+                       {"matched", s.grade_matched[r] != 0}});
+    }
+    std::string grade(1, grading->Grade(s.fit));
+    out["grade"] = grade;
+    out["leadCell"] = grade + std::to_string(grading->Engagement(c.scoring() ? s.score : 0));
+    out["fit"] = {{"points", s.fit}, {"rules", rules},
+                  {"bands", {{"A", grading->a}, {"B", grading->b}, {"C", grading->c}}}};
+  } else {
+    out["grade"] = nullptr;
+  }
+  out["temperature"] = c.temperature() ? Json(TemperatureName(p.temperature)) : Json();
+  if (const auto& lifecycle = c.lifecycle()) {
+    out["stage"] = lifecycle->stages[static_cast<size_t>(p.stage)].id;
+    Json history = Json::array();
+    for (const auto& h : p.history) history.push_back({{"from", h.from}, {"to", h.to}, {"at", h.at}});
+    out["stageHistory"] = history;
+    out["mql"] = p.mql_at ? Json(*p.mql_at) : Json();
+    out["sql"] = p.sql_at ? Json(*p.sql_at) : Json();
+  } else {
+    out["stage"] = nullptr;
+  }
+  return out;
 }
 
 }  // namespace leadseg

@@ -19,8 +19,8 @@
 // Retention: events older than retention.maxAge, and the oldest beyond
 // retention.maxEvents, are pruned. All-time metrics stay exact: the pruned
 // events' contributions are kept as running totals (and in snapshots).
-// A windowed metric whose window is longer than maxAge only sees the events
-// retention kept.
+// Windowed metrics see only the events retention kept: a window longer than
+// maxAge, or one holding more than maxEvents events, undercounts.
 //
 // Errors: a call that fails returns a Status and leaves the engine exactly
 // as it was.
@@ -38,13 +38,21 @@
 #include "core/status.h"
 #include "metrics/metric.h"
 #include "profile/profile.h"
+#include "scoring/scoring.h"
 
 namespace leadseg {
 
+// What one call changed, for events a page can react to.
 struct SegmentChanges {
   std::vector<std::string> entered;
   std::vector<std::string> exited;
-  bool empty() const { return entered.empty() && exited.empty(); }
+  std::vector<StageChange> stages;  // lifecycle moves (usually none or one)
+  std::string temperature;          // the new temperature, if it changed
+  bool mql = false;                 // became a marketing-qualified lead now
+  bool sql = false;                 // became a sales-qualified lead now
+  bool empty() const {
+    return entered.empty() && exited.empty() && stages.empty() && temperature.empty() && !mql && !sql;
+  }
 };
 
 // Limits on what one visitor's calls may carry; larger inputs are rejected
@@ -85,6 +93,12 @@ class Engine {
   Json Metrics() const;
   // Everything segment conditions can read, as they read it now.
   Json AttributeView() const;
+  // Score, grade, temperature, stage and where each comes from: every
+  // award with its rule and event, the decay applied, the trait and grading
+  // rules that matched. Null fields when the section is not configured.
+  Json ScoreBreakdown() const;
+  const ProgressState& progress() const { return progress_; }
+
   // Why the visitor is or is not in `segment_id`: each condition leaf with
   // the value it saw.
   Result<Json> Explain(const std::string& segment_id) const;
@@ -104,13 +118,16 @@ class Engine {
   struct Scratch;
   void RebuildValues();
   // Calls fn(metric index, field value) for each metric the event matches.
-  void ForEachMatch(const Event& e, const std::function<void(size_t, const Value&)>& fn) const;
-  void ApplyEvent(const Event& e, std::vector<MetricState>* states) const;
+  // and fn_rule(rule index) for each event scoring rule.
+  void ForEachMatch(const Event& e, const std::function<void(size_t, const Value&)>& fn,
+                    const std::function<void(int)>& fn_rule) const;
+  void ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreState* score) const;
   void RebuildMetrics();
   void Prune();
-  // Recomputes the attribute set and the membership at the clock.
-  void Evaluate(std::vector<uint8_t>* membership) const;
-  SegmentChanges Commit(std::vector<uint8_t> next);
+  // Recomputes the attribute set, the membership and the progress (stage,
+  // temperature, hand-offs) at the clock, from the current progress.
+  void Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const;
+  SegmentChanges Commit();
   Status CheckTime(TimeMs t, const char* what) const;
 
   std::shared_ptr<const CompiledConfig> config_;
@@ -120,6 +137,9 @@ class Engine {
   Document values_;                    // explicit attributes and declarations as Values
   Value attributes_value_;
   Value declared_value_;
+  ScoreState live_score_;
+  ScoreState archived_score_;
+  ProgressState progress_;
   std::vector<uint8_t> membership_;
   std::unique_ptr<Scratch> scratch_;  // per-call working memory, reused
 };

@@ -50,6 +50,8 @@ std::string EncodeSnapshot(const SnapshotData& data) {
     PutString(a.fingerprint, &payload);
     PutString(a.state, &payload);
   }
+  PutString(data.score, &payload);
+  PutString(data.progress, &payload);
   std::string out(kMagic, 4);
   out.push_back(static_cast<char>(kSnapshotVersion));
   PutU32(static_cast<uint32_t>(payload.size()), &out);
@@ -120,6 +122,7 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     }
     data.archives.push_back(std::move(a));
   }
+  if (!GetString(&payload, &data.score) || !GetString(&payload, &data.progress)) return Corrupt("score and progress");
   if (!payload.empty()) return Corrupt("trailing bytes");
   return data;
 }

@@ -7,7 +7,8 @@
 // zig-zag varints, event types and encoded properties), and the all-time
 // archives of metrics, each tagged with a fingerprint of the metric's
 // definition so a changed metric starts fresh instead of inheriting totals
-// it did not compute. Derived state (windows, segments) is not stored; it
+// it did not compute; then the score state of pruned events and the
+// lifecycle progress (stage history, temperature, MQL/SQL times). Derived state (windows, segments) is not stored; it
 // is rebuilt exactly from the events.
 //
 // Decoding checks the magic, version, length and checksum before reading,
@@ -35,6 +36,8 @@ struct MetricArchive {
 struct SnapshotData {
   Profile profile;
   std::vector<MetricArchive> archives;
+  std::string score;     // ScoreState::Save of pruned events' points
+  std::string progress;  // ProgressState::Save: stage, temperature, hand-offs
 };
 
 std::string EncodeSnapshot(const SnapshotData& data);

@@ -45,13 +45,44 @@ void RunScenario(const std::string& file) {
     else if (step.contains("advance")) r = engine.Advance(at);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     const Json& expect = step["expect"];
-    if (expect.contains("entered")) EXPECT_EQ(Json(r->entered), expect["entered"]);
-    if (expect.contains("exited")) EXPECT_EQ(Json(r->exited), expect["exited"]);
-    if (expect.contains("segments")) EXPECT_EQ(Json(engine.Segments()), expect["segments"]);
+    if (expect.contains("entered")) {
+      EXPECT_EQ(Json(r->entered), expect["entered"]);
+    }
+    if (expect.contains("exited")) {
+      EXPECT_EQ(Json(r->exited), expect["exited"]);
+    }
+    if (expect.contains("segments")) {
+      EXPECT_EQ(Json(engine.Segments()), expect["segments"]);
+    }
     if (expect.contains("metrics")) {
       Json metrics = engine.Metrics();
       for (auto it = expect["metrics"].begin(); it != expect["metrics"].end(); ++it) {
         EXPECT_EQ(metrics[it.key()], *it) << it.key();
+      }
+    }
+    if (expect.contains("stages")) {
+      Json stages = Json::array();
+      for (const auto& c : r->stages) stages.push_back({{"from", c.from}, {"to", c.to}});
+      EXPECT_EQ(stages, expect["stages"]);
+    }
+    if (expect.contains("temperature")) {
+      Json changed = r->temperature.empty() ? Json() : Json(r->temperature);
+      EXPECT_EQ(changed, expect["temperature"]);
+    }
+    if (expect.contains("mql")) {
+      EXPECT_EQ(r->mql, expect["mql"].get<bool>());
+    }
+    if (expect.contains("sql")) {
+      EXPECT_EQ(r->sql, expect["sql"].get<bool>());
+    }
+    if (expect.contains("score")) {
+      Json breakdown = engine.ScoreBreakdown();
+      for (auto it = expect["score"].begin(); it != expect["score"].end(); ++it) {
+        if (it->is_number()) {
+          EXPECT_NEAR(breakdown[it.key()].get<double>(), it->get<double>(), 1e-9) << it.key();
+        } else {
+          EXPECT_EQ(breakdown[it.key()], *it) << it.key();
+        }
       }
     }
     if (expect.contains("attributes")) {

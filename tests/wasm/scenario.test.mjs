@@ -43,6 +43,17 @@ for (const file of fs.readdirSync(scenarioDir).filter((f) => f.endsWith('.json')
           const metrics = engine.metrics();
           for (const [k, v] of Object.entries(expect.metrics)) assert.deepEqual(metrics[k], v, `${where}: ${k}`);
         }
+        if (expect.stages) assert.deepEqual(r.stages.map(({ from, to }) => ({ from, to })), expect.stages, where);
+        if ('temperature' in expect) assert.equal(r.temperature, expect.temperature, where);
+        if ('mql' in expect) assert.equal(r.mql, expect.mql, where);
+        if ('sql' in expect) assert.equal(r.sql, expect.sql, where);
+        if (expect.score) {
+          const breakdown = engine.score();
+          for (const [k, v] of Object.entries(expect.score)) {
+            if (typeof v === 'number') assert.ok(Math.abs(breakdown[k] - v) < 1e-9, `${where}: ${k} = ${breakdown[k]}, expected ${v}`);
+            else assert.deepEqual(breakdown[k], v, `${where}: ${k}`);
+          }
+        }
         if (expect.attributes) {
           const view = engine.attributes();
           for (const [k, v] of Object.entries(expect.attributes)) assert.deepEqual(view[k], v, `${where}: ${k}`);
