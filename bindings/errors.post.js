@@ -62,11 +62,11 @@
     }
     var engine = Module['Engine'] && Module['Engine'].prototype;
     if (engine) {
-      ['load', 'identify', 'declare', 'track', 'advance', 'restore'].forEach(function (name) {
+      ['load', 'identify', 'declare', 'track', 'advance', 'restore', 'setVisitorId', 'addAggregateCounts'].forEach(function (name) {
         wrapFunction(engine, name);
       });
       // Whole documents cross as JSON text.
-      ['metrics', 'score', 'attributes', 'exportProfile', 'explain'].forEach(function (name) {
+      ['metrics', 'score', 'attributes', 'exportProfile', 'explain', 'decide', 'convert', 'experiments', 'experimentCounts'].forEach(function (name) {
         var raw = engine[name];
         engine[name] = function () {
           return JSON.parse(unwrap(raw.apply(this, arguments)));

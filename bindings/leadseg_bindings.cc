@@ -303,6 +303,48 @@ class WasmEngine {
     if (engine_) engine_->Erase();
   }
 
+  val SetVisitorId(const std::string& id) {
+    if (!engine_) return NotLoaded();
+    Status s = engine_->SetVisitorId(id);
+    return s.ok() ? val(true) : ErrorRecord(s);
+  }
+
+  val Decide(const std::string& slot, double now) {
+    if (!engine_) return NotLoaded();
+    auto d = engine_->Decide(slot, ToTime(now));
+    if (!d.ok()) return ErrorRecord(d.status());
+    return val(d->ToJson().dump());
+  }
+
+  val Convert(const std::string& goal, double now) {
+    if (!engine_) return NotLoaded();
+    auto r = engine_->Convert(goal, ToTime(now));
+    if (!r.ok()) return ErrorRecord(r.status());
+    return val(r->dump());
+  }
+
+  val AddAggregateCounts(const std::string& experiment, const std::string& counts_json) {
+    if (!engine_) return NotLoaded();
+    auto counts = ParseJson(counts_json, "counts");
+    if (!counts.ok()) return ErrorRecord(counts.status());
+    Status s = engine_->AddAggregateCounts(experiment, *counts);
+    return s.ok() ? val(true) : ErrorRecord(s);
+  }
+
+  val Experiments() const { return engine_ ? val(engine_->ExperimentReport().dump()) : NotLoaded(); }
+
+  // The device's own counts: {experiment: {variant: {exposures, conversions}}}.
+  val ExperimentCounts() const {
+    if (!engine_) return NotLoaded();
+    Json out = Json::object();
+    for (const auto& [key, by_variant] : engine_->decisions().counts) {
+      for (const auto& [variant, c] : by_variant) {
+        out[key][variant] = {{"exposures", c.exposures}, {"conversions", c.conversions}};
+      }
+    }
+    return val(out.dump());
+  }
+
  private:
   static val NotLoaded() { return ErrorRecord(FailedPrecondition("no config loaded: call load(config) first")); }
   static val Changes(const Result<SegmentChanges>& r) {
@@ -350,5 +392,11 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("restore", &leadseg::WasmEngine::Restore)
       .function("erase", &leadseg::WasmEngine::Erase)
       .function("clock", &leadseg::WasmEngine::Clock)
-      .function("eventCount", &leadseg::WasmEngine::EventCount);
+      .function("eventCount", &leadseg::WasmEngine::EventCount)
+      .function("setVisitorId", &leadseg::WasmEngine::SetVisitorId)
+      .function("decide", &leadseg::WasmEngine::Decide)
+      .function("convert", &leadseg::WasmEngine::Convert)
+      .function("addAggregateCounts", &leadseg::WasmEngine::AddAggregateCounts)
+      .function("experiments", &leadseg::WasmEngine::Experiments)
+      .function("experimentCounts", &leadseg::WasmEngine::ExperimentCounts);
 }

@@ -33,6 +33,13 @@ int CompiledConfig::FindSegment(std::string_view id) const {
   return -1;
 }
 
+int CompiledConfig::FindSlot(std::string_view id) const {
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (slots_[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 int CompiledConfig::FindMetric(std::string_view id) const {
   for (size_t i = 0; i < metrics_.size(); ++i) {
     if (metrics_[i].id == id) return static_cast<int>(i);
@@ -108,7 +115,7 @@ class ConfigCompiler {
     }
     static const char* const kKeys[] = {"$schema",  "version",   "attributes",  "savedGroups", "metrics",
                                         "rfm",      "segments",  "retention",   "hygiene",     "scoring",
-                                        "grading",  "temperature", "lifecycle"};
+                                        "grading",  "temperature", "lifecycle",   "slots"};
     for (auto it = config.begin(); it != config.end(); ++it) {
       if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return it.key() == k; })) {
         d_->Error("unknown-key", "unknown key \"" + it.key() + "\"", ChildPath("", it.key()));
@@ -452,10 +459,59 @@ class ConfigCompiler {
       nodes.push_back(std::move(n));
     }
     (void)schema;
-    // Reading a slot another node produces is a dependency on that node.
+    // Non-segment nodes that read "segments" depend on the segments they
+    // name, like segments do.
+    auto named_segments = [&](const Condition& condition, Node* node) {
+      condition.ForEachLeaf([&](const std::string& attribute, const Json& operand, const std::string& pointer) {
+        if (attribute != "segments" && attribute.rfind("segments.", 0) != 0) return;
+        std::vector<std::string> ids;
+        CollectStrings(operand, &ids);
+        for (const auto& id : ids) {
+          int j = out_->FindSegment(id);
+          if (j < 0) d_->Error("reference", "unknown segment \"" + id + "\"", pointer);
+          else node->deps.push_back(static_cast<size_t>(j));
+        }
+      });
+    };
+    for (size_t i = n_segments; i < nodes.size(); ++i) {
+      Node& n = nodes[i];
+      switch (n.step.kind) {
+        case EvalStep::Kind::kScore:
+          for (const auto& r : out_->scoring_->rules) {
+            if (!r.is_event) named_segments(*r.condition, &n);
+          }
+          break;
+        case EvalStep::Kind::kGrade:
+          for (const auto& r : out_->grading_->rules) named_segments(r.condition, &n);
+          break;
+        case EvalStep::Kind::kStage:
+          for (const auto& st : out_->lifecycle_->stages) {
+            if (st.condition) named_segments(*st.condition, &n);
+          }
+          if (out_->lifecycle_->mql) named_segments(*out_->lifecycle_->mql, &n);
+          if (out_->lifecycle_->sql) named_segments(*out_->lifecycle_->sql, &n);
+          break;
+        default: break;
+      }
+    }
+    // Reading a slot another node produces is a dependency on that node;
+    // reading its own output is an error (it would always see null). The
+    // lifecycle hand-offs may read the stage and the earlier hand-off, which
+    // are set in that order.
     for (size_t a = 0; a < nodes.size(); ++a) {
       for (size_t b = n_segments; b < nodes.size(); ++b) {
-        if (a == b) continue;
+        if (a == b) {
+          bool self = nodes[a].step.kind == EvalStep::Kind::kScore || nodes[a].step.kind == EvalStep::Kind::kGrade;
+          for (int slot : nodes[a].reads) {
+            if (self && slot >= 0 &&
+                std::find(nodes[a].produces.begin(), nodes[a].produces.end(), slot) != nodes[a].produces.end()) {
+              d_->Error("cycle", nodes[a].name + " rules cannot read " + out_->schema_.name(slot) +
+                                     ", which they compute", nodes[a].path);
+              break;
+            }
+          }
+          continue;
+        }
         for (int slot : nodes[a].reads) {
           if (slot >= 0 && std::find(nodes[b].produces.begin(), nodes[b].produces.end(), slot) != nodes[b].produces.end()) {
             nodes[a].deps.push_back(b);
@@ -503,6 +559,9 @@ class ConfigCompiler {
       out_->temperature_ = CompileTemperature(*s, ctx);
     }
     if (auto s = config.find("lifecycle"); s != config.end()) out_->lifecycle_ = CompileLifecycle(*s, ctx);
+    if (auto s = config.find("slots"); s != config.end()) {
+      if (auto slots = CompileSlots(*s, ctx)) out_->slots_ = std::move(*slots);
+    }
   }
 
   // A condition that reads "score" without a scoring section (and so on)

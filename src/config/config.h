@@ -50,6 +50,7 @@
 #include "core/duration.h"
 #include "core/json.h"
 #include "metrics/metric.h"
+#include "decisions/slots.h"
 #include "scoring/scoring.h"
 
 namespace leadseg {
@@ -110,6 +111,9 @@ class CompiledConfig {
   const std::optional<GradingSpec>& grading() const { return grading_; }
   const std::optional<TemperatureSpec>& temperature() const { return temperature_; }
   const std::optional<LifecycleSpec>& lifecycle() const { return lifecycle_; }
+  // Content and form slots, with their experiments (decisions/slots.h).
+  const std::vector<SlotSpec>& slots() const { return slots_; }
+  int FindSlot(std::string_view id) const;
   const std::optional<RfmSpec>& rfm() const { return rfm_; }
   const RetentionSpec& retention() const { return retention_; }
 
@@ -161,6 +165,7 @@ class CompiledConfig {
   std::optional<GradingSpec> grading_;
   std::optional<TemperatureSpec> temperature_;
   std::optional<LifecycleSpec> lifecycle_;
+  std::vector<SlotSpec> slots_;
   int score_slot_ = -1, grade_slot_ = -1, lead_cell_slot_ = -1, temperature_slot_ = -1, stage_slot_ = -1,
       mql_slot_ = -1, sql_slot_ = -1;
   RetentionSpec retention_;

@@ -41,6 +41,11 @@ Engine::Engine(std::shared_ptr<const CompiledConfig> config)
 
 Engine::~Engine() = default;
 
+const AttributeSet& Engine::EvaluateScratch() const {
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  return scratch_->attributes;
+}
+
 Status Engine::CheckTime(TimeMs t, const char* what) const {
   LEADSEG_RETURN_IF_ERROR(CheckTimestamp(static_cast<double>(t), what));
   return Status::Ok();
@@ -218,15 +223,19 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
                                                   spec.stages[static_cast<size_t>(target)].id, now});
           progress->stage = target;
         }
-        if (!progress->mql_at && spec.mql && condition_holds(*spec.mql)) progress->mql_at = now;
-        if (!progress->sql_at && spec.sql && condition_holds(*spec.sql)) progress->sql_at = now;
+        // Each output is visible to the hand-offs evaluated after it.
         s.attributes.Set(c.stage_slot(), Value::String(spec.stages[static_cast<size_t>(progress->stage)].id));
+        if (!progress->mql_at && spec.mql && condition_holds(*spec.mql)) progress->mql_at = now;
         s.attributes.Set(c.mql_slot(), Value::Bool(progress->mql_at.has_value()));
+        if (!progress->sql_at && spec.sql && condition_holds(*spec.sql)) progress->sql_at = now;
         s.attributes.Set(c.sql_slot(), Value::Bool(progress->sql_at.has_value()));
         break;
       }
     }
   }
+  // Whatever reads the attribute set next (slot decisions, explain, the
+  // attribute view) sees the final membership.
+  if (segments_dirty) c.PublishSegments(*membership, &s.attributes, &s.arena);
 }
 
 SegmentChanges Engine::Commit() {
@@ -421,6 +430,7 @@ void Engine::Erase() {
     archived_score_ = ScoreState(&*config_->scoring(), false);
   }
   progress_ = ProgressState();
+  decisions_ = DecisionState();
   RebuildValues();
   Evaluate(&membership_, &progress_);
 }
@@ -441,6 +451,7 @@ std::string Engine::Snapshot() const {
   }
   if (config_->scoring()) archived_score_.Save(&data.score);
   progress_.Save(&data.progress);
+  data.decisions = decisions_.ToJson().dump();
   return EncodeSnapshot(data);
 }
 
@@ -480,6 +491,14 @@ Status Engine::Restore(std::string_view snapshot) {
       return DataLoss("snapshot is corrupted: score state");
     }
   }
+  DecisionState decisions;
+  if (!data.decisions.empty()) {
+    auto parsed = ParseJson(data.decisions, "experiment state");
+    if (!parsed.ok()) return DataLoss("snapshot is corrupted: experiment state");
+    auto state = DecisionState::FromJson(*parsed);
+    if (!state.ok()) return state.status();
+    decisions = std::move(state).value();
+  }
   ProgressState progress;
   if (!data.progress.empty() && !progress.Restore(data.progress)) {
     return DataLoss("snapshot is corrupted: lifecycle state");
@@ -491,6 +510,7 @@ Status Engine::Restore(std::string_view snapshot) {
   archived_ = std::move(archived);
   archived_score_ = std::move(archived_score);
   progress_ = std::move(progress);
+  decisions_ = std::move(decisions);
   RebuildValues();
   Prune();
   RebuildMetrics();

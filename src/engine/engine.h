@@ -27,6 +27,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,8 @@
 #include "core/status.h"
 #include "metrics/metric.h"
 #include "profile/profile.h"
+#include "decisions/decision_state.h"
+#include "decisions/slots.h"
 #include "scoring/scoring.h"
 
 namespace leadseg {
@@ -99,6 +102,34 @@ class Engine {
   Json ScoreBreakdown() const;
   const ProgressState& progress() const { return progress_; }
 
+  // --- decisions (content slots, form experiments) -------------------------
+
+  // The id experiments hash on when no "id" attribute is identified.
+  Status SetVisitorId(const std::string& id);
+  // What slot `slot_id` shows this visitor now, and why. When the slot's
+  // experiment applies, the visitor is assigned once (A/B by GrowthBook
+  // hashing, or by the Thompson bandit) and keeps that variant for good;
+  // the first assignment counts one exposure (`first_exposure`).
+  struct Decision {
+    SlotDecision slot;
+    std::string experiment;  // empty when no experiment decided
+    bool first_exposure = false;
+    Json ToJson() const;
+  };
+  Result<Decision> Decide(const std::string& slot_id, TimeMs now);
+  // Attributes a conversion of `goal` to every experiment the visitor is
+  // assigned in (once per experiment and goal). Returns the experiments.
+  Result<Json> Convert(const std::string& goal, TimeMs now);
+  // Aggregate counts the site collected from many visitors, merged into
+  // the bandit's weights: {"variant": {"exposures": n, "conversions": m},
+  // "segments": {"seg": {"variant": {...}}}}. Not stored in snapshots.
+  Status AddAggregateCounts(const std::string& experiment, const Json& counts);
+  // Per experiment and variant: exposures, conversions, rate, credible
+  // interval and probability to be best, from device plus site counts;
+  // and the device's counts per segment.
+  Json ExperimentReport() const;
+  const DecisionState& decisions() const { return decisions_; }
+
   // Why the visitor is or is not in `segment_id`: each condition leaf with
   // the value it saw.
   Result<Json> Explain(const std::string& segment_id) const;
@@ -129,6 +160,9 @@ class Engine {
   void Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const;
   SegmentChanges Commit();
   Status CheckTime(TimeMs t, const char* what) const;
+  // Evaluates into scratch memory (nothing is committed) and returns the
+  // attribute set conditions saw; valid until the next evaluation.
+  const AttributeSet& EvaluateScratch() const;
 
   std::shared_ptr<const CompiledConfig> config_;
   Profile profile_;
@@ -140,6 +174,10 @@ class Engine {
   ScoreState live_score_;
   ScoreState archived_score_;
   ProgressState progress_;
+  DecisionState decisions_;
+  // Site-supplied counts: experiment -> variant -> counts, and per segment.
+  std::map<std::string, std::map<std::string, ArmCounts>> aggregate_;
+  std::map<std::string, std::map<std::string, std::map<std::string, ArmCounts>>> aggregate_segments_;
   std::vector<uint8_t> membership_;
   std::unique_ptr<Scratch> scratch_;  // per-call working memory, reused
 };

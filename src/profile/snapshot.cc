@@ -52,6 +52,7 @@ std::string EncodeSnapshot(const SnapshotData& data) {
   }
   PutString(data.score, &payload);
   PutString(data.progress, &payload);
+  PutString(data.decisions, &payload);
   std::string out(kMagic, 4);
   out.push_back(static_cast<char>(kSnapshotVersion));
   PutU32(static_cast<uint32_t>(payload.size()), &out);
@@ -122,7 +123,10 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     }
     data.archives.push_back(std::move(a));
   }
-  if (!GetString(&payload, &data.score) || !GetString(&payload, &data.progress)) return Corrupt("score and progress");
+  if (!GetString(&payload, &data.score) || !GetString(&payload, &data.progress) ||
+      !GetString(&payload, &data.decisions)) {
+    return Corrupt("score, progress and experiment state");
+  }
   if (!payload.empty()) return Corrupt("trailing bytes");
   return data;
 }

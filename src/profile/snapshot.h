@@ -38,6 +38,7 @@ struct SnapshotData {
   std::vector<MetricArchive> archives;
   std::string score;     // ScoreState::Save of pruned events' points
   std::string progress;  // ProgressState::Save: stage, temperature, hand-offs
+  std::string decisions; // DecisionState as JSON text: assignments, conversions, counts
 };
 
 std::string EncodeSnapshot(const SnapshotData& data);

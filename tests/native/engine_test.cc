@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "decisions/bucketing.h"
 
 namespace leadseg {
 namespace {
@@ -250,6 +251,86 @@ TEST(Engine, RfmScoresAndCell) {
   e.Advance(kT0 + 7 * kDay + 100 * kDay);  // 100 days since the last purchase -> r = 2
   EXPECT_EQ(e.AttributeView()["rfm"]["cell"], "255");
   EXPECT_EQ(e.Segments(), std::vector<std::string>{"at_risk"});
+}
+
+}  // namespace
+}  // namespace leadseg
+
+namespace leadseg {
+namespace {
+
+const char* kSlotsConfig = R"({
+  "metrics": [{"id": "pricing_views", "aggregate": "count", "where": {"type": "page_view", "path": "/pricing"}}],
+  "segments": [{"id": "pricing_fan", "condition": {"pricing_views": {"$gte": 2}}},
+               {"id": "cto", "condition": {"job_title": "CTO"}}],
+  "slots": [
+    {"id": "hero", "variants": [{"id": "pricing", "when": {"segments": {"$in": ["pricing_fan"]}}},
+                                {"id": "cto", "when": {"segments": {"$in": ["cto"]}}},
+                                {"id": "default"}], "default": "default"},
+    {"id": "form", "variants": [{"id": "short"}, {"id": "long"}], "default": "short",
+     "experiment": {"key": "form-test", "variants": ["short", "long"]}}
+  ]
+})";
+
+TEST(Decisions, SlotRulesInOrderWithReasons) {
+  Engine e(Compile(kSlotsConfig));
+  auto d = e.Decide("hero", kT0);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->slot.variant, "default");
+  e.Identify(Props(R"({"job_title": "CTO"})"), kT0);
+  EXPECT_EQ(e.Decide("hero", kT0)->slot.variant, "cto");
+  e.Track("page_view", Props(R"({"path": "/pricing"})"), kT0);
+  e.Track("page_view", Props(R"({"path": "/pricing"})"), kT0 + 1);
+  d = e.Decide("hero", kT0 + 1);
+  EXPECT_EQ(d->slot.variant, "pricing");  // first matching rule wins
+  EXPECT_EQ(d->ToJson()["reason"]["rule"], 0);
+  EXPECT_FALSE(e.Decide("nope", kT0).ok());
+}
+
+TEST(Decisions, ExperimentAssignmentIsStickyAndExposesOnce) {
+  Engine e(Compile(kSlotsConfig));
+  ASSERT_TRUE(e.SetVisitorId("visitor-42").ok());
+  auto first = e.Decide("form", kT0);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->experiment, "form-test");
+  EXPECT_TRUE(first->first_exposure);
+  std::string variant(first->slot.variant);
+  // The same hash GrowthBook would compute for this id and key.
+  auto n = GrowthBookHash("form-test", "visitor-42", 1);
+  EXPECT_EQ(variant, *n < 0.5 ? "short" : "long");
+  // Attributes change (even an "id" attribute that would hash elsewhere):
+  // the visitor keeps the variant, and is not exposed again.
+  e.Identify(Props(R"({"id": "someone-else", "job_title": "CTO"})"), kT0 + 1);
+  auto again = e.Decide("form", kT0 + 1);
+  EXPECT_EQ(std::string(again->slot.variant), variant);
+  EXPECT_FALSE(again->first_exposure);
+  // Survives a snapshot.
+  Engine restored(Compile(kSlotsConfig));
+  ASSERT_TRUE(restored.Restore(e.Snapshot()).ok());
+  EXPECT_EQ(std::string(restored.Decide("form", kT0 + 2)->slot.variant), variant);
+  // Conversions are attributed once per goal.
+  auto c = e.Convert("signup", kT0 + 3);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ((*c)["attributed"].size(), 1u);
+  EXPECT_EQ((*c)["attributed"][0]["variant"], variant);
+  EXPECT_EQ(e.Convert("signup", kT0 + 4)->at("attributed").size(), 0u);
+  Json report = e.ExperimentReport();
+  ASSERT_EQ(report.size(), 1u);
+  for (const auto& v : report[0]["variants"]) {
+    EXPECT_EQ(v["exposures"], v["id"] == variant ? 1 : 0);
+    EXPECT_EQ(v["conversions"], v["id"] == variant ? 1 : 0);
+  }
+  EXPECT_EQ(report[0]["segments"]["cto"][variant]["conversions"], 1);
+}
+
+TEST(Decisions, SiteCountsFeedTheReport) {
+  Engine e(Compile(kSlotsConfig));
+  ASSERT_TRUE(e.AddAggregateCounts("form-test", Props(R"({"short": {"exposures": 1000, "conversions": 20},
+                                                          "long": {"exposures": 1000, "conversions": 50}})")).ok());
+  EXPECT_FALSE(e.AddAggregateCounts("form-test", Props(R"({"short": {"exposures": 1, "conversions": 5}})")).ok());
+  Json report = e.ExperimentReport();
+  EXPECT_EQ(report[0]["variants"][1]["exposures"], 1000);
+  EXPECT_GT(report[0]["variants"][1]["probabilityBest"].get<double>(), 0.99);
 }
 
 }  // namespace
