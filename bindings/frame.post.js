@@ -1,0 +1,143 @@
+// The fast path for attributes: Segmenter.prototype.evaluate(object).
+//
+// Instead of JSON.stringify on this side and a JSON parser on the other,
+// the attributes a compiled config actually reads (its schema, by slot)
+// are written as a typed binary frame (src/core/value_codec.h) into a
+// reusable buffer and copied into wasm memory in one step. Attributes no
+// condition reads are never touched.
+/* global Module, addOnPostRun */
+(function () {
+  'use strict';
+
+  var TAG_NULL = 0, TAG_FALSE = 1, TAG_TRUE = 2, TAG_NUMBER = 3, TAG_STRING = 4, TAG_ARRAY = 5, TAG_OBJECT = 6;
+  var MAX_DEPTH = 64;
+
+  function FrameWriter() {
+    this.bytes = new Uint8Array(4096);
+    this.view = new DataView(this.bytes.buffer);
+    this.pos = 0;
+    this.encoder = new TextEncoder();
+  }
+
+  FrameWriter.prototype.reserve = function (n) {
+    if (this.pos + n <= this.bytes.length) return;
+    var size = this.bytes.length * 2;
+    while (size < this.pos + n) size *= 2;
+    var next = new Uint8Array(size);
+    next.set(this.bytes.subarray(0, this.pos));
+    this.bytes = next;
+    this.view = new DataView(next.buffer);
+  };
+
+  FrameWriter.prototype.u8 = function (v) {
+    this.reserve(1);
+    this.bytes[this.pos++] = v;
+  };
+
+  FrameWriter.prototype.u32 = function (v) {
+    this.reserve(4);
+    this.view.setUint32(this.pos, v, true);
+    this.pos += 4;
+  };
+
+  FrameWriter.prototype.string = function (s) {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    this.reserve(4 + s.length * 3);
+    var written = this.encoder.encodeInto(s, this.bytes.subarray(this.pos + 4)).written;
+    this.view.setUint32(this.pos, written, true);
+    this.pos += 4 + written;
+  };
+
+  FrameWriter.prototype.value = function (v, depth) {
+    if (depth > MAX_DEPTH) throw new Error('attribute value nests deeper than ' + MAX_DEPTH + ' levels');
+    if (v === null || v === undefined) return this.u8(TAG_NULL);
+    switch (typeof v) {
+      case 'boolean':
+        return this.u8(v ? TAG_TRUE : TAG_FALSE);
+      case 'number':
+        this.reserve(9);
+        this.bytes[this.pos++] = TAG_NUMBER;
+        this.view.setFloat64(this.pos, v, true);
+        this.pos += 8;
+        return;
+      case 'string':
+        this.u8(TAG_STRING);
+        return this.string(v);
+      case 'bigint':
+        return this.value(Number(v), depth);
+      case 'object':
+        break;
+      default:
+        // Functions and symbols are not data; JSON drops them too.
+        return this.u8(TAG_NULL);
+    }
+    if (v instanceof Date) {
+      this.u8(TAG_STRING);
+      return this.string(v.toISOString());
+    }
+    if (Array.isArray(v)) {
+      this.u8(TAG_ARRAY);
+      this.u32(v.length);
+      for (var i = 0; i < v.length; i++) this.value(v[i], depth + 1);
+      return;
+    }
+    var keys = Object.keys(v);
+    this.u8(TAG_OBJECT);
+    this.u32(keys.length);
+    for (var k = 0; k < keys.length; k++) {
+      this.string(keys[k]);
+      this.value(v[keys[k]], depth + 1);
+    }
+  };
+
+  addOnPostRun(function () {
+    var Segmenter = Module['Segmenter'];
+    if (!Segmenter) return;
+    var proto = Segmenter.prototype;
+    var writer = new FrameWriter();
+
+    var load = proto.load;
+    proto.load = function (config) {
+      var warnings = load.call(this, config);
+      // The schema (slot order) belongs to the loaded config.
+      this._schema = this.schema();
+      this._segmentIds = this.segmentIds();
+      return warnings;
+    };
+
+    // Evaluates every segment for one attribute object. Returns a
+    // Uint8Array (1 = member), one byte per segment in config order, that is
+    // a view into wasm memory: read it before the next call.
+    proto.evaluate = function (attributes) {
+      if (!this._schema) throw new Error('no config loaded: call load(config) first');
+      if (attributes === null || typeof attributes !== 'object') {
+        throw new Error('attributes must be an object');
+      }
+      var schema = this._schema;
+      writer.pos = 4;
+      var count = 0;
+      for (var slot = 0; slot < schema.length; slot++) {
+        var v = attributes[schema[slot]];
+        if (v === undefined) continue;
+        writer.u32(slot);
+        writer.value(v, 0);
+        count++;
+      }
+      writer.view.setUint32(0, count, true);
+      var size = writer.pos;
+      var ptr = this.frameBuffer(size);
+      Module['HEAPU8'].set(writer.bytes.subarray(0, size), ptr);
+      var n = this.evaluateFrame(size);
+      var out = this.resultBuffer();
+      return Module['HEAPU8'].subarray(out, out + n);
+    };
+
+    // Same, as the list of segment ids the attributes are in.
+    proto.segmentsOf = function (attributes) {
+      var bits = this.evaluate(attributes);
+      var ids = [];
+      for (var i = 0; i < bits.length; i++) if (bits[i]) ids.push(this._segmentIds[i]);
+      return ids;
+    };
+  });
+})();
