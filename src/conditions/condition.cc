@@ -1,6 +1,7 @@
 #include "conditions/condition.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/js.h"
@@ -55,6 +56,10 @@ enum class VersionRel : uint8_t { kEq, kNe, kGt, kGte, kLt, kLte };
 struct Node {
   Op op = Op::kTrue;
   VersionRel rel = VersionRel::kEq;
+  // Fast paths decided at compile time: a relational operand that is a
+  // finite number, an $in list made only of strings.
+  bool numeric = false;
+  bool strings_only = false;
   uint32_t first = 0;  // into Program::kids
   uint32_t count = 0;
   int32_t index = -1;  // path, regex or source index, by op
@@ -373,10 +378,10 @@ Result<uint32_t> ConditionCompiler::CompileOperator(const std::string& op, const
   };
   if (op == "$eq") return simple(Op::kEq);
   if (op == "$ne") return simple(Op::kNe);
-  if (op == "$lt") return simple(Op::kLt);
-  if (op == "$lte") return simple(Op::kLte);
-  if (op == "$gt") return simple(Op::kGt);
-  if (op == "$gte") return simple(Op::kGte);
+  if (op == "$lt" || op == "$lte" || op == "$gt" || op == "$gte") {
+    n.numeric = x.is_number() && std::isfinite(x.get<double>());
+    return simple(op == "$lt" ? Op::kLt : op == "$lte" ? Op::kLte : op == "$gt" ? Op::kGt : Op::kGte);
+  }
   if (op == "$exists") {
     n.op = js::Truthy(Constant(x)) ? Op::kExists : Op::kNotExists;
     return Add(n);
@@ -396,6 +401,7 @@ Result<uint32_t> ConditionCompiler::CompileOperator(const std::string& op, const
     } else {
       n.operand = Constant(x);
     }
+    n.strings_only = std::all_of(x.begin(), x.end(), [](const Json& e) { return e.is_string(); });
     return Add(n);
   }
   if (op == "$inGroup" || op == "$notInGroup") {
@@ -496,6 +502,10 @@ Result<uint32_t> ConditionCompiler::CompileOperator(const std::string& op, const
 // --- evaluation -------------------------------------------------------------
 
 Value Condition::Program::Lookup(const Path& path, const Context& ctx) const {
+  if (ctx.root && path.segments.size() == 1) {
+    const Value* top = ctx.root->Get(path.slot);
+    return top ? *top : Value::Null();
+  }
   Value current;
   size_t i = 0;
   if (ctx.root) {
@@ -530,6 +540,15 @@ Value Condition::Program::Lookup(const Path& path, const Context& ctx) const {
 
 bool Condition::Program::InList(const Node& n, const Value& actual, bool folded) const {
   const Value& list = n.operand;
+  if (n.strings_only && !folded && !actual.is_array()) {
+    // Strict membership in a list of strings: only a string can be in it.
+    if (!actual.is_string()) return false;
+    std::string_view v = actual.as_string();
+    for (uint32_t i = 0; i < list.size(); ++i) {
+      if (list.at(i).as_string() == v) return true;
+    }
+    return false;
+  }
   auto member = [&](const Value& v) {
     for (uint32_t i = 0; i < list.size(); ++i) {
       const Value e = list.at(i);
@@ -612,10 +631,20 @@ bool Condition::Program::EvalValue(uint32_t id, const Value& v, std::vector<Leaf
       return true;
     case Op::kEq: return js::StrictEquals(v, n.operand);
     case Op::kNe: return !js::StrictEquals(v, n.operand);
-    case Op::kLt: return js::Compare(v, n.operand, js::Relation::kLess);
-    case Op::kLte: return js::Compare(v, n.operand, js::Relation::kLessEqual);
-    case Op::kGt: return js::Compare(v, n.operand, js::Relation::kGreater);
-    case Op::kGte: return js::Compare(v, n.operand, js::Relation::kGreaterEqual);
+    // Number against a numeric operand is the common case: compare directly
+    // (a NaN attribute fails every comparison, as in JavaScript).
+    case Op::kLt:
+      if (n.numeric && v.is_number()) return v.as_number() < n.operand.as_number();
+      return js::Compare(v, n.operand, js::Relation::kLess);
+    case Op::kLte:
+      if (n.numeric && v.is_number()) return v.as_number() <= n.operand.as_number();
+      return js::Compare(v, n.operand, js::Relation::kLessEqual);
+    case Op::kGt:
+      if (n.numeric && v.is_number()) return v.as_number() > n.operand.as_number();
+      return js::Compare(v, n.operand, js::Relation::kGreater);
+    case Op::kGte:
+      if (n.numeric && v.is_number()) return v.as_number() >= n.operand.as_number();
+      return js::Compare(v, n.operand, js::Relation::kGreaterEqual);
     case Op::kExists: return !v.is_null();
     case Op::kNotExists: return v.is_null();
     case Op::kIn: return InList(n, v, false);
