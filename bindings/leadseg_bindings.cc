@@ -7,11 +7,12 @@
 // C++ exception would reach JavaScript as a bare number.
 //
 // Hot paths avoid `val` and strings altogether: attributes arrive as a
-// binary frame written by web/src/codec.js into a buffer this module owns,
+// binary frame written by frame.post.js into a buffer this module owns,
 // and results go out through a byte buffer JavaScript reads in place.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -331,6 +332,20 @@ class WasmEngine {
     return s.ok() ? val(true) : ErrorRecord(s);
   }
 
+  // Headline numbers for batch segmentation, as a plain object (no JSON).
+  val Summary() const {
+    if (!engine_) return NotLoaded();
+    Engine::LeadSummary s = engine_->Summary();
+    val out = val::object();
+    out.set("score", std::isnan(s.score) ? val::null() : val(s.score));
+    auto text = [](const std::string& t) { return t.empty() ? val::null() : val(t); };
+    out.set("grade", text(s.grade));
+    out.set("leadCell", text(s.lead_cell));
+    out.set("temperature", text(s.temperature));
+    out.set("stage", text(s.stage));
+    return out;
+  }
+
   val Experiments() const { return engine_ ? val(engine_->ExperimentReport().dump()) : NotLoaded(); }
 
   // The device's own counts: {experiment: {variant: {exposures, conversions}}}.
@@ -398,5 +413,6 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("convert", &leadseg::WasmEngine::Convert)
       .function("addAggregateCounts", &leadseg::WasmEngine::AddAggregateCounts)
       .function("experiments", &leadseg::WasmEngine::Experiments)
+      .function("summary", &leadseg::WasmEngine::Summary)
       .function("experimentCounts", &leadseg::WasmEngine::ExperimentCounts);
 }

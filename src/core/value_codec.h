@@ -17,7 +17,7 @@
 //     tag 5 array:  u32 n, n x value
 //     tag 6 object: u32 n, n x (u32 key length, key bytes, value)
 //
-// web/src/codec.js is the encoder. Every read is bounds-checked, so a
+// bindings/frame.post.js is the encoder (Segmenter.prototype.evaluate). Every read is bounds-checked, so a
 // malformed frame yields DataLoss, never a read past the buffer.
 #pragma once
 

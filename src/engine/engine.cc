@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/js.h"
 #include "core/value_codec.h"
@@ -521,6 +522,22 @@ Status Engine::Restore(std::string_view snapshot) {
 }  // namespace leadseg
 
 namespace leadseg {
+
+Engine::LeadSummary Engine::Summary() const {
+  const AttributeSet& a = EvaluateScratch();
+  const CompiledConfig& c = *config_;
+  auto text = [&](int slot) {
+    const Value* v = slot >= 0 ? a.Get(slot) : nullptr;
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  LeadSummary out;
+  out.score = c.scoring() ? scratch_->score : std::nan("");
+  out.grade = text(c.grade_slot());
+  out.lead_cell = text(c.lead_cell_slot());
+  out.temperature = text(c.temperature_slot());
+  out.stage = text(c.stage_slot());
+  return out;
+}
 
 Json Engine::ScoreBreakdown() const {
   Evaluate(&scratch_->next, &scratch_->next_progress);

@@ -101,6 +101,14 @@ class Engine {
   // rules that matched. Null fields when the section is not configured.
   Json ScoreBreakdown() const;
   const ProgressState& progress() const { return progress_; }
+  // The headline numbers without the breakdown, for batch use: score (NaN
+  // without scoring), grade and leadCell ("" without grading), temperature
+  // and stage ("" when not configured).
+  struct LeadSummary {
+    double score;
+    std::string grade, lead_cell, temperature, stage;
+  };
+  LeadSummary Summary() const;
 
   // --- decisions (content slots, form experiments) -------------------------
 

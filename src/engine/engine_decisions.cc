@@ -121,8 +121,14 @@ Result<Json> Engine::Convert(const std::string& goal, TimeMs now) {
   for (const auto& [key, assignment] : decisions_.assignments) {
     if (!decisions_.converted[key].insert(goal).second) continue;  // already counted
     Bump(&decisions_.counts[key][assignment.variant], true);
-    for (size_t i = 0; i < membership_.size(); ++i) {
-      if (membership_[i]) Bump(&decisions_.segment_counts[key][config_->segments()[i].id][assignment.variant], true);
+    // Per segment, the conversion belongs to the segments the visitor was
+    // in when exposed (those rows hold the exposure), so every segment's
+    // counts stay consistent: conversions never exceed exposures.
+    if (auto by_segment = decisions_.segment_counts.find(key); by_segment != decisions_.segment_counts.end()) {
+      for (auto& [segment, by_variant] : by_segment->second) {
+        auto it = by_variant.find(assignment.variant);
+        if (it != by_variant.end() && it->second.exposures > it->second.conversions) Bump(&it->second, true);
+      }
     }
     attributed.push_back({{"experiment", key}, {"variant", assignment.variant}});
   }

@@ -320,7 +320,21 @@ TEST(Decisions, ExperimentAssignmentIsStickyAndExposesOnce) {
     EXPECT_EQ(v["exposures"], v["id"] == variant ? 1 : 0);
     EXPECT_EQ(v["conversions"], v["id"] == variant ? 1 : 0);
   }
-  EXPECT_EQ(report[0]["segments"]["cto"][variant]["conversions"], 1);
+  EXPECT_EQ(report[0]["segments"]["cto"], Json()) << "cto was entered after the exposure";
+  // A visitor in a segment at exposure time counts there; conversions stay
+  // within exposures per segment, so the snapshot restores.
+  Engine f(Compile(kSlotsConfig));
+  f.SetVisitorId("visitor-7");
+  f.Identify(Props(R"({"job_title": "CTO"})"), kT0);
+  std::string v7(f.Decide("form", kT0)->slot.variant);
+  f.Track("page_view", Props(R"({"path": "/pricing"})"), kT0 + 1);
+  f.Track("page_view", Props(R"({"path": "/pricing"})"), kT0 + 2);  // enters pricing_fan after exposure
+  ASSERT_TRUE(f.Convert("signup", kT0 + 3).ok());
+  Json fr = f.ExperimentReport();
+  EXPECT_EQ(fr[0]["segments"]["cto"][v7]["conversions"], 1);
+  EXPECT_FALSE(fr[0]["segments"].contains("pricing_fan"));
+  Engine g(Compile(kSlotsConfig));
+  EXPECT_TRUE(g.Restore(f.Snapshot()).ok());
 }
 
 TEST(Decisions, SiteCountsFeedTheReport) {

@@ -1,0 +1,503 @@
+/**
+ * leadseg: lead segmentation, scoring and personalization that run in the
+ * visitor's browser (a C++ core compiled to WebAssembly).
+ *
+ * ```js
+ * import { createEngine } from 'leadseg';
+ * const engine = await createEngine({
+ *   config,                                   // your leadseg config (docs/config.md)
+ *   consent: { storage: true, personalization: true, measurement: false },
+ * });
+ * engine.on('segment:enter', ({ segment }) => console.log('entered', segment));
+ * engine.track('page_view', { path: location.pathname });
+ * engine.decide('hero').variant;             // "enterprise"
+ * ```
+ *
+ * Plain objects in and out. Errors are `Error`s (name "LeadsegError") with a
+ * readable `message` and, when the problem is inside a document you passed
+ * (a config, a traits object), a JSON Pointer `path` to it.
+ */
+
+import type { ReportPayload } from './types/estimator.js';
+
+export type { ReportPayload, ShareEstimate, VariantEstimate, Estimates } from './types/estimator.js';
+export { estimate, debias, keepProbability } from './types/estimator.js';
+
+/** Any JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A JSON object. */
+export type JsonObject = { [key: string]: Json };
+
+/** A leadseg config (see docs/config.md): an object or its JSON text. */
+export type Config = JsonObject | string;
+
+/** An Error thrown by leadseg. */
+export interface LeadsegError extends Error {
+  /** JSON Pointer into the offending input ("" for the input itself). */
+  path: string;
+  /** For config errors: every problem the compiler found. */
+  diagnostics?: Array<{ severity: 'error' | 'warning'; code: string; message: string; path: string }>;
+}
+
+/**
+ * Consent per purpose. Every purpose defaults to `false`: pass what your
+ * consent banner recorded.
+ */
+export interface Consent {
+  /**
+   * Keep the visitor's profile on the device (IndexedDB, else localStorage)
+   * and share it live with the site's other tabs. Without it nothing is
+   * written anywhere (no database is even opened, no localStorage, no
+   * cookies): the profile lives as long as the page.
+   */
+  storage: boolean;
+  /** Let `decide()` pick variants for this visitor. Without it `decide()` returns each slot's default. */
+  personalization: boolean;
+  /**
+   * Count experiment exposures and conversions, and let `report()` send.
+   * Without it `convert()` counts nothing and `report()` sends nothing.
+   */
+  measurement: boolean;
+}
+
+/** What one call changed. */
+export interface Changes {
+  /** Segment ids the visitor entered. */
+  entered: string[];
+  /** Segment ids the visitor left. */
+  exited: string[];
+  /** Lifecycle stage moves. `from` is null for the first stage. */
+  stages: Array<{ from: string | null; to: string; at: number }>;
+  /** The new temperature if it changed, else null. */
+  temperature: string | null;
+  /** Became a marketing-qualified lead with this call. */
+  mql: boolean;
+  /** Became a sales-qualified lead with this call. */
+  sql: boolean;
+}
+
+/** An event as stored in the profile. */
+export interface ProfileEvent {
+  type: string;
+  /** Milliseconds since the epoch. */
+  ts: number;
+  props: JsonObject;
+}
+
+/** The visitor's whole profile (`engine.export()`). */
+export interface ExportedProfile {
+  /** Explicit attributes (identify). */
+  attributes: JsonObject;
+  /** Zero-party declarations. */
+  declarations: Record<string, { value: Json; at: number }>;
+  /** Every retained event, oldest first. */
+  events: ProfileEvent[];
+  /** The engine's clock (latest time seen), ms. */
+  clock: number;
+  /** Measurement ledger: per experiment and variant, whether the visitor was exposed / converted (measurement consent only). */
+  experiments: Record<string, { variants: Record<string, { exposed: boolean; converted: boolean }> }>;
+}
+
+/** The score breakdown (`engine.score()`); sections not configured are null. */
+export interface ScoreBreakdown {
+  /** Behavioral + trait points, clamped to the config's min/max. Null without `scoring`. */
+  score: number | null;
+  behavioral: {
+    value: number;
+    raw: number;
+    decay: number;
+    awards: Array<{ rule: string; points: number; at: number; event: string }>;
+    earlierAwards: number;
+  } | null;
+  traits: { value: number; rules: Array<{ rule: string; points: number; matched: boolean }> } | null;
+  clamped: boolean | null;
+  /** "A".."D", null without `grading`. */
+  grade: string | null;
+  /** Grade and engagement, e.g. "A2". */
+  leadCell: string | null;
+  fit: { points: number; rules: Array<{ rule: string; points: number; matched: boolean }>; bands: Record<string, number> } | null;
+  /** "cold" | "warm" | "hot", null without `temperature`. */
+  temperature: string | null;
+  /** Current lifecycle stage id, null without `lifecycle`. */
+  stage: string | null;
+  stageHistory: Array<{ from: string | null; to: string; at: number }>;
+  /** When the visitor became an MQL (ms), or null. */
+  mql: number | null;
+  /** When the visitor became an SQL (ms), or null. */
+  sql: number | null;
+  [key: string]: unknown;
+}
+
+/** Why the visitor is or is not in a segment (`engine.explain()`). */
+export interface Explanation {
+  segment: string;
+  name: string;
+  description: string;
+  member: boolean;
+  leaves: Array<{ path: string; attribute: string; condition: Json; actual: Json; passed: boolean }>;
+}
+
+/** A slot decision (`engine.decide()`). */
+export interface Decision {
+  slot: string;
+  /** The variant to show. */
+  variant: string;
+  reason: {
+    /** "rule": a variant's `when` held; "default": none did (or no personalization consent); "experiment": assigned by the slot's experiment. */
+    kind: 'rule' | 'default' | 'experiment';
+    /** Index of the variant whose `when` held, else null. */
+    rule: number | null;
+    /** JSON Pointer of that `when` in the config, else null. */
+    path: string | null;
+  };
+  /** The slot's experiment when it decided, else null. */
+  experiment: null | {
+    key: string;
+    variant: string;
+    inExperiment: boolean;
+    /** True the first time this visitor is assigned (one exposure counted). */
+    firstExposure: boolean;
+  };
+}
+
+/** `engine.convert()` result: the experiments the conversion was attributed to (empty without measurement consent). */
+export interface ConversionResult {
+  goal?: string;
+  attributed: Array<{ experiment: string; variant: string }>;
+}
+
+/** Payloads of the engine's events. */
+export interface EngineEvents {
+  /** The visitor entered a segment. */
+  'segment:enter': { segment: string; name: string; at: number };
+  /** The visitor left a segment. */
+  'segment:exit': { segment: string; name: string; at: number };
+  /** The lifecycle stage moved. */
+  stage: { from: string | null; to: string; at: number };
+  /** The temperature changed. */
+  temperature: { temperature: string; at: number };
+  /** The visitor became a marketing-qualified lead. */
+  mql: { at: number };
+  /** The visitor became a sales-qualified lead. */
+  sql: { at: number };
+  /** The visitor was shown an experiment variant (measurement consent; once per experiment and variant per page). */
+  exposure: { slot: string; experiment: string; variant: string; firstExposure: boolean };
+  /** Stored data could not be read and was replaced by a fresh profile. `reason`: "meta", "version", "snapshot", "event", "record", "read" or "adapter". */
+  'storage:corrupted': { reason: string; error: Error };
+  /** Storage failed: opening (the next kind was used: `recovered`), writing (the data stays in memory), clearing. */
+  'storage:error': { operation: 'open' | 'write' | 'clear'; storage?: string; error: unknown; recovered: boolean };
+  /** The storage quota was exceeded and the oldest events were pruned; writing went on. */
+  'storage:pruned': { reason: 'quota'; pruned: number; error: unknown };
+  /** Consent changed (this tab's setConsent, or storage withdrawn in another tab). */
+  consent: Consent;
+  /** A background source failed (dataLayer, autoPageViews, tabs); the engine goes on. */
+  error: { source: 'dataLayer' | 'autoPageViews' | 'tabs'; error: unknown };
+}
+
+export type EngineEventName = keyof EngineEvents;
+
+/**
+ * A storage backend. The built-in ones are picked by name; an object with
+ * these methods can be passed as `createEngine({storage})` (tests, custom
+ * backends). Event records are {id, type, ts, props}; state values are
+ * structured-cloneable (snapshot bytes are a Uint8Array).
+ */
+export interface StorageAdapter {
+  /** Short name shown by `engine.storage`. */
+  readonly kind?: string;
+  /** Opens or creates the storage (called only with storage consent). */
+  open(): Promise<void>;
+  /** Everything stored. */
+  readAll(): Promise<{ events: StoredEvent[]; state: Record<string, unknown> }>;
+  /** Applies a batch; rejects with a `QuotaExceededError` DOMException (or an error with that name) when full. */
+  write(batch: StorageBatch): Promise<void>;
+  /** Deletes everything (for IndexedDB: the database itself). */
+  clear(): Promise<void>;
+  close?(): void;
+}
+
+export interface StoredEvent {
+  id: string;
+  type: string;
+  ts: number;
+  props: JsonObject;
+}
+
+export interface StorageBatch {
+  events: StoredEvent[];
+  deleteEvents: string[];
+  put: Record<string, unknown>;
+  remove: string[];
+}
+
+/** Built-in storage kinds; "auto" is IndexedDB, else localStorage, else memory. */
+export type StorageKind = 'auto' | 'indexeddb' | 'localstorage' | 'memory';
+
+export interface CreateEngineOptions {
+  /** The config: an object or its JSON text. Invalid configs reject with the compiler's error (`path`, `diagnostics`). */
+  config: Config;
+  /** Consent per purpose; missing purposes are `false`. Change it later with `engine.setConsent()`. */
+  consent?: Partial<Consent>;
+  /** Where to keep the profile when storage consent is given (default "auto"), or an adapter. */
+  storage?: StorageKind | StorageAdapter;
+  /** Database / key prefix / BroadcastChannel name (default "leadseg"). One engine per name per page. */
+  storageName?: string;
+  /** The clock, in ms since the epoch (default `Date.now`). Inject one in tests. */
+  now?: () => number;
+  /** Called on each exposure (same payload as the 'exposure' event). */
+  onExposure?: (exposure: EngineEvents['exposure']) => void;
+  /** Handlers registered before loading, so early events ('storage:corrupted', ...) are not missed. */
+  on?: { [E in EngineEventName]?: (payload: EngineEvents[E]) => void };
+  /**
+   * Ingest Google Tag Manager's dataLayer: `true` for `window.dataLayer`
+   * (created if missing), or the array to use. Items already there are
+   * processed, then push() is hooked: `{event: 'x', ...props}` becomes `track('x', props)`.
+   */
+  dataLayer?: boolean | unknown[];
+  /** Track `page_view` {path, referrer, title, utm_*} now and on history.pushState / popstate. */
+  autoPageViews?: boolean;
+  /** Render `[data-leadseg-slot]` elements of the document once loaded (see `render()`). */
+  dom?: boolean;
+  /** Where to fetch leadseg.wasm from (default: next to dist/leadseg.mjs). */
+  wasmUrl?: string | URL;
+  /** The wasm bytes, instead of fetching them. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** An already instantiated core module (from `loadCore()`), shared between engines. */
+  module?: object;
+  /** Largest ε `report()` accepts (default 4). */
+  maxEpsilon?: number;
+  /**
+   * The experiments and variants a report covers (default: every
+   * `slots[].experiment` of the config). Must not depend on the visitor.
+   */
+  experiments?: Record<string, string[]>;
+}
+
+export interface ReportOptions {
+  /** Privacy parameter per bit (default 1, at most `maxEpsilon`). A bit is kept with probability e^ε/(1+e^ε), else flipped. */
+  epsilon?: number;
+  /** Segment ids to report membership of (default: every segment of the config). */
+  segments?: string[];
+  /** Score band edges (default [0, 25, 50, 75, 100]): one one-hot bit per band. */
+  scoreBands?: number[];
+  /** Experiments and variants to report (default: createEngine's `experiments`). */
+  experiments?: Record<string, string[]>;
+  /** Delivers the payload (e.g. `(p) => fetch('/collect', {method: 'POST', body: JSON.stringify(p)})`). */
+  send?: (payload: ReportPayload) => Promise<unknown> | unknown;
+  /** Or: POST the payload as JSON to this URL (no cookies). Without `send` or `url` nothing is sent. */
+  url?: string;
+}
+
+export interface FormBindOptions {
+  /** A slot whose decided variant is recorded with the events. */
+  slot?: string;
+  /** The form's name in events (default: data-leadseg-form, name or id attribute). */
+  name?: string;
+  /** Also `convert(goal)` on submit. */
+  goal?: string;
+}
+
+export interface RenderResult {
+  slot: string;
+  variant: string | null;
+  element: Element;
+  error?: Error;
+}
+
+/** One visitor's engine. Create it with `await createEngine(options)`. */
+export interface Engine {
+  /** Config warnings (hygiene) from loading. */
+  readonly warnings: Array<{ code: string; message: string; path: string }>;
+  /** The current consent (a copy). */
+  readonly consent: Consent;
+  /** Where the profile is kept: "indexeddb", "localstorage", "memory", a custom adapter's kind, or "none" (no storage consent). */
+  readonly storage: string;
+  /** Form helpers. */
+  readonly forms: {
+    /**
+     * Tracks `form_view` now and `form_submit` on submit, with {form, slot?, variant?}.
+     * Field values are never read. Returns a function that unbinds.
+     */
+    bind(form: HTMLFormElement, options?: FormBindOptions): () => void;
+  };
+
+  /** Merges explicit attributes (null removes one). */
+  identify(traits: JsonObject): Changes;
+  /** Records a zero-party declaration; `null` withdraws it. */
+  declare(key: string, value: Json): Changes;
+  /** Records an event at now(). */
+  track(type: string, props?: JsonObject): Changes;
+
+  /** Ids of the segments the visitor is in now. */
+  segments(): string[];
+  /** Every metric's current value. */
+  metrics(): Record<string, Json>;
+  /** Score, grade, temperature, stage and where each comes from. */
+  score(): ScoreBreakdown;
+  /** Everything segment conditions can read, as they read it now. */
+  attributes(): JsonObject;
+  /** Why the visitor is or is not in a segment. */
+  explain(segmentId: string): Explanation;
+
+  /** Which variant of a slot to show (the slot's default without personalization consent). */
+  decide(slotId: string): Decision;
+  /** A slot's default variant (throws for an unknown slot). */
+  defaultVariant(slotId: string): string;
+  /** Records a conversion of `goal` for the experiments the visitor is in (measurement consent only). */
+  convert(goal: string): ConversionResult;
+  /** Experiment results as the core computes them (device plus site counts). */
+  experiments(): unknown;
+  /** Feeds site-wide counts to a bandit experiment (kept in memory). */
+  addAggregateCounts(experimentKey: string, counts: Record<string, Json>): void;
+
+  /** Fills `[data-leadseg-slot]` elements under `root` (default: document) with their decided variant's `<template data-variant>`. */
+  render(root?: ParentNode): RenderResult[];
+
+  /** The visitor's whole profile (data-subject export). */
+  export(): ExportedProfile;
+  /** Forgets the visitor everywhere: memory, storage (the database is deleted), other tabs. */
+  erase(): Promise<void>;
+  /** Changes consent for some purposes. Withdrawing storage deletes stored data; giving it stores the profile. */
+  setConsent(update: Partial<Consent>): Promise<Consent>;
+  /** Resolves once everything recorded so far is written to storage. */
+  flush(): Promise<void>;
+
+  /**
+   * Builds a randomized-response report and sends it with `send` / `url`.
+   * Resolves to the payload sent, or to null (nothing built or sent) without measurement consent.
+   */
+  report(options?: ReportOptions): Promise<ReportPayload | null>;
+
+  on<E extends EngineEventName>(event: E, handler: (payload: EngineEvents[E]) => void): Engine;
+  off<E extends EngineEventName>(event: E, handler?: (payload: EngineEvents[E]) => void): Engine;
+
+  /** Removes hooks (dataLayer, history, listeners), closes the tab channel and frees the core engine. */
+  destroy(): void;
+}
+
+/** Creates an engine; resolves once the visitor's stored profile is loaded. */
+export function createEngine(options: CreateEngineOptions): Promise<Engine>;
+
+/** Event names `engine.on()` accepts. */
+export const EVENTS: readonly EngineEventName[];
+
+/** A lead's result from `segmentLeads()`: the row's own fields plus these. */
+export type LeadResult = Record<string, Json | undefined> & {
+  segments: string[];
+  score: number | null;
+  grade: string | null;
+  stage: string | null;
+  temperature: string | null;
+  /** Why this lead could not be evaluated (e.g. a column named like a metric). */
+  error?: string;
+};
+
+export interface LeadSummary {
+  count: number;
+  /** Leads that could not be evaluated. */
+  errors: number;
+  /** Members per segment id (every configured segment, zeros included). */
+  segments: Record<string, number>;
+  /** Leads per grade A..D (empty without `grading`). */
+  grades: Record<string, number>;
+  /** Leads per lifecycle stage. */
+  stages: Record<string, number>;
+  /** Leads per temperature. */
+  temperatures: Record<string, number>;
+}
+
+export interface SegmentLeadsOptions {
+  /** Called every `progressEvery` leads and at the end. `total` is known for arrays. */
+  onProgress?: (progress: { processed: number; total?: number }) => void;
+  /** Called with each lead's result, in order. */
+  onLead?: (lead: LeadResult, index: number) => void;
+  /** Keep per-lead results in the returned `leads` (default true). Set false for millions of rows: only the summary is kept. */
+  keepLeads?: boolean;
+  /** How often onProgress is called and the event loop is yielded to (default every 1000 leads). */
+  progressEvery?: number;
+  /** CSV typing (default true): numbers, true/false, empty = missing. */
+  types?: boolean;
+  /** Evaluation time (ms or a function), default now. */
+  now?: number | (() => number);
+  /** Stops the run (rejects with the signal's reason). */
+  signal?: AbortSignal;
+  wasmUrl?: string | URL;
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  module?: object;
+}
+
+/** CSV / lead input: objects, CSV text, a Blob/File, or a stream of text or bytes. */
+export type LeadsInput =
+  | Array<Record<string, Json>>
+  | string
+  | Blob
+  | ReadableStream<string | Uint8Array>
+  | AsyncIterable<string | Uint8Array>;
+
+/**
+ * Segments and scores many leads with the same rules as the browser engine.
+ * CSV is parsed streaming (RFC 4180; the first line is the header).
+ */
+export function segmentLeads(
+  config: Config,
+  leads: LeadsInput,
+  options?: SegmentLeadsOptions,
+): Promise<{ leads: LeadResult[]; summary: LeadSummary; warnings: Array<{ code: string; message: string; path: string }> }>;
+
+/** Parses CSV into row objects, streaming (see segmentLeads for the typing rules). */
+export function parseCsv(input: string | Blob | ReadableStream<string | Uint8Array> | AsyncIterable<string | Uint8Array>, options?: { types?: boolean }): AsyncGenerator<Record<string, Json>>;
+
+/** Types one CSV field: JSON-syntax numbers, true/false (any case), '' -> undefined, else the text. */
+export function typeValue(text: string): Json | undefined;
+
+/** Low-level CSV record splitter. */
+export class CsvParser {
+  /** Returns the records completed by this chunk. */
+  push(text: string): string[][];
+  /** Ends the input; throws on an unclosed quote. */
+  end(): string[][];
+}
+
+/** CSV records to row objects keyed by the header line. */
+export class CsvRows {
+  constructor(options?: { types?: boolean });
+  push(text: string): Array<Record<string, Json>>;
+  end(): Array<Record<string, Json>>;
+}
+
+/** In-memory storage (used when the browser refuses storage; handy in tests). */
+export class MemoryStorage implements StorageAdapter {
+  readonly kind: 'memory';
+  open(): Promise<void>;
+  readAll(): Promise<{ events: StoredEvent[]; state: Record<string, unknown> }>;
+  write(batch: Partial<StorageBatch>): Promise<void>;
+  clear(): Promise<void>;
+  close(): void;
+  /** Number of stored event records. */
+  readonly eventCount: number;
+}
+
+/** IndexedDB storage (database `name`, stores "events" and "state"). */
+export class IndexedDbStorage implements StorageAdapter {
+  constructor(name?: string);
+  readonly kind: 'indexeddb';
+  open(): Promise<void>;
+  readAll(): Promise<{ events: StoredEvent[]; state: Record<string, unknown> }>;
+  write(batch: Partial<StorageBatch>): Promise<void>;
+  clear(): Promise<void>;
+  close(): void;
+}
+
+/** localStorage storage (keys "leadseg:<name>:..."). */
+export class LocalStorageStorage implements StorageAdapter {
+  constructor(name?: string);
+  readonly kind: 'localstorage';
+  open(): Promise<void>;
+  readAll(): Promise<{ events: StoredEvent[]; state: Record<string, unknown> }>;
+  write(batch: Partial<StorageBatch>): Promise<void>;
+  clear(): Promise<void>;
+  close(): void;
+}
+
+/** Loads (once) and returns the WebAssembly core module, to share via `module`. */
+export function loadCore(options?: { wasmUrl?: string | URL; wasmBinary?: ArrayBuffer | Uint8Array }): Promise<object>;

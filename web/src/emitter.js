@@ -1,0 +1,44 @@
+// A tiny synchronous event emitter. A handler that throws does not stop the
+// other handlers or the engine call that emitted (see rethrowLater).
+
+export class Emitter {
+  #handlers = new Map();
+
+  on(event, handler) {
+    if (typeof event !== 'string') throw new TypeError('on(event, handler): event must be a string');
+    if (typeof handler !== 'function') throw new TypeError(`on("${event}", handler): handler must be a function`);
+    let set = this.#handlers.get(event);
+    if (!set) this.#handlers.set(event, (set = new Set()));
+    set.add(handler);
+  }
+
+  off(event, handler) {
+    const set = this.#handlers.get(event);
+    if (!set) return;
+    if (handler === undefined) set.clear();
+    else set.delete(handler);
+  }
+
+  emit(event, payload) {
+    const set = this.#handlers.get(event);
+    if (!set || set.size === 0) return;
+    for (const handler of [...set]) {
+      try {
+        handler(payload);
+      } catch (error) {
+        rethrowLater(error);
+      }
+    }
+  }
+
+  clear() {
+    this.#handlers.clear();
+  }
+}
+
+// Browsers: reported like an uncaught error (window "error" event, console).
+// Elsewhere (node): logged, so that a handler's bug cannot crash a server.
+export function rethrowLater(error) {
+  if (typeof globalThis.reportError === 'function') globalThis.reportError(error);
+  else console.error('leadseg: an event handler threw:', error);
+}

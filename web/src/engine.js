@@ -1,0 +1,673 @@
+// createEngine(): one visitor's engine in the page. Wraps the core Engine
+// (WebAssembly) with time, consent, persistence, multi-tab sync, events and
+// the page integrations (page views, dataLayer, DOM slots, forms).
+import { loadModule } from './loader.js';
+import { Emitter, rethrowLater } from './emitter.js';
+import { isPlainObject, leadsegError, requirePlainObject, withContext } from './errors.js';
+import { checkOptions, isExperimentList, parseConfig } from './options.js';
+import { Ledger, normalizeDecision } from './decisions.js';
+import { NO_CONSENT, mergeConsent } from './consent.js';
+import { randomId } from './ids.js';
+import { openStorage } from './storage/index.js';
+import { CorruptedStorageError, Persistence } from './persistence.js';
+import { replayStored } from './replay.js';
+import { readRetention } from './retention.js';
+import { TabChannel } from './tabs.js';
+import { configExperiments, slotDefaults } from './slots.js';
+import { DEFAULT_EPSILON, DEFAULT_MAX_EPSILON, DEFAULT_SCORE_BANDS, checkBands, checkEpsilon, randomizeReport, trueBits } from './report.js';
+import { bindDataLayer } from './datalayer.js';
+import { trackPageViews } from './pageviews.js';
+import { renderSlots } from './dom.js';
+import { bindForm } from './forms.js';
+
+export const EVENTS = Object.freeze([
+  'segment:enter', 'segment:exit', 'stage', 'temperature', 'mql', 'sql', 'exposure',
+  'storage:corrupted', 'storage:error', 'storage:pruned', 'consent', 'error',
+]);
+
+const CHECKPOINT_DELAY_MS = 1000;
+const CHECKPOINT_MAX_DELAY_MS = 5000;
+const CREATING = Symbol('creating');
+
+/**
+ * Creates an engine and resolves once the visitor's stored profile is
+ * loaded (see index.d.ts for every option).
+ */
+export async function createEngine(options) {
+  const engine = new LeadsegEngine(CREATING, options);
+  await engine._start();
+  return engine;
+}
+
+class LeadsegEngine {
+  #options;
+  #raw = null;
+  #configText;
+  #now;
+  #events = new Emitter();
+  #consent;
+  #tabId = randomId(10);
+  #visitorId = null;
+  #visitorSaved = false;
+  #seq = 0;
+  #retention;
+  #persistence = null;
+  #tabs = null;
+  #unsaved = [];
+  #ledger = new Ledger();
+  #exposed = new Set();
+  #defaults;
+  #experiments;
+  #segmentNames;
+  #maxEpsilon;
+  #silent = false;
+  #dirty = false;
+  #checkpointTimer = null;
+  #checkpointDeadline = 0;
+  #consentChain = Promise.resolve();
+  #cleanup = [];
+  #destroyed = false;
+
+  /** Config warnings returned by the core (hygiene), [{code, message, path}]. */
+  warnings = [];
+  /** Form helpers: `engine.forms.bind(form, {slot, name, goal})`. */
+  forms;
+
+  constructor(token, options) {
+    if (token !== CREATING) throw leadsegError('use `await createEngine(options)` to create an engine');
+    checkOptions(options);
+    this.#options = options;
+    const { object, text } = parseConfig(options.config);
+    this.#configText = text;
+    this.#now = options.now ?? Date.now;
+    this.#consent = mergeConsent(NO_CONSENT, options.consent, 'createEngine: options.consent');
+    this.#retention = readRetention(object);
+    this.#defaults = slotDefaults(object);
+    this.#experiments = options.experiments ?? configExperiments(object);
+    this.#segmentNames = new Map((object.segments ?? []).map((s) => [s.id, s.name ?? s.id]));
+    this.#maxEpsilon = options.maxEpsilon ?? DEFAULT_MAX_EPSILON;
+    for (const [event, handler] of Object.entries(options.on ?? {})) this.on(event, handler);
+    if (options.onExposure) this.#events.on('exposure', options.onExposure);
+    this.forms = Object.freeze({ bind: (form, bindOptions) => bindForm(this, form, bindOptions) });
+  }
+
+  /** @internal */
+  async _start() {
+    const core = await loadModule(this.#options);
+    const raw = new core.Engine();
+    try {
+      this.warnings = raw.load(this.#configText);
+    } catch (error) {
+      raw.delete();
+      throw withContext(error, 'createEngine: invalid config');
+    }
+    this.#raw = raw;
+    this.#setVisitorId(randomId(16));
+    if (this.#consent.storage) await this.#attachStorage(true);
+    this.#startIntegrations();
+  }
+
+  #startIntegrations() {
+    const o = this.#options;
+    const win = typeof window !== 'undefined' ? window : null;
+    if (win) {
+      const onHide = () => {
+        if (this.#dirty) this.#checkpoint();
+      };
+      const onVisibility = () => {
+        if (document.visibilityState === 'hidden') onHide();
+      };
+      win.addEventListener('pagehide', onHide);
+      document.addEventListener('visibilitychange', onVisibility);
+      this.#cleanup.push(() => {
+        win.removeEventListener('pagehide', onHide);
+        document.removeEventListener('visibilitychange', onVisibility);
+      });
+    }
+    if (o.dataLayer) {
+      let layer = o.dataLayer;
+      if (layer === true) {
+        if (!win) throw leadsegError('createEngine: dataLayer: true needs a window (pass an array instead)');
+        layer = win.dataLayer = Array.isArray(win.dataLayer) ? win.dataLayer : [];
+      }
+      this.#cleanup.push(bindDataLayer(layer, (type, props) => this.track(type, props), (error) => this.#backgroundError('dataLayer', error)));
+    }
+    if (o.autoPageViews) {
+      if (!win) throw leadsegError('createEngine: autoPageViews needs a browser window');
+      this.#cleanup.push(trackPageViews((props) => this.track('page_view', props), (error) => this.#backgroundError('autoPageViews', error)));
+    }
+    if (o.dom) {
+      if (!win) throw leadsegError('createEngine: dom: true needs a browser document');
+      this.render(document);
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** The current consent per purpose (a copy). */
+  get consent() {
+    return { ...this.#consent };
+  }
+
+  /** Where the profile is kept: "indexeddb", "localstorage", "memory", a custom adapter's kind, or "none" without storage consent. */
+  get storage() {
+    return this.#persistence ? this.#persistence.kind : 'none';
+  }
+
+  #alive() {
+    if (this.#destroyed) throw leadsegError('this engine was destroyed');
+  }
+
+  #time() {
+    const t = this.#now();
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw leadsegError(`options.now() must return a time in milliseconds, got ${String(t)}`);
+    return t;
+  }
+
+  #emitChanges(changes) {
+    if (this.#silent || !changes) return;
+    const at = this.#raw.clock();
+    for (const id of changes.entered ?? []) this.#events.emit('segment:enter', { segment: id, name: this.#segmentNames.get(id) ?? id, at });
+    for (const id of changes.exited ?? []) this.#events.emit('segment:exit', { segment: id, name: this.#segmentNames.get(id) ?? id, at });
+    for (const s of changes.stages ?? []) this.#events.emit('stage', { from: s.from, to: s.to, at: s.at });
+    if (changes.temperature) this.#events.emit('temperature', { temperature: changes.temperature, at });
+    if (changes.mql) this.#events.emit('mql', { at });
+    if (changes.sql) this.#events.emit('sql', { at });
+  }
+
+  // Experiments hash on the "id" attribute, else on this random id, kept
+  // with the profile (a new one after erase()).
+  // `saved`: the id is already in storage; else it is written with the
+  // next change (not at once: erase() must leave storage empty).
+  #setVisitorId(id, saved = false) {
+    this.#raw.setVisitorId(id);
+    this.#visitorId = id;
+    this.#visitorSaved = saved;
+  }
+
+  #backgroundError(source, error) {
+    this.#events.emit('error', { source, error });
+  }
+
+  // Advances the core's clock to now: windows expire, segments may change.
+  #sync() {
+    this.#alive();
+    const t = this.#time();
+    if (t > this.#raw.clock()) this.#emitChanges(this.#raw.advance(t));
+  }
+
+  #changed() {
+    this.#dirty = true;
+    if (!this.#persistence) return;
+    if (this.#visitorId && !this.#visitorSaved) {
+      this.#persistence.put('visitor', { id: this.#visitorId });
+      this.#visitorSaved = true;
+    }
+    const now = Date.now();
+    if (!this.#checkpointTimer) this.#checkpointDeadline = now + CHECKPOINT_MAX_DELAY_MS;
+    else clearTimeout(this.#checkpointTimer);
+    const delay = Math.max(0, Math.min(CHECKPOINT_DELAY_MS, this.#checkpointDeadline - now));
+    this.#checkpointTimer = setTimeout(() => this.#checkpoint(), delay);
+  }
+
+  #checkpoint() {
+    clearTimeout(this.#checkpointTimer);
+    this.#checkpointTimer = null;
+    if (!this.#persistence || this.#destroyed) return;
+    this.#dirty = false;
+    this.#persistence.checkpoint(this.#raw.snapshot(), this.#raw.clock());
+  }
+
+  // ------------------------------------------------------------- profile
+
+  /**
+   * Merges explicit attributes (a null value removes one).
+   * @returns the changes {entered, exited, stages, temperature, mql, sql}
+   */
+  identify(traits) {
+    this.#alive();
+    requirePlainObject(traits, 'identify(traits)');
+    const json = JSON.stringify(traits);
+    const at = this.#time();
+    const changes = this.#raw.identify(json, at);
+    if (this.#persistence) {
+      for (const [name, value] of Object.entries(JSON.parse(json))) {
+        if (value === null) this.#persistence.remove(`t:${name}`);
+        else this.#persistence.put(`t:${name}`, { value, at });
+      }
+    }
+    this.#changed();
+    this.#emitChanges(changes);
+    return changes;
+  }
+
+  /** Records a zero-party declaration ("interests" -> ["security"]); null withdraws it. */
+  declare(key, value) {
+    this.#alive();
+    if (typeof key !== 'string' || !key) throw leadsegError('declare(key, value): key must be a non-empty string');
+    if (value === undefined) throw leadsegError(`declare("${key}", value): value is missing (null withdraws a declaration)`);
+    const json = JSON.stringify(value);
+    const at = this.#time();
+    const changes = this.#raw.declare(key, json, at);
+    if (this.#persistence) {
+      if (value === null) this.#persistence.remove(`d:${key}`);
+      else this.#persistence.put(`d:${key}`, { value: JSON.parse(json), at });
+    }
+    this.#changed();
+    this.#emitChanges(changes);
+    return changes;
+  }
+
+  /** Records an event of `type` with optional properties, at now(). */
+  track(type, props = {}) {
+    this.#alive();
+    if (typeof type !== 'string' || !type) throw leadsegError('track(type, props): type must be a non-empty string');
+    if (props === null) props = {};
+    requirePlainObject(props, `track("${type}", props): props`);
+    const json = JSON.stringify(props);
+    const ts = this.#time();
+    const changes = this.#raw.track(type, json, ts);
+    const record = { id: `${this.#tabId}:${++this.#seq}`, type, ts, props: JSON.parse(json) };
+    if (this.#persistence) this.#persistence.addEvents([record]);
+    else {
+      this.#unsaved.push(record);
+      if (this.#unsaved.length > this.#retention.maxEvents) this.#unsaved.shift();
+    }
+    this.#changed();
+    this.#emitChanges(changes);
+    return changes;
+  }
+
+  /** Ids of the segments the visitor is in now. */
+  segments() {
+    this.#sync();
+    return this.#raw.segments();
+  }
+
+  /** Every metric's current value, by id. */
+  metrics() {
+    this.#sync();
+    return this.#raw.metrics();
+  }
+
+  /** The score breakdown (score, grade, temperature, stage, ...; null fields when not configured). */
+  score() {
+    this.#sync();
+    return this.#raw.score();
+  }
+
+  /** Everything segment conditions can read, as they read it now. */
+  attributes() {
+    this.#sync();
+    return this.#raw.attributes();
+  }
+
+  /** Why the visitor is or is not in a segment. */
+  explain(segmentId) {
+    this.#sync();
+    if (typeof segmentId !== 'string') throw leadsegError('explain(segmentId): segmentId must be a string');
+    return this.#raw.explain(segmentId);
+  }
+
+  // ------------------------------------------------------------ decisions
+
+  /** The default variant of a slot (what decide() returns without personalization consent). */
+  defaultVariant(slotId) {
+    if (!this.#defaults.has(slotId)) throw leadsegError(`unknown slot "${slotId}"`);
+    return this.#defaults.get(slotId);
+  }
+
+  /** Decides which variant of a slot to show this visitor. */
+  decide(slotId) {
+    this.#sync();
+    if (typeof slotId !== 'string' || !slotId) throw leadsegError('decide(slotId): slotId must be a non-empty string');
+    if (!this.#consent.personalization) {
+      return { slot: slotId, variant: this.defaultVariant(slotId), reason: { kind: 'default', rule: null, path: null }, experiment: null };
+    }
+    const decision = normalizeDecision(this.#raw.decide(slotId, this.#time()));
+    const e = decision.experiment;
+    if (e) this.#changed(); // assignments are part of the snapshot
+    if (e && e.inExperiment && this.#consent.measurement) {
+      this.#markLedger(e.key, e.variant, 'exposed');
+      const seen = `${e.key}\u0000${e.variant}`;
+      if (!this.#exposed.has(seen)) {
+        this.#exposed.add(seen);
+        this.#events.emit('exposure', { slot: slotId, experiment: e.key, variant: e.variant, firstExposure: Boolean(e.firstExposure) });
+      }
+    }
+    return decision;
+  }
+
+  /** Records a conversion of `goal` (measurement consent only). */
+  convert(goal) {
+    this.#sync();
+    if (typeof goal !== 'string' || !goal) throw leadsegError('convert(goal): goal must be a non-empty string');
+    if (!this.#consent.measurement) return { attributed: [] };
+    const result = this.#raw.convert(goal, this.#time());
+    for (const a of result.attributed ?? []) this.#markLedger(a.experiment, a.variant, 'converted');
+    this.#changed();
+    return result;
+  }
+
+  /**
+   * Experiment results as the core computes them (device counts plus the
+   * site's aggregate counts): per experiment and variant, exposures,
+   * conversions, rate, credible interval, probability to be best.
+   */
+  experiments() {
+    this.#alive();
+    return this.#raw.experiments();
+  }
+
+  /**
+   * Feeds site-wide counts (e.g. estimated from reports) to a bandit
+   * experiment: {variant: {exposures, conversions}, segments?: {...}}. Kept
+   * in memory only.
+   */
+  addAggregateCounts(experimentKey, counts) {
+    this.#alive();
+    if (typeof experimentKey !== 'string' || !experimentKey) throw leadsegError('addAggregateCounts(experimentKey, counts): experimentKey must be a string');
+    requirePlainObject(counts, `addAggregateCounts("${experimentKey}", counts): counts`);
+    this.#raw.addAggregateCounts(experimentKey, JSON.stringify(counts));
+  }
+
+  #markLedger(key, variant, bit) {
+    const record = this.#ledger.mark(key, variant, bit);
+    if (record) this.#persistence?.put(`x:${key}`, record);
+  }
+
+  // ------------------------------------------------------ privacy, storage
+
+  /** The visitor's whole profile, as stored (data-subject export). */
+  export() {
+    this.#alive();
+    return { ...this.#raw.exportProfile(), experiments: this.#ledger.toJSON() };
+  }
+
+  /** Forgets the visitor: in memory, in storage (the database is deleted) and in the site's other tabs. */
+  async erase() {
+    this.#alive();
+    this.#raw.erase();
+    this.#forgetLocal();
+    this.#setVisitorId(randomId(16));
+    if (this.#persistence) {
+      this.#tabs?.post({ kind: 'erase' });
+      await this.#persistence.clear();
+    }
+  }
+
+  #forgetLocal() {
+    this.#ledger.clear();
+    this.#unsaved = [];
+    this.#exposed.clear();
+    clearTimeout(this.#checkpointTimer);
+    this.#checkpointTimer = null;
+    this.#dirty = false;
+  }
+
+  /** Changes consent for some purposes; resolves with the full consent once storage has followed. */
+  setConsent(update) {
+    this.#alive();
+    mergeConsent(this.#consent, update, 'setConsent'); // throws now on a bad update
+    // Merged when it runs, on top of the updates queued before it.
+    const run = () => this.#applyConsent(mergeConsent(this.#consent, update), true);
+    this.#consentChain = this.#consentChain.then(run, run);
+    return this.#consentChain;
+  }
+
+  async #applyConsent(next, broadcast) {
+    const before = this.#consent;
+    this.#consent = next;
+    if (before.measurement && !next.measurement) {
+      for (const key of this.#ledger.keys()) this.#persistence?.remove(`x:${key}`);
+      this.#ledger.clear();
+      this.#exposed.clear();
+    }
+    if (before.storage && !next.storage) {
+      const persistence = this.#persistence;
+      if (broadcast) this.#tabs?.post({ kind: 'consent', consent: { storage: false } });
+      this.#tabs?.close();
+      this.#tabs = null;
+      this.#persistence = null;
+      clearTimeout(this.#checkpointTimer);
+      this.#checkpointTimer = null;
+      if (persistence) {
+        await persistence.clear();
+        persistence.close();
+      }
+    } else if (!before.storage && next.storage) {
+      await this.#attachStorage(false);
+    }
+    this.#events.emit('consent', { ...next });
+    return { ...next };
+  }
+
+  // fresh: at creation (stored data wins, the snapshot is restored); else
+  // consent given mid-page (stored events merged, the page's data written).
+  async #attachStorage(fresh) {
+    const name = this.#options.storageName ?? 'leadseg';
+    const { adapter, failures } = await openStorage(this.#options.storage ?? 'auto', name);
+    for (const { kind, error } of failures) {
+      this.#events.emit('storage:error', { operation: 'open', storage: kind, error, recovered: true });
+    }
+    const persistence = new Persistence({
+      adapter,
+      retention: this.#retention,
+      clock: () => this.#raw.clock(),
+      onWritten: (batch) => this.#broadcastWrite(batch),
+      onError: (info) => this.#events.emit('storage:error', info),
+      onPruned: (info) => this.#events.emit('storage:pruned', info),
+    });
+    this.#silent = fresh;
+    try {
+      const stored = await persistence.read();
+      const { applied, expired } = replayStored(this.#raw, stored, {
+        fresh,
+        retention: this.#retention,
+        isKnown: ((ids) => (id) => ids.has(id))(new Set(this.#unsaved.map((e) => e.id))),
+        onChanges: (changes) => this.#emitChanges(changes),
+      });
+      persistence.remember(applied);
+      persistence.deleteEvents(expired);
+      if (stored.visitorId) this.#setVisitorId(stored.visitorId, true);
+      for (const [key, record] of Object.entries(stored.ledger)) {
+        if (!this.#consent.measurement) {
+          persistence.remove(`x:${key}`); // collected under a consent since withdrawn
+          continue;
+        }
+        this.#ledger.merge(key, record);
+      }
+    } catch (error) {
+      if (!(error instanceof CorruptedStorageError)) throw error;
+      this.#events.emit('storage:corrupted', { reason: error.reason, error });
+      if (fresh) {
+        this.#raw.erase();
+        this.#forgetLocal();
+      }
+      try {
+        await adapter.clear();
+        await adapter.open();
+      } catch (clearError) {
+        this.#events.emit('storage:error', { operation: 'clear', storage: adapter.kind, error: clearError, recovered: false });
+      }
+      persistence.reset();
+    } finally {
+      this.#silent = false;
+    }
+    if (this.#destroyed) {
+      persistence.close();
+      return;
+    }
+    this.#persistence = persistence;
+    persistence.addEvents(this.#unsaved);
+    this.#unsaved = [];
+    if (!fresh) {
+      const profile = this.#raw.exportProfile();
+      const at = this.#raw.clock();
+      for (const [key, value] of Object.entries(profile.attributes)) persistence.put(`t:${key}`, { value, at });
+      for (const [key, d] of Object.entries(profile.declarations)) persistence.put(`d:${key}`, { value: d.value, at: d.at });
+      for (const [key, record] of Object.entries(this.#ledger.toJSON())) persistence.put(`x:${key}`, record);
+      this.#changed();
+    }
+    if (adapter.kind === 'indexeddb' || adapter.kind === 'localstorage') {
+      this.#tabs = new TabChannel(name, this.#tabId, (message) => this.#onTabMessage(message));
+    }
+    // A page load reads as "now": windows expire silently.
+    const t = this.#time();
+    if (fresh && t > this.#raw.clock()) this.#raw.advance(t);
+  }
+
+  #broadcastWrite(batch) {
+    if (!this.#tabs) return;
+    if (batch.events.length) this.#tabs.post({ kind: 'events', events: batch.events });
+    const shared = (key) => /^[tdx]:/.test(key) || key === 'visitor';
+    const put = Object.fromEntries(Object.entries(batch.put).filter(([key]) => shared(key)));
+    const remove = batch.remove.filter(shared);
+    if (Object.keys(put).length || remove.length) this.#tabs.post({ kind: 'state', put, remove });
+  }
+
+  #onTabMessage(message) {
+    if (this.#destroyed || !this.#persistence) return;
+    try {
+      if (message.kind === 'events' && Array.isArray(message.events)) {
+        const fresh = message.events.filter((e) => e && typeof e.id === 'string' && !this.#persistence.has(e.id));
+        fresh.sort((a, b) => a.ts - b.ts);
+        for (const e of fresh) {
+          this.#persistence.remember([e]); // once, even if the core rejects it
+          try {
+            this.#emitChanges(this.#raw.track(e.type, JSON.stringify(e.props ?? {}), e.ts));
+          } catch (error) {
+            this.#backgroundError('tabs', error);
+          }
+        }
+        if (fresh.length) this.#changed();
+      } else if (message.kind === 'state') {
+        this.#applyRemoteState(message.put ?? {}, message.remove ?? []);
+      } else if (message.kind === 'erase') {
+        this.#raw.erase();
+        this.#forgetLocal();
+        this.#setVisitorId(randomId(16));
+        this.#persistence.reset();
+      } else if (message.kind === 'consent' && isPlainObject(message.consent)) {
+        const run = () => this.#applyConsent(mergeConsent(this.#consent, message.consent), false);
+        this.#consentChain = this.#consentChain.then(run, run);
+      }
+    } catch (error) {
+      this.#backgroundError('tabs', error);
+    }
+  }
+
+  #applyRemoteState(put, remove) {
+    for (const [key, record] of Object.entries(put)) {
+      const name = key.slice(2);
+      if (key === 'visitor') this.#setVisitorId(record.id, true);
+      else if (key.startsWith('t:')) this.#emitChanges(this.#raw.identify(JSON.stringify({ [name]: record.value }), record.at));
+      else if (key.startsWith('d:')) this.#emitChanges(this.#raw.declare(name, JSON.stringify(record.value), record.at));
+      else if (key.startsWith('x:') && this.#consent.measurement) this.#ledger.merge(name, record);
+    }
+    const at = this.#raw.clock();
+    for (const key of remove) {
+      const name = key.slice(2);
+      if (key.startsWith('t:')) this.#emitChanges(this.#raw.identify(JSON.stringify({ [name]: null }), at));
+      else if (key.startsWith('d:')) this.#emitChanges(this.#raw.declare(name, 'null', at));
+      else if (key.startsWith('x:')) this.#ledger.remove(name);
+    }
+    this.#changed();
+  }
+
+  /** Resolves when everything recorded so far is written to storage (a snapshot included). */
+  async flush() {
+    this.#alive();
+    if (!this.#persistence) return;
+    if (this.#dirty) this.#checkpoint();
+    await this.#persistence.flush();
+  }
+
+  // ------------------------------------------------------------ reporting
+
+  /**
+   * Sends (or returns) a randomized-response report. Without measurement
+   * consent nothing is built or sent and the promise resolves to null.
+   */
+  async report(options = {}) {
+    this.#alive();
+    if (!isPlainObject(options)) throw leadsegError('report(options): options must be an object');
+    if (!this.#consent.measurement) return null;
+    const { epsilon = DEFAULT_EPSILON, send, url, scoreBands = DEFAULT_SCORE_BANDS } = options;
+    checkEpsilon(epsilon, this.#maxEpsilon);
+    checkBands(scoreBands);
+    if (send !== undefined && typeof send !== 'function') throw leadsegError('report: send must be a function (payload) => Promise');
+    const segmentIds = options.segments ?? [...this.#segmentNames.keys()];
+    if (!Array.isArray(segmentIds)) throw leadsegError('report: segments must be an array of segment ids');
+    for (const id of segmentIds) {
+      if (!this.#segmentNames.has(id)) throw leadsegError(`report: unknown segment "${id}"`);
+    }
+    const experiments = options.experiments ?? this.#experiments;
+    if (!isExperimentList(experiments)) {
+      throw leadsegError('report: experiments must be an object {experimentKey: [variant ids]}');
+    }
+    this.#sync();
+    const payload = randomizeReport(trueBits({
+      segmentIds,
+      member: new Set(this.#raw.segments()),
+      score: this.#raw.score().score,
+      bands: scoreBands,
+      experiments,
+      ledger: this.#ledger.toJSON(),
+    }), epsilon);
+    if (send) await send(payload);
+    else if (url !== undefined) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        credentials: 'omit',
+        keepalive: true,
+      });
+      if (!response.ok) throw leadsegError(`report: ${url} answered HTTP ${response.status}`);
+    }
+    return payload;
+  }
+
+  // ------------------------------------------------------------------ DOM
+
+  /** Fills every [data-leadseg-slot] element under `root` with its decided variant's <template>. */
+  render(root = globalThis.document) {
+    this.#alive();
+    return renderSlots(this, root);
+  }
+
+  // --------------------------------------------------------------- events
+
+  on(event, handler) {
+    if (!EVENTS.includes(event)) throw leadsegError(`on("${event}"): unknown event (use ${EVENTS.join(', ')})`);
+    this.#events.on(event, handler);
+    return this;
+  }
+
+  off(event, handler) {
+    this.#events.off(event, handler);
+    return this;
+  }
+
+  /** Stops everything this engine started (hooks, timers, tab channel) and frees the core engine. */
+  destroy() {
+    if (this.#destroyed) return;
+    if (this.#dirty) this.#checkpoint();
+    this.#destroyed = true;
+    for (const undo of this.#cleanup.splice(0)) {
+      try {
+        undo();
+      } catch (error) {
+        rethrowLater(error);
+      }
+    }
+    clearTimeout(this.#checkpointTimer);
+    this.#tabs?.close();
+    const persistence = this.#persistence;
+    this.#persistence = null;
+    if (persistence) persistence.flush().finally(() => persistence.close());
+    this.#events.clear();
+    this.#raw?.delete();
+  }
+}
