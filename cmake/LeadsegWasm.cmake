@@ -40,7 +40,11 @@ target_link_options(leadseg_wasm PRIVATE
   -sFILESYSTEM=0
   # No eval()/new Function() in the glue: the module runs under a strict CSP
   # (script-src 'self' 'wasm-unsafe-eval').
-  -sDYNAMIC_EXECUTION=0)
+  -sDYNAMIC_EXECUTION=0
+  # A library must not take over a node host's uncaughtException and
+  # unhandledRejection handling (server-side segmentLeads).
+  -sNODEJS_CATCH_EXIT=0
+  -sNODEJS_CATCH_REJECTION=0)
 
 foreach(_js IN LISTS LEADSEG_BINDINGS_POST_JS)
   target_link_options(leadseg_wasm PRIVATE "SHELL:--post-js \"${_js}\"")

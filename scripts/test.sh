@@ -67,11 +67,11 @@ fi
 section "wasm: build (preset wasm -> web/dist)"
 if step wasm-build bash scripts/build.sh wasm; then
   ls -l web/dist/leadseg.js web/dist/leadseg.mjs web/dist/leadseg.wasm
-  section "node --test tests/wasm/ tests/browser/"
+  section "node --test tests/wasm/ tests/browser/ tests/web/"
   step node-test node --test \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$LOGS/node-test.tap" \
-    tests/wasm/ tests/browser/
+    tests/wasm/ tests/browser/ tests/web/
 fi
 
 section "summary ($(( $(date +%s) - START ))s)"
@@ -85,7 +85,7 @@ if [ "${#failed[@]}" -gt 0 ]; then
   echo "FAILED: ${failed[*]}"
 fi
 if [ -f "$LOGS/node-test.tap" ]; then
-  echo "node --test (tests/wasm, tests/browser):"
+  echo "node --test (tests/wasm, tests/browser, tests/web):"
   grep -E '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$LOGS/node-test.tap" | tail -n 8
 fi
 [ "${#failed[@]}" -eq 0 ]
