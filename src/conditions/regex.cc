@@ -24,12 +24,20 @@
 #include <string>
 #include <utility>
 
+// Keeps a helper's locals out of the recursive parser frames (see Parser).
+#if defined(__GNUC__) || defined(__clang__)
+#define LEADSEG_REGEX_NOINLINE __attribute__((noinline))
+#else
+#define LEADSEG_REGEX_NOINLINE
+#endif
+
 namespace leadseg {
 namespace {
 
 constexpr uint32_t kEndOfText = 0xFFFFFFFF;  // Utf16Reader::unit() at the end
 constexpr uint32_t kInfinite = 0xFFFFFFFF;   // max of an unbounded quantifier
 constexpr uint32_t kMaxUnit = 0xFFFF;
+constexpr uint32_t kNoPc = 0xFFFFFFFF;       // end of a chain of jumps to patch
 
 // ---------------------------------------------------------------------------
 // Characters
@@ -412,16 +420,20 @@ class Parser {
 
   int32_t At(size_t i) const { return i < units_.size() ? units_[i] : -1; }
 
-  Status MakeError(StatusCode code, const std::string& what, size_t unit_pos) const {
-    const char* prefix = code == StatusCode::kUnsupported ? "unsupported regular expression feature: "
-                         : code == StatusCode::kOutOfRange ? "regular expression too complex: "
-                                                            : "invalid regular expression: ";
+  // `what` is a C string (not a string_view or std::string) because these
+  // are called from the recursive parser frames: a scalar argument costs
+  // no stack slot there.
+  Status MakeError(StatusCode code, const char* what, size_t unit_pos) const {
+    const char* prefix = "invalid regular expression: ";
+    if (code == StatusCode::kUnsupported) prefix = "unsupported regular expression feature: ";
+    if (code == StatusCode::kOutOfRange) prefix = "regular expression too complex: ";
     const size_t offset = offsets_[std::min(unit_pos, units_.size())];
-    return Status(code, prefix + what + " at pattern offset " + std::to_string(offset));
+    return Status(code, std::string(prefix) + what + " at pattern offset " +
+                            std::to_string(offset));
   }
 
   // Records the error and returns -1 so that callers can `return Fail(...)`.
-  int Fail(StatusCode code, const std::string& what, size_t unit_pos) {
+  LEADSEG_REGEX_NOINLINE int Fail(StatusCode code, const char* what, size_t unit_pos) {
     error_ = MakeError(code, what, unit_pos);
     return -1;
   }
@@ -429,7 +441,7 @@ class Parser {
   // Notes a construct that is valid JavaScript but not implemented, and
   // stands in an empty node for it. Parsing goes on so that a later syntax
   // error is still reported as one: JavaScript would throw for it.
-  int NoteUnsupported(const std::string& what, size_t unit_pos) {
+  LEADSEG_REGEX_NOINLINE int NoteUnsupported(const char* what, size_t unit_pos) {
     if (unsupported_.ok()) unsupported_ = MakeError(StatusCode::kUnsupported, what, unit_pos);
     return AddNode(NodeKind::kEmpty, unit_pos);
   }
@@ -480,54 +492,71 @@ class Parser {
       } else if (c == '(' && At(i + 2) == '<' && At(i + 3) != '=' && At(i + 3) != '!') {
         ++capture_count_;
         has_named_groups_ = true;
-        const size_t close = units_.find(u'>', i + 3);
-        if (close != std::u16string::npos) group_names_.push_back(units_.substr(i + 3, close - i - 3));
+        size_t end = i + 3;  // scan only the name, to stay linear
+        while (IsNameUnit(At(end), end == i + 3)) ++end;
+        if (At(end) == '>') group_names_.push_back(units_.substr(i + 3, end - i - 3));
       }
     }
   }
 
+  // The recursive functions below (ParseDisjunction -> ParseAlternative ->
+  // ParseTerm -> ParseAtom -> ParseGroup -> ParseGroupBody) keep their
+  // frames small so that kMaxNesting levels fit in a WebAssembly stack
+  // (64 KiB by default): lists under construction live in `pending_`,
+  // quantifier bounds in members rather than address-taken locals, and the
+  // leaves that build strings or class sets are not inlined, so that their
+  // locals are not part of every recursive frame.
+
   // Disjunction :: Alternative ( '|' Alternative )*
   int ParseDisjunction(int depth) {
     const size_t start = pos_;
-    const int first = ParseAlternative(depth);
-    if (first < 0 || At(pos_) != '|') return first;
-    std::vector<int> alternatives = {first};
-    while (At(pos_) == '|') {
-      ++pos_;
+    const size_t base = pending_.size();
+    for (;;) {
       const int alternative = ParseAlternative(depth);
       if (alternative < 0) return -1;
-      alternatives.push_back(alternative);
+      pending_.push_back(alternative);
+      if (At(pos_) != '|') break;
+      ++pos_;
     }
-    const int n = AddNode(NodeKind::kAlternate, start);
-    ast_->nodes[n].kids = std::move(alternatives);
-    return n;
+    return PopPending(NodeKind::kAlternate, base, start);
   }
 
   // Alternative :: Term*
   int ParseAlternative(int depth) {
     const size_t start = pos_;
-    std::vector<int> terms;
+    const size_t base = pending_.size();
     while (pos_ < units_.size() && At(pos_) != '|' && At(pos_) != ')') {
       const int term = ParseTerm(depth);
       if (term < 0) return -1;
       const Node& node = ast_->nodes[term];
       if (node.kind == NodeKind::kConcat) {  // a group: grouping is irrelevant here
-        terms.insert(terms.end(), node.kids.begin(), node.kids.end());
+        pending_.insert(pending_.end(), node.kids.begin(), node.kids.end());
       } else if (node.kind != NodeKind::kEmpty) {
-        terms.push_back(term);
+        pending_.push_back(term);
       }
     }
-    if (terms.size() == 1) return terms[0];
-    const int n = AddNode(terms.empty() ? NodeKind::kEmpty : NodeKind::kConcat, start);
-    ast_->nodes[n].kids = std::move(terms);
+    return PopPending(NodeKind::kConcat, base, start);
+  }
+
+  // Moves pending_[base...] into a new kConcat or kAlternate node; one item
+  // is returned as is, none makes a kEmpty node.
+  int PopPending(NodeKind kind, size_t base, size_t unit_pos) {
+    const size_t count = pending_.size() - base;
+    if (count == 1) {
+      const int only = pending_.back();
+      pending_.pop_back();
+      return only;
+    }
+    const int n = AddNode(count == 0 ? NodeKind::kEmpty : kind, unit_pos);
+    ast_->nodes[n].kids.assign(pending_.begin() + static_cast<std::ptrdiff_t>(base),
+                               pending_.end());
+    pending_.resize(base);
     return n;
   }
 
   // Term :: Assertion | Atom Quantifier?
   int ParseTerm(int depth) {
     const int32_t c = At(pos_);
-    uint32_t min, max;
-    size_t end;
     switch (c) {
       case '^':
         return AddAssert(Assertion::kBegin, pos_++);
@@ -559,7 +588,7 @@ class Parser {
       case '{':
         // Annex B: a '{' that does not start a quantifier is a literal, but
         // one that does must follow something repeatable.
-        if (ParseBraces(pos_, &min, &max, &end)) {
+        if (ParseBraces(pos_)) {
           return Fail(StatusCode::kInvalidArgument, "nothing to repeat", pos_);
         }
         break;
@@ -572,22 +601,22 @@ class Parser {
   }
 
   // Quantifier :: ( '*' | '+' | '?' | '{' n ( ',' m? )? '}' ) '?'?
-  int ParseQuantifier(int atom) {
+  LEADSEG_REGEX_NOINLINE int ParseQuantifier(int atom) {
     const size_t start = pos_;
-    uint32_t min, max;
+    uint32_t min = 0, max = kInfinite;
     size_t end = pos_ + 1;
     switch (At(pos_)) {
       case '*':
-        min = 0, max = kInfinite;
         break;
       case '+':
-        min = 1, max = kInfinite;
+        min = 1;
         break;
       case '?':
-        min = 0, max = 1;
+        max = 1;
         break;
       case '{':
-        if (!ParseBraces(pos_, &min, &max, &end)) return atom;  // a literal '{'
+        if (!ParseBraces(pos_)) return atom;  // a literal '{'
+        min = braces_min_, max = braces_max_, end = braces_end_;
         break;
       default:
         return atom;
@@ -606,33 +635,37 @@ class Parser {
     return n;
   }
 
-  // Parses "{n}", "{n,}" or "{n,m}" at `at` without consuming it. Counts
+  // Whether "{n}", "{n,}" or "{n,m}" is at `at`; if so sets braces_min_,
+  // braces_max_ and braces_end_, without consuming anything. Counts
   // saturate; anything that large fails the size check later anyway.
-  bool ParseBraces(size_t at, uint32_t* min, uint32_t* max, size_t* end) const {
+  bool ParseBraces(size_t at) {
     size_t i = at + 1;
     if (!IsDecimalDigit(At(i))) return false;
-    *min = ParseCount(&i);
+    braces_min_ = ParseCount(i);
+    i = count_end_;
     if (At(i) == '}') {
-      *max = *min;
+      braces_max_ = braces_min_;
     } else if (At(i) == ',' && At(i + 1) == '}') {
-      *max = kInfinite;
+      braces_max_ = kInfinite;
       ++i;
     } else if (At(i) == ',' && IsDecimalDigit(At(i + 1))) {
-      ++i;
-      *max = ParseCount(&i);
+      braces_max_ = ParseCount(i + 1);
+      i = count_end_;
       if (At(i) != '}') return false;
     } else {
       return false;
     }
-    *end = i + 1;
+    braces_end_ = i + 1;
     return true;
   }
 
-  uint32_t ParseCount(size_t* i) const {
+  // The decimal number at i; count_end_ is set to the index after it.
+  uint32_t ParseCount(size_t i) {
     uint64_t value = 0;
-    for (; IsDecimalDigit(At(*i)); ++*i) {
-      value = std::min<uint64_t>(value * 10 + static_cast<uint64_t>(At(*i) - '0'), kInfinite - 1);
+    for (; IsDecimalDigit(At(i)); ++i) {
+      value = std::min<uint64_t>(value * 10 + static_cast<uint64_t>(At(i) - '0'), kInfinite - 1);
     }
+    count_end_ = i;
     return static_cast<uint32_t>(value);
   }
 
@@ -661,7 +694,6 @@ class Parser {
     const char* unsupported = nullptr;
     if (At(pos_) == '?') {
       const int32_t kind = At(pos_ + 1);
-      size_t modifiers_end;
       if (kind == ':') {
         pos_ += 2;
       } else if (kind == '=' || kind == '!') {
@@ -670,8 +702,8 @@ class Parser {
       } else if (kind == '<') {
         pos_ += 2;
         if (!ParseGroupName(start)) return -1;
-      } else if (MatchModifiers(pos_ + 1, &modifiers_end)) {
-        pos_ = modifiers_end;
+      } else if (const size_t end = MatchModifiers(pos_ + 1)) {
+        pos_ = end;
         unsupported = "inline modifier group such as (?i:...)";
       } else {
         return Fail(StatusCode::kInvalidArgument, "invalid group", start);
@@ -685,10 +717,9 @@ class Parser {
   // The rest of a group whose opening ends at pos_: Disjunction ')'. This is
   // the only recursion of the parser, so bounding it bounds the stack.
   int ParseGroupBody(int depth, size_t group_start) {
+    static_assert(Regex::kMaxNesting == 256, "update the message below");
     if (depth >= Regex::kMaxNesting) {
-      return Fail(StatusCode::kOutOfRange,
-                  "groups nested more than " + std::to_string(Regex::kMaxNesting) + " deep",
-                  group_start);
+      return Fail(StatusCode::kOutOfRange, "groups nested more than 256 deep", group_start);
     }
     const int body = ParseDisjunction(depth + 1);
     if (body < 0) return -1;
@@ -699,16 +730,16 @@ class Parser {
     return body;
   }
 
-  // "ims-ims:" at i, the ES2025 modifiers syntax; *end is after the ':'.
-  bool MatchModifiers(size_t i, size_t* end) const {
+  // "ims-ims:" at i, the ES2025 modifiers syntax: the index after the ':',
+  // or 0 when there is none.
+  size_t MatchModifiers(size_t i) const {
     auto flag = [](int32_t c) { return c == 'i' || c == 'm' || c == 's'; };
     while (flag(At(i))) ++i;
     if (At(i) == '-') {
       ++i;
       while (flag(At(i))) ++i;
     }
-    *end = i + 1;
-    return At(i) == ':';
+    return At(i) == ':' ? i + 1 : 0;
   }
 
   static bool IsNameUnit(int32_t c, bool first) {
@@ -719,7 +750,7 @@ class Parser {
   }
 
   // GroupName :: '<' RegExpIdentifierName '>', with pos_ after the '<'.
-  bool ParseGroupName(size_t group_start) {
+  LEADSEG_REGEX_NOINLINE bool ParseGroupName(size_t group_start) {
     const size_t name_start = pos_;
     while (IsNameUnit(At(pos_), pos_ == name_start)) ++pos_;
     if (At(pos_) == '\\') {
@@ -741,7 +772,7 @@ class Parser {
   }
 
   // AtomEscape, with pos_ at the backslash.
-  int ParseAtomEscape() {
+  LEADSEG_REGEX_NOINLINE int ParseAtomEscape() {
     const size_t start = pos_;
     const int32_t c = At(pos_ + 1);
     if (c < 0) return Fail(StatusCode::kInvalidArgument, "\\ at end of pattern", start);
@@ -754,11 +785,11 @@ class Parser {
       return AddClass(std::move(spec), start);
     }
     if (c >= '1' && c <= '9') {
-      size_t i = pos_ + 1;
-      const uint32_t group = ParseCount(&i);
+      const uint32_t group = ParseCount(pos_ + 1);
       if (group <= capture_count_) {
-        pos_ = i;
-        return NoteUnsupported("backreference \\" + std::to_string(group), start);
+        pos_ = count_end_;
+        const std::string what = "backreference \\" + std::to_string(group);
+        return NoteUnsupported(what.c_str(), start);
       }
       // Annex B: no such group, so \1-\7 start an octal escape and \8 \9
       // are identity escapes; ParseCharacterEscape handles both.
@@ -836,7 +867,7 @@ class Parser {
   }
 
   // CharacterClass :: '[' '^'? ClassRanges ']'
-  int ParseClass() {
+  LEADSEG_REGEX_NOINLINE int ParseClass() {
     const size_t start = pos_++;
     ClassSpec spec;
     if (At(pos_) == '^') {
@@ -925,6 +956,10 @@ class Parser {
   const std::vector<size_t>& offsets_;  // byte offset of each unit, and the end
   Ast* ast_;
   size_t pos_ = 0;
+  std::vector<int> pending_;  // see ParseDisjunction
+  uint32_t braces_min_ = 0, braces_max_ = 0;  // set by ParseBraces
+  size_t braces_end_ = 0;
+  size_t count_end_ = 0;  // set by ParseCount
   Status error_;        // the syntax error that stopped parsing
   Status unsupported_;  // the first unsupported construct, if any
   uint32_t capture_count_ = 0;
@@ -938,6 +973,8 @@ class Parser {
 Status DecodePattern(std::string_view pattern, std::u16string* units,
                      std::vector<size_t>* offsets) {
   const auto* p = reinterpret_cast<const unsigned char*>(pattern.data());
+  units->reserve(pattern.size());
+  offsets->reserve(pattern.size() + 1);
   for (size_t i = 0; i < pattern.size();) {
     uint32_t cp, len;
     if (!DecodeUtf8(p + i, pattern.size() - i, &cp, &len)) {
@@ -1028,6 +1065,7 @@ char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 
 // Program
 
 enum class Op : uint8_t {
+  // Consuming instructions come first (Search tests op <= kClass).
   kUnit,    // consume `unit` (already folded under the `i` flag)
   kAny,     // consume anything but a line terminator
   kClass,   // consume a member of classes_[x]
@@ -1145,7 +1183,7 @@ class Regex::Compiler {
       }
     }
     std::string count = size >= kHugeSize ? "more than 10^12" : std::to_string(size);
-    return OutOfRange("regular expression too complex: it compiles to " + count +
+    return OutOfRange("regular expression too complex: it would compile to " + count +
                       " instructions, more than the limit of " +
                       std::to_string(kMaxInstructions) +
                       " (counted repetition is expanded); the construct at pattern offset " +
@@ -1172,8 +1210,11 @@ class Regex::Compiler {
   // t, so the class stores S plus Fold(S). (The extra members of S are never
   // looked up: folded units are fixed points of Fold.)
   static void AddFoldedImage(std::vector<Range>* ranges) {
+    if (ranges->empty()) return;
     std::vector<Range> image;
     for (const FoldRun& run : kFoldRuns) {
+      if (run.last < ranges->front().lo) continue;
+      if (run.first > ranges->back().hi) break;  // runs are sorted
       for (uint32_t u = run.first; u <= run.last; u += run.stride) {
         if (InRanges(*ranges, u)) {
           const uint32_t f = Fold(u);
@@ -1198,7 +1239,8 @@ class Regex::Compiler {
       case NodeKind::kEmpty:
         break;
       case NodeKind::kUnit:
-        At(Push(Op::kUnit)).unit = static_cast<uint16_t>(ignore_case_ ? Fold(node.unit) : node.unit);
+        At(Push(Op::kUnit)).unit =
+            static_cast<uint16_t>(ignore_case_ ? Fold(node.unit) : node.unit);
         break;
       case NodeKind::kAny:
         Push(Op::kAny);
@@ -1226,17 +1268,26 @@ class Regex::Compiler {
   //       jump END
   //   L2: split L3, L4 ... <last>
   //  END:
+  //
+  // The jumps to END are chained through their x until END is known (no
+  // vector: Emit recurses once per nesting level and keeps frames small).
   void EmitAlternate(const Node& node) {
-    std::vector<uint32_t> jumps;
+    uint32_t jumps = kNoPc;
     for (size_t i = 0; i + 1 < node.kids.size(); ++i) {
       const uint32_t split = Push(Op::kSplit);
       At(split).x = split + 1;
       Emit(node.kids[i]);
-      jumps.push_back(Push(Op::kJump));
+      const uint32_t jump = Push(Op::kJump);
+      At(jump).x = jumps;
+      jumps = jump;
       At(split).y = Here();
     }
     Emit(node.kids.back());
-    for (uint32_t jump : jumps) At(jump).x = Here();
+    while (jumps != kNoPc) {
+      const uint32_t next = At(jumps).x;
+      At(jumps).x = Here();
+      jumps = next;
+    }
   }
 
   // x{n,m} is n copies of x then m-n optional copies that each may skip to
@@ -1261,14 +1312,19 @@ class Regex::Compiler {
       At(split).x = loop;
       At(split).y = split + 1;
     } else {
-      std::vector<uint32_t> splits;
+      uint32_t splits = kNoPc;  // chained through y, as in EmitAlternate
       for (uint32_t i = node.min; i < node.max; ++i) {
         const uint32_t split = Push(Op::kSplit);
         At(split).x = split + 1;
-        splits.push_back(split);
+        At(split).y = splits;
+        splits = split;
         Emit(body);
       }
-      for (uint32_t split : splits) At(split).y = Here();
+      while (splits != kNoPc) {
+        const uint32_t next = At(splits).y;
+        At(splits).y = Here();
+        splits = next;
+      }
     }
   }
 
@@ -1403,6 +1459,13 @@ Regex::~Regex() = default;
 size_t Regex::program_size() const { return program_.size(); }
 
 Result<Regex> Regex::Compile(std::string_view pattern, bool ignore_case) {
+  // Checked first so that a huge pattern cannot make the parser build a
+  // huge syntax tree before the instruction limit rejects it.
+  if (pattern.size() > kMaxPatternBytes) {
+    return OutOfRange("regular expression too complex: the pattern is " +
+                      std::to_string(pattern.size()) + " bytes long, more than the limit of " +
+                      std::to_string(kMaxPatternBytes));
+  }
   std::u16string units;
   std::vector<size_t> offsets;
   LEADSEG_RETURN_IF_ERROR(DecodePattern(pattern, &units, &offsets));
@@ -1519,7 +1582,12 @@ bool Regex::RunNfa(std::string_view text) const {
                       unit != kEndOfText && IsWordUnit(unit)};
     closed.size = 0;
     for (uint32_t i = 0; i < seeds.size; ++i) {
-      if (add_closure(seeds.dense[i], at)) return true;
+      const uint32_t pc = seeds.dense[i];
+      if (program_[pc].op <= Op::kClass) {  // fast path: a consumer is its own closure
+        if (!closed.Contains(pc)) closed.Insert(pc);
+      } else if (add_closure(pc, at)) {
+        return true;
+      }
     }
     if ((at_start || !anchored_) && add_closure(0, at)) return true;
     if (at.at_end) return false;
@@ -1539,3 +1607,5 @@ bool Regex::RunNfa(std::string_view text) const {
 }
 
 }  // namespace leadseg
+
+#undef LEADSEG_REGEX_NOINLINE

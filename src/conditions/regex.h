@@ -49,18 +49,28 @@
 //    bad or duplicate group names; also a pattern that is not valid UTF-8.
 //  - Unsupported: valid JavaScript this matcher does not implement:
 //    backreferences (\1 when group 1 exists, \k<name>), lookahead (?= (?!,
-//    lookbehind (?<= (?<!, inline modifier groups (?i:...), and escapes
-//    inside group names.
-//  - OutOfRange: a pattern nested more than kMaxNesting groups deep, or one
-//    whose compiled program exceeds kMaxInstructions. Counted repetition is
-//    expanded (`(a{100}){100}` is 10,000 copies of `a`), so this is what
-//    bounds both memory and the per-character cost of Search.
+//    lookbehind (?<= (?<!, escapes inside group names, and ES2025 modifier
+//    groups (?i:...) (a SyntaxError in Node 20, valid in newer engines).
+//    A syntax error anywhere in the pattern still wins, as JavaScript would
+//    throw for it.
+//  - OutOfRange: a pattern longer than kMaxPatternBytes, nested more than
+//    kMaxNesting groups deep, or whose compiled program exceeds
+//    kMaxInstructions. Counted repetition is expanded (`(a{100}){100}` is
+//    10,000 copies of `a`), so the last limit is what bounds both memory and
+//    the per-character cost of Search. The nesting limit bounds the
+//    parser's recursion; it fits a 64 KiB WebAssembly stack.
 //
 // Text and pattern are UTF-8. Like JavaScript strings they are matched as
 // UTF-16 code units: a character outside the BMP is a surrogate pair, so
 // `^.$` does not match "😀" but `^..$` does, as in JavaScript. Invalid
 // UTF-8 bytes in the text each read as one U+FFFD; nothing is read out of
 // bounds.
+//
+// Cost: a pattern starting with ^ stops at the first position where no
+// match is in progress; a plain literal (optionally after ^) is a substring
+// search; other patterns skip ahead with a literal-prefix or first-byte
+// filter whenever no match is in progress. The worst case remains
+// program_size() steps per UTF-16 unit.
 //
 // Thread safety: Regex is thread-compatible, not thread-safe. Search is
 // const but uses scratch memory owned by the object (sized at Compile time,
@@ -81,6 +91,7 @@ namespace leadseg {
 class Regex {
  public:
   // Limits described above. A limit hit is an OutOfRange error.
+  static constexpr size_t kMaxPatternBytes = 65536;
   static constexpr size_t kMaxInstructions = 10000;
   static constexpr int kMaxNesting = 256;
 
