@@ -1,0 +1,203 @@
+// The demo's "Segment a lead list" page (demo/leads.html) in headless
+// Chromium: the built-in 10,000-lead sample goes through the module worker
+// and its evaluation workers, the page charts the aggregates (Chart.js from
+// /vendor/) and offers the segmented CSV; a dropped CSV file streams through
+// the same pipeline. The page's counts are checked against the same
+// evaluation run here in node (web/src/node.js + demo/assets/lead-eval.js).
+// Fails on any page error, console error, failed request or CSP violation.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+import { createEngine, CsvParser, typeValue } from '../../web/src/node.js';
+import { sampleCsvChunks, SAMPLE_COLUMNS } from '../../demo/assets/lead-sample.js';
+import { AS_OF, LeadEvaluator, RESULT_COLUMNS, createAggregate } from '../../demo/assets/lead-eval.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+const CONFIG = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'examples', 'b2b-saas.json'), 'utf8'));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const CHARTS = ['chart-segments', 'chart-scores', 'chart-grade-temp', 'chart-rfm', 'chart-funnel'];
+const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
+
+/** The lead-list evaluation in node: the aggregate and the segmented CSV of CSV `chunks`. */
+async function evaluateInNode(chunks) {
+  let time = 0;
+  const engine = await createEngine({ config: CONFIG, now: () => time });
+  const evaluator = new LeadEvaluator({ engine, setTime: (t) => { time = t; }, typeValue, config: CONFIG, asOf: AS_OF });
+  const parser = new CsvParser();
+  const agg = createAggregate(CONFIG);
+  let header = null;
+  let csv = '';
+  const records = [];
+  for (const chunk of chunks) {
+    for (const record of parser.push(chunk)) {
+      if (header === null) {
+        header = record;
+        evaluator.setHeader(header);
+        csv += evaluator.outputHeader();
+      } else if (!(record.length === 1 && record[0] === '')) records.push(record);
+    }
+  }
+  records.push(...parser.end().filter((r) => !(r.length === 1 && r[0] === '')));
+  csv += await evaluator.evaluateBatch(records, agg);
+  engine.destroy();
+  return { agg, csv };
+}
+
+describe('demo lead-list page in headless Chromium', () => {
+  let server;
+  let browser;
+  let context;
+  let page;
+  const problems = [];
+
+  before(async () => {
+    assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (bash scripts/setup.sh installs it)`);
+    for (const f of ['leadseg.mjs', 'leadseg.wasm']) {
+      assert.ok(fs.existsSync(path.join(REPO_ROOT, 'web', 'dist', f)), `web/dist/${f} missing: bash scripts/build.sh wasm`);
+    }
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js')), 'chart.js missing: npm ci');
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    server = await startServer({ port: 0, root: REPO_ROOT });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
+      });
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    });
+    page.on('requestfailed', (req) => {
+      // blob: downloads are cancelled by the download manager once saved.
+      if (!req.url().startsWith('blob:')) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`);
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
+    });
+    await page.goto(`${server.url}leads.html`);
+    await page.waitForSelector('body[data-ready]');
+    assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true');
+  });
+
+  after(async () => {
+    const csp = page ? await page.evaluate(() => window.__cspViolations ?? []).catch(() => []) : [];
+    await browser?.close();
+    await server?.close();
+    assert.deepEqual([...problems, ...csp.map((v) => `CSP violation: ${v}`)], [], 'no page errors, console errors, failed requests or CSP violations');
+  });
+
+  /** Counts per segment id as the page's table shows them. */
+  function tableCounts() {
+    return page.$$eval('#segment-table tbody tr', (rows) =>
+      Object.fromEntries(rows.map((r) => [r.dataset.segment, Number(r.querySelector('.count').textContent.replace(/,/g, ''))])));
+  }
+
+  /** For each chart canvas: a Chart instance drew non-transparent pixels. */
+  function chartsDrawn() {
+    return page.evaluate((ids) => ids.map((id) => {
+      const canvas = document.getElementById(id);
+      const chart = globalThis.Chart?.getChart(canvas);
+      const { width, height } = canvas;
+      const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 16) if (data[i] > 0) painted += 1;
+      return { id, chart: Boolean(chart), width, height, painted };
+    }), CHARTS);
+  }
+
+  async function download() {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    return fs.readFileSync(await file.path(), 'utf8');
+  }
+
+  test('the built-in sample is segmented in a worker, charted, and downloadable', async () => {
+    assert.equal(await page.locator('#sample-size').inputValue(), '10000');
+    await page.click('#run-sample');
+    await page.locator('#progress-card').waitFor({ state: 'visible' });
+    // The same 10,000 leads evaluated here, while the page works.
+    const expected = await evaluateInNode(sampleCsvChunks(10_000));
+    await page.waitForSelector('body[data-state="done"]', { timeout: 120_000 });
+    assert.equal(await page.locator('#progress-card').isHidden(), true);
+
+    assert.equal((await page.locator('#kpi-leads').textContent()).trim(), '10,000');
+    assert.equal((await page.locator('#kpi-errors').textContent()).trim(), '0');
+    assert.equal((await page.locator('#kpi-mql').textContent()).trim(), fmt(expected.agg.mql));
+    const counts = await tableCounts();
+    assert.deepEqual(Object.keys(counts), CONFIG.segments.map((s) => s.id), 'one row per configured segment');
+    assert.deepEqual(counts, expected.agg.segments, 'segment sizes match the node evaluation');
+    for (const id of ['repeat_visitors', 'company_small', 'high_intent_tech', 'cart_abandoners', 'champions', 'sales_ready']) {
+      assert.ok(counts[id] > 0, `some leads in ${id}`);
+    }
+    const funnel = await page.$$eval('#funnel-table tbody tr', (rows) => rows.map((r) => r.dataset.stage));
+    assert.deepEqual(funnel, CONFIG.lifecycle.stages.map((s) => s.id));
+    assert.equal((await page.locator('#funnel-table tbody tr').first().locator('td').nth(2).textContent()).trim(), '10,000', 'everyone reached awareness');
+    const cellA2 = Number((await page.locator('#lead-cell-table td[data-cell="A2"]').textContent()).replace(/,/g, ''));
+    assert.equal(cellA2, expected.agg.leadCells.A2 ?? 0);
+
+    for (const c of await chartsDrawn()) {
+      assert.ok(c.chart, `${c.id} is a Chart.js chart`);
+      assert.ok(c.width > 100 && c.height > 100, `${c.id} has a size (${c.width}x${c.height})`);
+      assert.ok(c.painted > 200, `${c.id} drew something (${c.painted} painted samples)`);
+    }
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500))); // chart animations
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'demo-leads-sample.png'), fullPage: true });
+
+    const csv = await download();
+    assert.equal(csv, expected.csv, 'the segmented CSV is the node evaluation, row for row');
+    const lines = csv.trimEnd().split('\n');
+    assert.equal(lines.length, 10_001);
+    assert.equal(lines[0], [...SAMPLE_COLUMNS, ...RESULT_COLUMNS].join(','));
+    assert.match(lines[1], /^L0000001,/);
+  });
+
+  test('a chosen CSV file streams through the same pipeline (quotes, CRLF, BOM)', async () => {
+    const header = ['lead_id', 'company', 'job_title', 'industry', 'company_size', 'annual_revenue', 'newsletter_subscribed',
+      'utm_source', 'last_visit_days_ago', 'visits_30d', 'page_views_30d', 'pricing_views', 'open_cart_value', 'cart_hours_ago', 'interests', 'notes'];
+    const rows = [
+      // A CTO who viewed pricing twice (26 h apart, the last today): high_intent_tech.
+      ['1', '"Brightline, Inc."', 'CTO', 'Technology', '250', '8000000', 'true', 'google', '0', '3', '6', '2', '', '', 'security', '"said ""call me""\r\nnext week"'],
+      // A cart left 5 hours ago: cart_abandoners.
+      ['2', 'Parcelpine', 'CEO', 'E-commerce', '12', '600000', 'false', 'bing', '0', '1', '2', '0', '2388', '5', '', ''],
+      // Almost nothing known.
+      ['3', 'Unknown', '', '', '', '', '', '', '', '', '', '', '', '', '', ''],
+    ];
+    const text = '\uFEFF' + [header, ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
+    await page.setInputFiles('#file-input', { name: 'crm-export.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    assert.equal((await page.locator('#kpi-leads').textContent()).trim(), '3');
+    assert.match(await page.locator('#results-title').textContent(), /crm-export\.csv/);
+    const counts = await tableCounts();
+    assert.equal(counts.high_intent_tech, 1);
+    assert.equal(counts.cart_abandoners, 1);
+    assert.equal(counts.security_minded, 1);
+    assert.equal(counts.company_small, 1);
+
+    const expected = await evaluateInNode([text.slice(1)]);
+    assert.deepEqual(counts, expected.agg.segments);
+    const csv = await download();
+    assert.equal(csv, expected.csv);
+    assert.ok(csv.includes('"Brightline, Inc."'), 'quoted fields are quoted again');
+    assert.ok(csv.includes('"said ""call me""\r\nnext week"'), 'quotes and line breaks inside fields survive');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'demo-leads-file.png') });
+  });
+});
