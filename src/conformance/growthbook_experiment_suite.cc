@@ -7,37 +7,15 @@
 #include <memory>
 #include <optional>
 
+#include "conformance/conformance.h"
 #include "decisions/experiment.h"
 
 namespace leadseg {
 
 namespace {
 
-// Jest toEqual over JSON: numbers by value (2 == 2.0), objects ignoring key
-// order, arrays element-wise.
-bool DeepEqual(const Json& a, const Json& b) {
-  if (a.is_number() && b.is_number()) {
-    double x = a.get<double>(), y = b.get<double>();
-    return x == y || (std::isnan(x) && std::isnan(y));
-  }
-  if (a.type() != b.type()) return false;
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!DeepEqual(a[i], b[i])) return false;
-    }
-    return true;
-  }
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto it = a.begin(); it != a.end(); ++it) {
-      auto other = b.find(it.key());
-      if (other == b.end() || !DeepEqual(it.value(), *other)) return false;
-    }
-    return true;
-  }
-  return a == b;
-}
+// Jest toEqual over JSON: numbers by value, key order ignored.
+bool DeepEqual(const Json& a, const Json& b) { return JsonEquivalent(a, b); }
 
 const Json* Member(const Json& obj, const char* name) {
   if (!obj.is_object()) return nullptr;

@@ -260,6 +260,15 @@ SegmentChanges Engine::Commit() {
   return changes;
 }
 
+SegmentChanges Engine::SettleProfileChange(TimeMs now) {
+  profile_.clock = std::max(profile_.clock, now);
+  RebuildValues();
+  Prune();
+  for (auto& state : live_) state.Expire(profile_.clock);
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  return Commit();
+}
+
 Result<SegmentChanges> Engine::Identify(const Json& traits, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (!traits.is_object()) {
@@ -279,12 +288,7 @@ Result<SegmentChanges> Engine::Identify(const Json& traits, TimeMs now) {
     return OutOfRange("attributes would exceed " + std::to_string(kMaxAttributesBytes / 1024) + " KB");
   }
   profile_.attributes = std::move(merged);
-  profile_.clock = std::max(profile_.clock, now);
-  RebuildValues();
-  Prune();
-  for (auto& state : live_) state.Expire(profile_.clock);
-  Evaluate(&scratch_->next, &scratch_->next_progress);
-  return Commit();
+  return SettleProfileChange(now);
 }
 
 Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value, TimeMs now) {
@@ -298,12 +302,7 @@ Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value
   }
   if (value.is_null()) profile_.declarations.erase(key);
   else profile_.declarations[key] = Declaration{value, now};
-  profile_.clock = std::max(profile_.clock, now);
-  RebuildValues();
-  Prune();
-  for (auto& state : live_) state.Expire(profile_.clock);
-  Evaluate(&scratch_->next, &scratch_->next_progress);
-  return Commit();
+  return SettleProfileChange(now);
 }
 
 Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {

@@ -167,6 +167,9 @@ class Engine {
   // temperature, hand-offs) at the clock, from the current progress.
   void Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const;
   SegmentChanges Commit();
+  // After attributes or declarations changed at `now`: move the clock,
+  // prune, expire, re-evaluate and report what changed.
+  SegmentChanges SettleProfileChange(TimeMs now);
   Status CheckTime(TimeMs t, const char* what) const;
   // Evaluates into scratch memory (nothing is committed) and returns the
   // attribute set conditions saw; valid until the next evaluation.

@@ -1,0 +1,136 @@
+// scripts/serve.mjs: mounts, MIME types, security headers, and no way out of
+// demo/ and web/ (raw HTTP requests, so no client normalises the paths first).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
+
+// A throwaway root with the same shape as the repository.
+function makeRoot() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-serve-'));
+  const write = (rel, text) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  };
+  write('demo/index.html', '<!doctype html><title>demo</title>');
+  write('demo/app.js', 'export {};');
+  write('demo/style.css', 'body{}');
+  write('demo/sub/index.html', 'sub index');
+  write('demo/.hidden', 'hidden');
+  write('web/dist/leadseg.mjs', 'export default 1;');
+  write('web/dist/leadseg.js', 'module.exports = 1;');
+  write('web/dist/leadseg.wasm', Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  write('secret.txt', 'top secret');
+  write('demo-private/secret.txt', 'also secret');
+  fs.symlinkSync(path.join(root, 'secret.txt'), path.join(root, 'demo', 'link.txt'));
+  return root;
+}
+
+function request(port, rawPath, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: rawPath, method }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('scripts/serve.mjs', () => {
+  let root;
+  let srv;
+
+  before(async () => {
+    root = makeRoot();
+    srv = await startServer({ port: 0, root });
+  });
+
+  after(async () => {
+    await srv?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('binds to 127.0.0.1 on the requested port (0 = any free port)', () => {
+    assert.equal(srv.server.address().address, '127.0.0.1');
+    assert.ok(srv.port > 0);
+    assert.equal(srv.url, `http://127.0.0.1:${srv.port}/`);
+  });
+
+  test('serves demo/ at / and web/ at /web/ with the right MIME types', async () => {
+    const cases = [
+      ['/', 'text/html; charset=utf-8', 'demo'],
+      ['/index.html', 'text/html; charset=utf-8', 'demo'],
+      ['/app.js', 'text/javascript; charset=utf-8', 'export'],
+      ['/style.css', 'text/css; charset=utf-8', 'body'],
+      ['/sub/', 'text/html; charset=utf-8', 'sub index'],
+      ['/web/dist/leadseg.mjs', 'text/javascript; charset=utf-8', 'export default'],
+      ['/web/dist/leadseg.js', 'text/javascript; charset=utf-8', 'module.exports'],
+      ['/web/dist/leadseg.wasm', 'application/wasm', 'asm'],
+    ];
+    for (const [url, type, body] of cases) {
+      const res = await request(srv.port, url);
+      assert.equal(res.status, 200, url);
+      assert.equal(res.headers['content-type'], type, url);
+      assert.ok(res.body.includes(body), url);
+    }
+  });
+
+  test('every response carries the strict CSP and nosniff', async () => {
+    for (const url of ['/', '/web/dist/leadseg.wasm', '/missing']) {
+      const res = await request(srv.port, url);
+      assert.equal(res.headers['content-security-policy'], CONTENT_SECURITY_POLICY, url);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+    }
+    assert.match(CONTENT_SECURITY_POLICY, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-inline|'unsafe-eval'/);
+  });
+
+  test('no directory traversal, dotfiles or symlinks out of the mounts', async () => {
+    const attempts = [
+      '/../secret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/web/../secret.txt',
+      '/web/%2e%2e/secret.txt',
+      '/web/..%2f..%2fsecret.txt',
+      '/web/dist/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/%5c..%5csecret.txt',
+      '/../demo-private/secret.txt',
+      '/.hidden',
+      '/link.txt',
+      '/index.html%00.js',
+      '/%zz',
+    ];
+    for (const url of attempts) {
+      const res = await request(srv.port, url);
+      assert.ok([400, 404].includes(res.status), `${url} -> ${res.status}`);
+      assert.ok(!res.body.includes('secret'), `${url} leaked a file`);
+    }
+  });
+
+  test('HEAD works, other methods are refused', async () => {
+    const head = await request(srv.port, '/', 'HEAD');
+    assert.equal(head.status, 200);
+    assert.equal(head.body, '');
+    const post = await request(srv.port, '/', 'POST');
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.allow, 'GET, HEAD');
+  });
+
+  test('a busy port falls back to the next one when asked to', async () => {
+    const second = await startServer({ port: srv.port, root, fallbackPorts: 5 });
+    try {
+      assert.notEqual(second.port, srv.port);
+    } finally {
+      await second.close();
+    }
+    await assert.rejects(startServer({ port: srv.port, root }), { code: 'EADDRINUSE' });
+  });
+});
