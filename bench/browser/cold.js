@@ -1,0 +1,53 @@
+// Cold start in the page: from this module's first line to the first
+// decide(), in a fresh browser context (no HTTP cache, no compiled-wasm
+// cache). The config text is fetched first and not counted (a site would
+// inline it or have it cached); everything the library needs is counted:
+//   ?mode=package  import the package (web/src/index.js and its imports),
+//                  loadCore() (fetch leadseg.mjs, fetch + compile +
+//                  instantiate leadseg.wasm), createEngine({config}), decide();
+//   ?mode=raw      import web/dist/leadseg.mjs, instantiate, new Engine(),
+//                  load(config), decide().
+// The bench runner reads window.__leadsegCold.
+const status = document.getElementById('status');
+const mode = new URLSearchParams(location.search).get('mode') ?? 'package';
+const SLOT = 'hero';
+
+async function run() {
+  const configText = await (await fetch('/data/b2b-saas.json')).text();
+  const t0 = performance.now();
+  if (mode === 'raw') {
+    const { default: factory } = await import('/web/dist/leadseg.mjs');
+    const t1 = performance.now();
+    const core = await factory({});
+    const t2 = performance.now();
+    const engine = new core.Engine();
+    engine.load(configText);
+    const t3 = performance.now();
+    const decision = engine.decide(SLOT, Date.now());
+    const t4 = performance.now();
+    return { mode, decision, steps: { importGlue: t1 - t0, instantiate: t2 - t1, configLoad: t3 - t2, firstDecide: t4 - t3 }, total: t4 - t0, sinceNavigation: t4 };
+  }
+  const { createEngine, loadCore } = await import('/web/src/index.js');
+  const t1 = performance.now();
+  await loadCore();
+  const t2 = performance.now();
+  const engine = await createEngine({ config: configText, consent: { personalization: true } });
+  const t3 = performance.now();
+  const decision = engine.decide(SLOT);
+  const t4 = performance.now();
+  return { mode, decision, steps: { importPackage: t1 - t0, loadCore: t2 - t1, createEngine: t3 - t2, firstDecide: t4 - t3 }, total: t4 - t0, sinceNavigation: t4 };
+}
+
+run().then(
+  (result) => {
+    const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+    result.wasmTransferMs = wasm ? wasm.responseEnd - wasm.startTime : null;
+    result.crossOriginIsolated = globalThis.crossOriginIsolated === true;
+    window.__leadsegCold = result;
+    status.textContent = JSON.stringify(result, null, 1);
+  },
+  (error) => {
+    window.__leadsegCold = { error: String(error?.stack ?? error) };
+    status.textContent = String(error);
+  },
+);

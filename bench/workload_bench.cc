@@ -1,0 +1,274 @@
+// The shared segmentation workload (../shared/bench-workload: 10,000
+// profiles x 30 segments) through the native core, the numbers the
+// WebAssembly build is compared with (bench/run.sh prints the table).
+//
+//   build/bench/leadseg_bench --benchmark_filter=Workload
+//
+// Each iteration is one pass over all 10,000 profiles; items_per_second is
+// evaluations (profile x segment checks) per second.
+//   BM_Workload_DecodeAndEvaluate  the wasm Segmenter.evaluateFrame path:
+//       decode the binary attribute frame (value_codec.h, the bytes the
+//       JavaScript encoder writes) and evaluate every segment;
+//   BM_Workload_EvaluateOnly       frames decoded once up front (into one
+//       arena); only CompiledConfig::EvaluateSegments is timed;
+//   BM_Workload_DecodeOnly         DecodeFrame alone.
+// Before timing, both check every profile's memberships against
+// expected-membership.txt and fail (SkipWithError) on any difference.
+//
+// BM_Track50 (only when LEADSEG_BENCH_TRACK_CONFIG names a config file,
+// which bench/run.mjs generates: the worked example's metrics plus 50
+// segments) times one track() at 100 / 1,000 / 10,000 stored events.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/value_codec.h"
+#include "engine/engine.h"
+
+namespace leadseg {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The workload, compiled and encoded once per process.
+struct Workload {
+  std::string error;  // non-empty when the workload cannot be used
+  std::unique_ptr<CompiledConfig> config;
+  std::vector<std::string> frames;      // one binary attribute frame per profile
+  std::vector<std::string> expected;    // "0101..." per profile
+  size_t segment_count = 0;
+};
+
+const Workload& GetWorkload() {
+  static const Workload* workload = [] {
+    auto* w = new Workload();
+    const std::string dir = std::string(LEADSEG_SHARED_DIR) + "/bench-workload/";
+    const std::string segments_text = ReadFile(dir + "segments.json");
+    const std::string profiles_text = ReadFile(dir + "profiles.jsonl");
+    const std::string expected_text = ReadFile(dir + "expected-membership.txt");
+    if (segments_text.empty() || profiles_text.empty() || expected_text.empty()) {
+      w->error = "cannot read " + dir + "{segments.json,profiles.jsonl,expected-membership.txt}";
+      return w;
+    }
+    Json config = {{"segments", Json::parse(segments_text)}};
+    Diagnostics d;
+    w->config = CompileConfig(config, &d);
+    if (!w->config) {
+      w->error = "segments.json does not compile: " + d.Format();
+      return w;
+    }
+    w->segment_count = w->config->segments().size();
+    const AttributeSchema& schema = w->config->schema();
+    std::istringstream lines(profiles_text);
+    std::string line;
+    Document doc;
+    while (std::getline(lines, line)) {
+      if (line.empty()) continue;
+      Json profile = Json::parse(line);
+      // The same frame the JavaScript encoder (bindings/frame.post.js)
+      // writes: only the attributes the schema knows, in slot order.
+      std::string frame;
+      std::vector<std::pair<int, Value>> present;
+      doc.Clear();
+      for (size_t slot = 0; slot < schema.size(); ++slot) {
+        auto it = profile.find(schema.name(static_cast<int>(slot)));
+        if (it == profile.end()) continue;
+        present.emplace_back(static_cast<int>(slot), doc.Add(*it));
+      }
+      EncodeSlotHeader(static_cast<uint32_t>(present.size()), &frame);
+      for (const auto& [slot, value] : present) {
+        EncodeSlot(static_cast<uint32_t>(slot), &frame);
+        EncodeValue(value, &frame);
+      }
+      w->frames.push_back(std::move(frame));
+    }
+    std::istringstream expected_lines(expected_text);
+    while (std::getline(expected_lines, line)) {
+      if (!line.empty()) w->expected.push_back(line);
+    }
+    if (w->expected.size() != w->frames.size()) {
+      w->error = "expected-membership.txt has " + std::to_string(w->expected.size()) + " lines for " +
+                 std::to_string(w->frames.size()) + " profiles";
+      return w;
+    }
+    // Ground truth check, once, through the decode + evaluate path.
+    Document arena;
+    AttributeSet attributes(&schema);
+    std::vector<uint8_t> out;
+    size_t mismatches = 0;
+    for (size_t i = 0; i < w->frames.size(); ++i) {
+      arena.Clear();
+      const auto& f = w->frames[i];
+      Status s = DecodeFrame(reinterpret_cast<const uint8_t*>(f.data()), f.size(), &arena, &attributes);
+      if (!s.ok()) {
+        w->error = "profile " + std::to_string(i) + ": " + s.message();
+        return w;
+      }
+      w->config->EvaluateSegments(&attributes, &arena, &out);
+      std::string got;
+      for (uint8_t b : out) got.push_back(b ? '1' : '0');
+      if (got != w->expected[i]) {
+        if (mismatches < 5) {
+          std::fprintf(stderr, "native: profile %zu memberships %s, expected %s\n", i, got.c_str(),
+                       w->expected[i].c_str());
+        }
+        ++mismatches;
+      }
+    }
+    if (mismatches) {
+      w->error = std::to_string(mismatches) + " profiles' memberships differ from expected-membership.txt";
+    }
+    return w;
+  }();
+  return *workload;
+}
+
+void BM_Workload_DecodeAndEvaluate(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  Document arena;
+  AttributeSet attributes(&w.config->schema());
+  std::vector<uint8_t> out(w.segment_count);
+  size_t members = 0;
+  for (auto _ : state) {
+    for (const auto& f : w.frames) {
+      arena.Clear();
+      Status s = DecodeFrame(reinterpret_cast<const uint8_t*>(f.data()), f.size(), &arena, &attributes);
+      if (!s.ok()) std::abort();
+      w.config->EvaluateSegments(&attributes, &arena, &out);
+      members += out[0];
+    }
+    benchmark::DoNotOptimize(members);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * w.frames.size() * w.segment_count));
+  state.counters["profiles"] = static_cast<double>(w.frames.size());
+  state.counters["segments"] = static_cast<double>(w.segment_count);
+}
+BENCHMARK(BM_Workload_DecodeAndEvaluate)->Unit(benchmark::kMillisecond);
+
+void BM_Workload_EvaluateOnly(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  // Every profile decoded once, all into one arena (so the values lie
+  // together in memory, as one reused arena's do), each into its own set.
+  Document arena;
+  std::vector<AttributeSet> sets;
+  sets.reserve(w.frames.size());
+  for (const auto& f : w.frames) {
+    sets.emplace_back(&w.config->schema());
+    Status s = DecodeFrame(reinterpret_cast<const uint8_t*>(f.data()), f.size(), &arena, &sets.back());
+    if (!s.ok()) std::abort();
+  }
+  Document scratch;
+  std::vector<uint8_t> out(w.segment_count);
+  size_t members = 0;
+  for (auto _ : state) {
+    for (auto& set : sets) {
+      w.config->EvaluateSegments(&set, &scratch, &out);
+      members += out[0];
+    }
+    benchmark::DoNotOptimize(members);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * sets.size() * w.segment_count));
+}
+BENCHMARK(BM_Workload_EvaluateOnly)->Unit(benchmark::kMillisecond);
+
+// The decoding alone (items are still profile x segment checks, so the
+// rates add up: 1/decode+evaluate = 1/decode + 1/evaluate, roughly).
+void BM_Workload_DecodeOnly(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  Document arena;
+  AttributeSet attributes(&w.config->schema());
+  size_t present = 0;
+  for (auto _ : state) {
+    for (const auto& f : w.frames) {
+      arena.Clear();
+      Status s = DecodeFrame(reinterpret_cast<const uint8_t*>(f.data()), f.size(), &arena, &attributes);
+      if (!s.ok()) std::abort();
+      present += attributes.Get(0) != nullptr;
+    }
+    benchmark::DoNotOptimize(present);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * w.frames.size() * w.segment_count));
+}
+BENCHMARK(BM_Workload_DecodeOnly)->Unit(benchmark::kMillisecond);
+
+// --- track() with the 50-segment config ----------------------------------
+
+constexpr TimeMs kStart = 1767225600000;
+
+void BM_Track50(benchmark::State& state) {
+  const char* path = std::getenv("LEADSEG_BENCH_TRACK_CONFIG");
+  if (!path || !*path) {
+    state.SkipWithError("LEADSEG_BENCH_TRACK_CONFIG is not set (bench/run.mjs writes the config)");
+    return;
+  }
+  const std::string text = ReadFile(path);
+  if (text.empty()) {
+    state.SkipWithError("cannot read LEADSEG_BENCH_TRACK_CONFIG");
+    return;
+  }
+  const int history = static_cast<int>(state.range(0));
+  Json config = Json::parse(text);
+  config["retention"] = {{"maxEvents", history}};
+  Diagnostics d;
+  auto compiled = CompileConfig(config, &d);
+  if (!compiled) {
+    state.SkipWithError(d.Format().c_str());
+    return;
+  }
+  Engine engine(std::shared_ptr<const CompiledConfig>(std::move(compiled)));
+  auto identified = engine.Identify(
+      Json{{"job_title", "CTO"}, {"industry", "Technology"}, {"company_size", 20}, {"country", "DE"}}, kStart);
+  if (!identified.ok()) {
+    state.SkipWithError(identified.status().message().c_str());
+    return;
+  }
+  // The same history bench/node/track.mjs builds: five event types spread
+  // evenly over 30 days.
+  const char* types[] = {"page_view", "session_start", "email_open", "download", "cart_add"};
+  const TimeMs span = 30 * kDay;
+  for (int i = 0; i < history; ++i) {
+    Json props = {{"path", i % 3 ? "/blog/post" : "/pricing"}, {"category", "guide"}, {"value", 10}};
+    auto r = engine.Track(types[i % 5], props, kStart + span * i / history);
+    if (!r.ok()) {
+      state.SkipWithError(r.status().message().c_str());
+      return;
+    }
+  }
+  TimeMs t = kStart + span;
+  const Json props = {{"path", "/pricing"}};
+  for (auto _ : state) {
+    t += kSecond;
+    auto r = engine.Track("page_view", props, t);
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["stored_events"] = static_cast<double>(engine.event_count());
+}
+BENCHMARK(BM_Track50)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace leadseg
