@@ -1478,6 +1478,7 @@ Result<Regex> Regex::Compile(std::string_view pattern, bool ignore_case) {
 }
 
 bool Regex::PrefixAt(std::string_view text, size_t pos) const {
+  if (prefix_.empty()) return true;  // text.data() may be null: no memcmp
   if (text.size() - pos < prefix_.size()) return false;
   if (!ignore_case_) return std::memcmp(text.data() + pos, prefix_.data(), prefix_.size()) == 0;
   for (size_t i = 0; i < prefix_.size(); ++i) {

@@ -626,6 +626,13 @@ class ConfigCompiler {
 };
 
 std::unique_ptr<CompiledConfig> CompileConfig(const Json& config, Diagnostics* diagnostics) {
+  // A Json built in C++ may hold what JSON text cannot (invalid UTF-8, NaN,
+  // unbounded nesting); compiled configs are echoed back as JSON text.
+  Status valid = CheckJsonValue(config, "config");
+  if (!valid.ok()) {
+    diagnostics->Error(valid, "json");
+    return nullptr;
+  }
   return ConfigCompiler(diagnostics).Compile(config);
 }
 

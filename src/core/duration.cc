@@ -1,6 +1,7 @@
 #include "core/duration.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace leadseg {
@@ -36,7 +37,9 @@ Result<TimeMs> ParseDuration(std::string_view text) {
 Status CheckTimestamp(double ms, std::string_view what) {
   if (std::isnan(ms) || std::isinf(ms)) return InvalidArgument(std::string(what) + " is not a finite number");
   if (ms < static_cast<double>(kMinTime) || ms > static_cast<double>(kMaxTime)) {
-    return OutOfRange(std::string(what) + " " + std::to_string(static_cast<long long>(ms)) +
+    char shown[32];  // not via an integer cast: undefined beyond int64
+    std::snprintf(shown, sizeof shown, std::fabs(ms) < 1e18 ? "%.0f" : "%g", ms);
+    return OutOfRange(std::string(what) + " " + shown +
                       " is outside 1970..2200 in milliseconds (seconds passed as milliseconds?)");
   }
   return Status::Ok();

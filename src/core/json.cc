@@ -1,5 +1,8 @@
 #include "core/json.h"
 
+#include <cmath>
+#include <cstdint>
+
 namespace leadseg {
 namespace {
 
@@ -25,6 +28,25 @@ size_t FindExcessiveNesting(std::string_view text, int limit) {
   return std::string_view::npos;
 }
 
+// The first `limit` bytes of `token`, with bytes outside printable ASCII
+// written as \xNN: the token may be invalid UTF-8 (that can be the error),
+// and a message must stay valid text.
+std::string Printable(const std::string& token, size_t limit) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < token.size() && i < limit; ++i) {
+    const auto c = static_cast<unsigned char>(token[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 // A SAX consumer that accepts everything and keeps the first syntax error.
 struct ErrorLocator {
   std::string message = "unexpected end of input";
@@ -42,12 +64,82 @@ struct ErrorLocator {
   bool end_array() { return true; }
   bool parse_error(std::size_t position, const std::string& last_token,
                    const nlohmann::detail::exception&) {
-    message = "unexpected '" + last_token.substr(0, 40) + "' at byte " + std::to_string(position);
+    message = "unexpected '" + Printable(last_token, 40) + "' at byte " + std::to_string(position);
     return false;
   }
 };
 
+Status CheckJsonAt(const Json& j, std::string_view what, int depth_left, int max_depth) {
+  switch (j.type()) {
+    case Json::value_t::string:
+      if (!IsValidUtf8(j.get_ref<const std::string&>())) {
+        return InvalidArgument(std::string(what) + " holds a string that is not valid UTF-8");
+      }
+      return Status::Ok();
+    case Json::value_t::number_float:
+      if (!std::isfinite(j.get<double>())) {
+        return InvalidArgument(std::string(what) + " holds a number that is not finite (NaN or Infinity)");
+      }
+      return Status::Ok();
+    case Json::value_t::array:
+    case Json::value_t::object:
+      break;
+    default:
+      return Status::Ok();
+  }
+  if (depth_left == 0) {
+    return OutOfRange(std::string(what) + " nests deeper than " + std::to_string(max_depth) + " levels");
+  }
+  if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); ++i) {
+      Status s = CheckJsonAt(j[i], what, depth_left - 1, max_depth);
+      if (!s.ok()) return s.WithPathPrefix(PointerToken(i));
+    }
+    return Status::Ok();
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!IsValidUtf8(it.key())) {
+      return InvalidArgument(std::string(what) + " holds a key that is not valid UTF-8");
+    }
+    Status s = CheckJsonAt(*it, what, depth_left - 1, max_depth);
+    if (!s.ok()) return s.WithPathPrefix(PointerToken(it.key()));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status CheckJsonValue(const Json& j, std::string_view what, int max_depth) {
+  return CheckJsonAt(j, what, max_depth, max_depth);
+}
+
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
+    else return false;  // a continuation byte, an overlong lead (C0, C1) or F5..FF
+    if (n - i < len) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return false;  // overlong, too big
+    if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // surrogates have no UTF-8 form
+    i += len;
+  }
+  return true;
+}
 
 Result<Json> ParseJson(std::string_view text, std::string_view what) {
   size_t deep = FindExcessiveNesting(text, kMaxJsonDepth);

@@ -25,6 +25,18 @@ inline constexpr int kMaxJsonDepth = 128;
 // nesting, the limit. `what` names the input in messages ("config").
 Result<Json> ParseJson(std::string_view text, std::string_view what = "input");
 
+// Checks a document built in C++ rather than parsed from text (ParseJson
+// already guarantees all of this): every key and string is valid UTF-8,
+// every number finite, and nesting is at most `max_depth` levels (a scalar
+// is 0, `[]` is 1). Snapshots and exports write such values back as JSON
+// text, so anything that could not be written must be refused on the way in.
+// The error's path points at the offender, relative to `j`.
+Status CheckJsonValue(const Json& j, std::string_view what, int max_depth = kMaxJsonDepth);
+
+// True when `s` is well-formed UTF-8: no stray continuation bytes, overlong
+// forms, surrogates or code points past U+10FFFF.
+bool IsValidUtf8(std::string_view s);
+
 // JSON Pointer (RFC 6901) to a child, for error paths.
 std::string ChildPath(const std::string& parent, const std::string& key);
 std::string ChildPath(const std::string& parent, size_t index);

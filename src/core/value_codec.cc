@@ -6,7 +6,6 @@
 namespace leadseg {
 namespace {
 
-constexpr int kMaxFrameDepth = 64;
 
 class Reader {
  public:

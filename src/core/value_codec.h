@@ -30,6 +30,10 @@
 
 namespace leadseg {
 
+// Values nested deeper are refused when decoding (the decoder recurses);
+// the engine refuses event properties that could not be decoded again.
+inline constexpr int kMaxFrameDepth = 64;
+
 enum class FrameTag : uint8_t {
   kNull = 0,
   kFalse = 1,

@@ -114,7 +114,7 @@ void Engine::Prune() {
         e,
         [&](size_t m, const Value& field) {
           if (config_->metrics()[m].window == kForever) archived_[m].Add(e.ts, field);
-          else live_[m].DropOldest(e.ts);
+          else live_[m].DropOldest(e.ts, field);
         },
         [&](int rule) { archived_score_.Award(rule, e.ts, e.type); });
     events.pop_front();
@@ -153,7 +153,7 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
     s.attributes.Set(c.rfm_slot(), Document::MakeObject(members, 5));
   }
 
-  *progress = progress_;
+  progress->StartFrom(progress_);
   membership->assign(c.segments().size(), 0);
   bool segments_dirty = true;
   // Conditions reading "segments" see the segments decided so far, which
@@ -249,14 +249,14 @@ SegmentChanges Engine::Commit() {
     if (next[i] && !was) changes.entered.push_back(segments[i].id);
     if (!next[i] && was) changes.exited.push_back(segments[i].id);
   }
-  for (size_t i = progress_.history.size(); i < p.history.size(); ++i) changes.stages.push_back(p.history[i]);
+  changes.stages = p.history;  // this evaluation's moves only
   if (config_->temperature() && p.temperature != progress_.temperature) {
     changes.temperature = TemperatureName(p.temperature);
   }
   changes.mql = p.mql_at && !progress_.mql_at;
   changes.sql = p.sql_at && !progress_.sql_at;
   membership_.swap(next);
-  progress_ = p;
+  progress_.CommitFrom(p);
   return changes;
 }
 
@@ -277,10 +277,14 @@ Result<SegmentChanges> Engine::Identify(const Json& traits, TimeMs now) {
   Json merged = profile_.attributes;
   for (auto it = traits.begin(); it != traits.end(); ++it) {
     if (it.key().empty()) return InvalidArgument("attribute names cannot be empty");
+    if (!IsValidUtf8(it.key())) return InvalidArgument("an attribute name is not valid UTF-8");
     if (config_->IsReserved(it.key())) {
       return InvalidArgument("\"" + it.key() + "\" is a reserved name (a metric id, declared, rfm or segments)",
                              PointerToken(it.key()));
     }
+    // Attributes are stored as one JSON object, read back up to kMaxJsonDepth.
+    Status valid = CheckJsonValue(*it, "attribute \"" + it.key() + "\"", kMaxJsonDepth - 1);
+    if (!valid.ok()) return valid.WithPathPrefix(PointerToken(it.key()));
     if (it->is_null()) merged.erase(it.key());
     else merged[it.key()] = *it;
   }
@@ -294,6 +298,8 @@ Result<SegmentChanges> Engine::Identify(const Json& traits, TimeMs now) {
 Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (key.empty() || key.size() > 128) return InvalidArgument("a declaration key must be 1 to 128 characters");
+  if (!IsValidUtf8(key)) return InvalidArgument("a declaration key is not valid UTF-8");
+  LEADSEG_RETURN_IF_ERROR(CheckJsonValue(value, "declaration \"" + key + "\""));  // before dump(), which throws on it
   if (value.dump().size() > kMaxEventPropsBytes) {
     return OutOfRange("declaration \"" + key + "\" exceeds " + std::to_string(kMaxEventPropsBytes / 1024) + " KB");
   }
@@ -310,9 +316,13 @@ Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props,
   if (type.empty() || type.size() > kMaxEventTypeBytes) {
     return InvalidArgument("an event type must be 1 to " + std::to_string(kMaxEventTypeBytes) + " characters");
   }
+  if (!IsValidUtf8(type)) return InvalidArgument("the event type is not valid UTF-8");
   if (!props.is_null() && !props.is_object()) {
     return InvalidArgument(std::string("event properties must be an object, got ") + JsonTypeName(props));
   }
+  // What is stored must decode again (rebuilds, Export, snapshots): stored
+  // properties are frames, which nest at most kMaxFrameDepth levels.
+  LEADSEG_RETURN_IF_ERROR(CheckJsonValue(props, "event properties", kMaxFrameDepth));
   const RetentionSpec& r = config_->retention();
   if (r.max_age != kForever && ts < profile_.clock - r.max_age) {
     return OutOfRange("event time " + std::to_string(ts) + " is older than the retention window (" +
@@ -325,6 +335,13 @@ Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props,
   EncodeValue(scratch_->encode_arena.Add(props.is_null() ? Json::object() : props), &event.props);
   if (event.props.size() > kMaxEventPropsBytes) {
     return OutOfRange("event properties exceed " + std::to_string(kMaxEventPropsBytes / 1024) + " KB");
+  }
+  // What is stored must decode again (rebuilds, Export, snapshots): frames
+  // nest at most 64 levels, JSON up to 128.
+  scratch_->event_arena.Clear();
+  if (!DecodeValue(reinterpret_cast<const uint8_t*>(event.props.data()), event.props.size(), &scratch_->event_arena)
+           .ok()) {
+    return OutOfRange("event properties nest too deeply (at most 64 levels)");
   }
   auto& events = profile_.events;
   if (events.empty() || ts >= events.back().ts) {
@@ -585,7 +602,9 @@ Json Engine::ScoreBreakdown() const {
   if (const auto& lifecycle = c.lifecycle()) {
     out["stage"] = lifecycle->stages[static_cast<size_t>(p.stage)].id;
     Json history = Json::array();
-    for (const auto& h : p.history) history.push_back({{"from", h.from}, {"to", h.to}, {"at", h.at}});
+    for (const auto* moves : {&progress_.history, &p.history}) {  // committed, then any move evaluating now made
+      for (const auto& h : *moves) history.push_back({{"from", h.from}, {"to", h.to}, {"at", h.at}});
+    }
     out["stageHistory"] = history;
     out["mql"] = p.mql_at ? Json(*p.mql_at) : Json();
     out["sql"] = p.sql_at ? Json(*p.sql_at) : Json();

@@ -83,7 +83,11 @@ void MetricState::Track(const Entry& e) {
     if (numeric_count_ == 0 || e.number > max_) max_ = e.number;
     ++numeric_count_;
   }
-  if (spec_->aggregate == Aggregate::kDistinct) ++distinct_[e.key];
+  if (spec_->aggregate == Aggregate::kDistinct) {
+    auto it = distinct_.find(e.key);
+    if (it != distinct_.end()) ++it->second;
+    else if (distinct_.size() < kMaxDistinctValues) distinct_.emplace(e.key, 1);
+  }
 }
 
 void MetricState::Untrack(const Entry& e) {
@@ -145,8 +149,25 @@ void MetricState::PopFront() {
   window_.pop_front();
 }
 
-void MetricState::DropOldest(TimeMs ts) {
-  if (windowed() && !window_.empty() && window_.front().ts == ts) PopFront();
+void MetricState::DropOldest(TimeMs ts, const Value& field) {
+  if (!windowed() || window_.empty() || window_.front().ts != ts) return;
+  // Add() kept no entry for an event without a usable field; the front
+  // entry then belongs to another event at the same time.
+  if (AggregateNeedsField(spec_->aggregate)) {
+    if (field.is_null()) return;
+    switch (spec_->aggregate) {
+      case Aggregate::kSum:
+      case Aggregate::kMin:
+      case Aggregate::kMax:
+      case Aggregate::kAvg: {
+        const double n = js::ToNumber(field);
+        if (std::isnan(n) || std::isinf(n)) return;
+        break;
+      }
+      default: break;
+    }
+  }
+  PopFront();
 }
 
 void MetricState::Expire(TimeMs now) {
@@ -252,6 +273,7 @@ bool MetricState::RestoreAllTime(std::string_view in) {
   if (!GetVarint(&in, &has_previous)) return false;
   if (has_previous) {
     if (!GetVarint(&in, &previous)) return false;
+    if (previous > static_cast<uint64_t>(kMaxTime)) return false;  // as CheckTimestamp: 1970..2200
     fresh.previous_ts_ = static_cast<TimeMs>(previous);
   }
   for (auto* e : {&fresh.first_, &fresh.last_}) {
@@ -260,6 +282,7 @@ bool MetricState::RestoreAllTime(std::string_view in) {
     if (present) {
       Entry entry{0, 0, 0, {}};
       if (!GetVarint(&in, &ts) || !GetDouble(&in, &entry.number) || !GetString(&in, &entry.key)) return false;
+      if (ts > static_cast<uint64_t>(kMaxTime)) return false;
       entry.ts = static_cast<TimeMs>(ts);
       *e = std::move(entry);
     }

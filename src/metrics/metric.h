@@ -20,6 +20,11 @@
 // With no matching event, count, sum and distinct read 0 and the others
 // read null (so {"$exists": false} tests "never happened").
 //
+// distinct remembers at most kMaxDistinctValues values per metric (they are
+// kept in memory and in every snapshot, and an all-time metric would
+// otherwise grow forever). Past the bound the count stops growing: it is
+// then a lower bound, exact again once a window has room.
+//
 // Windows: an event at time t is inside a window of length W at time now
 // when now - W <= t <= now; the boundary is inclusive. Updates are
 // incremental: an event costs O(1) amortized per metric whatever the
@@ -38,6 +43,8 @@
 #include "core/value.h"
 
 namespace leadseg {
+
+inline constexpr size_t kMaxDistinctValues = 1000;
 
 enum class Aggregate { kCount, kSum, kMin, kMax, kAvg, kDistinct, kFirst, kLast, kSinceFirst, kSinceLast, kLastGap };
 
@@ -74,7 +81,9 @@ class MetricState {
   // this metric: a windowed metric forgets it too (it is the front entry,
   // if still inside the window), so live state always equals what a
   // rebuild from the retained events gives.
-  void DropOldest(TimeMs ts);
+  // `field` is the pruned event's field: an event whose field Add ignored
+  // (absent, or not a number for sum/min/max/avg) has no entry to drop.
+  void DropOldest(TimeMs ts, const Value& field);
   // Drops entries that fell out of the window at `now`.
   void Expire(TimeMs now);
   // The metric's value at `now` (after Expire(now)). Strings and containers

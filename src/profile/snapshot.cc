@@ -97,6 +97,7 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     }
     auto value = ParseJson(text, "declaration");
     if (!value.ok()) return Corrupt("declaration " + std::to_string(i));
+    if (!CheckTimestamp(static_cast<double>(d.ts), "t").ok()) return Corrupt("declaration " + std::to_string(i) + " time");
     d.value = std::move(value).value();
     p.declarations[key] = std::move(d);
   }
@@ -115,6 +116,11 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     e.ts = ts;
     p.events.push_back(std::move(e));
   }
+  // The clock is the latest time the engine saw: a valid time, and never
+  // before the newest event.
+  if (!CheckTimestamp(static_cast<double>(p.clock), "clock").ok() || (!p.events.empty() && p.clock < ts)) {
+    return Corrupt("clock");
+  }
   if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("archive count");
   for (uint64_t i = 0; i < n; ++i) {
     MetricArchive a;
@@ -123,10 +129,12 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     }
     data.archives.push_back(std::move(a));
   }
-  if (!GetString(&payload, &data.score) || !GetString(&payload, &data.progress) ||
-      !GetString(&payload, &data.decisions)) {
-    return Corrupt("score, progress and experiment state");
+  if (!GetString(&payload, &data.score) || !GetString(&payload, &data.progress)) {
+    return Corrupt("score and progress");
   }
+  // Experiment state was appended to format 1 later: older snapshots end
+  // here. (A future field should bump kSnapshotVersion instead.)
+  if (!payload.empty() && !GetString(&payload, &data.decisions)) return Corrupt("experiment state");
   if (!payload.empty()) return Corrupt("trailing bytes");
   return data;
 }

@@ -4,8 +4,15 @@
 #include <cmath>
 
 #include "core/bytes.h"
+#include "core/duration.h"
 
 namespace leadseg {
+
+namespace {
+// Restored times must be ones the engine could have written: 0 (never) or
+// a checked timestamp. Anything else makes `now - t` overflow.
+bool ValidTime(TimeMs t) { return t >= kMinTime && t <= kMaxTime; }
+}  // namespace
 
 char GradingSpec::Grade(double fit) const {
   if (fit >= a) return 'A';
@@ -126,6 +133,10 @@ bool ScoreState::Restore(std::string_view in) {
       !GetVarint(&in, &active) || !GetDouble(&in, &fresh.raw_) || !GetVarint(&in, &n)) {
     return false;
   }
+  if (!ValidTime(fresh.ref_) || !ValidTime(fresh.last_activity_) || !std::isfinite(fresh.level_) ||
+      !std::isfinite(fresh.raw_)) {
+    return false;
+  }
   fresh.active_ = active != 0;
   // A changed rule list invalidates per-rule counters; keep the level.
   bool same_rules = n == fresh.counters_.size();
@@ -135,6 +146,7 @@ bool ScoreState::Restore(std::string_view in) {
     if (!GetVarint(&in, &times) || !GetDouble(&in, &c.points) || !GetSigned(&in, &c.last) || !GetVarint(&in, &any)) {
       return false;
     }
+    if (times > INT32_MAX || !ValidTime(c.last) || !std::isfinite(c.points)) return false;
     c.times = static_cast<int>(times);
     c.any = any != 0;
     if (same_rules) fresh.counters_[i] = c;
@@ -142,6 +154,25 @@ bool ScoreState::Restore(std::string_view in) {
   if (!in.empty()) return false;
   *this = std::move(fresh);
   return true;
+}
+
+void ProgressState::StartFrom(const ProgressState& committed) {
+  temperature = committed.temperature;
+  stage = committed.stage;
+  mql_at = committed.mql_at;
+  sql_at = committed.sql_at;
+  history.clear();
+}
+
+void ProgressState::CommitFrom(const ProgressState& next) {
+  temperature = next.temperature;
+  stage = next.stage;
+  mql_at = next.mql_at;
+  sql_at = next.sql_at;
+  history.insert(history.end(), next.history.begin(), next.history.end());
+  if (history.size() > kMaxHistory) {
+    history.erase(history.begin(), history.end() - static_cast<std::ptrdiff_t>(kMaxHistory));
+  }
 }
 
 void ProgressState::Save(std::string* out) const {
@@ -166,6 +197,7 @@ bool ProgressState::Restore(std::string_view in) {
   uint64_t temperature, n;
   int64_t stage;
   if (!GetVarint(&in, &temperature) || temperature > 2 || !GetSigned(&in, &stage)) return false;
+  if (stage < 0 || stage > INT32_MAX) return false;  // an index into the stages
   fresh.temperature = static_cast<Temperature>(temperature);
   fresh.stage = static_cast<int>(stage);
   for (auto* t : {&fresh.mql_at, &fresh.sql_at}) {
@@ -173,15 +205,21 @@ bool ProgressState::Restore(std::string_view in) {
     int64_t at;
     if (!GetVarint(&in, &present)) return false;
     if (present) {
-      if (!GetSigned(&in, &at)) return false;
+      if (!GetSigned(&in, &at) || !ValidTime(at)) return false;
       *t = at;
     }
   }
   if (!GetVarint(&in, &n) || n > in.size()) return false;
   for (uint64_t i = 0; i < n; ++i) {
     StageChange c;
-    if (!GetString(&in, &c.from) || !GetString(&in, &c.to) || !GetSigned(&in, &c.at)) return false;
+    if (!GetString(&in, &c.from) || !GetString(&in, &c.to) || !GetSigned(&in, &c.at) || !ValidTime(c.at)) {
+      return false;
+    }
     fresh.history.push_back(std::move(c));
+  }
+  // Snapshots written before the bound may hold more.
+  if (fresh.history.size() > kMaxHistory) {
+    fresh.history.erase(fresh.history.begin(), fresh.history.end() - static_cast<std::ptrdiff_t>(kMaxHistory));
   }
   if (!in.empty()) return false;
   *this = std::move(fresh);

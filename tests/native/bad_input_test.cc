@@ -4,9 +4,8 @@
 //      substring naming what is wrong, and
 //   2. leave a running engine exactly as it was: Export(), Segments(),
 //      Metrics(), ScoreBreakdown(), clock() and the Snapshot() bytes.
-// docs/reliability.md lists the catalogue. Entries for behaviour the core
-// does not have yet are in the DISABLED_KnownGap_* tests at the end; each
-// names the bug report it belongs to (enable them once fixed).
+// docs/reliability.md lists the catalogue. The Finding_* tests at the end
+// are regressions for the findings of fuzzing (F1..F8 in that file).
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -79,6 +78,12 @@ EngineState Capture(const Engine& e) {
 }
 
 int catalogue_size = 0;  // entries run, reported by the last test
+std::string catalogue_parts;  // "configs 98, calls 31, ..."
+
+void Count(const char* category, int n) {
+  catalogue_size += n;
+  catalogue_parts += (catalogue_parts.empty() ? "" : ", ") + std::string(category) + " " + std::to_string(n);
+}
 
 // Checks one failed Status against its expectation.
 void ExpectError(const Status& s, const std::string& expect) {
@@ -285,9 +290,6 @@ std::vector<ConfigCase> ConfigCases() {
        "kind must be \"characteristic\" or \"behavioral\""},
       {"segment name not a string", Segments(R"([{"id": "s", "name": 5, "condition": {}}])"),
        "name must be a string (at /segments/0/name)"},
-      {"too many segments for hygiene",
-       R"({"hygiene": {"maxSegments": 1}, "segments": [{"id": "a", "condition": {"x": 1}}, {"id": "b", "condition": {"x": 2}}]})",
-       ""},  // a warning, not an error: see ConfigsThatLoadWithWarnings
   };
 }
 
@@ -296,7 +298,6 @@ TEST(BadInput, ConfigsAreRejectedWithTheirProblemNamed) {
   const EngineState before = Capture(*engine);
   int n = 0;
   for (const auto& c : ConfigCases()) {
-    if (c.expect.empty()) continue;
     SCOPED_TRACE("config case: " + c.name);
     ++n;
     Diagnostics d;
@@ -316,7 +317,7 @@ TEST(BadInput, ConfigsAreRejectedWithTheirProblemNamed) {
   // A rejected config never touches a running engine (the bindings keep the
   // old engine when a reload fails).
   EXPECT_TRUE(Capture(*engine) == before);
-  catalogue_size += n;
+  Count("configs", n);
 }
 
 TEST(BadInput, ConfigsThatLoadWithWarnings) {
@@ -454,7 +455,7 @@ TEST(BadInput, EngineCallsFailAndChangeNothing) {
     EXPECT_EQ(s.code(), c.code) << s.ToString();
     EXPECT_TRUE(Capture(*engine) == before) << "the failed call changed the engine";
   }
-  catalogue_size += n;
+  Count("engine calls", n);
 }
 
 TEST(BadInput, NonFiniteTimestampsAreNamed) {
@@ -474,7 +475,7 @@ TEST(BadInput, NonFiniteTimestampsAreNamed) {
     ExpectError(CheckTimestamp(c.ms, "time"), c.expect);
   }
   EXPECT_TRUE(CheckTimestamp(static_cast<double>(kT0), "time").ok());
-  catalogue_size += static_cast<int>(std::size(cases));
+  Count("timestamps", static_cast<int>(std::size(cases)));
 }
 
 // ---------------------------------------------------------------------------
@@ -523,6 +524,7 @@ struct Payload {
   std::vector<Archive> archives;
   std::string score, progress, decisions, trailing;
   uint64_t declaration_count_override = 0, event_count_override = 0;
+  bool with_decisions = true;  // false: format 1 as written before experiments
 
   std::string Encode() const {
     using namespace bytes;
@@ -549,7 +551,7 @@ struct Payload {
     }
     PutString(score, &p);
     PutString(progress, &p);
-    PutString(decisions, &p);
+    if (with_decisions) PutString(decisions, &p);
     return p + trailing;
   }
 };
@@ -665,7 +667,6 @@ TEST(BadInput, BadSnapshotsAreRejectedAndChangeNothing) {
   const std::string good = source->Snapshot();
   int n = 0;
   for (const auto& c : SnapshotCases()) {
-    if (c.expect.empty()) continue;
     SCOPED_TRACE("snapshot case: " + c.name);
     ++n;
     auto engine = PopulatedEngine();
@@ -676,7 +677,7 @@ TEST(BadInput, BadSnapshotsAreRejectedAndChangeNothing) {
     EXPECT_EQ(s.code(), c.code) << s.ToString();
     EXPECT_TRUE(Capture(*engine) == before) << "the failed restore changed the engine";
   }
-  catalogue_size += n;
+  Count("snapshots", n);
 }
 
 // ---------------------------------------------------------------------------
@@ -725,7 +726,7 @@ TEST(BadInput, MalformedFramesAreErrors) {
     ExpectError(DecodeFrame(reinterpret_cast<const uint8_t*>(c.bytes.data()), c.bytes.size(), &arena, &attributes),
                 c.expect);
   }
-  catalogue_size += n;
+  Count("frames", n);
 }
 
 // ---------------------------------------------------------------------------
@@ -781,26 +782,25 @@ TEST(BadInput, BindingTextsAndStandaloneCompilers) {
     EXPECT_FALSE(re.status().message().empty());
     if (!c.expect.empty()) ExpectError(re.status(), c.expect);
   }
-  catalogue_size += n;
+  Count("binding texts, JsonLogic and regexes", n);
 }
 
 // Runs last in this file (gtest keeps definition order within a file).
 TEST(BadInput, CatalogueSize) {
-  std::printf("[ bad-input ] catalogue: %d malformed inputs checked\n", catalogue_size);
+  std::printf("[ bad-input ] catalogue: %d malformed inputs checked (%s)\n", catalogue_size, catalogue_parts.c_str());
   if (::testing::GTEST_FLAG(filter) == "*") {
     EXPECT_GE(catalogue_size, 50);
   }
 }
 
 // ---------------------------------------------------------------------------
-// Known gaps: the behaviour the core should have, found while fuzzing and
-// writing this catalogue (docs/reliability.md, "Findings"). Each is disabled
-// until its fix lands; run with --gtest_also_run_disabled_tests.
+// Known gaps, now fixed: behaviour found missing while fuzzing and writing
+// this catalogue (docs/reliability.md, "Findings"), kept as regressions.
 
 // Finding F3: Track stores props deeper than frames can decode (64 levels,
 // while JSON from the page may nest 128); the snapshot then cannot be
 // restored ("an event has malformed properties"), losing the profile.
-TEST(BadInput, DISABLED_KnownGap_TrackRejectsPropsTooDeepToStore) {
+TEST(BadInput, TrackRejectsPropsTooDeepToStore) {
   auto engine = PopulatedEngine();
   const EngineState before = Capture(*engine);
   Json deep = 1;
@@ -816,7 +816,7 @@ TEST(BadInput, DISABLED_KnownGap_TrackRejectsPropsTooDeepToStore) {
 // nlohmann type_error 316 out of the core (merged.dump()); Track and Declare
 // accept it silently and Export().dump() then throws. The core should
 // reject it with InvalidArgument, as ParseJson does for text.
-TEST(BadInput, DISABLED_KnownGap_InvalidUtf8IsRejected) {
+TEST(BadInput, InvalidUtf8IsRejected) {
   const std::string bad = "\xc3\x28";
   auto engine = PopulatedEngine();
   const EngineState before = Capture(*engine);
@@ -834,10 +834,44 @@ TEST(BadInput, DISABLED_KnownGap_InvalidUtf8IsRejected) {
   EXPECT_NO_THROW((void)engine->Export().dump());
 }
 
+TEST(BadInput, Utf8IsCheckedLikeJsonText) {
+  struct {
+    const char* bytes;
+    bool valid;
+  } cases[] = {
+      {"", true},           {"plain", true},          {"caf\xc3\xa9", true},        {"\xe2\x82\xac", true},
+      {"\xf0\x9f\x98\x80", true}, {"\xc3\x28", false},    {"\x80", false},             {"\xc0\xaf", false},
+      {"\xe0\x80\xaf", false}, {"\xed\xa0\x80", false}, {"\xf4\x90\x80\x80", false}, {"\xf0\x9f\x98", false},
+      {"\xff", false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(std::string(c.bytes)));
+    EXPECT_EQ(IsValidUtf8(c.bytes), c.valid);
+    // The same verdict as nlohmann's parser on JSON text.
+    EXPECT_EQ(ParseJson(std::string("\"") + c.bytes + "\"").ok(), c.valid);
+  }
+  // Finding F10: the parse error quotes the offending token, escaped, so
+  // the message itself stays valid UTF-8.
+  Status parse = ParseJson("{\"city\": \"\xc3\x28\"}").status();
+  EXPECT_TRUE(IsValidUtf8(parse.message())) << parse.message();
+  EXPECT_NE(parse.message().find("\\xc3"), std::string::npos) << parse.message();
+  // A config built in C++ is held to what JSON text guarantees.
+  Json config = Json::parse(R"({"segments": [{"id": "s", "condition": {"city": "x"}}]})");
+  config["segments"][0]["condition"]["city"] = "\xc3\x28";
+  Diagnostics d;
+  EXPECT_EQ(CompileConfig(config, &d), nullptr);
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_EQ(d.all()[0].path, "/segments/0/condition/city");
+  EXPECT_NE(d.all()[0].message.find("UTF-8"), std::string::npos);
+  config["segments"][0]["condition"]["city"] = std::nan("");
+  d = Diagnostics();
+  EXPECT_EQ(CompileConfig(config, &d), nullptr);
+}
+
 // Finding F1: CheckTimestamp casts the rejected double to long long for its
 // message, which is undefined behaviour beyond the int64 range (UBSan:
 // "9.22337e+18 is outside the range of representable values").
-TEST(BadInput, DISABLED_KnownGap_HugeTimestampsAreRejectedWithoutUB) {
+TEST(BadInput, HugeTimestampsAreRejectedWithoutUB) {
   ExpectError(CheckTimestamp(1e300, "time"), "is outside 1970..2200");
   auto engine = PopulatedEngine();
   const EngineState before = Capture(*engine);
@@ -850,7 +884,7 @@ TEST(BadInput, DISABLED_KnownGap_HugeTimestampsAreRejectedWithoutUB) {
 // accepted: a negative lifecycle stage indexes stages[-1] (heap overflow in
 // Evaluate), and clocks / score times near INT64_MIN overflow `clock -
 // maxAge` and `now - ref` (UB). Restore should validate them (DataLoss).
-TEST(BadInput, DISABLED_KnownGap_RestoreValidatesStateRanges) {
+TEST(BadInput, RestoreValidatesStateRanges) {
   std::string negative_stage;
   bytes::PutVarint(0, &negative_stage);   // temperature cold
   bytes::PutSigned(-1, &negative_stage);  // stage -1
@@ -875,6 +909,18 @@ TEST(BadInput, DISABLED_KnownGap_RestoreValidatesStateRanges) {
     EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
     EXPECT_TRUE(Capture(*engine) == before);
   }
+}
+
+// Finding F6: experiment state was appended to the format-1 payload without
+// a version bump, so format-1 snapshots written before it (score and
+// lifecycle state last) are now rejected and stored profiles are lost.
+TEST(BadInput, OlderFormatOneSnapshotsRestore) {
+  Engine e(ExampleConfig());
+  Payload p;
+  p.with_decisions = false;
+  Status s = e.Restore(WithHeader(p.Encode()));
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(e.event_count(), 2u);
 }
 
 }  // namespace

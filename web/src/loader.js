@@ -19,8 +19,13 @@ async function browserLoader({ wasmUrl, wasmBinary }) {
   const { default: factory } = await import('../dist/leadseg.mjs');
   const args = {};
   if (wasmBinary) args.wasmBinary = wasmBinary;
-  else if (wasmUrl) {
-    const href = String(wasmUrl);
+  else {
+    // The default is a literal new URL('...', import.meta.url), the pattern
+    // bundlers recognise: Vite copies leadseg.wasm into its output and
+    // rewrites the URL (tests/browser/web-vite.test.mjs). Unbundled it is
+    // the file next to dist/leadseg.mjs, as before. (leadseg.mjs alone would
+    // look next to wherever the bundler put its code, where it is not.)
+    const href = wasmUrl ? String(wasmUrl) : new URL('../dist/leadseg.wasm', import.meta.url).href;
     args.locateFile = (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href);
   }
   return factory(args);

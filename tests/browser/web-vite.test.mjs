@@ -1,0 +1,236 @@
+// The package in a Vite app (issue 6: "loads in Chromium (a <script
+// type=module> page and a Vite build)"). The consumer app
+// (fixtures/vite-app/) is copied into a temporary directory with the package
+// installed in its node_modules, and imports it by name:
+// `import { createEngine } from 'leadseg'`. Vite's build() bundles it with no
+// configuration; the output is served with the strict CSP of scripts/serve.mjs
+// and opened in headless Chromium, where the engine must really run: segments
+// computed from the tracked events, slots rendered, leadseg.wasm fetched from
+// Vite's output. The dev server is checked too (it pre-bundles dependencies
+// differently). Screenshot: test-results/web-vite.png.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build, createServer, createLogger } from 'vite';
+import { REPO_ROOT, RESULTS_DIR, checkPrerequisites, launchBrowser, watch, cspProblems } from './fixtures/web-harness.mjs';
+import { startServer } from '../../scripts/serve.mjs';
+
+const APP = path.join(REPO_ROOT, 'tests', 'browser', 'fixtures', 'vite-app');
+const WEB_DIR = path.join(REPO_ROOT, 'web');
+
+// What the bundler says about the generated glue (web/dist/leadseg.mjs, made
+// by cmake/LeadsegWasmPostBuild.cmake): its node-only branches call
+// require('fs') / require('path') and its UMD footer tests `module` and
+// `exports`; none of it runs in a browser. Any other warning fails the test.
+const KNOWN_WARNINGS = [
+  /^\[plugin [\w:-]+\] Module "(fs|path)" has been externalized for browser compatibility, imported by ".*\/(web|leadseg)\/dist\/leadseg\.mjs"/,
+  /^\[COMMONJS_VARIABLE_IN_ESM\] The CommonJS `(module|exports)` variable is treated as a global variable[\s\S]*(web|leadseg)\/dist\/leadseg\.mjs:/,
+];
+
+// eslint-disable-next-line no-control-regex
+const plain = (text) => String(text).replace(/\x1b\[[0-9;]*m/g, '');
+
+/** A Vite logger that keeps warnings and errors (without ANSI colours) instead of printing them. */
+function quietLogger() {
+  const logged = { warn: [], error: [] };
+  const logger = createLogger('warn');
+  logger.warn = (msg) => void logged.warn.push(plain(msg));
+  logger.warnOnce = logger.warn;
+  logger.error = (msg) => void logged.error.push(plain(msg));
+  return { logger, logged };
+}
+
+function assertOnlyKnownWarnings(t, logged) {
+  assert.deepEqual(logged.error, []);
+  const unknown = logged.warn.filter((w) => !KNOWN_WARNINGS.some((re) => re.test(w)));
+  assert.deepEqual(unknown, [], 'only the known warnings about the glue');
+  for (const w of logged.warn) t.diagnostic(`known warning: ${w.split('\n')[0]}`);
+}
+
+/**
+ * The consumer app in `dir`, with the package installed as `install` says:
+ * 'link' is what `npm install <path>/web` makes (a symlink, npm >= 9);
+ * 'copy' is what installing from the registry or a tarball makes (the
+ * files listed in web/package.json, copied).
+ */
+function makeApp(dir, install) {
+  fs.cpSync(APP, dir, { recursive: true });
+  fs.copyFileSync(path.join(REPO_ROOT, 'docs', 'examples', 'b2b-saas.json'), path.join(dir, 'b2b-saas.json'));
+  const pkgDir = path.join(dir, 'node_modules', 'leadseg');
+  fs.mkdirSync(path.dirname(pkgDir), { recursive: true });
+  if (install === 'link') {
+    fs.symlinkSync(WEB_DIR, pkgDir, 'dir');
+  } else {
+    const { files } = JSON.parse(fs.readFileSync(path.join(WEB_DIR, 'package.json'), 'utf8'));
+    for (const entry of ['package.json', ...files]) {
+      fs.cpSync(path.join(WEB_DIR, entry), path.join(pkgDir, entry), { recursive: true });
+    }
+  }
+  return dir;
+}
+
+/**
+ * Opens the app, waits for its engine and checks what it computed and
+ * rendered. Returns the responses the page received.
+ */
+async function runApp(browser, url, { screenshot, csp = true } = {}) {
+  const problems = [];
+  const responses = [];
+  const context = await browser.newContext();
+  const page = await watch(await context.newPage(), problems);
+  page.on('console', (msg) => {
+    if (msg.type() === 'warning') problems.push(`console warning: ${msg.text()}`);
+  });
+  page.on('response', (res) => responses.push({ url: res.url(), status: res.status(), type: res.headers()['content-type'] }));
+
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready);
+  assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.evaluate(() => window.leadsegError));
+  const result = await page.evaluate(() => window.leadsegResult);
+
+  // docs/examples/b2b-saas.json. identify(): company_size 20 -> company_small;
+  // CTO is a decision maker (+20 trait points), fit 30 + 40 + 30 = 100 -> A.
+  // First /pricing view: +15 -> score 35 >= 30 -> engagement band 2 -> A2 ->
+  // sales_ready; >= 25 -> consideration. Second (once per day: no points):
+  // pricing_views_2d = 2 -> high_intent_tech -> decision.
+  assert.deepEqual(result.log, [
+    'segment:enter company_small',
+    'segment:enter sales_ready',
+    'stage awareness -> consideration',
+    'segment:enter high_intent_tech',
+    'stage consideration -> decision',
+  ]);
+  assert.deepEqual([...result.segments].sort(), ['company_small', 'high_intent_tech', 'sales_ready']);
+  assert.equal(result.grade, 'A');
+  assert.equal(result.stage, 'decision');
+  assert.equal(result.hero, 'tech_leader');
+  assert.deepEqual(result.rendered, [
+    { slot: 'hero', variant: 'tech_leader', error: null },
+    { slot: 'cta', variant: 'book_demo', error: null },
+  ]);
+  const shown = await page.evaluate(() => ({
+    hero: document.querySelector('#hero h1')?.textContent,
+    heroCount: document.querySelectorAll('#hero h1').length,
+    cta: document.querySelector('#cta a')?.textContent,
+    segments: [...document.querySelectorAll('#segments li')].map((li) => li.textContent),
+    score: document.querySelector('#score').textContent,
+  }));
+  assert.deepEqual(shown, {
+    hero: 'For CTOs: the architecture deep-dive',
+    heroCount: 1,
+    cta: 'Book a demo',
+    segments: result.segments,
+    score: 'score 35.0, grade A, stage decision',
+  });
+  if (screenshot) await page.screenshot({ path: path.join(RESULTS_DIR, screenshot), fullPage: true });
+
+  if (csp) problems.push(...(await cspProblems(page)));
+  await context.close();
+  assert.deepEqual(problems, [], 'no page errors, console errors or warnings, failed requests or CSP violations');
+  return responses;
+}
+
+describe('leadseg in a Vite app, in Chromium', () => {
+  let tmp;
+  let browser;
+
+  before(async () => {
+    checkPrerequisites();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-vite-'));
+    browser = await launchBrowser();
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  describe('vite build', () => {
+    let outDir;
+    let output; // Vite's (Rolldown's) output: [{type: 'chunk'|'asset', fileName, code|source}]
+    let logged;
+    let server;
+
+    before(async () => {
+      const app = makeApp(path.join(tmp, 'build-app'), 'link');
+      // scripts/serve.mjs serves <root>/demo at /: build straight into it.
+      outDir = path.join(tmp, 'site', 'demo');
+      const quiet = quietLogger();
+      logged = quiet.logged;
+      const result = await build({
+        root: app,
+        configFile: false, // nothing to configure: Vite's defaults
+        logLevel: 'warn', // no progress lines; warnings and errors are checked below
+        customLogger: quiet.logger,
+        build: { outDir, emptyOutDir: true },
+      });
+      output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+      server = await startServer({ port: 0, root: path.join(tmp, 'site') });
+    });
+
+    after(async () => {
+      await server?.close();
+    });
+
+    test('bundles the package and emits leadseg.wasm as an asset, without eval', (t) => {
+      assertOnlyKnownWarnings(t, logged);
+
+      const wasm = output.filter((o) => o.type === 'asset' && o.fileName.endsWith('.wasm'));
+      assert.equal(wasm.length, 1, 'exactly one wasm asset');
+      assert.match(wasm[0].fileName, /^assets\/leadseg-[\w-]+\.wasm$/);
+      assert.ok(Buffer.from(wasm[0].source).equals(fs.readFileSync(path.join(WEB_DIR, 'dist', 'leadseg.wasm'))), 'the asset is web/dist/leadseg.wasm');
+      assert.ok(fs.existsSync(path.join(outDir, wasm[0].fileName)));
+
+      const js = output.filter((o) => o.type === 'chunk').map((c) => c.code).join('\n');
+      assert.ok(js.includes('could not load the leadseg WebAssembly core'), 'the package (web/src) is in the bundle');
+      assert.ok(js.includes('registerType registeredInstance requires argPackAdvance'), 'the Embind glue is in the bundle');
+      assert.ok(js.includes(path.posix.basename(wasm[0].fileName)), 'the bundle points at the emitted wasm');
+      for (const file of fs.readdirSync(path.join(outDir, 'assets')).filter((f) => f.endsWith('.js'))) {
+        const text = fs.readFileSync(path.join(outDir, 'assets', file), 'utf8');
+        assert.doesNotMatch(text, /\beval\s*\(|new\s+Function\s*\(|\bFunction\s*\(\s*["'`]/, `assets/${file}`);
+      }
+
+      for (const o of output) {
+        const size = o.type === 'chunk' ? Buffer.byteLength(o.code) : Buffer.from(o.source).length;
+        t.diagnostic(`${o.fileName}: ${(size / 1000).toFixed(2)} kB`);
+      }
+    });
+
+    test('the built app runs the engine under the strict CSP, with the wasm from the build', async () => {
+      const responses = await runApp(browser, server.url, { screenshot: 'web-vite.png' });
+      const wasmAsset = output.find((o) => o.type === 'asset' && o.fileName.endsWith('.wasm')).fileName;
+      const wasm = responses.filter((r) => new URL(r.url).pathname.endsWith('.wasm'));
+      assert.deepEqual(wasm, [{ url: `${server.url}${wasmAsset}`, status: 200, type: 'application/wasm' }]);
+      const emitted = new Set(['/', ...output.map((o) => `/${o.fileName}`)]);
+      for (const r of responses) {
+        assert.ok(r.url.startsWith(server.url) && emitted.has(new URL(r.url).pathname), `${r.url} is part of the Vite build`);
+      }
+    });
+  });
+
+  test('vite dev server: the package installed from a tarball or the registry runs as is', async (t) => {
+    const app = makeApp(path.join(tmp, 'dev-app'), 'copy');
+    const quiet = quietLogger();
+    const server = await createServer({
+      root: app,
+      configFile: false,
+      logLevel: 'warn',
+      customLogger: quiet.logger,
+      server: { host: '127.0.0.1', port: 0, watch: null },
+    });
+    try {
+      await server.listen();
+      const base = server.resolvedUrls.local[0];
+      // The dev server sends no CSP, so only errors, warnings and failed requests are checked.
+      const responses = await runApp(browser, base, { csp: false });
+      const wasm = responses.filter((r) => new URL(r.url).pathname.endsWith('.wasm'));
+      assert.deepEqual(wasm, [{ url: `${base}node_modules/leadseg/dist/leadseg.wasm`, status: 200, type: 'application/wasm' }]);
+    } finally {
+      await server.close();
+    }
+    assertOnlyKnownWarnings(t, quiet.logged);
+  });
+});
