@@ -24,11 +24,71 @@
     return result;
   }
 
-  function wrapFunction(owner, name) {
+  function fail(message) {
+    throw makeError({ __leadsegError: message, path: '' });
+  }
+
+  // Index of the first lone surrogate in `s`, or -1. Embind writes strings
+  // to wasm memory as UTF-8 and turns a lone surrogate into a different
+  // character (swallowing the next one), so they are refused here.
+  var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  function loneSurrogateAt(s) {
+    if (typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s)) return -1;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xD800 && c <= 0xDBFF) {
+        var next = s.charCodeAt(i + 1);
+        if (next >= 0xDC00 && next <= 0xDFFF) i++;
+        else return i;
+      } else if (c >= 0xDC00 && c <= 0xDFFF) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  function describe(value) {
+    if (value === null) return 'null';
+    if (typeof value === 'string') return 'a string';
+    if (typeof value === 'bigint') return 'a BigInt';
+    if (value instanceof Date) return 'a Date';
+    if (Array.isArray(value)) return 'an array';
+    return typeof value === 'object' ? 'an object' : typeof value;
+  }
+
+  // Argument kinds: 'text' (a std::string: a string, or UTF-8 bytes as a
+  // Uint8Array, checked by the C++ side), 'time' (milliseconds, a number),
+  // 'bytes' (a Uint8Array or ArrayBuffer).
+  function checkArgs(method, names, args) {
+    for (var i = 0; i < names.length; i++) {
+      var kind = names[i][0], what = names[i][1], v = args[i];
+      if (kind === 'text') {
+        if (typeof v === 'string') {
+          var at = loneSurrogateAt(v);
+          if (at >= 0) {
+            fail(method + ': ' + what + ' has a lone surrogate (U+' + v.charCodeAt(at).toString(16).toUpperCase() +
+                 ' at index ' + at + '), which is not valid Unicode');
+          }
+        } else if (!(v instanceof Uint8Array || v instanceof ArrayBuffer) && v !== undefined) {
+          fail(method + ': ' + what + ' must be a string, got ' + describe(v));
+        }
+      } else if (kind === 'time') {
+        if (typeof v !== 'number') fail(method + ': ' + what + ' must be a number of milliseconds since the epoch, got ' + describe(v));
+      } else if (kind === 'bytes') {
+        if (!(v instanceof Uint8Array || v instanceof ArrayBuffer)) fail(method + ': ' + what + ' must be a Uint8Array, got ' + describe(v));
+      }
+    }
+  }
+
+  // Wraps a method: checks its arguments, calls it, turns an error record
+  // into a thrown Error and applies `after` (e.g. JSON.parse) to the result.
+  function wrapMethod(owner, name, label, names, after) {
     var raw = owner[name];
     if (typeof raw !== 'function' || raw.__leadsegWrapped) return;
     var wrapped = function () {
-      return unwrap(raw.apply(this, arguments));
+      checkArgs(label, names, arguments);
+      var result = unwrap(raw.apply(this, arguments));
+      return after ? after(result) : result;
     };
     wrapped.__leadsegWrapped = true;
     owner[name] = wrapped;
@@ -36,21 +96,24 @@
 
   addOnPostRun(function () {
     // Embind checks arity; optional JSON arguments default to "".
+    var text = function (what) { return ['text', what]; };
+    var time = function (what) { return ['time', what]; };
     var rawEval = Module['evalCondition'];
     Module['evalCondition'] = function (condition, attributes, savedGroups) {
+      checkArgs('evalCondition', [text('condition'), text('attributes'), text('savedGroups')], arguments);
       return unwrap(rawEval(condition, attributes === undefined ? '' : attributes,
                             savedGroups === undefined ? '' : savedGroups));
     };
     var rawLogic = Module['jsonLogicApply'];
     Module['jsonLogicApply'] = function (rule, data) {
+      checkArgs('jsonLogicApply', [text('rule'), text('data')], arguments);
       return unwrap(rawLogic(rule, data === undefined ? '' : data));
     };
-    wrapFunction(Module, 'runConformance');
+    wrapMethod(Module, 'runConformance', 'runConformance', [text('the conformance file')]);
     var segmenter = Module['Segmenter'] && Module['Segmenter'].prototype;
     if (segmenter) {
-      ['load', 'evaluateJson'].forEach(function (name) {
-        wrapFunction(segmenter, name);
-      });
+      wrapMethod(segmenter, 'load', 'Segmenter.load', [text('config')]);
+      wrapMethod(segmenter, 'evaluateJson', 'Segmenter.evaluateJson', [text('attributes')]);
       // evaluateFrame is the hot path: it returns -1 instead of allocating a
       // record, and the reason is fetched only on failure.
       var rawEvaluate = segmenter.evaluateFrame;
@@ -62,17 +125,27 @@
     }
     var engine = Module['Engine'] && Module['Engine'].prototype;
     if (engine) {
-      ['load', 'identify', 'declare', 'track', 'advance', 'restore', 'setVisitorId', 'addAggregateCounts'].forEach(function (name) {
-        wrapFunction(engine, name);
+      var parse = function (json) { return JSON.parse(json); };
+      var methods = {
+        load: [text('config')],
+        identify: [text('attributes'), time('time')],
+        declare: [text('the declaration key'), text('the declaration'), time('time')],
+        track: [text('the event type'), text('event properties'), time('event time')],
+        advance: [time('time')],
+        restore: [['bytes', 'a snapshot']],
+        setVisitorId: [text('the visitor id')],
+        addAggregateCounts: [text('the experiment key'), text('counts')],
+        snapshot: [],
+        // Whole documents cross as JSON text.
+        explain: [text('the segment id')],
+        decide: [text('the slot id'), time('time')],
+        convert: [text('the goal'), time('time')],
+        metrics: [], score: [], attributes: [], exportProfile: [], experiments: [], experimentCounts: [],
+      };
+      var documents = ['metrics', 'score', 'attributes', 'exportProfile', 'explain', 'decide', 'convert', 'experiments', 'experimentCounts'];
+      Object.keys(methods).forEach(function (name) {
+        wrapMethod(engine, name, 'Engine.' + name, methods[name], documents.indexOf(name) >= 0 ? parse : null);
       });
-      // Whole documents cross as JSON text.
-      ['metrics', 'score', 'attributes', 'exportProfile', 'explain', 'decide', 'convert', 'experiments', 'experimentCounts'].forEach(function (name) {
-        var raw = engine[name];
-        engine[name] = function () {
-          return JSON.parse(unwrap(raw.apply(this, arguments)));
-        };
-      });
-      wrapFunction(engine, 'snapshot');
     }
     Module['LeadsegError'] = makeError;
   });

@@ -12,6 +12,14 @@
   var TAG_NULL = 0, TAG_FALSE = 1, TAG_TRUE = 2, TAG_NUMBER = 3, TAG_STRING = 4, TAG_ARRAY = 5, TAG_OBJECT = 6;
   var MAX_DEPTH = 64;
 
+  // Same shape as the errors of errors.post.js: name LeadsegError, a path.
+  function frameError(message) {
+    var error = new Error(message);
+    error.name = 'LeadsegError';
+    error.path = '';
+    return error;
+  }
+
   function FrameWriter() {
     this.bytes = new Uint8Array(4096);
     this.view = new DataView(this.bytes.buffer);
@@ -49,7 +57,7 @@
   };
 
   FrameWriter.prototype.value = function (v, depth) {
-    if (depth > MAX_DEPTH) throw new Error('attribute value nests deeper than ' + MAX_DEPTH + ' levels');
+    if (depth > MAX_DEPTH) throw frameError('attribute value nests deeper than ' + MAX_DEPTH + ' levels');
     if (v === null || v === undefined) return this.u8(TAG_NULL);
     switch (typeof v) {
       case 'boolean':
@@ -109,9 +117,9 @@
     // Uint8Array (1 = member), one byte per segment in config order, that is
     // a view into wasm memory: read it before the next call.
     proto.evaluate = function (attributes) {
-      if (!this._schema) throw new Error('no config loaded: call load(config) first');
+      if (!this._schema) throw frameError('no config loaded: call load(config) first');
       if (attributes === null || typeof attributes !== 'object') {
-        throw new Error('attributes must be an object');
+        throw frameError('attributes must be an object');
       }
       var schema = this._schema;
       writer.pos = 4;

@@ -10,7 +10,10 @@
 // binary frame written by frame.post.js into a buffer this module owns,
 // and results go out through a byte buffer JavaScript reads in place.
 #include <emscripten/bind.h>
+#include <emscripten/heap.h>
 #include <emscripten/val.h>
+#include <malloc.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <string>
@@ -20,6 +23,7 @@
 #include "conditions/jsonlogic.h"
 #include "config/config.h"
 #include "conformance/conformance.h"
+#include "core/duration.h"
 #include "core/json.h"
 #include "core/value_codec.h"
 #include "engine/engine.h"
@@ -51,7 +55,34 @@ val ErrorRecord(const Diagnostics& diagnostics) {
   return record;
 }
 
+// Every document leaves as JSON text through here. The core refuses invalid
+// UTF-8 on the way in; should any reach a result anyway, it is replaced
+// (U+FFFD) instead of nlohmann throwing a C++ exception, which would reach
+// JavaScript as a bare number and skip the destructors on the wasm stack.
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// Strings that reach the engine without going through ParseJson (event
+// types, declaration keys, slot ids, goals, ...). From JavaScript strings
+// embind writes UTF-8, but a Uint8Array passed for a std::string arrives
+// as raw bytes.
+Status CheckUtf8(const std::string& s, const char* what) {
+  if (IsValidUtf8(s)) return Status::Ok();
+  return InvalidArgument(std::string(what) + " is not valid UTF-8");
+}
+
 std::string Version() { return LEADSEG_VERSION_STRING; }
+
+// The module's memory: the WebAssembly.Memory size (it only grows), the
+// top of the sbrk heap, and what malloc has handed out and not freed.
+val MemoryStats() {
+  struct mallinfo info = mallinfo();
+  val out = val::object();
+  out.set("memoryBytes", val(static_cast<double>(emscripten_get_heap_size())));
+  out.set("sbrkBytes", val(static_cast<double>(reinterpret_cast<uintptr_t>(sbrk(0)))));
+  out.set("heapInUseBytes", val(static_cast<double>(info.uordblks)));
+  out.set("heapFreeBytes", val(static_cast<double>(info.fordblks)));
+  return out;
+}
 
 val EvalCondition(const std::string& condition_json, const std::string& attributes_json,
                   const std::string& saved_groups_json) {
@@ -84,7 +115,7 @@ val JsonLogicApply(const std::string& rule_json, const std::string& data_json) {
   if (!logic.ok()) return ErrorRecord(logic.status());
   Document doc;
   Value result = logic->Apply(doc.Add(*data), &doc);
-  return val(result.ToJson().dump());
+  return val(Dump(result.ToJson()));
 }
 
 val RunConformanceText(const std::string& text) {
@@ -203,9 +234,14 @@ val ChangesToVal(const SegmentChanges& changes) {
   return out;
 }
 
-// JavaScript numbers carry milliseconds exactly up to 2^53; the core's
-// CheckTimestamp rejects anything outside 1970..2200 anyway.
-TimeMs ToTime(double ms) { return ms >= -9.0e15 && ms <= 9.0e15 ? static_cast<TimeMs>(ms) : -1; }
+// A time from JavaScript, checked as a double before it is converted (NaN,
+// the infinities and anything beyond int64 cannot be cast): the error is
+// the core's own, e.g. "event time is not a finite number".
+Result<TimeMs> ToTime(double ms, const char* what) {
+  Status s = CheckTimestamp(ms, what);
+  if (!s.ok()) return s;
+  return static_cast<TimeMs>(ms);
+}
 
 // One visitor's engine. Results that are whole documents (explain, export,
 // metrics) cross as JSON text and are parsed by errors.post.js.
@@ -237,28 +273,38 @@ class WasmEngine {
 
   val Identify(const std::string& traits_json, double now) {
     if (!engine_) return NotLoaded();
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return ErrorRecord(at.status());
     auto traits = ParseJson(traits_json, "attributes");
     if (!traits.ok()) return ErrorRecord(traits.status());
-    return Changes(engine_->Identify(*traits, ToTime(now)));
+    return Changes(engine_->Identify(*traits, *at));
   }
 
   val Declare(const std::string& key, const std::string& value_json, double now) {
     if (!engine_) return NotLoaded();
+    if (Status s = CheckUtf8(key, "a declaration key"); !s.ok()) return ErrorRecord(s);
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return ErrorRecord(at.status());
     auto value = ParseJson(value_json, "declaration");
     if (!value.ok()) return ErrorRecord(value.status());
-    return Changes(engine_->Declare(key, *value, ToTime(now)));
+    return Changes(engine_->Declare(key, *value, *at));
   }
 
   val Track(const std::string& type, const std::string& props_json, double ts) {
     if (!engine_) return NotLoaded();
+    if (Status s = CheckUtf8(type, "an event type"); !s.ok()) return ErrorRecord(s);
+    auto at = ToTime(ts, "event time");
+    if (!at.ok()) return ErrorRecord(at.status());
     auto props = ParseJson(props_json.empty() ? "{}" : props_json, "event properties");
     if (!props.ok()) return ErrorRecord(props.status());
-    return Changes(engine_->Track(type, *props, ToTime(ts)));
+    return Changes(engine_->Track(type, *props, *at));
   }
 
   val Advance(double now) {
     if (!engine_) return NotLoaded();
-    return Changes(engine_->Advance(ToTime(now)));
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return ErrorRecord(at.status());
+    return Changes(engine_->Advance(*at));
   }
 
   val Segments() const {
@@ -269,18 +315,19 @@ class WasmEngine {
     return ids;
   }
 
-  val Metrics() const { return engine_ ? val(engine_->Metrics().dump()) : NotLoaded(); }
-  val Score() const { return engine_ ? val(engine_->ScoreBreakdown().dump()) : NotLoaded(); }
-  val Attributes() const { return engine_ ? val(engine_->AttributeView().dump()) : NotLoaded(); }
-  val Export() const { return engine_ ? val(engine_->Export().dump()) : NotLoaded(); }
+  val Metrics() const { return engine_ ? val(Dump(engine_->Metrics())) : NotLoaded(); }
+  val Score() const { return engine_ ? val(Dump(engine_->ScoreBreakdown())) : NotLoaded(); }
+  val Attributes() const { return engine_ ? val(Dump(engine_->AttributeView())) : NotLoaded(); }
+  val Export() const { return engine_ ? val(Dump(engine_->Export())) : NotLoaded(); }
   double Clock() const { return engine_ ? static_cast<double>(engine_->clock()) : 0; }
   int EventCount() const { return engine_ ? static_cast<int>(engine_->event_count()) : 0; }
 
   val Explain(const std::string& segment_id) const {
     if (!engine_) return NotLoaded();
+    if (Status s = CheckUtf8(segment_id, "a segment id"); !s.ok()) return ErrorRecord(s);
     auto x = engine_->Explain(segment_id);
     if (!x.ok()) return ErrorRecord(x.status());
-    return val(x->dump());
+    return val(Dump(*x));
   }
 
   val Snapshot() const {
@@ -306,26 +353,34 @@ class WasmEngine {
 
   val SetVisitorId(const std::string& id) {
     if (!engine_) return NotLoaded();
+    if (Status u = CheckUtf8(id, "a visitor id"); !u.ok()) return ErrorRecord(u);
     Status s = engine_->SetVisitorId(id);
     return s.ok() ? val(true) : ErrorRecord(s);
   }
 
   val Decide(const std::string& slot, double now) {
     if (!engine_) return NotLoaded();
-    auto d = engine_->Decide(slot, ToTime(now));
+    if (Status s = CheckUtf8(slot, "a slot id"); !s.ok()) return ErrorRecord(s);
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return ErrorRecord(at.status());
+    auto d = engine_->Decide(slot, *at);
     if (!d.ok()) return ErrorRecord(d.status());
-    return val(d->ToJson().dump());
+    return val(Dump(d->ToJson()));
   }
 
   val Convert(const std::string& goal, double now) {
     if (!engine_) return NotLoaded();
-    auto r = engine_->Convert(goal, ToTime(now));
+    if (Status s = CheckUtf8(goal, "a goal"); !s.ok()) return ErrorRecord(s);
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return ErrorRecord(at.status());
+    auto r = engine_->Convert(goal, *at);
     if (!r.ok()) return ErrorRecord(r.status());
-    return val(r->dump());
+    return val(Dump(*r));
   }
 
   val AddAggregateCounts(const std::string& experiment, const std::string& counts_json) {
     if (!engine_) return NotLoaded();
+    if (Status s = CheckUtf8(experiment, "an experiment key"); !s.ok()) return ErrorRecord(s);
     auto counts = ParseJson(counts_json, "counts");
     if (!counts.ok()) return ErrorRecord(counts.status());
     Status s = engine_->AddAggregateCounts(experiment, *counts);
@@ -346,7 +401,7 @@ class WasmEngine {
     return out;
   }
 
-  val Experiments() const { return engine_ ? val(engine_->ExperimentReport().dump()) : NotLoaded(); }
+  val Experiments() const { return engine_ ? val(Dump(engine_->ExperimentReport())) : NotLoaded(); }
 
   // The device's own counts: {experiment: {variant: {exposures, conversions}}}.
   val ExperimentCounts() const {
@@ -357,7 +412,7 @@ class WasmEngine {
         out[key][variant] = {{"exposures", c.exposures}, {"conversions", c.conversions}};
       }
     }
-    return val(out.dump());
+    return val(Dump(out));
   }
 
  private:
@@ -379,6 +434,7 @@ EMSCRIPTEN_BINDINGS(leadseg) {
   function("evalCondition", &leadseg::EvalCondition);
   function("jsonLogicApply", &leadseg::JsonLogicApply);
   function("runConformance", &leadseg::RunConformanceText);
+  function("memoryStats", &leadseg::MemoryStats);
   class_<leadseg::Segmenter>("Segmenter")
       .constructor<>()
       .function("load", &leadseg::Segmenter::Load)
