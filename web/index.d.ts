@@ -242,7 +242,13 @@ export interface CreateEngineOptions {
   storage?: StorageKind | StorageAdapter;
   /** Database / key prefix / BroadcastChannel name (default "leadseg"). One engine per name per page. */
   storageName?: string;
-  /** The clock, in ms since the epoch (default `Date.now`). Inject one in tests. */
+  /**
+   * The clock, in ms since the epoch (default `Date.now`). Inject one in tests.
+   * It must return a finite number (not a Date or a string); calls that record
+   * a time (identify, declare, track, decide, convert) also refuse a time
+   * more than the config's `retention.maxAge` behind the latest time the
+   * engine has seen (seconds passed as milliseconds, a clock gone back).
+   */
   now?: () => number;
   /** Called on each exposure (same payload as the 'exposure' event). */
   onExposure?: (exposure: EngineEvents['exposure']) => void;
@@ -304,7 +310,17 @@ export interface RenderResult {
   error?: Error;
 }
 
-/** One visitor's engine. Create it with `await createEngine(options)`. */
+/**
+ * One visitor's engine. Create it with `await createEngine(options)`.
+ *
+ * Errors are `Error`s named "LeadsegError" with a `path` (a JSON Pointer into
+ * the argument, or ""). A failed call changes nothing: no state, no storage
+ * write, no event. Values JSON cannot carry are errors, not silently changed:
+ * NaN and ±Infinity, BigInts, functions and symbols, Maps, Sets and other
+ * built-ins, cycles, strings or keys with a lone surrogate, nesting deeper
+ * than 128 levels, a `toJSON()` that throws (`undefined` properties are left
+ * out, as JSON does; Dates become their ISO text).
+ */
 export interface Engine {
   /** Config warnings (hygiene) from loading. */
   readonly warnings: Array<{ code: string; message: string; path: string }>;
@@ -436,7 +452,10 @@ export type LeadsInput =
 
 /**
  * Segments and scores many leads with the same rules as the browser engine.
- * CSV is parsed streaming (RFC 4180; the first line is the header).
+ * CSV is parsed streaming (RFC 4180; the first line is the header); bytes
+ * must be UTF-8 (invalid bytes reject the run rather than becoming U+FFFD).
+ * A lead that cannot be evaluated (e.g. a NaN or a reserved name) gets
+ * `error` and the run goes on.
  */
 export function segmentLeads(
   config: Config,

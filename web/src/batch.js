@@ -11,7 +11,7 @@
 // fast path gives segments in ~40 µs but neither score, grade nor stage,
 // and sees no metric values (a lead has no events), so it is not used.
 import { loadModule } from './loader.js';
-import { isPlainObject, leadsegError, withContext } from './errors.js';
+import { describe, isPlainObject, leadsegError, loneSurrogateAt, toJsonText, withContext } from './errors.js';
 import { parseCsv } from './csv.js';
 
 const DEFAULT_PROGRESS_EVERY = 1000;
@@ -34,13 +34,18 @@ async function* leadRows(leads, options) {
 }
 
 function configText(config) {
-  if (typeof config === 'string') return config;
-  if (isPlainObject(config)) return JSON.stringify(config);
-  throw leadsegError('config must be a config object or its JSON text');
+  if (typeof config === 'string') {
+    const at = loneSurrogateAt(config);
+    if (at >= 0) throw leadsegError(`segmentLeads: config has a lone surrogate (U+${config.charCodeAt(at).toString(16).toUpperCase()} at index ${at}), which is not valid Unicode`);
+    return config;
+  }
+  if (isPlainObject(config)) return toJsonText(config, 'segmentLeads: config');
+  throw leadsegError(`segmentLeads: config must be a config object or its JSON text, got ${describe(config)}`);
 }
 
-function emptySummary(config) {
-  const parsed = typeof config === 'string' ? JSON.parse(config) : config;
+// `text`: the config the core accepted.
+function emptySummary(text) {
+  const parsed = JSON.parse(text);
   const summary = { count: 0, errors: 0, segments: {}, grades: {}, stages: {}, temperatures: {} };
   for (const s of parsed.segments ?? []) summary.segments[s.id] = 0;
   if (parsed.grading) for (const g of ['A', 'B', 'C', 'D']) summary.grades[g] = 0;
@@ -80,7 +85,7 @@ export async function segmentLeads(config, leads, options = {}) {
     } catch (error) {
       throw withContext(error, 'invalid config');
     }
-    const summary = emptySummary(config);
+    const summary = emptySummary(text);
     const kept = [];
     const total = Array.isArray(leads) ? leads.length : undefined;
     let processed = 0;
@@ -88,9 +93,10 @@ export async function segmentLeads(config, leads, options = {}) {
       if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
       let lead;
       try {
-        if (!isPlainObject(row)) throw leadsegError(`lead ${processed} is not a plain object`);
+        if (!isPlainObject(row)) throw leadsegError(`lead ${processed} is not a plain object, got ${describe(row)}`);
+        const json = toJsonText(row, `lead ${processed}`);
         engine.erase();
-        engine.identify(JSON.stringify(row), at);
+        engine.identify(json, at);
         const breakdown = engine.score();
         lead = {
           ...row,

@@ -191,12 +191,25 @@ export async function* textChunks(input) {
   }
   let source = input;
   if (isBlob(input)) source = input.stream();
-  const decoder = new TextDecoder('utf-8');
+  // Invalid UTF-8 is an error, not U+FFFD: the rows would differ from the
+  // file without a word.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let bytesRead = 0;
+  const decodeBytes = (bytes, stream) => {
+    try {
+      return decoder.decode(bytes, { stream });
+    } catch (error) {
+      throw leadsegError(`CSV: the input is not valid UTF-8 (in the bytes ${bytesRead - bytes.length}..${bytesRead})`, '', error);
+    }
+  };
   const decode = (chunk) => {
     if (typeof chunk === 'string') return chunk;
-    if (chunk instanceof ArrayBuffer) return decoder.decode(new Uint8Array(chunk), { stream: true });
-    if (ArrayBuffer.isView(chunk)) return decoder.decode(chunk, { stream: true });
-    throw leadsegError(`CSV: a stream chunk must be text or bytes, got ${chunk === null ? 'null' : typeof chunk}`);
+    let bytes;
+    if (chunk instanceof ArrayBuffer) bytes = new Uint8Array(chunk);
+    else if (ArrayBuffer.isView(chunk)) bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else throw leadsegError(`CSV: a stream chunk must be text or bytes, got ${chunk === null ? 'null' : typeof chunk}`);
+    bytesRead += bytes.length;
+    return decodeBytes(bytes, true);
   };
   if (source && typeof source.getReader === 'function') {
     const reader = source.getReader();
@@ -218,7 +231,7 @@ export async function* textChunks(input) {
   } else {
     throw leadsegError('CSV input must be a string, a Blob/File, a ReadableStream or an iterable of text/bytes chunks');
   }
-  const tail = decoder.decode();
+  const tail = decodeBytes(new Uint8Array(0), false);
   if (tail) yield tail;
 }
 

@@ -3,7 +3,7 @@
 // the page integrations (page views, dataLayer, DOM slots, forms).
 import { loadModule } from './loader.js';
 import { Emitter, rethrowLater } from './emitter.js';
-import { isPlainObject, leadsegError, requirePlainObject, withContext } from './errors.js';
+import { describe, isPlainObject, leadsegError, requirePlainObject, requireString, toJsonText, withContext } from './errors.js';
 import { checkOptions, isExperimentList, parseConfig } from './options.js';
 import { Ledger, normalizeDecision } from './decisions.js';
 import { NO_CONSENT, mergeConsent } from './consent.js';
@@ -77,14 +77,9 @@ class LeadsegEngine {
     if (token !== CREATING) throw leadsegError('use `await createEngine(options)` to create an engine');
     checkOptions(options);
     this.#options = options;
-    const { object, text } = parseConfig(options.config);
-    this.#configText = text;
+    this.#configText = parseConfig(options.config).text;
     this.#now = options.now ?? Date.now;
     this.#consent = mergeConsent(NO_CONSENT, options.consent, 'createEngine: options.consent');
-    this.#retention = readRetention(object);
-    this.#defaults = slotDefaults(object);
-    this.#experiments = options.experiments ?? configExperiments(object);
-    this.#segmentNames = new Map((object.segments ?? []).map((s) => [s.id, s.name ?? s.id]));
     this.#maxEpsilon = options.maxEpsilon ?? DEFAULT_MAX_EPSILON;
     for (const [event, handler] of Object.entries(options.on ?? {})) this.on(event, handler);
     if (options.onExposure) this.#events.on('exposure', options.onExposure);
@@ -102,6 +97,12 @@ class LeadsegEngine {
       throw withContext(error, 'createEngine: invalid config');
     }
     this.#raw = raw;
+    // Read on this side only once the core accepted the config.
+    const object = JSON.parse(this.#configText);
+    this.#retention = readRetention(object);
+    this.#defaults = slotDefaults(object);
+    this.#experiments = this.#options.experiments ?? configExperiments(object);
+    this.#segmentNames = new Map(object.segments.map((s) => [s.id, s.name ?? s.id]));
     this.#setVisitorId(randomId(16));
     if (this.#consent.storage) await this.#attachStorage(true);
     this.#startIntegrations();
@@ -158,9 +159,27 @@ class LeadsegEngine {
     if (this.#destroyed) throw leadsegError('this engine was destroyed');
   }
 
-  #time() {
-    const t = this.#now();
-    if (typeof t !== 'number' || !Number.isFinite(t)) throw leadsegError(`options.now() must return a time in milliseconds, got ${String(t)}`);
+  // now(), checked. `recording`: the time is stored with what the call
+  // records (identify, declare, track, decide, convert), so a clock far
+  // behind what the engine has seen (seconds instead of milliseconds, a
+  // broken clock) is refused rather than recorded; reads just do not
+  // advance.
+  #time(recording = false) {
+    let t;
+    try {
+      t = this.#now();
+    } catch (error) {
+      throw withContext(error, 'options.now() threw');
+    }
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      throw leadsegError(`options.now() must return a time in milliseconds (a finite number since the epoch), got ${describe(t)}`);
+    }
+    if (recording) {
+      const clock = this.#raw.clock();
+      if (t >= 0 && t < clock - this.#retention.maxAge) {
+        throw leadsegError(`options.now() returned ${t}, more than the retention's maxAge before the latest time the engine has seen (${clock}): seconds instead of milliseconds, or a clock gone back?`);
+      }
+    }
     return t;
   }
 
@@ -190,9 +209,9 @@ class LeadsegEngine {
   }
 
   // Advances the core's clock to now: windows expire, segments may change.
-  #sync() {
+  #sync(t) {
     this.#alive();
-    const t = this.#time();
+    if (t === undefined) t = this.#time();
     if (t > this.#raw.clock()) this.#emitChanges(this.#raw.advance(t));
   }
 
@@ -227,8 +246,8 @@ class LeadsegEngine {
   identify(traits) {
     this.#alive();
     requirePlainObject(traits, 'identify(traits)');
-    const json = JSON.stringify(traits);
-    const at = this.#time();
+    const json = toJsonText(traits, 'identify(traits)');
+    const at = this.#time(true);
     const changes = this.#raw.identify(json, at);
     if (this.#persistence) {
       for (const [name, value] of Object.entries(JSON.parse(json))) {
@@ -244,10 +263,10 @@ class LeadsegEngine {
   /** Records a zero-party declaration ("interests" -> ["security"]); null withdraws it. */
   declare(key, value) {
     this.#alive();
-    if (typeof key !== 'string' || !key) throw leadsegError('declare(key, value): key must be a non-empty string');
+    requireString(key, 'declare(key, value): key');
     if (value === undefined) throw leadsegError(`declare("${key}", value): value is missing (null withdraws a declaration)`);
-    const json = JSON.stringify(value);
-    const at = this.#time();
+    const json = toJsonText(value, `declare("${key}", value)`);
+    const at = this.#time(true);
     const changes = this.#raw.declare(key, json, at);
     if (this.#persistence) {
       if (value === null) this.#persistence.remove(`d:${key}`);
@@ -261,11 +280,11 @@ class LeadsegEngine {
   /** Records an event of `type` with optional properties, at now(). */
   track(type, props = {}) {
     this.#alive();
-    if (typeof type !== 'string' || !type) throw leadsegError('track(type, props): type must be a non-empty string');
+    requireString(type, 'track(type, props): type');
     if (props === null) props = {};
     requirePlainObject(props, `track("${type}", props): props`);
-    const json = JSON.stringify(props);
-    const ts = this.#time();
+    const json = toJsonText(props, `track("${type}", props): props`);
+    const ts = this.#time(true);
     const changes = this.#raw.track(type, json, ts);
     const record = { id: `${this.#tabId}:${++this.#seq}`, type, ts, props: JSON.parse(json) };
     if (this.#persistence) this.#persistence.addEvents([record]);
@@ -304,8 +323,9 @@ class LeadsegEngine {
 
   /** Why the visitor is or is not in a segment. */
   explain(segmentId) {
+    this.#alive();
+    requireString(segmentId, 'explain(segmentId): segmentId');
     this.#sync();
-    if (typeof segmentId !== 'string') throw leadsegError('explain(segmentId): segmentId must be a string');
     return this.#raw.explain(segmentId);
   }
 
@@ -313,18 +333,21 @@ class LeadsegEngine {
 
   /** The default variant of a slot (what decide() returns without personalization consent). */
   defaultVariant(slotId) {
-    if (!this.#defaults.has(slotId)) throw leadsegError(`unknown slot "${slotId}"`);
+    if (!this.#defaults.has(slotId)) throw leadsegError(`unknown slot ${typeof slotId === 'string' ? `"${slotId}"` : `(${describe(slotId)})`}`);
     return this.#defaults.get(slotId);
   }
 
   /** Decides which variant of a slot to show this visitor. */
   decide(slotId) {
-    this.#sync();
-    if (typeof slotId !== 'string' || !slotId) throw leadsegError('decide(slotId): slotId must be a non-empty string');
+    this.#alive();
+    requireString(slotId, 'decide(slotId): slotId');
+    if (!this.#defaults.has(slotId)) throw leadsegError(`unknown slot "${slotId}"`);
+    const at = this.#time(true);
+    this.#sync(at);
     if (!this.#consent.personalization) {
       return { slot: slotId, variant: this.defaultVariant(slotId), reason: { kind: 'default', rule: null, path: null }, experiment: null };
     }
-    const decision = normalizeDecision(this.#raw.decide(slotId, this.#time()));
+    const decision = normalizeDecision(this.#raw.decide(slotId, at));
     const e = decision.experiment;
     if (e) this.#changed(); // assignments are part of the snapshot
     if (e && e.inExperiment && this.#consent.measurement) {
@@ -340,10 +363,12 @@ class LeadsegEngine {
 
   /** Records a conversion of `goal` (measurement consent only). */
   convert(goal) {
-    this.#sync();
-    if (typeof goal !== 'string' || !goal) throw leadsegError('convert(goal): goal must be a non-empty string');
+    this.#alive();
+    requireString(goal, 'convert(goal): goal');
+    const at = this.#time(true);
+    this.#sync(at);
     if (!this.#consent.measurement) return { attributed: [] };
-    const result = this.#raw.convert(goal, this.#time());
+    const result = this.#raw.convert(goal, at);
     for (const a of result.attributed ?? []) this.#markLedger(a.experiment, a.variant, 'converted');
     this.#changed();
     return result;
@@ -366,9 +391,9 @@ class LeadsegEngine {
    */
   addAggregateCounts(experimentKey, counts) {
     this.#alive();
-    if (typeof experimentKey !== 'string' || !experimentKey) throw leadsegError('addAggregateCounts(experimentKey, counts): experimentKey must be a string');
+    requireString(experimentKey, 'addAggregateCounts(experimentKey, counts): experimentKey');
     requirePlainObject(counts, `addAggregateCounts("${experimentKey}", counts): counts`);
-    this.#raw.addAggregateCounts(experimentKey, JSON.stringify(counts));
+    this.#raw.addAggregateCounts(experimentKey, toJsonText(counts, `addAggregateCounts("${experimentKey}", counts)`));
   }
 
   #markLedger(key, variant, bit) {

@@ -1,6 +1,6 @@
 // createEngine() options: checked up front so that a typo fails loudly
 // instead of silently doing nothing.
-import { isPlainObject, leadsegError } from './errors.js';
+import { describe, isPlainObject, leadsegError, loneSurrogateAt, toJsonText } from './errors.js';
 import { checkStorageOption } from './storage/index.js';
 
 const OPTION_KEYS = new Set([
@@ -15,7 +15,7 @@ export function checkOptions(options) {
   }
   const { config } = options;
   if (typeof config !== 'string' && !isPlainObject(config)) {
-    throw leadsegError('createEngine: options.config must be a config object or its JSON text');
+    throw leadsegError(`createEngine: options.config must be a config object or its JSON text, got ${describe(config)}`);
   }
   for (const name of ['now', 'onExposure']) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw leadsegError(`createEngine: options.${name} must be a function`);
@@ -43,7 +43,11 @@ export function isExperimentList(value) {
 
 /** The config as an object (for the JavaScript side) and as JSON text (for the core). */
 export function parseConfig(config) {
-  if (typeof config !== 'string') return { object: config, text: JSON.stringify(config) };
+  if (typeof config !== 'string') return { object: config, text: toJsonText(config, 'createEngine: options.config') };
+  const at = loneSurrogateAt(config);
+  if (at >= 0) {
+    throw leadsegError(`createEngine: options.config has a lone surrogate (U+${config.charCodeAt(at).toString(16).toUpperCase()} at index ${at}), which is not valid Unicode`);
+  }
   try {
     return { object: JSON.parse(config), text: config };
   } catch (error) {
