@@ -2,73 +2,36 @@
 // pages, served by bench/node/server.mjs with the project's strict CSP.
 // Any page error, console error, failed request or CSP violation fails the
 // section loudly.
-import fs from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium, watchPage, cspProblems } from '../../tests/browser/fixtures/chromium.mjs';
 import { startBenchServer } from './server.mjs';
 import { median } from '../lib/workload.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Timers and rAF of a background page would be throttled; keep full speed.
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-];
+// Timers and rAF of a background page would be throttled; keep full speed.
+const BENCH_ARGS = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding'];
 
 export async function withBrowser({ repoRoot, sharedDir, buildDir, log }, fn) {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (bash scripts/setup.sh installs it)`);
-  const server = await startBenchServer({ repoRoot, sharedDir, buildDir });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const version = browser.version();
+  const browser = await launchChromium({ args: BENCH_ARGS });
+  let server;
   try {
+    server = await startBenchServer({ repoRoot, sharedDir, buildDir });
+    const version = browser.version();
     return await fn({ browser, server, version, log });
   } finally {
     await browser.close();
-    await server.close();
+    await server?.close();
   }
 }
 
-function watch(page, problems) {
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
-  });
-}
-
-async function cspGuard(page) {
-  await page.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
-    });
-  });
-}
-
 async function assertClean(page, problems, what) {
-  const csp = await page.evaluate(() => window.__cspViolations ?? []).catch(() => []);
-  const all = [...problems, ...csp.map((v) => `CSP violation: ${v}`)];
+  const all = [...problems, ...(await cspProblems(page))];
   if (all.length) throw new Error(`Chromium ${what}:\n  ${all.join('\n  ')}`);
 }
 
 /** Opens the bench page; returns {page, call(name, args), close()}. */
 export async function openBenchPage(browser, server) {
   const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(600_000);
   const problems = [];
-  watch(page, problems);
-  await cspGuard(page);
+  const page = await watchPage(await context.newPage(), problems, { timeout: 600_000 });
   await page.goto(`${server.url}bench/browser/index.html`);
   await page.waitForFunction(() => window.leadsegBench?.ready === true, null, { timeout: 60_000 }).catch(async (error) => {
     await assertClean(page, problems, 'bench page did not start');
@@ -108,10 +71,8 @@ export async function coldStart(browser, server, { runs = 7, modes = ['package',
     const warm = [];
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext();
-      const page = await context.newPage();
       const problems = [];
-      watch(page, problems);
-      await cspGuard(page);
+      const page = await watchPage(await context.newPage(), problems);
       const url = `${server.url}bench/browser/cold.html?mode=${mode}`;
       cold.push(await load(page, url, problems, `cold start (${mode})`));
       warm.push(await load(page, url, problems, `warm start (${mode})`));

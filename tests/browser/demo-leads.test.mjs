@@ -9,27 +9,12 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../scripts/serve.mjs';
+import { REPO_ROOT, RESULTS_DIR, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from './fixtures/chromium.mjs';
 import { createEngine, CsvParser, typeValue } from '../../web/src/node.js';
 import { sampleCsvChunks, SAMPLE_COLUMNS } from '../../demo/assets/lead-sample.js';
 import { AS_OF, LeadEvaluator, RESULT_COLUMNS, createAggregate } from '../../demo/assets/lead-eval.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 const CONFIG = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'examples', 'b2b-saas.json'), 'utf8'));
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CHARTS = ['chart-segments', 'chart-scores', 'chart-grade-temp', 'chart-rfm', 'chart-funnel'];
 const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
 
@@ -66,33 +51,15 @@ describe('demo lead-list page in headless Chromium', () => {
   const problems = [];
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (bash scripts/setup.sh installs it)`);
-    for (const f of ['leadseg.mjs', 'leadseg.wasm']) {
-      assert.ok(fs.existsSync(path.join(REPO_ROOT, 'web', 'dist', f)), `web/dist/${f} missing: bash scripts/build.sh wasm`);
-    }
+    checkPrerequisites();
     assert.ok(fs.existsSync(path.join(REPO_ROOT, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js')), 'chart.js missing: npm ci');
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    server = await startServer({ port: 0, root: REPO_ROOT });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    server = await startRepoServer();
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.addInitScript(() => {
-      window.__cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => {
-        window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
-      });
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-    });
-    page.on('requestfailed', (req) => {
+    page = await watchPage(await context.newPage(), problems, {
       // blob: downloads are cancelled by the download manager once saved.
-      if (!req.url().startsWith('blob:')) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`);
-    });
-    page.on('response', (res) => {
-      if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
+      ignoreFailedRequest: (url) => url.startsWith('blob:'),
     });
     await page.goto(`${server.url}leads.html`);
     await page.waitForSelector('body[data-ready]');
@@ -100,10 +67,10 @@ describe('demo lead-list page in headless Chromium', () => {
   });
 
   after(async () => {
-    const csp = page ? await page.evaluate(() => window.__cspViolations ?? []).catch(() => []) : [];
+    const csp = page ? await cspProblems(page) : [];
     await browser?.close();
     await server?.close();
-    assert.deepEqual([...problems, ...csp.map((v) => `CSP violation: ${v}`)], [], 'no page errors, console errors, failed requests or CSP violations');
+    assert.deepEqual([...problems, ...csp], [], 'no page errors, console errors, failed requests or CSP violations');
   });
 
   /** Counts per segment id as the page's table shows them. */

@@ -10,23 +10,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer, CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
+import { RESULTS_DIR, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from './fixtures/chromium.mjs';
 
 // What each persona's replay must end with (docs/examples/b2b-saas.json):
 const PERSONAS = {
@@ -79,13 +64,10 @@ describe('demo site in headless Chromium', () => {
   let browser;
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (bash scripts/setup.sh installs it)`);
-    for (const f of ['leadseg.mjs', 'leadseg.wasm']) {
-      assert.ok(fs.existsSync(path.join(REPO_ROOT, 'web', 'dist', f)), `web/dist/${f} missing: bash scripts/build.sh wasm`);
-    }
+    checkPrerequisites();
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    server = await startServer({ port: 0, root: REPO_ROOT });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    server = await startRepoServer();
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -96,27 +78,12 @@ describe('demo site in headless Chromium', () => {
   /** A fresh context (own storage) and page that records every problem. */
   async function newPage() {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
     const problems = [];
-    await page.addInitScript(() => {
-      window.__cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => {
-        window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
-      });
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-    });
-    page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
-    page.on('response', (res) => {
-      if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
-    });
+    const page = await watchPage(await context.newPage(), problems);
     const done = async () => {
-      const csp = await page.evaluate(() => window.__cspViolations ?? []).catch(() => []);
+      const csp = await cspProblems(page);
       await context.close();
-      assert.deepEqual([...problems, ...csp.map((v) => `CSP violation: ${v}`)], [], 'no page errors, console errors, failed requests or CSP violations');
+      assert.deepEqual([...problems, ...csp], [], 'no page errors, console errors, failed requests or CSP violations');
     };
     return { page, done };
   }

@@ -6,23 +6,8 @@ import { describe, test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer, CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
+import { RESULTS_DIR, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from './fixtures/chromium.mjs';
 
 describe('demo playground in headless Chromium', () => {
   let server;
@@ -32,38 +17,12 @@ describe('demo playground in headless Chromium', () => {
   const problems = [];
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (bash scripts/setup.sh installs it)`);
-    for (const f of ['leadseg.mjs', 'leadseg.wasm']) {
-      assert.ok(fs.existsSync(path.join(REPO_ROOT, 'web', 'dist', f)), `web/dist/${f} missing: bash scripts/build.sh wasm`);
-    }
+    checkPrerequisites();
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    server = await startServer({ port: 0, root: REPO_ROOT });
-    // chromium.launch() gives every run a fresh temporary user-data-dir.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    server = await startRepoServer();
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-
-    // CSP violations: the event fires in the page; record them before any script runs.
-    await page.addInitScript(() => {
-      window.__cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => {
-        window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
-      });
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-    });
-    page.on('requestfailed', (req) =>
-      problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
-    page.on('response', (res) => {
-      if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
-    });
+    page = await watchPage(await context.newPage(), problems, { timeout: 20_000 });
   });
 
   after(async () => {
@@ -72,8 +31,8 @@ describe('demo playground in headless Chromium', () => {
   });
 
   afterEach(async () => {
-    const csp = page ? await page.evaluate(() => window.__cspViolations ?? []).catch(() => []) : [];
-    const all = [...problems, ...csp.map((v) => `CSP violation: ${v}`)];
+    const csp = page ? await cspProblems(page) : [];
+    const all = [...problems, ...csp];
     problems.length = 0;
     assert.deepEqual(all, [], 'no page errors, console errors, failed requests or CSP violations');
   });

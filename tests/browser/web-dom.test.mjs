@@ -4,7 +4,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startFixtureServer, launchBrowser, watch, cspProblems, openJourney, RESULTS_DIR } from './fixtures/web-harness.mjs';
+import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
+import { launchChromium, watchPage, cspProblems, RESULTS_DIR } from './fixtures/chromium.mjs';
 
 describe('leadseg slots in Chromium', () => {
   let server;
@@ -12,7 +13,7 @@ describe('leadseg slots in Chromium', () => {
 
   before(async () => {
     server = await startFixtureServer();
-    browser = await launchBrowser();
+    browser = await launchChromium();
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
   });
   after(async () => {
@@ -37,7 +38,7 @@ describe('leadseg slots in Chromium', () => {
   test('a high-intent CTO gets tech_leader; the default never reaches the document', async () => {
     const problems = [];
     const context = await browser.newContext();
-    const page = await watch(await context.newPage(), problems);
+    const page = await watchPage(await context.newPage(), problems);
     // Build the profile on an earlier page view.
     await openJourney(page, server.url, { storage: '1' });
     await page.evaluate(async () => {
@@ -77,7 +78,7 @@ describe('leadseg slots in Chromium', () => {
   test('a new visitor sees the default; an unknown slot is marked, not fatal', async () => {
     const problems = [];
     const context = await browser.newContext();
-    const page = await watch(await context.newPage(), problems);
+    const page = await watchPage(await context.newPage(), problems);
     const shown = await visit(page);
     assert.equal(shown.hero, 'default');
     assert.equal(shown.cta, 'newsletter');

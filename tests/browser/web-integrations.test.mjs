@@ -2,7 +2,8 @@
 // popstate), the GTM dataLayer (before and after loading), forms.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureServer, launchBrowser, watch, cspProblems, openJourney } from './fixtures/web-harness.mjs';
+import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
+import { launchChromium, watchPage, cspProblems } from './fixtures/chromium.mjs';
 
 describe('leadseg event sources in Chromium', () => {
   let server;
@@ -10,7 +11,7 @@ describe('leadseg event sources in Chromium', () => {
 
   before(async () => {
     server = await startFixtureServer();
-    browser = await launchBrowser();
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -20,7 +21,7 @@ describe('leadseg event sources in Chromium', () => {
   test('page views, dataLayer and forms become events', async () => {
     const problems = [];
     const context = await browser.newContext();
-    const page = await watch(await context.newPage(), problems);
+    const page = await watchPage(await context.newPage(), problems);
     await openJourney(page, server.url, { pageviews: '1', datalayer: '1', personalization: '1', utm_campaign: 'launch' });
     await page.evaluate(async () => {
       history.pushState({}, '', '/pricing?utm_source=ads');

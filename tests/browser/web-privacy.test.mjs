@@ -4,7 +4,8 @@
 // sent only when called and made of randomized bits.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureServer, launchBrowser, watch, cspProblems, openJourney, pageLog } from './fixtures/web-harness.mjs';
+import { startFixtureServer, openJourney, pageLog } from './fixtures/web-harness.mjs';
+import { launchChromium, watchPage, cspProblems } from './fixtures/chromium.mjs';
 
 const SECRETS = ['ada@example.com', 'CTO', 'Technology', 'security', '/pricing', 'early-bird', 'demo', 'newsletter',
   'job_title', 'page_view', 'form_submit', 'interests', 'utm_source', 'spring-sale', 'short', 'long', 'quiz'];
@@ -15,7 +16,7 @@ describe('leadseg privacy in Chromium', () => {
 
   before(async () => {
     server = await startFixtureServer();
-    browser = await launchBrowser();
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -25,7 +26,7 @@ describe('leadseg privacy in Chromium', () => {
   test('a full journey sends nothing; report() sends one payload of randomized bits, only when called', async () => {
     const problems = [];
     const context = await browser.newContext();
-    const page = await watch(await context.newPage(), problems);
+    const page = await watchPage(await context.newPage(), problems);
     const requests = [];
     await page.route('**/*', async (route) => {
       const request = route.request();

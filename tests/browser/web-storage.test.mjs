@@ -2,7 +2,8 @@
 // corrupted data, the localStorage fallback.
 import { describe, test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureServer, launchBrowser, watch, cspProblems, openJourney, pageLog, storageTrace } from './fixtures/web-harness.mjs';
+import { startFixtureServer, openJourney, pageLog, storageTrace } from './fixtures/web-harness.mjs';
+import { launchChromium, watchPage, cspProblems } from './fixtures/chromium.mjs';
 
 describe('leadseg storage in Chromium', () => {
   let server;
@@ -13,7 +14,7 @@ describe('leadseg storage in Chromium', () => {
 
   before(async () => {
     server = await startFixtureServer();
-    browser = await launchBrowser();
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -22,7 +23,7 @@ describe('leadseg storage in Chromium', () => {
   beforeEach(async () => {
     problems = [];
     context = await browser.newContext(); // a fresh origin storage per test
-    page = await watch(await context.newPage(), problems);
+    page = await watchPage(await context.newPage(), problems);
   });
   afterEach(async () => {
     const all = [...problems, ...(await cspProblems(page))];

@@ -2,7 +2,8 @@
 // see all 2,000 live (BroadcastChannel) and after a reload (IndexedDB).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixtureServer, launchBrowser, watch, cspProblems, openJourney } from './fixtures/web-harness.mjs';
+import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
+import { launchChromium, watchPage, cspProblems } from './fixtures/chromium.mjs';
 
 const PER_TAB = 1000;
 
@@ -12,7 +13,7 @@ describe('leadseg across tabs in Chromium', () => {
 
   before(async () => {
     server = await startFixtureServer();
-    browser = await launchBrowser();
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -23,7 +24,7 @@ describe('leadseg across tabs in Chromium', () => {
     const problems = [];
     const context = await browser.newContext();
     const tabs = [];
-    for (let i = 0; i < 2; i++) tabs.push(await watch(await context.newPage(), problems));
+    for (let i = 0; i < 2; i++) tabs.push(await watchPage(await context.newPage(), problems));
     for (const tab of tabs) await openJourney(tab, server.url, { storage: '1' });
 
     const burst = (tab, name) => tab.evaluate(async ({ name, n }) => {
@@ -59,7 +60,7 @@ describe('leadseg across tabs in Chromium', () => {
       assert.deepEqual(seen, { count: 2 * PER_TAB, a: PER_TAB, b: PER_TAB, distinct: 2 * PER_TAB, pageViews: 2 * PER_TAB });
     }
     // And a third, brand-new tab.
-    const third = await watch(await context.newPage(), problems);
+    const third = await watchPage(await context.newPage(), problems);
     await openJourney(third, server.url, { storage: '1' });
     assert.equal(await third.evaluate(() => engine.export().events.length), 2 * PER_TAB);
 

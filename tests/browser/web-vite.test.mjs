@@ -14,8 +14,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build, createServer, createLogger } from 'vite';
-import { REPO_ROOT, RESULTS_DIR, checkPrerequisites, launchBrowser, watch, cspProblems } from './fixtures/web-harness.mjs';
-import { startServer } from '../../scripts/serve.mjs';
+import { CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
+import { REPO_ROOT, RESULTS_DIR, checkPrerequisites, launchChromium, watchPage, cspProblems, startSiteServer } from './fixtures/chromium.mjs';
 
 const APP = path.join(REPO_ROOT, 'tests', 'browser', 'fixtures', 'vite-app');
 const WEB_DIR = path.join(REPO_ROOT, 'web');
@@ -79,13 +79,14 @@ async function runApp(browser, url, { screenshot, csp = true } = {}) {
   const problems = [];
   const responses = [];
   const context = await browser.newContext();
-  const page = await watch(await context.newPage(), problems);
+  const page = await watchPage(await context.newPage(), problems);
   page.on('console', (msg) => {
     if (msg.type() === 'warning') problems.push(`console warning: ${msg.text()}`);
   });
   page.on('response', (res) => responses.push({ url: res.url(), status: res.status(), type: res.headers()['content-type'] }));
 
-  await page.goto(url);
+  const response = await page.goto(url);
+  if (csp) assert.equal(response.headers()['content-security-policy'], CONTENT_SECURITY_POLICY);
   await page.waitForFunction(() => document.body.dataset.ready);
   assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.evaluate(() => window.leadsegError));
   const result = await page.evaluate(() => window.leadsegResult);
@@ -139,7 +140,7 @@ describe('leadseg in a Vite app, in Chromium', () => {
   before(async () => {
     checkPrerequisites();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-vite-'));
-    browser = await launchBrowser();
+    browser = await launchChromium();
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
   });
 
@@ -156,8 +157,7 @@ describe('leadseg in a Vite app, in Chromium', () => {
 
     before(async () => {
       const app = makeApp(path.join(tmp, 'build-app'), 'link');
-      // scripts/serve.mjs serves <root>/demo at /: build straight into it.
-      outDir = path.join(tmp, 'site', 'demo');
+      outDir = path.join(tmp, 'dist');
       const quiet = quietLogger();
       logged = quiet.logged;
       const result = await build({
@@ -168,7 +168,7 @@ describe('leadseg in a Vite app, in Chromium', () => {
         build: { outDir, emptyOutDir: true },
       });
       output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
-      server = await startServer({ port: 0, root: path.join(tmp, 'site') });
+      server = await startSiteServer({ site: outDir, web: false }); // only what Vite wrote
     });
 
     after(async () => {
