@@ -37,7 +37,9 @@ Engine::Engine(std::shared_ptr<const CompiledConfig> config)
     archived_score_ = ScoreState(&*config_->scoring(), /*keep_awards=*/false);
   }
   RebuildValues();
-  Evaluate(&membership_, &progress_);
+  // Evaluates into scratch: Evaluate starts its output from progress_.
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  Commit();  // no one to tell: the state is new
 }
 
 Engine::~Engine() = default;
@@ -449,7 +451,9 @@ void Engine::Erase() {
   progress_ = ProgressState();
   decisions_ = DecisionState();
   RebuildValues();
-  Evaluate(&membership_, &progress_);
+  // Evaluates into scratch: Evaluate starts its output from progress_.
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  Commit();  // no one to tell: the state is new
 }
 
 }  // namespace leadseg
@@ -531,7 +535,9 @@ Status Engine::Restore(std::string_view snapshot) {
   RebuildValues();
   Prune();
   RebuildMetrics();
-  Evaluate(&membership_, &progress_);
+  // Evaluates into scratch: Evaluate starts its output from progress_.
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  Commit();  // no one to tell: the state is new
   return Status::Ok();
 }
 

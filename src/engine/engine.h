@@ -165,6 +165,8 @@ class Engine {
   void Prune();
   // Recomputes the attribute set, the membership and the progress (stage,
   // temperature, hand-offs) at the clock, from the current progress.
+  // `progress` receives only this evaluation's stage moves (Commit appends
+  // them), so it must not be &progress_.
   void Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const;
   SegmentChanges Commit();
   // After attributes or declarations changed at `now`: move the clock,

@@ -1,5 +1,6 @@
 #include "metrics/metric.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -239,10 +240,16 @@ void MetricState::SaveAllTime(std::string* out) const {
   PutVarint(numeric_count_, out);
   PutDouble(min_, out);
   PutDouble(max_, out);
-  PutVarint(distinct_.size(), out);
-  for (const auto& [key, n] : distinct_) {
-    PutString(key, out);
-    PutVarint(n, out);
+  // In key order: a hash map's iteration order depends on its insertion
+  // history, and equal states must give equal snapshots.
+  std::vector<const std::pair<const std::string, uint32_t>*> sorted;
+  sorted.reserve(distinct_.size());
+  for (const auto& entry : distinct_) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  PutVarint(sorted.size(), out);
+  for (const auto* entry : sorted) {
+    PutString(entry->first, out);
+    PutVarint(entry->second, out);
   }
   PutVarint(previous_ts_ ? 1 : 0, out);
   if (previous_ts_) PutVarint(static_cast<uint64_t>(*previous_ts_), out);

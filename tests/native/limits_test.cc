@@ -286,6 +286,12 @@ TEST(Limits, StateOutsideRetentionIsBounded) {
   EXPECT_EQ(full_size, half_size) << "the snapshot kept growing";
   EXPECT_EQ(e.Metrics()["paths_ever"], static_cast<double>(kMaxDistinctValues));
   EXPECT_EQ(e.ScoreBreakdown()["stageHistory"].size(), ProgressState::kMaxHistory);
+  // The bounded state survives a reload unchanged (restoring once cleared
+  // the history: found by fuzz_engine's round-trip invariant).
+  Engine restored(config);
+  ASSERT_TRUE(restored.Restore(e.Snapshot()).ok());
+  EXPECT_EQ(restored.ScoreBreakdown()["stageHistory"], e.ScoreBreakdown()["stageHistory"]);
+  EXPECT_EQ(restored.Snapshot(), e.Snapshot());
   std::printf("[ limits ] state outside retention, maxEvents 100: snapshot %zu bytes after %d events, %zu after %d "
               "(%s distinct values kept, %zu stage moves kept); events 1-%d took %.1f us each, events %d-%d %.1f us "
               "each\n",
