@@ -289,7 +289,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         name = "Track burst";
         std::string type = GenEventType(p);
         Json props = GenProps(p);
-        int n = p.ConsumeIntegralInRange(2, 16);
+        int n = p.ConsumeIntegralInRange(2, 10);
         TimeMs step = p.PickValueInArray<TimeMs>({0, 1, kMinute, kHour, kDay});
         TimeMs t = GenTime(p, e.clock());
         for (int i = 0; i < n; ++i) {

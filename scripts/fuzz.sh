@@ -113,10 +113,12 @@ fi
 # ---------------------------------------------------------------------------
 # Run.
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
-# malloc_context_size=0 skips recording a stack trace on every allocation
-# (a third of the time of the allocation-heavy targets); replay a crash
-# with the default ASAN_OPTIONS to see allocation stacks.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-malloc_context_size=0}"
+# Faster ASan for allocation-heavy targets (fuzz_engine runs about twice as
+# fast): no stack trace recorded per allocation (malloc_context_size=0) and
+# a 64 MB instead of 256 MB quarantine of freed memory, which still catches
+# a use after free within thousands of calls. Replay a crash with the
+# default ASAN_OPTIONS to see allocation stacks.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-malloc_context_size=0:quarantine_size_mb=64}"
 final_stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -n1; }
 crashes=0
 ran=0

@@ -3,9 +3,11 @@
 #   1. setup (Debian packages, npm ci) when something is missing
 #   2. native Release build + GoogleTest via ctest
 #   3. ASan/UBSan build + the same ctest suite under the sanitizers
-#   4. WebAssembly build (web/dist)
-#   5. node --test: tests/wasm (the wasm module in node) and
-#      tests/browser (the demo page in headless Chromium)
+#   4. libFuzzer: every target of fuzz/ for FUZZ_SECONDS (default 30) from
+#      its committed seed corpus (clang, ASan + UBSan; scripts/fuzz.sh)
+#   5. WebAssembly build (web/dist)
+#   6. node --test: tests/wasm (the wasm module in node), tests/browser
+#      (the package and the demo in headless Chromium) and tests/web
 # Exits non-zero if any step fails. Logs go to build/test-logs/.
 #
 #   bash scripts/test.sh
@@ -64,6 +66,9 @@ if step asan-build bash scripts/build.sh asan; then
   step asan-ctest ctest --preset native-asan --output-on-failure -j "$JOBS"
 fi
 
+section "fuzz: each libFuzzer target for ${FUZZ_SECONDS:-30} s (scripts/fuzz.sh)"
+step fuzz bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+
 section "wasm: build (preset wasm -> web/dist)"
 if step wasm-build bash scripts/build.sh wasm; then
   ls -l web/dist/leadseg.js web/dist/leadseg.mjs web/dist/leadseg.wasm
@@ -81,6 +86,10 @@ for suite in native-ctest asan-ctest; do
     echo "$suite: ${line:-no ctest summary (see build/test-logs/$suite.log)}"
   fi
 done
+if [ -f "$LOGS/fuzz.log" ]; then
+  echo "fuzz:"
+  grep -E '^fuzz_[a-z]+: |^fuzz: [0-9]+ targets' "$LOGS/fuzz.log" | sed 's/^/  /'
+fi
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "FAILED: ${failed[*]}"
 fi
