@@ -185,7 +185,7 @@ export interface EngineEvents {
   /** Stored data could not be read and was replaced by a fresh profile. `reason`: "meta", "version", "snapshot", "event", "record", "read" or "adapter". */
   'storage:corrupted': { reason: string; error: Error };
   /** Storage failed: opening (the next kind was used: `recovered`), writing (the data stays in memory), clearing. */
-  'storage:error': { operation: 'open' | 'write' | 'clear'; storage?: string; error: unknown; recovered: boolean };
+  'storage:error': { operation: 'open' | 'write' | 'clear' | 'prepaint'; storage?: string; error: unknown; recovered: boolean };
   /** The storage quota was exceeded and the oldest events were pruned; writing went on. */
   'storage:pruned': { reason: 'quota'; pruned: number; error: unknown };
   /** Consent changed (this tab's setConsent, or storage withdrawn in another tab). */

@@ -17,7 +17,7 @@ import { configExperiments, slotDefaults } from './slots.js';
 import { DEFAULT_EPSILON, DEFAULT_MAX_EPSILON, DEFAULT_SCORE_BANDS, checkBands, checkEpsilon, randomizeReport, trueBits } from './report.js';
 import { bindDataLayer } from './datalayer.js';
 import { trackPageViews } from './pageviews.js';
-import { renderSlots } from './dom.js';
+import { clearPrepaint, renderSlots, savePrepaint } from './dom.js';
 import { bindForm } from './forms.js';
 
 export const EVENTS = Object.freeze([
@@ -104,6 +104,8 @@ class LeadsegEngine {
     this.#experiments = this.#options.experiments ?? configExperiments(object);
     this.#segmentNames = new Map(object.segments.map((s) => [s.id, s.name ?? s.id]));
     this.#setVisitorId(randomId(16));
+    // Consent can change between page views (a CMP's stored choice).
+    if (!this.#consent.storage || !this.#consent.personalization) clearPrepaint(this.#storageName());
     if (this.#consent.storage) await this.#attachStorage(true);
     this.#startIntegrations();
   }
@@ -415,6 +417,7 @@ class LeadsegEngine {
     this.#raw.erase();
     this.#forgetLocal();
     this.#setVisitorId(randomId(16));
+    clearPrepaint(this.#storageName());
     if (this.#persistence) {
       this.#tabs?.post({ kind: 'erase' });
       await this.#persistence.clear();
@@ -443,6 +446,7 @@ class LeadsegEngine {
   async #applyConsent(next, broadcast) {
     const before = this.#consent;
     this.#consent = next;
+    if (!next.storage || !next.personalization) clearPrepaint(this.#storageName());
     if (before.measurement && !next.measurement) {
       for (const key of this.#ledger.keys()) this.#persistence?.remove(`x:${key}`);
       this.#ledger.clear();
@@ -470,7 +474,7 @@ class LeadsegEngine {
   // fresh: at creation (stored data wins, the snapshot is restored); else
   // consent given mid-page (stored events merged, the page's data written).
   async #attachStorage(fresh) {
-    const name = this.#options.storageName ?? 'leadseg';
+    const name = this.#storageName();
     const { adapter, failures } = await openStorage(this.#options.storage ?? 'auto', name);
     for (const { kind, error } of failures) {
       this.#events.emit('storage:error', { operation: 'open', storage: kind, error, recovered: true });
@@ -659,7 +663,23 @@ class LeadsegEngine {
   /** Fills every [data-leadseg-slot] element under `root` with its decided variant's <template>. */
   render(root = globalThis.document) {
     this.#alive();
-    return renderSlots(this, root);
+    const results = renderSlots(this, root);
+    this.#savePrepaint(results);
+    return results;
+  }
+
+  // For prepaint.js on the next page view: only where the profile itself
+  // is kept on the device (not in memory, not in a custom adapter), and
+  // only while decisions are personalized.
+  #savePrepaint(results) {
+    const kind = this.#persistence?.kind;
+    if (!this.#consent.personalization || (kind !== 'indexeddb' && kind !== 'localstorage')) return;
+    const error = savePrepaint(this.#storageName(), results);
+    if (error) this.#events.emit('storage:error', { operation: 'prepaint', storage: 'localstorage', error, recovered: true });
+  }
+
+  #storageName() {
+    return this.#options.storageName ?? 'leadseg';
   }
 
   // --------------------------------------------------------------- events
