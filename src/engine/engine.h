@@ -131,6 +131,7 @@ class Engine {
   // Aggregate counts the site collected from many visitors, merged into
   // the bandit's weights: {"variant": {"exposures": n, "conversions": m},
   // "segments": {"seg": {"variant": {...}}}}. Not stored in snapshots.
+  // An experiment no slot runs, or a variant not in it, is an error.
   Status AddAggregateCounts(const std::string& experiment, const Json& counts);
   // Per experiment and variant: exposures, conversions, rate, credible
   // interval and probability to be best, from device plus site counts;

@@ -137,6 +137,21 @@ Result<Json> Engine::Convert(const std::string& goal, TimeMs now) {
 
 Status Engine::AddAggregateCounts(const std::string& experiment, const Json& counts) {
   if (!counts.is_object()) return InvalidArgument("aggregate counts must be an object of variant -> counts");
+  // A misspelt key would otherwise be kept and never read.
+  const SlotSpec* slot = nullptr;
+  for (const SlotSpec& s : config_->slots()) {
+    if (s.experiment && s.experiment->key == experiment) slot = &s;
+  }
+  if (!slot) return InvalidArgument("unknown experiment \"" + experiment + "\" (no slot runs it)");
+  auto is_arm = [&](const std::string& id) {
+    for (int v : slot->experiment->variants) {
+      if (slot->variants[static_cast<size_t>(v)].id == id) return true;
+    }
+    return false;
+  };
+  auto unknown_arm = [&](const std::string& id, std::string path) {
+    return InvalidArgument("\"" + id + "\" is not a variant of experiment \"" + experiment + "\"", std::move(path));
+  };
   std::map<std::string, ArmCounts> parsed;
   std::map<std::string, std::map<std::string, ArmCounts>> parsed_segments;
   auto read = [](const Json& c, ArmCounts* out) {
@@ -153,12 +168,15 @@ Status Engine::AddAggregateCounts(const std::string& experiment, const Json& cou
       for (auto seg = it->begin(); seg != it->end(); ++seg) {
         if (!seg->is_object()) return InvalidArgument("segment counts must be an object", "/segments" + PointerToken(seg.key()));
         for (auto v = seg->begin(); v != seg->end(); ++v) {
+          if (!is_arm(v.key())) return unknown_arm(v.key(), "/segments" + PointerToken(seg.key()) + PointerToken(v.key()));
           if (!read(*v, &parsed_segments[seg.key()][v.key()])) {
             return InvalidArgument("counts need integers 0 <= conversions <= exposures",
                                    "/segments" + PointerToken(seg.key()) + PointerToken(v.key()));
           }
         }
       }
+    } else if (!is_arm(it.key())) {
+      return unknown_arm(it.key(), PointerToken(it.key()));
     } else if (!read(*it, &parsed[it.key()])) {
       return InvalidArgument("counts need integers 0 <= conversions <= exposures", PointerToken(it.key()));
     }

@@ -95,6 +95,7 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     if (!GetString(&payload, &key) || !GetSigned(&payload, &d.ts) || !GetString(&payload, &text)) {
       return Corrupt("declaration " + std::to_string(i));
     }
+    if (key.empty() || !IsValidUtf8(key)) return Corrupt("declaration " + std::to_string(i) + " key");
     auto value = ParseJson(text, "declaration");
     if (!value.ok()) return Corrupt("declaration " + std::to_string(i));
     if (!CheckTimestamp(static_cast<double>(d.ts), "t").ok()) return Corrupt("declaration " + std::to_string(i) + " time");
@@ -109,6 +110,7 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     if (!GetSigned(&payload, &delta) || !GetString(&payload, &e.type) || !GetString(&payload, &e.props)) {
       return Corrupt("event " + std::to_string(i));
     }
+    if (!IsValidUtf8(e.type)) return Corrupt("event " + std::to_string(i) + " type");
     if (delta < 0 || !CheckTimestamp(static_cast<double>(ts) + static_cast<double>(delta), "t").ok()) {
       return Corrupt("event " + std::to_string(i) + " time");
     }

@@ -342,6 +342,10 @@ TEST(Decisions, SiteCountsFeedTheReport) {
   ASSERT_TRUE(e.AddAggregateCounts("form-test", Props(R"({"short": {"exposures": 1000, "conversions": 20},
                                                           "long": {"exposures": 1000, "conversions": 50}})")).ok());
   EXPECT_FALSE(e.AddAggregateCounts("form-test", Props(R"({"short": {"exposures": 1, "conversions": 5}})")).ok());
+  Status typo = e.AddAggregateCounts("form-tset", Props(R"({"short": {"exposures": 1, "conversions": 0}})"));
+  EXPECT_NE(typo.message().find("unknown experiment \"form-tset\""), std::string::npos) << typo.ToString();
+  Status arm = e.AddAggregateCounts("form-test", Props(R"({"segments": {"s": {"shrot": {"exposures": 1, "conversions": 0}}}})"));
+  EXPECT_EQ(arm.path(), "/segments/s/shrot") << arm.ToString();
   Json report = e.ExperimentReport();
   EXPECT_EQ(report[0]["variants"][1]["exposures"], 1000);
   EXPECT_GT(report[0]["variants"][1]["probabilityBest"].get<double>(), 0.99);

@@ -470,7 +470,6 @@ const ENGINE_CALL_CASES = [
   {
     name: 'addAggregateCounts for an unknown experiment', call: (e) => e.addAggregateCounts('lead-form-tournamnet', { short: { exposures: 10, conversions: 1 } }),
     expect: /unknown experiment "lead-form-tournamnet"/,
-    skip: 'core: Engine::AddAggregateCounts accepts an experiment key (and variant ids) the config does not have; a typo silently does nothing',
   },
   { name: 'setConsent({storage: "yes"})', call: (e) => e.setConsent({ storage: 'yes' }), expect: /setConsent.storage must be true or false/ },
   { name: 'setConsent an unknown purpose', call: (e) => e.setConsent({ marketing: true }), expect: /unknown purpose "marketing"/ },
@@ -726,12 +725,10 @@ function coreEngineCases(good, probe) {
     {
       name: 'restore an event type of invalid UTF-8 (valid checksum)', call: (r) => r.restore(withInvalidUtf8(probe, 'utf8_probe_type')),
       expect: /snapshot is corrupted/,
-      skip: 'core: Engine::Restore accepts an event type that is not valid UTF-8 (behind a valid checksum); Export() then shows U+FFFD',
     },
     {
       name: 'restore a declaration key of invalid UTF-8 (valid checksum)', call: (r) => r.restore(withInvalidUtf8(probe, 'utf8_probe_key')),
       expect: /snapshot is corrupted/,
-      skip: 'core: Engine::Restore accepts a declaration key that is not valid UTF-8 (behind a valid checksum); Export() then shows U+FFFD',
     },
   ];
 }
