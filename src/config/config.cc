@@ -57,26 +57,27 @@ bool CompiledConfig::IsReserved(std::string_view name) const {
 }
 
 void CompiledConfig::PublishSegments(const std::vector<uint8_t>& membership, AttributeSet* attributes,
-                                     Document* arena) const {
+                                     Document* arena, Value** ids) const {
   if (segments_slot_ < 0) return;
-  size_t members = 0;
-  for (uint8_t m : membership) members += m;
-  Value* ids = arena->AllocateChildren(members);
-  size_t k = 0;
+  // Rewriting in place is safe: a published array is only read by the
+  // conditions evaluated before the next publish.
+  if (*ids == nullptr) *ids = arena->AllocateChildren(segments_.size());
+  uint32_t k = 0;
   for (size_t i = 0; i < segments_.size(); ++i) {
-    if (membership[i]) ids[k++] = Value::String(segments_[i].id);
+    if (membership[i]) (*ids)[k++] = Value::String(segments_[i].id);
   }
-  attributes->Set(segments_slot_, Document::MakeArray(ids, static_cast<uint32_t>(members)));
+  attributes->Set(segments_slot_, Document::MakeArray(*ids, k));
 }
 
 void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena, std::vector<uint8_t>* out) const {
   out->assign(segments_.size(), 0);
   bool dirty = true;
+  Value* ids = nullptr;
   for (const EvalStep& step : order_) {
     if (step.kind != EvalStep::Kind::kSegment) continue;
     const SegmentSpec& s = segments_[static_cast<size_t>(step.index)];
     if (dirty && !s.depends_on.empty()) {
-      PublishSegments(*out, attributes, arena);
+      PublishSegments(*out, attributes, arena, &ids);
       dirty = false;
     }
     (*out)[static_cast<size_t>(step.index)] = s.condition.Evaluate(*attributes) ? 1 : 0;

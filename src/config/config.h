@@ -140,12 +140,19 @@ class CompiledConfig {
   // True for names identify() may not set.
   bool IsReserved(std::string_view name) const;
 
+  // Sets the "segments" attribute to the ids of the segments `membership`
+  // marks, in config order. `*ids` is the evaluation's one id array: null
+  // at the start of an evaluation, allocated in `arena` on first use and
+  // rewritten in place afterwards, so publishing before each segment that
+  // reads "segments" costs no memory (a 1,000-segment chain once took
+  // O(n^2) of it).
+  void PublishSegments(const std::vector<uint8_t>& membership, AttributeSet* attributes, Document* arena,
+                       Value** ids) const;
   // Evaluates every segment against `attributes`, in dependency order,
   // writing 1 or 0 per segment (config order) into `out`. When segments
-  // read "segments", `arena` holds the membership arrays. Score, grade and
+  // read "segments", `arena` holds the membership array. Score, grade and
   // stage are not computed here (the Engine does); conditions reading them
   // see whatever `attributes` holds.
-  void PublishSegments(const std::vector<uint8_t>& membership, AttributeSet* attributes, Document* arena) const;
   void EvaluateSegments(AttributeSet* attributes, Document* arena, std::vector<uint8_t>* out) const;
 
   // "3 segments, 2 metrics, 12 attributes" for humans.

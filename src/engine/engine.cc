@@ -158,12 +158,13 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   progress->StartFrom(progress_);
   membership->assign(c.segments().size(), 0);
   bool segments_dirty = true;
+  Value* segment_ids = nullptr;  // the "segments" array, reused by every publish
   // Conditions reading "segments" see the segments decided so far, which
   // always include every segment they name (evaluation order).
   auto condition_holds = [&](const Condition& condition) {
     if (segments_dirty && c.segments_slot() >= 0 &&
         std::find(condition.slots().begin(), condition.slots().end(), c.segments_slot()) != condition.slots().end()) {
-      c.PublishSegments(*membership, &s.attributes, &s.arena);
+      c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
       segments_dirty = false;
     }
     return condition.Evaluate(s.attributes);
@@ -238,7 +239,7 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   }
   // Whatever reads the attribute set next (slot decisions, explain, the
   // attribute view) sees the final membership.
-  if (segments_dirty) c.PublishSegments(*membership, &s.attributes, &s.arena);
+  if (segments_dirty) c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
 }
 
 SegmentChanges Engine::Commit() {
