@@ -76,7 +76,8 @@ void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena,
   for (const EvalStep& step : order_) {
     if (step.kind != EvalStep::Kind::kSegment) continue;
     const SegmentSpec& s = segments_[static_cast<size_t>(step.index)];
-    if (dirty && !s.depends_on.empty()) {
+    if (dirty && segments_slot_ >= 0 &&
+        std::find(s.condition.slots().begin(), s.condition.slots().end(), segments_slot_) != s.condition.slots().end()) {
       PublishSegments(*out, attributes, arena, &ids);
       dirty = false;
     }
@@ -92,13 +93,43 @@ std::string CompiledConfig::Summary() const {
 
 namespace {
 
-// Collects every string inside `j` (segment ids referenced by a condition
-// on "segments", whatever operator wraps them).
-void CollectStrings(const Json& j, std::vector<std::string>* out) {
-  if (j.is_string()) out->push_back(j.get<std::string>());
-  else if (j.is_array() || j.is_object()) {
-    for (const auto& e : j) CollectStrings(e, out);
+// The segment ids an operand on "segments" names, whatever operator wraps
+// them ({"$all": ["a", "b"]}, {"$nin": ["c"]}, "d"). Returns false when the
+// operand reads the membership as a whole instead ($size, $exists, $regex,
+// $type, or no id at all: "in no segment" is {"segments": {"$size": 0}}):
+// it then depends on every segment.
+bool CollectSegmentIds(const Json& j, std::vector<std::string>* out) {
+  if (j.is_string()) {
+    out->push_back(j.get<std::string>());
+    return true;
   }
+  if (j.is_array()) {
+    bool named = true;
+    for (const auto& e : j) named = CollectSegmentIds(e, out) && named;
+    return named;
+  }
+  if (j.is_object()) {
+    bool named = true;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string& key = it.key();
+      if (key == "$size" || key == "$exists" || key == "$regex" || key == "$options" || key == "$type") {
+        named = false;
+        continue;
+      }
+      named = CollectSegmentIds(*it, out) && named;
+    }
+    return named;
+  }
+  return true;  // numbers, booleans, null name nothing but read nothing either
+}
+
+// Whether `c` reads the "segments" attribute at all.
+bool ReadsSegments(const Condition& c) {
+  bool reads = false;
+  c.ForEachLeaf([&](const std::string& attribute, const Json&, const std::string&) {
+    if (attribute == "segments" || attribute.rfind("segments.", 0) == 0) reads = true;
+  });
+  return reads;
 }
 
 }  // namespace
@@ -390,24 +421,36 @@ class ConfigCompiler {
     out_->segments_.push_back(std::move(spec));
   }
 
-  // Segments that read "segments" depend on the ids they mention; order
-  // them into levels and reject unknown ids and cycles.
+  // Segments that read "segments" depend on the ids they mention; one that
+  // reads the membership as a whole ($size, $regex, ...) depends on every
+  // segment that does not itself read "segments", so it sees them all.
+  // Unknown ids are errors; cycles are found when ordering.
   void ResolveSegmentDependencies() {
     auto& segs = out_->segments_;
+    std::vector<bool> reads_all(segs.size(), false), reads_any(segs.size(), false);
+    auto add = [&](size_t i, int j) {
+      if (std::find(segs[i].depends_on.begin(), segs[i].depends_on.end(), j) == segs[i].depends_on.end()) {
+        segs[i].depends_on.push_back(j);
+      }
+    };
     for (size_t i = 0; i < segs.size(); ++i) {
       segs[i].condition.ForEachLeaf([&](const std::string& attribute, const Json& operand, const std::string& pointer) {
         if (attribute != "segments" && attribute.rfind("segments.", 0) != 0) return;
+        reads_any[i] = true;
         std::vector<std::string> ids;
-        CollectStrings(operand, &ids);
+        if (!CollectSegmentIds(operand, &ids) || ids.empty()) reads_all[i] = true;
         for (const auto& dep : ids) {
           int j = out_->FindSegment(dep);
-          if (j < 0) {
-            d_->Error("reference", "unknown segment \"" + dep + "\"", pointer);
-          } else if (std::find(segs[i].depends_on.begin(), segs[i].depends_on.end(), j) == segs[i].depends_on.end()) {
-            segs[i].depends_on.push_back(j);
-          }
+          if (j < 0) d_->Error("reference", "unknown segment \"" + dep + "\"", pointer);
+          else add(i, j);
         }
       });
+    }
+    for (size_t i = 0; i < segs.size(); ++i) {
+      if (!reads_all[i]) continue;
+      for (size_t j = 0; j < segs.size(); ++j) {
+        if (j != i && !reads_any[j]) add(i, static_cast<int>(j));
+      }
     }
   }
 
@@ -466,7 +509,11 @@ class ConfigCompiler {
       condition.ForEachLeaf([&](const std::string& attribute, const Json& operand, const std::string& pointer) {
         if (attribute != "segments" && attribute.rfind("segments.", 0) != 0) return;
         std::vector<std::string> ids;
-        CollectStrings(operand, &ids);
+        if (!CollectSegmentIds(operand, &ids) || ids.empty()) {
+          for (size_t j = 0; j < n_segments; ++j) {
+            if (!ReadsSegments(segs[j].condition)) node->deps.push_back(j);
+          }
+        }
         for (const auto& id : ids) {
           int j = out_->FindSegment(id);
           if (j < 0) d_->Error("reference", "unknown segment \"" + id + "\"", pointer);

@@ -108,6 +108,59 @@ TEST(Engine, SegmentsEnterAndExitAsTimePasses) {
   EXPECT_EQ(e.Segments(), std::vector<std::string>{"buyer"});
 }
 
+// A condition that reads the membership as a whole ($size, $regex) sees
+// every segment that does not itself read "segments", wherever it is listed;
+// one naming ids sees those. Both in the engine and in batch evaluation.
+TEST(Engine, WholeMembershipConditionsSeeEverySegment) {
+  auto config = Compile(R"({"segments": [
+    {"id": "unsegmented", "condition": {"segments": {"$size": 0}}},
+    {"id": "any_ent", "condition": {"segments": {"$elemMatch": {"$regex": "^ent"}}}},
+    {"id": "enterprise", "condition": {"company_size": {"$gte": 1000}}},
+    {"id": "tech", "condition": {"industry": "Technology"}},
+    {"id": "big_tech", "condition": {"segments": {"$all": ["enterprise", "tech"]}}}
+  ]})");
+  ASSERT_TRUE(config);
+  Engine e(config);
+  EXPECT_EQ(e.Segments(), (std::vector<std::string>{"unsegmented"}));
+  ASSERT_TRUE(e.Identify(Props(R"({"company_size": 5000, "industry": "Technology"})"), kT0).ok());
+  EXPECT_EQ(e.Segments(), (std::vector<std::string>{"any_ent", "enterprise", "tech", "big_tech"}));
+  ASSERT_TRUE(e.Identify(Props(R"({"company_size": 5})"), kT0).ok());
+  EXPECT_EQ(e.Segments(), (std::vector<std::string>{"tech"}));
+
+  Document doc;
+  AttributeSet attributes(&config->schema());
+  attributes.SetFromObject(doc.Add(Json{{"company_size", 2000}}));
+  std::vector<uint8_t> out;
+  config->EvaluateSegments(&attributes, &doc, &out);
+  EXPECT_EQ(out, (std::vector<uint8_t>{0, 1, 1, 0, 0}));
+}
+
+// Reading the whole membership from a score rule, while a segment reads the
+// score, is circular: an error naming the cycle, not a silent partial view.
+TEST(Engine, WholeMembershipReadsCanBeCycles) {
+  Diagnostics d;
+  auto c = CompileConfigText(R"({
+    "segments": [{"id": "hot", "condition": {"score": {"$gte": 50}}}],
+    "scoring": {"rules": [{"id": "segmented", "points": 10, "trait": {"segments": {"$size": {"$gt": 0}}}}]}
+  })", &d);
+  EXPECT_EQ(c, nullptr);
+  EXPECT_NE(d.Format().find("cycle"), std::string::npos) << d.Format();
+}
+
+// The hand-offs read what is decided before them: stage, then MQL, then SQL
+// (docs/config.md, "Evaluation order and cycles").
+TEST(Engine, HandOffsReadTheStageAndTheMql) {
+  auto config = Compile(R"({"segments": [], "lifecycle": {
+    "stages": [{"id": "browsing"}, {"id": "evaluating", "condition": {"x": 1}}],
+    "mql": {"stage": "evaluating"}, "sql": {"mql": true, "y": 1}}})");
+  ASSERT_TRUE(config);
+  Engine e(config);
+  auto changes = e.Identify(Props(R"({"x": 1, "y": 1})"), kT0);
+  ASSERT_TRUE(changes.ok());
+  EXPECT_TRUE(changes->mql);
+  EXPECT_TRUE(changes->sql);
+}
+
 TEST(Engine, DeclarationsAreAttributes) {
   Engine e(Compile(kConfig));
   auto r = e.Declare("interests", Props(R"(["security", "api"])"), kT0);
