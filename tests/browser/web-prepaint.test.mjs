@@ -49,6 +49,17 @@ describe('leadseg pre-paint in Chromium', () => {
     });
   }
 
+  // A stored profile that decides hero "tech_leader" and CTA "book_demo".
+  async function buildHighIntentCto(page) {
+    await openJourney(page, server.url, { storage: '1' });
+    await page.evaluate(async () => {
+      engine.identify({ job_title: 'CTO', industry: 'Technology', company_size: 20 });
+      engine.track('page_view', { path: '/pricing' });
+      engine.track('page_view', { path: '/pricing/teams' });
+      await engine.flush();
+    });
+  }
+
   // The first frame in which the slot had been parsed.
   const firstParsed = (frames, slot) => frames.find((f) => f[slot].state !== 'unparsed');
 
@@ -57,13 +68,7 @@ describe('leadseg pre-paint in Chromium', () => {
     const context = await browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
     await slowWasm(page);
-    await openJourney(page, server.url, { storage: '1' });
-    await page.evaluate(async () => {
-      engine.identify({ job_title: 'CTO', industry: 'Technology', company_size: 20 });
-      engine.track('page_view', { path: '/pricing' });
-      engine.track('page_view', { path: '/pricing/teams' });
-      await engine.flush();
-    });
+    await buildHighIntentCto(page);
 
     // First view of a page with slots: nothing cached yet, so the slots
     // stay empty until the engine decides (never the default).
@@ -99,15 +104,9 @@ describe('leadseg pre-paint in Chromium', () => {
     const context = await browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
     await slowWasm(page);
-    await openJourney(page, server.url, { storage: '1' });
-    await page.evaluate(async () => {
-      engine.identify({ job_title: 'CTO', industry: 'Technology', company_size: 20 });
-      engine.track('page_view', { path: '/pricing' });
-      engine.track('page_view', { path: '/pricing/teams' });
-      await engine.flush();
-      // As if the last page had decided "enterprise" (the profile changed since).
-      localStorage.setItem('leadseg:prepaint', JSON.stringify({ v: 1, slots: { hero: 'enterprise' } }));
-    });
+    await buildHighIntentCto(page);
+    // As if the last page had decided "enterprise" (the profile changed since).
+    await page.evaluate(() => localStorage.setItem('leadseg:prepaint', JSON.stringify({ v: 1, slots: { hero: 'enterprise' } })));
     const shown = await visit(page);
     assert.equal(firstParsed(shown.frames, 'hero').hero.state, 'enterprise');
     assert.equal(shown.hero, 'tech_leader');
