@@ -138,6 +138,8 @@ export class CsvRows {
   #parser = new CsvParser();
   #header = null;
   #types;
+  #records = 0; // records seen, the header and blank lines included
+  #numbers = [];
 
   constructor({ types = true } = {}) {
     this.#types = types;
@@ -154,9 +156,25 @@ export class CsvRows {
     return rows;
   }
 
+  /** The column names (trimmed), or null before the header line is complete. */
+  get header() {
+    return this.#header;
+  }
+
+  /**
+   * The row numbers of the rows the last push() or end() returned, as a
+   * spreadsheet shows them: the header is row 1, blank lines count, a
+   * quoted line break does not start a new row.
+   */
+  get rowNumbers() {
+    return this.#numbers;
+  }
+
   #rows(records) {
     const out = [];
+    this.#numbers = [];
     for (const record of records) {
+      this.#records++;
       if (this.#header === null) {
         this.#header = record.map((name) => name.trim());
         continue;
@@ -171,6 +189,7 @@ export class CsvRows {
         if (value !== undefined) row[name] = value;
       }
       out.push(row);
+      this.#numbers.push(this.#records);
     }
     return out;
   }
@@ -244,4 +263,25 @@ export async function* parseCsv(input, options) {
   const rows = new CsvRows(options);
   for await (const text of textChunks(input)) yield* rows.push(text);
   yield* rows.end();
+}
+
+/**
+ * parseCsv with row numbers: yields [row, rowNumber] (see CsvRows.rowNumbers).
+ * `onHeader(names)` is called once the header line is read, before any row.
+ * @param {string|Blob|ReadableStream|AsyncIterable<string|Uint8Array>} input
+ * @param {{types?: boolean, onHeader?: (names: string[]) => void}} [options]
+ */
+export async function* parseCsvNumbered(input, { types = true, onHeader } = {}) {
+  const rows = new CsvRows({ types });
+  let headerSeen = false;
+  const batch = function* (out) {
+    if (!headerSeen && rows.header !== null) {
+      headerSeen = true;
+      onHeader?.(rows.header);
+    }
+    const numbers = rows.rowNumbers;
+    for (let i = 0; i < out.length; i++) yield [out[i], numbers[i]];
+  };
+  for await (const text of textChunks(input)) yield* batch(rows.push(text));
+  yield* batch(rows.end());
 }
