@@ -397,14 +397,16 @@ export function createEngine(options: CreateEngineOptions): Promise<Engine>;
 /** Event names `engine.on()` accepts. */
 export const EVENTS: readonly EngineEventName[];
 
-/** A lead's result from `segmentLeads()`: the row's own fields plus these. */
+/** A lead's result from `segmentLeads()`: the row's own fields (not `events` or `declarations`) plus these. */
 export type LeadResult = Record<string, Json | undefined> & {
   segments: string[];
   score: number | null;
   grade: string | null;
   stage: string | null;
   temperature: string | null;
-  /** Why this lead could not be evaluated (e.g. a column named like a metric). */
+  /** Every metric's value at `now` (only with `metrics: true`; null for a lead with `error`). */
+  metrics?: Record<string, Json> | null;
+  /** Why this lead could not be evaluated (e.g. a column named like a metric, a malformed event). */
   error?: string;
 };
 
@@ -420,42 +422,107 @@ export interface LeadSummary {
   stages: Record<string, number>;
   /** Leads per temperature. */
   temperatures: Record<string, number>;
+  /** What happened to the events (all zero without any). */
+  events: LeadEventsSummary;
 }
 
+export interface LeadEventsSummary {
+  /** Rows read from `options.events`. */
+  read: number;
+  /** Events tracked into the leads that were evaluated (inline and joined). */
+  replayed: number;
+  /** Events later than `now`, left out (the leads are evaluated as of `now`). */
+  afterNow: number;
+  /** Rows of `options.events` whose lead id is empty or matches no lead. */
+  unknownLead: number;
+  /** Up to 10 of those ids, to spot a mismatch (another column, letter case, ...). */
+  unknownLeadIds: string[];
+  /** Leads with no value in `idColumn` (so nothing could be joined to them). */
+  leadsWithoutId: number;
+}
+
+/**
+ * A time: whole milliseconds since the epoch (a number or a string of
+ * digits), ISO 8601 text (`"2026-01-14T09:00:00Z"`, `"2026-01-14 09:00:00+01:00"`,
+ * `"2026-01-14"`; without an offset it is UTC), or a Date. 1970..2200; a
+ * number before 1973-03-03 is refused as seconds.
+ */
+export type LeadEventTime = number | string | Date;
+
+/** One event of a lead object (`lead.events`). */
+export interface LeadEvent {
+  type: string;
+  at: LeadEventTime;
+  /** The event's properties, as `track(type, props)` takes them. */
+  props?: JsonObject | null;
+}
+
+/**
+ * A lead as an object: its attributes, plus (optional, not attributes) its
+ * history: `events` (replayed in time order) and `declarations`
+ * (zero-party data, as `declare(key, value)`).
+ */
+export type LeadRow = {
+  [column: string]: Json | undefined | LeadEvent[] | Record<string, Json>;
+  events?: LeadEvent[] | null;
+  declarations?: Record<string, Json> | null;
+};
+
+/** A row of the activity table (`options.events`) given as objects: the columns, or the columns lead/type/at plus `props`. */
+export type ActivityRow = { [column: string]: Json | Date | undefined };
+
+/** CSV: text, a Blob/File, or a stream of text or bytes. */
+export type CsvInput = string | Blob | ReadableStream<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
 export interface SegmentLeadsOptions {
-  /** Called every `progressEvery` leads and at the end. `total` is known for arrays. */
-  onProgress?: (progress: { processed: number; total?: number }) => void;
+  /**
+   * Called every `progressEvery` leads and at the end. `total` is known for
+   * arrays. While `events` is read (before any lead), with `processed: 0`
+   * and `eventsRead`, every `progressEvery` rows and at the end.
+   */
+  onProgress?: (progress: { processed: number; total?: number; eventsRead?: number }) => void;
   /** Called with each lead's result, in order. */
   onLead?: (lead: LeadResult, index: number) => void;
   /** Keep per-lead results in the returned `leads` (default true). Set false for millions of rows: only the summary is kept. */
   keepLeads?: boolean;
-  /** How often onProgress is called and the event loop is yielded to (default every 1000 leads). */
+  /** How often onProgress is called and the event loop is yielded to (default every 1000 leads; it is also yielded to at least every 50 ms). */
   progressEvery?: number;
-  /** CSV typing (default true): numbers, true/false, empty = missing. */
+  /** CSV typing (default true): numbers, true/false, empty = missing. Applies to event properties too. */
   types?: boolean;
-  /** Evaluation time (ms or a function), default now. */
+  /** Evaluation time (ms or a function, called once), default the current time. Events after it are left out. */
   now?: number | (() => number);
   /** Stops the run (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /**
+   * The activity table: one row per event, joined to the leads on
+   * `idColumn`. Read whole (streaming) and grouped per lead id before the
+   * first lead is evaluated: it is held in memory (about 100 bytes per
+   * event plus its properties), the leads are not.
+   */
+  events?: ActivityRow[] | CsvInput;
+  /** The leads' id column the events are joined on (default "email"); ids match as text, exactly. */
+  idColumn?: string;
+  /** The activity table's columns (default `{lead: idColumn, type: 'type', at: 'at'}`); every other column is a property. */
+  eventColumns?: { lead?: string; type?: string; at?: string };
+  /** Add each lead's `metrics` (every metric's value at `now`) to its result (default false). */
+  metrics?: boolean;
   wasmUrl?: string | URL;
   wasmBinary?: ArrayBuffer | Uint8Array;
   module?: object;
 }
 
 /** CSV / lead input: objects, CSV text, a Blob/File, or a stream of text or bytes. */
-export type LeadsInput =
-  | Array<Record<string, Json>>
-  | string
-  | Blob
-  | ReadableStream<string | Uint8Array>
-  | AsyncIterable<string | Uint8Array>;
+export type LeadsInput = LeadRow[] | CsvInput;
 
 /**
  * Segments and scores many leads with the same rules as the browser engine.
  * CSV is parsed streaming (RFC 4180; the first line is the header); bytes
  * must be UTF-8 (invalid bytes reject the run rather than becoming U+FFFD).
- * A lead that cannot be evaluated (e.g. a NaN or a reserved name) gets
- * `error` and the run goes on.
+ * Each lead is evaluated as a visitor with those attributes, identified at
+ * its first event, whose events (`lead.events` and the rows of
+ * `options.events` with its id) were tracked in time order, read at `now`.
+ * A lead that cannot be evaluated (e.g. a NaN, a reserved name, a malformed
+ * event) gets `error` and the run goes on. Wrong options reject at once.
  */
 export function segmentLeads(
   config: Config,

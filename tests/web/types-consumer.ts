@@ -11,6 +11,9 @@ import {
   type ReportPayload,
   type StorageAdapter,
   type LeadResult,
+  type LeadRow,
+  type LeadSummary,
+  type SegmentLeadsOptions,
   type Changes,
   type ExportedProfile,
 } from 'leadseg';
@@ -63,6 +66,37 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
   });
   console.log(leads.length, summary.grades['A'], summary.count);
   for await (const row of parseCsv('a\n1\n')) console.log(row['a']);
+
+  // Leads with their history: inline events and declarations, or an activity table.
+  const rows: LeadRow[] = [
+    { email: 'ada@example.com', job_title: 'CTO', events: [
+      { type: 'webinar_attended', at: '2026-01-10T15:00:00Z' },
+      { type: 'page_view', at: 1768471200000, props: { path: '/pricing' } },
+      { type: 'page_view', at: new Date(), props: null },
+    ], declarations: { interests: ['security'] } },
+    { email: 'bob@shop.example', company_size: 5 },
+  ];
+  const parsed: Array<Record<string, import('leadseg').Json>> = [];
+  for await (const row of parseCsv('email\na@x\n')) parsed.push(row);
+  const options: SegmentLeadsOptions = {
+    events: new Blob(['email,activity,timestamp\n']),
+    idColumn: 'email',
+    eventColumns: { type: 'activity', at: 'timestamp' },
+    metrics: true,
+    now: () => Date.now(),
+    onProgress: ({ processed, eventsRead }) => console.log(processed, eventsRead ?? 0),
+  };
+  const withEvents: { summary: LeadSummary; leads: LeadResult[] } = await segmentLeads(config as Record<string, never>, rows, options);
+  await segmentLeads(config as Record<string, never>, parsed, { events: [{ email: 'a@x', type: 'page_view', at: new Date(), path: '/x' }] });
+  const { replayed, afterNow, unknownLead, unknownLeadIds, leadsWithoutId, read } = withEvents.summary.events;
+  console.log(replayed + afterNow + unknownLead + leadsWithoutId + read, unknownLeadIds.join(','));
+  const metrics = withEvents.leads[0]?.metrics;
+  if (metrics) console.log(metrics['pricing_views_2d']);
+  // @ts-expect-error: an event needs a type
+  const bad: LeadRow = { events: [{ at: 1 }] };
+  // @ts-expect-error: eventColumns has lead, type and at only
+  const badColumns: SegmentLeadsOptions = { eventColumns: { typ: 'x' } };
+  console.log(bad, badColumns);
 }
 
 // @ts-expect-error: config is required
