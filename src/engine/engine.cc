@@ -525,8 +525,17 @@ Status Engine::Restore(std::string_view snapshot) {
   if (!data.progress.empty() && !progress.Restore(data.progress)) {
     return DataLoss("snapshot is corrupted: lifecycle state");
   }
-  if (config_->lifecycle() && progress.stage >= static_cast<int>(config_->lifecycle()->stages.size())) {
-    progress.stage = 0;  // the stage list shrank: re-enter from the conditions
+  if (const auto& lifecycle = config_->lifecycle()) {
+    // The stage by id (the last move's target), so reordered stages carry
+    // over; a stage no longer configured re-enters from the conditions.
+    if (!progress.history.empty()) {
+      progress.stage = 0;
+      for (size_t i = 0; i < lifecycle->stages.size(); ++i) {
+        if (lifecycle->stages[i].id == progress.history.back().to) progress.stage = static_cast<int>(i);
+      }
+    } else if (progress.stage >= static_cast<int>(lifecycle->stages.size())) {
+      progress.stage = 0;
+    }
   }
   profile_ = std::move(data.profile);
   archived_ = std::move(archived);

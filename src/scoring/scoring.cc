@@ -123,6 +123,11 @@ void ScoreState::Save(std::string* out) const {
     PutSigned(c.last, out);
     PutVarint(c.any ? 1 : 0, out);
   }
+  // The rules' ids, so a changed rule list carries each counter to its
+  // rule (added after the counters: older snapshots end before them).
+  if (spec_) {
+    for (const auto& rule : spec_->rules) PutString(rule.id, out);
+  }
 }
 
 bool ScoreState::Restore(std::string_view in) {
@@ -138,10 +143,9 @@ bool ScoreState::Restore(std::string_view in) {
     return false;
   }
   fresh.active_ = active != 0;
-  // A changed rule list invalidates per-rule counters; keep the level.
-  bool same_rules = n == fresh.counters_.size();
-  for (uint64_t i = 0; i < n; ++i) {
-    Counter c;
+  if (n > in.size()) return false;
+  std::vector<Counter> counters(static_cast<size_t>(n));
+  for (Counter& c : counters) {
     uint64_t times, any;
     if (!GetVarint(&in, &times) || !GetDouble(&in, &c.points) || !GetSigned(&in, &c.last) || !GetVarint(&in, &any)) {
       return false;
@@ -149,9 +153,22 @@ bool ScoreState::Restore(std::string_view in) {
     if (times > INT32_MAX || !ValidTime(c.last) || !std::isfinite(c.points)) return false;
     c.times = static_cast<int>(times);
     c.any = any != 0;
-    if (same_rules) fresh.counters_[i] = c;
   }
-  if (!in.empty()) return false;
+  if (in.empty()) {
+    // Written before rule ids were kept: counters match by position, and
+    // only while the number of rules is unchanged; else the level stays.
+    if (n == fresh.counters_.size()) fresh.counters_ = std::move(counters);
+  } else {
+    // Each counter goes to the rule with its id; a removed rule's is dropped.
+    for (size_t i = 0; i < counters.size(); ++i) {
+      std::string id;
+      if (!GetString(&in, &id)) return false;
+      for (size_t r = 0; r < spec_->rules.size(); ++r) {
+        if (spec_->rules[r].id == id) fresh.counters_[r] = counters[i];
+      }
+    }
+    if (!in.empty()) return false;
+  }
   *this = std::move(fresh);
   return true;
 }

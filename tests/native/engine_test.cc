@@ -161,6 +161,37 @@ TEST(Engine, HandOffsReadTheStageAndTheMql) {
   EXPECT_TRUE(changes->sql);
 }
 
+// Restored under an edited config, cap counters follow their rule's id and
+// the stage its id, not their position (docs/config.md, "Snapshots and
+// config changes"). Retention deletes the events, so only the stored
+// counters can keep the caps.
+TEST(Engine, ConfigEditsCarryCountersAndStagesById) {
+  const char* before = R"({"segments": [], "retention": {"maxEvents": 1},
+    "scoring": {"rules": [
+      {"id": "webinar", "points": 10, "event": {"type": "webinar"}, "maxTimes": 1},
+      {"id": "download", "points": 5, "event": {"type": "download"}, "maxTimes": 1}]},
+    "lifecycle": {"stages": [{"id": "new"}, {"id": "engaged", "condition": {"score": {"$gte": 10}}}]}})";
+  const char* after = R"({"segments": [], "retention": {"maxEvents": 1},
+    "scoring": {"rules": [
+      {"id": "download", "points": 5, "event": {"type": "download"}, "maxTimes": 1},
+      {"id": "webinar", "points": 10, "event": {"type": "webinar"}, "maxTimes": 1}]},
+    "lifecycle": {"stages": [{"id": "new"}, {"id": "trial", "condition": {"never": true}},
+                             {"id": "engaged", "condition": {"score": {"$gte": 10}}}]}})";
+  Engine e(Compile(before));
+  ASSERT_TRUE(e.Track("webinar", nullptr, kT0).ok());
+  ASSERT_TRUE(e.Track("page_view", nullptr, kT0 + 1000).ok());  // prunes the webinar
+  ASSERT_EQ(e.ScoreBreakdown()["stage"], "engaged");
+  Engine edited(Compile(after));
+  ASSERT_TRUE(edited.Restore(e.Snapshot()).ok());
+  EXPECT_EQ(edited.ScoreBreakdown()["stage"], "engaged");
+  // The webinar's cap came along: a second webinar scores nothing, while
+  // the first download (whose rule now sits where webinar was) scores 5.
+  ASSERT_TRUE(edited.Track("webinar", nullptr, kT0 + 2000).ok());
+  EXPECT_EQ(edited.ScoreBreakdown()["score"], 10);
+  ASSERT_TRUE(edited.Track("download", nullptr, kT0 + 3000).ok());
+  EXPECT_EQ(edited.ScoreBreakdown()["score"], 15);
+}
+
 TEST(Engine, DeclarationsAreAttributes) {
   Engine e(Compile(kConfig));
   auto r = e.Declare("interests", Props(R"(["security", "api"])"), kT0);
