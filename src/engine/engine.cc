@@ -9,6 +9,29 @@
 
 namespace leadseg {
 
+namespace {
+
+// What Track can have stored: finite numbers and valid UTF-8 (frames can
+// carry NaN and any bytes; a snapshot that holds them was not written by
+// this engine, and Export could not show them faithfully).
+bool StorableValue(const Value& v) {
+  if (v.is_number()) return std::isfinite(v.as_number());
+  if (v.is_string()) return IsValidUtf8(v.as_string());
+  if (v.is_array()) {
+    for (uint32_t i = 0; i < v.size(); ++i) {
+      if (!StorableValue(v.at(i))) return false;
+    }
+  }
+  if (v.is_object()) {
+    for (uint32_t i = 0; i < v.size(); ++i) {
+      if (!IsValidUtf8(v.key_at(i)) || !StorableValue(v.value_at(i))) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 // Working memory reused across calls, so steady-state evaluation does not
 // allocate. Mutable through a const Engine: it holds no state of its own.
 struct Engine::Scratch {
@@ -486,7 +509,7 @@ Status Engine::Restore(std::string_view snapshot) {
   for (const Event& e : data.profile.events) {
     probe.Clear();
     auto props = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &probe);
-    if (!props.ok() || !props->is_object() || e.type.empty()) {
+    if (!props.ok() || !props->is_object() || e.type.empty() || !StorableValue(*props)) {
       return DataLoss("snapshot is corrupted: an event has malformed properties");
     }
   }
