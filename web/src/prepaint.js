@@ -5,7 +5,7 @@
 //     <script src="/node_modules/leadseg/src/prepaint.js"></script>
 //     <script type="module" src="/app.js"></script>   <!-- createEngine(...) -->
 //
-// A classic, blocking script of about 1 KB: it must run before the body is
+// A small classic, blocking script (1.4 KB gzipped): it must run before the body is
 // parsed, which a module (deferred) cannot. It does not load the engine.
 // It reads the variant each slot was last rendered with, which the engine
 // saves in localStorage ("leadseg:prepaint", only with storage and
