@@ -5,8 +5,18 @@
 //
 // Types and documentation: ../index.d.ts and ../README.md.
 export { createEngine, EVENTS } from './engine.js';
-export { segmentLeads } from './batch.js';
 export { parseCsv, CsvParser, CsvRows, typeValue } from './csv.js';
 export { estimate, debias, keepProbability } from './estimator.js';
 export { MemoryStorage, IndexedDbStorage, LocalStorageStorage } from './storage/index.js';
 export { loadModule as loadCore } from './loader.js';
+
+/**
+ * Segments and scores a lead list (see ../README.md, "Batch"). The batch
+ * code is loaded on the first call, so a page that only personalizes never
+ * fetches it (an unbundled <script type="module"> loads every static import
+ * before it runs).
+ */
+export async function segmentLeads(config, leads, options) {
+  const batch = await import('./batch.js');
+  return batch.segmentLeads(config, leads, options);
+}
