@@ -139,10 +139,11 @@
         // Whole documents cross as JSON text.
         explain: [text('the segment id')],
         decide: [text('the slot id'), time('time')],
+        peek: [text('the slot id'), time('time')],
         convert: [text('the goal'), time('time')],
         metrics: [], score: [], attributes: [], exportProfile: [], experiments: [], experimentCounts: [],
       };
-      var documents = ['metrics', 'score', 'attributes', 'exportProfile', 'explain', 'decide', 'convert', 'experiments', 'experimentCounts'];
+      var documents = ['metrics', 'score', 'attributes', 'exportProfile', 'explain', 'decide', 'peek', 'convert', 'experiments', 'experimentCounts'];
       Object.keys(methods).forEach(function (name) {
         wrapMethod(engine, name, 'Engine.' + name, methods[name], documents.indexOf(name) >= 0 ? parse : null);
       });

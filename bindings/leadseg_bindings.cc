@@ -358,15 +358,9 @@ class WasmEngine {
     return s.ok() ? val(true) : ErrorRecord(s);
   }
 
-  val Decide(const std::string& slot, double now) {
-    if (!engine_) return NotLoaded();
-    if (Status s = CheckUtf8(slot, "a slot id"); !s.ok()) return ErrorRecord(s);
-    auto at = ToTime(now, "time");
-    if (!at.ok()) return ErrorRecord(at.status());
-    auto d = engine_->Decide(slot, *at);
-    if (!d.ok()) return ErrorRecord(d.status());
-    return val(Dump(d->ToJson()));
-  }
+  val Decide(const std::string& slot, double now) { return DecideSlot(slot, now, /*record=*/true); }
+  // The variant Decide would return, recording nothing.
+  val Peek(const std::string& slot, double now) { return DecideSlot(slot, now, /*record=*/false); }
 
   val Convert(const std::string& goal, double now) {
     if (!engine_) return NotLoaded();
@@ -416,6 +410,16 @@ class WasmEngine {
   }
 
  private:
+  val DecideSlot(const std::string& slot, double now, bool record) {
+    if (!engine_) return NotLoaded();
+    if (Status s = CheckUtf8(slot, "a slot id"); !s.ok()) return ErrorRecord(s);
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return ErrorRecord(at.status());
+    auto d = engine_->Decide(slot, *at, record);
+    if (!d.ok()) return ErrorRecord(d.status());
+    return val(Dump(d->ToJson()));
+  }
+
   static val NotLoaded() { return ErrorRecord(FailedPrecondition("no config loaded: call load(config) first")); }
   static val Changes(const Result<SegmentChanges>& r) {
     if (!r.ok()) return ErrorRecord(r.status());
@@ -466,6 +470,7 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("eventCount", &leadseg::WasmEngine::EventCount)
       .function("setVisitorId", &leadseg::WasmEngine::SetVisitorId)
       .function("decide", &leadseg::WasmEngine::Decide)
+      .function("peek", &leadseg::WasmEngine::Peek)
       .function("convert", &leadseg::WasmEngine::Convert)
       .function("addAggregateCounts", &leadseg::WasmEngine::AddAggregateCounts)
       .function("experiments", &leadseg::WasmEngine::Experiments)

@@ -357,6 +357,8 @@ export interface Engine {
 
   /** Which variant of a slot to show (the slot's default without personalization consent). */
   decide(slotId: string): Decision;
+  /** The decision `decide()` would return now, recording nothing (no sticky assignment, no exposure, no event). */
+  peek(slotId: string): Decision;
   /** A slot's default variant (throws for an unknown slot). */
   defaultVariant(slotId: string): string;
   /** Records a conversion of `goal` for the experiments the visitor is in (measurement consent only). */

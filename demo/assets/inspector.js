@@ -228,19 +228,29 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
       let text;
       let attrs = {};
       if (slot.experiment) {
-        // decide() would count an exposure: show what the page rendered, or the assignment.
+        // decide() would assign and expose: show what the page rendered, the
+        // assignment, or else what peek() says the visitor would get.
         const shown = document.querySelector(`[data-leadseg-slot="${slot.id}"][data-leadseg-variant]`)?.getAttribute('data-leadseg-variant');
         const assigned = assignments.get(slot.experiment.key);
-        const variant = shown ?? assigned ?? null;
+        let peeked = null;
+        if (!shown && !assigned) {
+          try {
+            peeked = engine.peek(slot.id).variant;
+          } catch {
+            // shown as "—"
+          }
+        }
+        const variant = shown ?? assigned ?? peeked;
         const name = slot.variants?.find((v) => v.id === variant)?.name;
         text = el('span', {}, el('b', {}, variant ?? '—'), name ? ` “${name}”` : '', el('br'),
-          el('span', { class: 'muted' }, !shown ? `not on this page${assigned ? ' (assigned earlier)' : ''}`
+          el('span', { class: 'muted' }, !shown
+            ? `not on this page${assigned ? ' (assigned earlier)' : peeked ? ' (would get this: peek, nothing recorded)' : ''}`
             : engine.consent.personalization ? `assigned by ${slot.experiment.key}` : 'the default (no experiment without consent)'));
         rows.push([slot.name ?? slot.id, text, { id: `insp-slot-${slot.id}`, 'data-variant': variant ?? '' }]);
         continue;
       }
       try {
-        const d = engine.decide(slot.id);
+        const d = engine.peek(slot.id); // the inspector only looks
         const variant = slot.variants?.find((v) => v.id === d.variant);
         text = el('span', {}, el('b', {}, d.variant), variant?.name ? ` “${variant.name}”` : '', el('br'),
           el('span', { class: 'muted', title: d.reason.path ?? '' }, describeDecision(d)));

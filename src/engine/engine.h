@@ -124,7 +124,10 @@ class Engine {
     bool first_exposure = false;
     Json ToJson() const;
   };
-  Result<Decision> Decide(const std::string& slot_id, TimeMs now);
+  // `record` false is a peek: the variant a recording call would return
+  // now, with nothing stored (no sticky assignment, no exposure), for
+  // previews and prefetching. The engine is left exactly as it was.
+  Result<Decision> Decide(const std::string& slot_id, TimeMs now, bool record = true);
   // Attributes a conversion of `goal` to every experiment the visitor is
   // assigned in (once per experiment and goal). Returns the experiments.
   Result<Json> Convert(const std::string& goal, TimeMs now);

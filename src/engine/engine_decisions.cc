@@ -39,7 +39,7 @@ Status Engine::SetVisitorId(const std::string& id) {
   return Status::Ok();
 }
 
-Result<Engine::Decision> Engine::Decide(const std::string& slot_id, TimeMs now) {
+Result<Engine::Decision> Engine::Decide(const std::string& slot_id, TimeMs now, bool record) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   int index = config_->FindSlot(slot_id);
   if (index < 0) return InvalidArgument("unknown slot \"" + slot_id + "\"");
@@ -92,7 +92,7 @@ Result<Engine::Decision> Engine::Decide(const std::string& slot_id, TimeMs now) 
           }
         }
       }
-      if (arm >= 0) {
+      if (arm >= 0 && record) {
         const std::string& variant = slot.variants[static_cast<size_t>(e.variants[static_cast<size_t>(arm)])].id;
         decisions_.assignments[e.key] = Assignment{variant, now};
         // One exposure per visitor and experiment, counted globally and

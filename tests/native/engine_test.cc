@@ -371,6 +371,23 @@ TEST(Decisions, SlotRulesInOrderWithReasons) {
   EXPECT_FALSE(e.Decide("nope", kT0).ok());
 }
 
+// A peek (record = false) predicts the recorded decision and stores nothing.
+TEST(Decisions, PeekRecordsNothing) {
+  Engine e(Compile(kSlotsConfig));
+  ASSERT_TRUE(e.SetVisitorId("visitor-42").ok());
+  const std::string before = e.Snapshot();
+  auto peek = e.Decide("form", kT0, /*record=*/false);
+  ASSERT_TRUE(peek.ok());
+  EXPECT_EQ(peek->experiment, "form-test");
+  EXPECT_FALSE(peek->first_exposure);
+  EXPECT_EQ(e.Snapshot(), before);
+  EXPECT_EQ(e.ExperimentReport()[0]["variants"][0]["exposures"], 0);
+  auto recorded = e.Decide("form", kT0);
+  EXPECT_EQ(std::string(recorded->slot.variant), std::string(peek->slot.variant));
+  EXPECT_TRUE(recorded->first_exposure);
+  EXPECT_NE(e.Snapshot(), before);
+}
+
 TEST(Decisions, ExperimentAssignmentIsStickyAndExposesOnce) {
   Engine e(Compile(kSlotsConfig));
   ASSERT_TRUE(e.SetVisitorId("visitor-42").ok());

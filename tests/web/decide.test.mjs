@@ -56,6 +56,29 @@ test('an experiment slot: exposure once, onExposure, firstExposure, sticky; conv
   engine.destroy();
 });
 
+test('peek() tells the variant decide() will give, recording nothing', async () => {
+  const exposures = [];
+  const { engine } = await highIntentCto({ consent: { personalization: true, measurement: true }, onExposure: (e) => exposures.push(e) });
+  const events = record(engine, 'exposure');
+  const before = engine.export();
+  const peeked = engine.peek('lead_form');
+  assert.equal(peeked.reason.kind, 'experiment');
+  assert.equal(peeked.experiment.firstExposure, false);
+  assert.deepEqual(engine.peek('lead_form'), peeked, 'the same answer again');
+  assert.deepEqual(engine.export(), before, 'no assignment, no exposure stored');
+  assert.deepEqual(engine.experiments(), (await highIntentCto({ consent: { personalization: true } })).engine.experiments());
+  assert.deepEqual([exposures, events], [[], []]);
+  assert.equal(engine.peek('hero').variant, 'tech_leader');
+  // The decision it predicted is the one decide() then records.
+  const decided = engine.decide('lead_form');
+  assert.equal(decided.variant, peeked.variant);
+  assert.equal(decided.experiment.firstExposure, true);
+  assert.equal(exposures.length, 1);
+  assert.throws(() => engine.peek('footer'), /unknown slot "footer"/);
+  assert.throws(() => engine.peek(5), /peek\(slotId\): slotId/);
+  engine.destroy();
+});
+
 test('without measurement consent: variants still personalize, but nothing is counted or attributed', async () => {
   const exposures = [];
   const { engine } = await highIntentCto({ consent: { personalization: true }, onExposure: (e) => exposures.push(e) });

@@ -39,6 +39,8 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
   engine.identify({ job_title: 'CTO', company_size: 20, newsletter: true });
   engine.declare('interests', ['security']);
   const decision: Decision = engine.decide('hero');
+  const preview: Decision = engine.peek('hero');
+  void preview;
   if (decision.reason.kind === 'rule' && decision.reason.path !== null) console.log(decision.reason.path);
   const grade: string | null = engine.score().grade;
   console.log(grade, engine.segments().length, engine.explain('x').member);

@@ -363,6 +363,23 @@ class LeadsegEngine {
     return decision;
   }
 
+  /**
+   * The decision decide() would return now, recording nothing: no sticky
+   * assignment, no exposure, no event (for previews, prefetching, an
+   * inspector). Like every read it first moves the clock to now().
+   */
+  peek(slotId) {
+    this.#alive();
+    requireString(slotId, 'peek(slotId): slotId');
+    if (!this.#defaults.has(slotId)) throw leadsegError(`unknown slot "${slotId}"`);
+    const at = this.#time();
+    this.#sync(at);
+    if (!this.#consent.personalization) {
+      return { slot: slotId, variant: this.defaultVariant(slotId), reason: { kind: 'default', rule: null, path: null }, experiment: null };
+    }
+    return normalizeDecision(this.#raw.peek(slotId, at));
+  }
+
   /** Records a conversion of `goal` (measurement consent only). */
   convert(goal) {
     this.#alive();
