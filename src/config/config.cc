@@ -123,11 +123,16 @@ bool CollectSegmentIds(const Json& j, std::vector<std::string>* out) {
   return true;  // numbers, booleans, null name nothing but read nothing either
 }
 
+// "segments" or a path into it ("segments.0").
+bool IsSegmentsAttribute(const std::string& attribute) {
+  return attribute == "segments" || attribute.rfind("segments.", 0) == 0;
+}
+
 // Whether `c` reads the "segments" attribute at all.
 bool ReadsSegments(const Condition& c) {
   bool reads = false;
   c.ForEachLeaf([&](const std::string& attribute, const Json&, const std::string&) {
-    if (attribute == "segments" || attribute.rfind("segments.", 0) == 0) reads = true;
+    if (IsSegmentsAttribute(attribute)) reads = true;
   });
   return reads;
 }
@@ -435,7 +440,7 @@ class ConfigCompiler {
     };
     for (size_t i = 0; i < segs.size(); ++i) {
       segs[i].condition.ForEachLeaf([&](const std::string& attribute, const Json& operand, const std::string& pointer) {
-        if (attribute != "segments" && attribute.rfind("segments.", 0) != 0) return;
+        if (!IsSegmentsAttribute(attribute)) return;
         reads_any[i] = true;
         std::vector<std::string> ids;
         if (!CollectSegmentIds(operand, &ids) || ids.empty()) reads_all[i] = true;
@@ -505,13 +510,15 @@ class ConfigCompiler {
     (void)schema;
     // Non-segment nodes that read "segments" depend on the segments they
     // name, like segments do.
+    std::vector<bool> reads_segments(n_segments);
+    for (size_t j = 0; j < n_segments; ++j) reads_segments[j] = ReadsSegments(segs[j].condition);
     auto named_segments = [&](const Condition& condition, Node* node) {
       condition.ForEachLeaf([&](const std::string& attribute, const Json& operand, const std::string& pointer) {
-        if (attribute != "segments" && attribute.rfind("segments.", 0) != 0) return;
+        if (!IsSegmentsAttribute(attribute)) return;
         std::vector<std::string> ids;
         if (!CollectSegmentIds(operand, &ids) || ids.empty()) {
           for (size_t j = 0; j < n_segments; ++j) {
-            if (!ReadsSegments(segs[j].condition)) node->deps.push_back(j);
+            if (!reads_segments[j]) node->deps.push_back(j);
           }
         }
         for (const auto& id : ids) {

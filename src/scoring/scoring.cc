@@ -12,6 +12,13 @@ namespace {
 // Restored times must be ones the engine could have written: 0 (never) or
 // a checked timestamp. Anything else makes `now - t` overflow.
 bool ValidTime(TimeMs t) { return t >= kMinTime && t <= kMaxTime; }
+
+// Drops all but the newest ProgressState::kMaxHistory stage moves.
+void KeepNewestMoves(std::vector<StageChange>* history) {
+  if (history->size() > ProgressState::kMaxHistory) {
+    history->erase(history->begin(), history->end() - static_cast<std::ptrdiff_t>(ProgressState::kMaxHistory));
+  }
+}
 }  // namespace
 
 char GradingSpec::Grade(double fit) const {
@@ -187,9 +194,7 @@ void ProgressState::CommitFrom(const ProgressState& next) {
   mql_at = next.mql_at;
   sql_at = next.sql_at;
   history.insert(history.end(), next.history.begin(), next.history.end());
-  if (history.size() > kMaxHistory) {
-    history.erase(history.begin(), history.end() - static_cast<std::ptrdiff_t>(kMaxHistory));
-  }
+  KeepNewestMoves(&history);
 }
 
 void ProgressState::Save(std::string* out) const {
@@ -235,9 +240,7 @@ bool ProgressState::Restore(std::string_view in) {
     fresh.history.push_back(std::move(c));
   }
   // Snapshots written before the bound may hold more.
-  if (fresh.history.size() > kMaxHistory) {
-    fresh.history.erase(fresh.history.begin(), fresh.history.end() - static_cast<std::ptrdiff_t>(kMaxHistory));
-  }
+  KeepNewestMoves(&fresh.history);
   if (!in.empty()) return false;
   *this = std::move(fresh);
   return true;

@@ -341,14 +341,8 @@ class LeadsegEngine {
 
   /** Decides which variant of a slot to show this visitor. */
   decide(slotId) {
-    this.#alive();
-    requireString(slotId, 'decide(slotId): slotId');
-    if (!this.#defaults.has(slotId)) throw leadsegError(`unknown slot "${slotId}"`);
-    const at = this.#time(true);
-    this.#sync(at);
-    if (!this.#consent.personalization) {
-      return { slot: slotId, variant: this.defaultVariant(slotId), reason: { kind: 'default', rule: null, path: null }, experiment: null };
-    }
+    const { at, fixed } = this.#beginDecision(slotId, 'decide', true);
+    if (fixed) return fixed;
     const decision = normalizeDecision(this.#raw.decide(slotId, at));
     const e = decision.experiment;
     if (e) this.#changed(); // assignments are part of the snapshot
@@ -369,15 +363,21 @@ class LeadsegEngine {
    * inspector). Like every read it first moves the clock to now().
    */
   peek(slotId) {
+    const { at, fixed } = this.#beginDecision(slotId, 'peek', false);
+    return fixed ?? normalizeDecision(this.#raw.peek(slotId, at));
+  }
+
+  // What decide() and peek() share: check the slot before anything moves,
+  // sync the clock (a `recording` time for decide), and the default as the
+  // `fixed` answer without personalization consent.
+  #beginDecision(slotId, method, recording) {
     this.#alive();
-    requireString(slotId, 'peek(slotId): slotId');
+    requireString(slotId, `${method}(slotId): slotId`);
     if (!this.#defaults.has(slotId)) throw leadsegError(`unknown slot "${slotId}"`);
-    const at = this.#time();
+    const at = this.#time(recording);
     this.#sync(at);
-    if (!this.#consent.personalization) {
-      return { slot: slotId, variant: this.defaultVariant(slotId), reason: { kind: 'default', rule: null, path: null }, experiment: null };
-    }
-    return normalizeDecision(this.#raw.peek(slotId, at));
+    if (this.#consent.personalization) return { at, fixed: null };
+    return { at, fixed: { slot: slotId, variant: this.defaultVariant(slotId), reason: { kind: 'default', rule: null, path: null }, experiment: null } };
   }
 
   /** Records a conversion of `goal` (measurement consent only). */
