@@ -60,9 +60,7 @@ Engine::Engine(std::shared_ptr<const CompiledConfig> config)
     archived_score_ = ScoreState(&*config_->scoring(), /*keep_awards=*/false);
   }
   RebuildValues();
-  // Evaluates into scratch: Evaluate starts its output from progress_.
-  Evaluate(&scratch_->next, &scratch_->next_progress);
-  Commit();  // no one to tell: the state is new
+  Recompute();
 }
 
 Engine::~Engine() = default;
@@ -265,6 +263,12 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   if (segments_dirty) c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
 }
 
+void Engine::Recompute() {
+  // Into scratch, never in place: Evaluate starts its output from progress_.
+  Evaluate(&scratch_->next, &scratch_->next_progress);
+  Commit();  // no one to tell: the state is new or replaced
+}
+
 SegmentChanges Engine::Commit() {
   std::vector<uint8_t>& next = scratch_->next;
   ProgressState& p = scratch_->next_progress;
@@ -361,13 +365,6 @@ Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props,
   EncodeValue(scratch_->encode_arena.Add(props.is_null() ? Json::object() : props), &event.props);
   if (event.props.size() > kMaxEventPropsBytes) {
     return OutOfRange("event properties exceed " + std::to_string(kMaxEventPropsBytes / 1024) + " KB");
-  }
-  // What is stored must decode again (rebuilds, Export, snapshots): frames
-  // nest at most 64 levels, JSON up to 128.
-  scratch_->event_arena.Clear();
-  if (!DecodeValue(reinterpret_cast<const uint8_t*>(event.props.data()), event.props.size(), &scratch_->event_arena)
-           .ok()) {
-    return OutOfRange("event properties nest too deeply (at most 64 levels)");
   }
   auto& events = profile_.events;
   if (events.empty() || ts >= events.back().ts) {
@@ -475,9 +472,7 @@ void Engine::Erase() {
   progress_ = ProgressState();
   decisions_ = DecisionState();
   RebuildValues();
-  // Evaluates into scratch: Evaluate starts its output from progress_.
-  Evaluate(&scratch_->next, &scratch_->next_progress);
-  Commit();  // no one to tell: the state is new
+  Recompute();
 }
 
 }  // namespace leadseg
@@ -568,9 +563,7 @@ Status Engine::Restore(std::string_view snapshot) {
   RebuildValues();
   Prune();
   RebuildMetrics();
-  // Evaluates into scratch: Evaluate starts its output from progress_.
-  Evaluate(&scratch_->next, &scratch_->next_progress);
-  Commit();  // no one to tell: the state is new
+  Recompute();
   return Status::Ok();
 }
 

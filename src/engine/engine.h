@@ -173,6 +173,9 @@ class Engine {
   // them), so it must not be &progress_.
   void Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const;
   SegmentChanges Commit();
+  // Evaluate + Commit for a state that is new or replaced as a whole
+  // (construction, Clear, Restore), where there are no changes to report.
+  void Recompute();
   // After attributes or declarations changed at `now`: move the clock,
   // prune, expire, re-evaluate and report what changed.
   SegmentChanges SettleProfileChange(TimeMs now);
