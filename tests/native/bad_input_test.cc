@@ -800,7 +800,7 @@ TEST(BadInput, CatalogueSize) {
 // Finding F3: Track stores props deeper than frames can decode (64 levels,
 // while JSON from the page may nest 128); the snapshot then cannot be
 // restored ("an event has malformed properties"), losing the profile.
-TEST(BadInput, TrackRejectsPropsTooDeepToStore) {
+TEST(BadInput, Finding_TrackRejectsPropsTooDeepToStore) {
   auto engine = PopulatedEngine();
   const EngineState before = Capture(*engine);
   Json deep = 1;
@@ -816,7 +816,7 @@ TEST(BadInput, TrackRejectsPropsTooDeepToStore) {
 // nlohmann type_error 316 out of the core (merged.dump()); Track and Declare
 // accept it silently and Export().dump() then throws. The core should
 // reject it with InvalidArgument, as ParseJson does for text.
-TEST(BadInput, InvalidUtf8IsRejected) {
+TEST(BadInput, Finding_InvalidUtf8IsRejected) {
   const std::string bad = "\xc3\x28";
   auto engine = PopulatedEngine();
   const EngineState before = Capture(*engine);
@@ -871,7 +871,7 @@ TEST(BadInput, Utf8IsCheckedLikeJsonText) {
 // Finding F1: CheckTimestamp casts the rejected double to long long for its
 // message, which is undefined behaviour beyond the int64 range (UBSan:
 // "9.22337e+18 is outside the range of representable values").
-TEST(BadInput, HugeTimestampsAreRejectedWithoutUB) {
+TEST(BadInput, Finding_HugeTimestampsAreRejectedWithoutUB) {
   ExpectError(CheckTimestamp(1e300, "time"), "is outside 1970..2200");
   auto engine = PopulatedEngine();
   const EngineState before = Capture(*engine);
@@ -884,7 +884,7 @@ TEST(BadInput, HugeTimestampsAreRejectedWithoutUB) {
 // accepted: a negative lifecycle stage indexes stages[-1] (heap overflow in
 // Evaluate), and clocks / score times near INT64_MIN overflow `clock -
 // maxAge` and `now - ref` (UB). Restore should validate them (DataLoss).
-TEST(BadInput, RestoreValidatesStateRanges) {
+TEST(BadInput, Finding_RestoreValidatesStateRanges) {
   std::string negative_stage;
   bytes::PutVarint(0, &negative_stage);   // temperature cold
   bytes::PutSigned(-1, &negative_stage);  // stage -1
@@ -914,7 +914,7 @@ TEST(BadInput, RestoreValidatesStateRanges) {
 // Finding F6: experiment state was appended to the format-1 payload without
 // a version bump, so format-1 snapshots written before it (score and
 // lifecycle state last) are now rejected and stored profiles are lost.
-TEST(BadInput, OlderFormatOneSnapshotsRestore) {
+TEST(BadInput, Finding_OlderFormatOneSnapshotsRestore) {
   Engine e(ExampleConfig());
   Payload p;
   p.with_decisions = false;
