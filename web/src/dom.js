@@ -11,7 +11,6 @@
 // the decision. The element gets data-leadseg-variant="<id>"; re-rendering
 // replaces what an earlier render inserted. A slot that cannot be decided
 // gets data-leadseg-error and stays empty.
-
 //
 // prepaint.js may have filled a slot before the engine loaded (it marks it
 // data-leadseg-prepaint): render() adopts that content when it decides the
