@@ -8,6 +8,7 @@
 #   debug  -> build/native-debug  (Debug)
 #   asan   -> build/asan          (RelWithDebInfo + ASan/UBSan)
 #   wasm   -> build/wasm          (Emscripten, -Oz) writing web/dist/leadseg.{js,mjs,wasm}
+#                                 and the browser bundle web/dist/leadseg.browser*.js
 #   all    =  native asan wasm
 #
 # Does not install anything: run scripts/setup.sh first (test.sh and demo.sh do).
@@ -39,6 +40,9 @@ build_wasm() {
   for f in web/dist/leadseg.js web/dist/leadseg.wasm web/dist/leadseg.mjs; do
     [ -f "$f" ] || { echo "build: expected $f after the wasm build" >&2; return 1; }
   done
+  # The page's one file, web/dist/leadseg.browser.js, and its lazy chunks
+  # (esbuild, from node_modules: scripts/setup.sh installs it).
+  node scripts/bundle-web.mjs
 }
 
 targets=("${@:-all}")

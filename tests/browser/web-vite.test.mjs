@@ -182,6 +182,11 @@ describe('leadseg in a Vite app, in Chromium', () => {
       const js = output.filter((o) => o.type === 'chunk').map((c) => c.code).join('\n');
       assert.ok(js.includes('could not load the leadseg WebAssembly core'), 'the package (web/src) is in the bundle');
       assert.ok(js.includes('registerType registeredInstance requires argPackAdvance'), 'the Embind glue is in the bundle');
+      // Vite takes the one-file build (the "browser" condition), with the
+      // Emscripten glue inside: the page fetches the wasm right after it.
+      const chunks = output.filter((o) => o.type === 'chunk');
+      assert.deepEqual(chunks.flatMap((c) => Object.keys(c.modules)).filter((m) => m.includes('/web/')).map((m) => m.replace(/.*\/web\//, 'web/')), ['web/dist/leadseg.browser.js']);
+      assert.equal(chunks.length, 1, 'one chunk: the app, the package and its glue');
       assert.ok(js.includes(path.posix.basename(wasm[0].fileName)), 'the bundle points at the emitted wasm');
       for (const file of fs.readdirSync(path.join(outDir, 'assets')).filter((f) => f.endsWith('.js'))) {
         const text = fs.readFileSync(path.join(outDir, 'assets', file), 'utf8');

@@ -15,14 +15,34 @@ test('package.json: an ES module package with types, browser, import and node co
   assert.equal(pkg.type, 'module');
   const root = pkg.exports['.'];
   assert.deepEqual(Object.keys(root), ['types', 'browser', 'node', 'import', 'default']);
-  for (const target of [root.types, root.browser, root.node, root.import, pkg.exports['./estimator'].default, pkg.exports['./estimator'].types]) {
+  for (const target of [root.types, root.node, root.default, pkg.exports['./estimator'].default, pkg.exports['./estimator'].types]) {
     assert.ok(fs.existsSync(path.join(WEB_DIR, target)), target);
   }
+  // Browsers and bundlers get the one-file build (scripts/bundle-web.mjs).
+  assert.equal(root.browser, './dist/leadseg.browser.js');
+  assert.equal(root.import, './dist/leadseg.browser.js');
   for (const entry of pkg.files) {
     const full = path.join(WEB_DIR, entry);
     if (entry.startsWith('dist/')) continue; // built by scripts/build.sh wasm
     assert.ok(fs.existsSync(full), `files: ${entry}`);
   }
+});
+
+test('the browser and import conditions resolve the bundle, node the node entry, and every bundle file ships', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-pkg-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(WEB_DIR, path.join(dir, 'node_modules', 'leadseg'), 'dir');
+    fs.writeFileSync(path.join(dir, 'resolve.mjs'), "console.log(import.meta.resolve('leadseg'))");
+    const resolve = (...conditions) => execFileSync(process.execPath, [...conditions.flatMap((c) => ['-C', c]), 'resolve.mjs'], { cwd: dir, encoding: 'utf8' }).trim();
+    assert.match(resolve(), /\/src\/node\.js$/);
+    assert.match(resolve('browser'), /\/dist\/leadseg\.browser\.js$/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const dist = path.join(WEB_DIR, 'dist');
+  const built = fs.existsSync(dist) ? fs.readdirSync(dist).filter((f) => f.startsWith('leadseg.browser')) : [];
+  for (const f of built) assert.ok(pkg.files.includes(`dist/${f}`), `web/package.json "files" lists dist/${f}`);
 });
 
 test('import "leadseg" by name in node resolves the node entry and works', () => {
@@ -61,8 +81,8 @@ test('no eval or new Function in the shipped JavaScript', () => {
     }
   };
   walk(path.join(WEB_DIR, 'src'));
-  for (const f of ['leadseg.js', 'leadseg.mjs']) {
-    const full = path.join(WEB_DIR, 'dist', f);
+  for (const f of pkg.files.filter((f) => /^dist\/.*\.m?js$/.test(f))) {
+    const full = path.join(WEB_DIR, f);
     if (fs.existsSync(full)) files.push(full);
   }
   assert.ok(files.length > 10);

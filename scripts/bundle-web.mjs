@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// Builds the package's browser file: web/dist/leadseg.browser.js, one
+// minified ES module that a page imports with one request (the unbundled
+// web/src is a waterfall of ~26 modules). Run by `scripts/build.sh wasm`
+// after the Emscripten build, whose glue it bundles.
+//
+//   node scripts/bundle-web.mjs
+//
+// What goes where:
+// - leadseg.browser.js: web/src/index.js, its static imports and the
+//   Emscripten glue of the page's core (PAGE_GLUE), so that createEngine()
+//   fetches only the wasm after it.
+// - leadseg.browser-<name>.js: every other dynamic import() in web/src
+//   (segmentLeads' batch/CSV code, ...), loaded on first use; code they
+//   share with each other goes to leadseg.browser-shared-<hash>.js.
+//
+// Why two esbuild passes rather than one with `splitting: true`: esbuild
+// puts every module the entry and a lazy chunk both use (errors.js,
+// loader.js, csv.js) in a separate shared chunk that the entry imports
+// statically, so a page would fetch two files in sequence. Here the entry
+// holds all of them, and the lazy chunks bring their own copies of the
+// stateless helpers. loader.js holds the page's one core instance, so a
+// lazy chunk does not copy it: it imports the entry's public `loadCore`
+// (SHARED_WITH_PAGE).
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WEB_SRC = path.join(REPO_ROOT, 'web', 'src');
+const DIST = path.join(REPO_ROOT, 'web', 'dist');
+
+// The WebAssembly files the package ships. web/src names each as
+// new URL('../dist/<file>', import.meta.url); the bundle lives in dist/
+// itself, so each becomes './<file>': the wasm is found next to the bundle
+// wherever it is served from.
+export const WASM_FILES = ['leadseg.wasm'];
+// The Emscripten glue every createEngine() loads: bundled into the entry.
+export const PAGE_GLUE = ['leadseg.mjs'];
+export const ENTRY_NAME = 'leadseg.browser';
+// Modules whose state must be one per page, as the lazy chunks see them:
+// re-exported from the entry's public API instead of copied.
+const SHARED_WITH_PAGE = new Map([
+  [path.join(WEB_SRC, 'loader.js'), `export { loadCore as loadModule } from './${ENTRY_NAME}.js';`],
+]);
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  console.error('bundle-web: esbuild is not installed; run: bash scripts/setup.sh');
+  process.exit(1);
+}
+
+const quoted = (s) => [`'${s}'`, `"${s}"`];
+
+/** Rewrites '../dist/<wasm file>' in web/src modules to './<wasm file>'; records which were seen. */
+function wasmNextToBundle(seen) {
+  return {
+    name: 'wasm-next-to-bundle',
+    setup(build) {
+      build.onLoad({ filter: /\.m?js$/ }, async (args) => {
+        if (args.namespace !== 'file' || !args.path.startsWith(WEB_SRC + path.sep)) return undefined;
+        let text = await fs.promises.readFile(args.path, 'utf8');
+        for (const file of WASM_FILES) {
+          for (const [from, to] of quoted(`../dist/${file}`).map((q, i) => [q, quoted(`./${file}`)[i]])) {
+            if (text.includes(from)) {
+              text = text.split(from).join(to);
+              seen.add(file);
+            }
+          }
+        }
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+}
+
+/** Entry pass: every dynamic import() except the page's glue stays a separate file. */
+function lazyChunks(lazy) {
+  return {
+    name: 'lazy-chunks',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData?.lazyChunks) return undefined;
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { lazyChunks: true },
+        });
+        if (resolved.errors.length) return { errors: resolved.errors };
+        if (PAGE_GLUE.includes(path.basename(resolved.path))) return resolved;
+        const name = path.basename(resolved.path).replace(/\.m?js$/, '');
+        lazy.set(resolved.path, name);
+        return { path: `./${ENTRY_NAME}-${name}.js`, external: true };
+      });
+    },
+  };
+}
+
+/** Lazy pass: modules in SHARED_WITH_PAGE come from the entry. */
+function fromPage() {
+  return {
+    name: 'from-page',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const target = path.resolve(args.resolveDir, args.path);
+        return SHARED_WITH_PAGE.has(target) ? { path: target, namespace: 'from-page' } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'from-page' }, (args) => ({
+        contents: SHARED_WITH_PAGE.get(args.path), loader: 'js', resolveDir: DIST,
+      }));
+      build.onResolve({ filter: new RegExp(`^\\./${ENTRY_NAME.replace('.', '\\.')}\\.js$`) }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  minify: true,
+  sourcemap: true,
+  metafile: true,
+  logLevel: 'silent',
+  absWorkingDir: REPO_ROOT,
+};
+
+function failOnWarnings(result, what) {
+  if (result.warnings.length) {
+    const text = esbuild.formatMessagesSync(result.warnings, { kind: 'warning' }).join('\n');
+    throw new Error(`${what}: esbuild warned (the bundle must build cleanly):\n${text}`);
+  }
+}
+
+export async function bundleWeb() {
+  for (const file of [...PAGE_GLUE, ...WASM_FILES]) {
+    if (!fs.existsSync(path.join(DIST, file))) throw new Error(`web/dist/${file} is missing: run bash scripts/build.sh wasm`);
+  }
+  for (const old of fs.readdirSync(DIST)) {
+    if (old.startsWith(`${ENTRY_NAME}.`) || old.startsWith(`${ENTRY_NAME}-`)) fs.rmSync(path.join(DIST, old));
+  }
+  const seen = new Set();
+  const lazy = new Map();
+  const entry = await esbuild.build({
+    ...common,
+    entryPoints: { [ENTRY_NAME]: path.join(WEB_SRC, 'index.js') },
+    outdir: DIST,
+    plugins: [lazyChunks(lazy), wasmNextToBundle(seen)],
+  });
+  failOnWarnings(entry, 'entry');
+  const outputs = [entry.metafile.outputs];
+  if (lazy.size) {
+    const chunks = await esbuild.build({
+      ...common,
+      entryPoints: Object.fromEntries([...lazy].map(([file, name]) => [`${ENTRY_NAME}-${name}`, file])),
+      outdir: DIST,
+      splitting: true,
+      chunkNames: `${ENTRY_NAME}-shared-[hash]`,
+      plugins: [fromPage(), wasmNextToBundle(seen)],
+    });
+    failOnWarnings(chunks, 'lazy chunks');
+    for (const [out, meta] of Object.entries(chunks.metafile.outputs)) {
+      const copied = Object.keys(meta.inputs).filter((i) => PAGE_GLUE.includes(path.basename(i)) || SHARED_WITH_PAGE.has(path.resolve(REPO_ROOT, i)));
+      if (copied.length) throw new Error(`${out} copies ${copied.join(', ')}, which must exist once per page`);
+    }
+    outputs.push(chunks.metafile.outputs);
+  }
+  const missing = WASM_FILES.filter((f) => !seen.has(f));
+  if (missing.length) {
+    throw new Error(`web/src no longer names ${missing.map((f) => `'../dist/${f}'`).join(', ')}: update WASM_FILES in scripts/bundle-web.mjs`);
+  }
+  const files = [];
+  for (const out of outputs.flatMap((o) => Object.keys(o))) {
+    const full = path.join(REPO_ROOT, out);
+    if (!full.endsWith('.js')) continue;
+    const text = fs.readFileSync(full);
+    if (text.includes('../dist/')) throw new Error(`${out} still refers to ../dist/: a file it names would not be found next to the bundle`);
+    files.push({ file: path.relative(REPO_ROOT, full), raw: text.length, gzip: zlib.gzipSync(text, { level: 9 }).length });
+  }
+  return files;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    for (const f of await bundleWeb()) {
+      console.log(`bundle: ${f.file} ${(f.raw / 1024).toFixed(1)} KB (gzip -9 ${(f.gzip / 1024).toFixed(1)} KB)`);
+    }
+  } catch (error) {
+    console.error(`bundle-web: ${error.message}`);
+    process.exit(1);
+  }
+}

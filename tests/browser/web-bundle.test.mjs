@@ -1,0 +1,82 @@
+// The one-file browser build (web/dist/leadseg.browser.js, built by
+// scripts/bundle-web.mjs): a site that copied the package's browser files
+// into its own folder, served with the strict CSP of scripts/serve.mjs.
+// Every request is recorded: the page loads the bundle, the wasm next to it
+// and prepaint.js, nothing else of the package, until segmentLeads() is
+// called, which loads its own chunk (and not the core a second time).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, checkPrerequisites, cspProblems, launchChromium, startSiteServer, watchPage } from './fixtures/chromium.mjs';
+
+const DIST = path.join(REPO_ROOT, 'web', 'dist');
+const SITE = path.join(REPO_ROOT, 'tests', 'browser', 'fixtures', 'bundle');
+const CONFIG = path.join(REPO_ROOT, 'docs', 'examples', 'b2b-saas.json');
+const LEADS_CSV = 'email,job_title,industry,company_size\nada@x.com,CTO,Technology,20\nbob@y.com,Intern,Retail,5\n';
+
+function bundleFiles() {
+  const names = fs.existsSync(DIST) ? fs.readdirSync(DIST).filter((f) => f.startsWith('leadseg.browser')) : [];
+  if (!names.includes('leadseg.browser.js')) throw new Error('web/dist/leadseg.browser.js missing: bash scripts/build.sh wasm');
+  return names;
+}
+
+describe('the one-file browser build in Chromium', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    checkPrerequisites();
+    const files = { 'b2b-saas.json': CONFIG, 'prepaint.js': path.join(REPO_ROOT, 'web', 'src', 'prepaint.js'), 'leadseg.wasm': path.join(DIST, 'leadseg.wasm') };
+    for (const name of bundleFiles()) files[name] = path.join(DIST, name);
+    // No /web/ mount: the bundle must find the wasm next to itself.
+    server = await startSiteServer({ site: SITE, files, web: false });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('a page loads the bundle, the wasm and prepaint.js, and segmentLeads its chunk on first use', async () => {
+    const problems = [];
+    const context = await browser.newContext();
+    try {
+      const page = await watchPage(await context.newPage(), problems);
+      const requests = [];
+      page.on('request', (req) => requests.push(new URL(req.url()).pathname));
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30_000 });
+      assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.evaluate(() => window.leadsegError));
+
+      const result = await page.evaluate(() => window.result);
+      assert.ok(result.segments.includes('high_intent_tech'), JSON.stringify(result.segments));
+      assert.equal(result.decision.variant, 'tech_leader');
+      assert.equal(await page.getAttribute('#hero', 'data-leadseg-variant'), 'default', 'dom: true rendered before identify()');
+
+      // Anything started late (a lazy import, a second fetch) shows up here.
+      await page.waitForLoadState('networkidle');
+      const site = ['/', '/app.js', '/b2b-saas.json'];
+      assert.deepEqual(requests.filter((p) => !site.includes(p)).sort(), ['/leadseg.browser.js', '/leadseg.wasm', '/prepaint.js']);
+      assert.deepEqual([...requests].sort(), [...site, '/leadseg.browser.js', '/leadseg.wasm', '/prepaint.js'].sort());
+
+      const before = requests.length;
+      const batch = await page.evaluate((csv) => window.runBatch(csv), LEADS_CSV);
+      const lazy = requests.slice(before);
+      assert.ok(lazy.includes('/leadseg.browser-batch.js'), `requests after segmentLeads(): ${lazy.join(', ')}`);
+      for (const p of lazy) assert.match(p, /^\/leadseg\.browser-[\w-]+\.js$/, 'only lazy chunks, and not the core again');
+      assert.equal(requests.filter((p) => p.endsWith('.wasm')).length, 1, 'one core per page');
+
+      // The same answers as the package in node.
+      const { segmentLeads } = await import('../../web/src/node.js');
+      const config = JSON.parse(fs.readFileSync(CONFIG, 'utf8'));
+      const expected = await segmentLeads(config, LEADS_CSV);
+      assert.deepEqual(batch, { segments: expected.leads.map((l) => l.segments), count: 2, errors: 0 });
+
+      problems.push(...(await cspProblems(page)));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
