@@ -1,7 +1,7 @@
 // Lead-list evaluation worker (module worker): evaluates batches of CSV
 // records with its own leadseg engine and returns their segmented CSV lines
 // and aggregates. Started by leads-worker.js, one per spare core.
-import { createEngine, typeValue } from '/web/src/index.js';
+import { createEngine, typeValue } from '/web/dist/leadseg.browser.js';
 import { LeadEvaluator, createAggregate } from './lead-eval.js';
 
 let config = null;

@@ -11,7 +11,7 @@
 //      {type: 'progress', processed, total, bytes, totalBytes, elapsed}
 //      {type: 'done', aggregate, blob, processed, elapsed, workers}
 //      {type: 'error', message}
-import { CsvParser, createEngine, typeValue } from '/web/src/index.js';
+import { CsvParser, createEngine, typeValue } from '/web/dist/leadseg.browser.js';
 import { sampleCsvChunks } from './lead-sample.js';
 import { AS_OF, LeadEvaluator, createAggregate, mergeAggregate } from './lead-eval.js';
 

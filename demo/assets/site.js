@@ -8,7 +8,7 @@
 //   data-variant> inside [data-leadseg-slot]) and picks the case study by
 //   segment;
 // - runs the inspector panel, the persona replays and the reset button.
-import { createEngine } from '/web/src/index.js';
+import { createEngine } from '/web/dist/leadseg.browser.js';
 import { PERSONAS, personaById, replayPersona } from './personas.js';
 import { createInspector } from './inspector.js';
 import { el } from './dom.js';
