@@ -6,6 +6,8 @@
 //   --csv-rows N       rows of the batch CSV (default 1,000,000)
 //   --skip-browser     no Chromium sections
 //   --skip-native      no native section (e.g. no C++ toolchain)
+//   --page-only        only the page path: shipped bytes and cold start in
+//                      node and Chromium, each next to GrowthBook (~1 minute)
 //
 // Sections: inputs (generated into build/bench/), native (Google
 // Benchmark), node (wasm + peers in this process), track() latency, shipped
@@ -24,7 +26,7 @@ import { loadTrackConfig, measureTrackNode } from './node/track.mjs';
 import { measureSizes } from './node/sizes.mjs';
 import { ensureCsv } from './node/csv-gen.mjs';
 import { coldStart, openBenchPage, withBrowser } from './node/browser.mjs';
-import { median as medianOf } from './lib/workload.js';
+import { coldStartNode, pageTargets, printColdChromium, printColdNode, printSizes } from './node/page-path.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
@@ -40,10 +42,13 @@ export const TARGETS = {
   coldStartMs: 20,
   shippedGzipBytes: 60 * 1024,
   csvMs: 2000,
+  // issue 14: cold start, module import -> first decision, ÷ GrowthBook
+  coldVsGrowthBookChromium: 1.5,
+  coldVsGrowthBookNode: 1,
 };
 
 function parseArgs(argv) {
-  const o = { json: null, quick: false, csvRows: null, browser: true, native: true };
+  const o = { json: null, quick: false, csvRows: null, browser: true, native: true, pageOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') o.json = argv[++i];
@@ -52,10 +57,12 @@ function parseArgs(argv) {
     else if (a === '--csv-rows') o.csvRows = Number(argv[++i]);
     else if (a === '--skip-browser') o.browser = false;
     else if (a === '--skip-native') o.native = false;
+    else if (a === '--page-only') o.pageOnly = true;
     else if (a === '--help' || a === '-h') o.help = true;
     else throw new Error(`unknown argument: ${a} (see bench/run.mjs)`);
   }
   if (o.json === undefined || o.json === '') throw new Error('--json needs a file name');
+  if (o.pageOnly) o.native = false;
   o.csvRows ??= o.quick ? 100_000 : 1_000_000;
   if (!Number.isInteger(o.csvRows) || o.csvRows < 1000) throw new Error('--csv-rows must be an integer >= 1000');
   o.passes = o.quick ? 3 : 5;
@@ -183,7 +190,7 @@ function verdict(ok) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
-    console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 16).join('\n'));
+    console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 17).join('\n'));
     return;
   }
   const started = performance.now();
@@ -214,6 +221,11 @@ async function main() {
   if (stale) {
     warnings.push(stale);
     console.log(`warning: ${stale}`);
+  }
+
+  if (opts.pageOnly) {
+    await pagePathOnly(opts, report, warnings, elapsed, started);
+    return;
   }
 
   // --- inputs -------------------------------------------------------------
@@ -258,32 +270,16 @@ async function main() {
   console.log('done');
 
   // --- sizes --------------------------------------------------------------
-  section('shipped bytes');
+  section('shipped bytes: what a page loads, next to GrowthBook');
   const sizes = measureSizes(REPO_ROOT);
   report.sizes = sizes;
-  console.log(table(['file', 'raw', 'gzip -9'], [
-    ...sizes.files.filter((f) => !f.file.startsWith('web/src/')).map((f) => [f.file, f.raw, f.gzip]),
-    [`web/src (${sizes.package.files} files: index.js's import graph)`, sizes.package.raw, sizes.package.gzip],
-    ['total', sizes.total.raw, sizes.total.gzip],
-  ], ['l', 'r', 'r']));
+  printSizes(sizes, table);
 
   // --- cold start in node (CPU time) ------------------------------------------
-  section('cold start in node (fresh process each run, CPU time)');
-  const coldRuns = [];
-  for (let i = 0; i < (opts.quick ? 3 : 5); i++) {
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bench/node/cold-node.mjs')], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`bench/node/cold-node.mjs failed:\n${r.stderr}`);
-    coldRuns.push(JSON.parse(r.stdout.trim().split('\n').pop()));
-  }
-  const coldNode = {
-    runs: coldRuns.length,
-    cpuMs: medianOf(coldRuns.map((r) => r.cpuMs)),
-    wallMs: medianOf(coldRuns.map((r) => r.wallMs)),
-    steps: Object.fromEntries(Object.keys(coldRuns[0].steps).map((k) => [k, medianOf(coldRuns.map((r) => r.steps[k]))])),
-    all: coldRuns,
-  };
+  section('cold start in node (fresh process each run, CPU time), next to GrowthBook');
+  const coldNode = coldStartNode(REPO_ROOT, { runs: opts.quick ? 3 : 5 });
   report.coldStartNode = coldNode;
-  console.log(`web package in node: ${fmtMs(coldNode.cpuMs)} ms CPU (${Object.entries(coldNode.steps).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ')}); wall ${fmtMs(coldNode.wallMs)} ms`);
+  printColdNode(coldNode);
 
   // --- Chromium -----------------------------------------------------------
   let chromium = null;
@@ -375,13 +371,8 @@ async function main() {
   console.log('coarsened to 5 µs even when cross-origin isolated), so its p99 understates single-call tails.');
 
   if (chromium) {
-    section('cold start in Chromium (fresh context each run, median)');
-    const c = chromium.coldStart;
-    for (const [mode, r] of Object.entries(c)) {
-      const label = mode === 'package' ? 'web package: import + loadCore() + createEngine() + decide()' : 'raw module: import leadseg.mjs + instantiate + Engine.load + decide';
-      console.log(`  ${label}: ${fmtMs(r.totalMs)} ms (${Object.entries(r.steps).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ')}; since navigation ${fmtMs(r.sinceNavigationMs)} ms; ${r.runs} runs)`);
-      if (r.warm) console.log(`    second load in the same context (HTTP + code caches warm): ${fmtMs(r.warm.totalMs)} ms (${Object.entries(r.warm.steps).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ')})`);
-    }
+    section('cold start in Chromium (fresh context each run, median), next to GrowthBook');
+    printColdChromium(chromium.coldStart);
     section(`CSV: ${chromium.csv.rows.toLocaleString('en-US')} rows (${(chromium.csv.bytes / 1e6).toFixed(0)} MB) x ${workload.segments.length} segments in Chromium, one pass after a warm-up`);
     for (const p of Object.values(chromium.csv.pipelines)) {
       console.log(`  ${p.name.padEnd(78)} ${(p.ms / 1000).toFixed(2).padStart(7)} s${p.extrapolated ? ` (measured ${(p.measuredMs / 1000).toFixed(2)} s)` : ''}`);
@@ -425,14 +416,10 @@ async function main() {
     trackTarget(chromium?.track.rows ?? [], 'Chromium'),
     {
       key: 'coldStart', target: `cold start ≤ ${T.coldStartMs} ms`,
-      measured: `${chromium ? `Chromium ${fmtMs(chromium.coldStart.package.totalMs)} ms with the web package (createEngine), raw module ${fmtMs(chromium.coldStart.raw.totalMs)} ms; ` : ''}node ${fmtMs(coldNode.cpuMs)} ms CPU`,
-      value: chromium?.coldStart.package.totalMs ?? coldNode.cpuMs, ok: (chromium?.coldStart.package.totalMs ?? coldNode.cpuMs) <= T.coldStartMs,
+      measured: `${chromium ? `Chromium ${fmtMs(chromium.coldStart.bundle.totalMs)} ms with the bundle (createEngine), raw module ${fmtMs(chromium.coldStart.raw.totalMs)} ms; ` : ''}node ${fmtMs(coldNode.cpuMs)} ms CPU`,
+      value: chromium?.coldStart.bundle.totalMs ?? coldNode.cpuMs, ok: (chromium?.coldStart.bundle.totalMs ?? coldNode.cpuMs) <= T.coldStartMs,
     },
-    {
-      key: 'shippedGzip', target: `shipped gzip ≤ ${fmtKB(T.shippedGzipBytes)}`,
-      measured: `${fmtKB(sizes.total.gzip)} (wasm ${fmtKB(sizes.wasm.gzip)}, leadseg.mjs ${fmtKB(sizes.glue.gzip)}, web/src ${fmtKB(sizes.package.gzip)})`,
-      value: sizes.total.gzip, ok: sizes.total.gzip <= T.shippedGzipBytes,
-    },
+    ...pageTargets({ sizes, coldNode, coldStart: chromium?.coldStart, targets: T }),
     {
       key: 'csv', target: `1M-row CSV ≤ ${T.csvMs / 1000} s`,
       measured: chromium ? `${(chromium.csv.pipelines.leadseg.ms / 1000).toFixed(2)} s for ${chromium.csv.rows.toLocaleString('en-US')} rows (JavaScript pipeline ${(chromium.csv.pipelines.javascript.ms / 1000).toFixed(2)} s)` : 'skipped',
@@ -442,6 +429,44 @@ async function main() {
   ];
   report.targets = targets;
   for (const tg of targets) console.log(`  ${verdict(tg.ok)}  ${tg.target.padEnd(50)} ${tg.measured}`);
+  if (warnings.length) {
+    report.warnings = warnings;
+    console.log('\nwarnings:');
+    for (const w of warnings) console.log(`  - ${w}`);
+  }
+  console.log(`\ntotal ${elapsed()}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  if (opts.json) {
+    fs.writeFileSync(opts.json, JSON.stringify(report, null, 1));
+    console.log(`wrote ${opts.json}`);
+  }
+}
+
+// --page-only: shipped bytes and cold starts (node, Chromium), each next to GrowthBook.
+async function pagePathOnly(opts, report, warnings, elapsed, started) {
+  section('shipped bytes: what a page loads, next to GrowthBook');
+  const sizes = measureSizes(REPO_ROOT);
+  report.sizes = sizes;
+  printSizes(sizes, table);
+  section(`cold start in node (fresh process each run, CPU time), next to GrowthBook [${elapsed()}]`);
+  const coldNode = coldStartNode(REPO_ROOT, { runs: opts.quick ? 3 : 7 });
+  report.coldStartNode = coldNode;
+  printColdNode(coldNode);
+  let coldChromium = null;
+  if (opts.browser) {
+    section(`cold start in Chromium (fresh context each run, median), next to GrowthBook [${elapsed()}]`);
+    coldChromium = await withBrowser({ repoRoot: REPO_ROOT, sharedDir: SHARED_DIR, buildDir: BUILD_DIR, log: console.log }, async ({ browser, server, version }) => {
+      console.log(`Chromium ${version}, pages served from ${server.url} (strict CSP, cross-origin isolated, no HTTP cache)`);
+      return { version, coldStart: await coldStart(browser, server, { runs: opts.quick ? 3 : 9 }) };
+    });
+    report.chromium = coldChromium;
+    printColdChromium(coldChromium.coldStart);
+  }
+  section('targets (reported, not asserted)');
+  const targets = pageTargets({ sizes, coldNode, coldStart: coldChromium?.coldStart, targets: TARGETS });
+  report.targets = targets;
+  for (const tg of targets) console.log(`  ${verdict(tg.ok)}  ${tg.target.padEnd(58)} ${tg.measured}`);
+  report.meta.loadavgEnd = os.loadavg();
+  report.meta.seconds = (performance.now() - started) / 1000;
   if (warnings.length) {
     report.warnings = warnings;
     console.log('\nwarnings:');

@@ -5,6 +5,7 @@
 #
 #   bash bench/run.sh [--json out.json] [--quick] [--csv-rows N]
 #                     [--skip-browser] [--skip-native] [--build-wasm]
+#                     [--page-only]   (bytes and cold starts of the page path only)
 #
 # Builds what it needs first: the native Release benchmark in build/bench
 # (Google Benchmark), web/dist (bash scripts/build.sh wasm) when it is
@@ -20,7 +21,7 @@ args=()
 for arg in "$@"; do
   case "$arg" in
     --build-wasm) build_wasm=1 ;;
-    --skip-native) native=0; args+=("$arg") ;;
+    --skip-native|--page-only) native=0; args+=("$arg") ;;
     *) args+=("$arg") ;;
   esac
 done
@@ -35,7 +36,7 @@ if [ "$native" = 1 ]; then
   }
 fi
 
-if [ "$build_wasm" = 1 ] || [ ! -f web/dist/leadseg.wasm ] || [ ! -f web/dist/leadseg.mjs ] || [ ! -f web/dist/leadseg.js ]; then
+if [ "$build_wasm" = 1 ] || [ ! -f web/dist/leadseg.wasm ] || [ ! -f web/dist/leadseg.mjs ] || [ ! -f web/dist/leadseg.js ] || [ ! -f web/dist/leadseg.browser.js ]; then
   echo "bench: building web/dist (bash scripts/build.sh wasm)"
   bash scripts/build.sh wasm
 fi

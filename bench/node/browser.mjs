@@ -2,9 +2,11 @@
 // pages, served by bench/node/server.mjs with the project's strict CSP.
 // Any page error, console error, failed request or CSP violation fails the
 // section loudly.
+import fs from 'node:fs';
 import { launchChromium, watchPage, cspProblems } from '../../tests/browser/fixtures/chromium.mjs';
 import { startBenchServer } from './server.mjs';
 import { median } from '../lib/workload.js';
+import { gzip9 } from './sizes.mjs';
 
 // Timers and rAF of a background page would be throttled; keep full speed.
 const BENCH_ARGS = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding'];
@@ -51,14 +53,21 @@ export async function openBenchPage(browser, server) {
   };
 }
 
+// Requests of the cold-start page that are the bench's, not the library's.
+const HARNESS = /^\/(bench\/browser\/cold\.(html|js)|bench\/lib\/|data\/)/;
+
 /**
  * Cold start: `runs` fresh contexts per mode (no HTTP cache, no compiled
  * wasm cache); in each, the page is then loaded a second time ("warm": the
- * browser's HTTP and code caches are filled). Medians and every run.
+ * browser's HTTP and code caches are filled). Medians and every run, and
+ * the files the library made the page load (`loaded`: every script and
+ * wasm request of the first cold run, with raw and gzip -9 sizes).
  */
-export async function coldStart(browser, server, { runs = 7, modes = ['package', 'raw'] } = {}) {
+export async function coldStart(browser, server, { runs = 7, modes = ['bundle', 'growthbook', 'package', 'raw'] } = {}) {
   const out = {};
+  let requests = [];
   const load = async (page, url, problems, what) => {
+    requests = [];
     await page.goto(url);
     await page.waitForFunction(() => window.__leadsegCold, null, { timeout: 60_000 });
     const r = await page.evaluate(() => window.__leadsegCold);
@@ -66,33 +75,48 @@ export async function coldStart(browser, server, { runs = 7, modes = ['package',
     if (r.error) throw new Error(`${what}: ${r.error}`);
     return r;
   };
-  for (const mode of modes) {
-    const cold = [];
-    const warm = [];
-    for (let i = 0; i < runs; i++) {
+  // Modes interleaved run by run, so that a change in the machine's load
+  // weighs on every mode alike.
+  const cold = Object.fromEntries(modes.map((m) => [m, []]));
+  const warm = Object.fromEntries(modes.map((m) => [m, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const mode of modes) {
       const context = await browser.newContext();
       const problems = [];
       const page = await watchPage(await context.newPage(), problems);
+      page.on('request', (req) => requests.push(new URL(req.url()).pathname));
       const url = `${server.url}bench/browser/cold.html?mode=${mode}`;
-      cold.push(await load(page, url, problems, `cold start (${mode})`));
-      warm.push(await load(page, url, problems, `warm start (${mode})`));
+      const r = await load(page, url, problems, `cold start (${mode})`);
+      if (i === 0) {
+        r.loaded = requests.filter((p) => !HARNESS.test(p)).map((p) => {
+          const file = server.fileFor(p);
+          return { path: p, raw: fs.statSync(file).size, gzip: gzip9(file) };
+        });
+      }
+      cold[mode].push(r);
+      warm[mode].push(await load(page, url, problems, `warm start (${mode})`));
       await context.close();
     }
-    const summary = (list) => {
-      const steps = Object.keys(list[0].steps);
-      return {
-        runs: list.length,
-        totalMs: median(list.map((r) => r.total)),
-        sinceNavigationMs: median(list.map((r) => r.sinceNavigation)),
-        steps: Object.fromEntries(steps.map((s) => [s, median(list.map((r) => r.steps[s]))])),
-        all: list.map((r) => r.total),
-      };
+  }
+  const summary = (list) => {
+    const steps = Object.keys(list[0].steps);
+    return {
+      runs: list.length,
+      totalMs: median(list.map((r) => r.total)),
+      sinceNavigationMs: median(list.map((r) => r.sinceNavigation)),
+      steps: Object.fromEntries(steps.map((s) => [s, median(list.map((r) => r.steps[s]))])),
+      all: list.map((r) => r.total),
     };
+  };
+  for (const mode of modes) {
+    const first = cold[mode][0];
     out[mode] = {
-      ...summary(cold),
-      warm: summary(warm),
-      decision: cold[0].decision,
-      crossOriginIsolated: cold[0].crossOriginIsolated,
+      ...summary(cold[mode]),
+      warm: summary(warm[mode]),
+      decision: first.decision,
+      crossOriginIsolated: first.crossOriginIsolated,
+      loaded: first.loaded,
+      loadedGzip: first.loaded.reduce((a, f) => a + f.gzip, 0),
     };
   }
   return out;

@@ -4,6 +4,13 @@
 // package, loadCore() (read + compile + instantiate leadseg.wasm),
 // createEngine({config: b2b-saas}), first decide(). Prints one JSON line.
 // bench/run.mjs runs it a few times and takes the median.
+//
+//   node bench/node/cold-node.mjs [leadseg|growthbook]
+//
+// growthbook: the peer in the same way: import @growthbook/growthbook (its
+// node entry), new GrowthBook with the slots as features
+// (bench/lib/growthbook-features.js, parsed from JSON text in the timed part
+// like leadseg's config), getFeatureValue().
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,15 +24,30 @@ const cpu = () => {
 };
 const marks = [];
 const mark = (name) => marks.push([name, cpu(), performance.now()]);
-mark('start');
-const { createEngine, loadCore } = await import('../../web/src/node.js');
-mark('importPackage');
-await loadCore();
-mark('loadCore');
-const engine = await createEngine({ config: configText, consent: { personalization: true } });
-mark('createEngine');
-engine.decide('hero');
-mark('firstDecide');
+const mode = process.argv[2] ?? 'leadseg';
+if (mode !== 'leadseg' && mode !== 'growthbook') throw new Error(`unknown mode ${mode}: leadseg or growthbook`);
+let engine;
+if (mode === 'growthbook') {
+  const { growthBookFeatures } = await import('../lib/growthbook-features.js');
+  const featuresText = JSON.stringify({ features: growthBookFeatures(JSON.parse(configText)) });
+  mark('start');
+  const { GrowthBook } = await import('@growthbook/growthbook');
+  mark('importPackage');
+  engine = new GrowthBook({ ...JSON.parse(featuresText), attributes: {} });
+  mark('create');
+  engine.getFeatureValue('hero', null);
+  mark('firstDecide');
+} else {
+  mark('start');
+  const { createEngine, loadCore } = await import('../../web/src/node.js');
+  mark('importPackage');
+  await loadCore();
+  mark('loadCore');
+  engine = await createEngine({ config: configText, consent: { personalization: true } });
+  mark('createEngine');
+  engine.decide('hero');
+  mark('firstDecide');
+}
 const steps = {};
 const wallSteps = {};
 for (let i = 1; i < marks.length; i++) {

@@ -77,6 +77,8 @@ export async function startBenchServer({ repoRoot, sharedDir, buildDir }) {
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}/`,
+    /** The file served for a URL path, or null. */
+    fileFor: resolve,
     close: () => new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections?.();

@@ -1,13 +1,19 @@
-// Shipped bytes: web/dist/leadseg.wasm + leadseg.mjs + the package files a
-// browser loads (the static import graph of web/src/index.js; node-only
-// files such as node.js and loader-node.js are not shipped to browsers),
-// raw and `gzip -9`, per file and in total.
+// Shipped bytes, raw and `gzip -9`, per file and in total, of what a page
+// loads for createEngine() + decide():
+// - bundle: web/dist/leadseg.browser.js (scripts/bundle-web.mjs) and what it
+//   loads without a dynamic import(): its static imports and the wasm files
+//   it names (new URL('./x.wasm', import.meta.url));
+// - growthbook: GrowthBook's ESM bundle, the peer's one file;
+// - files/total (and wasm, glue, package): the unbundled source as pages
+//   loaded it before the bundle: web/dist/leadseg.wasm + leadseg.mjs + the
+//   static import graph of web/src/index.js (node-only files such as
+//   node.js and loader-node.js are not shipped to browsers).
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
 
-function gzip9(file) {
+export function gzip9(file) {
   try {
     return execFileSync('gzip', ['-9', '-c', '-n', file], { maxBuffer: 64 << 20 }).length;
   } catch {
@@ -35,6 +41,28 @@ export function importGraph(entry) {
   return [...seen].sort();
 }
 
+/** The bundle's page files: the entry, its static imports, the wasm files it names. */
+export function bundleGraph(entry) {
+  const seen = new Set();
+  const stack = [path.resolve(entry)];
+  while (stack.length) {
+    const file = stack.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (!file.endsWith('.js')) continue;
+    const text = fs.readFileSync(file, 'utf8');
+    const re = /(?:^|[;}\n])\s*(?:import|export)\s*(?:[\w*{][^'"]*?from\s*)?["'](\.[^'"]+)["']|new URL\(["']\.?\/?([\w.-]+\.wasm)["']/g;
+    for (const m of text.matchAll(re)) {
+      const target = path.resolve(path.dirname(file), m[1] ?? m[2]);
+      if (!fs.existsSync(target)) throw new Error(`${file} loads ${m[1] ?? m[2]}, which is not there`);
+      stack.push(target);
+    }
+  }
+  return [...seen].sort();
+}
+
+const sizeOf = (repoRoot, file) => ({ file: path.relative(repoRoot, file), raw: fs.statSync(file).size, gzip: gzip9(file) });
+
 export function measureSizes(repoRoot) {
   const dist = path.join(repoRoot, 'web', 'dist');
   const core = ['leadseg.wasm', 'leadseg.mjs'].map((f) => path.join(dist, f));
@@ -45,6 +73,7 @@ export function measureSizes(repoRoot) {
     gzip: gzip9(file),
   }));
   const sum = (list, k) => list.reduce((a, f) => a + f[k], 0);
+  const fileGroup = (list) => ({ files: list, count: list.length, raw: sum(list, 'raw'), gzip: sum(list, 'gzip') });
   const group = (pred) => {
     const list = files.filter(pred);
     return { files: list.length, raw: sum(list, 'raw'), gzip: sum(list, 'gzip') };
@@ -55,6 +84,8 @@ export function measureSizes(repoRoot) {
     glue: group((f) => f.file.endsWith('leadseg.mjs')),
     package: group((f) => f.file.startsWith('web/src/')),
     total: group(() => true),
-    note: 'gzip -9 of each file as served (sum of per-file sizes); package = static import graph of web/src/index.js',
+    bundle: fileGroup(bundleGraph(path.join(dist, 'leadseg.browser.js')).map((f) => sizeOf(repoRoot, f))),
+    growthbook: fileGroup([sizeOf(repoRoot, path.join(repoRoot, 'node_modules/@growthbook/growthbook/dist/bundles/esm.min.js'))]),
+    note: 'gzip -9 of each file as served (sum of per-file sizes); bundle = what web/dist/leadseg.browser.js loads for createEngine + decide; files/total = the unbundled source (web/src/index.js\'s static import graph + leadseg.mjs + leadseg.wasm)',
   };
 }
