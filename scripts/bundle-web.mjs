@@ -53,8 +53,6 @@ try {
   process.exit(1);
 }
 
-const quoted = (s) => [`'${s}'`, `"${s}"`];
-
 /** Rewrites '../dist/<wasm file>' in web/src modules to './<wasm file>'; records which were seen. */
 function wasmNextToBundle(seen) {
   return {
@@ -64,11 +62,10 @@ function wasmNextToBundle(seen) {
         if (args.namespace !== 'file' || !args.path.startsWith(WEB_SRC + path.sep)) return undefined;
         let text = await fs.promises.readFile(args.path, 'utf8');
         for (const file of WASM_FILES) {
-          for (const [from, to] of quoted(`../dist/${file}`).map((q, i) => [q, quoted(`./${file}`)[i]])) {
-            if (text.includes(from)) {
-              text = text.split(from).join(to);
-              seen.add(file);
-            }
+          for (const q of [`'`, '"']) {
+            if (!text.includes(`${q}../dist/${file}${q}`)) continue;
+            text = text.replaceAll(`${q}../dist/${file}${q}`, `${q}./${file}${q}`);
+            seen.add(file);
           }
         }
         return { contents: text, loader: 'js' };
