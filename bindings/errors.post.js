@@ -98,18 +98,24 @@
     // Embind checks arity; optional JSON arguments default to "".
     var text = function (what) { return ['text', what]; };
     var time = function (what) { return ['time', what]; };
+    // The runtime module (leadseg-runtime) has neither of these.
     var rawEval = Module['evalCondition'];
-    Module['evalCondition'] = function (condition, attributes, savedGroups) {
-      checkArgs('evalCondition', [text('condition'), text('attributes'), text('savedGroups')], arguments);
-      return unwrap(rawEval(condition, attributes === undefined ? '' : attributes,
-                            savedGroups === undefined ? '' : savedGroups));
-    };
+    if (rawEval) {
+      Module['evalCondition'] = function (condition, attributes, savedGroups) {
+        checkArgs('evalCondition', [text('condition'), text('attributes'), text('savedGroups')], arguments);
+        return unwrap(rawEval(condition, attributes === undefined ? '' : attributes,
+                              savedGroups === undefined ? '' : savedGroups));
+      };
+    }
     var rawLogic = Module['jsonLogicApply'];
-    Module['jsonLogicApply'] = function (rule, data) {
-      checkArgs('jsonLogicApply', [text('rule'), text('data')], arguments);
-      return unwrap(rawLogic(rule, data === undefined ? '' : data));
-    };
+    if (rawLogic) {
+      Module['jsonLogicApply'] = function (rule, data) {
+        checkArgs('jsonLogicApply', [text('rule'), text('data')], arguments);
+        return unwrap(rawLogic(rule, data === undefined ? '' : data));
+      };
+    }
     wrapMethod(Module, 'runConformance', 'runConformance', [text('the conformance file')]);
+    wrapMethod(Module, 'compileConfig', 'compileConfig', [text('config')]);
     var segmenter = Module['Segmenter'] && Module['Segmenter'].prototype;
     if (segmenter) {
       wrapMethod(segmenter, 'load', 'Segmenter.load', [text('config')]);
@@ -128,6 +134,8 @@
       var parse = function (json) { return JSON.parse(json); };
       var methods = {
         load: [text('config')],
+        loadCompiled: [['bytes', 'a compiled config']],
+        facts: [],
         identify: [text('attributes'), time('time')],
         declare: [text('the declaration key'), text('the declaration'), time('time')],
         track: [text('the event type'), text('event properties'), time('event time')],

@@ -9,6 +9,14 @@
 // Hot paths avoid `val` and strings altogether: attributes arrive as a
 // binary frame written by frame.post.js into a buffer this module owns,
 // and results go out through a byte buffer JavaScript reads in place.
+//
+// Two modules are linked from this file (cmake/LeadsegWasm.cmake):
+//  - the full module (web/dist/leadseg.*): everything below;
+//  - the runtime module (web/dist/leadseg-runtime.*), compiled with
+//    LEADSEG_RUNTIME_MODULE: only what a visitor's page needs, an Engine
+//    loaded from a compiled config (loadCompiled). The config compiler,
+//    Segmenter, evalCondition, jsonLogicApply and the conformance runner
+//    are left out, and with them the code only they reach.
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
@@ -19,10 +27,13 @@
 #include <string>
 #include <vector>
 
+#include "compiled/compiled_config.h"
 #include "conditions/condition.h"
-#include "conditions/jsonlogic.h"
 #include "config/config.h"
+#ifndef LEADSEG_RUNTIME_MODULE
+#include "conditions/jsonlogic.h"
 #include "conformance/conformance.h"
+#endif
 #include "core/duration.h"
 #include "core/json.h"
 #include "core/value_codec.h"
@@ -40,6 +51,7 @@ val ErrorRecord(const Status& status) {
   return record;
 }
 
+#ifndef LEADSEG_RUNTIME_MODULE
 val ErrorRecord(const Diagnostics& diagnostics) {
   val record = ErrorRecord(diagnostics.FirstError());
   val list = val::array();
@@ -54,6 +66,7 @@ val ErrorRecord(const Diagnostics& diagnostics) {
   record.set("diagnostics", list);
   return record;
 }
+#endif
 
 // Every document leaves as JSON text through here. The core refuses invalid
 // UTF-8 on the way in; should any reach a result anyway, it is replaced
@@ -84,6 +97,7 @@ val MemoryStats() {
   return out;
 }
 
+#ifndef LEADSEG_RUNTIME_MODULE
 val EvalCondition(const std::string& condition_json, const std::string& attributes_json,
                   const std::string& saved_groups_json) {
   auto condition = ParseJson(condition_json, "condition");
@@ -211,6 +225,77 @@ class Segmenter {
   Status last_error_;
 };
 
+// JSON config text -> compiled config bytes (docs/compiled-config.md), with
+// the errors of Engine.load(json): {bytes: Uint8Array, warnings}.
+val CompileConfigToBytes(const std::string& config_json) {
+  Diagnostics diagnostics;
+  auto config = CompileConfigText(config_json, &diagnostics);
+  if (!config) return ErrorRecord(diagnostics);
+  std::string bytes = EncodeCompiledConfig(*config, diagnostics);
+  val out = val::object();
+  val view = val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data())));
+  out.set("bytes", val::global("Uint8Array").new_(view));
+  val warnings = val::array();
+  for (const auto& d : diagnostics.all()) {
+    val item = val::object();
+    item.set("code", val(d.code));
+    item.set("message", val(d.message));
+    item.set("path", val(d.path));
+    warnings.call<void>("push", item);
+  }
+  out.set("warnings", warnings);
+  return out;
+}
+#endif  // LEADSEG_RUNTIME_MODULE
+
+// What the JavaScript layer reads of a config, from the compiled config
+// (so it never parses or re-derives the JSON): segment names, slot
+// defaults, experiment variants, retention.
+val ConfigFacts(const CompiledConfig& config) {
+  val segments = val::array();
+  for (const auto& s : config.segments()) {
+    val item = val::object();
+    item.set("id", val(s.id));
+    item.set("name", val(s.name.empty() ? s.id : s.name));
+    segments.call<void>("push", item);
+  }
+  val slots = val::array();
+  val experiments = val::object();
+  for (const auto& s : config.slots()) {
+    val item = val::object();
+    item.set("id", val(s.id));
+    item.set("default", val(s.variants[static_cast<size_t>(s.default_variant)].id));
+    slots.call<void>("push", item);
+    if (s.experiment) {
+      val variants = val::array();
+      for (int v : s.experiment->variants) variants.call<void>("push", val(s.variants[static_cast<size_t>(v)].id));
+      experiments.set(s.experiment->key, variants);
+    }
+  }
+  val retention = val::object();
+  const RetentionSpec& r = config.retention();
+  retention.set("maxAge", r.max_age == kForever ? val::null() : val(static_cast<double>(r.max_age)));
+  retention.set("maxEvents", val(static_cast<double>(r.max_events)));
+  val out = val::object();
+  out.set("segments", segments);
+  out.set("slots", slots);
+  out.set("experiments", experiments);
+  out.set("retention", retention);
+  return out;
+}
+
+val WarningsToVal(const std::vector<Diagnostic>& diagnostics) {
+  val warnings = val::array();
+  for (const auto& d : diagnostics) {
+    val item = val::object();
+    item.set("code", val(d.code));
+    item.set("message", val(d.message));
+    item.set("path", val(d.path));
+    warnings.call<void>("push", item);
+  }
+  return warnings;
+}
+
 val ChangesToVal(const SegmentChanges& changes) {
   val out = val::object();
   val entered = val::array();
@@ -249,16 +334,27 @@ class WasmEngine {
  public:
   WasmEngine() = default;
 
+  // A compiled config (Uint8Array). On error the current config (and the
+  // visitor) stay as they were.
+  val LoadCompiled(const val& bytes) {
+    std::vector<uint8_t> raw = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
+    auto loaded = DecodeCompiledConfig(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+    if (!loaded.ok()) return ErrorRecord(loaded.status());
+    auto next = std::make_unique<Engine>(loaded->config);
+    if (Status s = CarryOver(next.get()); !s.ok()) return ErrorRecord(s);
+    engine_ = std::move(next);
+    return WarningsToVal(loaded->warnings);
+  }
+
+  val Facts() const { return engine_ ? ConfigFacts(engine_->config()) : NotLoaded(); }
+
+#ifndef LEADSEG_RUNTIME_MODULE
   val Load(const std::string& config_json) {
     Diagnostics diagnostics;
     auto config = CompileConfigText(config_json, &diagnostics);
     if (!config) return ErrorRecord(diagnostics);
     auto next = std::make_unique<Engine>(std::shared_ptr<const CompiledConfig>(std::move(config)));
-    // A reload keeps the visitor: carry the profile over through a snapshot.
-    if (engine_) {
-      Status s = next->Restore(engine_->Snapshot());
-      if (!s.ok()) return ErrorRecord(s);
-    }
+    if (Status s = CarryOver(next.get()); !s.ok()) return ErrorRecord(s);
     engine_ = std::move(next);
     val warnings = val::array();
     for (const auto& d : diagnostics.all()) {
@@ -270,6 +366,7 @@ class WasmEngine {
     }
     return warnings;
   }
+#endif  // LEADSEG_RUNTIME_MODULE
 
   val Identify(const std::string& traits_json, double now) {
     if (!engine_) return NotLoaded();
@@ -410,6 +507,9 @@ class WasmEngine {
   }
 
  private:
+  // A reload keeps the visitor: carry the profile over through a snapshot.
+  Status CarryOver(Engine* next) const { return engine_ ? next->Restore(engine_->Snapshot()) : Status::Ok(); }
+
   val DecideSlot(const std::string& slot, double now, bool record) {
     if (!engine_) return NotLoaded();
     if (Status s = CheckUtf8(slot, "a slot id"); !s.ok()) return ErrorRecord(s);
@@ -435,10 +535,12 @@ class WasmEngine {
 EMSCRIPTEN_BINDINGS(leadseg) {
   using namespace emscripten;
   function("version", &leadseg::Version);
+  function("memoryStats", &leadseg::MemoryStats);
+#ifndef LEADSEG_RUNTIME_MODULE
   function("evalCondition", &leadseg::EvalCondition);
   function("jsonLogicApply", &leadseg::JsonLogicApply);
   function("runConformance", &leadseg::RunConformanceText);
-  function("memoryStats", &leadseg::MemoryStats);
+  function("compileConfig", &leadseg::CompileConfigToBytes);
   class_<leadseg::Segmenter>("Segmenter")
       .constructor<>()
       .function("load", &leadseg::Segmenter::Load)
@@ -450,9 +552,14 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("evaluateFrame", &leadseg::Segmenter::EvaluateFrame)
       .function("evaluateJson", &leadseg::Segmenter::EvaluateJson)
       .function("lastError", &leadseg::Segmenter::LastError);
-  class_<leadseg::WasmEngine>("Engine")
-      .constructor<>()
-      .function("load", &leadseg::WasmEngine::Load)
+#endif  // LEADSEG_RUNTIME_MODULE
+  class_<leadseg::WasmEngine> engine("Engine");
+#ifndef LEADSEG_RUNTIME_MODULE
+  engine.function("load", &leadseg::WasmEngine::Load);
+#endif
+  engine.constructor<>()
+      .function("loadCompiled", &leadseg::WasmEngine::LoadCompiled)
+      .function("facts", &leadseg::WasmEngine::Facts)
       .function("identify", &leadseg::WasmEngine::Identify)
       .function("declare", &leadseg::WasmEngine::Declare)
       .function("track", &leadseg::WasmEngine::Track)

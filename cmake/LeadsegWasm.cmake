@@ -122,3 +122,83 @@ add_custom_command(
   VERBATIM)
 add_custom_target(leadseg_wasm_browser_glue ALL
   DEPENDS "${LEADSEG_WASM_OUTPUT_DIR}/leadseg.mjs")
+
+# ---------------------------------------------------------------------------
+# The runtime module: what a visitor's page loads for createEngine({config:
+# compiled bytes}) + decide() (docs/compiled-config.md, docs/performance.md).
+# The same bindings compiled with LEADSEG_RUNTIME_MODULE: an Engine loaded
+# from a compiled config and nothing else (no config compiler, Segmenter,
+# evalCondition, jsonLogicApply or conformance runner), so the linker drops
+# every function only those reach. Linked twice like the full module:
+#   leadseg_runtime_wasm      node/UMD  -> web/dist/leadseg-runtime.{js,wasm}
+#   leadseg_runtime_wasm_web  ES module -> web/dist/leadseg-runtime.mjs
+# Only errors.post.js is needed (frame.post.js serves the Segmenter).
+add_library(leadseg_runtime_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES})
+target_compile_definitions(leadseg_runtime_bindings PRIVATE LEADSEG_RUNTIME_MODULE)
+target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core leadseg_warnings)
+
+set(LEADSEG_RUNTIME_POST_JS "${CMAKE_CURRENT_SOURCE_DIR}/bindings/errors.post.js")
+set(LEADSEG_RUNTIME_LINK_OPTIONS
+  -lembind
+  -sMODULARIZE=1
+  -sEXPORT_NAME=createLeadsegModule
+  -sALLOW_MEMORY_GROWTH=1
+  -sFILESYSTEM=0
+  -sDYNAMIC_EXECUTION=0
+  "SHELL:--post-js \"${LEADSEG_RUNTIME_POST_JS}\"")
+
+add_executable(leadseg_runtime_wasm $<TARGET_OBJECTS:leadseg_runtime_bindings>)
+target_link_libraries(leadseg_runtime_wasm PRIVATE leadseg_core)
+set_target_properties(leadseg_runtime_wasm PROPERTIES
+  OUTPUT_NAME leadseg-runtime
+  SUFFIX ".js"
+  RUNTIME_OUTPUT_DIRECTORY "${LEADSEG_WASM_OUTPUT_DIR}")
+target_link_options(leadseg_runtime_wasm PRIVATE
+  ${LEADSEG_RUNTIME_LINK_OPTIONS}
+  -sENVIRONMENT=web,worker,node
+  -sNODEJS_CATCH_EXIT=0
+  -sNODEJS_CATCH_REJECTION=0)
+set_property(TARGET leadseg_runtime_wasm APPEND PROPERTY LINK_DEPENDS ${LEADSEG_RUNTIME_POST_JS})
+add_custom_command(TARGET leadseg_runtime_wasm POST_BUILD
+  COMMAND "${CMAKE_COMMAND}"
+          "-DJS_FILE=${LEADSEG_WASM_OUTPUT_DIR}/leadseg-runtime.js"
+          "-DPACKAGE_JSON=${LEADSEG_WASM_OUTPUT_DIR}/package.json"
+          -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/LeadsegWasmPostBuild.cmake"
+  BYPRODUCTS "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-runtime.wasm"
+  COMMENT "Checking web/dist/leadseg-runtime.js is CommonJS"
+  VERBATIM)
+
+add_executable(leadseg_runtime_wasm_web $<TARGET_OBJECTS:leadseg_runtime_bindings>)
+target_link_libraries(leadseg_runtime_wasm_web PRIVATE leadseg_core)
+set_target_properties(leadseg_runtime_wasm_web PROPERTIES
+  OUTPUT_NAME leadseg-runtime
+  SUFFIX ".mjs"
+  RUNTIME_OUTPUT_DIRECTORY "${LEADSEG_WASM_WEB_DIR}")
+target_link_options(leadseg_runtime_wasm_web PRIVATE
+  ${LEADSEG_RUNTIME_LINK_OPTIONS}
+  -sENVIRONMENT=web,worker
+  -sEXPORT_ES6=1)
+set_property(TARGET leadseg_runtime_wasm_web APPEND PROPERTY LINK_DEPENDS ${LEADSEG_RUNTIME_POST_JS})
+add_custom_command(TARGET leadseg_runtime_wasm_web POST_BUILD
+  COMMAND "${CMAKE_COMMAND}" -E true
+  BYPRODUCTS "${LEADSEG_WASM_WEB_DIR}/leadseg-runtime.wasm"
+  VERBATIM)
+add_custom_command(
+  OUTPUT "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-runtime.mjs"
+  COMMAND "${CMAKE_COMMAND}"
+          "-DWEB_MJS=${LEADSEG_WASM_WEB_DIR}/leadseg-runtime.mjs"
+          "-DWEB_WASM=${LEADSEG_WASM_WEB_DIR}/leadseg-runtime.wasm"
+          "-DWASM_FILE=${LEADSEG_WASM_OUTPUT_DIR}/leadseg-runtime.wasm"
+          "-DMJS_FILE=${LEADSEG_WASM_OUTPUT_DIR}/leadseg-runtime.mjs"
+          -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/LeadsegWasmBrowserGlue.cmake"
+  DEPENDS
+    leadseg_runtime_wasm leadseg_runtime_wasm_web
+    "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-runtime.js"
+    "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-runtime.wasm"
+    "${LEADSEG_WASM_WEB_DIR}/leadseg-runtime.mjs"
+    "${LEADSEG_WASM_WEB_DIR}/leadseg-runtime.wasm"
+    "${CMAKE_CURRENT_SOURCE_DIR}/cmake/LeadsegWasmBrowserGlue.cmake"
+  COMMENT "Checking both runtime links made the same wasm; writing web/dist/leadseg-runtime.mjs"
+  VERBATIM)
+add_custom_target(leadseg_runtime_browser_glue ALL
+  DEPENDS "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-runtime.mjs")

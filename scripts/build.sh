@@ -8,6 +8,7 @@
 #   debug  -> build/native-debug  (Debug)
 #   asan   -> build/asan          (RelWithDebInfo + ASan/UBSan)
 #   wasm   -> build/wasm          (Emscripten, -Oz) writing web/dist/leadseg.{js,mjs,wasm}
+#                                 (full module), web/dist/leadseg-runtime.{js,mjs,wasm}
 #                                 and the browser bundle web/dist/leadseg.browser*.js
 #   all    =  native asan wasm
 #
@@ -37,7 +38,8 @@ build_wasm() {
   # unprivileged user), so EM_CACHE is left alone unless the caller sets it.
   build_preset wasm
   local f
-  for f in web/dist/leadseg.js web/dist/leadseg.wasm web/dist/leadseg.mjs; do
+  for f in web/dist/leadseg.js web/dist/leadseg.wasm web/dist/leadseg.mjs \
+           web/dist/leadseg-runtime.js web/dist/leadseg-runtime.wasm web/dist/leadseg-runtime.mjs; do
     [ -f "$f" ] || { echo "build: expected $f after the wasm build" >&2; return 1; }
   done
   # The page's one file, web/dist/leadseg.browser.js, and its lazy chunks

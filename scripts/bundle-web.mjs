@@ -35,9 +35,9 @@ const DIST = path.join(REPO_ROOT, 'web', 'dist');
 // new URL('../dist/<file>', import.meta.url); the bundle lives in dist/
 // itself, so each becomes './<file>': the wasm is found next to the bundle
 // wherever it is served from.
-export const WASM_FILES = ['leadseg.wasm'];
+export const WASM_FILES = ['leadseg-runtime.wasm', 'leadseg.wasm'];
 // The Emscripten glue every createEngine() loads: bundled into the entry.
-export const PAGE_GLUE = ['leadseg.mjs'];
+export const PAGE_GLUE = ['leadseg-runtime.mjs'];
 export const ENTRY_NAME = 'leadseg.browser';
 // Modules whose state must be one per page, as the lazy chunks see them:
 // re-exported from the entry's public API instead of copied.

@@ -234,8 +234,13 @@ export interface StorageBatch {
 export type StorageKind = 'auto' | 'indexeddb' | 'localstorage' | 'memory';
 
 export interface CreateEngineOptions {
-  /** The config: an object or its JSON text. Invalid configs reject with the compiler's error (`path`, `diagnostics`). */
-  config: Config;
+  /**
+   * The config: its compiled bytes (`compileConfig()`, `npx leadseg compile`, the `leadseg/vite`
+   * plugin; the production path: only the small runtime module is loaded), or an object or its
+   * JSON text (loads the full module with the compiler). Invalid configs reject with the
+   * compiler's error (`path`, `diagnostics`); damaged compiled bytes with what is wrong.
+   */
+  config: Config | CompiledConfig;
   /** Consent per purpose; missing purposes are `false`. Change it later with `engine.setConsent()`. */
   consent?: Partial<Consent>;
   /** Where to keep the profile when storage consent is given (default "auto"), or an adapter. */
@@ -264,7 +269,10 @@ export interface CreateEngineOptions {
   autoPageViews?: boolean;
   /** Render `[data-leadseg-slot]` elements of the document once loaded (see `render()`). */
   dom?: boolean;
-  /** Where to fetch leadseg.wasm from (default: next to dist/leadseg.mjs). */
+  /**
+   * Where to fetch the wasm from (default: next to the glue in dist/): leadseg-runtime.wasm for a
+   * compiled config, leadseg.wasm for a JSON one.
+   */
   wasmUrl?: string | URL;
   /** The wasm bytes, instead of fetching them. */
   wasmBinary?: ArrayBuffer | Uint8Array;
@@ -589,3 +597,16 @@ export class LocalStorageStorage implements StorageAdapter {
 
 /** Loads (once) and returns the WebAssembly core module, to share via `module`. */
 export function loadCore(options?: { wasmUrl?: string | URL; wasmBinary?: ArrayBuffer | Uint8Array }): Promise<object>;
+
+/** The bytes of a compiled config (docs/compiled-config.md). */
+export type CompiledConfig = Uint8Array | ArrayBuffer;
+
+/**
+ * Compiles a config into the bytes `createEngine({config})` loads without the compiler. Rejects
+ * with exactly the errors `createEngine` gives for that config. Loads the full module (`options`
+ * as for `loadCore()`).
+ */
+export function compileConfig(
+  config: Config,
+  options?: { module?: object; wasmUrl?: string | URL; wasmBinary?: ArrayBuffer | Uint8Array },
+): Promise<Uint8Array>;

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "compiled/compiled_config.h"
 #include "conditions/condition.h"
 #include "config/config.h"
 #include "conformance/conformance.h"
@@ -73,6 +74,43 @@ int Check(const std::vector<std::string>& args) {
     return 1;
   }
   std::printf("%s: ok (%s)\n", args[0].c_str(), config->Summary().c_str());
+  return 0;
+}
+
+// `leadseg compile config.json -o config.lsc`: check's diagnostics, then
+// the compiled config (compiled/compiled_config.h) when there is no error.
+int Compile(const std::vector<std::string>& args) {
+  std::string input, output;
+  size_t positional = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) output = args[++i];
+    else if (positional++ == 0) input = args[i];
+  }
+  if (positional != 1 || output.empty()) {
+    std::fprintf(stderr, "usage: leadseg compile <config.json> -o <config.lsc>\n");
+    return 2;
+  }
+  std::string text, error;
+  if (!ReadFile(input, &text, &error)) {
+    std::fprintf(stderr, "leadseg: %s\n", error.c_str());
+    return 2;
+  }
+  Diagnostics diagnostics;
+  auto config = CompileConfigText(text, &diagnostics);
+  std::fputs(diagnostics.Format().c_str(), stdout);
+  if (!config) {
+    std::printf("%s: invalid\n", input.c_str());
+    return 1;
+  }
+  std::string bytes = EncodeCompiledConfig(*config, diagnostics);
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "leadseg: cannot write %s\n", output.c_str());
+    return 2;
+  }
+  std::printf("%s: ok (%s) -> %s, %zu bytes\n", input.c_str(), config->Summary().c_str(), output.c_str(), bytes.size());
   return 0;
 }
 

@@ -10,6 +10,7 @@ namespace cli {
 
 int Conformance(const std::vector<std::string>& args);
 int Check(const std::vector<std::string>& args);
+int Compile(const std::vector<std::string>& args);
 int Eval(const std::vector<std::string>& args);
 
 // Reads a whole file; "-" is standard input. False with a message on error.

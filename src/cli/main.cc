@@ -23,6 +23,7 @@ void PrintUsage() {
                "  leadseg conformance <file.json> [--verbose]  run a GrowthBook cases.json or a "
                "JsonLogic tests.json\n"
                "  leadseg check <config.json>                   validate a leadseg config\n"
+               "  leadseg compile <config.json> -o <config.lsc> validate, then write the compiled config\n"
                "  leadseg eval <condition-json> <attributes-json> evaluate one condition\n");
 }
 
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "conformance") return leadseg::cli::Conformance(args);
   if (command == "check") return leadseg::cli::Check(args);
+  if (command == "compile") return leadseg::cli::Compile(args);
   if (command == "eval") return leadseg::cli::Eval(args);
   std::fprintf(stderr, "leadseg: unknown command '%s'\n", command.c_str());
   PrintUsage();

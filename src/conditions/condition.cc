@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/bytes.h"
 #include "core/js.h"
+#include "core/value_codec.h"
 
 namespace leadseg {
 namespace {
@@ -161,6 +163,7 @@ struct Condition::Program {
   std::vector<uint32_t> kids;
   std::vector<Path> paths;
   std::vector<Regex> regexes;
+  std::vector<std::pair<std::string, bool>> regex_sources;  // pattern, ignore case: for Encode
   std::vector<std::string> strings;  // padded versions, folded lists
   std::vector<Leaf> leaves;          // per kField node, for Explain
   Document constants;
@@ -174,6 +177,9 @@ struct Condition::Program {
   bool EvalValue(uint32_t id, const Value& v, std::vector<LeafTrace>* trace) const;
   Value Lookup(const Path& path, const Context& ctx) const;
   bool InList(const Node& n, const Value& actual, bool folded) const;
+
+  // --- decoding (Condition::Decode) ---------------------------------------
+  bool NodeIsWellFormed(uint32_t id) const;
 };
 
 // Compiles a JSON condition into a Program.
@@ -465,6 +471,7 @@ Result<uint32_t> ConditionCompiler::CompileOperator(const std::string& op, const
                     Op::kFalseValue);
     }
     p_->regexes.push_back(std::move(re).value());
+    p_->regex_sources.emplace_back(pattern, op == "$regexi");
     n.op = Op::kRegex;
     n.index = static_cast<int32_t>(p_->regexes.size() - 1);
     return Add(n);
@@ -737,5 +744,257 @@ void Condition::ForEachLeaf(const std::function<void(const std::string&, const J
 }
 
 const std::string& Condition::canonical() const { return program_->canonical; }
+
+// --- Compiled form -----------------------------------------------------------
+//
+// Layout (varints unless noted; core/bytes.h): root, then the nodes (op,
+// rel, flags, first, count, index + 1, operand as a length-prefixed
+// core/value_codec.h value), the kids, the paths (slot, dotted, segments),
+// the regex sources (pattern, ignore case), the version strings and the
+// leaves of kField nodes (node id, pointer, in_element, operand). The
+// canonical text comes first: snapshots fingerprint metrics with it.
+
+namespace {
+
+constexpr uint64_t kMaxProgramItems = 1u << 20;  // far above what a config compiles to
+constexpr int kMaxDecodedDepth = 4 * 64 + 8;     // a few nodes per condition level
+
+void PutValue(const Value& v, std::string* out) {
+  std::string bytes;
+  EncodeValue(v, &bytes);
+  bytes::PutString(bytes, out);
+}
+
+// A deep copy whose strings and containers live in `doc`.
+Value CopyInto(const Value& v, Document* doc) {
+  switch (v.type()) {
+    case ValueType::kString: return doc->CopyString(v.as_string());
+    case ValueType::kArray: {
+      Value* items = doc->AllocateChildren(v.size());
+      for (uint32_t i = 0; i < v.size(); ++i) items[i] = CopyInto(v.at(i), doc);
+      return Document::MakeArray(items, v.size());
+    }
+    case ValueType::kObject: {
+      Value* members = doc->AllocateChildren(2 * static_cast<size_t>(v.size()));
+      for (uint32_t i = 0; i < v.size(); ++i) {
+        members[2 * i] = doc->CopyString(v.key_at(i));
+        members[2 * i + 1] = CopyInto(v.value_at(i), doc);
+      }
+      return Document::MakeObject(members, v.size());
+    }
+    default: return v;
+  }
+}
+
+bool GetValue(std::string_view* in, Document* doc, Value* out) {
+  std::string bytes;
+  if (!bytes::GetString(in, &bytes)) return false;
+  Document scratch;
+  auto v = DecodeValue(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &scratch);
+  if (!v.ok()) return false;
+  *out = CopyInto(*v, doc);
+  return true;
+}
+
+bool GetCount(std::string_view* in, uint64_t* n) {
+  // Every item takes at least one byte: a count beyond what is left is
+  // corrupt, and checking first keeps a hostile count from allocating.
+  return bytes::GetVarint(in, n) && *n <= in->size() && *n <= kMaxProgramItems;
+}
+
+bool IsStringList(const Value& v) {
+  if (!v.is_array()) return false;
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    if (!v.at(i).is_string()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// What the evaluator reads of a node, checked: an operand of the type its
+// op reads through as_*(), kids where it dereferences them.
+bool Condition::Program::NodeIsWellFormed(uint32_t id) const {
+  const Node& n = nodes[id];
+  const Program& p = *this;
+  if (n.op > Op::kFalseValue || n.rel > VersionRel::kLte) return false;
+  if (static_cast<uint64_t>(n.first) + n.count > p.kids.size()) return false;
+  for (uint32_t i = 0; i < n.count; ++i) {
+    if (p.kids[n.first + i] >= id) return false;  // programs are post-order: no cycles
+  }
+  if (n.numeric && !n.operand.is_number()) return false;
+  if (n.strings_only && !IsStringList(n.operand)) return false;
+  switch (n.op) {
+    case Op::kMatchString:
+    case Op::kMatchStringFolded:
+    case Op::kType: return n.operand.is_string();
+    case Op::kMatchNumber: return n.operand.is_number();
+    case Op::kMatchBool: return n.operand.is_bool();
+    case Op::kIn:
+    case Op::kNin:
+    case Op::kInFolded:
+    case Op::kNinFolded: return n.operand.is_array();
+    case Op::kField: return n.count >= 1 && n.index >= 0 && static_cast<size_t>(n.index) < p.paths.size();
+    case Op::kNotCondition:
+    case Op::kNotValue:
+    case Op::kSize:
+    case Op::kElemMatchValue:
+    case Op::kElemMatchCondition: return n.count >= 1;
+    case Op::kRegex: return n.index >= 0 && static_cast<size_t>(n.index) < p.regexes.size();
+    case Op::kVersion: return n.index >= 0 && static_cast<size_t>(n.index) < p.strings.size();
+    default: return true;
+  }
+}
+
+void Condition::Encode(std::string* out) const {
+  const Program& p = *program_;
+  bytes::PutString(p.canonical, out);  // metric fingerprints in snapshots include it
+  bytes::PutVarint(p.root, out);
+  bytes::PutVarint(p.nodes.size(), out);
+  for (const Node& n : p.nodes) {
+    out->push_back(static_cast<char>(n.op));
+    out->push_back(static_cast<char>(n.rel));
+    out->push_back(static_cast<char>((n.numeric ? 1 : 0) | (n.strings_only ? 2 : 0)));
+    bytes::PutVarint(n.first, out);
+    bytes::PutVarint(n.count, out);
+    bytes::PutVarint(static_cast<uint64_t>(static_cast<int64_t>(n.index) + 1), out);
+    PutValue(n.operand, out);
+  }
+  bytes::PutVarint(p.kids.size(), out);
+  for (uint32_t k : p.kids) bytes::PutVarint(k, out);
+  bytes::PutVarint(p.paths.size(), out);
+  for (const Path& path : p.paths) {
+    bytes::PutVarint(static_cast<uint64_t>(path.slot), out);
+    bytes::PutString(path.dotted, out);
+    bytes::PutVarint(path.segments.size(), out);
+    for (const PathSegment& seg : path.segments) {
+      bytes::PutString(seg.name, out);
+      out->push_back(static_cast<char>((seg.is_index ? 1 : 0) | (seg.is_length ? 2 : 0)));
+      bytes::PutVarint(seg.index, out);
+    }
+  }
+  bytes::PutVarint(p.regex_sources.size(), out);
+  for (const auto& [pattern, ignore_case] : p.regex_sources) {
+    bytes::PutString(pattern, out);
+    out->push_back(ignore_case ? 1 : 0);
+  }
+  bytes::PutVarint(p.strings.size(), out);
+  for (const std::string& s : p.strings) bytes::PutString(s, out);
+  size_t leaves = 0;
+  for (const Leaf& leaf : p.leaves) leaves += leaf.used ? 1 : 0;
+  bytes::PutVarint(leaves, out);
+  Document scratch;
+  for (size_t id = 0; id < p.leaves.size(); ++id) {
+    const Leaf& leaf = p.leaves[id];
+    if (!leaf.used) continue;
+    bytes::PutVarint(id, out);
+    bytes::PutString(leaf.pointer, out);
+    out->push_back(leaf.in_element ? 1 : 0);
+    PutValue(scratch.Add(leaf.operand), out);
+  }
+}
+
+Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema& schema) {
+  const Status corrupt = DataLoss("corrupted condition program");
+  auto p = std::make_unique<Program>();
+  uint64_t root, n;
+  if (!bytes::GetString(in, &p->canonical)) return corrupt;
+  if (!bytes::GetVarint(in, &root) || !GetCount(in, &n) || n == 0 || root >= n) return corrupt;
+  p->root = static_cast<uint32_t>(root);
+  p->nodes.resize(n);
+  for (Node& node : p->nodes) {
+    if (in->size() < 3) return corrupt;
+    node.op = static_cast<Op>((*in)[0]);
+    node.rel = static_cast<VersionRel>((*in)[1]);
+    uint8_t flags = static_cast<uint8_t>((*in)[2]);
+    in->remove_prefix(3);
+    node.numeric = flags & 1;
+    node.strings_only = flags & 2;
+    uint64_t first, count, index;
+    if (!bytes::GetVarint(in, &first) || !bytes::GetVarint(in, &count) || !bytes::GetVarint(in, &index) ||
+        first > kMaxProgramItems || count > kMaxProgramItems || index > kMaxProgramItems + 1) {
+      return corrupt;
+    }
+    node.first = static_cast<uint32_t>(first);
+    node.count = static_cast<uint32_t>(count);
+    node.index = static_cast<int32_t>(index) - 1;
+    if (!GetValue(in, &p->constants, &node.operand)) return corrupt;
+  }
+  if (!GetCount(in, &n)) return corrupt;
+  p->kids.resize(n);
+  for (uint32_t& k : p->kids) {
+    uint64_t v;
+    if (!bytes::GetVarint(in, &v) || v >= p->nodes.size()) return corrupt;
+    k = static_cast<uint32_t>(v);
+  }
+  if (!GetCount(in, &n)) return corrupt;
+  p->paths.resize(n);
+  for (Path& path : p->paths) {
+    uint64_t slot, segments;
+    if (!bytes::GetVarint(in, &slot) || slot >= schema.size() || !bytes::GetString(in, &path.dotted) ||
+        !GetCount(in, &segments) || segments == 0) {
+      return corrupt;
+    }
+    path.slot = static_cast<int>(slot);
+    path.segments.resize(segments);
+    for (PathSegment& seg : path.segments) {
+      uint64_t index;
+      if (!bytes::GetString(in, &seg.name) || in->empty()) return corrupt;
+      uint8_t flags = static_cast<uint8_t>((*in)[0]);
+      in->remove_prefix(1);
+      if (!bytes::GetVarint(in, &index) || index > UINT32_MAX) return corrupt;
+      seg.is_index = flags & 1;
+      seg.is_length = flags & 2;
+      seg.index = static_cast<uint32_t>(index);
+    }
+    if (std::find(p->slots.begin(), p->slots.end(), path.slot) == p->slots.end()) p->slots.push_back(path.slot);
+  }
+  if (!GetCount(in, &n)) return corrupt;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string pattern;
+    if (!bytes::GetString(in, &pattern) || in->empty()) return corrupt;
+    bool ignore_case = (*in)[0] != 0;
+    in->remove_prefix(1);
+    auto re = Regex::Compile(pattern, ignore_case);
+    if (!re.ok()) return DataLoss("corrupted condition program: " + re.status().message());
+    p->regexes.push_back(std::move(re).value());
+    p->regex_sources.emplace_back(std::move(pattern), ignore_case);
+  }
+  if (!GetCount(in, &n)) return corrupt;
+  p->strings.resize(n);
+  for (std::string& s : p->strings) {
+    if (!bytes::GetString(in, &s)) return corrupt;
+  }
+  if (!GetCount(in, &n)) return corrupt;
+  p->leaves.resize(p->nodes.size());
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t id;
+    Leaf leaf;
+    if (!bytes::GetVarint(in, &id) || id >= p->nodes.size() || p->leaves[id].used ||
+        !bytes::GetString(in, &leaf.pointer) || in->empty()) {
+      return corrupt;
+    }
+    leaf.in_element = (*in)[0] != 0;
+    in->remove_prefix(1);
+    Document scratch;
+    Value operand;
+    if (!GetValue(in, &scratch, &operand)) return corrupt;
+    leaf.operand = operand.ToJson();
+    leaf.used = true;
+    p->leaves[id] = std::move(leaf);
+  }
+  // Every index in range, every kField with its leaf, and a bounded depth
+  // (the evaluator recurses).
+  std::vector<int> depth(p->nodes.size(), 1);
+  for (uint32_t id = 0; id < p->nodes.size(); ++id) {
+    const Node& node = p->nodes[id];
+    if (!p->NodeIsWellFormed(id)) return corrupt;
+    if (node.op == Op::kField && !p->leaves[id].used) return corrupt;
+    for (uint32_t i = 0; i < node.count; ++i) depth[id] = std::max(depth[id], depth[p->kids[node.first + i]] + 1);
+    if (depth[id] > kMaxDecodedDepth) return corrupt;
+  }
+  return Condition(std::move(p));
+}
+
 
 }  // namespace leadseg

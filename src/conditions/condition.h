@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conditions/attributes.h"
@@ -91,6 +92,15 @@ class Condition {
 
   // Canonical text of the source condition, for duplicate detection.
   const std::string& canonical() const;
+
+  // The compiled program as bytes, for compiled configs
+  // (compiled/compiled_config.h), and back. Decode checks every index,
+  // operand type and the nesting depth against `schema`, so corrupted or
+  // hostile bytes are an error, never an out-of-bounds read; it needs no
+  // JSON parser (regexes are recompiled from their pattern). Warnings
+  // (compatible mode only) are not kept.
+  void Encode(std::string* out) const;
+  static Result<Condition> Decode(std::string_view* in, const AttributeSchema& schema);
 
  private:
   friend class ConditionCompiler;

@@ -160,6 +160,7 @@ class CompiledConfig {
 
  private:
   friend class ConfigCompiler;
+  friend class CompiledConfigCodec;  // compiled/compiled_config.cc
   AttributeSchema schema_;
   AttributeSchema event_schema_;
   std::vector<MetricSpec> metrics_;

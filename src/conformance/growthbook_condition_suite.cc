@@ -1,5 +1,6 @@
 // The evalCondition section of GrowthBook's cases.json, run through
-// Condition in GrowthBook-compatible mode.
+// Condition in GrowthBook-compatible mode, and through the same program
+// after the Encode/Decode round trip of compiled configs.
 #include "conditions/condition.h"
 #include "conformance/conformance.h"
 
@@ -31,11 +32,27 @@ std::vector<SectionResult> RunGrowthBookConditionSections(const Json& cases) {
       section.failures.push_back(label + ": compile error: " + condition.status().ToString());
       continue;
     }
+    // The runtime evaluates programs read from compiled configs: run every
+    // case through that round trip too, and require both answers.
+    std::string program;
+    condition->Encode(&program);
+    std::string_view in = program;
+    auto runtime = Condition::Decode(&in, schema);
+    if (!runtime.ok() || !in.empty()) {
+      ++section.failed;
+      section.failures.push_back(label + ": compiled program does not read back: " + runtime.status().ToString());
+      continue;
+    }
     doc.Clear();
     AttributeSet attributes(&schema);
     attributes.Clear();
     attributes.SetFromObject(doc.Add(c[2]));
     bool got = condition->Evaluate(attributes);
+    if (runtime->Evaluate(attributes) != got) {
+      ++section.failed;
+      section.failures.push_back(label + ": the compiled program answers differently from the compiled condition");
+      continue;
+    }
     bool expected = c[3].get<bool>();
     if (got == expected) {
       ++section.passed;

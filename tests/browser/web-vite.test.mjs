@@ -173,8 +173,13 @@ describe('leadseg in a Vite app, in Chromium', () => {
     test('bundles the package without warnings and emits leadseg.wasm as an asset, without eval', (t) => {
       assertNoWarnings(logged);
 
-      const wasm = output.filter((o) => o.type === 'asset' && o.fileName.endsWith('.wasm'));
-      assert.equal(wasm.length, 1, 'exactly one wasm asset');
+      // The full module (this app's JSON config) and the runtime module (compiled configs).
+      const wasmAssets = output.filter((o) => o.type === 'asset' && o.fileName.endsWith('.wasm'));
+      assert.equal(wasmAssets.length, 2, 'two wasm assets: leadseg.wasm and leadseg-runtime.wasm');
+      const runtime = wasmAssets.filter((o) => /^assets\/leadseg-runtime-[\w-]+\.wasm$/.test(o.fileName));
+      assert.equal(runtime.length, 1);
+      assert.ok(Buffer.from(runtime[0].source).equals(fs.readFileSync(path.join(WEB_DIR, 'dist', 'leadseg-runtime.wasm'))));
+      const wasm = wasmAssets.filter((o) => o !== runtime[0]);
       assert.match(wasm[0].fileName, /^assets\/leadseg-[\w-]+\.wasm$/);
       assert.ok(Buffer.from(wasm[0].source).equals(fs.readFileSync(path.join(WEB_DIR, 'dist', 'leadseg.wasm'))), 'the asset is web/dist/leadseg.wasm');
       assert.ok(fs.existsSync(path.join(outDir, wasm[0].fileName)));
@@ -201,7 +206,7 @@ describe('leadseg in a Vite app, in Chromium', () => {
 
     test('the built app runs the engine under the strict CSP, with the wasm from the build', async () => {
       const responses = await runApp(browser, server.url, { screenshot: 'web-vite.png' });
-      const wasmAsset = output.find((o) => o.type === 'asset' && o.fileName.endsWith('.wasm')).fileName;
+      const wasmAsset = output.find((o) => o.type === 'asset' && o.fileName.endsWith('.wasm') && !o.fileName.includes('leadseg-runtime-')).fileName;
       const wasm = responses.filter((r) => new URL(r.url).pathname.endsWith('.wasm'));
       assert.deepEqual(wasm, [{ url: `${server.url}${wasmAsset}`, status: 200, type: 'application/wasm' }]);
       const emitted = new Set(['/', ...output.map((o) => `/${o.fileName}`)]);

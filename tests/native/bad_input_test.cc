@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "compiled/compiled_config.h"
 #include "conditions/jsonlogic.h"
 #include "conditions/regex.h"
 #include "config/config.h"
@@ -783,6 +784,69 @@ TEST(BadInput, BindingTextsAndStandaloneCompilers) {
     if (!c.expect.empty()) ExpectError(re.status(), c.expect);
   }
   Count("binding texts, JsonLogic and regexes", n);
+}
+
+// ---------------------------------------------------------------------------
+// 6. Compiled configs (compiled/compiled_config.h): what a page may be served
+// instead of the bytes `leadseg compile` wrote.
+
+std::string GoodCompiledConfig() {
+  Diagnostics d;
+  auto c = CompileConfigText(testing::ReadText(testing::SourcePath("docs/examples/b2b-saas.json")), &d);
+  return c ? EncodeCompiledConfig(*c, d) : std::string();
+}
+
+// Replaces the payload and fixes the header's length and checksum, so the
+// structural checks behind them are what must catch the damage.
+std::string WithPayload(const std::string& good, std::string payload) {
+  std::string out = good.substr(0, 8);
+  for (uint32_t v : {static_cast<uint32_t>(payload.size()), bytes::Crc32(payload)}) out += U32(v);
+  return out + payload;
+}
+
+TEST(BadInput, BadCompiledConfigsAreRejected) {
+  const std::string good = GoodCompiledConfig();
+  ASSERT_GT(good.size(), kCompiledConfigHeaderBytes);
+  const std::string payload = good.substr(kCompiledConfigHeaderBytes);
+  std::string flipped = good;
+  flipped[good.size() / 2] = static_cast<char>(flipped[good.size() / 2] ^ 0x40);
+  std::string version2 = good;
+  version2[4] = 2;
+  std::string flags = good;
+  flags[6] = 1;
+  struct CompiledCase {
+    std::string name, bytes, expect;
+    StatusCode code;
+  } cases[] = {
+      {"empty", "", "not a compiled leadseg config", StatusCode::kDataLoss},
+      {"JSON text", "{\"segments\": []}", "not a compiled leadseg config", StatusCode::kDataLoss},
+      {"magic only", "LSCF", "compiled config is truncated (4 bytes", StatusCode::kDataLoss},
+      {"header cut short", good.substr(0, 10), "compiled config is truncated", StatusCode::kDataLoss},
+      {"payload cut short", good.substr(0, good.size() - 1), "compiled config is truncated (payload of",
+       StatusCode::kDataLoss},
+      {"extra bytes", good + "x", "followed by extra bytes", StatusCode::kDataLoss},
+      {"one bit flipped", flipped, "checksum mismatch", StatusCode::kDataLoss},
+      {"format version 2", version2, "format version 2 is not the version 1 this leadseg reads",
+       StatusCode::kFailedPrecondition},
+      {"unknown flags", flags, "unknown flags", StatusCode::kDataLoss},
+      {"payload empty (checksum fixed)", WithPayload(good, ""), "do not hold together", StatusCode::kDataLoss},
+      {"payload cut in half (checksum fixed)", WithPayload(good, payload.substr(0, payload.size() / 2)),
+       "do not hold together", StatusCode::kDataLoss},
+      {"payload with a trailing byte (checksum fixed)", WithPayload(good, payload + "x"), "do not hold together",
+       StatusCode::kDataLoss},
+      {"payload of 0xFF (checksum fixed)", WithPayload(good, std::string(64, '\xff')), "do not hold together",
+       StatusCode::kDataLoss},
+  };
+  int n = 0;
+  for (const auto& c : cases) {
+    SCOPED_TRACE("compiled config case: " + c.name);
+    ++n;
+    auto loaded = DecodeCompiledConfig(c.bytes);
+    ASSERT_FALSE(loaded.ok());
+    ExpectError(loaded.status(), c.expect);
+    EXPECT_EQ(loaded.status().code(), c.code) << loaded.status().ToString();
+  }
+  Count("compiled configs", n);
 }
 
 // Runs last in this file (gtest keeps definition order within a file).

@@ -3,6 +3,7 @@
 // held to the same hand-computed expectations.
 #include <gtest/gtest.h>
 
+#include "compiled/compiled_config.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "test_data.h"
@@ -27,12 +28,19 @@ TimeMs ParseOffset(const std::string& text) {
   return total;
 }
 
-void RunScenario(const std::string& file) {
+// `compiled`: load the engine from the compiled config's bytes instead.
+void RunScenario(const std::string& file, bool compiled = false) {
   Json scenario = testing::ReadJson(testing::SourcePath(file));
   Diagnostics d;
   auto config = CompileConfigText(testing::ReadText(testing::SourcePath(scenario["config"])), &d);
   ASSERT_TRUE(config) << d.Format();
-  Engine engine(std::shared_ptr<const CompiledConfig>(std::move(config)));
+  std::shared_ptr<const CompiledConfig> loaded(std::move(config));
+  if (compiled) {
+    auto decoded = DecodeCompiledConfig(EncodeCompiledConfig(*loaded, d));
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    loaded = decoded->config;
+  }
+  Engine engine(loaded);
   const TimeMs start = scenario["start"].get<TimeMs>();
   int index = 0;
   for (const Json& step : scenario["steps"]) {
@@ -95,6 +103,7 @@ void RunScenario(const std::string& file) {
 }
 
 TEST(Scenario, B2bJourney) { RunScenario("tests/scenarios/b2b-journey.json"); }
+TEST(Scenario, B2bJourneyFromCompiledConfig) { RunScenario("tests/scenarios/b2b-journey.json", /*compiled=*/true); }
 
 }  // namespace
 }  // namespace leadseg

@@ -16,7 +16,8 @@
 // docs/reliability.md lists the catalogue ("JS API catalogue").
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEngine, segmentLeads, loadCore, MemoryStorage, EVENTS } from '../../web/src/node.js';
+import { createEngine, segmentLeads, loadCore, compileConfig, MemoryStorage, EVENTS } from '../../web/src/node.js';
+import { loadRuntimeModule } from '../../web/src/loader.js';
 import { exampleConfig, START, HOUR, DAY } from './helpers.mjs';
 
 const TEN_MB = 'x'.repeat(10 << 20);
@@ -203,9 +204,10 @@ const CONFIG_CASES = [
   { name: 'config a Map', config: new Map([['segments', []]]), expect: /config must be a config object or its JSON text, got a Map/, jsOnly: true },
   {
     name: 'config as bytes with invalid UTF-8', config: new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]),
-    expect: /config must be a config object or its JSON text, got a Uint8Array/, reload: /config is not valid JSON|UTF-8/,
+    // createEngine reads bytes as a compiled config; segmentLeads takes JSON only.
+    expect: /not a compiled leadseg config \(it does not start with "LSCF"\)/, batch: /config must be a config object or its JSON text, got a Uint8Array/, reload: /config is not valid JSON|UTF-8/,
   },
-  { name: 'invalid UTF-8 bytes in a key, as bytes', config: new Uint8Array([...Buffer.from('{"segments": [], "'), 0xff, 0xfe, ...Buffer.from('": 1}')]), expect: /got a Uint8Array/, reload: /config is not valid JSON|UTF-8/ },
+  { name: 'invalid UTF-8 bytes in a key, as bytes', config: new Uint8Array([...Buffer.from('{"segments": [], "'), 0xff, 0xfe, ...Buffer.from('": 1}')]), expect: /not a compiled leadseg config/, batch: /got a Uint8Array/, reload: /config is not valid JSON|UTF-8/ },
   // --- JavaScript values inside a config object
   { name: 'NaN in a condition', config: segment({ age: { $gte: NaN } }), expect: /at \/segments\/0\/condition\/age\/\$gte: NaN is not a finite number/, path: '/segments/0/condition/age/$gte', jsOnly: true },
   { name: 'Infinity as points', config: scoringRule({ id: 'r', points: Infinity, event: {} }), expect: /Infinity is not a finite number/, path: '/scoring/rules/0/points', jsOnly: true },
@@ -353,7 +355,7 @@ test('configs: rejected by createEngine(), segmentLeads() and a reload, naming t
         assertNamedError(created, c);
         assert.match(created.error.message, /^createEngine: /);
         const batch = await outcome(() => segmentLeads(c.config, [{ job_title: 'CTO' }], { now: T14 }));
-        assertNamedError(batch, c);
+        assertNamedError(batch, { ...c, expect: c.batch ?? c.expect });
       } finally {
         for (const name of EVENTS) fx.engine.off(name, handler);
       }
@@ -797,6 +799,64 @@ test('core module Segmenter, evalCondition and jsonLogicApply: named errors, the
     });
   } finally {
     segmenter.delete();
+  }
+});
+
+// ---------------------------------------------------------------------------
+// 6. Compiled configs (docs/compiled-config.md): damaged bytes where a page
+// expects what `leadseg compile` wrote, through createEngine() and the
+// runtime module's Engine.loadCompiled().
+
+function compiledCases(good) {
+  const with_ = (edit) => {
+    const b = good.slice();
+    edit(b);
+    return b;
+  };
+  return [
+    { name: 'compiled: empty bytes', config: new Uint8Array(0), expect: /not a compiled leadseg config/ },
+    { name: 'compiled: empty ArrayBuffer', config: new ArrayBuffer(0), expect: /not a compiled leadseg config/ },
+    { name: 'compiled: JSON text as bytes', config: new TextEncoder().encode('{"segments": []}'), expect: /not a compiled leadseg config \(it does not start with "LSCF"\)/ },
+    { name: 'compiled: magic only', config: good.slice(0, 4), expect: /compiled config is truncated \(4 bytes, the header alone is 16\)/ },
+    { name: 'compiled: header cut short', config: good.slice(0, 12), expect: /compiled config is truncated/ },
+    { name: 'compiled: last byte missing', config: good.slice(0, good.length - 1), expect: /compiled config is truncated \(payload of \d+ bytes, the header says \d+\)/ },
+    { name: 'compiled: half the bytes', config: good.slice(0, good.length >> 1), expect: /compiled config is truncated/ },
+    { name: 'compiled: an extra byte', config: Uint8Array.from([...good, 0]), expect: /followed by extra bytes/ },
+    { name: 'compiled: one bit flipped', config: with_((b) => { b[b.length >> 1] ^= 0x10; }), expect: /compiled config is corrupted \(checksum mismatch\)/ },
+    { name: 'compiled: last byte changed', config: with_((b) => { b[b.length - 1] ^= 0xff; }), expect: /checksum mismatch/ },
+    { name: 'compiled: checksum changed', config: with_((b) => { b[12] ^= 1; }), expect: /checksum mismatch/ },
+    { name: 'compiled: format version 2', config: with_((b) => { b[4] = 2; }), expect: /compiled config format version 2 is not the version 1 this leadseg reads: compile the config again/ },
+    { name: 'compiled: format version 0', config: with_((b) => { b[4] = 0; }), expect: /format version 0 is not the version 1/ },
+    { name: 'compiled: unknown flags', config: with_((b) => { b[6] = 1; }), expect: /compiled config has unknown flags/ },
+  ];
+}
+
+test('compiled configs: damaged bytes are named errors from createEngine() and Engine.loadCompiled(); nothing changes', async (t) => {
+  const fx = await sharedEngine();
+  const good = await compileConfig(exampleConfig());
+  const runtime = await loadRuntimeModule();
+  const raw = new runtime.Engine();
+  raw.loadCompiled(good);
+  raw.identify(JSON.stringify({ job_title: 'CTO', age: 30 }), START);
+  raw.track('page_view', '{"path":"/pricing"}', START + HOUR);
+  try {
+    await runTable(t, 'compiled configs', compiledCases(good), async (c) => {
+      const before = await capture(fx);
+      const rawBefore = captureCore(raw);
+      const created = await outcome(() => createEngine({ config: c.config, now: () => T14, storage: fx.storage, consent: { storage: true } }));
+      if (!created.threw) created.value.destroy();
+      assertNamedError(created, c);
+      assert.match(created.error.message, /^createEngine: invalid config: /);
+      const bytes = c.config instanceof ArrayBuffer ? new Uint8Array(c.config) : c.config;
+      const reloaded = await outcome(() => raw.loadCompiled(bytes));
+      assertNamedError(reloaded, c);
+      assert.deepEqual(captureCore(raw), rawBefore, 'a failed loadCompiled keeps the engine as it was');
+      assert.deepEqual(await capture(fx), before, 'a rejected compiled config changes nothing');
+    });
+    // Not bytes at all: named by the argument check.
+    assertNamedError(await outcome(() => raw.loadCompiled('LSCF')), { expect: /Engine\.loadCompiled: a compiled config must be a Uint8Array, got a string/ });
+  } finally {
+    raw.delete();
   }
 });
 

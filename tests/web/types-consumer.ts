@@ -2,6 +2,7 @@
 // `tsc --strict --noEmit`. It imports 'leadseg' by name, as an app would.
 import {
   createEngine,
+  compileConfig,
   segmentLeads,
   parseCsv,
   MemoryStorage,
@@ -103,3 +104,14 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
 
 // @ts-expect-error: config is required
 void createEngine({});
+
+// Compiled configs: compileConfig() gives the bytes createEngine() takes.
+export async function compiled(config: object): Promise<void> {
+  const bytes: Uint8Array = await compileConfig(JSON.stringify(config));
+  const engine: Engine = await createEngine({ config: bytes, wasmUrl: '/leadseg-runtime.wasm' });
+  await createEngine({ config: bytes.buffer as ArrayBuffer });
+  engine.destroy();
+}
+
+// @ts-expect-error: a number is neither a config nor compiled bytes
+void createEngine({ config: 42 });

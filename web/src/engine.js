@@ -1,7 +1,8 @@
 // createEngine(): one visitor's engine in the page. Wraps the core Engine
 // (WebAssembly) with time, consent, persistence, multi-tab sync, events and
 // the page integrations (page views, dataLayer, DOM slots, forms).
-import { loadModule } from './loader.js';
+import { loadModule, loadRuntimeModule } from './loader.js';
+import { compiledBytes, isCompiledConfig, readFacts } from './compiled.js';
 import { Emitter, rethrowLater } from './emitter.js';
 import { describe, isPlainObject, leadsegError, requirePlainObject, requireString, toJsonText, withContext } from './errors.js';
 import { checkOptions, isExperimentList, parseConfig } from './options.js';
@@ -11,9 +12,7 @@ import { randomId } from './ids.js';
 import { openStorage } from './storage/index.js';
 import { CorruptedStorageError, Persistence } from './persistence.js';
 import { replayStored } from './replay.js';
-import { readRetention } from './retention.js';
 import { TabChannel } from './tabs.js';
-import { configExperiments, slotDefaults } from './slots.js';
 import { DEFAULT_EPSILON, DEFAULT_MAX_EPSILON, DEFAULT_SCORE_BANDS, checkBands, checkEpsilon, randomizeReport, trueBits } from './report.js';
 import { bindDataLayer } from './datalayer.js';
 import { trackPageViews } from './pageviews.js';
@@ -43,6 +42,7 @@ class LeadsegEngine {
   #options;
   #raw = null;
   #configText;
+  #compiled = null;
   #now;
   #events = new Emitter();
   #consent;
@@ -77,7 +77,10 @@ class LeadsegEngine {
     if (token !== CREATING) throw leadsegError('use `await createEngine(options)` to create an engine');
     checkOptions(options);
     this.#options = options;
-    this.#configText = parseConfig(options.config).text;
+    // Compiled bytes: the runtime module, no JSON anywhere. JSON: the full
+    // module, whose compiler reports the config's errors.
+    if (isCompiledConfig(options.config)) this.#compiled = compiledBytes(options.config);
+    else this.#configText = parseConfig(options.config).text;
     this.#now = options.now ?? Date.now;
     this.#consent = mergeConsent(NO_CONSENT, options.consent, 'createEngine: options.consent');
     this.#maxEpsilon = options.maxEpsilon ?? DEFAULT_MAX_EPSILON;
@@ -88,21 +91,21 @@ class LeadsegEngine {
 
   /** @internal */
   async _start() {
-    const core = await loadModule(this.#options);
+    const core = await (this.#compiled ? loadRuntimeModule(this.#options) : loadModule(this.#options));
     const raw = new core.Engine();
     try {
-      this.warnings = raw.load(this.#configText);
+      this.warnings = this.#compiled ? raw.loadCompiled(this.#compiled) : raw.load(this.#configText);
     } catch (error) {
       raw.delete();
       throw withContext(error, 'createEngine: invalid config');
     }
     this.#raw = raw;
-    // Read on this side only once the core accepted the config.
-    const object = JSON.parse(this.#configText);
-    this.#retention = readRetention(object);
-    this.#defaults = slotDefaults(object);
-    this.#experiments = this.#options.experiments ?? configExperiments(object);
-    this.#segmentNames = new Map(object.segments.map((s) => [s.id, s.name ?? s.id]));
+    // What this side needs of the config, as the core compiled it.
+    const facts = readFacts(raw.facts());
+    this.#retention = facts.retention;
+    this.#defaults = facts.defaults;
+    this.#experiments = this.#options.experiments ?? facts.experiments;
+    this.#segmentNames = facts.segmentNames;
     this.#setVisitorId(randomId(16));
     // Consent can change between page views (a CMP's stored choice).
     if (!this.#consent.storage || !this.#consent.personalization) clearPrepaint(this.#storageName());

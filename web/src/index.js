@@ -20,3 +20,13 @@ export async function segmentLeads(config, leads, options) {
   const batch = await import('./batch.js');
   return batch.segmentLeads(config, leads, options);
 }
+
+/**
+ * Compiles a config into the bytes createEngine({config}) loads with the
+ * runtime module alone (docs/compiled-config.md). The compiler is loaded on
+ * the first call, like the batch code.
+ */
+export async function compileConfig(config, options) {
+  const compiler = await import('./compiler.js');
+  return compiler.compileConfig(config, options);
+}

@@ -6,11 +6,19 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
-export async function nodeLoader({ wasmUrl, wasmBinary }) {
-  const factory = require('../dist/leadseg.js');
+export function nodeLoader(options) {
+  return loadNode(require('../dist/leadseg.js'), new URL('../dist/leadseg.wasm', import.meta.url), options);
+}
+
+/** The runtime module (engines on compiled configs). */
+export function nodeRuntimeLoader(options) {
+  return loadNode(require('../dist/leadseg-runtime.js'), new URL('../dist/leadseg-runtime.wasm', import.meta.url), options);
+}
+
+async function loadNode(factory, defaultFile, { wasmUrl, wasmBinary }) {
   let bytes = wasmBinary;
   if (!bytes) {
-    let file = new URL('../dist/leadseg.wasm', import.meta.url);
+    let file = defaultFile;
     if (wasmUrl) file = wasmUrl instanceof URL || /^file:/.test(String(wasmUrl)) ? new URL(String(wasmUrl)) : String(wasmUrl);
     bytes = await fs.readFile(file instanceof URL ? fileURLToPath(file) : file);
   }

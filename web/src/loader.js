@@ -1,18 +1,28 @@
-// Loads the WebAssembly core (web/dist/leadseg.{mjs,js,wasm}) once per
-// page (or process) and shares it between engines.
+// Loads the WebAssembly core once per page (or process) and shares it
+// between engines. Two modules:
+//  - the runtime (web/dist/leadseg-runtime.{mjs,js,wasm}): what a page
+//    needs for an engine on a compiled config (createEngine with bytes);
+//  - the full module (web/dist/leadseg.{mjs,js,wasm}): the runtime plus the
+//    config compiler, Segmenter and test surfaces; loaded for JSON configs,
+//    compileConfig() and segmentLeads().
 //
-// Browsers import ../dist/leadseg.mjs, which fetches leadseg.wasm next to
-// itself (or from `wasmUrl`). Node registers its own loader (./node.js sets
-// it through setPlatformLoader) that reads the files with `fs`.
+// Browsers import ../dist/<module>.mjs, which fetches its wasm next to
+// itself (or from `wasmUrl`). Node registers its own loaders (./node.js sets
+// them through setPlatformLoader) that read the files with `fs`.
 import { leadsegError } from './errors.js';
 
 let platformLoader = browserLoader;
-const cache = new Map();
-const binaryCache = new WeakMap();
+let runtimeLoader = browserRuntimeLoader;
+const caches = { full: new Map(), runtime: new Map() };
+const binaryCaches = { full: new WeakMap(), runtime: new WeakMap() };
 
-/** Used by the node entry point: replaces how the factory and bytes are found. */
-export function setPlatformLoader(loader) {
+/**
+ * Used by the node entry point: replaces how the factories and bytes are
+ * found (`runtime` for the runtime module).
+ */
+export function setPlatformLoader(loader, runtime = runtimeLoader) {
   platformLoader = loader;
+  runtimeLoader = runtime;
 }
 
 async function browserLoader({ wasmUrl, wasmBinary }) {
@@ -31,13 +41,41 @@ async function browserLoader({ wasmUrl, wasmBinary }) {
   return factory(args);
 }
 
+async function browserRuntimeLoader({ wasmUrl, wasmBinary }) {
+  const { default: factory } = await import('../dist/leadseg-runtime.mjs');
+  const args = {};
+  if (wasmBinary) args.wasmBinary = wasmBinary;
+  else {
+    // A literal URL, as above, so bundlers copy and rewrite it.
+    const href = wasmUrl ? String(wasmUrl) : new URL('../dist/leadseg-runtime.wasm', import.meta.url).href;
+    args.locateFile = (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href);
+  }
+  return factory(args);
+}
+
 /**
  * The core module for these options: `module` as given, else a cached
  * instance per `wasmUrl` / `wasmBinary`.
  * @param {{module?: object, wasmUrl?: string|URL, wasmBinary?: ArrayBuffer|Uint8Array}} [options]
  */
 export function loadModule(options = {}) {
+  return load('full', options);
+}
+
+/**
+ * The runtime module for these options (engines on compiled configs):
+ * `module` as given, else a cached instance per `wasmUrl` / `wasmBinary`,
+ * which then name leadseg-runtime.wasm.
+ */
+export function loadRuntimeModule(options = {}) {
+  return load('runtime', options);
+}
+
+function load(kind, options) {
   const { module, wasmUrl, wasmBinary } = options;
+  const cache = caches[kind];
+  const binaryCache = binaryCaches[kind];
+  const file = kind === 'runtime' ? 'dist/leadseg-runtime.wasm' : 'dist/leadseg.wasm';
   if (module) {
     if (typeof module.Engine !== 'function') throw leadsegError('options.module is not a leadseg core module (it has no Engine)');
     return Promise.resolve(module);
@@ -48,11 +86,11 @@ export function loadModule(options = {}) {
   let promise = wasmBinary ? binaryCache.get(wasmBinary) : cache.get(wasmUrl ? String(wasmUrl) : '');
   if (!promise) {
     promise = Promise.resolve()
-      .then(() => platformLoader({ wasmUrl, wasmBinary }))
+      .then(() => (kind === 'runtime' ? runtimeLoader : platformLoader)({ wasmUrl, wasmBinary }))
       .catch((error) => {
         if (wasmBinary) binaryCache.delete(wasmBinary);
         else cache.delete(wasmUrl ? String(wasmUrl) : '');
-        const where = wasmBinary ? 'the given wasmBinary' : wasmUrl ? String(wasmUrl) : 'the leadseg package (dist/leadseg.wasm)';
+        const where = wasmBinary ? 'the given wasmBinary' : wasmUrl ? String(wasmUrl) : 'the leadseg package (${file})';
         throw leadsegError(`could not load the leadseg WebAssembly core from ${where}: ${error?.message ?? error}`, '', error);
       });
     if (wasmBinary) binaryCache.set(wasmBinary, promise);

@@ -1,8 +1,8 @@
 // The package's entry point under node ("exports" condition "node"): the
 // same API as in browsers; the core is read from disk.
 import { setPlatformLoader } from './loader.js';
-import { nodeLoader } from './loader-node.js';
+import { nodeLoader, nodeRuntimeLoader } from './loader-node.js';
 
-setPlatformLoader(nodeLoader);
+setPlatformLoader(nodeLoader, nodeRuntimeLoader);
 
 export * from './index.js';

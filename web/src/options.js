@@ -2,6 +2,7 @@
 // instead of silently doing nothing.
 import { describe, isPlainObject, leadsegError, loneSurrogateAt, toJsonText } from './errors.js';
 import { checkStorageOption } from './storage/index.js';
+import { isCompiledConfig } from './compiled.js';
 
 const OPTION_KEYS = new Set([
   'config', 'storage', 'storageName', 'consent', 'onExposure', 'now', 'dataLayer', 'autoPageViews', 'dom',
@@ -14,8 +15,8 @@ export function checkOptions(options) {
     if (!OPTION_KEYS.has(key)) throw leadsegError(`createEngine: unknown option "${key}"`, `/${key}`);
   }
   const { config } = options;
-  if (typeof config !== 'string' && !isPlainObject(config)) {
-    throw leadsegError(`createEngine: options.config must be a config object or its JSON text, got ${describe(config)}`);
+  if (typeof config !== 'string' && !isPlainObject(config) && !isCompiledConfig(config)) {
+    throw leadsegError(`createEngine: options.config must be a config object or its JSON text, got ${describe(config)} (or a compiled config: a Uint8Array or ArrayBuffer)`);
   }
   for (const name of ['now', 'onExposure']) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw leadsegError(`createEngine: options.${name} must be a function`);
@@ -42,15 +43,15 @@ export function isExperimentList(value) {
 }
 
 /** The config as an object (for the JavaScript side) and as JSON text (for the core). */
-export function parseConfig(config) {
-  if (typeof config !== 'string') return { object: config, text: toJsonText(config, 'createEngine: options.config') };
+export function parseConfig(config, what = 'createEngine: options.config') {
+  if (typeof config !== 'string') return { object: config, text: toJsonText(config, what) };
   const at = loneSurrogateAt(config);
   if (at >= 0) {
-    throw leadsegError(`createEngine: options.config has a lone surrogate (U+${config.charCodeAt(at).toString(16).toUpperCase()} at index ${at}), which is not valid Unicode`);
+    throw leadsegError(`${what} has a lone surrogate (U+${config.charCodeAt(at).toString(16).toUpperCase()} at index ${at}), which is not valid Unicode`);
   }
   try {
     return { object: JSON.parse(config), text: config };
   } catch (error) {
-    throw leadsegError(`createEngine: options.config is not valid JSON: ${error.message}`);
+    throw leadsegError(`${what} is not valid JSON: ${error.message}`);
   }
 }

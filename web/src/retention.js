@@ -1,22 +1,5 @@
-// The config's retention section, read on the JavaScript side to prune the
-// stored event log the way the core prunes its own.
-
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** "400d" -> ms; "all" or anything unreadable -> Infinity (the core validated the config). */
-export function parseDuration(text) {
-  const match = typeof text === 'string' && /^(\d+)(ms|s|m|h|d|w)$/.exec(text);
-  return match ? Number(match[1]) * UNITS[match[2]] : Infinity;
-}
-
-/** {maxAge: ms | Infinity, maxEvents} with the core's defaults. */
-export function readRetention(config) {
-  const r = config?.retention ?? {};
-  return {
-    maxAge: r.maxAge === undefined ? Infinity : parseDuration(r.maxAge),
-    maxEvents: Number.isSafeInteger(r.maxEvents) ? r.maxEvents : 10_000,
-  };
-}
+// Pruning the stored event log the way the core prunes its own, with the
+// retention the core compiled (Engine.facts(), see compiled.js).
 
 /**
  * Ids to delete so that `log` (Map id -> ts) respects the retention at

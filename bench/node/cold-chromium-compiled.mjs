@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Fresh Chromium context (no HTTP or code cache) each run: module import ->
+// first decision, for the package on a compiled config (runtime module), on
+// the JSON config (full module), and GrowthBook's ESM bundle doing
+// `new GrowthBook` + `getFeatureValue` (bench/node/cold-compiled.mjs has the
+// equivalent feature). The config is fetched before the clock starts; the
+// clock covers the dynamic import() of the package (its module graph, the
+// Emscripten glue, the wasm fetch + compile), createEngine, identify, two
+// page views and decide('hero'). Wall clock, median; runs interleaved.
+//
+//   node bench/node/cold-chromium-compiled.mjs [--runs 7]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, startSiteServer } from '../../tests/browser/fixtures/chromium.mjs';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 7;
+
+const PAGE = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>';
+const MAIN = `const mode = new URLSearchParams(location.search).get('mode');
+const FEATURES = ${JSON.stringify({
+  hero: {
+    defaultValue: 'default',
+    rules: [
+      { condition: { $or: [{ company_size: { $gte: 1000 } }, { annual_revenue: { $gte: 10_000_000 } }] }, force: 'enterprise' },
+      { condition: { job_title: { $in: ['CTO', 'IT Manager'] }, industry: 'Technology', pricing_views_2d: { $gte: 2 } }, force: 'tech_leader' },
+    ],
+  },
+})};
+let config = null;
+if (mode === 'compiled') config = new Uint8Array(await (await fetch('./config.lsc')).arrayBuffer());
+if (mode === 'json') config = await (await fetch('./config.json')).text();
+const t0 = performance.now();
+let value;
+if (mode === 'growthbook') {
+  const { GrowthBook } = await import('./growthbook.esm.min.js');
+  const gb = new GrowthBook({ features: FEATURES, attributes: { job_title: 'CTO', industry: 'Technology', pricing_views_2d: 2 } });
+  value = gb.getFeatureValue('hero', 'default');
+} else {
+  const { createEngine } = await import('/web/src/index.js');
+  const engine = await createEngine({ config, consent: { personalization: true } });
+  engine.identify({ job_title: 'CTO', industry: 'Technology' });
+  engine.track('page_view', { path: '/pricing' });
+  engine.track('page_view', { path: '/pricing/teams' });
+  value = engine.decide('hero').variant;
+}
+window.result = { ms: performance.now() - t0, value };
+`;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const { compileConfig } = await import('../../web/src/node.js');
+const site = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-cold-'));
+fs.writeFileSync(path.join(site, 'index.html'), PAGE);
+fs.writeFileSync(path.join(site, 'main.js'), MAIN);
+const configText = fs.readFileSync(path.join(REPO_ROOT, 'docs/examples/b2b-saas.json'), 'utf8');
+fs.writeFileSync(path.join(site, 'config.lsc'), await compileConfig(configText));
+const server = await startSiteServer({
+  site,
+  files: {
+    'config.json': path.join(REPO_ROOT, 'docs/examples/b2b-saas.json'),
+    'growthbook.esm.min.js': path.join(REPO_ROOT, 'node_modules/@growthbook/growthbook/dist/bundles/esm.min.js'),
+  },
+});
+const browser = await launchChromium();
+const results = { compiled: [], json: [], growthbook: [] };
+try {
+  for (let i = 0; i < runs; i++) {
+    for (const mode of Object.keys(results)) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.url}index.html?mode=${mode}`);
+      await page.waitForFunction(() => window.result, null, { timeout: 60_000 });
+      results[mode].push(await page.evaluate(() => window.result));
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+  fs.rmSync(site, { recursive: true, force: true });
+}
+const g = median(results.growthbook.map((r) => r.ms));
+console.log(`== fresh Chromium context, import -> first decision (wall clock, median of ${runs}, interleaved; load average ${os.loadavg()[0].toFixed(1)}) ==`);
+for (const [mode, rs] of Object.entries(results)) {
+  const m = median(rs.map((r) => r.ms));
+  console.log(`  ${mode}: ${m.toFixed(1)} ms (${(m / g).toFixed(2)}× GrowthBook) -> "${rs[0].value}"`);
+}
+const c = median(results.compiled.map((r) => r.ms));
+console.log(`  target (compiled ≤ 1.5× GrowthBook): ${c <= 1.5 * g ? 'PASS' : 'MISS'}`);

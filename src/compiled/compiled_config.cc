@@ -1,0 +1,534 @@
+#include "compiled/compiled_config.h"
+
+#include <cstring>
+#include <utility>
+
+#include "core/bytes.h"
+
+namespace leadseg {
+namespace {
+
+constexpr uint64_t kMaxItems = 1u << 20;
+
+// --- writing -----------------------------------------------------------------
+
+class Writer {
+ public:
+  void U(uint64_t v) { bytes::PutVarint(v, &out_); }
+  void I(int64_t v) { bytes::PutSigned(v, &out_); }
+  void D(double v) { bytes::PutDouble(v, &out_); }
+  void B(bool v) { out_.push_back(v ? 1 : 0); }
+  void S(std::string_view s) { bytes::PutString(s, &out_); }
+  void C(const Condition& c) { c.Encode(&out_); }
+  void OptC(const std::optional<Condition>& c) {
+    B(c.has_value());
+    if (c) C(*c);
+  }
+  void OptD(const std::optional<double>& d) {
+    B(d.has_value());
+    if (d) D(*d);
+  }
+  std::string& out() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// --- reading -----------------------------------------------------------------
+
+// Reads from the payload; the first failure sticks (ok() turns false and
+// every later read returns a zero value), so the decoder checks once per
+// structure instead of after every field.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+
+  bool ok() const { return ok_; }
+  bool at_end() const { return in_.empty(); }
+  void Fail() { ok_ = false; }
+
+  uint64_t U() {
+    uint64_t v = 0;
+    if (ok_ && !bytes::GetVarint(&in_, &v)) ok_ = false;
+    return ok_ ? v : 0;
+  }
+  int64_t I() {
+    int64_t v = 0;
+    if (ok_ && !bytes::GetSigned(&in_, &v)) ok_ = false;
+    return ok_ ? v : 0;
+  }
+  double D() {
+    double v = 0;
+    if (ok_ && !bytes::GetDouble(&in_, &v)) ok_ = false;
+    return ok_ ? v : 0;
+  }
+  bool B() {
+    if (!ok_ || in_.empty() || static_cast<uint8_t>(in_[0]) > 1) {
+      ok_ = false;
+      return false;
+    }
+    bool v = in_[0] == 1;
+    in_.remove_prefix(1);
+    return v;
+  }
+  std::string S() {
+    std::string s;
+    if (ok_ && !bytes::GetString(&in_, &s)) ok_ = false;
+    return s;
+  }
+  // A count of items that take at least one byte each.
+  size_t Count() {
+    uint64_t n = U();
+    if (n > in_.size() || n > kMaxItems) ok_ = false;
+    return ok_ ? static_cast<size_t>(n) : 0;
+  }
+  // An enum value in [0, last].
+  template <typename E>
+  E Enum(E last) {
+    uint64_t v = U();
+    if (v > static_cast<uint64_t>(last)) ok_ = false;
+    return ok_ ? static_cast<E>(v) : E{};
+  }
+  // An index in [-1, size) when `optional`, else [0, size).
+  int Index(size_t size, bool optional = false) {
+    int64_t v = I();
+    if (v < (optional ? -1 : 0) || v >= static_cast<int64_t>(size)) ok_ = false;
+    return ok_ ? static_cast<int>(v) : -1;
+  }
+  std::optional<Condition> C(const AttributeSchema& schema) {
+    if (!ok_) return std::nullopt;
+    auto c = Condition::Decode(&in_, schema);
+    if (!c.ok()) {
+      ok_ = false;
+      return std::nullopt;
+    }
+    return std::move(c).value();
+  }
+  std::optional<Condition> OptC(const AttributeSchema& schema) {
+    if (!B()) return std::nullopt;
+    auto c = C(schema);
+    return c;
+  }
+  std::optional<double> OptD() {
+    if (!B()) return std::nullopt;
+    return D();
+  }
+
+ private:
+  std::string_view in_;
+  bool ok_ = true;
+};
+
+void PutU16(uint16_t v, std::string* out) {
+  out->push_back(static_cast<char>(v & 0xFF));
+  out->push_back(static_cast<char>(v >> 8));
+}
+void PutU32(uint32_t v, std::string* out) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+uint32_t GetU32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+}  // namespace
+
+// Friend of CompiledConfig: reads and writes its private members.
+class CompiledConfigCodec {
+ public:
+  static void Encode(const CompiledConfig& c, const Diagnostics& diagnostics, Writer* w) {
+    size_t warnings = 0;
+    for (const auto& d : diagnostics.all()) warnings += d.severity == Diagnostic::Severity::kWarning ? 1 : 0;
+    w->U(warnings);
+    for (const auto& d : diagnostics.all()) {
+      if (d.severity != Diagnostic::Severity::kWarning) continue;
+      w->S(d.code);
+      w->S(d.message);
+      w->S(d.path);
+    }
+    for (const AttributeSchema* schema : {&c.schema_, &c.event_schema_}) {
+      w->U(schema->size());
+      for (const auto& name : schema->names()) w->S(name);
+    }
+    w->U(c.metrics_.size());
+    for (size_t i = 0; i < c.metrics_.size(); ++i) {
+      const MetricSpec& m = c.metrics_[i];
+      w->S(m.id);
+      w->U(static_cast<uint64_t>(m.aggregate));
+      w->S(m.field);
+      w->I(m.window);
+      w->I(m.unit);
+      w->OptC(m.where);
+      w->I(c.metric_slots_[i]);
+      w->I(c.metric_field_slots_[i]);
+    }
+    w->U(c.segments_.size());
+    for (const SegmentSpec& s : c.segments_) {
+      w->S(s.id);
+      w->S(s.name);
+      w->S(s.description);
+      w->U(static_cast<uint64_t>(s.kind));
+      w->C(s.condition);
+      w->U(s.depends_on.size());
+      for (int d : s.depends_on) w->I(d);
+    }
+    w->U(c.order_.size());
+    for (const EvalStep& step : c.order_) {
+      w->U(static_cast<uint64_t>(step.kind));
+      w->I(step.index);
+    }
+    w->B(c.rfm_.has_value());
+    if (c.rfm_) {
+      for (const RfmAxis* axis : {&c.rfm_->recency, &c.rfm_->frequency, &c.rfm_->monetary}) {
+        w->S(axis->metric);
+        w->I(axis->metric_index);
+        for (double b : axis->bounds) w->D(b);
+        w->B(axis->lower_is_better);
+      }
+    }
+    w->B(c.scoring_.has_value());
+    if (c.scoring_) {
+      const ScoringSpec& s = *c.scoring_;
+      w->U(s.rules.size());
+      for (const ScoreRule& r : s.rules) {
+        w->S(r.id);
+        w->D(r.points);
+        w->B(r.is_event);
+        w->OptC(r.condition);
+        w->I(r.max_times);
+        w->OptD(r.max_points);
+        w->I(r.once_per);
+      }
+      w->U(static_cast<uint64_t>(s.decay.kind));
+      w->I(s.decay.half_life);
+      w->D(s.decay.points);
+      w->I(s.decay.every);
+      w->I(s.decay.after);
+      w->OptD(s.min);
+      w->OptD(s.max);
+    }
+    w->B(c.grading_.has_value());
+    if (c.grading_) {
+      const GradingSpec& g = *c.grading_;
+      w->U(g.rules.size());
+      for (const GradeRule& r : g.rules) {
+        w->S(r.id);
+        w->D(r.points);
+        w->C(r.condition);
+      }
+      for (double v : {g.a, g.b, g.c, g.engagement[0], g.engagement[1], g.engagement[2]}) w->D(v);
+    }
+    w->B(c.temperature_.has_value());
+    if (c.temperature_) {
+      w->D(c.temperature_->warm);
+      w->D(c.temperature_->hot);
+      w->D(c.temperature_->hysteresis);
+    }
+    w->B(c.lifecycle_.has_value());
+    if (c.lifecycle_) {
+      w->U(c.lifecycle_->stages.size());
+      for (const StageSpec& s : c.lifecycle_->stages) {
+        w->S(s.id);
+        w->OptC(s.condition);
+        w->B(s.allow_regression);
+      }
+      w->OptC(c.lifecycle_->mql);
+      w->OptC(c.lifecycle_->sql);
+    }
+    w->U(c.slots_.size());
+    for (const SlotSpec& s : c.slots_) {
+      w->S(s.id);
+      w->S(s.name);
+      w->U(s.variants.size());
+      for (const SlotVariant& v : s.variants) {
+        w->S(v.id);
+        w->S(v.name);
+        w->OptC(v.when);
+        w->S(v.when_path);
+      }
+      w->I(s.default_variant);
+      w->B(s.experiment.has_value());
+      if (s.experiment) {
+        const SlotExperimentSpec& x = *s.experiment;
+        w->S(x.key);
+        w->U(x.variants.size());
+        for (int v : x.variants) w->I(v);
+        w->U(x.weights.size());
+        for (double v : x.weights) w->D(v);
+        w->U(x.ranges.size());
+        for (const auto& [lo, hi] : x.ranges) {
+          w->D(lo);
+          w->D(hi);
+        }
+        w->U(static_cast<uint64_t>(x.mode));
+        w->OptC(x.when);
+        w->S(x.when_path);
+      }
+    }
+    w->I(c.retention_.max_age);
+    w->U(c.retention_.max_events);
+    for (int slot : {c.declared_slot_, c.segments_slot_, c.rfm_slot_, c.score_slot_, c.grade_slot_, c.lead_cell_slot_,
+                     c.temperature_slot_, c.stage_slot_, c.mql_slot_, c.sql_slot_}) {
+      w->I(slot);
+    }
+    w->I(c.event_type_slot_);
+  }
+
+  static bool Decode(Reader* r, LoadedConfig* loaded) {
+    auto out = std::make_shared<CompiledConfig>();
+    CompiledConfig& c = *out;
+    size_t n = r->Count();
+    for (size_t i = 0; i < n && r->ok(); ++i) {
+      Diagnostic d;
+      d.severity = Diagnostic::Severity::kWarning;
+      d.code = r->S();
+      d.message = r->S();
+      d.path = r->S();
+      loaded->warnings.push_back(std::move(d));
+    }
+    for (AttributeSchema* schema : {&c.schema_, &c.event_schema_}) {
+      n = r->Count();
+      for (size_t i = 0; i < n && r->ok(); ++i) {
+        // Slots are positions: a repeated name would shift every later one.
+        if (schema->Intern(r->S()) != static_cast<int>(i)) r->Fail();
+      }
+    }
+    n = r->Count();
+    for (size_t i = 0; i < n && r->ok(); ++i) {
+      MetricSpec m;
+      m.id = r->S();
+      m.aggregate = r->Enum(Aggregate::kLastGap);
+      m.field = r->S();
+      m.window = r->I();
+      m.unit = r->I();
+      m.where = r->OptC(c.event_schema_);
+      c.metric_slots_.push_back(r->Index(c.schema_.size()));
+      c.metric_field_slots_.push_back(r->Index(c.event_schema_.size(), /*optional=*/true));
+      if (AggregateNeedsField(m.aggregate) != (c.metric_field_slots_.back() >= 0)) r->Fail();
+      c.metrics_.push_back(std::move(m));
+    }
+    n = r->Count();
+    for (size_t i = 0; i < n && r->ok(); ++i) {
+      std::string id = r->S();
+      std::string name = r->S();
+      std::string description = r->S();
+      SegmentKind kind = r->Enum(SegmentKind::kBehavioral);
+      auto condition = r->C(c.schema_);
+      if (!condition) return false;
+      std::vector<int> depends_on;
+      size_t deps = r->Count();
+      for (size_t d = 0; d < deps && r->ok(); ++d) depends_on.push_back(r->Index(n));
+      c.segments_.push_back(SegmentSpec{std::move(id), std::move(name), std::move(description), kind,
+                                        std::move(*condition), std::move(depends_on)});
+    }
+    n = r->Count();
+    for (size_t i = 0; i < n && r->ok(); ++i) {
+      EvalStep step{r->Enum(EvalStep::Kind::kStage), 0};
+      step.index = static_cast<int>(r->I());
+      c.order_.push_back(step);
+    }
+    if (r->B()) {
+      RfmSpec rfm;
+      for (RfmAxis* axis : {&rfm.recency, &rfm.frequency, &rfm.monetary}) {
+        axis->metric = r->S();
+        axis->metric_index = r->Index(c.metrics_.size());
+        for (double& b : axis->bounds) b = r->D();
+        axis->lower_is_better = r->B();
+      }
+      c.rfm_ = std::move(rfm);
+    }
+    if (r->B()) {
+      ScoringSpec s;
+      n = r->Count();
+      for (size_t i = 0; i < n && r->ok(); ++i) {
+        ScoreRule rule;
+        rule.id = r->S();
+        rule.points = r->D();
+        rule.is_event = r->B();
+        rule.condition = r->OptC(rule.is_event ? c.event_schema_ : c.schema_);
+        rule.max_times = static_cast<int>(r->I());
+        rule.max_points = r->OptD();
+        rule.once_per = r->I();
+        s.rules.push_back(std::move(rule));
+      }
+      s.decay.kind = r->Enum(DecaySpec::Kind::kLinear);
+      s.decay.half_life = r->I();
+      s.decay.points = r->D();
+      s.decay.every = r->I();
+      s.decay.after = r->I();
+      s.min = r->OptD();
+      s.max = r->OptD();
+      c.scoring_ = std::move(s);
+    }
+    if (r->B()) {
+      GradingSpec g;
+      n = r->Count();
+      for (size_t i = 0; i < n && r->ok(); ++i) {
+        std::string id = r->S();
+        double points = r->D();
+        auto condition = r->C(c.schema_);
+        if (!condition) return false;
+        g.rules.push_back(GradeRule{std::move(id), points, std::move(*condition)});
+      }
+      for (double* v : {&g.a, &g.b, &g.c, &g.engagement[0], &g.engagement[1], &g.engagement[2]}) *v = r->D();
+      c.grading_ = std::move(g);
+    }
+    if (r->B()) {
+      TemperatureSpec t;
+      t.warm = r->D();
+      t.hot = r->D();
+      t.hysteresis = r->D();
+      c.temperature_ = t;
+    }
+    if (r->B()) {
+      LifecycleSpec l;
+      n = r->Count();
+      if (n == 0) r->Fail();  // everyone starts in the first stage
+      for (size_t i = 0; i < n && r->ok(); ++i) {
+        StageSpec s;
+        s.id = r->S();
+        s.condition = r->OptC(c.schema_);
+        s.allow_regression = r->B();
+        l.stages.push_back(std::move(s));
+      }
+      l.mql = r->OptC(c.schema_);
+      l.sql = r->OptC(c.schema_);
+      c.lifecycle_ = std::move(l);
+    }
+    n = r->Count();
+    for (size_t i = 0; i < n && r->ok(); ++i) {
+      SlotSpec s;
+      s.id = r->S();
+      s.name = r->S();
+      size_t variants = r->Count();
+      if (variants == 0) r->Fail();
+      for (size_t v = 0; v < variants && r->ok(); ++v) {
+        SlotVariant variant;
+        variant.id = r->S();
+        variant.name = r->S();
+        variant.when = r->OptC(c.schema_);
+        variant.when_path = r->S();
+        s.variants.push_back(std::move(variant));
+      }
+      s.default_variant = r->Index(s.variants.size());
+      if (r->B()) {
+        SlotExperimentSpec x;
+        x.key = r->S();
+        size_t arms = r->Count();
+        for (size_t a = 0; a < arms && r->ok(); ++a) x.variants.push_back(r->Index(s.variants.size()));
+        if (r->Count() != arms) r->Fail();
+        for (size_t a = 0; a < arms && r->ok(); ++a) x.weights.push_back(r->D());
+        if (r->Count() != arms) r->Fail();
+        for (size_t a = 0; a < arms && r->ok(); ++a) {
+          double lo = r->D();
+          x.ranges.emplace_back(lo, r->D());
+        }
+        if (arms == 0) r->Fail();
+        x.mode = r->Enum(SlotExperimentMode::kBandit);
+        x.when = r->OptC(c.schema_);
+        x.when_path = r->S();
+        s.experiment = std::move(x);
+      }
+      c.slots_.push_back(std::move(s));
+    }
+    c.retention_.max_age = r->I();
+    c.retention_.max_events = static_cast<size_t>(r->U());
+    for (int* slot : {&c.declared_slot_, &c.segments_slot_, &c.rfm_slot_, &c.score_slot_, &c.grade_slot_,
+                      &c.lead_cell_slot_, &c.temperature_slot_, &c.stage_slot_, &c.mql_slot_, &c.sql_slot_}) {
+      *slot = r->Index(c.schema_.size(), /*optional=*/true);
+    }
+    c.event_type_slot_ = r->Index(c.event_schema_.size());
+    if (!r->ok() || !r->at_end()) return false;
+    if (!StepsHoldTogether(c)) return false;
+    loaded->config = std::move(out);
+    return true;
+  }
+
+ private:
+  // The evaluation order names every segment once, and a derived step only
+  // when its section (and attribute slot) exists: the engine relies on both.
+  static bool StepsHoldTogether(const CompiledConfig& c) {
+    std::vector<int> seen(c.segments_.size(), 0);
+    for (const EvalStep& step : c.order_) {
+      switch (step.kind) {
+        case EvalStep::Kind::kSegment:
+          if (step.index < 0 || static_cast<size_t>(step.index) >= seen.size() || seen[step.index]++) return false;
+          break;
+        case EvalStep::Kind::kScore:
+          if (!c.scoring_ || c.score_slot_ < 0) return false;
+          break;
+        case EvalStep::Kind::kGrade:
+          if (!c.grading_ || c.grade_slot_ < 0 || c.lead_cell_slot_ < 0) return false;
+          break;
+        case EvalStep::Kind::kTemperature:
+          if (!c.temperature_ || !c.scoring_ || c.temperature_slot_ < 0) return false;
+          break;
+        case EvalStep::Kind::kStage:
+          if (!c.lifecycle_ || c.stage_slot_ < 0 || c.mql_slot_ < 0 || c.sql_slot_ < 0) return false;
+          break;
+      }
+    }
+    for (int s : seen) {
+      if (s != 1) return false;
+    }
+    if (c.rfm_.has_value() != (c.rfm_slot_ >= 0)) return false;
+    if (c.scoring_.has_value() != (c.score_slot_ >= 0)) return false;
+    if (c.grading_.has_value() != (c.grade_slot_ >= 0)) return false;
+    if (c.temperature_.has_value() != (c.temperature_slot_ >= 0)) return false;
+    if (c.lifecycle_.has_value() != (c.stage_slot_ >= 0)) return false;
+    return true;
+  }
+};
+
+std::string EncodeCompiledConfig(const CompiledConfig& config, const Diagnostics& diagnostics) {
+  Writer payload;
+  CompiledConfigCodec::Encode(config, diagnostics, &payload);
+  std::string out(kCompiledConfigMagic, sizeof kCompiledConfigMagic);
+  PutU16(kCompiledConfigVersion, &out);
+  PutU16(0, &out);  // flags: none defined
+  PutU32(static_cast<uint32_t>(payload.out().size()), &out);
+  PutU32(bytes::Crc32(payload.out()), &out);
+  out += payload.out();
+  return out;
+}
+
+bool LooksLikeCompiledConfig(std::string_view bytes) {
+  return bytes.size() >= sizeof kCompiledConfigMagic &&
+         std::memcmp(bytes.data(), kCompiledConfigMagic, sizeof kCompiledConfigMagic) == 0;
+}
+
+Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes) {
+  if (!LooksLikeCompiledConfig(bytes)) {
+    return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
+  }
+  if (bytes.size() < kCompiledConfigHeaderBytes) {
+    return DataLoss("compiled config is truncated (" + std::to_string(bytes.size()) + " bytes, the header alone is " +
+                    std::to_string(kCompiledConfigHeaderBytes) + ")");
+  }
+  uint16_t version = static_cast<uint16_t>(static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8);
+  if (version != kCompiledConfigVersion) {
+    return FailedPrecondition("compiled config format version " + std::to_string(version) + " is not the version " +
+                              std::to_string(kCompiledConfigVersion) +
+                              " this leadseg reads: compile the config again with this version");
+  }
+  if (bytes[6] != 0 || bytes[7] != 0) return DataLoss("compiled config has unknown flags");
+  uint32_t length = GetU32(bytes.data() + 8);
+  std::string_view payload = bytes.substr(kCompiledConfigHeaderBytes);
+  if (payload.size() != length) {
+    return DataLoss("compiled config is " + std::string(payload.size() < length ? "truncated" : "followed by extra bytes") +
+                    " (payload of " + std::to_string(payload.size()) + " bytes, the header says " +
+                    std::to_string(length) + ")");
+  }
+  if (bytes::Crc32(payload) != GetU32(bytes.data() + 12)) {
+    return DataLoss("compiled config is corrupted (checksum mismatch)");
+  }
+  Reader reader(payload);
+  LoadedConfig loaded;
+  if (!CompiledConfigCodec::Decode(&reader, &loaded)) {
+    return DataLoss("compiled config is corrupted (its contents do not hold together)");
+  }
+  return loaded;
+}
+
+}  // namespace leadseg

@@ -1,0 +1,60 @@
+// Compiled configs (.lsc): a CompiledConfig as versioned, checksummed bytes.
+//
+//   Diagnostics d;
+//   auto config = CompileConfigText(json, &d);            // the compiler
+//   std::string lsc = EncodeCompiledConfig(*config, d);   // build time
+//   ...
+//   auto loaded = DecodeCompiledConfig(lsc);              // page load
+//   Engine engine(std::move(loaded->config));
+//
+// The bytes hold the compiled programs, not the config's JSON: loading
+// them parses no JSON, runs no check and needs neither nlohmann's parser
+// nor the config compiler, which is what lets the runtime module leave both
+// out. Every index, count, enum and operand type is checked while decoding,
+// so truncated, corrupted or hostile bytes are a Status, never a crash:
+//   DataLoss            not a compiled config, truncated, checksum mismatch,
+//                       or contents that do not hold together;
+//   FailedPrecondition  a format version this build does not read (compiled
+//                       by a newer leadseg: recompile with this one).
+// The hygiene warnings the compiler reported travel with the bytes, so an
+// engine loaded from them reports the same `warnings` as one given the JSON.
+//
+// docs/compiled-config.md documents the format.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "config/diagnostics.h"
+#include "core/status.h"
+
+namespace leadseg {
+
+// "LSCF": the first four bytes of every compiled config.
+inline constexpr char kCompiledConfigMagic[4] = {'L', 'S', 'C', 'F'};
+// The format version this build writes and reads. Bump it whenever the
+// layout of any section changes.
+inline constexpr uint16_t kCompiledConfigVersion = 1;
+// magic (4) + version (2) + flags (2) + payload length (4) + CRC-32 (4).
+inline constexpr size_t kCompiledConfigHeaderBytes = 16;
+
+struct LoadedConfig {
+  std::shared_ptr<const CompiledConfig> config;
+  std::vector<Diagnostic> warnings;  // the compiler's warnings, as it reported them
+};
+
+// The compiled form of `config`, with the warnings (not errors) of
+// `diagnostics`.
+std::string EncodeCompiledConfig(const CompiledConfig& config, const Diagnostics& diagnostics);
+
+// Reads bytes written by EncodeCompiledConfig.
+Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes);
+
+// True when `bytes` start with the magic: a compiled config (maybe damaged)
+// rather than JSON text.
+bool LooksLikeCompiledConfig(std::string_view bytes);
+
+}  // namespace leadseg

@@ -1,0 +1,156 @@
+// Compiled configs (compiled/compiled_config.h): an engine loaded from the
+// bytes behaves exactly like one given the JSON, and damaged bytes are
+// errors (the catalogue of those is in bad_input_test.cc).
+#include <functional>
+
+#include <gtest/gtest.h>
+
+#include "compiled/compiled_config.h"
+#include "config/config.h"
+#include "engine/engine.h"
+#include "test_data.h"
+
+namespace leadseg {
+namespace {
+
+constexpr TimeMs kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
+
+struct Compiled {
+  std::shared_ptr<const CompiledConfig> from_json;
+  std::vector<Diagnostic> json_warnings;
+  std::string bytes;
+};
+
+Compiled CompileFile(const std::string& relative) {
+  Diagnostics d;
+  auto config = CompileConfigText(testing::ReadText(testing::SourcePath(relative)), &d);
+  EXPECT_TRUE(config) << d.Format();
+  Compiled out;
+  if (!config) return out;
+  out.bytes = EncodeCompiledConfig(*config, d);
+  out.from_json = std::move(config);
+  for (const auto& item : d.all()) {
+    if (item.severity == Diagnostic::Severity::kWarning) out.json_warnings.push_back(item);
+  }
+  return out;
+}
+
+std::shared_ptr<const CompiledConfig> Load(const std::string& bytes) {
+  auto loaded = DecodeCompiledConfig(bytes);
+  EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+  return loaded.ok() ? loaded->config : nullptr;
+}
+
+TEST(CompiledConfig, ReadsBackToTheSameBytesAndWarnings) {
+  for (const char* file : {"docs/examples/b2b-saas.json"}) {
+    SCOPED_TRACE(file);
+    Compiled c = CompileFile(file);
+    ASSERT_FALSE(c.bytes.empty());
+    auto loaded = DecodeCompiledConfig(c.bytes);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    // Nothing lost: the decoded config encodes to the very same bytes.
+    Diagnostics warnings;
+    for (const auto& w : loaded->warnings) warnings.Warning(w.code, w.message, w.path);
+    EXPECT_EQ(EncodeCompiledConfig(*loaded->config, warnings), c.bytes);
+    ASSERT_EQ(loaded->warnings.size(), c.json_warnings.size());
+    for (size_t i = 0; i < c.json_warnings.size(); ++i) {
+      EXPECT_EQ(loaded->warnings[i].code, c.json_warnings[i].code);
+      EXPECT_EQ(loaded->warnings[i].message, c.json_warnings[i].message);
+      EXPECT_EQ(loaded->warnings[i].path, c.json_warnings[i].path);
+    }
+    EXPECT_EQ(loaded->config->Summary(), c.from_json->Summary());
+  }
+}
+
+// Everything a caller can observe of one engine.
+Json Observe(Engine& e) {
+  Json out;
+  out["segments"] = e.Segments();
+  out["metrics"] = e.Metrics();
+  out["score"] = e.ScoreBreakdown();
+  out["attributes"] = e.AttributeView();
+  out["export"] = e.Export();
+  out["experiments"] = e.ExperimentReport();
+  for (const auto& s : e.config().segments()) {
+    auto x = e.Explain(s.id);
+    out["explain"][s.id] = x.ok() ? *x : Json(x.status().ToString());
+  }
+  for (const auto& s : e.config().slots()) {
+    auto d = e.Decide(s.id, e.clock(), /*record=*/false);
+    out["peek"][s.id] = d.ok() ? d->ToJson() : Json(d.status().ToString());
+  }
+  return out;
+}
+
+Json ChangesJson(const Result<SegmentChanges>& r) {
+  if (!r.ok()) return r.status().ToString();
+  Json stages = Json::array();
+  for (const auto& s : r->stages) stages.push_back({s.from, s.to, s.at});
+  return {{"entered", r->entered}, {"exited", r->exited}, {"stages", stages},
+          {"temperature", r->temperature}, {"mql", r->mql}, {"sql", r->sql}};
+}
+
+TEST(CompiledConfig, EngineFromBytesBehavesLikeEngineFromJson) {
+  Compiled c = CompileFile("docs/examples/b2b-saas.json");
+  Engine a(c.from_json);
+  Engine b(Load(c.bytes));
+  ASSERT_TRUE(a.SetVisitorId("visitor-1").ok());
+  ASSERT_TRUE(b.SetVisitorId("visitor-1").ok());
+  auto both = [&](const std::function<Result<SegmentChanges>(Engine&)>& call) {
+    EXPECT_EQ(ChangesJson(call(a)), ChangesJson(call(b)));
+  };
+  both([](Engine& e) {
+    return e.Identify(Json{{"job_title", "CTO"}, {"industry", "Technology"}, {"company_size", 40}, {"country", "US"}},
+                      kT0);
+  });
+  both([](Engine& e) { return e.Declare("interests", Json::array({"security", "pricing"}), kT0 + 1); });
+  const char* paths[] = {"/pricing", "/docs/start", "/blog/a", "/pricing/enterprise", "/demo", "/careers"};
+  for (int i = 0; i < 200; ++i) {
+    TimeMs t = kT0 + i * 37 * kMinute;
+    both([&](Engine& e) { return e.Track("page_view", Json{{"path", paths[i % 6]}}, t); });
+    if (i % 17 == 0) both([&](Engine& e) { return e.Track("session_start", Json{{"utm_source", "google"}}, t + 1); });
+    if (i % 41 == 0) both([&](Engine& e) { return e.Track("form_submit", Json{{"form", "demo"}}, t + 2); });
+    if (i % 53 == 0) both([&](Engine& e) { return e.Track("purchase", Json{{"amount", 100 + i}}, t + 3); });
+  }
+  EXPECT_EQ(Observe(a), Observe(b));
+  for (const auto& s : c.from_json->slots()) {
+    auto da = a.Decide(s.id, a.clock());
+    auto db = b.Decide(s.id, b.clock());
+    ASSERT_TRUE(da.ok() && db.ok());
+    EXPECT_EQ(da->ToJson(), db->ToJson()) << s.id;
+  }
+  both([&](Engine& e) { return e.Advance(kT0 + 60 * kDay); });
+  EXPECT_EQ(Observe(a), Observe(b));
+  // Same state, same snapshot bytes, and each restores into the other.
+  EXPECT_EQ(a.Snapshot(), b.Snapshot());
+  Engine fresh_b(Load(c.bytes));
+  ASSERT_TRUE(fresh_b.Restore(a.Snapshot()).ok());
+  EXPECT_EQ(Observe(fresh_b), Observe(a));
+}
+
+TEST(CompiledConfig, LooksLikeCompiledConfig) {
+  Compiled c = CompileFile("docs/examples/b2b-saas.json");
+  EXPECT_TRUE(LooksLikeCompiledConfig(c.bytes));
+  EXPECT_FALSE(LooksLikeCompiledConfig("{\"segments\": []}"));
+  EXPECT_FALSE(LooksLikeCompiledConfig("LSC"));
+}
+
+// Every truncation and every single-byte change is an error or (for a
+// change the checks cannot see, none here since the payload is checksummed)
+// a config that loads; never a crash (the asan preset runs this).
+TEST(CompiledConfig, EveryTruncationAndByteFlipIsAnError) {
+  Compiled c = CompileFile("docs/examples/b2b-saas.json");
+  for (size_t n = 0; n < c.bytes.size(); ++n) {
+    auto loaded = DecodeCompiledConfig(std::string_view(c.bytes).substr(0, n));
+    ASSERT_FALSE(loaded.ok()) << "accepted " << n << " of " << c.bytes.size() << " bytes";
+    ASSERT_FALSE(loaded.status().message().empty());
+  }
+  for (size_t i = 0; i < c.bytes.size(); i += 7) {
+    std::string damaged = c.bytes;
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x01);
+    EXPECT_FALSE(DecodeCompiledConfig(damaged).ok()) << "byte " << i;
+  }
+}
+
+}  // namespace
+}  // namespace leadseg

@@ -1,0 +1,168 @@
+// Compiled configs through the package: compileConfig(), createEngine with
+// the bytes (the runtime module), the npm bin and the Vite plugin. An engine
+// on the bytes must behave exactly like one on the JSON.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { compileConfig, createEngine, loadCore, MemoryStorage } from '../../web/src/node.js';
+import { loadRuntimeModule } from '../../web/src/loader.js';
+import leadsegVite from '../../web/src/vite.js';
+import { EXAMPLE_CONFIG, WEB_DIR, DAY, HOUR, exampleConfig, fakeClock, record } from './helpers.mjs';
+
+const run = promisify(execFile);
+const EVENTS = ['segment:enter', 'segment:exit', 'stage', 'temperature', 'mql', 'sql', 'exposure'];
+
+// The same visitor journey on an engine; returns everything observable.
+async function journey(config, options = {}) {
+  const clock = fakeClock();
+  const engine = await createEngine({ config, now: clock.now, consent: { personalization: true, measurement: true }, ...options });
+  const log = record(engine, ...EVENTS);
+  const changes = [];
+  // A fixed id: experiments hash on it (else on a random visitor id).
+  changes.push(engine.identify({ id: 'visitor-1', job_title: 'CTO', industry: 'Technology', company_size: 20, country: 'US' }));
+  changes.push(engine.declare('interests', ['security']));
+  const paths = ['/pricing', '/docs/start', '/pricing/teams', '/blog/a', '/demo'];
+  for (let i = 0; i < 40; i++) {
+    clock.advance(3 * HOUR);
+    changes.push(engine.track('page_view', { path: paths[i % paths.length] }));
+    if (i % 9 === 0) changes.push(engine.track('purchase', { amount: 120 + i }));
+  }
+  const decisions = ['hero', 'cta', 'lead_form'].map((slot) => engine.decide(slot));
+  const converted = engine.convert('demo_request');
+  clock.advance(40 * DAY);
+  const later = engine.segments();
+  const out = {
+    warnings: engine.warnings, changes, log, decisions, converted, later,
+    score: engine.score(), metrics: engine.metrics(), explain: engine.explain('high_intent_tech'),
+    defaults: ['hero', 'cta', 'lead_form'].map((slot) => engine.defaultVariant(slot)),
+  };
+  engine.destroy();
+  return out;
+}
+
+test('compileConfig() returns the compiled bytes; createEngine on them behaves exactly like on the JSON', async () => {
+  const bytes = await compileConfig(exampleConfig());
+  assert.ok(bytes instanceof Uint8Array);
+  assert.equal(new TextDecoder().decode(bytes.subarray(0, 4)), 'LSCF');
+  const fromJson = await journey(exampleConfig());
+  const fromBytes = await journey(bytes);
+  assert.ok(fromJson.log.length > 5, 'the journey moves the visitor');
+  assert.deepEqual(fromBytes, fromJson);
+  // An ArrayBuffer works too.
+  const fromBuffer = await journey(bytes.slice().buffer);
+  assert.deepEqual(fromBuffer, fromJson);
+});
+
+test('JSON text and objects compile to the same bytes, and the bytes are deterministic', async () => {
+  const a = await compileConfig(exampleConfig());
+  const b = await compileConfig(fs.readFileSync(EXAMPLE_CONFIG, 'utf8'));
+  assert.deepEqual(a, b);
+});
+
+test('compiled engines use the runtime module: no compiler, Segmenter or test surfaces in it', async () => {
+  const runtime = await loadRuntimeModule();
+  const full = await loadCore();
+  assert.notEqual(runtime, full);
+  for (const name of ['compileConfig', 'evalCondition', 'jsonLogicApply', 'runConformance', 'Segmenter']) {
+    assert.equal(runtime[name], undefined, `${name} is not in the runtime`);
+    assert.ok(full[name], `${name} is in the full module`);
+  }
+  const raw = new runtime.Engine();
+  assert.equal(raw.load, undefined, 'no JSON config loading in the runtime');
+  raw.delete();
+});
+
+test('a snapshot taken on a JSON engine (as before compiled configs) restores into a compiled one', async () => {
+  const full = await loadCore();
+  const runtime = await loadRuntimeModule();
+  const bytes = await compileConfig(exampleConfig());
+  const before = new full.Engine();
+  before.load(JSON.stringify(exampleConfig()));
+  before.identify(JSON.stringify({ job_title: 'CTO', industry: 'Technology', company_size: 20 }), Date.UTC(2026, 0, 1));
+  before.track('page_view', '{"path":"/pricing"}', Date.UTC(2026, 0, 1, 1));
+  const after = new runtime.Engine();
+  after.loadCompiled(bytes);
+  assert.equal(after.restore(before.snapshot()), true);
+  assert.deepEqual(after.segments(), before.segments());
+  assert.deepEqual(after.score(), before.score());
+  assert.deepEqual(after.exportProfile(), before.exportProfile());
+  assert.deepEqual(after.snapshot(), before.snapshot());
+  before.delete();
+  after.delete();
+});
+
+test('stored profiles carry over: a page on JSON, the next on compiled bytes', async () => {
+  const storage = new MemoryStorage();
+  const clock = fakeClock();
+  const first = await createEngine({ config: exampleConfig(), now: clock.now, storage, consent: { storage: true } });
+  first.identify({ job_title: 'CTO', industry: 'Technology', company_size: 20 });
+  first.track('page_view', { path: '/pricing' });
+  const segments = first.segments();
+  await first.flush();
+  first.destroy();
+  const second = await createEngine({ config: await compileConfig(exampleConfig()), now: clock.now, storage, consent: { storage: true } });
+  assert.deepEqual(second.segments(), segments);
+  second.destroy();
+});
+
+test('compileConfig() rejects exactly as createEngine() does, and checks its arguments', async () => {
+  const bad = { segments: [{ id: 's', condition: { age: { $gte: 'x', $bogus: 1 } } }] };
+  const viaEngine = await createEngine({ config: bad }).then(() => null, (e) => e);
+  const viaCompiler = await compileConfig(bad).then(() => null, (e) => e);
+  assert.ok(viaEngine && viaCompiler);
+  assert.equal(viaCompiler.name, 'LeadsegError');
+  assert.equal(viaCompiler.message.replace(/^compileConfig/, 'createEngine'), viaEngine.message);
+  assert.equal(viaCompiler.path, viaEngine.path);
+  assert.deepEqual(viaCompiler.diagnostics, viaEngine.diagnostics);
+  await assert.rejects(compileConfig(42), /compileConfig: config must be a config object or its JSON text, got the number 42/);
+  await assert.rejects(compileConfig('{"segments": ['), /compileConfig: config is not valid JSON/);
+  await assert.rejects(compileConfig({ segments: [] }, 'x'), /compileConfig: options must be an object/);
+});
+
+test('npx leadseg compile: the same bytes as compileConfig(), check-style diagnostics, exit codes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-bin-'));
+  const bin = path.join(WEB_DIR, 'bin', 'leadseg.mjs');
+  try {
+    const out = path.join(dir, 'config.lsc');
+    const { stdout } = await run(process.execPath, [bin, 'compile', EXAMPLE_CONFIG, '-o', out]);
+    assert.match(stdout, /b2b-saas\.json: ok -> .*config\.lsc, \d+ bytes/);
+    assert.deepEqual(new Uint8Array(fs.readFileSync(out)), await compileConfig(exampleConfig()));
+    const badFile = path.join(dir, 'bad.json');
+    fs.writeFileSync(badFile, '{"segments": 3}');
+    const failed = await run(process.execPath, [bin, 'compile', badFile, '-o', path.join(dir, 'bad.lsc')]).then(() => null, (e) => e);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stdout, /^error \[type\] segments must be an array \(at \/segments\)\n.*bad\.json: invalid\n$/);
+    assert.equal(fs.existsSync(path.join(dir, 'bad.lsc')), false, 'nothing written for an invalid config');
+    const usage = await run(process.execPath, [bin, 'compile', badFile]).then(() => null, (e) => e);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /usage: leadseg compile <config\.json> -o <config\.lsc>/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the Vite plugin turns `config.json?leadseg` into the compiled bytes, and fails the build on errors', async () => {
+  const plugin = leadsegVite();
+  const warnings = [];
+  const context = {
+    addWatchFile() {},
+    warn: (message) => warnings.push(message),
+    error: (message) => { throw new Error(message); },
+  };
+  assert.equal(await plugin.load.call(context, EXAMPLE_CONFIG), null, 'plain imports are left alone');
+  const { code } = await plugin.load.call(context, `${EXAMPLE_CONFIG}?leadseg`);
+  const base64 = /atob\("([^"]+)"\)/.exec(code)[1];
+  assert.deepEqual(new Uint8Array(Buffer.from(base64, 'base64')), await compileConfig(exampleConfig()));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-vite-'));
+  try {
+    const badFile = path.join(dir, 'bad.json');
+    fs.writeFileSync(badFile, '{"segments": [{"id": "s", "condition": {"$ro": []}}]}');
+    await assert.rejects(plugin.load.call(context, `${badFile}?leadseg`), /bad\.json: compileConfig: invalid config: unknown logical operator \$ro .*\(at \/segments\/0\/condition\/\$ro\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
