@@ -177,3 +177,32 @@ test('a scoring cycle is reported at the rule that closes it', async () => {
   assert.equal(error.path, '/scoring/rules/2');
   assert.match(error.message, /these depend on each other in a cycle: score -> temperature -> score$/);
 });
+
+test('docs/config.md, "The example\'s slots": what hero and cta show along the example journey', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { REPO_ROOT, exampleConfig } = await import('./helpers.mjs');
+  const UNITS = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
+  const offset = (text) => [...text.matchAll(/(\d+)([a-z]*)/g)].reduce((t, [, n, u]) => t + Number(n) * (UNITS[u] ?? 1), 0);
+  const scenario = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tests/scenarios/b2b-journey.json'), 'utf8'));
+  const raw = await rawEngine(exampleConfig());
+  const seen = { hero: [], cta: [] };
+  const look = (at, t) => {
+    for (const slot of ['hero', 'cta']) {
+      const { variant } = raw.peek(slot, t);
+      if (seen[slot].at(-1)?.[1] !== variant) seen[slot].push([at, variant]);
+    }
+  };
+  look('load', scenario.start);
+  for (const step of scenario.steps) {
+    const t = scenario.start + offset(step.at);
+    if (step.identify) raw.identify(JSON.stringify(step.identify), t);
+    else if (step.track) raw.track(step.track, JSON.stringify(step.props ?? {}), t);
+    else if (step.declare) raw.declare(step.declare, JSON.stringify(step.value), t);
+    else raw.advance(t);
+    look(step.at, t);
+  }
+  raw.delete();
+  assert.deepEqual(seen.hero, [['load', 'default'], ['1d', 'tech_leader'], ['2d1h1ms', 'default'], ['40d', 'welcome_back'], ['41d', 'default']]);
+  assert.deepEqual(seen.cta, [['load', 'newsletter'], ['1h', 'start_trial'], ['1d', 'book_demo'], ['40d3h', 'newsletter']]);
+});
