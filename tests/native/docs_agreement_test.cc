@@ -122,6 +122,7 @@ TEST(DocsAgreement, MembershipAtLoadIsReportedForAFreshProfileOnly) {
 TEST(DocsAgreement, SegmentsAreOptional) {
   auto config = Compile(R"({"slots": [{"id": "hero", "variants": [{"id": "a"}, {"id": "b"}], "default": "a",
     "experiment": {"key": "hero_test", "variants": ["a", "b"]}}]})");
+  ASSERT_TRUE(config);
   EXPECT_TRUE(config->segments().empty());
   Engine e(config);
   ASSERT_TRUE(e.SetVisitorId("v1").ok());
