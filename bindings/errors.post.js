@@ -143,7 +143,7 @@
         restore: [['bytes', 'a snapshot']],
         setVisitorId: [text('the visitor id')],
         addAggregateCounts: [text('the experiment key'), text('counts')],
-        snapshot: [],
+        snapshot: [], initialChanges: [],
         // Whole documents cross as JSON text.
         explain: [text('the segment id')],
         decide: [text('the slot id'), time('time')],

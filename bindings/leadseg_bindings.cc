@@ -412,6 +412,11 @@ class WasmEngine {
     return ids;
   }
 
+  // The changes a fresh profile started with at load(): the segments that
+  // hold before any call, as {entered, exited, stages, ...}. Empty after a
+  // reload that kept the visitor, and after restore().
+  val InitialChanges() const { return engine_ ? ChangesToVal(engine_->initial_changes()) : NotLoaded(); }
+
   val Metrics() const { return engine_ ? val(Dump(engine_->Metrics())) : NotLoaded(); }
   val Score() const { return engine_ ? val(Dump(engine_->ScoreBreakdown())) : NotLoaded(); }
   val Attributes() const { return engine_ ? val(Dump(engine_->AttributeView())) : NotLoaded(); }
@@ -565,6 +570,7 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("track", &leadseg::WasmEngine::Track)
       .function("advance", &leadseg::WasmEngine::Advance)
       .function("segments", &leadseg::WasmEngine::Segments)
+      .function("initialChanges", &leadseg::WasmEngine::InitialChanges)
       .function("metrics", &leadseg::WasmEngine::Metrics)
       .function("score", &leadseg::WasmEngine::Score)
       .function("attributes", &leadseg::WasmEngine::Attributes)

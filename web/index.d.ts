@@ -168,7 +168,15 @@ export interface ConversionResult {
 
 /** Payloads of the engine's events. */
 export interface EngineEvents {
-  /** The visitor entered a segment. */
+  /**
+   * The visitor entered a segment. A new visitor (nothing stored) starts in
+   * the segments whose condition holds on an empty profile (a
+   * `{"segments": {"$size": 0}}` catch-all): those enters (and any stage,
+   * temperature, mql or sql reached at once) are emitted once, on the next
+   * task after `createEngine()` resolves, or just before the events of the
+   * first call if it comes sooner. A visitor restored from storage (reload,
+   * second tab) is already in its segments: no enter is emitted for them.
+   */
   'segment:enter': { segment: string; name: string; at: number };
   /** The visitor left a segment. */
   'segment:exit': { segment: string; name: string; at: number };
@@ -253,6 +261,8 @@ export interface CreateEngineOptions {
    * a time (identify, declare, track, decide, convert) also refuse a time
    * more than the config's `retention.maxAge` behind the latest time the
    * engine has seen (seconds passed as milliseconds, a clock gone back).
+   * Every call refuses a time before 1e11 (1973-03-03: seconds passed as
+   * milliseconds) or after 2200-01-01 (docs/config.md, "Time and durations").
    */
   now?: () => number;
   /** Called on each exposure (same payload as the 'exposure' event). */

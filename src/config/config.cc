@@ -175,9 +175,10 @@ class ConfigCompiler {
     if (auto a = config.find("attributes"); a != config.end()) CompileAttributeTypes(*a);
     if (auto r = config.find("rfm"); r != config.end()) CompileRfm(*r);
     if (auto r = config.find("retention"); r != config.end()) CompileRetention(*r);
+    // Optional: a site that only runs slots and experiments has no segments.
     auto segments = config.find("segments");
     if (segments == config.end()) {
-      d_->Error("missing", "a config needs a \"segments\" array", "/segments");
+      // nothing to compile
     } else if (!segments->is_array()) {
       d_->Error("type", "segments must be an array", "/segments");
     } else {
@@ -446,8 +447,11 @@ class ConfigCompiler {
         if (!CollectSegmentIds(operand, &ids) || ids.empty()) reads_all[i] = true;
         for (const auto& dep : ids) {
           int j = out_->FindSegment(dep);
-          if (j < 0) d_->Error("reference", "unknown segment \"" + dep + "\"", pointer);
-          else add(i, j);
+          if (j >= 0) add(i, j);
+          // A segment that is defined but failed to compile already has its
+          // own error; calling it unknown here would send the user hunting
+          // for a missing definition.
+          else if (!segment_ids_.count(dep)) d_->Error("reference", "unknown segment \"" + dep + "\"", pointer);
         }
       });
     }
@@ -460,93 +464,105 @@ class ConfigCompiler {
   }
 
   // Orders segments, score, grade, temperature and stage so each comes
-  // after everything it reads; a cycle is an error naming its members.
+  // after everything it reads; a cycle is an error naming its members, at
+  // the path of the rule (or condition) whose read closes it.
   void ComputeEvaluationOrder() {
     auto& segs = out_->segments_;
     const size_t n_segments = segs.size();
+    // Each read and each dependency keeps the JSON path of what causes it
+    // ("/scoring/rules/8"), so errors can point at one rule.
+    struct Read {
+      int slot;
+      std::string path;
+    };
+    struct Dep {
+      size_t node;
+      std::string path;
+    };
     struct Node {
       EvalStep step;
-      std::string name, path;
-      std::vector<int> reads;     // slots
+      std::string name;
+      std::vector<Read> reads;
       std::vector<int> produces;  // slots
-      std::vector<size_t> deps;
+      std::vector<Dep> deps;
     };
     std::vector<Node> nodes;
     for (size_t i = 0; i < n_segments; ++i) {
-      nodes.push_back({{EvalStep::Kind::kSegment, static_cast<int>(i)}, "segment " + segs[i].id,
-                       paths_[i] + "/condition", segs[i].condition.slots(), {}, {}});
-      for (int dep : segs[i].depends_on) nodes.back().deps.push_back(static_cast<size_t>(dep));
+      std::string path = paths_[i] + "/condition";
+      nodes.push_back({{EvalStep::Kind::kSegment, static_cast<int>(i)}, "segment " + segs[i].id, {}, {}, {}});
+      for (int slot : segs[i].condition.slots()) nodes.back().reads.push_back({slot, path});
+      for (int dep : segs[i].depends_on) nodes.back().deps.push_back({static_cast<size_t>(dep), path});
     }
-    auto add_slots = [](std::vector<int>* to, const Condition& c) {
-      to->insert(to->end(), c.slots().begin(), c.slots().end());
+    auto add_slots = [](std::vector<Read>* to, const Condition& c, const std::string& path) {
+      for (int slot : c.slots()) to->push_back({slot, path});
     };
-    auto& schema = out_->schema_;
-    if (out_->scoring_) {
-      Node n{{EvalStep::Kind::kScore, 0}, "score", "/scoring/rules", {}, {out_->score_slot_}, {}};
-      for (const auto& r : out_->scoring_->rules) {
-        if (!r.is_event) add_slots(&n.reads, *r.condition);
+    // The lead-scoring conditions with their paths; indices match the config
+    // because a section with any error stops compilation before this.
+    struct Member {
+      const Condition* condition;
+      std::string path;
+    };
+    auto members = [&](EvalStep::Kind kind) {
+      std::vector<Member> out;
+      if (kind == EvalStep::Kind::kScore) {
+        const auto& rules = out_->scoring_->rules;
+        for (size_t r = 0; r < rules.size(); ++r) {
+          if (!rules[r].is_event) out.push_back({&*rules[r].condition, ChildPath("/scoring/rules", r)});
+        }
+      } else if (kind == EvalStep::Kind::kGrade) {
+        const auto& rules = out_->grading_->rules;
+        for (size_t r = 0; r < rules.size(); ++r) out.push_back({&rules[r].condition, ChildPath("/grading/rules", r)});
+      } else if (kind == EvalStep::Kind::kStage) {
+        const auto& stages = out_->lifecycle_->stages;
+        for (size_t k = 0; k < stages.size(); ++k) {
+          if (stages[k].condition) out.push_back({&*stages[k].condition, ChildPath("/lifecycle/stages", k)});
+        }
+        if (out_->lifecycle_->mql) out.push_back({&*out_->lifecycle_->mql, "/lifecycle/mql"});
+        if (out_->lifecycle_->sql) out.push_back({&*out_->lifecycle_->sql, "/lifecycle/sql"});
       }
+      return out;
+    };
+    if (out_->scoring_) {
+      Node n{{EvalStep::Kind::kScore, 0}, "score", {}, {out_->score_slot_}, {}};
+      for (const auto& m : members(EvalStep::Kind::kScore)) add_slots(&n.reads, *m.condition, m.path);
       nodes.push_back(std::move(n));
     }
     if (out_->grading_) {
-      Node n{{EvalStep::Kind::kGrade, 0}, "grade", "/grading/rules", {}, {out_->grade_slot_, out_->lead_cell_slot_}, {}};
-      for (const auto& r : out_->grading_->rules) add_slots(&n.reads, r.condition);
-      n.reads.push_back(out_->score_slot_);  // leadCell's engagement digit
+      Node n{{EvalStep::Kind::kGrade, 0}, "grade", {}, {out_->grade_slot_, out_->lead_cell_slot_}, {}};
+      for (const auto& m : members(EvalStep::Kind::kGrade)) add_slots(&n.reads, *m.condition, m.path);
+      n.reads.push_back({out_->score_slot_, "/grading"});  // leadCell's engagement digit
       nodes.push_back(std::move(n));
     }
     if (out_->temperature_) {
-      nodes.push_back({{EvalStep::Kind::kTemperature, 0}, "temperature", "/temperature", {out_->score_slot_},
+      nodes.push_back({{EvalStep::Kind::kTemperature, 0}, "temperature", {{out_->score_slot_, "/temperature"}},
                        {out_->temperature_slot_}, {}});
     }
     if (out_->lifecycle_) {
-      Node n{{EvalStep::Kind::kStage, 0}, "stage", "/lifecycle", {}, {out_->stage_slot_, out_->mql_slot_, out_->sql_slot_}, {}};
-      for (const auto& st : out_->lifecycle_->stages) {
-        if (st.condition) add_slots(&n.reads, *st.condition);
-      }
-      if (out_->lifecycle_->mql) add_slots(&n.reads, *out_->lifecycle_->mql);
-      if (out_->lifecycle_->sql) add_slots(&n.reads, *out_->lifecycle_->sql);
+      Node n{{EvalStep::Kind::kStage, 0}, "stage", {}, {out_->stage_slot_, out_->mql_slot_, out_->sql_slot_}, {}};
+      for (const auto& m : members(EvalStep::Kind::kStage)) add_slots(&n.reads, *m.condition, m.path);
       nodes.push_back(std::move(n));
     }
-    (void)schema;
     // Non-segment nodes that read "segments" depend on the segments they
     // name, like segments do.
     std::vector<bool> reads_segments(n_segments);
     for (size_t j = 0; j < n_segments; ++j) reads_segments[j] = ReadsSegments(segs[j].condition);
-    auto named_segments = [&](const Condition& condition, Node* node) {
-      condition.ForEachLeaf([&](const std::string& attribute, const Json& operand, const std::string& pointer) {
-        if (!IsSegmentsAttribute(attribute)) return;
-        std::vector<std::string> ids;
-        if (!CollectSegmentIds(operand, &ids) || ids.empty()) {
-          for (size_t j = 0; j < n_segments; ++j) {
-            if (!reads_segments[j]) node->deps.push_back(j);
-          }
-        }
-        for (const auto& id : ids) {
-          int j = out_->FindSegment(id);
-          if (j < 0) d_->Error("reference", "unknown segment \"" + id + "\"", pointer);
-          else node->deps.push_back(static_cast<size_t>(j));
-        }
-      });
-    };
     for (size_t i = n_segments; i < nodes.size(); ++i) {
       Node& n = nodes[i];
-      switch (n.step.kind) {
-        case EvalStep::Kind::kScore:
-          for (const auto& r : out_->scoring_->rules) {
-            if (!r.is_event) named_segments(*r.condition, &n);
+      for (const auto& m : members(n.step.kind)) {
+        m.condition->ForEachLeaf([&](const std::string& attribute, const Json& operand, const std::string& pointer) {
+          if (!IsSegmentsAttribute(attribute)) return;
+          std::vector<std::string> ids;
+          if (!CollectSegmentIds(operand, &ids) || ids.empty()) {
+            for (size_t j = 0; j < n_segments; ++j) {
+              if (!reads_segments[j]) n.deps.push_back({j, m.path});
+            }
           }
-          break;
-        case EvalStep::Kind::kGrade:
-          for (const auto& r : out_->grading_->rules) named_segments(r.condition, &n);
-          break;
-        case EvalStep::Kind::kStage:
-          for (const auto& st : out_->lifecycle_->stages) {
-            if (st.condition) named_segments(*st.condition, &n);
+          for (const auto& id : ids) {
+            int j = out_->FindSegment(id);
+            if (j < 0) d_->Error("reference", "unknown segment \"" + id + "\"", pointer);
+            else n.deps.push_back({static_cast<size_t>(j), m.path});
           }
-          if (out_->lifecycle_->mql) named_segments(*out_->lifecycle_->mql, &n);
-          if (out_->lifecycle_->sql) named_segments(*out_->lifecycle_->sql, &n);
-          break;
-        default: break;
+        });
       }
     }
     // Reading a slot another node produces is a dependency on that node;
@@ -555,45 +571,54 @@ class ConfigCompiler {
     // are set in that order.
     for (size_t a = 0; a < nodes.size(); ++a) {
       for (size_t b = n_segments; b < nodes.size(); ++b) {
+        const std::vector<int>& produces = nodes[b].produces;
+        auto produced = [&](int slot) {
+          return slot >= 0 && std::find(produces.begin(), produces.end(), slot) != produces.end();
+        };
         if (a == b) {
           bool self = nodes[a].step.kind == EvalStep::Kind::kScore || nodes[a].step.kind == EvalStep::Kind::kGrade;
-          for (int slot : nodes[a].reads) {
-            if (self && slot >= 0 &&
-                std::find(nodes[a].produces.begin(), nodes[a].produces.end(), slot) != nodes[a].produces.end()) {
-              d_->Error("cycle", nodes[a].name + " rules cannot read " + out_->schema_.name(slot) +
-                                     ", which they compute", nodes[a].path);
+          for (const Read& read : nodes[a].reads) {
+            if (self && produced(read.slot)) {
+              d_->Error("cycle", nodes[a].name + " rules cannot read " + out_->schema_.name(read.slot) +
+                                     ", which they compute", read.path);
               break;
             }
           }
           continue;
         }
-        for (int slot : nodes[a].reads) {
-          if (slot >= 0 && std::find(nodes[b].produces.begin(), nodes[b].produces.end(), slot) != nodes[b].produces.end()) {
-            nodes[a].deps.push_back(b);
+        for (const Read& read : nodes[a].reads) {
+          if (produced(read.slot)) {
+            nodes[a].deps.push_back({b, read.path});
             break;
           }
         }
       }
     }
+    auto name_of = [&](size_t i) {
+      return nodes[i].step.kind == EvalStep::Kind::kSegment ? segs[static_cast<size_t>(nodes[i].step.index)].id
+                                                            : nodes[i].name;
+    };
     std::vector<int> state(nodes.size(), 0);  // 0 new, 1 on the stack, 2 done
-    std::vector<size_t> stack;
+    // The nodes being visited, each with the path of the dependency being
+    // followed from it.
+    std::vector<std::pair<size_t, const std::string*>> stack;
     std::function<bool(size_t)> visit = [&](size_t i) -> bool {
       if (state[i] == 2) return true;
       if (state[i] == 1) {
+        auto from = std::find_if(stack.begin(), stack.end(), [&](const auto& e) { return e.first == i; });
         std::string cycle;
-        for (auto it = std::find(stack.begin(), stack.end(), i); it != stack.end(); ++it) {
-          cycle += (nodes[*it].step.kind == EvalStep::Kind::kSegment ? segs[static_cast<size_t>(nodes[*it].step.index)].id
-                                                                      : nodes[*it].name) + " -> ";
-        }
-        cycle += nodes[i].step.kind == EvalStep::Kind::kSegment ? segs[static_cast<size_t>(nodes[i].step.index)].id
-                                                                 : nodes[i].name;
-        d_->Error("cycle", "these depend on each other in a cycle: " + cycle, nodes[i].path);
+        for (auto it = from; it != stack.end(); ++it) cycle += name_of(it->first) + " -> ";
+        cycle += name_of(i);
+        // Reported where `i` reads the next member: the rule that makes the
+        // first step of the cycle as printed.
+        d_->Error("cycle", "these depend on each other in a cycle: " + cycle, *from->second);
         return false;
       }
       state[i] = 1;
-      stack.push_back(i);
-      for (size_t dep : nodes[i].deps) {
-        if (!visit(dep)) return false;
+      stack.push_back({i, nullptr});
+      for (const Dep& dep : nodes[i].deps) {
+        stack.back().second = &dep.path;
+        if (!visit(dep.node)) return false;
       }
       stack.pop_back();
       state[i] = 2;

@@ -42,6 +42,15 @@ Status CheckTimestamp(double ms, std::string_view what) {
     return OutOfRange(std::string(what) + " " + shown +
                       " is outside 1970..2200 in milliseconds (seconds passed as milliseconds?)");
   }
+  if (ms < static_cast<double>(kEarliestTime)) {
+    // 1970-01-01, 1971-01-01, 1972-01-01 and 1973-01-01 in milliseconds.
+    const int year = 1970 + (ms >= 31536000000.0) + (ms >= 63072000000.0) + (ms >= 94694400000.0);
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.0f", ms);
+    return OutOfRange(std::string(what) + " " + shown + " is in " + std::to_string(year) +
+                      ", before 1973-03-03 (1e11 ms): seconds passed as milliseconds? (times are milliseconds "
+                      "since the epoch)");
+  }
   return Status::Ok();
 }
 

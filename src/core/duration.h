@@ -19,16 +19,22 @@ inline constexpr TimeMs kDay = 24 * kHour;
 // "all": a window that never ends.
 inline constexpr TimeMs kForever = INT64_MAX;
 
-// Timestamps outside [kMinTime, kMaxTime] (years 1970..2200) are rejected:
-// they are almost always seconds passed as milliseconds or the reverse.
+// The range of times stored in snapshots (years 1970..2200). Snapshots
+// written before kEarliestTime was enforced may hold times before it.
 inline constexpr TimeMs kMinTime = 0;
 inline constexpr TimeMs kMaxTime = 7258118400000;  // 2200-01-01
+// The earliest time a call accepts, 1973-03-03T09:46:40Z (1e11 ms). A
+// current time in seconds (1.8e9) is far below it, so every time below is
+// refused as seconds passed as milliseconds. The one time rule: every entry
+// point (engine, bindings, JS package) applies it through CheckTimestamp.
+inline constexpr TimeMs kEarliestTime = 100000000000;
 
 // Parses a duration. A positive integer followed by a unit; "all" gives
 // kForever.
 Result<TimeMs> ParseDuration(std::string_view text);
 
-// Validates a timestamp and says what is wrong with it.
+// Validates the time of a call: finite, from kEarliestTime to kMaxTime;
+// says what is wrong with it (OutOfRange).
 Status CheckTimestamp(double ms, std::string_view what);
 
 }  // namespace leadseg

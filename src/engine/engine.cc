@@ -60,7 +60,7 @@ Engine::Engine(std::shared_ptr<const CompiledConfig> config)
     archived_score_ = ScoreState(&*config_->scoring(), /*keep_awards=*/false);
   }
   RebuildValues();
-  Recompute();
+  initial_changes_ = Recompute();  // membership_ is empty: everything held is entered
 }
 
 Engine::~Engine() = default;
@@ -263,10 +263,10 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   if (segments_dirty) c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
 }
 
-void Engine::Recompute() {
+SegmentChanges Engine::Recompute() {
   // Into scratch, never in place: Evaluate starts its output from progress_.
   Evaluate(&scratch_->next, &scratch_->next_progress);
-  Commit();  // no one to tell: the state is new or replaced
+  return Commit();
 }
 
 SegmentChanges Engine::Commit() {
@@ -472,7 +472,8 @@ void Engine::Erase() {
   progress_ = ProgressState();
   decisions_ = DecisionState();
   RebuildValues();
-  Recompute();
+  membership_.clear();  // a fresh profile: what holds now is entered
+  initial_changes_ = Recompute();
 }
 
 }  // namespace leadseg
@@ -564,6 +565,7 @@ Status Engine::Restore(std::string_view snapshot) {
   Prune();
   RebuildMetrics();
   Recompute();
+  initial_changes_ = SegmentChanges();  // the restored visitor was already in its segments
   return Status::Ok();
 }
 

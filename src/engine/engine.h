@@ -90,6 +90,12 @@ class Engine {
 
   // Ids of the segments the visitor is in, in config order.
   std::vector<std::string> Segments() const;
+  // What a fresh profile starts with: the segments whose conditions hold
+  // before any call (a {"segments": {"$size": 0}} catch-all), and any stage,
+  // temperature or hand-off reached at once, as the changes of a call would
+  // report them. Set by construction and Erase; empty after Restore, whose
+  // visitor was already in its segments and must not enter them again.
+  const SegmentChanges& initial_changes() const { return initial_changes_; }
   bool InSegment(size_t index) const { return membership_[index] != 0; }
   const std::vector<uint8_t>& membership() const { return membership_; }
   // Every metric's current value, by id.
@@ -174,8 +180,9 @@ class Engine {
   void Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const;
   SegmentChanges Commit();
   // Evaluate + Commit for a state that is new or replaced as a whole
-  // (construction, Clear, Restore), where there are no changes to report.
-  void Recompute();
+  // (construction, Erase, Restore); returns the changes from the previous
+  // membership, which only a fresh profile reports (initial_changes).
+  SegmentChanges Recompute();
   // After attributes or declarations changed at `now`: move the clock,
   // prune, expire, re-evaluate and report what changed.
   SegmentChanges SettleProfileChange(TimeMs now);
@@ -199,6 +206,7 @@ class Engine {
   std::map<std::string, std::map<std::string, ArmCounts>> aggregate_;
   std::map<std::string, std::map<std::string, std::map<std::string, ArmCounts>>> aggregate_segments_;
   std::vector<uint8_t> membership_;
+  SegmentChanges initial_changes_;
   std::unique_ptr<Scratch> scratch_;  // per-call working memory, reused
 };
 

@@ -22,6 +22,10 @@ uint32_t GetU32(std::string_view s, size_t at) {
 
 Status Corrupt(const std::string& what) { return DataLoss("snapshot is corrupted: " + what); }
 
+// A time a snapshot may hold: 1970..2200 (the clock of an engine that was
+// never called is 0, and older engines accepted times before kEarliestTime).
+bool StoredTime(double t) { return t >= static_cast<double>(kMinTime) && t <= static_cast<double>(kMaxTime); }
+
 }  // namespace
 
 std::string EncodeSnapshot(const SnapshotData& data) {
@@ -98,7 +102,7 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     if (key.empty() || !IsValidUtf8(key)) return Corrupt("declaration " + std::to_string(i) + " key");
     auto value = ParseJson(text, "declaration");
     if (!value.ok()) return Corrupt("declaration " + std::to_string(i));
-    if (!CheckTimestamp(static_cast<double>(d.ts), "t").ok()) return Corrupt("declaration " + std::to_string(i) + " time");
+    if (!StoredTime(static_cast<double>(d.ts))) return Corrupt("declaration " + std::to_string(i) + " time");
     d.value = std::move(value).value();
     p.declarations[key] = std::move(d);
   }
@@ -111,7 +115,7 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
       return Corrupt("event " + std::to_string(i));
     }
     if (!IsValidUtf8(e.type)) return Corrupt("event " + std::to_string(i) + " type");
-    if (delta < 0 || !CheckTimestamp(static_cast<double>(ts) + static_cast<double>(delta), "t").ok()) {
+    if (delta < 0 || !StoredTime(static_cast<double>(ts) + static_cast<double>(delta))) {
       return Corrupt("event " + std::to_string(i) + " time");
     }
     ts += delta;
@@ -120,7 +124,7 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
   }
   // The clock is the latest time the engine saw: a valid time, and never
   // before the newest event.
-  if (!CheckTimestamp(static_cast<double>(p.clock), "clock").ok() || (!p.events.empty() && p.clock < ts)) {
+  if (!StoredTime(static_cast<double>(p.clock)) || (!p.events.empty() && p.clock < ts)) {
     return Corrupt("clock");
   }
   if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("archive count");

@@ -92,11 +92,10 @@ void ScoreState::Award(int rule, TimeMs ts, const std::string& event_type) {
   if (r.max_times > 0 && c.times >= r.max_times) return;
   if (r.once_per > 0 && c.any && ts - c.last < r.once_per) return;
   double points = r.points;
-  if (r.max_points) {
-    // The cap bounds the rule's total in size: up to +max for a positive
-    // rule, down to -max for a negative one.
-    if (points > 0) points = std::min(points, std::max(0.0, *r.max_points - c.points));
-    else points = std::max(points, std::min(0.0, -*r.max_points - c.points));
+  if (r.max_points && points > 0) {
+    // maxPoints caps what a rule adds, as docs/config.md says: a rule with
+    // negative points is not limited by it.
+    points = std::min(points, std::max(0.0, *r.max_points - c.points));
     if (points == 0) return;
   }
   ++c.times;

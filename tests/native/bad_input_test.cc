@@ -148,7 +148,10 @@ std::vector<ConfigCase> ConfigCases() {
       {"unknown top-level key", R"({"segments": [], "segmnets": []})", "unknown key \"segmnets\" (at /segmnets)"},
       {"version 2", R"({"version": 2, "segments": []})", "unsupported config version 2"},
       {"version as string", R"({"version": "1", "segments": []})", "unsupported config version \"1\""},
-      {"missing segments", R"({"metrics": []})", "a config needs a \"segments\" array"},
+      // (a config without "segments" is valid: an experiments-only site)
+      {"broken segment named by another",
+       Segments(R"([{"id": "a", "condition": {"x": {"$gtee": 1}}}, {"id": "b", "condition": {"segments": {"$in": ["a"]}}}])"),
+       "unknown operator $gtee (at /segments/0/condition/x/$gtee)"},
       {"segments not an array", R"({"segments": {}})", "segments must be an array (at /segments)"},
       {"attributes not an object", WithSection("attributes", "[]"), "attributes must be an object"},
       {"attribute type unknown", WithSection("attributes", R"({"born": "date"})"),
@@ -428,7 +431,20 @@ std::vector<CallCase> CallCases() {
        [=](Engine& e) { return StatusOf(e.Track("page_view", nullptr, now - 401 * kDay)); },
        "is older than the retention window (400 days before the latest time seen)", StatusCode::kOutOfRange},
       {"event at the epoch", [=](Engine& e) { return StatusOf(e.Track("page_view", nullptr, 0)); },
-       "older than the retention window", StatusCode::kOutOfRange},
+       "event time 0 is in 1970, before 1973-03-03", StatusCode::kOutOfRange},
+      // A time in seconds (2027-04-15 in seconds is 1970-01-21 in ms): every
+      // call refuses it, by the one rule of docs/config.md.
+      {"identify at a time in seconds", [=](Engine& e) { return StatusOf(e.Identify(Json{{"age", 40}}, 1807812000)); },
+       "time 1807812000 is in 1970, before 1973-03-03 (1e11 ms): seconds passed as milliseconds?",
+       StatusCode::kOutOfRange},
+      {"declare at a time in seconds", [=](Engine& e) { return StatusOf(e.Declare("interests", 1, 1807812000)); },
+       "seconds passed as milliseconds?", StatusCode::kOutOfRange},
+      {"event at a time in seconds", [=](Engine& e) { return StatusOf(e.Track("page_view", nullptr, 1807812000)); },
+       "event time 1807812000 is in 1970", StatusCode::kOutOfRange},
+      {"advance to a time in seconds", [=](Engine& e) { return StatusOf(e.Advance(1807812000)); },
+       "seconds passed as milliseconds?", StatusCode::kOutOfRange},
+      {"event one ms before 1e11", [=](Engine& e) { return StatusOf(e.Track("page_view", nullptr, kEarliestTime - 1)); },
+       "event time 99999999999 is in 1973, before 1973-03-03", StatusCode::kOutOfRange},
       // advance / explain
       {"advance to time -1", [=](Engine& e) { return StatusOf(e.Advance(-1)); }, "time -1 is outside 1970..2200",
        StatusCode::kOutOfRange},

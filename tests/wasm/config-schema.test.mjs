@@ -3,7 +3,8 @@
 //
 //   node --test tests/wasm/config-schema.test.mjs
 //
-// Needs only node and the ajv dev dependency (not the wasm build).
+// Needs node and the ajv dev dependency; the test comparing the schema with
+// the compiler on slots also needs the wasm build (web/dist).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -69,9 +70,10 @@ test('docs/examples/b2b-saas.json is valid', () => {
   assertValid(example, 'the worked example');
 });
 
-test('a minimal config is valid and segments is required', () => {
+test('a minimal config is valid and segments is optional', () => {
   assertValid(minimal(), 'a config with no segments');
-  assertRejectedAt({ version: 1 }, '', 'a config without segments');
+  assertValid({ version: 1 }, 'a config without segments');
+  assertRejectedAt({ segments: {} }, '/segments', 'segments not an array');
 });
 
 test('an unknown top-level key is rejected', () => {
@@ -296,5 +298,110 @@ test('lead-scoring names are reserved for metric ids and attributes', () => {
   for (const id of ['score', 'grade', 'leadCell', 'temperature', 'stage', 'mql', 'sql']) {
     assertRejectedAt(withMetric({ id, aggregate: 'count' }), '/metrics/0/id', `metric id ${id}`);
     assertRejectedAt(minimal({ attributes: { [id]: 'string' } }), '/attributes', `attribute ${id}`);
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Slots and experiments: the schema checks them as strictly as a schema can,
+// and agrees with the compiler wherever it can tell.
+
+const variants = [{ id: 'a' }, { id: 'b', when: { segments: { $in: ['s'] } } }];
+const slotsConfig = (slot) => ({ segments: [{ id: 's', condition: {} }], slots: [slot] });
+const experimentSlot = (experiment) => ({ id: 'hero', variants, default: 'a', experiment });
+
+// [what, slot, valid?, pointer of the schema error]
+const SLOT_CASES = [
+  ['a slot with rules and a default', { id: 'hero', name: 'Hero', description: 'd', variants, default: 'a' }, true],
+  ['an ab experiment with weights', experimentSlot({ key: 'hero-test', variants: ['a', 'b'], weights: [0.3, 0.7], mode: 'ab',
+    when: { country: 'US' } }), true],
+  ['a bandit experiment', experimentSlot({ key: 'k', variants: ['a', 'b'], mode: 'bandit' }), true],
+  ['a variant with a name and a description', { id: 'x', variants: [{ id: 'a', name: 'A', description: 'd' }], default: 'a' }, true],
+  ['a slot without an id', { variants, default: 'a' }, false, '/slots/0'],
+  ['a slot id with a hyphen', { id: 'hero-1', variants, default: 'a' }, false, '/slots/0/id'],
+  ['a slot without variants', { id: 'hero', default: 'a' }, false, '/slots/0'],
+  ['a slot with no variants', { id: 'hero', variants: [], default: 'a' }, false, '/slots/0/variants'],
+  ['a slot without a default', { id: 'hero', variants }, false, '/slots/0'],
+  ['a default that is not a string', { id: 'hero', variants, default: 0 }, false, '/slots/0/default'],
+  ['an unknown slot key', { id: 'hero', variants, default: 'a', rules: [] }, false, '/slots/0'],
+  ['a slot name that is not a string', { id: 'hero', name: 1, variants, default: 'a' }, false, '/slots/0/name'],
+  ['a variant that is not an object', { id: 'hero', variants: ['a'], default: 'a' }, false, '/slots/0/variants/0'],
+  ['a variant without an id', { id: 'hero', variants: [{ when: {} }], default: 'a' }, false, '/slots/0/variants/0'],
+  ['an unknown variant key', { id: 'hero', variants: [{ id: 'a', if: {} }], default: 'a' }, false, '/slots/0/variants/0'],
+  ['a when that is not an object', { id: 'hero', variants: [{ id: 'a', when: [] }], default: 'a' }, false, '/slots/0/variants/0/when'],
+  ['a bad operator in when', { id: 'hero', variants: [{ id: 'a', when: { x: { $gtee: 1 } } }], default: 'a' }, false,
+    '/slots/0/variants/0/when/x'],
+  ['an experiment without a key', experimentSlot({ variants: ['a', 'b'] }), false, '/slots/0/experiment'],
+  ['an empty experiment key', experimentSlot({ key: '', variants: ['a', 'b'] }), false, '/slots/0/experiment/key'],
+  ['an experiment without variants', experimentSlot({ key: 'k' }), false, '/slots/0/experiment'],
+  ['an experiment with one variant', experimentSlot({ key: 'k', variants: ['a'] }), false, '/slots/0/experiment/variants'],
+  ['an experiment variant listed twice', experimentSlot({ key: 'k', variants: ['a', 'a'] }), false, '/slots/0/experiment/variants'],
+  ['an experiment variant that is not a string', experimentSlot({ key: 'k', variants: ['a', 1] }), false,
+    '/slots/0/experiment/variants/1'],
+  ['a negative weight', experimentSlot({ key: 'k', variants: ['a', 'b'], weights: [-0.5, 1.5] }), false,
+    '/slots/0/experiment/weights/0'],
+  ['weights that are not numbers', experimentSlot({ key: 'k', variants: ['a', 'b'], weights: ['0.5', '0.5'] }), false,
+    '/slots/0/experiment/weights/0'],
+  ['an unknown mode', experimentSlot({ key: 'k', variants: ['a', 'b'], mode: 'mab' }), false, '/slots/0/experiment/mode'],
+  ['an unknown experiment key', experimentSlot({ key: 'k', variants: ['a', 'b'], seed: 3 }), false, '/slots/0/experiment'],
+  ['an experiment when that is not an object', experimentSlot({ key: 'k', variants: ['a', 'b'], when: 'US' }), false,
+    '/slots/0/experiment/when'],
+];
+
+test('slots, variants and experiments: the schema checks every field', () => {
+  for (const [what, slot, valid, pointer] of SLOT_CASES) {
+    if (valid) assertValid(slotsConfig(slot), what);
+    else assertRejectedAt(slotsConfig(slot), pointer, what);
+  }
+  assertRejectedAt({ slots: {} }, '/slots', 'slots not an array');
+  assertRejectedAt({ slots: [1] }, '/slots/0', 'a slot that is not an object');
+  assertValid({ slots: [{ id: 'hero', variants: [{ id: 'a' }, { id: 'b' }], default: 'a',
+    experiment: { key: 'k', variants: ['a', 'b'] } }] }, 'an experiments-only config (no segments)');
+  assertValid(example, 'the example, with its three slots');
+});
+
+test('every property of the slot definitions has a title and a description', () => {
+  for (const def of ['slot', 'slotVariant', 'slotExperiment']) {
+    const node = schema.$defs[def];
+    assert.equal(typeof node.title, 'string', `$defs/${def} has a title`);
+    for (const [key, prop] of Object.entries(node.properties)) {
+      const onlyRef = Object.keys(prop).length === 1 && '$ref' in prop;
+      assert.ok(onlyRef || (typeof prop.title === 'string' && typeof prop.description === 'string'), `${def}.${key}`);
+    }
+  }
+});
+
+test('on slots the schema and the compiler agree', async () => {
+  const { loadLeadseg } = await import('./load.mjs');
+  const leadseg = await loadLeadseg();
+  const compiles = (config) => {
+    const engine = new leadseg.Engine();
+    try {
+      engine.load(JSON.stringify(config));
+      return true;
+    } catch (error) {
+      assert.equal(error.name, 'LeadsegError', String(error));
+      return false;
+    } finally {
+      engine.delete();
+    }
+  };
+  const disagreements = [];
+  for (const [what, slot] of SLOT_CASES) {
+    const config = slotsConfig(slot);
+    if (compiles(config) !== validate(config)) disagreements.push(`${what}: compiler ${compiles(config)}, schema ${validate(config)}`);
+  }
+  for (const config of [{ slots: [{ id: 'h', variants: [{ id: 'a' }], default: 'a' }] }, { version: 1 }, example]) {
+    if (compiles(config) !== validate(config)) disagreements.push(`${JSON.stringify(config).slice(0, 60)}: compiler ${compiles(config)}`);
+  }
+  assert.deepEqual(disagreements, []);
+  // What only the compiler can check: references and sums across fields.
+  for (const slot of [
+    { id: 'hero', variants, default: 'c' },
+    experimentSlot({ key: 'k', variants: ['a', 'c'] }),
+    experimentSlot({ key: 'k', variants: ['a', 'b'], weights: [0.5, 0.4] }),
+    experimentSlot({ key: 'k', variants: ['a', 'b'], weights: [1] }),
+  ]) {
+    assert.equal(validate(slotsConfig(slot)), true, JSON.stringify(slot));
+    assert.equal(compiles(slotsConfig(slot)), false, JSON.stringify(slot));
   }
 });

@@ -65,6 +65,7 @@ class LeadsegEngine {
   #checkpointTimer = null;
   #checkpointDeadline = 0;
   #consentChain = Promise.resolve();
+  #initialChanges = null;
   #cleanup = [];
   #destroyed = false;
 
@@ -106,11 +107,36 @@ class LeadsegEngine {
     this.#defaults = facts.defaults;
     this.#experiments = this.#options.experiments ?? facts.experiments;
     this.#segmentNames = facts.segmentNames;
+    // What a fresh profile starts in (a catch-all segment): delivered once,
+    // after createEngine resolves, unless storage holds the visitor already.
+    this.#initialChanges = raw.initialChanges();
     this.#setVisitorId(randomId(16));
     // Consent can change between page views (a CMP's stored choice).
     if (!this.#consent.storage || !this.#consent.personalization) clearPrepaint(this.#storageName());
     if (this.#consent.storage) await this.#attachStorage(true);
     this.#startIntegrations();
+    // A task, not a microtask: the caller's code after `await createEngine()`
+    // runs first and can attach its listeners.
+    setTimeout(() => this.#emitInitialChanges(), 0);
+  }
+
+  // The initial changes, at most once: from the timer above, or just before
+  // the changes of the first call if that comes sooner, so events stay in
+  // order (an enter before the exit that follows it).
+  #emitInitialChanges() {
+    const changes = this.#initialChanges;
+    this.#initialChanges = null;
+    if (!changes || this.#destroyed) return;
+    let at = this.#raw.clock();
+    if (at === 0) {
+      try {
+        at = this.#time();
+      } catch {
+        return; // a broken options.now() is reported by the first call
+      }
+    }
+    // Moves made at load carry the core's clock then (0 for a new profile).
+    this.#emitChanges({ ...changes, stages: changes.stages.map((s) => ({ ...s, at })) }, at);
   }
 
   #startIntegrations() {
@@ -188,9 +214,9 @@ class LeadsegEngine {
     return t;
   }
 
-  #emitChanges(changes) {
+  #emitChanges(changes, at = this.#raw.clock()) {
     if (this.#silent || !changes) return;
-    const at = this.#raw.clock();
+    if (this.#initialChanges) this.#emitInitialChanges();
     for (const id of changes.entered ?? []) this.#events.emit('segment:enter', { segment: id, name: this.#segmentNames.get(id) ?? id, at });
     for (const id of changes.exited ?? []) this.#events.emit('segment:exit', { segment: id, name: this.#segmentNames.get(id) ?? id, at });
     for (const s of changes.stages ?? []) this.#events.emit('stage', { from: s.from, to: s.to, at: s.at });
@@ -510,6 +536,9 @@ class LeadsegEngine {
     this.#silent = fresh;
     try {
       const stored = await persistence.read();
+      // A visitor seen on an earlier page (or in another tab) was already in
+      // these segments: restoring them is not entering them.
+      if (fresh && !stored.empty) this.#initialChanges = null;
       const { applied, expired } = replayStored(this.#raw, stored, {
         fresh,
         retention: this.#retention,

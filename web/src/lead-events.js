@@ -11,7 +11,7 @@ import { parseCsvNumbered, typeValue } from './csv.js';
 
 /** 2200-01-01, the core's latest time (kMaxTime). */
 export const MAX_TIME = 7_258_118_400_000;
-/** 1973-03-03T09:46:40Z: a number of milliseconds below this is almost surely seconds. */
+/** 1973-03-03T09:46:40Z, the core's earliest time (kEarliestTime): a number of milliseconds below this is almost surely seconds. */
 export const SECONDS_LIMIT = 1e11;
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
@@ -53,8 +53,9 @@ export function isoTime(text) {
 /**
  * An event time → ms since the epoch, or a string saying what is wrong.
  * Accepts whole milliseconds (a number or a string of digits), ISO 8601
- * text (no offset: UTC) and valid Dates; 1970..2200. A number below
- * SECONDS_LIMIT is refused as seconds passed as milliseconds.
+ * text (no offset: UTC) and valid Dates; 1973-03-03 (SECONDS_LIMIT, the
+ * core's kEarliestTime) to 2200 (MAX_TIME). A number below SECONDS_LIMIT is
+ * refused as seconds passed as milliseconds.
  */
 export function eventTime(value) {
   let ms;
@@ -82,6 +83,9 @@ export function eventTime(value) {
   if (numeric && ms < SECONDS_LIMIT) {
     return `${ms} is in ${new Date(ms).getUTCFullYear()}: seconds passed as milliseconds? (times are milliseconds since the epoch)`;
   }
+  // The core refuses every time before 1e11 (docs/config.md, "Time and
+  // durations"); say so here rather than blame seconds for a date.
+  if (ms < SECONDS_LIMIT) return `${describe(value)} is before 1973-03-03, the earliest time leadseg accepts`;
   return ms;
 }
 
