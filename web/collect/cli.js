@@ -4,6 +4,7 @@
 //   leadseg-collect --config site.json [--db reports.sqlite] [--port 8787]
 //                   [--host 127.0.0.1] [--min-reports 50] [--max-epsilon 4]
 //                   [--allow-origin https://www.example.com]
+//                   [--synchronous full|normal]   (normal: faster; survives kill -9, not a power cut)
 //
 // POST /collect, GET /estimates?from=YYYY-MM-DD&to=YYYY-MM-DD (web/README.md).
 import http from 'node:http';
@@ -12,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { createCollector } from './server.js';
 
-const USAGE = 'usage: leadseg-collect --config site.json [--db reports.sqlite] [--port 8787] [--host 127.0.0.1] [--min-reports 50] [--max-epsilon 4] [--allow-origin ORIGIN]';
+const USAGE = 'usage: leadseg-collect --config site.json [--db reports.sqlite] [--port 8787] [--host 127.0.0.1] [--min-reports 50] [--max-epsilon 4] [--allow-origin ORIGIN] [--synchronous full|normal]';
 
 export function parseArgs(argv) {
   const opts = { db: 'leadseg-reports.sqlite', port: 8787, host: '127.0.0.1' };
@@ -29,6 +30,7 @@ export function parseArgs(argv) {
     else if (arg === '--min-reports') opts.minReports = Number(value(++i, arg));
     else if (arg === '--max-epsilon') opts.maxEpsilon = Number(value(++i, arg));
     else if (arg === '--allow-origin') opts.allowOrigin = value(++i, arg);
+    else if (arg === '--synchronous') opts.synchronous = value(++i, arg).toUpperCase();
     else if (arg === '--help' || arg === '-h') opts.help = true;
     else throw new Error(`unknown argument: ${arg}`);
   }

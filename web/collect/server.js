@@ -32,14 +32,14 @@ class HttpError extends Error {
 /**
  * @param {{config: object, db?: string, minReports?: number, maxBodyBytes?: number,
  *          scoreBands?: number[], maxEpsilon?: number, experiments?: Record<string, string[]>,
- *          allowOrigin?: string, now?: () => number}} options
+ *          allowOrigin?: string, synchronous?: 'FULL'|'NORMAL', now?: () => number}} options
  */
 export function createCollector(options) {
   const { config, db = ':memory:', minReports = DEFAULT_MIN_REPORTS, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, allowOrigin, now = Date.now } = options ?? {};
   if (!Number.isInteger(minReports) || minReports < 1) throw new TypeError('collector: minReports must be an integer ≥ 1');
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 64) throw new TypeError('collector: maxBodyBytes must be an integer ≥ 64');
   const shape = reportShape(config, options);
-  const store = new ReportStore(db);
+  const store = new ReportStore(db, options.synchronous);
 
   function headers(extra = {}) {
     const h = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...extra };

@@ -3,8 +3,9 @@
 //
 // Reports are written by group commit: every report that arrives while the
 // event loop is busy joins one transaction, and each request is answered
-// only after that transaction is committed with synchronous=FULL, so an
-// acknowledged report survives the process being killed (and a power cut).
+// only after that transaction is committed (synchronous=FULL by default),
+// so an acknowledged report survives the process being killed (and, with
+// FULL, a power cut).
 // One collector process per database file: report numbers are allocated here.
 import Database from 'better-sqlite3';
 import { ESTIMATES_SQL, REPORT_COUNT_SQL, REPORTS_TABLE } from './estimates-sql.js';
@@ -19,11 +20,17 @@ export class ReportStore {
   #scheduled = false;
   #commit;
 
-  /** @param {string} file a path, or ':memory:' */
-  constructor(file) {
+  /**
+   * @param {string} file a path, or ':memory:'
+   * @param {'FULL'|'NORMAL'} synchronous FULL (default): a commit is on disk
+   *   before the report is acknowledged; NORMAL: in the OS (survives the
+   *   process being killed, not a power cut), faster.
+   */
+  constructor(file, synchronous = 'FULL') {
+    if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new TypeError('collector: synchronous must be FULL or NORMAL');
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma(`synchronous = ${synchronous}`);
     this.#db.exec(REPORTS_TABLE);
     this.#db.exec('CREATE INDEX IF NOT EXISTS reports_day ON reports (day)');
     this.#insert = this.#db.prepare('INSERT INTO reports (report, day, cell, bit, p1, p0) VALUES (?, ?, ?, ?, ?, ?)');
