@@ -43,9 +43,12 @@ export class ReportState {
         this.#persistent = false;
         return;
       }
-      const stored = this.read();
-      this.write({ spends: [...stored.spends, ...this.#memory.spends], memos: { ...this.#memory.memos, ...stored.memos } });
+      const memory = this.#memory;
       this.#memory = emptyState();
+      if (memory.spends.length || Object.keys(memory.memos).length) {
+        const stored = this.read();
+        this.write({ spends: [...stored.spends, ...memory.spends], memos: { ...memory.memos, ...stored.memos } });
+      }
     } else {
       // Storage consent withdrawn: nothing stays on the device, but this
       // page keeps counting what it has spent.
