@@ -172,6 +172,15 @@ test('without storage consent nothing about reports is written to the device; wi
   });
 });
 
+test('giving storage consent leaves nothing on the device until a report is made', async () => {
+  await withLocalStorage(async (storage) => {
+    const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true }, storage: 'localstorage' });
+    await engine.setConsent({ storage: true });
+    assert.equal(storage.getItem('leadseg:reports'), null);
+    engine.destroy();
+  });
+});
+
 test('a full device: report() refuses rather than send a report it cannot count', async () => {
   await withLocalStorage(async (storage) => {
     const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true, storage: true }, storage: 'localstorage' });
