@@ -181,6 +181,16 @@ test('giving storage consent leaves nothing on the device until a report is made
   });
 });
 
+test('report() with nothing to carry is an error; previewReport() is null without measurement consent', async () => {
+  const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true } });
+  await assert.rejects(engine.report({ segments: [], scoreBands: false, experiments: {} }), /report: nothing to report/);
+  assert.equal(engine.reportBudget().today.spent, 0, 'nothing spent');
+  await engine.setConsent({ measurement: false });
+  assert.equal(engine.previewReport(), null);
+  assert.equal(await engine.report(), null);
+  engine.destroy();
+});
+
 test('a full device: report() refuses rather than send a report it cannot count', async () => {
   await withLocalStorage(async (storage) => {
     const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true, storage: true }, storage: 'localstorage' });
