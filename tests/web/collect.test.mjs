@@ -107,6 +107,22 @@ test('only the randomized bits and a receipt day are stored: no IP, user agent, 
   for (const secret of ['secret-cookie', 'SecretAgent', '127.0.0.1']) assert.ok(!bytes.includes(secret), secret);
 });
 
+test('allowOrigin: CORS preflight and headers for pages on another origin; none by default', async () => {
+  const c = await started({ allowOrigin: 'https://www.example.com' });
+  const preflight = await fetch(`${c.url}/collect`, { method: 'OPTIONS', headers: { origin: 'https://www.example.com', 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://www.example.com');
+  assert.equal(preflight.headers.get('access-control-allow-headers'), 'Content-Type');
+  const response = await post(c.url, segmentReport());
+  assert.equal(response.status, 204);
+  assert.equal(response.headers.get('access-control-allow-origin'), 'https://www.example.com');
+  await c.close();
+  const d = await started();
+  assert.equal((await fetch(`${d.url}/collect`, { method: 'OPTIONS' })).status, 405);
+  assert.equal((await post(d.url, segmentReport())).headers.get('access-control-allow-origin'), null);
+  await d.close();
+});
+
 // n visitors' reports through the real report code path (one report each).
 function simulatedReports(n, truth, random) {
   const config = exampleConfig();
