@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from '../../web/src/node.js';
-import { channel, channelEpsilon, MEMO_FACTOR } from '../../web/src/privacy/channels.js';
-import { oue } from '../../web/src/privacy/oue.js';
+import { channel, channelEpsilon, MEMO_FACTOR, permanentStage } from '../../web/src/privacy/channels.js';
+import { unaryRandomize } from '../../web/src/privacy/oue.js';
 import { estimate } from '../../web/src/estimator.js';
 import { exampleConfig, fakeClock, seededRandom, DAY, START } from './helpers.mjs';
 import { withLocalStorage } from './fake-storage.mjs';
@@ -37,7 +37,8 @@ test('OUE keeps the true band with probability 1/2 and reports another with 1/(e
   const random = seededRandom(11);
   const n = 40_000;
   const ones = [0, 0, 0];
-  for (let i = 0; i < n; i++) oue([0, 1, 0], 1, random).forEach((bit, j) => (ones[j] += bit));
+  const stage = permanentStage('score', 1);
+  for (let i = 0; i < n; i++) unaryRandomize([0, 1, 0], stage, random).forEach((bit, j) => (ones[j] += bit));
   assert.ok(Math.abs(ones[1] / n - 0.5) < 0.01, `kept ${ones[1] / n}`);
   assert.ok(Math.abs(ones[0] / n - 1 / (Math.E + 1)) < 0.01, `other ${ones[0] / n}`);
 });

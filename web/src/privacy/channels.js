@@ -24,7 +24,9 @@
 export const MEMO_FACTOR = 2;
 export const KINDS = Object.freeze(['segment', 'score', 'experiment']);
 
+// Channels by (kind, ε). Bounded: a collector sees whatever ε clients send.
 const cache = new Map();
+const CACHE_LIMIT = 256;
 
 /** e^ε / (1 + e^ε). */
 export function rrKeep(epsilon) {
@@ -74,16 +76,7 @@ export function channel(kind, epsilon) {
     else lo = mid;
   }
   found = Object.freeze({ kind, epsilon, memoEpsilon, permanent, keep: lo, ...compose(permanent, lo) });
+  if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, found);
   return found;
-}
-
-/**
- * Variance of one de-biased bit z = (x - b)/(a - b) when the true share is
- * π: λ(1-λ)/(a-b)² with λ = πa + (1-π)b. A share estimated from n reports
- * carrying the item has variance variance/n.
- */
-export function bitVariance({ a, b }, share) {
-  const lambda = share * a + (1 - share) * b;
-  return (lambda * (1 - lambda)) / ((a - b) * (a - b));
 }

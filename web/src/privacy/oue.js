@@ -3,16 +3,12 @@
 // probability 1/2, every other bit with probability 1/(e^ε + 1). Two
 // visitors in different bands differ in two bits, yet the whole vector
 // costs ε, not 2ε as with randomized response per bit, and among unary
-// encodings its estimator variance 4e^ε/(e^ε - 1)² per report is the
-// smallest. Here it is the permanent stage (channels.js) at ε∞.
-import { permanentStage } from './channels.js';
+// encodings its estimator variance per report, 4e^ε/(e^ε - 1)² for a rare band,
+// is the smallest. Here it is the permanent stage of the score band at ε∞
+// (channels.js: permanentStage('score', ε∞) gives its a and b); the same
+// function randomizes the other kinds' permanent stages with theirs.
 
 /** Randomizes a 0/1 vector bit by bit: 1 kept with probability a, 0 turned to 1 with probability b. */
 export function unaryRandomize(bits, { a, b }, random) {
   return bits.map((bit) => (random() < (bit ? a : b) ? 1 : 0));
-}
-
-/** OUE of a one-hot (or all-zero) vector at ε. */
-export function oue(bits, epsilon, random) {
-  return unaryRandomize(bits, permanentStage('score', epsilon), random);
 }
