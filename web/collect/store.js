@@ -25,7 +25,7 @@ export class ReportStore {
    * @param {'FULL'|'NORMAL'} synchronous NORMAL (default): a commit is in
    *   the WAL file, written to the OS, before the report is acknowledged, so
    *   it survives the process being killed, not a power cut; FULL: fsync on
-   *   every group commit as well (about 3x slower here, bench/collect-load.mjs).
+   *   every group commit as well (several times slower, bench/collect-load.mjs).
    */
   constructor(file, synchronous = 'NORMAL') {
     if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new TypeError('collector: synchronous must be FULL or NORMAL');
