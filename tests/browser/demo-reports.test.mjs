@@ -2,7 +2,7 @@
 // report (randomized) and the budget left, sends a report to the demo
 // server's collector (scripts/serve.mjs mounts web/collect/), and its
 // site-wide panel shows the collector's real estimates, including that
-// report. The budget holds across a reload. Fails on any page error,
+// report. The budget holds in another tab and across a reload. Fails on any page error,
 // console error, failed request or CSP violation.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,6 +77,15 @@ describe('demo reports in headless Chromium', () => {
     await page.click('#insp-report-send');
     await page.waitForFunction(() => /today's privacy budget/.test(document.querySelector('#insp-report-result').textContent));
     assert.equal(server.collector.store.reportCount('0000-01-01', '9999-12-31'), 3001);
+
+    // Another tab of the site sees the same budget.
+    const other = await watchPage(await context.newPage(), problems);
+    await other.goto(server.url);
+    await other.waitForSelector('body[data-ready="true"]');
+    await other.click('details[data-section="reports"] > summary');
+    await other.waitForFunction(() => /ε 0 left of 1/.test(document.querySelector('#insp-report-budget')?.textContent ?? ''));
+    problems.push(...(await cspProblems(other)));
+    await other.close();
 
     // A reload does not give the budget back.
     await page.reload();
