@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createCollector } from '../../web/collect/server.js';
+import { parseArgs } from '../../web/collect/cli.js';
 import { ESTIMATES_SQL, REPORTS_TABLE } from '../../web/collect/estimates-sql.js';
 import { reportRows } from '../../web/collect/shape.js';
 import { trueBits } from '../../web/src/report.js';
@@ -210,6 +211,18 @@ test('the estimator SQL gives the same answers on SQLite and on DuckDB', async (
   duck.closeSync();
   sqlite.close();
   await c.close();
+});
+
+test('leadseg-collect: its arguments are checked with a clear message', () => {
+  assert.throws(() => parseArgs([]), /--config is required/);
+  assert.throws(() => parseArgs(['--config', 'a.json', '--port', 'x']), /--port must be an integer/);
+  assert.throws(() => parseArgs(['--config', 'a.json', '--verbose']), /unknown argument: --verbose/);
+  assert.throws(() => parseArgs(['--config']), /--config needs a value/);
+  assert.deepEqual(parseArgs(['--config', 'a.json', '--min-reports', '20', '--synchronous', 'full']),
+    { db: 'leadseg-reports.sqlite', port: 8787, host: '127.0.0.1', config: 'a.json', minReports: 20, synchronous: 'FULL' });
+  assert.throws(() => createCollector({ config: exampleConfig(), minReports: 0 }), /minReports must be an integer ≥ 1/);
+  assert.throws(() => createCollector({ config: exampleConfig(), synchronous: 'OFF' }), /synchronous must be FULL or NORMAL/);
+  assert.throws(() => createCollector({ config: {} }), /the config has no segments array/);
 });
 
 test('kill -9 mid-write loses no acknowledged report', async () => {
