@@ -8,6 +8,9 @@
 //   /web/...   -> <root>/web/    (the JS package and web/dist wasm build)
 //   /config/, /vendor/ -> a fixed allow-list of files (FIXED_FILES): the
 //              demo's config and browser builds of its npm dependencies
+//   /collect, /estimates -> leadseg-collect (web/collect/) for the demo's
+//              config, so reports made in the page give real estimates
+//              (POST /collect is the one route that is not GET or HEAD)
 //
 // Bound to 127.0.0.1 only. GET and HEAD only, no directory listings, no
 // dotfiles, no path traversal (also through symlinks). Every response carries
@@ -19,6 +22,8 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import os from 'node:os';
+import { createCollector } from '../web/collect/server.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -183,14 +188,23 @@ function listen(server, port, host) {
 
 /**
  * Starts the static server.
- * @param {{port?: number, root?: string, host?: string, fallbackPorts?: number}} [options]
+ * @param {{port?: number, root?: string, host?: string, fallbackPorts?: number, collectDb?: string}} [options]
  *   port: 0 picks a free port. fallbackPorts: how many following ports to try
- *   when `port` is busy (default 0: fail with EADDRINUSE).
- * @returns {Promise<{server: http.Server, port: number, url: string, close: () => Promise<void>}>}
+ *   when `port` is busy (default 0: fail with EADDRINUSE). collectDb: the
+ *   collector's SQLite file (default ':memory:'); there is a collector when
+ *   the root has the demo's config.
+ * @returns {Promise<{server: http.Server, port: number, url: string, collector: object|null, close: () => Promise<void>}>}
  */
-export async function startServer({ port = 0, root = REPO_ROOT, host = '127.0.0.1', fallbackPorts = 0 } = {}) {
+export async function startServer({ port = 0, root = REPO_ROOT, host = '127.0.0.1', fallbackPorts = 0, collectDb = ':memory:' } = {}) {
   const absRoot = path.resolve(root);
-  const server = http.createServer(handler(absRoot));
+  // The collector checks reports against the demo's config (none in a root without it).
+  const configFile = path.join(absRoot, FIXED_FILES['/config/b2b-saas.json']);
+  const collector = fs.existsSync(configFile) ? createCollector({ config: JSON.parse(fs.readFileSync(configFile, 'utf8')), db: collectDb }) : null;
+  const serveFile = handler(absRoot);
+  const server = http.createServer((req, res) => {
+    if (collector?.handles(req.url.split('?')[0])) collector.handle(req, res);
+    else serveFile(req, res);
+  });
   let lastError;
   for (let i = 0; i <= fallbackPorts; i++) {
     const candidate = port === 0 ? 0 : port + i;
@@ -203,19 +217,29 @@ export async function startServer({ port = 0, root = REPO_ROOT, host = '127.0.0.
       if (err.code !== 'EADDRINUSE' || port === 0) break;
     }
   }
-  if (lastError) throw lastError;
+  if (lastError) {
+    collector?.close();
+    throw lastError;
+  }
   const actualPort = server.address().port;
   return {
     server,
     port: actualPort,
     url: `http://${host}:${actualPort}/`,
+    collector,
     close: () =>
       new Promise((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          collector?.close();
+          resolve();
+        });
         server.closeAllConnections?.();
       }),
   };
 }
+
+// The demo's reports outlive a restart of the server, outside the checkout.
+const DEMO_REPORTS_DB = path.join(os.tmpdir(), 'leadseg-demo-reports.sqlite');
 
 function parseArgs(argv) {
   const opts = { port: Number.parseInt(process.env.PORT ?? '8080', 10) };
@@ -241,10 +265,10 @@ async function main() {
   }
   let started;
   try {
-    started = await startServer({ port: opts.port, root: opts.root, fallbackPorts: 20 });
+    started = await startServer({ port: opts.port, root: opts.root, fallbackPorts: 20, collectDb: DEMO_REPORTS_DB });
   } catch (err) {
     if (err.code !== 'EADDRINUSE') throw err;
-    started = await startServer({ port: 0, root: opts.root });
+    started = await startServer({ port: 0, root: opts.root, collectDb: DEMO_REPORTS_DB });
   }
   if (started.port !== opts.port && opts.port !== 0) {
     console.log(`Port ${opts.port} is busy; using ${started.port}.`);
@@ -254,6 +278,7 @@ async function main() {
     console.warn('warning: web/dist/leadseg.mjs is missing; run: bash scripts/build.sh wasm');
   }
   console.log(`leadseg demo: ${started.url}`);
+  console.log(`reports: POST /collect, GET /estimates (kept in ${DEMO_REPORTS_DB})`);
   console.log('Press Ctrl-C to stop.');
   const stop = () => started.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

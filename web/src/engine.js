@@ -13,7 +13,10 @@ import { openStorage } from './storage/index.js';
 import { CorruptedStorageError, Persistence } from './persistence.js';
 import { replayStored } from './replay.js';
 import { TabChannel } from './tabs.js';
-import { DEFAULT_EPSILON, DEFAULT_MAX_EPSILON, DEFAULT_SCORE_BANDS, checkBands, checkEpsilon, randomizeReport, trueBits } from './report.js';
+import { DEFAULT_EPSILON, DEFAULT_MAX_EPSILON, DEFAULT_SCORE_BANDS, checkBands, checkEpsilon, cryptoRandom, trueBits } from './report.js';
+import { budgetLeft, budgetLimits } from './privacy/budget.js';
+import { planReport, reportItems } from './privacy/reporter.js';
+import { ReportState } from './privacy/state.js';
 import { bindDataLayer } from './datalayer.js';
 import { trackPageViews } from './pageviews.js';
 import { clearPrepaint, renderSlots, savePrepaint } from './dom.js';
@@ -60,6 +63,8 @@ class LeadsegEngine {
   #experiments;
   #segmentNames;
   #maxEpsilon;
+  #reportBudget;
+  #reportState;
   #silent = false;
   #dirty = false;
   #checkpointTimer = null;
@@ -85,6 +90,7 @@ class LeadsegEngine {
     this.#now = options.now ?? Date.now;
     this.#consent = mergeConsent(NO_CONSENT, options.consent, 'createEngine: options.consent');
     this.#maxEpsilon = options.maxEpsilon ?? DEFAULT_MAX_EPSILON;
+    this.#reportBudget = budgetLimits(options.reportBudget);
     for (const [event, handler] of Object.entries(options.on ?? {})) this.on(event, handler);
     if (options.onExposure) this.#events.on('exposure', options.onExposure);
     this.forms = Object.freeze({ bind: (form, bindOptions) => bindForm(this, form, bindOptions) });
@@ -114,6 +120,8 @@ class LeadsegEngine {
     // Consent can change between page views (a CMP's stored choice).
     if (!this.#consent.storage || !this.#consent.personalization) clearPrepaint(this.#storageName());
     if (this.#consent.storage) await this.#attachStorage(true);
+    this.#reportState = new ReportState(this.#storageName());
+    this.#reportState.usePersistent(this.#reportStatePersistent());
     this.#startIntegrations();
     // A task, not a microtask: the caller's code after `await createEngine()`
     // runs first and can attach its listeners.
@@ -464,6 +472,7 @@ class LeadsegEngine {
     this.#forgetLocal();
     this.#setVisitorId(randomId(16));
     clearPrepaint(this.#storageName());
+    this.#reportState.clear();
     if (this.#persistence) {
       this.#tabs?.post({ kind: 'erase' });
       await this.#persistence.clear();
@@ -493,6 +502,7 @@ class LeadsegEngine {
     const before = this.#consent;
     this.#consent = next;
     if (!next.storage || !next.personalization) clearPrepaint(this.#storageName());
+    this.#reportState.usePersistent(this.#reportStatePersistent());
     if (before.measurement && !next.measurement) {
       for (const key of this.#ledger.keys()) this.#persistence?.remove(`x:${key}`);
       this.#ledger.clear();
@@ -664,16 +674,67 @@ class LeadsegEngine {
   // ------------------------------------------------------------ reporting
 
   /**
-   * Sends (or returns) a randomized-response report. Without measurement
-   * consent nothing is built or sent and the promise resolves to null.
+   * Sends one report (docs/privacy.md): the whole payload is ε-private, it
+   * carries one item drawn from the segments, the score band and the
+   * experiment variants, and it is paid for from the visitor's budget.
+   * Resolves to the payload sent; to {sent: false, reason, message, budget}
+   * when the budget is spent (nothing built, nothing sent); to null without
+   * measurement consent. A send that fails gives the budget back.
    */
   async report(options = {}) {
+    const plan = this.#planReport(options, 'report');
+    if (!plan) return null;
+    if (plan.refused) return plan.refused;
+    const { payload, next } = plan;
+    const writeError = this.#reportState.write(next);
+    if (writeError) {
+      this.#events.emit('storage:error', { operation: 'report', storage: 'localstorage', error: writeError, recovered: false });
+      return { sent: false, reason: 'storage-error', message: `report: the privacy budget could not be saved (${writeError.message}); nothing was sent`, budget: this.reportBudget() };
+    }
+    try {
+      if (plan.send) await plan.send(payload);
+      else if (plan.url !== undefined) {
+        const response = await fetch(plan.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+          credentials: 'omit',
+          keepalive: true,
+        });
+        if (!response.ok) throw leadsegError(`report: ${plan.url} answered HTTP ${response.status}`);
+      }
+    } catch (error) {
+      this.#refund(next.spends.at(-1));
+      throw error;
+    }
+    return payload;
+  }
+
+  /**
+   * What report(options) would send now, randomized as it would be, and
+   * the budget: {payload, budget, refused}. Sends and spends nothing (the
+   * inspector shows it). null without measurement consent.
+   */
+  previewReport(options = {}) {
+    const plan = this.#planReport(options, 'previewReport');
+    if (!plan) return null;
+    if (plan.refused) return { payload: null, budget: plan.refused.budget, refused: plan.refused };
+    return { payload: plan.payload, budget: this.reportBudget(), refused: null };
+  }
+
+  /** The privacy budget spent and left today and over the last 30 days. */
+  reportBudget() {
     this.#alive();
-    if (!isPlainObject(options)) throw leadsegError('report(options): options must be an object');
+    return budgetLeft(this.#reportState.read().spends, this.#reportBudget, this.#time());
+  }
+
+  #planReport(options, what) {
+    this.#alive();
+    if (!isPlainObject(options)) throw leadsegError(`${what}(options): options must be an object`);
     if (!this.#consent.measurement) return null;
     const { epsilon = DEFAULT_EPSILON, send, url, scoreBands = DEFAULT_SCORE_BANDS } = options;
     checkEpsilon(epsilon, this.#maxEpsilon);
-    checkBands(scoreBands);
+    if (scoreBands !== false) checkBands(scoreBands);
     if (send !== undefined && typeof send !== 'function') throw leadsegError('report: send must be a function (payload) => Promise');
     const segmentIds = options.segments ?? [...this.#segmentNames.keys()];
     if (!Array.isArray(segmentIds)) throw leadsegError('report: segments must be an array of segment ids');
@@ -685,26 +746,33 @@ class LeadsegEngine {
       throw leadsegError('report: experiments must be an object {experimentKey: [variant ids]}');
     }
     this.#sync();
-    const payload = randomizeReport(trueBits({
+    const items = reportItems(trueBits({
       segmentIds,
       member: new Set(this.#raw.segments()),
       score: this.#raw.score().score,
-      bands: scoreBands,
+      bands: scoreBands === false ? DEFAULT_SCORE_BANDS : scoreBands,
       experiments,
       ledger: this.#ledger.toJSON(),
-    }), epsilon);
-    if (send) await send(payload);
-    else if (url !== undefined) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-        credentials: 'omit',
-        keepalive: true,
-      });
-      if (!response.ok) throw leadsegError(`report: ${url} answered HTTP ${response.status}`);
-    }
-    return payload;
+    }), { score: scoreBands !== false });
+    if (items.length === 0) throw leadsegError('report: nothing to report (no segments, scoreBands false and no experiments)');
+    const plan = planReport({ items, epsilon, state: this.#reportState, limits: this.#reportBudget, time: this.#time(), random: cryptoRandom });
+    return { ...plan, send, url };
+  }
+
+  // Gives back the spend of a report that was not sent (re-reading the
+  // state: another tab may have spent since). The memo drawn stays: if the
+  // payload did reach the collector, a retry must repeat it.
+  #refund(spend) {
+    const state = this.#reportState.read();
+    const i = state.spends.findLastIndex((s) => s[0] === spend[0] && s[1] === spend[1]);
+    if (i >= 0) state.spends.splice(i, 1);
+    this.#reportState.write(state);
+  }
+
+  // The report state is kept on the device where the profile is.
+  #reportStatePersistent() {
+    const storage = this.#options.storage ?? 'auto';
+    return this.#consent.storage && typeof storage === 'string' && storage !== 'memory';
   }
 
   // ------------------------------------------------------------------ DOM

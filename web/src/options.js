@@ -6,7 +6,7 @@ import { isCompiledConfig } from './compiled.js';
 
 const OPTION_KEYS = new Set([
   'config', 'storage', 'storageName', 'consent', 'onExposure', 'now', 'dataLayer', 'autoPageViews', 'dom',
-  'wasmUrl', 'wasmBinary', 'module', 'on', 'maxEpsilon', 'experiments',
+  'wasmUrl', 'wasmBinary', 'module', 'on', 'maxEpsilon', 'reportBudget', 'experiments',
 ]);
 
 export function checkOptions(options) {

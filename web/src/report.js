@@ -1,36 +1,20 @@
-// Privacy-preserving reports: randomized response (local differential
-// privacy) over a fixed vector of bits.
-//
-// Each bit is reported truthfully with probability p = e^ε / (1 + e^ε) and
-// flipped otherwise, independently, with a cryptographic random source. For
-// one bit that is ε-differentially private; a payload of k bits is at most
-// kε-private as a whole (the one-hot score band changes 2 bits between two
-// visitors, so it costs 2ε). The shape of the payload (which segment ids,
-// bands, experiments and variants) comes from the config and the call, never
-// from the visitor, so the shape itself reveals nothing.
+// What a report is about: the visitor's true bits (segments, the one-hot
+// score band, experiment exposures and conversions) and the checks of
+// report()'s options. How a report randomizes them, what it costs and the
+// budget it is paid from live in privacy/ (docs/privacy.md). The items a
+// report may carry come from the config and the call, never from the
+// visitor, so which item a report carries reveals nothing.
 import { leadsegError } from './errors.js';
 
 export const DEFAULT_EPSILON = 1;
 export const DEFAULT_MAX_EPSILON = 4;
 export const DEFAULT_SCORE_BANDS = Object.freeze([0, 25, 50, 75, 100]);
-export const REPORT_VERSION = 1;
-
-/** Probability that randomized response keeps a bit: e^ε / (1 + e^ε). */
-export function keepProbability(epsilon) {
-  return 1 / (1 + Math.exp(-epsilon));
-}
 
 /** Uniform numbers in [0, 1) from crypto.getRandomValues. */
 export function cryptoRandom() {
   const buffer = new Uint32Array(1);
   globalThis.crypto.getRandomValues(buffer);
   return buffer[0] / 0x1_0000_0000;
-}
-
-/** Randomizes an array of 0/1 bits. */
-export function randomizeBits(bits, epsilon, random = cryptoRandom) {
-  const p = keepProbability(epsilon);
-  return bits.map((bit) => (random() < p ? bit : 1 - bit));
 }
 
 export function checkEpsilon(epsilon, maxEpsilon) {
@@ -81,26 +65,6 @@ export function trueBits({ segmentIds, member, score, bands, experiments, ledger
     };
   }
   return out;
-}
-
-/** The payload report() sends: the same shape with every bit randomized. */
-export function randomizeReport(bits, epsilon, random = cryptoRandom) {
-  const experiments = {};
-  for (const [key, e] of Object.entries(bits.experiments)) {
-    experiments[key] = {
-      variants: e.variants,
-      exposed: randomizeBits(e.exposed, epsilon, random),
-      converted: randomizeBits(e.converted, epsilon, random),
-    };
-  }
-  return {
-    version: REPORT_VERSION,
-    mechanism: 'randomized-response',
-    epsilon,
-    segments: { ids: bits.segments.ids, bits: randomizeBits(bits.segments.bits, epsilon, random) },
-    score: { bands: bits.score.bands, bits: randomizeBits(bits.score.bits, epsilon, random) },
-    experiments,
-  };
 }
 
 /** Checks score band edges: at least two ascending numbers. */

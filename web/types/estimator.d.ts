@@ -3,8 +3,30 @@
  * for the server that collects them: `import { estimate } from 'leadseg/estimator'`.
  */
 
-/** A report payload as built by `engine.report()`. Every bit is randomized. */
-export interface ReportPayload {
+/**
+ * A report payload as built by `engine.report()` (version 2): ONE item,
+ * drawn at random, through a memoized two-stage channel whose whole cost is
+ * `epsilon` (docs/privacy.md). Exactly one of `segment`, `score`,
+ * `experiment` is present.
+ */
+export type ReportPayload = ReportPayloadV2 | ReportPayloadV1;
+
+export interface ReportPayloadV2 {
+  version: 2;
+  /** memoized-oue for the score band, memoized-rr otherwise. */
+  mechanism: 'memoized-rr' | 'memoized-oue';
+  /** The privacy cost of the whole payload. */
+  epsilon: number;
+  /** One segment's membership bit. */
+  segment?: { id: string; bit: 0 | 1 };
+  /** The one-hot score band through optimized unary encoding. */
+  score?: { bands: string[]; bits: Array<0 | 1> };
+  /** One variant's [exposed, converted] bits. */
+  experiment?: { key: string; variant: string; bits: [0 | 1, 0 | 1] };
+}
+
+/** Version 1 payloads (before docs/privacy.md): every bit randomized with ε independently. The estimator still reads them. */
+export interface ReportPayloadV1 {
   /** Payload format version (1). */
   version: 1;
   mechanism: 'randomized-response';
