@@ -305,8 +305,16 @@ export interface FormBindOptions {
 
 export interface RenderResult {
   slot: string;
+  /** The variant the slot shows. */
   variant: string | null;
   element: Element;
+  /**
+   * A decision that came after the slot's default was already shown and
+   * was kept back (the slot is in view and has no `data-leadseg-late="swap"`):
+   * the slot keeps its default until the decision changes. Only peeked: no
+   * exposure or assignment is recorded for it.
+   */
+  deferred?: string;
   error?: Error;
 }
 

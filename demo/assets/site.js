@@ -102,23 +102,27 @@ function bindForms() {
 }
 
 // The case study: the first <template data-segments="a b"> whose segments
-// include one the visitor is in; data-segments="" is the fallback.
+// include one the visitor is in; else the section's own article (real HTML,
+// so it shows before the engine and without JavaScript).
+const caseFallback = new WeakMap();
 function renderCaseStudy() {
   const host = document.querySelector('[data-case-study]');
   if (!host) return;
+  if (!caseFallback.has(host)) caseFallback.set(host, [...host.children].filter((node) => node.localName !== 'template'));
   const member = new Set(engine.consent.personalization ? engine.segments() : []);
   let chosen = null;
   for (const t of host.querySelectorAll(':scope > template')) {
     const ids = (t.dataset.segments ?? '').split(/\s+/).filter(Boolean);
-    if (ids.length === 0 || ids.some((id) => member.has(id))) {
+    if (ids.some((id) => member.has(id))) {
       chosen = t;
       break;
     }
   }
-  if (!chosen || host.dataset.shown === chosen.dataset.segments) return;
+  const shown = chosen ? chosen.dataset.segments : '';
+  if ((host.dataset.shown ?? '') === shown) return;
   for (const node of [...host.children]) if (node.localName !== 'template') node.remove();
-  host.append(chosen.content.cloneNode(true));
-  host.dataset.shown = chosen.dataset.segments;
+  host.append(...(chosen ? [chosen.content.cloneNode(true)] : caseFallback.get(host)));
+  host.dataset.shown = shown;
 }
 
 function renderCart() {
