@@ -83,10 +83,11 @@ export function columnsRead(config, computed) {
  * @param {string[]} reads columnsRead()
  * @param {string[]} columns the file's column names
  * @param {Record<string, string>} [columnMap] file column -> attribute
+ * @param {Record<string, string[]>} [synonyms] more names per attribute (normalized), besides the built-in ones
  * @returns {{reads: string[], used: string[], missing: string[], ignored: string[],
  *            suggestions: Record<string, string>, hints: Record<string, string>}}
  */
-export function compareColumns(reads, columns, columnMap = {}) {
+export function compareColumns(reads, columns, columnMap = {}, synonyms = {}) {
   const readSet = new Set(reads);
   const target = (column) => columnMap[column] ?? column;
   const used = columns.filter((c) => readSet.has(target(c)));
@@ -96,7 +97,7 @@ export function compareColumns(reads, columns, columnMap = {}) {
   const suggestions = {};
   const hints = {};
   const byNormal = new Map(missing.map((r) => [normalizeColumn(r), r]));
-  for (const [attribute, names] of Object.entries(SYNONYMS)) {
+  for (const [attribute, names] of [...Object.entries(synonyms), ...Object.entries(SYNONYMS)]) {
     if (!missing.includes(attribute)) continue;
     for (const n of names) if (!byNormal.has(n)) byNormal.set(n, attribute);
   }
