@@ -30,10 +30,11 @@ const PERSONAS = {
   // Student, Education, age 21, newsletter: 3 email opens in 30 days and a
   // guide -> engaged_blog_readers; 11 page views -> high_engagement; 5 visits
   // -> repeat_visitors. Score: guide +5, careers page -10 -> clamped to 0:
-  // cold, awareness, grade D (no fit rule), D4. Hero and CTA: defaults.
+  // cold, awareness, grade D (no fit rule), D4. Hero: default; CTA: a
+  // subscriber is not offered the newsletter again -> "latest_guides".
   student: {
     hero: 'default',
-    cta: 'newsletter',
+    cta: 'latest_guides',
     segments: ['engaged_blog_readers', 'repeat_visitors', 'high_engagement', 'age_18_35'],
     grade: 'D', leadCell: 'D4', temperature: 'cold', stage: 'awareness', score: '0', caseStudy: 'readers',
   },
@@ -265,7 +266,8 @@ describe('demo site in headless Chromium', () => {
     await page.locator('.form-success').waitFor({ state: 'visible' });
     assert.equal(await text(page, '#insp-stage'), 'decision');
     assert.match(await text(page, '#insp-sql'), /^yes/);
-    assert.equal(await slotVariant(page, 'cta', '.header-cta'), 'book_demo');
+    // Someone who just requested a demo is not offered one again.
+    assert.equal(await slotVariant(page, 'cta', '.header-cta'), 'demo_booked');
     await page.screenshot({ path: path.join(RESULTS_DIR, 'demo-request-demo.png') });
 
     // Cart and checkout: cart_add, then purchase -> stage customer.
