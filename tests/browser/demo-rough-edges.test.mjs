@@ -3,40 +3,23 @@
 // inspector says (reasons naming the segment, consent, RFM, a newcomer
 // hint, the explain box following the decision), no cart stored before
 // consent, and playground JSON errors as line and column.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launchChromium, watchPage, cspProblems, checkPrerequisites, startRepoServer, RESULTS_DIR } from './fixtures/chromium.mjs';
+import { checkPrerequisites, startRepoServer, RESULTS_DIR, useChromium, openCheckedPage } from './fixtures/chromium.mjs';
 
 describe('demo rough edges, in Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
+  const env = useChromium(() => {
     checkPrerequisites();
-    server = await startRepoServer();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    return startRepoServer();
   });
 
-  // A fresh visitor on `file`, engine ready; `check()` asserts the page stayed clean.
+  // A fresh visitor on `file`, engine ready; `done()` asserts the page stayed clean.
   async function visit(file = '', { viewport = { width: 1280, height: 720 } } = {}) {
-    const problems = [];
-    const context = await browser.newContext({ viewport });
-    const page = await watchPage(await context.newPage(), problems);
-    await page.goto(`${server.url}${file}`);
-    await page.waitForSelector('body[data-ready]');
-    return {
-      page,
-      async done() {
-        problems.push(...(await cspProblems(page)));
-        await context.close();
-        assert.deepEqual(problems, []);
-      },
-    };
+    const visitor = await openCheckedPage(env.browser, { context: { viewport } });
+    await visitor.page.goto(`${env.server.url}${file}`);
+    await visitor.page.waitForSelector('body[data-ready]');
+    return visitor;
   }
 
   const rect = (page, selector) => page.locator(selector).first().evaluate((e) => e.getBoundingClientRect().toJSON());

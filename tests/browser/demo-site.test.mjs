@@ -6,12 +6,11 @@
 //
 // Expected variants and segments are derived by hand from
 // docs/examples/b2b-saas.json (see the comments on PERSONAS below).
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
-import { RESULTS_DIR, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from './fixtures/chromium.mjs';
+import { RESULTS_DIR, checkPrerequisites, startRepoServer, useChromium, openCheckedPage } from './fixtures/chromium.mjs';
 
 // What each persona's replay must end with (docs/examples/b2b-saas.json):
 const PERSONAS = {
@@ -61,36 +60,16 @@ const PERSONAS = {
 };
 
 describe('demo site in headless Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
+  const env = useChromium(() => {
     checkPrerequisites();
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    server = await startRepoServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    return startRepoServer();
   });
 
   /** A fresh context (own storage) and page that records every problem. */
-  async function newPage() {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const problems = [];
-    const page = await watchPage(await context.newPage(), problems);
-    const done = async () => {
-      const csp = await cspProblems(page);
-      await context.close();
-      assert.deepEqual([...problems, ...csp], [], 'no page errors, console errors, failed requests or CSP violations');
-    };
-    return { page, done };
-  }
+  const newPage = () => openCheckedPage(env.browser, { context: { viewport: { width: 1440, height: 900 } } });
 
   async function open(page, file = '') {
-    const response = await page.goto(server.url + file);
+    const response = await page.goto(env.server.url + file);
     assert.equal(response.status(), 200, file);
     await page.waitForSelector('body[data-ready]');
     assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', `${file || '/'} started`);

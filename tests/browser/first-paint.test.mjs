@@ -4,11 +4,11 @@
 // budget; a late decision does not replace what the visitor may be
 // reading. The engine's wasm is held back so the first frames certainly
 // come before it. Then the demo without JavaScript and with the wasm blocked.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
-import { launchChromium, watchPage, cspProblems, checkPrerequisites, startRepoServer, RESULTS_DIR } from './fixtures/chromium.mjs';
+import { watchPage, cspProblems, checkPrerequisites, startRepoServer, RESULTS_DIR, useChromium } from './fixtures/chromium.mjs';
 
 const WASM_DELAY_MS = 1500;
 
@@ -33,21 +33,11 @@ function recordFrames() {
 }
 
 describe('content at first paint, in Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startFixtureServer();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useChromium(startFixtureServer);
 
   async function openContext() {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
     await page.route('**/leadseg.wasm', async (route) => {
       await new Promise((resolve) => setTimeout(resolve, WASM_DELAY_MS));
@@ -59,7 +49,7 @@ describe('content at first paint, in Chromium', () => {
   // A stored profile that decides hero "tech_leader" and CTA "book_demo";
   // the journey page keeps no pre-paint record.
   async function storeCto(page) {
-    await openJourney(page, server.url, { storage: '1' });
+    await openJourney(page, env.server.url, { storage: '1' });
     await page.evaluate(async () => {
       engine.identify({ job_title: 'CTO', industry: 'Technology', company_size: 20 });
       engine.track('page_view', { path: '/pricing' });
@@ -71,7 +61,7 @@ describe('content at first paint, in Chromium', () => {
   async function visit(page, init) {
     await page.addInitScript(recordFrames);
     if (init) await page.addInitScript(init);
-    await page.goto(`${server.url}first-paint.html`);
+    await page.goto(`${env.server.url}first-paint.html`);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 20_000 });
     assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.evaluate(() => window.leadsegError));
     return page.evaluate(() => ({
@@ -158,30 +148,22 @@ describe('content at first paint, in Chromium', () => {
 });
 
 describe('the demo at first paint, in Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
+  const env = useChromium(() => {
     checkPrerequisites();
-    server = await startRepoServer();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    return startRepoServer();
   });
 
   test('without JavaScript every page has its real content: headline, header, CTA band, footer', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     for (const [file, page_] of [['', 'home'], ['pricing.html', 'pricing'], ['blog.html', 'blog'], ['webinar.html', 'webinar']]) {
-      await page.goto(`${server.url}${file}`);
+      await page.goto(`${env.server.url}${file}`);
       assert.ok(await page.locator('main h1').first().isVisible(), `${file || 'index'}: an <h1>`);
       assert.ok(await page.locator('.header-cta a').isVisible(), 'the header CTA');
       assert.ok(await page.locator('.site-footer').isVisible(), 'the footer');
       assert.equal(await page.locator('.main-nav a[aria-current="page"]').count(), page_ === 'home' || file.startsWith('pricing') || file.startsWith('blog') || file.startsWith('webinar') ? 1 : 0);
     }
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     assert.equal(await page.locator('.hero h1').textContent(), 'Know which accounts are ready to buy, before they ask.');
     assert.ok(await page.locator('.cta-band form input[type="email"]').isVisible(), 'the newsletter offer');
     assert.ok(await page.locator('[data-leadseg-slot="lead_form"] form').isVisible(), 'the lead form');
@@ -192,10 +174,10 @@ describe('the demo at first paint, in Chromium', () => {
 
   test('a wasm that fails to load leaves the defaults and reports the error once', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems, { ignoreFailedRequest: (url) => url.endsWith('leadseg.wasm') });
     await page.route('**/leadseg.wasm', (route) => route.abort());
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.waitForSelector('body[data-ready="error"]');
     assert.equal(await page.locator('.hero h1').textContent(), 'Know which accounts are ready to buy, before they ask.');
     assert.ok(await page.locator('.hero h1').isVisible());
@@ -210,16 +192,16 @@ describe('the demo at first paint, in Chromium', () => {
   });
 
   test('a returning visitor whose hero the record does not know sees it within the 300 ms budget', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     await page.addInitScript(recordFrames);
-    await page.goto(`${server.url}pricing.html`);
+    await page.goto(`${env.server.url}pricing.html`);
     await page.click('#consent button[data-consent="all"]');
     await page.route('**/leadseg.wasm', async (route) => {
       await new Promise((resolve) => setTimeout(resolve, WASM_DELAY_MS));
       await route.continue();
     });
-    await page.goto(server.url); // the record knows the CTA only
+    await page.goto(env.server.url); // the record knows the CTA only
     await page.waitForSelector('body[data-ready="true"]');
     const frames = await page.evaluate(() => window.__frames.filter((f) => f.hero !== 'unparsed'));
     const firstShown = frames.find((f) => f.hero !== 'hidden');

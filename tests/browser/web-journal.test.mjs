@@ -2,25 +2,15 @@
 // navigation is kept by the synchronous journal (web/src/journal.js) and
 // replayed into IndexedDB by the next page, exactly once, also when two
 // tabs navigate at the same time.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
-import { launchChromium, watchPage, cspProblems } from './fixtures/chromium.mjs';
+import { watchPage, cspProblems, useChromium } from './fixtures/chromium.mjs';
 
 const NAVIGATIONS = 50;
 
 describe('events tracked right before a navigation, in Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startFixtureServer();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useChromium(startFixtureServer);
 
   // Tracks `probe` {i} and navigates in the same task (0 ms delay), then
   // waits for the next page's engine.
@@ -61,9 +51,9 @@ describe('events tracked right before a navigation, in Chromium', () => {
 
   test(`0 of ${NAVIGATIONS} events lost when the page navigates in the same task`, async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
-    await openJourney(page, server.url, { storage: '1' });
+    await openJourney(page, env.server.url, { storage: '1' });
     for (let i = 0; i < NAVIGATIONS; i++) await trackAndLeave(page, i);
     const seen = await probes(page);
     assert.deepEqual(seen.stored, range(NAVIGATIONS), 'each probe stored exactly once');
@@ -75,11 +65,11 @@ describe('events tracked right before a navigation, in Chromium', () => {
 
   test('two tabs navigating at once: every event exactly once', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const a = await watchPage(await context.newPage(), problems);
     const b = await watchPage(await context.newPage(), problems);
-    await openJourney(a, server.url, { storage: '1' });
-    await openJourney(b, server.url, { storage: '1' });
+    await openJourney(a, env.server.url, { storage: '1' });
+    await openJourney(b, env.server.url, { storage: '1' });
     const half = NAVIGATIONS / 2;
     for (let i = 0; i < half; i++) await Promise.all([trackAndLeave(a, i), trackAndLeave(b, half + i)]);
     for (const page of [a, b]) {
@@ -88,7 +78,7 @@ describe('events tracked right before a navigation, in Chromium', () => {
     }
     // A fresh page replays the stored log: each event once.
     const c = await watchPage(await context.newPage(), problems);
-    await openJourney(c, server.url, { storage: '1' });
+    await openJourney(c, env.server.url, { storage: '1' });
     const fresh = await probes(c);
     assert.deepEqual(fresh.engine, range(NAVIGATIONS));
     await context.close();
@@ -96,9 +86,9 @@ describe('events tracked right before a navigation, in Chromium', () => {
   });
 
   test('erase() and withdrawing storage consent leave no journal', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await openJourney(page, server.url, { storage: '1' });
+    await openJourney(page, env.server.url, { storage: '1' });
     await page.evaluate(() => localStorage.setItem('leadseg:journal:old', JSON.stringify([{ id: 'old:1', type: 'probe', ts: Date.now(), props: { i: 1 } }])));
     await page.evaluate(() => window.engine.erase());
     assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes(':journal:'))), []);
