@@ -191,6 +191,37 @@ describe('the demo at first paint, in Chromium', () => {
     await context.close();
   });
 
+  test('the wasm comes compressed, and the next page view revalidates it instead of downloading it again', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    const wasm = [];
+    page.on('response', async (response) => {
+      if (response.url().endsWith('/leadseg.wasm')) wasm.push({ status: response.status(), encoding: response.headers()['content-encoding'] ?? null });
+    });
+    const requests = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/leadseg.wasm')) requests.push(request);
+    });
+    // What the server answered (Chromium reports a revalidated response as its cached 200).
+    const answered = [];
+    const onRequest = (req, res) => {
+      if (req.url.endsWith('/leadseg.wasm')) res.on('finish', () => answered.push(res.statusCode));
+    };
+    env.server.server.on('request', onRequest);
+    await page.goto(env.server.url);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.goto(`${env.server.url}pricing.html`);
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(wasm.length, 2, JSON.stringify(wasm));
+    assert.deepEqual(wasm[0], { status: 200, encoding: 'br' });
+    // Chromium sends the validator; the server answers 304 and the cached copy is used.
+    const second = await requests[1].allHeaders();
+    assert.ok(second['if-none-match'], `the second request revalidates: ${JSON.stringify(second)}`);
+    assert.deepEqual(answered, [200, 304], 'the second time the server sends no body');
+    env.server.server.off('request', onRequest);
+    await context.close();
+  });
+
   test('a returning visitor whose hero the record does not know sees it within the 300 ms budget', async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();
