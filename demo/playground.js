@@ -149,9 +149,35 @@ function clearError() {
   }
 }
 
+// "at byte 21" -> "at line 3, column 8" in `text` (the byte offset is into
+// its UTF-8 encoding; columns count characters from 1).
+function byteOffsetToLineColumn(text, byte) {
+  let bytes = 0;
+  let line = 1;
+  let column = 1;
+  for (const ch of text) {
+    if (bytes >= byte) break;
+    bytes += new TextEncoder().encode(ch).length;
+    if (ch === '\n') {
+      line += 1;
+      column = 1;
+    } else {
+      column += 1;
+    }
+  }
+  return { line, column };
+}
+
+function withLineColumn(message, text) {
+  const match = / at byte (\d+)$/.exec(message);
+  if (!match) return message;
+  const { line, column } = byteOffsetToLineColumn(text, Number(match[1]));
+  return `${message.slice(0, match.index)} at line ${line}, column ${column}`;
+}
+
 function showError(err) {
   const where = locateError();
-  const message = err instanceof Error ? err.message : String(err);
+  const message = withLineColumn(err instanceof Error ? err.message : String(err), where.el.value);
   const errPath = err && typeof err.path === 'string' ? err.path : '';
   ui.result.dataset.state = 'error';
   ui.resultValue.textContent = 'Error';

@@ -18,6 +18,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 JOBS="${JOBS:-2}"
 
+# A moved or copied checkout: drop build caches that name another source tree.
+bash scripts/forget-moved-cmake-cache.sh
+
 build_preset() {
   local preset="$1"
   echo "build: cmake --preset ${preset}"

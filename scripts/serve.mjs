@@ -17,6 +17,10 @@
 // a strict Content-Security-Policy, so pages may not use inline scripts or
 // styles; 'wasm-unsafe-eval' is what WebAssembly compilation needs.
 //
+// Responses carry validators (ETag, Last-Modified; 304 when unchanged) and
+// are compressed when the client accepts it (serve-cache.mjs); the demo
+// pages' shared parts are included server-side (serve-includes.mjs).
+//
 // Tests import { startServer } and start it in-process on port 0.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -24,6 +28,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import { createCollector } from '../web/collect/server.js';
+import { chooseEncoding, compress, etagOf, isNotModified } from './serve-cache.mjs';
+import { expandIncludes, hasIncludes } from './serve-includes.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -86,6 +92,9 @@ const FIXED_FILES = {
   '/vendor/chart.umd.min.js': 'node_modules/chart.js/dist/chart.umd.min.js',
   '/vendor/chart.umd.min.js.map': 'node_modules/chart.js/dist/chart.umd.min.js.map',
 };
+// Where `setup.sh --demo` installs the demo's npm package when there is no
+// full node_modules/ (the same relative path under this directory).
+const DEMO_DEPS = 'build/demo-deps';
 
 // Maps a URL path to [mountDirectory, relativePath] or null.
 function mount(root, urlPath) {
@@ -105,9 +114,11 @@ async function resolveFile(root, rawPath) {
   }
   if (urlPath.includes('\0') || urlPath.includes('\\')) return null;
   if (Object.hasOwn(FIXED_FILES, urlPath)) {
-    const file = path.join(root, FIXED_FILES[urlPath]);
-    const stat = await fs.promises.stat(file).catch(() => null);
-    return stat?.isFile() ? { file, stat } : null;
+    for (const file of [path.join(root, FIXED_FILES[urlPath]), path.join(root, DEMO_DEPS, FIXED_FILES[urlPath])]) {
+      const stat = await fs.promises.stat(file).catch(() => null);
+      if (stat?.isFile()) return { file, stat };
+    }
+    return null;
   }
   const segments = urlPath.split('/');
   if (segments.some((s) => s === '..' || s.startsWith('.') && s !== '')) return null;
@@ -132,6 +143,40 @@ async function resolveFile(root, rawPath) {
   return { file, stat };
 }
 
+// The file's bytes (a demo page with its includes expanded) and its mtime.
+async function readBody(root, { file, stat }) {
+  let body = await fs.promises.readFile(file);
+  let mtime = stat.mtime;
+  if (file.endsWith('.html') && hasIncludes(body.toString('utf8'))) {
+    const { html, files } = await expandIncludes(body.toString('utf8'), path.join(root, 'demo', 'partials'));
+    body = Buffer.from(html);
+    for (const f of files) {
+      const m = (await fs.promises.stat(f)).mtime;
+      if (m > mtime) mtime = m;
+    }
+  }
+  return { body, mtime };
+}
+
+// 200 with the (possibly compressed) body, or 304 when the validators match.
+async function sendFile(req, res, root, found) {
+  const type = contentType(found.file);
+  const { body, mtime } = await readBody(root, found);
+  const encoding = chooseEncoding(req, type, body.length);
+  const base = etagOf(body);
+  const etag = encoding ? `${base.slice(0, -1)}-${encoding}"` : base;
+  const headers = { ...COMMON_HEADERS, 'Content-Type': type, ETag: etag, 'Last-Modified': mtime.toUTCString(), Vary: 'Accept-Encoding' };
+  if (isNotModified(req, etag, mtime)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  const sent = encoding ? compress(body, encoding, base) : body;
+  if (encoding) headers['Content-Encoding'] = encoding;
+  res.writeHead(200, { ...headers, 'Content-Length': sent.length });
+  res.end(req.method === 'HEAD' ? undefined : sent);
+}
+
 function handler(root) {
   return async (req, res) => {
     try {
@@ -150,18 +195,7 @@ function handler(root) {
         send(res, 404, 'Not Found\n');
         return;
       }
-      res.writeHead(200, {
-        ...COMMON_HEADERS,
-        'Content-Type': contentType(found.file),
-        'Content-Length': found.stat.size,
-      });
-      if (req.method === 'HEAD') {
-        res.end();
-        return;
-      }
-      fs.createReadStream(found.file)
-        .on('error', () => res.destroy())
-        .pipe(res);
+      await sendFile(req, res, root, found);
     } catch (err) {
       if (!res.headersSent) send(res, 500, 'Internal Server Error\n');
       else res.destroy();

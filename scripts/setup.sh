@@ -2,7 +2,13 @@
 # Installs what this project needs on a Debian 12 machine, then the npm
 # dev dependencies. Idempotent and silent when there is nothing to do.
 #
-#   bash scripts/setup.sh
+#   bash scripts/setup.sh           everything: build, test and benchmark tools
+#   bash scripts/setup.sh --demo    only what scripts/demo.sh needs: CMake,
+#                                   Ninja, Emscripten, nlohmann-json, node, and
+#                                   Chart.js (into build/demo-deps/ unless the
+#                                   full node_modules is there); no compilers
+#                                   for tests, no Chromium, no npm dev tools
+#   bash scripts/setup.sh --list [--demo]   prints the Debian packages only
 #
 # apt: toolchains (g++, CMake, Ninja), GoogleTest, Google Benchmark,
 #      nlohmann-json, Emscripten (wasm), Chromium (browser tests),
@@ -18,6 +24,23 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
 
+MODE=full
+LIST=0
+for arg in "$@"; do
+  case "$arg" in
+    --demo) MODE=demo ;;
+    --list) LIST=1 ;;
+    *) echo "usage: $0 [--demo] [--list]" >&2; exit 2 ;;
+  esac
+done
+
+DEMO_APT_PACKAGES=(
+  cmake
+  ninja-build
+  nlohmann-json3-dev
+  emscripten
+)
+
 APT_PACKAGES=(
   build-essential
   cmake
@@ -31,6 +54,12 @@ APT_PACKAGES=(
   libclang-rt-14-dev
   python3
 )
+
+if [ "$MODE" = demo ]; then APT_PACKAGES=("${DEMO_APT_PACKAGES[@]}"); fi
+if [ "$LIST" = 1 ]; then
+  printf '%s\n' "${APT_PACKAGES[@]}"
+  exit 0
+fi
 
 is_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
@@ -53,6 +82,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${SUDO[@]}" apt-get update -qq
   "${SUDO[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
   echo "setup: Debian packages installed"
+fi
+
+# The demo needs one npm package, Chart.js (served at /vendor/): the version
+# the lockfile pins, into build/demo-deps/ (scripts/serve.mjs looks there
+# when node_modules/ has none).
+if [ "$MODE" = demo ]; then
+  if [ ! -f node_modules/chart.js/dist/chart.umd.min.js ] && [ ! -f build/demo-deps/node_modules/chart.js/dist/chart.umd.min.js ]; then
+    version="$(node -p "require('./package-lock.json').packages['node_modules/chart.js'].version")"
+    echo "setup: npm install chart.js@${version} (build/demo-deps)"
+    mkdir -p build/demo-deps
+    npm install --prefix build/demo-deps --no-save --no-package-lock --no-audit --no-fund --loglevel=error "chart.js@${version}"
+  fi
+  exit 0
 fi
 
 # npm dev dependencies (playwright-core). node_modules/.package-lock.json is

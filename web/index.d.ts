@@ -350,8 +350,16 @@ export interface FormBindOptions {
 
 export interface RenderResult {
   slot: string;
+  /** The variant the slot shows. */
   variant: string | null;
   element: Element;
+  /**
+   * A decision that came after the slot's default was already shown and
+   * was kept back (the slot is in view and has no `data-leadseg-late="swap"`):
+   * the slot keeps its default until the decision changes. Only peeked: no
+   * exposure or assignment is recorded for it.
+   */
+  deferred?: string;
   error?: Error;
 }
 
@@ -476,6 +484,23 @@ export interface LeadSummary {
   temperatures: Record<string, number>;
   /** What happened to the events (all zero without any). */
   events: LeadEventsSummary;
+  /** The file's columns against what the config reads (after `columnMap`). */
+  columns: LeadColumnsSummary;
+}
+
+export interface LeadColumnsSummary {
+  /** The file's columns the config reads (by their name in the file). */
+  read: string[];
+  /** The file's columns the config does not read: left out of the evaluation, kept in the results. */
+  ignored: string[];
+  /** Attributes the config reads that no column provides. */
+  missing: string[];
+  /** The `columnMap` that was applied. */
+  mapped: Record<string, string>;
+  /** Ignored columns that look like a missing attribute (case, spacing, synonyms): `{fileColumn: attribute}`. */
+  suggestions: Record<string, string>;
+  /** Ignored columns that name something the engine computes from events (visits, last seen, score): why they cannot be used. */
+  hints: Record<string, string>;
 }
 
 export interface LeadEventsSummary {
@@ -558,6 +583,12 @@ export interface SegmentLeadsOptions {
   eventColumns?: { lead?: string; type?: string; at?: string };
   /** Add each lead's `metrics` (every metric's value at `now`) to its result (default false). */
   metrics?: boolean;
+  /**
+   * Renames the file's columns for the engine: `{fileColumn: attribute}`
+   * (`{Employees: 'company_size'}`). Results keep the file's names. A column
+   * the file does not have is an error.
+   */
+  columnMap?: Record<string, string>;
   wasmUrl?: string | URL;
   wasmBinary?: ArrayBuffer | Uint8Array;
   module?: object;

@@ -41,6 +41,7 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
   let clock = Date.now;
   let busy = false;
   let explainId = 'high_intent_tech';
+  let explainPicked = false; // the visitor chose the segment to explain
   const segmentNodes = new Map();
   const flashTimers = new Map();
   const changeLog = [];
@@ -69,8 +70,18 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
     status,
     el('div', { class: 'insp-consent-row' }, consentLine, consentButton));
 
+  // For a newcomer: clicking around changes little at first; say what to try.
+  const newcomer = el('p', { class: 'insp-newcomer', id: 'insp-newcomer', hidden: true },
+    el('b', {}, 'New here? '),
+    'Browsing alone changes little at first: the rules wait for signals such as two pricing views, a form or a download. ',
+    'Replay a persona below to see a whole journey in seconds, or accept personalization, view Pricing twice and come back to the home page.');
+  let personaShown = false;
+  function renderNewcomer(s) {
+    newcomer.hidden = personaShown || (s.score ?? 0) > 0;
+  }
+
   const personasSection = section('personas', 'Personas: replay a journey');
-  personasSection.body.append(
+  personasSection.body.append(newcomer,
     el('p', { class: 'insp-hint' }, 'Each replays a visitor\'s history with simulated time, ending now.'),
     personaButtons, personaNote,
     el('div', { class: 'insp-reset' }, resetButton));
@@ -111,6 +122,7 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
     (config.segments ?? []).map((s) => el('option', { value: s.id }, s.name ?? s.id)));
   explainSelect.value = explainId;
   explainSelect.addEventListener('change', () => {
+    explainPicked = true;
     explainId = explainSelect.value;
     update();
   });
@@ -184,10 +196,55 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
     log(`${kind === 'enter' ? 'Entered' : 'Left'} ${name}`, kind === 'enter' ? 'enter' : 'exit', at);
   }
 
-  function describeDecision(d) {
-    if (d.reason.kind === 'rule') return `its rule matched (variant ${d.reason.rule + 1})`;
+  // Segment ids a variant's `when` names ({segments: {$in: [...]}}, also inside $or/$and).
+  function namedSegments(when, out = []) {
+    if (Array.isArray(when)) for (const w of when) namedSegments(w, out);
+    else if (when && typeof when === 'object') {
+      for (const [key, value] of Object.entries(when)) {
+        if (key === 'segments') out.push(...[value?.$in, value?.$all, value?.$elemMatch?.$eq, typeof value === 'string' ? [value] : null].flat().filter((x) => typeof x === 'string'));
+        else if (key.startsWith('$')) namedSegments(value, out);
+      }
+    }
+    return out;
+  }
+
+  // The leaves of a `when` that hold for the visitor ("stage is decision").
+  function heldLeaves(when, attrs) {
+    const out = [];
+    const visit = (w) => {
+      if (Array.isArray(w)) return w.forEach(visit);
+      if (!w || typeof w !== 'object') return;
+      for (const [key, value] of Object.entries(w)) {
+        if (key.startsWith('$')) visit(value);
+        else if (key !== 'segments' && (typeof value !== 'object' || value === null) && attrs[key] === value) out.push(`${key} is ${value}`);
+      }
+    };
+    visit(when);
+    return out;
+  }
+
+  // Why a slot shows its variant, in words: the segment (or the facts) behind a rule.
+  function describeDecision(slot, d, member, attrs) {
+    if (!engine.consent.personalization) return 'the default: no consent to personalization';
+    if (d.reason.kind === 'rule') {
+      const when = slot.variants?.[d.reason.rule]?.when;
+      const segs = namedSegments(when).filter((id) => member.has(id));
+      if (segs.length) return `because the visitor is in ${segs.map((id) => `“${segmentsById.get(id)?.name ?? id}”`).join(' and ')}`;
+      const facts = heldLeaves(when, attrs);
+      if (facts.length) return `because ${facts.join(' and ')}`;
+      return `its rule matched (variant ${d.reason.rule + 1})`;
+    }
     if (d.reason.kind === 'experiment') return `assigned by ${d.experiment?.key ?? 'the experiment'}`;
     return 'no rule matched: the default';
+  }
+
+  // "111": what the digits mean, for someone who has never seen RFM.
+  function describeRfm(r) {
+    if (!r) return '—';
+    const words = `recency ${r.r}, frequency ${r.f}, monetary ${r.m} (each 1 = lowest … 5 = highest)`;
+    return r.cell === '111' || (r.r === 1 && r.f === 1 && r.m === 1)
+      ? `${r.cell}: no purchase history yet — ${words}`
+      : `${r.cell} (score ${r.score}): ${words}`;
   }
 
   function renderOverview(s, attrs) {
@@ -208,7 +265,7 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
         ['Grade', el('span', { id: 'insp-grade' }, s.grade ?? '—')],
         ['MQL', s.mql ? `yes, ${ago(clock() - s.mql)}` : 'no', { id: 'insp-mql' }],
         ['SQL', s.sql ? `yes, ${ago(clock() - s.sql)}` : 'no', { id: 'insp-sql' }],
-        ['RFM cell', el('span', { id: 'insp-rfm' }, attrs.rfm ? `${attrs.rfm.cell} (score ${attrs.rfm.score})` : '—')],
+        ['RFM cell', el('span', { id: 'insp-rfm' }, describeRfm(attrs.rfm))],
       ]));
   }
 
@@ -225,9 +282,10 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
     }
   }
 
-  function renderSlots() {
+  function renderSlots(member, visitor) {
     clear(slots.body);
     const rows = [];
+    let behind = null; // the segment behind the first personalized decision
     for (const slot of config.slots ?? []) {
       let text;
       let attrs = {};
@@ -256,8 +314,9 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
       try {
         const d = engine.peek(slot.id); // the inspector only looks
         const variant = slot.variants?.find((v) => v.id === d.variant);
+        if (!behind && d.reason.kind === 'rule') behind = namedSegments(slot.variants?.[d.reason.rule]?.when).find((id) => member.has(id)) ?? null;
         text = el('span', {}, el('b', {}, d.variant), variant?.name ? ` “${variant.name}”` : '', el('br'),
-          el('span', { class: 'muted', title: d.reason.path ?? '' }, describeDecision(d)));
+          el('span', { class: 'muted reason', title: d.reason.path ?? '' }, describeDecision(slot, d, member, visitor)));
         attrs = { id: `insp-slot-${slot.id}`, 'data-variant': d.variant };
       } catch (error) {
         text = `error: ${error.message}`;
@@ -267,6 +326,11 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
     slots.body.append(kv(rows));
     if (!engine.consent.personalization) {
       slots.body.append(el('p', { class: 'insp-hint' }, 'No personalization consent: every slot shows its default.'));
+    }
+    // The explain box follows the segment behind the decision, until the visitor picks one.
+    if (behind && !explainPicked && behind !== explainId) {
+      explainId = behind;
+      explainSelect.value = behind;
     }
   }
 
@@ -446,8 +510,9 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
     const experimentList = readExperiments();
     renderStatus();
     renderOverview(s, attrs);
-    renderSlots();
+    renderSlots(member, attrs);
     renderExplain();
+    renderNewcomer(s);
     renderBreakdown(s);
     renderLifecycle(s);
     renderRfm(attrs, m);
@@ -483,6 +548,7 @@ export function createInspector({ config, personas, onPersona, onReset, onConsen
       if (value && label) status.textContent = label;
     },
     setPersona(persona) {
+      personaShown = Boolean(persona);
       for (const b of personaButtons.children) b.classList.toggle('is-active', b.dataset.persona === persona?.id);
       personaNote.hidden = !persona;
       clear(personaNote);

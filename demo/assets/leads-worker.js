@@ -167,7 +167,7 @@ function openSource(source, stats) {
   })();
 }
 
-async function run({ source, workers }) {
+async function run({ source, workers, columnMap = {} }) {
   const started = performance.now();
   const config = await (await fetch('/config/b2b-saas.json')).json();
   const stats = { bytes: 0, totalBytes: null, total: null };
@@ -217,7 +217,8 @@ async function run({ source, workers }) {
     for (const record of records) {
       if (header === null) {
         if (record.length === 1 && record[0] === '') continue;
-        header = record.map((h) => h.trim());
+        // The columns the visitor mapped on the page get the names the rules read.
+        header = record.map((h) => columnMap[h.trim()] ?? h.trim());
         const describe = new LeadEvaluator({ engine: null, setTime: () => {}, typeValue, config, asOf: AS_OF });
         post({ type: 'header', ...describe.setHeader(header) });
         parts.push(new Blob([describe.outputHeader()], { type: 'text/csv' }));

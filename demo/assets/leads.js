@@ -6,6 +6,7 @@
 import { ACTIVITY_COLUMNS, GRADES, TEMPERATURES, SCORE_BIN_WIDTH } from './lead-eval.js';
 import { SAMPLE_SEED } from './lead-sample.js';
 import { el, fmt, pct, clear } from './dom.js';
+import { checkColumns, readHeader } from './lead-columns.js';
 
 const Chart = globalThis.Chart;
 const $ = (sel) => document.querySelector(sel);
@@ -58,8 +59,9 @@ function renderColumnsHelp() {
 
 // ------------------------------------------------------------- running
 
-function startRun(source, label) {
+function startRun(source, label, columnMap = {}) {
   if (running) return;
+  $('#columns-check').hidden = true;
   running = true;
   destroyCharts();
   $('#results').hidden = true;
@@ -86,7 +88,55 @@ function startRun(source, label) {
     event.preventDefault();
     fail(event.message || 'the worker failed');
   };
-  worker.postMessage({ type: 'start', source, workers });
+  worker.postMessage({ type: 'start', source, workers, columnMap });
+}
+
+// Before a file runs: which columns the rules read, which the file has,
+// which are ignored; near matches are proposed and the visitor confirms.
+async function checkFile(file) {
+  if (running) return;
+  $('#run-error').hidden = true;
+  $('#results').hidden = true;
+  const header = await readHeader(file);
+  const check = checkColumns(config, header);
+  const rows = $('#columns-check-rows');
+  clear(rows);
+  for (const column of header) {
+    const select = el('select', { 'aria-label': `Read "${column}" as`, 'data-column': column },
+      el('option', { value: '' }, '— ignored —'),
+      ...check.reads.map((name) => el('option', { value: name }, name)));
+    select.value = check.readAs[column] ?? '';
+    const note = check.suggestions[column] ? `suggested: ${check.suggestions[column]}` : check.hints[column] ?? '';
+    rows.append(el('tr', { 'data-column': column, 'data-suggested': check.suggestions[column] ? 'true' : 'false' },
+      el('td', {}, el('code', {}, column)), el('td', {}, select), el('td', { class: 'muted' }, note)));
+  }
+  const update = () => {
+    const map = currentMap();
+    const used = Object.values(map);
+    const duplicate = used.find((name, i) => used.indexOf(name) !== i);
+    const read = Object.keys(map).length;
+    $('#columns-check-summary').textContent = `The rules read ${check.reads.length} columns (${check.attributes} attributes, ${check.reads.length - check.attributes} activity columns). ` +
+      `This file has ${header.length}: ${read} will be read, ${header.length - read} ignored (passed through to the download).`;
+    const missing = check.reads.filter((name) => !used.includes(name));
+    $('#columns-check-missing').textContent = missing.length ? `Not in the file: ${missing.join(', ')}.` : '';
+    const error = $('#columns-check-error');
+    error.hidden = read > 0 && !duplicate;
+    error.textContent = duplicate ? `Two columns are read as "${duplicate}": choose one.` :
+      'None of the columns is read: every lead would score 0. Choose what each column means, or use a file with the columns listed under "Which columns are read?".';
+    $('#columns-run').disabled = !error.hidden;
+  };
+  const currentMap = () => Object.fromEntries([...rows.querySelectorAll('select')].filter((s) => s.value).map((s) => [s.dataset.column, s.value]));
+  rows.onchange = update;
+  update();
+  $('#columns-run').onclick = () => {
+    const columnMap = Object.fromEntries(Object.entries(currentMap()).filter(([column, name]) => column !== name));
+    startRun({ kind: 'file', file }, file.name, columnMap);
+  };
+  $('#columns-cancel').onclick = () => {
+    $('#columns-check').hidden = true;
+  };
+  $('#columns-check').hidden = false;
+  $('#columns-check').scrollIntoView({ block: 'nearest' });
 }
 
 function stopWorker() {
@@ -393,7 +443,7 @@ function bindInputs() {
   const zone = $('#dropzone');
   input.addEventListener('change', () => {
     const file = input.files?.[0];
-    if (file) startRun({ kind: 'file', file }, file.name);
+    if (file) checkFile(file).catch((error) => fail(error.message));
     input.value = '';
   });
   zone.addEventListener('dragover', (event) => {
@@ -405,7 +455,7 @@ function bindInputs() {
     event.preventDefault();
     zone.classList.remove('dragging');
     const file = event.dataTransfer?.files?.[0];
-    if (file) startRun({ kind: 'file', file }, file.name);
+    if (file) checkFile(file).catch((error) => fail(error.message));
   });
   $('#run-sample').addEventListener('click', () => {
     const count = Number($('#sample-size').value);

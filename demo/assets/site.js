@@ -16,7 +16,7 @@ import { el } from './dom.js';
 const CONSENT_KEY = 'northwind.consent'; // localStorage: the visitor's choice
 const PERSONA_KEY = 'northwind.persona'; // localStorage: which persona was replayed
 const SESSION_KEY = 'northwind.session'; // sessionStorage: {last} for session_start
-const CART_KEY = 'northwind.cart'; // sessionStorage: {plan, value}
+const CART_KEY = 'northwind.cart'; // sessionStorage with storage consent: {plan, value}
 const SESSION_GAP_MS = 30 * 60_000;
 const STEP_DELAY_MS = 60;
 const TICK_MS = 15_000;
@@ -58,8 +58,27 @@ function readConsent() {
   return { storage: c.storage === true, personalization: c.personalization === true, measurement: c.measurement === true };
 }
 
-const readCart = () => readJson(sessionStorage, CART_KEY);
-const saveCart = (cart) => (cart ? sessionStorage.setItem(CART_KEY, JSON.stringify(cart)) : sessionStorage.removeItem(CART_KEY));
+// The cart: in sessionStorage once the visitor allowed storage; before that
+// (nothing is stored before a choice) in this page's memory, carried to the
+// cart page in its URL (?cart=growth:2388).
+let pageCart;
+const canStore = () => engine?.consent.storage === true;
+function cartFromUrl() {
+  const [plan, value] = (new URL(location.href).searchParams.get('cart') ?? '').split(':');
+  return plan && Number.isFinite(Number(value)) ? { plan, value: Number(value) } : null;
+}
+function readCart() {
+  if (canStore()) return readJson(sessionStorage, CART_KEY);
+  if (pageCart === undefined) pageCart = cartFromUrl();
+  return pageCart;
+}
+function saveCart(cart) {
+  pageCart = cart;
+  if (!canStore()) return;
+  if (cart) sessionStorage.setItem(CART_KEY, JSON.stringify(cart));
+  else sessionStorage.removeItem(CART_KEY);
+}
+const cartUrl = (cart) => (canStore() || !cart ? '/cart.html' : `/cart.html?cart=${encodeURIComponent(cart.plan)}:${cart.value}`);
 const money = (n) => `$${Number(n).toLocaleString('en-US')}`;
 
 // ------------------------------------------------------------ engine wrappers
@@ -102,23 +121,27 @@ function bindForms() {
 }
 
 // The case study: the first <template data-segments="a b"> whose segments
-// include one the visitor is in; data-segments="" is the fallback.
+// include one the visitor is in; else the section's own article (real HTML,
+// so it shows before the engine and without JavaScript).
+const caseFallback = new WeakMap();
 function renderCaseStudy() {
   const host = document.querySelector('[data-case-study]');
   if (!host) return;
+  if (!caseFallback.has(host)) caseFallback.set(host, [...host.children].filter((node) => node.localName !== 'template'));
   const member = new Set(engine.consent.personalization ? engine.segments() : []);
   let chosen = null;
   for (const t of host.querySelectorAll(':scope > template')) {
     const ids = (t.dataset.segments ?? '').split(/\s+/).filter(Boolean);
-    if (ids.length === 0 || ids.some((id) => member.has(id))) {
+    if (ids.some((id) => member.has(id))) {
       chosen = t;
       break;
     }
   }
-  if (!chosen || host.dataset.shown === chosen.dataset.segments) return;
+  const shown = chosen ? chosen.dataset.segments : '';
+  if ((host.dataset.shown ?? '') === shown) return;
   for (const node of [...host.children]) if (node.localName !== 'template') node.remove();
-  host.append(chosen.content.cloneNode(true));
-  host.dataset.shown = chosen.dataset.segments;
+  host.append(...(chosen ? [chosen.content.cloneNode(true)] : caseFallback.get(host)));
+  host.dataset.shown = shown;
 }
 
 function renderCart() {
@@ -272,7 +295,7 @@ async function onClick(event) {
     track('cart_add', { value: cart.value, plan: cart.plan });
     if (document.body.dataset.page !== 'cart') {
       await engine.flush();
-      location.assign('/cart.html');
+      location.assign(cartUrl(cart));
     }
   } else if (action === 'remove-from-cart') {
     saveCart(null);
@@ -321,9 +344,12 @@ function showConsentBanner() {
 }
 
 async function applyConsent(consent) {
+  const cart = readCart();
   localStorage.setItem(CONSENT_KEY, JSON.stringify(consent));
   if (banner) banner.hidden = true;
   await engine.setConsent(consent);
+  saveCart(cart); // stored now if storage was allowed, forgotten from storage if withdrawn
+  if (!consent.storage) sessionStorage.removeItem(CART_KEY);
   if (consent.storage) sessionStorage.setItem(SESSION_KEY, JSON.stringify({ last: Date.now(), source: null }));
   inspector.log(`Consent: ${Object.entries(consent).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'}`, 'info');
   refresh();
@@ -455,4 +481,18 @@ function fatal(error) {
   document.body.dataset.ready = 'error';
 }
 
+// The main navigation below the mobile breakpoint: a menu button (works
+// before the engine has loaded, and if it never does).
+function bindMenu() {
+  const button = document.querySelector('.menu-toggle');
+  const header = document.querySelector('.site-header');
+  if (!button || !header) return;
+  button.addEventListener('click', () => {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    header.classList.toggle('menu-open', open);
+  });
+}
+
+bindMenu();
 main().catch(fatal);

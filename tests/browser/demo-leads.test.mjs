@@ -150,6 +150,10 @@ describe('demo lead-list page in headless Chromium', () => {
     ];
     const text = '\uFEFF' + [header, ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
     await page.setInputFiles('#file-input', { name: 'crm-export.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+    // The column check comes first: every column of this file is one the rules read.
+    await page.locator('#columns-check').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#columns-check-error').isHidden(), true);
+    await page.click('#columns-run');
     await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
     assert.equal((await page.locator('#kpi-leads').textContent()).trim(), '3');
     assert.match(await page.locator('#results-title').textContent(), /crm-export\.csv/);
@@ -166,5 +170,38 @@ describe('demo lead-list page in headless Chromium', () => {
     assert.ok(csv.includes('"Brightline, Inc."'), 'quoted fields are quoted again');
     assert.ok(csv.includes('"said ""call me""\r\nnext week"'), 'quotes and line breaks inside fields survive');
     await page.screenshot({ path: path.join(RESULTS_DIR, 'demo-leads-file.png') });
+  });
+  test('a CRM export with its own column names: the page shows what is read, suggests a mapping, and runs with it', async () => {
+    const text = 'email,Employees,Annual Revenue,Job Title,industry,visits,last_seen\n' +
+      'ada@x.com,120,8000000,CTO,Technology,4,2026-01-01\n' +
+      'bo@y.com,5,100000,Student,Education,1,2026-01-02\n';
+    await page.setInputFiles('#file-input', { name: 'hubspot.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+    await page.locator('#columns-check').waitFor({ state: 'visible' });
+    const readAs = await page.$$eval('#columns-check-rows select', (selects) => Object.fromEntries(selects.map((s) => [s.dataset.column, s.value])));
+    assert.deepEqual(readAs, { email: '', Employees: 'company_size', 'Annual Revenue': 'annual_revenue', 'Job Title': 'job_title', industry: 'industry', visits: 'visits_30d', last_seen: '' });
+    assert.match(await page.locator('#columns-check-rows tr[data-column="last_seen"]').textContent(), /computed from the time of events/);
+    assert.match(await page.locator('#columns-check-summary').textContent(), /This file has 7: 5 will be read, 2 ignored/);
+
+    // Nothing read: the run is refused, not a list of zeros.
+    for (const column of ['Employees', 'Annual Revenue', 'Job Title', 'industry', 'visits']) {
+      await page.selectOption(`#columns-check-rows select[data-column="${column}"]`, '');
+    }
+    assert.equal(await page.locator('#columns-check-error').isVisible(), true);
+    assert.match(await page.locator('#columns-check-error').textContent(), /None of the columns is read/);
+    assert.equal(await page.locator('#columns-run').isDisabled(), true);
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'demo-leads-columns-none.png') });
+
+    // The suggestions, confirmed.
+    await page.selectOption('#columns-check-rows select[data-column="Employees"]', 'company_size');
+    await page.selectOption('#columns-check-rows select[data-column="Annual Revenue"]', 'annual_revenue');
+    await page.selectOption('#columns-check-rows select[data-column="Job Title"]', 'job_title');
+    await page.selectOption('#columns-check-rows select[data-column="industry"]', 'industry');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'demo-leads-columns.png') });
+    await page.click('#columns-run');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    assert.equal((await page.locator('#kpi-leads').textContent()).trim(), '2');
+    const counts = await tableCounts();
+    assert.equal(counts.company_mid, 1, JSON.stringify(counts));
+    assert.equal(counts.company_small, 1);
   });
 });

@@ -6,12 +6,11 @@
 //
 // Expected variants and segments are derived by hand from
 // docs/examples/b2b-saas.json (see the comments on PERSONAS below).
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
-import { RESULTS_DIR, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from './fixtures/chromium.mjs';
+import { RESULTS_DIR, checkPrerequisites, startRepoServer, useChromium, openCheckedPage } from './fixtures/chromium.mjs';
 
 // What each persona's replay must end with (docs/examples/b2b-saas.json):
 const PERSONAS = {
@@ -30,10 +29,11 @@ const PERSONAS = {
   // Student, Education, age 21, newsletter: 3 email opens in 30 days and a
   // guide -> engaged_blog_readers; 11 page views -> high_engagement; 5 visits
   // -> repeat_visitors. Score: guide +5, careers page -10 -> clamped to 0:
-  // cold, awareness, grade D (no fit rule), D4. Hero and CTA: defaults.
+  // cold, awareness, grade D (no fit rule), D4. Hero: default; CTA: a
+  // subscriber is not offered the newsletter again -> "latest_guides".
   student: {
     hero: 'default',
-    cta: 'newsletter',
+    cta: 'latest_guides',
     segments: ['engaged_blog_readers', 'repeat_visitors', 'high_engagement', 'age_18_35'],
     grade: 'D', leadCell: 'D4', temperature: 'cold', stage: 'awareness', score: '0', caseStudy: 'readers',
   },
@@ -60,36 +60,16 @@ const PERSONAS = {
 };
 
 describe('demo site in headless Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
+  const env = useChromium(() => {
     checkPrerequisites();
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    server = await startRepoServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    return startRepoServer();
   });
 
   /** A fresh context (own storage) and page that records every problem. */
-  async function newPage() {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const problems = [];
-    const page = await watchPage(await context.newPage(), problems);
-    const done = async () => {
-      const csp = await cspProblems(page);
-      await context.close();
-      assert.deepEqual([...problems, ...csp], [], 'no page errors, console errors, failed requests or CSP violations');
-    };
-    return { page, done };
-  }
+  const newPage = () => openCheckedPage(env.browser, { context: { viewport: { width: 1440, height: 900 } } });
 
   async function open(page, file = '') {
-    const response = await page.goto(server.url + file);
+    const response = await page.goto(env.server.url + file);
     assert.equal(response.status(), 200, file);
     await page.waitForSelector('body[data-ready]');
     assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', `${file || '/'} started`);
@@ -265,7 +245,8 @@ describe('demo site in headless Chromium', () => {
     await page.locator('.form-success').waitFor({ state: 'visible' });
     assert.equal(await text(page, '#insp-stage'), 'decision');
     assert.match(await text(page, '#insp-sql'), /^yes/);
-    assert.equal(await slotVariant(page, 'cta', '.header-cta'), 'book_demo');
+    // Someone who just requested a demo is not offered one again.
+    assert.equal(await slotVariant(page, 'cta', '.header-cta'), 'demo_booked');
     await page.screenshot({ path: path.join(RESULTS_DIR, 'demo-request-demo.png') });
 
     // Cart and checkout: cart_add, then purchase -> stage customer.

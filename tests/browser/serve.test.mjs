@@ -4,6 +4,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
@@ -132,5 +133,70 @@ describe('scripts/serve.mjs', () => {
       await second.close();
     }
     await assert.rejects(startServer({ port: srv.port, root }), { code: 'EADDRINUSE' });
+  });
+});
+
+describe('serve.mjs: caching, compression and includes', () => {
+  let root;
+  let server;
+
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-serve-cache-'));
+    fs.mkdirSync(path.join(root, 'demo', 'partials'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'web', 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'demo', 'page.html'), '<!doctype html>\n<body data-page="b">\n  <!--#include nav -->\n<p>page</p>\n');
+    fs.writeFileSync(path.join(root, 'demo', 'partials', 'nav.html'), '<nav><a href="/a" data-nav="a">A</a><a href="/b" data-nav="b">B</a></nav>\n');
+    fs.writeFileSync(path.join(root, 'web', 'dist', 'leadseg.wasm'), Buffer.alloc(64 * 1024, 7));
+    server = await startServer({ port: 0, root });
+  });
+  after(async () => {
+    await server?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  function get(rawPath, headers = {}) {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: server.port, path: rawPath, headers }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  test('the wasm is compressed when the client accepts it, and revalidated with a 304', async () => {
+    const plain = await get('/web/dist/leadseg.wasm');
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.ok(plain.headers.etag && plain.headers['last-modified']);
+    const br = await get('/web/dist/leadseg.wasm', { 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(br.headers.vary, 'Accept-Encoding');
+    assert.ok(br.body.length < plain.body.length / 10);
+    assert.deepEqual(zlib.brotliDecompressSync(br.body), plain.body);
+    const gz = await get('/web/dist/leadseg.wasm', { 'accept-encoding': 'gzip' });
+    assert.deepEqual(zlib.gunzipSync(gz.body), plain.body);
+    const again = await get('/web/dist/leadseg.wasm', { 'accept-encoding': 'gzip, br', 'if-none-match': br.headers.etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.body.length, 0);
+    const since = await get('/web/dist/leadseg.wasm', { 'if-modified-since': plain.headers['last-modified'] });
+    assert.equal(since.status, 304);
+    const other = await get('/web/dist/leadseg.wasm', { 'if-none-match': '"something-else"' });
+    assert.equal(other.status, 200);
+  });
+
+  test('pages get their includes, with the current page marked', async () => {
+    const page = await get('/page.html');
+    const html = page.body.toString();
+    assert.match(html, /<a href="\/b" data-nav="b" aria-current="page">B<\/a>/);
+    assert.doesNotMatch(html, /#include/);
+    assert.doesNotMatch(html, /data-nav="a" aria-current/);
+    // A changed partial changes the page's validator.
+    fs.writeFileSync(path.join(root, 'demo', 'partials', 'nav.html'), '<nav>changed</nav>\n');
+    const changed = await get('/page.html', { 'if-none-match': page.headers.etag });
+    assert.equal(changed.status, 200);
+    assert.match(changed.body.toString(), /changed/);
   });
 });

@@ -1,28 +1,16 @@
 // Personalized slots: the decided variant is rendered, and the default
 // variant is never attached to the document (not even for a moment).
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
-import { launchChromium, watchPage, cspProblems, RESULTS_DIR } from './fixtures/chromium.mjs';
+import { watchPage, cspProblems, RESULTS_DIR, useChromium } from './fixtures/chromium.mjs';
 
 describe('leadseg slots in Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startFixtureServer();
-    browser = await launchChromium();
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useChromium(startFixtureServer);
 
   async function visit(page, query = '') {
-    await page.goto(`${server.url}dom.html${query}`);
+    await page.goto(`${env.server.url}dom.html${query}`);
     await page.waitForFunction(() => document.body.dataset.ready);
     assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.evaluate(() => window.leadsegError));
     return page.evaluate(() => ({
@@ -37,10 +25,10 @@ describe('leadseg slots in Chromium', () => {
 
   test('a high-intent CTO gets tech_leader; the default never reaches the document', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
     // Build the profile on an earlier page view.
-    await openJourney(page, server.url, { storage: '1' });
+    await openJourney(page, env.server.url, { storage: '1' });
     await page.evaluate(async () => {
       engine.identify({ job_title: 'CTO', industry: 'Technology', company_size: 20 });
       engine.track('page_view', { path: '/pricing' });
@@ -77,7 +65,7 @@ describe('leadseg slots in Chromium', () => {
 
   test('a new visitor sees the default; an unknown slot is marked, not fatal', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
     const shown = await visit(page);
     assert.equal(shown.hero, 'default');

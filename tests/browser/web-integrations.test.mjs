@@ -1,28 +1,18 @@
 // Event sources in a real page: automatic page views (load, pushState,
 // popstate), the GTM dataLayer (before and after loading), forms.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
-import { launchChromium, watchPage, cspProblems } from './fixtures/chromium.mjs';
+import { watchPage, cspProblems, useChromium } from './fixtures/chromium.mjs';
 
 describe('leadseg event sources in Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startFixtureServer();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useChromium(startFixtureServer);
 
   test('page views, dataLayer and forms become events', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
-    await openJourney(page, server.url, { pageviews: '1', datalayer: '1', personalization: '1', utm_campaign: 'launch' });
+    await openJourney(page, env.server.url, { pageviews: '1', datalayer: '1', personalization: '1', utm_campaign: 'launch' });
     await page.evaluate(async () => {
       history.pushState({}, '', '/pricing?utm_source=ads');
       history.replaceState({}, '', '/pricing?utm_source=ads#plans'); // not a navigation
@@ -38,7 +28,7 @@ describe('leadseg event sources in Chromium', () => {
       form.requestSubmit();
     });
     const events = await page.evaluate(() => engine.export().events.map(({ type, props }) => ({ type, props })));
-    const origin = server.url.replace(/\/$/, '');
+    const origin = env.server.url.replace(/\/$/, '');
     const variant = events.find((e) => e.type === 'form_view')?.props.variant;
     assert.ok(['short', 'long', 'quiz'].includes(variant));
     assert.deepEqual(events, [

@@ -3,32 +3,20 @@
 // engine rendered last time, before the engine has even loaded; render()
 // then adopts it. The wasm download is delayed here so that the first
 // paint certainly happens before the engine is ready.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
-import { launchChromium, watchPage, cspProblems, RESULTS_DIR } from './fixtures/chromium.mjs';
+import { watchPage, cspProblems, RESULTS_DIR, useChromium } from './fixtures/chromium.mjs';
 
 const WASM_DELAY_MS = 1500;
 
 describe('leadseg pre-paint in Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startFixtureServer();
-    browser = await launchChromium();
-    fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useChromium(startFixtureServer);
 
   // Loads prepaint.html with the engine held back by WASM_DELAY_MS.
   async function visit(page, query = '') {
-    await page.goto(`${server.url}prepaint.html${query}`);
+    await page.goto(`${env.server.url}prepaint.html${query}`);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 20_000 });
     assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.evaluate(() => window.leadsegError));
     return page.evaluate(() => ({
@@ -51,7 +39,7 @@ describe('leadseg pre-paint in Chromium', () => {
 
   // A stored profile that decides hero "tech_leader" and CTA "book_demo".
   async function buildHighIntentCto(page) {
-    await openJourney(page, server.url, { storage: '1' });
+    await openJourney(page, env.server.url, { storage: '1' });
     await page.evaluate(async () => {
       engine.identify({ job_title: 'CTO', industry: 'Technology', company_size: 20 });
       engine.track('page_view', { path: '/pricing' });
@@ -65,7 +53,7 @@ describe('leadseg pre-paint in Chromium', () => {
 
   test('the second page view paints the decided variant first; the default never renders', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
     await slowWasm(page);
     await buildHighIntentCto(page);
@@ -101,7 +89,7 @@ describe('leadseg pre-paint in Chromium', () => {
 
   test('a stale cached variant is replaced by the decision, never by the default', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
     await slowWasm(page);
     await buildHighIntentCto(page);
@@ -120,7 +108,7 @@ describe('leadseg pre-paint in Chromium', () => {
 
   test('erase(), withdrawn consent and unpersonalized pages leave no pre-paint record', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
     const key = () => page.evaluate(() => localStorage.getItem('leadseg:prepaint'));
 

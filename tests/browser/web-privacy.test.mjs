@@ -2,30 +2,20 @@
 // integration on, every request intercepted. Nothing about the visitor
 // leaves the page; the only request carrying data is report()'s payload,
 // sent only when called and made of randomized bits.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixtureServer, openJourney, pageLog } from './fixtures/web-harness.mjs';
-import { launchChromium, watchPage, cspProblems } from './fixtures/chromium.mjs';
+import { watchPage, cspProblems, useChromium } from './fixtures/chromium.mjs';
 
 const SECRETS = ['ada@example.com', 'CTO', 'Technology', 'security', '/pricing', 'early-bird', 'demo', 'newsletter',
   'job_title', 'page_view', 'form_submit', 'interests', 'utm_source', 'spring-sale', 'short', 'long', 'quiz'];
 
 describe('leadseg privacy in Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startFixtureServer();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useChromium(startFixtureServer);
 
   test('a full journey sends nothing; report() sends one payload of randomized bits, only when called', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await watchPage(await context.newPage(), problems);
     const requests = [];
     await page.route('**/*', async (route) => {
@@ -35,7 +25,7 @@ describe('leadseg privacy in Chromium', () => {
       else await route.continue();
     });
 
-    await openJourney(page, server.url, {
+    await openJourney(page, env.server.url, {
       storage: '1', personalization: '1', measurement: '1', pageviews: '1', datalayer: '1', dom: '1',
       utm_source: 'spring-sale', utm_medium: 'email',
     });
@@ -110,7 +100,7 @@ describe('leadseg privacy in Chromium', () => {
     }
 
     // Nothing more afterwards, even across a reload and time passing.
-    await openJourney(page, server.url, { storage: '1', personalization: '1', measurement: '1', pageviews: '1', datalayer: '1', dom: '1' });
+    await openJourney(page, env.server.url, { storage: '1', personalization: '1', measurement: '1', pageviews: '1', datalayer: '1', dom: '1' });
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1500)));
     assert.ok(requests.slice(journeyRequests + 1).every((r) => r.method === 'GET' && r.body === null && new URL(r.url).pathname !== '/collect'));
     // The profile was kept (and grew by this page view's download and page_view).

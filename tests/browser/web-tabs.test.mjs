@@ -1,31 +1,21 @@
 // Two tabs of the same site write 1,000 events each at the same time; both
 // see all 2,000 live (BroadcastChannel) and after a reload (IndexedDB).
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
-import { launchChromium, watchPage, cspProblems } from './fixtures/chromium.mjs';
+import { watchPage, cspProblems, useChromium } from './fixtures/chromium.mjs';
 
 const PER_TAB = 1000;
 
 describe('leadseg across tabs in Chromium', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startFixtureServer();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useChromium(startFixtureServer);
 
   test('two tabs track 1,000 events each concurrently; a reload finds all 2,000', async () => {
     const problems = [];
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const tabs = [];
     for (let i = 0; i < 2; i++) tabs.push(await watchPage(await context.newPage(), problems));
-    for (const tab of tabs) await openJourney(tab, server.url, { storage: '1' });
+    for (const tab of tabs) await openJourney(tab, env.server.url, { storage: '1' });
 
     const burst = (tab, name) => tab.evaluate(async ({ name, n }) => {
       for (let i = 0; i < n; i++) {
@@ -61,7 +51,7 @@ describe('leadseg across tabs in Chromium', () => {
     }
     // And a third, brand-new tab.
     const third = await watchPage(await context.newPage(), problems);
-    await openJourney(third, server.url, { storage: '1' });
+    await openJourney(third, env.server.url, { storage: '1' });
     assert.equal(await third.evaluate(() => engine.export().events.length), 2 * PER_TAB);
 
     // Attributes set in one tab reach the other live; erase in one erases everywhere.

@@ -260,7 +260,7 @@ test('declarations are declared, not identified; in a CSV lead list "events" is 
   const { leads } = await segmentLeads(exampleConfig(), [{ email: 'a', declarations: { interests: ['compliance'] } }], { now: NOW });
   assert.ok(leads[0].segments.includes('security_minded'));
   assert.ok(!('declarations' in leads[0]));
-  const csv = await segmentLeads(exampleConfig(), 'email,events\na@x,3\n', { now: NOW });
+  const csv = await segmentLeads(exampleConfig(), 'email,events,age\na@x,3,30\n', { now: NOW });
   assert.equal(csv.leads[0].events, 3);
   assert.equal(csv.summary.errors, 0);
 });

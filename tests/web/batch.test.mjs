@@ -111,7 +111,7 @@ test('clear errors: an invalid config names its path; bad inputs and options', a
   });
   await assert.rejects(segmentLeads(exampleConfig(), 42), /leads must be an array/);
   await assert.rejects(segmentLeads(exampleConfig(), [], { onProgress: 1 }), /onProgress must be a function/);
-  await assert.rejects(segmentLeads(exampleConfig(), 'a,b\n"unclosed'), /never closed/);
+  await assert.rejects(segmentLeads(exampleConfig(), 'age,b\n"unclosed'), /never closed/);
   const controller = new AbortController();
   controller.abort(new Error('stop'));
   await assert.rejects(segmentLeads(exampleConfig(), [{}], { signal: controller.signal }), /stop/);

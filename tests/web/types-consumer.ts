@@ -49,7 +49,7 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
   console.log(conversion.attributed.map((a) => a.variant));
   const unbind = engine.forms.bind(form, { slot: 'lead_form', goal: 'signup' });
   unbind();
-  engine.render(document);
+  for (const r of engine.render(document)) console.log(r.slot, r.variant, r.deferred ?? 'applied');
   const result = await engine.report({ epsilon: 1, segments: ['a'], scoreBands: false, send: async (p) => fetch('/r', { method: 'POST', body: JSON.stringify(p) }) });
   if (result && 'sent' in result) console.log(result.reason, result.budget.today.left);
   const payload: ReportPayload | null = result && !('sent' in result) ? result : null;
@@ -71,6 +71,9 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
     onLead: (lead: LeadResult) => console.log(lead.segments, lead.score),
   });
   console.log(leads.length, summary.grades['A'], summary.count);
+  const mapped = await segmentLeads(config as Record<string, never>, 'Employees\n12\n', { columnMap: { Employees: 'company_size' } });
+  const { read: readColumns, ignored, missing, suggestions, hints } = mapped.summary.columns;
+  console.log(readColumns.join(), ignored.length, missing.length, suggestions['x'] ?? '', hints['visits'] ?? '', mapped.summary.columns.mapped['Employees']);
   for await (const row of parseCsv('a\n1\n')) console.log(row['a']);
 
   // Leads with their history: inline events and declarations, or an activity table.

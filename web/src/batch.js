@@ -23,13 +23,14 @@ import { parseCsvNumbered } from './csv.js';
 import {
   eventColumnsOption, inlineDeclarations, inlineEvents, isEventsInput, leadKey, readEvents, timeOrder,
 } from './lead-events.js';
+import { checkColumnMap, columnsRead, compareColumns, renameColumns } from './column-map.js';
 
 const DEFAULT_PROGRESS_EVERY = 1000;
 const DEFAULT_ID_COLUMN = 'email';
 
 const OPTION_KEYS = new Set([
   'onProgress', 'onLead', 'keepLeads', 'progressEvery', 'types', 'now', 'signal', 'wasmUrl', 'wasmBinary', 'module',
-  'events', 'idColumn', 'eventColumns', 'metrics',
+  'events', 'idColumn', 'eventColumns', 'metrics', 'columnMap',
 ]);
 
 function isBlob(value) {
@@ -66,6 +67,7 @@ function emptySummary(text) {
   const summary = {
     count: 0, errors: 0, segments: {}, grades: {}, stages: {}, temperatures: {},
     events: { read: 0, replayed: 0, afterNow: 0, unknownLead: 0, unknownLeadIds: [], leadsWithoutId: 0 },
+    columns: { read: [], ignored: [], missing: [], mapped: {}, suggestions: {}, hints: {} },
   };
   for (const s of parsed.segments ?? []) summary.segments[s.id] = 0;
   if (parsed.grading) for (const g of ['A', 'B', 'C', 'D']) summary.grades[g] = 0;
@@ -107,7 +109,7 @@ function checkOptions(options, leads) {
   if (options.events !== undefined && options.events === leads) {
     throw leadsegError('segmentLeads: events and leads are the same input (pass the activity table as options.events, the lead list as leads)');
   }
-  return { progressEvery, idColumn: idColumn.trim(), columns };
+  return { progressEvery, idColumn: idColumn.trim(), columns, columnMap: checkColumnMap(options.columnMap) };
 }
 
 /**
@@ -115,7 +117,8 @@ function checkOptions(options, leads) {
  * @returns {Promise<{leads: object[], summary: object, warnings: object[]}>}
  */
 export async function segmentLeads(config, leads, options = {}) {
-  const { progressEvery, idColumn, columns } = checkOptions(options, leads);
+  const { progressEvery, idColumn, columns, columnMap } = checkOptions(options, leads);
+  const mapped = Object.keys(columnMap).length > 0;
   const { onProgress, onLead, keepLeads = true, signal, types = true, metrics: withMetrics = false } = options;
   const text = configText(config);
   const at = options.now === undefined ? Date.now() : typeof options.now === 'function' ? options.now() : options.now;
@@ -146,11 +149,29 @@ export async function segmentLeads(config, leads, options = {}) {
     }
 
     const csvLeads = !Array.isArray(leads);
-    const onHeader = index === null ? undefined : (names) => {
-      if (!names.includes(idColumn)) {
+    const reads = columnsRead(JSON.parse(text), Object.keys(engine.attributes()));
+    const checkColumns = (names, hasEvents) => {
+      summary.columns = columnReport(reads, names, columnMap, hasEvents);
+    };
+    const onHeader = (names) => {
+      if (index !== null && !names.includes(idColumn)) {
         throw leadsegError(`segmentLeads: the leads CSV has no column "${idColumn}" to join options.events on (its columns: ${names.map((n) => `"${n}"`).join(', ')}); set idColumn`);
       }
+      checkColumns(names, index !== null);
     };
+    if (!csvLeads) {
+      const names = new Set();
+      let inline = false;
+      for (const row of leads) {
+        if (!isPlainObject(row)) continue;
+        for (const key of Object.keys(row)) {
+          if (key === 'events' || key === 'declarations') inline = true;
+          else names.add(key);
+        }
+      }
+      if (leads.length) checkColumns([...names], index !== null || inline);
+      else summary.columns = columnReport(reads, [], columnMap, true);
+    }
     const kept = [];
     let processed = 0;
     let lastYield = Date.now();
@@ -171,7 +192,7 @@ export async function segmentLeads(config, leads, options = {}) {
           if (own !== undefined && own !== null) flat = inlineEvents(own, what);
           if (declared !== undefined && declared !== null) declarations = inlineDeclarations(declared, what);
         }
-        const json = toJsonText(attributes, what);
+        const json = toJsonText(renameColumns(attributes, columnMap, mapped), what);
         if (index !== null) {
           const key = leadKey(attributes[idColumn]);
           const group = key === null ? undefined : index.take(key);
@@ -241,6 +262,22 @@ export async function segmentLeads(config, leads, options = {}) {
   } finally {
     engine.delete();
   }
+}
+
+// summary.columns: what the config reads of the file's columns. A file
+// that has none of them (and no events to go on) is refused: every lead
+// would come out with zeros.
+function columnReport(reads, names, columnMap, hasEvents) {
+  const unknown = Object.keys(columnMap).filter((c) => !names.includes(c));
+  if (unknown.length && names.length) {
+    throw leadsegError(`segmentLeads: columnMap names ${unknown.map((c) => `"${c}"`).join(', ')}, which the file does not have (its columns: ${names.map((n) => `"${n}"`).join(', ')})`, '/columnMap');
+  }
+  const { used, missing, ignored, suggestions, hints } = compareColumns(reads, names, columnMap);
+  if (reads.length && names.length && used.length === 0 && !hasEvents) {
+    const suggested = Object.entries(suggestions).map(([c, a]) => `"${c}": "${a}"`).join(', ');
+    throw leadsegError(`segmentLeads: the file has none of the columns the config reads (it reads ${reads.map((n) => `"${n}"`).join(', ')}; the file has ${names.map((n) => `"${n}"`).join(', ')})${suggested ? `; map them with columnMap, e.g. {${suggested}}` : '; rename the columns or map them with columnMap: {fileColumn: attribute}'}`);
+  }
+  return { read: used, ignored, missing, mapped: { ...columnMap }, suggestions, hints };
 }
 
 // One lead into the erased engine: identify and declare at the first event

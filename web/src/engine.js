@@ -21,6 +21,7 @@ import { bindDataLayer } from './datalayer.js';
 import { trackPageViews } from './pageviews.js';
 import { clearPrepaint, renderSlots, savePrepaint } from './dom.js';
 import { bindForm } from './forms.js';
+import { Journal, clearJournals, forgetJournaled, readJournals } from './journal.js';
 
 export const EVENTS = Object.freeze([
   'segment:enter', 'segment:exit', 'stage', 'temperature', 'mql', 'sql', 'exposure',
@@ -55,6 +56,7 @@ class LeadsegEngine {
   #seq = 0;
   #retention;
   #persistence = null;
+  #journal = null; // events tracked but not yet written, kept synchronously (journal.js)
   #tabs = null;
   #unsaved = [];
   #ledger = new Ledger();
@@ -326,8 +328,10 @@ class LeadsegEngine {
     const ts = this.#time(true);
     const changes = this.#raw.track(type, json, ts);
     const record = { id: `${this.#tabId}:${++this.#seq}`, type, ts, props: JSON.parse(json) };
-    if (this.#persistence) this.#persistence.addEvents([record]);
-    else {
+    if (this.#persistence) {
+      this.#journal?.add(record);
+      this.#persistence.addEvents([record]);
+    } else {
       this.#unsaved.push(record);
       if (this.#unsaved.length > this.#retention.maxEvents) this.#unsaved.shift();
     }
@@ -473,10 +477,17 @@ class LeadsegEngine {
     this.#setVisitorId(randomId(16));
     clearPrepaint(this.#storageName());
     this.#reportState.clear();
+    this.#resetJournal();
     if (this.#persistence) {
       this.#tabs?.post({ kind: 'erase' });
       await this.#persistence.clear();
     }
+  }
+
+  // Drops this page's journal entries (the profile was erased).
+  #resetJournal() {
+    if (this.#journal) this.#journal = new Journal(this.#storageName(), this.#tabId);
+    clearJournals(this.#storageName());
   }
 
   #forgetLocal() {
@@ -514,6 +525,8 @@ class LeadsegEngine {
       this.#tabs?.close();
       this.#tabs = null;
       this.#persistence = null;
+      this.#journal = null;
+      clearJournals(this.#storageName());
       clearTimeout(this.#checkpointTimer);
       this.#checkpointTimer = null;
       if (persistence) {
@@ -539,16 +552,26 @@ class LeadsegEngine {
       adapter,
       retention: this.#retention,
       clock: () => this.#raw.clock(),
-      onWritten: (batch) => this.#broadcastWrite(batch),
+      onWritten: (batch) => {
+        this.#journal?.written(batch.events.map((e) => e.id));
+        this.#broadcastWrite(batch);
+      },
       onError: (info) => this.#events.emit('storage:error', info),
       onPruned: (info) => this.#events.emit('storage:pruned', info),
     });
+    const journaling = adapter.kind === 'indexeddb' || adapter.kind === 'localstorage';
+    const journaled = journaling ? readJournals(name) : { events: [], keys: [] };
+    let recovered = [];
     this.#silent = fresh;
     try {
       const stored = await persistence.read();
+      // Events an earlier page (or another tab) tracked but did not see written.
+      const known = new Set(stored.events.map((e) => e.id));
+      recovered = journaled.events.filter((e) => !known.has(e.id) && known.add(e.id));
+      stored.events.push(...recovered);
       // A visitor seen on an earlier page (or in another tab) was already in
       // these segments: restoring them is not entering them.
-      if (fresh && !stored.empty) this.#initialChanges = null;
+      if (fresh && (!stored.empty || recovered.length > 0)) this.#initialChanges = null;
       const { applied, expired } = replayStored(this.#raw, stored, {
         fresh,
         retention: this.#retention,
@@ -557,6 +580,8 @@ class LeadsegEngine {
       });
       persistence.remember(applied);
       persistence.deleteEvents(expired);
+      const replayed = new Set(applied.map((e) => e.id));
+      recovered = recovered.filter((e) => replayed.has(e.id));
       if (stored.visitorId) this.#setVisitorId(stored.visitorId, true);
       for (const [key, record] of Object.entries(stored.ledger)) {
         if (!this.#consent.measurement) {
@@ -587,8 +612,14 @@ class LeadsegEngine {
       return;
     }
     this.#persistence = persistence;
+    if (journaling) this.#journal = new Journal(name, this.#tabId);
+    persistence.addEvents(recovered);
     persistence.addEvents(this.#unsaved);
     this.#unsaved = [];
+    if (journaled.keys.length) {
+      const ids = journaled.events.map((e) => e.id);
+      persistence.flush().then(() => forgetJournaled(journaled.keys, ids), () => {});
+    }
     if (!fresh) {
       const profile = this.#raw.exportProfile();
       const at = this.#raw.clock();
@@ -634,6 +665,7 @@ class LeadsegEngine {
       } else if (message.kind === 'erase') {
         this.#raw.erase();
         this.#forgetLocal();
+        this.#resetJournal();
         this.#setVisitorId(randomId(16));
         this.#persistence.reset();
       } else if (message.kind === 'consent' && isPlainObject(message.consent)) {

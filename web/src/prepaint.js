@@ -1,21 +1,29 @@
-// leadseg pre-paint: fills personalized slots before the page's first
-// paint, on every page view after the first.
+// leadseg pre-paint: shows each personalized slot's right content at the
+// page's first paint, before the engine has loaded.
 //
 //   <head>
-//     <script src="/node_modules/leadseg/src/prepaint.js"></script>
+//     <script src="/node_modules/leadseg/src/prepaint.js" data-budget="300"></script>
 //     <script type="module" src="/app.js"></script>   <!-- createEngine(...) -->
 //
-// A small classic, blocking script (1.4 KB gzipped): it must run before the body is
-// parsed, which a module (deferred) cannot. It does not load the engine.
-// It reads the variant each slot was last rendered with, which the engine
-// saves in localStorage ("leadseg:prepaint", only with storage and
-// personalization consent, removed by erase() and when consent is
-// withdrawn), and stamps that variant's <template> into each slot as soon
-// as the slot has been parsed, in a requestAnimationFrame callback (these
-// run before each paint) and at DOMContentLoaded. When the engine has
-// loaded, render() adopts the stamped content if it decides the same
-// variant, and replaces it otherwise (the profile changed since the last
-// page). The default template is never stamped unless it was the decision.
+// A small classic, blocking script: it must run before the body is parsed,
+// which a module (deferred) cannot. It does not load the engine. It reads
+// the variant each slot was last rendered with, which the engine saves in
+// localStorage ("leadseg:prepaint", only with storage and personalization
+// consent, removed by erase() and when consent is withdrawn), and, as soon
+// as each slot has been parsed (in requestAnimationFrame callbacks, which
+// run before each paint, and at DOMContentLoaded):
+//
+// - a slot with a remembered variant gets that variant's <template> stamped
+//   in (its default content, if any, is parked in a
+//   <template data-leadseg-default>); render() adopts it later;
+// - a slot the record does not know (the visitor has a stored profile, but
+//   this slot was never rendered) may get a personalized decision: it is
+//   hidden (visibility, so nothing moves) for at most the budget, counted
+//   from the start of navigation (data-budget, ms, default 300), then shows
+//   its default content; render() reveals it as soon as it decides;
+// - without a record (no consent, no stored profile, a first visit) the
+//   decision is known to be the default: nothing is touched, the default
+//   content is painted at once.
 //
 // With `data-storage-name="x"` on the script tag it reads "x:prepaint"
 // (match createEngine's storageName). No network, no cookies, no eval: it
@@ -24,6 +32,10 @@
   'use strict';
   var script = document.currentScript;
   var name = (script && script.getAttribute('data-storage-name')) || 'leadseg';
+  var budgetText = script && script.getAttribute('data-budget');
+  var budget = budgetText ? Number(budgetText) : 300;
+  if (!(budget >= 0)) budget = 300;
+  var expired = false;
   var slots;
   try {
     var record = JSON.parse(window.localStorage.getItem(name + ':prepaint') || 'null');
@@ -45,11 +57,19 @@
 
   function stamp(element) {
     var variant = slots[element.getAttribute('data-leadseg-slot')];
-    if (typeof variant !== 'string' || !closed(element)) return;
+    if (typeof variant !== 'string') {
+      if (!expired && !element.hasAttribute('data-leadseg-pending')) {
+        element.setAttribute('data-leadseg-pending', '');
+        element.style.visibility = 'hidden';
+      }
+      return;
+    }
+    if (!closed(element)) return;
     var children = element.children;
     for (var i = 0; i < children.length; i++) {
       var child = children[i];
       if (child.localName === 'template' && child.getAttribute('data-variant') === variant) {
+        park(element);
         element.appendChild(child.content.cloneNode(true));
         element.setAttribute('data-leadseg-variant', variant);
         element.setAttribute('data-leadseg-prepaint', '');
@@ -58,8 +78,33 @@
     }
   }
 
+  // Moves the slot's default content (what is not a <template>) into a
+  // <template data-leadseg-default>, from which render() can bring it back.
+  function park(element) {
+    var parked = document.createElement('template');
+    parked.setAttribute('data-leadseg-default', '');
+    var nodes = Array.prototype.slice.call(element.childNodes);
+    for (var i = 0; i < nodes.length; i++) {
+      var node = nodes[i];
+      if (node.nodeType === 1 && node.localName === 'template') continue;
+      if (node.nodeType === 3 && !node.textContent.trim()) continue;
+      parked.content.appendChild(node);
+    }
+    if (parked.content.childNodes.length) element.insertBefore(parked, element.firstChild);
+  }
+
+  // The budget is over: what is still hidden shows its default.
+  function expire() {
+    expired = true;
+    var pending = document.querySelectorAll('[data-leadseg-pending]');
+    for (var i = 0; i < pending.length; i++) {
+      pending[i].removeAttribute('data-leadseg-pending');
+      pending[i].style.visibility = '';
+    }
+  }
+
   function pass() {
-    var pending = document.querySelectorAll('[data-leadseg-slot]:not([data-leadseg-variant])');
+    var pending = document.querySelectorAll('[data-leadseg-slot]:not([data-leadseg-variant]):not([data-leadseg-pending])');
     for (var i = 0; i < pending.length; i++) stamp(pending[i]);
   }
 
@@ -69,4 +114,5 @@
   }
   window.requestAnimationFrame(frame);
   document.addEventListener('DOMContentLoaded', pass);
+  window.setTimeout(expire, Math.max(0, budget - (window.performance ? performance.now() : 0)));
 })();
