@@ -41,8 +41,13 @@ export function importGraph(entry) {
   return [...seen].sort();
 }
 
-/** The bundle's page files: the entry, its static imports, the wasm files it names. */
-export function bundleGraph(entry) {
+/**
+ * The bundle's page files: the entry, its static imports, and of the wasm
+ * files it names those `wasmFiles` lists (the entry names both cores: a page
+ * on a compiled config fetches only leadseg-runtime.wasm, a JSON config the
+ * full leadseg.wasm through a lazy glue chunk instead).
+ */
+export function bundleGraph(entry, wasmFiles = ['leadseg-runtime.wasm']) {
   const seen = new Set();
   const stack = [path.resolve(entry)];
   while (stack.length) {
@@ -53,6 +58,7 @@ export function bundleGraph(entry) {
     const text = fs.readFileSync(file, 'utf8');
     const re = /(?:^|[;}\n])\s*(?:import|export)\s*(?:[\w*{][^'"]*?from\s*)?["'](\.[^'"]+)["']|new URL\(["']\.?\/?([\w.-]+\.wasm)["']/g;
     for (const m of text.matchAll(re)) {
+      if (m[2] && !wasmFiles.includes(m[2])) continue;
       const target = path.resolve(path.dirname(file), m[1] ?? m[2]);
       if (!fs.existsSync(target)) throw new Error(`${file} loads ${m[1] ?? m[2]}, which is not there`);
       stack.push(target);
@@ -86,6 +92,6 @@ export function measureSizes(repoRoot) {
     total: group(() => true),
     bundle: fileGroup(bundleGraph(path.join(dist, 'leadseg.browser.js')).map((f) => sizeOf(repoRoot, f))),
     growthbook: fileGroup([sizeOf(repoRoot, path.join(repoRoot, 'node_modules/@growthbook/growthbook/dist/bundles/esm.min.js'))]),
-    note: 'gzip -9 of each file as served (sum of per-file sizes); bundle = what web/dist/leadseg.browser.js loads for createEngine + decide; files/total = the unbundled source (web/src/index.js\'s static import graph + leadseg.mjs + leadseg.wasm)',
+    note: 'gzip -9 of each file as served (sum of per-file sizes); bundle = what web/dist/leadseg.browser.js loads for createEngine({config: compiled bytes}) + decide (the entry and leadseg-runtime.wasm); files/total = the unbundled source (web/src/index.js\'s static import graph + leadseg.mjs + leadseg.wasm)',
   };
 }

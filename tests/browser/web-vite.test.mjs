@@ -59,11 +59,19 @@ function makeApp(dir, install) {
     fs.symlinkSync(WEB_DIR, pkgDir, 'dir');
   } else {
     const { files } = JSON.parse(fs.readFileSync(path.join(WEB_DIR, 'package.json'), 'utf8'));
-    for (const entry of ['package.json', ...files]) {
+    for (const entry of ['package.json', ...files].flatMap(expandFilesEntry)) {
       fs.cpSync(path.join(WEB_DIR, entry), path.join(pkgDir, entry), { recursive: true });
     }
   }
   return dir;
+}
+
+/** A "files" entry of web/package.json as npm reads it: a path, or a glob with `*` in its last part. */
+function expandFilesEntry(entry) {
+  if (!entry.includes('*')) return [entry];
+  const dir = path.posix.dirname(entry);
+  const name = new RegExp(`^${path.posix.basename(entry).split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return fs.readdirSync(path.join(WEB_DIR, dir)).filter((f) => name.test(f)).map((f) => `${dir}/${f}`);
 }
 
 /**
@@ -188,10 +196,23 @@ describe('leadseg in a Vite app, in Chromium', () => {
       assert.ok(js.includes('could not load the leadseg WebAssembly core'), 'the package (web/src) is in the bundle');
       assert.ok(js.includes('registerType registeredInstance requires argPackAdvance'), 'the Embind glue is in the bundle');
       // Vite takes the one-file build (the "browser" condition), with the
-      // Emscripten glue inside: the page fetches the wasm right after it.
+      // runtime's Emscripten glue inside: the page fetches the wasm right
+      // after it. The package's lazy chunks (the full module's glue for a
+      // JSON config, segmentLeads, the compiler) stay chunks of their own.
       const chunks = output.filter((o) => o.type === 'chunk');
-      assert.deepEqual(chunks.flatMap((c) => Object.keys(c.modules)).filter((m) => m.includes('/web/')).map((m) => m.replace(/.*\/web\//, 'web/')), ['web/dist/leadseg.browser.js']);
-      assert.equal(chunks.length, 1, 'one chunk: the app, the package and its glue');
+      const webModules = (c) => Object.keys(c.modules).filter((m) => m.includes('/web/')).map((m) => m.replace(/.*\/web\//, 'web/'));
+      // The lazy chunks import loadCore from the one file, so Rollup keeps
+      // it a chunk of its own, which the app's entry imports statically
+      // (Vite preloads it from the HTML: no waterfall).
+      const entries = chunks.filter((c) => c.isEntry);
+      assert.equal(entries.length, 1, 'one entry chunk: the app');
+      const page = chunks.filter((c) => webModules(c).includes('web/dist/leadseg.browser.js'));
+      assert.equal(page.length, 1);
+      assert.deepEqual(webModules(page[0]), ['web/dist/leadseg.browser.js'], 'the package and its glue: one chunk');
+      assert.ok(entries[0] === page[0] || entries[0].imports.includes(page[0].fileName), 'the entry imports it statically');
+      for (const c of chunks.filter((c) => c !== entries[0] && c !== page[0])) {
+        for (const m of webModules(c)) assert.match(m, /^web\/dist\/leadseg\.browser-[\w-]+\.js$/, `${c.fileName}: only the package's lazy chunks besides`);
+      }
       assert.ok(js.includes(path.posix.basename(wasm[0].fileName)), 'the bundle points at the emitted wasm');
       for (const file of fs.readdirSync(path.join(outDir, 'assets')).filter((f) => f.endsWith('.js'))) {
         const text = fs.readFileSync(path.join(outDir, 'assets', file), 'utf8');

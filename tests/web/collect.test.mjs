@@ -13,7 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { createCollector } from '../../web/collect/server.js';
 import { parseArgs } from '../../web/collect/cli.js';
 import { ESTIMATES_SQL, REPORTS_TABLE } from '../../web/collect/estimates-sql.js';
-import { reportRows } from '../../web/collect/shape.js';
+import { reportRows, reportShape } from '../../web/collect/shape.js';
 import { trueBits } from '../../web/src/report.js';
 import { planReport, reportItems } from '../../web/src/privacy/reporter.js';
 import { ReportState } from '../../web/src/privacy/state.js';
@@ -222,7 +222,10 @@ test('leadseg-collect: its arguments are checked with a clear message', () => {
     { db: 'leadseg-reports.sqlite', port: 8787, host: '127.0.0.1', config: 'a.json', minReports: 20, synchronous: 'FULL' });
   assert.throws(() => createCollector({ config: exampleConfig(), minReports: 0 }), /minReports must be an integer ≥ 1/);
   assert.throws(() => createCollector({ config: exampleConfig(), synchronous: 'OFF' }), /synchronous must be FULL or NORMAL/);
-  assert.throws(() => createCollector({ config: {} }), /the config has no segments array/);
+  assert.throws(() => createCollector({ config: [] }), /the config must be a config object/);
+  assert.throws(() => createCollector({ config: { segments: 'all' } }), /segments must be an array/);
+  // An experiments-only config (no segments) is valid, as in the engine.
+  assert.deepEqual(reportShape({ slots: [{ id: 'hero', experiment: { key: 'h', variants: ['a', 'b'] } }] }).experiments, { h: ['a', 'b'] });
 });
 
 test('kill -9 mid-write loses no acknowledged report', async () => {

@@ -204,5 +204,5 @@ test('docs/config.md, "The example\'s slots": what hero and cta show along the e
   }
   raw.delete();
   assert.deepEqual(seen.hero, [['load', 'default'], ['1d', 'tech_leader'], ['2d1h1ms', 'default'], ['40d', 'welcome_back'], ['41d', 'default']]);
-  assert.deepEqual(seen.cta, [['load', 'newsletter'], ['1h', 'start_trial'], ['1d', 'book_demo'], ['40d3h', 'newsletter']]);
+  assert.deepEqual(seen.cta, [['load', 'newsletter'], ['0', 'latest_guides'], ['1h', 'start_trial'], ['1d', 'book_demo'], ['40d3h', 'latest_guides'], ['40d4h', 'demo_booked']]);
 });

@@ -4,7 +4,16 @@
 // offending JSON path.
 import { channel } from '../src/privacy/channels.js';
 import { scoreBand, DEFAULT_MAX_EPSILON, DEFAULT_SCORE_BANDS } from '../src/report.js';
-import { configExperiments } from '../src/slots.js';
+
+/** {experimentKey: [variant ids]} of the config's slot experiments: the fixed shape of a report's experiment items. */
+function configExperiments(config) {
+  const out = {};
+  for (const slot of Array.isArray(config.slots) ? config.slots : []) {
+    const experiment = slot?.experiment;
+    if (experiment && typeof experiment.key === 'string' && Array.isArray(experiment.variants)) out[experiment.key] = [...experiment.variants];
+  }
+  return out;
+}
 
 export class ReportError extends Error {
   constructor(message, path) {
@@ -20,8 +29,10 @@ export class ReportError extends Error {
  * @param {{scoreBands?: number[], maxEpsilon?: number, experiments?: Record<string, string[]>}} [options]
  */
 export function reportShape(config, { scoreBands = DEFAULT_SCORE_BANDS, maxEpsilon = DEFAULT_MAX_EPSILON, experiments } = {}) {
-  if (!config || !Array.isArray(config.segments)) throw new TypeError('collector: the config has no segments array');
-  const segments = config.segments.map((s) => s.id);
+  if (!config || typeof config !== 'object' || Array.isArray(config)) throw new TypeError('collector: the config must be a config object');
+  if (config.segments !== undefined && !Array.isArray(config.segments)) throw new TypeError('collector: the config\'s segments must be an array');
+  // `segments` is optional (an experiments-only site), as in the engine.
+  const segments = (config.segments ?? []).map((s) => s.id);
   const bands = scoreBand(null, scoreBands).labels;
   const variants = experiments ?? configExperiments(config);
   return { segments, bands, experiments: variants, maxEpsilon };
