@@ -56,23 +56,35 @@ int Conformance(const std::vector<std::string>& args) {
   return report->failed() == 0 ? 0 : 1;
 }
 
+// Reads and compiles the config at `path`, printing check's diagnostics and,
+// when it has errors, "<path>: invalid". Sets *exit_code (2: unreadable,
+// 1: invalid) and returns null on failure. Shared by check and compile, so
+// that both say exactly the same about a config.
+static std::unique_ptr<CompiledConfig> ReadAndCompile(const std::string& path, Diagnostics* diagnostics, int* exit_code) {
+  std::string text, error;
+  if (!ReadFile(path, &text, &error)) {
+    std::fprintf(stderr, "leadseg: %s\n", error.c_str());
+    *exit_code = 2;
+    return nullptr;
+  }
+  auto config = CompileConfigText(text, diagnostics);
+  std::fputs(diagnostics->Format().c_str(), stdout);
+  if (!config) {
+    std::printf("%s: invalid\n", path.c_str());
+    *exit_code = 1;
+  }
+  return config;
+}
+
 int Check(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     std::fprintf(stderr, "usage: leadseg check <config.json>\n");
     return 2;
   }
-  std::string text, error;
-  if (!ReadFile(args[0], &text, &error)) {
-    std::fprintf(stderr, "leadseg: %s\n", error.c_str());
-    return 2;
-  }
   Diagnostics diagnostics;
-  auto config = CompileConfigText(text, &diagnostics);
-  std::fputs(diagnostics.Format().c_str(), stdout);
-  if (!config) {
-    std::printf("%s: invalid\n", args[0].c_str());
-    return 1;
-  }
+  int exit_code = 0;
+  auto config = ReadAndCompile(args[0], &diagnostics, &exit_code);
+  if (!config) return exit_code;
   std::printf("%s: ok (%s)\n", args[0].c_str(), config->Summary().c_str());
   return 0;
 }
@@ -90,18 +102,10 @@ int Compile(const std::vector<std::string>& args) {
     std::fprintf(stderr, "usage: leadseg compile <config.json> -o <config.lsc>\n");
     return 2;
   }
-  std::string text, error;
-  if (!ReadFile(input, &text, &error)) {
-    std::fprintf(stderr, "leadseg: %s\n", error.c_str());
-    return 2;
-  }
   Diagnostics diagnostics;
-  auto config = CompileConfigText(text, &diagnostics);
-  std::fputs(diagnostics.Format().c_str(), stdout);
-  if (!config) {
-    std::printf("%s: invalid\n", input.c_str());
-    return 1;
-  }
+  int exit_code = 0;
+  auto config = ReadAndCompile(input, &diagnostics, &exit_code);
+  if (!config) return exit_code;
   std::string bytes = EncodeCompiledConfig(*config, diagnostics);
   std::ofstream out(output, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
