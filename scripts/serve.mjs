@@ -92,9 +92,6 @@ const FIXED_FILES = {
   '/vendor/chart.umd.min.js': 'node_modules/chart.js/dist/chart.umd.min.js',
   '/vendor/chart.umd.min.js.map': 'node_modules/chart.js/dist/chart.umd.min.js.map',
 };
-// Where `setup.sh --demo` installs the demo's npm package when there is no
-// full node_modules/ (the same relative path under this directory).
-const DEMO_DEPS = 'build/demo-deps';
 
 // Maps a URL path to [mountDirectory, relativePath] or null.
 function mount(root, urlPath) {
@@ -114,11 +111,9 @@ async function resolveFile(root, rawPath) {
   }
   if (urlPath.includes('\0') || urlPath.includes('\\')) return null;
   if (Object.hasOwn(FIXED_FILES, urlPath)) {
-    for (const file of [path.join(root, FIXED_FILES[urlPath]), path.join(root, DEMO_DEPS, FIXED_FILES[urlPath])]) {
-      const stat = await fs.promises.stat(file).catch(() => null);
-      if (stat?.isFile()) return { file, stat };
-    }
-    return null;
+    const file = path.join(root, FIXED_FILES[urlPath]);
+    const stat = await fs.promises.stat(file).catch(() => null);
+    return stat?.isFile() ? { file, stat } : null;
   }
   const segments = urlPath.split('/');
   if (segments.some((s) => s === '..' || s.startsWith('.') && s !== '')) return null;

@@ -3,11 +3,14 @@
 # dev dependencies. Idempotent and silent when there is nothing to do.
 #
 #   bash scripts/setup.sh           everything: build, test and benchmark tools
-#   bash scripts/setup.sh --demo    only what scripts/demo.sh needs: CMake,
-#                                   Ninja, Emscripten, nlohmann-json, node, and
-#                                   Chart.js (into build/demo-deps/ unless the
-#                                   full node_modules is there); no compilers
-#                                   for tests, no Chromium, no npm dev tools
+#   bash scripts/setup.sh --demo    only the Debian packages scripts/demo.sh
+#                                   needs: CMake, Ninja, Emscripten,
+#                                   nlohmann-json, and what builds
+#                                   better-sqlite3 (the demo's report
+#                                   collector); no test libraries, no Chromium.
+#                                   npm packages as in the full setup: the demo
+#                                   needs esbuild (the bundle), better-sqlite3
+#                                   and Chart.js, pinned by the lockfile
 #   bash scripts/setup.sh --list [--demo]   prints the Debian packages only
 #
 # apt: toolchains (g++, CMake, Ninja), GoogleTest, Google Benchmark,
@@ -35,10 +38,12 @@ for arg in "$@"; do
 done
 
 DEMO_APT_PACKAGES=(
+  build-essential
   cmake
   ninja-build
   nlohmann-json3-dev
   emscripten
+  python3
 )
 
 APT_PACKAGES=(
@@ -82,19 +87,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${SUDO[@]}" apt-get update -qq
   "${SUDO[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
   echo "setup: Debian packages installed"
-fi
-
-# The demo needs one npm package, Chart.js (served at /vendor/): the version
-# the lockfile pins, into build/demo-deps/ (scripts/serve.mjs looks there
-# when node_modules/ has none).
-if [ "$MODE" = demo ]; then
-  if [ ! -f node_modules/chart.js/dist/chart.umd.min.js ] && [ ! -f build/demo-deps/node_modules/chart.js/dist/chart.umd.min.js ]; then
-    version="$(node -p "require('./package-lock.json').packages['node_modules/chart.js'].version")"
-    echo "setup: npm install chart.js@${version} (build/demo-deps)"
-    mkdir -p build/demo-deps
-    npm install --prefix build/demo-deps --no-save --no-package-lock --no-audit --no-fund --loglevel=error "chart.js@${version}"
-  fi
-  exit 0
 fi
 
 # npm dev dependencies (playwright-core). node_modules/.package-lock.json is

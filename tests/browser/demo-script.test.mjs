@@ -1,7 +1,6 @@
 // scripts/demo.sh from a newcomer's checkout: a moved or copied checkout
-// reconfigures instead of failing on the old CMake cache, setup.sh --demo
-// installs only what the demo needs, and the demo server finds Chart.js
-// where setup.sh --demo puts it.
+// reconfigures instead of failing on the old CMake cache, and setup.sh --demo
+// installs only the Debian packages the demo needs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -52,24 +51,7 @@ test('a copied checkout with the old build/wasm cache configures (the stale cach
 test('setup.sh --demo needs no test tools, no Chromium', () => {
   const list = (args) => execFileSync('bash', ['scripts/setup.sh', '--list', ...args], { cwd: REPO_ROOT }).toString().trim().split('\n');
   const demo = list(['--demo']);
-  assert.deepEqual(demo.sort(), ['cmake', 'emscripten', 'ninja-build', 'nlohmann-json3-dev']);
+  assert.deepEqual(demo.sort(), ['build-essential', 'cmake', 'emscripten', 'ninja-build', 'nlohmann-json3-dev', 'python3']);
   const full = list([]);
   for (const pkg of ['chromium', 'libgtest-dev', 'libbenchmark-dev', 'emscripten']) assert.ok(full.includes(pkg), pkg);
-});
-
-test('the demo server serves Chart.js from build/demo-deps when node_modules has none', async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-demo-deps-'));
-  fs.mkdirSync(path.join(root, 'demo'));
-  const dist = path.join(root, 'build', 'demo-deps', 'node_modules', 'chart.js', 'dist');
-  fs.mkdirSync(dist, { recursive: true });
-  fs.writeFileSync(path.join(dist, 'chart.umd.min.js'), 'window.Chart = function () {};');
-  const server = await startServer({ port: 0, root });
-  try {
-    const response = await fetch(`${server.url}vendor/chart.umd.min.js`);
-    assert.equal(response.status, 200);
-    assert.equal(await response.text(), 'window.Chart = function () {};');
-  } finally {
-    await server.close();
-    fs.rmSync(root, { recursive: true, force: true });
-  }
 });
