@@ -155,6 +155,9 @@
       Object.keys(methods).forEach(function (name) {
         wrapMethod(engine, name, 'Engine.' + name, methods[name], documents.indexOf(name) >= 0 ? parse : null);
       });
+      // Event properties as a frame (frame.post.js: trackObject); errors
+      // read as track's. The frame size is written by trackObject, not a user.
+      wrapMethod(engine, 'trackFrame', 'Engine.track', [text('the event type'), ['frame', 'the frame size'], time('event time')]);
     }
     Module['LeadsegError'] = makeError;
   });

@@ -397,6 +397,22 @@ class WasmEngine {
     return Changes(engine_->Track(type, *props, *at));
   }
 
+  // Event properties as a value frame (bindings/frame.post.js writes it
+  // into FrameBuffer: Engine.prototype.trackObject), not JSON text.
+  uintptr_t FrameBuffer(size_t bytes) {
+    if (frame_.size() < bytes) frame_.resize(bytes);
+    return reinterpret_cast<uintptr_t>(frame_.data());
+  }
+  val TrackFrame(const std::string& type, size_t bytes, double ts) {
+    if (!engine_) return NotLoaded();
+    if (Status s = CheckUtf8(type, "an event type"); !s.ok()) return ErrorRecord(s);
+    if (bytes > frame_.size()) return ErrorRecord(InvalidArgument("event frame is larger than its buffer"));
+    auto at = ToTime(ts, "event time");
+    if (!at.ok()) return ErrorRecord(at.status());
+    std::string_view frame(reinterpret_cast<const char*>(frame_.data()), bytes);
+    return Changes(engine_->TrackFrame(type, frame, *at));
+  }
+
   val Advance(double now) {
     if (!engine_) return NotLoaded();
     auto at = ToTime(now, "time");
@@ -532,6 +548,7 @@ class WasmEngine {
   }
 
   std::unique_ptr<Engine> engine_;
+  std::vector<uint8_t> frame_;
 };
 
 }  // namespace
@@ -568,6 +585,8 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("identify", &leadseg::WasmEngine::Identify)
       .function("declare", &leadseg::WasmEngine::Declare)
       .function("track", &leadseg::WasmEngine::Track)
+      .function("frameBuffer", &leadseg::WasmEngine::FrameBuffer)
+      .function("trackFrame", &leadseg::WasmEngine::TrackFrame)
       .function("advance", &leadseg::WasmEngine::Advance)
       .function("segments", &leadseg::WasmEngine::Segments)
       .function("initialChanges", &leadseg::WasmEngine::InitialChanges)
