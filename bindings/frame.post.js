@@ -125,13 +125,66 @@
     }
   };
 
+  // Strings of a result buffer: short ASCII ones (segment ids, stages)
+  // without TextDecoder, which is slow for short strings.
+  var decoder = new TextDecoder();
+  function readString(heap, at, n) {
+    if (n <= 64) {
+      var s = '';
+      for (var i = 0; i < n; i++) {
+        var c = heap[at + i];
+        if (c >= 0x80) return decoder.decode(heap.subarray(at, at + n));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return decoder.decode(heap.subarray(at, at + n));
+  }
+
+  // The changes of a call from its result buffer (EncodeChanges in
+  // bindings/leadseg_bindings.cc), as the object ChangesToVal builds.
+  function readChanges(heap, at) {
+    var view = new DataView(heap.buffer, heap.byteOffset);
+    var p = at;
+    function u32() {
+      var v = view.getUint32(p, true);
+      p += 4;
+      return v;
+    }
+    function str() {
+      var n = u32();
+      var s = readString(heap, p, n);
+      p += n;
+      return s;
+    }
+    function strings() {
+      var out = [];
+      for (var n = u32(); n > 0; n--) out.push(str());
+      return out;
+    }
+    var entered = strings();
+    var exited = strings();
+    var stages = [];
+    for (var n = u32(); n > 0; n--) {
+      var from = heap[p++] ? str() : null;
+      var to = str();
+      var when = view.getFloat64(p, true);
+      p += 8;
+      stages.push({ from: from, to: to, at: when });
+    }
+    var temperature = heap[p++] ? str() : null;
+    var mql = heap[p++] === 1;
+    var sql = heap[p++] === 1;
+    return { entered: entered, exited: exited, stages: stages, temperature: temperature, mql: mql, sql: sql };
+  }
+
   addOnPostRun(function () {
     var writer = new FrameWriter();
     var Engine = Module['Engine'];
     if (Engine) {
       // Event properties (a plain JSON-safe object, checked by the package)
       // written as a value frame into the engine's buffer: one crossing,
-      // no JSON text. Properties nesting as deep as the stored-event limit
+      // no JSON text either way (the changes come back in a result buffer). Properties nesting as deep as the stored-event limit
       // (containers at depth 64, the core's kMaxFrameDepth) take the JSON
       // path instead, so that the error is the core's, word for word;
       // `text`, if given, is props as JSON text (the package has it from
@@ -149,7 +202,8 @@
         var size = writer.pos;
         var ptr = this.frameBuffer(size);
         Module['HEAPU8'].set(writer.bytes.subarray(0, size), ptr);
-        return this.trackFrame(type, size, ts);
+        var at = this.trackFrame(type, size, ts);
+        return readChanges(Module['HEAPU8'], at);
       };
     }
 

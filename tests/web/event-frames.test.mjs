@@ -96,3 +96,34 @@ test('trackObject refuses what track(JSON text) refuses, with the same error, an
     viaFrame.delete();
   }
 });
+
+test('the changes read from the result buffer are the ones track(JSON text) returns: segments, stages, temperature, MQL', async () => {
+  for (const [name, viaText, viaFrame] of await engines()) {
+    const traits = JSON.stringify({ id: 'visitor-1', job_title: 'CTO', industry: 'Technology', company_size: 20, country: 'US' });
+    viaText.identify(traits, START);
+    viaFrame.identify(traits, START);
+    const seen = { entered: 0, exited: 0, stages: 0, temperature: 0, mql: 0 };
+    const paths = ['/pricing', '/docs/start', '/pricing/teams', '/blog/a', '/demo', '/ünïcode/päth'];
+    for (let i = 0; i < 60; i++) {
+      const ts = START + (i + 1) * 3 * HOUR;
+      const [type, props] = i % 9 === 0 ? ['purchase', { amount: 120 + i }] : ['page_view', { path: paths[i % paths.length] }];
+      const a = viaText.track(type, JSON.stringify(props), ts);
+      const b = viaFrame.trackObject(type, props, ts);
+      assert.deepEqual(b, a, `${name}: changes of event ${i}`);
+      assert.deepEqual(Object.keys(b), Object.keys(a));
+      seen.entered += a.entered.length;
+      seen.exited += a.exited.length;
+      seen.stages += a.stages.length;
+      if (a.temperature !== null) seen.temperature++;
+      if (a.mql) seen.mql++;
+    }
+    // Far later: segments with windows are left (exits from a track call).
+    const late = START + 90 * 24 * HOUR;
+    const lateChanges = viaText.track('page_view', '{}', late);
+    assert.deepEqual(viaFrame.trackObject('page_view', {}, late), lateChanges);
+    seen.exited += lateChanges.exited.length;
+    for (const [what, count] of Object.entries(seen)) assert.ok(count > 0, `${name}: the journey covers ${what} changes`);
+    viaText.delete();
+    viaFrame.delete();
+  }
+});
