@@ -155,6 +155,19 @@
       Object.keys(methods).forEach(function (name) {
         wrapMethod(engine, name, 'Engine.' + name, methods[name], documents.indexOf(name) >= 0 ? parse : null);
       });
+      // Event properties as a frame (frame.post.js: trackObject); errors
+      // read as track's. The frame size is written by trackObject, not a
+      // user. Like evaluateFrame it returns 0 instead of an error record.
+      var rawTrackFrame = engine.trackFrame;
+      if (rawTrackFrame) {
+        var trackFrameArgs = [text('the event type'), ['frame', 'the frame size'], time('event time')];
+        engine.trackFrame = function (type, size, ts) {
+          checkArgs('Engine.track', trackFrameArgs, arguments);
+          var at = rawTrackFrame.call(this, type, size, ts);
+          if (at === 0) throw makeError(this.lastError());
+          return at;
+        };
+      }
     }
     Module['LeadsegError'] = makeError;
   });

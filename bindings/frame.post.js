@@ -1,4 +1,5 @@
-// The fast path for attributes: Segmenter.prototype.evaluate(object).
+// The fast path for attributes: Segmenter.prototype.evaluate(object), and
+// for event properties: Engine.prototype.trackObject(type, props, ts).
 //
 // Instead of JSON.stringify on this side and a JSON parser on the other,
 // the attributes a compiled config actually reads (its schema, by slot)
@@ -25,6 +26,10 @@
     this.view = new DataView(this.bytes.buffer);
     this.pos = 0;
     this.encoder = new TextEncoder();
+    // Containers at this depth or deeper set tooDeep instead of being
+    // written (event properties: see trackObject); Segmenter throws instead.
+    this.containerLimit = Infinity;
+    this.tooDeep = false;
   }
 
   FrameWriter.prototype.reserve = function (n) {
@@ -50,7 +55,24 @@
 
   FrameWriter.prototype.string = function (s) {
     // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    this.reserve(4 + s.length * 3);
+    var n = s.length;
+    this.reserve(4 + n * 3);
+    // ASCII fast path: for the short strings of attributes and event
+    // properties a byte loop beats TextEncoder.encodeInto (slow in Chromium
+    // for short strings); the first non-ASCII code unit falls through.
+    if (n <= 64) {
+      var bytes = this.bytes, start = this.pos + 4, i = 0;
+      for (; i < n; i++) {
+        var c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        bytes[start + i] = c;
+      }
+      if (i === n) {
+        this.view.setUint32(this.pos, n, true);
+        this.pos = start + n;
+        return;
+      }
+    }
     var written = this.encoder.encodeInto(s, this.bytes.subarray(this.pos + 4)).written;
     this.view.setUint32(this.pos, written, true);
     this.pos += 4 + written;
@@ -65,7 +87,8 @@
       case 'number':
         this.reserve(9);
         this.bytes[this.pos++] = TAG_NUMBER;
-        this.view.setFloat64(this.pos, v, true);
+        // -0 as 0, as JSON has it (the stored bytes match the JSON path's).
+        this.view.setFloat64(this.pos, v === 0 ? 0 : v, true);
         this.pos += 8;
         return;
       case 'string':
@@ -78,6 +101,10 @@
       default:
         // Functions and symbols are not data; JSON drops them too.
         return this.u8(TAG_NULL);
+    }
+    if (depth >= this.containerLimit) {
+      this.tooDeep = true;
+      return this.u8(TAG_NULL);
     }
     if (v instanceof Date) {
       this.u8(TAG_STRING);
@@ -98,11 +125,91 @@
     }
   };
 
+  // Strings of a result buffer: short ASCII ones (segment ids, stages)
+  // without TextDecoder, which is slow for short strings.
+  var decoder = new TextDecoder();
+  function readString(heap, at, n) {
+    if (n <= 64) {
+      var s = '';
+      for (var i = 0; i < n; i++) {
+        var c = heap[at + i];
+        if (c >= 0x80) return decoder.decode(heap.subarray(at, at + n));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return decoder.decode(heap.subarray(at, at + n));
+  }
+
+  // The changes of a call from its result buffer (EncodeChanges in
+  // bindings/leadseg_bindings.cc), as the object ChangesToVal builds.
+  function readChanges(heap, at) {
+    var view = new DataView(heap.buffer, heap.byteOffset);
+    var p = at;
+    function u32() {
+      var v = view.getUint32(p, true);
+      p += 4;
+      return v;
+    }
+    function str() {
+      var n = u32();
+      var s = readString(heap, p, n);
+      p += n;
+      return s;
+    }
+    function strings() {
+      var out = [];
+      for (var n = u32(); n > 0; n--) out.push(str());
+      return out;
+    }
+    var entered = strings();
+    var exited = strings();
+    var stages = [];
+    for (var n = u32(); n > 0; n--) {
+      var from = heap[p++] ? str() : null;
+      var to = str();
+      var when = view.getFloat64(p, true);
+      p += 8;
+      stages.push({ from: from, to: to, at: when });
+    }
+    var temperature = heap[p++] ? str() : null;
+    var mql = heap[p++] === 1;
+    var sql = heap[p++] === 1;
+    return { entered: entered, exited: exited, stages: stages, temperature: temperature, mql: mql, sql: sql };
+  }
+
   addOnPostRun(function () {
+    var writer = new FrameWriter();
+    var Engine = Module['Engine'];
+    if (Engine) {
+      // Event properties (a plain JSON-safe object, checked by the package)
+      // written as a value frame into the engine's buffer: one crossing,
+      // no JSON text either way (the changes come back in a result buffer). Properties nesting as deep as the stored-event limit
+      // (containers at depth 64, the core's kMaxFrameDepth) take the JSON
+      // path instead, so that the error is the core's, word for word;
+      // `text`, if given, is props as JSON text (the package has it from
+      // checking props), which saves stringifying them again.
+      Engine.prototype.trackObject = function (type, props, ts, text) {
+        writer.pos = 0;
+        writer.containerLimit = MAX_DEPTH;
+        writer.tooDeep = false;
+        try {
+          writer.value(props, 0);
+        } finally {
+          writer.containerLimit = Infinity;
+        }
+        if (writer.tooDeep) return this.track(type, text === undefined ? JSON.stringify(props) : text, ts);
+        var size = writer.pos;
+        var ptr = this.frameBuffer(size);
+        Module['HEAPU8'].set(writer.bytes.subarray(0, size), ptr);
+        var at = this.trackFrame(type, size, ts);
+        return readChanges(Module['HEAPU8'], at);
+      };
+    }
+
     var Segmenter = Module['Segmenter'];
     if (!Segmenter) return;
     var proto = Segmenter.prototype;
-    var writer = new FrameWriter();
 
     var load = proto.load;
     proto.load = function (config) {

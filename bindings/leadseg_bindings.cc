@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -319,6 +320,42 @@ val ChangesToVal(const SegmentChanges& changes) {
   return out;
 }
 
+// The changes of a call as bytes (little-endian), decoded by
+// bindings/frame.post.js (readChanges) into the object ChangesToVal builds:
+//   u32 n, n x string     entered
+//   u32 n, n x string     exited
+//   u32 n, n x (u8 has_from, [string from], string to, f64 at)   stages
+//   u8 has_temperature, [string temperature], u8 mql, u8 sql
+//   string := u32 byte length, UTF-8 bytes
+void PutU32(uint32_t v, std::string* out) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+void PutString(const std::string& s, std::string* out) {
+  PutU32(static_cast<uint32_t>(s.size()), out);
+  out->append(s);
+}
+void EncodeChanges(const SegmentChanges& changes, std::string* out) {
+  out->clear();
+  PutU32(static_cast<uint32_t>(changes.entered.size()), out);
+  for (const auto& id : changes.entered) PutString(id, out);
+  PutU32(static_cast<uint32_t>(changes.exited.size()), out);
+  for (const auto& id : changes.exited) PutString(id, out);
+  PutU32(static_cast<uint32_t>(changes.stages.size()), out);
+  for (const auto& c : changes.stages) {
+    out->push_back(c.from.empty() ? 0 : 1);
+    if (!c.from.empty()) PutString(c.from, out);
+    PutString(c.to, out);
+    const double at = static_cast<double>(c.at);
+    uint64_t bits;
+    std::memcpy(&bits, &at, sizeof bits);
+    for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
+  }
+  out->push_back(changes.temperature.empty() ? 0 : 1);
+  if (!changes.temperature.empty()) PutString(changes.temperature, out);
+  out->push_back(changes.mql ? 1 : 0);
+  out->push_back(changes.sql ? 1 : 0);
+}
+
 // A time from JavaScript, checked as a double before it is converted (NaN,
 // the infinities and anything beyond int64 cannot be cast): the error is
 // the core's own, e.g. "event time is not a finite number".
@@ -396,6 +433,29 @@ class WasmEngine {
     if (!props.ok()) return ErrorRecord(props.status());
     return Changes(engine_->Track(type, *props, *at));
   }
+
+  // Event properties as a value frame (bindings/frame.post.js writes it
+  // into FrameBuffer: Engine.prototype.trackObject), not JSON text.
+  uintptr_t FrameBuffer(size_t bytes) {
+    if (frame_.size() < bytes) frame_.resize(bytes);
+    return reinterpret_cast<uintptr_t>(frame_.data());
+  }
+  // The changes go out encoded in a result buffer (EncodeChanges), not as
+  // embind objects: returns its address, or 0 after which LastError() says
+  // why (the hot path allocates no error record).
+  uintptr_t TrackFrame(const std::string& type, size_t bytes, double ts) {
+    if (!engine_) return Fail(FailedPrecondition("no config loaded: call load(config) first"));
+    if (Status s = CheckUtf8(type, "an event type"); !s.ok()) return Fail(s);
+    if (bytes > frame_.size()) return Fail(InvalidArgument("event frame is larger than its buffer"));
+    auto at = ToTime(ts, "event time");
+    if (!at.ok()) return Fail(at.status());
+    std::string_view frame(reinterpret_cast<const char*>(frame_.data()), bytes);
+    auto changes = engine_->TrackFrame(type, frame, *at);
+    if (!changes.ok()) return Fail(changes.status());
+    EncodeChanges(*changes, &result_);
+    return reinterpret_cast<uintptr_t>(result_.data());
+  }
+  val LastError() const { return ErrorRecord(last_error_); }
 
   val Advance(double now) {
     if (!engine_) return NotLoaded();
@@ -531,7 +591,15 @@ class WasmEngine {
     return ChangesToVal(*r);
   }
 
+  uintptr_t Fail(const Status& s) {
+    last_error_ = s;
+    return 0;
+  }
+
   std::unique_ptr<Engine> engine_;
+  std::vector<uint8_t> frame_;
+  std::string result_;
+  Status last_error_;
 };
 
 }  // namespace
@@ -568,6 +636,9 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("identify", &leadseg::WasmEngine::Identify)
       .function("declare", &leadseg::WasmEngine::Declare)
       .function("track", &leadseg::WasmEngine::Track)
+      .function("frameBuffer", &leadseg::WasmEngine::FrameBuffer)
+      .function("trackFrame", &leadseg::WasmEngine::TrackFrame)
+      .function("lastError", &leadseg::WasmEngine::LastError)
       .function("advance", &leadseg::WasmEngine::Advance)
       .function("segments", &leadseg::WasmEngine::Segments)
       .function("initialChanges", &leadseg::WasmEngine::InitialChanges)

@@ -132,12 +132,14 @@ add_custom_target(leadseg_wasm_browser_glue ALL
 # every function only those reach. Linked twice like the full module:
 #   leadseg_runtime_wasm      node/UMD  -> web/dist/leadseg-runtime.{js,wasm}
 #   leadseg_runtime_wasm_web  ES module -> web/dist/leadseg-runtime.mjs
-# Only errors.post.js is needed (frame.post.js serves the Segmenter).
+# errors.post.js, and frame.post.js for Engine.prototype.trackObject (event
+# properties as a frame); its Segmenter part is skipped when there is none.
 add_library(leadseg_runtime_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES})
 target_compile_definitions(leadseg_runtime_bindings PRIVATE LEADSEG_RUNTIME_MODULE)
 target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core leadseg_warnings)
 
 set(LEADSEG_RUNTIME_POST_JS "${CMAKE_CURRENT_SOURCE_DIR}/bindings/errors.post.js")
+set(LEADSEG_RUNTIME_FRAME_POST_JS "${CMAKE_CURRENT_SOURCE_DIR}/bindings/frame.post.js")
 set(LEADSEG_RUNTIME_LINK_OPTIONS
   -lembind
   -sMODULARIZE=1
@@ -145,7 +147,8 @@ set(LEADSEG_RUNTIME_LINK_OPTIONS
   -sALLOW_MEMORY_GROWTH=1
   -sFILESYSTEM=0
   -sDYNAMIC_EXECUTION=0
-  "SHELL:--post-js \"${LEADSEG_RUNTIME_POST_JS}\"")
+  "SHELL:--post-js \"${LEADSEG_RUNTIME_POST_JS}\""
+  "SHELL:--post-js \"${LEADSEG_RUNTIME_FRAME_POST_JS}\"")
 
 add_executable(leadseg_runtime_wasm $<TARGET_OBJECTS:leadseg_runtime_bindings>)
 target_link_libraries(leadseg_runtime_wasm PRIVATE leadseg_core)
@@ -158,7 +161,7 @@ target_link_options(leadseg_runtime_wasm PRIVATE
   -sENVIRONMENT=web,worker,node
   -sNODEJS_CATCH_EXIT=0
   -sNODEJS_CATCH_REJECTION=0)
-set_property(TARGET leadseg_runtime_wasm APPEND PROPERTY LINK_DEPENDS ${LEADSEG_RUNTIME_POST_JS})
+set_property(TARGET leadseg_runtime_wasm APPEND PROPERTY LINK_DEPENDS ${LEADSEG_RUNTIME_POST_JS} ${LEADSEG_RUNTIME_FRAME_POST_JS})
 add_custom_command(TARGET leadseg_runtime_wasm POST_BUILD
   COMMAND "${CMAKE_COMMAND}"
           "-DJS_FILE=${LEADSEG_WASM_OUTPUT_DIR}/leadseg-runtime.js"
@@ -178,7 +181,7 @@ target_link_options(leadseg_runtime_wasm_web PRIVATE
   ${LEADSEG_RUNTIME_LINK_OPTIONS}
   -sENVIRONMENT=web,worker
   -sEXPORT_ES6=1)
-set_property(TARGET leadseg_runtime_wasm_web APPEND PROPERTY LINK_DEPENDS ${LEADSEG_RUNTIME_POST_JS})
+set_property(TARGET leadseg_runtime_wasm_web APPEND PROPERTY LINK_DEPENDS ${LEADSEG_RUNTIME_POST_JS} ${LEADSEG_RUNTIME_FRAME_POST_JS})
 add_custom_command(TARGET leadseg_runtime_wasm_web POST_BUILD
   COMMAND "${CMAKE_COMMAND}" -E true
   BYPRODUCTS "${LEADSEG_WASM_WEB_DIR}/leadseg-runtime.wasm"

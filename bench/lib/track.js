@@ -96,7 +96,8 @@ export function timeTrack(track, startTs, { samples, warmup, batch = 1, now }) {
 
 /**
  * Measures, for each history size: the core Engine's track (JSON props, as
- * the package passes them) and, when `createEngine` is given, the package's
+ * the package passed them before the binary seam), its trackObject (props
+ * as a value frame, as the package passes them now) and, when `createEngine` is given, the package's
  * engine.track() (consent storage off: no persistence). Returns
  * [{api, history, storedEvents, p50, p90, p99, mean, samples, batch}] in µs.
  */
@@ -127,6 +128,21 @@ export async function measureTrack({ core, createEngine, config50, histories = T
       out.push(stats('core Engine.track', history, raw.eventCount(), lat));
     } finally {
       raw.delete();
+    }
+    // The same, props as a binary frame (what the package sends since the
+    // binary seam); modules built before it have no trackObject.
+    if (core.Engine.prototype.trackObject) {
+      const rawFrame = new core.Engine();
+      try {
+        rawFrame.load(text);
+        rawFrame.identify(JSON.stringify({ job_title: 'CTO', industry: 'Technology', company_size: 20, country: 'DE' }), TRACK_START);
+        const track = (type, props, ts) => rawFrame.trackObject(type, props, ts);
+        const start = fillHistory(track, history);
+        const lat = timeTrack(track, start, { samples, warmup, batch, now });
+        out.push(stats('core Engine.trackObject (frame)', history, rawFrame.eventCount(), lat));
+      } finally {
+        rawFrame.delete();
+      }
     }
     if (createEngine) {
       let clock = TRACK_START;

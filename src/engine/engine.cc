@@ -341,28 +341,90 @@ Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value
   return SettleProfileChange(now);
 }
 
-Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {
-  LEADSEG_RETURN_IF_ERROR(CheckTime(ts, "event time"));
+namespace {
+
+Status CheckEventType(const std::string& type) {
   if (type.empty() || type.size() > kMaxEventTypeBytes) {
     return InvalidArgument("an event type must be 1 to " + std::to_string(kMaxEventTypeBytes) + " characters");
   }
   if (!IsValidUtf8(type)) return InvalidArgument("the event type is not valid UTF-8");
+  return Status::Ok();
+}
+
+// What CheckJsonValue checks of parsed JSON, for a decoded frame (whose
+// depth DecodeValue has already bounded): the same messages and paths.
+Status CheckFrameValue(const Value& v, std::string_view what) {
+  switch (v.type()) {
+    case ValueType::kString:
+      if (!IsValidUtf8(v.as_string())) {
+        return InvalidArgument(std::string(what) + " holds a string that is not valid UTF-8");
+      }
+      return Status::Ok();
+    case ValueType::kNumber:
+      if (!std::isfinite(v.as_number())) {
+        return InvalidArgument(std::string(what) + " holds a number that is not finite (NaN or Infinity)");
+      }
+      return Status::Ok();
+    case ValueType::kArray:
+      for (uint32_t i = 0; i < v.size(); ++i) {
+        Status s = CheckFrameValue(v.at(i), what);
+        if (!s.ok()) return s.WithPathPrefix(PointerToken(i));
+      }
+      return Status::Ok();
+    case ValueType::kObject:
+      for (uint32_t i = 0; i < v.size(); ++i) {
+        if (!IsValidUtf8(v.key_at(i))) return InvalidArgument(std::string(what) + " holds a key that is not valid UTF-8");
+        Status s = CheckFrameValue(v.value_at(i), what);
+        if (!s.ok()) return s.WithPathPrefix(PointerToken(std::string(v.key_at(i))));
+      }
+      return Status::Ok();
+    default:
+      return Status::Ok();
+  }
+}
+
+}  // namespace
+
+Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {
+  LEADSEG_RETURN_IF_ERROR(CheckTime(ts, "event time"));
+  LEADSEG_RETURN_IF_ERROR(CheckEventType(type));
   if (!props.is_null() && !props.is_object()) {
     return InvalidArgument(std::string("event properties must be an object, got ") + JsonTypeName(props));
   }
   // What is stored must decode again (rebuilds, Export, snapshots): stored
   // properties are frames, which nest at most kMaxFrameDepth levels.
   LEADSEG_RETURN_IF_ERROR(CheckJsonValue(props, "event properties", kMaxFrameDepth));
-  const RetentionSpec& r = config_->retention();
-  if (r.max_age != kForever && ts < profile_.clock - r.max_age) {
-    return OutOfRange("event time " + std::to_string(ts) + " is older than the retention window (" +
-                      std::to_string(r.max_age / kDay) + " days before the latest time seen)");
-  }
   Event event;
   event.ts = ts;
   event.type = type;
   scratch_->encode_arena.Clear();
   EncodeValue(scratch_->encode_arena.Add(props.is_null() ? Json::object() : props), &event.props);
+  return AddEvent(std::move(event));
+}
+
+Result<SegmentChanges> Engine::TrackFrame(const std::string& type, std::string_view props_frame, TimeMs ts) {
+  LEADSEG_RETURN_IF_ERROR(CheckTime(ts, "event time"));
+  LEADSEG_RETURN_IF_ERROR(CheckEventType(type));
+  scratch_->encode_arena.Clear();
+  auto props = DecodeValue(reinterpret_cast<const uint8_t*>(props_frame.data()), props_frame.size(),
+                           &scratch_->encode_arena);
+  if (!props.ok()) return props.status();
+  if (!props->is_object()) return InvalidArgument("event properties must be an object");
+  LEADSEG_RETURN_IF_ERROR(CheckFrameValue(*props, "event properties"));
+  Event event;
+  event.ts = ts;
+  event.type = type;
+  event.props.assign(props_frame.data(), props_frame.size());
+  return AddEvent(std::move(event));
+}
+
+Result<SegmentChanges> Engine::AddEvent(Event event) {
+  const TimeMs ts = event.ts;
+  const RetentionSpec& r = config_->retention();
+  if (r.max_age != kForever && ts < profile_.clock - r.max_age) {
+    return OutOfRange("event time " + std::to_string(ts) + " is older than the retention window (" +
+                      std::to_string(r.max_age / kDay) + " days before the latest time seen)");
+  }
   if (event.props.size() > kMaxEventPropsBytes) {
     return OutOfRange("event properties exceed " + std::to_string(kMaxEventPropsBytes / 1024) + " KB");
   }

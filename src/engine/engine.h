@@ -81,6 +81,11 @@ class Engine {
   Result<SegmentChanges> Declare(const std::string& key, const Json& value, TimeMs now);
   // Records an event. `props` is an object (or null for none).
   Result<SegmentChanges> Track(const std::string& type, const Json& props, TimeMs ts);
+  // The same, with `props` already encoded as a value frame holding an
+  // object (core/value_codec.h): how the JavaScript package sends them, so
+  // an event crosses into wasm without JSON text. Events are stored as
+  // frames, so the bytes are kept as they are once checked.
+  Result<SegmentChanges> TrackFrame(const std::string& type, std::string_view props_frame, TimeMs ts);
   // Moves the clock forward to `now`.
   Result<SegmentChanges> Advance(TimeMs now);
 
@@ -165,6 +170,9 @@ class Engine {
 
  private:
   struct Scratch;
+  // Track's common tail: the retention and size checks, then the event is
+  // stored and the segments evaluated.
+  Result<SegmentChanges> AddEvent(Event event);
   void RebuildValues();
   // Calls fn(metric index, field value) for each metric the event matches.
   // and fn_rule(rule index) for each event scoring rule.

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
+
 #include "config/config.h"
+#include "core/value_codec.h"
 #include "decisions/bucketing.h"
 
 namespace leadseg {
@@ -302,6 +306,59 @@ TEST(Engine, BadCallsChangeNothing) {
   EXPECT_FALSE(e.Track("x", Props("{}"), -5).ok());
   EXPECT_FALSE(e.Track("x", Props("{}"), kT0 * 1000).ok());  // microseconds
   EXPECT_FALSE(e.Declare("", Props("1"), kT0).ok());
+  EXPECT_EQ(e.Export(), before);
+}
+
+// Event properties as the JavaScript package sends them: a value frame.
+std::string Frame(const char* json) {
+  Document doc;
+  std::string out;
+  EncodeValue(doc.Add(Json::parse(json)), &out);
+  return out;
+}
+
+TEST(Engine, TrackFrameIsTrackWithoutJson) {
+  auto compiled = Compile(kConfig);
+  Engine a(compiled);
+  Engine b(compiled);
+  const char* props[] = {R"({"path": "/pricing", "source": "google", "category": "a"})",
+                         R"({"amount": 100, "nested": {"list": [1, "two", null, true]}})", "{}"};
+  const char* types[] = {"page_view", "purchase", "page_view"};
+  for (int i = 0; i < 3; ++i) {
+    auto x = a.Track(types[i], Props(props[i]), kT0 + i * kHour);
+    auto y = b.TrackFrame(types[i], Frame(props[i]), kT0 + i * kHour);
+    ASSERT_TRUE(x.ok() && y.ok()) << y.status().message();
+    EXPECT_EQ(x->entered, y->entered);
+  }
+  b.Track("page_view", Props(R"({"path": "/late"})"), kT0 - kHour);  // a late event: rebuilds
+  a.TrackFrame("page_view", Frame(R"({"path": "/late"})"), kT0 - kHour);
+  EXPECT_EQ(a.Snapshot(), b.Snapshot());
+  EXPECT_EQ(a.Metrics(), b.Metrics());
+  EXPECT_EQ(a.Export(), b.Export());
+}
+
+TEST(Engine, BadFramesAreRefusedAndChangeNothing) {
+  Engine e(Compile(kConfig));
+  e.TrackFrame("page_view", Frame(R"({"path": "/pricing"})"), kT0);
+  Json before = e.Export();
+  std::string good = Frame(R"({"path": "/x"})");
+  std::string nan = Frame(R"({"n": 1})");
+  const double not_a_number = std::nan("");
+  std::memcpy(&nan[nan.size() - 8], &not_a_number, 8);
+  std::string bad_utf8 = Frame(R"({"s": ["ab"]})");
+  bad_utf8[bad_utf8.size() - 1] = '\xff';
+  auto message = [&](const std::string& type, const std::string& frame, TimeMs at) {
+    auto r = e.TrackFrame(type, frame, at);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? std::string() : r.status().message() + " @" + r.status().path();
+  };
+  EXPECT_EQ(message("x", Frame("[1]"), kT0), "event properties must be an object @");
+  EXPECT_EQ(message("x", good.substr(0, good.size() - 1), kT0), "attribute frame is truncated @");
+  EXPECT_EQ(message("x", good + "x", kT0), "value has trailing bytes @");
+  EXPECT_EQ(message("x", nan, kT0), "event properties holds a number that is not finite (NaN or Infinity) @/n");
+  EXPECT_EQ(message("x", bad_utf8, kT0), "event properties holds a string that is not valid UTF-8 @/s/0");
+  EXPECT_FALSE(e.TrackFrame("", good, kT0).ok());
+  EXPECT_FALSE(e.TrackFrame("x", good, -5).ok());
   EXPECT_EQ(e.Export(), before);
 }
 

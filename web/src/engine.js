@@ -326,8 +326,11 @@ class LeadsegEngine {
     requirePlainObject(props, `track("${type}", props): props`);
     const json = toJsonText(props, `track("${type}", props): props`);
     const ts = this.#time(true);
-    const changes = this.#raw.track(type, json, ts);
-    const record = { id: `${this.#tabId}:${++this.#seq}`, type, ts, props: JSON.parse(json) };
+    // The checked, JSON-normalized copy is what is stored and what crosses
+    // into wasm, as a binary frame (bindings/frame.post.js), not as text.
+    const stored = JSON.parse(json);
+    const changes = this.#raw.trackObject(type, stored, ts, json);
+    const record = { id: `${this.#tabId}:${++this.#seq}`, type, ts, props: stored };
     if (this.#persistence) {
       this.#journal?.add(record);
       this.#persistence.addEvents([record]);
