@@ -52,6 +52,19 @@ val ErrorRecord(const Status& status) {
   return record;
 }
 
+// A load's warnings as JS: [{code, message, path}].
+val WarningsToVal(const std::vector<Diagnostic>& diagnostics) {
+  val warnings = val::array();
+  for (const auto& d : diagnostics) {
+    val item = val::object();
+    item.set("code", val(d.code));
+    item.set("message", val(d.message));
+    item.set("path", val(d.path));
+    warnings.call<void>("push", item);
+  }
+  return warnings;
+}
+
 #ifndef LEADSEG_RUNTIME_MODULE
 val ErrorRecord(const Diagnostics& diagnostics) {
   val record = ErrorRecord(diagnostics.FirstError());
@@ -236,15 +249,7 @@ val CompileConfigToBytes(const std::string& config_json) {
   val out = val::object();
   val view = val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data())));
   out.set("bytes", val::global("Uint8Array").new_(view));
-  val warnings = val::array();
-  for (const auto& d : diagnostics.all()) {
-    val item = val::object();
-    item.set("code", val(d.code));
-    item.set("message", val(d.message));
-    item.set("path", val(d.path));
-    warnings.call<void>("push", item);
-  }
-  out.set("warnings", warnings);
+  out.set("warnings", WarningsToVal(diagnostics.all()));
   return out;
 }
 #endif  // LEADSEG_RUNTIME_MODULE
@@ -283,18 +288,6 @@ val ConfigFacts(const CompiledConfig& config) {
   out.set("experiments", experiments);
   out.set("retention", retention);
   return out;
-}
-
-val WarningsToVal(const std::vector<Diagnostic>& diagnostics) {
-  val warnings = val::array();
-  for (const auto& d : diagnostics) {
-    val item = val::object();
-    item.set("code", val(d.code));
-    item.set("message", val(d.message));
-    item.set("path", val(d.path));
-    warnings.call<void>("push", item);
-  }
-  return warnings;
 }
 
 val ChangesToVal(const SegmentChanges& changes) {
@@ -393,15 +386,7 @@ class WasmEngine {
     auto next = std::make_unique<Engine>(std::shared_ptr<const CompiledConfig>(std::move(config)));
     if (Status s = CarryOver(next.get()); !s.ok()) return ErrorRecord(s);
     engine_ = std::move(next);
-    val warnings = val::array();
-    for (const auto& d : diagnostics.all()) {
-      val item = val::object();
-      item.set("code", val(d.code));
-      item.set("message", val(d.message));
-      item.set("path", val(d.path));
-      warnings.call<void>("push", item);
-    }
-    return warnings;
+    return WarningsToVal(diagnostics.all());
   }
 #endif  // LEADSEG_RUNTIME_MODULE
 
