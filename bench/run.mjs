@@ -429,6 +429,11 @@ async function main() {
   ];
   report.targets = targets;
   for (const tg of targets) console.log(`  ${verdict(tg.ok)}  ${tg.target.padEnd(50)} ${tg.measured}`);
+  finishReport(opts, report, warnings, elapsed);
+}
+
+// The end of every run: its warnings, the total time, and the JSON report when asked for.
+function finishReport(opts, report, warnings, elapsed) {
   if (warnings.length) {
     report.warnings = warnings;
     console.log('\nwarnings:');
@@ -467,16 +472,7 @@ async function pagePathOnly(opts, report, warnings, elapsed, started) {
   for (const tg of targets) console.log(`  ${verdict(tg.ok)}  ${tg.target.padEnd(58)} ${tg.measured}`);
   report.meta.loadavgEnd = os.loadavg();
   report.meta.seconds = (performance.now() - started) / 1000;
-  if (warnings.length) {
-    report.warnings = warnings;
-    console.log('\nwarnings:');
-    for (const w of warnings) console.log(`  - ${w}`);
-  }
-  console.log(`\ntotal ${elapsed()}; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  if (opts.json) {
-    fs.writeFileSync(opts.json, JSON.stringify(report, null, 1));
-    console.log(`wrote ${opts.json}`);
-  }
+  finishReport(opts, report, warnings, elapsed);
 }
 
 main().catch((error) => {
