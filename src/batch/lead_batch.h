@@ -74,6 +74,11 @@ struct BatchOptions {
   // Keep each row's raw fields in the results (to display or export the
   // row without reading the file again).
   bool keep_fields = false;
+  // File columns holding lists written "a;b;c" (a CRM's multi-select
+  // field), read as arrays of text; an empty field is an empty list. An
+  // extension: segmentLeads reads such a column as one text value.
+  std::vector<std::string> list_columns;
+  char list_separator = ';';
 };
 
 // One lead's outputs. Which segments it is in is a bitset in
@@ -128,6 +133,7 @@ class ResultBuffer {
   void Swap(ResultBuffer* other);
 
  private:
+  friend class LeadBatch;  // fills in the row it appended last
   size_t segments_ = 0, words_ = 0;
   std::vector<LeadResult> rows_;
   std::vector<uint64_t> memberships_;
