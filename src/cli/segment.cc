@@ -510,9 +510,11 @@ bool ParseArgs(const std::vector<std::string>& args, Args* out, std::string* pro
 
 // `*declared`: the names of the JSON config's `attributes` section (a
 // compiled config does not keep them), for the column report.
+// `*text`: the file, to compile again for each further thread.
 std::shared_ptr<const CompiledConfig> LoadConfig(const std::string& path, int* exit_code,
-                                                 std::vector<std::string>* declared) {
-  std::string text, error;
+                                                 std::vector<std::string>* declared, std::string* text_out) {
+  std::string& text = *text_out;
+  std::string error;
   if (!ReadFile(path, &text, &error)) {
     std::fprintf(stderr, "leadseg segment: %s\n", error.c_str());
     *exit_code = 2;
@@ -586,7 +588,9 @@ int Segment(const std::vector<std::string>& arg_list) {
   if (!ParseArgs(arg_list, &args, &problem)) return Usage(problem);
   int exit_code = 0;
   batch::BatchOptions options;
-  std::shared_ptr<const CompiledConfig> config = LoadConfig(args.config, &exit_code, &options.declared_attributes);
+  std::string config_text;
+  std::shared_ptr<const CompiledConfig> config =
+      LoadConfig(args.config, &exit_code, &options.declared_attributes, &config_text);
   if (!config) return exit_code;
 
   // The CLI is the edge where time comes from: the core never reads a clock.
@@ -608,7 +612,16 @@ int Segment(const std::vector<std::string>& arg_list) {
   unsigned threads = args.threads ? args.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<LeadBatch>> batches;
   for (unsigned t = 0; t < threads; ++t) {
-    auto created = LeadBatch::Create(config, options);
+    // One compiled config per thread: conditions keep search scratch
+    // memory (regex matching), so a CompiledConfig is not evaluated from
+    // two threads at once.
+    std::shared_ptr<const CompiledConfig> own = config;
+    if (t > 0) {
+      Diagnostics ignored;
+      own = LooksLikeCompiledConfig(config_text) ? DecodeCompiledConfig(config_text)->config
+                                                 : CompileConfigText(config_text, &ignored);
+    }
+    auto created = LeadBatch::Create(own, options);
     if (!created.ok()) {
       std::fprintf(stderr, "leadseg segment: %s\n", created.status().ToString().c_str());
       return 2;
