@@ -399,7 +399,8 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
   }
   if (error.empty()) {
     int failed_event = -1;
-    Status s = evaluator_->Evaluate(attributes, events, options_.now, &out, membership, &failed_event);
+    Status s = evaluator_->Evaluate(attributes, events, options_.now, &out, membership, &failed_event,
+                                    bytes <= kSmallRowBytes);
     if (!s.ok()) {
       error = failed_event < 0 ? what + ": " + s.message()
                                : what + ": events CSV row " + std::to_string(events[static_cast<size_t>(failed_event)]->row) +

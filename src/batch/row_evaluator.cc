@@ -7,17 +7,54 @@
 namespace leadseg {
 namespace batch {
 
-RowEvaluator::RowEvaluator(std::shared_ptr<const CompiledConfig> config) : engine_(std::move(config)) {
-  if (const auto& lifecycle = engine_.config().lifecycle()) {
+RowEvaluator::RowEvaluator(std::shared_ptr<const CompiledConfig> config)
+    : engine_(std::move(config)), attributes_(&engine_.config().schema()) {
+  const CompiledConfig& c = engine_.config();
+  if (const auto& lifecycle = c.lifecycle()) {
     for (const auto& stage : lifecycle->stages) stage_ids_.push_back(stage.id);
   }
+  segments_only_config_ = c.metrics().empty() && !c.rfm() && !c.scoring() && !c.grading() && !c.temperature() &&
+                          !c.lifecycle() && c.declared_slot() < 0 && c.rfm_slot() < 0;
+}
+
+bool RowEvaluator::SegmentsOnly(const Json& attributes) const {
+  if (!segments_only_config_) return false;
+  // A name identify refuses, or attributes whose JSON could pass its size
+  // limit (every byte escaped as \u00XX), go through the engine, which
+  // refuses them with its own message.
+  size_t bound = 2;
+  auto text = [](const std::string& t) { return 6 * t.size() + 3; };
+  for (auto it = attributes.begin(); it != attributes.end(); ++it) {
+    if (engine_.config().IsReserved(it.key())) return false;
+    bound += text(it.key());
+    if (it->is_string()) bound += text(it->get_ref<const std::string&>());
+    else if (it->is_array()) {
+      for (const auto& item : *it) bound += item.is_string() ? text(item.get_ref<const std::string&>()) : 32;
+    } else bound += 32;
+  }
+  return bound <= kMaxAttributesBytes;
 }
 
 Status RowEvaluator::Evaluate(const Json& attributes, const std::vector<const LeadEvent*>& events, TimeMs now,
-                              LeadResult* out, uint64_t* membership, int* failed_event) {
+                              LeadResult* out, uint64_t* membership, int* failed_event, bool small_row) {
+  *failed_event = -1;
+  if (events.empty() && small_row && SegmentsOnly(attributes)) {
+    const CompiledConfig& c = engine_.config();
+    arena_.Clear();
+    attributes_.Clear();
+    attributes_.SetFromObject(arena_.Add(attributes));
+    c.EvaluateSegments(&attributes_, &arena_, &membership_);
+    for (size_t s = 0; s < membership_.size(); ++s) {
+      if (membership_[s]) membership[s / 64] |= uint64_t{1} << (s % 64);
+    }
+    out->score = std::nan("");
+    out->grade = out->temperature = -1;
+    out->stage = -1;
+    out->events = 0;
+    return Status::Ok();
+  }
   engine_.Erase();
   const TimeMs start = events.empty() ? now : events.front()->ts;
-  *failed_event = -1;
   auto identified = engine_.Identify(attributes, start);
   if (!identified.ok()) return identified.status();
   for (size_t i = 0; i < events.size(); ++i) {

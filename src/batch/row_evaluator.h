@@ -13,6 +13,8 @@
 #include "config/config.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "core/value.h"
+#include "conditions/attributes.h"
 #include "engine/engine.h"
 
 namespace leadseg {
@@ -33,12 +35,25 @@ class RowEvaluator {
   // (ceil(segments / 64) words, zeroed by the caller). On failure returns
   // the Status and sets *failed_event to the index of the event that was
   // refused (-1: the attributes were).
+  // `small_row`: the row's fields are few enough bytes that identify's
+  // size limit cannot refuse them.
   Status Evaluate(const Json& attributes, const std::vector<const LeadEvent*>& events, TimeMs now,
-                  LeadResult* out, uint64_t* membership, int* failed_event);
+                  LeadResult* out, uint64_t* membership, int* failed_event, bool small_row = true);
 
  private:
+  // A config of segments only (no metrics, RFM, scoring, grading,
+  // temperature, lifecycle or `declared`): an engine's answer for a lead
+  // without events is then its attributes through the segments, which is
+  // what CompiledConfig::EvaluateSegments computes, without erasing and
+  // identifying an engine (~20 us a row) around it.
+  bool SegmentsOnly(const Json& attributes) const;
+
   Engine engine_;
   std::vector<std::string> stage_ids_;
+  bool segments_only_config_ = false;
+  AttributeSet attributes_;
+  Document arena_;
+  std::vector<uint8_t> membership_;
 };
 
 }  // namespace batch

@@ -229,3 +229,34 @@ TEST(BatchLeadBatch, MembershipBitsetsSpanWords) {
 }  // namespace
 }  // namespace batch
 }  // namespace leadseg
+
+namespace leadseg {
+namespace batch {
+namespace {
+
+// A config of segments only takes RowEvaluator's short path; what identify
+// refuses is still refused, in identify's words.
+TEST(BatchLeadBatch, SegmentsOnlyConfigsRefuseWhatIdentifyRefuses) {
+  Diagnostics d;
+  std::shared_ptr<const CompiledConfig> config =
+      CompileConfigText(R"({"segments": [{"id": "cto", "condition": {"title": "CTO"}}]})", &d);
+  ASSERT_TRUE(config) << d.Format();
+  BatchOptions options;
+  options.now = kNow;
+  auto batch = LeadBatch::Create(config, options);
+  ASSERT_TRUE(batch.ok());
+  std::string huge(50 * 1024, '\x01');  // 50 KB that JSON writes as 300 KB of \u0001
+  ASSERT_TRUE((*batch)->FeedCsv("title,segments\nCTO,\nCTO,x\n\"CTO" + huge + "\",\n", true).ok());
+  const ResultBuffer& out = (*batch)->results();
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_TRUE(out.InSegment(0, 0));
+  EXPECT_EQ(out.ErrorOf(0), nullptr);
+  ASSERT_NE(out.ErrorOf(1), nullptr);
+  EXPECT_EQ(*out.ErrorOf(1), "lead 1 (row 3): \"segments\" is a reserved name (a metric id, declared, rfm or segments)");
+  ASSERT_NE(out.ErrorOf(2), nullptr);
+  EXPECT_NE(out.ErrorOf(2)->find("attributes would exceed 256 KB"), std::string::npos) << *out.ErrorOf(2);
+}
+
+}  // namespace
+}  // namespace batch
+}  // namespace leadseg
