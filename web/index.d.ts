@@ -683,3 +683,47 @@ export function compileConfig(
   config: Config,
   options?: { module?: object; wasmUrl?: string | URL; wasmBinary?: ArrayBuffer | Uint8Array },
 ): Promise<Uint8Array>;
+
+/** One feature's share of a predictive model's log-odds (docs/config.md "Predictive scoring"). */
+export interface PredictiveContribution {
+  /** The attribute the feature reads, as written in the config ("pricing_views_2d", "declared.interests"). */
+  attribute: string;
+  /** numeric: weight × (x − mean) / scale; equals: one-hot; missing: missing indicator. */
+  kind: 'numeric' | 'equals' | 'missing';
+  /** The value the model saw (null when missing). */
+  value: Json;
+  /** The one-hot's value (kind "equals" only). */
+  equals?: string | number | boolean;
+  /** Added to the log-odds (never 0: features that contributed nothing are left out). */
+  contribution: number;
+}
+
+/** A predictive model's evaluation for this visitor (`score().predictive`, `explain().predictive`). */
+export interface PredictiveScore {
+  id: string;
+  name: string;
+  /** "predictive:<id>": the model's rule in `traits.rules` and `fit.rules`. */
+  rule: string;
+  /** 1 / (1 + exp(−logit)). */
+  probability: number;
+  logit: number;
+  /** round(probability × scoring.points), added to the score; null when the model does not add to the score. */
+  points: number | null;
+  /** round(probability × grading.points), added to the fit; null when the model does not add to the grade. */
+  gradePoints: number | null;
+  /** Non-zero contributions, in the config's feature order. */
+  contributions: PredictiveContribution[];
+}
+
+// Declaration merging: the predictive fields of the score breakdown and explanations.
+export interface ScoreBreakdown {
+  /** The `predictive` model's evaluation; null without a `predictive` section. */
+  predictive: PredictiveScore | null;
+}
+export interface Explanation {
+  /**
+   * With a `predictive` section: the model's evaluation when the segment's condition reads the
+   * score, grade or leadCell the model adds to, else null. Absent without a model.
+   */
+  predictive?: PredictiveScore | null;
+}

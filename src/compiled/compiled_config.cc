@@ -1,5 +1,6 @@
 #include "compiled/compiled_config.h"
 
+#include <cmath>
 #include <cstring>
 #include <utility>
 
@@ -273,9 +274,12 @@ class CompiledConfigCodec {
       w->I(slot);
     }
     w->I(c.event_type_slot_);
+    // Version 2 on: the predictive model.
+    w->B(c.predictive_.has_value());
+    if (c.predictive_) EncodePredictive(*c.predictive_, w);
   }
 
-  static bool Decode(Reader* r, LoadedConfig* loaded) {
+  static bool Decode(Reader* r, uint16_t version, LoadedConfig* loaded) {
     auto out = std::make_shared<CompiledConfig>();
     CompiledConfig& c = *out;
     size_t n = r->Count();
@@ -324,7 +328,7 @@ class CompiledConfigCodec {
     }
     n = r->Count();
     for (size_t i = 0; i < n && r->ok(); ++i) {
-      EvalStep step{r->Enum(EvalStep::Kind::kStage), 0};
+      EvalStep step{r->Enum(version >= 2 ? EvalStep::Kind::kPredictive : EvalStep::Kind::kStage), 0};
       step.index = static_cast<int>(r->I());
       c.order_.push_back(step);
     }
@@ -439,6 +443,11 @@ class CompiledConfigCodec {
       *slot = r->Index(c.schema_.size(), /*optional=*/true);
     }
     c.event_type_slot_ = r->Index(c.event_schema_.size());
+    // A version 1 payload ends here: it has no model.
+    if (version >= 2 && r->B()) {
+      c.predictive_ = DecodePredictive(r, c);
+      if (!c.predictive_) return false;
+    }
     if (!r->ok() || !r->at_end()) return false;
     if (!StepsHoldTogether(c)) return false;
     loaded->config = std::move(out);
@@ -446,10 +455,70 @@ class CompiledConfigCodec {
   }
 
  private:
+  static void EncodePredictive(const PredictiveSpec& p, Writer* w) {
+    w->S(p.id);
+    w->S(p.name);
+    w->D(p.intercept);
+    w->U(p.features.size());
+    for (const PredictiveFeature& f : p.features) {
+      w->S(f.attribute);
+      w->I(f.slot);
+      w->U(static_cast<uint64_t>(f.kind));
+      w->D(f.weight);
+      w->D(f.mean);
+      w->D(f.scale);
+      if (f.kind != PredictiveFeature::Kind::kEquals) continue;
+      w->U(static_cast<uint64_t>(f.equals_type));
+      if (f.equals_type == ValueType::kString) w->S(f.equals_string);
+      if (f.equals_type == ValueType::kNumber) w->D(f.equals_number);
+      if (f.equals_type == ValueType::kBool) w->B(f.equals_bool);
+    }
+    w->OptD(p.score_points);
+    w->OptD(p.grade_points);
+  }
+
+  // Everything the compiler guarantees is checked again: finite numbers,
+  // scale > 0, a slot that names the attribute's top-level name.
+  static std::optional<PredictiveSpec> DecodePredictive(Reader* r, const CompiledConfig& c) {
+    PredictiveSpec p;
+    p.id = r->S();
+    p.name = r->S();
+    p.intercept = r->D();
+    bool finite = std::isfinite(p.intercept);
+    size_t n = r->Count();
+    if (n == 0) r->Fail();
+    for (size_t i = 0; i < n && r->ok(); ++i) {
+      PredictiveFeature f;
+      f.attribute = r->S();
+      f.slot = r->Index(c.schema_.size());
+      f.kind = r->Enum(PredictiveFeature::Kind::kMissing);
+      f.weight = r->D();
+      f.mean = r->D();
+      f.scale = r->D();
+      finite = finite && std::isfinite(f.weight) && std::isfinite(f.mean) && std::isfinite(f.scale) && f.scale > 0;
+      if (f.kind == PredictiveFeature::Kind::kEquals) {
+        f.equals_type = r->Enum(ValueType::kString);
+        if (f.equals_type == ValueType::kString) f.equals_string = r->S();
+        else if (f.equals_type == ValueType::kNumber) f.equals_number = r->D();
+        else if (f.equals_type == ValueType::kBool) f.equals_bool = r->B();
+        else r->Fail();
+      }
+      if (!r->ok() || f.ParsePath() != c.schema_.name(f.slot)) return std::nullopt;
+      p.reads_segments = p.reads_segments || f.slot == c.segments_slot_;
+      p.features.push_back(std::move(f));
+    }
+    p.score_points = r->OptD();
+    p.grade_points = r->OptD();
+    for (const auto& points : {p.score_points, p.grade_points}) finite = finite && (!points || std::isfinite(*points));
+    if (!r->ok() || !finite || (!p.score_points && !p.grade_points)) return std::nullopt;
+    return p;
+  }
+
   // The evaluation order names every segment once, and a derived step only
   // when its section (and attribute slot) exists: the engine relies on both.
   static bool StepsHoldTogether(const CompiledConfig& c) {
     std::vector<int> seen(c.segments_.size(), 0);
+    int model_steps = 0;
     for (const EvalStep& step : c.order_) {
       switch (step.kind) {
         case EvalStep::Kind::kSegment:
@@ -467,6 +536,23 @@ class CompiledConfigCodec {
         case EvalStep::Kind::kStage:
           if (!c.lifecycle_ || c.stage_slot_ < 0 || c.mql_slot_ < 0 || c.sql_slot_ < 0) return false;
           break;
+        case EvalStep::Kind::kPredictive:
+          if (!c.predictive_ || model_steps++) return false;
+          break;
+      }
+    }
+    if (c.predictive_) {
+      // Once, and before the score and grade it adds to (which need their
+      // sections).
+      if (model_steps != 1) return false;
+      const PredictiveSpec& p = *c.predictive_;
+      if ((p.score_points && !c.scoring_) || (p.grade_points && !c.grading_)) return false;
+      for (const EvalStep& step : c.order_) {
+        if (step.kind == EvalStep::Kind::kPredictive) break;
+        if ((step.kind == EvalStep::Kind::kScore && p.score_points) ||
+            (step.kind == EvalStep::Kind::kGrade && p.grade_points)) {
+          return false;
+        }
       }
     }
     for (int s : seen) {
@@ -507,10 +593,11 @@ Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes) {
                     std::to_string(kCompiledConfigHeaderBytes) + ")");
   }
   uint16_t version = static_cast<uint16_t>(static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8);
-  if (version != kCompiledConfigVersion) {
-    return FailedPrecondition("compiled config format version " + std::to_string(version) + " is not the version " +
-                              std::to_string(kCompiledConfigVersion) +
-                              " this leadseg reads: compile the config again with this version");
+  if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) {
+    return FailedPrecondition("compiled config format version " + std::to_string(version) +
+                              " is not one this leadseg reads (" + std::to_string(kOldestCompiledConfigVersion) +
+                              " to " + std::to_string(kCompiledConfigVersion) +
+                              "): compile the config again with this version");
   }
   if (bytes[6] != 0 || bytes[7] != 0) return DataLoss("compiled config has unknown flags");
   uint32_t length = GetU32(bytes.data() + 8);
@@ -525,7 +612,7 @@ Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes) {
   }
   Reader reader(payload);
   LoadedConfig loaded;
-  if (!CompiledConfigCodec::Decode(&reader, &loaded)) {
+  if (!CompiledConfigCodec::Decode(&reader, version, &loaded)) {
     return DataLoss("compiled config is corrupted (its contents do not hold together)");
   }
   return loaded;

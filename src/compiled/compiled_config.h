@@ -15,7 +15,8 @@
 //   DataLoss            not a compiled config, truncated, checksum mismatch,
 //                       or contents that do not hold together;
 //   FailedPrecondition  a format version this build does not read (compiled
-//                       by a newer leadseg: recompile with this one).
+//                       by a newer leadseg: recompile with this one);
+//                       older versions (from 1) are read.
 // The hygiene warnings the compiler reported travel with the bytes, so an
 // engine loaded from them reports the same `warnings` as one given the JSON.
 //
@@ -35,9 +36,13 @@ namespace leadseg {
 
 // "LSCF": the first four bytes of every compiled config.
 inline constexpr char kCompiledConfigMagic[4] = {'L', 'S', 'C', 'F'};
-// The format version this build writes and reads. Bump it whenever the
-// layout of any section changes.
-inline constexpr uint16_t kCompiledConfigVersion = 1;
+// The format version this build writes, and the newest it reads. Bump it
+// whenever the layout of any section changes; older versions stay readable
+// while their layout is a prefix of the new one (version 2 appended the
+// predictive model to version 1).
+inline constexpr uint16_t kCompiledConfigVersion = 2;
+// The oldest format version this build reads.
+inline constexpr uint16_t kOldestCompiledConfigVersion = 1;
 // magic (4) + version (2) + flags (2) + payload length (4) + CRC-32 (4).
 inline constexpr size_t kCompiledConfigHeaderBytes = 16;
 

@@ -7,6 +7,7 @@
 
 #include "config/hygiene.h"
 #include "config/json_checks.h"
+#include "scoring/predictive_config.h"
 #include "scoring/scoring_config.h"
 
 namespace leadseg {
@@ -152,7 +153,7 @@ class ConfigCompiler {
     }
     static const char* const kKeys[] = {"$schema",  "version",   "attributes",  "savedGroups", "metrics",
                                         "rfm",      "segments",  "retention",   "hygiene",     "scoring",
-                                        "grading",  "temperature", "lifecycle",   "slots"};
+                                        "grading",  "temperature", "lifecycle",   "slots",       "predictive"};
     for (auto it = config.begin(); it != config.end(); ++it) {
       if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return it.key() == k; })) {
         d_->Error("unknown-key", "unknown key \"" + it.key() + "\"", ChildPath("", it.key()));
@@ -203,6 +204,7 @@ class ConfigCompiler {
       }
     }
     CheckHygiene(config, *out_, attribute_types_, hygiene, d_);
+    if (out_->predictive_) CheckPredictiveHygiene(*out_->predictive_, attribute_types_, KnownNames(), d_);
     if (d_->has_errors()) return nullptr;
     return out;
   }
@@ -522,6 +524,39 @@ class ConfigCompiler {
       }
       return out;
     };
+    // The model comes before the score and grade it adds to (dependencies
+    // below); placed first, a cycle through it is reported at the feature
+    // that closes it.
+    const size_t predictive_node = nodes.size();
+    if (out_->predictive_) {
+      PredictiveSpec& model = *out_->predictive_;
+      Node n{{EvalStep::Kind::kPredictive, 0}, model.RuleName(), {}, {}, {}};
+      for (size_t f = 0; f < model.features.size(); ++f) {
+        const PredictiveFeature& feature = model.features[f];
+        std::string path = ChildPath(ChildPath("/predictive/features", f), "attribute");
+        n.reads.push_back({feature.slot, path});
+        if (feature.slot != out_->segments_slot_ || feature.slot < 0) continue;
+        model.reads_segments = true;
+        // One-hot on "segments" names one segment, which comes first; any
+        // other read of the list sees every segment that does not itself
+        // read "segments" (as conditions do).
+        if (feature.kind == PredictiveFeature::Kind::kEquals && feature.steps.empty() &&
+            feature.equals_type == ValueType::kString) {
+          int j = out_->FindSegment(feature.equals_string);
+          if (j < 0) {
+            d_->Error("reference", "unknown segment \"" + feature.equals_string + "\"",
+                      ChildPath(ChildPath("/predictive/features", f), "equals"));
+          } else {
+            n.deps.push_back({static_cast<size_t>(j), path});
+          }
+        } else {
+          for (size_t j = 0; j < n_segments; ++j) {
+            if (!ReadsSegments(segs[j].condition)) n.deps.push_back({j, path});
+          }
+        }
+      }
+      nodes.push_back(std::move(n));
+    }
     if (out_->scoring_) {
       Node n{{EvalStep::Kind::kScore, 0}, "score", {}, {out_->score_slot_}, {}};
       for (const auto& m : members(EvalStep::Kind::kScore)) add_slots(&n.reads, *m.condition, m.path);
@@ -541,6 +576,17 @@ class ConfigCompiler {
       Node n{{EvalStep::Kind::kStage, 0}, "stage", {}, {out_->stage_slot_, out_->mql_slot_, out_->sql_slot_}, {}};
       for (const auto& m : members(EvalStep::Kind::kStage)) add_slots(&n.reads, *m.condition, m.path);
       nodes.push_back(std::move(n));
+    }
+    if (out_->predictive_) {
+      for (size_t i = n_segments; i < nodes.size(); ++i) {
+        EvalStep::Kind kind = nodes[i].step.kind;
+        if (kind == EvalStep::Kind::kScore && out_->predictive_->score_points) {
+          nodes[i].deps.push_back({predictive_node, "/predictive/scoring"});
+        }
+        if (kind == EvalStep::Kind::kGrade && out_->predictive_->grade_points) {
+          nodes[i].deps.push_back({predictive_node, "/predictive/grading"});
+        }
+      }
     }
     // Non-segment nodes that read "segments" depend on the segments they
     // name, like segments do.
@@ -642,6 +688,64 @@ class ConfigCompiler {
     if (auto s = config.find("slots"); s != config.end()) {
       if (auto slots = CompileSlots(*s, ctx)) out_->slots_ = std::move(*slots);
     }
+    if (auto s = config.find("predictive"); s != config.end()) CompilePredictiveSection(config, *s, ctx);
+  }
+
+  // The model adds its points to a score or grade the config computes; it
+  // does not create either (bands and engagement thresholds are the site's
+  // choice, and a score of the model alone is "scoring": {"rules": []}).
+  void CompilePredictiveSection(const Json& config, const Json& section, const SectionContext& ctx) {
+    out_->predictive_ = CompilePredictive(section, ctx);
+    if (!out_->predictive_) return;
+    if (out_->predictive_->score_points && !config.contains("scoring")) {
+      d_->Error("missing",
+                "predictive scoring adds to the score, which needs a scoring section (\"scoring\": {\"rules\": []} "
+                "to score with the model alone)",
+                "/predictive/scoring");
+    }
+    if (out_->predictive_->grade_points && !config.contains("grading")) {
+      d_->Error("missing", "predictive grading adds to the fit, which needs a grading section", "/predictive/grading");
+    }
+  }
+
+  // Every top-level name the config reads or the engine publishes, for the
+  // model's unknown-attribute warning.
+  std::set<std::string> KnownNames() const {
+    std::set<std::string> known;
+    for (const char* name : {"declared", "segments", "rfm", "score", "grade", "leadCell", "temperature", "stage",
+                             "mql", "sql"}) {
+      known.insert(name);
+    }
+    for (const auto& m : out_->metrics_) known.insert(m.id);
+    for (const auto& [name, type] : attribute_types_) known.insert(name);
+    auto note = [&](const Condition& c) {
+      c.ForEachLeaf([&](const std::string& attribute, const Json&, const std::string&) {
+        known.insert(attribute.substr(0, attribute.find('.')));
+      });
+    };
+    for (const auto& s : out_->segments_) note(s.condition);
+    if (out_->scoring_) {
+      for (const auto& r : out_->scoring_->rules) {
+        if (!r.is_event) note(*r.condition);
+      }
+    }
+    if (out_->grading_) {
+      for (const auto& r : out_->grading_->rules) note(r.condition);
+    }
+    if (out_->lifecycle_) {
+      for (const auto& st : out_->lifecycle_->stages) {
+        if (st.condition) note(*st.condition);
+      }
+      if (out_->lifecycle_->mql) note(*out_->lifecycle_->mql);
+      if (out_->lifecycle_->sql) note(*out_->lifecycle_->sql);
+    }
+    for (const auto& slot : out_->slots_) {
+      for (const auto& v : slot.variants) {
+        if (v.when) note(*v.when);
+      }
+      if (slot.experiment && slot.experiment->when) note(*slot.experiment->when);
+    }
+    return known;
   }
 
   // A condition that reads "score" without a scoring section (and so on)
@@ -659,15 +763,25 @@ class ConfigCompiler {
                    {"mql", out_->lifecycle_.has_value(), "lifecycle"},
                    {"sql", out_->lifecycle_.has_value(), "lifecycle"},
                    {"rfm", out_->rfm_.has_value(), "rfm"}};
-    for (size_t i = 0; i < out_->segments_.size(); ++i) {
-      out_->segments_[i].condition.ForEachLeaf([&](const std::string& attribute, const Json&, const std::string& pointer) {
-        std::string head = attribute.substr(0, attribute.find('.'));
-        for (const auto& d : derived) {
-          if (head == d.name && !d.configured) {
-            d_->Error("reference", "\"" + head + "\" needs a " + d.section + " section in the config", pointer);
-          }
+    auto check = [&](const std::string& attribute, const std::string& pointer) {
+      std::string head = attribute.substr(0, attribute.find('.'));
+      for (const auto& d : derived) {
+        if (head == d.name && !d.configured) {
+          d_->Error("reference", "\"" + head + "\" needs a " + d.section + " section in the config", pointer);
         }
-      });
+      }
+    };
+    for (size_t i = 0; i < out_->segments_.size(); ++i) {
+      out_->segments_[i].condition.ForEachLeaf(
+          [&](const std::string& attribute, const Json&, const std::string& pointer) { check(attribute, pointer); });
+    }
+    // The model's features likewise: a feature on an unconfigured section
+    // would always read null.
+    if (out_->predictive_) {
+      const auto& features = out_->predictive_->features;
+      for (size_t i = 0; i < features.size(); ++i) {
+        check(features[i].attribute, ChildPath(ChildPath("/predictive/features", i), "attribute"));
+      }
     }
   }
 

@@ -51,6 +51,7 @@
 #include "core/json.h"
 #include "metrics/metric.h"
 #include "decisions/slots.h"
+#include "scoring/predictive.h"
 #include "scoring/scoring.h"
 
 namespace leadseg {
@@ -89,7 +90,9 @@ struct RetentionSpec {
 
 // One step of an evaluation, in dependency order.
 struct EvalStep {
-  enum class Kind { kSegment, kScore, kGrade, kTemperature, kStage };
+  // kPredictive (the model, scoring/predictive.h) was added after the rest:
+  // its number is last so older compiled configs keep theirs.
+  enum class Kind { kSegment, kScore, kGrade, kTemperature, kStage, kPredictive };
   Kind kind;
   int index = 0;  // segment index for kSegment
 };
@@ -111,6 +114,8 @@ class CompiledConfig {
   const std::optional<GradingSpec>& grading() const { return grading_; }
   const std::optional<TemperatureSpec>& temperature() const { return temperature_; }
   const std::optional<LifecycleSpec>& lifecycle() const { return lifecycle_; }
+  // The "predictive" model, evaluated before the score and grade it adds to.
+  const std::optional<PredictiveSpec>& predictive() const { return predictive_; }
   // Content and form slots, with their experiments (decisions/slots.h).
   const std::vector<SlotSpec>& slots() const { return slots_; }
   int FindSlot(std::string_view id) const;
@@ -173,6 +178,7 @@ class CompiledConfig {
   std::optional<GradingSpec> grading_;
   std::optional<TemperatureSpec> temperature_;
   std::optional<LifecycleSpec> lifecycle_;
+  std::optional<PredictiveSpec> predictive_;
   std::vector<SlotSpec> slots_;
   int score_slot_ = -1, grade_slot_ = -1, lead_cell_slot_ = -1, temperature_slot_ = -1, stage_slot_ = -1,
       mql_slot_ = -1, sql_slot_ = -1;

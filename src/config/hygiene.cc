@@ -143,6 +143,10 @@ void CheckHygiene(const Json& config, const CompiledConfig& compiled,
     if (lifecycle->mql) note_reads(*lifecycle->mql);
     if (lifecycle->sql) note_reads(*lifecycle->sql);
   }
+  // A metric the predictive model reads is used too.
+  if (const auto& model = compiled.predictive()) {
+    for (const auto& f : model->features) read.insert(f.attribute.substr(0, f.attribute.find('.')));
+  }
   for (size_t i = 0; i < compiled.metrics().size(); ++i) {
     const std::string& id = compiled.metrics()[i].id;
     bool by_rfm = compiled.rfm() && (compiled.rfm()->recency.metric == id || compiled.rfm()->frequency.metric == id ||

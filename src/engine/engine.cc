@@ -47,6 +47,7 @@ struct Engine::Scratch {
   // What the last evaluation saw, for the breakdown.
   double behavioral = 0, traits = 0, score = 0, fit = 0;
   std::vector<uint8_t> trait_matched, grade_matched;
+  PredictiveResult predictive;  // the model's last evaluation (scoring/predictive.h)
 };
 
 Engine::Engine(std::shared_ptr<const CompiledConfig> config)
@@ -208,6 +209,8 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
           s.trait_matched[r] = 1;
           s.traits += spec.rules[r].points;
         }
+        // The predictive model's points count as a trait rule's (0 without one).
+        s.traits += s.predictive.points;
         double score = s.behavioral + s.traits;
         if (spec.min) score = std::max(score, *spec.min);
         if (spec.max) score = std::min(score, *spec.max);
@@ -224,10 +227,20 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
           s.grade_matched[r] = 1;
           s.fit += spec.rules[r].points;
         }
+        s.fit += s.predictive.grade_points;
         char grade[2] = {spec.Grade(s.fit), 0};
         char cell[3] = {grade[0], static_cast<char>('0' + spec.Engagement(c.scoring() ? s.score : 0)), 0};
         s.attributes.Set(c.grade_slot(), s.arena.CopyString(grade));
         s.attributes.Set(c.lead_cell_slot(), s.arena.CopyString(cell));
+        break;
+      }
+      case EvalStep::Kind::kPredictive: {
+        const PredictiveSpec& model = *c.predictive();
+        if (segments_dirty && model.reads_segments) {
+          c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
+          segments_dirty = false;
+        }
+        s.predictive.Evaluate(model, s.attributes);
         break;
       }
       case EvalStep::Kind::kTemperature:
@@ -505,8 +518,18 @@ Result<Json> Engine::Explain(const std::string& segment_id) const {
     leaves.push_back({{"path", t.path}, {"attribute", t.attribute}, {"condition", t.operand},
                       {"actual", t.actual}, {"passed", t.passed}});
   }
-  return Json{{"segment", spec.id}, {"name", spec.name}, {"description", spec.description},
-              {"member", member}, {"leaves", leaves}};
+  Json out{{"segment", spec.id}, {"name", spec.name}, {"description", spec.description},
+           {"member", member}, {"leaves", leaves}};
+  // A condition on the score or grade also tested the model's points.
+  const auto& model = config_->predictive();
+  auto reads = [&](int slot) {
+    const auto& slots = spec.condition.slots();
+    return slot >= 0 && std::find(slots.begin(), slots.end(), slot) != slots.end();
+  };
+  bool reads_model = model && ((model->score_points && reads(config_->score_slot())) ||
+                               (model->grade_points && (reads(config_->grade_slot()) || reads(config_->lead_cell_slot()))));
+  if (model) out["predictive"] = reads_model ? PredictiveBreakdown(*model, scratch_->predictive, scratch_->attributes) : Json();
+  return out;
 }
 
 Json Engine::Export() const {
@@ -669,6 +692,10 @@ Json Engine::ScoreBreakdown() const {
       traits.push_back({{"rule", scoring->rules[r].id}, {"points", scoring->rules[r].points},
                         {"matched", s.trait_matched[r] != 0}});
     }
+    const auto& model = c.predictive();
+    if (model && model->score_points) {
+      traits.push_back({{"rule", model->RuleName()}, {"points", s.predictive.points}, {"matched", true}});
+    }
     // raw - value is what decay took; archived points are those of events
     // retention already pruned (their individual awards are no longer kept).
     double raw = live_score_.raw();
@@ -685,6 +712,9 @@ Json Engine::ScoreBreakdown() const {
     for (size_t r = 0; r < grading->rules.size(); ++r) {
       rules.push_back({{"rule", grading->rules[r].id}, {"points", grading->rules[r].points},
                        {"matched", s.grade_matched[r] != 0}});
+    }
+    if (const auto& model = c.predictive(); model && model->grade_points) {
+      rules.push_back({{"rule", model->RuleName()}, {"points", s.predictive.grade_points}, {"matched", true}});
     }
     std::string grade(1, grading->Grade(s.fit));
     out["grade"] = grade;
@@ -707,6 +737,8 @@ Json Engine::ScoreBreakdown() const {
   } else {
     out["stage"] = nullptr;
   }
+  const auto& model = c.predictive();
+  out["predictive"] = model ? PredictiveBreakdown(*model, s.predictive, s.attributes) : Json();
   return out;
 }
 

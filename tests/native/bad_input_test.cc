@@ -117,6 +117,15 @@ const char* kRfmMetrics =
 std::string Rfm(const std::string& rfm) { return std::string(R"({"segments": [], )") + kRfmMetrics + R"(, "rfm": )" + rfm + "}"; }
 std::string Scoring(const std::string& scoring) { return WithSection("scoring", scoring); }
 std::string ScoringRule(const std::string& rule) { return Scoring(R"({"rules": [)" + rule + "]}"); }
+// A predictive model (scoring/predictive.h) whose `fields` replace or add
+// to a valid one, in a config with scoring and grading.
+std::string Predictive(const std::string& fields) {
+  return R"({"segments": [], "scoring": {"rules": []}, "grading": {"rules": []}, "predictive": {)" + fields + "}}";
+}
+const char* kModelHead = R"("id": "conv", "model": "logistic", "intercept": -1, "scoring": {"points": 40})";
+std::string ModelFeatures(const std::string& features) {
+  return Predictive(std::string(kModelHead) + R"(, "features": )" + features);
+}
 
 std::vector<ConfigCase> ConfigCases() {
   const std::string ten_mb(10 << 20, 'x');
@@ -268,6 +277,53 @@ std::vector<ConfigCase> ConfigCases() {
       {"allowRegression not boolean",
        WithSection("lifecycle", R"({"stages": [{"id": "a", "allowRegression": "yes"}]})"),
        "allowRegression must be true or false"},
+      // --- predictive
+      {"predictive not an object", WithSection("predictive", "[]"), "predictive must be an object (at /predictive)"},
+      {"predictive without id", Predictive(R"("model": "logistic", "intercept": 0, "features": [{"attribute": "a", "missing": true, "weight": 1}], "scoring": {"points": 1})"),
+       "(at /predictive/id)"},
+      {"predictive id with capitals", Predictive(R"("id": "Conv", "model": "logistic", "intercept": 0, "features": [{"attribute": "a", "missing": true, "weight": 1}], "scoring": {"points": 1})"),
+       "lowercase letters, digits and _ (at most 64) (at /predictive/id)"},
+      {"predictive model unknown", Predictive(R"("id": "m", "model": "forest", "intercept": 0, "features": [{"attribute": "a", "missing": true, "weight": 1}], "scoring": {"points": 1})"),
+       "model must be \"logistic\""},
+      {"predictive without intercept", Predictive(R"("id": "m", "model": "logistic", "features": [{"attribute": "a", "missing": true, "weight": 1}], "scoring": {"points": 1})"),
+       "(at /predictive/intercept)"},
+      {"predictive intercept a string", Predictive(R"("id": "m", "model": "logistic", "intercept": "-2", "features": [{"attribute": "a", "missing": true, "weight": 1}], "scoring": {"points": 1})"),
+       "intercept must be a number (at most 1e12 in size) (at /predictive/intercept)"},
+      {"predictive unknown key", Predictive(std::string(kModelHead) + R"(, "features": [{"attribute": "a", "missing": true, "weight": 1}], "bias": 1)"),
+       "unknown key \"bias\" (at /predictive/bias)"},
+      {"predictive without scoring or grading", Predictive(R"("id": "m", "model": "logistic", "intercept": 0, "features": [{"attribute": "a", "missing": true, "weight": 1}])"),
+       "predictive has neither scoring nor grading"},
+      {"predictive scoring without points", Predictive(R"("id": "m", "model": "logistic", "intercept": 0, "features": [{"attribute": "a", "missing": true, "weight": 1}], "scoring": {})"),
+       "(at /predictive/scoring/points)"},
+      {"predictive grading points not a number", Predictive(R"("id": "m", "model": "logistic", "intercept": 0, "features": [{"attribute": "a", "missing": true, "weight": 1}], "grading": {"points": true})"),
+       "points must be a number (at most 1e12 in size) (at /predictive/grading/points)"},
+      {"predictive scoring without a scoring section",
+       WithSection("predictive", std::string("{") + kModelHead + R"(, "features": [{"attribute": "a", "missing": true, "weight": 1}]})"),
+       "needs a scoring section (\"scoring\": {\"rules\": []} to score with the model alone) (at /predictive/scoring)"},
+      {"predictive trainedOn not an object", Predictive(std::string(kModelHead) + R"(, "features": [{"attribute": "a", "missing": true, "weight": 1}], "trainedOn": 10000)"),
+       "(at /predictive/trainedOn)"},
+      {"predictive features empty", ModelFeatures("[]"), "an array of 1 to 200 features (at /predictive/features)"},
+      {"predictive 201 features", ModelFeatures("[" + [] {
+         std::string f;
+         for (int i = 0; i < 201; ++i) f += std::string(i ? "," : "") + R"({"attribute": "a", "missing": true, "weight": 1})";
+         return f;
+       }() + "]"),
+       "an array of 1 to 200 features (at /predictive/features)"},
+      {"predictive feature not an object", ModelFeatures("[1]"), "a feature must be an object (at /predictive/features/0)"},
+      {"predictive feature scale 0",
+       ModelFeatures(R"([{"attribute": "a", "mean": 0, "weight": 1}, {"attribute": "b", "missing": true, "weight": 1},
+                         {"attribute": "c", "equals": "x", "weight": 1}, {"attribute": "d", "mean": 1, "scale": 0, "weight": 1}])"),
+       "scale must be above 0 (at /predictive/features/3/scale)"},
+      {"predictive feature two kinds", ModelFeatures(R"([{"attribute": "a", "mean": 0, "equals": "x", "weight": 1}])"),
+       "a feature is exactly one of numeric"},
+      {"predictive feature without weight", ModelFeatures(R"([{"attribute": "a", "mean": 0}])"),
+       "a feature needs \"weight\" (at /predictive/features/0/weight)"},
+      {"predictive feature equals an object", ModelFeatures(R"([{"attribute": "a", "equals": {"$in": ["x"]}, "weight": 1}])"),
+       "equals must be a string, a number or a boolean (at /predictive/features/0/equals)"},
+      {"predictive feature missing false", ModelFeatures(R"([{"attribute": "a", "missing": false, "weight": 1}])"),
+       "missing must be true (a missing indicator) (at /predictive/features/0/missing)"},
+      {"predictive feature reads the score", ModelFeatures(R"([{"attribute": "score", "mean": 10, "scale": 5, "weight": 1}])"),
+       "cycle: predictive:conv -> score -> predictive:conv (at /predictive/features/0/attribute)"},
       // --- segments and conditions
       {"segment not an object", Segments("[1]"), "a segment must be an object (at /segments/0)"},
       {"segment without condition", Segments(R"([{"id": "s"}])"), "segment \"s\" needs a \"condition\""},
@@ -826,8 +882,14 @@ TEST(BadInput, BadCompiledConfigsAreRejected) {
   const std::string payload = good.substr(kCompiledConfigHeaderBytes);
   std::string flipped = good;
   flipped[good.size() / 2] = static_cast<char>(flipped[good.size() / 2] ^ 0x40);
-  std::string version2 = good;
-  version2[4] = 2;
+  std::string version3 = good;
+  version3[4] = 3;
+  std::string version0 = good;
+  version0[4] = 0;
+  // A version 2 payload (it ends with the predictive section's presence
+  // byte) under a version 1 header: one byte too many.
+  std::string as_version1 = good;
+  as_version1[4] = 1;
   std::string flags = good;
   flags[6] = 1;
   struct CompiledCase {
@@ -842,8 +904,10 @@ TEST(BadInput, BadCompiledConfigsAreRejected) {
        StatusCode::kDataLoss},
       {"extra bytes", good + "x", "followed by extra bytes", StatusCode::kDataLoss},
       {"one bit flipped", flipped, "checksum mismatch", StatusCode::kDataLoss},
-      {"format version 2", version2, "format version 2 is not the version 1 this leadseg reads",
+      {"format version 3", version3, "format version 3 is not one this leadseg reads (1 to 2)",
        StatusCode::kFailedPrecondition},
+      {"format version 0", version0, "format version 0 is not one this leadseg reads", StatusCode::kFailedPrecondition},
+      {"version 2 payload under a version 1 header", as_version1, "do not hold together", StatusCode::kDataLoss},
       {"unknown flags", flags, "unknown flags", StatusCode::kDataLoss},
       {"payload empty (checksum fixed)", WithPayload(good, ""), "do not hold together", StatusCode::kDataLoss},
       {"payload cut in half (checksum fixed)", WithPayload(good, payload.substr(0, payload.size() / 2)),

@@ -405,3 +405,64 @@ test('on slots the schema and the compiler agree', async () => {
     assert.equal(compiles(slotsConfig(slot)), false, JSON.stringify(slot));
   }
 });
+
+// The predictive section (docs/config.md "Predictive scoring").
+
+const predictiveExample = readJson('docs/examples/predictive.json').predictive;
+const withModel = (patch = {}) => ({ ...example, predictive: { ...predictiveExample, ...patch } });
+const withFeature = (f) => withModel({ features: [f] });
+
+test('predictive: the worked example is valid, and every field is checked', () => {
+  assertValid(withModel(), 'b2b-saas.json with examples/predictive.json');
+  assertValid(withModel({ scoring: undefined }), 'grading only');
+  assertValid(withFeature({ attribute: 'x', scale: 2, weight: -1 }), 'scale alone');
+  assertValid(withFeature({ attribute: 'x', equals: false, weight: 1 }), 'one-hot on a boolean');
+  assertRejectedAt(withModel({ scoring: undefined, grading: undefined }), '/predictive', 'neither scoring nor grading');
+  assertRejectedAt(withModel({ id: 'Conversion' }), '/predictive/id', 'an id with capitals');
+  assertRejectedAt(withModel({ model: 'forest' }), '/predictive/model', 'another kind of model');
+  assertRejectedAt(withModel({ intercept: '-2' }), '/predictive/intercept', 'a string intercept');
+  assertRejectedAt(withModel({ features: [] }), '/predictive/features', 'no features');
+  assertRejectedAt(withModel({ bias: 1 }), '/predictive', 'an unknown key');
+  assertRejectedAt(withModel({ scoring: {} }), '/predictive/scoring', 'scoring without points');
+  assertRejectedAt(withFeature({ attribute: 'x', scale: 0, weight: 1 }), '/predictive/features/0/scale', 'scale 0');
+  assertRejectedAt(withFeature({ attribute: 'x', weight: 1 }), '/predictive/features/0', 'no kind');
+  assertRejectedAt(withFeature({ attribute: 'x', mean: 1, equals: 'a', weight: 1 }), '/predictive/features/0', 'two kinds');
+  assertRejectedAt(withFeature({ attribute: 'x', equals: null, weight: 1 }), '/predictive/features/0/equals', 'equals null');
+  assertRejectedAt(withFeature({ attribute: 'x', missing: false, weight: 1 }), '/predictive/features/0/missing', 'missing false');
+  assertRejectedAt(withFeature({ attribute: 'x', mean: 1 }), '/predictive/features/0', 'no weight');
+});
+
+test('on predictive models the schema and the compiler agree', async () => {
+  const { loadLeadseg } = await import('./load.mjs');
+  const leadseg = await loadLeadseg();
+  const compiles = (config) => {
+    const engine = new leadseg.Engine();
+    try {
+      engine.load(JSON.stringify(config));
+      return true;
+    } catch (error) {
+      assert.equal(error.name, 'LeadsegError', String(error));
+      return false;
+    } finally {
+      engine.delete();
+    }
+  };
+  const cases = [
+    withModel(), withModel({ scoring: undefined }), withModel({ scoring: undefined, grading: undefined }),
+    withModel({ id: 'Conversion' }), withModel({ model: 'forest' }), withModel({ intercept: '-2' }),
+    withModel({ features: [] }), withModel({ bias: 1 }), withModel({ scoring: {} }), withModel({ scoring: { points: -40 } }),
+    withFeature({ attribute: 'x', scale: 2, weight: -1 }), withFeature({ attribute: 'x', scale: 0, weight: 1 }),
+    withFeature({ attribute: 'x', weight: 1 }), withFeature({ attribute: 'x', mean: 1, equals: 'a', weight: 1 }),
+    withFeature({ attribute: 'x', equals: null, weight: 1 }), withFeature({ attribute: 'x', missing: false, weight: 1 }),
+    withFeature({ attribute: 'x', mean: 1 }), withFeature({ attribute: '', missing: true, weight: 1 }),
+  ];
+  const disagreements = cases
+    .filter((config) => compiles(config) !== validate(config))
+    .map((config) => `${JSON.stringify(config.predictive).slice(0, 120)}: compiler ${compiles(config)}`);
+  assert.deepEqual(disagreements, []);
+  // What only the compiler can check: cycles and segment references.
+  for (const f of [{ attribute: 'score', mean: 10, weight: 1 }, { attribute: 'segments', equals: 'ghost', weight: 1 }]) {
+    assert.equal(validate(withFeature(f)), true, JSON.stringify(f));
+    assert.equal(compiles(withFeature(f)), false, JSON.stringify(f));
+  }
+});

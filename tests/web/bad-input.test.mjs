@@ -178,6 +178,13 @@ const rfm = (r) => ({ segments: [], metrics: rfmMetrics, rfm: r });
 const axis = (m, bounds = [1, 2, 3, 4]) => ({ metric: m, bounds });
 const scoringRule = (rule) => withSection('scoring', { rules: [rule] });
 const example = (patch) => ({ ...exampleConfig(), ...patch });
+// A valid predictive model (docs/config.md "Predictive scoring") with `patch`
+// applied, in a config with scoring and grading.
+const predictive = (patch) => ({
+  segments: [], scoring: { rules: [] }, grading: { rules: [] },
+  predictive: { id: 'conv', model: 'logistic', intercept: -1, features: [{ attribute: 'a', missing: true, weight: 1 }], scoring: { points: 40 }, ...patch },
+});
+const feature = (f) => predictive({ features: [f] });
 
 const CONFIG_CASES = [
   // --- JSON text
@@ -294,6 +301,23 @@ const CONFIG_CASES = [
   { name: 'lifecycle without stages', config: withSection('lifecycle', { stages: [] }), expect: /lifecycle needs a non-empty "stages" array/ },
   { name: 'later stage without condition', config: withSection('lifecycle', { stages: [{ id: 'a' }, { id: 'b' }] }), expect: /only the first stage may omit "condition"/, path: '/lifecycle/stages/1/condition' },
   { name: 'allowRegression not a boolean', config: withSection('lifecycle', { stages: [{ id: 'a', allowRegression: 'yes' }] }), expect: /allowRegression must be true or false/ },
+  // --- predictive
+  { name: 'predictive an array', config: withSection('predictive', []), expect: /predictive must be an object/, path: '/predictive' },
+  { name: 'predictive id with capitals', config: predictive({ id: 'Conv' }), expect: /predictive needs an "id" of lowercase letters, digits and _/, path: '/predictive/id' },
+  { name: 'predictive model unknown', config: predictive({ model: 'forest' }), expect: /model must be "logistic"/, path: '/predictive/model' },
+  { name: 'predictive intercept a string', config: predictive({ intercept: '-1' }), expect: /intercept must be a number/, path: '/predictive/intercept' },
+  { name: 'predictive unknown key', config: predictive({ bias: 1 }), expect: /unknown key "bias"/, path: '/predictive/bias' },
+  { name: 'predictive without scoring or grading', config: predictive({ scoring: undefined }), expect: /predictive has neither scoring nor grading/, path: '/predictive' },
+  { name: 'predictive scoring points missing', config: predictive({ scoring: {} }), expect: /scoring needs "points"/, path: '/predictive/scoring/points' },
+  { name: 'predictive scoring without a scoring section', config: { ...predictive({}), scoring: undefined }, expect: /predictive scoring adds to the score, which needs a scoring section/, path: '/predictive/scoring' },
+  { name: 'predictive features empty', config: predictive({ features: [] }), expect: /predictive needs "features": an array of 1 to 200 features/, path: '/predictive/features' },
+  { name: 'predictive 201 features', config: predictive({ features: Array.from({ length: 201 }, () => ({ attribute: 'a', missing: true, weight: 1 })) }), expect: /an array of 1 to 200 features/, path: '/predictive/features' },
+  { name: 'predictive feature scale 0', config: predictive({ features: [{ attribute: 'a', mean: 0, weight: 1 }, { attribute: 'b', missing: true, weight: 1 }, { attribute: 'c', equals: 'x', weight: 1 }, { attribute: 'd', mean: 1, scale: 0, weight: 1 }] }), expect: /scale must be above 0/, path: '/predictive/features/3/scale' },
+  { name: 'predictive feature of two kinds', config: feature({ attribute: 'a', mean: 0, missing: true, weight: 1 }), expect: /a feature is exactly one of numeric/, path: '/predictive/features/0' },
+  { name: 'predictive feature without weight', config: feature({ attribute: 'a', equals: 'x' }), expect: /a feature needs "weight"/, path: '/predictive/features/0/weight' },
+  { name: 'predictive feature equals null', config: feature({ attribute: 'a', equals: null, weight: 1 }), expect: /equals must be a string, a number or a boolean/, path: '/predictive/features/0/equals' },
+  { name: 'predictive feature missing false', config: feature({ attribute: 'a', missing: false, weight: 1 }), expect: /missing must be true/, path: '/predictive/features/0/missing' },
+  { name: 'predictive feature reads the score', config: feature({ attribute: 'score', mean: 10, scale: 5, weight: 1 }), expect: /cycle: predictive:conv -> score -> predictive:conv/, path: '/predictive/features/0/attribute' },
   // --- segments and conditions
   { name: 'segment without condition', config: { segments: [{ id: 's' }] }, expect: /segment "s" needs a "condition"/ },
   { name: 'condition an array', config: segment([]), expect: /a condition must be an object, got array/, path: '/segments/0/condition' },
@@ -838,8 +862,9 @@ function compiledCases(good) {
     { name: 'compiled: one bit flipped', config: with_((b) => { b[b.length >> 1] ^= 0x10; }), expect: /compiled config is corrupted \(checksum mismatch\)/ },
     { name: 'compiled: last byte changed', config: with_((b) => { b[b.length - 1] ^= 0xff; }), expect: /checksum mismatch/ },
     { name: 'compiled: checksum changed', config: with_((b) => { b[12] ^= 1; }), expect: /checksum mismatch/ },
-    { name: 'compiled: format version 2', config: with_((b) => { b[4] = 2; }), expect: /compiled config format version 2 is not the version 1 this leadseg reads: compile the config again/ },
-    { name: 'compiled: format version 0', config: with_((b) => { b[4] = 0; }), expect: /format version 0 is not the version 1/ },
+    { name: 'compiled: format version 3', config: with_((b) => { b[4] = 3; }), expect: /compiled config format version 3 is not one this leadseg reads \(1 to 2\): compile the config again/ },
+    { name: 'compiled: format version 0', config: with_((b) => { b[4] = 0; }), expect: /format version 0 is not one this leadseg reads/ },
+    { name: 'compiled: a version 2 payload under a version 1 header', config: with_((b) => { b[4] = 1; }), expect: /compiled config is corrupted \(its contents do not hold together\)/ },
     { name: 'compiled: unknown flags', config: with_((b) => { b[6] = 1; }), expect: /compiled config has unknown flags/ },
   ];
 }

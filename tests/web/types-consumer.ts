@@ -17,6 +17,7 @@ import {
   type SegmentLeadsOptions,
   type Changes,
   type ExportedProfile,
+  type PredictiveScore,
 } from 'leadseg';
 import { estimate, type Estimates } from 'leadseg/estimator';
 
@@ -45,6 +46,8 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
   if (decision.reason.kind === 'rule' && decision.reason.path !== null) console.log(decision.reason.path);
   const grade: string | null = engine.score().grade;
   console.log(grade, engine.segments().length, engine.explain('x').member);
+  const model: PredictiveScore | null = engine.score().predictive;
+  if (model) console.log(model.probability.toFixed(2), model.points, model.contributions.map((c) => `${c.attribute}:${c.kind}`));
   const conversion = engine.convert('signup');
   console.log(conversion.attributed.map((a) => a.variant));
   const unbind = engine.forms.bind(form, { slot: 'lead_form', goal: 'signup' });

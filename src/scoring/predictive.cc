@@ -1,0 +1,161 @@
+#include "scoring/predictive.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/js.h"
+
+namespace leadseg {
+
+namespace {
+
+// Beyond this a contribution only says "certain": the sigmoid saturated
+// long before. Capping keeps the sum a number when absurd inputs would make
+// two features +inf and -inf.
+constexpr double kMaxContribution = 1e12;
+
+bool IsCanonicalIndex(const std::string& s) {
+  if (s.empty() || s.size() >= 10) return false;
+  if (!std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  return s == "0" || s[0] != '0';
+}
+
+bool StrictlyEqual(const PredictiveFeature& f, const Value& v) {
+  switch (f.equals_type) {
+    case ValueType::kString: return v.is_string() && v.as_string() == f.equals_string;
+    case ValueType::kNumber: return v.is_number() && v.as_number() == f.equals_number;
+    case ValueType::kBool: return v.is_bool() && v.as_bool() == f.equals_bool;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+const char* PredictiveKindName(PredictiveFeature::Kind kind) {
+  switch (kind) {
+    case PredictiveFeature::Kind::kNumeric: return "numeric";
+    case PredictiveFeature::Kind::kEquals: return "equals";
+    case PredictiveFeature::Kind::kMissing: return "missing";
+  }
+  return "numeric";
+}
+
+std::string PredictiveFeature::ParsePath() {
+  steps.clear();
+  size_t dot = attribute.find('.');
+  std::string head = attribute.substr(0, dot);
+  size_t start = dot == std::string::npos ? attribute.size() : dot + 1;
+  while (dot != std::string::npos) {
+    dot = attribute.find('.', start);
+    Step step;
+    step.name = attribute.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    step.is_length = step.name == "length";
+    if (IsCanonicalIndex(step.name)) {
+      step.is_index = true;
+      step.index = static_cast<uint32_t>(std::stoul(step.name));
+    }
+    steps.push_back(std::move(step));
+    start = dot + 1;
+  }
+  return head;
+}
+
+// The same walk as a condition's path lookup (conditions/condition.cc), so
+// a model and a segment read "company.size" alike.
+Value PredictiveFeature::Read(const AttributeSet& attributes) const {
+  const Value* top = attributes.Get(slot);
+  if (!top) return Value::Null();
+  Value current = *top;
+  for (const Step& step : steps) {
+    if (!js::Truthy(current)) return Value::Null();
+    if (current.is_object()) {
+      const Value* next = current.find(step.name);
+      if (!next) return Value::Null();
+      current = *next;
+    } else if (current.is_array()) {
+      if (step.is_length) current = Value::Number(current.size());
+      else if (step.is_index && step.index < current.size()) current = current.at(step.index);
+      else return Value::Null();
+    } else {
+      return Value::Null();
+    }
+  }
+  return current;
+}
+
+double PredictiveFeature::Contribution(const Value& value) const {
+  double c = 0;
+  switch (kind) {
+    case Kind::kNumeric: {
+      double x;
+      if (value.is_number()) x = value.as_number();
+      else if (value.is_bool()) x = value.as_bool() ? 1 : 0;
+      else return 0;  // imputed at the mean
+      c = weight * ((x - mean) / scale);
+      break;
+    }
+    case Kind::kEquals: {
+      bool match = StrictlyEqual(*this, value);
+      for (uint32_t i = 0; !match && value.is_array() && i < value.size(); ++i) match = StrictlyEqual(*this, value.at(i));
+      return match ? weight : 0;
+    }
+    case Kind::kMissing:
+      return value.is_null() ? weight : 0;
+  }
+  if (std::isnan(c)) return 0;  // inf - inf inside (x - mean): no information
+  return std::clamp(c, -kMaxContribution, kMaxContribution);
+}
+
+Json PredictiveFeature::EqualsJson() const {
+  switch (equals_type) {
+    case ValueType::kString: return equals_string;
+    case ValueType::kNumber: return equals_number;
+    case ValueType::kBool: return equals_bool;
+    default: return nullptr;
+  }
+}
+
+double PredictivePoints(double probability, double points) { return std::round(probability * points); }
+
+void PredictiveResult::Evaluate(const PredictiveSpec& spec, const AttributeSet& attributes) {
+  contributions.resize(spec.features.size());
+  double sum = spec.intercept;
+  for (size_t i = 0; i < spec.features.size(); ++i) {
+    const PredictiveFeature& f = spec.features[i];
+    contributions[i] = f.Contribution(f.Read(attributes));
+    sum += contributions[i];
+  }
+  logit = sum;
+  // The two forms of the logistic function, each exact on its side of 0
+  // (exp of a large positive number would overflow).
+  if (sum >= 0) {
+    probability = 1 / (1 + std::exp(-sum));
+  } else {
+    double e = std::exp(sum);
+    probability = e / (1 + e);
+  }
+  points = spec.score_points ? PredictivePoints(probability, *spec.score_points) : 0;
+  grade_points = spec.grade_points ? PredictivePoints(probability, *spec.grade_points) : 0;
+}
+
+Json PredictiveBreakdown(const PredictiveSpec& spec, const PredictiveResult& result, const AttributeSet& attributes) {
+  Json contributions = Json::array();
+  for (size_t i = 0; i < spec.features.size() && i < result.contributions.size(); ++i) {
+    if (result.contributions[i] == 0) continue;
+    const PredictiveFeature& f = spec.features[i];
+    Json entry = {{"attribute", f.attribute}, {"kind", PredictiveKindName(f.kind)},
+                  {"value", f.Read(attributes).ToJson()}, {"contribution", result.contributions[i]}};
+    if (f.kind == PredictiveFeature::Kind::kEquals) entry["equals"] = f.EqualsJson();
+    contributions.push_back(std::move(entry));
+  }
+  return Json{{"id", spec.id},
+              {"name", spec.name},
+              {"rule", spec.RuleName()},
+              {"probability", result.probability},
+              {"logit", result.logit},
+              {"points", spec.score_points ? Json(result.points) : Json()},
+              {"gradePoints", spec.grade_points ? Json(result.grade_points) : Json()},
+              {"contributions", contributions}};
+}
+
+}  // namespace leadseg
