@@ -66,13 +66,17 @@ export async function readLeadRows(config, leads, options, what) {
     return { rows, config: parsed, metricIds };
   }
   const rows = [];
-  const source = Array.isArray(leads) ? leads : parseCsv(leads, { types: options.types ?? true });
-  let i = 0;
-  for await (const row of source) {
-    if (!isPlainObject(row)) throw leadsegError(`${what}: lead ${i} is not a plain object, got ${describe(row)}`);
+  const take = (row) => {
+    if (!isPlainObject(row)) throw leadsegError(`${what}: lead ${rows.length} is not a plain object, got ${describe(row)}`);
     rows.push(renameColumns(row, columnMap, mapped));
-    i++;
-    if (options.signal?.aborted) throw options.signal.reason ?? leadsegError(`${what}: aborted`);
+  };
+  if (Array.isArray(leads)) {
+    leads.forEach(take);
+  } else {
+    for await (const row of parseCsv(leads, { types: options.types ?? true })) {
+      take(row);
+      if (options.signal?.aborted) throw options.signal.reason ?? leadsegError(`${what}: aborted`);
+    }
   }
   return { rows, config: parsed, metricIds: [] };
 }
