@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// trainModel() and discoverSegments() in Chromium on 100,000 leads x 20
+// columns (issue 18's targets: training <= 1 s to a converged model,
+// discovery k = 2..10 <= 3 s), through the one-file browser build on the
+// page of tests/browser/fixtures/learn (which generates the same leads as
+// bench/node/learn.mjs). One run per fresh context, median printed.
+//
+//   node bench/node/learn-chromium.mjs [--rows 100000] [--runs 3]
+// Needs web/dist built (bash scripts/build.sh wasm).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, startSiteServer } from '../../tests/browser/fixtures/chromium.mjs';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST = path.join(REPO_ROOT, 'web', 'dist');
+const args = process.argv.slice(2);
+const flag = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const ROWS = flag('--rows', 100_000);
+const RUNS = flag('--runs', 3);
+
+const files = { 'leadseg-learn.wasm': path.join(DIST, 'leadseg-learn.wasm') };
+for (const name of fs.readdirSync(DIST).filter((f) => f.startsWith('leadseg.browser'))) files[name] = path.join(DIST, name);
+const server = await startSiteServer({ site: path.join(REPO_ROOT, 'tests', 'browser', 'fixtures', 'learn'), files, web: false });
+const browser = await launchChromium();
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+try {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}?rows=${ROWS}`);
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 600_000 });
+    const result = await page.evaluate(() => window.result ?? window.leadsegError);
+    await context.close();
+    if (typeof result === 'string') throw new Error(result);
+    runs.push(result);
+  }
+  const ms = (key) => `${median(runs.map((r) => r.ms[key])).toFixed(0)} ms`;
+  console.log(`learn in Chromium ${browser.version()}: ${ROWS} leads, ${runs[0].features} model features, CV AUC ${runs[0].auc.toFixed(4)}, k = ${runs[0].k}`);
+  console.log(`  final model (every row) ${ms('final')}  [target <= 1000 ms]`);
+  console.log(`  5 CV folds              ${ms('folds')}`);
+  console.log(`  trainModel, whole call  ${ms('train')}`);
+  console.log(`  discoverSegments 2..10  ${ms('discover')}  [target <= 3000 ms]  (median of ${RUNS})`);
+} finally {
+  await browser.close();
+  await server.close();
+}
