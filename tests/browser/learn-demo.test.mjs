@@ -12,6 +12,37 @@ import { RESULTS_DIR, useChromium, startRepoServer, openCheckedPage, checkPrereq
 import { hasLearningApi, LEARNING_MISSING, trainAndDiscover } from './fixtures/learn-page.mjs';
 import { PLANTED_CLUSTERS, PLANTED_MODEL } from '../../demo/assets/predict-sample.js';
 
+const FIXED_PREDICTIVE = {
+  id: 'conversion', model: 'logistic', intercept: -1.5,
+  features: [{ attribute: 'demo_requests', mean: 0.1, scale: 0.3, weight: 0.42 }, { attribute: 'guides_downloaded', mean: 1.5, scale: 2, weight: 0.82 }],
+};
+const FIXED_LEARNING = `export * from '/web/dist/leadseg.browser.js?real';
+window.__learnCalls = {};
+export async function trainModel(config, leads, options) {
+  window.__learnCalls.train = { leads: leads.length, options: Object.keys(options).sort(), outcome: options.outcome, keys: Object.keys(leads[0]).sort() };
+  options.onProgress({ phase: 'fold', done: 1, total: 5 });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return {
+    predictive: ${JSON.stringify(FIXED_PREDICTIVE)},
+    metrics: { auc: 0.8123, logLoss: 0.4012, brier: 0.1271, calibration: [
+      { bin: 1, predicted: 0.05, observed: 0.1, count: 100 }, { bin: 2, predicted: 0.5, observed: 0.4, count: 25 }] },
+    weights: [{ feature: 'guides_downloaded', weight: 0.82, text: 'guides downloaded: +0.41 per guide' },
+      { feature: 'demo_requests', weight: 1.4, text: 'demo requests: +1.4 per request' }],
+    roc: [[0.1, 0.5], [0.5, 0.9]],
+  };
+}
+export async function discoverSegments(config, leads, options) {
+  window.__learnCalls.discover = { leads: leads.length, k: options.k, features: options.features, hasOutcome: 'converted' in leads[0] };
+  return { k: 2, silhouette: 0.61, clusters: [
+    { id: 0, name: 'Heavy readers', size: 880, centroid: { page_views_30d: 2, emails_opened_30d: 14, guides_downloaded: 0.3, visits_30d: 2, company_size: 400 },
+      condition: { emails_opened_30d: { $gte: 6 } }, precision: 0.97, recall: 0.95,
+      segment: { id: 'heavy_readers', name: 'Heavy readers', condition: { emails_opened_30d: { $gte: 6 } } } },
+    { id: 1, name: 'Guide downloaders', size: 720, centroid: { page_views_30d: 7, emails_opened_30d: 1, guides_downloaded: 5, visits_30d: 4, company_size: 40 },
+      condition: { guides_downloaded: { $gte: 3 } }, precision: 0.9, recall: 0.81,
+      segment: { id: 'guide_downloaders', name: 'Guide downloaders', condition: { guides_downloaded: { $gte: 3 } } } },
+  ] };
+}
+`;
 const blobOk = { ignoreFailedRequest: (url) => url.startsWith('blob:') };
 
 describe('the Predict and Discover page in headless Chromium', () => {
@@ -79,6 +110,57 @@ describe('the Predict and Discover page in headless Chromium', () => {
     await page.click('#discover-run');
     assert.match(await page.textContent('#discover-error'), /has no discoverSegments\(\)/);
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
+    await checked.done();
+  });
+
+  test('fixed results of the learning functions are drawn as they are: metrics, plots, weights, truth, cards, export', async () => {
+    // The package's entry is served with two fixed-answer functions added
+    // (in the test only), so what the page draws is checked exactly and
+    // what it hands them is recorded.
+    const checked = await openPage({ context: { viewport: { width: 1280, height: 900 } } });
+    const { page } = checked;
+    await page.route('**/web/dist/leadseg.browser.js', (route) => route.fulfill({ contentType: 'text/javascript', body: FIXED_LEARNING }));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    const exported = await trainAndDiscover(page);
+
+    const calls = await page.evaluate(() => window.__learnCalls);
+    assert.equal(calls.train.leads, 3000);
+    assert.deepEqual(calls.train.options, ['folds', 'onProgress', 'outcome', 'signal']);
+    assert.equal(calls.train.outcome, 'converted');
+    assert.deepEqual(calls.train.keys, ['age', 'annual_revenue', 'company_size', 'converted', 'country', 'events', 'industry', 'job_title', 'newsletter_subscribed']);
+    assert.deepEqual(calls.discover, { leads: 3000, k: 4, features: ['page_views_30d', 'emails_opened_30d', 'guides_downloaded', 'visits_30d', 'company_size'], hasOutcome: false });
+
+    assert.equal(await page.textContent('#kpi-auc'), '0.812');
+    assert.equal(await page.textContent('#kpi-logloss'), '0.401');
+    assert.equal(await page.textContent('#kpi-brier'), '0.127');
+    assert.equal(await page.getAttribute('#roc-plot path.curve', 'd'), 'M44 220 L70.4 116 L176 32.8 L308 12');
+    assert.equal(await page.locator('#calibration-plot circle.bin').count(), 2);
+    assert.deepEqual(await page.$$eval('#weights li .weight-text', (els) => els.map((e) => e.textContent)),
+      ['demo requests: +1.4 per request', 'guides downloaded: +0.41 per guide']);
+    const recovered = Object.fromEntries(await page.$$eval('#truth-rows tr', (rows) => rows.map((r) => [r.dataset.label, r.querySelector('.recovered').textContent])));
+    assert.equal(recovered.demo_requests, '+1.40');
+    assert.equal(recovered.guides_downloaded, '+0.41');
+    assert.equal(recovered['job_title = CTO'], 'not in the model');
+
+    const cards = await page.$$eval('.cluster-card[data-cluster]', (els) => els.map((c) => [c.querySelector('h3').textContent, c.querySelector('.planted-match').textContent]));
+    assert.deepEqual(cards, [
+      ['Heavy readers 880 leads · 29%', 'Closest planted persona: Newsletter readers (878 leads)'],
+      ['Guide downloaders 720 leads · 24%', 'Closest planted persona: Learners (717 leads)'],
+    ]);
+    assert.equal(await page.getAttribute('.cluster-card[data-cluster] .add-segment', 'aria-pressed'), 'true');
+
+    assert.deepEqual(exported.predictive, { ...FIXED_PREDICTIVE, scoring: { points: 40 } });
+    assert.deepEqual(exported.segments.at(-1), { id: 'heavy_readers', name: 'Heavy readers', condition: { emails_opened_30d: { $gte: 6 } } });
+    assert.match(await page.textContent('#export-model'), /The model "conversion" \(2 features, AUC 0\.812, trained on 3,000 leads\) as the predictive section, adding up to 40 points\./);
+    assert.equal(await page.textContent('#export-segments'), 'Segments added: heavy_readers.');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'learn-fixed-results.png'), fullPage: true });
+
+    // Another list resets what the sample's runs drew.
+    await page.setInputFiles('#file-input', { name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from('email,won\na,yes\nb,no\n') });
+    await page.waitForFunction(() => document.querySelector('#kpi-auc').textContent === '—');
+    assert.equal(await page.locator('.cluster-card').count(), 0);
+    assert.equal(await page.textContent('#export-segments'), 'No segments added yet.');
     await checked.done();
   });
 
