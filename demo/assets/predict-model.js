@@ -116,15 +116,17 @@ function freeId(id, taken) {
 
 /**
  * The config to download: a copy of `config` with the model as its
- * `predictive` section (scoring points when the model has neither scoring
- * nor grading) and the added segments appended (ids made unique). `config`
- * is not modified.
+ * `predictive` section and the added segments appended (ids made unique).
+ * `points` (the page's choice) replaces the section's scoring points; without
+ * it the section keeps its own, or gets DEFAULT_MODEL_POINTS when it has
+ * neither scoring nor grading. `config` is not modified.
  */
-export function exportConfig(config, { predictive = null, segments = [], points = DEFAULT_MODEL_POINTS } = {}) {
+export function exportConfig(config, { predictive = null, segments = [], points } = {}) {
   const out = structuredClone(config);
   if (predictive) {
     const section = structuredClone(predictive);
-    if (!section.scoring && !section.grading) section.scoring = { points };
+    if (Number.isFinite(points)) section.scoring = { points };
+    else if (!section.scoring && !section.grading) section.scoring = { points: DEFAULT_MODEL_POINTS };
     out.predictive = section;
   }
   if (segments.length) {

@@ -50,11 +50,12 @@ export function pathOf(points) {
 }
 
 /**
- * ROC curve from [[fpr, tpr], ...] (sorted by fpr; (0,0) and (1,1) added
- * when missing), with the diagonal of a coin flip.
+ * ROC curve from [{fpr, tpr}, ...] or [[fpr, tpr], ...] (sorted by fpr;
+ * (0,0) and (1,1) added when missing), with the diagonal of a coin flip.
  */
 export function rocSvg(roc, { auc } = {}) {
-  const points = (roc ?? []).filter((p) => Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]));
+  const points = (roc ?? []).map((p) => (Array.isArray(p) ? p : [p?.fpr, p?.tpr]))
+    .filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
   if (!points.length || points[0][0] !== 0 || points[0][1] !== 0) points.unshift([0, 0]);
   const lastPoint = points[points.length - 1];
   if (lastPoint[0] !== 1 || lastPoint[1] !== 1) points.push([1, 1]);
@@ -66,7 +67,7 @@ export function rocSvg(roc, { auc } = {}) {
 }
 
 /**
- * Calibration plot from [{bin, predicted, observed, count}, ...]: a dot per
+ * Calibration plot from [{decile (or bin), predicted, observed, count}, ...]: a dot per
  * non-empty bin (area by count) joined by a line; perfect calibration is the
  * diagonal.
  */
@@ -80,7 +81,7 @@ export function calibrationSvg(calibration) {
   for (const b of bins) {
     const radius = r2(3 + 5 * Math.sqrt(b.count / maxCount));
     body += `<circle class="bin" cx="${r2(x(b.predicted))}" cy="${r2(y(b.observed))}" r="${radius}" fill="#13a384" fill-opacity="0.75">` +
-      `<title>bin ${escapeXml(b.bin)}: predicted ${(b.predicted * 100).toFixed(1)}%, observed ${(b.observed * 100).toFixed(1)}% of ${b.count}</title></circle>`;
+      `<title>${b.decile !== undefined ? `decile ${escapeXml(b.decile)}` : `bin ${escapeXml(b.bin)}`}: predicted ${(b.predicted * 100).toFixed(1)}%, observed ${(b.observed * 100).toFixed(1)}% of ${b.count}</title></circle>`;
   }
   return svg(`Calibration: predicted against observed rate in ${bins.length} bins`, body);
 }

@@ -8,13 +8,15 @@ import * as leadseg from '/web/dist/leadseg.browser.js';
 import { el, fmt, pct, clear } from './dom.js';
 import { CLUSTER_FEATURES, OUTCOME_COLUMNS, OUTCOME_SEED, PLANTED_CLUSTERS, PLANTED_MODEL, outcomeLeads } from './predict-sample.js';
 import { detectOutcome, toLeads } from './predict-leads.js';
+import { AS_OF } from './lead-eval.js';
 import { calibrationSvg, rocSvg } from './predict-plots.js';
 import { exportConfig, nearestPersona, personaProfiles, plantedVsRecovered, progressOf } from './predict-model.js';
 
 const $ = (sel) => document.querySelector(sel);
 const CONFIG_URL = '/config/b2b-saas.json';
 const FOLDS = 5;
-const DISCOVER_SEED = 7;
+/** Seed of the folds and of k-means++: the same list gives the same results. */
+const SEED = 1;
 
 let config = null;
 /** The lead list in use: {label, header, records, sample, profiles?}. */
@@ -85,6 +87,7 @@ function useSource(next) {
   source = next;
   trainRun?.controller.abort();
   trainRun = null;
+  discoverRun?.controller.abort();
   discoverRun = null;
   $('#source-label').textContent = next.label;
   const select = clear($('#outcome'));
@@ -154,6 +157,9 @@ async function train() {
     const result = await trainModel(config, leads, {
       outcome,
       folds: FOLDS,
+      // The activity columns are replayed as of AS_OF: the metrics are read then.
+      now: AS_OF,
+      seed: SEED,
       signal: controller.signal,
       onProgress: (p) => {
         if (trainRun !== run) return;
@@ -217,7 +223,8 @@ async function discover() {
     showError('#discover-error', error);
     return;
   }
-  const run = {};
+  const controller = new AbortController();
+  const run = { controller };
   discoverRun = run;
   setRunning(true);
   $('#discover-progress').hidden = false;
@@ -226,7 +233,7 @@ async function discover() {
   const k = $('#k').value;
   try {
     const { leads } = toLeads(source.header, source.records, { config, typeValue: leadseg.typeValue });
-    const options = { seed: DISCOVER_SEED, onProgress: (p) => {
+    const options = { seed: SEED, now: AS_OF, signal: controller.signal, onProgress: (p) => {
       if (discoverRun !== run) return;
       const { fraction, text } = progressOf(p);
       if (fraction === null) $('#discover-bar').removeAttribute('value');
@@ -240,20 +247,12 @@ async function discover() {
     if (discoverRun !== run) return;
     renderClusters(result, leads.length);
   } catch (error) {
-    if (discoverRun === run) showError('#discover-error', error);
+    if (discoverRun === run) showError('#discover-error', controller.signal.aborted ? 'Discovery cancelled: the previous clusters are kept.' : error);
   } finally {
     if (discoverRun === run) discoverRun = null;
     $('#discover-progress').hidden = true;
     setRunning(false);
   }
-}
-
-function cancelDiscover() {
-  // discoverSegments() takes no signal: its answer is dropped instead.
-  discoverRun = null;
-  $('#discover-progress').hidden = true;
-  setRunning(false);
-  showError('#discover-error', 'Discovery cancelled.');
 }
 
 function formatValue(v) {
@@ -366,7 +365,7 @@ async function start() {
   $('#train').addEventListener('click', train);
   $('#train-cancel').addEventListener('click', () => trainRun?.controller.abort());
   $('#discover-run').addEventListener('click', discover);
-  $('#discover-cancel').addEventListener('click', cancelDiscover);
+  $('#discover-cancel').addEventListener('click', () => discoverRun?.controller.abort());
   $('#add-model').addEventListener('click', () => {
     modelAdded = !modelAdded;
     $('#add-model').textContent = modelAdded ? 'Remove the model from the config' : 'Add the model to the config';

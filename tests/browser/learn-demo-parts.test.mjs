@@ -217,6 +217,8 @@ describe('plots from fixed inputs', () => {
     assert.match(svg, /<line class="diagonal" x1="44" y1="220" x2="308" y2="12"/);
     assert.doesNotMatch(svg, /style=/, 'no inline styles under the CSP');
     assert.match(rocSvg([]), /d="M44 220 L308 12"/, 'no points: the diagonal');
+    const objects = rocSvg([{ fpr: 0, tpr: 0, threshold: 1 }, { fpr: 0.1, tpr: 0.5, threshold: 0.6 }, { fpr: 0.5, tpr: 0.9, threshold: 0.2 }, { fpr: 1, tpr: 1, threshold: 0 }]);
+    assert.match(objects, /d="M44 220 L70\.4 116 L176 32\.8 L308 12"/, 'trainModel()\'s {fpr, tpr, threshold} points');
     assert.equal(pathOf([[2, -1]]), 'M308 220', 'clamped to the axes');
   });
 
@@ -226,6 +228,7 @@ describe('plots from fixed inputs', () => {
       { bin: 2, predicted: 0.5, observed: 0.4, count: 25 },
       { bin: 3, predicted: 0.9, observed: 0.95, count: 0 },
     ];
+    assert.match(calibrationSvg([{ decile: 4, predicted: 0.3, observed: 0.25, count: 300 }]), /<title>decile 4: predicted 30\.0%, observed 25\.0% of 300<\/title>/);
     const svg = calibrationSvg(calibration);
     const dots = [...svg.matchAll(/<circle class="bin" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"/g)].map((m) => m.slice(1).map(Number));
     assert.deepEqual(dots, [[57.2, 199.2, 8], [176, 136.8, 5.5]]);
@@ -269,6 +272,9 @@ describe('results into the page and the config', () => {
     const out = exportConfig(CONFIG, { predictive, segments: [segment, { ...segment }], points: 25 });
     assert.equal(JSON.stringify(CONFIG), before);
     assert.deepEqual(out.predictive.scoring, { points: 25 });
+    assert.deepEqual(exportConfig(CONFIG, { predictive: { ...predictive, scoring: { points: 40 } }, points: 10 }).predictive.scoring, { points: 10 }, 'the page\'s points win');
+    assert.deepEqual(exportConfig(CONFIG, { predictive: { ...predictive, scoring: { points: 30 } } }).predictive.scoring, { points: 30 }, 'no points: the model\'s own');
+    assert.deepEqual(exportConfig(CONFIG, { predictive }).predictive.scoring, { points: 40 }, 'neither: the default');
     assert.deepEqual(out.predictive.features, predictive.features);
     assert.equal(out.segments.length, CONFIG.segments.length + 2);
     assert.deepEqual(out.segments.slice(-2).map((s) => s.id), ['high_intent_tech_2', 'high_intent_tech_3'], 'ids made unique');

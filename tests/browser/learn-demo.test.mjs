@@ -19,25 +19,25 @@ const FIXED_PREDICTIVE = {
 const FIXED_LEARNING = `export * from '/web/dist/leadseg.browser.js?real';
 window.__learnCalls = {};
 export async function trainModel(config, leads, options) {
-  window.__learnCalls.train = { leads: leads.length, options: Object.keys(options).sort(), outcome: options.outcome, keys: Object.keys(leads[0]).sort() };
-  options.onProgress({ phase: 'fold', done: 1, total: 5 });
+  window.__learnCalls.train = { leads: leads.length, options: Object.keys(options).sort(), outcome: options.outcome, now: options.now, keys: Object.keys(leads[0]).sort() };
+  options.onProgress({ stage: 'fold', done: 1, total: 5 });
   await new Promise((resolve) => setTimeout(resolve, 50));
   return {
     predictive: ${JSON.stringify(FIXED_PREDICTIVE)},
     metrics: { auc: 0.8123, logLoss: 0.4012, brier: 0.1271, calibration: [
-      { bin: 1, predicted: 0.05, observed: 0.1, count: 100 }, { bin: 2, predicted: 0.5, observed: 0.4, count: 25 }] },
+      { decile: 1, predicted: 0.05, observed: 0.1, count: 100 }, { decile: 2, predicted: 0.5, observed: 0.4, count: 25 }] },
     weights: [{ feature: 'guides_downloaded', weight: 0.82, text: 'guides downloaded: +0.41 per guide' },
       { feature: 'demo_requests', weight: 1.4, text: 'demo requests: +1.4 per request' }],
-    roc: [[0.1, 0.5], [0.5, 0.9]],
+    roc: [{ fpr: 0, tpr: 0, threshold: 1 }, { fpr: 0.1, tpr: 0.5, threshold: 0.7 }, { fpr: 0.5, tpr: 0.9, threshold: 0.3 }, { fpr: 1, tpr: 1, threshold: 0 }],
   };
 }
 export async function discoverSegments(config, leads, options) {
-  window.__learnCalls.discover = { leads: leads.length, k: options.k, features: options.features, hasOutcome: 'converted' in leads[0] };
+  window.__learnCalls.discover = { leads: leads.length, k: options.k, features: options.features, hasOutcome: 'converted' in leads[0], now: options.now, signal: options.signal instanceof AbortSignal };
   return { k: 2, silhouette: 0.61, clusters: [
-    { id: 0, name: 'Heavy readers', size: 880, centroid: { page_views_30d: 2, emails_opened_30d: 14, guides_downloaded: 0.3, visits_30d: 2, company_size: 400 },
+    { id: 'c1', name: 'Heavy readers', size: 880, centroid: { page_views_30d: 2, emails_opened_30d: 14, guides_downloaded: 0.3, visits_30d: 2, company_size: 400 },
       condition: { emails_opened_30d: { $gte: 6 } }, precision: 0.97, recall: 0.95,
       segment: { id: 'heavy_readers', name: 'Heavy readers', condition: { emails_opened_30d: { $gte: 6 } } } },
-    { id: 1, name: 'Guide downloaders', size: 720, centroid: { page_views_30d: 7, emails_opened_30d: 1, guides_downloaded: 5, visits_30d: 4, company_size: 40 },
+    { id: 'c2', name: 'Guide downloaders', size: 720, centroid: { page_views_30d: 7, emails_opened_30d: 1, guides_downloaded: 5, visits_30d: 4, company_size: 40 },
       condition: { guides_downloaded: { $gte: 3 } }, precision: 0.9, recall: 0.81,
       segment: { id: 'guide_downloaders', name: 'Guide downloaders', condition: { guides_downloaded: { $gte: 3 } } } },
   ] };
@@ -51,8 +51,9 @@ describe('the Predict and Discover page in headless Chromium', () => {
     return startRepoServer();
   });
 
-  async function openPage(options = {}) {
+  async function openPage({ beforeLoad, ...options } = {}) {
     const checked = await openCheckedPage(env.browser, { timeout: 90_000, ...blobOk, ...options, context: { viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options.context } });
+    await beforeLoad?.(checked.page);
     await checked.page.goto(`${env.server.url}predict.html`);
     return checked;
   }
@@ -117,19 +118,20 @@ describe('the Predict and Discover page in headless Chromium', () => {
     // The package's entry is served with two fixed-answer functions added
     // (in the test only), so what the page draws is checked exactly and
     // what it hands them is recorded.
-    const checked = await openPage({ context: { viewport: { width: 1280, height: 900 } } });
+    const checked = await openPage({
+      beforeLoad: (p) => p.route('**/web/dist/leadseg.browser.js', (route) => route.fulfill({ contentType: 'text/javascript', body: FIXED_LEARNING })),
+    });
     const { page } = checked;
-    await page.route('**/web/dist/leadseg.browser.js', (route) => route.fulfill({ contentType: 'text/javascript', body: FIXED_LEARNING }));
-    await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     const exported = await trainAndDiscover(page);
 
     const calls = await page.evaluate(() => window.__learnCalls);
     assert.equal(calls.train.leads, 3000);
-    assert.deepEqual(calls.train.options, ['folds', 'onProgress', 'outcome', 'signal']);
+    assert.deepEqual(calls.train.options, ['folds', 'now', 'onProgress', 'outcome', 'seed', 'signal']);
+    assert.equal(calls.train.now, Date.UTC(2026, 0, 15, 12), 'metrics read when the activity was replayed to');
     assert.equal(calls.train.outcome, 'converted');
     assert.deepEqual(calls.train.keys, ['age', 'annual_revenue', 'company_size', 'converted', 'country', 'events', 'industry', 'job_title', 'newsletter_subscribed']);
-    assert.deepEqual(calls.discover, { leads: 3000, k: 4, features: ['page_views_30d', 'emails_opened_30d', 'guides_downloaded', 'visits_30d', 'company_size'], hasOutcome: false });
+    assert.deepEqual(calls.discover, { leads: 3000, k: 4, features: ['page_views_30d', 'emails_opened_30d', 'guides_downloaded', 'visits_30d', 'company_size'], hasOutcome: false, now: Date.UTC(2026, 0, 15, 12), signal: true });
 
     assert.equal(await page.textContent('#kpi-auc'), '0.812');
     assert.equal(await page.textContent('#kpi-logloss'), '0.401');
