@@ -19,7 +19,8 @@ function findFeature(features, planted) {
     if (f.attribute !== planted.attribute) return false;
     if (planted.kind === 'equals') return f.equals === planted.equals;
     if (planted.kind === 'missing') return f.missing === true;
-    return numeric(f);
+    // A yes/no attribute may be learned as a number (0/1) or as one-hot `equals: true`.
+    return numeric(f) || f.equals === true;
   });
 }
 

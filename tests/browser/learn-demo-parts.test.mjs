@@ -261,6 +261,8 @@ describe('results into the page and the config', () => {
     assert.equal(rows['industry = Software'].recovered, 0.7);
     assert.equal(rows['annual_revenue missing'].recovered, -0.5);
     assert.equal(rows['job_title = CTO'].recovered, null, 'not in the model');
+    const asOneHot = plantedVsRecovered(PLANTED_MODEL, { intercept: 0, features: [{ attribute: 'newsletter_subscribed', equals: true, weight: 0.45 }] });
+    assert.equal(asOneHot.find((r) => r.label === 'newsletter_subscribed').recovered, 0.45, 'a yes/no attribute learned as one-hot true');
     assert.equal(rows.page_views_30d.planted, 0.06);
     const intercept = rows['intercept (log-odds when every feature is 0)'].recovered;
     assert.ok(Math.abs(intercept - (-1.2 - 0.06 * 8 - 0.4 * 1 - 1e-9 * 5e6)) < 1e-9);

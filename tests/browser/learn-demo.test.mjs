@@ -21,6 +21,10 @@ window.__learnCalls = {};
 export async function trainModel(config, leads, options) {
   window.__learnCalls.train = { leads: leads.length, options: Object.keys(options).sort(), outcome: options.outcome, now: options.now, keys: Object.keys(leads[0]).sort() };
   options.onProgress({ stage: 'fold', done: 1, total: 5 });
+  if (window.__hang) {
+    // Until cancelled, as a long training would.
+    await new Promise((resolve, reject) => options.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+  }
   await new Promise((resolve) => setTimeout(resolve, 50));
   return {
     predictive: ${JSON.stringify(FIXED_PREDICTIVE)},
@@ -157,6 +161,20 @@ describe('the Predict and Discover page in headless Chromium', () => {
     assert.match(await page.textContent('#export-model'), /The model "conversion" \(2 features, AUC 0\.812, trained on 3,000 leads\) as the predictive section, adding up to 40 points\./);
     assert.equal(await page.textContent('#export-segments'), 'Segments added: heavy_readers.');
     await page.screenshot({ path: path.join(RESULTS_DIR, 'learn-fixed-results.png'), fullPage: true });
+
+    // A training cancelled while it runs: progress shown, then the previous results stay.
+    await page.evaluate(() => { window.__hang = true; });
+    await page.click('#train');
+    await page.waitForSelector('#train-progress:not([hidden])');
+    assert.equal(await page.textContent('#train-text'), 'fold · 1 of 5 · 20%');
+    assert.equal(await page.isDisabled('#discover-run'), true, 'one run at a time');
+    await page.click('#train-cancel');
+    await page.waitForSelector('#train-error:not([hidden])');
+    assert.equal(await page.textContent('#train-error'), 'Training cancelled: the previous results are kept.');
+    assert.equal(await page.textContent('#kpi-auc'), '0.812');
+    assert.equal(await page.isHidden('#train-progress'), true);
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
+    await page.evaluate(() => { window.__hang = false; });
 
     // Another list resets what the sample's runs drew.
     await page.setInputFiles('#file-input', { name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from('email,won\na,yes\nb,no\n') });
