@@ -683,3 +683,147 @@ export function compileConfig(
   config: Config,
   options?: { module?: object; wasmUrl?: string | URL; wasmBinary?: ArrayBuffer | Uint8Array },
 ): Promise<Uint8Array>;
+
+// ---------------------------------------------------------------------------
+// Learning from a lead list (docs/predictive.md): trainModel() and
+// discoverSegments(). Both load web/dist/leadseg-learn.{mjs,wasm} on first use.
+// ---------------------------------------------------------------------------
+
+/** The config's `predictive` section (docs/predictive.md, "The predictive section"). */
+export interface PredictiveSection {
+  id: string;
+  name?: string;
+  model: 'logistic';
+  intercept: number;
+  features: Array<
+    | { attribute: string; mean?: number; scale?: number; weight: number }
+    | { attribute: string; equals: string | number | boolean; weight: number }
+    | { attribute: string; missing: true; weight: number }
+  >;
+  scoring?: { points: number };
+  grading?: { points: number };
+  trainedOn?: { rows: number; auc: number; at: string };
+}
+
+/** Options trainModel() and discoverSegments() share: how leads become features. */
+export interface LearnInputOptions {
+  /**
+   * Columns and metric ids to learn from (default: every lead column except the
+   * outcome and `idColumn`, plus every metric of the config when events are given).
+   */
+  features?: string[];
+  /** Categorical columns keep their `maxLevels` most frequent values as one-hot features (default 10); the rest share the baseline. */
+  maxLevels?: number;
+  /** The activity table, joined on `idColumn` and replayed into the config's metrics (as segmentLeads). */
+  events?: ActivityRow[] | CsvInput;
+  idColumn?: string;
+  eventColumns?: { lead?: string; type?: string; at?: string };
+  columnMap?: Record<string, string>;
+  /** CSV typing (default true). */
+  types?: boolean;
+  /** Time the metrics are read at (ms or a function), default now. */
+  now?: number | (() => number);
+  /** Seed of the fold assignment / k-means++ initialisation (default 1): same seed, same result. */
+  seed?: number;
+  /** Checked between steps: an aborted signal rejects with its reason. */
+  signal?: AbortSignal;
+  /** Where the learning module's wasm is (default: dist/leadseg-learn.wasm next to the package), or its bytes. */
+  wasmUrl?: string | URL;
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** A learning module instance already loaded. */
+  module?: object;
+}
+
+export interface LearnProgress {
+  stage: 'features' | 'fold' | 'final' | 'k' | 'describe';
+  done: number;
+  total: number;
+}
+
+export interface TrainModelOptions extends LearnInputOptions {
+  /** The outcome column: true/false, 1/0, "yes"/"no" (case-insensitive). Rows without an outcome are left out. */
+  outcome: string;
+  /** Cross-validation folds (default 5, 2..20); 1 = one held-out split of `holdout`. */
+  folds?: number;
+  /** Held-out share when `folds` is 1 (default 0.2). */
+  holdout?: number;
+  /** Inverse regularisation strength, as scikit-learn's `C` (default 1). */
+  C?: number;
+  /** The exported section's `id` (default "conversion") and `name`. */
+  id?: string;
+  name?: string;
+  /** `scoring.points` / `grading.points` of the exported section (default `{ scoring: 40 }`). */
+  points?: { scoring?: number; grading?: number };
+  onProgress?: (progress: LearnProgress) => void;
+}
+
+export interface TrainedModel {
+  /** Ready to set as `config.predictive`; trained on every row. */
+  predictive: PredictiveSection;
+  /** Out-of-fold (or held-out) measures. */
+  metrics: {
+    auc: number;
+    logLoss: number;
+    brier: number;
+    /** Per decile of predicted probability: mean predicted vs observed rate. */
+    calibration: Array<{ decile: number; count: number; predicted: number; observed: number }>;
+    rows: number;
+    positives: number;
+    validation: { kind: 'cross-validation' | 'holdout'; folds: number; rows: number };
+    /** Newton iterations of the final fit, and whether it met the tolerance. */
+    iterations: number;
+    converged: boolean;
+    /** Leads left out for having no outcome value. */
+    leftOut: number;
+  };
+  /** One per feature, by |weight|: `text` is the weight in plain words. */
+  weights: Array<{ feature: string; attribute: string; kind: 'numeric' | 'equals' | 'missing'; weight: number; perUnit?: number; text: string }>;
+  /** The ROC curve of the out-of-fold predictions (at most ~200 points, from (0,0) to (1,1)). */
+  roc: Array<{ fpr: number; tpr: number; threshold: number }>;
+  /** Columns left out and why (constant, no values, ...). */
+  skipped: Array<{ column: string; reason: string }>;
+}
+
+/** Trains a logistic regression (L2, scikit-learn's objective) on a lead list with an outcome column. */
+export function trainModel(config: Config, leads: LeadsInput, options: TrainModelOptions): Promise<TrainedModel>;
+
+export interface DiscoverSegmentsOptions extends LearnInputOptions {
+  /** Number of clusters; default: chosen by silhouette over 2..kMax. */
+  k?: number;
+  /** Largest k tried when `k` is not given (default 10, at most 20). */
+  kMax?: number;
+  /** k-means++ restarts per k (default 4). */
+  restarts?: number;
+  /** Depth of each cluster's describing rule (1..3, default 2). */
+  depth?: number;
+  onProgress?: (progress: LearnProgress) => void;
+}
+
+export interface DiscoveredCluster {
+  id: string;
+  name: string;
+  size: number;
+  share: number;
+  /** Mean of each feature in the cluster, in the column's own units (one-hot and missing: the share). */
+  centroid: Record<string, number>;
+  /** A condition in the config's syntax (docs/config.md) that picks out the cluster. */
+  condition: JsonObject;
+  /** Of the leads the condition matches, the share in the cluster; of the cluster, the share it matches. */
+  precision: number;
+  recall: number;
+  /** Ready to append to `config.segments`. */
+  segment: { id: string; name: string; description: string; condition: JsonObject };
+}
+
+export interface DiscoveredSegments {
+  k: number;
+  silhouette: number;
+  /** Silhouette of every k tried. */
+  tried: Array<{ k: number; silhouette: number; inertia: number }>;
+  inertia: number;
+  clusters: DiscoveredCluster[];
+  skipped: Array<{ column: string; reason: string }>;
+}
+
+/** Finds groups of similar leads (k-means++ on standardised features) and describes each as a segment. */
+export function discoverSegments(config: Config, leads: LeadsInput, options?: DiscoverSegmentsOptions): Promise<DiscoveredSegments>;

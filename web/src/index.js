@@ -30,3 +30,19 @@ export async function compileConfig(config, options) {
   const compiler = await import('./compiler.js');
   return compiler.compileConfig(config, options);
 }
+
+/**
+ * Trains a predictive model on a lead list with an outcome column
+ * (docs/predictive.md). The learning code and its WebAssembly module are
+ * loaded on the first call.
+ */
+export async function trainModel(config, leads, options) {
+  const learn = await import('./learn.js');
+  return learn.trainModel(config, leads, options);
+}
+
+/** Finds clusters of similar leads and describes each as a segment (docs/predictive.md). */
+export async function discoverSegments(config, leads, options) {
+  const learn = await import('./learn.js');
+  return learn.discoverSegments(config, leads, options);
+}
