@@ -91,8 +91,12 @@ export function toLeads(header, records, { config, typeValue, outcome = null, as
       const i = activity.get(name);
       return i === undefined || i >= record.length ? undefined : typeValue(record[i]);
     };
-    const events = activityEvents(get).map(([msAgo, type, props]) =>
-      Object.keys(props).length ? { type, at: asOf - msAgo, props } : { type, at: asOf - msAgo });
+    // Event times are whole milliseconds (the package's rule); sessions spread
+    // over days by lead-eval.js fall between them.
+    const events = activityEvents(get).map(([msAgo, type, props]) => {
+      const at = Math.round(asOf - msAgo);
+      return Object.keys(props).length ? { type, at, props } : { type, at };
+    });
     if (events.length) lead.events = events;
     if (outcome) lead[outcome] = label;
     leads.push(lead);

@@ -169,7 +169,7 @@ describe('the outcome column and the lead objects', () => {
       assert.equal(lead.lead_id, undefined, 'the id is no feature');
       assert.equal(lead.persona, undefined, 'the planted persona is no feature');
       assert.equal(lead.job_title, rows[i].values.job_title);
-      assert.ok(lead.events.every((e) => typeof e.type === 'string' && e.at <= AS_OF && Object.keys(e).every((k) => ['type', 'at', 'props'].includes(k))));
+      assert.ok(lead.events.every((e) => typeof e.type === 'string' && Number.isInteger(e.at) && e.at <= AS_OF && Object.keys(e).every((k) => ['type', 'at', 'props'].includes(k))));
       assert.equal(lead.events.filter((e) => e.type === 'page_view').length, rows[i].values.page_views_30d);
       assert.equal(lead.events.filter((e) => e.type === 'download').length, rows[i].values.guides_downloaded);
     }
