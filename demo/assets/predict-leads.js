@@ -103,3 +103,34 @@ export function toLeads(header, records, { config, typeValue, outcome = null, as
   }
   return { leads, unlabelled, attributes: attributes.map(([n]) => n), activity: [...activity.keys()] };
 }
+
+// What segmentLeads() adds to a lead besides its metrics: not features.
+const RESULT_FIELDS = new Set(['segments', 'score', 'grade', 'stage', 'temperature', 'leadCell', 'mql', 'sql', 'rfm', 'error', 'metrics', 'events', 'declarations']);
+
+/**
+ * One feature row from a segmentLeads({metrics: true}) result: the lead's
+ * own fields and every metric's value, without the rule results. A lead the
+ * engine could not take throws, naming its row.
+ */
+export function featureRow(result, index) {
+  if (result.error) throw new Error(`lead ${index + 1}: ${result.error}`);
+  const row = {};
+  for (const [key, value] of Object.entries(result)) if (!RESULT_FIELDS.has(key)) row[key] = value;
+  return Object.assign(row, result.metrics ?? {});
+}
+
+/**
+ * The rows with the outcome (a boolean under its column's name, replacing a
+ * feature of that name); rows whose outcome is empty are left out.
+ * `rows[i]` belongs to `records[i]`.
+ */
+export function withOutcome(rows, header, records, outcome) {
+  const index = header.indexOf(outcome);
+  if (index < 0) throw new Error(`the outcome column "${outcome}" is not in the file`);
+  const out = [];
+  records.forEach((record, i) => {
+    const label = outcomeValue(record[index]);
+    if (label !== null) out.push({ ...rows[i], [outcome]: label });
+  });
+  return out;
+}

@@ -7,7 +7,7 @@
 import * as leadseg from '/web/dist/leadseg.browser.js';
 import { el, fmt, pct, clear } from './dom.js';
 import { CLUSTER_FEATURES, OUTCOME_COLUMNS, OUTCOME_SEED, PLANTED_CLUSTERS, PLANTED_MODEL, outcomeLeads } from './predict-sample.js';
-import { detectOutcome, toLeads } from './predict-leads.js';
+import { detectOutcome, featureRow, toLeads, withOutcome } from './predict-leads.js';
 import { AS_OF } from './lead-eval.js';
 import { calibrationSvg, rocSvg } from './predict-plots.js';
 import { exportConfig, nearestPersona, personaProfiles, plantedVsRecovered, progressOf } from './predict-model.js';
@@ -15,6 +15,8 @@ import { exportConfig, nearestPersona, personaProfiles, plantedVsRecovered, prog
 const $ = (sel) => document.querySelector(sel);
 const CONFIG_URL = '/config/b2b-saas.json';
 const FOLDS = 5;
+/** Weights listed before the rest are folded away. */
+const TOP_WEIGHTS = 12;
 /** Seed of the folds and of k-means++: the same list gives the same results. */
 const SEED = 1;
 
@@ -110,6 +112,8 @@ function resetViews(sample) {
   for (const id of ['#kpi-auc', '#kpi-logloss', '#kpi-brier']) $(id).textContent = '—';
   for (const id of ['#roc-plot', '#calibration-plot']) $(id).innerHTML = firstPaint[id];
   clear($('#weights'));
+  clear($('#weights-rest'));
+  $('#weights-more').hidden = true;
   $('#weights-empty').hidden = false;
   for (const cell of document.querySelectorAll('#truth-rows .recovered')) cell.textContent = '—';
   if (sample) {
@@ -127,6 +131,29 @@ function resetViews(sample) {
   $('#add-model').disabled = true;
   $('#add-model').textContent = 'Add the model to the config';
   updateExport();
+}
+
+// ------------------------------------------------------------- features
+
+/**
+ * The list's feature rows: each lead's attributes and every metric of the
+ * config after its activity is replayed as of AS_OF (segmentLeads with
+ * metrics). The replay is most of the work, so it is done once per list and
+ * Predict and Discover both learn from its rows.
+ */
+async function featureRows(onProgress, signal) {
+  if (source.rows) return source.rows;
+  const { leads } = toLeads(source.header, source.records, { config, typeValue: leadseg.typeValue });
+  const total = leads.length;
+  const { leads: results } = await leadseg.segmentLeads(config, leads, {
+    metrics: true,
+    now: AS_OF,
+    signal,
+    onProgress: ({ processed }) => onProgress({ stage: 'replaying activity', done: processed, total }),
+  });
+  const rows = results.map(featureRow);
+  if (!signal.aborted) source.rows = rows;
+  return rows;
 }
 
 // ------------------------------------------------------------- predict
@@ -153,24 +180,17 @@ async function train() {
   $('#train-bar').removeAttribute('value');
   $('#train-text').textContent = 'Preparing the leads…';
   try {
-    const { leads, unlabelled } = toLeads(source.header, source.records, { config, typeValue: leadseg.typeValue, outcome });
-    const result = await trainModel(config, leads, {
-      outcome,
-      folds: FOLDS,
-      // The activity columns are replayed as of AS_OF: the metrics are read then.
-      now: AS_OF,
-      seed: SEED,
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (trainRun !== run) return;
-        const { fraction, text } = progressOf(p);
-        if (fraction === null) $('#train-bar').removeAttribute('value');
-        else $('#train-bar').value = fraction;
-        $('#train-text').textContent = text;
-      },
-    });
+    const show = (p) => {
+      if (trainRun !== run) return;
+      const { fraction, text } = progressOf(p);
+      if (fraction === null) $('#train-bar').removeAttribute('value');
+      else $('#train-bar').value = fraction;
+      $('#train-text').textContent = text;
+    };
+    const rows = withOutcome(await featureRows(show, controller.signal), source.header, source.records, outcome);
+    const result = await trainModel(config, rows, { outcome, folds: FOLDS, seed: SEED, signal: controller.signal, onProgress: show });
     if (trainRun !== run) return;
-    model = { result, rows: leads.length, unlabelled, outcome };
+    model = { result, rows: rows.length, unlabelled: source.records.length - rows.length, outcome };
     renderModel();
   } catch (error) {
     if (trainRun === run) showError('#train-error', controller.signal.aborted ? 'Training cancelled: the previous results are kept.' : error);
@@ -190,17 +210,20 @@ function renderModel() {
   $('#roc-plot').innerHTML = rocSvg(result.roc, { auc: m.auc });
   $('#calibration-plot').innerHTML = calibrationSvg(m.calibration);
 
-  const list = clear($('#weights'));
+  // The largest weights first; the long tail (every one-hot level) folded away.
   const weights = [...(result.weights ?? [])].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
-  for (const w of weights) {
-    list.append(el('li', { class: w.weight >= 0 ? 'pos' : 'neg' },
-      el('span', { class: 'weight-text' }, w.text ?? w.feature),
-      el('span', { class: 'weight-bar', 'data-weight': w.weight.toFixed(3) })));
-  }
-  $('#weights-empty').hidden = weights.length > 0;
-  // Bars by weight, through the CSSOM (no inline styles under the CSP).
   const max = Math.max(1e-9, ...weights.map((w) => Math.abs(w.weight)));
-  list.querySelectorAll('.weight-bar').forEach((bar, i) => bar.style.setProperty('--w', String(Math.abs(weights[i].weight) / max)));
+  const top = clear($('#weights'));
+  const rest = clear($('#weights-rest'));
+  weights.forEach((w, i) => {
+    const bar = el('span', { class: 'weight-bar', 'data-weight': w.weight.toFixed(3) });
+    // Bar length through the CSSOM (no inline styles under the CSP).
+    bar.style.setProperty('--w', String(Math.abs(w.weight) / max));
+    (i < TOP_WEIGHTS ? top : rest).append(el('li', { class: w.weight >= 0 ? 'pos' : 'neg' }, el('span', { class: 'weight-text' }, w.text ?? w.feature), bar));
+  });
+  $('#weights-empty').hidden = weights.length > 0;
+  $('#weights-more').hidden = weights.length <= TOP_WEIGHTS;
+  $('#weights-more-label').textContent = `The other ${weights.length - TOP_WEIGHTS} features`;
 
   if (source.sample) {
     for (const row of plantedVsRecovered(PLANTED_MODEL, result.predictive)) {
@@ -232,14 +255,16 @@ async function discover() {
   $('#discover-text').textContent = 'Preparing the leads…';
   const k = $('#k').value;
   try {
-    const { leads } = toLeads(source.header, source.records, { config, typeValue: leadseg.typeValue });
-    const options = { seed: SEED, now: AS_OF, signal: controller.signal, onProgress: (p) => {
+    const show = (p) => {
       if (discoverRun !== run) return;
       const { fraction, text } = progressOf(p);
       if (fraction === null) $('#discover-bar').removeAttribute('value');
       else $('#discover-bar').value = fraction;
       $('#discover-text').textContent = text;
-    } };
+    };
+    // The rows hold the config's attributes and metrics only: no outcome column.
+    const leads = await featureRows(show, controller.signal);
+    const options = { seed: SEED, signal: controller.signal, onProgress: show };
     if (k === 'auto') options.kMax = 10;
     else options.k = Number(k);
     if (source.sample) options.features = CLUSTER_FEATURES;

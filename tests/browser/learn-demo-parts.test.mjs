@@ -14,7 +14,7 @@ import { REPO_ROOT } from './fixtures/chromium.mjs';
 import {
   CLUSTER_FEATURES, OUTCOME_COLUMNS, OUTCOME_ROWS, PLANTED_CLUSTERS, PLANTED_MODEL, outcomeCsv, outcomeLeads, plantedLogOdds,
 } from '../../demo/assets/predict-sample.js';
-import { detectOutcome, outcomeValue, toLeads } from '../../demo/assets/predict-leads.js';
+import { detectOutcome, featureRow, outcomeValue, toLeads, withOutcome } from '../../demo/assets/predict-leads.js';
 import { AS_OF } from '../../demo/assets/lead-eval.js';
 import { calibrationSvg, pathOf, rocSvg } from '../../demo/assets/predict-plots.js';
 import { exportConfig, nearestPersona, perUnit, personaProfiles, plantedVsRecovered, progressOf } from '../../demo/assets/predict-model.js';
@@ -180,6 +180,15 @@ describe('the outcome column and the lead objects', () => {
     assert.equal(mixed.unlabelled, 1);
     assert.deepEqual(mixed.leads, [{ industry: 'Software', won: true }, { industry: 'Media', won: false }]);
     assert.throws(() => toLeads(['email'], [], { config: CONFIG, typeValue, outcome: 'won' }), /the outcome column "won" is not in the file/);
+  });
+
+  test('feature rows: a lead\'s fields and metrics without rule results; the outcome added, unlabelled rows left out', () => {
+    const result = { industry: 'Software', converted: true, segments: ['a'], score: 12, grade: 'B', stage: 'lead', temperature: 'warm', metrics: { visits_30d: 3, cart_value: null } };
+    assert.deepEqual(featureRow(result, 0), { industry: 'Software', converted: true, visits_30d: 3, cart_value: null });
+    assert.throws(() => featureRow({ error: 'bad event' }, 4), /lead 5: bad event/);
+    const rows = [{ industry: 'A' }, { industry: 'B' }, { industry: 'C', won: 'x' }];
+    assert.deepEqual(withOutcome(rows, ['industry', 'won'], [['A', 'yes'], ['B', ''], ['C', '0']], 'won'), [{ industry: 'A', won: true }, { industry: 'C', won: false }]);
+    assert.throws(() => withOutcome(rows, ['industry'], [], 'won'), /the outcome column "won" is not in the file/);
   });
 
   test('the activity columns replay into exactly the planted metric values', async () => {

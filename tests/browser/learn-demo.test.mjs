@@ -10,7 +10,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { RESULTS_DIR, useChromium, startRepoServer, openCheckedPage, checkPrerequisites } from './fixtures/chromium.mjs';
 import { hasLearningApi, LEARNING_MISSING, trainAndDiscover } from './fixtures/learn-page.mjs';
-import { PLANTED_CLUSTERS, PLANTED_MODEL } from '../../demo/assets/predict-sample.js';
+import fs from 'node:fs';
+import { REPO_ROOT } from './fixtures/chromium.mjs';
+import { PLANTED_CLUSTERS, PLANTED_MODEL, outcomeLeads } from '../../demo/assets/predict-sample.js';
+
+const CONFIG = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'examples', 'b2b-saas.json'), 'utf8'));
 
 const FIXED_PREDICTIVE = {
   id: 'conversion', model: 'logistic', intercept: -1.5,
@@ -19,7 +23,7 @@ const FIXED_PREDICTIVE = {
 const FIXED_LEARNING = `export * from '/web/dist/leadseg.browser.js?real';
 window.__learnCalls = {};
 export async function trainModel(config, leads, options) {
-  window.__learnCalls.train = { leads: leads.length, options: Object.keys(options).sort(), outcome: options.outcome, now: options.now, keys: Object.keys(leads[0]).sort() };
+  window.__learnCalls.train = { leads: leads.length, options: Object.keys(options).sort(), outcome: options.outcome, keys: Object.keys(leads[0]).sort(), first: leads[0] };
   options.onProgress({ stage: 'fold', done: 1, total: 5 });
   if (window.__hang) {
     // Until cancelled, as a long training would.
@@ -36,7 +40,7 @@ export async function trainModel(config, leads, options) {
   };
 }
 export async function discoverSegments(config, leads, options) {
-  window.__learnCalls.discover = { leads: leads.length, k: options.k, features: options.features, hasOutcome: 'converted' in leads[0], now: options.now, signal: options.signal instanceof AbortSignal };
+  window.__learnCalls.discover = { leads: leads.length, k: options.k, features: options.features, hasOutcome: 'converted' in leads[0], signal: options.signal instanceof AbortSignal };
   return { k: 2, silhouette: 0.61, clusters: [
     { id: 'c1', name: 'Heavy readers', size: 880, centroid: { page_views_30d: 2, emails_opened_30d: 14, guides_downloaded: 0.3, visits_30d: 2, company_size: 400 },
       condition: { emails_opened_30d: { $gte: 6 } }, precision: 0.97, recall: 0.95,
@@ -131,11 +135,17 @@ describe('the Predict and Discover page in headless Chromium', () => {
 
     const calls = await page.evaluate(() => window.__learnCalls);
     assert.equal(calls.train.leads, 3000);
-    assert.deepEqual(calls.train.options, ['folds', 'now', 'onProgress', 'outcome', 'seed', 'signal']);
-    assert.equal(calls.train.now, Date.UTC(2026, 0, 15, 12), 'metrics read when the activity was replayed to');
+    assert.deepEqual(calls.train.options, ['folds', 'onProgress', 'outcome', 'seed', 'signal']);
     assert.equal(calls.train.outcome, 'converted');
-    assert.deepEqual(calls.train.keys, ['age', 'annual_revenue', 'company_size', 'converted', 'country', 'events', 'industry', 'job_title', 'newsletter_subscribed']);
-    assert.deepEqual(calls.discover, { leads: 3000, k: 4, features: ['page_views_30d', 'emails_opened_30d', 'guides_downloaded', 'visits_30d', 'company_size'], hasOutcome: false, now: Date.UTC(2026, 0, 15, 12), signal: true });
+    // Rows replayed once by the page: the config's attributes, every metric, the outcome.
+    const metricIds = CONFIG.metrics.map((m) => m.id);
+    assert.deepEqual(calls.train.keys, [...Object.keys(CONFIG.attributes), ...metricIds, 'converted'].sort());
+    const [lead] = outcomeLeads(1);
+    for (const key of ['page_views_30d', 'emails_opened_30d', 'guides_downloaded', 'demo_requests', 'visits_30d', 'industry', 'job_title', 'company_size']) {
+      assert.equal(calls.train.first[key], lead.values[key], `the first lead's ${key}`);
+    }
+    assert.equal(calls.train.first.converted, lead.converted);
+    assert.deepEqual(calls.discover, { leads: 3000, k: 4, features: ['page_views_30d', 'emails_opened_30d', 'guides_downloaded', 'visits_30d', 'company_size'], hasOutcome: false, signal: true });
 
     assert.equal(await page.textContent('#kpi-auc'), '0.812');
     assert.equal(await page.textContent('#kpi-logloss'), '0.401');
@@ -144,6 +154,7 @@ describe('the Predict and Discover page in headless Chromium', () => {
     assert.equal(await page.locator('#calibration-plot circle.bin').count(), 2);
     assert.deepEqual(await page.$$eval('#weights li .weight-text', (els) => els.map((e) => e.textContent)),
       ['demo requests: +1.4 per request', 'guides downloaded: +0.41 per guide']);
+    assert.equal(await page.isHidden('#weights-more'), true, 'nothing to fold away');
     const recovered = Object.fromEntries(await page.$$eval('#truth-rows tr', (rows) => rows.map((r) => [r.dataset.label, r.querySelector('.recovered').textContent])));
     assert.equal(recovered.demo_requests, '+1.40');
     assert.equal(recovered.guides_downloaded, '+0.41');
@@ -196,7 +207,11 @@ describe('the Predict and Discover page in headless Chromium', () => {
     assert.ok(Number(await page.textContent('#kpi-logloss')) < 0.5, 'better than the base rate');
     assert.equal(await page.locator('#roc-plot svg path.curve').count(), 1);
     assert.ok(await page.locator('#calibration-plot svg circle.bin').count() >= 5);
-    assert.ok(await page.locator('#weights li').count() >= 5);
+    const listed = await page.locator('#weights li').count();
+    const folded = await page.locator('#weights-rest li').count();
+    assert.equal(listed, 12, 'the 12 largest weights in view');
+    assert.ok(folded > 0 && await page.isVisible('#weights-more'), 'the rest folded away');
+    assert.equal(await page.textContent('#weights-more-label'), `The other ${folded} features`);
 
     // True against recovered: every planted feature is in the model, the strong ones near their truth.
     const recovered = await page.$$eval('#truth-rows tr', (rows) => rows.map((r) => [r.dataset.label, r.querySelector('.recovered').textContent]));
