@@ -56,6 +56,7 @@ function learning(name) {
   return leadseg[name];
 }
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const percent = (x) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '—');
 const signed = (n, digits = 2) => (n > 0 ? '+' : n < 0 ? '−' : '') + Math.abs(n).toFixed(digits);
 
@@ -92,6 +93,13 @@ function useSource(next) {
   discoverRun?.controller.abort();
   discoverRun = null;
   $('#source-label').textContent = next.label;
+  // What of the file becomes features (the rest is ignored): say it before anything runs.
+  const { attributes, activity } = toLeads(next.header, [], { config, typeValue: leadseg.typeValue });
+  const ignored = next.header.filter((h) => !attributes.includes(h) && !activity.includes(h) && !candidates.some((c) => c.name === h));
+  const metrics = (config.metrics ?? []).length;
+  $('#source-columns').textContent = `Features: ${plural(attributes.length, 'attribute')} of the config${attributes.length ? ` (${attributes.join(', ')})` : ''} and ${plural(activity.length, 'activity column')}` +
+    `${activity.length ? `, replayed into the config's ${metrics} metrics` : ' (so every metric is 0: see the lead-list page for the columns read)'}` +
+    `${next.sample ? '' : `; ${plural(ignored.length, 'other column')} ignored${ignored.length ? ` (${ignored.slice(0, 6).join(', ')}${ignored.length > 6 ? ', …' : ''})` : ''}`}.`;
   const select = clear($('#outcome'));
   if (!auto) select.append(el('option', { value: '', selected: true, disabled: true }, 'Choose the outcome column…'));
   for (const c of candidates) {

@@ -94,6 +94,7 @@ describe('the Predict and Discover page in headless Chromium', () => {
     await page.setInputFiles('#file-input', { name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.waitForFunction(() => document.querySelector('#source-label').textContent.includes('crm.csv'));
     assert.equal(await page.textContent('#source-label'), 'crm.csv (3 leads)');
+    assert.equal(await page.textContent('#source-columns'), 'Features: 1 attribute of the config (industry) and 1 activity column, replayed into the config\'s 15 metrics; 1 other column ignored (email).');
     assert.equal(await page.inputValue('#outcome'), 'Won');
     assert.deepEqual(await page.$$eval('#outcome option', (o) => o.map((x) => x.value)), ['signed', 'Won']);
     assert.equal(await page.isHidden('#truth'), true, 'no planted truth for a file');
@@ -106,6 +107,10 @@ describe('the Predict and Discover page in headless Chromium', () => {
     await page.click('#use-sample');
     assert.equal(await page.inputValue('#outcome'), 'converted');
     assert.equal(await page.isVisible('#truth'), true);
+    assert.equal(await page.textContent('#source-columns'), await (async () => {
+      const html = await (await fetch(`${env.server.url}predict.html`)).text();
+      return html.match(/<p class="muted" id="source-columns">([^<]*)</)[1].replace(/&#39;|'/g, "'");
+    })(), 'the first paint says what the script says');
     await checked.done();
   });
 
