@@ -247,6 +247,18 @@ describe('the Predict and Discover page in headless Chromium', () => {
     assert.match(await page.textContent('#export-model'), /as the predictive section/);
     const added = (await page.textContent('#export-segments')).replace(/^Segments added: /, '').replace(/\.$/, '');
     assert.equal(exported.segments.at(-1).id, added);
+
+    // The export is a config the engine takes: its segments now; the predictive
+    // section once the runtime side (branch predictive) is in the tree.
+    const { createEngine } = await import('../../web/src/node.js');
+    const { predictive, ...withSegments } = exported;
+    const engine = await createEngine({ config: withSegments });
+    engine.destroy();
+    try {
+      (await createEngine({ config: exported })).destroy();
+    } catch (error) {
+      assert.match(error.message, /unknown key "predictive"/, 'the only complaint may be a runtime without the predictive section');
+    }
     await checked.done();
   });
 });
