@@ -173,7 +173,7 @@ class Learner {
     learning::DiscoveryOptions d;
     Result<double> k = NumberOption(*options, "k", 0);
     Result<double> k_max = NumberOption(*options, "kMax", 10);
-    Result<double> restarts = NumberOption(*options, "restarts", 4);
+    Result<double> restarts = NumberOption(*options, "restarts", 3);
     Result<double> depth = NumberOption(*options, "depth", 2);
     Result<double> seed = NumberOption(*options, "seed", 1);
     for (const auto* r : {&k, &k_max, &restarts, &depth, &seed}) if (!r->ok()) return ErrorRecord(r->status());

@@ -792,7 +792,7 @@ export interface DiscoverSegmentsOptions extends LearnInputOptions {
   k?: number;
   /** Largest k tried when `k` is not given (default 10, at most 20). */
   kMax?: number;
-  /** k-means++ restarts per k (default 4). */
+  /** k-means++ restarts per k (default 3). */
   restarts?: number;
   /** Depth of each cluster's describing rule (1..3, default 2). */
   depth?: number;

@@ -20,7 +20,7 @@ namespace leadseg::learning {
 struct DiscoveryOptions {
   int k = 0;        // 0: chosen by silhouette over 2..k_max
   int k_max = 10;
-  int restarts = 4;
+  int restarts = 3;
   int depth = 2;    // of each cluster's rule
   uint64_t seed = 1;
   size_t search_rows = 5000;
