@@ -12,4 +12,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh --demo
 bash scripts/build.sh wasm
+node scripts/gen-sample-outcomes.mjs
 exec node scripts/serve.mjs --port "${PORT:-8080}"
