@@ -24,13 +24,14 @@ import {
   eventColumnsOption, inlineDeclarations, inlineEvents, isEventsInput, leadKey, readEvents, timeOrder,
 } from './lead-events.js';
 import { checkColumnMap, columnsRead, compareColumns, renameColumns } from './column-map.js';
+import { checkWorkersOption, workerPlan } from './batch-workers-option.js';
 
 const DEFAULT_PROGRESS_EVERY = 1000;
 const DEFAULT_ID_COLUMN = 'email';
 
 const OPTION_KEYS = new Set([
   'onProgress', 'onLead', 'keepLeads', 'progressEvery', 'types', 'now', 'signal', 'wasmUrl', 'wasmBinary', 'module',
-  'events', 'idColumn', 'eventColumns', 'metrics', 'columnMap',
+  'events', 'idColumn', 'eventColumns', 'metrics', 'columnMap', 'workers', 'workerUrl',
 ]);
 
 function isBlob(value) {
@@ -109,7 +110,8 @@ function checkOptions(options, leads) {
   if (options.events !== undefined && options.events === leads) {
     throw leadsegError('segmentLeads: events and leads are the same input (pass the activity table as options.events, the lead list as leads)');
   }
-  return { progressEvery, idColumn: idColumn.trim(), columns, columnMap: checkColumnMap(options.columnMap) };
+  const workers = checkWorkersOption(options.workers, options.workerUrl);
+  return { progressEvery, idColumn: idColumn.trim(), columns, columnMap: checkColumnMap(options.columnMap), workers };
 }
 
 /**
@@ -117,12 +119,30 @@ function checkOptions(options, leads) {
  * @returns {Promise<{leads: object[], summary: object, warnings: object[]}>}
  */
 export async function segmentLeads(config, leads, options = {}) {
-  const { progressEvery, idColumn, columns, columnMap } = checkOptions(options, leads);
-  const mapped = Object.keys(columnMap).length > 0;
-  const { onProgress, onLead, keepLeads = true, signal, types = true, metrics: withMetrics = false } = options;
+  const { workers } = checkOptions(options, leads);
   const text = configText(config);
   const at = options.now === undefined ? Date.now() : typeof options.now === 'function' ? options.now() : options.now;
   if (!Number.isFinite(at)) throw leadsegError('segmentLeads: now must be a time in milliseconds (or a function returning one)');
+  const plan = workerPlan(leads, options, workers);
+  if (plan !== null) {
+    // A CSV Blob split across workers (batch-workers.js), each running
+    // segmentLeadsPart on its row-aligned part; loaded only then.
+    const { segmentLeadsInWorkers } = await import('./batch-workers.js');
+    return segmentLeadsInWorkers(text, plan, { ...options, now: at });
+  }
+  return segmentLeadsPart(text, leads, { ...options, now: at });
+}
+
+/**
+ * segmentLeads on checked options with `config` as JSON text and `now` a
+ * number: all of one input, or (in a worker) one row-aligned part of a CSV
+ * whose first lead is lead `leadOffset` of the whole file and whose first
+ * row is row `rowOffset + 2` (messages name the whole file's numbers).
+ */
+export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, rowOffset = 0 } = {}) {
+  const { progressEvery, idColumn, columns, columnMap } = checkOptions(options, leads);
+  const mapped = Object.keys(columnMap).length > 0;
+  const { onProgress, onLead, keepLeads = true, signal, types = true, metrics: withMetrics = false, now: at } = options;
 
   const core = await loadModule(options);
   const engine = new core.Engine();
@@ -177,7 +197,7 @@ export async function segmentLeads(config, leads, options = {}) {
     let lastYield = Date.now();
     for await (const [row, rowNumber] of leadRows(leads, { types, onHeader })) {
       if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
-      const what = rowNumber === undefined ? `lead ${processed}` : `lead ${processed} (row ${rowNumber})`;
+      const what = rowNumber === undefined ? `lead ${processed + leadOffset}` : `lead ${processed + leadOffset} (row ${rowNumber + rowOffset})`;
       let lead;
       try {
         if (!isPlainObject(row)) throw leadsegError(`${what} is not a plain object, got ${describe(row)}`);
