@@ -1,0 +1,304 @@
+#include "batch/csv_reader.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace leadseg {
+namespace batch {
+
+namespace {
+
+constexpr char kBom[3] = {'\xEF', '\xBB', '\xBF'};
+
+inline bool IsDelimiter(char c) { return c == ',' || c == '\r' || c == '\n'; }
+
+}  // namespace
+
+CsvReader::CsvReader() { field_ends_.reserve(64); }
+
+// A streaming UTF-8 check (RFC 3629: no overlongs, surrogates or code
+// points past U+10FFFF), so a sequence split between chunks is judged whole.
+Status CsvReader::CheckUtf8(std::string_view bytes) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  size_t i = 0;
+  while (i < n) {
+    if (utf8_need_ == 0) {
+      // ASCII runs, 8 bytes at a time.
+      while (i + 8 <= n) {
+        uint64_t word;
+        std::memcpy(&word, p + i, 8);
+        if (word & 0x8080808080808080ull) break;
+        i += 8;
+      }
+      if (i == n) break;
+      unsigned char b = p[i];
+      if (b < 0x80) {
+        ++i;
+        continue;
+      }
+      utf8_start_ = offset_ + i;
+      utf8_lo_ = 0x80;
+      utf8_hi_ = 0xBF;
+      if (b >= 0xC2 && b <= 0xDF) utf8_need_ = 1;
+      else if (b >= 0xE0 && b <= 0xEF) {
+        utf8_need_ = 2;
+        if (b == 0xE0) utf8_lo_ = 0xA0;
+        if (b == 0xED) utf8_hi_ = 0x9F;
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        utf8_need_ = 3;
+        if (b == 0xF0) utf8_lo_ = 0x90;
+        if (b == 0xF4) utf8_hi_ = 0x8F;
+      } else {
+        return InvalidArgument("CSV: the input is not valid UTF-8 (at byte " + std::to_string(offset_ + i) + ")");
+      }
+      ++i;
+      continue;
+    }
+    unsigned char b = p[i];
+    if (b < utf8_lo_ || b > utf8_hi_) {
+      return InvalidArgument("CSV: the input is not valid UTF-8 (at byte " + std::to_string(utf8_start_) + ")");
+    }
+    utf8_lo_ = 0x80;
+    utf8_hi_ = 0xBF;
+    --utf8_need_;
+    ++i;
+  }
+  return Status::Ok();
+}
+
+Status CsvReader::Emit(CsvSink* sink) {
+  record_.fields.clear();
+  size_t start = 0;
+  for (size_t end : field_ends_) {
+    record_.fields.emplace_back(buffer_.data() + start, end - start);
+    start = end;
+  }
+  record_.number = ++records_;
+  Status s = sink->OnRecord(record_);
+  buffer_.clear();
+  field_ends_.clear();
+  return s;
+}
+
+Status CsvReader::Feed(std::string_view bytes, bool last, CsvSink* sink) {
+  if (done_) return FailedPrecondition("CSV: the input already ended (or failed)");
+  Status valid = CheckUtf8(bytes);
+  if (valid.ok() && last && utf8_need_ > 0) {
+    valid = InvalidArgument("CSV: the input is not valid UTF-8 (at byte " + std::to_string(utf8_start_) + ")");
+  }
+  if (!valid.ok()) {
+    done_ = true;
+    return valid;
+  }
+  offset_ += bytes.size();
+
+  // Leading byte order marks: TextDecoder drops one, csv.js another.
+  std::string pending;  // the bytes of a BOM-like start that turned out not to be one
+  while (!started_ && !bytes.empty()) {
+    if (bytes[0] == kBom[bom_matched_]) {
+      bytes.remove_prefix(1);
+      if (++bom_matched_ == 3) {
+        bom_matched_ = 0;
+        if (--boms_left_ == 0) started_ = true;
+      }
+      continue;
+    }
+    pending.assign(kBom, bom_matched_);
+    bom_matched_ = 0;
+    started_ = true;
+  }
+  if (last && !started_ && bom_matched_ > 0) pending.assign(kBom, bom_matched_);
+
+  for (std::string_view part : {std::string_view(pending), bytes}) {
+    const char* p = part.data();
+    const size_t n = part.size();
+    size_t i = 0;
+    while (i < n) {
+      if (skip_lf_) {
+        skip_lf_ = false;
+        if (p[i] == '\n') {
+          ++i;
+          continue;
+        }
+      }
+      if (state_ == State::kQuoted) {
+        const void* q = std::memchr(p + i, '"', n - i);
+        size_t end = q ? static_cast<size_t>(static_cast<const char*>(q) - p) : n;
+        for (size_t k = i; k < end; ++k) line_ += p[k] == '\n';
+        buffer_.append(p + i, end - i);
+        if (!q) {
+          i = n;
+          break;
+        }
+        i = end + 1;
+        state_ = State::kQuoteInQuoted;
+        continue;
+      }
+      if (state_ == State::kQuoteInQuoted) {
+        if (p[i] == '"') {
+          buffer_.push_back('"');
+          state_ = State::kQuoted;
+          ++i;
+          continue;
+        }
+        state_ = State::kUnquoted;  // after the closing quote: text up to the delimiter is appended
+      } else if (state_ == State::kFieldStart && p[i] == '"') {
+        state_ = State::kQuoted;
+        quote_line_ = line_;
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < n && !IsDelimiter(p[j])) ++j;
+      buffer_.append(p + i, j - i);
+      state_ = State::kUnquoted;
+      if (j == n) {
+        i = n;
+        break;
+      }
+      char c = p[j];
+      i = j + 1;
+      field_ends_.push_back(buffer_.size());
+      state_ = State::kFieldStart;
+      if (c != ',') {
+        ++line_;
+        if (c == '\r') skip_lf_ = true;
+        Status s = Emit(sink);
+        if (!s.ok()) {
+          done_ = true;
+          return s;
+        }
+      }
+    }
+  }
+  if (!last) return Status::Ok();
+  done_ = true;
+  if (state_ == State::kQuoted) {
+    return InvalidArgument("CSV: the quoted field that starts on line " + std::to_string(quote_line_) +
+                           " is never closed");
+  }
+  if (state_ == State::kFieldStart && field_ends_.empty()) return Status::Ok();
+  field_ends_.push_back(buffer_.size());
+  state_ = State::kFieldStart;
+  return Emit(sink);
+}
+
+TypedField TypeField(std::string_view text) {
+  TypedField out;
+  if (text.empty()) return out;
+  auto lower_equals = [&](const char* word) {
+    size_t n = std::strlen(word);
+    if (text.size() != n) return false;
+    for (size_t k = 0; k < n; ++k) {
+      char c = text[k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != word[k]) return false;
+    }
+    return true;
+  };
+  if (text.size() <= 5) {
+    if (lower_equals("true")) {
+      out.kind = TypedField::Kind::kBool;
+      out.boolean = true;
+      return out;
+    }
+    if (lower_equals("false")) {
+      out.kind = TypedField::Kind::kBool;
+      return out;
+    }
+  }
+  out.kind = TypedField::Kind::kString;
+  // JSON number syntax: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+  const char* p = text.data();
+  const char* end = p + text.size();
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const char* q = p;
+  if (q < end && *q == '-') ++q;
+  if (q == end || !digit(*q)) return out;
+  if (*q == '0') ++q;
+  else while (q < end && digit(*q)) ++q;
+  if (q < end && *q == '.') {
+    ++q;
+    if (q == end || !digit(*q)) return out;
+    while (q < end && digit(*q)) ++q;
+  }
+  if (q < end && (*q == 'e' || *q == 'E')) {
+    ++q;
+    if (q < end && (*q == '+' || *q == '-')) ++q;
+    if (q == end || !digit(*q)) return out;
+    while (q < end && digit(*q)) ++q;
+  }
+  if (q != end) return out;
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(p, end, value);
+  if (ec == std::errc::result_out_of_range || ptr != end) {
+    // Underflow rounds to 0 or a subnormal, as JavaScript's Number() does;
+    // overflow is Infinity, which stays text.
+    std::string copy(text);
+    value = std::strtod(copy.c_str(), nullptr);
+  }
+  if (!std::isfinite(value)) return out;
+  out.kind = TypedField::Kind::kNumber;
+  out.number = value;
+  return out;
+}
+
+namespace {
+
+// The code point ending at `end` (UTF-8, valid), and its length.
+uint32_t LastCodePoint(std::string_view s, size_t* length) {
+  size_t i = s.size() - 1;
+  while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  *length = s.size() - i;
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[k])); };
+  switch (*length) {
+    case 1: return b(i);
+    case 2: return ((b(i) & 0x1F) << 6) | (b(i + 1) & 0x3F);
+    case 3: return ((b(i) & 0x0F) << 12) | ((b(i + 1) & 0x3F) << 6) | (b(i + 2) & 0x3F);
+    default: return ((b(i) & 0x07) << 18) | ((b(i + 1) & 0x3F) << 12) | ((b(i + 2) & 0x3F) << 6) | (b(i + 3) & 0x3F);
+  }
+}
+
+uint32_t FirstCodePoint(std::string_view s, size_t* length) {
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[k])); };
+  uint32_t c = b(0);
+  if (c < 0x80 || s.size() < 2) {
+    *length = 1;
+    return c;
+  }
+  if (c < 0xE0) {
+    *length = 2;
+    return ((c & 0x1F) << 6) | (b(1) & 0x3F);
+  }
+  if (c < 0xF0 && s.size() >= 3) {
+    *length = 3;
+    return ((c & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+  }
+  if (s.size() >= 4) {
+    *length = 4;
+    return ((c & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  }
+  *length = 1;
+  return c;
+}
+
+// ECMAScript WhiteSpace and LineTerminator: what String.prototype.trim removes.
+bool IsJsSpace(uint32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+}  // namespace
+
+std::string_view TrimJs(std::string_view text) {
+  size_t length = 0;
+  while (!text.empty() && IsJsSpace(FirstCodePoint(text, &length))) text.remove_prefix(length);
+  while (!text.empty() && IsJsSpace(LastCodePoint(text, &length))) text.remove_suffix(length);
+  return text;
+}
+
+}  // namespace batch
+}  // namespace leadseg

@@ -1,0 +1,57 @@
+#include "batch/row_evaluator.h"
+
+#include <cmath>
+
+#include "batch/lead_batch.h"
+
+namespace leadseg {
+namespace batch {
+
+RowEvaluator::RowEvaluator(std::shared_ptr<const CompiledConfig> config) : engine_(std::move(config)) {
+  if (const auto& lifecycle = engine_.config().lifecycle()) {
+    for (const auto& stage : lifecycle->stages) stage_ids_.push_back(stage.id);
+  }
+}
+
+Status RowEvaluator::Evaluate(const Json& attributes, const std::vector<const LeadEvent*>& events, TimeMs now,
+                              LeadResult* out, uint64_t* membership, int* failed_event) {
+  engine_.Erase();
+  const TimeMs start = events.empty() ? now : events.front()->ts;
+  *failed_event = -1;
+  auto identified = engine_.Identify(attributes, start);
+  if (!identified.ok()) return identified.status();
+  for (size_t i = 0; i < events.size(); ++i) {
+    const LeadEvent& e = *events[i];
+    auto tracked = engine_.Track(*e.type, e.props, e.ts);
+    if (!tracked.ok()) {
+      *failed_event = static_cast<int>(i);
+      return tracked.status();
+    }
+  }
+  if (!events.empty()) {
+    auto advanced = engine_.Advance(now);
+    if (!advanced.ok()) return advanced.status();
+  }
+  const std::vector<uint8_t>& in = engine_.membership();
+  for (size_t s = 0; s < in.size(); ++s) {
+    if (in[s]) membership[s / 64] |= uint64_t{1} << (s % 64);
+  }
+  Engine::LeadSummary summary = engine_.Summary();
+  out->score = summary.score;
+  out->grade = summary.grade.size() == 1 && summary.grade[0] >= 'A' && summary.grade[0] <= 'D'
+                   ? static_cast<int8_t>(summary.grade[0] - 'A')
+                   : -1;
+  out->temperature = -1;
+  for (int t = 0; t < 3; ++t) {
+    if (summary.temperature == kTemperatureNames[t]) out->temperature = static_cast<int8_t>(t);
+  }
+  out->stage = -1;
+  for (size_t s = 0; s < stage_ids_.size(); ++s) {
+    if (summary.stage == stage_ids_[s]) out->stage = static_cast<int16_t>(s);
+  }
+  out->events = static_cast<uint32_t>(events.size());
+  return Status::Ok();
+}
+
+}  // namespace batch
+}  // namespace leadseg
