@@ -1,6 +1,5 @@
 #include "batch/csv_reader.h"
 
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -232,14 +231,22 @@ TypedField TypeField(std::string_view text) {
     while (q < end && digit(*q)) ++q;
   }
   if (q != end) return out;
-  double value = 0;
-  auto [ptr, ec] = std::from_chars(p, end, value);
-  if (ec == std::errc::result_out_of_range || ptr != end) {
-    // Underflow rounds to 0 or a subnormal, as JavaScript's Number() does;
-    // overflow is Infinity, which stays text.
-    std::string copy(text);
-    value = std::strtod(copy.c_str(), nullptr);
+  // strtod rounds correctly (glibc, and musl in wasm, where libc++ has no
+  // floating-point from_chars); underflow gives 0 or a subnormal, as
+  // JavaScript's Number() does; overflow is Infinity, which stays text.
+  // The syntax was checked above, so the C locale's strtod reads it whole.
+  char small[64];
+  std::string large;
+  const char* z;
+  if (text.size() < sizeof small) {
+    std::memcpy(small, text.data(), text.size());
+    small[text.size()] = 0;
+    z = small;
+  } else {
+    large.assign(text);
+    z = large.c_str();
   }
+  double value = std::strtod(z, nullptr);
   if (!std::isfinite(value)) return out;
   out.kind = TypedField::Kind::kNumber;
   out.number = value;

@@ -163,7 +163,7 @@ Result<std::unique_ptr<LeadBatch>> LeadBatch::Create(std::shared_ptr<const Compi
   for (const auto& [column, attribute] : options.column_map) {
     if (TrimJs(attribute).empty()) {
       return InvalidArgument("columnMap[\"" + column + "\"] must be an attribute name, got an empty one",
-                             "/columnMap/" + PointerToken(column));
+                             "/columnMap" + PointerToken(column));
     }
     if (!targets.insert(attribute).second) {
       std::string first;
@@ -209,10 +209,9 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
   r.header.clear();
   for (auto name : names) r.header.emplace_back(TrimJs(name));
   const std::vector<std::string>& header = r.header;
-  std::vector<std::string> distinct;  // the row object's keys, in order
-  for (const auto& name : header) {
-    if (!name.empty() && std::find(distinct.begin(), distinct.end(), name) == distinct.end()) distinct.push_back(name);
-  }
+  // As segmentLeads reports them: the header's names as they are
+  // (duplicates and empty names included).
+  const std::vector<std::string>& distinct = header;
   if (events_ && std::find(distinct.begin(), distinct.end(), options_.id_column) == distinct.end()) {
     return InvalidArgument("the leads CSV has no column \"" + options_.id_column +
                            "\" to join the events on (its columns: " + Quoted(distinct) + "); set idColumn");
@@ -229,7 +228,11 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
   for (const auto& name : config.schema().names()) {
     if (!Computed(config, name)) reads.push_back(name);
   }
+  for (const auto& name : options_.declared_attributes) {
+    if (!Computed(config, name)) reads.push_back(name);
+  }
   std::sort(reads.begin(), reads.end());
+  reads.erase(std::unique(reads.begin(), reads.end()), reads.end());
   auto is_read = [&](const std::string& a) { return std::binary_search(reads.begin(), reads.end(), a); };
   std::vector<std::string> unknown;
   for (const auto& [column, attribute] : options_.column_map) {

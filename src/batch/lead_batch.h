@@ -79,6 +79,12 @@ struct BatchOptions {
   // extension: segmentLeads reads such a column as one text value.
   std::vector<std::string> list_columns;
   char list_separator = ';';
+  // The names the config declares in its `attributes` section. The
+  // compiled config keeps only what conditions read; column-map.js also
+  // counts declared attributes as read, so pass them (from the config's
+  // JSON) for summary().columns to be segmentLeads's. Answers do not
+  // depend on them.
+  std::vector<std::string> declared_attributes;
 };
 
 // One lead's outputs. Which segments it is in is a bitset in

@@ -36,6 +36,16 @@ Status RowEvaluator::Evaluate(const Json& attributes, const std::vector<const Le
   for (size_t s = 0; s < in.size(); ++s) {
     if (in[s]) membership[s / 64] |= uint64_t{1} << (s % 64);
   }
+  out->events = static_cast<uint32_t>(events.size());
+  // Summary() evaluates the config once more; without scoring, grading,
+  // temperature and lifecycle it could only say NaN and "" four times.
+  const CompiledConfig& c = engine_.config();
+  if (!c.scoring() && !c.grading() && !c.temperature() && !c.lifecycle()) {
+    out->score = std::nan("");
+    out->grade = out->temperature = -1;
+    out->stage = -1;
+    return Status::Ok();
+  }
   Engine::LeadSummary summary = engine_.Summary();
   out->score = summary.score;
   out->grade = summary.grade.size() == 1 && summary.grade[0] >= 'A' && summary.grade[0] <= 'D'
@@ -49,7 +59,6 @@ Status RowEvaluator::Evaluate(const Json& attributes, const std::vector<const Le
   for (size_t s = 0; s < stage_ids_.size(); ++s) {
     if (summary.stage == stage_ids_[s]) out->stage = static_cast<int16_t>(s);
   }
-  out->events = static_cast<uint32_t>(events.size());
   return Status::Ok();
 }
 
