@@ -23,6 +23,8 @@ set(LEADSEG_WASM_WEB_DIR "${CMAKE_CURRENT_BINARY_DIR}/wasm-web")
 
 file(GLOB LEADSEG_BINDINGS_SOURCES CONFIGURE_DEPENDS
      "${CMAKE_CURRENT_SOURCE_DIR}/bindings/*.cc")
+# bindings/batch.cc is the batch module's alone (cmake/LeadsegWasmBatch.cmake).
+list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/batch\\.cc$")
 # --post-js files (e.g. bindings/errors.post.js). Globbed with CONFIGURE_DEPENDS
 # so that adding one re-runs CMake; editing one relinks (LINK_DEPENDS).
 file(GLOB LEADSEG_BINDINGS_POST_JS CONFIGURE_DEPENDS

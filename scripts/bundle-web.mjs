@@ -35,7 +35,7 @@ const DIST = path.join(REPO_ROOT, 'web', 'dist');
 // new URL('../dist/<file>', import.meta.url); the bundle lives in dist/
 // itself, so each becomes './<file>': the wasm is found next to the bundle
 // wherever it is served from.
-export const WASM_FILES = ['leadseg-runtime.wasm', 'leadseg.wasm'];
+export const WASM_FILES = ['leadseg-runtime.wasm', 'leadseg.wasm', 'leadseg-batch.wasm'];
 // The Emscripten glue every createEngine() loads: bundled into the entry.
 export const PAGE_GLUE = ['leadseg-runtime.mjs'];
 export const ENTRY_NAME = 'leadseg.browser';

@@ -28,7 +28,7 @@ function workerOptions(options) {
     keepLeads: options.keepLeads !== false || typeof options.onLead === 'function',
     now: options.now,
   };
-  for (const key of ['progressEvery', 'types', 'idColumn', 'metrics', 'columnMap', 'wasmBinary']) {
+  for (const key of ['progressEvery', 'types', 'idColumn', 'metrics', 'columnMap', 'listColumns', 'wasmBinary']) {
     if (options[key] !== undefined) out[key] = options[key];
   }
   if (options.wasmUrl !== undefined) out.wasmUrl = String(options.wasmUrl);
