@@ -597,6 +597,8 @@ export interface SegmentLeadsOptions {
    * under node (one thread there; the `leadseg segment` CLI uses every core).
    */
   workers?: number;
+  /** CSV columns holding lists written `a;b;c` (a CRM's multi-select field), read as arrays of text; an empty field is `[]`. */
+  listColumns?: string[];
   /** Where the worker script is, if a bundler moved it (default: `batch-worker.js` next to the package's code, `leadseg.browser-batch-worker.js` next to the bundle). */
   workerUrl?: string | URL;
   wasmUrl?: string | URL;

@@ -93,3 +93,14 @@ test('whole-file errors are the per-lead path\'s: no column the config reads, an
     assert.deepEqual(fast, await errorOf({ module: core }), csv);
   }
 });
+
+test('listColumns: "a;b;c" fields are arrays of text (an empty one is []), the same on both paths', async () => {
+  const config = { segments: [{ id: 'seo', condition: { interests: { $elemMatch: { $eq: 'seo' } } } }, { id: 'big', condition: { n: { $gt: 10 } } }] };
+  const csv = 'email,interests,n\na@x,seo;api,11\nb@x,,5\nc@x,1e6;007,\nd@x,api,20\n';
+  const { fast, old } = await both(config, csv, { listColumns: ['interests'] });
+  assert.deepEqual(fast.leads, old.leads);
+  assert.deepEqual(fast.summary, old.summary);
+  assert.deepEqual(fast.leads.map((l) => l.interests), [['seo', 'api'], [], ['1e6', '007'], ['api']]);
+  assert.deepEqual(fast.summary.segments, { seo: 1, big: 2 });
+  await assert.rejects(segmentLeads(config, csv, { listColumns: 'interests' }), /listColumns must be an array of column names/);
+});
