@@ -23,13 +23,27 @@ const args = process.argv.slice(2);
 const rows = Number(args[args.indexOf('--csv-rows') + 1] || 1_000_000) || 1_000_000;
 const javascript = !args.includes('--no-javascript');
 
-/** Resident bytes of every Chromium renderer process (one page open: the bench tab). */
+function parentOf(pid) {
+  // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+function descendsFromUs(pid) {
+  for (let p = Number(pid), hops = 0; p > 1 && hops < 20; hops++) {
+    if (p === process.pid) return true;
+    p = parentOf(p);
+  }
+  return false;
+}
+
+/** Resident bytes of the renderer processes of the Chromium this script started (one page open: the bench tab). */
 function rendererRss() {
   let total = 0;
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('chromium') || !cmd.includes('--type=renderer')) continue;
+      if (!cmd.includes('--type=renderer') || !descendsFromUs(pid)) continue;
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       total += Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
     } catch {
