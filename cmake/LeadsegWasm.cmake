@@ -25,6 +25,8 @@ file(GLOB LEADSEG_BINDINGS_SOURCES CONFIGURE_DEPENDS
      "${CMAKE_CURRENT_SOURCE_DIR}/bindings/*.cc")
 # bindings/learn.cc is the learning module's own (CMakeLists.txt, issue 18).
 list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/learn\\.cc$")
+# bindings/batch.cc is the batch module's alone (cmake/LeadsegWasmBatch.cmake).
+list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/batch\\.cc$")
 # --post-js files (e.g. bindings/errors.post.js). Globbed with CONFIGURE_DEPENDS
 # so that adding one re-runs CMake; editing one relinks (LINK_DEPENDS).
 file(GLOB LEADSEG_BINDINGS_POST_JS CONFIGURE_DEPENDS

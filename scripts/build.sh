@@ -43,7 +43,8 @@ build_wasm() {
   local f
   for f in web/dist/leadseg.js web/dist/leadseg.wasm web/dist/leadseg.mjs \
            web/dist/leadseg-runtime.js web/dist/leadseg-runtime.wasm web/dist/leadseg-runtime.mjs \
-           web/dist/leadseg-learn.js web/dist/leadseg-learn.wasm web/dist/leadseg-learn.mjs; do
+           web/dist/leadseg-learn.js web/dist/leadseg-learn.wasm web/dist/leadseg-learn.mjs \
+           web/dist/leadseg-batch.js web/dist/leadseg-batch.wasm web/dist/leadseg-batch.mjs; do
     [ -f "$f" ] || { echo "build: expected $f after the wasm build" >&2; return 1; }
   done
   # The page's one file, web/dist/leadseg.browser.js, and its lazy chunks

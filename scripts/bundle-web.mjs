@@ -35,7 +35,7 @@ const DIST = path.join(REPO_ROOT, 'web', 'dist');
 // new URL('../dist/<file>', import.meta.url); the bundle lives in dist/
 // itself, so each becomes './<file>': the wasm is found next to the bundle
 // wherever it is served from.
-export const WASM_FILES = ['leadseg-runtime.wasm', 'leadseg.wasm', 'leadseg-learn.wasm'];
+export const WASM_FILES = ['leadseg-runtime.wasm', 'leadseg.wasm', 'leadseg-learn.wasm', 'leadseg-batch.wasm'];
 // The Emscripten glue every createEngine() loads: bundled into the entry.
 export const PAGE_GLUE = ['leadseg-runtime.mjs'];
 export const ENTRY_NAME = 'leadseg.browser';
@@ -129,6 +129,41 @@ function failOnWarnings(result, what) {
   }
 }
 
+// segmentLeads' module worker (web/src/batch-worker.js, started by
+// batch-workers.js as new URL('./batch-worker.js', import.meta.url)): its
+// own file next to the bundle, leadseg.browser-batch-worker.js, which loads
+// the full module's glue (dist/leadseg.mjs, next to it) when it starts.
+export const BATCH_WORKER = `${ENTRY_NAME}-batch-worker.js`;
+
+function batchWorkerNextToBundle() {
+  return {
+    name: 'batch-worker-next-to-bundle',
+    setup(build) {
+      build.onLoad({ filter: /batch-workers\.js$/ }, async (args) => {
+        const text = await fs.promises.readFile(args.path, 'utf8');
+        if (!text.includes(`'./batch-worker.js'`)) throw new Error(`${args.path} no longer names './batch-worker.js': update scripts/bundle-web.mjs`);
+        return { contents: text.replaceAll(`'./batch-worker.js'`, `'./${BATCH_WORKER}'`), loader: 'js' };
+      });
+    },
+  };
+}
+
+async function bundleBatchWorker(seen) {
+  const worker = await esbuild.build({
+    ...common,
+    entryPoints: { [BATCH_WORKER.replace(/\.js$/, '')]: path.join(WEB_SRC, 'batch-worker.js') },
+    outdir: DIST,
+    plugins: [{
+      name: 'glue-next-to-worker',
+      setup(build) {
+        build.onResolve({ filter: /^\.\.\/dist\/.*\.mjs$/ }, (args) => ({ path: `./${path.basename(args.path)}`, external: true }));
+      },
+    }, wasmNextToBundle(seen)],
+  });
+  failOnWarnings(worker, 'batch worker');
+  return worker;
+}
+
 export async function bundleWeb() {
   for (const file of [...PAGE_GLUE, ...WASM_FILES]) {
     if (!fs.existsSync(path.join(DIST, file))) throw new Error(`web/dist/${file} is missing: run bash scripts/build.sh wasm`);
@@ -142,7 +177,7 @@ export async function bundleWeb() {
     ...common,
     entryPoints: { [ENTRY_NAME]: path.join(WEB_SRC, 'index.js') },
     outdir: DIST,
-    plugins: [lazyChunks(lazy), wasmNextToBundle(seen)],
+    plugins: [lazyChunks(lazy), batchWorkerNextToBundle(), wasmNextToBundle(seen)],
   });
   failOnWarnings(entry, 'entry');
   const outputs = [entry.metafile.outputs];
@@ -153,7 +188,7 @@ export async function bundleWeb() {
       outdir: DIST,
       splitting: true,
       chunkNames: `${ENTRY_NAME}-shared-[hash]`,
-      plugins: [fromPage(), wasmNextToBundle(seen)],
+      plugins: [fromPage(), batchWorkerNextToBundle(), wasmNextToBundle(seen)],
     });
     failOnWarnings(chunks, 'lazy chunks');
     for (const [out, meta] of Object.entries(chunks.metafile.outputs)) {
@@ -162,6 +197,7 @@ export async function bundleWeb() {
     }
     outputs.push(chunks.metafile.outputs);
   }
+  outputs.push((await bundleBatchWorker(seen)).metafile.outputs);
   const missing = WASM_FILES.filter((f) => !seen.has(f));
   if (missing.length) {
     throw new Error(`web/src no longer names ${missing.map((f) => `'../dist/${f}'`).join(', ')}: update WASM_FILES in scripts/bundle-web.mjs`);

@@ -589,6 +589,18 @@ export interface SegmentLeadsOptions {
    * the file does not have is an error.
    */
   columnMap?: Record<string, string>;
+  /**
+   * Web Workers to split a CSV Blob (or CSV text) of 1 MB or more across:
+   * 1 to 64, default `navigator.hardwareConcurrency` where there are Web
+   * Workers. Results, onLead and the summary are in input order, as in one
+   * thread. Not used for arrays, streams, with `events` or `module`, or
+   * under node (one thread there; the `leadseg segment` CLI uses every core).
+   */
+  workers?: number;
+  /** CSV columns holding lists written `a;b;c` (a CRM's multi-select field), read as arrays of text; an empty field is `[]`. */
+  listColumns?: string[];
+  /** Where the worker script is, if a bundler moved it (default: `batch-worker.js` next to the package's code, `leadseg.browser-batch-worker.js` next to the bundle). */
+  workerUrl?: string | URL;
   wasmUrl?: string | URL;
   wasmBinary?: ArrayBuffer | Uint8Array;
   module?: object;

@@ -117,6 +117,18 @@ function jsCsv(blob, conditions, { evaluate = true } = {}) {
   });
 }
 
+/**
+ * leadseg's fast path: segmentLeads on the file as a Blob (the batch
+ * module, CSV parsed in wasm, one worker per core), counts only
+ * (keepLeads: false): file to finished per-segment counts.
+ */
+async function segmentLeadsCsv(blob, segments, { workers = navigator.hardwareConcurrency } = {}) {
+  const { summary } = await segmentLeads({ segments }, blob, {
+    keepLeads: false, now: 1767225600000, listColumns: ['interests'], workers, progressEvery: 100_000,
+  });
+  return { rows: summary.count, counts: segments.map((s) => summary.segments[s.id]), errors: summary.errors };
+}
+
 function compareCounts(name, got, meta, ids) {
   if (got.rows !== meta.rows) throw new Error(`${name}: ${got.rows} rows, expected ${meta.rows}`);
   const bad = ids.filter((id, k) => got.counts[k] !== meta.expectedCounts[id]);
@@ -156,6 +168,12 @@ async function csv({ big, small, leadsSample = 5000, parseOnly = true } = {}) {
   compareCounts('leadseg (small)', await leadsegCsv(smallBlob, segmenter, ids.length), smallMeta, ids);
   compareCounts('javascript (small)', await jsCsv(smallBlob, conditions), smallMeta, ids);
 
+  compareCounts('segmentLeads batch module (small)', await segmentLeadsCsv(smallBlob, segments), smallMeta, ids);
+  const batch = await time('segmentLeads (batch module, workers)', () => segmentLeadsCsv(bigBlob, segments));
+  compareCounts('segmentLeads (batch module, workers)', batch, bigMeta, ids);
+  out.pipelines.segmentLeadsBatch = {
+    name: `segmentLeads(Blob, {workers: ${navigator.hardwareConcurrency}, keepLeads: false}): batch module`, ms: batch.ms, rows: batch.rows, checked: true,
+  };
   const lead = await time('leadseg', () => leadsegCsv(bigBlob, segmenter, ids.length));
   compareCounts('leadseg', lead, bigMeta, ids);
   out.pipelines.leadseg = { name: 'CsvRows (web package) + Segmenter.evaluate', ms: lead.ms, rows: lead.rows, checked: true };
@@ -195,5 +213,34 @@ async function csv({ big, small, leadsSample = 5000, parseOnly = true } = {}) {
   return out;
 }
 
-window.leadsegBench = { workload, track, csv, ready: true };
+/** The fast path and papaparse + GrowthBook alone, in one run (bench/node/csv-batch.mjs). */
+async function csvBatch({ big, small, fast = true, javascript = true } = {}) {
+  const segments = JSON.parse(await fetchText('/data/segments.json'));
+  const ids = segments.map((s) => s.id);
+  const conditions = segments.map((s) => s.condition);
+  const fetchBlob = async (name) => (await fetch(`/data/${name}`)).blob();
+  const smallMeta = JSON.parse(await fetchText(`/data/${small.replace(/\.csv$/, '.expected.json')}`));
+  const bigMeta = JSON.parse(await fetchText(`/data/${big.replace(/\.csv$/, '.expected.json')}`));
+  const smallBlob = await fetchBlob(small);
+  const bigBlob = await fetchBlob(big);
+  const out = { rows: bigMeta.rows, bytes: bigBlob.size, workers: navigator.hardwareConcurrency, pipelines: {} };
+  if (fast) compareCounts('segmentLeads (small)', await segmentLeadsCsv(smallBlob, segments), smallMeta, ids);
+  for (const workers of fast ? [navigator.hardwareConcurrency, 1] : []) {
+    const t0 = performance.now();
+    const r = await segmentLeadsCsv(bigBlob, segments, { workers });
+    const ms = performance.now() - t0;
+    compareCounts(`segmentLeads (${workers} workers)`, r, bigMeta, ids);
+    out.pipelines[`segmentLeads${workers}`] = { name: `segmentLeads, batch module, workers: ${workers}`, ms, rows: r.rows, checked: true };
+  }
+  if (javascript) {
+    const t0 = performance.now();
+    const js = await jsCsv(bigBlob, conditions);
+    const ms = performance.now() - t0;
+    compareCounts('javascript', js, bigMeta, ids);
+    out.pipelines.javascript = { name: 'papaparse + GrowthBook evalCondition', ms, rows: js.rows, checked: true };
+  }
+  return out;
+}
+
+window.leadsegBench = { workload, track, csv, csvBatch, ready: true };
 say('ready');

@@ -5,7 +5,7 @@
 // page loads the bundle, the runtime wasm next to it and prepaint.js, nothing
 // else of the package; on a JSON config it also loads the full module (glue
 // chunk + wasm, which hold the compiler). segmentLeads() loads its own chunk
-// on first use, and neither core twice.
+// on first use (CSV: with the batch module, not the full one), and no core twice.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -39,6 +39,7 @@ describe('the one-file browser build in Chromium', () => {
       'prepaint.js': path.join(REPO_ROOT, 'web', 'src', 'prepaint.js'),
       'leadseg.wasm': path.join(DIST, 'leadseg.wasm'),
       'leadseg-runtime.wasm': path.join(DIST, 'leadseg-runtime.wasm'),
+      'leadseg-batch.wasm': path.join(DIST, 'leadseg-batch.wasm'),
     };
     for (const name of bundleFiles()) files[name] = path.join(DIST, name);
     // No /web/ mount: the bundle must find the wasm next to itself.
@@ -82,9 +83,10 @@ describe('the one-file browser build in Chromium', () => {
       const batch = await page.evaluate((csv) => window.runBatch(csv), LEADS_CSV);
       const lazy = requests.slice(before).filter((p) => p !== '/b2b-saas.json');
       assert.ok(lazy.includes('/leadseg.browser-batch.js'), `requests after segmentLeads(): ${lazy.join(', ')}`);
-      for (const p of lazy) assert.match(p, /^\/leadseg\.browser-[\w-]+\.js$|^\/leadseg\.wasm$/, 'only lazy chunks and the full module');
+      for (const p of lazy) assert.match(p, /^\/leadseg\.browser-[\w-]+\.js$|^\/leadseg-batch\.wasm$/, 'only lazy chunks and the batch module');
       assert.equal(requests.filter((p) => p === '/leadseg-runtime.wasm').length, 1, 'the runtime once per page');
-      assert.equal(requests.filter((p) => p === '/leadseg.wasm').length, 1, 'the full module once, for segmentLeads');
+      assert.equal(requests.filter((p) => p === '/leadseg-batch.wasm').length, 1, 'the batch module once, for segmentLeads on CSV');
+      assert.equal(requests.filter((p) => p === '/leadseg.wasm').length, 0, 'CSV needs no full module');
 
       // The same answers as the package in node.
       const { segmentLeads } = await import('../../web/src/node.js');

@@ -19,18 +19,20 @@
 // score, grade nor stage, and sees no metric values, so it is not used.
 import { loadModule } from './loader.js';
 import { describe, isPlainObject, leadsegError, loneSurrogateAt, toJsonText, withContext } from './errors.js';
-import { parseCsvNumbered } from './csv.js';
+import { parseCsvNumbered, typeValue } from './csv.js';
 import {
   eventColumnsOption, inlineDeclarations, inlineEvents, isEventsInput, leadKey, readEvents, timeOrder,
 } from './lead-events.js';
 import { checkColumnMap, columnsRead, compareColumns, renameColumns } from './column-map.js';
+import { checkWorkersOption, workerPlan } from './batch-workers-option.js';
+import { batchModuleFits, segmentCsvInWasm } from './batch-csv.js';
 
 const DEFAULT_PROGRESS_EVERY = 1000;
 const DEFAULT_ID_COLUMN = 'email';
 
 const OPTION_KEYS = new Set([
   'onProgress', 'onLead', 'keepLeads', 'progressEvery', 'types', 'now', 'signal', 'wasmUrl', 'wasmBinary', 'module',
-  'events', 'idColumn', 'eventColumns', 'metrics', 'columnMap',
+  'events', 'idColumn', 'eventColumns', 'metrics', 'columnMap', 'workers', 'workerUrl', 'listColumns',
 ]);
 
 function isBlob(value) {
@@ -43,13 +45,33 @@ function isCsvInput(leads) {
 }
 
 // [row, CSV row number or undefined]
-async function* leadRows(leads, { types, onHeader }) {
+async function* leadRows(leads, { types, onHeader, listColumns }) {
   if (Array.isArray(leads)) {
     for (const row of leads) yield [row, undefined];
     return;
   }
-  yield* parseCsvNumbered(leads, { types, onHeader });
+  if (listColumns.length === 0) {
+    yield* parseCsvNumbered(leads, { types, onHeader });
+    return;
+  }
+  // List columns ("a;b;c") are split as written, so the file is read as
+  // text and the other columns typed here, as CsvRows types them.
+  const lists = new Set(listColumns);
+  let present = [];
+  const header = (names) => {
+    present = [...new Set(names.filter((name) => lists.has(name)))];
+    onHeader?.(names);
+  };
+  for await (const [raw, number] of parseCsvNumbered(leads, { types: false, onHeader: header })) {
+    const row = {};
+    for (const [name, value] of Object.entries(raw)) row[name] = lists.has(name) ? value.split(LIST_SEPARATOR) : types ? typeValue(value) : value;
+    for (const name of present) if (!(name in row)) row[name] = [];
+    yield [row, number];
+  }
 }
+
+/** What separates the items of a list column's field. */
+export const LIST_SEPARATOR = ';';
 
 function configText(config) {
   if (typeof config === 'string') {
@@ -109,7 +131,12 @@ function checkOptions(options, leads) {
   if (options.events !== undefined && options.events === leads) {
     throw leadsegError('segmentLeads: events and leads are the same input (pass the activity table as options.events, the lead list as leads)');
   }
-  return { progressEvery, idColumn: idColumn.trim(), columns, columnMap: checkColumnMap(options.columnMap) };
+  const workers = checkWorkersOption(options.workers, options.workerUrl);
+  const listColumns = options.listColumns ?? [];
+  if (!Array.isArray(listColumns) || listColumns.some((c) => typeof c !== 'string' || c.trim() === '')) {
+    throw leadsegError(`segmentLeads: listColumns must be an array of column names, got ${describe(options.listColumns)}`, '/listColumns');
+  }
+  return { progressEvery, idColumn: idColumn.trim(), columns, columnMap: checkColumnMap(options.columnMap), workers, listColumns };
 }
 
 /**
@@ -117,12 +144,34 @@ function checkOptions(options, leads) {
  * @returns {Promise<{leads: object[], summary: object, warnings: object[]}>}
  */
 export async function segmentLeads(config, leads, options = {}) {
-  const { progressEvery, idColumn, columns, columnMap } = checkOptions(options, leads);
-  const mapped = Object.keys(columnMap).length > 0;
-  const { onProgress, onLead, keepLeads = true, signal, types = true, metrics: withMetrics = false } = options;
+  const { workers } = checkOptions(options, leads);
   const text = configText(config);
   const at = options.now === undefined ? Date.now() : typeof options.now === 'function' ? options.now() : options.now;
   if (!Number.isFinite(at)) throw leadsegError('segmentLeads: now must be a time in milliseconds (or a function returning one)');
+  const plan = workerPlan(leads, options, workers);
+  if (plan !== null) {
+    // A CSV Blob split across workers (batch-workers.js), each running
+    // segmentLeadsPart on its row-aligned part; loaded only then.
+    const { segmentLeadsInWorkers } = await import('./batch-workers.js');
+    return segmentLeadsInWorkers(text, plan, { ...options, now: at });
+  }
+  return segmentLeadsPart(text, leads, { ...options, now: at });
+}
+
+/**
+ * segmentLeads on checked options with `config` as JSON text and `now` a
+ * number: all of one input, or (in a worker) one row-aligned part of a CSV
+ * whose first lead is lead `leadOffset` of the whole file and whose first
+ * row is row `rowOffset + 2` (messages name the whole file's numbers).
+ */
+export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, rowOffset = 0 } = {}) {
+  const { progressEvery, idColumn, columns, columnMap, listColumns } = checkOptions(options, leads);
+  const mapped = Object.keys(columnMap).length > 0;
+  const { onProgress, onLead, keepLeads = true, signal, types = true, metrics: withMetrics = false, now: at } = options;
+  // CSV without an activity table: parsed and evaluated in the batch module.
+  if (batchModuleFits(leads, options)) {
+    return segmentCsvInWasm(text, leads, options, { emptySummary, columnReport, columnMap, listColumns, progressEvery, leadOffset, rowOffset, kept: [] });
+  }
 
   const core = await loadModule(options);
   const engine = new core.Engine();
@@ -175,9 +224,9 @@ export async function segmentLeads(config, leads, options = {}) {
     const kept = [];
     let processed = 0;
     let lastYield = Date.now();
-    for await (const [row, rowNumber] of leadRows(leads, { types, onHeader })) {
+    for await (const [row, rowNumber] of leadRows(leads, { types, onHeader, listColumns })) {
       if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
-      const what = rowNumber === undefined ? `lead ${processed}` : `lead ${processed} (row ${rowNumber})`;
+      const what = rowNumber === undefined ? `lead ${processed + leadOffset}` : `lead ${processed + leadOffset} (row ${rowNumber + rowOffset})`;
       let lead;
       try {
         if (!isPlainObject(row)) throw leadsegError(`${what} is not a plain object, got ${describe(row)}`);

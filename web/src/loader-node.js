@@ -24,3 +24,8 @@ async function loadNode(factory, defaultFile, { wasmUrl, wasmBinary }) {
   }
   return factory({ wasmBinary: bytes });
 }
+
+/** The batch module (segmentLeads' CSV path). */
+export function nodeBatchLoader() {
+  return loadNode(require('../dist/leadseg-batch.js'), new URL('../dist/leadseg-batch.wasm', import.meta.url), {});
+}

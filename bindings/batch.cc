@@ -1,0 +1,222 @@
+// Embind glue of the batch module (web/dist/leadseg-batch.*): a lead list's
+// CSV bytes in, per-row results out, for segmentLeads and the lead-list
+// page only, so it is built for speed (-O3) rather than size
+// (cmake/LeadsegWasmBatch.cmake).
+//
+// Thin on purpose: src/batch/ (LeadBatch) does the work. Bytes arrive in a
+// buffer this module owns (JavaScript copies each chunk of the file into
+// it); results leave as views into wasm memory (the LeadResult rows and
+// their membership bitsets, read in place by web/src/batch-module.js), so
+// no row becomes a JavaScript object unless the caller asks for it
+// (fields(i), errorOf(i)). A call that fails returns -1 and lastError()
+// says why; web/src/batch-module.js turns that into a LeadsegError, as
+// bindings/errors.post.js does for the other modules. Nothing here throws:
+// a C++ exception would reach JavaScript as a bare number.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "batch/lead_batch.h"
+#include "config/config.h"
+#include "core/json.h"
+#include "engine/engine.h"
+
+using emscripten::val;
+
+namespace leadseg {
+namespace {
+
+val ErrorRecord(const Status& status) {
+  val record = val::object();
+  record.set("__leadsegError", val(status.message()));
+  record.set("path", val(status.path()));
+  return record;
+}
+
+std::vector<std::string> Strings(const val& array) {
+  std::vector<std::string> out;
+  const unsigned n = array["length"].as<unsigned>();
+  for (unsigned i = 0; i < n; ++i) out.push_back(array[i].as<std::string>());
+  return out;
+}
+
+val StringArray(const std::vector<std::string>& list) {
+  val out = val::array();
+  for (const auto& s : list) out.call<void>("push", val(s));
+  return out;
+}
+
+val CountArray(const uint64_t* counts, size_t n) {
+  val out = val::array();
+  for (size_t i = 0; i < n; ++i) out.call<void>("push", val(static_cast<double>(counts[i])));
+  return out;
+}
+
+class WasmLeadBatch {
+ public:
+  // Compiles the config and starts a batch. `options`: {now, types,
+  // idColumn, columnMap: [[fileColumn, attribute], ...], listColumns,
+  // keepFields}. Returns the config's warnings [{code, message, path}] or
+  // an error record (with the compiler's diagnostics).
+  val Load(const std::string& config_json, const val& options) {
+    Diagnostics diagnostics;
+    auto compiled = CompileConfigText(config_json, &diagnostics);
+    if (!compiled) {
+      val record = ErrorRecord(diagnostics.FirstError());
+      val list = val::array();
+      for (const auto& d : diagnostics.all()) {
+        val item = val::object();
+        item.set("severity", val(d.severity == Diagnostic::Severity::kError ? "error" : "warning"));
+        item.set("code", val(d.code));
+        item.set("message", val(d.message));
+        item.set("path", val(d.path));
+        list.call<void>("push", item);
+      }
+      record.set("diagnostics", list);
+      return record;
+    }
+    config_ = std::shared_ptr<const CompiledConfig>(std::move(compiled));
+    batch::BatchOptions o;
+    o.now = static_cast<TimeMs>(options["now"].as<double>());
+    o.types = options["types"].as<bool>();
+    o.id_column = options["idColumn"].as<std::string>();
+    o.keep_fields = options["keepFields"].as<bool>();
+    o.list_columns = Strings(options["listColumns"]);
+    const val map = options["columnMap"];
+    const unsigned n = map["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) o.column_map.emplace_back(map[i][0].as<std::string>(), map[i][1].as<std::string>());
+    auto created = batch::LeadBatch::Create(config_, std::move(o));
+    if (!created.ok()) return ErrorRecord(created.status());
+    batch_ = std::move(*created);
+    val warnings = val::array();
+    for (const auto& d : diagnostics.all()) {
+      val item = val::object();
+      item.set("code", val(d.code));
+      item.set("message", val(d.message));
+      item.set("path", val(d.path));
+      warnings.call<void>("push", item);
+    }
+    return warnings;
+  }
+
+  // JSON text of an empty profile's attributes: the names the engine
+  // computes (metrics, segments, score, ...), which no column can give.
+  std::string ComputedAttributes() const {
+    Engine engine(config_);
+    return engine.AttributeView().dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+
+  // The address of an input buffer of at least `bytes` bytes (it moves
+  // only when it grows).
+  uintptr_t InputBuffer(size_t bytes) {
+    if (input_.size() < bytes) input_.resize(bytes);
+    return reinterpret_cast<uintptr_t>(input_.data());
+  }
+
+  // Feeds the first `bytes` bytes of the input buffer (`last`: the end of
+  // the file). Returns the rows completed so far and not yet cleared, or
+  // -1 (lastError()).
+  int Feed(size_t bytes, bool last) {
+    if (!batch_) {
+      last_error_ = FailedPrecondition("LeadBatch: load a config first");
+      return -1;
+    }
+    Status s = batch_->FeedCsv(std::string_view(input_.data(), bytes), last);
+    if (!s.ok()) {
+      last_error_ = s;
+      return -1;
+    }
+    return static_cast<int>(batch_->results().size());
+  }
+  val LastError() const { return ErrorRecord(last_error_); }
+
+  // The results of the rows completed and not yet cleared: LeadResult
+  // rows (layout() says where each field is) and their memberships.
+  uintptr_t Rows() { return reinterpret_cast<uintptr_t>(batch_->results().rows().data()); }
+  uintptr_t Memberships() { return reinterpret_cast<uintptr_t>(batch_->results().memberships().data()); }
+  int WordsPerRow() const { return static_cast<int>(batch_->results().words_per_row()); }
+  std::string ErrorOf(size_t i) const {
+    const std::string* e = batch_->results().ErrorOf(i);
+    return e ? *e : std::string();
+  }
+  // Row i's raw fields, as in the file (with keepFields).
+  val Fields(size_t i) const {
+    const batch::ResultBuffer& r = batch_->results();
+    val out = val::array();
+    for (size_t k = 0; k < r.FieldCount(i); ++k) {
+      std::string_view f = r.Field(i, k);
+      out.call<void>("push", val(std::string(f)));
+    }
+    return out;
+  }
+  void ClearResults() { batch_->results().Clear(); }
+
+  // The counts over every row read (complete after the last chunk).
+  val Summary() const {
+    const batch::BatchSummary& s = batch_->summary();
+    val out = val::object();
+    out.set("count", val(static_cast<double>(s.count)));
+    out.set("errors", val(static_cast<double>(s.errors)));
+    out.set("segments", CountArray(s.segments.data(), s.segments.size()));
+    out.set("grades", CountArray(s.grades, 4));
+    out.set("temperatures", CountArray(s.temperatures, 3));
+    out.set("stages", CountArray(s.stages.data(), s.stages.size()));
+    val columns = val::object();
+    columns.set("read", StringArray(s.columns.read));
+    columns.set("ignored", StringArray(s.columns.ignored));
+    columns.set("missing", StringArray(s.columns.missing));
+    out.set("columns", columns);
+    return out;
+  }
+
+  // Where LeadResult's fields are (bytes), so that JavaScript reads the
+  // rows in place without assuming the compiler's layout.
+  static val Layout() {
+    using batch::LeadResult;
+    val out = val::object();
+    out.set("size", val(sizeof(LeadResult)));
+    out.set("row", val(offsetof(LeadResult, row)));
+    out.set("lead", val(offsetof(LeadResult, lead)));
+    out.set("score", val(offsetof(LeadResult, score)));
+    out.set("grade", val(offsetof(LeadResult, grade)));
+    out.set("temperature", val(offsetof(LeadResult, temperature)));
+    out.set("stage", val(offsetof(LeadResult, stage)));
+    out.set("events", val(offsetof(LeadResult, events)));
+    out.set("error", val(offsetof(LeadResult, error)));
+    return out;
+  }
+
+ private:
+  std::shared_ptr<const CompiledConfig> config_;
+  std::unique_ptr<batch::LeadBatch> batch_;
+  std::vector<char> input_;
+  Status last_error_;
+};
+
+}  // namespace
+}  // namespace leadseg
+
+EMSCRIPTEN_BINDINGS(leadseg_batch) {
+  using leadseg::WasmLeadBatch;
+  emscripten::class_<WasmLeadBatch>("LeadBatch")
+      .constructor<>()
+      .function("load", &WasmLeadBatch::Load)
+      .function("computedAttributes", &WasmLeadBatch::ComputedAttributes)
+      .function("inputBuffer", &WasmLeadBatch::InputBuffer)
+      .function("feed", &WasmLeadBatch::Feed)
+      .function("lastError", &WasmLeadBatch::LastError)
+      .function("rows", &WasmLeadBatch::Rows)
+      .function("memberships", &WasmLeadBatch::Memberships)
+      .function("wordsPerRow", &WasmLeadBatch::WordsPerRow)
+      .function("errorOf", &WasmLeadBatch::ErrorOf)
+      .function("fields", &WasmLeadBatch::Fields)
+      .function("clearResults", &WasmLeadBatch::ClearResults)
+      .function("summary", &WasmLeadBatch::Summary)
+      .class_function("layout", &WasmLeadBatch::Layout);
+}

@@ -1,0 +1,130 @@
+// segmentLeads split across workers (web/src/batch-workers.js): the same
+// leads, in the same order, with the same summary and the same lead and row
+// numbers in errors as one thread; progress; cancel; a worker's error.
+// The workers run in-process here (node has no Web Workers), through the
+// same message handler and structured clone as batch-worker.js; the real
+// module workers run in Chromium (tests/browser/web-batch-workers.test.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { segmentLeads } from '../../web/src/node.js';
+import { segmentLeadsInWorkers } from '../../web/src/batch-workers.js';
+import { createWorkerHandler } from '../../web/src/batch-worker-handler.js';
+import { workerPlan, checkWorkersOption, MIN_WORKER_BYTES } from '../../web/src/batch-workers-option.js';
+import { exampleConfig, START } from './helpers.mjs';
+
+/** A Worker-shaped object running batch-worker-handler.js in this thread. */
+function inProcessWorkers(log = { started: 0, terminated: 0 }) {
+  return () => {
+    log.started++;
+    const worker = {
+      onmessage: null,
+      onerror: null,
+      terminated: false,
+      terminate() {
+        if (!this.terminated) log.terminated++;
+        this.terminated = true;
+      },
+    };
+    const handle = createWorkerHandler((message) => {
+      const data = structuredClone(message);
+      setTimeout(() => {
+        if (!worker.terminated) worker.onmessage({ data });
+      }, 0);
+    });
+    worker.postMessage = (message) => {
+      const data = structuredClone(message);
+      setTimeout(() => {
+        if (!worker.terminated) handle(data);
+      }, 0);
+    };
+    return worker;
+  };
+}
+
+const TITLES = ['CTO', 'Intern', 'CEO', 'VP "Sales", EMEA', 'Head of\nGrowth', 'IT Manager'];
+const INDUSTRIES = ['Technology', 'Retail', 'Software', 'Finance'];
+
+function leadsCsv(rows) {
+  const quote = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = ['email,job_title,industry,company_size,age,pricing_views_2d'];
+  for (let i = 0; i < rows; i++) {
+    if (i % 97 === 5) lines.push(''); // blank lines count as rows, not leads
+    const reserved = i % 251 === 7 ? '3' : ''; // a metric id given as a column: that lead's error
+    lines.push([`lead${i}@example.com`, quote(TITLES[i % TITLES.length]), INDUSTRIES[i % 4], String((i * 37) % 3000), i % 5 ? String(20 + (i % 50)) : '', reserved].join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+test('workers: the same leads, order, summary and error numbering as one thread', async () => {
+  const csv = leadsCsv(1200);
+  const blob = new Blob([csv]);
+  const single = await segmentLeads(exampleConfig(), blob, { now: START });
+  assert.ok(single.summary.errors > 0 && single.leads.some((l) => /\(row \d+\)/.test(l.error ?? '')));
+  for (const [workers, rangeBytes] of [[2, 4096], [3, 1000]]) {
+    const log = { started: 0, terminated: 0 };
+    const seen = [];
+    const progress = [];
+    const split = await segmentLeadsInWorkers(JSON.stringify(exampleConfig()), { blob, workers }, {
+      now: START, onLead: (lead, i) => seen.push(i), onProgress: (p) => progress.push(p.processed),
+    }, { createWorker: inProcessWorkers(log), rangeBytes });
+    assert.deepEqual(split.leads, single.leads, `${workers} workers, ${rangeBytes}-byte ranges`);
+    assert.deepEqual(split.summary, single.summary);
+    assert.deepEqual(split.warnings, single.warnings);
+    assert.deepEqual(seen, single.leads.map((_, i) => i), 'onLead in input order');
+    assert.equal(progress.at(-1), 1200);
+    assert.ok(log.started <= workers && log.started > 1, `${log.started} workers started`);
+    assert.equal(log.terminated, log.started, 'every worker is terminated at the end');
+  }
+});
+
+test('workers with keepLeads: false send counts only; the summary is the same', async () => {
+  const blob = new Blob([leadsCsv(1500)]);
+  const single = await segmentLeads(exampleConfig(), blob, { now: START, keepLeads: false });
+  const split = await segmentLeadsInWorkers(JSON.stringify(exampleConfig()), { blob, workers: 2 }, { now: START, keepLeads: false },
+    { createWorker: inProcessWorkers(), rangeBytes: 8000 });
+  assert.deepEqual(split.leads, []);
+  assert.deepEqual(split.summary, single.summary);
+});
+
+test('workers: cancel rejects with the signal\'s reason and terminates every worker', async () => {
+  const blob = new Blob([leadsCsv(3000)]);
+  const log = { started: 0, terminated: 0 };
+  const controller = new AbortController();
+  const reason = new Error('stopped by the user');
+  const run = segmentLeadsInWorkers(JSON.stringify(exampleConfig()), { blob, workers: 2 }, {
+    now: START, signal: controller.signal, onProgress: () => controller.abort(reason),
+  }, { createWorker: inProcessWorkers(log), rangeBytes: 4000 });
+  await assert.rejects(run, (error) => error === reason);
+  assert.equal(log.terminated, log.started);
+});
+
+test('workers: an error of the whole file (no column the config reads) rejects once, with its message', async () => {
+  const blob = new Blob(['a,b\n' + '1,2\n'.repeat(5000)]);
+  const log = { started: 0, terminated: 0 };
+  await assert.rejects(
+    segmentLeadsInWorkers(JSON.stringify(exampleConfig()), { blob, workers: 2 }, { now: START }, { createWorker: inProcessWorkers(log), rangeBytes: 2000 }),
+    (error) => error.name === 'LeadsegError' && /none of the columns the config reads/.test(error.message),
+  );
+  assert.equal(log.terminated, log.started);
+});
+
+test('the workers option: checked; used only for a whole CSV of at least 1 MB, without events or a module, where Workers exist', async () => {
+  for (const bad of [0, -1, 1.5, '2', 65, null]) {
+    await assert.rejects(segmentLeads(exampleConfig(), 'a\n', { workers: bad }), /workers must be a whole number from 1 to 64/);
+  }
+  await assert.rejects(segmentLeads(exampleConfig(), 'a\n', { workerUrl: 3 }), /workerUrl must be a URL/);
+  const big = new Blob([leadsCsv(30000)]);
+  assert.ok(big.size >= MIN_WORKER_BYTES);
+  const has = { hasWorkers: true };
+  assert.equal(workerPlan(big, {}, 4, has).workers, 4);
+  assert.equal(workerPlan(big, {}, 1, has), null);
+  assert.equal(workerPlan(big, {}, 4, { hasWorkers: false }), null, 'no Web Workers (node): one thread');
+  assert.equal(workerPlan(new Blob(['a\n1\n']), {}, 4, has), null, 'small files: one thread');
+  assert.equal(workerPlan(big, { events: [] }, 4, has), null, 'an activity table: one thread');
+  assert.equal(workerPlan(big, { module: {} }, 4, has), null, 'a caller\'s module: one thread');
+  assert.equal(workerPlan(big.stream(), {}, 4, has), null, 'a stream cannot be cut');
+  assert.equal(checkWorkersOption(undefined), undefined);
+  // Under node, workers: n runs in this thread, with the same results.
+  const csv = leadsCsv(50);
+  assert.deepEqual(await segmentLeads(exampleConfig(), csv, { now: START, workers: 4 }), await segmentLeads(exampleConfig(), csv, { now: START }));
+});

@@ -1,0 +1,215 @@
+// segmentLeads' CSV path through the batch module (batch-module.js): the
+// file's UTF-8 bytes go to wasm in chunks, wasm tokenises, types the
+// columns the config reads and evaluates each row (src/batch/lead_batch.h),
+// and the results are read in place from wasm memory. A JavaScript object
+// is built only for the leads the caller keeps or sees (keepLeads, onLead):
+// with keepLeads: false and no onLead a run is counts alone.
+//
+// Same answers as the per-lead path in batch.js (tests/web/batch-csv.test.mjs
+// compares them): the kernel follows segmentLeads' contract, and the
+// column report and its errors are computed here, by the same code.
+import { leadsegError, withContext } from './errors.js';
+import { CsvParser, typeValue } from './csv.js';
+import { columnsRead } from './column-map.js';
+import { loadBatchModule, unwrapBatch } from './batch-module.js';
+
+const CHUNK_BYTES = 1 << 20;
+const GRADES = ['A', 'B', 'C', 'D'];
+const TEMPERATURES = ['cold', 'warm', 'hot'];
+const YIELD_EVERY_MS = 50;
+const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const isBlob = (value) => typeof globalThis.Blob === 'function' && value instanceof globalThis.Blob;
+
+/** Byte chunks of a string, Blob/File, ReadableStream or (async) iterable of text/bytes. */
+async function* byteChunks(input) {
+  const encoder = new TextEncoder();
+  if (typeof input === 'string') {
+    for (let i = 0; i < input.length; i += CHUNK_BYTES) {
+      // Never cut a surrogate pair.
+      let end = Math.min(input.length, i + CHUNK_BYTES);
+      const c = input.charCodeAt(end - 1);
+      if (end < input.length && c >= 0xd800 && c <= 0xdbff) end++;
+      yield encoder.encode(input.slice(i, end));
+      i = end - CHUNK_BYTES;
+    }
+    return;
+  }
+  if (isBlob(input)) {
+    for (let at = 0; at < input.size; at += CHUNK_BYTES) {
+      yield new Uint8Array(await input.slice(at, Math.min(input.size, at + CHUNK_BYTES)).arrayBuffer());
+    }
+    return;
+  }
+  const bytesOf = (chunk) => {
+    if (typeof chunk === 'string') return encoder.encode(chunk);
+    if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+    if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    throw leadsegError(`CSV: a stream chunk must be text or bytes, got ${chunk === null ? 'null' : typeof chunk}`);
+  };
+  if (input && typeof input.getReader === 'function') {
+    const reader = input.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        yield bytesOf(value);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+    return;
+  }
+  for await (const chunk of input) yield bytesOf(chunk);
+}
+
+/** Whether segmentLeadsPart can take this run to the batch module. */
+export function batchModuleFits(leads, options) {
+  return !Array.isArray(leads) && options.events === undefined && options.metrics !== true &&
+    options.module === undefined && options.wasmUrl === undefined && options.wasmBinary === undefined;
+}
+
+/**
+ * @param {string} text the config's JSON text
+ * @param {object} leads CSV input
+ * @param {object} options checked segmentLeads options, `now` a number
+ * @param {{emptySummary: Function, columnReport: Function, columnMap: object, progressEvery: number,
+ *          leadOffset: number, rowOffset: number}} context batch.js's helpers
+ */
+export async function segmentCsvInWasm(text, leads, options, context) {
+  const { emptySummary, columnReport, columnMap, listColumns, progressEvery, leadOffset, rowOffset } = context;
+  const lists = new Set(listColumns);
+  const { onProgress, onLead, keepLeads = true, signal, types = true, now } = options;
+  const perLead = keepLeads || typeof onLead === 'function';
+  const module = await loadBatchModule();
+  const batch = new module.LeadBatch();
+  try {
+    const warnings = (() => {
+      try {
+        return unwrapBatch(batch.load(text, {
+          now, types, idColumn: options.idColumn ?? 'email', columnMap: Object.entries(columnMap), listColumns, keepFields: perLead,
+        }));
+      } catch (error) {
+        throw withContext(error, 'invalid config');
+      }
+    })();
+    const config = JSON.parse(text);
+    const summary = emptySummary(text);
+    const reads = columnsRead(config, Object.keys(JSON.parse(batch.computedAttributes())));
+    const segmentIds = (config.segments ?? []).map((s) => s.id);
+    const stageIds = (config.lifecycle?.stages ?? []).map((s) => s.id);
+    const layout = module.LeadBatch.layout();
+
+    // The header, read here too: the column report and its errors are batch.js's.
+    const headerParser = new CsvParser();
+    let header = null;
+    const headerDecoder = new TextDecoder();
+    const readHeader = (bytes, last) => {
+      const records = headerParser.push(headerDecoder.decode(bytes, { stream: !last }));
+      if (records.length === 0 && last) records.push(...headerParser.end());
+      if (records.length) {
+        header = records[0].map((name) => name.trim());
+        summary.columns = columnReport(reads, header, columnMap, false);
+      }
+    };
+
+    let processed = 0;
+    let lastYield = Date.now();
+    const renumber = (message) => (leadOffset === 0 && rowOffset === 0 ? message
+      : message.replace(/^lead (\d+) \(row (\d+)\)/, (_, l, r) => `lead ${Number(l) + leadOffset} (row ${Number(r) + rowOffset})`));
+
+    const drain = (n) => {
+      if (n === 0) return;
+      if (perLead) {
+        const heap = module.HEAPU8;
+        const view = new DataView(heap.buffer);
+        const rows = batch.rows();
+        const words = batch.wordsPerRow();
+        const bits = new Uint32Array(heap.buffer, batch.memberships(), n * words * 2);
+        for (let i = 0; i < n; i++) {
+          const at = rows + i * layout.size;
+          const fields = batch.fields(i);
+          const row = {};
+          const m = Math.min(fields.length, header.length);
+          for (let k = 0; k < m; k++) {
+            const name = header[k];
+            if (name === '') continue;
+            if (lists.size && lists.has(name)) {
+              if (fields[k] !== '' || !(name in row)) row[name] = fields[k] === '' ? [] : fields[k].split(';');
+              continue;
+            }
+            const value = types ? typeValue(fields[k]) : fields[k] === '' ? undefined : fields[k];
+            if (value !== undefined) row[name] = value;
+          }
+          if (lists.size) for (const name of header) if (lists.has(name) && !(name in row)) row[name] = [];
+          let lead;
+          if (view.getUint32(at + layout.error, true) !== 0) {
+            lead = { ...row, segments: [], score: null, grade: null, stage: null, temperature: null, error: renumber(batch.errorOf(i)) };
+          } else {
+            const segments = [];
+            for (let s = 0; s < segmentIds.length; s++) {
+              if ((bits[i * words * 2 + (s >>> 5)] >>> (s & 31)) & 1) segments.push(segmentIds[s]);
+            }
+            const score = view.getFloat64(at + layout.score, true);
+            const grade = view.getInt8(at + layout.grade);
+            const stage = view.getInt16(at + layout.stage, true);
+            const temperature = view.getInt8(at + layout.temperature);
+            lead = {
+              ...row,
+              segments,
+              score: Number.isNaN(score) ? null : score,
+              grade: grade < 0 ? null : GRADES[grade],
+              stage: stage < 0 ? null : stageIds[stage],
+              temperature: temperature < 0 ? null : TEMPERATURES[temperature],
+            };
+          }
+          if (keepLeads) context.kept.push(lead);
+          if (onLead) onLead(lead, processed + i);
+        }
+      }
+      batch.clearResults();
+      const before = processed;
+      processed += n;
+      for (let p = (Math.floor(before / progressEvery) + 1) * progressEvery; p <= processed; p += progressEvery) onProgress?.({ processed: p });
+    };
+
+    const feed = (bytes, last) => {
+      if (header === null) readHeader(bytes, last);
+      let done = 0;
+      do {
+        const size = Math.min(bytes.length - done, CHUNK_BYTES);
+        const ptr = batch.inputBuffer(size);
+        module.HEAPU8.set(bytes.subarray(done, done + size), ptr);
+        done += size;
+        const n = batch.feed(size, last && done === bytes.length);
+        if (n < 0) throw unwrapBatch(batch.lastError());
+        drain(n);
+      } while (done < bytes.length);
+    };
+
+    for await (const bytes of byteChunks(leads)) {
+      if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
+      feed(bytes, false);
+      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = Date.now();
+      }
+    }
+    if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
+    feed(new Uint8Array(0), true);
+    if (processed % progressEvery !== 0 || processed === 0) onProgress?.({ processed });
+
+    const counts = batch.summary();
+    summary.count = counts.count;
+    summary.errors = counts.errors;
+    segmentIds.forEach((id, s) => {
+      summary.segments[id] = counts.segments[s];
+    });
+    if (config.grading) GRADES.forEach((g, k) => { summary.grades[g] = counts.grades[k]; });
+    stageIds.forEach((id, k) => { summary.stages[id] = counts.stages[k]; });
+    if (config.temperature) TEMPERATURES.forEach((t, k) => { summary.temperatures[t] = counts.temperatures[k]; });
+    return { leads: context.kept, summary, warnings };
+  } finally {
+    batch.delete();
+  }
+}

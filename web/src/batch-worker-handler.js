@@ -1,0 +1,43 @@
+// What one segmentLeads worker does (batch-worker.js wires it to `self`;
+// node tests drive it in-process): it is handed the file once, then parts
+// of it (row-aligned byte ranges, see csv-ranges.js) one at a time, and
+// runs segmentLeadsPart on each with the header line in front, naming
+// leads and rows by their numbers in the whole file.
+//
+// In:  {type: 'init', config, options, blob, header}
+//      {type: 'range', id, start, end, firstRow, firstLead}
+// Out: {type: 'progress', id, processed}
+//      {type: 'done', id, leads, summary, warnings}
+//      {type: 'error', id, error: {name, message, path}}
+import { segmentLeadsPart } from './batch.js';
+
+/** Returns the worker's message handler; `post(message)` sends one back. */
+export function createWorkerHandler(post) {
+  let job = null;
+  let queue = Promise.resolve();
+
+  async function range({ id, start, end, firstRow, firstLead }) {
+    const { config, options, blob, header } = job;
+    const part = new Blob([header, blob.slice(start, end)]);
+    const result = await segmentLeadsPart(config, part, {
+      ...options,
+      onProgress: ({ processed }) => post({ type: 'progress', id, processed }),
+    }, { leadOffset: firstLead, rowOffset: firstRow - 2 });
+    post({ type: 'done', id, leads: result.leads, summary: result.summary, warnings: result.warnings });
+  }
+
+  return (message) => {
+    if (message.type === 'init') {
+      job = message;
+      return queue;
+    }
+    queue = queue.then(() => range(message)).catch((error) => {
+      post({
+        type: 'error',
+        id: message.id,
+        error: { name: error?.name ?? 'Error', message: error?.message ?? String(error), path: error?.path ?? '' },
+      });
+    });
+    return queue;
+  };
+}

@@ -1,0 +1,189 @@
+// segmentLeads across Web Workers: a CSV Blob is cut into row-aligned byte
+// ranges (csv-ranges.js, scanned while the workers already run), handed to
+// one worker per core (batch-worker.js) as they free up, and the parts'
+// results are merged in input order: onLead sees leads in order, `leads`
+// is in order, the summary is the whole file's.
+//
+// Memory stays bounded: at most two ranges per worker are out at a time
+// (finished parts wait only for the ones before them), the file itself is
+// never read whole on this thread (only slices, while scanning), and with
+// keepLeads: false and no onLead the workers send back counts alone.
+import { leadsegError } from './errors.js';
+import { csvRanges } from './csv-ranges.js';
+import { segmentLeadsPart } from './batch.js';
+
+const MIN_RANGE_BYTES = 256 << 10;
+const MAX_RANGE_BYTES = 16 << 20;
+const RANGES_PER_WORKER = 4;
+const IN_FLIGHT_PER_WORKER = 2;
+
+function defaultCreateWorker(url) {
+  return new Worker(url ?? new URL('./batch-worker.js', import.meta.url), { type: 'module', name: 'leadseg-segmentLeads' });
+}
+
+// The options a worker's segmentLeadsPart gets (plain data: functions,
+// signals and modules do not cross).
+function workerOptions(options) {
+  const out = {
+    keepLeads: options.keepLeads !== false || typeof options.onLead === 'function',
+    now: options.now,
+  };
+  for (const key of ['progressEvery', 'types', 'idColumn', 'metrics', 'columnMap', 'listColumns', 'wasmBinary']) {
+    if (options[key] !== undefined) out[key] = options[key];
+  }
+  if (options.wasmUrl !== undefined) out.wasmUrl = String(options.wasmUrl);
+  return out;
+}
+
+function addCounts(into, from) {
+  for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + n;
+}
+
+/**
+ * @param {string} config the config's JSON text
+ * @param {{blob: Blob, workers: number}} plan
+ * @param {object} options segmentLeads' options, `now` a number
+ * @param {{createWorker?: (url?: string|URL) => Worker, rangeBytes?: number}} [hooks] tests run workers in-process, on small ranges
+ */
+export async function segmentLeadsInWorkers(config, { blob, workers }, options, { createWorker = defaultCreateWorker, rangeBytes: fixedRangeBytes } = {}) {
+  const { onProgress, onLead, signal, keepLeads = true } = options;
+  const progressEvery = options.progressEvery ?? 1000;
+  if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
+  const rangeBytes = fixedRangeBytes ?? Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil(blob.size / (workers * RANGES_PER_WORKER))));
+
+  const pool = []; // {worker, busy}
+  const pending = new Map(); // id -> {worker, processed}
+  const finished = new Map(); // id -> done message, until the parts before it are merged
+  let nextToMerge = 0;
+  let dispatched = 0;
+  let failure = null;
+  let wake = null; // resolves the dispatch loop's wait
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const fail = (error) => {
+    failure ??= error;
+    notify();
+  };
+
+  const kept = [];
+  let summary = null;
+  let warnings = [];
+  let merged = 0; // leads merged
+  let reported = 0; // processed at the last onProgress
+  const report = (final = false) => {
+    let processed = merged;
+    for (const p of pending.values()) processed += p.processed;
+    if (final || processed - reported >= progressEvery) {
+      reported = processed;
+      onProgress?.({ processed });
+    }
+  };
+
+  const merge = () => {
+    while (finished.has(nextToMerge)) {
+      const part = finished.get(nextToMerge);
+      finished.delete(nextToMerge);
+      pending.delete(nextToMerge);
+      nextToMerge++;
+      if (summary === null) {
+        summary = part.summary;
+        warnings = part.warnings;
+      } else {
+        summary.count += part.summary.count;
+        summary.errors += part.summary.errors;
+        for (const table of ['segments', 'grades', 'stages', 'temperatures']) addCounts(summary[table], part.summary[table]);
+      }
+      for (const lead of part.leads) {
+        if (keepLeads) kept.push(lead);
+        if (onLead) onLead(lead, merged);
+        merged++;
+      }
+      if (part.leads.length === 0) merged += part.summary.count;
+    }
+  };
+
+  const onMessage = (slot, data) => {
+    if (data.type === 'progress') {
+      const p = pending.get(data.id);
+      if (p) p.processed = data.processed;
+      report();
+      return;
+    }
+    slot.busy--;
+    if (data.type === 'error') {
+      fail(leadsegError(data.error.message, data.error.path));
+      return;
+    }
+    finished.set(data.id, data);
+    try {
+      merge();
+      report();
+    } catch (error) {
+      fail(error); // onLead or onProgress threw
+    }
+    notify();
+  };
+
+  let header = null;
+  const start = (range) => {
+    let slot = pool.find((s) => s.busy === 0);
+    if (!slot && pool.length < workers) {
+      let worker;
+      try {
+        worker = createWorker(options.workerUrl);
+      } catch (error) {
+        throw leadsegError(`segmentLeads: could not start a worker (${error?.message ?? error})`, '', error);
+      }
+      slot = { worker, busy: 0 };
+      pool.push(slot);
+      worker.onmessage = ({ data }) => onMessage(slot, data);
+      worker.onerror = (event) => {
+        event?.preventDefault?.();
+        fail(leadsegError(`segmentLeads: a worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${options.workerUrl ?? 'the package\'s batch-worker.js'})`));
+      };
+      worker.postMessage({ type: 'init', config, options: workerOptions(options), blob, header });
+    }
+    slot ??= pool.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    const id = dispatched++;
+    pending.set(id, { processed: 0 });
+    slot.worker.postMessage({ type: 'range', id, ...range });
+  };
+
+  const onAbort = () => fail(signal.reason ?? leadsegError('segmentLeads: aborted'));
+  signal?.addEventListener('abort', onAbort);
+  try {
+    for await (const range of csvRanges(blob, { rangeBytes, signal })) {
+      if (failure) throw failure;
+      if ('header' in range) {
+        header = range.header;
+        if (header === null) break;
+        continue;
+      }
+      while (!failure && dispatched - nextToMerge >= workers * IN_FLIGHT_PER_WORKER) {
+        await new Promise((resolve) => {
+          wake = resolve;
+        });
+      }
+      if (failure) throw failure;
+      start(range);
+    }
+    if (failure) throw failure;
+    // No data line (or no complete header line): nothing to split.
+    if (dispatched === 0) return segmentLeadsPart(config, blob, options);
+    while (!failure && nextToMerge < dispatched) {
+      await new Promise((resolve) => {
+        wake = resolve;
+      });
+    }
+    if (failure) throw failure;
+    report(true);
+    return { leads: kept, summary, warnings };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    for (const { worker } of pool) worker.terminate();
+  }
+}
