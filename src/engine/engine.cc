@@ -42,6 +42,7 @@ struct Engine::Scratch {
   AttributeSet attributes;
   AttributeSet event_attributes;
   Document encode_arena;  // an event's properties (or identify's traits) while being checked
+  std::vector<StoredValue> pending;  // identify's values, encoded before they are stored
   std::vector<Value> metric_values;
   std::vector<uint8_t> next;
   ProgressState next_progress;
@@ -345,31 +346,38 @@ Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
   };
   size_t bytes = 0, count = stored.size();
   for (const auto& [name, value] : stored) bytes += member_bytes(name, value.json_bytes);
+  std::vector<StoredValue>& pending = scratch_->pending;  // each member as it will be stored
+  pending.clear();
+  pending.resize(traits.size());
   for (uint32_t i = 0; i < traits.size(); ++i) {
     const std::string_view key = traits.key_at(i);
     const Value value = traits.value_at(i);
     if (key.empty()) return InvalidArgument("attribute names cannot be empty");
     if (!IsValidUtf8(key)) return InvalidArgument("an attribute name is not valid UTF-8");
-    const std::string name(key);
-    if (config_->IsReserved(name)) {
+    if (config_->IsReserved(key)) {
+      const std::string name(key);
       return InvalidArgument("\"" + name + "\" is a reserved name (a metric id, declared, rfm or segments)",
                              PointerToken(name));
     }
-    // Attributes were stored as one JSON object, read back up to kMaxJsonDepth.
-    Status valid = CheckValue(value, "attribute \"" + name + "\"", kMaxJsonDepth - 1);
-    if (!valid.ok()) return valid.WithPathPrefix(PointerToken(name));
+    // Attributes were stored as one JSON object, read back up to
+    // kMaxJsonDepth. (The message is only written for a value that fails.)
+    if (!CheckValue(value, "", kMaxJsonDepth - 1).ok()) {
+      const std::string name(key);
+      return CheckValue(value, "attribute \"" + name + "\"", kMaxJsonDepth - 1).WithPathPrefix(PointerToken(name));
+    }
     // A name repeated in `traits` counts once, with its last value (as a
     // parsed JSON object had it).
     bool repeated = false;
     for (uint32_t j = i + 1; j < traits.size() && !repeated; ++j) repeated = traits.key_at(j) == key;
     if (repeated) continue;
-    auto old = find(name);
+    auto old = find(key);
     if (old != stored.end()) {
-      bytes -= member_bytes(name, old->second.json_bytes);
+      bytes -= member_bytes(key, old->second.json_bytes);
       --count;
     }
     if (!value.is_null()) {
-      bytes += member_bytes(name, JsonTextSize(value));
+      pending[i] = StoredValue::Of(value);
+      bytes += member_bytes(key, pending[i].json_bytes);
       ++count;
     }
   }
@@ -383,10 +391,14 @@ Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
     auto old = find(traits.key_at(i));
     if (value.is_null()) {
       if (old != stored.end()) stored.erase(old);
-    } else if (old != stored.end()) {
-      old->second = StoredValue::Of(value);
+      continue;
+    }
+    // Encoded above, except an earlier occurrence of a repeated name.
+    StoredValue next = pending[i].frame.empty() ? StoredValue::Of(value) : std::move(pending[i]);
+    if (old != stored.end()) {
+      old->second = std::move(next);
     } else {
-      stored.emplace_back(std::string(traits.key_at(i)), StoredValue::Of(value));
+      stored.emplace_back(std::string(traits.key_at(i)), std::move(next));
     }
   }
   return SettleProfileChange(now);
