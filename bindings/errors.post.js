@@ -158,16 +158,24 @@
       // Event properties as a frame (frame.post.js: trackObject); errors
       // read as track's. The frame size is written by trackObject, not a
       // user. Like evaluateFrame it returns 0 instead of an error record.
-      var rawTrackFrame = engine.trackFrame;
-      if (rawTrackFrame) {
-        var trackFrameArgs = [text('the event type'), ['frame', 'the frame size'], time('event time')];
-        engine.trackFrame = function (type, size, ts) {
-          checkArgs('Engine.track', trackFrameArgs, arguments);
-          var at = rawTrackFrame.call(this, type, size, ts);
+      // identifyFrame, declareFrame and advanceResult likewise.
+      var resultMethods = {
+        trackFrame: ['Engine.track', [text('the event type'), ['frame', 'the frame size'], time('event time')]],
+        identifyFrame: ['Engine.identify', [['frame', 'the frame size'], time('time')]],
+        declareFrame: ['Engine.declare', [text('the declaration key'), ['frame', 'the frame size'], time('time')]],
+        advanceResult: ['Engine.advance', [time('time')]],
+      };
+      Object.keys(resultMethods).forEach(function (name) {
+        var raw = engine[name];
+        if (!raw) return;
+        var label = resultMethods[name][0], args = resultMethods[name][1];
+        engine[name] = function () {
+          checkArgs(label, args, arguments);
+          var at = raw.apply(this, arguments);
           if (at === 0) throw makeError(this.lastError());
           return at;
         };
-      }
+      });
     }
     Module['LeadsegError'] = makeError;
   });

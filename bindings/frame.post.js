@@ -1,5 +1,8 @@
-// The fast path for attributes: Segmenter.prototype.evaluate(object), and
-// for event properties: Engine.prototype.trackObject(type, props, ts).
+// The fast path for attributes: Segmenter.prototype.evaluate(object); for
+// a visitor's engine: Engine.prototype.identifyObject(traits, now),
+// declareObject(key, value, now), trackObject(type, props, ts) and
+// advanceTo(now), one crossing each, the changes and the clock read back
+// from a result buffer, so clock() needs no crossing either.
 //
 // Instead of JSON.stringify on this side and a JSON parser on the other,
 // the attributes a compiled config actually reads (its schema, by slot)
@@ -11,7 +14,8 @@
   'use strict';
 
   var TAG_NULL = 0, TAG_FALSE = 1, TAG_TRUE = 2, TAG_NUMBER = 3, TAG_STRING = 4, TAG_ARRAY = 5, TAG_OBJECT = 6;
-  var MAX_DEPTH = 64;
+  var MAX_DEPTH = 64;  // kMaxFrameDepth (core/value_codec.h)
+  var MAX_JSON_DEPTH = 128;  // kMaxJsonDepth (core/json.h)
 
   // Same shape as the errors of errors.post.js: name LeadsegError, a path.
   function frameError(message) {
@@ -30,6 +34,7 @@
     // written (event properties: see trackObject); Segmenter throws instead.
     this.containerLimit = Infinity;
     this.tooDeep = false;
+    this.maxDepth = MAX_DEPTH;
   }
 
   FrameWriter.prototype.reserve = function (n) {
@@ -79,7 +84,7 @@
   };
 
   FrameWriter.prototype.value = function (v, depth) {
-    if (depth > MAX_DEPTH) throw frameError('attribute value nests deeper than ' + MAX_DEPTH + ' levels');
+    if (depth > this.maxDepth) throw frameError('attribute value nests deeper than ' + this.maxDepth + ' levels');
     if (v === null || v === undefined) return this.u8(TAG_NULL);
     switch (typeof v) {
       case 'boolean':
@@ -142,10 +147,12 @@
   }
 
   // The changes of a call from its result buffer (EncodeChanges in
-  // bindings/leadseg_bindings.cc), as the object ChangesToVal builds.
-  function readChanges(heap, at) {
+  // bindings/leadseg_bindings.cc), as the object ChangesToVal builds; the
+  // clock it starts with is kept on the engine for clock().
+  function readChanges(engine, heap, at) {
     var view = new DataView(heap.buffer, heap.byteOffset);
-    var p = at;
+    engine._clock = view.getFloat64(at, true);
+    var p = at + 8;
     function u32() {
       var v = view.getUint32(p, true);
       p += 4;
@@ -182,37 +189,77 @@
     var writer = new FrameWriter();
     var Engine = Module['Engine'];
     if (Engine) {
-      // Event properties (a plain JSON-safe object, checked by the package)
-      // written as a value frame into the engine's buffer: one crossing,
-      // no JSON text either way (the changes come back in a result buffer). Properties nesting as deep as the stored-event limit
-      // (containers at depth 64, the core's kMaxFrameDepth) take the JSON
-      // path instead, so that the error is the core's, word for word;
-      // `text`, if given, is props as JSON text (the package has it from
-      // checking props), which saves stringifying them again.
-      Engine.prototype.trackObject = function (type, props, ts, text) {
+      var proto = Engine.prototype;
+      // Writes `value` into the engine's frame buffer; false if a container
+      // sits `limit` levels deep, for the JSON path (see below).
+      var writeFrame = function (engine, value, limit) {
         writer.pos = 0;
-        writer.containerLimit = MAX_DEPTH;
+        writer.containerLimit = limit;
+        writer.maxDepth = limit;
         writer.tooDeep = false;
         try {
-          writer.value(props, 0);
+          writer.value(value, 0);
         } finally {
           writer.containerLimit = Infinity;
+          writer.maxDepth = MAX_DEPTH;
         }
-        if (writer.tooDeep) return this.track(type, text === undefined ? JSON.stringify(props) : text, ts);
+        if (writer.tooDeep) return -1;
         var size = writer.pos;
-        var ptr = this.frameBuffer(size);
+        var ptr = engine.frameBuffer(size);
         Module['HEAPU8'].set(writer.bytes.subarray(0, size), ptr);
-        var at = this.trackFrame(type, size, ts);
-        return readChanges(Module['HEAPU8'], at);
+        return size;
       };
+      // Values as the package passes them: plain JSON-safe data (it checks
+      // and normalizes them once). Values nesting as deep as the core's
+      // limit take the JSON path instead, so that the error is the core's
+      // word for word: containers 64 levels deep in event properties (the
+      // stored-event limit, kMaxFrameDepth), 128 in identify's traits or a
+      // declaration (JSON input's limit, kMaxJsonDepth).
+      //
+      // `text`, if given, is props as JSON text (the package has it from
+      // checking props), which saves stringifying them again.
+      proto.trackObject = function (type, props, ts, text) {
+        var size = writeFrame(this, props, MAX_DEPTH);
+        if (size < 0) return this.track(type, text === undefined ? JSON.stringify(props) : text, ts);
+        return readChanges(this, Module['HEAPU8'], this.trackFrame(type, size, ts));
+      };
+      proto.identifyObject = function (traits, now, text) {
+        var size = writeFrame(this, traits, MAX_JSON_DEPTH);
+        if (size < 0) return this.identify(text === undefined ? JSON.stringify(traits) : text, now);
+        return readChanges(this, Module['HEAPU8'], this.identifyFrame(size, now));
+      };
+      proto.declareObject = function (key, value, now, text) {
+        var size = writeFrame(this, value, MAX_JSON_DEPTH);
+        if (size < 0) return this.declare(key, text === undefined ? JSON.stringify(value) : text, now);
+        return readChanges(this, Module['HEAPU8'], this.declareFrame(key, size, now));
+      };
+      proto.advanceTo = function (now) {
+        return readChanges(this, Module['HEAPU8'], this.advanceResult(now));
+      };
+
+      // clock() from the last result buffer; any other call that can move
+      // the clock forgets it, and the next clock() asks the core.
+      var rawClock = proto.clock;
+      proto.clock = function () {
+        if (this._clock === undefined) this._clock = rawClock.call(this);
+        return this._clock;
+      };
+      ['load', 'loadCompiled', 'identify', 'declare', 'track', 'advance', 'restore', 'erase'].forEach(function (name) {
+        var raw = proto[name];
+        if (typeof raw !== 'function') return;
+        proto[name] = function () {
+          this._clock = undefined;
+          return raw.apply(this, arguments);
+        };
+      });
     }
 
     var Segmenter = Module['Segmenter'];
     if (!Segmenter) return;
-    var proto = Segmenter.prototype;
+    var segmenter = Segmenter.prototype;
 
-    var load = proto.load;
-    proto.load = function (config) {
+    var load = segmenter.load;
+    segmenter.load = function (config) {
       var warnings = load.call(this, config);
       // The schema (slot order) belongs to the loaded config.
       this._schema = this.schema();
@@ -223,7 +270,7 @@
     // Evaluates every segment for one attribute object. Returns a
     // Uint8Array (1 = member), one byte per segment in config order, that is
     // a view into wasm memory: read it before the next call.
-    proto.evaluate = function (attributes) {
+    segmenter.evaluate = function (attributes) {
       if (!this._schema) throw frameError('no config loaded: call load(config) first');
       if (attributes === null || typeof attributes !== 'object') {
         throw frameError('attributes must be an object');
@@ -248,7 +295,7 @@
     };
 
     // Same, as the list of segment ids the attributes are in.
-    proto.segmentsOf = function (attributes) {
+    segmenter.segmentsOf = function (attributes) {
       var bits = this.evaluate(attributes);
       var ids = [];
       for (var i = 0; i < bits.length; i++) if (bits[i]) ids.push(this._segmentIds[i]);

@@ -314,7 +314,10 @@ val ChangesToVal(const SegmentChanges& changes) {
 }
 
 // The changes of a call as bytes (little-endian), decoded by
-// bindings/frame.post.js (readChanges) into the object ChangesToVal builds:
+// bindings/frame.post.js (readChanges) into the object ChangesToVal builds,
+// preceded by the engine's clock after the call (so JavaScript needs no
+// clock() crossing to date the changes or check the next time):
+//   f64                   clock
 //   u32 n, n x string     entered
 //   u32 n, n x string     exited
 //   u32 n, n x (u8 has_from, [string from], string to, f64 at)   stages
@@ -327,8 +330,14 @@ void PutString(const std::string& s, std::string* out) {
   PutU32(static_cast<uint32_t>(s.size()), out);
   out->append(s);
 }
-void EncodeChanges(const SegmentChanges& changes, std::string* out) {
+void PutF64(double v, std::string* out) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
+}
+void EncodeChanges(const SegmentChanges& changes, TimeMs clock, std::string* out) {
   out->clear();
+  PutF64(static_cast<double>(clock), out);
   PutU32(static_cast<uint32_t>(changes.entered.size()), out);
   for (const auto& id : changes.entered) PutString(id, out);
   PutU32(static_cast<uint32_t>(changes.exited.size()), out);
@@ -338,10 +347,7 @@ void EncodeChanges(const SegmentChanges& changes, std::string* out) {
     out->push_back(c.from.empty() ? 0 : 1);
     if (!c.from.empty()) PutString(c.from, out);
     PutString(c.to, out);
-    const double at = static_cast<double>(c.at);
-    uint64_t bits;
-    std::memcpy(&bits, &at, sizeof bits);
-    for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
+    PutF64(static_cast<double>(c.at), out);
   }
   out->push_back(changes.temperature.empty() ? 0 : 1);
   if (!changes.temperature.empty()) PutString(changes.temperature, out);
@@ -434,11 +440,31 @@ class WasmEngine {
     if (bytes > frame_.size()) return Fail(InvalidArgument("event frame is larger than its buffer"));
     auto at = ToTime(ts, "event time");
     if (!at.ok()) return Fail(at.status());
-    std::string_view frame(reinterpret_cast<const char*>(frame_.data()), bytes);
-    auto changes = engine_->TrackFrame(type, frame, *at);
-    if (!changes.ok()) return Fail(changes.status());
-    EncodeChanges(*changes, &result_);
-    return reinterpret_cast<uintptr_t>(result_.data());
+    return Reply(engine_->TrackFrame(type, Frame(bytes), *at));
+  }
+  // identify / declare with the value as a frame (frame.post.js:
+  // identifyObject, declareObject), the changes in the result buffer.
+  uintptr_t IdentifyFrame(size_t bytes, double now) {
+    if (!engine_) return Fail(FailedPrecondition("no config loaded: call load(config) first"));
+    if (bytes > frame_.size()) return Fail(InvalidArgument("attribute frame is larger than its buffer"));
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return Fail(at.status());
+    return Reply(engine_->IdentifyFrame(Frame(bytes), *at));
+  }
+  uintptr_t DeclareFrame(const std::string& key, size_t bytes, double now) {
+    if (!engine_) return Fail(FailedPrecondition("no config loaded: call load(config) first"));
+    if (Status s = CheckUtf8(key, "a declaration key"); !s.ok()) return Fail(s);
+    if (bytes > frame_.size()) return Fail(InvalidArgument("declaration frame is larger than its buffer"));
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return Fail(at.status());
+    return Reply(engine_->DeclareFrame(key, Frame(bytes), *at));
+  }
+  // advance, the changes in the result buffer (frame.post.js: advanceTo).
+  uintptr_t AdvanceResult(double now) {
+    if (!engine_) return Fail(FailedPrecondition("no config loaded: call load(config) first"));
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return Fail(at.status());
+    return Reply(engine_->Advance(*at));
   }
   val LastError() const { return ErrorRecord(last_error_); }
 
@@ -580,6 +606,14 @@ class WasmEngine {
     last_error_ = s;
     return 0;
   }
+  std::string_view Frame(size_t bytes) const { return {reinterpret_cast<const char*>(frame_.data()), bytes}; }
+  // The changes (and the clock) into the result buffer; its address, or 0
+  // after which LastError() says why (the hot path allocates no error record).
+  uintptr_t Reply(const Result<SegmentChanges>& changes) {
+    if (!changes.ok()) return Fail(changes.status());
+    EncodeChanges(*changes, engine_->clock(), &result_);
+    return reinterpret_cast<uintptr_t>(result_.data());
+  }
 
   std::unique_ptr<Engine> engine_;
   std::vector<uint8_t> frame_;
@@ -623,6 +657,9 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("track", &leadseg::WasmEngine::Track)
       .function("frameBuffer", &leadseg::WasmEngine::FrameBuffer)
       .function("trackFrame", &leadseg::WasmEngine::TrackFrame)
+      .function("identifyFrame", &leadseg::WasmEngine::IdentifyFrame)
+      .function("declareFrame", &leadseg::WasmEngine::DeclareFrame)
+      .function("advanceResult", &leadseg::WasmEngine::AdvanceResult)
       .function("lastError", &leadseg::WasmEngine::LastError)
       .function("advance", &leadseg::WasmEngine::Advance)
       .function("segments", &leadseg::WasmEngine::Segments)

@@ -53,7 +53,7 @@ export function printColdNode(coldNode) {
 }
 
 const COLD_LABELS = {
-  bundle: 'leadseg, one-file bundle: import + loadCore() + createEngine() + decide()',
+  bundle: 'leadseg, one-file bundle, compiled config: import + createEngine() + decide()',
   package: 'leadseg, unbundled source (before): the same',
   raw: 'raw module: import leadseg.mjs + instantiate + Engine.load + decide',
   growthbook: 'GrowthBook ESM bundle: import + new GrowthBook + getFeatureValue()',

@@ -10,10 +10,13 @@
 //   /vendor/growthbook.mjs, /vendor/papaparse.min.js -> node_modules builds
 //   /data/<name> -> a fixed map: the shared workload, the worked example,
 //                  and the generated files in build/bench/
+//   /data/b2b-saas.lsc -> the worked example compiled (compileConfig of the
+//                  package, at start): what a site serves in production
 // GET/HEAD only, no directory listings, no dotfiles, no traversal.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY, contentType } from '../../scripts/serve.mjs';
 
 const HEADERS = {
@@ -41,6 +44,12 @@ export async function startBenchServer({ repoRoot, sharedDir, buildDir }) {
   for (const name of fs.existsSync(buildDir) ? fs.readdirSync(buildDir) : []) {
     if (/\.(csv|json)$/.test(name)) fixed.set(`/data/${name}`, path.join(buildDir, name));
   }
+  const generated = new Map();
+  if (fs.existsSync(path.join(repoRoot, 'web/dist/leadseg.wasm'))) {
+    const { compileConfig } = await import(pathToFileURL(path.join(repoRoot, 'web/src/node.js')).href);
+    const example = fs.readFileSync(path.join(repoRoot, 'docs/examples/b2b-saas.json'), 'utf8');
+    generated.set('/data/b2b-saas.lsc', Buffer.from(await compileConfig(example)));
+  }
   const resolve = (urlPath) => {
     if (fixed.has(urlPath)) return fixed.get(urlPath);
     if (urlPath.split('/').some((s) => s === '..' || s.startsWith('.'))) return null;
@@ -62,6 +71,11 @@ export async function startBenchServer({ repoRoot, sharedDir, buildDir }) {
       urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
     } catch {
       return send(400, 'Bad Request\n');
+    }
+    if (generated.has(urlPath)) {
+      const body = generated.get(urlPath);
+      res.writeHead(200, { ...HEADERS, 'Content-Type': 'application/octet-stream', 'Content-Length': body.length });
+      return res.end(req.method === 'HEAD' ? undefined : body);
     }
     const file = resolve(urlPath);
     const stat = file && fs.existsSync(file) ? fs.statSync(file) : null;

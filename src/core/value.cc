@@ -31,12 +31,14 @@ Json Value::ToJson() const {
     case ValueType::kNull: return nullptr;
     case ValueType::kBool: return u_.boolean;
     case ValueType::kNumber: {
-      // Keep integers integral so dumps read "3", not "3.0".
+      // Keep integers integral so dumps read "3", not "3.0", as JSON text
+      // parsed by nlohmann dumps again (integers up to 2^64 included).
       // Check the range before casting: converting NaN, infinities or huge
       // values to an integer is undefined behaviour (and traps in wasm).
       double d = u_.number;
-      if (std::isfinite(d) && d > -9.0e15 && d < 9.0e15 && d == std::trunc(d)) {
-        return static_cast<int64_t>(d);
+      if (std::isfinite(d) && d == std::trunc(d)) {
+        if (d > -9.2e18 && d < 9.2e18) return static_cast<int64_t>(d);
+        if (d > 0 && d < 1.8e19) return static_cast<uint64_t>(d);
       }
       return d;
     }

@@ -9,7 +9,8 @@ namespace {
 
 class Reader {
  public:
-  Reader(const uint8_t* data, size_t size, Document* arena) : p_(data), end_(data + size), arena_(arena) {}
+  Reader(const uint8_t* data, size_t size, Document* arena, int max_depth = kMaxFrameDepth)
+      : p_(data), end_(data + size), arena_(arena), max_depth_(max_depth) {}
 
   bool U8(uint8_t* v) {
     if (end_ - p_ < 1) return false;
@@ -39,7 +40,7 @@ class Reader {
   }
 
   Status ReadValue(Value* out, int depth) {
-    if (depth > kMaxFrameDepth) return OutOfRange("attribute value nests too deeply");
+    if (depth > max_depth_) return OutOfRange("attribute value nests too deeply");
     uint8_t tag;
     if (!U8(&tag)) return Truncated();
     switch (static_cast<FrameTag>(tag)) {
@@ -97,6 +98,7 @@ class Reader {
   const uint8_t* p_;
   const uint8_t* end_;
   Document* arena_;
+  int max_depth_;
 };
 
 void PutU32(uint32_t v, std::string* out) {
@@ -128,8 +130,8 @@ Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, Attribute
   return Status::Ok();
 }
 
-Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena) {
-  Reader r(data, size, arena);
+Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int max_depth) {
+  Reader r(data, size, arena, max_depth);
   Value v;
   Status s = r.ReadValue(&v, 0);
   if (!s.ok()) return s;

@@ -50,7 +50,9 @@ enum class FrameTag : uint8_t {
 Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, AttributeSet* attributes);
 
 // Decodes one value (no slot header), for event properties and tests.
-Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena);
+// Containers deeper than `max_depth` are refused (attributes and
+// declarations, which JSON allowed deeper, pass kMaxJsonDepth + 1).
+Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int max_depth = kMaxFrameDepth);
 
 // Encodes `value` onto `out` in the same format; used by tests and by the
 // native benchmark to drive the same path the browser takes.

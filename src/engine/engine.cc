@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/js.h"
+#include "core/value_checks.h"
 #include "core/value_codec.h"
 #include "profile/snapshot.h"
 
@@ -40,7 +41,8 @@ struct Engine::Scratch {
   Document event_arena;  // one event's decoded properties
   AttributeSet attributes;
   AttributeSet event_attributes;
-  Document encode_arena;  // an event's properties while being encoded
+  Document encode_arena;  // an event's properties (or identify's traits) while being checked
+  std::vector<StoredValue> pending;  // identify's values, encoded before they are stored
   std::vector<Value> metric_values;
   std::vector<uint8_t> next;
   ProgressState next_progress;
@@ -78,10 +80,26 @@ Status Engine::CheckTime(TimeMs t, const char* what) const {
 
 void Engine::RebuildValues() {
   values_.Clear();
-  attributes_value_ = values_.Add(profile_.attributes);
-  Json declared = Json::object();
-  for (const auto& [key, d] : profile_.declarations) declared[key] = d.value;
-  declared_value_ = values_.Add(declared);
+  // Names and strings point into the profile, which only changes before
+  // the next RebuildValues.
+  Value* members = values_.AllocateChildren(2 * profile_.attributes.size());
+  uint32_t n = 0;
+  for (const auto& [name, stored] : profile_.attributes) {
+    auto v = stored.Read(&values_);
+    members[2 * n] = Value::String(name);
+    members[2 * n + 1] = v.ok() ? *v : Value::Null();
+    ++n;
+  }
+  attributes_value_ = Document::MakeObject(members, n);
+  members = values_.AllocateChildren(2 * profile_.declarations.size());
+  n = 0;
+  for (const auto& [key, d] : profile_.declarations) {
+    auto v = d.value.Read(&values_);
+    members[2 * n] = Value::String(key);
+    members[2 * n + 1] = v.ok() ? *v : Value::Null();
+    ++n;
+  }
+  declared_value_ = Document::MakeObject(members, n);
 }
 
 void Engine::ForEachMatch(const Event& e, const std::function<void(size_t, const Value&)>& fn,
@@ -313,44 +331,120 @@ SegmentChanges Engine::SettleProfileChange(TimeMs now) {
 }
 
 Result<SegmentChanges> Engine::Identify(const Json& traits, TimeMs now) {
+  Document doc;
+  return Identify(doc.Add(traits), now);
+}
+
+Result<SegmentChanges> Engine::IdentifyFrame(std::string_view traits_frame, TimeMs now) {
+  LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
+  scratch_->encode_arena.Clear();
+  // JSON text allowed attribute values kMaxJsonDepth - 1 levels deep inside
+  // the traits object; CheckValue below words the error as it did.
+  auto traits = DecodeValue(reinterpret_cast<const uint8_t*>(traits_frame.data()), traits_frame.size(),
+                            &scratch_->encode_arena, kMaxJsonDepth + 1);
+  if (!traits.ok()) return traits.status();
+  return Identify(*traits, now);
+}
+
+Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (!traits.is_object()) {
-    return InvalidArgument(std::string("identify needs an object of attributes, got ") + JsonTypeName(traits));
+    return InvalidArgument(std::string("identify needs an object of attributes, got ") + ValueTypeName(traits.type()));
   }
-  Json merged = profile_.attributes;
-  for (auto it = traits.begin(); it != traits.end(); ++it) {
-    if (it.key().empty()) return InvalidArgument("attribute names cannot be empty");
-    if (!IsValidUtf8(it.key())) return InvalidArgument("an attribute name is not valid UTF-8");
-    if (config_->IsReserved(it.key())) {
-      return InvalidArgument("\"" + it.key() + "\" is a reserved name (a metric id, declared, rfm or segments)",
-                             PointerToken(it.key()));
+  // The merged attributes' JSON text length, as the size limit counts it.
+  auto member_bytes = [](std::string_view name, size_t value_bytes) { return JsonStringSize(name) + 1 + value_bytes; };
+  auto& stored = profile_.attributes;
+  auto find = [&](std::string_view name) {
+    return std::find_if(stored.begin(), stored.end(), [&](const auto& a) { return a.first == name; });
+  };
+  size_t bytes = 0, count = stored.size();
+  for (const auto& [name, value] : stored) bytes += member_bytes(name, value.json_bytes);
+  std::vector<StoredValue>& pending = scratch_->pending;  // each member as it will be stored
+  pending.clear();
+  pending.resize(traits.size());
+  for (uint32_t i = 0; i < traits.size(); ++i) {
+    const std::string_view key = traits.key_at(i);
+    const Value value = traits.value_at(i);
+    if (key.empty()) return InvalidArgument("attribute names cannot be empty");
+    if (!IsValidUtf8(key)) return InvalidArgument("an attribute name is not valid UTF-8");
+    if (config_->IsReserved(key)) {
+      const std::string name(key);
+      return InvalidArgument("\"" + name + "\" is a reserved name (a metric id, declared, rfm or segments)",
+                             PointerToken(name));
     }
-    // Attributes are stored as one JSON object, read back up to kMaxJsonDepth.
-    Status valid = CheckJsonValue(*it, "attribute \"" + it.key() + "\"", kMaxJsonDepth - 1);
-    if (!valid.ok()) return valid.WithPathPrefix(PointerToken(it.key()));
-    if (it->is_null()) merged.erase(it.key());
-    else merged[it.key()] = *it;
+    // Attributes were stored as one JSON object, read back up to
+    // kMaxJsonDepth. (The message is only written for a value that fails.)
+    if (!CheckValue(value, "", kMaxJsonDepth - 1).ok()) {
+      const std::string name(key);
+      return CheckValue(value, "attribute \"" + name + "\"", kMaxJsonDepth - 1).WithPathPrefix(PointerToken(name));
+    }
+    // A name repeated in `traits` counts once, with its last value (as a
+    // parsed JSON object had it).
+    bool repeated = false;
+    for (uint32_t j = i + 1; j < traits.size() && !repeated; ++j) repeated = traits.key_at(j) == key;
+    if (repeated) continue;
+    auto old = find(key);
+    if (old != stored.end()) {
+      bytes -= member_bytes(key, old->second.json_bytes);
+      --count;
+    }
+    if (!value.is_null()) {
+      pending[i] = StoredValue::Of(value);
+      bytes += member_bytes(key, pending[i].json_bytes);
+      ++count;
+    }
   }
-  if (merged.dump().size() > kMaxAttributesBytes) {
+  if (2 + bytes + (count > 0 ? count - 1 : 0) > kMaxAttributesBytes) {
     return OutOfRange("attributes would exceed " + std::to_string(kMaxAttributesBytes / 1024) + " KB");
   }
-  profile_.attributes = std::move(merged);
+  // Set in place (an attribute keeps its position), new ones appended,
+  // null removes: as the JSON object did.
+  for (uint32_t i = 0; i < traits.size(); ++i) {
+    const Value value = traits.value_at(i);
+    auto old = find(traits.key_at(i));
+    if (value.is_null()) {
+      if (old != stored.end()) stored.erase(old);
+      continue;
+    }
+    // Encoded above, except an earlier occurrence of a repeated name.
+    StoredValue next = pending[i].frame.empty() ? StoredValue::Of(value) : std::move(pending[i]);
+    if (old != stored.end()) {
+      old->second = std::move(next);
+    } else {
+      stored.emplace_back(std::string(traits.key_at(i)), std::move(next));
+    }
+  }
   return SettleProfileChange(now);
 }
 
 Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value, TimeMs now) {
+  Document doc;
+  return Declare(key, doc.Add(value), now);
+}
+
+Result<SegmentChanges> Engine::DeclareFrame(const std::string& key, std::string_view value_frame, TimeMs now) {
+  LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
+  scratch_->encode_arena.Clear();
+  auto value = DecodeValue(reinterpret_cast<const uint8_t*>(value_frame.data()), value_frame.size(),
+                           &scratch_->encode_arena, kMaxJsonDepth + 1);
+  if (!value.ok()) return value.status();
+  return Declare(key, *value, now);
+}
+
+Result<SegmentChanges> Engine::Declare(const std::string& key, const Value& value, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (key.empty() || key.size() > 128) return InvalidArgument("a declaration key must be 1 to 128 characters");
   if (!IsValidUtf8(key)) return InvalidArgument("a declaration key is not valid UTF-8");
-  LEADSEG_RETURN_IF_ERROR(CheckJsonValue(value, "declaration \"" + key + "\""));  // before dump(), which throws on it
-  if (value.dump().size() > kMaxEventPropsBytes) {
+  LEADSEG_RETURN_IF_ERROR(CheckValue(value, "declaration \"" + key + "\"", kMaxJsonDepth));
+  StoredValue stored = StoredValue::Of(value);
+  if (stored.json_bytes > kMaxEventPropsBytes) {
     return OutOfRange("declaration \"" + key + "\" exceeds " + std::to_string(kMaxEventPropsBytes / 1024) + " KB");
   }
   if (!value.is_null() && !profile_.declarations.count(key) && profile_.declarations.size() >= kMaxDeclarations) {
     return OutOfRange("at most " + std::to_string(kMaxDeclarations) + " declarations are kept");
   }
   if (value.is_null()) profile_.declarations.erase(key);
-  else profile_.declarations[key] = Declaration{value, now};
+  else profile_.declarations[key] = Declaration{std::move(stored), now};
   return SettleProfileChange(now);
 }
 
@@ -499,8 +593,9 @@ Json Engine::AttributeView() const {
     if (v) out[schema.name(static_cast<int>(slot))] = v->ToJson();
   }
   // Explicit attributes no condition reads are part of the view too.
-  for (auto it = profile_.attributes.begin(); it != profile_.attributes.end(); ++it) {
-    if (!out.contains(it.key())) out[it.key()] = *it;
+  for (uint32_t i = 0; i < attributes_value_.size(); ++i) {
+    const std::string name(attributes_value_.key_at(i));
+    if (!out.contains(name)) out[name] = attributes_value_.value_at(i).ToJson();
   }
   out["segments"] = Segments();
   return out;
@@ -534,7 +629,10 @@ Result<Json> Engine::Explain(const std::string& segment_id) const {
 
 Json Engine::Export() const {
   Json declarations = Json::object();
-  for (const auto& [key, d] : profile_.declarations) declarations[key] = {{"value", d.value}, {"at", d.ts}};
+  for (uint32_t i = 0; i < declared_value_.size(); ++i) {
+    const std::string key(declared_value_.key_at(i));
+    declarations[key] = {{"value", declared_value_.value_at(i).ToJson()}, {"at", profile_.declarations.at(key).ts}};
+  }
   Json events = Json::array();
   Document doc;
   for (const Event& e : profile_.events) {
@@ -542,7 +640,7 @@ Json Engine::Export() const {
     auto props = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &doc);
     events.push_back({{"type", e.type}, {"ts", e.ts}, {"props", props.ok() ? props->ToJson() : Json::object()}});
   }
-  return Json{{"attributes", profile_.attributes}, {"declarations", declarations},
+  return Json{{"attributes", attributes_value_.ToJson()}, {"declarations", declarations},
               {"events", events}, {"clock", profile_.clock}};
 }
 
@@ -594,9 +692,9 @@ Status Engine::Restore(std::string_view snapshot) {
       return DataLoss("snapshot is corrupted: an event has malformed properties");
     }
   }
-  for (auto it = data.profile.attributes.begin(); it != data.profile.attributes.end(); ++it) {
-    if (config_->IsReserved(it.key())) {
-      return DataLoss("snapshot is corrupted: attribute \"" + it.key() + "\" is a reserved name");
+  for (const auto& [name, stored] : data.profile.attributes) {
+    if (config_->IsReserved(name)) {
+      return DataLoss("snapshot is corrupted: attribute \"" + name + "\" is a reserved name");
     }
   }
   std::vector<MetricState> archived;

@@ -75,9 +75,16 @@ class Engine {
   const CompiledConfig& config() const { return *config_; }
 
   // Merges explicit attributes: each key set to its value, null removes it.
-  Result<SegmentChanges> Identify(const Json& traits, TimeMs now);
+  Result<SegmentChanges> Identify(const Value& traits, TimeMs now);
+  // The same, with `traits` encoded as a value frame holding an object
+  // (core/value_codec.h): how the JavaScript package sends them.
+  Result<SegmentChanges> IdentifyFrame(std::string_view traits_frame, TimeMs now);
   // Records a zero-party declaration ("interests" -> ["security"]); a null
   // value withdraws it.
+  Result<SegmentChanges> Declare(const std::string& key, const Value& value, TimeMs now);
+  Result<SegmentChanges> DeclareFrame(const std::string& key, std::string_view value_frame, TimeMs now);
+  // Conveniences for JSON (tests, the CLI, the full module's text API).
+  Result<SegmentChanges> Identify(const Json& traits, TimeMs now);
   Result<SegmentChanges> Declare(const std::string& key, const Json& value, TimeMs now);
   // Records an event. `props` is an object (or null for none).
   Result<SegmentChanges> Track(const std::string& type, const Json& props, TimeMs ts);

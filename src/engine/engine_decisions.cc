@@ -10,11 +10,10 @@ namespace {
 
 // The value experiments hash: the "id" attribute if identified, else the
 // device's visitor id. Empty means the visitor cannot be bucketed.
-std::string HashValue(const Json& attributes, const std::string& visitor_id) {
-  auto it = attributes.find("id");
-  if (it != attributes.end()) {
-    if (it->is_string() && !it->get_ref<const std::string&>().empty()) return it->get<std::string>();
-    if (it->is_number()) return it->dump();
+std::string HashValue(const Value& attributes, const std::string& visitor_id) {
+  if (const Value* id = attributes.find("id")) {
+    if (id->is_string() && id->size() > 0) return std::string(id->as_string());
+    if (id->is_number()) return id->ToJson().dump();  // as JSON writes it: "42", "1.5"
   }
   return visitor_id;
 }
@@ -59,7 +58,7 @@ Result<Engine::Decision> Engine::Decide(const std::string& slot_id, TimeMs now, 
       }
     }
     if (arm < 0) {
-      std::string hash_value = HashValue(profile_.attributes, decisions_.visitor_id);
+      std::string hash_value = HashValue(attributes_value_, decisions_.visitor_id);
       if (!hash_value.empty()) {
         if (e.mode == SlotExperimentMode::kAb) {
           auto n = GrowthBookHash(e.key, hash_value, 1);

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/duration.h"
-#include "core/json.h"
+#include "profile/stored_value.h"
 
 namespace leadseg {
 
@@ -29,12 +29,15 @@ struct Event {
 };
 
 struct Declaration {
-  Json value;
+  StoredValue value;
   TimeMs ts = 0;
 };
 
 struct Profile {
-  Json attributes = Json::object();
+  // In the order they were first identified (as the JSON object they were
+  // kept in before, and as snapshots hold them); looked up linearly, since
+  // a visitor has tens of attributes, not thousands.
+  std::vector<std::pair<std::string, StoredValue>> attributes;
   std::map<std::string, Declaration> declarations;
   std::deque<Event> events;  // ascending ts; ties keep arrival order
   TimeMs clock = 0;           // the latest time the engine has seen

@@ -3,6 +3,7 @@
 #include "core/bytes.h"
 #include "core/duration.h"
 #include "core/json.h"
+#include "core/value.h"
 
 namespace leadseg {
 namespace {
@@ -20,6 +21,13 @@ uint32_t GetU32(std::string_view s, size_t at) {
   return v;
 }
 
+// Attributes and declarations are JSON text in the snapshot (format 1),
+// values frames in the profile.
+Json ToJson(const StoredValue& stored, Document* arena) {
+  auto v = stored.Read(arena);
+  return v.ok() ? v->ToJson() : Json();
+}
+
 Status Corrupt(const std::string& what) { return DataLoss("snapshot is corrupted: " + what); }
 
 // A time a snapshot may hold: 1970..2200 (the clock of an engine that was
@@ -33,12 +41,15 @@ std::string EncodeSnapshot(const SnapshotData& data) {
   const Profile& p = data.profile;
   std::string payload;
   PutSigned(p.clock, &payload);
-  PutString(p.attributes.dump(), &payload);
+  Document arena;
+  Json attributes = Json::object();
+  for (const auto& [name, stored] : p.attributes) attributes[name] = ToJson(stored, &arena);
+  PutString(attributes.dump(), &payload);
   PutVarint(p.declarations.size(), &payload);
   for (const auto& [key, d] : p.declarations) {
     PutString(key, &payload);
     PutSigned(d.ts, &payload);
-    PutString(d.value.dump(), &payload);
+    PutString(ToJson(d.value, &arena).dump(), &payload);
   }
   PutVarint(p.events.size(), &payload);
   TimeMs previous = 0;
@@ -91,7 +102,10 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
   if (!GetSigned(&payload, &p.clock) || !GetString(&payload, &text)) return Corrupt("header fields");
   auto attributes = ParseJson(text, "snapshot attributes");
   if (!attributes.ok() || !attributes->is_object()) return Corrupt("attributes");
-  p.attributes = std::move(attributes).value();
+  Document arena;
+  for (auto it = attributes->begin(); it != attributes->end(); ++it) {
+    p.attributes.emplace_back(it.key(), StoredValue::Of(arena.Add(*it)));
+  }
   if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("declaration count");
   for (uint64_t i = 0; i < n; ++i) {
     std::string key;
@@ -103,7 +117,7 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     auto value = ParseJson(text, "declaration");
     if (!value.ok()) return Corrupt("declaration " + std::to_string(i));
     if (!StoredTime(static_cast<double>(d.ts))) return Corrupt("declaration " + std::to_string(i) + " time");
-    d.value = std::move(value).value();
+    d.value = StoredValue::Of(arena.Add(*value));
     p.declarations[key] = std::move(d);
   }
   if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("event count");

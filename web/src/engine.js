@@ -253,7 +253,7 @@ class LeadsegEngine {
   #sync(t) {
     this.#alive();
     if (t === undefined) t = this.#time();
-    if (t > this.#raw.clock()) this.#emitChanges(this.#raw.advance(t));
+    if (t > this.#raw.clock()) this.#emitChanges(this.#raw.advanceTo(t));
   }
 
   #changed() {
@@ -289,9 +289,11 @@ class LeadsegEngine {
     requirePlainObject(traits, 'identify(traits)');
     const json = toJsonText(traits, 'identify(traits)');
     const at = this.#time(true);
-    const changes = this.#raw.identify(json, at);
+    // The checked, JSON-normalized copy crosses as a frame (as in track()).
+    const stored = JSON.parse(json);
+    const changes = this.#raw.identifyObject(stored, at, json);
     if (this.#persistence) {
-      for (const [name, value] of Object.entries(JSON.parse(json))) {
+      for (const [name, value] of Object.entries(stored)) {
         if (value === null) this.#persistence.remove(`t:${name}`);
         else this.#persistence.put(`t:${name}`, { value, at });
       }
@@ -308,10 +310,11 @@ class LeadsegEngine {
     if (value === undefined) throw leadsegError(`declare("${key}", value): value is missing (null withdraws a declaration)`);
     const json = toJsonText(value, `declare("${key}", value)`);
     const at = this.#time(true);
-    const changes = this.#raw.declare(key, json, at);
+    const stored = JSON.parse(json);
+    const changes = this.#raw.declareObject(key, stored, at, json);
     if (this.#persistence) {
       if (value === null) this.#persistence.remove(`d:${key}`);
-      else this.#persistence.put(`d:${key}`, { value: JSON.parse(json), at });
+      else this.#persistence.put(`d:${key}`, { value: stored, at });
     }
     this.#changed();
     this.#emitChanges(changes);

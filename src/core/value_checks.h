@@ -1,0 +1,25 @@
+// Checks of Values that arrive as frames (core/value_codec.h), worded as
+// the checks of parsed JSON (core/json.h), so an input refused as a frame
+// reads exactly as it did as JSON text.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "core/status.h"
+#include "core/value.h"
+
+namespace leadseg {
+
+// CheckJsonValue for a Value: strings and keys must be valid UTF-8, numbers
+// finite, containers at most `max_depth` levels deep. Same messages, same
+// JSON Pointer paths.
+Status CheckValue(const Value& v, std::string_view what, int max_depth);
+
+// The length of v.ToJson().dump(): size limits on attributes and
+// declarations count JSON text bytes, and are checked without building it.
+size_t JsonTextSize(const Value& v);
+// The length of `s` dumped as a JSON string, quotes included.
+size_t JsonStringSize(std::string_view s);
+
+}  // namespace leadseg

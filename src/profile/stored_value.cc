@@ -1,0 +1,22 @@
+#include "profile/stored_value.h"
+
+#include "core/json.h"
+#include "core/value_checks.h"
+#include "core/value_codec.h"
+
+namespace leadseg {
+
+StoredValue StoredValue::Of(const Value& v) {
+  StoredValue out;
+  EncodeValue(v, &out.frame);
+  out.json_bytes = JsonTextSize(v);
+  return out;
+}
+
+Result<Value> StoredValue::Read(Document* arena) const {
+  // As deep as JSON input could nest them (identify and declare accepted
+  // up to kMaxJsonDepth levels before values were kept as frames).
+  return DecodeValue(reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), arena, kMaxJsonDepth + 1);
+}
+
+}  // namespace leadseg

@@ -1,0 +1,25 @@
+// StoredValue: one explicit attribute or declaration as the profile keeps
+// it: the value frame (core/value_codec.h) it arrived as, plus the length
+// of its JSON text, which the size limits count (attributes <= 256 KB in
+// all, a declaration <= 64 KB) without ever writing that text.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "core/status.h"
+#include "core/value.h"
+
+namespace leadseg {
+
+struct StoredValue {
+  std::string frame;
+  size_t json_bytes = 0;
+
+  static StoredValue Of(const Value& v);
+  // The value, its containers in `arena`, its strings pointing into
+  // `frame` (valid while this StoredValue is neither changed nor moved).
+  Result<Value> Read(Document* arena) const;
+};
+
+}  // namespace leadseg

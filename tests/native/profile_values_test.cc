@@ -1,0 +1,183 @@
+// Explicit attributes and declarations kept as value frames: identify and
+// declare on frames take exactly the paths, limits and messages they had on
+// parsed JSON, and the size limits count the JSON text the values would be.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "config/config.h"
+#include "core/value_checks.h"
+#include "core/value_codec.h"
+#include "engine/engine.h"
+#include "test_data.h"
+
+namespace leadseg {
+namespace {
+
+constexpr TimeMs kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
+
+std::shared_ptr<const CompiledConfig> Compile(const std::string& text) {
+  Diagnostics d;
+  auto c = CompileConfigText(text, &d);
+  EXPECT_TRUE(c) << d.Format();
+  return std::shared_ptr<const CompiledConfig>(std::move(c));
+}
+
+const char* kConfig = R"({
+  "metrics": [{"id": "views", "aggregate": "count", "where": {"type": "page_view"}}],
+  "segments": [
+    {"id": "cto", "condition": {"job_title": "CTO"}},
+    {"id": "big", "condition": {"company.size": {"$gte": 100}}},
+    {"id": "security_fan", "condition": {"declared.interests": {"$in": ["security"]}}}
+  ]
+})";
+
+std::string Frame(const std::string& json) {
+  Document doc;
+  std::string out;
+  EncodeValue(doc.Add(Json::parse(json)), &out);
+  return out;
+}
+
+std::string Nested(int depth) {
+  std::string s;
+  for (int i = 0; i < depth; ++i) s += "[";
+  s += "1";
+  for (int i = 0; i < depth; ++i) s += "]";
+  return s;
+}
+
+TEST(ProfileValues, JsonTextSizeIsTheLengthOfTheDump) {
+  const char* samples[] = {
+      "null", "true", "false", "0", "-1", "42", "9007199254740993", "12345678901234567", "-9000000000000000000",
+      "18000000000000000000", "1e300", "0.1", "-2.5e-7", "3.0000000000000004", "1.7976931348623157e308",
+      R"("")", R"("plain")", R"("say \"hi\"\n\t\\ \u0001\u001f\b\f\r")", R"("Zürich 日本 🚀")", "[]", "{}",
+      R"([1, "two", null, true, {"a": [[]]}])", R"({"b": {"c": [1.5, -0.0, 1e21]}, "a\n": "x", "": 0})"};
+  for (const char* text : samples) {
+    Document doc;
+    Value v = doc.Add(Json::parse(text));
+    EXPECT_EQ(JsonTextSize(v), v.ToJson().dump().size()) << text;
+  }
+}
+
+TEST(ProfileValues, IdentifyAndDeclareFramesStoreWhatJsonStores) {
+  auto compiled = Compile(kConfig);
+  Engine a(compiled), b(compiled);
+  const std::string traits[] = {
+      R"({"job_title": "CTO", "company": {"size": 250, "name": "Acme \"A\""}, "hint": 0.30000000000000004})",
+      R"({"city": "Zürich 日本", "big": 12345678901234568, "tags": ["a", null, true, {"x": []}]})",
+      R"({"job_title": null, "missing": null, "company": {"size": 5}})"};
+  for (const auto& t : traits) {
+    auto x = a.Identify(Json::parse(t), kT0);
+    auto y = b.IdentifyFrame(Frame(t), kT0);
+    ASSERT_TRUE(x.ok() && y.ok()) << y.status().message();
+    EXPECT_EQ(x->entered, y->entered);
+    EXPECT_EQ(x->exited, y->exited);
+  }
+  ASSERT_TRUE(a.Declare("interests", Json::parse(R"(["security"])"), kT0).ok());
+  ASSERT_TRUE(b.DeclareFrame("interests", Frame(R"(["security"])"), kT0).ok());
+  EXPECT_EQ(a.Segments(), (std::vector<std::string>{"security_fan"}));
+  EXPECT_EQ(a.Segments(), b.Segments());
+  EXPECT_EQ(a.Export(), b.Export());
+  EXPECT_EQ(a.AttributeView(), b.AttributeView());
+  EXPECT_EQ(a.Snapshot(), b.Snapshot());
+  // Snapshots keep attributes as JSON text, in the order first identified;
+  // integers stay integers.
+  EXPECT_NE(a.Snapshot().find(R"({"company":{"size":5},"hint":0.30000000000000004,"city")"), std::string::npos);
+  EXPECT_NE(a.Snapshot().find(R"("big":12345678901234568)"), std::string::npos);
+  Engine c(compiled);
+  ASSERT_TRUE(c.Restore(a.Snapshot()).ok());
+  EXPECT_EQ(c.Snapshot(), a.Snapshot());
+  EXPECT_EQ(c.Export(), a.Export());
+}
+
+TEST(ProfileValues, FramesAreRefusedAsJsonWasWithTheSameMessagesAndNothingChanges) {
+  auto compiled = Compile(kConfig);
+  Engine a(compiled), b(compiled);
+  ASSERT_TRUE(a.Identify(Json::parse(R"({"job_title": "CTO"})"), kT0).ok());
+  ASSERT_TRUE(b.IdentifyFrame(Frame(R"({"job_title": "CTO"})"), kT0).ok());
+  const std::string before = b.Snapshot();
+  const std::string bad_traits[] = {
+      R"(["x"])", R"("CTO")", R"({"": 1})", R"({"views": 3})", R"({"segments": []})",
+      R"({"deep": )" + Nested(128) + "}",
+      R"({"views": 2, "": 1})",  // the first error in the object's order
+      R"({"big": ")" + std::string(256 * 1024, 'x') + R"("})"};
+  for (const auto& t : bad_traits) {
+    auto x = a.Identify(Json::parse(t), kT0);
+    auto y = b.IdentifyFrame(Frame(t), kT0);
+    ASSERT_EQ(x.ok(), y.ok()) << t.substr(0, 60);
+    if (x.ok()) {
+      EXPECT_EQ(a.Snapshot(), b.Snapshot());
+      continue;
+    }
+    EXPECT_EQ(x.status().message(), y.status().message());
+    EXPECT_EQ(x.status().path(), y.status().path());
+    EXPECT_EQ(x.status().code(), y.status().code());
+  }
+  Engine c(compiled);
+  ASSERT_TRUE(c.IdentifyFrame(Frame(R"({"job_title": "CTO"})"), kT0).ok());
+  const std::string clean = c.Snapshot();
+  for (const auto& t : bad_traits) {
+    if (c.IdentifyFrame(Frame(t), kT0).ok()) continue;
+    EXPECT_EQ(c.Snapshot(), clean) << t.substr(0, 60);
+  }
+  const std::pair<std::string, std::string> bad_declarations[] = {
+      {"", "1"}, {std::string(129, 'k'), "1"}, {"deep", Nested(129)}, {"big", "\"" + std::string(64 * 1024, 'x') + "\""}};
+  for (const auto& [key, value] : bad_declarations) {
+    auto x = a.Declare(key, Json::parse(value), kT0);
+    auto y = c.DeclareFrame(key, Frame(value), kT0);
+    ASSERT_FALSE(y.ok()) << key;
+    ASSERT_FALSE(x.ok()) << key;
+    EXPECT_EQ(x.status().message(), y.status().message());
+    EXPECT_EQ(c.Snapshot(), clean);
+  }
+  EXPECT_EQ(b.Snapshot(), before);
+  // As deep as JSON input allowed is stored, by either path.
+  const std::string deepest = R"({"ok": 1, "deep": )" + Nested(127) + "}";
+  ASSERT_TRUE(a.Identify(Json::parse(deepest), kT0).ok());
+  ASSERT_TRUE(b.IdentifyFrame(Frame(deepest), kT0).ok());
+  EXPECT_EQ(a.Snapshot(), b.Snapshot());
+  // Malformed frames are refused, never read past.
+  EXPECT_EQ(c.IdentifyFrame(std::string("\x06\x05\x00", 3), kT0).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(c.Snapshot(), clean);
+}
+
+TEST(ProfileValues, TheAttributeLimitCountsJsonTextBytesExactly) {
+  auto compiled = Compile(kConfig);
+  // {"a":"x...x","n":1.5,"q":"\n"}: the escape and the number count as
+  // JSON writes them.
+  const std::string other = R"(,"n":1.5,"q":"\n"})";
+  const size_t fixed = std::string(R"({"a":"")").size() + other.size();
+  for (size_t total : {kMaxAttributesBytes, kMaxAttributesBytes + 1}) {
+    const std::string text = R"({"a":")" + std::string(total - fixed, 'x') + "\"" + other;
+    ASSERT_EQ(Json::parse(text).dump().size(), total);
+    Engine e(compiled);
+    auto r = e.IdentifyFrame(Frame(text), kT0);
+    EXPECT_EQ(r.ok(), total <= kMaxAttributesBytes) << total;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().message(), "attributes would exceed 256 KB");
+    }
+  }
+  // Merged with what is stored: replacing an attribute frees its bytes.
+  Engine e(compiled);
+  ASSERT_TRUE(e.IdentifyFrame(Frame(R"({"a": ")" + std::string(200 * 1024, 'x') + "\"}"), kT0).ok());
+  EXPECT_FALSE(e.IdentifyFrame(Frame(R"({"b": ")" + std::string(60 * 1024, 'x') + "\"}"), kT0).ok());
+  EXPECT_TRUE(e.IdentifyFrame(Frame(R"({"a": null, "b": ")" + std::string(60 * 1024, 'x') + "\"}"), kT0).ok());
+}
+
+TEST(ProfileValues, ASnapshotTakenBeforeFramesRestores) {
+  // tests/web/fixtures/snapshot-v1.bin: taken by commit 0933c35's module,
+  // with attributes and declarations stored as JSON.
+  const std::string bytes = testing::ReadText(std::string(LEADSEG_SOURCE_DIR) + "/tests/web/fixtures/snapshot-v1.bin");
+  const Json expected = Json::parse(
+      testing::ReadText(std::string(LEADSEG_SOURCE_DIR) + "/tests/web/fixtures/snapshot-v1.expected.json"));
+  ASSERT_FALSE(bytes.empty());
+  Engine e(Compile(testing::ReadText(std::string(LEADSEG_SOURCE_DIR) + "/docs/examples/b2b-saas.json")));
+  ASSERT_TRUE(e.Restore(bytes).ok());
+  EXPECT_EQ(Json(e.Segments()), expected["segments"]);
+  EXPECT_EQ(e.Export(), expected["exportProfile"]);
+  EXPECT_EQ(e.Snapshot(), bytes);  // the same format, byte for byte
+}
+
+}  // namespace
+}  // namespace leadseg
