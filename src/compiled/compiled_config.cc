@@ -441,6 +441,7 @@ class CompiledConfigCodec {
     c.event_type_slot_ = r->Index(c.event_schema_.size());
     if (!r->ok() || !r->at_end()) return false;
     if (!StepsHoldTogether(c)) return false;
+    c.BuildSegmentProgram();
     loaded->config = std::move(out);
     return true;
   }
