@@ -806,6 +806,20 @@ class ShapeBuilder {
     leaf.number_keyed = NumberKeys(id, &leaf.number_keys);
     if (!leaf.number_keyed) leaf.number_keys.clear();
     if (n.op == Op::kRegex) leaf.regex = &regexes_[static_cast<size_t>(n.index)];
+    // Arrays: $in matches when some element is a member, $nin when none
+    // is, $elemMatch when some truthy element passes its matcher.
+    using ArrayRule = ConditionShape::Leaf::ArrayRule;
+    if (n.op == Op::kIn || n.op == Op::kNin) {
+      leaf.array_rule = n.op == Op::kIn ? ArrayRule::kAny : ArrayRule::kAll;
+      StringKeys(id, &leaf.element_keys);
+    } else if (n.op == Op::kElemMatchValue && n.count >= 1) {
+      if (StringKeys(kids_[n.first], &leaf.element_keys)) {
+        leaf.array_rule = ArrayRule::kAny;
+        leaf.element_keys.push_back("");  // falsy elements are skipped
+      } else {
+        leaf.element_keys.clear();
+      }
+    }
     return node;
   }
 

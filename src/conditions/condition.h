@@ -89,6 +89,12 @@ struct ConditionShape {
     std::vector<double> number_keys;
     // A $regex leaf: its compiled pattern (for prefix tests), else null.
     const Regex* regex = nullptr;
+    // For an array value whose elements are all strings: the answer is the
+    // OR (kAny) or the AND (kAll) over its elements e of the answer for the
+    // array [e], which depends only on which of `element_keys` e equals.
+    enum class ArrayRule : uint8_t { kNone, kAny, kAll };
+    ArrayRule array_rule = ArrayRule::kNone;
+    std::vector<std::string_view> element_keys;
   };
   std::vector<Node> nodes;
   std::vector<uint32_t> kids;

@@ -35,6 +35,8 @@ uint64_t HashString(std::string_view s) {
 
 uint64_t Bit(uint32_t bit) { return uint64_t{1} << (bit & 63); }
 
+enum Form : uint8_t { kGeneral, kAllOf, kAnyOf };
+
 }  // namespace
 
 // One leaf of one condition, and how to ask the condition about it.
@@ -71,6 +73,11 @@ struct SegmentProgram::Group {
   uint32_t other_string_row = 0;
   std::vector<StringEntry> strings;  // open addressing, power-of-two size
   std::vector<PrefixTest> prefixes;
+  // Arrays of strings (single-word groups): rows per interned element.
+  std::vector<StringEntry> elements;
+  uint32_t other_element_row = 0;
+  uint32_t any_mask = 0, all_mask = 0;  // leaves that OR / AND their elements' rows
+  bool arrays = false;
   uint32_t number_pending = 0;
   uint32_t nan_row = 0;
   std::vector<double> thresholds;  // sorted, distinct
@@ -83,6 +90,18 @@ struct SegmentProgram::Instr {
   uint32_t a = 0;  // kConst: value; kLeaf: bit; kAll/kAny: word; jumps: target
   uint64_t mask = 0;
 };
+
+// The row of `s` in a string table, or `otherwise`.
+template <typename Entry>
+static uint32_t FindRow(const std::vector<Entry>& table, std::string_view s, uint32_t otherwise) {
+  const uint64_t h = HashString(s);
+  const size_t mask = table.size() - 1;
+  for (size_t at = h & mask;; at = (at + 1) & mask) {
+    const Entry& e = table[at];
+    if (e.row == kNone) return otherwise;
+    if (e.hash == h && e.size == s.size() && std::memcmp(e.data, s.data(), s.size()) == 0) return e.row;
+  }
+}
 
 void SegmentProgram::State::Reserve(size_t words) {
   words_ = words;
@@ -193,18 +212,44 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     std::string other = "\x01leadseg:other";
     while (keys.count(other)) other.push_back('~');
     g.other_string_row = row_for(Value::String(other), string_keyed);
-    size_t capacity = 4;
-    while (capacity < 2 * keys.size()) capacity *= 2;
-    g.strings.assign(capacity, StringEntry{});
-    for (std::string_view key : keys) {
-      StringEntry e;
-      e.data = key.data();
-      e.size = static_cast<uint32_t>(key.size());
-      e.hash = HashString(key);
-      e.row = row_for(Value::String(key), string_keyed);
-      size_t at = e.hash & (capacity - 1);
-      while (g.strings[at].row != kNone) at = (at + 1) & (capacity - 1);
-      g.strings[at] = e;
+    auto make_table = [](const std::set<std::string_view>& table_keys, std::vector<StringEntry>* table, auto row_of) {
+      size_t capacity = 4;
+      while (capacity < 2 * table_keys.size()) capacity *= 2;
+      table->assign(capacity, StringEntry{});
+      for (std::string_view key : table_keys) {
+        StringEntry e;
+        e.data = key.data();
+        e.size = static_cast<uint32_t>(key.size());
+        e.hash = HashString(key);
+        e.row = row_of(key);
+        size_t at = e.hash & (capacity - 1);
+        while ((*table)[at].row != kNone) at = (at + 1) & (capacity - 1);
+        (*table)[at] = e;
+      }
+    };
+    make_table(keys, &g.strings, [&](std::string_view key) { return row_for(Value::String(key), string_keyed); });
+
+    // Arrays of strings: a row per element value, answering [element].
+    using ArrayRule = ConditionShape::Leaf::ArrayRule;
+    auto array_keyed = [](const ConditionShape::Leaf& l) { return l.array_rule != ArrayRule::kNone; };
+    std::set<std::string_view> element_keys;
+    for (const Pending& leaf : leaves) {
+      if (array_keyed(leaf.facts)) element_keys.insert(leaf.facts.element_keys.begin(), leaf.facts.element_keys.end());
+    }
+    g.any_mask = mask_for([](const ConditionShape::Leaf& l) { return l.array_rule == ArrayRule::kAny; });
+    g.all_mask = mask_for([](const ConditionShape::Leaf& l) { return l.array_rule == ArrayRule::kAll; });
+    g.arrays = g.words == 1 && std::any_of(leaves.begin(), leaves.end(), [&](const Pending& l) { return array_keyed(l.facts); });
+    if (g.arrays) {
+      Document scratch;
+      auto single = [&](std::string_view element) {
+        Value* item = scratch.AllocateChildren(1);
+        item[0] = Value::String(element);
+        return Document::MakeArray(item, 1);
+      };
+      std::string other_element = "\x01leadseg:other";
+      while (element_keys.count(other_element)) other_element.push_back('~');
+      g.other_element_row = row_for(single(other_element), array_keyed);
+      make_table(element_keys, &g.elements, [&](std::string_view key) { return row_for(single(key), array_keyed); });
     }
     for (size_t i = 0; i < leaves.size(); ++i) {
       const Regex* re = leaves[i].facts.regex;
@@ -253,7 +298,19 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     }
   }
 
-  // 4. Each condition as a flat program over the bits.
+  // 4. Each condition as a flat program over the bits. Within an $and or
+  // $or, words whose leaves the tables always decide are tested first, so
+  // a leaf that must ask its condition is reached only when needed.
+  std::vector<uint8_t> prone(p.words_, 1);
+  for (size_t gi = 0; gi < p.groups_.size(); ++gi) {
+    const Group& g = p.groups_[gi];
+    const auto& leaves = by_slot[g.slot];
+    bool keyed = std::all_of(leaves.begin(), leaves.end(), [](const Pending& l) {
+      return l.facts.string_keyed && l.facts.number_keyed && !l.facts.regex;
+    });
+    for (uint32_t w = 0; w < g.words; ++w) prone[g.word + w] = keyed ? 0 : 1;
+  }
+  for (uint32_t w = dynamic_word; w < p.words_; ++w) prone[w] = 2;
   for (size_t c = 0; c < conditions.size(); ++c) {
     const ConditionShape& shape = shapes[c];
     auto bit = [&](uint32_t shape_node) { return bit_of[leaf_ids[c][shape.nodes[shape_node].leaf]]; };
@@ -299,7 +356,10 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
           auto after = [&]() {
             if (++done < items) jumps.push_back(emit(is_and ? Instr::kJumpIfFalse : Instr::kJumpIfTrue, 0, 0));
           };
-          for (const auto& [w, mask] : masks) {
+          std::vector<std::pair<uint32_t, uint64_t>> ordered(masks.begin(), masks.end());
+          std::stable_sort(ordered.begin(), ordered.end(),
+                           [&](const auto& a, const auto& b) { return prone[a.first] < prone[b.first]; });
+          for (const auto& [w, mask] : ordered) {
             emit(is_and ? Instr::kAll : Instr::kAny, w, mask);
             after();
           }
@@ -313,8 +373,22 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
         }
       }
     };
+    const uint32_t begin = p.entry_.back();
     lower(lower, shape.root);
     p.entry_.push_back(static_cast<uint32_t>(p.code_.size()));
+    // mask (jump mask)*: a plain $and or $or of leaves.
+    uint8_t form = kGeneral;
+    const uint32_t end = p.entry_.back();
+    if (end > begin && (end - begin) % 2 == 1) {
+      const Instr::Op op = p.code_[begin].op;
+      bool plain = op == Instr::kAll || op == Instr::kAny;
+      for (uint32_t pc = begin; plain && pc < end; pc += 2) {
+        plain = p.code_[pc].op == op &&
+                (pc + 1 == end || p.code_[pc + 1].op == (op == Instr::kAll ? Instr::kJumpIfFalse : Instr::kJumpIfTrue));
+      }
+      if (plain) form = op == Instr::kAll ? kAllOf : kAnyOf;
+    }
+    p.form_.push_back(form);
   }
   return p;
 }
@@ -333,6 +407,11 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
     uint64_t* gb = bits + g.word;
     uint64_t* gp = pending + g.word;
     auto copy = [&](uint32_t row, uint32_t pending_row) {
+      if (g.words == 1) {  // the usual case: fewer than 64 leaves on an attribute
+        gb[0] = pool[row];
+        gp[0] = pending_row == kNone ? 0 : pool[pending_row];
+        return;
+      }
       for (uint32_t w = 0; w < g.words; ++w) {
         gb[w] = pool[row + w];
         gp[w] = pending_row == kNone ? 0 : pool[pending_row + w];
@@ -344,18 +423,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
       case ValueType::kBool: copy(v->as_bool() ? g.true_row : g.false_row, kNone); break;
       case ValueType::kString: {
         const std::string_view s = v->as_string();
-        const uint64_t h = HashString(s);
-        const size_t mask = g.strings.size() - 1;
-        uint32_t row = g.other_string_row;
-        for (size_t at = h & mask;; at = (at + 1) & mask) {
-          const StringEntry& e = g.strings[at];
-          if (e.row == kNone) break;
-          if (e.hash == h && e.size == s.size() && std::memcmp(e.data, s.data(), s.size()) == 0) {
-            row = e.row;
-            break;
-          }
-        }
-        copy(row, g.string_pending);
+        copy(FindRow(g.strings, s, g.other_string_row), g.string_pending);
         for (const PrefixTest& t : g.prefixes) {
           const uint64_t b = Bit(t.bit);
           uint64_t& word = bits[t.bit / 64];
@@ -383,10 +451,34 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
         copy(g.regions + static_cast<uint32_t>(region) * g.words, g.number_pending);
         break;
       }
-      default:  // arrays and objects: every leaf asks its condition
+      default: {
+        // Arrays of strings: $in, $nin and $elemMatch leaves combine their
+        // elements' rows; the rest, and other arrays and objects, ask
+        // their condition.
+        if (type == ValueType::kArray && g.arrays) {
+          uint64_t any = 0, all = ~uint64_t{0};
+          bool strings = true;
+          for (uint32_t i = 0; i < v->size(); ++i) {
+            const Value e = v->at(i);
+            if (!e.is_string()) {
+              strings = false;
+              break;
+            }
+            const uint64_t row = pool[FindRow(g.elements, e.as_string(), g.other_element_row)];
+            any |= row;
+            all &= row;
+          }
+          if (strings) {
+            const uint64_t any_mask = pool[g.any_mask], all_mask = pool[g.all_mask];
+            gb[0] = (any & any_mask) | (all & all_mask);
+            gp[0] = pool[g.all] & ~(any_mask | all_mask);
+            break;
+          }
+        }
         copy(g.null_row, g.all);
         for (uint32_t w = 0; w < g.words; ++w) gb[w] = 0;
         break;
+      }
     }
   }
 }
@@ -459,7 +551,34 @@ bool SegmentProgram::Run(uint32_t begin, uint32_t end, const AttributeSet& attri
 size_t SegmentProgram::leaf_count() const { return leaves_.size(); }
 
 bool SegmentProgram::Holds(size_t i, const AttributeSet& attributes, State* state) const {
-  return Run(entry_[i], entry_[i + 1], attributes, state);
+  const uint32_t begin = entry_[i], end = entry_[i + 1];
+  const uint64_t* bits = state->bits();
+  const uint64_t* pending = state->pending();
+  // Plain $and / $or of leaves: whole words, no interpreter. A pending leaf
+  // that could change the answer sends the condition to Run.
+  switch (form_[i]) {
+    case kAllOf: {
+      bool asks = false;
+      for (uint32_t pc = begin; pc < end; pc += 2) {
+        const Instr& in = code_[pc];
+        const uint64_t known = in.mask & ~pending[in.a];
+        if ((bits[in.a] & known) != known) return false;
+        asks |= known != in.mask;
+      }
+      return !asks || Run(begin, end, attributes, state);
+    }
+    case kAnyOf: {
+      bool asks = false;
+      for (uint32_t pc = begin; pc < end; pc += 2) {
+        const Instr& in = code_[pc];
+        const uint64_t p = pending[in.a] & in.mask;
+        if (bits[in.a] & in.mask & ~p) return true;
+        asks |= p != 0;
+      }
+      return asks && Run(begin, end, attributes, state);
+    }
+    default: return Run(begin, end, attributes, state);
+  }
 }
 
 void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership) const {
@@ -467,7 +586,7 @@ void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, u
   const size_t n = conditions_.size();
   for (size_t w = 0; w < WordsFor(n); ++w) membership[w] = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (Run(entry_[i], entry_[i + 1], attributes, state)) membership[i / 64] |= Bit(static_cast<uint32_t>(i));
+    if (Holds(i, attributes, state)) membership[i / 64] |= Bit(static_cast<uint32_t>(i));
   }
 }
 

@@ -124,6 +124,9 @@ class SegmentProgram {
   std::vector<uint64_t> pool_;        // every group's tables of words
   std::vector<Instr> code_;
   std::vector<uint32_t> entry_;  // condition i runs code_[entry_[i], entry_[i + 1])
+  // Per condition: kGeneral, or a plain $and / $or of leaves (code_ is then
+  // mask, jump, mask, ...), which Holds decides without the interpreter.
+  std::vector<uint8_t> form_;
   size_t words_ = 0;
 };
 
