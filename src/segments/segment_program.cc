@@ -4,8 +4,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <map>
-#include <set>
 
 namespace leadseg {
 namespace {
@@ -127,7 +125,10 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
   std::vector<ConditionShape> shapes;
   shapes.reserve(conditions.size());
   std::vector<std::vector<uint32_t>> leaf_ids(conditions.size());  // shape leaf -> leaf id
-  std::map<int, std::vector<Pending>> by_slot;                     // stable attribute -> its leaves
+  // Stable attribute -> its leaves, in order of first use. Plain vectors:
+  // std::map and std::set cost the runtime module kilobytes.
+  std::vector<std::vector<Pending>> by_group;
+  std::vector<int> group_of_slot;
   std::vector<int> slot_order;
   std::vector<uint32_t> dynamic;
   for (size_t c = 0; c < conditions.size(); ++c) {
@@ -142,16 +143,23 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
         dynamic.push_back(id);
         continue;
       }
-      if (!by_slot.count(facts.slot)) slot_order.push_back(facts.slot);
-      by_slot[facts.slot].push_back(Pending{facts, id});
+      if (group_of_slot.size() <= static_cast<size_t>(facts.slot)) group_of_slot.resize(facts.slot + 1, -1);
+      int& group = group_of_slot[static_cast<size_t>(facts.slot)];
+      if (group < 0) {
+        group = static_cast<int>(slot_order.size());
+        slot_order.push_back(facts.slot);
+        by_group.emplace_back();
+      }
+      by_group[static_cast<size_t>(group)].push_back(Pending{facts, id});
     }
   }
 
   // 2. Bits: each group from a word boundary, so a row is whole words.
   std::vector<uint32_t> bit_of(p.leaves_.size(), kNone);
   uint32_t word = 0;
-  for (int slot : slot_order) {
-    const auto& leaves = by_slot[slot];
+  for (size_t gi = 0; gi < slot_order.size(); ++gi) {
+    const int slot = slot_order[gi];
+    const auto& leaves = by_group[gi];
     Group g;
     g.slot = slot;
     g.word = word;
@@ -171,8 +179,9 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
 
   // 3. Each group's tables, filled by asking the conditions about one value
   // of each class.
-  for (Group& g : p.groups_) {
-    const auto& leaves = by_slot[g.slot];
+  for (size_t gi = 0; gi < p.groups_.size(); ++gi) {
+    Group& g = p.groups_[gi];
+    const auto& leaves = by_group[gi];
     auto new_row = [&]() {
       uint32_t at = static_cast<uint32_t>(p.pool_.size());
       p.pool_.resize(p.pool_.size() + g.words, 0);
@@ -204,15 +213,23 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     g.false_row = row_for(Value::Bool(false), every);
 
     // Strings: one row per interned key, one for every other string.
-    std::set<std::string_view> keys;
+    auto sorted_unique = [](std::vector<std::string_view>* v) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    };
+    auto contains = [](const std::vector<std::string_view>& v, std::string_view s) {
+      return std::binary_search(v.begin(), v.end(), s);
+    };
+    std::vector<std::string_view> keys;
     for (const Pending& leaf : leaves) {
-      if (leaf.facts.string_keyed) keys.insert(leaf.facts.string_keys.begin(), leaf.facts.string_keys.end());
+      if (leaf.facts.string_keyed) keys.insert(keys.end(), leaf.facts.string_keys.begin(), leaf.facts.string_keys.end());
     }
+    sorted_unique(&keys);
     g.string_pending = mask_for([](const ConditionShape::Leaf& l) { return !l.string_keyed; });
     std::string other = "\x01leadseg:other";
-    while (keys.count(other)) other.push_back('~');
+    while (contains(keys, other)) other.push_back('~');
     g.other_string_row = row_for(Value::String(other), string_keyed);
-    auto make_table = [](const std::set<std::string_view>& table_keys, std::vector<StringEntry>* table, auto row_of) {
+    auto make_table = [](const std::vector<std::string_view>& table_keys, std::vector<StringEntry>* table, auto row_of) {
       size_t capacity = 4;
       while (capacity < 2 * table_keys.size()) capacity *= 2;
       table->assign(capacity, StringEntry{});
@@ -232,10 +249,11 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     // Arrays of strings: a row per element value, answering [element].
     using ArrayRule = ConditionShape::Leaf::ArrayRule;
     auto array_keyed = [](const ConditionShape::Leaf& l) { return l.array_rule != ArrayRule::kNone; };
-    std::set<std::string_view> element_keys;
+    std::vector<std::string_view> element_keys;
     for (const Pending& leaf : leaves) {
-      if (array_keyed(leaf.facts)) element_keys.insert(leaf.facts.element_keys.begin(), leaf.facts.element_keys.end());
+      if (array_keyed(leaf.facts)) element_keys.insert(element_keys.end(), leaf.facts.element_keys.begin(), leaf.facts.element_keys.end());
     }
+    sorted_unique(&element_keys);
     g.any_mask = mask_for([](const ConditionShape::Leaf& l) { return l.array_rule == ArrayRule::kAny; });
     g.all_mask = mask_for([](const ConditionShape::Leaf& l) { return l.array_rule == ArrayRule::kAll; });
     g.arrays = g.words == 1 && std::any_of(leaves.begin(), leaves.end(), [&](const Pending& l) { return array_keyed(l.facts); });
@@ -247,7 +265,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
         return Document::MakeArray(item, 1);
       };
       std::string other_element = "\x01leadseg:other";
-      while (element_keys.count(other_element)) other_element.push_back('~');
+      while (contains(element_keys, other_element)) other_element.push_back('~');
       g.other_element_row = row_for(single(other_element), array_keyed);
       make_table(element_keys, &g.elements, [&](std::string_view key) { return row_for(single(key), array_keyed); });
     }
@@ -304,7 +322,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
   std::vector<uint8_t> prone(p.words_, 1);
   for (size_t gi = 0; gi < p.groups_.size(); ++gi) {
     const Group& g = p.groups_[gi];
-    const auto& leaves = by_slot[g.slot];
+    const auto& leaves = by_group[gi];
     bool keyed = std::all_of(leaves.begin(), leaves.end(), [](const Pending& l) {
       return l.facts.string_keyed && l.facts.number_keyed && !l.facts.regex;
     });
@@ -343,20 +361,26 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
             return;
           }
           // Leaf children first, a word at a time; the rest after, in order.
-          std::map<uint32_t, uint64_t> masks;
+          std::vector<std::pair<uint32_t, uint64_t>> ordered;  // (word, mask)
           std::vector<uint32_t> others;
           for (uint32_t i = 0; i < n.count; ++i) {
             uint32_t kid = shape.kids[n.first + i];
-            if (shape.nodes[kid].kind == ConditionShape::Kind::kLeaf) masks[bit(kid) / 64] |= Bit(bit(kid));
-            else others.push_back(kid);
+            if (shape.nodes[kid].kind != ConditionShape::Kind::kLeaf) {
+              others.push_back(kid);
+              continue;
+            }
+            const uint32_t w = bit(kid) / 64;
+            auto at = std::find_if(ordered.begin(), ordered.end(), [&](const auto& m) { return m.first == w; });
+            if (at == ordered.end()) ordered.emplace_back(w, Bit(bit(kid)));
+            else at->second |= Bit(bit(kid));
           }
-          const size_t items = masks.size() + others.size();
+          std::sort(ordered.begin(), ordered.end());
+          const size_t items = ordered.size() + others.size();
           size_t done = 0;
           std::vector<size_t> jumps;
           auto after = [&]() {
             if (++done < items) jumps.push_back(emit(is_and ? Instr::kJumpIfFalse : Instr::kJumpIfTrue, 0, 0));
           };
-          std::vector<std::pair<uint32_t, uint64_t>> ordered(masks.begin(), masks.end());
           std::stable_sort(ordered.begin(), ordered.end(),
                            [&](const auto& a, const auto& b) { return prone[a.first] < prone[b.first]; });
           for (const auto& [w, mask] : ordered) {
