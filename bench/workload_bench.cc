@@ -11,7 +11,12 @@
 //       JavaScript encoder writes) and evaluate every segment;
 //   BM_Workload_EvaluateOnly       frames decoded once up front (into one
 //       arena); only CompiledConfig::EvaluateSegments is timed;
-//   BM_Workload_DecodeOnly         DecodeFrame alone.
+//   BM_Workload_DecodeOnly         DecodeFrame alone;
+//   BM_Workload_TreeWalk           frames decoded once; every segment's
+//       Condition::Evaluate, the evaluator segments used before
+//       segments/segment_program.h (issue 15), for the ratio;
+//   BM_Workload_ProgramBitset      frames decoded once; the segment
+//       program's batch call (EvaluateAll into a bitset, one State).
 // Before timing, both check every profile's memberships against
 // expected-membership.txt and fail (SkipWithError) on any difference.
 //
@@ -215,6 +220,78 @@ void BM_Workload_DecodeOnly(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * w.frames.size() * w.segment_count));
 }
 BENCHMARK(BM_Workload_DecodeOnly)->Unit(benchmark::kMillisecond);
+
+// The same evaluations through the two evaluators directly, side by side in
+// one run (issue 15): every segment's Condition::Evaluate (the recursive
+// tree walk every segment used before segments/segment_program.h), and the
+// segment program's batch call (Begin + every segment into a bitset, one
+// reused State). Profiles are decoded once, as in EvaluateOnly.
+std::vector<AttributeSet> DecodeAll(const Workload& w, Document* arena) {
+  std::vector<AttributeSet> sets;
+  sets.reserve(w.frames.size());
+  for (const auto& f : w.frames) {
+    sets.emplace_back(&w.config->schema());
+    Status s = DecodeFrame(reinterpret_cast<const uint8_t*>(f.data()), f.size(), arena, &sets.back());
+    if (!s.ok()) std::abort();
+  }
+  return sets;
+}
+
+void BM_Workload_TreeWalk(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  Document arena;
+  std::vector<AttributeSet> sets = DecodeAll(w, &arena);
+  size_t members = 0;
+  for (auto _ : state) {
+    for (const auto& set : sets) {
+      for (const SegmentSpec& s : w.config->segments()) members += s.condition.Evaluate(set);
+    }
+    benchmark::DoNotOptimize(members);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * sets.size() * w.segment_count));
+}
+BENCHMARK(BM_Workload_TreeWalk)->Unit(benchmark::kMillisecond);
+
+void BM_Workload_ProgramBitset(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  Document arena;
+  std::vector<AttributeSet> sets = DecodeAll(w, &arena);
+  if (w.config->segments_slot() >= 0) {
+    state.SkipWithError("segments read \"segments\": EvaluateAll does not publish it");
+    return;
+  }
+  const SegmentProgram& program = w.config->segment_program();
+  SegmentProgram::State scratch;
+  std::vector<uint64_t> words(SegmentProgram::WordsFor(program.size()));
+  // The bitset path answers like the ground truth too.
+  for (size_t i = 0; i < sets.size(); ++i) {
+    program.EvaluateAll(sets[i], &scratch, words.data());
+    for (size_t s = 0; s < w.segment_count; ++s) {
+      if (((words[s / 64] >> (s % 64)) & 1) != static_cast<uint64_t>(w.expected[i][s] == '1')) {
+        state.SkipWithError("EvaluateAll memberships differ from expected-membership.txt");
+        return;
+      }
+    }
+  }
+  uint64_t members = 0;
+  for (auto _ : state) {
+    for (const auto& set : sets) {
+      program.EvaluateAll(set, &scratch, words.data());
+      members += words[0];
+    }
+    benchmark::DoNotOptimize(members);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * sets.size() * w.segment_count));
+}
+BENCHMARK(BM_Workload_ProgramBitset)->Unit(benchmark::kMillisecond);
 
 // --- track() with the 50-segment config ----------------------------------
 

@@ -450,6 +450,7 @@ class CompiledConfigCodec {
     }
     if (!r->ok() || !r->at_end()) return false;
     if (!StepsHoldTogether(c)) return false;
+    c.BuildSegmentProgram();
     loaded->config = std::move(out);
     return true;
   }

@@ -745,6 +745,209 @@ void Condition::ForEachLeaf(const std::function<void(const std::string&, const J
 
 const std::string& Condition::canonical() const { return program_->canonical; }
 
+// --- Shape: the condition as leaves and boolean structure --------------------
+//
+// What a leaf's answer depends on, per value type, is derived here from the
+// same ops EvalValue runs, so the keys stay next to the semantics they
+// summarise. A leaf that is not keyed for a type is simply evaluated by
+// MatchLeaf for values of that type; being conservative costs speed, never
+// correctness.
+
+namespace {
+
+class ShapeBuilder {
+ public:
+  ShapeBuilder(const std::vector<Node>& nodes, const std::vector<uint32_t>& kids, const std::vector<Path>& paths,
+               const std::vector<Regex>& regexes, ConditionShape* out)
+      : nodes_(nodes), kids_(kids), paths_(paths), regexes_(regexes), out_(out) {}
+
+  uint32_t Lower(uint32_t id) {
+    const Node& n = nodes_[id];
+    switch (n.op) {
+      case Op::kTrue: return Add({ConditionShape::Kind::kTrue, 0, 0, 0});
+      case Op::kFalse: return Add({ConditionShape::Kind::kFalse, 0, 0, 0});
+      case Op::kAnd:
+      case Op::kOr:
+      case Op::kNor:
+      case Op::kNotCondition: {
+        // EvalCondition reads only the first child of a $not.
+        const uint32_t count = n.op == Op::kNotCondition ? 1 : n.count;
+        std::vector<uint32_t> kids;
+        for (uint32_t i = 0; i < count; ++i) kids.push_back(Lower(kids_[n.first + i]));
+        ConditionShape::Kind kind = n.op == Op::kAnd  ? ConditionShape::Kind::kAnd
+                                    : n.op == Op::kOr ? ConditionShape::Kind::kOr
+                                    : n.op == Op::kNor ? ConditionShape::Kind::kNor
+                                                       : ConditionShape::Kind::kNot;
+        return AddWithKids(kind, kids);
+      }
+      case Op::kField: {
+        const Path& path = paths_[static_cast<size_t>(n.index)];
+        if (path.segments.size() == 1) return LowerMatcher(kids_[n.first], path.slot);
+        return AddLeaf(id, -1);
+      }
+      default: return AddLeaf(id, -1);  // a value op at condition level: leave it whole
+    }
+  }
+
+ private:
+  // The matcher `id` applied to the attribute in `slot`.
+  uint32_t LowerMatcher(uint32_t id, int slot) {
+    const Node& n = nodes_[id];
+    if (n.op == Op::kMatchAll || n.op == Op::kNotValue) {
+      const uint32_t count = n.op == Op::kNotValue ? 1 : n.count;
+      std::vector<uint32_t> kids;
+      for (uint32_t i = 0; i < count; ++i) kids.push_back(LowerMatcher(kids_[n.first + i], slot));
+      return AddWithKids(n.op == Op::kMatchAll ? ConditionShape::Kind::kAnd : ConditionShape::Kind::kNot, kids);
+    }
+    uint32_t node = AddLeaf(id, slot);
+    ConditionShape::Leaf& leaf = out_->leaves.back();
+    leaf.string_keyed = StringKeys(id, &leaf.string_keys);
+    if (!leaf.string_keyed) leaf.string_keys.clear();
+    leaf.number_keyed = NumberKeys(id, &leaf.number_keys);
+    if (!leaf.number_keyed) leaf.number_keys.clear();
+    if (n.op == Op::kRegex) leaf.regex = &regexes_[static_cast<size_t>(n.index)];
+    // Arrays: $in matches when some element is a member, $nin when none
+    // is, $elemMatch when some truthy element passes its matcher.
+    using ArrayRule = ConditionShape::Leaf::ArrayRule;
+    if (n.op == Op::kIn || n.op == Op::kNin) {
+      leaf.array_rule = n.op == Op::kIn ? ArrayRule::kAny : ArrayRule::kAll;
+      StringKeys(id, &leaf.element_keys);
+    } else if (n.op == Op::kElemMatchValue && n.count >= 1) {
+      if (StringKeys(kids_[n.first], &leaf.element_keys)) {
+        leaf.array_rule = ArrayRule::kAny;
+        leaf.element_keys.push_back("");  // falsy elements are skipped
+      } else {
+        leaf.element_keys.clear();
+      }
+    }
+    return node;
+  }
+
+  // For a string v: which strings can change the answer of matcher `id`.
+  bool StringKeys(uint32_t id, std::vector<std::string_view>* keys) const {
+    const Node& n = nodes_[id];
+    switch (n.op) {
+      case Op::kMatchString: keys->push_back(n.operand.as_string()); return true;  // String(v) === s
+      case Op::kMatchBool: keys->push_back(""); return true;                     // truthy: non-empty
+      case Op::kEq:
+      case Op::kNe:  // ===: only an equal string
+        if (n.operand.is_string()) keys->push_back(n.operand.as_string());
+        return true;
+      case Op::kIn:
+      case Op::kNin:  // SameValueZero against each member: only equal strings
+        for (uint32_t i = 0; i < n.operand.size(); ++i) {
+          if (n.operand.at(i).is_string()) keys->push_back(n.operand.at(i).as_string());
+        }
+        return true;
+      case Op::kMatchAll:
+      case Op::kNotValue:
+        for (uint32_t i = 0; i < n.count; ++i) {
+          if (!StringKeys(kids_[n.first + i], keys)) return false;
+        }
+        return true;
+      case Op::kMatchNull:
+      case Op::kExists:
+      case Op::kNotExists:
+      case Op::kType:
+      case Op::kSize:             // not an array
+      case Op::kElemMatchValue:   // not an array
+      case Op::kElemMatchCondition:
+      case Op::kAllOf:
+      case Op::kFalseValue: return true;
+      default: return false;  // relational, folded, regex, version, stringify: need the text
+    }
+  }
+
+  // For a number v (not NaN): the values where the answer of `id` can change.
+  bool NumberKeys(uint32_t id, std::vector<double>* keys) const {
+    const Node& n = nodes_[id];
+    switch (n.op) {
+      case Op::kMatchString: {
+        // String(v) === s holds for at most one number, ToNumber(s): a
+        // number's shortest string reads back as that number.
+        double d = js::ToNumber(n.operand);
+        if (!std::isnan(d)) keys->push_back(d);
+        return true;
+      }
+      case Op::kMatchNumber: keys->push_back(n.operand.as_number()); return true;
+      case Op::kMatchBool: keys->push_back(0); return true;  // truthy: not 0 (NaN aside)
+      case Op::kEq:
+      case Op::kNe:
+        if (n.operand.is_number()) keys->push_back(n.operand.as_number());
+        return true;
+      case Op::kLt:
+      case Op::kLte:
+      case Op::kGt:
+      case Op::kGte:
+        if (!n.numeric) return false;  // against a string operand: ToNumber rules
+        keys->push_back(n.operand.as_number());
+        return true;
+      case Op::kIn:
+      case Op::kNin:
+        for (uint32_t i = 0; i < n.operand.size(); ++i) {
+          if (n.operand.at(i).is_number()) keys->push_back(n.operand.at(i).as_number());
+        }
+        return true;
+      case Op::kMatchAll:
+      case Op::kNotValue:
+        for (uint32_t i = 0; i < n.count; ++i) {
+          if (!NumberKeys(kids_[n.first + i], keys)) return false;
+        }
+        return true;
+      case Op::kMatchNull:
+      case Op::kExists:
+      case Op::kNotExists:
+      case Op::kType:
+      case Op::kSize:
+      case Op::kElemMatchValue:
+      case Op::kElemMatchCondition:
+      case Op::kAllOf:
+      case Op::kFalseValue: return true;
+      default: return false;
+    }
+  }
+
+  uint32_t Add(ConditionShape::Node node) {
+    out_->nodes.push_back(node);
+    return static_cast<uint32_t>(out_->nodes.size() - 1);
+  }
+  uint32_t AddWithKids(ConditionShape::Kind kind, const std::vector<uint32_t>& kids) {
+    ConditionShape::Node node{kind, static_cast<uint32_t>(out_->kids.size()), static_cast<uint32_t>(kids.size()), 0};
+    out_->kids.insert(out_->kids.end(), kids.begin(), kids.end());
+    return Add(node);
+  }
+  uint32_t AddLeaf(uint32_t id, int slot) {
+    ConditionShape::Leaf leaf;
+    leaf.node = id;
+    leaf.slot = slot;
+    out_->leaves.push_back(std::move(leaf));
+    return Add({ConditionShape::Kind::kLeaf, 0, 0, static_cast<uint32_t>(out_->leaves.size() - 1)});
+  }
+
+  const std::vector<Node>& nodes_;
+  const std::vector<uint32_t>& kids_;
+  const std::vector<Path>& paths_;
+  const std::vector<Regex>& regexes_;
+  ConditionShape* out_;
+};
+
+}  // namespace
+
+ConditionShape Condition::Shape() const {
+  ConditionShape shape;
+  ShapeBuilder builder(program_->nodes, program_->kids, program_->paths, program_->regexes, &shape);
+  shape.root = builder.Lower(program_->root);
+  return shape;
+}
+
+bool Condition::MatchLeaf(uint32_t node, const Value& value) const {
+  return program_->EvalValue(node, value, nullptr);
+}
+
+bool Condition::HoldsLeaf(uint32_t node, const AttributeSet& attributes) const {
+  return program_->EvalCondition(node, Context{&attributes, Value()}, nullptr);
+}
+
 // --- Compiled form -----------------------------------------------------------
 //
 // Layout (varints unless noted; core/bytes.h): root, then the nodes (op,

@@ -57,6 +57,51 @@ struct LeafTrace {
   bool passed = false;
 };
 
+// The boolean structure of a compiled condition over its leaves, for an
+// evaluator that decides leaves its own way (segments/segment_program.h)
+// and asks the Condition only about the leaves it cannot decide. Built by
+// Condition::Shape(); views point into the Condition, which must outlive
+// the shape.
+struct ConditionShape {
+  enum class Kind : uint8_t { kTrue, kFalse, kAnd, kOr, kNor, kNot, kLeaf };
+  struct Node {
+    Kind kind = Kind::kTrue;
+    uint32_t first = 0;  // kAnd/kOr/kNor/kNot: children in `kids`
+    uint32_t count = 0;
+    uint32_t leaf = 0;  // kLeaf: index in `leaves`
+  };
+  // One test. When `slot` >= 0 the leaf is a value test of the top-level
+  // attribute in that slot (a missing attribute is null) and
+  // Condition::MatchLeaf(node, value) decides it; otherwise it reads the
+  // attribute set some other way (a dotted path) and
+  // Condition::HoldsLeaf(node, attributes) decides it.
+  struct Leaf {
+    uint32_t node = 0;
+    int slot = -1;
+    // For a string value the answer depends only on which of
+    // `string_keys` (if any) the value equals: any other string gets the
+    // same answer. False when the leaf needs the string itself.
+    bool string_keyed = false;
+    std::vector<std::string_view> string_keys;
+    // For a number value other than NaN the answer is constant on every
+    // open interval between consecutive `number_keys` (and beyond them).
+    bool number_keyed = false;
+    std::vector<double> number_keys;
+    // A $regex leaf: its compiled pattern (for prefix tests), else null.
+    const Regex* regex = nullptr;
+    // For an array value whose elements are all strings: the answer is the
+    // OR (kAny) or the AND (kAll) over its elements e of the answer for the
+    // array [e], which depends only on which of `element_keys` e equals.
+    enum class ArrayRule : uint8_t { kNone, kAny, kAll };
+    ArrayRule array_rule = ArrayRule::kNone;
+    std::vector<std::string_view> element_keys;
+  };
+  std::vector<Node> nodes;
+  std::vector<uint32_t> kids;
+  std::vector<Leaf> leaves;
+  uint32_t root = 0;
+};
+
 class Condition {
  public:
   // Compiles `condition` (a JSON object). Attribute names are interned in
@@ -89,6 +134,16 @@ class Condition {
   // array elements, are skipped). Used by config hygiene checks.
   void ForEachLeaf(const std::function<void(const std::string& attribute, const Json& operand,
                                             const std::string& pointer)>& fn) const;
+
+  // The condition as a boolean program over its leaves (ConditionShape):
+  // $and/$or/$nor/$not, an attribute's operator object (every operator a
+  // leaf) and value-level $not are structure; every other test is a leaf.
+  ConditionShape Shape() const;
+  // Decide one leaf of Shape(), exactly as Evaluate would: MatchLeaf for a
+  // leaf with a slot (against that attribute's value, null when missing),
+  // HoldsLeaf for one without.
+  bool MatchLeaf(uint32_t node, const Value& value) const;
+  bool HoldsLeaf(uint32_t node, const AttributeSet& attributes) const;
 
   // Canonical text of the source condition, for duplicate detection.
   const std::string& canonical() const;

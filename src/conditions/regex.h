@@ -109,6 +109,16 @@ class Regex {
   // most this much work per UTF-16 unit of text.
   size_t program_size() const;
 
+  // Facts Search relies on, for callers that decide most texts without it
+  // (segments/segment_program.h): when anchored(), every match starts at
+  // offset 0 with literal_prefix() (ASCII case-insensitively under
+  // ignore_case()), so a text that does not start with it fails; when
+  // also literal_only(), every text that starts with it matches.
+  bool anchored() const { return anchored_; }
+  bool literal_only() const { return literal_only_; }
+  bool ignore_case() const { return ignore_case_; }
+  std::string_view literal_prefix() const { return prefix_; }
+
   Regex(Regex&&) noexcept;
   Regex& operator=(Regex&&) noexcept;
   Regex(const Regex&);

@@ -74,6 +74,8 @@ void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena,
   out->assign(segments_.size(), 0);
   bool dirty = true;
   Value* ids = nullptr;
+  SegmentProgram::State state;
+  segment_program_.Begin(*attributes, &state);
   for (const EvalStep& step : order_) {
     if (step.kind != EvalStep::Kind::kSegment) continue;
     const SegmentSpec& s = segments_[static_cast<size_t>(step.index)];
@@ -82,9 +84,20 @@ void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena,
       PublishSegments(*out, attributes, arena, &ids);
       dirty = false;
     }
-    (*out)[static_cast<size_t>(step.index)] = s.condition.Evaluate(*attributes) ? 1 : 0;
+    (*out)[static_cast<size_t>(step.index)] = segment_program_.Holds(static_cast<size_t>(step.index), *attributes, &state) ? 1 : 0;
     dirty = true;
   }
+}
+
+void CompiledConfig::BuildSegmentProgram() {
+  std::vector<const Condition*> conditions;
+  for (const SegmentSpec& s : segments_) conditions.push_back(&s.condition);
+  std::vector<int> volatile_slots;
+  for (int slot : {segments_slot_, score_slot_, grade_slot_, lead_cell_slot_, temperature_slot_, stage_slot_,
+                   mql_slot_, sql_slot_}) {
+    if (slot >= 0) volatile_slots.push_back(slot);
+  }
+  segment_program_ = SegmentProgram::Build(conditions, volatile_slots);
 }
 
 std::string CompiledConfig::Summary() const {
@@ -206,6 +219,7 @@ class ConfigCompiler {
     CheckHygiene(config, *out_, attribute_types_, hygiene, d_);
     if (out_->predictive_) CheckPredictiveHygiene(*out_->predictive_, attribute_types_, KnownNames(), d_);
     if (d_->has_errors()) return nullptr;
+    out->BuildSegmentProgram();
     return out;
   }
 

@@ -53,6 +53,7 @@
 #include "decisions/slots.h"
 #include "scoring/predictive.h"
 #include "scoring/scoring.h"
+#include "segments/segment_program.h"
 
 namespace leadseg {
 
@@ -163,6 +164,12 @@ class CompiledConfig {
   // "3 segments, 2 metrics, 12 attributes" for humans.
   std::string Summary() const;
 
+  // The segments' conditions compiled for throughput
+  // (segments/segment_program.h): condition i is segment i. Built when the
+  // config is compiled or decoded; "segments" and the scoring outputs are
+  // its volatile slots.
+  const SegmentProgram& segment_program() const { return segment_program_; }
+
  private:
   friend class ConfigCompiler;
   friend class CompiledConfigCodec;  // compiled/compiled_config.cc
@@ -187,6 +194,9 @@ class CompiledConfig {
   int segments_slot_ = -1;
   int rfm_slot_ = -1;
   int event_type_slot_ = -1;
+  SegmentProgram segment_program_;
+  // Builds segment_program_ once segments_ and the slots are final.
+  void BuildSegmentProgram();
 };
 
 // Compiles a parsed config. Returns null when `diagnostics` has errors;

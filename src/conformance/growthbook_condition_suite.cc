@@ -1,8 +1,10 @@
 // The evalCondition section of GrowthBook's cases.json, run through
 // Condition in GrowthBook-compatible mode, and through the same program
-// after the Encode/Decode round trip of compiled configs.
+// after the Encode/Decode round trip of compiled configs, and through the
+// segment evaluator (segments/segment_program.h) segments use.
 #include "conditions/condition.h"
 #include "conformance/conformance.h"
+#include "segments/segment_program.h"
 
 namespace leadseg {
 
@@ -51,6 +53,14 @@ std::vector<SectionResult> RunGrowthBookConditionSections(const Json& cases) {
     if (runtime->Evaluate(attributes) != got) {
       ++section.failed;
       section.failures.push_back(label + ": the compiled program answers differently from the compiled condition");
+      continue;
+    }
+    SegmentProgram segments = SegmentProgram::Build({&*runtime}, {});
+    SegmentProgram::State state;
+    segments.Begin(attributes, &state);
+    if (segments.Holds(0, attributes, &state) != got) {
+      ++section.failed;
+      section.failures.push_back(label + ": the segment program answers differently from the compiled condition");
       continue;
     }
     bool expected = c[3].get<bool>();

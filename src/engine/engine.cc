@@ -201,19 +201,25 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   Value* segment_ids = nullptr;  // the "segments" array, reused by every publish
   // Conditions reading "segments" see the segments decided so far, which
   // always include every segment they name (evaluation order).
-  auto condition_holds = [&](const Condition& condition) {
+  // Segments go through the config's segment program
+  // (segments/segment_program.h), which decides every stable attribute's
+  // leaves once here; the few scoring and lifecycle rules evaluate directly.
+  SegmentProgram::State segment_state;
+  c.segment_program().Begin(s.attributes, &segment_state);
+  auto condition_holds = [&](const Condition& condition, int segment = -1) {
     if (segments_dirty && c.segments_slot() >= 0 &&
         std::find(condition.slots().begin(), condition.slots().end(), c.segments_slot()) != condition.slots().end()) {
       c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
       segments_dirty = false;
     }
+    if (segment >= 0) return c.segment_program().Holds(static_cast<size_t>(segment), s.attributes, &segment_state);
     return condition.Evaluate(s.attributes);
   };
   for (const EvalStep& step : c.evaluation_order()) {
     switch (step.kind) {
       case EvalStep::Kind::kSegment: {
         size_t i = static_cast<size_t>(step.index);
-        (*membership)[i] = condition_holds(c.segments()[i].condition) ? 1 : 0;
+        (*membership)[i] = condition_holds(c.segments()[i].condition, static_cast<int>(i)) ? 1 : 0;
         segments_dirty = true;
         break;
       }

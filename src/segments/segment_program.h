@@ -1,0 +1,133 @@
+// SegmentProgram: many conditions (a config's segments) evaluated for
+// throughput, with exactly the answers of Condition::Evaluate.
+//
+// Condition::Evaluate walks one condition's tree and tests every leaf on
+// its own. A config's segments test few attributes many times over
+// (company_size 8 times, country 6 in the benchmark workload), so this
+// evaluator works per attribute instead:
+//
+//  - every leaf that tests a top-level attribute gets one bit, and the
+//    bits of an attribute share a 64-bit word (or several);
+//  - Begin() decides an attribute's leaves with one step per attribute,
+//    from tables built once at load: a string value is one hash lookup
+//    into the attribute's interned strings (value -> the words of every
+//    $eq/$in/$nin/... leaf on it), a number value one search in the sorted
+//    thresholds of its ranges, a boolean or a missing value one table row;
+//    anchored regexes with a literal prefix become prefix tests;
+//  - each condition is a flat program over those bits (And/Or of whole
+//    words under a mask, short-circuit jumps, no recursion, no trace).
+//
+// Whatever the tables do not cover (a string against `$lt`, an array
+// value, a dotted path, a regex past its prefix, an attribute the caller
+// rewrites between conditions) is left pending and decided on first use by
+// Condition::MatchLeaf / HoldsLeaf: the existing evaluator, leaf by leaf.
+// The tables themselves are filled by asking that evaluator about one
+// representative value of each class (ConditionShape says which values
+// can change a leaf's answer), so the two cannot disagree.
+// Condition::Explain stays the one path that records a trace.
+//
+// Use, one row at a time (the batch path, CompiledConfig::EvaluateSegments):
+//
+//   const SegmentProgram& program = config.segment_program();
+//   SegmentProgram::State state;              // reuse for every row
+//   for (each row) {
+//     Fill `attributes` (an AttributeSet of config.schema());
+//     program.Begin(attributes, &state);      // decides every stable leaf
+//     for (size_t i = 0; i < program.size(); ++i)   // any order
+//       bool member = program.Holds(i, attributes, &state);
+//   }
+//
+// or, for a membership bitset of every condition (no "segments" attribute
+// to publish, i.e. config.segments_slot() < 0):
+//
+//   program.EvaluateAll(attributes, &state, words);  // words: WordsFor(size())
+//
+// Neither call allocates once `state` has served a row of this program
+// (State keeps its memory; small programs never touch the heap). A
+// SegmentProgram is immutable after Build and may be shared by threads,
+// each with its own State, as far as the Conditions allow (their regexes
+// keep scratch memory: see conditions/regex.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conditions/attributes.h"
+#include "conditions/condition.h"
+
+namespace leadseg {
+
+class SegmentProgram {
+ public:
+  // Per-row working memory: leaf bits and which of them are still pending.
+  class State {
+   public:
+    State() = default;
+
+   private:
+    friend class SegmentProgram;
+    static constexpr size_t kInlineWords = 48;
+    uint64_t* bits() { return heap_.empty() ? inline_ : heap_.data(); }
+    uint64_t* pending() { return bits() + words_; }
+    void Reserve(size_t words);
+    size_t words_ = 0;
+    uint64_t inline_[2 * kInlineWords];  // Begin writes before anything reads
+    std::vector<uint64_t> heap_;
+  };
+
+  SegmentProgram();  // no conditions
+  SegmentProgram(SegmentProgram&&) noexcept;
+  SegmentProgram& operator=(SegmentProgram&&) noexcept;
+  ~SegmentProgram();
+
+  // Compiles `conditions` (kept by pointer: they must outlive the program
+  // and stay where they are). `volatile_slots` are the
+  // attributes the caller may rewrite between Holds() calls of one row
+  // (a config's "segments", "score", ...): their leaves are always decided
+  // when their condition runs.
+  static SegmentProgram Build(const std::vector<const Condition*>& conditions,
+                              const std::vector<int>& volatile_slots);
+
+  // Number of conditions.
+  size_t size() const { return conditions_.size(); }
+  // Words of a membership bitset of `n` conditions.
+  static size_t WordsFor(size_t n) { return (n + 63) / 64; }
+
+  // Starts a row: decides every leaf on a stable attribute of `attributes`.
+  void Begin(const AttributeSet& attributes, State* state) const;
+  // Whether condition `i` holds for the row begun with Begin() (on the same
+  // `attributes`, whose stable slots must not have changed since).
+  bool Holds(size_t i, const AttributeSet& attributes, State* state) const;
+  // Begin, then every condition: bit i of `membership` (word i / 64, bit
+  // i % 64) is condition i. `membership` has WordsFor(size()) words.
+  void EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership) const;
+
+  // Leaves in total (for tests and benchmarks).
+  size_t leaf_count() const;
+
+ private:
+  struct Leaf;
+  struct Group;
+  struct Instr;
+  struct StringEntry;
+  void Resolve(uint32_t bit, const AttributeSet& attributes, State* state) const;
+  bool Run(uint32_t begin, uint32_t end, const AttributeSet& attributes, State* state) const;
+
+  std::vector<const Condition*> conditions_;
+  std::vector<Leaf> leaves_;          // by leaf id
+  std::vector<uint32_t> leaf_at_bit_;  // bit -> leaf id
+  std::vector<Group> groups_;         // one per stable attribute read
+  std::vector<uint64_t> dynamic_mask_;  // per word: bits always pending at Begin
+  std::vector<uint64_t> pool_;        // every group's tables of words
+  std::vector<Instr> code_;
+  std::vector<uint32_t> entry_;  // condition i runs code_[entry_[i], entry_[i + 1])
+  // Per condition: kGeneral, or a plain $and / $or of leaves (code_ is then
+  // mask, jump, mask, ...), which Holds decides without the interpreter.
+  std::vector<uint8_t> form_;
+  size_t words_ = 0;
+};
+
+}  // namespace leadseg
