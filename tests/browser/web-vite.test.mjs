@@ -182,16 +182,20 @@ describe('leadseg in a Vite app, in Chromium', () => {
       assertNoWarnings(logged);
 
       // The full module (this app's JSON config), the runtime module (compiled
-      // configs) and the batch module (segmentLeads on CSV).
+      // configs), the batch module (segmentLeads on CSV) and the learning
+      // module (trainModel, discoverSegments).
       const wasmAssets = output.filter((o) => o.type === 'asset' && o.fileName.endsWith('.wasm'));
-      assert.equal(wasmAssets.length, 3, 'three wasm assets: leadseg.wasm, leadseg-runtime.wasm and leadseg-batch.wasm');
+      assert.equal(wasmAssets.length, 4, 'four wasm assets: leadseg.wasm, leadseg-runtime.wasm, leadseg-batch.wasm and leadseg-learn.wasm');
       const runtime = wasmAssets.filter((o) => /^assets\/leadseg-runtime-[\w-]+\.wasm$/.test(o.fileName));
       assert.equal(runtime.length, 1);
       assert.ok(Buffer.from(runtime[0].source).equals(fs.readFileSync(path.join(WEB_DIR, 'dist', 'leadseg-runtime.wasm'))));
       const batch = wasmAssets.filter((o) => /^assets\/leadseg-batch-[\w-]+\.wasm$/.test(o.fileName));
       assert.equal(batch.length, 1);
       assert.ok(Buffer.from(batch[0].source).equals(fs.readFileSync(path.join(WEB_DIR, 'dist', 'leadseg-batch.wasm'))));
-      const wasm = wasmAssets.filter((o) => o !== runtime[0] && o !== batch[0]);
+      const learn = wasmAssets.filter((o) => /^assets\/leadseg-learn-[\w-]+\.wasm$/.test(o.fileName));
+      assert.equal(learn.length, 1);
+      assert.ok(Buffer.from(learn[0].source).equals(fs.readFileSync(path.join(WEB_DIR, 'dist', 'leadseg-learn.wasm'))));
+      const wasm = wasmAssets.filter((o) => o !== runtime[0] && o !== batch[0] && o !== learn[0]);
       assert.match(wasm[0].fileName, /^assets\/leadseg-[\w-]+\.wasm$/);
       assert.ok(Buffer.from(wasm[0].source).equals(fs.readFileSync(path.join(WEB_DIR, 'dist', 'leadseg.wasm'))), 'the asset is web/dist/leadseg.wasm');
       assert.ok(fs.existsSync(path.join(outDir, wasm[0].fileName)));
