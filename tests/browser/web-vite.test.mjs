@@ -235,7 +235,9 @@ describe('leadseg in a Vite app, in Chromium', () => {
 
     test('the built app runs the engine under the strict CSP, with the wasm from the build', async () => {
       const responses = await runApp(browser, server.url, { screenshot: 'web-vite.png' });
-      const wasmAsset = output.find((o) => o.type === 'asset' && o.fileName.endsWith('.wasm') && !o.fileName.includes('leadseg-runtime-')).fileName;
+      // The full module's asset (this app loads a JSON config), not the
+      // runtime, batch or learning module's.
+      const wasmAsset = output.find((o) => o.type === 'asset' && /^assets\/leadseg-(?!runtime-|batch-|learn-)[\w-]+\.wasm$/.test(o.fileName)).fileName;
       const wasm = responses.filter((r) => new URL(r.url).pathname.endsWith('.wasm'));
       assert.deepEqual(wasm, [{ url: `${server.url}${wasmAsset}`, status: 200, type: 'application/wasm' }]);
       const emitted = new Set(['/', ...output.map((o) => `/${o.fileName}`)]);
