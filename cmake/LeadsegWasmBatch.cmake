@@ -22,65 +22,8 @@ add_library(leadseg_batch_bindings OBJECT "${CMAKE_CURRENT_SOURCE_DIR}/bindings/
 target_link_libraries(leadseg_batch_bindings PRIVATE leadseg_core_fast leadseg_warnings)
 target_compile_options(leadseg_batch_bindings PRIVATE ${LEADSEG_BATCH_OPT})
 
-set(LEADSEG_BATCH_LINK_OPTIONS
-  -lembind
-  -sMODULARIZE=1
-  -sEXPORT_NAME=createLeadsegModule
-  -sALLOW_MEMORY_GROWTH=1
-  -sFILESYSTEM=0
-  -sDYNAMIC_EXECUTION=0
-  ${LEADSEG_BATCH_OPT})
-
-add_executable(leadseg_batch_wasm $<TARGET_OBJECTS:leadseg_batch_bindings>)
-target_link_libraries(leadseg_batch_wasm PRIVATE leadseg_core_fast)
-set_target_properties(leadseg_batch_wasm PROPERTIES
-  OUTPUT_NAME leadseg-batch
-  SUFFIX ".js"
-  RUNTIME_OUTPUT_DIRECTORY "${LEADSEG_WASM_OUTPUT_DIR}")
-target_link_options(leadseg_batch_wasm PRIVATE
-  ${LEADSEG_BATCH_LINK_OPTIONS}
-  -sENVIRONMENT=web,worker,node
-  -sNODEJS_CATCH_EXIT=0
-  -sNODEJS_CATCH_REJECTION=0)
-add_custom_command(TARGET leadseg_batch_wasm POST_BUILD
-  COMMAND "${CMAKE_COMMAND}"
-          "-DJS_FILE=${LEADSEG_WASM_OUTPUT_DIR}/leadseg-batch.js"
-          "-DPACKAGE_JSON=${LEADSEG_WASM_OUTPUT_DIR}/package.json"
-          -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/LeadsegWasmPostBuild.cmake"
-  BYPRODUCTS "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-batch.wasm"
-  COMMENT "Checking web/dist/leadseg-batch.js is CommonJS"
-  VERBATIM)
-
-add_executable(leadseg_batch_wasm_web $<TARGET_OBJECTS:leadseg_batch_bindings>)
-target_link_libraries(leadseg_batch_wasm_web PRIVATE leadseg_core_fast)
-set_target_properties(leadseg_batch_wasm_web PROPERTIES
-  OUTPUT_NAME leadseg-batch
-  SUFFIX ".mjs"
-  RUNTIME_OUTPUT_DIRECTORY "${LEADSEG_WASM_WEB_DIR}")
-target_link_options(leadseg_batch_wasm_web PRIVATE
-  ${LEADSEG_BATCH_LINK_OPTIONS}
-  -sENVIRONMENT=web,worker
-  -sEXPORT_ES6=1)
-add_custom_command(TARGET leadseg_batch_wasm_web POST_BUILD
-  COMMAND "${CMAKE_COMMAND}" -E true
-  BYPRODUCTS "${LEADSEG_WASM_WEB_DIR}/leadseg-batch.wasm"
-  VERBATIM)
-add_custom_command(
-  OUTPUT "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-batch.mjs"
-  COMMAND "${CMAKE_COMMAND}"
-          "-DWEB_MJS=${LEADSEG_WASM_WEB_DIR}/leadseg-batch.mjs"
-          "-DWEB_WASM=${LEADSEG_WASM_WEB_DIR}/leadseg-batch.wasm"
-          "-DWASM_FILE=${LEADSEG_WASM_OUTPUT_DIR}/leadseg-batch.wasm"
-          "-DMJS_FILE=${LEADSEG_WASM_OUTPUT_DIR}/leadseg-batch.mjs"
-          -P "${CMAKE_CURRENT_SOURCE_DIR}/cmake/LeadsegWasmBrowserGlue.cmake"
-  DEPENDS
-    leadseg_batch_wasm leadseg_batch_wasm_web
-    "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-batch.js"
-    "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-batch.wasm"
-    "${LEADSEG_WASM_WEB_DIR}/leadseg-batch.mjs"
-    "${LEADSEG_WASM_WEB_DIR}/leadseg-batch.wasm"
-    "${CMAKE_CURRENT_SOURCE_DIR}/cmake/LeadsegWasmBrowserGlue.cmake"
-  COMMENT "Checking both batch links made the same wasm; writing web/dist/leadseg-batch.mjs"
-  VERBATIM)
-add_custom_target(leadseg_batch_browser_glue ALL
-  DEPENDS "${LEADSEG_WASM_OUTPUT_DIR}/leadseg-batch.mjs")
+leadseg_add_wasm_module(leadseg-batch
+  TARGET leadseg_batch
+  OBJECTS leadseg_batch_bindings
+  CORE leadseg_core_fast
+  OPTIONS ${LEADSEG_BATCH_OPT})
