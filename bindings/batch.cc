@@ -26,18 +26,12 @@
 #include "config/config.h"
 #include "core/json.h"
 #include "engine/engine.h"
+#include "error_records.h"
 
 using emscripten::val;
 
 namespace leadseg {
 namespace {
-
-val ErrorRecord(const Status& status) {
-  val record = val::object();
-  record.set("__leadsegError", val(status.message()));
-  record.set("path", val(status.path()));
-  return record;
-}
 
 std::vector<std::string> Strings(const val& array) {
   std::vector<std::string> out;
@@ -68,18 +62,7 @@ class WasmLeadBatch {
     Diagnostics diagnostics;
     auto compiled = CompileConfigText(config_json, &diagnostics);
     if (!compiled) {
-      val record = ErrorRecord(diagnostics.FirstError());
-      val list = val::array();
-      for (const auto& d : diagnostics.all()) {
-        val item = val::object();
-        item.set("severity", val(d.severity == Diagnostic::Severity::kError ? "error" : "warning"));
-        item.set("code", val(d.code));
-        item.set("message", val(d.message));
-        item.set("path", val(d.path));
-        list.call<void>("push", item);
-      }
-      record.set("diagnostics", list);
-      return record;
+      return ErrorRecord(diagnostics);
     }
     config_ = std::shared_ptr<const CompiledConfig>(std::move(compiled));
     batch::BatchOptions o;
@@ -94,15 +77,7 @@ class WasmLeadBatch {
     auto created = batch::LeadBatch::Create(config_, std::move(o));
     if (!created.ok()) return ErrorRecord(created.status());
     batch_ = std::move(*created);
-    val warnings = val::array();
-    for (const auto& d : diagnostics.all()) {
-      val item = val::object();
-      item.set("code", val(d.code));
-      item.set("message", val(d.message));
-      item.set("path", val(d.path));
-      warnings.call<void>("push", item);
-    }
-    return warnings;
+    return WarningsToVal(diagnostics.all());
   }
 
   // JSON text of an empty profile's attributes: the names the engine

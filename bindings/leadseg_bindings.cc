@@ -39,48 +39,12 @@
 #include "core/json.h"
 #include "core/value_codec.h"
 #include "engine/engine.h"
+#include "error_records.h"
 
 using emscripten::val;
 
 namespace leadseg {
 namespace {
-
-val ErrorRecord(const Status& status) {
-  val record = val::object();
-  record.set("__leadsegError", val(status.message()));
-  record.set("path", val(status.path()));
-  return record;
-}
-
-// A load's warnings as JS: [{code, message, path}].
-val WarningsToVal(const std::vector<Diagnostic>& diagnostics) {
-  val warnings = val::array();
-  for (const auto& d : diagnostics) {
-    val item = val::object();
-    item.set("code", val(d.code));
-    item.set("message", val(d.message));
-    item.set("path", val(d.path));
-    warnings.call<void>("push", item);
-  }
-  return warnings;
-}
-
-#ifndef LEADSEG_RUNTIME_MODULE
-val ErrorRecord(const Diagnostics& diagnostics) {
-  val record = ErrorRecord(diagnostics.FirstError());
-  val list = val::array();
-  for (const auto& d : diagnostics.all()) {
-    val item = val::object();
-    item.set("severity", val(d.severity == Diagnostic::Severity::kError ? "error" : "warning"));
-    item.set("code", val(d.code));
-    item.set("message", val(d.message));
-    item.set("path", val(d.path));
-    list.call<void>("push", item);
-  }
-  record.set("diagnostics", list);
-  return record;
-}
-#endif
 
 // Every document leaves as JSON text through here. The core refuses invalid
 // UTF-8 on the way in; should any reach a result anyway, it is replaced

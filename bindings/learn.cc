@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "error_records.h"
 #include "learning/feature_table.h"
 #include "learning/model_training.h"
 #include "learning/plain_words.h"
@@ -32,13 +33,6 @@ namespace leadseg {
 namespace {
 
 using learning::RawColumn;
-
-val ErrorRecord(const Status& status) {
-  val record = val::object();
-  record.set("__leadsegError", val(status.message()));
-  record.set("path", val(status.path()));
-  return record;
-}
 
 val Ok() { return val(true); }
 
