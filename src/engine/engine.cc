@@ -464,38 +464,6 @@ Status CheckEventType(const std::string& type) {
   return Status::Ok();
 }
 
-// What CheckJsonValue checks of parsed JSON, for a decoded frame (whose
-// depth DecodeValue has already bounded): the same messages and paths.
-Status CheckFrameValue(const Value& v, std::string_view what) {
-  switch (v.type()) {
-    case ValueType::kString:
-      if (!IsValidUtf8(v.as_string())) {
-        return InvalidArgument(std::string(what) + " holds a string that is not valid UTF-8");
-      }
-      return Status::Ok();
-    case ValueType::kNumber:
-      if (!std::isfinite(v.as_number())) {
-        return InvalidArgument(std::string(what) + " holds a number that is not finite (NaN or Infinity)");
-      }
-      return Status::Ok();
-    case ValueType::kArray:
-      for (uint32_t i = 0; i < v.size(); ++i) {
-        Status s = CheckFrameValue(v.at(i), what);
-        if (!s.ok()) return s.WithPathPrefix(PointerToken(i));
-      }
-      return Status::Ok();
-    case ValueType::kObject:
-      for (uint32_t i = 0; i < v.size(); ++i) {
-        if (!IsValidUtf8(v.key_at(i))) return InvalidArgument(std::string(what) + " holds a key that is not valid UTF-8");
-        Status s = CheckFrameValue(v.value_at(i), what);
-        if (!s.ok()) return s.WithPathPrefix(PointerToken(std::string(v.key_at(i))));
-      }
-      return Status::Ok();
-    default:
-      return Status::Ok();
-  }
-}
-
 }  // namespace
 
 Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {
@@ -523,7 +491,10 @@ Result<SegmentChanges> Engine::TrackFrame(const std::string& type, std::string_v
                            &scratch_->encode_arena);
   if (!props.ok()) return props.status();
   if (!props->is_object()) return InvalidArgument("event properties must be an object");
-  LEADSEG_RETURN_IF_ERROR(CheckFrameValue(*props, "event properties"));
+  // DecodeValue has already bounded the depth (values at most kMaxFrameDepth
+  // levels below the root, so containers at most kMaxFrameDepth + 1 deep as
+  // CheckValue counts them): only UTF-8 and finite numbers can fail here.
+  LEADSEG_RETURN_IF_ERROR(CheckValue(*props, "event properties", kMaxFrameDepth + 1));
   Event event;
   event.ts = ts;
   event.type = type;
