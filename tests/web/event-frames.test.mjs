@@ -4,9 +4,8 @@
 // refuses with the same message, and leave the engine as it was on error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileConfig, loadCore } from '../../web/src/node.js';
-import { loadRuntimeModule } from '../../web/src/loader.js';
-import { START, HOUR, exampleConfig } from './helpers.mjs';
+import { enginePairs, nested } from './frame-engines.mjs';
+import { START, HOUR } from './helpers.mjs';
 
 const PROPS = [
   { path: '/pricing', source: 'google' },
@@ -18,26 +17,8 @@ const PROPS = [
   { path: '/docs', utm: { source: 'newsletter', tags: ['a', 'b'] }, n: -0, big: 1e308 },
 ];
 
-function nested(depth) {
-  let v = 1;
-  for (let i = 0; i < depth; i++) v = [v];
-  return v;
-}
-
-async function engines() {
-  const runtime = await loadRuntimeModule();
-  const full = await loadCore();
-  const bytes = await compileConfig(exampleConfig());
-  const make = (module) => {
-    const raw = new module.Engine();
-    raw.loadCompiled(bytes);
-    return raw;
-  };
-  return [['runtime module', make(runtime), make(runtime)], ['full module', make(full), make(full)]];
-}
-
 test('trackObject stores what track(JSON text) stores, in both modules', async () => {
-  for (const [name, viaText, viaFrame] of await engines()) {
+  for (const [name, viaText, viaFrame] of await enginePairs()) {
     PROPS.forEach((props, i) => {
       const ts = START + i * HOUR;
       const a = viaText.track('page_view', JSON.stringify(props), ts);
@@ -56,7 +37,7 @@ test('trackObject stores what track(JSON text) stores, in both modules', async (
 });
 
 test('trackObject refuses what track(JSON text) refuses, with the same error, and changes nothing', async () => {
-  for (const [name, viaText, viaFrame] of await engines()) {
+  for (const [name, viaText, viaFrame] of await enginePairs()) {
     viaFrame.trackObject('page_view', { path: '/a' }, START);
     viaText.track('page_view', '{"path":"/a"}', START);
     const before = viaFrame.snapshot();
@@ -98,7 +79,7 @@ test('trackObject refuses what track(JSON text) refuses, with the same error, an
 });
 
 test('the changes read from the result buffer are the ones track(JSON text) returns: segments, stages, temperature, MQL', async () => {
-  for (const [name, viaText, viaFrame] of await engines()) {
+  for (const [name, viaText, viaFrame] of await enginePairs()) {
     const traits = JSON.stringify({ id: 'visitor-1', job_title: 'CTO', industry: 'Technology', company_size: 20, country: 'US' });
     viaText.identify(traits, START);
     viaFrame.identify(traits, START);

@@ -8,9 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { compileConfig, loadCore } from '../../web/src/node.js';
-import { loadRuntimeModule } from '../../web/src/loader.js';
-import { START, HOUR, REPO_ROOT, exampleConfig } from './helpers.mjs';
+import { enginePairs, nested } from './frame-engines.mjs';
+import { START, HOUR, REPO_ROOT } from './helpers.mjs';
 
 // Every kind of value, non-ASCII (the encodeInto path), a string past the
 // ASCII fast path's length, escapes, integers beyond 2^53.
@@ -19,24 +18,6 @@ const TRAITS = [
   { score_hint: 0.1 + 0.2, big: 12345678901234567, neg: -42, city: 'Zürich 日本 🚀', long: 'y'.repeat(300) },
   { quote: 'say "hi"\n\ttab\u0001', tags: ['a', 'b', null, true, { deep: [1, 2.5] }], flags: { beta: true, plan: null }, empty: {} },
 ];
-
-function nested(depth) {
-  let v = 1;
-  for (let i = 0; i < depth; i++) v = [v];
-  return v;
-}
-
-async function engines() {
-  const runtime = await loadRuntimeModule();
-  const full = await loadCore();
-  const bytes = await compileConfig(exampleConfig());
-  const make = (module) => {
-    const raw = new module.Engine();
-    raw.loadCompiled(bytes);
-    return raw;
-  };
-  return [['runtime module', make(runtime), make(runtime)], ['full module', make(full), make(full)]];
-}
 
 function expectSameError(name, what, viaText, viaFrame) {
   let expected;
@@ -55,7 +36,7 @@ function expectSameError(name, what, viaText, viaFrame) {
 }
 
 test('identifyObject and declareObject store what identify/declare(JSON text) store, in both modules', async () => {
-  for (const [name, viaText, viaFrame] of await engines()) {
+  for (const [name, viaText, viaFrame] of await enginePairs()) {
     TRAITS.forEach((t, i) => {
       const at = START + i * HOUR;
       assert.deepEqual(viaFrame.identifyObject(t, at), viaText.identify(JSON.stringify(t), at), `${name}: identify ${i}`);
@@ -77,7 +58,7 @@ test('identifyObject and declareObject store what identify/declare(JSON text) st
 });
 
 test('identifyObject and declareObject refuse what the JSON path refuses, with the same error, and change nothing', async () => {
-  for (const [name, viaText, viaFrame] of await engines()) {
+  for (const [name, viaText, viaFrame] of await enginePairs()) {
     viaText.identify('{"job_title":"CTO"}', START);
     viaFrame.identifyObject({ job_title: 'CTO' }, START);
     const before = viaFrame.snapshot();
@@ -118,7 +99,7 @@ test('identifyObject and declareObject refuse what the JSON path refuses, with t
 });
 
 test('advanceTo returns advance()s changes, and clock() follows every call without asking the core', async () => {
-  for (const [name, viaText, viaFrame] of await engines()) {
+  for (const [name, viaText, viaFrame] of await enginePairs()) {
     for (const raw of [viaText, viaFrame]) {
       raw.identify(JSON.stringify({ job_title: 'CTO', company_size: 250 }), START);
       raw.trackObject('page_view', { path: '/pricing' }, START + HOUR);
@@ -149,7 +130,7 @@ test('a snapshot taken before attributes were kept as frames restores, and snaps
   const fixtures = path.join(REPO_ROOT, 'tests', 'web', 'fixtures');
   const bytes = new Uint8Array(fs.readFileSync(path.join(fixtures, 'snapshot-v1.bin')));
   const expected = JSON.parse(fs.readFileSync(path.join(fixtures, 'snapshot-v1.expected.json'), 'utf8'));
-  for (const [name, raw] of (await engines()).map(([n, a, b]) => (b.delete(), [n, a]))) {
+  for (const [name, raw] of (await enginePairs()).map(([n, a, b]) => (b.delete(), [n, a]))) {
     raw.restore(bytes);
     assert.deepEqual(raw.segments(), expected.segments, `${name}: segments`);
     assert.deepEqual(raw.exportProfile(), expected.exportProfile, `${name}: export`);
