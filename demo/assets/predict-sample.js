@@ -12,7 +12,9 @@
 // are consistent with the first and last visit). So the planted
 // coefficients are on the same features a trained model is exported on.
 //
-// Pure JavaScript, no imports: used by the generator, the page and the tests.
+// Pure JavaScript (its PRNG is the lead-list sample's): used by the
+// generator, the page and the tests.
+import { seededRandom } from './lead-sample.js';
 
 export const OUTCOME_SEED = 20261203;
 export const OUTCOME_ROWS = 3000;
@@ -58,18 +60,6 @@ export const PLANTED_CLUSTERS = [
 
 /** The features the planted clusters live in (what Discover is asked to use on the sample). */
 export const CLUSTER_FEATURES = ['page_views_30d', 'emails_opened_30d', 'guides_downloaded', 'visits_30d', 'company_size'];
-
-/** mulberry32: a small, fast, seeded PRNG returning numbers in [0, 1). */
-function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A Poisson-distributed count with mean `mean` (Knuth). */
 function poisson(rand, mean) {
