@@ -77,6 +77,14 @@ class Reader {
     if (ok_ && !bytes::GetString(&in_, &s)) ok_ = false;
     return s;
   }
+  // A duration as the config's parser produces it: positive (or, where
+  // `zero_ok`, 0 for "none"), kForever only where `forever_ok`. Times are
+  // computed as `now - duration`, so a negative one would overflow.
+  TimeMs Duration(bool zero_ok, bool forever_ok) {
+    int64_t v = I();
+    if (v < (zero_ok ? 0 : 1) || (v == kForever && !forever_ok)) ok_ = false;
+    return ok_ ? v : 0;
+  }
   // A count of items that take at least one byte each.
   size_t Count() {
     uint64_t n = U();
@@ -304,8 +312,8 @@ class CompiledConfigCodec {
       m.id = r->S();
       m.aggregate = r->Enum(Aggregate::kLastGap);
       m.field = r->S();
-      m.window = r->I();
-      m.unit = r->I();
+      m.window = r->Duration(/*zero_ok=*/false, /*forever_ok=*/true);
+      m.unit = r->Duration(/*zero_ok=*/false, /*forever_ok=*/false);
       m.where = r->OptC(c.event_schema_);
       c.metric_slots_.push_back(r->Index(c.schema_.size()));
       c.metric_field_slots_.push_back(r->Index(c.event_schema_.size(), /*optional=*/true));
@@ -351,16 +359,16 @@ class CompiledConfigCodec {
         rule.points = r->D();
         rule.is_event = r->B();
         rule.condition = r->OptC(rule.is_event ? c.event_schema_ : c.schema_);
-        rule.max_times = static_cast<int>(r->I());
+        rule.max_times = static_cast<int>(r->Index(static_cast<size_t>(INT32_MAX)));
         rule.max_points = r->OptD();
-        rule.once_per = r->I();
+        rule.once_per = r->Duration(/*zero_ok=*/true, /*forever_ok=*/false);
         s.rules.push_back(std::move(rule));
       }
       s.decay.kind = r->Enum(DecaySpec::Kind::kLinear);
-      s.decay.half_life = r->I();
+      s.decay.half_life = r->Duration(/*zero_ok=*/true, /*forever_ok=*/false);
       s.decay.points = r->D();
-      s.decay.every = r->I();
-      s.decay.after = r->I();
+      s.decay.every = r->Duration(/*zero_ok=*/true, /*forever_ok=*/false);
+      s.decay.after = r->Duration(/*zero_ok=*/true, /*forever_ok=*/false);
       s.min = r->OptD();
       s.max = r->OptD();
       c.scoring_ = std::move(s);
@@ -436,7 +444,7 @@ class CompiledConfigCodec {
       }
       c.slots_.push_back(std::move(s));
     }
-    c.retention_.max_age = r->I();
+    c.retention_.max_age = r->Duration(/*zero_ok=*/false, /*forever_ok=*/true);
     c.retention_.max_events = static_cast<size_t>(r->U());
     for (int* slot : {&c.declared_slot_, &c.segments_slot_, &c.rfm_slot_, &c.score_slot_, &c.grade_slot_,
                       &c.lead_cell_slot_, &c.temperature_slot_, &c.stage_slot_, &c.mql_slot_, &c.sql_slot_}) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "compiled/compiled_config.h"
+#include "core/bytes.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "test_data.h"
@@ -150,6 +151,38 @@ TEST(CompiledConfig, EveryTruncationAndByteFlipIsAnError) {
     damaged[i] = static_cast<char>(damaged[i] ^ 0x01);
     EXPECT_FALSE(DecodeCompiledConfig(damaged).ok()) << "byte " << i;
   }
+}
+
+// A payload whose checksum is right but whose durations are not ones the
+// config's parser can produce: the engine computes `now - window`, so a
+// negative window would overflow (found by fuzz_compiled).
+TEST(CompiledConfig, ANegativeDurationIsAnError) {
+  Compiled c = CompileFile("docs/examples/b2b-saas.json");
+  std::string payload = c.bytes.substr(kCompiledConfigHeaderBytes);
+  // The first metric: id, aggregate (1 byte), field (empty: 1 byte), window
+  // (the id also occurs earlier, as an attribute name).
+  const std::string id = "pricing_views_2d";
+  std::string two_days, minus_two_days;
+  bytes::PutSigned(2 * kDay, &two_days);
+  bytes::PutSigned(-2 * kDay, &minus_two_days);
+  size_t at = 0;
+  for (size_t found = payload.find(id); found != std::string::npos; found = payload.find(id, found + 1)) {
+    if (payload.compare(found + id.size() + 2, two_days.size(), two_days) == 0) {
+      at = found + id.size() + 2;
+      break;
+    }
+  }
+  ASSERT_NE(at, 0u) << "the metric's window was not found in the payload";
+  ASSERT_EQ(two_days.size(), minus_two_days.size());
+  payload.replace(at, two_days.size(), minus_two_days);
+
+  // Same header (magic, version, length), the new payload's CRC-32.
+  std::string damaged = c.bytes.substr(0, kCompiledConfigHeaderBytes - 4);
+  const uint32_t crc = bytes::Crc32(payload);
+  for (int i = 0; i < 4; ++i) damaged += static_cast<char>(crc >> (8 * i));
+  auto loaded = DecodeCompiledConfig(damaged + payload);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_FALSE(loaded.status().message().empty());
 }
 
 }  // namespace
