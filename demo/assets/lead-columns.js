@@ -1,10 +1,10 @@
 // The lead-list page's column check: what the demo's evaluator reads (the
-// config's attributes and the activity columns, lead-eval.js) against a
+// config's attributes and the activity columns, lead-activity.js) against a
 // file's header, with the package's suggestions for near matches
 // (web/src/column-map.js: case, spacing, synonyms).
 import { CsvParser } from '/web/src/index.js';
 import { compareColumns } from '/web/src/column-map.js';
-import { ACTIVITY_COLUMNS } from './lead-eval.js';
+import { ACTIVITY_COLUMNS } from './lead-activity.js';
 
 // Export names of the demo's activity columns.
 const ACTIVITY_SYNONYMS = {

@@ -3,7 +3,7 @@
 // million rows never exist as one string.
 //
 // Columns: who the lead is (the attributes docs/examples/b2b-saas.json reads)
-// and what they did (activity columns that lead-eval.js turns into events).
+// and what they did (activity columns that lead-activity.js turns into events).
 // Pure JavaScript, no imports: used by the lead-list worker and by the tests.
 
 export const SAMPLE_SEED = 20260107;

@@ -1,21 +1,30 @@
 // Lead-list coordinator (module worker). Streams the input (a File through
 // file.stream(), or the generated sample) through the package's CsvParser,
-// sends batches of records to evaluation workers (lead-eval-worker.js, one
-// per spare core; in this worker when nested workers are unavailable),
-// merges their aggregates and appends their CSV lines, in input order, to
-// Blob parts: neither the input nor the output is ever one string, and no
-// per-lead results are kept.
+// sends batches of records to evaluation workers (lead-batch-worker.js, one
+// per spare core; in this worker when nested workers are unavailable), each
+// of which runs the package's segmentLeads() on its batch (lead-batch.js),
+// merges their summaries and figures and appends their CSV lines, in input
+// order, to Blob parts: neither the input nor the output is ever one
+// string, and no per-lead results are kept.
+//
+// Why not one segmentLeads(file, {workers}) call: the rows carry activity
+// columns that become each lead's events and its interests declaration,
+// which only lead objects can carry (a CSV column is always an attribute,
+// and these are named like the config's metrics), and segmentLeads() runs
+// lead objects in one thread; so the batches are spread here.
 //
 // In:  {type: 'start', source: {kind: 'file', file} | {kind: 'sample', count}, workers}
 // Out: {type: 'header', attributes, activity, ignored}, {type: 'phase', text}
 //      {type: 'progress', processed, total, bytes, totalBytes, elapsed}
 //      {type: 'done', aggregate, blob, processed, elapsed, workers}
 //      {type: 'error', message}
-import { CsvParser, createEngine, typeValue } from '/web/dist/leadseg.browser.js';
+import { CsvParser, segmentLeads, typeValue } from '/web/dist/leadseg.browser.js';
 import { sampleCsvChunks } from './lead-sample.js';
-import { AS_OF, LeadEvaluator, createAggregate, mergeAggregate } from './lead-eval.js';
+import { leadReader } from './lead-activity.js';
+import { createBatchSegmenter } from './lead-batch.js';
+import { createFigures, mergeFigures, mergeSummary, outputHeader } from './lead-results.js';
 
-const BATCH_ROWS = 500;
+const BATCH_ROWS = 1000;
 const IN_FLIGHT_PER_WORKER = 2;
 const PROGRESS_MS = 100;
 
@@ -52,7 +61,7 @@ class Pool {
   async #startWorkers(count, config, header) {
     const starts = [];
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(new URL('./lead-eval-worker.js', import.meta.url), { type: 'module', name: `leadseg-eval-${i + 1}` });
+      const worker = new Worker(new URL('./lead-batch-worker.js', import.meta.url), { type: 'module', name: `leadseg-eval-${i + 1}` });
       this.#workers.push(worker);
       this.#load.set(worker, 0);
       starts.push(new Promise((resolve, reject) => {
@@ -67,7 +76,7 @@ class Pool {
           reject(new Error(event.message || 'evaluation worker failed to load'));
         };
       }));
-      worker.postMessage({ type: 'init', config, header, asOf: AS_OF });
+      worker.postMessage({ type: 'init', config, header });
     }
     await Promise.all(starts);
     for (const worker of this.#workers) {
@@ -79,11 +88,7 @@ class Pool {
   }
 
   async #startLocal(config, header) {
-    let time = 0;
-    const engine = await createEngine({ config, now: () => time });
-    const evaluator = new LeadEvaluator({ engine, setTime: (t) => { time = t; }, typeValue, config, asOf: AS_OF });
-    evaluator.setHeader(header);
-    this.#local = { evaluator, config };
+    this.#local = createBatchSegmenter({ config, header, segmentLeads, typeValue });
   }
 
   #onMessage(worker, message) {
@@ -116,13 +121,10 @@ class Pool {
     }
   }
 
-  /** Evaluates one batch: resolves to {csv, agg, rows}. */
+  /** Evaluates one batch: resolves to {summary, figures, csv, rows}. */
   submit(id, records) {
     if (this.#failed) return Promise.reject(this.#failed);
-    if (this.#local) {
-      const agg = createAggregate(this.#local.config);
-      return this.#local.evaluator.evaluateBatch(records, agg).then((csv) => ({ csv, agg, rows: records.length }));
-    }
+    if (this.#local) return this.#local.segment(records);
     let best = null;
     for (const worker of this.#workers) if (!best || this.#load.get(worker) < this.#load.get(best)) best = worker;
     this.#load.set(best, this.#load.get(best) + 1);
@@ -172,7 +174,8 @@ async function run({ source, workers, columnMap = {} }) {
   const config = await (await fetch('/config/b2b-saas.json')).json();
   const stats = { bytes: 0, totalBytes: null, total: null };
   const parser = new CsvParser();
-  const aggregate = createAggregate(config);
+  const summary = { count: 0, errors: 0, segments: {}, grades: {}, stages: {}, temperatures: {} };
+  const figures = createFigures();
   const parts = [];
   const done = new Map(); // batch id -> csv, until it is its turn
   let nextToWrite = 0;
@@ -204,7 +207,8 @@ async function run({ source, workers, columnMap = {} }) {
     await pool.capacity();
     const id = nextId++;
     const job = pool.submit(id, records).then((result) => {
-      mergeAggregate(aggregate, result.agg);
+      mergeSummary(summary, result.summary);
+      mergeFigures(figures, result.figures);
       processed += result.rows;
       write(id, result.csv);
       progress();
@@ -219,9 +223,9 @@ async function run({ source, workers, columnMap = {} }) {
         if (record.length === 1 && record[0] === '') continue;
         // The columns the visitor mapped on the page get the names the rules read.
         header = record.map((h) => columnMap[h.trim()] ?? h.trim());
-        const describe = new LeadEvaluator({ engine: null, setTime: () => {}, typeValue, config, asOf: AS_OF });
-        post({ type: 'header', ...describe.setHeader(header) });
-        parts.push(new Blob([describe.outputHeader()], { type: 'text/csv' }));
+        const { attributes, activity, ignored } = leadReader(config, header, { typeValue });
+        post({ type: 'header', attributes, activity, ignored });
+        parts.push(new Blob([outputHeader(header)], { type: 'text/csv' }));
         post({ type: 'phase', text: `Starting ${workers} evaluation worker${workers === 1 ? '' : 's'} (WebAssembly)…` });
         pool = await Pool.create({ count: workers, config, header });
         post({ type: 'phase', text: 'Segmenting…' });
@@ -248,7 +252,7 @@ async function run({ source, workers, columnMap = {} }) {
     while (inFlight.size) await Promise.all([...inFlight]);
     progress(true);
     const blob = new Blob(parts, { type: 'text/csv' });
-    post({ type: 'done', aggregate, blob, processed, elapsed: performance.now() - started, workers: pool.size });
+    post({ type: 'done', aggregate: { ...summary, ...figures }, blob, processed, elapsed: performance.now() - started, workers: pool.size });
   } finally {
     pool?.terminate();
   }

@@ -1,9 +1,11 @@
 // "Segment a lead list": drop a CSV (or use the built-in sample) and get
 // each segment's size, the score distribution, grade x temperature, the RFM
 // grid and the stage funnel, plus the segmented CSV to download. The work
-// happens in a module worker (leads-worker.js); this page only draws.
+// happens in a module worker (leads-worker.js, the package's segmentLeads()
+// on batches of rows); this page only draws.
 // Chart.js is loaded as a classic script (/vendor/chart.umd.min.js) before us.
-import { ACTIVITY_COLUMNS, GRADES, TEMPERATURES, SCORE_BIN_WIDTH } from './lead-eval.js';
+import { ACTIVITY_COLUMNS } from './lead-activity.js';
+import { GRADES, TEMPERATURES, SCORE_BIN_WIDTH } from './lead-results.js';
 import { SAMPLE_SEED } from './lead-sample.js';
 import { el, fmt, pct, clear } from './dom.js';
 import { checkColumns, readHeader } from './lead-columns.js';
@@ -228,8 +230,10 @@ function renderResults(agg) {
   const hot = GRADES.reduce((sum, g) => sum + (agg.gradeTemp[g]?.hot ?? 0), 0);
   kpi('#kpi-leads', fmt(n));
   kpi('#kpi-score', agg.scored ? (agg.scoreSum / agg.scored).toFixed(1) : '—');
-  kpi('#kpi-mql', fmt(agg.mql));
-  kpi('#kpi-sql', fmt(agg.sql));
+  // segmentLeads() reports each lead's stage now; MQL and SQL (moments in a
+  // lead's history) are not among its results, so the stages stand in.
+  kpi('#kpi-decision', fmt(agg.stages.decision ?? 0));
+  kpi('#kpi-customers', fmt(agg.stages.customer ?? 0));
   kpi('#kpi-hot', fmt(hot));
   kpi('#kpi-ready', fmt(agg.segments.sales_ready ?? 0));
   kpi('#kpi-errors', fmt(agg.errors));

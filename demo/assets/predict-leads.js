@@ -1,6 +1,6 @@
 // Turns a lead list (header + records of field texts) into what trainModel()
 // and discoverSegments() read: one plain object per lead with the config's
-// attributes, the events its activity columns stand for (lead-eval.js, the
+// attributes, the events its activity columns stand for (lead-activity.js, the
 // same replay as the lead-list page, so the config's metrics are features)
 // and the outcome. Also finds the outcome column.
 //
@@ -8,9 +8,9 @@
 // a model may only use what the runtime also knows about a visitor (other
 // columns, e.g. an id or the sample's planted `persona`, are left out).
 //
-// No imports but lead-eval.js: the package's typeValue() is handed in, so
+// No imports but lead-activity.js: the package's typeValue() is handed in, so
 // node tests run the same code.
-import { AS_OF, ACTIVITY_COLUMNS, activityEvents } from './lead-eval.js';
+import { AS_OF, ACTIVITY_COLUMNS, activityEvents } from './lead-activity.js';
 
 /** Column names taken as the outcome without asking (case and spacing ignored). */
 export const OUTCOME_NAMES = ['converted', 'won', 'outcome'];
@@ -92,7 +92,7 @@ export function toLeads(header, records, { config, typeValue, outcome = null, as
       return i === undefined || i >= record.length ? undefined : typeValue(record[i]);
     };
     // Event times are whole milliseconds (the package's rule); sessions spread
-    // over days by lead-eval.js fall between them.
+    // over days by lead-activity.js fall between them.
     const events = activityEvents(get).map(([msAgo, type, props]) => {
       const at = Math.round(asOf - msAgo);
       return Object.keys(props).length ? { type, at, props } : { type, at };

@@ -7,7 +7,7 @@
 //
 // Every planted feature is something the runtime sees on a visitor: an
 // attribute of docs/examples/b2b-saas.json or one of its metrics, whose value
-// the row's activity columns give exactly once replayed by lead-eval.js
+// the row's activity columns give exactly once replayed by lead-activity.js
 // (page views stay within 40 + pricing views and the last 30 days, visits
 // are consistent with the first and last visit). So the planted
 // coefficients are on the same features a trained model is exported on.
@@ -128,7 +128,7 @@ function makeLead(rand, index) {
   const country = pick(rand, COUNTRIES);
   const subscribed = rand() < b.subscribed;
 
-  // Activity that replays (lead-eval.js) into exactly these metric values.
+  // Activity that replays (lead-activity.js) into exactly these metric values.
   const visits = Math.min(30, 1 + poisson(rand, b.visits));
   const last = int(rand, 0, 20);
   const first = visits === 1 ? last : Math.min(29, last + 1 + int(rand, 0, 8));

@@ -8,7 +8,7 @@ import * as leadseg from '/web/dist/leadseg.browser.js';
 import { el, fmt, pct, clear } from './dom.js';
 import { CLUSTER_FEATURES, OUTCOME_COLUMNS, OUTCOME_SEED, PLANTED_CLUSTERS, PLANTED_MODEL, outcomeLeads } from './predict-sample.js';
 import { detectOutcome, featureRow, toLeads, withOutcome } from './predict-leads.js';
-import { AS_OF } from './lead-eval.js';
+import { AS_OF } from './lead-activity.js';
 import { calibrationSvg, rocSvg } from './predict-plots.js';
 import { exportConfig, nearestPersona, personaProfiles, plantedVsRecovered, progressOf } from './predict-model.js';
 

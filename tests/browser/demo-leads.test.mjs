@@ -1,46 +1,37 @@
 // The demo's "Segment a lead list" page (demo/leads.html) in headless
-// Chromium: the built-in 10,000-lead sample goes through the module worker
-// and its evaluation workers, the page charts the aggregates (Chart.js from
-// /vendor/) and offers the segmented CSV; a dropped CSV file streams through
-// the same pipeline. The page's counts are checked against the same
-// evaluation run here in node (web/src/node.js + demo/assets/lead-eval.js).
-// Fails on any page error, console error, failed request or CSP violation.
+// Chromium: the built-in 10,000-lead sample goes through the module worker,
+// whose evaluation workers run the package's segmentLeads() on batches of
+// rows (demo/assets/lead-batch.js); the page charts the results (Chart.js
+// from /vendor/) and offers the segmented CSV; a dropped CSV file streams
+// through the same pipeline; a run can be cancelled. The sample's results
+// must be those of the page before it used segmentLeads() (an engine per
+// row, demo/assets/lead-eval.js on main aa636c7), kept in
+// fixtures/demo-leads-sample-10k.json; a file's are checked against the same
+// batch code run here in node. Fails on any page error, console error,
+// failed request or CSP violation.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, RESULTS_DIR, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from './fixtures/chromium.mjs';
-import { createEngine, CsvParser, typeValue } from '../../web/src/node.js';
-import { sampleCsvChunks, SAMPLE_COLUMNS } from '../../demo/assets/lead-sample.js';
-import { AS_OF, LeadEvaluator, RESULT_COLUMNS, createAggregate } from '../../demo/assets/lead-eval.js';
+import { CsvParser, segmentLeads, typeValue } from '../../web/src/node.js';
+import { SAMPLE_COLUMNS } from '../../demo/assets/lead-sample.js';
+import { createBatchSegmenter } from '../../demo/assets/lead-batch.js';
+import { RESULT_COLUMNS, outputHeader } from '../../demo/assets/lead-results.js';
 
 const CONFIG = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'examples', 'b2b-saas.json'), 'utf8'));
+const SAMPLE_10K = JSON.parse(fs.readFileSync(new URL('./fixtures/demo-leads-sample-10k.json', import.meta.url), 'utf8'));
 const CHARTS = ['chart-segments', 'chart-scores', 'chart-grade-temp', 'chart-rfm', 'chart-funnel'];
 const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
 
-/** The lead-list evaluation in node: the aggregate and the segmented CSV of CSV `chunks`. */
-async function evaluateInNode(chunks) {
-  let time = 0;
-  const engine = await createEngine({ config: CONFIG, now: () => time });
-  const evaluator = new LeadEvaluator({ engine, setTime: (t) => { time = t; }, typeValue, config: CONFIG, asOf: AS_OF });
+/** The page's batch code in node: segmentLeads()'s summary and the segmented CSV of CSV `text`. */
+async function evaluateInNode(text) {
   const parser = new CsvParser();
-  const agg = createAggregate(CONFIG);
-  let header = null;
-  let csv = '';
-  const records = [];
-  for (const chunk of chunks) {
-    for (const record of parser.push(chunk)) {
-      if (header === null) {
-        header = record;
-        evaluator.setHeader(header);
-        csv += evaluator.outputHeader();
-      } else if (!(record.length === 1 && record[0] === '')) records.push(record);
-    }
-  }
-  records.push(...parser.end().filter((r) => !(r.length === 1 && r[0] === '')));
-  csv += await evaluator.evaluateBatch(records, agg);
-  engine.destroy();
-  return { agg, csv };
+  const records = [...parser.push(text), ...parser.end()].filter((r) => !(r.length === 1 && r[0] === ''));
+  const header = records.shift().map((h) => h.trim());
+  const { summary, csv } = await createBatchSegmenter({ config: CONFIG, header, segmentLeads, typeValue }).segment(records);
+  return { summary, csv: outputHeader(header) + csv };
 }
 
 describe('demo lead-list page in headless Chromium', () => {
@@ -97,21 +88,21 @@ describe('demo lead-list page in headless Chromium', () => {
     return fs.readFileSync(await file.path(), 'utf8');
   }
 
-  test('the built-in sample is segmented in a worker, charted, and downloadable', async () => {
+  test('the built-in sample is segmented with segmentLeads in workers, charted, and downloadable, with the results of the page before it', async () => {
     assert.equal(await page.locator('#sample-size').inputValue(), '10000');
     await page.click('#run-sample');
     await page.locator('#progress-card').waitFor({ state: 'visible' });
-    // The same 10,000 leads evaluated here, while the page works.
-    const expected = await evaluateInNode(sampleCsvChunks(10_000));
     await page.waitForSelector('body[data-state="done"]', { timeout: 120_000 });
     assert.equal(await page.locator('#progress-card').isHidden(), true);
 
     assert.equal((await page.locator('#kpi-leads').textContent()).trim(), '10,000');
     assert.equal((await page.locator('#kpi-errors').textContent()).trim(), '0');
-    assert.equal((await page.locator('#kpi-mql').textContent()).trim(), fmt(expected.agg.mql));
+    assert.equal((await page.locator('#kpi-decision').textContent()).trim(), fmt(SAMPLE_10K.stages.decision));
+    assert.equal((await page.locator('#kpi-customers').textContent()).trim(), fmt(SAMPLE_10K.stages.customer));
+    assert.equal((await page.locator('#kpi-score').textContent()).trim(), (SAMPLE_10K.scoreSum / SAMPLE_10K.scored).toFixed(1));
     const counts = await tableCounts();
     assert.deepEqual(Object.keys(counts), CONFIG.segments.map((s) => s.id), 'one row per configured segment');
-    assert.deepEqual(counts, expected.agg.segments, 'segment sizes match the node evaluation');
+    assert.deepEqual(counts, SAMPLE_10K.segments, 'segment sizes are those of the engine-per-row page (main aa636c7)');
     for (const id of ['repeat_visitors', 'company_small', 'high_intent_tech', 'cart_abandoners', 'champions', 'sales_ready']) {
       assert.ok(counts[id] > 0, `some leads in ${id}`);
     }
@@ -119,7 +110,12 @@ describe('demo lead-list page in headless Chromium', () => {
     assert.deepEqual(funnel, CONFIG.lifecycle.stages.map((s) => s.id));
     assert.equal((await page.locator('#funnel-table tbody tr').first().locator('td').nth(2).textContent()).trim(), '10,000', 'everyone reached awareness');
     const cellA2 = Number((await page.locator('#lead-cell-table td[data-cell="A2"]').textContent()).replace(/,/g, ''));
-    assert.equal(cellA2, expected.agg.leadCells.A2 ?? 0);
+    assert.equal(cellA2, SAMPLE_10K.leadCells.A2 ?? 0);
+    const gradeTemp = await page.$$eval('#grade-temp-table td[data-cell]', (cells) =>
+      Object.fromEntries(cells.map((c) => [c.dataset.cell, Number(c.textContent.replace(/,/g, ''))])));
+    for (const [grade, row] of Object.entries(SAMPLE_10K.gradeTemp)) {
+      for (const [t, n] of Object.entries(row)) assert.equal(gradeTemp[`${grade}-${t}`], n, `${grade}-${t}`);
+    }
 
     for (const c of await chartsDrawn()) {
       assert.ok(c.chart, `${c.id} is a Chart.js chart`);
@@ -130,7 +126,8 @@ describe('demo lead-list page in headless Chromium', () => {
     await page.screenshot({ path: path.join(RESULTS_DIR, 'demo-leads-sample.png'), fullPage: true });
 
     const csv = await download();
-    assert.equal(csv, expected.csv, 'the segmented CSV is the node evaluation, row for row');
+    assert.equal(crypto.createHash('sha256').update(csv).digest('hex'), SAMPLE_10K.csvSha256,
+      'the segmented CSV is, byte for byte, the engine-per-row page\'s (scores, grades, lead and RFM cells, stages)');
     const lines = csv.trimEnd().split('\n');
     assert.equal(lines.length, 10_001);
     assert.equal(lines[0], [...SAMPLE_COLUMNS, ...RESULT_COLUMNS].join(','));
@@ -163,8 +160,8 @@ describe('demo lead-list page in headless Chromium', () => {
     assert.equal(counts.security_minded, 1);
     assert.equal(counts.company_small, 1);
 
-    const expected = await evaluateInNode([text.slice(1)]);
-    assert.deepEqual(counts, expected.agg.segments);
+    const expected = await evaluateInNode(text.slice(1));
+    assert.deepEqual(counts, expected.summary.segments);
     const csv = await download();
     assert.equal(csv, expected.csv);
     assert.ok(csv.includes('"Brightline, Inc."'), 'quoted fields are quoted again');
@@ -203,5 +200,31 @@ describe('demo lead-list page in headless Chromium', () => {
     const counts = await tableCounts();
     assert.equal(counts.company_mid, 1, JSON.stringify(counts));
     assert.equal(counts.company_small, 1);
+  });
+  test('cancel mid-run stops the workers and leaves the page usable', async () => {
+    await page.selectOption('#sample-size', '1000000');
+    await page.click('#run-sample');
+    await page.locator('#progress-card').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#run-sample').isDisabled(), true, 'inputs are disabled while a run is on');
+    // Mid-run: some leads are done.
+    await page.waitForFunction(() => /^[1-9][\d,]* of 1,000,000 leads/.test(document.querySelector('#progress-text').textContent), null, { timeout: 120_000 });
+    await page.click('#cancel');
+    await page.waitForSelector('body[data-state="cancelled"]');
+    assert.equal(await page.locator('#progress-card').isHidden(), true);
+    assert.equal(await page.locator('#run-sample').isDisabled(), false);
+    assert.equal(await page.locator('#file-input').isDisabled(), false);
+    // No result of the cancelled run arrives later.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1500)));
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'cancelled');
+
+    // And the page runs the next list.
+    const text = 'email,job_title,industry,company_size\nada@x.com,CTO,Technology,120\nbo@y.com,Student,Education,5\n';
+    await page.setInputFiles('#file-input', { name: 'after-cancel.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+    await page.locator('#columns-check').waitFor({ state: 'visible' });
+    await page.click('#columns-run');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    assert.equal((await page.locator('#kpi-leads').textContent()).trim(), '2');
+    assert.match(await page.locator('#results-title').textContent(), /after-cancel\.csv/);
+    await page.selectOption('#sample-size', '10000');
   });
 });

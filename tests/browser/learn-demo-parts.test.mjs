@@ -15,7 +15,7 @@ import {
   CLUSTER_FEATURES, OUTCOME_COLUMNS, OUTCOME_ROWS, PLANTED_CLUSTERS, PLANTED_MODEL, outcomeCsv, outcomeLeads, plantedLogOdds,
 } from '../../demo/assets/predict-sample.js';
 import { detectOutcome, featureRow, outcomeValue, toLeads, withOutcome } from '../../demo/assets/predict-leads.js';
-import { AS_OF } from '../../demo/assets/lead-eval.js';
+import { AS_OF } from '../../demo/assets/lead-activity.js';
 import { calibrationSvg, pathOf, rocSvg } from '../../demo/assets/predict-plots.js';
 import { exportConfig, nearestPersona, perUnit, personaProfiles, plantedVsRecovered, progressOf } from '../../demo/assets/predict-model.js';
 
