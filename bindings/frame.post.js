@@ -148,40 +148,49 @@
 
   // The changes of a call from its result buffer (EncodeChanges in
   // bindings/leadseg_bindings.cc), as the object ChangesToVal builds; the
-  // clock it starts with is kept on the engine for clock().
+  // clock it starts with is kept on the engine for clock(). One call per
+  // track(): the DataView is made once per wasm memory (a new one only
+  // after the memory grows) and the cursor is module state, so reading a
+  // result allocates nothing but the result itself.
+  var resultView = null;
+  var rp = 0;
+  function viewOf(heap) {
+    if (resultView === null || resultView.buffer !== heap.buffer) resultView = new DataView(heap.buffer, heap.byteOffset);
+    return resultView;
+  }
+  function readU32(view) {
+    var v = view.getUint32(rp, true);
+    rp += 4;
+    return v;
+  }
+  function readStr(view, heap) {
+    var n = readU32(view);
+    var s = readString(heap, rp, n);
+    rp += n;
+    return s;
+  }
+  function readStrings(view, heap) {
+    var out = [];
+    for (var n = readU32(view); n > 0; n--) out.push(readStr(view, heap));
+    return out;
+  }
   function readChanges(engine, heap, at) {
-    var view = new DataView(heap.buffer, heap.byteOffset);
+    var view = viewOf(heap);
     engine._clock = view.getFloat64(at, true);
-    var p = at + 8;
-    function u32() {
-      var v = view.getUint32(p, true);
-      p += 4;
-      return v;
-    }
-    function str() {
-      var n = u32();
-      var s = readString(heap, p, n);
-      p += n;
-      return s;
-    }
-    function strings() {
-      var out = [];
-      for (var n = u32(); n > 0; n--) out.push(str());
-      return out;
-    }
-    var entered = strings();
-    var exited = strings();
+    rp = at + 8;
+    var entered = readStrings(view, heap);
+    var exited = readStrings(view, heap);
     var stages = [];
-    for (var n = u32(); n > 0; n--) {
-      var from = heap[p++] ? str() : null;
-      var to = str();
-      var when = view.getFloat64(p, true);
-      p += 8;
+    for (var n = readU32(view); n > 0; n--) {
+      var from = heap[rp++] ? readStr(view, heap) : null;
+      var to = readStr(view, heap);
+      var when = view.getFloat64(rp, true);
+      rp += 8;
       stages.push({ from: from, to: to, at: when });
     }
-    var temperature = heap[p++] ? str() : null;
-    var mql = heap[p++] === 1;
-    var sql = heap[p++] === 1;
+    var temperature = heap[rp++] ? readStr(view, heap) : null;
+    var mql = heap[rp++] === 1;
+    var sql = heap[rp++] === 1;
     return { entered: entered, exited: exited, stages: stages, temperature: temperature, mql: mql, sql: sql };
   }
 
@@ -205,8 +214,17 @@
         }
         if (writer.tooDeep) return -1;
         var size = writer.pos;
-        var ptr = engine.frameBuffer(size);
-        Module['HEAPU8'].set(writer.bytes.subarray(0, size), ptr);
+        // The engine's frame buffer only grows and moves only when
+        // frameBuffer() grows it: its address is asked again only for a
+        // larger frame, not on every call (a crossing saved per track()).
+        if (engine._frameAt === undefined || size > engine._frameCapacity) {
+          engine._frameAt = engine.frameBuffer(size);
+          engine._frameCapacity = size;
+        }
+        var heap = Module['HEAPU8'], bytes = writer.bytes, at = engine._frameAt;
+        // Short frames (most events' props) byte by byte: no subarray view.
+        if (size <= 256) for (var i = 0; i < size; i++) heap[at + i] = bytes[i];
+        else heap.set(bytes.subarray(0, size), at);
         return size;
       };
       // Values as the package passes them: plain JSON-safe data (it checks

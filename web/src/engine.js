@@ -22,6 +22,7 @@ import { trackPageViews } from './pageviews.js';
 import { clearPrepaint, renderSlots, savePrepaint } from './dom.js';
 import { bindForm } from './forms.js';
 import { Journal, clearJournals, forgetJournaled, readJournals } from './journal.js';
+import { flatPropsCopy } from './flat-props.js';
 
 export const EVENTS = Object.freeze([
   'segment:enter', 'segment:exit', 'stage', 'temperature', 'mql', 'sql', 'exposure',
@@ -327,11 +328,14 @@ class LeadsegEngine {
     requireString(type, 'track(type, props): type');
     if (props === null) props = {};
     requirePlainObject(props, `track("${type}", props): props`);
-    const json = toJsonText(props, `track("${type}", props): props`);
+    // Flat props (the usual case) are checked and copied in one pass
+    // (flat-props.js); anything else through JSON text, as before.
+    let stored = flatPropsCopy(props);
+    const json = stored === null ? toJsonText(props, `track("${type}", props): props`) : undefined;
     const ts = this.#time(true);
     // The checked, JSON-normalized copy is what is stored and what crosses
     // into wasm, as a binary frame (bindings/frame.post.js), not as text.
-    const stored = JSON.parse(json);
+    if (stored === null) stored = JSON.parse(json);
     const changes = this.#raw.trackObject(type, stored, ts, json);
     const record = { id: `${this.#tabId}:${++this.#seq}`, type, ts, props: stored };
     if (this.#persistence) {

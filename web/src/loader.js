@@ -10,6 +10,7 @@
 // itself (or from `wasmUrl`). Node registers its own loaders (./node.js sets
 // them through setPlatformLoader) that read the files with `fs`.
 import { leadsegError } from './errors.js';
+import { compileWasm, instantiateCompiled } from './loader-streaming.js';
 
 let platformLoader = browserLoader;
 let runtimeLoader = browserRuntimeLoader;
@@ -25,32 +26,34 @@ export function setPlatformLoader(loader, runtime = runtimeLoader) {
   runtimeLoader = runtime;
 }
 
+// Without wasmBinary, the wasm's fetch and streaming compile start before
+// the glue is imported (loader-streaming.js), so the two overlap.
 async function browserLoader({ wasmUrl, wasmBinary }) {
-  const { default: factory } = await import('../dist/leadseg.mjs');
-  const args = {};
-  if (wasmBinary) args.wasmBinary = wasmBinary;
-  else {
-    // The default is a literal new URL('...', import.meta.url), the pattern
-    // bundlers recognise: Vite copies leadseg.wasm into its output and
-    // rewrites the URL (tests/browser/web-vite.test.mjs). Unbundled it is
-    // the file next to dist/leadseg.mjs, as before. (leadseg.mjs alone would
-    // look next to wherever the bundler put its code, where it is not.)
-    const href = wasmUrl ? String(wasmUrl) : new URL('../dist/leadseg.wasm', import.meta.url).href;
-    args.locateFile = (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href);
+  if (wasmBinary) {
+    const { default: factory } = await import('../dist/leadseg.mjs');
+    return factory({ wasmBinary });
   }
-  return factory(args);
+  // The default is a literal new URL('...', import.meta.url), the pattern
+  // bundlers recognise: Vite copies leadseg.wasm into its output and
+  // rewrites the URL (tests/browser/web-vite.test.mjs). Unbundled it is
+  // the file next to dist/leadseg.mjs, as before. (leadseg.mjs alone would
+  // look next to wherever the bundler put its code, where it is not.)
+  const href = wasmUrl ? String(wasmUrl) : new URL('../dist/leadseg.wasm', import.meta.url).href;
+  const compiling = compileWasm(href);
+  const { default: factory } = await import('../dist/leadseg.mjs');
+  return instantiateCompiled(factory, compiling, { locateFile: (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href) });
 }
 
 async function browserRuntimeLoader({ wasmUrl, wasmBinary }) {
-  const { default: factory } = await import('../dist/leadseg-runtime.mjs');
-  const args = {};
-  if (wasmBinary) args.wasmBinary = wasmBinary;
-  else {
-    // A literal URL, as above, so bundlers copy and rewrite it.
-    const href = wasmUrl ? String(wasmUrl) : new URL('../dist/leadseg-runtime.wasm', import.meta.url).href;
-    args.locateFile = (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href);
+  if (wasmBinary) {
+    const { default: factory } = await import('../dist/leadseg-runtime.mjs');
+    return factory({ wasmBinary });
   }
-  return factory(args);
+  // A literal URL, as above, so bundlers copy and rewrite it.
+  const href = wasmUrl ? String(wasmUrl) : new URL('../dist/leadseg-runtime.wasm', import.meta.url).href;
+  const compiling = compileWasm(href);
+  const { default: factory } = await import('../dist/leadseg-runtime.mjs');
+  return instantiateCompiled(factory, compiling, { locateFile: (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href) });
 }
 
 /**
