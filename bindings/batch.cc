@@ -71,6 +71,14 @@ class WasmLeadBatch {
     o.id_column = options["idColumn"].as<std::string>();
     o.keep_fields = options["keepFields"].as<bool>();
     o.list_columns = Strings(options["listColumns"]);
+    // The activity table's columns (segmentLeads' eventColumns), when the
+    // run has one: {lead, type, at}.
+    const val events = options["eventColumns"];
+    if (!events.isUndefined() && !events.isNull()) {
+      o.event_lead_column = events["lead"].as<std::string>();
+      o.event_type_column = events["type"].as<std::string>();
+      o.event_at_column = events["at"].as<std::string>();
+    }
     const val map = options["columnMap"];
     const unsigned n = map["length"].as<unsigned>();
     for (unsigned i = 0; i < n; ++i) o.column_map.emplace_back(map[i][0].as<std::string>(), map[i][1].as<std::string>());
@@ -111,6 +119,24 @@ class WasmLeadBatch {
   }
   val LastError() const { return ErrorRecord(last_error_); }
 
+  // Feeds the first `bytes` bytes of the input buffer as the activity
+  // table's CSV (before any lead; `last`: its end). It is grouped per lead
+  // id here, once, and each lead's events are replayed from it inside
+  // wasm. Returns 0, or -1 (lastError()).
+  int FeedEvents(size_t bytes, bool last) {
+    if (!batch_) {
+      last_error_ = FailedPrecondition("LeadBatch: load a config first");
+      return -1;
+    }
+    Status s = batch_->FeedEventsCsv(std::string_view(input_.data(), bytes), last);
+    if (!s.ok()) {
+      last_error_ = s;
+      return -1;
+    }
+    return 0;
+  }
+  double EventsRead() const { return batch_ ? static_cast<double>(batch_->events_read()) : 0; }
+
   // The results of the rows completed and not yet cleared: LeadResult
   // rows (layout() says where each field is) and their memberships.
   uintptr_t Rows() { return reinterpret_cast<uintptr_t>(batch_->results().rows().data()); }
@@ -147,6 +173,14 @@ class WasmLeadBatch {
     columns.set("ignored", StringArray(s.columns.ignored));
     columns.set("missing", StringArray(s.columns.missing));
     out.set("columns", columns);
+    val events = val::object();
+    events.set("read", val(static_cast<double>(s.events.read)));
+    events.set("replayed", val(static_cast<double>(s.events.replayed)));
+    events.set("afterNow", val(static_cast<double>(s.events.after_now)));
+    events.set("unknownLead", val(static_cast<double>(s.events.unknown_lead)));
+    events.set("unknownLeadIds", StringArray(s.events.unknown_lead_ids));
+    events.set("leadsWithoutId", val(static_cast<double>(s.events.leads_without_id)));
+    out.set("events", events);
     return out;
   }
 
@@ -185,6 +219,8 @@ EMSCRIPTEN_BINDINGS(leadseg_batch) {
       .function("computedAttributes", &WasmLeadBatch::ComputedAttributes)
       .function("inputBuffer", &WasmLeadBatch::InputBuffer)
       .function("feed", &WasmLeadBatch::Feed)
+      .function("feedEvents", &WasmLeadBatch::FeedEvents)
+      .function("eventsRead", &WasmLeadBatch::EventsRead)
       .function("lastError", &WasmLeadBatch::LastError)
       .function("rows", &WasmLeadBatch::Rows)
       .function("memberships", &WasmLeadBatch::Memberships)

@@ -2,6 +2,7 @@
 
 #include "batch/event_time.h"
 #include "core/js.h"
+#include "core/value_codec.h"
 
 namespace leadseg {
 namespace batch {
@@ -142,21 +143,34 @@ void EventTable::AddRow(const CsvRecord& record) {
     shared = types_seen_.emplace(std::string(type), std::make_unique<std::string>(type)).first;
   }
   event.type = shared->second.get();
+  // Properties in column order, as a row object holds them (the last
+  // column of a repeated name wins, where it first appeared).
+  props_arena_.Clear();
+  Value* members = props_arena_.AllocateChildren(2 * n);
+  uint32_t count = 0;
   for (size_t k = 0; k < n; ++k) {
     const std::string& name = header_[k];
     if (name.empty() || record.fields[k].empty() || name == columns_.lead || name == columns_.type ||
         name == columns_.at) {
       continue;
     }
-    if (event.props.is_null()) event.props = Json::object();
     std::string_view raw = record.fields[k];
     TypedField f = types_ ? TypeField(raw) : TypedField{TypedField::Kind::kString, false, 0};
+    Value value;
     switch (f.kind) {
-      case TypedField::Kind::kBool: event.props[name] = f.boolean; break;
-      case TypedField::Kind::kNumber: event.props[name] = f.number == 0 ? 0.0 : f.number; break;
-      default: event.props[name] = std::string(raw); break;
+      case TypedField::Kind::kBool: value = Value::Bool(f.boolean); break;
+      case TypedField::Kind::kNumber: value = Value::Number(f.number == 0 ? 0.0 : f.number); break;
+      default: value = Value::String(raw); break;
     }
+    uint32_t at = 0;
+    while (at < count && members[2 * at].as_string() != name) ++at;
+    if (at == count) {
+      members[2 * count] = Value::String(name);
+      ++count;
+    }
+    members[2 * at + 1] = value;
   }
+  EncodeValue(Document::MakeObject(members, count), &event.props);
   group->events.push_back(std::move(event));
 }
 

@@ -25,6 +25,7 @@
 #include "core/duration.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "core/value.h"
 
 namespace leadseg {
 namespace batch {
@@ -32,7 +33,10 @@ namespace batch {
 struct LeadEvent {
   TimeMs ts = 0;
   const std::string* type = nullptr;  // shared between events of one type
-  Json props;                         // an object, or null for none
+  // The properties as a value frame holding an object (core/value_codec.h),
+  // encoded once when the table is read: what Engine::TrackFrame stores,
+  // so replaying a lead's events builds no JSON.
+  std::string props;
   uint64_t row = 0;                   // its CSV row number
 };
 
@@ -86,6 +90,7 @@ class EventTable {
   std::vector<std::string> keys_;  // groups_[i]'s key
   std::unordered_map<std::string, size_t> index_;
   std::unordered_map<std::string, std::unique_ptr<std::string>> types_seen_;
+  Document props_arena_;  // one row's properties while they are encoded
 };
 
 }  // namespace batch

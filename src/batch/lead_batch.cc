@@ -132,6 +132,7 @@ class LeadBatch::Reader : public CsvSink {
   std::vector<AttributePlan> needed;  // what the config reads (and refused names)
   std::vector<AttributePlan> all;     // every column, for rows too large to skip columns safely
   std::vector<size_t> id_columns;
+  Document row_arena;  // the row's attributes, reused row after row
 
  private:
   LeadBatch* batch_;
@@ -191,6 +192,8 @@ Status LeadBatch::FeedEventsCsv(std::string_view bytes, bool last) {
 }
 
 void LeadBatch::UseEvents(std::shared_ptr<EventTable> events) { events_ = std::move(events); }
+
+uint64_t LeadBatch::events_read() const { return events_ ? events_->read() : 0; }
 
 Status LeadBatch::FeedCsv(std::string_view bytes, bool last) {
   Status s = reader_->reader.Feed(bytes, last, reader_.get());
@@ -305,17 +308,15 @@ namespace {
 // (kMaxAttributesBytes) refuses exactly the rows it refuses in a page.
 constexpr size_t kSmallRowBytes = 64 * 1024;
 
-void SetTyped(Json* object, const std::string& name, std::string_view raw, bool types) {
-  if (!types) {
-    (*object)[name] = std::string(raw);
-    return;
-  }
+// A field as the page sends it to the engine: typed as csv.js types it.
+Value Typed(std::string_view raw, bool types) {
+  if (!types) return Value::String(raw);
   TypedField f = TypeField(raw);
   switch (f.kind) {
-    case TypedField::Kind::kBool: (*object)[name] = f.boolean; break;
+    case TypedField::Kind::kBool: return Value::Bool(f.boolean);
     // JSON.stringify(-0) is "0": what the page sends the engine.
-    case TypedField::Kind::kNumber: (*object)[name] = f.number == 0 ? 0.0 : f.number; break;
-    default: (*object)[name] = std::string(raw); break;
+    case TypedField::Kind::kNumber: return Value::Number(f.number == 0 ? 0.0 : f.number);
+    default: return Value::String(raw);
   }
 }
 
@@ -340,25 +341,34 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
     }
     return found;
   };
-  Json attributes = Json::object();
+  // The row object as a Value tree over the row's own bytes (valid for
+  // this call): no JSON is built or parsed on the way to the engine.
+  Document& arena = reader_->row_arena;
+  arena.Clear();
+  Value* members = arena.AllocateChildren(2 * plans.size());
+  uint32_t count = 0;
   for (const AttributePlan& plan : plans) {
     size_t k;
     if (!last_value(&plan, plan.direct, &k) && !last_value(&plan, plan.mapped, &k)) continue;
+    Value value;
     if (plan.IsList(k)) {
-      Json list = Json::array();
       std::string_view rest = fields[k];
-      while (!rest.empty()) {
+      size_t items = rest.empty() ? 0 : 1 + static_cast<size_t>(std::count(rest.begin(), rest.end(), options_.list_separator));
+      Value* list = arena.AllocateChildren(items);
+      for (size_t i = 0; i < items; ++i) {
         size_t cut = rest.find(options_.list_separator);
-        list.push_back(std::string(rest.substr(0, cut)));
-        if (cut == std::string_view::npos) break;
-        rest.remove_prefix(cut + 1);
-        if (rest.empty()) list.push_back(std::string());
+        list[i] = Value::String(rest.substr(0, cut));
+        if (cut != std::string_view::npos) rest.remove_prefix(cut + 1);
       }
-      attributes[plan.name] = std::move(list);
+      value = Document::MakeArray(list, static_cast<uint32_t>(items));
     } else {
-      SetTyped(&attributes, plan.name, fields[k], options_.types);
+      value = Typed(fields[k], options_.types);
     }
+    members[2 * count] = Value::String(plan.name);
+    members[2 * count + 1] = value;
+    ++count;
   }
+  const Value attributes = Document::MakeObject(members, count);
 
   const std::string what = "lead " + std::to_string(lead) + " (row " + std::to_string(row) + ")";
   LeadResult result;

@@ -196,6 +196,8 @@ class LeadBatch {
   // Or one already read (shared between batches working on chunks of one
   // lead list: see the CLI).
   void UseEvents(std::shared_ptr<EventTable> events);
+  // Activity rows read so far (for progress while the table is fed).
+  uint64_t events_read() const;
 
   // The lead list's bytes. Completed rows' results are appended to
   // results(); summary() is complete after the last chunk.

@@ -17,32 +17,33 @@ RowEvaluator::RowEvaluator(std::shared_ptr<const CompiledConfig> config)
                           !c.lifecycle() && c.declared_slot() < 0 && c.rfm_slot() < 0;
 }
 
-bool RowEvaluator::SegmentsOnly(const Json& attributes) const {
+bool RowEvaluator::SegmentsOnly(const Value& attributes) const {
   if (!segments_only_config_) return false;
   // A name identify refuses, or attributes whose JSON could pass its size
   // limit (every byte escaped as \u00XX), go through the engine, which
   // refuses them with its own message.
   size_t bound = 2;
-  auto text = [](const std::string& t) { return 6 * t.size() + 3; };
-  for (auto it = attributes.begin(); it != attributes.end(); ++it) {
-    if (engine_.config().IsReserved(it.key())) return false;
-    bound += text(it.key());
-    if (it->is_string()) bound += text(it->get_ref<const std::string&>());
-    else if (it->is_array()) {
-      for (const auto& item : *it) bound += item.is_string() ? text(item.get_ref<const std::string&>()) : 32;
+  auto text = [](std::string_view t) { return 6 * t.size() + 3; };
+  for (uint32_t i = 0; i < attributes.size(); ++i) {
+    if (engine_.config().IsReserved(attributes.key_at(i))) return false;
+    bound += text(attributes.key_at(i));
+    const Value v = attributes.value_at(i);
+    if (v.is_string()) bound += text(v.as_string());
+    else if (v.is_array()) {
+      for (uint32_t k = 0; k < v.size(); ++k) bound += v.at(k).is_string() ? text(v.at(k).as_string()) : 32;
     } else bound += 32;
   }
   return bound <= kMaxAttributesBytes;
 }
 
-Status RowEvaluator::Evaluate(const Json& attributes, const std::vector<const LeadEvent*>& events, TimeMs now,
+Status RowEvaluator::Evaluate(const Value& attributes, const std::vector<const LeadEvent*>& events, TimeMs now,
                               LeadResult* out, uint64_t* membership, int* failed_event, bool small_row) {
   *failed_event = -1;
   if (events.empty() && small_row && SegmentsOnly(attributes)) {
     const CompiledConfig& c = engine_.config();
     arena_.Clear();
     attributes_.Clear();
-    attributes_.SetFromObject(arena_.Add(attributes));
+    attributes_.SetFromObject(attributes);
     c.EvaluateSegments(&attributes_, &arena_, &membership_);
     for (size_t s = 0; s < membership_.size(); ++s) {
       if (membership_[s]) membership[s / 64] |= uint64_t{1} << (s % 64);
@@ -59,7 +60,7 @@ Status RowEvaluator::Evaluate(const Json& attributes, const std::vector<const Le
   if (!identified.ok()) return identified.status();
   for (size_t i = 0; i < events.size(); ++i) {
     const LeadEvent& e = *events[i];
-    auto tracked = engine_.Track(*e.type, e.props, e.ts);
+    auto tracked = engine_.TrackFrame(*e.type, e.props, e.ts);
     if (!tracked.ok()) {
       *failed_event = static_cast<int>(i);
       return tracked.status();

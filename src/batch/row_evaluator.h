@@ -1,7 +1,14 @@
 // RowEvaluator: the one call a batch makes per lead, kept narrow so that
-// what answers it (today one core Engine, erased between leads, as
-// segmentLeads uses it) can be swapped in one place for a faster
-// evaluator without touching the CSV, join or result code around it.
+// what answers it (one core Engine, erased between leads, as segmentLeads
+// uses it) can be swapped in one place for a faster evaluator without
+// touching the CSV, join or result code around it.
+//
+// Nothing on this path is JSON: the row arrives as a Value tree (built from
+// the CSV fields by LeadBatch), the lead's events as the value frames the
+// EventTable encoded once, and the engine's Value and frame entry points
+// take them as they are. The engine is the answer's definition (metrics,
+// scoring with caps and decay, grade, temperature with hysteresis,
+// lifecycle, RFM), so the batch cannot drift from it.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +44,7 @@ class RowEvaluator {
   // refused (-1: the attributes were).
   // `small_row`: the row's fields are few enough bytes that identify's
   // size limit cannot refuse them.
-  Status Evaluate(const Json& attributes, const std::vector<const LeadEvent*>& events, TimeMs now,
+  Status Evaluate(const Value& attributes, const std::vector<const LeadEvent*>& events, TimeMs now,
                   LeadResult* out, uint64_t* membership, int* failed_event, bool small_row = true);
 
  private:
@@ -46,13 +53,13 @@ class RowEvaluator {
   // without events is then its attributes through the segments, which is
   // what CompiledConfig::EvaluateSegments computes, without erasing and
   // identifying an engine (~20 us a row) around it.
-  bool SegmentsOnly(const Json& attributes) const;
+  bool SegmentsOnly(const Value& attributes) const;
 
   Engine engine_;
   std::vector<std::string> stage_ids_;
   bool segments_only_config_ = false;
   AttributeSet attributes_;
-  Document arena_;
+  Document arena_;  // what segment evaluation publishes ("segments")
   std::vector<uint8_t> membership_;
 };
 

@@ -12,6 +12,7 @@ import { leadsegError, withContext } from './errors.js';
 import { CsvParser, typeValue } from './csv.js';
 import { columnsRead } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
+import { eventsFitBatch, feedEventsToBatch } from './batch-events-wasm.js';
 
 const CHUNK_BYTES = 1 << 20;
 const GRADES = ['A', 'B', 'C', 'D'];
@@ -65,7 +66,7 @@ async function* byteChunks(input) {
 
 /** Whether segmentLeadsPart can take this run to the batch module. */
 export function batchModuleFits(leads, options) {
-  return !Array.isArray(leads) && options.events === undefined && options.metrics !== true &&
+  return !Array.isArray(leads) && eventsFitBatch(options.events) && options.metrics !== true &&
     options.module === undefined && options.wasmUrl === undefined && options.wasmBinary === undefined;
 }
 
@@ -78,6 +79,9 @@ export function batchModuleFits(leads, options) {
  */
 export async function segmentCsvInWasm(text, leads, options, context) {
   const { emptySummary, columnReport, columnMap, listColumns, progressEvery, leadOffset, rowOffset } = context;
+  // An activity table (CSV) is grouped and replayed inside wasm too.
+  const hasEvents = options.events !== undefined;
+  const idColumn = options.idColumn ?? 'email';
   const lists = new Set(listColumns);
   const { onProgress, onLead, keepLeads = true, signal, types = true, now } = options;
   const perLead = keepLeads || typeof onLead === 'function';
@@ -87,7 +91,8 @@ export async function segmentCsvInWasm(text, leads, options, context) {
     const warnings = (() => {
       try {
         return unwrapBatch(batch.load(text, {
-          now, types, idColumn: options.idColumn ?? 'email', columnMap: Object.entries(columnMap), listColumns, keepFields: perLead,
+          now, types, idColumn, columnMap: Object.entries(columnMap), listColumns, keepFields: perLead,
+          eventColumns: hasEvents ? context.eventColumns : undefined,
         }));
       } catch (error) {
         throw withContext(error, 'invalid config');
@@ -109,7 +114,10 @@ export async function segmentCsvInWasm(text, leads, options, context) {
       if (records.length === 0 && last) records.push(...headerParser.end());
       if (records.length) {
         header = records[0].map((name) => name.trim());
-        summary.columns = columnReport(reads, header, columnMap, false);
+        if (hasEvents && !header.includes(idColumn)) {
+          throw leadsegError(`segmentLeads: the leads CSV has no column "${idColumn}" to join options.events on (its columns: ${header.map((n) => `"${n}"`).join(', ')}); set idColumn`);
+        }
+        summary.columns = columnReport(reads, header, columnMap, hasEvents);
       }
     };
 
@@ -187,6 +195,11 @@ export async function segmentCsvInWasm(text, leads, options, context) {
       } while (done < bytes.length);
     };
 
+    if (hasEvents) {
+      summary.events.read = await feedEventsToBatch(module, batch, byteChunks(options.events), {
+        signal, onProgress, progressEvery, chunkBytes: CHUNK_BYTES,
+      });
+    }
     for await (const bytes of byteChunks(leads)) {
       if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
       feed(bytes, false);
@@ -208,6 +221,7 @@ export async function segmentCsvInWasm(text, leads, options, context) {
     if (config.grading) GRADES.forEach((g, k) => { summary.grades[g] = counts.grades[k]; });
     stageIds.forEach((id, k) => { summary.stages[id] = counts.stages[k]; });
     if (config.temperature) TEMPERATURES.forEach((t, k) => { summary.temperatures[t] = counts.temperatures[k]; });
+    if (hasEvents) Object.assign(summary.events, counts.events);
     return { leads: context.kept, summary, warnings };
   } finally {
     batch.delete();

@@ -170,7 +170,7 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
   const { onProgress, onLead, keepLeads = true, signal, types = true, metrics: withMetrics = false, now: at } = options;
   // CSV without an activity table: parsed and evaluated in the batch module.
   if (batchModuleFits(leads, options)) {
-    return segmentCsvInWasm(text, leads, options, { emptySummary, columnReport, columnMap, listColumns, progressEvery, leadOffset, rowOffset, kept: [] });
+    return segmentCsvInWasm(text, leads, options, { emptySummary, columnReport, columnMap, listColumns, progressEvery, leadOffset, rowOffset, kept: [], eventColumns: columns });
   }
 
   const core = await loadModule(options);
