@@ -852,6 +852,10 @@ export interface DiscoverSegmentsOptions extends LearnInputOptions {
   restarts?: number;
   /** Depth of each cluster's describing rule (1..3, default 2). */
   depth?: number;
+  /** The outcome column: left out of the clustering (default: inferred from the column names, docs/predictive.md). */
+  outcome?: string;
+  /** More columns to leave out of the clustering. */
+  exclude?: string[];
   onProgress?: (progress: LearnProgress) => void;
 }
 

@@ -6,11 +6,12 @@
 import { describe, isPlainObject, leadsegError } from './errors.js';
 import { addColumns, featureNames, readLeadRows } from './learn-input.js';
 import { loadLearnModule } from './learn-loader.js';
+import { discoveryExclusions } from './learn-exclude.js';
 
 const COMMON_OPTIONS = ['features', 'maxLevels', 'events', 'idColumn', 'eventColumns', 'columnMap', 'types', 'now', 'seed',
   'signal', 'onProgress', 'wasmUrl', 'wasmBinary', 'module'];
 const TRAIN_OPTIONS = new Set([...COMMON_OPTIONS, 'outcome', 'folds', 'holdout', 'C', 'id', 'name', 'points']);
-const DISCOVER_OPTIONS = new Set([...COMMON_OPTIONS, 'k', 'kMax', 'restarts', 'depth']);
+const DISCOVER_OPTIONS = new Set([...COMMON_OPTIONS, 'k', 'kMax', 'restarts', 'depth', 'outcome', 'exclude']);
 const SECTION_ID = /^[a-z0-9_]+$/;
 
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -171,14 +172,17 @@ export async function discoverSegments(config, leads, options = {}) {
   progress('features', 0, 1);
   const { rows, config: parsed } = await readLeadRows(config, leads, options, what);
   if (rows.length === 0) throw leadsegError(`${what}: the lead list is empty`);
-  const { names, explicit } = featureNames(rows, options, new Set([options.idColumn ?? 'email']), what);
+  const present = new Set();
+  for (const row of rows) for (const key of Object.keys(row)) present.add(key);
+  const excluded = discoveryExclusions(rows, present, options, what);
+  const { names, explicit } = featureNames(rows, options, excluded.exclude, what);
   checkAborted(signal, what);
 
   const core = await loadLearnModule(options);
   const unwrap = unwrapFor(what);
   const learner = new core.Learner();
   try {
-    const skipped = addColumns(learner, rows, names, explicit, unwrap);
+    const skipped = [...excluded.skipped, ...addColumns(learner, rows, names, explicit, unwrap)];
     progress('features', 1, 1);
     const ks = unwrap(learner.startDiscovery(JSON.stringify({
       maxLevels: options.maxLevels, k: options.k, kMax: options.kMax, restarts: options.restarts, depth: options.depth, seed: options.seed,
