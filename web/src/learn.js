@@ -2,14 +2,16 @@
 // browser (docs/predictive.md). The lead list is read and typed here
 // (learn-input.js); the models are fitted in the learning module
 // (bindings/learn.cc, src/learning/), step by step, with the event loop
-// yielded to between steps so a page can show progress and abort.
+// yielded to between steps so a page can show progress and abort; with
+// { worker: true } the whole call runs in a Web Worker (learn-in-worker.js).
 import { describe, isPlainObject, leadsegError } from './errors.js';
 import { addColumns, featureNames, readLeadRows } from './learn-input.js';
 import { loadLearnModule } from './learn-loader.js';
 import { discoveryExclusions } from './learn-exclude.js';
+import { learnInWorker, wantsWorker } from './learn-in-worker.js';
 
 const COMMON_OPTIONS = ['features', 'maxLevels', 'events', 'idColumn', 'eventColumns', 'columnMap', 'types', 'now', 'seed',
-  'signal', 'onProgress', 'wasmUrl', 'wasmBinary', 'module'];
+  'signal', 'onProgress', 'wasmUrl', 'wasmBinary', 'module', 'worker', 'workerUrl'];
 const TRAIN_OPTIONS = new Set([...COMMON_OPTIONS, 'outcome', 'folds', 'holdout', 'C', 'id', 'name', 'points']);
 const DISCOVER_OPTIONS = new Set([...COMMON_OPTIONS, 'k', 'kMax', 'restarts', 'depth', 'outcome', 'exclude']);
 const SECTION_ID = /^[a-z0-9_]+$/;
@@ -73,6 +75,7 @@ export async function trainModel(config, leads, options) {
   const what = 'trainModel';
   if (options === undefined) throw leadsegError(`${what}: options.outcome is required (the column saying whether a lead converted)`, '/outcome');
   const integer = checkOptions(options, TRAIN_OPTIONS, what);
+  if (wantsWorker(options, what)) return learnInWorker(what, config, leads, options);
   const { outcome, signal, onProgress } = options;
   if (typeof outcome !== 'string' || outcome === '') {
     throw leadsegError(`${what}: options.outcome must be the outcome column's name, got ${describe(outcome)}`, '/outcome');
@@ -161,6 +164,7 @@ export async function trainModel(config, leads, options) {
 export async function discoverSegments(config, leads, options = {}) {
   const what = 'discoverSegments';
   const integer = checkOptions(options, DISCOVER_OPTIONS, what);
+  if (wantsWorker(options, what)) return learnInWorker(what, config, leads, options);
   integer('k', 1, 50);
   integer('kMax', 2, 20);
   integer('restarts', 1, 50);
