@@ -19,11 +19,19 @@ function leads(n = 300) {
 // An in-process Worker: clones the message as postMessage would and runs
 // the call as learn-worker.js does.
 function fakeWorker(log) {
+  let received = [];
   const worker = {
     terminated: false,
     terminate() { worker.terminated = true; log.push('terminate'); },
     postMessage(message) {
-      const { fn, config, leads: rows, options } = structuredClone(message);
+      if (message.rows) {
+        log.push({ part: message.rows.length });
+        received.push(...structuredClone(message.rows));
+        return;
+      }
+      const { fn, config, options } = structuredClone(message);
+      const rows = 'leads' in message ? structuredClone(message.leads) : received;
+      received = [];
       log.push({ options });
       FUNCTIONS[fn](config, rows, { ...options, onProgress: (progress) => !worker.terminated && worker.onmessage({ data: { type: 'progress', progress } }) })
         .then((result) => !worker.terminated && worker.onmessage({ data: { type: 'done', result } }),
@@ -42,9 +50,18 @@ test('a worker run returns what the in-thread run returns, with progress', async
   assert.deepEqual(inWorker, here);
   assert.ok(stages.includes('final') && stages.includes('fold'), stages.join());
   // Only plain data crossed: the time as a number, no function or signal.
-  assert.equal(log[0].options.now, 1_700_000_000_000);
-  assert.equal('onProgress' in log[0].options || 'signal' in log[0].options || 'worker' in log[0].options, false);
+  const sent = log.find((entry) => entry.options).options;
+  assert.equal(sent.now, 1_700_000_000_000);
+  assert.equal('onProgress' in sent || 'signal' in sent || 'worker' in sent, false);
   assert.equal(log.at(-1), 'terminate');
+});
+
+test('a long list of lead objects is sent in parts, one per task, and arrives whole', async () => {
+  const log = [];
+  const options = { outcome: 'converted', seed: 2, now: 1_700_000_000_000 };
+  const inWorker = await learnInWorker('trainModel', CONFIG, leads(4500), { ...options, worker: true }, { createWorker: () => fakeWorker(log) });
+  assert.deepEqual(log.filter((e) => e.part).map((e) => e.part), [2000, 2000, 500]);
+  assert.deepEqual(inWorker, await trainModel(CONFIG, leads(4500), options));
 });
 
 test('an error in the worker rejects with a LeadsegError naming the option', async () => {

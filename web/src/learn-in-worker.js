@@ -8,6 +8,12 @@
 // runs in this thread instead (learn.js decides).
 import { describe, leadsegError } from './errors.js';
 
+// Lead objects are copied to the worker in parts of this many, one part
+// per task: structured cloning 100,000 objects at once would hold the
+// page's thread for hundreds of milliseconds.
+const ROWS_PER_MESSAGE = 2000;
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 function defaultCreateWorker(url, what) {
   return new Worker(url ?? new URL('./learn-worker.js', import.meta.url), { type: 'module', name: `leadseg-${what}` });
 }
@@ -65,7 +71,9 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
   if (now !== undefined) workerOptions.now = typeof now === 'function' ? now() : now;
   if (rest.wasmUrl !== undefined) workerOptions.wasmUrl = absolute(rest.wasmUrl);
   if (rest.events !== undefined) workerOptions.events = transferable(rest.events, 'events', what, transfer);
-  const message = { fn, config, leads: transferable(leads, 'leads', what, transfer), options: workerOptions };
+  const inParts = Array.isArray(leads) && leads.length > ROWS_PER_MESSAGE;
+  const message = { fn, config, options: workerOptions };
+  if (!inParts) message.leads = transferable(leads, 'leads', what, transfer);
 
   return new Promise((resolve, reject) => {
     let thread;
@@ -102,11 +110,19 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
       finish();
       reject(leadsegError(`${what}: the worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${workerUrl ?? 'the package\'s learn-worker.js'})`));
     };
-    try {
+    const send = async () => {
+      if (inParts) {
+        for (let start = 0; start < leads.length; start += ROWS_PER_MESSAGE) {
+          if (start > 0) await nextTask();
+          if (signal?.aborted) return;  // onAbort has settled the promise
+          thread.postMessage({ rows: leads.slice(start, start + ROWS_PER_MESSAGE) });
+        }
+      }
       thread.postMessage(message, transfer);
-    } catch (error) {
+    };
+    send().catch((error) => {
       finish();
       reject(leadsegError(`${what}: the leads could not be sent to the worker: ${error?.message ?? error}`, '/leads', error));
-    }
+    });
   });
 }

@@ -5,7 +5,10 @@
 // arrives by postMessage and nothing leaves the worker but what the call
 // returns.
 //
-// In:  {fn: 'trainModel' | 'discoverSegments', config, leads, options}
+// In:  {rows: [...]}  zero or more: a lead list of objects, in parts (the
+//                     page copies a part per task, so it keeps drawing)
+//      {fn: 'trainModel' | 'discoverSegments', config, leads, options}
+//                     leads absent: the rows received before
 // Out: {type: 'progress', progress}
 //      {type: 'done', result}
 //      {type: 'error', error: {name, message, path}}
@@ -13,8 +16,16 @@ import { discoverSegments, trainModel } from './learn.js';
 
 const FUNCTIONS = { trainModel, discoverSegments };
 
+let received = [];
+
 self.onmessage = async ({ data }) => {
-  const { fn, config, leads, options } = data;
+  if (data.rows) {
+    for (const row of data.rows) received.push(row);
+    return;
+  }
+  const { fn, config, options } = data;
+  const leads = 'leads' in data ? data.leads : received;
+  received = [];
   try {
     const result = await FUNCTIONS[fn](config, leads, {
       ...options,
