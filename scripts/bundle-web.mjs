@@ -164,6 +164,42 @@ async function bundleBatchWorker(seen) {
   return worker;
 }
 
+// trainModel / discoverSegments' module worker (web/src/learn-worker.js,
+// started by learn-in-worker.js as new URL('./learn-worker.js',
+// import.meta.url) for { worker: true }): its own file next to the bundle,
+// leadseg.browser-learn-worker.js, which loads the learning module's glue
+// (dist/leadseg-learn.mjs, next to it) when it starts.
+export const LEARN_WORKER = `${ENTRY_NAME}-learn-worker.js`;
+
+function learnWorkerNextToBundle() {
+  return {
+    name: 'learn-worker-next-to-bundle',
+    setup(build) {
+      build.onLoad({ filter: /learn-in-worker\.js$/ }, async (args) => {
+        const text = await fs.promises.readFile(args.path, 'utf8');
+        if (!text.includes(`'./learn-worker.js'`)) throw new Error(`${args.path} no longer names './learn-worker.js': update scripts/bundle-web.mjs`);
+        return { contents: text.replaceAll(`'./learn-worker.js'`, `'./${LEARN_WORKER}'`), loader: 'js' };
+      });
+    },
+  };
+}
+
+async function bundleLearnWorker(seen) {
+  const worker = await esbuild.build({
+    ...common,
+    entryPoints: { [LEARN_WORKER.replace(/\.js$/, '')]: path.join(WEB_SRC, 'learn-worker.js') },
+    outdir: DIST,
+    plugins: [{
+      name: 'glue-next-to-worker',
+      setup(build) {
+        build.onResolve({ filter: /^\.\.\/dist\/.*\.mjs$/ }, (args) => ({ path: `./${path.basename(args.path)}`, external: true }));
+      },
+    }, learnWorkerNextToBundle(), wasmNextToBundle(seen)],
+  });
+  failOnWarnings(worker, 'learn worker');
+  return worker;
+}
+
 export async function bundleWeb() {
   for (const file of [...PAGE_GLUE, ...WASM_FILES]) {
     if (!fs.existsSync(path.join(DIST, file))) throw new Error(`web/dist/${file} is missing: run bash scripts/build.sh wasm`);
@@ -177,7 +213,7 @@ export async function bundleWeb() {
     ...common,
     entryPoints: { [ENTRY_NAME]: path.join(WEB_SRC, 'index.js') },
     outdir: DIST,
-    plugins: [lazyChunks(lazy), batchWorkerNextToBundle(), wasmNextToBundle(seen)],
+    plugins: [lazyChunks(lazy), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen)],
   });
   failOnWarnings(entry, 'entry');
   const outputs = [entry.metafile.outputs];
@@ -188,7 +224,7 @@ export async function bundleWeb() {
       outdir: DIST,
       splitting: true,
       chunkNames: `${ENTRY_NAME}-shared-[hash]`,
-      plugins: [fromPage(), batchWorkerNextToBundle(), wasmNextToBundle(seen)],
+      plugins: [fromPage(), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen)],
     });
     failOnWarnings(chunks, 'lazy chunks');
     for (const [out, meta] of Object.entries(chunks.metafile.outputs)) {
@@ -198,6 +234,7 @@ export async function bundleWeb() {
     outputs.push(chunks.metafile.outputs);
   }
   outputs.push((await bundleBatchWorker(seen)).metafile.outputs);
+  outputs.push((await bundleLearnWorker(seen)).metafile.outputs);
   const missing = WASM_FILES.filter((f) => !seen.has(f));
   if (missing.length) {
     throw new Error(`web/src no longer names ${missing.map((f) => `'../dist/${f}'`).join(', ')}: update WASM_FILES in scripts/bundle-web.mjs`);

@@ -786,8 +786,17 @@ export interface LearnInputOptions {
   /** Where the learning module's wasm is (default: dist/leadseg-learn.wasm next to the package), or its bytes. */
   wasmUrl?: string | URL;
   wasmBinary?: ArrayBuffer | Uint8Array;
-  /** A learning module instance already loaded. */
+  /** A learning module instance already loaded (not with `worker: true`). */
   module?: object;
+  /**
+   * Run the whole call in a module Web Worker so the page stays responsive
+   * (docs/predictive.md, "Off the main thread"). Same result, errors and
+   * progress; `signal` terminates the worker. Without Web Workers (node) the
+   * call runs in this thread. Default false.
+   */
+  worker?: boolean;
+  /** The worker script, when a bundler does not emit the package's learn-worker.js. */
+  workerUrl?: string | URL;
 }
 
 export interface LearnProgress {
@@ -852,6 +861,10 @@ export interface DiscoverSegmentsOptions extends LearnInputOptions {
   restarts?: number;
   /** Depth of each cluster's describing rule (1..3, default 2). */
   depth?: number;
+  /** The outcome column: left out of the clustering (default: inferred from the column names, docs/predictive.md). */
+  outcome?: string;
+  /** More columns to leave out of the clustering. */
+  exclude?: string[];
   onProgress?: (progress: LearnProgress) => void;
 }
 

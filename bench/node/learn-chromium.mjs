@@ -5,9 +5,13 @@
 // page of tests/browser/fixtures/learn (which generates the same leads as
 // bench/node/learn.mjs). One run per fresh context, median printed.
 //
-//   node bench/node/learn-chromium.mjs [--rows 100000] [--runs 3]
+//   node bench/node/learn-chromium.mjs [--rows 100000] [--runs 3] [--worker]
+//
+// --worker runs both calls with { worker: true } and also prints how the
+// page's animation frames kept coming meanwhile (count, longest gap).
 // Needs web/dist built (bash scripts/build.sh wasm).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, startSiteServer } from '../../tests/browser/fixtures/chromium.mjs';
@@ -18,8 +22,9 @@ const args = process.argv.slice(2);
 const flag = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const ROWS = flag('--rows', 100_000);
 const RUNS = flag('--runs', 3);
+const WORKER = args.includes('--worker');
 
-const files = { 'leadseg-learn.wasm': path.join(DIST, 'leadseg-learn.wasm') };
+const files = { 'leadseg-learn.wasm': path.join(DIST, 'leadseg-learn.wasm'), 'leadseg-learn.mjs': path.join(DIST, 'leadseg-learn.mjs') };
 for (const name of fs.readdirSync(DIST).filter((f) => f.startsWith('leadseg.browser'))) files[name] = path.join(DIST, name);
 const server = await startSiteServer({ site: path.join(REPO_ROOT, 'tests', 'browser', 'fixtures', 'learn'), files, web: false });
 const browser = await launchChromium();
@@ -29,7 +34,7 @@ try {
   for (let i = 0; i < RUNS; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}?rows=${ROWS}`);
+    await page.goto(`${server.url}?rows=${ROWS}${WORKER ? '&worker=1' : ''}`);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 600_000 });
     const result = await page.evaluate(() => window.result ?? window.leadsegError);
     await context.close();
@@ -37,11 +42,14 @@ try {
     runs.push(result);
   }
   const ms = (key) => `${median(runs.map((r) => r.ms[key])).toFixed(0)} ms`;
-  console.log(`learn in Chromium ${browser.version()}: ${ROWS} leads, ${runs[0].features} model features, CV AUC ${runs[0].auc.toFixed(4)}, k = ${runs[0].k}`);
+  console.log(`learn in Chromium ${browser.version()}${WORKER ? ' (worker: true)' : ' (main thread)'}: ${ROWS} leads, ${runs[0].features} model features, CV AUC ${runs[0].auc.toFixed(4)}, k = ${runs[0].k}`);
   console.log(`  final model (every row) ${ms('final')}  [target <= 1000 ms]`);
   console.log(`  5 CV folds              ${ms('folds')}`);
   console.log(`  trainModel, whole call  ${ms('train')}`);
   console.log(`  discoverSegments 2..10  ${ms('discover')}  [target <= 3000 ms]  (median of ${RUNS})`);
+  const frames = runs.map((r) => r.frames);
+  console.log(`  page frames meanwhile   ${median(frames.map((f) => f.count))} frames, longest gap ${median(frames.map((f) => f.longestGapMs))} ms (median of ${RUNS})`);
+  console.log(`  load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 } finally {
   await browser.close();
   await server.close();

@@ -16,16 +16,21 @@
 // Next to it, the JS peer: the same model evaluated by a plain JavaScript
 // function on an attribute object (what a site would hand-write), per call.
 //
-//   node bench/node/predictive-cost.mjs [batches=400] [callsPerBatch=25]
+//   node bench/node/predictive-cost.mjs [batches=200] [callsPerBatch=200]
+//
+// 200 calls per batch: with 25 (~1 ms of CPU) a loaded machine's scheduling
+// noise swamped the difference (quartiles of -7..+10 µs at load 24); with
+// 200 they were 0.45..2.26 µs at load 16.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadLeadseg, REPO_ROOT } from '../../tests/wasm/load.mjs';
 import { TRACK_START, fillHistory, withRetention } from '../lib/track.js';
 import { loadTrackConfig } from './track.mjs';
 
-const batches = Number(process.argv[2] ?? 400);
-const perBatch = Number(process.argv[3] ?? 25);
+const batches = Number(process.argv[2] ?? 200);
+const perBatch = Number(process.argv[3] ?? 200);
 const HISTORY = 1000;
 
 const model = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs/examples/predictive.json'), 'utf8')).predictive;
@@ -104,7 +109,7 @@ const spread = (name) => {
   const d = engines[name].times.map((x, i) => x - w[i]).sort((a, b) => a - b);
   return `${d[Math.floor(d.length / 4)].toFixed(2)}..${d[Math.floor((3 * d.length) / 4)].toFixed(2)}`;
 };
-console.log(`predictive model cost in package engine.track(): ${model.features.length} features, ${HISTORY} stored events, ${batches} batches x ${perBatch} calls per engine, CPU time`);
+console.log(`predictive model cost in package engine.track(): ${model.features.length} features, ${HISTORY} stored events, ${batches} batches x ${perBatch} calls per engine, CPU time, load average ${os.loadavg()[0].toFixed(1)}`);
 console.log(`  without the model        ${median(w).toFixed(2)} µs per call (median batch)`);
 console.log(`  0-point model            ${median(engines.zero.times).toFixed(2)} µs; added ${paired('zero').toFixed(2)} µs (paired median; quartiles ${spread('zero')})`);
 console.log(`  model as exported        ${median(engines.with.times).toFixed(2)} µs; added ${paired('with').toFixed(2)} µs (paired median; quartiles ${spread('with')})`);

@@ -196,7 +196,8 @@ async function train() {
       $('#train-text').textContent = text;
     };
     const rows = withOutcome(await featureRows(show, controller.signal), source.header, source.records, outcome);
-    const result = await trainModel(config, rows, { outcome, folds: FOLDS, seed: SEED, signal: controller.signal, onProgress: show });
+    // In a Web Worker: the page keeps drawing and the Cancel button answers at once.
+    const result = await trainModel(config, rows, { outcome, folds: FOLDS, seed: SEED, signal: controller.signal, onProgress: show, worker: true });
     if (trainRun !== run) return;
     model = { result, rows: rows.length, unlabelled: source.records.length - rows.length, outcome };
     renderModel();
@@ -272,7 +273,7 @@ async function discover() {
     };
     // The rows hold the config's attributes and metrics only: no outcome column.
     const leads = await featureRows(show, controller.signal);
-    const options = { seed: SEED, signal: controller.signal, onProgress: show };
+    const options = { seed: SEED, signal: controller.signal, onProgress: show, worker: true };
     if (k === 'auto') options.kMax = 10;
     else options.k = Number(k);
     if (source.sample) options.features = CLUSTER_FEATURES;

@@ -77,24 +77,54 @@ std::vector<double> SeedPlusPlus(const Points& pts, int k, Random& random) {
   return centers;
 }
 
-// Labels every row with its nearest centre; returns the inertia.
+// The squared distance from a to b, or some value > `bound` as soon as the
+// partial sum passes it (the row is then not nearer to b than to a centre
+// already seen). Checked every 8 columns: a branch per column would cost
+// more than the columns it skips.
+double SquaredDistanceBelow(const double* a, const double* b, size_t p, double bound) {
+  double d = 0;
+  size_t j = 0;
+  while (j < p) {
+    const size_t end = std::min(p, j + 8);
+    for (; j < end; ++j) {
+      double t = a[j] - b[j];
+      d += t * t;
+    }
+    if (d > bound) return d;  // strictly: a returned d <= bound is exact
+  }
+  return d;
+}
+
+// Labels every row with its nearest centre (squared distances, with the
+// partial-sum early exit above, starting from the row's previous centre,
+// which after the first iterations is nearly always still the nearest);
+// returns the inertia. `changed`, if given, says whether any label moved.
 double Assign(const Points& pts, const std::vector<double>& centers, int k, std::vector<int>& labels,
-              std::vector<double>* distances = nullptr) {
+              std::vector<double>* distances = nullptr, bool* changed = nullptr) {
   double inertia = 0;
+  bool any = false;
+  const double* c0 = centers.data();
   for (size_t i = 0; i < pts.n; ++i) {
-    int best = 0;
-    double best_d = std::numeric_limits<double>::infinity();
+    const double* x = pts.row(i);
+    const int previous = labels[i];
+    const int start = previous >= 0 ? previous : 0;
+    int best = start;
+    double best_d = SquaredDistance(x, c0 + static_cast<size_t>(start) * pts.p, pts.p);
     for (int c = 0; c < k; ++c) {
-      double d = SquaredDistance(pts.row(i), &centers[static_cast<size_t>(c) * pts.p], pts.p);
-      if (d < best_d) {
+      if (c == start) continue;
+      double d = SquaredDistanceBelow(x, c0 + static_cast<size_t>(c) * pts.p, pts.p, best_d);
+      // Ties go to the lower-numbered centre, as a plain scan in order.
+      if (d < best_d || (d == best_d && c < best)) {
         best_d = d;
         best = c;
       }
     }
+    any = any || best != previous;
     labels[i] = best;
     if (distances) (*distances)[i] = best_d;
     inertia += best_d;
   }
+  if (changed) *changed = any;
   return inertia;
 }
 
@@ -106,15 +136,14 @@ KMeansResult KMeansFrom(const Points& pts, std::vector<double> centers, int k, i
   KMeansResult result;
   result.k = k;
   result.labels.assign(pts.n, -1);
-  std::vector<int> previous;
   std::vector<double> distances(pts.n);
   std::vector<double> sums(static_cast<size_t>(k) * p);
   std::vector<size_t> counts(static_cast<size_t>(k));
   for (int it = 1; it <= max_iterations; ++it) {
-    previous = result.labels;
-    Assign(pts, centers, k, result.labels, &distances);
+    bool changed = false;
+    Assign(pts, centers, k, result.labels, &distances, &changed);
     result.iterations = it;
-    if (result.labels == previous) break;  // converged: nothing moved
+    if (!changed) break;  // converged: nothing moved
     std::fill(sums.begin(), sums.end(), 0.0);
     std::fill(counts.begin(), counts.end(), 0);
     for (size_t i = 0; i < pts.n; ++i) {

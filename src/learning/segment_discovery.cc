@@ -51,7 +51,9 @@ Result<DiscoveryRun> DiscoveryRun::Start(FeatureTable table, std::vector<RawColu
   for (size_t s = 0; s < run.sample_.size(); ++s) {
     std::copy(run.table_.row(run.sample_[s]), run.table_.row(run.sample_[s]) + p, run.sample_x_.begin() + static_cast<std::ptrdiff_t>(s * p));
   }
-  run.silhouette_ = Sample(run.sample_.size(), options.silhouette_rows, options.seed ^ 0x511ULL);
+  // Measured once: every k tried scores its labels on the same pairs.
+  Points sample{run.sample_x_.data(), run.sample_.size(), p};
+  run.silhouette_ = PairwiseDistances(sample, Sample(run.sample_.size(), options.silhouette_rows, options.seed ^ 0x511ULL));
   return run;
 }
 
@@ -63,7 +65,7 @@ Status DiscoveryRun::TryK(int k) {
   ko.seed = options_.seed + static_cast<uint64_t>(k);
   Result<KMeansResult> r = KMeans(pts, ko);
   if (!r.ok()) return r.status();
-  double s = k > 1 ? Silhouette(pts, r->labels, k, silhouette_) : 0;
+  double s = k > 1 ? Silhouette(silhouette_, r->labels, k) : 0;
   tried_.push_back({k, s, r->inertia});
   results_.push_back(std::move(*r));
   return Status::Ok();

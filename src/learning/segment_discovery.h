@@ -14,6 +14,7 @@
 #include "learning/feature_table.h"
 #include "learning/kmeans.h"
 #include "learning/raw_column.h"
+#include "learning/silhouette.h"
 
 namespace leadseg::learning {
 
@@ -58,7 +59,7 @@ class DiscoveryRun {
   std::vector<int> candidates_;
   std::vector<size_t> sample_;        // search rows, ascending
   std::vector<double> sample_x_;      // their features, row-major
-  std::vector<size_t> silhouette_;    // indexes into sample_
+  PairwiseDistances silhouette_;      // between the silhouette rows (indexes into sample_), once for every k
   std::vector<TriedK> tried_;
   std::vector<KMeansResult> results_;  // per tried k, on the sample
   KMeansResult final_;

@@ -40,7 +40,7 @@ export async function trainModel(config, leads, options) {
   };
 }
 export async function discoverSegments(config, leads, options) {
-  window.__learnCalls.discover = { leads: leads.length, k: options.k, features: options.features, hasOutcome: 'converted' in leads[0], signal: options.signal instanceof AbortSignal };
+  window.__learnCalls.discover = { leads: leads.length, k: options.k, features: options.features, hasOutcome: 'converted' in leads[0], signal: options.signal instanceof AbortSignal, worker: options.worker };
   return { k: 2, silhouette: 0.61, clusters: [
     { id: 'c1', name: 'Heavy readers', size: 880, centroid: { page_views_30d: 2, emails_opened_30d: 14, guides_downloaded: 0.3, visits_30d: 2, company_size: 400 },
       condition: { emails_opened_30d: { $gte: 6 } }, precision: 0.97, recall: 0.95,
@@ -140,7 +140,8 @@ describe('the Predict and Discover page in headless Chromium', () => {
 
     const calls = await page.evaluate(() => window.__learnCalls);
     assert.equal(calls.train.leads, 3000);
-    assert.deepEqual(calls.train.options, ['folds', 'onProgress', 'outcome', 'seed', 'signal']);
+    // worker: the page trains off its main thread (docs/predictive.md, "Off the main thread").
+    assert.deepEqual(calls.train.options, ['folds', 'onProgress', 'outcome', 'seed', 'signal', 'worker']);
     assert.equal(calls.train.outcome, 'converted');
     // Rows replayed once by the page: the config's attributes, every metric, the outcome.
     const metricIds = CONFIG.metrics.map((m) => m.id);
@@ -150,7 +151,7 @@ describe('the Predict and Discover page in headless Chromium', () => {
       assert.equal(calls.train.first[key], lead.values[key], `the first lead's ${key}`);
     }
     assert.equal(calls.train.first.converted, lead.converted);
-    assert.deepEqual(calls.discover, { leads: 3000, k: 4, features: ['page_views_30d', 'emails_opened_30d', 'guides_downloaded', 'visits_30d', 'company_size'], hasOutcome: false, signal: true });
+    assert.deepEqual(calls.discover, { leads: 3000, k: 4, features: ['page_views_30d', 'emails_opened_30d', 'guides_downloaded', 'visits_30d', 'company_size'], hasOutcome: false, signal: true, worker: true });
 
     assert.equal(await page.textContent('#kpi-auc'), '0.812');
     assert.equal(await page.textContent('#kpi-logloss'), '0.401');

@@ -50,6 +50,9 @@ describe('Predict and Discover keep the lead list in the page', () => {
     }
     const during = requests.filter((r) => r.phase === 'work' && !r.url.startsWith('blob:')).map((r) => new URL(r.url).pathname);
     for (const path of during) assert.match(path, /^\/web\/dist\/leadseg[\w.-]*\.(js|mjs|wasm)$/, `only the package's lazy modules after load, got ${path}`);
+    // The page trains in a Web Worker ({ worker: true }): its script and the
+    // learning module it loads are among the requests checked above.
+    assert.ok(during.includes('/web/dist/leadseg.browser-learn-worker.js'), `the worker's requests are recorded: ${during.join(', ')}`);
 
     // The exported model: weights, means and scales, no lead.
     const { predictive } = exported;

@@ -18,7 +18,8 @@ describe('learning in Chromium', () => {
 
   before(async () => {
     checkPrerequisites();
-    const files = { 'leadseg-learn.wasm': path.join(DIST, 'leadseg-learn.wasm') };
+    // leadseg-learn.mjs: the glue the worker of { worker: true } imports.
+    const files = { 'leadseg-learn.wasm': path.join(DIST, 'leadseg-learn.wasm'), 'leadseg-learn.mjs': path.join(DIST, 'leadseg-learn.mjs') };
     for (const name of fs.readdirSync(DIST).filter((f) => f.startsWith('leadseg.browser'))) files[name] = path.join(DIST, name);
     server = await startSiteServer({ site: SITE, files, web: false });
     browser = await launchChromium();
@@ -53,6 +54,60 @@ describe('learning in Chromium', () => {
       assert.equal(paths.filter((p) => p === '/leadseg-learn.wasm').length, 1, 'the learning module once for both calls');
       problems.push(...(await cspProblems(page)));
       assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // { worker: true }: training and discovery run in a module worker
+  // (leadseg.browser-learn-worker.js), so the page keeps drawing frames; its
+  // requests (the worker script, the learning module) carry no lead data.
+  test('with worker: true the page keeps animating; the worker\'s requests carry no lead data', async () => {
+    const context = await browser.newContext();
+    try {
+      const problems = [];
+      const page = await watchPage(await context.newPage(), problems);
+      const requests = [];
+      const record = (req) => requests.push({ method: req.method(), path: new URL(req.url()).pathname, url: req.url(), body: req.postData() });
+      page.on('request', record);
+      page.on('worker', (worker) => worker.on?.('request', record));
+      await page.goto(`${server.url}?rows=20000&worker=1`);
+      await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 300_000 });
+      assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.evaluate(() => window.leadsegError));
+      const result = await page.evaluate(() => window.result);
+      assert.equal(result.worker, true);
+      assert.ok(result.auc > 0.6, JSON.stringify(result));
+      assert.ok(!result.discoveredOn.some((f) => f.startsWith('converted')), `discovery left out the outcome: ${result.discoveredOn}`);
+      // Seconds of training and discovery; frames kept coming throughout.
+      const busyMs = result.ms.train + result.ms.discover;
+      assert.ok(result.frames.count >= busyMs / 1000 * 5, JSON.stringify(result.frames) + ` over ${busyMs} ms`);
+      assert.ok(result.frames.longestGapMs < Math.max(500, busyMs / 4), JSON.stringify(result.frames) + ` over ${busyMs} ms`);
+      await page.waitForLoadState('networkidle');
+      const paths = requests.map((r) => r.path);
+      assert.ok(paths.includes('/leadseg.browser-learn-worker.js'), paths.join(', '));
+      for (const r of requests) {
+        assert.equal(r.method, 'GET', r.url);
+        assert.equal(r.body ?? null, null, r.url);
+        assert.doesNotMatch(r.url, /example\.com|converted|Software/, 'no lead data in a URL');
+        assert.match(r.path, /^\/$|^\/app\.js$|^\/leadseg\.browser(-[\w-]+)?\.js$|^\/leadseg-learn\.(wasm|mjs)$/, r.path);
+      }
+      problems.push(...(await cspProblems(page)));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('aborting a worker run rejects with the signal\'s reason at once', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}?rows=100000&worker=1&abort=300`);
+      await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 300_000 });
+      const result = await page.evaluate(() => window.result);
+      assert.equal(result.aborted, 'stopped by the page', JSON.stringify(result));
+      // The worker is terminated, not asked to stop at its next step.
+      assert.ok(result.afterMs < 2000, JSON.stringify(result));
     } finally {
       await context.close();
     }

@@ -2,15 +2,18 @@
 // browser (docs/predictive.md). The lead list is read and typed here
 // (learn-input.js); the models are fitted in the learning module
 // (bindings/learn.cc, src/learning/), step by step, with the event loop
-// yielded to between steps so a page can show progress and abort.
+// yielded to between steps so a page can show progress and abort; with
+// { worker: true } the whole call runs in a Web Worker (learn-in-worker.js).
 import { describe, isPlainObject, leadsegError } from './errors.js';
 import { addColumns, featureNames, readLeadRows } from './learn-input.js';
 import { loadLearnModule } from './learn-loader.js';
+import { discoveryExclusions } from './learn-exclude.js';
+import { learnInWorker, wantsWorker } from './learn-in-worker.js';
 
 const COMMON_OPTIONS = ['features', 'maxLevels', 'events', 'idColumn', 'eventColumns', 'columnMap', 'types', 'now', 'seed',
-  'signal', 'onProgress', 'wasmUrl', 'wasmBinary', 'module'];
+  'signal', 'onProgress', 'wasmUrl', 'wasmBinary', 'module', 'worker', 'workerUrl'];
 const TRAIN_OPTIONS = new Set([...COMMON_OPTIONS, 'outcome', 'folds', 'holdout', 'C', 'id', 'name', 'points']);
-const DISCOVER_OPTIONS = new Set([...COMMON_OPTIONS, 'k', 'kMax', 'restarts', 'depth']);
+const DISCOVER_OPTIONS = new Set([...COMMON_OPTIONS, 'k', 'kMax', 'restarts', 'depth', 'outcome', 'exclude']);
 const SECTION_ID = /^[a-z0-9_]+$/;
 
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -72,6 +75,7 @@ export async function trainModel(config, leads, options) {
   const what = 'trainModel';
   if (options === undefined) throw leadsegError(`${what}: options.outcome is required (the column saying whether a lead converted)`, '/outcome');
   const integer = checkOptions(options, TRAIN_OPTIONS, what);
+  if (wantsWorker(options, what)) return learnInWorker(what, config, leads, options);
   const { outcome, signal, onProgress } = options;
   if (typeof outcome !== 'string' || outcome === '') {
     throw leadsegError(`${what}: options.outcome must be the outcome column's name, got ${describe(outcome)}`, '/outcome');
@@ -160,6 +164,7 @@ export async function trainModel(config, leads, options) {
 export async function discoverSegments(config, leads, options = {}) {
   const what = 'discoverSegments';
   const integer = checkOptions(options, DISCOVER_OPTIONS, what);
+  if (wantsWorker(options, what)) return learnInWorker(what, config, leads, options);
   integer('k', 1, 50);
   integer('kMax', 2, 20);
   integer('restarts', 1, 50);
@@ -171,14 +176,17 @@ export async function discoverSegments(config, leads, options = {}) {
   progress('features', 0, 1);
   const { rows, config: parsed } = await readLeadRows(config, leads, options, what);
   if (rows.length === 0) throw leadsegError(`${what}: the lead list is empty`);
-  const { names, explicit } = featureNames(rows, options, new Set([options.idColumn ?? 'email']), what);
+  const present = new Set();
+  for (const row of rows) for (const key of Object.keys(row)) present.add(key);
+  const excluded = discoveryExclusions(rows, present, options, what);
+  const { names, explicit } = featureNames(rows, options, excluded.exclude, what);
   checkAborted(signal, what);
 
   const core = await loadLearnModule(options);
   const unwrap = unwrapFor(what);
   const learner = new core.Learner();
   try {
-    const skipped = addColumns(learner, rows, names, explicit, unwrap);
+    const skipped = [...excluded.skipped, ...addColumns(learner, rows, names, explicit, unwrap)];
     progress('features', 1, 1);
     const ks = unwrap(learner.startDiscovery(JSON.stringify({
       maxLevels: options.maxLevels, k: options.k, kMax: options.kMax, restarts: options.restarts, depth: options.depth, seed: options.seed,

@@ -1,0 +1,89 @@
+// trainModel() / discoverSegments() with { worker: true }
+// (web/src/learn-in-worker.js): what crosses to the worker (plain data
+// only; `now` read once here), progress forwarded, results and errors
+// returned as in-thread, and an abort terminating the worker. The worker
+// here is a stand-in running learn-worker.js's protocol in-process; the
+// real module worker runs in Chromium (tests/browser/learn.test.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { learnInWorker, wantsWorker } from '../../web/src/learn-in-worker.js';
+import { discoverSegments, trainModel } from '../../web/src/node.js';
+
+const CONFIG = { version: 1, segments: [] };
+const FUNCTIONS = { trainModel, discoverSegments };
+
+function leads(n = 300) {
+  return Array.from({ length: n }, (_, i) => ({ email: `l${i}@example.com`, visits: i % 9, plan: ['free', 'pro'][i % 2], converted: (i * 7) % 9 < (i % 9) }));
+}
+
+// An in-process Worker: clones the message as postMessage would and runs
+// the call as learn-worker.js does.
+function fakeWorker(log) {
+  let received = [];
+  const worker = {
+    terminated: false,
+    terminate() { worker.terminated = true; log.push('terminate'); },
+    postMessage(message) {
+      if (message.rows) {
+        log.push({ part: message.rows.length });
+        received.push(...structuredClone(message.rows));
+        return;
+      }
+      const { fn, config, options } = structuredClone(message);
+      const rows = 'leads' in message ? structuredClone(message.leads) : received;
+      received = [];
+      log.push({ options });
+      FUNCTIONS[fn](config, rows, { ...options, onProgress: (progress) => !worker.terminated && worker.onmessage({ data: { type: 'progress', progress } }) })
+        .then((result) => !worker.terminated && worker.onmessage({ data: { type: 'done', result } }),
+          (error) => !worker.terminated && worker.onmessage({ data: { type: 'error', error: { name: error.name, message: error.message, path: error.path } } }));
+    },
+  };
+  return worker;
+}
+
+test('a worker run returns what the in-thread run returns, with progress', async () => {
+  const log = [];
+  const stages = [];
+  const options = { outcome: 'converted', seed: 2, now: () => 1_700_000_000_000, onProgress: (p) => stages.push(p.stage) };
+  const inWorker = await learnInWorker('trainModel', CONFIG, leads(), { ...options, worker: true }, { createWorker: () => fakeWorker(log) });
+  const here = await trainModel(CONFIG, leads(), options);
+  assert.deepEqual(inWorker, here);
+  assert.ok(stages.includes('final') && stages.includes('fold'), stages.join());
+  // Only plain data crossed: the time as a number, no function or signal.
+  const sent = log.find((entry) => entry.options).options;
+  assert.equal(sent.now, 1_700_000_000_000);
+  assert.equal('onProgress' in sent || 'signal' in sent || 'worker' in sent, false);
+  assert.equal(log.at(-1), 'terminate');
+});
+
+test('a long list of lead objects is sent in parts, one per task, and arrives whole', async () => {
+  const log = [];
+  const options = { outcome: 'converted', seed: 2, now: 1_700_000_000_000 };
+  const inWorker = await learnInWorker('trainModel', CONFIG, leads(4500), { ...options, worker: true }, { createWorker: () => fakeWorker(log) });
+  assert.deepEqual(log.filter((e) => e.part).map((e) => e.part), [2000, 2000, 500]);
+  assert.deepEqual(inWorker, await trainModel(CONFIG, leads(4500), options));
+});
+
+test('an error in the worker rejects with a LeadsegError naming the option', async () => {
+  await assert.rejects(learnInWorker('discoverSegments', CONFIG, leads(), { kMax: 10, k: 80, worker: true }, { createWorker: () => fakeWorker([]) }),
+    (error) => error.name === 'LeadsegError' && error.path === '/k');
+});
+
+test('an abort terminates the worker and rejects with the reason', async () => {
+  const log = [];
+  const controller = new AbortController();
+  const run = learnInWorker('trainModel', CONFIG, leads(2000), { outcome: 'converted', worker: true, signal: controller.signal, onProgress: () => controller.abort(new Error('stop')) },
+    { createWorker: () => fakeWorker(log) });
+  await assert.rejects(run, /stop/);
+  assert.ok(log.includes('terminate'));
+});
+
+test('worker options are checked; without Web Workers the call runs in this thread', async () => {
+  assert.throws(() => wantsWorker({ worker: 'yes' }, 'trainModel'), (e) => e.path === '/worker');
+  assert.throws(() => wantsWorker({ worker: true, workerUrl: 5 }, 'trainModel'), (e) => e.path === '/workerUrl');
+  assert.throws(() => wantsWorker({ worker: true, module: {} }, 'trainModel', true), (e) => e.path === '/module');
+  assert.equal(wantsWorker({ worker: true }, 'trainModel', false), false);
+  // Under node (no Worker global) the option is accepted and the result is the same.
+  const result = await discoverSegments(CONFIG, leads(), { k: 2, worker: true, features: ['visits'] });
+  assert.equal(result.k, 2);
+});

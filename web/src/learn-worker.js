@@ -1,0 +1,41 @@
+// The module worker trainModel() / discoverSegments() start with
+// { worker: true } (learn-in-worker.js): it runs one call, here, off the
+// page's main thread, and posts its progress and its result back. It loads
+// the learning module itself (dist/leadseg-learn.{mjs,wasm}); the lead list
+// arrives by postMessage and nothing leaves the worker but what the call
+// returns.
+//
+// In:  {rows: [...]}  zero or more: a lead list of objects, in parts (the
+//                     page copies a part per task, so it keeps drawing)
+//      {fn: 'trainModel' | 'discoverSegments', config, leads, options}
+//                     leads absent: the rows received before
+// Out: {type: 'progress', progress}
+//      {type: 'done', result}
+//      {type: 'error', error: {name, message, path}}
+import { discoverSegments, trainModel } from './learn.js';
+
+const FUNCTIONS = { trainModel, discoverSegments };
+
+let received = [];
+
+self.onmessage = async ({ data }) => {
+  if (data.rows) {
+    for (const row of data.rows) received.push(row);
+    return;
+  }
+  const { fn, config, options } = data;
+  const leads = 'leads' in data ? data.leads : received;
+  received = [];
+  try {
+    const result = await FUNCTIONS[fn](config, leads, {
+      ...options,
+      onProgress: (progress) => self.postMessage({ type: 'progress', progress }),
+    });
+    self.postMessage({ type: 'done', result });
+  } catch (error) {
+    self.postMessage({
+      type: 'error',
+      error: { name: error?.name ?? 'Error', message: error?.message ?? String(error), path: error?.path ?? '' },
+    });
+  }
+};
