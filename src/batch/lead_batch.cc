@@ -296,7 +296,9 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
     // it, as it refuses it in segmentLeads.
     if (config.schema().Find(attribute) != AttributeSchema::kNotFound || config.IsReserved(attribute)) {
       AttributePlan& plan = plan_of(&r.needed, attribute);
-      plan.slot = config.schema().Find(attribute);
+      // The segment-only loop declines a reserved name (slot -1): decided
+      // here once rather than per row.
+      plan.slot = config.IsReserved(attribute) ? AttributeSchema::kNotFound : config.schema().Find(attribute);
       add(&plan);
     }
   }

@@ -29,7 +29,7 @@ void SegmentRows::StartRow() {
 }
 
 bool SegmentRows::Set(int slot, std::string_view name, std::string_view raw, bool list, bool types, char separator) {
-  if (slot < 0 || config_.IsReserved(name)) return false;
+  if (slot < 0) return false;
   bound_ += TextBound(name.size());
   if (list) {
     // "a;b;" is ["a", "b", ""], "" is [] (LeadBatch's split).

@@ -41,8 +41,9 @@ class SegmentRows {
   explicit SegmentRows(const CompiledConfig& config);
 
   void StartRow();
-  // One attribute of the row: `slot` in the config's schema (-1 or a
-  // reserved name: declines), `raw` the field as in the file (a view that
+  // One attribute of the row: `slot` in the config's schema (-1, for a
+  // name the schema lacks or CompiledConfig::IsReserved: declines; the
+  // caller decides that once per column), `raw` the field as in the file (a view that
   // must stay valid until Finish), typed as csv.js types it unless !types;
   // `list`: a list column, split at `separator` into an array of text.
   bool Set(int slot, std::string_view name, std::string_view raw, bool list, bool types, char separator);
