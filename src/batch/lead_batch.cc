@@ -6,6 +6,7 @@
 
 #include "batch/event_table.h"
 #include "batch/row_evaluator.h"
+#include "batch/segment_rows.h"
 
 namespace leadseg {
 namespace batch {
@@ -101,6 +102,7 @@ bool Computed(const CompiledConfig& config, const std::string& name) {
 // the last).
 struct AttributePlan {
   std::string name;
+  int slot = AttributeSchema::kNotFound;  // in the config's schema
   std::vector<size_t> direct, mapped;
   std::vector<uint8_t> list;  // per column of direct then mapped: BatchOptions::list_columns
   bool IsList(size_t column) const {
@@ -144,6 +146,7 @@ LeadBatch::LeadBatch(std::shared_ptr<const CompiledConfig> config, BatchOptions 
       reader_(std::make_unique<Reader>(this)),
       results_(config->segments().size()) {
   summary_.segments.assign(config->segments().size(), 0);
+  if (SegmentRows::Fits(*config)) segment_rows_ = std::make_unique<SegmentRows>(*config);
   if (config->lifecycle()) summary_.stages.assign(config->lifecycle()->stages.size(), 0);
 }
 
@@ -274,7 +277,7 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
     for (auto& p : *plans) {
       if (p.name == name) return p;
     }
-    plans->push_back(AttributePlan{name, {}, {}, {}});
+    plans->push_back(AttributePlan{name, AttributeSchema::kNotFound, {}, {}, {}});
     return plans->back();
   };
   for (size_t k = 0; k < header.size(); ++k) {
@@ -295,7 +298,11 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
     // computes (a metric id, "segments") is kept so that identify refuses
     // it, as it refuses it in segmentLeads.
     if (config.schema().Find(attribute) != AttributeSchema::kNotFound || config.IsReserved(attribute)) {
-      add(&plan_of(&r.needed, attribute));
+      AttributePlan& plan = plan_of(&r.needed, attribute);
+      // The segment-only loop declines a reserved name (slot -1): decided
+      // here once rather than per row.
+      plan.slot = config.IsReserved(attribute) ? AttributeSchema::kNotFound : config.schema().Find(attribute);
+      add(&plan);
     }
   }
   return Status::Ok();
@@ -341,6 +348,11 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
     }
     return found;
   };
+  // A config of segments only, a lead without events: the row's fields
+  // straight into the segment program, no Json (segment_rows.h). A row it
+  // declines takes the general path below, as every row did before.
+  if (segment_rows_ && !events_ && bytes <= kSmallRowBytes && AddSegmentRow(fields, n, row, lead)) return;
+
   // The row object as a Value tree over the row's own bytes (valid for
   // this call): no JSON is built or parsed on the way to the engine.
   Document& arena = reader_->row_arena;
@@ -435,6 +447,43 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
   if (out.grade >= 0) ++summary_.grades[out.grade];
   if (out.temperature >= 0) ++summary_.temperatures[out.temperature];
   if (out.stage >= 0) ++summary_.stages[static_cast<size_t>(out.stage)];
+}
+
+bool LeadBatch::AddSegmentRow(const std::vector<std::string_view>& fields, size_t n, uint64_t row, uint64_t lead) {
+  Reader& r = *reader_;
+  SegmentRows& rows = *segment_rows_;
+  rows.StartRow();
+  for (const AttributePlan& plan : r.needed) {
+    // As AddRow's last_value: the last column with a value, the
+    // attribute's own columns before mapped ones.
+    const std::string_view* value = nullptr;
+    bool list = false;
+    for (const std::vector<size_t>* columns : {&plan.direct, &plan.mapped}) {
+      for (size_t i = 0; i < columns->size(); ++i) {
+        size_t k = (*columns)[i];
+        bool is_list = plan.list[columns == &plan.direct ? i : plan.direct.size() + i];
+        if (k < n && (!fields[k].empty() || is_list)) {
+          value = &fields[k];
+          list = is_list;
+        }
+      }
+      if (value) break;
+    }
+    if (value && !rows.Set(plan.slot, plan.name, *value, list, options_.types, options_.list_separator)) return false;
+  }
+  if (!rows.WithinSizeLimit()) return false;
+  LeadResult result;
+  result.row = row;
+  result.lead = lead;
+  result.score = std::nan("");
+  uint64_t* membership = results_.Append(result);
+  rows.Finish(membership);
+  if (options_.keep_fields) results_.AppendFields(fields);
+  ++summary_.count;
+  for (size_t w = 0; w < results_.words_per_row(); ++w) {
+    for (uint64_t bits = membership[w]; bits; bits &= bits - 1) ++summary_.segments[w * 64 + static_cast<size_t>(__builtin_ctzll(bits))];
+  }
+  return true;
 }
 
 void LeadBatch::Finish() {

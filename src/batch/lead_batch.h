@@ -54,6 +54,7 @@ namespace batch {
 
 class EventTable;
 class RowEvaluator;
+class SegmentRows;
 
 struct BatchOptions {
   // The time leads are read at (ms since the epoch). Required: the core
@@ -217,9 +218,15 @@ class LeadBatch {
  private:
   class Reader;
   LeadBatch(std::shared_ptr<const CompiledConfig> config, BatchOptions options);
+  // AddRow's segment-only loop; false: the row needs the general path
+  // (nothing was appended).
+  bool AddSegmentRow(const std::vector<std::string_view>& fields, size_t n, uint64_t row, uint64_t lead);
 
   BatchOptions options_;
   std::unique_ptr<RowEvaluator> evaluator_;
+  // The segment-only loop (segment_rows.h); null when the config needs
+  // the engine.
+  std::unique_ptr<SegmentRows> segment_rows_;
   std::shared_ptr<EventTable> events_;
   std::unique_ptr<Reader> reader_;
   ResultBuffer results_;

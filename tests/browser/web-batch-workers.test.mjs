@@ -2,7 +2,8 @@
 // one-file bundle served with the strict CSP (the fixture site of
 // web-bundle.test.mjs): a 1.5 MB CSV Blob split across 2 workers gives the
 // summary and the leads of one thread; the worker is the bundle's
-// leadseg.browser-batch-worker.js; cancel stops it.
+// leadseg.browser-batch-worker.js; the batch wasm is fetched and compiled
+// once, not once per worker; cancel stops it.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -40,6 +41,11 @@ describe('segmentLeads with workers in Chromium', () => {
       const page = await watchPage(await context.newPage(), problems, { timeout: 120_000 });
       const requests = [];
       page.on('request', (req) => requests.push(new URL(req.url()).pathname));
+      // The context's requests include the workers' own.
+      const wasmFetches = [];
+      context.on('request', (req) => {
+        if (new URL(req.url()).pathname.endsWith('leadseg-batch.wasm')) wasmFetches.push(req.url());
+      });
       await page.goto(server.url + '?config=json');
       await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30_000 });
       const out = await page.evaluate(async () => {
@@ -76,6 +82,9 @@ describe('segmentLeads with workers in Chromium', () => {
       assert.equal(out.progressLast, 30000);
       assert.equal(out.cancelled, 'cancelled');
       assert.ok(requests.includes('/leadseg.browser-batch-worker.js'), requests.join(', '));
+      // Compiled once in the page and handed to the workers, which only
+      // instantiate it (batch-module.js): one fetch over three runs.
+      assert.equal(wasmFetches.length, 1, wasmFetches.join(', '));
       problems.push(...(await cspProblems(page)));
       assert.deepEqual(problems, []);
     } finally {

@@ -2,6 +2,10 @@
 // split at every possible point.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -158,6 +162,33 @@ TEST(BatchCsvReader, TypesFieldsAsCsvJs) {
   }
   EXPECT_EQ(TypeField("0.1").number, 0.1);
   EXPECT_EQ(TypeField("123456789012345678901234567890").number, 1.2345678901234568e29);
+}
+
+// TypeField decides short numbers without strtod (Clinger's fast path):
+// the same doubles, bit for bit, on numbers around every digit count and
+// fraction length the shortcut takes, and on the ones it leaves to strtod.
+TEST(BatchCsvReader, TypesNumbersExactlyAsStrtod) {
+  std::mt19937_64 random(15);
+  auto digits = [&](int n, bool leading_zero_ok) {
+    std::string s;
+    for (int i = 0; i < n; ++i) {
+      char d = static_cast<char>('0' + random() % 10);
+      if (i == 0 && !leading_zero_ok && d == '0') d = '1';
+      s.push_back(d);
+    }
+    return s;
+  };
+  for (int round = 0; round < 200000; ++round) {
+    int whole = 1 + static_cast<int>(random() % 17);
+    int fraction = static_cast<int>(random() % 18);
+    std::string text = (random() % 2 ? "-" : "") + (random() % 5 == 0 ? std::string("0") : digits(whole, false));
+    if (fraction) text += "." + digits(fraction, true);
+    if (random() % 10 == 0) text += "e" + std::to_string(static_cast<int>(random() % 40) - 20);
+    TypedField f = TypeField(text);
+    ASSERT_EQ(f.kind, TypedField::Kind::kNumber) << text;
+    double expected = std::strtod(text.c_str(), nullptr);
+    ASSERT_EQ(std::memcmp(&f.number, &expected, sizeof expected), 0) << text << ": " << f.number << " vs " << expected;
+  }
 }
 
 TEST(BatchCsvReader, TrimsHeaderNamesAsJavaScriptDoes) {

@@ -15,11 +15,53 @@ export function setBatchLoader(loader) {
   cached = null;
 }
 
+// The batch wasm compiled once per page: a WebAssembly.Module, which
+// segmentLeads' workers are handed (batch-workers.js) so that each only
+// instantiates it. Compiling the -O3 module costs far more than reading a
+// small file's rows, once per worker and on every run.
+let compiled = null;
+
+function batchWasmHref() {
+  // A literal URL, so bundlers copy the wasm and rewrite the URL (as loader.js).
+  return new URL('../dist/leadseg-batch.wasm', import.meta.url).href;
+}
+
+/**
+ * The compiled batch wasm (a WebAssembly.Module) in a browser, for a worker
+ * to instantiate (useCompiledBatchWasm); null where modules are loaded
+ * another way (node) or compiling failed (each worker then loads its own).
+ */
+export function compiledBatchWasm() {
+  if (platformLoader !== browserBatchLoader || typeof WebAssembly?.compileStreaming !== 'function') return Promise.resolve(null);
+  compiled ??= WebAssembly.compileStreaming(fetch(batchWasmHref())).catch(() => {
+    compiled = null;
+    return null;
+  });
+  return compiled;
+}
+
+/** In a worker: instantiate this already compiled module rather than fetching and compiling the wasm. */
+export function useCompiledBatchWasm(module) {
+  if (module instanceof WebAssembly.Module) compiled = Promise.resolve(module);
+}
+
 async function browserBatchLoader() {
   const { default: factory } = await import('../dist/leadseg-batch.mjs');
-  // A literal URL, so bundlers copy the wasm and rewrite the URL (as loader.js).
-  const href = new URL('../dist/leadseg-batch.wasm', import.meta.url).href;
-  return factory({ locateFile: (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href) });
+  const href = batchWasmHref();
+  const module = await compiledBatchWasm();
+  const options = { locateFile: (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href) };
+  if (!module) return factory(options);
+  // Emscripten's hook: hand it an instance of the shared module. It has no
+  // way to report a failure, so one rejects the load here.
+  let fail;
+  const failed = new Promise((resolve, reject) => {
+    fail = reject;
+  });
+  options.instantiateWasm = (imports, receiveInstance) => {
+    WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module), fail);
+    return {};
+  };
+  return Promise.race([factory(options), failed]);
 }
 
 /** The batch module (cached; a failed load is retried on the next call). */

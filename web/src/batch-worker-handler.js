@@ -4,12 +4,13 @@
 // runs segmentLeadsPart on each with the header line in front, naming
 // leads and rows by their numbers in the whole file.
 //
-// In:  {type: 'init', config, options, blob, header}
+// In:  {type: 'init', config, options, blob, header, wasmModule}  (the compiled batch wasm, or null)
 //      {type: 'range', id, start, end, firstRow, firstLead}
 // Out: {type: 'progress', id, processed}
 //      {type: 'done', id, leads, summary, warnings}
 //      {type: 'error', id, error: {name, message, path}}
 import { segmentLeadsPart } from './batch.js';
+import { useCompiledBatchWasm } from './batch-module.js';
 
 /** Returns the worker's message handler; `post(message)` sends one back. */
 export function createWorkerHandler(post) {
@@ -29,6 +30,7 @@ export function createWorkerHandler(post) {
   return (message) => {
     if (message.type === 'init') {
       job = message;
+      if (message.wasmModule) useCompiledBatchWasm(message.wasmModule);
       return queue;
     }
     queue = queue.then(() => range(message)).catch((error) => {

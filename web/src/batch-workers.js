@@ -11,6 +11,7 @@
 import { leadsegError } from './errors.js';
 import { csvRanges } from './csv-ranges.js';
 import { segmentLeadsPart } from './batch.js';
+import { compiledBatchWasm } from './batch-module.js';
 
 const MIN_RANGE_BYTES = 256 << 10;
 const MAX_RANGE_BYTES = 16 << 20;
@@ -127,6 +128,8 @@ export async function segmentLeadsInWorkers(config, { blob, workers }, options, 
     notify();
   };
 
+  // Compiled once here and shared: each worker only instantiates it.
+  const wasmModule = await compiledBatchWasm();
   let header = null;
   const start = (range) => {
     let slot = pool.find((s) => s.busy === 0);
@@ -144,7 +147,7 @@ export async function segmentLeadsInWorkers(config, { blob, workers }, options, 
         event?.preventDefault?.();
         fail(leadsegError(`segmentLeads: a worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${options.workerUrl ?? 'the package\'s batch-worker.js'})`));
       };
-      worker.postMessage({ type: 'init', config, options: workerOptions(options), blob, header });
+      worker.postMessage({ type: 'init', config, options: workerOptions(options), blob, header, wasmModule });
     }
     slot ??= pool.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;

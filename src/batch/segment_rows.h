@@ -1,0 +1,65 @@
+// SegmentRows: the batch's loop for a config of segments only, on rows
+// without events: a CSV row's fields straight into an AttributeSet and
+// through the config's SegmentProgram into a membership bitset.
+//
+// The general path (RowEvaluator) builds a Json object per row, copies it
+// into a Document and evaluates from there: ~20 allocations a row, most of
+// a row's time once the evaluator got fast. Here strings are views into the
+// reader's buffer, numbers and booleans are typed in place, a list column
+// is an array of views in a reused Document, and nothing is allocated once
+// the first row has been read. The answers are RowEvaluator's: a row it
+// would hand to the engine (a reserved name with a value, attributes whose
+// JSON could pass identify's size limit) is declined, and the caller takes
+// the general path for it.
+//
+//   SegmentRows rows(config);                  // only if SegmentRows::Fits(config)
+//   rows.StartRow();
+//   for (each attribute with a value) if (!rows.Set(slot, name_size, raw, is_list, options)) decline;
+//   if (!rows.WithinSizeLimit()) decline;
+//   rows.Finish(membership);
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "config/config.h"
+#include "core/value.h"
+#include "conditions/attributes.h"
+#include "segments/segment_program.h"
+
+namespace leadseg {
+namespace batch {
+
+class SegmentRows {
+ public:
+  // Whether the engine's answer for a lead without events is its
+  // attributes through the segments alone, in any order: no metrics,
+  // RFM, scoring, grading, temperature, lifecycle or `declared`, and no
+  // segment reading "segments" (which would need them published in order).
+  static bool Fits(const CompiledConfig& config);
+
+  explicit SegmentRows(const CompiledConfig& config);
+
+  void StartRow();
+  // One attribute of the row: `slot` in the config's schema (-1, for a
+  // name the schema lacks or CompiledConfig::IsReserved: declines; the
+  // caller decides that once per column), `raw` the field as in the file (a view that
+  // must stay valid until Finish), typed as csv.js types it unless !types;
+  // `list`: a list column, split at `separator` into an array of text.
+  bool Set(int slot, std::string_view name, std::string_view raw, bool list, bool types, char separator);
+  // False when the row's attributes could pass identify's size limit: the
+  // engine then refuses the row with its own message (decline it).
+  bool WithinSizeLimit() const;
+  // Evaluates the row into `membership` (WordsFor(segments) words).
+  void Finish(uint64_t* membership);
+
+ private:
+  const CompiledConfig& config_;
+  AttributeSet attributes_;
+  Document lists_;  // list columns' arrays (of views), cleared per row
+  SegmentProgram::State state_;
+  size_t bound_ = 0;  // an upper bound of the row's attributes as JSON text
+};
+
+}  // namespace batch
+}  // namespace leadseg
