@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { segmentLeads } from '../../web/src/node.js';
 import { loadModule } from '../../web/src/loader.js';
+import { seededRandom } from '../../demo/assets/lead-sample.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -32,20 +33,8 @@ const RUNS = arg('--runs', 3);
 const NOW = Date.UTC(2026, 0, 15, 12);
 const HOUR = 3_600_000;
 
-// A deterministic generator (mulberry32), so every run reads the same data.
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeData(leads, perLead) {
-  const random = seeded(15);
+  const random = seededRandom(15);
   const pick = (list) => list[Math.floor(random() * list.length)];
   const titles = ['CTO', 'IT Manager', 'VP Engineering', 'CEO', 'Developer', 'Intern'];
   const industries = ['Technology', 'Software', 'Retail', 'Health'];
