@@ -652,7 +652,7 @@ std::string Engine::Snapshot() const {
   }
   if (config_->scoring()) archived_score_.Save(&data.score);
   progress_.Save(&data.progress);
-  data.decisions = decisions_.ToJson().dump();
+  data.decisions = decisions_.ToJsonText();
   return EncodeSnapshot(data);
 }
 
@@ -694,9 +694,7 @@ Status Engine::Restore(std::string_view snapshot) {
   }
   DecisionState decisions;
   if (!data.decisions.empty()) {
-    auto parsed = ParseJson(data.decisions, "experiment state");
-    if (!parsed.ok()) return DataLoss("snapshot is corrupted: experiment state");
-    auto state = DecisionState::FromJson(*parsed);
+    auto state = DecisionState::FromJsonText(data.decisions);
     if (!state.ok()) return state.status();
     decisions = std::move(state).value();
   }
