@@ -467,19 +467,23 @@ Status CheckEventType(const std::string& type) {
 }  // namespace
 
 Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {
+  Document doc;
+  return Track(type, doc.Add(props), ts);
+}
+
+Result<SegmentChanges> Engine::Track(const std::string& type, const Value& props, TimeMs ts) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(ts, "event time"));
   LEADSEG_RETURN_IF_ERROR(CheckEventType(type));
   if (!props.is_null() && !props.is_object()) {
-    return InvalidArgument(std::string("event properties must be an object, got ") + JsonTypeName(props));
+    return InvalidArgument(std::string("event properties must be an object, got ") + ValueTypeName(props.type()));
   }
   // What is stored must decode again (rebuilds, Export, snapshots): stored
   // properties are frames, which nest at most kMaxFrameDepth levels.
-  LEADSEG_RETURN_IF_ERROR(CheckJsonValue(props, "event properties", kMaxFrameDepth));
+  LEADSEG_RETURN_IF_ERROR(CheckValue(props, "event properties", kMaxFrameDepth));
   Event event;
   event.ts = ts;
   event.type = type;
-  scratch_->encode_arena.Clear();
-  EncodeValue(scratch_->encode_arena.Add(props.is_null() ? Json::object() : props), &event.props);
+  EncodeValue(props.is_null() ? Document::MakeObject(nullptr, 0) : props, &event.props);
   return AddEvent(std::move(event));
 }
 
