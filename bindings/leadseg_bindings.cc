@@ -38,6 +38,7 @@
 #include "core/duration.h"
 #include "core/json.h"
 #include "core/value_codec.h"
+#include "core/value_json.h"
 #include "engine/engine.h"
 #include "error_records.h"
 
@@ -360,11 +361,15 @@ class WasmEngine {
   }
 #endif  // LEADSEG_RUNTIME_MODULE
 
+  // The JSON-text methods (tab sync, the journal replay, values as deep as
+  // the limits): read by core/value_json.h, not nlohmann, with the same
+  // messages as ParseJson.
   val Identify(const std::string& traits_json, double now) {
     if (!engine_) return NotLoaded();
     auto at = ToTime(now, "time");
     if (!at.ok()) return ErrorRecord(at.status());
-    auto traits = ParseJson(traits_json, "attributes");
+    Document arena;
+    auto traits = ParseJsonValue(traits_json, &arena, "attributes");
     if (!traits.ok()) return ErrorRecord(traits.status());
     return Changes(engine_->Identify(*traits, *at));
   }
@@ -374,7 +379,8 @@ class WasmEngine {
     if (Status s = CheckUtf8(key, "a declaration key"); !s.ok()) return ErrorRecord(s);
     auto at = ToTime(now, "time");
     if (!at.ok()) return ErrorRecord(at.status());
-    auto value = ParseJson(value_json, "declaration");
+    Document arena;
+    auto value = ParseJsonValue(value_json, &arena, "declaration");
     if (!value.ok()) return ErrorRecord(value.status());
     return Changes(engine_->Declare(key, *value, *at));
   }
@@ -384,7 +390,8 @@ class WasmEngine {
     if (Status s = CheckUtf8(type, "an event type"); !s.ok()) return ErrorRecord(s);
     auto at = ToTime(ts, "event time");
     if (!at.ok()) return ErrorRecord(at.status());
-    auto props = ParseJson(props_json.empty() ? "{}" : props_json, "event properties");
+    Document arena;
+    auto props = ParseJsonValue(props_json.empty() ? "{}" : props_json, &arena, "event properties");
     if (!props.ok()) return ErrorRecord(props.status());
     return Changes(engine_->Track(type, *props, *at));
   }
@@ -512,7 +519,8 @@ class WasmEngine {
   val AddAggregateCounts(const std::string& experiment, const std::string& counts_json) {
     if (!engine_) return NotLoaded();
     if (Status s = CheckUtf8(experiment, "an experiment key"); !s.ok()) return ErrorRecord(s);
-    auto counts = ParseJson(counts_json, "counts");
+    Document arena;
+    auto counts = ParseJsonValue(counts_json, &arena, "counts");
     if (!counts.ok()) return ErrorRecord(counts.status());
     Status s = engine_->AddAggregateCounts(experiment, *counts);
     return s.ok() ? val(true) : ErrorRecord(s);

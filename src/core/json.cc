@@ -3,30 +3,10 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/value_json.h"
+
 namespace leadseg {
 namespace {
-
-// Finds the nesting depth without building anything, skipping strings.
-// Returns the byte offset where the limit was crossed, or npos.
-size_t FindExcessiveNesting(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > limit) return i;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::string_view::npos;
-}
 
 // The first `limit` bytes of `token`, with bytes outside printable ASCII
 // written as \xNN: the token may be invalid UTF-8 (that can be the error),

@@ -1,15 +1,16 @@
 // What one visitor's device remembers about experiments: sticky
 // assignments (a visitor never flips variant, whatever their attributes do
 // later), which goals already converted, and the device's exposure and
-// conversion counts per variant and per segment. Stored in snapshots.
+// conversion counts per variant and per segment. Stored in snapshots, as
+// JSON text (format 1) written and read through core/value_json.h.
 #pragma once
 
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "core/duration.h"
-#include "core/json.h"
 #include "core/status.h"
 #include "decisions/bandit.h"
 
@@ -31,8 +32,11 @@ struct DecisionState {
   // experiment key -> segment id -> variant id -> counts on this device
   std::map<std::string, std::map<std::string, std::map<std::string, ArmCounts>>> segment_counts;
 
-  Json ToJson() const;
-  static Result<DecisionState> FromJson(const Json& json);
+  // The same text nlohmann wrote for this state before (snapshots keep
+  // their bytes). Reading refuses anything this could not have written,
+  // with "snapshot is corrupted: experiment ..." errors.
+  std::string ToJsonText() const;
+  static Result<DecisionState> FromJsonText(std::string_view text);
 };
 
 }  // namespace leadseg

@@ -467,19 +467,23 @@ Status CheckEventType(const std::string& type) {
 }  // namespace
 
 Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {
+  Document doc;
+  return Track(type, doc.Add(props), ts);
+}
+
+Result<SegmentChanges> Engine::Track(const std::string& type, const Value& props, TimeMs ts) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(ts, "event time"));
   LEADSEG_RETURN_IF_ERROR(CheckEventType(type));
   if (!props.is_null() && !props.is_object()) {
-    return InvalidArgument(std::string("event properties must be an object, got ") + JsonTypeName(props));
+    return InvalidArgument(std::string("event properties must be an object, got ") + ValueTypeName(props.type()));
   }
   // What is stored must decode again (rebuilds, Export, snapshots): stored
   // properties are frames, which nest at most kMaxFrameDepth levels.
-  LEADSEG_RETURN_IF_ERROR(CheckJsonValue(props, "event properties", kMaxFrameDepth));
+  LEADSEG_RETURN_IF_ERROR(CheckValue(props, "event properties", kMaxFrameDepth));
   Event event;
   event.ts = ts;
   event.type = type;
-  scratch_->encode_arena.Clear();
-  EncodeValue(scratch_->encode_arena.Add(props.is_null() ? Json::object() : props), &event.props);
+  EncodeValue(props.is_null() ? Document::MakeObject(nullptr, 0) : props, &event.props);
   return AddEvent(std::move(event));
 }
 
@@ -652,7 +656,7 @@ std::string Engine::Snapshot() const {
   }
   if (config_->scoring()) archived_score_.Save(&data.score);
   progress_.Save(&data.progress);
-  data.decisions = decisions_.ToJson().dump();
+  data.decisions = decisions_.ToJsonText();
   return EncodeSnapshot(data);
 }
 
@@ -694,9 +698,7 @@ Status Engine::Restore(std::string_view snapshot) {
   }
   DecisionState decisions;
   if (!data.decisions.empty()) {
-    auto parsed = ParseJson(data.decisions, "experiment state");
-    if (!parsed.ok()) return DataLoss("snapshot is corrupted: experiment state");
-    auto state = DecisionState::FromJson(*parsed);
+    auto state = DecisionState::FromJsonText(data.decisions);
     if (!state.ok()) return state.status();
     decisions = std::move(state).value();
   }

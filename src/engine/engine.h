@@ -83,10 +83,13 @@ class Engine {
   // value withdraws it.
   Result<SegmentChanges> Declare(const std::string& key, const Value& value, TimeMs now);
   Result<SegmentChanges> DeclareFrame(const std::string& key, std::string_view value_frame, TimeMs now);
-  // Conveniences for JSON (tests, the CLI, the full module's text API).
+  // Conveniences for nlohmann JSON (tests, the CLI). The binding's JSON-text
+  // methods read text with core/value_json.h and call the Value forms, so
+  // the runtime module links no JSON parser of nlohmann's.
   Result<SegmentChanges> Identify(const Json& traits, TimeMs now);
   Result<SegmentChanges> Declare(const std::string& key, const Json& value, TimeMs now);
   // Records an event. `props` is an object (or null for none).
+  Result<SegmentChanges> Track(const std::string& type, const Value& props, TimeMs ts);
   Result<SegmentChanges> Track(const std::string& type, const Json& props, TimeMs ts);
   // The same, with `props` already encoded as a value frame holding an
   // object (core/value_codec.h): how the JavaScript package sends them, so
@@ -153,6 +156,7 @@ class Engine {
   // the bandit's weights: {"variant": {"exposures": n, "conversions": m},
   // "segments": {"seg": {"variant": {...}}}}. Not stored in snapshots.
   // An experiment no slot runs, or a variant not in it, is an error.
+  Status AddAggregateCounts(const std::string& experiment, const Value& counts);
   Status AddAggregateCounts(const std::string& experiment, const Json& counts);
   // Per experiment and variant: exposures, conversions, rate, credible
   // interval and probability to be best, from device plus site counts;

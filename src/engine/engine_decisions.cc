@@ -1,5 +1,6 @@
 // Engine: content slots and form experiments (see engine.h, decisions/).
 #include <algorithm>
+#include <cmath>
 
 #include "decisions/bucketing.h"
 #include "decisions/stats.h"
@@ -135,6 +136,11 @@ Result<Json> Engine::Convert(const std::string& goal, TimeMs now) {
 }
 
 Status Engine::AddAggregateCounts(const std::string& experiment, const Json& counts) {
+  Document doc;
+  return AddAggregateCounts(experiment, doc.Add(counts));
+}
+
+Status Engine::AddAggregateCounts(const std::string& experiment, const Value& counts) {
   if (!counts.is_object()) return InvalidArgument("aggregate counts must be an object of variant -> counts");
   // A misspelt key would otherwise be kept and never read.
   const SlotSpec* slot = nullptr;
@@ -153,31 +159,41 @@ Status Engine::AddAggregateCounts(const std::string& experiment, const Json& cou
   };
   std::map<std::string, ArmCounts> parsed;
   std::map<std::string, std::map<std::string, ArmCounts>> parsed_segments;
-  auto read = [](const Json& c, ArmCounts* out) {
-    if (!c.is_object()) return false;
-    auto e = c.find("exposures"), v = c.find("conversions");
-    if (e == c.end() || v == c.end() || !e->is_number_integer() || !v->is_number_integer()) return false;
-    *out = ArmCounts{e->get<int64_t>(), v->get<int64_t>()};
-    return out->exposures >= 0 && out->conversions >= 0 && out->conversions <= out->exposures &&
-           out->exposures <= (int64_t{1} << 53);
+  // Integers as JSON text writes them (no fraction, no exponent: what
+  // JSON.stringify writes for integers up to 1e21), within 0..2^53.
+  auto integer = [](const Value* n) {
+    return n && n->is_number() && n->as_number() == std::trunc(n->as_number()) &&
+           std::fabs(n->as_number()) <= 9007199254740992.0;
   };
-  for (auto it = counts.begin(); it != counts.end(); ++it) {
-    if (it.key() == "segments") {
-      if (!it->is_object()) return InvalidArgument("segments must be an object", "/segments");
-      for (auto seg = it->begin(); seg != it->end(); ++seg) {
-        if (!seg->is_object()) return InvalidArgument("segment counts must be an object", "/segments" + PointerToken(seg.key()));
-        for (auto v = seg->begin(); v != seg->end(); ++v) {
-          if (!is_arm(v.key())) return unknown_arm(v.key(), "/segments" + PointerToken(seg.key()) + PointerToken(v.key()));
-          if (!read(*v, &parsed_segments[seg.key()][v.key()])) {
+  auto read = [&](const Value& c, ArmCounts* out) {
+    if (!c.is_object()) return false;
+    const Value *e = c.find("exposures"), *v = c.find("conversions");
+    if (!integer(e) || !integer(v)) return false;
+    *out = ArmCounts{static_cast<int64_t>(e->as_number()), static_cast<int64_t>(v->as_number())};
+    return out->exposures >= 0 && out->conversions >= 0 && out->conversions <= out->exposures;
+  };
+  for (uint32_t i = 0; i < counts.size(); ++i) {
+    const std::string key(counts.key_at(i));
+    const Value member = counts.value_at(i);
+    if (key == "segments") {
+      if (!member.is_object()) return InvalidArgument("segments must be an object", "/segments");
+      for (uint32_t s = 0; s < member.size(); ++s) {
+        const std::string segment(member.key_at(s));
+        const Value by_variant = member.value_at(s);
+        if (!by_variant.is_object()) return InvalidArgument("segment counts must be an object", "/segments" + PointerToken(segment));
+        for (uint32_t k = 0; k < by_variant.size(); ++k) {
+          const std::string variant(by_variant.key_at(k));
+          if (!is_arm(variant)) return unknown_arm(variant, "/segments" + PointerToken(segment) + PointerToken(variant));
+          if (!read(by_variant.value_at(k), &parsed_segments[segment][variant])) {
             return InvalidArgument("counts need integers 0 <= conversions <= exposures",
-                                   "/segments" + PointerToken(seg.key()) + PointerToken(v.key()));
+                                   "/segments" + PointerToken(segment) + PointerToken(variant));
           }
         }
       }
-    } else if (!is_arm(it.key())) {
-      return unknown_arm(it.key(), PointerToken(it.key()));
-    } else if (!read(*it, &parsed[it.key()])) {
-      return InvalidArgument("counts need integers 0 <= conversions <= exposures", PointerToken(it.key()));
+    } else if (!is_arm(key)) {
+      return unknown_arm(key, PointerToken(key));
+    } else if (!read(member, &parsed[key])) {
+      return InvalidArgument("counts need integers 0 <= conversions <= exposures", PointerToken(key));
     }
   }
   aggregate_[experiment] = std::move(parsed);

@@ -4,6 +4,7 @@
 #include "core/duration.h"
 #include "core/json.h"
 #include "core/value.h"
+#include "core/value_json.h"
 
 namespace leadseg {
 namespace {
@@ -22,10 +23,12 @@ uint32_t GetU32(std::string_view s, size_t at) {
 }
 
 // Attributes and declarations are JSON text in the snapshot (format 1),
-// values frames in the profile.
-Json ToJson(const StoredValue& stored, Document* arena) {
+// values frames in the profile. Written and read by core/value_json.h, which
+// writes the bytes nlohmann's dump() wrote, so format 1 keeps its bytes
+// without nlohmann in the runtime module.
+Value Read(const StoredValue& stored, Document* arena) {
   auto v = stored.Read(arena);
-  return v.ok() ? v->ToJson() : Json();
+  return v.ok() ? *v : Value::Null();
 }
 
 Status Corrupt(const std::string& what) { return DataLoss("snapshot is corrupted: " + what); }
@@ -42,14 +45,20 @@ std::string EncodeSnapshot(const SnapshotData& data) {
   std::string payload;
   PutSigned(p.clock, &payload);
   Document arena;
-  Json attributes = Json::object();
-  for (const auto& [name, stored] : p.attributes) attributes[name] = ToJson(stored, &arena);
-  PutString(attributes.dump(), &payload);
+  // The profile's names are unique (identify replaces a value in place),
+  // so this object is the one nlohmann's keyed inserts built.
+  const auto count = static_cast<uint32_t>(p.attributes.size());
+  Value* members = arena.AllocateChildren(2 * static_cast<size_t>(count));
+  for (uint32_t i = 0; i < count; ++i) {
+    members[2 * i] = Value::String(p.attributes[i].first);
+    members[2 * i + 1] = Read(p.attributes[i].second, &arena);
+  }
+  PutString(ToJsonText(Document::MakeObject(members, count)), &payload);
   PutVarint(p.declarations.size(), &payload);
   for (const auto& [key, d] : p.declarations) {
     PutString(key, &payload);
     PutSigned(d.ts, &payload);
-    PutString(ToJson(d.value, &arena).dump(), &payload);
+    PutString(ToJsonText(Read(d.value, &arena)), &payload);
   }
   PutVarint(p.events.size(), &payload);
   TimeMs previous = 0;
@@ -100,11 +109,11 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
   std::string text;
   uint64_t n;
   if (!GetSigned(&payload, &p.clock) || !GetString(&payload, &text)) return Corrupt("header fields");
-  auto attributes = ParseJson(text, "snapshot attributes");
-  if (!attributes.ok() || !attributes->is_object()) return Corrupt("attributes");
   Document arena;
-  for (auto it = attributes->begin(); it != attributes->end(); ++it) {
-    p.attributes.emplace_back(it.key(), StoredValue::Of(arena.Add(*it)));
+  auto attributes = ParseJsonValue(text, &arena, "snapshot attributes");
+  if (!attributes.ok() || !attributes->is_object()) return Corrupt("attributes");
+  for (uint32_t i = 0; i < attributes->size(); ++i) {
+    p.attributes.emplace_back(std::string(attributes->key_at(i)), StoredValue::Of(attributes->value_at(i)));
   }
   if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("declaration count");
   for (uint64_t i = 0; i < n; ++i) {
@@ -114,10 +123,10 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
       return Corrupt("declaration " + std::to_string(i));
     }
     if (key.empty() || !IsValidUtf8(key)) return Corrupt("declaration " + std::to_string(i) + " key");
-    auto value = ParseJson(text, "declaration");
+    auto value = ParseJsonValue(text, &arena, "declaration");
     if (!value.ok()) return Corrupt("declaration " + std::to_string(i));
     if (!StoredTime(static_cast<double>(d.ts))) return Corrupt("declaration " + std::to_string(i) + " time");
-    d.value = StoredValue::Of(arena.Add(*value));
+    d.value = StoredValue::Of(*value);
     p.declarations[key] = std::move(d);
   }
   if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("event count");
