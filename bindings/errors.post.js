@@ -131,7 +131,6 @@
     }
     var engine = Module['Engine'] && Module['Engine'].prototype;
     if (engine) {
-      var parse = function (json) { return JSON.parse(json); };
       var methods = {
         load: [text('config')],
         loadCompiled: [['bytes', 'a compiled config']],
@@ -144,16 +143,17 @@
         setVisitorId: [text('the visitor id')],
         addAggregateCounts: [text('the experiment key'), text('counts')],
         snapshot: [], initialChanges: [],
-        // Whole documents cross as JSON text.
+        // Whole documents: the address of a value frame in the document
+        // buffer, or 0 after which lastError() says why; frame.post.js
+        // (readDocument) throws the error or decodes the frame.
         explain: [text('the segment id')],
         decide: [text('the slot id'), time('time')],
         peek: [text('the slot id'), time('time')],
         convert: [text('the goal'), time('time')],
         metrics: [], score: [], attributes: [], exportProfile: [], experiments: [], experimentCounts: [],
       };
-      var documents = ['metrics', 'score', 'attributes', 'exportProfile', 'explain', 'decide', 'peek', 'convert', 'experiments', 'experimentCounts'];
       Object.keys(methods).forEach(function (name) {
-        wrapMethod(engine, name, 'Engine.' + name, methods[name], documents.indexOf(name) >= 0 ? parse : null);
+        wrapMethod(engine, name, 'Engine.' + name, methods[name], null);
       });
       // Event properties as a frame (frame.post.js: trackObject); errors
       // read as track's. The frame size is written by trackObject, not a

@@ -2,7 +2,9 @@
 // a visitor's engine: Engine.prototype.identifyObject(traits, now),
 // declareObject(key, value, now), trackObject(type, props, ts) and
 // advanceTo(now), one crossing each, the changes and the clock read back
-// from a result buffer, so clock() needs no crossing either.
+// from a result buffer, so clock() needs no crossing either. The engine's
+// documents (explain, score, decide, ...) come back as value frames that
+// readDocument decodes.
 //
 // Instead of JSON.stringify on this side and a JSON parser on the other,
 // the attributes a compiled config actually reads (its schema, by slot)
@@ -194,6 +196,61 @@
     return { entered: entered, exited: exited, stages: stages, temperature: temperature, mql: mql, sql: sql };
   }
 
+  // One document (explain, score, metrics, decide, ...) from the document
+  // buffer: the value frame ValueWriter wrote (src/core/value_writer.h),
+  // the inverse of FrameWriter.prototype.value, as the plain objects
+  // JSON.parse would have built from the same document as JSON text.
+  function readDocument(heap, at) {
+    var view = new DataView(heap.buffer, heap.byteOffset);
+    var p = at;
+    function u32() {
+      var v = view.getUint32(p, true);
+      p += 4;
+      return v;
+    }
+    function str() {
+      var n = u32();
+      var s = readString(heap, p, n);
+      p += n;
+      return s;
+    }
+    function value() {
+      var tag = heap[p++], n, i;
+      switch (tag) {
+        case TAG_NULL: return null;
+        case TAG_FALSE: return false;
+        case TAG_TRUE: return true;
+        case TAG_NUMBER:
+          n = view.getFloat64(p, true);
+          p += 8;
+          return n;
+        case TAG_STRING: return str();
+        case TAG_ARRAY: {
+          var array = [];
+          for (n = u32(), i = 0; i < n; i++) array.push(value());
+          return array;
+        }
+        case TAG_OBJECT: {
+          var object = {};
+          for (n = u32(), i = 0; i < n; i++) {
+            var key = str();
+            var v = value();
+            // JSON.parse makes "__proto__" an own property (an attribute
+            // may be named so); assigning it would set the prototype.
+            if (key === '__proto__') {
+              Object.defineProperty(object, key, { value: v, enumerable: true, writable: true, configurable: true });
+            } else {
+              object[key] = v;
+            }
+          }
+          return object;
+        }
+      }
+      throw frameError('document frame has an unknown value tag ' + tag);
+    }
+    return value();
+  }
+
   addOnPostRun(function () {
     var writer = new FrameWriter();
     var Engine = Module['Engine'];
@@ -254,6 +311,20 @@
       proto.advanceTo = function (now) {
         return readChanges(this, Module['HEAPU8'], this.advanceResult(now));
       };
+
+      // Documents: the address of the frame, or 0 after which lastError()
+      // says why (errors.post.js checks the arguments, in whichever order
+      // the two wrappers were installed).
+      ['metrics', 'score', 'attributes', 'exportProfile', 'explain', 'decide', 'peek', 'convert', 'experiments',
+        'experimentCounts'].forEach(function (name) {
+        var raw = proto[name];
+        if (typeof raw !== 'function') return;
+        proto[name] = function () {
+          var at = raw.apply(this, arguments);
+          if (at === 0) throw Module['LeadsegError'](this.lastError());
+          return readDocument(Module['HEAPU8'], at);
+        };
+      });
 
       // clock() from the last result buffer; any other call that can move
       // the clock forgets it, and the next clock() asks the core.

@@ -39,6 +39,7 @@
 #include "core/json.h"
 #include "core/value_codec.h"
 #include "core/value_json.h"
+#include "core/value_writer.h"
 #include "engine/engine.h"
 #include "error_records.h"
 
@@ -47,11 +48,14 @@ using emscripten::val;
 namespace leadseg {
 namespace {
 
-// Every document leaves as JSON text through here. The core refuses invalid
-// UTF-8 on the way in; should any reach a result anyway, it is replaced
-// (U+FFFD) instead of nlohmann throwing a C++ exception, which would reach
-// JavaScript as a bare number and skip the destructors on the wasm stack.
+#ifndef LEADSEG_RUNTIME_MODULE
+// jsonLogicApply's result leaves as JSON text through here. The core refuses
+// invalid UTF-8 on the way in; should any reach a result anyway, it is
+// replaced (U+FFFD) instead of nlohmann throwing a C++ exception, which
+// would reach JavaScript as a bare number and skip the destructors on the
+// wasm stack. (The engine's documents leave as value frames instead.)
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+#endif
 
 // Strings that reach the engine without going through ParseJson (event
 // types, declaration keys, slot ids, goals, ...). From JavaScript strings
@@ -330,7 +334,9 @@ Result<TimeMs> ToTime(double ms, const char* what) {
 }
 
 // One visitor's engine. Results that are whole documents (explain, export,
-// metrics) cross as JSON text and are parsed by errors.post.js.
+// metrics, score, decisions, ...) cross as value frames (core/value_writer.h)
+// in a document buffer that frame.post.js decodes (readDocument): no JSON
+// text on either side.
 class WasmEngine {
  public:
   WasmEngine() = default;
@@ -459,19 +465,27 @@ class WasmEngine {
   // reload that kept the visitor, and after restore().
   val InitialChanges() const { return engine_ ? ChangesToVal(engine_->initial_changes()) : NotLoaded(); }
 
-  val Metrics() const { return engine_ ? val(Dump(engine_->Metrics())) : NotLoaded(); }
-  val Score() const { return engine_ ? val(Dump(engine_->ScoreBreakdown())) : NotLoaded(); }
-  val Attributes() const { return engine_ ? val(Dump(engine_->AttributeView())) : NotLoaded(); }
-  val Export() const { return engine_ ? val(Dump(engine_->Export())) : NotLoaded(); }
+  // Documents: the address of the frame in the document buffer, or 0 after
+  // which LastError() says why (as for the result buffer).
+  uintptr_t Metrics() {
+    return WriteDocument([&](ValueWriter* w) { engine_->Metrics(w); return Status::Ok(); });
+  }
+  uintptr_t Score() {
+    return WriteDocument([&](ValueWriter* w) { engine_->ScoreBreakdown(w); return Status::Ok(); });
+  }
+  uintptr_t Attributes() {
+    return WriteDocument([&](ValueWriter* w) { engine_->AttributeView(w); return Status::Ok(); });
+  }
+  uintptr_t Export() {
+    return WriteDocument([&](ValueWriter* w) { engine_->Export(w); return Status::Ok(); });
+  }
   double Clock() const { return engine_ ? static_cast<double>(engine_->clock()) : 0; }
   int EventCount() const { return engine_ ? static_cast<int>(engine_->event_count()) : 0; }
 
-  val Explain(const std::string& segment_id) const {
-    if (!engine_) return NotLoaded();
-    if (Status s = CheckUtf8(segment_id, "a segment id"); !s.ok()) return ErrorRecord(s);
-    auto x = engine_->Explain(segment_id);
-    if (!x.ok()) return ErrorRecord(x.status());
-    return val(Dump(*x));
+  uintptr_t Explain(const std::string& segment_id) {
+    if (!engine_) return Fail(NotLoadedStatus());
+    if (Status s = CheckUtf8(segment_id, "a segment id"); !s.ok()) return Fail(s);
+    return WriteDocument([&](ValueWriter* w) { return engine_->Explain(segment_id, w); });
   }
 
   val Snapshot() const {
@@ -502,18 +516,16 @@ class WasmEngine {
     return s.ok() ? val(true) : ErrorRecord(s);
   }
 
-  val Decide(const std::string& slot, double now) { return DecideSlot(slot, now, /*record=*/true); }
+  uintptr_t Decide(const std::string& slot, double now) { return DecideSlot(slot, now, /*record=*/true); }
   // The variant Decide would return, recording nothing.
-  val Peek(const std::string& slot, double now) { return DecideSlot(slot, now, /*record=*/false); }
+  uintptr_t Peek(const std::string& slot, double now) { return DecideSlot(slot, now, /*record=*/false); }
 
-  val Convert(const std::string& goal, double now) {
-    if (!engine_) return NotLoaded();
-    if (Status s = CheckUtf8(goal, "a goal"); !s.ok()) return ErrorRecord(s);
+  uintptr_t Convert(const std::string& goal, double now) {
+    if (!engine_) return Fail(NotLoadedStatus());
+    if (Status s = CheckUtf8(goal, "a goal"); !s.ok()) return Fail(s);
     auto at = ToTime(now, "time");
-    if (!at.ok()) return ErrorRecord(at.status());
-    auto r = engine_->Convert(goal, *at);
-    if (!r.ok()) return ErrorRecord(r.status());
-    return val(Dump(*r));
+    if (!at.ok()) return Fail(at.status());
+    return WriteDocument([&](ValueWriter* w) { return engine_->Convert(goal, *at, w); });
   }
 
   val AddAggregateCounts(const std::string& experiment, const std::string& counts_json) {
@@ -540,35 +552,46 @@ class WasmEngine {
     return out;
   }
 
-  val Experiments() const { return engine_ ? val(Dump(engine_->ExperimentReport())) : NotLoaded(); }
+  uintptr_t Experiments() {
+    return WriteDocument([&](ValueWriter* w) { engine_->ExperimentReport(w); return Status::Ok(); });
+  }
 
   // The device's own counts: {experiment: {variant: {exposures, conversions}}}.
-  val ExperimentCounts() const {
-    if (!engine_) return NotLoaded();
-    Json out = Json::object();
-    for (const auto& [key, by_variant] : engine_->decisions().counts) {
-      for (const auto& [variant, c] : by_variant) {
-        out[key][variant] = {{"exposures", c.exposures}, {"conversions", c.conversions}};
-      }
-    }
-    return val(Dump(out));
+  uintptr_t ExperimentCounts() {
+    return WriteDocument([&](ValueWriter* w) { engine_->ExperimentCounts(w); return Status::Ok(); });
   }
 
  private:
   // A reload keeps the visitor: carry the profile over through a snapshot.
   Status CarryOver(Engine* next) const { return engine_ ? next->Restore(engine_->Snapshot()) : Status::Ok(); }
 
-  val DecideSlot(const std::string& slot, double now, bool record) {
-    if (!engine_) return NotLoaded();
-    if (Status s = CheckUtf8(slot, "a slot id"); !s.ok()) return ErrorRecord(s);
+  uintptr_t DecideSlot(const std::string& slot, double now, bool record) {
+    if (!engine_) return Fail(NotLoadedStatus());
+    if (Status s = CheckUtf8(slot, "a slot id"); !s.ok()) return Fail(s);
     auto at = ToTime(now, "time");
-    if (!at.ok()) return ErrorRecord(at.status());
-    auto d = engine_->Decide(slot, *at, record);
-    if (!d.ok()) return ErrorRecord(d.status());
-    return val(Dump(d->ToJson()));
+    if (!at.ok()) return Fail(at.status());
+    return WriteDocument([&](ValueWriter* w) {
+      auto d = engine_->Decide(slot, *at, record);
+      if (!d.ok()) return d.status();
+      d->Write(w);
+      return Status::Ok();
+    });
   }
 
-  static val NotLoaded() { return ErrorRecord(FailedPrecondition("no config loaded: call load(config) first")); }
+  // Writes one document into the document buffer with `write` (which
+  // returns a Status and writes nothing on error): its address, or 0 after
+  // which LastError() says why.
+  template <typename Write>
+  uintptr_t WriteDocument(Write write) {
+    if (!engine_) return Fail(NotLoadedStatus());
+    document_.Clear();
+    Status s = write(&document_);
+    if (!s.ok()) return Fail(s);
+    return reinterpret_cast<uintptr_t>(document_.bytes().data());
+  }
+
+  static Status NotLoadedStatus() { return FailedPrecondition("no config loaded: call load(config) first"); }
+  static val NotLoaded() { return ErrorRecord(NotLoadedStatus()); }
   static val Changes(const Result<SegmentChanges>& r) {
     if (!r.ok()) return ErrorRecord(r.status());
     return ChangesToVal(*r);
@@ -590,6 +613,7 @@ class WasmEngine {
   std::unique_ptr<Engine> engine_;
   std::vector<uint8_t> frame_;
   std::string result_;
+  ValueWriter document_;  // the last document (metrics, explain, decide, ...)
   Status last_error_;
 };
 

@@ -43,8 +43,8 @@ bool EvaluateChecked(const Condition& c, const AttributeSet& attributes) {
   bool explained = c.Explain(attributes, &trace);
   FUZZ_CHECK(result == explained, "Evaluate and Explain disagree");
   for (const auto& t : trace) {
-    (void)fuzz::Dump(t.operand);
-    (void)fuzz::Dump(t.actual);
+    (void)fuzz::Dump(t.operand.ToJson());
+    (void)fuzz::Dump(t.actual.ToJson());
   }
   return result;
 }

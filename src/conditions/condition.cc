@@ -83,7 +83,7 @@ struct Path {
 
 struct Leaf {
   std::string pointer;
-  Json operand;
+  Value operand;  // in the program's constants
   bool in_element = false;  // inside $elemMatch: reads an array element
   bool used = false;
 };
@@ -279,7 +279,7 @@ Result<uint32_t> ConditionCompiler::CompileCondition(const Json& c, const std::s
       uint32_t id = Add(n);
       // Leaves are indexed by node id for Explain.
       if (p_->leaves.size() <= id) p_->leaves.resize(id + 1);
-      p_->leaves[id] = Leaf{here, v, element_depth_ > 0, true};
+      p_->leaves[id] = Leaf{here, Constant(v), element_depth_ > 0, true};
       parts.push_back(id);
     }
   }
@@ -609,7 +609,7 @@ bool Condition::Program::EvalCondition(uint32_t id, const Context& ctx,
         t.path = leaves[id].pointer;
         t.attribute = path.dotted;
         t.operand = leaves[id].operand;
-        t.actual = v.ToJson();
+        t.actual = v;
         t.passed = passed;
         trace->push_back(std::move(t));
       }
@@ -739,7 +739,7 @@ void Condition::ForEachLeaf(const std::function<void(const std::string&, const J
     const Leaf& leaf = program_->leaves[id];
     if (!leaf.used || leaf.in_element) continue;
     const Node& n = program_->nodes[id];
-    fn(program_->paths[static_cast<size_t>(n.index)].dotted, leaf.operand, leaf.pointer);
+    fn(program_->paths[static_cast<size_t>(n.index)].dotted, leaf.operand.ToJson(), leaf.pointer);
   }
 }
 
@@ -1086,14 +1086,13 @@ void Condition::Encode(std::string* out) const {
   size_t leaves = 0;
   for (const Leaf& leaf : p.leaves) leaves += leaf.used ? 1 : 0;
   bytes::PutVarint(leaves, out);
-  Document scratch;
   for (size_t id = 0; id < p.leaves.size(); ++id) {
     const Leaf& leaf = p.leaves[id];
     if (!leaf.used) continue;
     bytes::PutVarint(id, out);
     bytes::PutString(leaf.pointer, out);
     out->push_back(leaf.in_element ? 1 : 0);
-    PutValue(scratch.Add(leaf.operand), out);
+    PutValue(leaf.operand, out);
   }
 }
 
@@ -1179,10 +1178,7 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     }
     leaf.in_element = (*in)[0] != 0;
     in->remove_prefix(1);
-    Document scratch;
-    Value operand;
-    if (!GetValue(in, &scratch, &operand)) return corrupt;
-    leaf.operand = operand.ToJson();
+    if (!GetValue(in, &p->constants, &leaf.operand)) return corrupt;
     leaf.used = true;
     p->leaves[id] = std::move(leaf);
   }

@@ -52,8 +52,9 @@ struct ConditionOptions {
 struct LeafTrace {
   std::string path;       // JSON Pointer of the leaf in the condition
   std::string attribute;  // dotted attribute path
-  Json operand;           // the condition side
-  Json actual;            // the attribute value seen (null if missing)
+  Value operand;          // the condition side (points into the Condition)
+  Value actual;           // the attribute value seen (null if missing; points
+                          // into the attribute set, valid while it is)
   bool passed = false;
 };
 

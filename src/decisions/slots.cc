@@ -312,6 +312,25 @@ SlotDecision ExperimentDecision(const SlotSpec& slot, int arm) {
   return decision;
 }
 
+void SlotDecision::WriteMembers(ValueWriter* out) const {
+  out->Key("slot").String(slot);
+  out->Key("variant").String(variant);
+  out->Key("reason").BeginObject();
+  switch (reason.kind) {
+    case SlotReason::Kind::kRule:
+      out->Key("rule").Number(reason.rule);
+      out->Key("condition").String(reason.condition);
+      break;
+    case SlotReason::Kind::kDefault:
+      out->Key("rule").String("default");
+      break;
+    case SlotReason::Kind::kExperiment:
+      out->Key("experiment").String(reason.experiment);
+      break;
+  }
+  out->End();
+}
+
 Json SlotDecision::ToJson() const {
   Json reason_json = Json::object();
   switch (reason.kind) {

@@ -57,6 +57,7 @@
 #include "conditions/attributes.h"
 #include "conditions/condition.h"
 #include "core/json.h"
+#include "core/value_writer.h"
 #include "decisions/bucketing.h"
 #include "scoring/scoring_config.h"
 
@@ -121,7 +122,9 @@ struct SlotDecision {
   // {"slot": "hero", "variant": "enterprise",
   //  "reason": {"rule": 0, "condition": "/slots/0/variants/0/when"}}
   // "reason" is {"rule": "default"} for the default and
-  // {"experiment": "hero-test"} for an experiment arm.
+  // {"experiment": "hero-test"} for an experiment arm. Write leaves the
+  // object open for a caller that adds members (Engine::Decision).
+  void WriteMembers(ValueWriter* out) const;
   Json ToJson() const;
 };
 

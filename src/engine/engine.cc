@@ -556,46 +556,72 @@ std::vector<std::string> Engine::Segments() const {
   return ids;
 }
 
-Json Engine::Metrics() const {
-  Json out = Json::object();
+void Engine::Metrics(ValueWriter* out) const {
   Document arena;
+  out->BeginObject();
   for (size_t m = 0; m < live_.size(); ++m) {
-    out[config_->metrics()[m].id] = live_[m].Read(profile_.clock, &arena).ToJson();
+    out->Key(config_->metrics()[m].id).Write(live_[m].Read(profile_.clock, &arena));
   }
-  return out;
+  out->End();
 }
 
-Json Engine::AttributeView() const {
+void Engine::AttributeView(ValueWriter* out) const {
   Evaluate(&scratch_->next, &scratch_->next_progress);
-  Json out = Json::object();
   const AttributeSchema& schema = config_->schema();
+  // A name appears once, at its first place: "segments" (which conditions
+  // may read too) holds the memberships wherever it first comes.
+  bool segments_written = false;
+  auto member = [&](std::string_view name, const Value& v) {
+    if (name != "segments") {
+      out->Key(name).Write(v);
+    } else if (!segments_written) {
+      segments_written = true;
+      out->Key("segments").BeginArray();
+      for (size_t i = 0; i < membership_.size(); ++i) {
+        if (membership_[i]) out->String(config_->segments()[i].id);
+      }
+      out->End();
+    }
+  };
+  out->BeginObject();
   for (size_t slot = 0; slot < schema.size(); ++slot) {
     const Value* v = scratch_->attributes.Get(static_cast<int>(slot));
-    if (v) out[schema.name(static_cast<int>(slot))] = v->ToJson();
+    if (v) member(schema.name(static_cast<int>(slot)), *v);
   }
   // Explicit attributes no condition reads are part of the view too.
   for (uint32_t i = 0; i < attributes_value_.size(); ++i) {
-    const std::string name(attributes_value_.key_at(i));
-    if (!out.contains(name)) out[name] = attributes_value_.value_at(i).ToJson();
+    std::string_view name = attributes_value_.key_at(i);
+    int slot = schema.Find(name);
+    if (slot >= 0 && scratch_->attributes.Get(slot)) continue;  // written above
+    member(name, attributes_value_.value_at(i));
   }
-  out["segments"] = Segments();
-  return out;
+  member("segments", Value());
+  out->End();
 }
 
-Result<Json> Engine::Explain(const std::string& segment_id) const {
+Status Engine::Explain(const std::string& segment_id, ValueWriter* out) const {
   int index = config_->FindSegment(segment_id);
   if (index < 0) return InvalidArgument("unknown segment \"" + segment_id + "\"");
   const SegmentSpec& spec = config_->segments()[static_cast<size_t>(index)];
   Evaluate(&scratch_->next, &scratch_->next_progress);
   std::vector<LeafTrace> trace;
   bool member = spec.condition.Explain(scratch_->attributes, &trace);
-  Json leaves = Json::array();
+  out->BeginObject();
+  out->Key("segment").String(spec.id);
+  out->Key("name").String(spec.name);
+  out->Key("description").String(spec.description);
+  out->Key("member").Bool(member);
+  out->Key("leaves").BeginArray();
   for (const auto& t : trace) {
-    leaves.push_back({{"path", t.path}, {"attribute", t.attribute}, {"condition", t.operand},
-                      {"actual", t.actual}, {"passed", t.passed}});
+    out->BeginObject();
+    out->Key("path").String(t.path);
+    out->Key("attribute").String(t.attribute);
+    out->Key("condition").Write(t.operand);
+    out->Key("actual").Write(t.actual);
+    out->Key("passed").Bool(t.passed);
+    out->End();
   }
-  Json out{{"segment", spec.id}, {"name", spec.name}, {"description", spec.description},
-           {"member", member}, {"leaves", leaves}};
+  out->End();
   // A condition on the score or grade also tested the model's points.
   const auto& model = config_->predictive();
   auto reads = [&](int slot) {
@@ -604,25 +630,49 @@ Result<Json> Engine::Explain(const std::string& segment_id) const {
   };
   bool reads_model = model && ((model->score_points && reads(config_->score_slot())) ||
                                (model->grade_points && (reads(config_->grade_slot()) || reads(config_->lead_cell_slot()))));
-  if (model) out["predictive"] = reads_model ? PredictiveBreakdown(*model, scratch_->predictive, scratch_->attributes) : Json();
-  return out;
+  if (model) {
+    out->Key("predictive");
+    if (reads_model) {
+      WritePredictiveBreakdown(*model, scratch_->predictive, scratch_->attributes, out);
+    } else {
+      out->Null();
+    }
+  }
+  out->End();
+  return Status::Ok();
 }
 
-Json Engine::Export() const {
-  Json declarations = Json::object();
+void Engine::Export(ValueWriter* out) const {
+  out->BeginObject();
+  out->Key("attributes").Write(attributes_value_);
+  out->Key("declarations").BeginObject();
   for (uint32_t i = 0; i < declared_value_.size(); ++i) {
     const std::string key(declared_value_.key_at(i));
-    declarations[key] = {{"value", declared_value_.value_at(i).ToJson()}, {"at", profile_.declarations.at(key).ts}};
+    out->Key(key).BeginObject();
+    out->Key("value").Write(declared_value_.value_at(i));
+    out->Key("at").Number(static_cast<double>(profile_.declarations.at(key).ts));
+    out->End();
   }
-  Json events = Json::array();
+  out->End();
+  out->Key("events").BeginArray();
   Document doc;
   for (const Event& e : profile_.events) {
     doc.Clear();
     auto props = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &doc);
-    events.push_back({{"type", e.type}, {"ts", e.ts}, {"props", props.ok() ? props->ToJson() : Json::object()}});
+    out->BeginObject();
+    out->Key("type").String(e.type);
+    out->Key("ts").Number(static_cast<double>(e.ts));
+    out->Key("props");
+    if (props.ok()) {
+      out->Write(*props);
+    } else {
+      out->BeginObject().End();
+    }
+    out->End();
   }
-  return Json{{"attributes", attributes_value_.ToJson()}, {"declarations", declarations},
-              {"events", events}, {"clock", profile_.clock}};
+  out->End();
+  out->Key("clock").Number(static_cast<double>(profile_.clock));
+  out->End();
 }
 
 void Engine::Erase() {
@@ -751,72 +801,131 @@ Engine::LeadSummary Engine::Summary() const {
   return out;
 }
 
-Json Engine::ScoreBreakdown() const {
+void Engine::ScoreBreakdown(ValueWriter* out) const {
   Evaluate(&scratch_->next, &scratch_->next_progress);
   const Scratch& s = *scratch_;
   const CompiledConfig& c = *config_;
   const ProgressState& p = s.next_progress;
-  Json out = Json::object();
+  out->BeginObject();
   if (const auto& scoring = c.scoring()) {
-    Json awards = Json::array();
-    for (const Award& a : live_score_.awards()) {
-      awards.push_back({{"rule", scoring->rules[static_cast<size_t>(a.rule)].id}, {"points", a.points},
-                        {"at", a.ts}, {"event", a.event_type}});
-    }
-    Json traits = Json::array();
-    for (size_t r = 0; r < scoring->rules.size(); ++r) {
-      if (scoring->rules[r].is_event) continue;
-      traits.push_back({{"rule", scoring->rules[r].id}, {"points", scoring->rules[r].points},
-                        {"matched", s.trait_matched[r] != 0}});
-    }
-    const auto& model = c.predictive();
-    if (model && model->score_points) {
-      traits.push_back({{"rule", model->RuleName()}, {"points", s.predictive.points}, {"matched", true}});
-    }
     // raw - value is what decay took; archived points are those of events
     // retention already pruned (their individual awards are no longer kept).
     double raw = live_score_.raw();
-    out["score"] = s.score;
-    out["behavioral"] = {{"value", s.behavioral}, {"raw", raw}, {"decay", raw - s.behavioral},
-                         {"awards", awards}, {"earlierAwards", live_score_.dropped_awards()}};
-    out["traits"] = {{"value", s.traits}, {"rules", traits}};
-    out["clamped"] = s.score != s.behavioral + s.traits;
+    out->Key("score").Number(s.score);
+    out->Key("behavioral").BeginObject();
+    out->Key("value").Number(s.behavioral);
+    out->Key("raw").Number(raw);
+    out->Key("decay").Number(raw - s.behavioral);
+    out->Key("awards").BeginArray();
+    for (const Award& a : live_score_.awards()) {
+      out->BeginObject();
+      out->Key("rule").String(scoring->rules[static_cast<size_t>(a.rule)].id);
+      out->Key("points").Number(a.points);
+      out->Key("at").Number(static_cast<double>(a.ts));
+      out->Key("event").String(a.event_type);
+      out->End();
+    }
+    out->End();
+    out->Key("earlierAwards").Number(static_cast<double>(live_score_.dropped_awards()));
+    out->End();
+    out->Key("traits").BeginObject();
+    out->Key("value").Number(s.traits);
+    out->Key("rules").BeginArray();
+    for (size_t r = 0; r < scoring->rules.size(); ++r) {
+      if (scoring->rules[r].is_event) continue;
+      out->BeginObject();
+      out->Key("rule").String(scoring->rules[r].id);
+      out->Key("points").Number(scoring->rules[r].points);
+      out->Key("matched").Bool(s.trait_matched[r] != 0);
+      out->End();
+    }
+    const auto& model = c.predictive();
+    if (model && model->score_points) {
+      out->BeginObject();
+      out->Key("rule").String(model->RuleName());
+      out->Key("points").Number(s.predictive.points);
+      out->Key("matched").Bool(true);
+      out->End();
+    }
+    out->End();
+    out->End();
+    out->Key("clamped").Bool(s.score != s.behavioral + s.traits);
   } else {
-    out["score"] = nullptr;
+    out->Key("score").Null();
   }
   if (const auto& grading = c.grading()) {
-    Json rules = Json::array();
+    std::string grade(1, grading->Grade(s.fit));
+    out->Key("grade").String(grade);
+    out->Key("leadCell").String(grade + std::to_string(grading->Engagement(c.scoring() ? s.score : 0)));
+    out->Key("fit").BeginObject();
+    out->Key("points").Number(s.fit);
+    out->Key("rules").BeginArray();
     for (size_t r = 0; r < grading->rules.size(); ++r) {
-      rules.push_back({{"rule", grading->rules[r].id}, {"points", grading->rules[r].points},
-                       {"matched", s.grade_matched[r] != 0}});
+      out->BeginObject();
+      out->Key("rule").String(grading->rules[r].id);
+      out->Key("points").Number(grading->rules[r].points);
+      out->Key("matched").Bool(s.grade_matched[r] != 0);
+      out->End();
     }
     if (const auto& model = c.predictive(); model && model->grade_points) {
-      rules.push_back({{"rule", model->RuleName()}, {"points", s.predictive.grade_points}, {"matched", true}});
+      out->BeginObject();
+      out->Key("rule").String(model->RuleName());
+      out->Key("points").Number(s.predictive.grade_points);
+      out->Key("matched").Bool(true);
+      out->End();
     }
-    std::string grade(1, grading->Grade(s.fit));
-    out["grade"] = grade;
-    out["leadCell"] = grade + std::to_string(grading->Engagement(c.scoring() ? s.score : 0));
-    out["fit"] = {{"points", s.fit}, {"rules", rules},
-                  {"bands", {{"A", grading->a}, {"B", grading->b}, {"C", grading->c}}}};
+    out->End();
+    out->Key("bands").BeginObject();
+    out->Key("A").Number(grading->a);
+    out->Key("B").Number(grading->b);
+    out->Key("C").Number(grading->c);
+    out->End();
+    out->End();
   } else {
-    out["grade"] = nullptr;
+    out->Key("grade").Null();
   }
-  out["temperature"] = c.temperature() ? Json(TemperatureName(p.temperature)) : Json();
-  if (const auto& lifecycle = c.lifecycle()) {
-    out["stage"] = lifecycle->stages[static_cast<size_t>(p.stage)].id;
-    Json history = Json::array();
-    for (const auto* moves : {&progress_.history, &p.history}) {  // committed, then any move evaluating now made
-      for (const auto& h : *moves) history.push_back({{"from", h.from}, {"to", h.to}, {"at", h.at}});
-    }
-    out["stageHistory"] = history;
-    out["mql"] = p.mql_at ? Json(*p.mql_at) : Json();
-    out["sql"] = p.sql_at ? Json(*p.sql_at) : Json();
+  out->Key("temperature");
+  if (c.temperature()) {
+    out->String(TemperatureName(p.temperature));
   } else {
-    out["stage"] = nullptr;
+    out->Null();
+  }
+  if (const auto& lifecycle = c.lifecycle()) {
+    out->Key("stage").String(lifecycle->stages[static_cast<size_t>(p.stage)].id);
+    out->Key("stageHistory").BeginArray();
+    for (const auto* moves : {&progress_.history, &p.history}) {  // committed, then any move evaluating now made
+      for (const auto& h : *moves) {
+        out->BeginObject();
+        out->Key("from").String(h.from);
+        out->Key("to").String(h.to);
+        out->Key("at").Number(static_cast<double>(h.at));
+        out->End();
+      }
+    }
+    out->End();
+    out->Key("mql");
+    if (p.mql_at) {
+      out->Number(static_cast<double>(*p.mql_at));
+    } else {
+      out->Null();
+    }
+    out->Key("sql");
+    if (p.sql_at) {
+      out->Number(static_cast<double>(*p.sql_at));
+    } else {
+      out->Null();
+    }
+  } else {
+    out->Key("stage").Null();
   }
   const auto& model = c.predictive();
-  out["predictive"] = model ? PredictiveBreakdown(*model, s.predictive, s.attributes) : Json();
-  return out;
+  out->Key("predictive");
+  if (model) {
+    WritePredictiveBreakdown(*model, s.predictive, s.attributes, out);
+  } else {
+    out->Null();
+  }
+  out->End();
 }
 
 }  // namespace leadseg

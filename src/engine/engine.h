@@ -37,6 +37,7 @@
 #include "config/config.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "core/value_writer.h"
 #include "metrics/metric.h"
 #include "profile/profile.h"
 #include "decisions/decision_state.h"
@@ -113,13 +114,24 @@ class Engine {
   const SegmentChanges& initial_changes() const { return initial_changes_; }
   bool InSegment(size_t index) const { return membership_[index] != 0; }
   const std::vector<uint8_t>& membership() const { return membership_; }
+  // --- documents -----------------------------------------------------------
+  // Whole documents for a page or a report. Each is written into `out` as
+  // one value frame (core/value_writer.h): the binding hands the bytes to
+  // JavaScript, which decodes them (bindings/frame.post.js), so the runtime
+  // needs no JSON library. The Json overloads read the same frames back as
+  // JSON for tests and the CLI (engine/engine_json.cc; the runtime module
+  // does not link them).
+
   // Every metric's current value, by id.
+  void Metrics(ValueWriter* out) const;
   Json Metrics() const;
   // Everything segment conditions can read, as they read it now.
+  void AttributeView(ValueWriter* out) const;
   Json AttributeView() const;
   // Score, grade, temperature, stage and where each comes from: every
   // award with its rule and event, the decay applied, the trait and grading
   // rules that matched. Null fields when the section is not configured.
+  void ScoreBreakdown(ValueWriter* out) const;
   Json ScoreBreakdown() const;
   const ProgressState& progress() const { return progress_; }
   // The headline numbers without the breakdown, for batch use: score (NaN
@@ -143,6 +155,8 @@ class Engine {
     SlotDecision slot;
     std::string experiment;  // empty when no experiment decided
     bool first_exposure = false;
+    // {slot, variant, reason, experiment}.
+    void Write(ValueWriter* out) const;
     Json ToJson() const;
   };
   // `record` false is a peek: the variant a recording call would return
@@ -151,6 +165,9 @@ class Engine {
   Result<Decision> Decide(const std::string& slot_id, TimeMs now, bool record = true);
   // Attributes a conversion of `goal` to every experiment the visitor is
   // assigned in (once per experiment and goal). Returns the experiments.
+  // Writes {goal, attributed: [{experiment, variant}]}; on error nothing is
+  // written or recorded.
+  Status Convert(const std::string& goal, TimeMs now, ValueWriter* out);
   Result<Json> Convert(const std::string& goal, TimeMs now);
   // Aggregate counts the site collected from many visitors, merged into
   // the bandit's weights: {"variant": {"exposures": n, "conversions": m},
@@ -161,11 +178,16 @@ class Engine {
   // Per experiment and variant: exposures, conversions, rate, credible
   // interval and probability to be best, from device plus site counts;
   // and the device's counts per segment.
+  void ExperimentReport(ValueWriter* out) const;
   Json ExperimentReport() const;
+  // The device's own counts: {experiment: {variant: {exposures, conversions}}}.
+  void ExperimentCounts(ValueWriter* out) const;
   const DecisionState& decisions() const { return decisions_; }
 
   // Why the visitor is or is not in `segment_id`: each condition leaf with
   // the value it saw.
+  // On error (an unknown segment) nothing is written.
+  Status Explain(const std::string& segment_id, ValueWriter* out) const;
   Result<Json> Explain(const std::string& segment_id) const;
 
   // The whole profile as a versioned, checksummed binary snapshot.
@@ -175,6 +197,7 @@ class Engine {
   // the engine is left untouched.
   Status Restore(std::string_view snapshot);
   // Everything stored about the visitor, readable (data-subject export).
+  void Export(ValueWriter* out) const;
   Json Export() const;
   // Forgets the visitor entirely.
   void Erase();

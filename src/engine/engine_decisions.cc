@@ -19,6 +19,14 @@ std::string HashValue(const Value& attributes, const std::string& visitor_id) {
   return visitor_id;
 }
 
+// `variant`: {exposures, conversions}, a member of an open object.
+void WriteCounts(const std::string& variant, const ArmCounts& c, ValueWriter* out) {
+  out->Key(variant).BeginObject();
+  out->Key("exposures").Number(static_cast<double>(c.exposures));
+  out->Key("conversions").Number(static_cast<double>(c.conversions));
+  out->End();
+}
+
 void Bump(ArmCounts* c, bool conversion) {
   if (conversion) ++c->conversions;
   else ++c->exposures;
@@ -26,11 +34,21 @@ void Bump(ArmCounts* c, bool conversion) {
 
 }  // namespace
 
-Json Engine::Decision::ToJson() const {
-  Json out = slot.ToJson();
-  out["experiment"] = experiment.empty() ? Json() : Json{{"key", experiment}, {"variant", std::string(slot.variant)},
-                                                         {"inExperiment", true}, {"firstExposure", first_exposure}};
-  return out;
+void Engine::Decision::Write(ValueWriter* out) const {
+  out->BeginObject();
+  slot.WriteMembers(out);
+  out->Key("experiment");
+  if (experiment.empty()) {
+    out->Null();
+  } else {
+    out->BeginObject();
+    out->Key("key").String(experiment);
+    out->Key("variant").String(slot.variant);
+    out->Key("inExperiment").Bool(true);
+    out->Key("firstExposure").Bool(first_exposure);
+    out->End();
+  }
+  out->End();
 }
 
 Status Engine::SetVisitorId(const std::string& id) {
@@ -114,10 +132,12 @@ Result<Engine::Decision> Engine::Decide(const std::string& slot_id, TimeMs now, 
   return d;
 }
 
-Result<Json> Engine::Convert(const std::string& goal, TimeMs now) {
+Status Engine::Convert(const std::string& goal, TimeMs now, ValueWriter* out) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (goal.empty() || goal.size() > 128) return InvalidArgument("a goal must be 1 to 128 characters");
-  Json attributed = Json::array();
+  out->BeginObject();
+  out->Key("goal").String(goal);
+  out->Key("attributed").BeginArray();
   for (const auto& [key, assignment] : decisions_.assignments) {
     if (!decisions_.converted[key].insert(goal).second) continue;  // already counted
     Bump(&decisions_.counts[key][assignment.variant], true);
@@ -130,9 +150,14 @@ Result<Json> Engine::Convert(const std::string& goal, TimeMs now) {
         if (it != by_variant.end() && it->second.exposures > it->second.conversions) Bump(&it->second, true);
       }
     }
-    attributed.push_back({{"experiment", key}, {"variant", assignment.variant}});
+    out->BeginObject();
+    out->Key("experiment").String(key);
+    out->Key("variant").String(assignment.variant);
+    out->End();
   }
-  return Json{{"goal", goal}, {"attributed", attributed}};
+  out->End();
+  out->End();
+  return Status::Ok();
 }
 
 Status Engine::AddAggregateCounts(const std::string& experiment, const Json& counts) {
@@ -201,8 +226,8 @@ Status Engine::AddAggregateCounts(const std::string& experiment, const Value& co
   return Status::Ok();
 }
 
-Json Engine::ExperimentReport() const {
-  Json out = Json::array();
+void Engine::ExperimentReport(ValueWriter* out) const {
+  out->BeginArray();
   for (const SlotSpec& slot : config_->slots()) {
     if (!slot.experiment) continue;
     const SlotExperimentSpec& e = *slot.experiment;
@@ -225,32 +250,56 @@ Json Engine::ExperimentReport() const {
       arms.push_back(c);
       ids.push_back(id);
     }
-    Json variants = Json::array();
+    auto assigned = decisions_.assignments.find(e.key);
+    out->BeginObject();
+    out->Key("experiment").String(e.key);
+    out->Key("slot").String(slot.id);
+    out->Key("mode").String(SlotExperimentModeName(e.mode));
+    out->Key("assigned");
+    if (assigned == decisions_.assignments.end()) {
+      out->Null();
+    } else {
+      out->String(assigned->second.variant);
+    }
+    out->Key("variants").BeginArray();
     auto stats = ComputeVariantStats(arms);
     for (size_t i = 0; i < arms.size(); ++i) {
-      Json v = {{"id", ids[i]}, {"exposures", arms[i].exposures}, {"conversions", arms[i].conversions}};
+      out->BeginObject();
+      out->Key("id").String(ids[i]);
+      out->Key("exposures").Number(static_cast<double>(arms[i].exposures));
+      out->Key("conversions").Number(static_cast<double>(arms[i].conversions));
       if (stats.ok()) {
         const VariantStats& st = (*stats)[i];
-        v["rate"] = st.conversion_rate;
-        v["interval"] = {st.interval_low, st.interval_high};
-        v["probabilityBest"] = st.probability_best;
+        out->Key("rate").Number(st.conversion_rate);
+        out->Key("interval").BeginArray().Number(st.interval_low).Number(st.interval_high).End();
+        out->Key("probabilityBest").Number(st.probability_best);
       }
-      variants.push_back(v);
+      out->End();
     }
-    Json segments = Json::object();
+    out->End();
+    out->Key("segments").BeginObject();
     if (auto it = decisions_.segment_counts.find(e.key); it != decisions_.segment_counts.end()) {
       for (const auto& [segment, by_variant] : it->second) {
-        Json s = Json::object();
-        for (const auto& [variant, c] : by_variant) s[variant] = {{"exposures", c.exposures}, {"conversions", c.conversions}};
-        segments[segment] = s;
+        out->Key(segment).BeginObject();
+        for (const auto& [variant, c] : by_variant) WriteCounts(variant, c, out);
+        out->End();
       }
     }
-    auto assigned = decisions_.assignments.find(e.key);
-    out.push_back({{"experiment", e.key}, {"slot", slot.id}, {"mode", SlotExperimentModeName(e.mode)},
-                   {"assigned", assigned == decisions_.assignments.end() ? Json() : Json(assigned->second.variant)},
-                   {"variants", variants}, {"segments", segments}});
+    out->End();
+    out->End();
   }
-  return out;
+  out->End();
+}
+
+void Engine::ExperimentCounts(ValueWriter* out) const {
+  out->BeginObject();
+  for (const auto& [key, by_variant] : decisions_.counts) {
+    if (by_variant.empty()) continue;  // an experiment appears with its first count
+    out->Key(key).BeginObject();
+    for (const auto& [variant, c] : by_variant) WriteCounts(variant, c, out);
+    out->End();
+  }
+  out->End();
 }
 
 }  // namespace leadseg

@@ -106,6 +106,15 @@ double PredictiveFeature::Contribution(const Value& value) const {
   return std::clamp(c, -kMaxContribution, kMaxContribution);
 }
 
+Value PredictiveFeature::EqualsValue() const {
+  switch (equals_type) {
+    case ValueType::kString: return Value::String(equals_string);
+    case ValueType::kNumber: return Value::Number(equals_number);
+    case ValueType::kBool: return Value::Bool(equals_bool);
+    default: return Value::Null();
+  }
+}
+
 Json PredictiveFeature::EqualsJson() const {
   switch (equals_type) {
     case ValueType::kString: return equals_string;
@@ -138,24 +147,40 @@ void PredictiveResult::Evaluate(const PredictiveSpec& spec, const AttributeSet& 
   grade_points = spec.grade_points ? PredictivePoints(probability, *spec.grade_points) : 0;
 }
 
-Json PredictiveBreakdown(const PredictiveSpec& spec, const PredictiveResult& result, const AttributeSet& attributes) {
-  Json contributions = Json::array();
+void WritePredictiveBreakdown(const PredictiveSpec& spec, const PredictiveResult& result, const AttributeSet& attributes,
+                              ValueWriter* out) {
+  out->BeginObject();
+  out->Key("id").String(spec.id);
+  out->Key("name").String(spec.name);
+  out->Key("rule").String(spec.RuleName());
+  out->Key("probability").Number(result.probability);
+  out->Key("logit").Number(result.logit);
+  out->Key("points");
+  if (spec.score_points) {
+    out->Number(result.points);
+  } else {
+    out->Null();
+  }
+  out->Key("gradePoints");
+  if (spec.grade_points) {
+    out->Number(result.grade_points);
+  } else {
+    out->Null();
+  }
+  out->Key("contributions").BeginArray();
   for (size_t i = 0; i < spec.features.size() && i < result.contributions.size(); ++i) {
     if (result.contributions[i] == 0) continue;
     const PredictiveFeature& f = spec.features[i];
-    Json entry = {{"attribute", f.attribute}, {"kind", PredictiveKindName(f.kind)},
-                  {"value", f.Read(attributes).ToJson()}, {"contribution", result.contributions[i]}};
-    if (f.kind == PredictiveFeature::Kind::kEquals) entry["equals"] = f.EqualsJson();
-    contributions.push_back(std::move(entry));
+    out->BeginObject();
+    out->Key("attribute").String(f.attribute);
+    out->Key("kind").String(PredictiveKindName(f.kind));
+    out->Key("value").Write(f.Read(attributes));
+    out->Key("contribution").Number(result.contributions[i]);
+    if (f.kind == PredictiveFeature::Kind::kEquals) out->Key("equals").Write(f.EqualsValue());
+    out->End();
   }
-  return Json{{"id", spec.id},
-              {"name", spec.name},
-              {"rule", spec.RuleName()},
-              {"probability", result.probability},
-              {"logit", result.logit},
-              {"points", spec.score_points ? Json(result.points) : Json()},
-              {"gradePoints", spec.grade_points ? Json(result.grade_points) : Json()},
-              {"contributions", contributions}};
+  out->End();
+  out->End();
 }
 
 }  // namespace leadseg

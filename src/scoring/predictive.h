@@ -34,6 +34,7 @@
 #include "conditions/attributes.h"
 #include "core/json.h"
 #include "core/value.h"
+#include "core/value_writer.h"
 
 namespace leadseg {
 
@@ -65,7 +66,9 @@ struct PredictiveFeature {
   Value Read(const AttributeSet& attributes) const;
   // weight * z for this feature given the value it read (see above).
   double Contribution(const Value& value) const;
-  // `equals` as JSON, for the breakdown and the compiled format's tests.
+  // `equals` as a Value (its string points into this feature), for the
+  // breakdown; as JSON for the compiled format's tests.
+  Value EqualsValue() const;
   Json EqualsJson() const;
 };
 
@@ -100,7 +103,8 @@ struct PredictiveResult {
 double PredictivePoints(double probability, double points);
 
 // The breakdown's `predictive` object for `result` (score() and explain()).
-Json PredictiveBreakdown(const PredictiveSpec& spec, const PredictiveResult& result, const AttributeSet& attributes);
+void WritePredictiveBreakdown(const PredictiveSpec& spec, const PredictiveResult& result, const AttributeSet& attributes,
+                              ValueWriter* out);
 
 // "numeric", "equals" or "missing".
 const char* PredictiveKindName(PredictiveFeature::Kind kind);

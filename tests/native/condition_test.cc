@@ -122,11 +122,11 @@ TEST(Condition, ExplainRecordsLeavesWithValues) {
   ASSERT_EQ(trace.size(), 2u);
   EXPECT_EQ(trace[0].attribute, "job_title");
   EXPECT_TRUE(trace[0].passed);
-  EXPECT_EQ(trace[0].actual, "CTO");
+  EXPECT_EQ(trace[0].actual.ToJson(), "CTO");
   EXPECT_EQ(trace[1].path, "/pricing_views");
   EXPECT_FALSE(trace[1].passed);
-  EXPECT_EQ(trace[1].actual, 1);
-  EXPECT_EQ(trace[1].operand, Json::parse(R"({"$gte": 2})"));
+  EXPECT_EQ(trace[1].actual.ToJson(), 1);
+  EXPECT_EQ(trace[1].operand.ToJson(), Json::parse(R"({"$gte": 2})"));
 }
 
 TEST(Condition, SlotsAreDeduplicated) {
