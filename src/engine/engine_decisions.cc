@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/value_json.h"
 #include "decisions/bucketing.h"
 #include "decisions/stats.h"
 #include "engine/engine.h"
@@ -14,7 +15,7 @@ namespace {
 std::string HashValue(const Value& attributes, const std::string& visitor_id) {
   if (const Value* id = attributes.find("id")) {
     if (id->is_string() && id->size() > 0) return std::string(id->as_string());
-    if (id->is_number()) return id->ToJson().dump();  // as JSON writes it: "42", "1.5"
+    if (id->is_number()) return ToJsonText(*id);  // as JSON writes it: "42", "1.5"
   }
   return visitor_id;
 }
