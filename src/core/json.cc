@@ -3,29 +3,11 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/printable.h"
 #include "core/value_json.h"
 
 namespace leadseg {
 namespace {
-
-// The first `limit` bytes of `token`, with bytes outside printable ASCII
-// written as \xNN: the token may be invalid UTF-8 (that can be the error),
-// and a message must stay valid text.
-std::string Printable(const std::string& token, size_t limit) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < token.size() && i < limit; ++i) {
-    const auto c = static_cast<unsigned char>(token[i]);
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // A SAX consumer that accepts everything and keeps the first syntax error.
 struct ErrorLocator {

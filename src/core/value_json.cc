@@ -12,27 +12,10 @@
 #include <nlohmann/detail/conversions/to_chars.hpp>
 
 #include "core/json.h"
+#include "core/printable.h"
 
 namespace leadseg {
 namespace {
-
-// The first `limit` bytes of `token`, bytes outside printable ASCII as \xNN
-// (as core/json.cc words nlohmann's tokens): a message must stay valid text.
-std::string Printable(std::string_view token, size_t limit) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < token.size() && i < limit; ++i) {
-    const auto c = static_cast<unsigned char>(token[i]);
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // A recursive-descent parser whose lexer follows nlohmann's byte for byte
 // (the same accepted language, and the same token text and byte offset in
