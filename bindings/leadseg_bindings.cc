@@ -549,6 +549,8 @@ class WasmEngine {
     out.set("leadCell", text(s.lead_cell));
     out.set("temperature", text(s.temperature));
     out.set("stage", text(s.stage));
+    out.set("mql", s.mql);
+    out.set("sql", s.sql);
     return out;
   }
 

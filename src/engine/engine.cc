@@ -798,6 +798,12 @@ Engine::LeadSummary Engine::Summary() const {
   out.lead_cell = text(c.lead_cell_slot());
   out.temperature = text(c.temperature_slot());
   out.stage = text(c.stage_slot());
+  auto flag = [&](int slot) {
+    const Value* v = slot >= 0 ? a.Get(slot) : nullptr;
+    return v && v->is_bool() && v->as_bool();
+  };
+  out.mql = flag(c.mql_slot());
+  out.sql = flag(c.sql_slot());
   return out;
 }
 

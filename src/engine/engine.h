@@ -136,10 +136,12 @@ class Engine {
   const ProgressState& progress() const { return progress_; }
   // The headline numbers without the breakdown, for batch use: score (NaN
   // without scoring), grade and leadCell ("" without grading), temperature
-  // and stage ("" when not configured).
+  // and stage ("" when not configured); mql/sql say whether the lead has
+  // qualified by now (false without a lifecycle).
   struct LeadSummary {
     double score;
     std::string grade, lead_cell, temperature, stage;
+    bool mql = false, sql = false;
   };
   LeadSummary Summary() const;
 

@@ -165,6 +165,32 @@ TEST(Engine, HandOffsReadTheStageAndTheMql) {
   EXPECT_TRUE(changes->sql);
 }
 
+// Summary() (segmentLeads's headline numbers) says whether the lead is an
+// MQL / SQL by now; without a lifecycle it says false.
+TEST(Engine, SummaryReportsMqlAndSql) {
+  auto config = Compile(R"({"segments": [], "lifecycle": {
+    "stages": [{"id": "browsing"}, {"id": "evaluating", "condition": {"x": 1}}],
+    "mql": {"stage": "evaluating"}, "sql": {"mql": true, "y": 1}}})");
+  ASSERT_TRUE(config);
+  Engine e(config);
+  ASSERT_TRUE(e.Identify(Props(R"({"x": 0})"), kT0).ok());
+  EXPECT_FALSE(e.Summary().mql);
+  EXPECT_FALSE(e.Summary().sql);
+  ASSERT_TRUE(e.Identify(Props(R"({"x": 1})"), kT0 + 1).ok());
+  EXPECT_TRUE(e.Summary().mql);
+  EXPECT_FALSE(e.Summary().sql);
+  ASSERT_TRUE(e.Identify(Props(R"({"y": 1})"), kT0 + 2).ok());
+  EXPECT_TRUE(e.Summary().mql);
+  EXPECT_TRUE(e.Summary().sql);
+
+  auto no_lifecycle = Compile(R"({"segments": [{"id": "x", "condition": {"x": 1}}]})");
+  ASSERT_TRUE(no_lifecycle);
+  Engine plain(no_lifecycle);
+  ASSERT_TRUE(plain.Identify(Props(R"({"x": 1})"), kT0).ok());
+  EXPECT_FALSE(plain.Summary().mql);
+  EXPECT_FALSE(plain.Summary().sql);
+}
+
 // Restored under an edited config, cap counters follow their rule's id and
 // the stage its id, not their position (docs/config.md, "Snapshots and
 // config changes"). Retention deletes the events, so only the stored
