@@ -70,6 +70,8 @@ void BatchSummary::AddRows(const BatchSummary& other) {
   for (size_t i = 0; i < other.stages.size(); ++i) stages[i] += other.stages[i];
   for (int i = 0; i < 4; ++i) grades[i] += other.grades[i];
   for (int i = 0; i < 3; ++i) temperatures[i] += other.temperatures[i];
+  mql += other.mql;
+  sql += other.sql;
   events.replayed += other.events.replayed;
   events.leads_without_id += other.events.leads_without_id;
 }
@@ -435,6 +437,7 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
     out.score = std::nan("");
     out.grade = out.temperature = -1;
     out.stage = -1;
+    out.mql = out.sql = -1;
     out.events = 0;
     results_.AppendError(std::move(error));
     ++summary_.errors;
@@ -447,6 +450,8 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
   if (out.grade >= 0) ++summary_.grades[out.grade];
   if (out.temperature >= 0) ++summary_.temperatures[out.temperature];
   if (out.stage >= 0) ++summary_.stages[static_cast<size_t>(out.stage)];
+  if (out.mql > 0) ++summary_.mql;
+  if (out.sql > 0) ++summary_.sql;
 }
 
 bool LeadBatch::AddSegmentRow(const std::vector<std::string_view>& fields, size_t n, uint64_t row, uint64_t lead) {

@@ -100,6 +100,9 @@ struct LeadResult {
   uint32_t events = 0;   // events replayed for this lead
   // 0 when the row succeeded, else 1 + an index into ResultBuffer::errors().
   uint32_t error = 0;
+  // 1 when the lead is an MQL / SQL at `now`, 0 when not; -1 without a
+  // lifecycle or on error.
+  int8_t mql = -1, sql = -1;
 };
 
 inline constexpr const char* kGradeNames[4] = {"A", "B", "C", "D"};
@@ -158,6 +161,7 @@ struct BatchSummary {
   uint64_t grades[4] = {0, 0, 0, 0};   // A..D (with grading)
   uint64_t temperatures[3] = {0, 0, 0};  // cold, warm, hot (with temperature)
   std::vector<uint64_t> stages;        // per lifecycle stage
+  uint64_t mql = 0, sql = 0;           // leads that are MQLs / SQLs at `now`
   struct Events {
     uint64_t read = 0;          // activity rows read
     uint64_t replayed = 0;      // events tracked into leads

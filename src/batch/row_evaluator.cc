@@ -51,6 +51,7 @@ Status RowEvaluator::Evaluate(const Value& attributes, const std::vector<const L
     out->score = std::nan("");
     out->grade = out->temperature = -1;
     out->stage = -1;
+    out->mql = out->sql = -1;
     out->events = 0;
     return Status::Ok();
   }
@@ -82,6 +83,7 @@ Status RowEvaluator::Evaluate(const Value& attributes, const std::vector<const L
     out->score = std::nan("");
     out->grade = out->temperature = -1;
     out->stage = -1;
+    out->mql = out->sql = -1;
     return Status::Ok();
   }
   Engine::LeadSummary summary = engine_.Summary();
@@ -97,6 +99,8 @@ Status RowEvaluator::Evaluate(const Value& attributes, const std::vector<const L
   for (size_t s = 0; s < stage_ids_.size(); ++s) {
     if (summary.stage == stage_ids_[s]) out->stage = static_cast<int16_t>(s);
   }
+  out->mql = c.lifecycle() ? static_cast<int8_t>(summary.mql) : -1;
+  out->sql = c.lifecycle() ? static_cast<int8_t>(summary.sql) : -1;
   return Status::Ok();
 }
 

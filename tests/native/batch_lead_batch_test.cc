@@ -3,9 +3,11 @@
 // segmentLeads's on larger inputs.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "batch/lead_batch.h"
@@ -255,6 +257,42 @@ TEST(BatchLeadBatch, SegmentsOnlyConfigsRefuseWhatIdentifyRefuses) {
   EXPECT_EQ(*out.ErrorOf(1), "lead 1 (row 3): \"segments\" is a reserved name (a metric id, declared, rfm or segments)");
   ASSERT_NE(out.ErrorOf(2), nullptr);
   EXPECT_NE(out.ErrorOf(2)->find("attributes would exceed 256 KB"), std::string::npos) << *out.ErrorOf(2);
+}
+
+// Each row says whether the lead is an MQL / SQL at `now` (-1 without a
+// lifecycle or on error), and the summary counts them, whatever the chunks.
+TEST(BatchLeadBatch, MqlAndSqlPerRowAndCounted) {
+  Diagnostics d;
+  std::shared_ptr<const CompiledConfig> config = CompileConfigText(R"({"segments": [], "lifecycle": {
+    "stages": [{"id": "new"}, {"id": "engaged", "condition": {"size": {"$gte": 100}}}],
+    "mql": {"stage": "engaged"}, "sql": {"mql": true, "title": "CTO"}}})", &d);
+  ASSERT_TRUE(config) << d.Format();
+  const std::string csv = "title,size,sql\nCTO,500,\nIntern,500,\nCTO,5,\nCTO,500,true\n";
+  for (size_t chunk : {size_t{0}, size_t{7}}) {
+    BatchOptions options;
+    options.now = kNow;
+    auto batch = LeadBatch::Create(config, options);
+    ASSERT_TRUE(batch.ok());
+    std::vector<std::pair<int, int>> flags;
+    for (size_t at = 0; at < csv.size() || at == 0;) {
+      size_t n = chunk ? std::min(chunk, csv.size() - at) : csv.size();
+      ASSERT_TRUE((*batch)->FeedCsv(std::string_view(csv).substr(at, n), at + n == csv.size()).ok());
+      at += n;
+      for (const LeadResult& r : (*batch)->results().rows()) flags.emplace_back(r.mql, r.sql);
+      (*batch)->results().Clear();
+    }
+    // The last row gives the computed attribute "sql" as a column: an error.
+    EXPECT_EQ(flags, (std::vector<std::pair<int, int>>{{1, 1}, {1, 0}, {0, 0}, {-1, -1}})) << chunk;
+    EXPECT_EQ((*batch)->summary().mql, 2u);
+    EXPECT_EQ((*batch)->summary().sql, 1u);
+    BatchSummary twice = (*batch)->summary();
+    twice.AddRows((*batch)->summary());
+    EXPECT_EQ(twice.mql, 4u);
+    EXPECT_EQ(twice.sql, 2u);
+  }
+  // Without a lifecycle there is nothing to say.
+  Outcome plain = Segment("title,size\nCTO,500\n");
+  EXPECT_EQ(plain.summary.mql, 0u);
 }
 
 }  // namespace
