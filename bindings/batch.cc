@@ -168,6 +168,8 @@ class WasmLeadBatch {
     out.set("grades", CountArray(s.grades, 4));
     out.set("temperatures", CountArray(s.temperatures, 3));
     out.set("stages", CountArray(s.stages.data(), s.stages.size()));
+    out.set("mql", val(static_cast<double>(s.mql)));
+    out.set("sql", val(static_cast<double>(s.sql)));
     val columns = val::object();
     columns.set("read", StringArray(s.columns.read));
     columns.set("ignored", StringArray(s.columns.ignored));
@@ -198,6 +200,8 @@ class WasmLeadBatch {
     out.set("stage", val(offsetof(LeadResult, stage)));
     out.set("events", val(offsetof(LeadResult, events)));
     out.set("error", val(offsetof(LeadResult, error)));
+    out.set("mql", val(offsetof(LeadResult, mql)));
+    out.set("sql", val(offsetof(LeadResult, sql)));
     return out;
   }
 

@@ -464,6 +464,10 @@ export type LeadResult = Record<string, Json | undefined> & {
   grade: string | null;
   stage: string | null;
   temperature: string | null;
+  /** Whether the lead is a marketing-qualified lead at `now`; null without `lifecycle` (or with `error`). */
+  mql: boolean | null;
+  /** Whether the lead is a sales-qualified lead at `now`; null without `lifecycle` (or with `error`). */
+  sql: boolean | null;
   /** Every metric's value at `now` (only with `metrics: true`; null for a lead with `error`). */
   metrics?: Record<string, Json> | null;
   /** Why this lead could not be evaluated (e.g. a column named like a metric, a malformed event). */
@@ -482,6 +486,10 @@ export interface LeadSummary {
   stages: Record<string, number>;
   /** Leads per temperature. */
   temperatures: Record<string, number>;
+  /** Leads that are MQLs at `now` (0 without `lifecycle`). */
+  mql: number;
+  /** Leads that are SQLs at `now` (0 without `lifecycle`). */
+  sql: number;
   /** What happened to the events (all zero without any). */
   events: LeadEventsSummary;
   /** The file's columns against what the config reads (after `columnMap`). */

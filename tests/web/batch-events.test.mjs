@@ -148,6 +148,9 @@ async function viaEngine(lead) {
       grade: score.grade,
       stage: score.stage,
       temperature: score.temperature,
+      // score() gives the time the lead became an MQL / SQL (or null).
+      mql: score.stage === null ? null : score.mql !== null,
+      sql: score.stage === null ? null : score.sql !== null,
       metrics: engine.metrics(),
     };
   } finally {

@@ -152,7 +152,7 @@ export async function segmentCsvInWasm(text, leads, options, context) {
           if (lists.size) for (const name of header) if (lists.has(name) && !(name in row)) row[name] = [];
           let lead;
           if (view.getUint32(at + layout.error, true) !== 0) {
-            lead = { ...row, segments: [], score: null, grade: null, stage: null, temperature: null, error: renumber(batch.errorOf(i)) };
+            lead = { ...row, segments: [], score: null, grade: null, stage: null, temperature: null, mql: null, sql: null, error: renumber(batch.errorOf(i)) };
           } else {
             const segments = [];
             for (let s = 0; s < segmentIds.length; s++) {
@@ -162,6 +162,8 @@ export async function segmentCsvInWasm(text, leads, options, context) {
             const grade = view.getInt8(at + layout.grade);
             const stage = view.getInt16(at + layout.stage, true);
             const temperature = view.getInt8(at + layout.temperature);
+            const mql = view.getInt8(at + layout.mql);
+            const sql = view.getInt8(at + layout.sql);
             lead = {
               ...row,
               segments,
@@ -169,6 +171,8 @@ export async function segmentCsvInWasm(text, leads, options, context) {
               grade: grade < 0 ? null : GRADES[grade],
               stage: stage < 0 ? null : stageIds[stage],
               temperature: temperature < 0 ? null : TEMPERATURES[temperature],
+              mql: mql < 0 ? null : mql === 1,
+              sql: sql < 0 ? null : sql === 1,
             };
           }
           if (keepLeads) context.kept.push(lead);
@@ -221,6 +225,8 @@ export async function segmentCsvInWasm(text, leads, options, context) {
     if (config.grading) GRADES.forEach((g, k) => { summary.grades[g] = counts.grades[k]; });
     stageIds.forEach((id, k) => { summary.stages[id] = counts.stages[k]; });
     if (config.temperature) TEMPERATURES.forEach((t, k) => { summary.temperatures[t] = counts.temperatures[k]; });
+    summary.mql = counts.mql;
+    summary.sql = counts.sql;
     if (hasEvents) Object.assign(summary.events, counts.events);
     return { leads: context.kept, summary, warnings };
   } finally {

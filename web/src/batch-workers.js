@@ -96,6 +96,8 @@ export async function segmentLeadsInWorkers(config, { blob, workers }, options, 
         summary.count += part.summary.count;
         summary.errors += part.summary.errors;
         for (const table of ['segments', 'grades', 'stages', 'temperatures']) addCounts(summary[table], part.summary[table]);
+        summary.mql += part.summary.mql;
+        summary.sql += part.summary.sql;
       }
       for (const lead of part.leads) {
         if (keepLeads) kept.push(lead);

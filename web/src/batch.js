@@ -87,7 +87,7 @@ function configText(config) {
 function emptySummary(text) {
   const parsed = JSON.parse(text);
   const summary = {
-    count: 0, errors: 0, segments: {}, grades: {}, stages: {}, temperatures: {},
+    count: 0, errors: 0, segments: {}, grades: {}, stages: {}, temperatures: {}, mql: 0, sql: 0,
     events: { read: 0, replayed: 0, afterNow: 0, unknownLead: 0, unknownLeadIds: [], leadsWithoutId: 0 },
     columns: { read: [], ignored: [], missing: [], mapped: {}, suggestions: {}, hints: {} },
   };
@@ -263,6 +263,9 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
           grade: headline.grade,
           stage: headline.stage,
           temperature: headline.temperature,
+          // The hand-offs exist only with a lifecycle (as stage does).
+          mql: headline.stage === null ? null : headline.mql,
+          sql: headline.stage === null ? null : headline.sql,
         };
         if (withMetrics) lead.metrics = engine.metrics();
         events.replayed += replayed;
@@ -280,6 +283,8 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
           grade: null,
           stage: null,
           temperature: null,
+          mql: null,
+          sql: null,
           error: error?.message ?? String(error),
         };
         if (withMetrics) lead.metrics = null;
@@ -289,6 +294,8 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
       bump(summary.grades, lead.grade);
       bump(summary.stages, lead.stage);
       bump(summary.temperatures, lead.temperature);
+      if (lead.mql) summary.mql += 1;
+      if (lead.sql) summary.sql += 1;
       if (keepLeads) kept.push(lead);
       if (onLead) onLead(lead, processed);
       processed += 1;
