@@ -1,7 +1,7 @@
 // What the lead-list page draws and exports, from segmentLeads() results.
 //
-// segmentLeads()'s summary counts segments, grades, stages and
-// temperatures; the page's other figures need one value per lead (the
+// segmentLeads()'s summary counts segments, grades, stages,
+// temperatures, MQLs and SQLs; the page's other figures need one value per lead (the
 // score histogram, grade x temperature, the lead cells, the RFM grid), so
 // they are added up here from each lead as onLead() hands it over, with
 // `metrics: true` for RFM (the config's rfm axes over its metrics, as the
@@ -144,5 +144,7 @@ export function mergeSummary(into, from) {
     into[key] ??= {};
     for (const [k, n] of Object.entries(from[key] ?? {})) into[key][k] = (into[key][k] ?? 0) + n;
   }
+  into.mql = (into.mql ?? 0) + (from.mql ?? 0);
+  into.sql = (into.sql ?? 0) + (from.sql ?? 0);
   return into;
 }

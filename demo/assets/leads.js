@@ -230,9 +230,8 @@ function renderResults(agg) {
   const hot = GRADES.reduce((sum, g) => sum + (agg.gradeTemp[g]?.hot ?? 0), 0);
   kpi('#kpi-leads', fmt(n));
   kpi('#kpi-score', agg.scored ? (agg.scoreSum / agg.scored).toFixed(1) : '—');
-  // segmentLeads() reports each lead's stage now; MQL and SQL (moments in a
-  // lead's history) are not among its results, so the stages stand in.
-  kpi('#kpi-decision', fmt(agg.stages.decision ?? 0));
+  kpi('#kpi-mql', fmt(agg.mql ?? 0));
+  kpi('#kpi-sql', fmt(agg.sql ?? 0));
   kpi('#kpi-customers', fmt(agg.stages.customer ?? 0));
   kpi('#kpi-hot', fmt(hot));
   kpi('#kpi-ready', fmt(agg.segments.sales_ready ?? 0));

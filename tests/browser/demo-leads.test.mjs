@@ -97,7 +97,8 @@ describe('demo lead-list page in headless Chromium', () => {
 
     assert.equal((await page.locator('#kpi-leads').textContent()).trim(), '10,000');
     assert.equal((await page.locator('#kpi-errors').textContent()).trim(), '0');
-    assert.equal((await page.locator('#kpi-decision').textContent()).trim(), fmt(SAMPLE_10K.stages.decision));
+    assert.equal((await page.locator('#kpi-mql').textContent()).trim(), fmt(SAMPLE_10K.mql), 'MQLs: the engine-per-row page\'s count');
+    assert.equal((await page.locator('#kpi-sql').textContent()).trim(), fmt(SAMPLE_10K.sql), 'SQLs: the engine-per-row page\'s count');
     assert.equal((await page.locator('#kpi-customers').textContent()).trim(), fmt(SAMPLE_10K.stages.customer));
     assert.equal((await page.locator('#kpi-score').textContent()).trim(), (SAMPLE_10K.scoreSum / SAMPLE_10K.scored).toFixed(1));
     const counts = await tableCounts();

@@ -81,6 +81,8 @@ test('batches add up: two halves merged give the whole', async () => {
   const summary = mergeSummary(mergeSummary({ count: 0, errors: 0 }, a.summary), b.summary);
   assert.deepEqual(summary.segments, whole.summary.segments);
   assert.deepEqual(summary.stages, whole.summary.stages);
+  assert.deepEqual([summary.mql, summary.sql], [whole.summary.mql, whole.summary.sql]);
+  assert.ok(whole.summary.mql > 0, 'some MQLs among the 400');
   assert.equal(summary.count, 400);
   const figures = mergeFigures(mergeFigures(createFigures(), a.figures), b.figures);
   // The score sum is added in another order: equal up to rounding.
