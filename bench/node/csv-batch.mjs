@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { loadWorkload } from './workload.mjs';
 import { ensureCsv } from './csv-gen.mjs';
 import { openBenchPage, withBrowser } from './browser.mjs';
+import { ourRenderers } from './renderers.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
@@ -23,27 +24,11 @@ const args = process.argv.slice(2);
 const rows = Number(args[args.indexOf('--csv-rows') + 1] || 1_000_000) || 1_000_000;
 const javascript = !args.includes('--no-javascript');
 
-function parentOf(pid) {
-  // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
-function descendsFromUs(pid) {
-  for (let p = Number(pid), hops = 0; p > 1 && hops < 20; hops++) {
-    if (p === process.pid) return true;
-    p = parentOf(p);
-  }
-  return false;
-}
-
 /** Resident bytes of the renderer processes of the Chromium this script started (one page open: the bench tab). */
 function rendererRss() {
   let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+  for (const pid of ourRenderers()) {
     try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('--type=renderer') || !descendsFromUs(pid)) continue;
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       total += Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
     } catch {

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from '../../tests/browser/fixtures/chromium.mjs';
 import { sampleCsvChunks } from '../../demo/assets/lead-sample.js';
+import { ourRenderers } from './renderers.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -24,20 +25,6 @@ const rows = Number(option('--rows', 1_000_000));
 const screenshot = option('--screenshot', null);
 const BUILD_DIR = path.join(REPO_ROOT, 'build', 'bench');
 
-function parentOf(pid) {
-  // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
-function descendsFromUs(pid) {
-  for (let p = Number(pid), hops = 0; p > 1 && hops < 20; hops++) {
-    if (p === process.pid) return true;
-    p = parentOf(p);
-  }
-  return false;
-}
-
 /**
  * The renderer processes of the Chromium this script started: pid ->
  * {rss, anon, workers}. RSS counts the Chromium binary's shared pages in
@@ -47,10 +34,8 @@ function descendsFromUs(pid) {
  */
 function renderers() {
   const out = new Map();
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+  for (const pid of ourRenderers()) {
     try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('--type=renderer') || !descendsFromUs(pid)) continue;
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)[1]) * 1024;
       const workers = fs.readdirSync(`/proc/${pid}/task`).some((t) => {
