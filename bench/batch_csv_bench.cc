@@ -18,7 +18,7 @@
 
 #include "batch/lead_batch.h"
 #include "config/config.h"
-#include "core/js.h"
+#include "workload_csv.h"
 
 namespace leadseg {
 namespace {
@@ -28,23 +28,6 @@ std::string ReadWhole(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::string CsvField(const Json& v) {
-  std::string s;
-  if (v.is_array()) {
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? ";" : "") + v[i].get<std::string>();
-  } else if (v.is_string()) {
-    s = v.get<std::string>();
-  } else if (v.is_boolean()) {
-    s = v.get<bool>() ? "true" : "false";
-  } else if (v.is_number()) {
-    s = js::NumberToString(v.get<double>());
-  }
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
 }
 
 struct CsvWorkload {
@@ -72,24 +55,8 @@ const CsvWorkload& GetCsvWorkload() {
       w->error = d.Format();
       return w;
     }
-    std::istringstream lines(profiles);
+    w->csv = workload::ProfilesCsv(profiles, &w->rows);
     std::string line;
-    std::vector<std::string> columns;
-    while (std::getline(lines, line)) {
-      if (line.empty()) continue;
-      Json p = Json::parse(line);
-      if (columns.empty()) {
-        for (auto it = p.begin(); it != p.end(); ++it) columns.push_back(it.key());
-        for (size_t i = 0; i < columns.size(); ++i) w->csv += (i ? "," : "") + columns[i];
-        w->csv += "\n";
-      }
-      for (size_t i = 0; i < columns.size(); ++i) {
-        auto it = p.find(columns[i]);
-        w->csv += (i ? "," : "") + (it == p.end() ? std::string() : CsvField(*it));
-      }
-      w->csv += "\n";
-      ++w->rows;
-    }
     w->expected.assign(w->config->segments().size(), 0);
     std::istringstream truth(expected);
     while (std::getline(truth, line)) {

@@ -14,8 +14,8 @@
 
 #include "batch/lead_batch.h"
 #include "config/config.h"
-#include "core/js.h"
 #include "test_data.h"
+#include "../../bench/workload_csv.h"
 
 namespace leadseg {
 namespace batch {
@@ -24,41 +24,14 @@ namespace {
 using testing::ReadText;
 using testing::SharedPath;
 
-std::string CsvField(const Json& v) {
-  std::string s;
-  if (v.is_array()) {
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? ";" : "") + v[i].get<std::string>();
-  } else if (v.is_string()) {
-    s = v.get<std::string>();
-  } else if (v.is_boolean()) {
-    s = v.get<bool>() ? "true" : "false";
-  } else {
-    s = js::NumberToString(v.get<double>());
-  }
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 class BatchWorkload : public ::testing::TestWithParam<bool> {};
 
 TEST_P(BatchWorkload, MembershipsEqualTheGroundTruth) {
   const bool with_metric = GetParam();
   std::ifstream profiles(SharedPath("bench-workload/profiles.jsonl"));
   if (!profiles) GTEST_SKIP() << "no shared workload";
-  std::string csv, line;
-  std::vector<std::string> columns;
-  while (std::getline(profiles, line)) {
-    Json p = Json::parse(line);
-    if (columns.empty()) {
-      for (auto it = p.begin(); it != p.end(); ++it) columns.push_back(it.key());
-      for (size_t i = 0; i < columns.size(); ++i) csv += (i ? "," : "") + columns[i];
-      csv += "\n";
-    }
-    for (size_t i = 0; i < columns.size(); ++i) csv += (i ? "," : "") + CsvField(p[columns[i]]);
-    csv += "\n";
-  }
+  const std::string csv = workload::ProfilesCsv(ReadText(SharedPath("bench-workload/profiles.jsonl")));
+  std::string line;
   Json config = {{"segments", Json::parse(ReadText(SharedPath("bench-workload/segments.json")))}};
   if (with_metric) config["metrics"] = Json::parse(R"([{"id": "m_unfed", "aggregate": "count", "where": {"type": "never"}}])");
   Diagnostics d;
