@@ -13,12 +13,11 @@ import { CsvParser, typeValue } from './csv.js';
 import { columnsRead } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { eventsFitBatch, feedEventsToBatch } from './batch-events-wasm.js';
+import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 const CHUNK_BYTES = 1 << 20;
 const GRADES = ['A', 'B', 'C', 'D'];
 const TEMPERATURES = ['cold', 'warm', 'hot'];
-const YIELD_EVERY_MS = 50;
-const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 const isBlob = (value) => typeof globalThis.Blob === 'function' && value instanceof globalThis.Blob;
 

@@ -7,9 +7,7 @@
 // same cases through both).
 import { leadsegError } from './errors.js';
 import { unwrapBatch } from './batch-module.js';
-
-const YIELD_EVERY_MS = 50;
-const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
+import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 /** Whether an activity table can go to the batch module: CSV (text, Blob, stream), not an array of row objects. */
 export function eventsFitBatch(events) {

@@ -26,6 +26,7 @@ import {
 import { checkColumnMap, columnsRead, compareColumns, renameColumns } from './column-map.js';
 import { checkWorkersOption, workerPlan } from './batch-workers-option.js';
 import { batchModuleFits, segmentCsvInWasm } from './batch-csv.js';
+import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 const DEFAULT_PROGRESS_EVERY = 1000;
 const DEFAULT_ID_COLUMN = 'email';
@@ -102,9 +103,6 @@ function bump(table, key) {
   if (key === null || key === undefined) return;
   table[key] = (table[key] ?? 0) + 1;
 }
-
-const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
-const YIELD_EVERY_MS = 50;
 
 function checkOptions(options, leads) {
   if (!isPlainObject(options)) throw leadsegError('segmentLeads: options must be an object');

@@ -8,6 +8,7 @@
 // text itself is not kept. A lead list can then be streamed against it.
 import { describe, isPlainObject, leadsegError, loneSurrogateAt, toJsonText, withContext } from './errors.js';
 import { parseCsvNumbered, typeValue } from './csv.js';
+import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 /** 2200-01-01, the core's latest time (kMaxTime). */
 export const MAX_TIME = 7_258_118_400_000;
@@ -300,9 +301,6 @@ export function eventColumnsOption(value, idColumn) {
   }
   return columns;
 }
-
-const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
-const YIELD_EVERY_MS = 50;
 
 /**
  * Reads options.events (an array of row objects or CSV) into an EventIndex.
