@@ -11,7 +11,7 @@
 import { leadsegError, withContext } from './errors.js';
 import { CsvParser, typeValue } from './csv.js';
 import { columnsRead } from './column-map.js';
-import { loadBatchModule, unwrapBatch } from './batch-module.js';
+import { feedSlices, loadBatchModule, unwrapBatch } from './batch-module.js';
 import { eventsFitBatch, feedEventsToBatch } from './batch-events-wasm.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
@@ -186,16 +186,11 @@ export async function segmentCsvInWasm(text, leads, options, context) {
 
     const feed = (bytes, last) => {
       if (header === null) readHeader(bytes, last);
-      let done = 0;
-      do {
-        const size = Math.min(bytes.length - done, CHUNK_BYTES);
-        const ptr = batch.inputBuffer(size);
-        module.HEAPU8.set(bytes.subarray(done, done + size), ptr);
-        done += size;
-        const n = batch.feed(size, last && done === bytes.length);
+      feedSlices(module, batch, bytes, last, CHUNK_BYTES, (size, lastSlice) => {
+        const n = batch.feed(size, lastSlice);
         if (n < 0) throw unwrapBatch(batch.lastError());
         drain(n);
-      } while (done < bytes.length);
+      });
     };
 
     if (hasEvents) {

@@ -6,7 +6,7 @@
 // readEvents on the per-lead path (tests/web/batch-events.test.mjs runs the
 // same cases through both).
 import { leadsegError } from './errors.js';
-import { unwrapBatch } from './batch-module.js';
+import { feedSlices, unwrapBatch } from './batch-module.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 /** Whether an activity table can go to the batch module: CSV (text, Blob, stream), not an array of row objects. */
@@ -41,20 +41,15 @@ export async function feedEventsToBatch(module, batch, chunks, { signal, onProgr
     reported = read;
   };
   const feed = (bytes, last) => {
-    let done = 0;
-    do {
-      const size = Math.min(bytes.length - done, chunkBytes);
-      const ptr = batch.inputBuffer(size);
-      module.HEAPU8.set(bytes.subarray(done, done + size), ptr);
-      done += size;
-      if (batch.feedEvents(size, last && done === bytes.length) < 0) {
+    feedSlices(module, batch, bytes, last, chunkBytes, (size, lastSlice) => {
+      if (batch.feedEvents(size, lastSlice) < 0) {
         try {
           unwrapBatch(batch.lastError());
         } catch (error) {
           throw eventsError(error);
         }
       }
-    } while (done < bytes.length);
+    });
     report();
   };
   if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');

@@ -84,3 +84,19 @@ export function unwrapBatch(result) {
   }
   return result;
 }
+
+/**
+ * Copies `bytes` into a LeadBatch's input buffer at most `chunkBytes` at a
+ * time and hands each slice to `feed(size, last)`; `last` is true for the
+ * final slice when `bytes` is the input's final part.
+ */
+export function feedSlices(module, batch, bytes, last, chunkBytes, feed) {
+  let done = 0;
+  do {
+    const size = Math.min(bytes.length - done, chunkBytes);
+    const ptr = batch.inputBuffer(size); // may grow memory: read HEAPU8 after
+    module.HEAPU8.set(bytes.subarray(done, done + size), ptr);
+    done += size;
+    feed(size, last && done === bytes.length);
+  } while (done < bytes.length);
+}
