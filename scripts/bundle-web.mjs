@@ -135,32 +135,38 @@ function failOnWarnings(result, what) {
 // the full module's glue (dist/leadseg.mjs, next to it) when it starts.
 export const BATCH_WORKER = `${ENTRY_NAME}-batch-worker.js`;
 
-function batchWorkerNextToBundle() {
+// A module worker the package starts as new URL('./<source>',
+// import.meta.url) from `starter`: in the bundle the URL names the worker's
+// own file next to the bundle, `output`.
+function workerNextToBundle(starter, source, output) {
   return {
-    name: 'batch-worker-next-to-bundle',
+    name: `${source}-next-to-bundle`,
     setup(build) {
-      build.onLoad({ filter: /batch-workers\.js$/ }, async (args) => {
+      build.onLoad({ filter: new RegExp(`${starter.replaceAll('.', '\\.')}$`) }, async (args) => {
         const text = await fs.promises.readFile(args.path, 'utf8');
-        if (!text.includes(`'./batch-worker.js'`)) throw new Error(`${args.path} no longer names './batch-worker.js': update scripts/bundle-web.mjs`);
-        return { contents: text.replaceAll(`'./batch-worker.js'`, `'./${BATCH_WORKER}'`), loader: 'js' };
+        if (!text.includes(`'./${source}'`)) throw new Error(`${args.path} no longer names './${source}': update scripts/bundle-web.mjs`);
+        return { contents: text.replaceAll(`'./${source}'`, `'./${output}'`), loader: 'js' };
       });
     },
   };
 }
+const batchWorkerNextToBundle = () => workerNextToBundle('batch-workers.js', 'batch-worker.js', BATCH_WORKER);
 
-async function bundleBatchWorker(seen) {
+// Bundles a worker's entry (web/src/<source>) as `output`, the module glue
+// it imports (../dist/*.mjs) left as a file next to it.
+async function bundleWorker(source, output, plugins, what) {
   const worker = await esbuild.build({
     ...common,
-    entryPoints: { [BATCH_WORKER.replace(/\.js$/, '')]: path.join(WEB_SRC, 'batch-worker.js') },
+    entryPoints: { [output.replace(/\.js$/, '')]: path.join(WEB_SRC, source) },
     outdir: DIST,
     plugins: [{
       name: 'glue-next-to-worker',
       setup(build) {
         build.onResolve({ filter: /^\.\.\/dist\/.*\.mjs$/ }, (args) => ({ path: `./${path.basename(args.path)}`, external: true }));
       },
-    }, wasmNextToBundle(seen)],
+    }, ...plugins],
   });
-  failOnWarnings(worker, 'batch worker');
+  failOnWarnings(worker, what);
   return worker;
 }
 
@@ -171,34 +177,7 @@ async function bundleBatchWorker(seen) {
 // (dist/leadseg-learn.mjs, next to it) when it starts.
 export const LEARN_WORKER = `${ENTRY_NAME}-learn-worker.js`;
 
-function learnWorkerNextToBundle() {
-  return {
-    name: 'learn-worker-next-to-bundle',
-    setup(build) {
-      build.onLoad({ filter: /learn-in-worker\.js$/ }, async (args) => {
-        const text = await fs.promises.readFile(args.path, 'utf8');
-        if (!text.includes(`'./learn-worker.js'`)) throw new Error(`${args.path} no longer names './learn-worker.js': update scripts/bundle-web.mjs`);
-        return { contents: text.replaceAll(`'./learn-worker.js'`, `'./${LEARN_WORKER}'`), loader: 'js' };
-      });
-    },
-  };
-}
-
-async function bundleLearnWorker(seen) {
-  const worker = await esbuild.build({
-    ...common,
-    entryPoints: { [LEARN_WORKER.replace(/\.js$/, '')]: path.join(WEB_SRC, 'learn-worker.js') },
-    outdir: DIST,
-    plugins: [{
-      name: 'glue-next-to-worker',
-      setup(build) {
-        build.onResolve({ filter: /^\.\.\/dist\/.*\.mjs$/ }, (args) => ({ path: `./${path.basename(args.path)}`, external: true }));
-      },
-    }, learnWorkerNextToBundle(), wasmNextToBundle(seen)],
-  });
-  failOnWarnings(worker, 'learn worker');
-  return worker;
-}
+const learnWorkerNextToBundle = () => workerNextToBundle('learn-in-worker.js', 'learn-worker.js', LEARN_WORKER);
 
 export async function bundleWeb() {
   for (const file of [...PAGE_GLUE, ...WASM_FILES]) {
@@ -233,8 +212,8 @@ export async function bundleWeb() {
     }
     outputs.push(chunks.metafile.outputs);
   }
-  outputs.push((await bundleBatchWorker(seen)).metafile.outputs);
-  outputs.push((await bundleLearnWorker(seen)).metafile.outputs);
+  outputs.push((await bundleWorker('batch-worker.js', BATCH_WORKER, [wasmNextToBundle(seen)], 'batch worker')).metafile.outputs);
+  outputs.push((await bundleWorker('learn-worker.js', LEARN_WORKER, [learnWorkerNextToBundle(), wasmNextToBundle(seen)], 'learn worker')).metafile.outputs);
   const missing = WASM_FILES.filter((f) => !seen.has(f));
   if (missing.length) {
     throw new Error(`web/src no longer names ${missing.map((f) => `'../dist/${f}'`).join(', ')}: update WASM_FILES in scripts/bundle-web.mjs`);
