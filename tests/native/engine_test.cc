@@ -151,12 +151,15 @@ TEST(Engine, WholeMembershipReadsCanBeCycles) {
   EXPECT_NE(d.Format().find("cycle"), std::string::npos) << d.Format();
 }
 
+// A lifecycle whose MQL hand-off reads the stage and whose SQL reads the MQL.
+constexpr const char* kHandOffConfig = R"({"segments": [], "lifecycle": {
+    "stages": [{"id": "browsing"}, {"id": "evaluating", "condition": {"x": 1}}],
+    "mql": {"stage": "evaluating"}, "sql": {"mql": true, "y": 1}}})";
+
 // The hand-offs read what is decided before them: stage, then MQL, then SQL
 // (docs/config.md, "Evaluation order and cycles").
 TEST(Engine, HandOffsReadTheStageAndTheMql) {
-  auto config = Compile(R"({"segments": [], "lifecycle": {
-    "stages": [{"id": "browsing"}, {"id": "evaluating", "condition": {"x": 1}}],
-    "mql": {"stage": "evaluating"}, "sql": {"mql": true, "y": 1}}})");
+  auto config = Compile(kHandOffConfig);
   ASSERT_TRUE(config);
   Engine e(config);
   auto changes = e.Identify(Props(R"({"x": 1, "y": 1})"), kT0);
@@ -168,9 +171,7 @@ TEST(Engine, HandOffsReadTheStageAndTheMql) {
 // Summary() (segmentLeads's headline numbers) says whether the lead is an
 // MQL / SQL by now; without a lifecycle it says false.
 TEST(Engine, SummaryReportsMqlAndSql) {
-  auto config = Compile(R"({"segments": [], "lifecycle": {
-    "stages": [{"id": "browsing"}, {"id": "evaluating", "condition": {"x": 1}}],
-    "mql": {"stage": "evaluating"}, "sql": {"mql": true, "y": 1}}})");
+  auto config = Compile(kHandOffConfig);
   ASSERT_TRUE(config);
   Engine e(config);
   ASSERT_TRUE(e.Identify(Props(R"({"x": 0})"), kT0).ok());
