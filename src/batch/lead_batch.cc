@@ -5,6 +5,7 @@
 #include <set>
 
 #include "batch/event_table.h"
+#include "batch/field_values.h"
 #include "batch/row_evaluator.h"
 #include "batch/segment_rows.h"
 
@@ -317,18 +318,6 @@ namespace {
 // (kMaxAttributesBytes) refuses exactly the rows it refuses in a page.
 constexpr size_t kSmallRowBytes = 64 * 1024;
 
-// A field as the page sends it to the engine: typed as csv.js types it.
-Value Typed(std::string_view raw, bool types) {
-  if (!types) return Value::String(raw);
-  TypedField f = TypeField(raw);
-  switch (f.kind) {
-    case TypedField::Kind::kBool: return Value::Bool(f.boolean);
-    // JSON.stringify(-0) is "0": what the page sends the engine.
-    case TypedField::Kind::kNumber: return Value::Number(f.number == 0 ? 0.0 : f.number);
-    default: return Value::String(raw);
-  }
-}
-
 }  // namespace
 
 void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row, uint64_t lead) {
@@ -364,22 +353,9 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
   for (const AttributePlan& plan : plans) {
     size_t k;
     if (!last_value(&plan, plan.direct, &k) && !last_value(&plan, plan.mapped, &k)) continue;
-    Value value;
-    if (plan.IsList(k)) {
-      std::string_view rest = fields[k];
-      size_t items = rest.empty() ? 0 : 1 + static_cast<size_t>(std::count(rest.begin(), rest.end(), options_.list_separator));
-      Value* list = arena.AllocateChildren(items);
-      for (size_t i = 0; i < items; ++i) {
-        size_t cut = rest.find(options_.list_separator);
-        list[i] = Value::String(rest.substr(0, cut));
-        if (cut != std::string_view::npos) rest.remove_prefix(cut + 1);
-      }
-      value = Document::MakeArray(list, static_cast<uint32_t>(items));
-    } else {
-      value = Typed(fields[k], options_.types);
-    }
     members[2 * count] = Value::String(plan.name);
-    members[2 * count + 1] = value;
+    members[2 * count + 1] = plan.IsList(k) ? ListValue(fields[k], options_.list_separator, &arena)
+                                            : FieldValue(fields[k], options_.types);
     ++count;
   }
   const Value attributes = Document::MakeObject(members, count);

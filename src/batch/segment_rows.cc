@@ -1,6 +1,6 @@
 #include "batch/segment_rows.h"
 
-#include "batch/csv_reader.h"
+#include "batch/field_values.h"
 #include "engine/engine.h"
 
 namespace leadseg {
@@ -31,44 +31,12 @@ void SegmentRows::StartRow() {
 bool SegmentRows::Set(int slot, std::string_view name, std::string_view raw, bool list, bool types, char separator) {
   if (slot < 0) return false;
   bound_ += TextBound(name.size());
-  if (list) {
-    // "a;b;" is ["a", "b", ""], "" is [] (LeadBatch's split).
-    uint32_t n = 0;
-    if (!raw.empty()) {
-      n = 1;
-      for (char c : raw) n += c == separator;
-    }
-    Value* items = n ? lists_.AllocateChildren(n) : nullptr;
-    std::string_view rest = raw;
-    for (uint32_t i = 0; i < n; ++i) {
-      size_t cut = i + 1 < n ? rest.find(separator) : rest.size();
-      items[i] = Value::String(rest.substr(0, cut));
-      bound_ += TextBound(cut);
-      if (i + 1 < n) rest.remove_prefix(cut + 1);
-    }
-    attributes_.Set(slot, Document::MakeArray(items, n));
-    return true;
-  }
-  if (!types) {
-    attributes_.Set(slot, Value::String(raw));
-    bound_ += TextBound(raw.size());
-    return true;
-  }
-  TypedField f = TypeField(raw);
-  switch (f.kind) {
-    case TypedField::Kind::kBool:
-      attributes_.Set(slot, Value::Bool(f.boolean));
-      bound_ += kScalarBound;
-      break;
-    case TypedField::Kind::kNumber:
-      // JSON.stringify(-0) is "0": what the page sends the engine.
-      attributes_.Set(slot, Value::Number(f.number == 0 ? 0.0 : f.number));
-      bound_ += kScalarBound;
-      break;
-    default:
-      attributes_.Set(slot, Value::String(raw));
-      bound_ += TextBound(raw.size());
-      break;
+  const Value value = list ? ListValue(raw, separator, &lists_) : FieldValue(raw, types);
+  attributes_.Set(slot, value);
+  if (value.is_array()) {
+    for (uint32_t i = 0; i < value.size(); ++i) bound_ += TextBound(value.at(i).as_string().size());
+  } else {
+    bound_ += value.is_string() ? TextBound(raw.size()) : kScalarBound;
   }
   return true;
 }
