@@ -1438,6 +1438,36 @@ class Regex::Compiler {
       AppendUtf8(u, &re_->prefix_);
     }
     re_->literal_only_ = i == items.size();
+    if (re_->anchored_ && !ignore_case_ && i < items.size()) FindLiteralAlternatives(items, i);
+  }
+
+  // After the literal prefix, an alternation whose branches are all
+  // literals (or empty): the prefix followed by each branch.
+  void FindLiteralAlternatives(const std::vector<int>& items, size_t i) {
+    const Node& alternation = ast_.nodes[items[i]];
+    if (alternation.kind != NodeKind::kAlternate) return;
+    std::vector<std::string> alternatives;
+    for (int kid : alternation.kids) {
+      const Node& branch = ast_.nodes[kid];
+      std::vector<int> units;
+      if (branch.kind == NodeKind::kConcat) {
+        units = branch.kids;
+      } else if (branch.kind != NodeKind::kEmpty) {
+        units = {kid};
+      }
+      std::string text = re_->prefix_;
+      for (int unit : units) {
+        const Node& node = ast_.nodes[unit];
+        // As in the prefix: no surrogates or U+FFFD, which have no bytes.
+        if (node.kind != NodeKind::kUnit || (node.unit >= 0xD800 && node.unit <= 0xDFFF) || node.unit == 0xFFFD) {
+          return;
+        }
+        AppendUtf8(node.unit, &text);
+      }
+      alternatives.push_back(std::move(text));
+    }
+    re_->alternatives_ = std::move(alternatives);
+    re_->alternatives_only_ = i + 1 == items.size();
   }
 
   const Ast& ast_;

@@ -118,6 +118,13 @@ class Regex {
   bool literal_only() const { return literal_only_; }
   bool ignore_case() const { return ignore_case_; }
   std::string_view literal_prefix() const { return prefix_; }
+  // More of the same for a case-sensitive anchored pattern whose literal
+  // prefix is followed by an alternation of literals (`^/(pricing|signup)`):
+  // when non-empty, every match starts with one of these texts (the prefix
+  // and one branch); when also alternatives_only() (nothing follows the
+  // alternation), every text that starts with one of them matches.
+  const std::vector<std::string>& literal_alternatives() const { return alternatives_; }
+  bool alternatives_only() const { return alternatives_only_; }
 
   Regex(Regex&&) noexcept;
   Regex& operator=(Regex&&) noexcept;
@@ -146,6 +153,8 @@ class Regex {
   std::string prefix_;         // every match starts with these bytes (ASCII
                                // case-insensitively when ignore_case_)
   bool literal_only_ = false;  // the pattern is prefix_ (after an optional ^)
+  std::vector<std::string> alternatives_;  // see literal_alternatives()
+  bool alternatives_only_ = false;
   bool use_first_filter_ = false;  // every match starts with a unit that...
   uint64_t first_ascii_[2] = {0, 0};  // ...is one of these ASCII bytes
   bool first_non_ascii_ = false;      // ...or is any non-ASCII unit

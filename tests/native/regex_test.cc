@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -395,6 +396,57 @@ TEST(Regex, PrefiltersDoNotMissMatches) {
   Result<Regex> emoji = Regex::Compile("\\uDE00", false);  // a lone low surrogate
   ASSERT_TRUE(emoji.ok());
   EXPECT_TRUE(emoji->Search("x😀"));
+}
+
+// literal_alternatives() (segments/segment_program.h decides texts with
+// it instead of searching): the facts for the patterns it covers, none for
+// those it does not, and Search agrees with them on texts around each
+// alternative.
+TEST(Regex, LiteralAlternativesDescribeEveryMatch) {
+  struct {
+    std::string_view pattern;
+    std::vector<std::string> alternatives;
+    bool only;
+  } const cases[] = {
+      {"^/(pricing|signup)", {"/pricing", "/signup"}, true},
+      {"^/product/(analytics|automation)", {"/product/analytics", "/product/automation"}, true},
+      {"^/(?:a|b)c", {"/a", "/b"}, false},
+      {"^(a|)", {"a", ""}, true},
+      {"^(a|b)(c|d)", {"a", "b"}, false},
+      {"^/(\xC3\xA9t\xC3\xA9|b)", {"/\xC3\xA9t\xC3\xA9", "/b"}, true},
+      {"^/blog/\\d{4}/", {}, false},      // no alternation after the prefix
+      {"^/pricing|[?&]plan=", {}, false},  // not anchored
+      {"^/(a|b+)", {}, false},              // a branch that is not a literal
+      {"^/(a|\\d)", {}, false},
+      {"^/(a|(b|c))", {}, false},
+      {"/(a|b)", {}, false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.pattern);
+    Result<Regex> re = Regex::Compile(c.pattern, false);
+    ASSERT_TRUE(re.ok()) << re.status().ToString();
+    EXPECT_EQ(re->literal_alternatives(), c.alternatives);
+    if (!c.alternatives.empty()) EXPECT_EQ(re->alternatives_only(), c.only);
+    // Texts: each alternative, cut short, extended, and with a byte changed.
+    std::vector<std::string> texts = {"", "/", "x", "/pricing/plans", "/signup", "/product/analytics/x"};
+    for (const std::string& a : c.alternatives) {
+      texts.push_back(a);
+      texts.push_back(a + "c");
+      texts.push_back(a + "x/1");
+      if (!a.empty()) texts.push_back(a.substr(0, a.size() - 1));
+      if (!a.empty()) texts.push_back(a.substr(0, a.size() - 1) + "Z");
+    }
+    for (const std::string& text : texts) {
+      bool starts = false;
+      for (const std::string& a : c.alternatives) starts |= text.compare(0, a.size(), a) == 0;
+      if (c.alternatives.empty()) continue;
+      if (!starts) EXPECT_FALSE(re->Search(text)) << text;
+      if (starts && c.only) EXPECT_TRUE(re->Search(text)) << text;
+    }
+  }
+  Result<Regex> folded = Regex::Compile("^/(pricing|signup)", true);  // not under the i flag
+  ASSERT_TRUE(folded.ok());
+  EXPECT_TRUE(folded->literal_alternatives().empty());
 }
 
 TEST(Regex, IsCopyableAndMovable) {
