@@ -10,30 +10,60 @@ namespace {
 
 constexpr uint32_t kNone = UINT32_MAX;
 
+uint64_t Load64(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+uint64_t Load32(const char* p) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
 // A short-string hash; the tables hold a few dozen strings, so speed on
-// 5-30 byte values matters more than anything else.
+// 2-30 byte values matters more than anything else. Short tails are read
+// as overlapping words (as wyhash does) rather than byte by byte.
 uint64_t HashString(std::string_view s) {
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
   const char* p = s.data();
   size_t n = s.size();
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-    p += 8;
-    n -= 8;
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+  uint64_t w;
+  if (n > 8) {
+    const char* last = p + n - 8;
+    for (; p < last; p += 8) h = (h ^ Load64(p)) * 0xBF58476D1CE4E5B9ull;
+    w = Load64(last);
+  } else if (n >= 4) {
+    w = Load32(p) | Load32(p + n - 4) << 32;
+  } else if (n > 0) {
+    w = static_cast<uint64_t>(static_cast<uint8_t>(p[0])) | static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << 8 |
+        static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << 16;
+  } else {
+    w = 0;
   }
-  uint64_t w = 0;
-  for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
   h = (h ^ w) * 0x94D049BB133111EBull;
-  h ^= h >> 29;
-  return h;
+  return h ^ (h >> 32);
+}
+
+// memcmp(a, b, n) == 0 without a library call for the short keys of the
+// tables (a call costs more than the compare).
+bool SameBytes(const char* a, const char* b, size_t n) {
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  if (n >= 8) return Load64(a) == Load64(b) && Load64(a + n - 8) == Load64(b + n - 8);
+  if (n >= 4) return Load32(a) == Load32(b) && Load32(a + n - 4) == Load32(b + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 uint64_t Bit(uint32_t bit) { return uint64_t{1} << (bit & 63); }
 
 enum Form : uint8_t { kGeneral, kAllOf, kAnyOf };
+
+// A leaf's role in its condition's kill/hit bits (role_of_bit_).
+constexpr uint32_t kKill = 1;  // false and decided: its $and condition fails
+constexpr uint32_t kHit = 2;   // true and decided: its $or condition holds
 
 }  // namespace
 
@@ -52,18 +82,31 @@ struct SegmentProgram::StringEntry {
 };
 
 // An anchored, case-sensitive $regex leaf: a text that does not start with
-// the prefix fails; with literal_only, one that does matches.
+// the prefix (or with one of the alternatives, when there are some: the
+// prefix and a branch of `^/(pricing|signup)`) fails; with literal_only, one
+// that does matches.
 struct PrefixTest {
   uint32_t bit = 0;
   std::string_view prefix;
+  const std::vector<std::string>* alternatives = nullptr;
   bool literal_only = false;
+
+  bool StartsText(std::string_view s) const {
+    if (!alternatives) return s.size() >= prefix.size() && SameBytes(s.data(), prefix.data(), prefix.size());
+    for (const std::string& a : *alternatives) {
+      if (s.size() >= a.size() && SameBytes(s.data(), a.data(), a.size())) return true;
+    }
+    return false;
+  }
 };
 
 // The leaves on one stable attribute, bits [64 * word, 64 * (word + words)),
-// and rows of `words` words in pool_ answering them per class of value.
+// and rows of `stride` words in pool_ answering them per class of value:
+// `words` words of leaf bits, then (for a row of values, not a mask) the
+// conditions its decided leaves kill and hit, WordsFor(size()) words each.
 struct SegmentProgram::Group {
   int slot = -1;
-  uint32_t word = 0, words = 0;
+  uint32_t word = 0, words = 0, stride = 0;
   uint32_t all = 0;          // mask of the group's leaves
   uint32_t null_row = 0;     // missing or null: every leaf decided
   uint32_t true_row = 0, false_row = 0;
@@ -83,9 +126,10 @@ struct SegmentProgram::Group {
 };
 
 struct SegmentProgram::Instr {
-  enum Op : uint8_t { kConst, kLeaf, kAll, kAny, kJumpIfFalse, kJumpIfTrue, kNot };
+  // kAllKnown/kAnyKnown: kAll/kAny over the decided leaves of the mask only.
+  enum Op : uint8_t { kConst, kLeaf, kAll, kAny, kAllKnown, kAnyKnown, kJumpIfFalse, kJumpIfTrue, kNot };
   Op op = kConst;
-  uint32_t a = 0;  // kConst: value; kLeaf: bit; kAll/kAny: word; jumps: target
+  uint32_t a = 0;  // kConst: value; kLeaf: bit; kAll/kAny/...Known: word; jumps: target
   uint64_t mask = 0;
 };
 
@@ -97,13 +141,15 @@ static uint32_t FindRow(const std::vector<Entry>& table, std::string_view s, uin
   for (size_t at = h & mask;; at = (at + 1) & mask) {
     const Entry& e = table[at];
     if (e.row == kNone) return otherwise;
-    if (e.hash == h && e.size == s.size() && std::memcmp(e.data, s.data(), s.size()) == 0) return e.row;
+    if (e.hash == h && e.size == s.size() && SameBytes(e.data, s.data(), s.size())) return e.row;
   }
 }
 
-void SegmentProgram::State::Reserve(size_t words) {
+void SegmentProgram::State::Reserve(size_t words, size_t condition_words) {
   words_ = words;
-  if (words > kInlineWords && heap_.size() < 2 * words) heap_.assign(2 * words, 0);
+  condition_words_ = condition_words;
+  const size_t total = 2 * words + 3 * condition_words;
+  if (total > kInlineWords && heap_.size() < total) heap_.assign(total, 0);
 }
 
 SegmentProgram::SegmentProgram() : entry_{0} {}
@@ -155,6 +201,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
   }
 
   // 2. Bits: each group from a word boundary, so a row is whole words.
+  const uint32_t condition_words = static_cast<uint32_t>(WordsFor(conditions.size()));
   std::vector<uint32_t> bit_of(p.leaves_.size(), kNone);
   uint32_t word = 0;
   for (size_t gi = 0; gi < slot_order.size(); ++gi) {
@@ -164,6 +211,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     g.slot = slot;
     g.word = word;
     g.words = static_cast<uint32_t>((leaves.size() + 63) / 64);
+    g.stride = g.words + 2 * condition_words;
     for (size_t i = 0; i < leaves.size(); ++i) bit_of[leaves[i].id] = 64 * word + static_cast<uint32_t>(i);
     word += g.words;
     p.groups_.push_back(std::move(g));
@@ -178,14 +226,22 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
   for (uint32_t id : dynamic) p.dynamic_mask_[bit_of[id] / 64] |= Bit(bit_of[id]);
 
   // 3. Each group's tables, filled by asking the conditions about one value
-  // of each class.
+  // of each class. Rows of values are listed with the mask of the leaves
+  // they leave pending (kNone: none) for their kill/hit bits (step 5).
+  struct ValueRow {
+    uint32_t group, row, pending_row;
+  };
+  std::vector<ValueRow> value_rows;
   for (size_t gi = 0; gi < p.groups_.size(); ++gi) {
     Group& g = p.groups_[gi];
     const auto& leaves = by_group[gi];
     auto new_row = [&]() {
       uint32_t at = static_cast<uint32_t>(p.pool_.size());
-      p.pool_.resize(p.pool_.size() + g.words, 0);
+      p.pool_.resize(p.pool_.size() + g.stride, 0);
       return at;
+    };
+    auto value_row = [&](uint32_t row, uint32_t pending_row) {
+      value_rows.push_back(ValueRow{static_cast<uint32_t>(gi), row, pending_row});
     };
     // A row answering, for `value`, the leaves `include` accepts.
     auto row_for = [&](const Value& value, auto include) {
@@ -211,6 +267,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     g.null_row = row_for(Value::Null(), every);
     g.true_row = row_for(Value::Bool(true), every);
     g.false_row = row_for(Value::Bool(false), every);
+    for (uint32_t row : {g.null_row, g.true_row, g.false_row}) value_row(row, kNone);
 
     // Strings: one row per interned key, one for every other string.
     auto sorted_unique = [](std::vector<std::string_view>* v) {
@@ -229,6 +286,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     std::string other = "\x01leadseg:other";
     while (contains(keys, other)) other.push_back('~');
     g.other_string_row = row_for(Value::String(other), string_keyed);
+    value_row(g.other_string_row, g.string_pending);
     auto make_table = [](const std::vector<std::string_view>& table_keys, std::vector<StringEntry>* table, auto row_of) {
       size_t capacity = 4;
       while (capacity < 2 * table_keys.size()) capacity *= 2;
@@ -244,7 +302,11 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
         (*table)[at] = e;
       }
     };
-    make_table(keys, &g.strings, [&](std::string_view key) { return row_for(Value::String(key), string_keyed); });
+    make_table(keys, &g.strings, [&](std::string_view key) {
+      const uint32_t row = row_for(Value::String(key), string_keyed);
+      value_row(row, g.string_pending);
+      return row;
+    });
 
     // Arrays of strings: a row per element value, answering [element].
     using ArrayRule = ConditionShape::Leaf::ArrayRule;
@@ -272,7 +334,12 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     for (size_t i = 0; i < leaves.size(); ++i) {
       const Regex* re = leaves[i].facts.regex;
       if (re && re->anchored() && !re->ignore_case()) {
-        g.prefixes.push_back(PrefixTest{bit_of[leaves[i].id], re->literal_prefix(), re->literal_only()});
+        PrefixTest t{bit_of[leaves[i].id], re->literal_prefix(), nullptr, re->literal_only()};
+        if (!re->literal_alternatives().empty()) {
+          t.alternatives = &re->literal_alternatives();
+          t.literal_only = re->alternatives_only();
+        }
+        g.prefixes.push_back(t);
       }
     }
 
@@ -288,6 +355,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     g.thresholds = thresholds;
     g.number_pending = mask_for([](const ConditionShape::Leaf& l) { return !l.number_keyed; });
     g.nan_row = row_for(Value::Number(std::numeric_limits<double>::quiet_NaN()), number_keyed);
+    value_row(g.nan_row, g.number_pending);
     const double inf = std::numeric_limits<double>::infinity();
     const size_t m = thresholds.size();
     g.regions = static_cast<uint32_t>(p.pool_.size());
@@ -312,7 +380,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
         empty = !(v < hi);
       }
       if (empty) new_row();
-      else row_for(Value::Number(v), number_keyed);
+      else value_row(row_for(Value::Number(v), number_keyed), g.number_pending);
     }
   }
 
@@ -360,11 +428,31 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
             emit(Instr::kConst, n.kind == ConditionShape::Kind::kNor ? 0 : 1, 0);
             return;
           }
+          // An $and directly inside an $and is the same $and (an
+          // attribute's operator object, `{"$gte": 10, "$lte": 200}`, is
+          // one), and so is a non-empty $or inside an $or (an empty one
+          // passes, so it stays a child): flattened, most conditions
+          // become a plain $and or $or of leaves.
+          std::vector<uint32_t> flat;
+          auto flatten = [&](auto& again, const ConditionShape::Node& node) -> void {
+            for (uint32_t i = 0; i < node.count; ++i) {
+              const uint32_t kid = shape.kids[node.first + i];
+              const ConditionShape::Node& k = shape.nodes[kid];
+              const bool same = n.kind != ConditionShape::Kind::kNor && k.kind == n.kind &&
+                                (k.kind == ConditionShape::Kind::kAnd || k.count > 0);
+              if (same) again(again, k);
+              else flat.push_back(kid);
+            }
+          };
+          flatten(flatten, n);
+          if (flat.empty()) {  // only empty $and children: the $and passes
+            emit(Instr::kConst, 1, 0);
+            return;
+          }
           // Leaf children first, a word at a time; the rest after, in order.
           std::vector<std::pair<uint32_t, uint64_t>> ordered;  // (word, mask)
           std::vector<uint32_t> others;
-          for (uint32_t i = 0; i < n.count; ++i) {
-            uint32_t kid = shape.kids[n.first + i];
+          for (uint32_t kid : flat) {
             if (shape.nodes[kid].kind != ConditionShape::Kind::kLeaf) {
               others.push_back(kid);
               continue;
@@ -383,6 +471,17 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
           };
           std::stable_sort(ordered.begin(), ordered.end(),
                            [&](const auto& a, const auto& b) { return prone[a.first] < prone[b.first]; });
+          // Leaves on several attributes, in a condition with more
+          // structure than a plain $and/$or of leaves (which Holds already
+          // treats so): the decided leaves of every word first, so that a
+          // decided one settles the node before a pending one (a regex, say)
+          // is asked in an earlier word.
+          if (ordered.size() >= 2 && (id != shape.root || !others.empty())) {
+            for (const auto& [w, mask] : ordered) {
+              emit(is_and ? Instr::kAllKnown : Instr::kAnyKnown, w, mask);
+              jumps.push_back(emit(is_and ? Instr::kJumpIfFalse : Instr::kJumpIfTrue, 0, 0));
+            }
+          }
           for (const auto& [w, mask] : ordered) {
             emit(is_and ? Instr::kAll : Instr::kAny, w, mask);
             after();
@@ -414,31 +513,99 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     }
     p.form_.push_back(form);
   }
+
+  // 5. Kill and hit bits: which conditions each row's decided leaves
+  // decide. A leaf decides its condition alone when the condition is a plain
+  // $and (the leaf false) or $or (the leaf true) of leaves.
+  p.role_of_bit_.assign(64 * static_cast<size_t>(p.words_), kNone);
+  p.all_of_.assign(condition_words, 0);
+  p.any_of_.assign(condition_words, 0);
+  p.general_.assign(condition_words, 0);
+  for (size_t c = 0; c < conditions.size(); ++c) {
+    const uint32_t role = p.form_[c] == kAllOf ? kKill : p.form_[c] == kAnyOf ? kHit : 0;
+    (role == kKill ? p.all_of_ : role == kHit ? p.any_of_ : p.general_)[c / 64] |= Bit(static_cast<uint32_t>(c));
+    for (uint32_t id : leaf_ids[c]) p.role_of_bit_[bit_of[id]] = static_cast<uint32_t>(c) << 2 | role;
+  }
+  for (const ValueRow& v : value_rows) {
+    const Group& g = p.groups_[v.group];
+    uint64_t* row = p.pool_.data() + v.row;
+    for (uint32_t w = 0; w < g.words; ++w) {
+      uint64_t decided = p.pool_[g.all + w] & ~(v.pending_row == kNone ? 0 : p.pool_[v.pending_row + w]);
+      for (; decided; decided &= decided - 1) {
+        const uint32_t i = static_cast<uint32_t>(__builtin_ctzll(decided));
+        const uint32_t role = p.role_of_bit_[64 * (g.word + w) + i];
+        const uint32_t c = role >> 2;
+        const bool holds = (row[w] >> i) & 1;
+        if ((role & kKill) && !holds) row[g.words + c / 64] |= Bit(c);
+        if ((role & kHit) && holds) row[g.words + condition_words + c / 64] |= Bit(c);
+      }
+    }
+  }
   return p;
 }
 
+void SegmentProgram::KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* bits, State* state) const {
+  uint64_t* kill = state->kill();
+  uint64_t* hit = state->hit();
+  for (; leaves; leaves &= leaves - 1) {
+    const uint32_t i = static_cast<uint32_t>(__builtin_ctzll(leaves));
+    const uint32_t role = role_of_bit_[64 * word + i];
+    const uint32_t c = role >> 2;
+    const bool holds = (bits[word] >> i) & 1;
+    if ((role & kKill) && !holds) kill[c / 64] |= Bit(c);
+    if ((role & kHit) && holds) hit[c / 64] |= Bit(c);
+  }
+}
+
 void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
-  state->Reserve(words_);
+  const size_t condition_words = all_of_.size();
+  state->Reserve(words_, condition_words);
   uint64_t* bits = state->bits();
   uint64_t* pending = state->pending();
-  for (size_t w = 0; w < words_; ++w) {
+  uint64_t* kill = state->kill();
+  uint64_t* hit = state->hit();
+  uint64_t* unsure = state->unsure();
+  for (size_t w = 0; w < condition_words; ++w) kill[w] = hit[w] = unsure[w] = 0;
+  // A condition with a pending leaf is unsure: kill/hit alone may not
+  // decide it.
+  auto add_unsure = [&](size_t w) {
+    for (uint64_t p = pending[w]; p; p &= p - 1) {
+      const uint32_t c = role_of_bit_[64 * w + static_cast<uint32_t>(__builtin_ctzll(p))] >> 2;
+      unsure[c / 64] |= Bit(c);
+    }
+  };
+  // Groups write every word of theirs below; the dynamic leaves' words
+  // start pending.
+  const size_t dynamic_word = groups_.empty() ? 0 : groups_.back().word + groups_.back().words;
+  for (size_t w = dynamic_word; w < words_; ++w) {
     bits[w] = 0;
     pending[w] = dynamic_mask_[w];
+    add_unsure(w);
   }
   const uint64_t* pool = pool_.data();
   for (const Group& g : groups_) {
     const Value* v = attributes.Get(g.slot);
     uint64_t* gb = bits + g.word;
     uint64_t* gp = pending + g.word;
+    // A row of values: its leaf bits, the leaves it leaves pending, and the
+    // conditions its decided leaves kill and hit.
     auto copy = [&](uint32_t row, uint32_t pending_row) {
-      if (g.words == 1) {  // the usual case: fewer than 64 leaves on an attribute
-        gb[0] = pool[row];
+      const uint64_t* r = pool + row;
+      if (g.words == 1 && condition_words == 1) {  // the usual case: < 64 leaves, < 64 conditions
+        gb[0] = r[0];
         gp[0] = pending_row == kNone ? 0 : pool[pending_row];
+        kill[0] |= r[1];
+        hit[0] |= r[2];
         return;
       }
       for (uint32_t w = 0; w < g.words; ++w) {
-        gb[w] = pool[row + w];
+        gb[w] = r[w];
         gp[w] = pending_row == kNone ? 0 : pool[pending_row + w];
+      }
+      r += g.words;
+      for (size_t w = 0; w < condition_words; ++w) {
+        kill[w] |= r[w];
+        hit[w] |= r[condition_words + w];
       }
     };
     const ValueType type = v ? v->type() : ValueType::kNull;
@@ -451,11 +618,15 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
         for (const PrefixTest& t : g.prefixes) {
           const uint64_t b = Bit(t.bit);
           uint64_t& word = bits[t.bit / 64];
-          bool starts = s.size() >= t.prefix.size() && std::memcmp(s.data(), t.prefix.data(), t.prefix.size()) == 0;
+          const uint32_t role = role_of_bit_[t.bit];
+          const uint32_t c = role >> 2;
+          const bool starts = t.StartsText(s);
           if (!starts) {
             word &= ~b;
+            if (role & kKill) kill[c / 64] |= Bit(c);
           } else if (t.literal_only) {
             word |= b;
+            if (role & kHit) hit[c / 64] |= Bit(c);
           } else {
             continue;  // the rest of the pattern: Resolve runs the regex
           }
@@ -469,10 +640,21 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
           copy(g.nan_row, g.number_pending);
           break;
         }
-        const auto& t = g.thresholds;
-        const size_t i = static_cast<size_t>(std::lower_bound(t.begin(), t.end(), d) - t.begin());
-        const size_t region = (i < t.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
-        copy(g.regions + static_cast<uint32_t>(region) * g.words, g.number_pending);
+        // Lower bound without unpredictable branches: i thresholds are
+        // below d.
+        const double* t = g.thresholds.data();
+        size_t i = 0;
+        if (size_t n = g.thresholds.size()) {
+          const double* base = t;
+          while (n > 1) {
+            const size_t half = n / 2;
+            base = base[half] < d ? base + half : base;
+            n -= half;
+          }
+          i = static_cast<size_t>(base - t) + (*base < d);
+        }
+        const size_t region = (i < g.thresholds.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
+        copy(g.regions + static_cast<uint32_t>(region) * g.stride, g.number_pending);
         break;
       }
       default: {
@@ -496,13 +678,21 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
             const uint64_t any_mask = pool[g.any_mask], all_mask = pool[g.all_mask];
             gb[0] = (any & any_mask) | (all & all_mask);
             gp[0] = pool[g.all] & ~(any_mask | all_mask);
+            KillAndHit(g.word, pool[g.all] & ~gp[0], bits, state);
             break;
           }
         }
-        copy(g.null_row, g.all);
-        for (uint32_t w = 0; w < g.words; ++w) gb[w] = 0;
+        for (uint32_t w = 0; w < g.words; ++w) {
+          gb[w] = 0;
+          gp[w] = pool[g.all + w];
+        }
         break;
       }
+    }
+    if (g.words == 1) {
+      if (gp[0]) add_unsure(g.word);
+    } else {
+      for (uint32_t w = 0; w < g.words; ++w) add_unsure(g.word + w);
     }
   }
 }
@@ -560,6 +750,12 @@ bool SegmentProgram::Run(uint32_t begin, uint32_t end, const AttributeSet& attri
         }
         break;
       }
+      case Instr::kAllKnown: {
+        const uint64_t known = in.mask & ~pending[in.a];
+        acc = (bits[in.a] & known) == known;
+        break;
+      }
+      case Instr::kAnyKnown: acc = (bits[in.a] & in.mask & ~pending[in.a]) != 0; break;
       case Instr::kJumpIfFalse:
         if (!acc) pc = in.a;
         break;
@@ -574,7 +770,7 @@ bool SegmentProgram::Run(uint32_t begin, uint32_t end, const AttributeSet& attri
 
 size_t SegmentProgram::leaf_count() const { return leaves_.size(); }
 
-bool SegmentProgram::Holds(size_t i, const AttributeSet& attributes, State* state) const {
+bool SegmentProgram::HoldsByProgram(size_t i, const AttributeSet& attributes, State* state) const {
   const uint32_t begin = entry_[i], end = entry_[i + 1];
   const uint64_t* bits = state->bits();
   const uint64_t* pending = state->pending();
@@ -605,12 +801,37 @@ bool SegmentProgram::Holds(size_t i, const AttributeSet& attributes, State* stat
   }
 }
 
+bool SegmentProgram::Holds(size_t i, const AttributeSet& attributes, State* state) const {
+  // A plain $and / $or that a decided leaf settles, or whose leaves are all
+  // decided: one bit.
+  const size_t w = i / 64;
+  const uint64_t b = Bit(static_cast<uint32_t>(i));
+  if (all_of_[w] & b) {
+    if (state->kill()[w] & b) return false;
+    if (!(state->unsure()[w] & b)) return true;
+  } else if (any_of_[w] & b) {
+    if (state->hit()[w] & b) return true;
+    if (!(state->unsure()[w] & b)) return false;
+  }
+  return HoldsByProgram(i, attributes, state);
+}
+
 void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership) const {
   Begin(attributes, state);
-  const size_t n = conditions_.size();
-  for (size_t w = 0; w < WordsFor(n); ++w) membership[w] = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (Holds(i, attributes, state)) membership[i / 64] |= Bit(static_cast<uint32_t>(i));
+  // 64 conditions at a time: plain $and/$or ones from their kill, hit and
+  // unsure bits; the programs run only for the rest.
+  const uint64_t* kill = state->kill();
+  const uint64_t* hit = state->hit();
+  const uint64_t* unsure = state->unsure();
+  for (size_t w = 0; w < all_of_.size(); ++w) {
+    const uint64_t all = all_of_[w] & ~kill[w], any = any_of_[w];
+    uint64_t members = (all & ~unsure[w]) | (any & hit[w]);
+    uint64_t rest = ((all | (any & ~hit[w])) & unsure[w]) | general_[w];
+    for (; rest; rest &= rest - 1) {
+      const uint32_t c = static_cast<uint32_t>(__builtin_ctzll(rest));
+      if (HoldsByProgram(64 * w + c, attributes, state)) members |= Bit(c);
+    }
+    membership[w] = members;
   }
 }
 

@@ -15,7 +15,15 @@
 //    thresholds of its ranges, a boolean or a missing value one table row;
 //    anchored regexes with a literal prefix become prefix tests;
 //  - each condition is a flat program over those bits (And/Or of whole
-//    words under a mask, short-circuit jumps, no recursion, no trace).
+//    words under a mask, short-circuit jumps, no recursion, no trace);
+//  - most conditions are a plain $and or $or of leaves. For those, every
+//    table row also carries, one bit per condition, which $and conditions
+//    a decided leaf of the row makes false ("kill") and which $or
+//    conditions it makes true ("hit"); Begin ORs them up, so such a
+//    condition is usually decided by one bit test, and EvaluateAll
+//    decides up to 64 of them with a few word operations. Only a
+//    condition with a leaf still pending (a regex past its prefix, say)
+//    and not already decided by another leaf runs its program.
 //
 // Whatever the tables do not cover (a string against `$lt`, an array
 // value, a dotted path, a regex past its prefix, an attribute the caller
@@ -69,12 +77,18 @@ class SegmentProgram {
 
    private:
     friend class SegmentProgram;
-    static constexpr size_t kInlineWords = 48;
+    // Leaf bits and pending bits (words each), then the kill, hit and
+    // unsure bits of the conditions (condition_words each).
+    static constexpr size_t kInlineWords = 112;
     uint64_t* bits() { return heap_.empty() ? inline_ : heap_.data(); }
     uint64_t* pending() { return bits() + words_; }
-    void Reserve(size_t words);
+    uint64_t* kill() { return bits() + 2 * words_; }
+    uint64_t* hit() { return kill() + condition_words_; }
+    uint64_t* unsure() { return hit() + condition_words_; }
+    void Reserve(size_t words, size_t condition_words);
     size_t words_ = 0;
-    uint64_t inline_[2 * kInlineWords];  // Begin writes before anything reads
+    size_t condition_words_ = 0;
+    uint64_t inline_[kInlineWords];  // Begin writes before anything reads
     std::vector<uint64_t> heap_;
   };
 
@@ -115,6 +129,11 @@ class SegmentProgram {
   struct StringEntry;
   void Resolve(uint32_t bit, const AttributeSet& attributes, State* state) const;
   bool Run(uint32_t begin, uint32_t end, const AttributeSet& attributes, State* state) const;
+  // Holds without the kill/hit shortcut: the condition's program.
+  bool HoldsByProgram(size_t i, const AttributeSet& attributes, State* state) const;
+  // Adds the kill/hit bits of the decided leaves among `leaves` (bits of
+  // word `word`) to `state`.
+  void KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* bits, State* state) const;
 
   std::vector<const Condition*> conditions_;
   std::vector<Leaf> leaves_;          // by leaf id
@@ -128,6 +147,13 @@ class SegmentProgram {
   // mask, jump, mask, ...), which Holds decides without the interpreter.
   std::vector<uint8_t> form_;
   size_t words_ = 0;
+  // Per leaf bit: (condition << 2) | role, role kKill when its condition is
+  // a plain $and of leaves, kHit for a plain $or, 0 otherwise (kNone: no
+  // leaf at that bit).
+  std::vector<uint32_t> role_of_bit_;
+  // Bitsets over conditions (WordsFor(size()) words each): plain $and of
+  // leaves, plain $or of leaves, and the rest (always their program).
+  std::vector<uint64_t> all_of_, any_of_, general_;
 };
 
 }  // namespace leadseg

@@ -276,6 +276,124 @@ TEST(SegmentProgram, EmptyLogicalListsKeepGrowthBookMeaning) {
   EXPECT_TRUE(failure.empty()) << failure;
 }
 
+// Conditions shaped like a config's segments (an $and of 1-6 comparisons,
+// operator objects of several operators, a nested $or/$and/$nor/$not now
+// and then, anchored regexes with alternations of literals) over attributes
+// of every kind, more than 64 of them in some rounds: the plain $and/$or
+// conditions that Begin's kill and hit bits decide, nested $and/$or that
+// flatten into them, alternation prefix tests, and conditions spread over
+// several words of kill/hit bits.
+class SegmentLikeGenerator {
+ public:
+  explicit SegmentLikeGenerator(uint32_t seed) : gen_(seed) {}
+
+  Generator& gen() { return gen_; }
+
+  Json Path() {
+    static const char* const kPaths[] = {"/a", "/b", "/ax", "/a1", "/x/y/", "/x/y", "/x/z/1", "", "/",
+                                         "/pricing", "/pricingx", "/signup", "/Signup", "/de/x", "a"};
+    return Json(kPaths[gen_.Int(sizeof kPaths / sizeof *kPaths)]);
+  }
+  Json Word() {
+    static const char* const kWords[] = {"US", "DE", "CH", "mobile", "desktop", "api", "security", ""};
+    return Json(kWords[gen_.Int(sizeof kWords / sizeof *kWords)]);
+  }
+  Json Number() {
+    static const double kNumbers[] = {0, 1, 2, 3, 10, 50, 199.5, 200, 1000, -1};
+    return Json(kNumbers[gen_.Int(sizeof kNumbers / sizeof *kNumbers)]);
+  }
+
+  // One comparison on one attribute: {"name": operand-or-operators}.
+  void Comparison(Json* c) {
+    switch (gen_.Int(6)) {
+      case 0: {  // a number range: one to three operators
+        static const char* const kOps[] = {"$gt", "$gte", "$lt", "$lte", "$eq", "$ne"};
+        Json ops = Json::object();
+        for (int i = 0, n = 1 + gen_.Int(3); i < n; ++i) ops[kOps[gen_.Int(6)]] = Number();
+        (*c)[gen_.Chance(50) ? "n1" : "n2"] = ops;
+        return;
+      }
+      case 1: {  // strings: a literal, $in, $nin, $ne
+        Json list = Json::array();
+        for (int i = 0, n = gen_.Int(4); i < n; ++i) list.push_back(Word());
+        const char* name = gen_.Chance(50) ? "s1" : "s2";
+        switch (gen_.Int(4)) {
+          case 0: (*c)[name] = Word(); return;
+          case 1: (*c)[name] = {{"$in", list}}; return;
+          case 2: (*c)[name] = {{"$nin", list}}; return;
+          default: (*c)[name] = {{"$ne", Word()}}; return;
+        }
+      }
+      case 2: (*c)["b"] = gen_.Chance(50); return;
+      case 3: {  // an anchored regex, often with an alternation of literals
+        static const char* const kPatterns[] = {"^/(a|b)", "^/x/(y|z)/", "^(|/)a", "^/(pricing|signup)x",
+                                                "^/(a|b)\\d", "^/(?:a|ax)$", "^/de/", "^/x/(y|z)", "^/(a|)",
+                                                "^/(pricing|signup)", "^/(Pricing|signup)", "^/(a|b)|x"};
+        (*c)["p"] = {{gen_.Chance(90) ? "$regex" : "$regexi", kPatterns[gen_.Int(sizeof kPatterns / sizeof *kPatterns)]}};
+        return;
+      }
+      case 4: {  // arrays of strings
+        Json list = Json::array();
+        for (int i = 0, n = 1 + gen_.Int(3); i < n; ++i) list.push_back(Word());
+        switch (gen_.Int(3)) {
+          case 0: (*c)["arr"] = {{"$in", list}}; return;
+          case 1: (*c)["arr"] = {{"$elemMatch", {{"$eq", Word()}}}}; return;
+          default: (*c)["arr"] = {{"$nin", list}}; return;
+        }
+      }
+      default: (*c)["p"] = gen_.Chance(50) ? Path() : Json{{"$exists", gen_.Chance(50)}}; return;
+    }
+  }
+
+  Json Segment(int depth) {
+    Json c = Json::object();
+    for (int i = 0, n = 1 + gen_.Int(4); i < n; ++i) Comparison(&c);
+    if (depth > 0 && gen_.Chance(35)) {
+      static const char* const kLogic[] = {"$or", "$or", "$and", "$nor"};
+      Json parts = Json::array();
+      for (int i = 0, n = gen_.Int(4); i < n; ++i) parts.push_back(Segment(depth - 1));
+      c[kLogic[gen_.Int(4)]] = parts;
+    }
+    if (depth > 0 && gen_.Chance(5)) c["$not"] = Segment(depth - 1);
+    return gen_.Chance(15) ? Json{{"$or", Json::array({c, Segment(0)})}} : c;
+  }
+
+  Json Profile() {
+    Json p = Json::object();
+    auto maybe = [&](const char* name, Json v) {
+      if (!gen_.Chance(8)) p[name] = std::move(v);
+    };
+    maybe("n1", gen_.Chance(90) ? Number() : gen_.Scalar());
+    maybe("n2", gen_.Chance(90) ? Number() : gen_.Scalar());
+    maybe("s1", gen_.Chance(90) ? Word() : gen_.Scalar());
+    maybe("s2", gen_.Chance(90) ? Word() : gen_.Scalar());
+    maybe("b", gen_.Chance(90) ? Json(gen_.Chance(50)) : gen_.Scalar());
+    maybe("p", gen_.Chance(90) ? Path() : gen_.Scalar());
+    Json arr = Json::array();
+    for (int i = 0, n = gen_.Int(4); i < n; ++i) arr.push_back(gen_.Chance(95) ? Word() : gen_.Scalar());
+    maybe("arr", arr);
+    return p;
+  }
+
+ private:
+  Generator gen_;
+};
+
+TEST(SegmentProgram, AgreesWithEvaluateOnSegmentLikeConditions) {
+  SegmentLikeGenerator gen(20261204);
+  int cases = 0;
+  for (int round = 0; round < 150; ++round) {
+    std::vector<Json> conditions, profiles;
+    const int n = round % 3 == 0 ? 65 + gen.gen().Int(100) : 1 + gen.gen().Int(40);
+    for (int i = 0; i < n; ++i) conditions.push_back(gen.Segment(2));
+    for (int i = 0; i < 20; ++i) profiles.push_back(gen.Profile());
+    std::string failure;
+    cases += Compare(conditions, profiles, /*strict=*/round % 2 == 0, &gen.gen(), &failure);
+    ASSERT_TRUE(failure.empty()) << "round " << round << ": " << failure;
+  }
+  EXPECT_GT(cases, 50000);
+}
+
 // The benchmark workload through the config's program matches the ground
 // truth, after a compile and after a compiled-config round trip.
 TEST(SegmentProgram, WorkloadMembershipsMatchGroundTruth) {
