@@ -560,6 +560,126 @@ void SegmentProgram::KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* 
 void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
   const size_t condition_words = all_of_.size();
   state->Reserve(words_, condition_words);
+  const size_t dynamic_word = groups_.empty() ? 0 : groups_.back().word + groups_.back().words;
+  if (condition_words == 1 && dynamic_word == groups_.size()) {
+    // The usual program, at most 64 conditions and 64 leaves on an
+    // attribute: one word per group, the kill, hit and unsure bits in
+    // registers until the end. The same steps as the general loop below.
+    uint64_t* __restrict bits = state->bits();
+    uint64_t* __restrict pending = state->pending();
+    const uint64_t* __restrict pool = pool_.data();
+    const uint32_t* __restrict roles = role_of_bit_.data();
+    uint64_t kill = 0, hit = 0, unsure = 0;
+    for (const Group& g : groups_) {
+      const Value* v = attributes.Get(g.slot);
+      const ValueType type = v ? v->type() : ValueType::kNull;
+      uint32_t row;
+      uint64_t b = 0, p = 0;
+      switch (type) {
+        case ValueType::kNull: row = g.null_row; break;
+        case ValueType::kBool: row = v->as_bool() ? g.true_row : g.false_row; break;
+        case ValueType::kString: {
+          const std::string_view s = v->as_string();
+          row = FindRow(g.strings, s, g.other_string_row);
+          p = pool[g.string_pending];
+          if (g.prefixes.empty()) break;
+          b = pool[row];
+          kill |= pool[row + 1];
+          hit |= pool[row + 2];
+          for (const PrefixTest& t : g.prefixes) {
+            const uint64_t m = Bit(t.bit);
+            const uint32_t c = roles[t.bit] >> 2;
+            if (!t.StartsText(s)) {
+              b &= ~m;
+              if (roles[t.bit] & kKill) kill |= Bit(c);
+            } else if (t.literal_only) {
+              b |= m;
+              if (roles[t.bit] & kHit) hit |= Bit(c);
+            } else {
+              continue;  // the rest of the pattern: Resolve runs the regex
+            }
+            p &= ~m;
+          }
+          row = kNone;
+          break;
+        }
+        case ValueType::kNumber: {
+          const double d = v->as_number();
+          if (std::isnan(d)) {
+            row = g.nan_row;
+            p = pool[g.number_pending];
+            break;
+          }
+          const double* t = g.thresholds.data();
+          size_t i = 0;
+          if (size_t n = g.thresholds.size()) {
+            const double* base = t;
+            while (n > 1) {
+              const size_t half = n / 2;
+              base = base[half] < d ? base + half : base;
+              n -= half;
+            }
+            i = static_cast<size_t>(base - t) + (*base < d);
+          }
+          const size_t region = (i < g.thresholds.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
+          row = g.regions + static_cast<uint32_t>(region) * g.stride;
+          p = pool[g.number_pending];
+          break;
+        }
+        default: {
+          row = kNone;
+          b = 0;
+          p = pool[g.all];
+          if (type == ValueType::kArray && g.arrays) {
+            uint64_t any = 0, all = ~uint64_t{0};
+            bool strings = true;
+            for (uint32_t i = 0; i < v->size(); ++i) {
+              const Value e = v->at(i);
+              if (!e.is_string()) {
+                strings = false;
+                break;
+              }
+              const uint64_t element = pool[FindRow(g.elements, e.as_string(), g.other_element_row)];
+              any |= element;
+              all &= element;
+            }
+            if (strings) {
+              const uint64_t any_mask = pool[g.any_mask], all_mask = pool[g.all_mask];
+              b = (any & any_mask) | (all & all_mask);
+              p = pool[g.all] & ~(any_mask | all_mask);
+              for (uint64_t decided = pool[g.all] & ~p; decided; decided &= decided - 1) {
+                const uint32_t i = static_cast<uint32_t>(__builtin_ctzll(decided));
+                const uint32_t role = roles[64 * g.word + i];
+                const bool holds = (b >> i) & 1;
+                if ((role & kKill) && !holds) kill |= Bit(role >> 2);
+                if ((role & kHit) && holds) hit |= Bit(role >> 2);
+              }
+            }
+          }
+          break;
+        }
+      }
+      if (row != kNone) {
+        b = pool[row];
+        kill |= pool[row + 1];
+        hit |= pool[row + 2];
+      }
+      bits[g.word] = b;
+      pending[g.word] = p;
+      for (; p; p &= p - 1) unsure |= Bit(roles[64 * g.word + static_cast<uint32_t>(__builtin_ctzll(p))] >> 2);
+    }
+    for (size_t w = groups_.size(); w < words_; ++w) {
+      bits[w] = 0;
+      pending[w] = dynamic_mask_[w];
+      for (uint64_t p = pending[w]; p; p &= p - 1) {
+        unsure |= Bit(roles[64 * w + static_cast<uint32_t>(__builtin_ctzll(p))] >> 2);
+      }
+    }
+    state->kill()[0] = kill;
+    state->hit()[0] = hit;
+    state->unsure()[0] = unsure;
+    return;
+  }
   uint64_t* bits = state->bits();
   uint64_t* pending = state->pending();
   uint64_t* kill = state->kill();
@@ -576,7 +696,6 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
   };
   // Groups write every word of theirs below; the dynamic leaves' words
   // start pending.
-  const size_t dynamic_word = groups_.empty() ? 0 : groups_.back().word + groups_.back().words;
   for (size_t w = dynamic_word; w < words_; ++w) {
     bits[w] = 0;
     pending[w] = dynamic_mask_[w];
