@@ -387,7 +387,7 @@ async function main() {
   // track(): the package's engine.track() (what a page calls), in node
   // (each call timed) and in Chromium (means of 10 calls).
   const trackTarget = (rows, env) => {
-    const pkg = rows.filter((r) => r.api.startsWith('package'));
+    const pkg = rows.filter((r) => r.api === 'package engine.track()');  // not the compiled-config row
     const use = pkg.length ? pkg : rows.filter((r) => r.api.startsWith('core'));
     if (!use.length) return { key: `trackP50.${env}`, target: `track() p50 ≤ ${T.trackP50Us} µs and flat, ${env}`, measured: 'skipped', value: null, ok: null };
     const p50s = use.map((r) => r.p50);

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "core/value_codec.h"
 #include "engine/engine.h"
 
 namespace leadseg {
@@ -60,6 +61,38 @@ void BM_TrackWithHistory(benchmark::State& state) {
   state.counters["stored_events"] = static_cast<double>(engine.event_count());
 }
 BENCHMARK(BM_TrackWithHistory)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
+// The same through TrackFrame, the props already a value frame: what the
+// JavaScript package calls (bindings/frame.post.js), without the JSON ->
+// Value conversion above, which only tests and the CLI pay.
+void BM_TrackFrameWithHistory(benchmark::State& state) {
+  const int history = static_cast<int>(state.range(0));
+  auto config = ExampleConfig(history);
+  Engine engine(config);
+  engine.Identify(Json{{"job_title", "CTO"}, {"industry", "Technology"}, {"company_size", 20}}, kStart);
+  const std::string types[] = {"page_view", "session_start", "email_open", "download", "cart_add"};
+  auto frame = [](const Json& props) {
+    Document doc;
+    std::string out;
+    EncodeValue(doc.Add(props), &out);
+    return out;
+  };
+  const TimeMs span = 30 * kDay;
+  const std::string history_props[] = {frame({{"path", "/pricing"}, {"category", "guide"}, {"value", 10}}),
+                                       frame({{"path", "/blog/post"}, {"category", "guide"}, {"value", 10}})};
+  for (int i = 0; i < history; ++i) {
+    engine.TrackFrame(types[i % 5], history_props[i % 3 ? 1 : 0], kStart + span * i / history);
+  }
+  TimeMs t = kStart + span;
+  const std::string props = frame({{"path", "/pricing"}});
+  for (auto _ : state) {
+    t += kSecond;
+    auto r = engine.TrackFrame(types[0], props, t);
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["stored_events"] = static_cast<double>(engine.event_count());
+}
+BENCHMARK(BM_TrackFrameWithHistory)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace leadseg

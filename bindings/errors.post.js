@@ -161,6 +161,7 @@
       // identifyFrame, declareFrame and advanceResult likewise.
       var resultMethods = {
         trackFrame: ['Engine.track', [text('the event type'), ['frame', 'the frame size'], time('event time')]],
+        trackTypedFrame: ['Engine.track', [['frame', 'the frame size'], ['frame', 'the frame size'], time('event time')]],
         identifyFrame: ['Engine.identify', [['frame', 'the frame size'], time('time')]],
         declareFrame: ['Engine.declare', [text('the declaration key'), ['frame', 'the frame size'], time('time')]],
         advanceResult: ['Engine.advance', [time('time')]],

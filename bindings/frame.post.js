@@ -258,7 +258,10 @@
       var proto = Engine.prototype;
       // Writes `value` into the engine's frame buffer; false if a container
       // sits `limit` levels deep, for the JSON path (see below).
-      var writeFrame = function (engine, value, limit) {
+      // `suffix`, if given, is an ASCII string whose bytes follow the frame
+      // in the buffer (trackObject's event type); the frame's own size is
+      // returned either way.
+      var writeFrame = function (engine, value, limit, suffix) {
         writer.pos = 0;
         writer.containerLimit = limit;
         writer.maxDepth = limit;
@@ -270,6 +273,12 @@
           writer.maxDepth = MAX_DEPTH;
         }
         if (writer.tooDeep) return -1;
+        var frameSize = writer.pos;
+        if (suffix !== undefined) {
+          var n = suffix.length;
+          writer.reserve(n);
+          for (var k = 0; k < n; k++) writer.bytes[writer.pos++] = suffix.charCodeAt(k);
+        }
         var size = writer.pos;
         // The engine's frame buffer only grows and moves only when
         // frameBuffer() grows it: its address is asked again only for a
@@ -282,7 +291,14 @@
         // Short frames (most events' props) byte by byte: no subarray view.
         if (size <= 256) for (var i = 0; i < size; i++) heap[at + i] = bytes[i];
         else heap.set(bytes.subarray(0, size), at);
-        return size;
+        return frameSize;
+      };
+      // Whether the event type can follow the frame as bytes (trackTypedFrame):
+      // ASCII, the usual case. Others cross as an embind string, whose
+      // UTF-8 (and its error for a lone surrogate) the core checks as before.
+      var isAscii = function (s) {
+        for (var i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+        return true;
       };
       // Values as the package passes them: plain JSON-safe data (it checks
       // and normalizes them once). Values nesting as deep as the core's
@@ -294,8 +310,10 @@
       // `text`, if given, is props as JSON text (the package has it from
       // checking props), which saves stringifying them again.
       proto.trackObject = function (type, props, ts, text) {
-        var size = writeFrame(this, props, MAX_DEPTH);
+        var typed = typeof type === 'string' && this.trackTypedFrame !== undefined && isAscii(type);
+        var size = writeFrame(this, props, MAX_DEPTH, typed ? type : undefined);
         if (size < 0) return this.track(type, text === undefined ? JSON.stringify(props) : text, ts);
+        if (typed) return readChanges(this, Module['HEAPU8'], this.trackTypedFrame(size, size + type.length, ts));
         return readChanges(this, Module['HEAPU8'], this.trackFrame(type, size, ts));
       };
       proto.identifyObject = function (traits, now, text) {

@@ -419,6 +419,18 @@ class WasmEngine {
     if (!at.ok()) return Fail(at.status());
     return Reply(engine_->TrackFrame(type, Frame(bytes), *at));
   }
+  // The same with the event type's bytes after the props frame in the
+  // frame buffer ([0, props_bytes) the frame, [props_bytes, bytes) the
+  // type): frame.post.js sends ASCII types this way, so an event makes no
+  // embind std::string (a malloc, a copy and a free per call).
+  uintptr_t TrackTypedFrame(size_t props_bytes, size_t bytes, double ts) {
+    if (!engine_) return Fail(FailedPrecondition("no config loaded: call load(config) first"));
+    if (bytes > frame_.size() || props_bytes > bytes) return Fail(InvalidArgument("event frame is larger than its buffer"));
+    auto at = ToTime(ts, "event time");
+    if (!at.ok()) return Fail(at.status());
+    const std::string_view type(reinterpret_cast<const char*>(frame_.data()) + props_bytes, bytes - props_bytes);
+    return Reply(engine_->TrackFrame(type, Frame(props_bytes), *at));
+  }
   // identify / declare with the value as a frame (frame.post.js:
   // identifyObject, declareObject), the changes in the result buffer.
   uintptr_t IdentifyFrame(size_t bytes, double now) {
@@ -655,6 +667,7 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("track", &leadseg::WasmEngine::Track)
       .function("frameBuffer", &leadseg::WasmEngine::FrameBuffer)
       .function("trackFrame", &leadseg::WasmEngine::TrackFrame)
+      .function("trackTypedFrame", &leadseg::WasmEngine::TrackTypedFrame)
       .function("identifyFrame", &leadseg::WasmEngine::IdentifyFrame)
       .function("declareFrame", &leadseg::WasmEngine::DeclareFrame)
       .function("advanceResult", &leadseg::WasmEngine::AdvanceResult)

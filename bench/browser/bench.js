@@ -2,7 +2,7 @@
 // (bench/node/browser.mjs serves it with a strict CSP) and calls the
 // functions on window.leadsegBench. Every pipeline's results are checked
 // against the ground truth before (workload) or after (CSV) it is timed.
-import { createEngine, loadCore, CsvRows, segmentLeads } from '/web/src/index.js';
+import { createEngine, compileConfig, loadCore, CsvRows, segmentLeads } from '/web/src/index.js';
 import { evalCondition } from '/vendor/growthbook.mjs';
 import {
   checkMemberships, leadsegAsciiEncoderRunner, leadsegFrameRunner, leadsegUserRunner, predicateRunner, timeRunners,
@@ -55,7 +55,7 @@ async function track({ samples = 1000, warmup = 100, batch = 10 } = {}) {
   say('track…');
   const core = await loadCore();
   const config50 = JSON.parse(await fetchText('/data/track-50.json'));
-  const rows = await measureTrack({ core, createEngine, config50, samples, warmup, batch, now: () => performance.now() });
+  const rows = await measureTrack({ core, createEngine, compileConfig, config50, samples, warmup, batch, now: () => performance.now() });
   return { rows, crossOriginIsolated: globalThis.crossOriginIsolated === true };
 }
 

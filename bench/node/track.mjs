@@ -12,13 +12,13 @@ export function loadTrackConfig() {
 
 export async function measureTrackNode({ config50, samples = 2000, warmup = 200 }) {
   const core = await loadLeadseg();
-  let createEngine;
+  let createEngine, compileConfig;
   let packageError = null;
   try {
-    ({ createEngine } = await import('../../web/src/node.js'));
+    ({ createEngine, compileConfig } = await import('../../web/src/node.js'));
   } catch (error) {
     packageError = `web package not usable: ${error.message}`;
   }
-  const rows = await measureTrack({ core, createEngine, config50, samples, warmup, now: () => performance.now() });
+  const rows = await measureTrack({ core, createEngine, compileConfig, config50, samples, warmup, now: () => performance.now() });
   return { rows, packageError };
 }

@@ -36,13 +36,19 @@ bool StorableValue(const Value& v) {
 // Working memory reused across calls, so steady-state evaluation does not
 // allocate. Mutable through a const Engine: it holds no state of its own.
 struct Engine::Scratch {
-  explicit Scratch(const CompiledConfig& c) : attributes(&c.schema()), event_attributes(&c.event_schema()) {}
+  explicit Scratch(const CompiledConfig& c);
   Document arena;        // metric values, rfm, segment arrays
   Document event_arena;  // one event's decoded properties
   AttributeSet attributes;
+  // The explicit attributes and declarations as slots: they change only
+  // with RebuildValues, so Evaluate copies this set instead of looking
+  // every name up in the schema again on every event.
+  AttributeSet base_attributes;
+  uint64_t base_generation = ~uint64_t{0};  // values_generation_ it was built at
   AttributeSet event_attributes;
   Document encode_arena;  // an event's properties (or identify's traits) while being checked
   std::vector<StoredValue> pending;  // identify's values, encoded before they are stored
+  std::string spare_props;  // a pruned event's properties buffer, reused by the next event
   std::vector<Value> metric_values;
   std::vector<uint8_t> next;
   ProgressState next_progress;
@@ -50,7 +56,65 @@ struct Engine::Scratch {
   double behavioral = 0, traits = 0, score = 0, fit = 0;
   std::vector<uint8_t> trait_matched, grade_matched;
   PredictiveResult predictive;  // the model's last evaluation (scoring/predictive.h)
+
+  // What an event matches: every metric's `where` and every event scoring
+  // rule, as one program over the event's attributes, so the type and path
+  // leaves the metrics share are each decided once per event rather than
+  // once per metric (segments/segment_program.h: the answers of
+  // Condition::Evaluate).
+  SegmentProgram event_program;
+  SegmentProgram::State event_state;
+  std::vector<int> metric_where;          // metric -> its `where` in event_program, or -1 (every event)
+  std::vector<int> event_rule_condition;  // scoring rule -> its condition in event_program, or -1
+
+  // Whether a condition reads "segments" (which must then be published
+  // first), decided once instead of searching its slots on every call.
+  std::vector<uint8_t> segment_reads_segments, score_rule_reads_segments, grade_rule_reads_segments,
+      stage_reads_segments;
+  bool mql_reads_segments = false, sql_reads_segments = false;
 };
+
+namespace {
+
+bool ReadsSlot(const Condition& condition, int slot) {
+  const auto& slots = condition.slots();
+  return slot >= 0 && std::find(slots.begin(), slots.end(), slot) != slots.end();
+}
+
+}  // namespace
+
+Engine::Scratch::Scratch(const CompiledConfig& c)
+    : attributes(&c.schema()), base_attributes(&c.schema()), event_attributes(&c.event_schema()) {
+  std::vector<const Condition*> event_conditions;
+  for (const MetricSpec& m : c.metrics()) {
+    metric_where.push_back(m.where ? static_cast<int>(event_conditions.size()) : -1);
+    if (m.where) event_conditions.push_back(&*m.where);
+  }
+  if (const auto& scoring = c.scoring()) {
+    for (const ScoreRule& rule : scoring->rules) {
+      event_rule_condition.push_back(rule.is_event ? static_cast<int>(event_conditions.size()) : -1);
+      if (rule.is_event) event_conditions.push_back(&*rule.condition);
+    }
+  }
+  event_program = SegmentProgram::Build(event_conditions, {});
+  const int slot = c.segments_slot();
+  for (const SegmentSpec& spec : c.segments()) segment_reads_segments.push_back(ReadsSlot(spec.condition, slot));
+  if (const auto& scoring = c.scoring()) {
+    for (const ScoreRule& rule : scoring->rules) {
+      score_rule_reads_segments.push_back(!rule.is_event && ReadsSlot(*rule.condition, slot));
+    }
+  }
+  if (const auto& grading = c.grading()) {
+    for (const auto& rule : grading->rules) grade_rule_reads_segments.push_back(ReadsSlot(rule.condition, slot));
+  }
+  if (const auto& lifecycle = c.lifecycle()) {
+    for (const auto& stage : lifecycle->stages) {
+      stage_reads_segments.push_back(stage.condition && ReadsSlot(*stage.condition, slot));
+    }
+    mql_reads_segments = lifecycle->mql && ReadsSlot(*lifecycle->mql, slot);
+    sql_reads_segments = lifecycle->sql && ReadsSlot(*lifecycle->sql, slot);
+  }
+}
 
 Engine::Engine(std::shared_ptr<const CompiledConfig> config)
     : config_(std::move(config)), scratch_(std::make_unique<Scratch>(*config_)) {
@@ -79,6 +143,7 @@ Status Engine::CheckTime(TimeMs t, const char* what) const {
 }
 
 void Engine::RebuildValues() {
+  ++values_generation_;
   values_.Clear();
   // Names and strings point into the profile, which only changes before
   // the next RebuildValues.
@@ -102,34 +167,45 @@ void Engine::RebuildValues() {
   declared_value_ = Document::MakeObject(members, n);
 }
 
-void Engine::ForEachMatch(const Event& e, const std::function<void(size_t, const Value&)>& fn,
-                          const std::function<void(int)>& fn_rule) const {
+// A template rather than std::function: the callbacks inline into the loop
+// over metrics instead of one indirect call per matching metric.
+template <typename OnMetric, typename OnRule>
+void Engine::ForEachMatch(const Event& e, OnMetric&& fn, OnRule&& fn_rule, const Value* props) const {
   Scratch& s = *scratch_;
-  s.event_arena.Clear();
-  auto props = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &s.event_arena);
   s.event_attributes.Clear();
-  if (props.ok()) s.event_attributes.SetFromObject(*props);
+  if (props) {
+    s.event_attributes.SetFromObject(*props);
+  } else {
+    s.event_arena.Clear();
+    auto decoded = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &s.event_arena);
+    if (decoded.ok()) s.event_attributes.SetFromObject(*decoded);
+  }
   s.event_attributes.Set(config_->event_type_slot(), Value::String(e.type));
+  s.event_program.Begin(s.event_attributes, &s.event_state);
   const auto& metrics = config_->metrics();
   for (size_t m = 0; m < metrics.size(); ++m) {
-    if (metrics[m].where && !metrics[m].where->Evaluate(s.event_attributes)) continue;
+    const int where = s.metric_where[m];
+    if (where >= 0 && !s.event_program.Holds(static_cast<size_t>(where), s.event_attributes, &s.event_state)) continue;
     int field_slot = config_->metric_field_slot(m);
     const Value* field = field_slot >= 0 ? s.event_attributes.Get(field_slot) : nullptr;
     fn(m, field ? *field : Value::Null());
   }
   if (const auto& scoring = config_->scoring()) {
     for (size_t r = 0; r < scoring->rules.size(); ++r) {
-      const ScoreRule& rule = scoring->rules[r];
-      if (rule.is_event && rule.condition->Evaluate(s.event_attributes)) fn_rule(static_cast<int>(r));
+      const int condition = s.event_rule_condition[r];
+      if (condition >= 0 && s.event_program.Holds(static_cast<size_t>(condition), s.event_attributes, &s.event_state)) {
+        fn_rule(static_cast<int>(r));
+      }
     }
   }
 }
 
-void Engine::ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreState* score) const {
+void Engine::ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreState* score,
+                        const Value* props) const {
   score->Activity(e.ts);
   ForEachMatch(
       e, [&](size_t m, const Value& field) { (*states)[m].Add(e.ts, field); },
-      [&](int rule) { score->Award(rule, e.ts, e.type); });
+      [&](int rule) { score->Award(rule, e.ts, e.type); }, props);
 }
 
 void Engine::RebuildMetrics() {
@@ -159,6 +235,9 @@ void Engine::Prune() {
           else live_[m].DropOldest(e.ts, field);
         },
         [&](int rule) { archived_score_.Award(rule, e.ts, e.type); });
+    // Its properties' buffer holds the next event's (TrackFrame): steady
+    // state, one event in and one out, then allocates nothing for them.
+    scratch_->spare_props.swap(events.front().props);
     events.pop_front();
   }
   live_score_.TrimAwards(r.max_events);
@@ -169,9 +248,13 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   const CompiledConfig& c = *config_;
   const TimeMs now = profile_.clock;
   s.arena.Clear();
-  s.attributes.Clear();
-  s.attributes.SetFromObject(attributes_value_);
-  if (c.declared_slot() >= 0) s.attributes.Set(c.declared_slot(), declared_value_);
+  if (s.base_generation != values_generation_) {
+    s.base_attributes.Clear();
+    s.base_attributes.SetFromObject(attributes_value_);
+    if (c.declared_slot() >= 0) s.base_attributes.Set(c.declared_slot(), declared_value_);
+    s.base_generation = values_generation_;
+  }
+  s.attributes = s.base_attributes;  // same size: copies without allocating
   std::vector<Value>& metric_values = s.metric_values;
   metric_values.resize(live_.size());
   for (size_t m = 0; m < live_.size(); ++m) {
@@ -206,9 +289,8 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   // leaves once here; the few scoring and lifecycle rules evaluate directly.
   SegmentProgram::State segment_state;
   c.segment_program().Begin(s.attributes, &segment_state);
-  auto condition_holds = [&](const Condition& condition, int segment = -1) {
-    if (segments_dirty && c.segments_slot() >= 0 &&
-        std::find(condition.slots().begin(), condition.slots().end(), c.segments_slot()) != condition.slots().end()) {
+  auto condition_holds = [&](const Condition& condition, bool reads_segments, int segment = -1) {
+    if (segments_dirty && reads_segments) {
       c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
       segments_dirty = false;
     }
@@ -219,7 +301,7 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
     switch (step.kind) {
       case EvalStep::Kind::kSegment: {
         size_t i = static_cast<size_t>(step.index);
-        (*membership)[i] = condition_holds(c.segments()[i].condition, static_cast<int>(i)) ? 1 : 0;
+        (*membership)[i] = condition_holds(c.segments()[i].condition, s.segment_reads_segments[i], static_cast<int>(i)) ? 1 : 0;
         segments_dirty = true;
         break;
       }
@@ -229,7 +311,7 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
         s.traits = 0;
         s.trait_matched.assign(spec.rules.size(), 0);
         for (size_t r = 0; r < spec.rules.size(); ++r) {
-          if (spec.rules[r].is_event || !condition_holds(*spec.rules[r].condition)) continue;
+          if (spec.rules[r].is_event || !condition_holds(*spec.rules[r].condition, s.score_rule_reads_segments[r])) continue;
           s.trait_matched[r] = 1;
           s.traits += spec.rules[r].points;
         }
@@ -247,7 +329,7 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
         s.fit = 0;
         s.grade_matched.assign(spec.rules.size(), 0);
         for (size_t r = 0; r < spec.rules.size(); ++r) {
-          if (!condition_holds(spec.rules[r].condition)) continue;
+          if (!condition_holds(spec.rules[r].condition, s.grade_rule_reads_segments[r])) continue;
           s.grade_matched[r] = 1;
           s.fit += spec.rules[r].points;
         }
@@ -275,7 +357,9 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
         const LifecycleSpec& spec = *c.lifecycle();
         int target = 0;
         for (size_t i = 0; i < spec.stages.size(); ++i) {
-          if (!spec.stages[i].condition || condition_holds(*spec.stages[i].condition)) target = static_cast<int>(i);
+          if (!spec.stages[i].condition || condition_holds(*spec.stages[i].condition, s.stage_reads_segments[i])) {
+            target = static_cast<int>(i);
+          }
         }
         int current = progress->stage;
         bool move = target > current ||
@@ -287,9 +371,9 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
         }
         // Each output is visible to the hand-offs evaluated after it.
         s.attributes.Set(c.stage_slot(), Value::String(spec.stages[static_cast<size_t>(progress->stage)].id));
-        if (!progress->mql_at && spec.mql && condition_holds(*spec.mql)) progress->mql_at = now;
+        if (!progress->mql_at && spec.mql && condition_holds(*spec.mql, s.mql_reads_segments)) progress->mql_at = now;
         s.attributes.Set(c.mql_slot(), Value::Bool(progress->mql_at.has_value()));
-        if (!progress->sql_at && spec.sql && condition_holds(*spec.sql)) progress->sql_at = now;
+        if (!progress->sql_at && spec.sql && condition_holds(*spec.sql, s.sql_reads_segments)) progress->sql_at = now;
         s.attributes.Set(c.sql_slot(), Value::Bool(progress->sql_at.has_value()));
         break;
       }
@@ -456,7 +540,7 @@ Result<SegmentChanges> Engine::Declare(const std::string& key, const Value& valu
 
 namespace {
 
-Status CheckEventType(const std::string& type) {
+Status CheckEventType(std::string_view type) {
   if (type.empty() || type.size() > kMaxEventTypeBytes) {
     return InvalidArgument("an event type must be 1 to " + std::to_string(kMaxEventTypeBytes) + " characters");
   }
@@ -487,7 +571,7 @@ Result<SegmentChanges> Engine::Track(const std::string& type, const Value& props
   return AddEvent(std::move(event));
 }
 
-Result<SegmentChanges> Engine::TrackFrame(const std::string& type, std::string_view props_frame, TimeMs ts) {
+Result<SegmentChanges> Engine::TrackFrame(std::string_view type, std::string_view props_frame, TimeMs ts) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(ts, "event time"));
   LEADSEG_RETURN_IF_ERROR(CheckEventType(type));
   scratch_->encode_arena.Clear();
@@ -501,12 +585,15 @@ Result<SegmentChanges> Engine::TrackFrame(const std::string& type, std::string_v
   LEADSEG_RETURN_IF_ERROR(CheckValue(*props, "event properties", kMaxFrameDepth + 1));
   Event event;
   event.ts = ts;
-  event.type = type;
+  event.type.assign(type.data(), type.size());
+  event.props.swap(scratch_->spare_props);  // reuses its capacity, if any
   event.props.assign(props_frame.data(), props_frame.size());
-  return AddEvent(std::move(event));
+  // The frame's bytes stay put during the call, so the decoded properties
+  // can serve the metrics directly.
+  return AddEvent(std::move(event), &*props);
 }
 
-Result<SegmentChanges> Engine::AddEvent(Event event) {
+Result<SegmentChanges> Engine::AddEvent(Event event, const Value* props) {
   const TimeMs ts = event.ts;
   const RetentionSpec& r = config_->retention();
   if (r.max_age != kForever && ts < profile_.clock - r.max_age) {
@@ -519,7 +606,7 @@ Result<SegmentChanges> Engine::AddEvent(Event event) {
   auto& events = profile_.events;
   if (events.empty() || ts >= events.back().ts) {
     profile_.clock = std::max(profile_.clock, ts);
-    ApplyEvent(event, &live_, &live_score_);
+    ApplyEvent(event, &live_, &live_score_, props);
     // After adding: an event older than the clock may already be outside
     // a short window.
     for (auto& state : live_) state.Expire(profile_.clock);

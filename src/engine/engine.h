@@ -96,7 +96,7 @@ class Engine {
   // object (core/value_codec.h): how the JavaScript package sends them, so
   // an event crosses into wasm without JSON text. Events are stored as
   // frames, so the bytes are kept as they are once checked.
-  Result<SegmentChanges> TrackFrame(const std::string& type, std::string_view props_frame, TimeMs ts);
+  Result<SegmentChanges> TrackFrame(std::string_view type, std::string_view props_frame, TimeMs ts);
   // Moves the clock forward to `now`.
   Result<SegmentChanges> Advance(TimeMs now);
 
@@ -207,14 +207,18 @@ class Engine {
  private:
   struct Scratch;
   // Track's common tail: the retention and size checks, then the event is
-  // stored and the segments evaluated.
-  Result<SegmentChanges> AddEvent(Event event);
+  // stored and the segments evaluated. `props`, when given, is the event's
+  // properties already decoded from event.props (TrackFrame has them), so
+  // they are not decoded a second time.
+  Result<SegmentChanges> AddEvent(Event event, const Value* props = nullptr);
   void RebuildValues();
   // Calls fn(metric index, field value) for each metric the event matches.
   // and fn_rule(rule index) for each event scoring rule.
-  void ForEachMatch(const Event& e, const std::function<void(size_t, const Value&)>& fn,
-                    const std::function<void(int)>& fn_rule) const;
-  void ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreState* score) const;
+  // `props`: e.props decoded, if the caller has it (else decoded here).
+  template <typename OnMetric, typename OnRule>
+  void ForEachMatch(const Event& e, OnMetric&& fn, OnRule&& fn_rule, const Value* props = nullptr) const;
+  void ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreState* score,
+                  const Value* props = nullptr) const;
   void RebuildMetrics();
   void Prune();
   // Recomputes the attribute set, the membership and the progress (stage,
@@ -240,6 +244,7 @@ class Engine {
   std::vector<MetricState> live_;      // current metric states
   std::vector<MetricState> archived_;  // all-time totals of pruned events
   Document values_;                    // explicit attributes and declarations as Values
+  uint64_t values_generation_ = 0;     // counts RebuildValues (Scratch caches by it)
   Value attributes_value_;
   Value declared_value_;
   ScoreState live_score_;
