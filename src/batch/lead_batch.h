@@ -144,6 +144,7 @@ class ResultBuffer {
 
  private:
   friend class LeadBatch;  // fills in the row it appended last
+  friend class LeadObjects;
   size_t segments_ = 0, words_ = 0;
   std::vector<LeadResult> rows_;
   std::vector<uint64_t> memberships_;
