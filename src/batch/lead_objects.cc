@@ -96,6 +96,7 @@ Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
       out.events = 0;
       failure.message = s.message();
       failure.path = s.path();
+      results_.AppendError(failure.message);  // the row's error field says it failed
       failure_of_.push_back(static_cast<int32_t>(failures_.size()));
       failures_.push_back(std::move(failure));
     } else {

@@ -26,6 +26,7 @@ import {
 import { checkColumnMap, columnsRead, compareColumns, renameColumns } from './column-map.js';
 import { checkWorkersOption, workerPlan } from './batch-workers-option.js';
 import { batchModuleFits, segmentCsvInWasm } from './batch-csv.js';
+import { objectsFitBatch, segmentObjectsInWasm } from './batch-objects.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 const DEFAULT_PROGRESS_EVERY = 1000;
@@ -169,6 +170,10 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
   // CSV without an activity table: parsed and evaluated in the batch module.
   if (batchModuleFits(leads, options)) {
     return segmentCsvInWasm(text, leads, options, { emptySummary, columnReport, columnMap, listColumns, progressEvery, leadOffset, rowOffset, kept: [], eventColumns: columns });
+  }
+  // Lead objects (with inline events and declarations): in bulk, in the batch module too.
+  if (objectsFitBatch(leads, options)) {
+    return segmentObjectsInWasm(text, leads, options, { emptySummary, columnReport, columnMap, progressEvery, leadOffset });
   }
 
   const core = await loadModule(options);
