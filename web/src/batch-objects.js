@@ -23,10 +23,19 @@ const TEMPERATURES = ['cold', 'warm', 'hot'];
 const LEADS_PER_CALL = 256;
 const BYTES_PER_CALL = 1 << 20;
 
-/** Whether segmentLeadsPart can take lead objects to the batch module. */
+// The times the core accepts (core/duration.h: 1973-03-03 .. 2200-01-01).
+const EARLIEST_TIME = 1e11;
+const MAX_TIME = 7258118400000;
+
+/**
+ * Whether segmentLeadsPart can take lead objects to the batch module. A
+ * `now` the core refuses stays on the per-lead path, where each lead
+ * reports it in the core's words.
+ */
 export function objectsFitBatch(leads, options) {
   return Array.isArray(leads) && options.events === undefined && options.module === undefined &&
-    options.wasmUrl === undefined && options.wasmBinary === undefined;
+    options.wasmUrl === undefined && options.wasmBinary === undefined &&
+    options.now >= EARLIEST_TIME && options.now <= MAX_TIME;
 }
 
 const pointerKey = (key) => key.replace(/~/g, '~0').replace(/\//g, '~1');
