@@ -176,6 +176,7 @@ class WasmLeadBatch {
     columns.set("read", StringArray(s.columns.read));
     columns.set("ignored", StringArray(s.columns.ignored));
     columns.set("missing", StringArray(s.columns.missing));
+    columns.set("computed", StringArray(s.columns.computed));
     out.set("columns", columns);
     val events = val::object();
     events.set("read", val(static_cast<double>(s.events.read)));

@@ -433,6 +433,12 @@ void PrintSummary(const BatchSummary& s, const CompiledConfig& config, const Arg
   };
   std::fprintf(stderr, "columns: read %s; ignored %s; missing %s\n", list(s.columns.read).c_str(),
                list(s.columns.ignored).c_str(), list(s.columns.missing).c_str());
+  if (!s.columns.computed.empty()) {
+    std::fprintf(stderr,
+                 "warning: columns named like what the config computes, left out (the computed values win): %s; "
+                 "to use one as an attribute, map it to another name with --columns\n",
+                 list(s.columns.computed).c_str());
+  }
   for (const auto& e : first_errors) std::fprintf(stderr, "failed: %s\n", e.c_str());
   if (s.errors > first_errors.size()) {
     std::fprintf(stderr, "(and %s more failed rows: see the error column)\n",
