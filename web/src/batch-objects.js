@@ -122,17 +122,27 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         n = batch.feed(writer.length, 0);
         if (n < 0) unwrapBatch(batch.lastError());
       }
-      const heap = module.HEAPU8;
-      const view = new DataView(heap.buffer);
       const rows = n ? batch.rows() : 0;
       const words = n ? batch.wordsPerRow() : 0;
-      const bits = n ? new Uint32Array(heap.buffer, batch.memberships(), n * words * 2) : null;
+      const memberships = n ? batch.memberships() : 0;
+      // Views of wasm memory, made again if a call (failureOf copies a
+      // message) grew it: growing detaches the old buffer.
+      let heap = null;
+      let view = null;
+      let bits = null;
+      const views = () => {
+        if (heap !== null && heap.buffer === module.HEAPU8.buffer) return;
+        heap = module.HEAPU8;
+        view = new DataView(heap.buffer);
+        bits = n ? new Uint32Array(heap.buffer, memberships, n * words * 2) : null;
+      };
       let i = 0;
       for (const entry of pending) {
         if (entry.failed !== undefined) {
           finish(entry.failed, true);
           continue;
         }
+        views();
         const row = rows + i * layout.size;
         let lead;
         const failed = view.getUint32(row + layout.error, true) !== 0;
@@ -149,6 +159,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
           }
           lead = failedLead(entry.attributes, message, withMetrics);
         } else {
+          views();
           const segments = [];
           for (let s = 0; s < segmentIds.length; s++) {
             if ((bits[i * words * 2 + (s >>> 5)] >>> (s & 31)) & 1) segments.push(segmentIds[s]);
