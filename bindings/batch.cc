@@ -23,7 +23,9 @@
 #include <vector>
 
 #include "batch/lead_batch.h"
+#include "batch/lead_objects.h"
 #include "config/config.h"
+#include "core/duration.h"
 #include "core/json.h"
 #include "engine/engine.h"
 #include "error_records.h"
@@ -174,6 +176,7 @@ class WasmLeadBatch {
     columns.set("read", StringArray(s.columns.read));
     columns.set("ignored", StringArray(s.columns.ignored));
     columns.set("missing", StringArray(s.columns.missing));
+    columns.set("computed", StringArray(s.columns.computed));
     out.set("columns", columns);
     val events = val::object();
     events.set("read", val(static_cast<double>(s.events.read)));
@@ -212,6 +215,81 @@ class WasmLeadBatch {
   Status last_error_;
 };
 
+// Lead objects with their declarations and events (segmentLeads on an
+// array): records written by web/src/lead-records.js into the input
+// buffer, many leads per call; results in the same layout as LeadBatch's.
+class WasmLeadObjects {
+ public:
+  // `options`: {now, metrics}. Returns the config's warnings or an error
+  // record.
+  val Load(const std::string& config_json, const val& options) {
+    Diagnostics diagnostics;
+    auto compiled = CompileConfigText(config_json, &diagnostics);
+    if (!compiled) return ErrorRecord(diagnostics);
+    const double now = options["now"].as<double>();
+    if (Status s = CheckTimestamp(now, "now"); !s.ok()) return ErrorRecord(s);
+    config_ = std::shared_ptr<const CompiledConfig>(std::move(compiled));
+    leads_ = std::make_unique<batch::LeadObjects>(config_, static_cast<TimeMs>(now), options["metrics"].as<bool>());
+    return WarningsToVal(diagnostics.all());
+  }
+
+  // As LeadBatch's: the names the engine computes, which no attribute can give.
+  std::string ComputedAttributes() const {
+    Engine engine(config_);
+    return engine.AttributeView().dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+
+  uintptr_t InputBuffer(size_t bytes) {
+    if (input_.size() < bytes) input_.resize(bytes);
+    return reinterpret_cast<uintptr_t>(input_.data());
+  }
+
+  // Evaluates the records in the first `bytes` bytes of the input buffer,
+  // numbered from `first_lead`. Returns the results not yet cleared, or -1
+  // (lastError()).
+  int Feed(size_t bytes, double first_lead) {
+    if (!leads_) {
+      last_error_ = FailedPrecondition("LeadObjects: load a config first");
+      return -1;
+    }
+    Status s = leads_->Feed(std::string_view(input_.data(), bytes), static_cast<uint64_t>(first_lead));
+    if (!s.ok()) {
+      last_error_ = s;
+      return -1;
+    }
+    return static_cast<int>(leads_->results().size());
+  }
+  val LastError() const { return ErrorRecord(last_error_); }
+
+  uintptr_t Rows() { return reinterpret_cast<uintptr_t>(leads_->results().rows().data()); }
+  uintptr_t Memberships() { return reinterpret_cast<uintptr_t>(leads_->results().memberships().data()); }
+  int WordsPerRow() const { return static_cast<int>(leads_->results().words_per_row()); }
+  // Why row i failed: {step: 0 attributes, 1 declaration, 2 event; index,
+  // message, path}, or null.
+  val FailureOf(size_t i) const {
+    const batch::LeadObjects::Failure* f = leads_->FailureOf(i);
+    if (!f) return val::null();
+    val out = val::object();
+    out.set("step", val(static_cast<int>(f->step)));
+    out.set("index", val(f->index));
+    out.set("message", val(f->message));
+    out.set("path", val(f->path));
+    return out;
+  }
+  // Row i's metrics frame (with metrics): its address and size.
+  uintptr_t MetricsAt(size_t i) const {
+    return reinterpret_cast<uintptr_t>(leads_->MetricsOf(i).data());
+  }
+  int MetricsSize(size_t i) const { return static_cast<int>(leads_->MetricsOf(i).size()); }
+  void ClearResults() { leads_->Clear(); }
+
+ private:
+  std::shared_ptr<const CompiledConfig> config_;
+  std::unique_ptr<batch::LeadObjects> leads_;
+  std::vector<char> input_;
+  Status last_error_;
+};
+
 }  // namespace
 }  // namespace leadseg
 
@@ -234,4 +312,19 @@ EMSCRIPTEN_BINDINGS(leadseg_batch) {
       .function("clearResults", &WasmLeadBatch::ClearResults)
       .function("summary", &WasmLeadBatch::Summary)
       .class_function("layout", &WasmLeadBatch::Layout);
+  using leadseg::WasmLeadObjects;
+  emscripten::class_<WasmLeadObjects>("LeadObjects")
+      .constructor<>()
+      .function("load", &WasmLeadObjects::Load)
+      .function("computedAttributes", &WasmLeadObjects::ComputedAttributes)
+      .function("inputBuffer", &WasmLeadObjects::InputBuffer)
+      .function("feed", &WasmLeadObjects::Feed)
+      .function("lastError", &WasmLeadObjects::LastError)
+      .function("rows", &WasmLeadObjects::Rows)
+      .function("memberships", &WasmLeadObjects::Memberships)
+      .function("wordsPerRow", &WasmLeadObjects::WordsPerRow)
+      .function("failureOf", &WasmLeadObjects::FailureOf)
+      .function("metricsAt", &WasmLeadObjects::MetricsAt)
+      .function("metricsSize", &WasmLeadObjects::MetricsSize)
+      .function("clearResults", &WasmLeadObjects::ClearResults);
 }

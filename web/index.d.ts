@@ -509,6 +509,12 @@ export interface LeadColumnsSummary {
   suggestions: Record<string, string>;
   /** Ignored columns that name something the engine computes from events (visits, last seen, score): why they cannot be used. */
   hints: Record<string, string>;
+  /**
+   * CSV input: columns named (after `columnMap`) like what the config computes (a metric id, `score`,
+   * `grade`, `stage`, `segments`, ...). Kept in each lead as data, left out of its attributes, so
+   * conditions see the computed values; a `computed-column` warning names them. Absent when none.
+   */
+  computed?: string[];
 }
 
 export interface LeadEventsSummary {

@@ -48,7 +48,38 @@ await withBrowser({ repoRoot: REPO_ROOT, sharedDir: SHARED_DIR, buildDir: BUILD_
       if (outputs(bulk[0].result) !== outputs(perLead.result)) throw new Error('the bulk and per-lead paths differ');
       if (JSON.stringify(bulk[0].result.summary) !== JSON.stringify(perLead.result.summary)) throw new Error('the summaries differ');
       for (let r = 1; r < runs; r++) bulk.push(await timed({}));
-      return { bulk: bulk.map((b) => b.ms), perLead: perLead.ms, replayed: bulk[0].result.summary.events.replayed };
+      // The same leads as objects with their events inline (the lead-list page's input).
+      const type = (v) => (v === 'true' ? true : v === 'false' ? false : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+      const [head, ...lines] = leads.trim().split('\n');
+      const names = head.split(',');
+      const byEmail = new Map();
+      const objects = lines.map((line) => {
+        const lead = {};
+        line.split(',').forEach((v, k) => { if (v !== '') lead[names[k]] = type(v); });
+        lead.events = [];
+        byEmail.set(lead.email, lead.events);
+        return lead;
+      });
+      const [eventHead, ...eventLines] = events.trim().split('\n');
+      const columns = eventHead.split(',');
+      for (const line of eventLines) {
+        const f = line.split(',');
+        const props = {};
+        for (let k = 3; k < f.length; k++) if (f[k] !== '') props[columns[k]] = type(f[k]);
+        byEmail.get(f[0]).push({ type: f[1], at: Number(f[2]), props });
+      }
+      const timedObjects = async (extra) => {
+        const start = performance.now();
+        const result = await segmentLeads(config, objects, { now, ...extra });
+        return { ms: performance.now() - start, result };
+      };
+      const objectsBulk = [await timedObjects({})];
+      if (outputs(objectsBulk[0].result) !== outputs(bulk[0].result)) throw new Error('lead objects and the CSV give different answers');
+      const objectsPerLead = await timedObjects({ module: core });
+      if (outputs(objectsBulk[0].result) !== outputs(objectsPerLead.result)) throw new Error('lead objects: the bulk and per-lead paths differ');
+      for (let r = 1; r < runs; r++) objectsBulk.push(await timedObjects({}));
+      return { bulk: bulk.map((b) => b.ms), perLead: perLead.ms, replayed: bulk[0].result.summary.events.replayed,
+        objects: objectsBulk.map((b) => b.ms), objectsPerLead: objectsPerLead.ms };
     }, { config, files, runs: RUNS });
     const sorted = [...out.bulk].sort((a, b) => a - b);
     const bulkMs = sorted[Math.floor(sorted.length / 2)];
@@ -56,6 +87,9 @@ await withBrowser({ repoRoot: REPO_ROOT, sharedDir: SHARED_DIR, buildDir: BUILD_
     console.log(`  segmentLeads, bulk (batch module)       ${bulkMs.toFixed(0).padStart(7)} ms  ${((bulkMs * 1000) / LEADS).toFixed(1).padStart(7)} µs/lead  (median of ${out.bulk.length}: ${out.bulk.map((x) => x.toFixed(0)).join(', ')} ms)`);
     console.log(`  segmentLeads, per-lead engine (module)  ${out.perLead.toFixed(0).padStart(7)} ms  ${((out.perLead * 1000) / LEADS).toFixed(1).padStart(7)} µs/lead`);
     console.log(`  ratio: ${(out.perLead / bulkMs).toFixed(1)}× the per-lead path in this run; ${(930 / ((bulkMs * 1000) / LEADS)).toFixed(1)}× the issue's 930 µs/lead`);
+    const objectsSorted = [...out.objects].sort((x, y) => x - y);
+    const objectsMs = objectsSorted[Math.floor(objectsSorted.length / 2)];
+    console.log(`  lead objects (events inline): bulk ${((objectsMs * 1000) / LEADS).toFixed(1)} µs/lead (median of ${out.objects.length}: ${out.objects.map((x) => x.toFixed(0)).join(', ')} ms), per-lead engine ${((out.objectsPerLead * 1000) / LEADS).toFixed(1)} µs/lead; ${(out.objectsPerLead / objectsMs).toFixed(1)}×; ${(930 / ((objectsMs * 1000) / LEADS)).toFixed(1)}× the issue's 930 µs/lead`);
   } finally {
     await bench.close();
   }

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { segmentLeads } from '../../web/src/node.js';
 import { loadModule } from '../../web/src/loader.js';
 import { seededRandom } from '../../demo/assets/lead-sample.js';
+import { typeValue } from '../../web/src/csv.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -95,6 +96,44 @@ assert.deepEqual(bulk.result.summary, perLead.result.summary, 'the summaries dif
 assert.equal(bulk.result.summary.errors, 0);
 assert.equal(bulk.result.summary.events.replayed, LEADS * PER_LEAD);
 
+// The same leads as lead objects, each with its events inline (what the
+// lead-list page passes): the bulk path (batch-objects.js, the batch
+// module) against the per-lead engine, answers compared first.
+const objects = (() => {
+  const [head, ...lines] = leadsCsv.trim().split('\n');
+  const names = head.split(',');
+  const byEmail = new Map();
+  const list = lines.map((line) => {
+    const lead = {};
+    line.split(',').forEach((v, k) => { if (v !== '') lead[names[k]] = typeValue(v); });
+    lead.events = [];
+    byEmail.set(lead.email, lead.events);
+    return lead;
+  });
+  const [eventHead, ...eventLines] = activityCsv.trim().split('\n');
+  const columns = eventHead.split(',');
+  for (const line of eventLines) {
+    const f = line.split(',');
+    const props = {};
+    for (let k = 3; k < f.length; k++) if (f[k] !== '') props[columns[k]] = typeValue(f[k]);
+    byEmail.get(f[0]).push({ type: f[1], at: Number(f[2]), props });
+  }
+  return list;
+})();
+async function timedObjects(extra) {
+  const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const result = await segmentLeads(config, objects, { now: NOW, ...extra });
+  const used = process.cpuUsage(cpu);
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000, result };
+}
+const objectsBulk = await timedObjects({});
+const objectsPerLead = await timedObjects({ module: core });
+assert.deepEqual(outputs(objectsBulk.result), outputs(objectsPerLead.result), 'lead objects: the bulk and per-lead paths differ');
+assert.deepEqual(outputs(objectsBulk.result), outputs(bulk.result), 'lead objects and the CSV give different answers');
+const objectsRuns = [objectsBulk];
+for (let r = 1; r < RUNS; r++) objectsRuns.push(await timedObjects({}));
+
 const bulkRuns = [bulk.ms];
 const bulkCpu = [bulk.cpuMs];
 for (let r = 1; r < RUNS; r++) {
@@ -112,3 +151,6 @@ console.log(`  segmentLeads, per-lead engine (module)  ${perLead.ms.toFixed(0).p
 const bulkCpuMs = median(bulkCpu);
 console.log(`  CPU (user + system): bulk ${bulkCpuMs.toFixed(0)} ms (${((bulkCpuMs * 1000) / LEADS).toFixed(1)} µs/lead, median), per-lead ${perLead.cpuMs.toFixed(0)} ms (${((perLead.cpuMs * 1000) / LEADS).toFixed(1)} µs/lead)`);
 console.log(`  ratio: ${(perLead.ms / bulkMs).toFixed(1)}× the per-lead path in this run (wall), ${(perLead.cpuMs / bulkCpuMs).toFixed(1)}× (CPU); ${(930 / bulkUs).toFixed(1)}× the issue's 930 µs/lead (wall)`);
+const objectsMs = median(objectsRuns.map((r) => r.ms));
+const objectsCpu = median(objectsRuns.map((r) => r.cpuMs));
+console.log(`  lead objects (events inline): bulk ${objectsMs.toFixed(0)} ms wall, ${((objectsCpu * 1000) / LEADS).toFixed(1)} µs CPU/lead (median of ${objectsRuns.length}); per-lead engine ${objectsPerLead.ms.toFixed(0)} ms wall, ${((objectsPerLead.cpuMs * 1000) / LEADS).toFixed(1)} µs CPU/lead; ${(objectsPerLead.cpuMs / objectsCpu).toFixed(1)}× (CPU), ${((930 * LEADS) / (objectsCpu * 1000)).toFixed(1)}× the issue's 930 µs/lead (CPU)`);

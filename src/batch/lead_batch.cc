@@ -255,7 +255,10 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
   BatchSummary::Columns columns;
   std::set<std::string> covered;
   for (const auto& c : distinct) {
-    if (is_read(target(c))) {
+    if (config.IsReserved(target(c))) {
+      columns.computed.push_back(c);
+      columns.ignored.push_back(c);
+    } else if (is_read(target(c))) {
       columns.read.push_back(c);
       covered.insert(target(c));
     } else {
@@ -288,6 +291,9 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
     if (name.empty()) continue;
     if (name == options_.id_column) r.id_columns.push_back(k);
     std::string attribute = target(name);
+    // Named like what the engine computes: the file's data, never an
+    // attribute (identify would refuse it on every row).
+    if (config.IsReserved(attribute)) continue;
     bool direct = attribute == name;
     bool list = std::find(options_.list_columns.begin(), options_.list_columns.end(), name) !=
                 options_.list_columns.end();
@@ -297,14 +303,10 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
                         list ? 1 : 0);
     };
     add(&plan_of(&r.all, attribute));
-    // A column no condition reads cannot change an answer; one the engine
-    // computes (a metric id, "segments") is kept so that identify refuses
-    // it, as it refuses it in segmentLeads.
-    if (config.schema().Find(attribute) != AttributeSchema::kNotFound || config.IsReserved(attribute)) {
+    // A column no condition reads cannot change an answer.
+    if (config.schema().Find(attribute) != AttributeSchema::kNotFound) {
       AttributePlan& plan = plan_of(&r.needed, attribute);
-      // The segment-only loop declines a reserved name (slot -1): decided
-      // here once rather than per row.
-      plan.slot = config.IsReserved(attribute) ? AttributeSchema::kNotFound : config.schema().Find(attribute);
+      plan.slot = config.schema().Find(attribute);
       add(&plan);
     }
   }

@@ -20,8 +20,10 @@
 //     file columns to attributes; values are typed as web/src/csv.js types
 //     them (BatchOptions::types), an empty field leaves the column out;
 //     only the columns the config reads are typed and handed on (the
-//     others cannot change an answer; a column the engine computes, such as
-//     a metric id, is still refused row by row, as identify refuses it);
+//     others cannot change an answer); a column named like something the
+//     engine computes (a metric id, score, segments, ...) is data, not an
+//     attribute: it is left out and reported (summary().columns.computed),
+//     and the computed value is what conditions see;
 //   * each lead goes through one core Engine erased between leads: it is
 //     identified at the time of its first event (or at `now`), its events
 //     (from an activity CSV joined on the id column, as
@@ -144,6 +146,7 @@ class ResultBuffer {
 
  private:
   friend class LeadBatch;  // fills in the row it appended last
+  friend class LeadObjects;
   size_t segments_ = 0, words_ = 0;
   std::vector<LeadResult> rows_;
   std::vector<uint64_t> memberships_;
@@ -174,6 +177,10 @@ struct BatchSummary {
     std::vector<std::string> read;     // file columns the config reads (after mapping)
     std::vector<std::string> ignored;  // file columns it does not read
     std::vector<std::string> missing;  // attributes it reads that no column gives
+    // File columns named (after the column map) like something the engine
+    // computes (a metric id, score, grade, stage, segments, ...): data, left
+    // out of the attributes, so the computed value is what conditions see.
+    std::vector<std::string> computed;
   } columns;
 
   // Adds `other`'s row counts (not its events or columns) to these: the

@@ -8,7 +8,7 @@ namespace leadseg {
 namespace batch {
 
 RowEvaluator::RowEvaluator(std::shared_ptr<const CompiledConfig> config)
-    : engine_(std::move(config)), attributes_(&engine_.config().schema()) {
+    : engine_(std::move(config)), replayer_(engine_.config()), attributes_(&engine_.config().schema()) {
   const CompiledConfig& c = engine_.config();
   if (const auto& lifecycle = c.lifecycle()) {
     for (const auto& stage : lifecycle->stages) stage_ids_.push_back(stage.id);
@@ -37,9 +37,12 @@ bool RowEvaluator::SegmentsOnly(const Value& attributes) const {
 }
 
 Status RowEvaluator::Evaluate(const Value& attributes, const std::vector<const LeadEvent*>& events, TimeMs now,
-                              LeadResult* out, uint64_t* membership, int* failed_event, bool small_row) {
+                              LeadResult* out, uint64_t* membership, int* failed_event, bool small_row,
+                              const std::vector<Declared>* declarations, int* failed_declaration) {
   *failed_event = -1;
-  if (events.empty() && small_row && SegmentsOnly(attributes)) {
+  if (failed_declaration) *failed_declaration = -1;
+  const bool declares = declarations != nullptr && !declarations->empty();
+  if (events.empty() && !declares && small_row && SegmentsOnly(attributes)) {
     const CompiledConfig& c = engine_.config();
     arena_.Clear();
     attributes_.Clear();
@@ -59,18 +62,20 @@ Status RowEvaluator::Evaluate(const Value& attributes, const std::vector<const L
   const TimeMs start = events.empty() ? now : events.front()->ts;
   auto identified = engine_.Identify(attributes, start);
   if (!identified.ok()) return identified.status();
-  for (size_t i = 0; i < events.size(); ++i) {
-    const LeadEvent& e = *events[i];
-    auto tracked = engine_.TrackFrame(*e.type, e.props, e.ts);
-    if (!tracked.ok()) {
-      *failed_event = static_cast<int>(i);
-      return tracked.status();
+  if (declares) {
+    for (size_t k = 0; k < declarations->size(); ++k) {
+      const Declared& d = (*declarations)[k];
+      auto declared = engine_.Declare(std::string(d.key), d.value, start);
+      if (!declared.ok()) {
+        if (failed_declaration) *failed_declaration = static_cast<int>(k);
+        return declared.status();
+      }
     }
   }
-  if (!events.empty()) {
-    auto advanced = engine_.Advance(now);
-    if (!advanced.ok()) return advanced.status();
-  }
+  replay_.clear();
+  for (const LeadEvent* e : events) replay_.push_back(Replayer::Event{*e->type, e->props, e->ts});
+  Status replayed = replayer_.Replay(&engine_, replay_.data(), replay_.size(), now, failed_event);
+  if (!replayed.ok()) return replayed;
   const std::vector<uint8_t>& in = engine_.membership();
   for (size_t s = 0; s < in.size(); ++s) {
     if (in[s]) membership[s / 64] |= uint64_t{1} << (s % 64);

@@ -23,6 +23,7 @@
 #include "core/value.h"
 #include "conditions/attributes.h"
 #include "engine/engine.h"
+#include "engine/engine_replay.h"
 
 namespace leadseg {
 namespace batch {
@@ -44,8 +45,19 @@ class RowEvaluator {
   // refused (-1: the attributes were).
   // `small_row`: the row's fields are few enough bytes that identify's
   // size limit cannot refuse them.
+  // `declarations` (lead objects' zero-party declarations, key and value)
+  // are declared after identify, at the same time; when one is refused,
+  // *failed_declaration is its index (else -1).
+  struct Declared {
+    std::string_view key;
+    Value value;
+  };
   Status Evaluate(const Value& attributes, const std::vector<const LeadEvent*>& events, TimeMs now,
-                  LeadResult* out, uint64_t* membership, int* failed_event, bool small_row = true);
+                  LeadResult* out, uint64_t* membership, int* failed_event, bool small_row = true,
+                  const std::vector<Declared>* declarations = nullptr, int* failed_declaration = nullptr);
+
+  // The engine after Evaluate: the lead as read at `now` (metrics, ...).
+  const Engine& engine() const { return engine_; }
 
  private:
   // A config of segments only (no metrics, RFM, scoring, grading,
@@ -56,6 +68,11 @@ class RowEvaluator {
   bool SegmentsOnly(const Value& attributes) const;
 
   Engine engine_;
+  // The lead's events go in through the replayer: the same answer as one
+  // TrackFrame per event, with only the path-dependent steps evaluated
+  // between events.
+  Replayer replayer_;
+  std::vector<Replayer::Event> replay_;
   std::vector<std::string> stage_ids_;
   bool segments_only_config_ = false;
   AttributeSet attributes_;

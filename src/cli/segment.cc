@@ -73,7 +73,8 @@ const char kUsage[] =
     "  --quiet              no summary on standard error\n"
     "\n"
     "Output: the input's columns, then segments (ids joined with ';'), score, grade, stage,\n"
-    "temperature and error (why the row failed; such a row has no results). Blank lines are\n"
+    "temperature, mql and sql (true/false: the lead is a marketing/sales-qualified lead at --now;\n"
+    "empty without a lifecycle) and error (why the row failed; such a row has no results). Blank lines are\n"
     "left out; fields past the header's last column are dropped, as segmentLeads drops them.\n"
     "A summary (rows, members per segment, grades, stages, time) goes to standard error.\n"
     "\n"
@@ -248,6 +249,11 @@ class Pipeline {
       if (r.stage >= 0) AppendCsvField(&out, config.lifecycle()->stages[static_cast<size_t>(r.stage)].id);
       out.push_back(',');
       if (r.temperature >= 0) out.append(batch::kTemperatureNames[r.temperature]);
+      // segmentLeads' lead.mql / lead.sql: empty without a lifecycle or on error.
+      for (int8_t handoff : {r.mql, r.sql}) {
+        out.push_back(',');
+        if (handoff >= 0) out.append(handoff ? "true" : "false");
+      }
       out.push_back(',');
       if (const std::string* error = results.ErrorOf(i)) AppendCsvField(&out, *error);
       out.push_back('\n');
@@ -307,7 +313,7 @@ class LeadSink : public CsvSink {
       if (f) line.push_back(',');
       AppendCsvField(&line, record.fields[f]);
     }
-    line += ",segments,score,grade,stage,temperature,error\n";
+    line += ",segments,score,grade,stage,temperature,mql,sql,error\n";
     if (std::fwrite(line.data(), 1, line.size(), out_) != line.size()) return InvalidArgument("cannot write the output");
     pipeline_ = std::make_unique<Pipeline>(workers_, record.fields.size(), out_);
     for (auto& batch : *batches_) {
@@ -427,6 +433,12 @@ void PrintSummary(const BatchSummary& s, const CompiledConfig& config, const Arg
   };
   std::fprintf(stderr, "columns: read %s; ignored %s; missing %s\n", list(s.columns.read).c_str(),
                list(s.columns.ignored).c_str(), list(s.columns.missing).c_str());
+  if (!s.columns.computed.empty()) {
+    std::fprintf(stderr,
+                 "warning: columns named like what the config computes, left out (the computed values win): %s; "
+                 "to use one as an attribute, map it to another name with --columns\n",
+                 list(s.columns.computed).c_str());
+  }
   for (const auto& e : first_errors) std::fprintf(stderr, "failed: %s\n", e.c_str());
   if (s.errors > first_errors.size()) {
     std::fprintf(stderr, "(and %s more failed rows: see the error column)\n",

@@ -205,6 +205,9 @@ class Engine {
   void Erase();
 
  private:
+  // A batch's replay of a lead's history (engine/engine_replay.h): Track's
+  // storage of each event, with fewer evaluations between them.
+  friend class Replayer;
   struct Scratch;
   // Track's common tail: the retention and size checks, then the event is
   // stored and the segments evaluated. `props`, when given, is the event's

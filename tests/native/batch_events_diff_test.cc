@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "batch/lead_batch.h"
+#include "batch/lead_objects.h"
 #include "config/config.h"
 #include "core/json.h"
 #include "engine/engine.h"
@@ -53,6 +54,7 @@ struct RandomLead {
   Json attributes;  // typed as the CSV reader types the row
   std::vector<std::string> fields;
   std::vector<RandomEvent> events;
+  Json declarations = Json::object();  // lead objects only (the CSV has no column for them)
 };
 
 const std::vector<std::string> kLeadColumns = {"email", "job_title", "industry", "age", "annual_revenue",
@@ -105,6 +107,8 @@ std::vector<RandomLead> MakeLeads(size_t n, uint64_t seed) {
       set(6, b ? "true" : "FALSE", b);
     }
     if (chance(0.5)) text(7, Pick(rng, countries));
+    if (chance(0.3)) lead.declarations["interests"] = Json::array({Pick(rng, industries)});
+    if (chance(0.1)) lead.declarations["budget"] = std::uniform_int_distribution<int>(0, 9)(rng) * 1000;
     // 0 to 30 events over the last 60 days (some later than now, which
     // both paths leave out), most leads ~20.
     size_t events = chance(0.1) ? 0 : std::uniform_int_distribution<size_t>(1, 30)(rng);
@@ -166,11 +170,12 @@ struct Answer {
   std::vector<uint8_t> membership;
   double score;
   std::string grade, temperature, stage;
+  bool mql, sql;
 };
 
 // The per-lead definition: what segmentLeads' per-lead path does with one
 // engine (src/engine/, JSON in).
-Answer PerLead(Engine* engine, const RandomLead& lead) {
+Answer PerLead(Engine* engine, const RandomLead& lead, bool declare = false) {
   engine->Erase();
   std::vector<const RandomEvent*> events;
   for (const auto& e : lead.events) {
@@ -180,6 +185,11 @@ Answer PerLead(Engine* engine, const RandomLead& lead) {
                    [](const RandomEvent* a, const RandomEvent* b) { return a->ts < b->ts; });
   const TimeMs start = events.empty() ? kNow : events.front()->ts;
   EXPECT_TRUE(engine->Identify(lead.attributes, start).ok());
+  if (declare) {
+    for (auto it = lead.declarations.begin(); it != lead.declarations.end(); ++it) {
+      EXPECT_TRUE(engine->Declare(it.key(), *it, start).ok());
+    }
+  }
   for (const RandomEvent* e : events) {
     auto tracked = engine->Track(e->type, e->props, e->ts);
     EXPECT_TRUE(tracked.ok()) << tracked.status().message();
@@ -188,7 +198,7 @@ Answer PerLead(Engine* engine, const RandomLead& lead) {
     EXPECT_TRUE(engine->Advance(kNow).ok());
   }
   Engine::LeadSummary s = engine->Summary();
-  return Answer{engine->membership(), s.score, s.grade, s.temperature, s.stage};
+  return Answer{engine->membership(), s.score, s.grade, s.temperature, s.stage, s.mql, s.sql};
 }
 
 void ExpectSameAnswers(const std::string& config_text, size_t n, uint64_t seed, size_t chunk) {
@@ -221,17 +231,61 @@ void ExpectSameAnswers(const std::string& config_text, size_t n, uint64_t seed, 
   }
   ASSERT_EQ(rows.size(), leads.size());
 
+  // The same leads as lead objects (segmentLeads on an array): records
+  // as web/src/lead-records.js writes them, with declarations, events in
+  // time order and none later than now.
+  std::vector<LeadResult> object_rows;
+  std::vector<std::vector<uint8_t>> object_members;
+  {
+    LeadObjects objects(config, kNow, /*with_metrics=*/false);
+    std::string records;
+    auto u32 = [&](uint32_t v) { records.append(reinterpret_cast<const char*>(&v), 4); };
+    auto text = [&](const std::string& t) {
+      u32(static_cast<uint32_t>(t.size()));
+      records += t;
+    };
+    for (const auto& lead : leads) {
+      text(lead.attributes.dump());
+      u32(static_cast<uint32_t>(lead.declarations.size()));
+      for (auto it = lead.declarations.begin(); it != lead.declarations.end(); ++it) {
+        text(it.key());
+        text(it->dump());
+      }
+      std::vector<const RandomEvent*> events;
+      for (const auto& e : lead.events) {
+        if (e.ts <= kNow) events.push_back(&e);
+      }
+      std::stable_sort(events.begin(), events.end(),
+                       [](const RandomEvent* a, const RandomEvent* b) { return a->ts < b->ts; });
+      u32(static_cast<uint32_t>(events.size()));
+      for (const RandomEvent* e : events) {
+        double ts = static_cast<double>(e->ts);
+        records.append(reinterpret_cast<const char*>(&ts), 8);
+        text(e->type);
+        text(e->props.dump());
+      }
+    }
+    ASSERT_TRUE(objects.Feed(records, 0).ok());
+    ResultBuffer& out = objects.results();
+    ASSERT_EQ(out.size(), leads.size());
+    for (size_t i = 0; i < out.size(); ++i) {
+      ASSERT_EQ(objects.FailureOf(i), nullptr) << objects.FailureOf(i)->message;
+      object_rows.push_back(out.rows()[i]);
+      std::vector<uint8_t> m(out.segment_count());
+      for (size_t k = 0; k < m.size(); ++k) m[k] = out.InSegment(i, k) ? 1 : 0;
+      object_members.push_back(std::move(m));
+    }
+  }
+
   Engine engine(config);
   std::vector<std::string> stages;
   if (config->lifecycle()) {
     for (const auto& stage : config->lifecycle()->stages) stages.push_back(stage.id);
   }
-  size_t scored = 0, with_events = 0;
-  for (size_t i = 0; i < leads.size(); ++i) {
-    Answer want = PerLead(&engine, leads[i]);
-    const LeadResult& got = rows[i];
-    SCOPED_TRACE("lead " + std::to_string(i) + ": " + leads[i].attributes.dump());
-    EXPECT_EQ(members[i], want.membership);
+  size_t scored = 0, with_events = 0, mqls = 0;
+  auto expect_same = [&](const LeadResult& got, const std::vector<uint8_t>& membership, const Answer& want,
+                         const RandomLead& lead) {
+    EXPECT_EQ(membership, want.membership);
     if (std::isnan(want.score)) {
       EXPECT_TRUE(std::isnan(got.score));
     } else {
@@ -240,11 +294,28 @@ void ExpectSameAnswers(const std::string& config_text, size_t n, uint64_t seed, 
     EXPECT_EQ(got.grade < 0 ? "" : kGradeNames[got.grade], want.grade);
     EXPECT_EQ(got.temperature < 0 ? "" : kTemperatureNames[got.temperature], want.temperature);
     EXPECT_EQ(got.stage < 0 ? "" : stages[static_cast<size_t>(got.stage)], want.stage);
+    EXPECT_EQ(got.mql, config->lifecycle() ? static_cast<int8_t>(want.mql) : -1);
+    EXPECT_EQ(got.sql, config->lifecycle() ? static_cast<int8_t>(want.sql) : -1);
+    size_t in_time = 0;
+    for (const auto& e : lead.events) in_time += e.ts <= kNow;
+    EXPECT_EQ(got.events, in_time);
+  };
+  for (size_t i = 0; i < leads.size(); ++i) {
+    SCOPED_TRACE("lead " + std::to_string(i) + ": " + leads[i].attributes.dump());
+    Answer want = PerLead(&engine, leads[i]);
+    expect_same(rows[i], members[i], want, leads[i]);
+    {
+      SCOPED_TRACE("as a lead object, declarations " + leads[i].declarations.dump());
+      expect_same(object_rows[i], object_members[i], PerLead(&engine, leads[i], /*declare=*/true), leads[i]);
+    }
     size_t in_time = 0;
     for (const auto& e : leads[i].events) in_time += e.ts <= kNow;
-    EXPECT_EQ(got.events, in_time);
     scored += !std::isnan(want.score) && want.score > 0;
     with_events += in_time > 0;
+    mqls += want.mql;
+  }
+  if (config->lifecycle() && config->lifecycle()->mql) {
+    EXPECT_GT(mqls, 0u);
   }
   // The random histories exercise what they are meant to.
   EXPECT_GT(scored, n / 4);
@@ -273,8 +344,10 @@ TEST(BatchEventsDiff, SegmentsReadingScoreGradeAndStage) {
     "grading": {"rules": [{"id": "tech", "points": 60, "condition": {"industry": "Technology"}}],
                 "bands": {"A": 80, "B": 60, "C": 30}},
     "temperature": {"warm": 20, "hot": 45, "hysteresis": 5},
-    "lifecycle": {"stages": [{"id": "new"}, {"id": "engaged", "condition": {"score": {"$gte": 20}}},
-                             {"id": "buyer", "condition": {"spend": {"$gt": 0}}}]},
+    "lifecycle": {"stages": [{"id": "new"}, {"id": "engaged", "condition": {"score": {"$gte": 20}}, "allowRegression": true},
+                             {"id": "buyer", "condition": {"spend": {"$gt": 0}}}],
+                  "mql": {"score": {"$gte": 25}, "segments": {"$in": ["busy"]}},
+                  "sql": {"segments": {"$elemMatch": {"$eq": "busy"}}, "views": {"$gte": 8}}},
     "segments": [
       {"id": "hot_b", "condition": {"temperature": "hot", "grade": "B"}},
       {"id": "engaged_stage", "condition": {"stage": "engaged"}},

@@ -139,13 +139,17 @@ TEST(BatchLeadBatch, ListColumnsAreArrays) {
   EXPECT_EQ(Segment("tags,size\nvip;new,1\nnew,1\n,1\n", options).members, (std::vector<std::string>{"vip", "", ""}));
 }
 
-TEST(BatchLeadBatch, RowErrorsNameTheLeadAndRowAndTheBatchGoesOn) {
-  Outcome run = Segment("title,visits\nCTO,\nCTO,3\nCTO,\n");
+// A column named like a metric (or score, stage, segments, ...) is data:
+// left out of the attributes (identify would refuse it on every row),
+// reported, and the metric's computed value is what conditions see.
+TEST(BatchLeadBatch, ColumnsNamedLikeComputedValuesAreLeftOutAndReported) {
+  Outcome run = Segment("title,visits,score\nCTO,,\nCTO,3,99\nCTO,,\n");
   ASSERT_TRUE(run.status.ok());
-  EXPECT_EQ(run.members, (std::vector<std::string>{"cto", "", "cto"}));
-  EXPECT_EQ(run.errors[1], "lead 1 (row 3): \"visits\" is a reserved name (a metric id, declared, rfm or segments)");
-  EXPECT_EQ(run.summary.errors, 1u);
-  EXPECT_EQ(run.summary.segments[1], 2u);
+  EXPECT_EQ(run.members, (std::vector<std::string>{"cto", "cto", "cto"}));
+  EXPECT_EQ(run.summary.errors, 0u);
+  EXPECT_EQ(run.summary.segments[1], 3u);
+  EXPECT_EQ(run.summary.columns.computed, (std::vector<std::string>{"visits", "score"}));
+  EXPECT_EQ(run.summary.columns.ignored, (std::vector<std::string>{"visits", "score"}));
 }
 
 TEST(BatchLeadBatch, AnUnreadColumnStillCountsTowardsTheSizeLimit) {
@@ -253,8 +257,9 @@ TEST(BatchLeadBatch, SegmentsOnlyConfigsRefuseWhatIdentifyRefuses) {
   ASSERT_EQ(out.size(), 3u);
   EXPECT_TRUE(out.InSegment(0, 0));
   EXPECT_EQ(out.ErrorOf(0), nullptr);
-  ASSERT_NE(out.ErrorOf(1), nullptr);
-  EXPECT_EQ(*out.ErrorOf(1), "lead 1 (row 3): \"segments\" is a reserved name (a metric id, declared, rfm or segments)");
+  // A "segments" column is data, not an attribute (see above).
+  EXPECT_EQ(out.ErrorOf(1), nullptr);
+  EXPECT_TRUE(out.InSegment(1, 0));
   ASSERT_NE(out.ErrorOf(2), nullptr);
   EXPECT_NE(out.ErrorOf(2)->find("attributes would exceed 256 KB"), std::string::npos) << *out.ErrorOf(2);
 }
@@ -281,14 +286,16 @@ TEST(BatchLeadBatch, MqlAndSqlPerRowAndCounted) {
       for (const LeadResult& r : (*batch)->results().rows()) flags.emplace_back(r.mql, r.sql);
       (*batch)->results().Clear();
     }
-    // The last row gives the computed attribute "sql" as a column: an error.
-    EXPECT_EQ(flags, (std::vector<std::pair<int, int>>{{1, 1}, {1, 0}, {0, 0}, {-1, -1}})) << chunk;
-    EXPECT_EQ((*batch)->summary().mql, 2u);
-    EXPECT_EQ((*batch)->summary().sql, 1u);
+    // The last row gives the computed attribute "sql" as a column: data,
+    // left out; the computed hand-off is what counts.
+    EXPECT_EQ(flags, (std::vector<std::pair<int, int>>{{1, 1}, {1, 0}, {0, 0}, {1, 1}})) << chunk;
+    EXPECT_EQ((*batch)->summary().mql, 3u);
+    EXPECT_EQ((*batch)->summary().sql, 2u);
+    EXPECT_EQ((*batch)->summary().columns.computed, (std::vector<std::string>{"sql"}));
     BatchSummary twice = (*batch)->summary();
     twice.AddRows((*batch)->summary());
-    EXPECT_EQ(twice.mql, 4u);
-    EXPECT_EQ(twice.sql, 2u);
+    EXPECT_EQ(twice.mql, 6u);
+    EXPECT_EQ(twice.sql, 4u);
   }
   // Without a lifecycle there is nothing to say.
   Outcome plain = Segment("title,size\nCTO,500\n");

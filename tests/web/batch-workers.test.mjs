@@ -49,8 +49,11 @@ function leadsCsv(rows) {
   const lines = ['email,job_title,industry,company_size,age,pricing_views_2d'];
   for (let i = 0; i < rows; i++) {
     if (i % 97 === 5) lines.push(''); // blank lines count as rows, not leads
-    const reserved = i % 251 === 7 ? '3' : ''; // a metric id given as a column: that lead's error
-    lines.push([`lead${i}@example.com`, quote(TITLES[i % TITLES.length]), INDUSTRIES[i % 4], String((i * 37) % 3000), i % 5 ? String(20 + (i % 50)) : '', reserved].join(','));
+    // A column named like a metric is data (left out, reported); a title
+    // larger than identify's 256 KB limit is that lead's error.
+    const metricColumn = i % 13 === 7 ? '3' : '';
+    const title = i % 251 === 7 ? 'x'.repeat(300_000) : TITLES[i % TITLES.length];
+    lines.push([`lead${i}@example.com`, quote(title), INDUSTRIES[i % 4], String((i * 37) % 3000), i % 5 ? String(20 + (i % 50)) : '', metricColumn].join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

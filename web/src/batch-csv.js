@@ -11,6 +11,7 @@
 import { leadsegError, withContext } from './errors.js';
 import { CsvParser, typeValue } from './csv.js';
 import { columnsRead } from './column-map.js';
+import { computedColumnsWarning, reservedNames } from './computed-columns.js';
 import { feedSlices, loadBatchModule, unwrapBatch } from './batch-module.js';
 import { eventsFitBatch, feedEventsToBatch } from './batch-events-wasm.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
@@ -116,7 +117,8 @@ export async function segmentCsvInWasm(text, leads, options, context) {
         if (hasEvents && !header.includes(idColumn)) {
           throw leadsegError(`segmentLeads: the leads CSV has no column "${idColumn}" to join options.events on (its columns: ${header.map((n) => `"${n}"`).join(', ')}); set idColumn`);
         }
-        summary.columns = columnReport(reads, header, columnMap, hasEvents);
+        summary.columns = columnReport(reads, header, columnMap, hasEvents, reservedNames(config));
+        if (summary.columns.computed) warnings.push(computedColumnsWarning(summary.columns.computed));
       }
     };
 

@@ -26,6 +26,8 @@ import {
 import { checkColumnMap, columnsRead, compareColumns, renameColumns } from './column-map.js';
 import { checkWorkersOption, workerPlan } from './batch-workers-option.js';
 import { batchModuleFits, segmentCsvInWasm } from './batch-csv.js';
+import { objectsFitBatch, segmentObjectsInWasm } from './batch-objects.js';
+import { computedColumns, computedColumnsWarning, reservedNames, withoutComputed } from './computed-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 const DEFAULT_PROGRESS_EVERY = 1000;
@@ -170,6 +172,10 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
   if (batchModuleFits(leads, options)) {
     return segmentCsvInWasm(text, leads, options, { emptySummary, columnReport, columnMap, listColumns, progressEvery, leadOffset, rowOffset, kept: [], eventColumns: columns });
   }
+  // Lead objects (with inline events and declarations): in bulk, in the batch module too.
+  if (objectsFitBatch(leads, options)) {
+    return segmentObjectsInWasm(text, leads, options, { emptySummary, columnReport, columnMap, progressEvery, leadOffset });
+  }
 
   const core = await loadModule(options);
   const engine = new core.Engine();
@@ -197,8 +203,10 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
 
     const csvLeads = !Array.isArray(leads);
     const reads = columnsRead(JSON.parse(text), Object.keys(engine.attributes()));
+    const reserved = csvLeads ? reservedNames(JSON.parse(text)) : null;
     const checkColumns = (names, hasEvents) => {
-      summary.columns = columnReport(reads, names, columnMap, hasEvents);
+      summary.columns = columnReport(reads, names, columnMap, hasEvents, reserved);
+      if (summary.columns.computed) warnings = [...warnings, computedColumnsWarning(summary.columns.computed)];
     };
     const onHeader = (names) => {
       if (index !== null && !names.includes(idColumn)) {
@@ -239,7 +247,9 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
           if (own !== undefined && own !== null) flat = inlineEvents(own, what);
           if (declared !== undefined && declared !== null) declarations = inlineDeclarations(declared, what);
         }
-        const json = toJsonText(renameColumns(attributes, columnMap, mapped), what);
+        let renamed = renameColumns(attributes, columnMap, mapped);
+        if (csvLeads) renamed = withoutComputed(renamed, reserved);
+        const json = toJsonText(renamed, what);
         if (index !== null) {
           const key = leadKey(attributes[idColumn]);
           const group = key === null ? undefined : index.take(key);
@@ -321,7 +331,9 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
 // summary.columns: what the config reads of the file's columns. A file
 // that has none of them (and no events to go on) is refused: every lead
 // would come out with zeros.
-function columnReport(reads, names, columnMap, hasEvents) {
+// `reserved` (CSV only): names the engine computes; columns named so are
+// reported as `computed` (computed-columns.js).
+function columnReport(reads, names, columnMap, hasEvents, reserved = null) {
   const unknown = Object.keys(columnMap).filter((c) => !names.includes(c));
   if (unknown.length && names.length) {
     throw leadsegError(`segmentLeads: columnMap names ${unknown.map((c) => `"${c}"`).join(', ')}, which the file does not have (its columns: ${names.map((n) => `"${n}"`).join(', ')})`, '/columnMap');
@@ -331,7 +343,10 @@ function columnReport(reads, names, columnMap, hasEvents) {
     const suggested = Object.entries(suggestions).map(([c, a]) => `"${c}": "${a}"`).join(', ');
     throw leadsegError(`segmentLeads: the file has none of the columns the config reads (it reads ${reads.map((n) => `"${n}"`).join(', ')}; the file has ${names.map((n) => `"${n}"`).join(', ')})${suggested ? `; map them with columnMap, e.g. {${suggested}}` : '; rename the columns or map them with columnMap: {fileColumn: attribute}'}`);
   }
-  return { read: used, ignored, missing, mapped: { ...columnMap }, suggestions, hints };
+  const report = { read: used, ignored, missing, mapped: { ...columnMap }, suggestions, hints };
+  const computed = reserved === null ? [] : computedColumns(names, columnMap, reserved);
+  if (computed.length) report.computed = computed;
+  return report;
 }
 
 // One lead into the erased engine: identify and declare at the first event

@@ -1,0 +1,220 @@
+#include "batch/lead_objects.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "core/duration.h"
+#include "core/json.h"
+#include "core/value_checks.h"
+#include "core/value_codec.h"
+#include "core/value_json.h"
+#include "engine/engine.h"
+
+namespace leadseg {
+namespace batch {
+
+namespace {
+
+// Reads the records' fixed-width fields and texts; any overrun is the
+// writer's bug and fails the whole buffer.
+class RecordReader {
+ public:
+  explicit RecordReader(std::string_view bytes) : rest_(bytes) {}
+  bool done() const { return rest_.empty(); }
+  bool U32(uint32_t* v) { return Fixed(v, 4); }
+  bool F64(double* v) { return Fixed(v, 8); }
+  bool Text(std::string_view* out) {
+    uint32_t n;
+    if (!U32(&n) || rest_.size() < n) return false;
+    *out = rest_.substr(0, n);
+    rest_.remove_prefix(n);
+    return true;
+  }
+
+ private:
+  template <typename T>
+  bool Fixed(T* v, size_t n) {
+    if (rest_.size() < n) return false;
+    std::memcpy(v, rest_.data(), n);  // wasm and x86 are little-endian, as the writer
+    rest_.remove_prefix(n);
+    return true;
+  }
+  std::string_view rest_;
+};
+
+}  // namespace
+
+struct LeadObjects::Parsed {
+  std::string_view attributes;
+  std::vector<std::pair<std::string_view, std::string_view>> declarations;
+  struct Event {
+    double ts;
+    std::string_view type, props;
+  };
+  std::vector<Event> events;
+};
+
+LeadObjects::LeadObjects(std::shared_ptr<const CompiledConfig> config, TimeMs now, bool with_metrics)
+    : now_(now), with_metrics_(with_metrics), evaluator_(config), results_(config->segments().size()) {}
+
+Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
+  // Read every record first, so that a malformed buffer appends nothing.
+  std::vector<Parsed> leads;
+  RecordReader in(bytes);
+  while (!in.done()) {
+    Parsed lead;
+    uint32_t n = 0;
+    bool ok = in.Text(&lead.attributes) && in.U32(&n);
+    for (uint32_t k = 0; ok && k < n; ++k) {
+      std::string_view key, value;
+      ok = in.Text(&key) && in.Text(&value);
+      lead.declarations.emplace_back(key, value);
+    }
+    ok = ok && in.U32(&n);
+    for (uint32_t k = 0; ok && k < n; ++k) {
+      Parsed::Event e;
+      ok = in.F64(&e.ts) && in.Text(&e.type) && in.Text(&e.props);
+      lead.events.push_back(e);
+    }
+    if (!ok) return InvalidArgument("lead records: record " + std::to_string(leads.size()) + " is truncated");
+    leads.push_back(std::move(lead));
+  }
+  for (size_t i = 0; i < leads.size(); ++i) {
+    LeadResult result;
+    result.lead = first_lead + i;
+    result.score = std::nan("");
+    uint64_t* membership = results_.Append(result);
+    LeadResult& out = results_.rows_.back();
+    Failure failure;
+    Status s = EvaluateOne(leads[i], &out, membership, &failure);
+    if (!s.ok()) {
+      std::fill(membership, membership + results_.words_per_row(), 0);
+      out.score = std::nan("");
+      out.grade = out.temperature = -1;
+      out.stage = -1;
+      out.mql = out.sql = -1;
+      out.events = 0;
+      failure.message = s.message();
+      failure.path = s.path();
+      results_.AppendError(failure.message);  // the row's error field says it failed
+      failure_of_.push_back(static_cast<int32_t>(failures_.size()));
+      failures_.push_back(std::move(failure));
+    } else {
+      failure_of_.push_back(-1);
+    }
+    if (with_metrics_) {
+      if (s.ok()) {
+        writer_.Clear();
+        evaluator_.engine().Metrics(&writer_);
+        metrics_bytes_ += writer_.bytes();
+      }
+      metrics_at_.push_back(metrics_bytes_.size());
+    }
+  }
+  return Status::Ok();
+}
+
+// As segmentLeads' per-lead path calls the core module: identify(JSON) at
+// the start, declare(key, JSON) for each declaration, track(type, JSON, ts)
+// for each event, advance(now). What the module's text methods check
+// before the engine does is checked here in the same order, so the first
+// refusal is the one the per-lead path meets.
+Status LeadObjects::EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* membership, Failure* failure) {
+  arena_.Clear();
+  failure->step = Failure::Step::kAttributes;
+  auto attributes = ParseJsonValue(lead.attributes, &arena_, "attributes");
+  if (!attributes.ok()) return attributes.status();
+
+  // The declarations up to the first the module would refuse before the
+  // engine sees it; the events likewise (none when a declaration is).
+  declared_.clear();
+  Status refused;
+  Failure::Step refused_step = Failure::Step::kDeclaration;
+  int refused_index = -1;
+  for (size_t k = 0; k < lead.declarations.size() && refused.ok(); ++k) {
+    const auto& [key, text] = lead.declarations[k];
+    if (!IsValidUtf8(key)) {
+      refused = InvalidArgument("a declaration key is not valid UTF-8");
+    } else if (auto value = ParseJsonValue(text, &arena_, "declaration"); !value.ok()) {
+      refused = value.status();
+    } else {
+      declared_.push_back(RowEvaluator::Declared{key, *value});
+      continue;
+    }
+    refused_index = static_cast<int>(k);
+  }
+  types_.resize(std::max(types_.size(), lead.events.size()));
+  events_.resize(lead.events.size());
+  event_ptrs_.clear();
+  for (size_t i = 0; i < lead.events.size() && refused.ok(); ++i) {
+    const Parsed::Event& e = lead.events[i];
+    Status s = IsValidUtf8(e.type) ? CheckTimestamp(e.ts, "event time")
+                                   : InvalidArgument("an event type is not valid UTF-8");
+    Result<Value> props = Value::Null();
+    if (s.ok()) {
+      props = ParseJsonValue(e.props.empty() ? std::string_view("{}") : e.props, &arena_, "event properties");
+      if (!props.ok()) s = props.status();
+    }
+    // Engine::Track's own checks, before the event is stored as a frame.
+    if (s.ok() && (e.type.empty() || e.type.size() > kMaxEventTypeBytes)) {
+      s = InvalidArgument("an event type must be 1 to " + std::to_string(kMaxEventTypeBytes) + " characters");
+    }
+    if (s.ok() && !props->is_null() && !props->is_object()) {
+      s = InvalidArgument(std::string("event properties must be an object, got ") + ValueTypeName(props->type()));
+    }
+    if (s.ok()) s = CheckValue(*props, "event properties", kMaxFrameDepth);
+    if (!s.ok()) {
+      refused = s;
+      refused_step = Failure::Step::kEvent;
+      refused_index = static_cast<int>(i);
+      break;
+    }
+    LeadEvent& stored = events_[i];
+    types_[i].assign(e.type.data(), e.type.size());
+    stored.type = &types_[i];
+    stored.ts = static_cast<TimeMs>(e.ts);
+    stored.props.clear();
+    EncodeValue(props->is_null() ? Document::MakeObject(nullptr, 0) : *props, &stored.props);
+    event_ptrs_.push_back(&stored);
+  }
+
+  int failed_event = -1, failed_declaration = -1;
+  Status s = evaluator_.Evaluate(*attributes, event_ptrs_, now_, out, membership, &failed_event,
+                                 /*small_row=*/false, &declared_, &failed_declaration);
+  if (!s.ok()) {
+    if (failed_declaration >= 0) {
+      failure->step = Failure::Step::kDeclaration;
+      failure->index = failed_declaration;
+    } else if (failed_event >= 0) {
+      failure->step = Failure::Step::kEvent;
+      failure->index = failed_event;
+    }
+    return s;
+  }
+  if (!refused.ok()) {
+    failure->step = refused_step;
+    failure->index = refused_index;
+    return refused;
+  }
+  return Status::Ok();
+}
+
+const LeadObjects::Failure* LeadObjects::FailureOf(size_t i) const {
+  return failure_of_[i] < 0 ? nullptr : &failures_[static_cast<size_t>(failure_of_[i])];
+}
+
+std::string_view LeadObjects::MetricsOf(size_t i) const {
+  if (!with_metrics_) return {};
+  return std::string_view(metrics_bytes_).substr(metrics_at_[i], metrics_at_[i + 1] - metrics_at_[i]);
+}
+
+void LeadObjects::Clear() {
+  results_.Clear();
+  failures_.clear();
+  failure_of_.clear();
+  metrics_bytes_.clear();
+  metrics_at_.assign(1, 0);
+}
+
+}  // namespace batch
+}  // namespace leadseg

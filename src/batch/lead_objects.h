@@ -1,0 +1,93 @@
+// LeadObjects: lead objects (segmentLeads(config, [{...}, ...])) with their
+// declarations and events, many per call, through one RowEvaluator: the
+// bulk path of lead objects, as LeadBatch is that of CSV files.
+//
+// The package checks each lead and its history in JavaScript (the
+// messages of segmentLeads' per-lead path are made there), sorts its
+// events in time order and leaves out those later than `now`, then writes
+// the leads as records into one buffer (web/src/lead-records.js):
+//
+//   record   := text(attributes JSON) u32(declarations) declaration*
+//               u32(events) event*
+//   declaration := text(key) text(value JSON)
+//   event    := f64(time ms) text(type) text(props JSON)
+//   text     := u32(bytes) bytes (UTF-8)
+//
+// (little-endian). JSON text, because that is what the per-lead path hands
+// the engine: read by core/value_json.h, as the core module's identify,
+// declare and track read it, so values, limits and messages are the same.
+// Each lead is identified at its first event's time (or at `now`), its
+// declarations declared then, its events replayed (engine/engine_replay.h)
+// and it is read at `now`. Results go to a ResultBuffer (lead = index in
+// the whole list); a lead that fails has a Failure saying which step
+// refused it, for the package to word the error as the per-lead path does.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "batch/event_table.h"
+#include "batch/lead_batch.h"
+#include "batch/row_evaluator.h"
+#include "config/config.h"
+#include "core/status.h"
+#include "core/value.h"
+#include "core/value_writer.h"
+
+namespace leadseg {
+namespace batch {
+
+class LeadObjects {
+ public:
+  LeadObjects(std::shared_ptr<const CompiledConfig> config, TimeMs now, bool with_metrics);
+
+  // Why a lead failed: the step and, for a declaration or an event, its
+  // index in the record (events in the order written, i.e. time order).
+  struct Failure {
+    enum class Step : int8_t { kAttributes = 0, kDeclaration = 1, kEvent = 2, kRead = 3 };
+    Step step = Step::kAttributes;
+    int32_t index = -1;
+    std::string message;
+    std::string path;  // the Status's JSON pointer
+  };
+
+  // Evaluates the records in `bytes`, leads numbered from `first_lead`,
+  // appending one result each to results(). A malformed buffer (the
+  // package's bug, not the user's) is an error and nothing is appended.
+  Status Feed(std::string_view bytes, uint64_t first_lead);
+
+  ResultBuffer& results() { return results_; }
+  // Per result row: its failure (step kRead never happens for a lead that
+  // was read), valid until Clear().
+  const Failure* FailureOf(size_t i) const;
+  // With metrics: row i's metric values as a value frame holding an object
+  // (core/value_writer.h), what Engine::Metrics writes.
+  std::string_view MetricsOf(size_t i) const;
+  void Clear();
+
+ private:
+  struct Parsed;
+  Status EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* membership, Failure* failure);
+
+  TimeMs now_;
+  bool with_metrics_;
+  RowEvaluator evaluator_;
+  ResultBuffer results_;
+  std::vector<Failure> failures_;     // one per failed row, in row order
+  std::vector<int32_t> failure_of_;   // per row: index into failures_, or -1
+  std::string metrics_bytes_;
+  std::vector<size_t> metrics_at_{0};  // row i: [at[i], at[i+1])
+  ValueWriter writer_;
+  // Reused per lead.
+  Document arena_;
+  std::vector<std::string> types_;
+  std::vector<LeadEvent> events_;
+  std::vector<const LeadEvent*> event_ptrs_;
+  std::vector<RowEvaluator::Declared> declared_;
+};
+
+}  // namespace batch
+}  // namespace leadseg

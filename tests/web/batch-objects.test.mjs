@@ -1,0 +1,118 @@
+// segmentLeads on lead objects with events and declarations, through the
+// batch module (web/src/batch-objects.js: many leads per call, each lead's
+// history replayed in wasm). Every answer, metric, summary count, progress
+// call and error message must be the per-lead path's (options.module: one
+// engine per lead from JavaScript).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { segmentLeads } from '../../web/src/node.js';
+import { loadModule } from '../../web/src/loader.js';
+import { setBatchLoader } from '../../web/src/batch-module.js';
+import { nodeBatchLoader } from '../../web/src/loader-node.js';
+import { HOUR, exampleConfig, seededRandom } from './helpers.mjs';
+
+const NOW = Date.UTC(2026, 0, 15, 12);
+
+function randomLeads(n, seed) {
+  const random = seededRandom(seed);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const kinds = ['page_view', 'page_view', 'session_start', 'email_open', 'download', 'form_submit', 'webinar_attended', 'cart_add', 'purchase'];
+  const leads = [];
+  for (let i = 0; i < n; i++) {
+    const lead = { email: `l${i}@example.com`, job_title: pick(['CTO', 'IT Manager', 'VP Engineering', 'Intern']), industry: pick(['Technology', 'Software', 'Retail']) };
+    if (random() < 0.8) lead.company_size = Math.floor(random() * 2000);
+    if (random() < 0.7) lead.age = 16 + Math.floor(random() * 50);
+    if (random() < 0.3) lead.declarations = { interests: [pick(['security', 'compliance', 'pricing'])] };
+    const events = [];
+    const count = random() < 0.1 ? 0 : Math.floor(random() * 30);
+    for (let k = 0; k < count; k++) {
+      const type = pick(kinds);
+      // Out of order, some later than now (left out and counted by both paths), ISO or ms.
+      const at = NOW - Math.floor(random() * 40 * 24 * HOUR) + 2 * HOUR;
+      const event = { type, at: random() < 0.5 ? at : new Date(at).toISOString() };
+      if (type === 'page_view') event.props = { path: pick(['/pricing', '/careers', '/']) };
+      if (type === 'download') event.props = { category: pick(['guide', 'other']) };
+      if (type === 'form_submit') event.props = { form: pick(['demo', 'contact']) };
+      if (type === 'cart_add') event.props = { value: Math.floor(random() * 300) };
+      if (type === 'purchase') event.props = { amount: 1 + Math.floor(random() * 500) };
+      if (type === 'session_start' && random() < 0.5) event.props = { utm_source: 'google' };
+      events.push(event);
+    }
+    if (events.length || random() < 0.5) lead.events = events;
+    leads.push(lead);
+  }
+  return leads;
+}
+
+// Counts the batch module's lead-object calls, to know which path ran.
+function countingBatchLoader() {
+  const calls = { feed: 0 };
+  setBatchLoader(async () => {
+    const module = await nodeBatchLoader();
+    const feed = module.LeadObjects.prototype.feed;
+    module.LeadObjects.prototype.feed = function (...args) {
+      calls.feed++;
+      return feed.apply(this, args);
+    };
+    return module;
+  });
+  return calls;
+}
+
+async function bothPaths(config, leads, options = {}) {
+  const core = await loadModule({});
+  const progress = { bulk: [], perLead: [] };
+  const bulk = await segmentLeads(config, leads, { now: NOW, onProgress: (p) => progress.bulk.push(p), ...options });
+  const perLead = await segmentLeads(config, leads, { now: NOW, module: core, onProgress: (p) => progress.perLead.push(p), ...options });
+  return { bulk, perLead, progress };
+}
+
+test('lead objects with events and declarations go to the batch module, with the per-lead path\'s answers and metrics', async () => {
+  const calls = countingBatchLoader();
+  const config = exampleConfig();
+  const leads = randomLeads(700, 15);
+  const { bulk, perLead, progress } = await bothPaths(config, leads, { metrics: true, progressEvery: 100 });
+  assert.ok(calls.feed >= 3, `the batch module evaluated the leads (${calls.feed} calls)`);
+  assert.equal(bulk.summary.errors, 0);
+  assert.ok(bulk.summary.events.replayed > 5000 && bulk.summary.events.afterNow > 0, JSON.stringify(bulk.summary.events));
+  assert.ok(bulk.summary.mql > 0 && bulk.summary.sql > 0, 'the random histories reach the hand-offs');
+  assert.ok(Object.values(bulk.summary.temperatures).filter((n) => n > 0).length >= 2);
+  assert.deepEqual(bulk.leads, perLead.leads);
+  assert.deepEqual(bulk.summary, perLead.summary);
+  assert.deepEqual(bulk.warnings, perLead.warnings);
+  assert.deepEqual(progress.bulk, progress.perLead);
+});
+
+test('bad leads fail alone, with the per-lead path\'s messages', async () => {
+  countingBatchLoader();
+  const config = exampleConfig();
+  const good = { email: 'ok@example.com', job_title: 'CTO', events: [{ type: 'page_view', at: NOW - HOUR, props: { path: '/pricing' } }] };
+  const leads = [
+    good,
+    'not an object',
+    { email: 'a@example.com', visits_30d: 3 },                                                  // a metric's name: identify refuses it
+    { email: 'b@example.com', events: [{ type: 'page_view', at: NOW - HOUR }, { type: 'x'.repeat(200), at: NOW - 2 * HOUR }] },
+    { email: 'c@example.com', events: [{ type: 'page_view', at: 'yesterday' }] },               // refused in JavaScript
+    { email: 'd@example.com', declarations: { ['k'.repeat(200)]: 1 } },                         // refused by declare
+    { email: 'e@example.com', events: [{ type: 'page_view', at: NOW - HOUR, props: { n: 1 } }], declarations: 'nope' },
+    { email: 'f@example.com', nested: { deep: [1, 2, { x: null }] }, events: [] },
+    good,
+  ];
+  const { bulk, perLead } = await bothPaths(config, leads, { metrics: true });
+  assert.equal(bulk.summary.errors, 6);
+  assert.deepEqual(bulk.leads, perLead.leads);
+  assert.deepEqual(bulk.summary, perLead.summary);
+  assert.match(bulk.leads[3].error, /^lead 3 at \/events\/1: an event type must be 1 to 128 characters/);
+  assert.match(bulk.leads[5].error, /^lead 5 at \/declarations\/k+: a declaration key must be 1 to 128 characters/);
+  assert.equal(bulk.leads[8].score, bulk.leads[0].score, 'a lead after failed ones is unaffected');
+});
+
+test('a segments-only config and an empty list take the bulk path too', async () => {
+  countingBatchLoader();
+  const config = { segments: [{ id: 'cto', condition: { job_title: 'CTO' } }, { id: 'big', condition: { company_size: { $gte: 1000 } } }] };
+  const leads = randomLeads(50, 3).map(({ events: _e, declarations: _d, ...rest }) => rest);
+  const { bulk, perLead } = await bothPaths(config, leads);
+  assert.deepEqual(bulk, perLead);
+  const empty = await bothPaths(config, []);
+  assert.deepEqual(empty.bulk, empty.perLead);
+});
