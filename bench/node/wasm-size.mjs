@@ -4,6 +4,10 @@
 // per function, grouped by C++ namespace / library.
 //
 //   node bench/node/wasm-size.mjs FILE.wasm [--top N]
+//   node bench/node/wasm-size.mjs FILE.wasm --diff BEFORE.wasm [--top N]
+//
+// --diff names what a change removed, added or resized (both files linked
+// with function names): the functions, code bytes and gzip -9 of each.
 //
 // docs/performance.md shows how to build such a module without touching
 // web/dist (a separate build dir with LEADSEG_WASM_OUTPUT_DIR).
@@ -122,14 +126,55 @@ export function ownerOf(name) {
   return 'other / unnamed';
 }
 
+/** Functions by name in `before` and `after`: removed, added, resized (largest change first). */
+export function diffFunctions(before, after) {
+  const sizes = (fns) => {
+    const m = new Map();
+    for (const f of fns) m.set(f.name, (m.get(f.name) ?? 0) + f.size);
+    return m;
+  };
+  const a = sizes(before), b = sizes(after);
+  const rows = [];
+  for (const [name, size] of a) rows.push({ name, before: size, after: b.get(name) ?? 0 });
+  for (const [name, size] of b) if (!a.has(name)) rows.push({ name, before: 0, after: size });
+  return rows.filter((r) => r.before !== r.after).sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before));
+}
+
+function printDiff(beforeFile, afterFile, top) {
+  const load = (f) => {
+    const bytes = fs.readFileSync(f);
+    return { bytes, gzip: zlib.gzipSync(bytes, { level: 9 }).length, ...analyzeWasm(bytes) };
+  };
+  const before = load(beforeFile), after = load(afterFile);
+  const code = (x) => x.functions.reduce((s, f) => s + f.size, 0);
+  console.log(`${beforeFile} -> ${afterFile}`);
+  console.log(`  raw ${before.bytes.length} -> ${after.bytes.length}, gzip -9 ${before.gzip} -> ${after.gzip}` +
+    ` (not as shipped: these links keep a name section), code ${code(before)} -> ${code(after)},` +
+    ` functions ${before.functions.length} -> ${after.functions.length}`);
+  const rows = diffFunctions(before.functions, after.functions);
+  const removed = rows.filter((r) => r.after === 0), added = rows.filter((r) => r.before === 0);
+  const sum = (list, k) => list.reduce((s, r) => s + r[k], 0);
+  console.log(`  removed ${removed.length} functions (${sum(removed, 'before')} code bytes), added ${added.length} (${sum(added, 'after')})`);
+  console.log(`\nlargest ${top} changes (before -> after code bytes):`);
+  for (const r of rows.slice(0, top)) {
+    const tag = r.after === 0 ? 'removed' : r.before === 0 ? 'added' : 'resized';
+    console.log(`  ${String(r.before).padStart(7)} -> ${String(r.after).padStart(7)}  ${tag.padEnd(8)} ${r.name.slice(0, 130)}`);
+  }
+}
+
 function main() {
   const args = process.argv.slice(2);
-  const file = args.find((a) => !a.startsWith('--'));
+  const diffIdx = args.indexOf('--diff');
   const topIdx = args.indexOf('--top');
+  const file = args.find((a, i) => !a.startsWith('--') && (diffIdx < 0 || i !== diffIdx + 1) && (topIdx < 0 || i !== topIdx + 1));
   const top = topIdx >= 0 ? Number(args[topIdx + 1]) : 25;
   if (!file) {
-    console.error('usage: node bench/node/wasm-size.mjs FILE.wasm [--top N]');
+    console.error('usage: node bench/node/wasm-size.mjs FILE.wasm [--top N] [--diff BEFORE.wasm]');
     process.exit(2);
+  }
+  if (diffIdx >= 0) {
+    printDiff(args[diffIdx + 1], file, top);
+    return;
   }
   const bytes = fs.readFileSync(file);
   const { sections, functions, named } = analyzeWasm(bytes);

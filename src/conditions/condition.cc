@@ -307,7 +307,8 @@ int ConditionCompiler::AddPath(const std::string& dotted) {
       // Array keys are canonical numeric strings: "01" is not an index.
       if (IsAllDigits(seg.name) && seg.name.size() < 10 && (seg.name == "0" || seg.name[0] != '0')) {
         seg.is_index = true;
-        seg.index = static_cast<uint32_t>(std::stoul(seg.name));
+        // Not std::stoul: its out-of-range error path links printf into the runtime.
+        for (char c : seg.name) seg.index = seg.index * 10 + static_cast<uint32_t>(c - '0');
       }
       path.segments.push_back(std::move(seg));
       start = i + 1;

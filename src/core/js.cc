@@ -1,10 +1,11 @@
 #include "core/js.h"
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <limits>
+
+#include "core/number_text.h"
 
 namespace leadseg {
 namespace js {
@@ -156,18 +157,7 @@ double StringToNumber(std::string_view raw) {
     return s[0] == '-' ? -std::numeric_limits<double>::infinity()
                        : std::numeric_limits<double>::infinity();
   }
-  char stack[64];
-  std::string heap;
-  const char* z;
-  if (s.size() < sizeof(stack)) {
-    std::memcpy(stack, s.data(), s.size());
-    stack[s.size()] = '\0';
-    z = stack;
-  } else {
-    heap.assign(s.data(), s.size());
-    z = heap.c_str();
-  }
-  return std::strtod(z, nullptr);
+  return ParseDecimal(s);
 }
 
 double ToNumber(const Value& v) {
@@ -187,53 +177,65 @@ double ToNumber(const Value& v) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+namespace {
+
+char* WriteUnsigned(uint64_t x, char* out) {
+  char reversed[20];
+  int n = 0;
+  do reversed[n++] = static_cast<char>('0' + x % 10), x /= 10;
+  while (x != 0);
+  while (n > 0) *out++ = reversed[--n];
+  return out;
+}
+
+char* WriteText(const char* text, char* out) {
+  while (*text) *out++ = *text++;
+  return out;
+}
+
+}  // namespace
+
 int FormatNumber(double d, char* buf) {
-  if (std::isnan(d)) return std::snprintf(buf, kNumberBufferSize, "NaN");
-  if (std::isinf(d)) return std::snprintf(buf, kNumberBufferSize, d < 0 ? "-Infinity" : "Infinity");
-  if (d == 0) return std::snprintf(buf, kNumberBufferSize, "0");
-  // Integers below 2^53 print directly; this is the common case.
-  if (std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
-    return std::snprintf(buf, kNumberBufferSize, "%lld", static_cast<long long>(d));
-  }
-  // Shortest digit string that round-trips (the spec's "k as small as
-  // possible"), then laid out per Number::toString.
-  char sci[40];
-  int precision = 1;
-  for (; precision <= 17; ++precision) {
-    std::snprintf(sci, sizeof sci, "%.*e", precision - 1, d);
-    if (std::strtod(sci, nullptr) == d) break;
-  }
-  bool negative = sci[0] == '-';
-  const char* p = sci + (negative ? 1 : 0);
-  char digits[20];
-  int k = 0;
-  for (; *p && *p != 'e'; ++p) {
-    if (*p != '.') digits[k++] = *p;
-  }
-  while (k > 1 && digits[k - 1] == '0') --k;
-  int exponent = std::atoi(p + 1);
-  int n = exponent + 1;  // position of the decimal point relative to digits
   char* out = buf;
-  if (negative) *out++ = '-';
-  if (k <= n && n <= 21) {
-    for (int i = 0; i < k; ++i) *out++ = digits[i];
-    for (int i = k; i < n; ++i) *out++ = '0';
-  } else if (0 < n && n <= 21) {
-    for (int i = 0; i < n; ++i) *out++ = digits[i];
-    *out++ = '.';
-    for (int i = n; i < k; ++i) *out++ = digits[i];
-  } else if (-6 < n && n <= 0) {
-    *out++ = '0';
-    *out++ = '.';
-    for (int i = 0; i < -n; ++i) *out++ = '0';
-    for (int i = 0; i < k; ++i) *out++ = digits[i];
+  if (std::isnan(d)) {
+    out = WriteText("NaN", out);
+  } else if (std::isinf(d)) {
+    out = WriteText(d < 0 ? "-Infinity" : "Infinity", out);
+  } else if (d == 0) {
+    *out++ = '0';  // -0 too
+  } else if (std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
+    // Integers below 2^53 print directly; this is the common case.
+    if (d < 0) *out++ = '-';
+    out = WriteUnsigned(static_cast<uint64_t>(std::fabs(d)), out);
   } else {
-    *out++ = digits[0];
-    if (k > 1) {
+    // Shortest digit string that round-trips (the spec's "k as small as
+    // possible"), then laid out per Number::toString.
+    if (d < 0) *out++ = '-';
+    char digits[20];
+    int n;  // position of the decimal point relative to digits
+    const int k = ShortestDigits(std::fabs(d), digits, &n);
+    if (k <= n && n <= 21) {
+      for (int i = 0; i < k; ++i) *out++ = digits[i];
+      for (int i = k; i < n; ++i) *out++ = '0';
+    } else if (0 < n && n <= 21) {
+      for (int i = 0; i < n; ++i) *out++ = digits[i];
       *out++ = '.';
-      for (int i = 1; i < k; ++i) *out++ = digits[i];
+      for (int i = n; i < k; ++i) *out++ = digits[i];
+    } else if (-6 < n && n <= 0) {
+      *out++ = '0';
+      *out++ = '.';
+      for (int i = 0; i < -n; ++i) *out++ = '0';
+      for (int i = 0; i < k; ++i) *out++ = digits[i];
+    } else {
+      *out++ = digits[0];
+      if (k > 1) {
+        *out++ = '.';
+        for (int i = 1; i < k; ++i) *out++ = digits[i];
+      }
+      *out++ = 'e';
+      *out++ = n - 1 >= 0 ? '+' : '-';
+      out = WriteUnsigned(static_cast<uint64_t>(n - 1 >= 0 ? n - 1 : 1 - n), out);
     }
-    out += std::snprintf(out, 8, "e%c%d", n - 1 >= 0 ? '+' : '-', std::abs(n - 1));
   }
   *out = '\0';
   return static_cast<int>(out - buf);

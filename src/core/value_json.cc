@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -12,6 +11,7 @@
 #include <nlohmann/detail/conversions/to_chars.hpp>
 
 #include "core/json.h"
+#include "core/number_text.h"
 #include "core/printable.h"
 
 namespace leadseg {
@@ -238,10 +238,10 @@ class Parser {
       while (IsDigit(c));
     }
     Unget();
-    // strtod rounds correctly, as converting the integer nlohmann reads
-    // for integral text would; only the sign of zero differs.
-    number_text_.assign(text_.data() + token_begin_, read_ - token_begin_);
-    number_ = std::strtod(number_text_.c_str(), nullptr);
+    // ParseDecimal rounds correctly (as strtod did), as converting the
+    // integer nlohmann reads for integral text would; only the sign of zero
+    // differs.
+    number_ = ParseDecimal(std::string_view(text_.data() + token_begin_, read_ - token_begin_));
     if (integral && number_ == 0) number_ = 0;
     return kNumber;
   }
@@ -327,7 +327,6 @@ class Parser {
   size_t token_begin_ = 0;  // where the token an error quotes starts
   Token token_ = kEnd;
   std::string string_;      // the last string token, unescaped
-  std::string number_text_;
   double number_ = 0;
   std::vector<Value> stack_;  // elements and members of open containers
   std::string error_;

@@ -52,7 +52,8 @@ std::string PredictiveFeature::ParsePath() {
     step.is_length = step.name == "length";
     if (IsCanonicalIndex(step.name)) {
       step.is_index = true;
-      step.index = static_cast<uint32_t>(std::stoul(step.name));
+      // Not std::stoul: its out-of-range error path links printf into the runtime.
+      for (char c : step.name) step.index = step.index * 10 + static_cast<uint32_t>(c - '0');
     }
     steps.push_back(std::move(step));
     start = dot + 1;
