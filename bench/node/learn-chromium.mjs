@@ -47,6 +47,9 @@ try {
   console.log(`  5 CV folds              ${ms('folds')}`);
   console.log(`  trainModel, whole call  ${ms('train')}`);
   console.log(`  discoverSegments 2..10  ${ms('discover')}  [target <= 3000 ms]  (median of ${RUNS})`);
+  console.log(`    reading the leads     ${ms('discoverRead')}${WORKER ? ' (sending them to the worker included)' : ''}`);
+  console.log(`    k-means, k = 2..10    ${ms('discoverK')}`);
+  console.log(`    refine + describe     ${ms('discoverDescribe')}`);
   const frames = runs.map((r) => r.frames);
   console.log(`  page frames meanwhile   ${median(frames.map((f) => f.count))} frames, longest gap ${median(frames.map((f) => f.longestGapMs))} ms (median of ${RUNS})`);
   console.log(`  load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
