@@ -8,11 +8,15 @@
 // runs in this thread instead (learn.js decides).
 import { describe, leadsegError } from './errors.js';
 
-// Lead objects are copied to the worker in parts of this many, one part
-// per task: structured cloning 100,000 objects at once would hold the
-// page's thread for hundreds of milliseconds.
+// Lead objects are copied to the worker in parts of this many, as many
+// parts per task as fit in SEND_SLICE_MS: structured cloning 100,000
+// objects at once would hold the page's thread for hundreds of
+// milliseconds, and one part per task paid a (clamped, >= 4 ms) timer per
+// part on top of the copying.
 const ROWS_PER_MESSAGE = 2000;
+const SEND_SLICE_MS = 12;
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+const clock = () => (typeof performance === 'object' ? performance.now() : Date.now());
 
 function defaultCreateWorker(url, what) {
   return new Worker(url ?? new URL('./learn-worker.js', import.meta.url), { type: 'module', name: `leadseg-${what}` });
@@ -111,9 +115,16 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
       reject(leadsegError(`${what}: the worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${workerUrl ?? 'the package\'s learn-worker.js'})`));
     };
     const send = async () => {
+      // First, so the worker fetches and compiles the learning module while
+      // the leads are still arriving (not after).
+      thread.postMessage({ prepare: { wasmUrl: workerOptions.wasmUrl, wasmBinary: workerOptions.wasmBinary } });
       if (inParts) {
+        let sliceStart = clock();
         for (let start = 0; start < leads.length; start += ROWS_PER_MESSAGE) {
-          if (start > 0) await nextTask();
+          if (clock() - sliceStart >= SEND_SLICE_MS) {
+            await nextTask();
+            sliceStart = clock();
+          }
           if (signal?.aborted) return;  // onAbort has settled the promise
           thread.postMessage({ rows: leads.slice(start, start + ROWS_PER_MESSAGE) });
         }
