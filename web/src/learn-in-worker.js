@@ -7,6 +7,7 @@
 // with the signal's reason. Where there are no Web Workers (node) the call
 // runs in this thread instead (learn.js decides).
 import { describe, leadsegError } from './errors.js';
+import { learnWasmHref } from './learn-loader.js';
 
 // Lead objects are copied to the worker in parts of this many, as many
 // parts per task as fit in SEND_SLICE_MS: structured cloning 100,000
@@ -74,6 +75,8 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
   // A function cannot cross: the time is read here, once, as in-thread.
   if (now !== undefined) workerOptions.now = typeof now === 'function' ? now() : now;
   if (rest.wasmUrl !== undefined) workerOptions.wasmUrl = absolute(rest.wasmUrl);
+  // The page's URL of the module: where its bundler emitted it.
+  else if (rest.wasmBinary === undefined) workerOptions.wasmUrl = learnWasmHref();
   if (rest.events !== undefined) workerOptions.events = transferable(rest.events, 'events', what, transfer);
   const inParts = Array.isArray(leads) && leads.length > ROWS_PER_MESSAGE;
   const message = { fn, config, options: workerOptions };
