@@ -5,31 +5,12 @@
 #include <limits>
 #include <string>
 
+#include "learning/distance.h"
 #include "learning/random.h"
 
 namespace leadseg::learning {
 
 namespace {
-
-// Four running sums, not one: independent additions the compiler can
-// issue together (and, in wasm with -msimd128, as f64x2 lanes); one sum in
-// order would be a chain of dependent adds it may not reorder.
-double SquaredDistance(const double* a, const double* b, size_t p) {
-  double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-  size_t j = 0;
-  for (; j + 4 <= p; j += 4) {
-    double t0 = a[j] - b[j], t1 = a[j + 1] - b[j + 1], t2 = a[j + 2] - b[j + 2], t3 = a[j + 3] - b[j + 3];
-    d0 += t0 * t0;
-    d1 += t1 * t1;
-    d2 += t2 * t2;
-    d3 += t3 * t3;
-  }
-  for (; j < p; ++j) {
-    double t = a[j] - b[j];
-    d0 += t * t;
-  }
-  return (d0 + d1) + (d2 + d3);
-}
 
 double MeanVariance(const Points& pts) {
   double total = 0;
