@@ -153,8 +153,10 @@ function workerNextToBundle(starter, source, output) {
 const batchWorkerNextToBundle = () => workerNextToBundle('batch-workers.js', 'batch-worker.js', BATCH_WORKER);
 
 // Bundles a worker's entry (web/src/<source>) as `output`, the module glue
-// it imports (../dist/*.mjs) left as a file next to it.
-async function bundleWorker(source, output, plugins, what) {
+// it imports (../dist/*.mjs) left as a file next to it, but for the glue
+// files named in glueInside, bundled into it (the worker then needs nothing
+// next to it for them, the page passing the wasm's URL).
+async function bundleWorker(source, output, plugins, what, { glueInside = [] } = {}) {
   const worker = await esbuild.build({
     ...common,
     entryPoints: { [output.replace(/\.js$/, '')]: path.join(WEB_SRC, source) },
@@ -162,7 +164,8 @@ async function bundleWorker(source, output, plugins, what) {
     plugins: [{
       name: 'glue-next-to-worker',
       setup(build) {
-        build.onResolve({ filter: /^\.\.\/dist\/.*\.mjs$/ }, (args) => ({ path: `./${path.basename(args.path)}`, external: true }));
+        build.onResolve({ filter: /^\.\.\/dist\/.*\.mjs$/ }, (args) => (glueInside.includes(path.basename(args.path))
+          ? undefined : { path: `./${path.basename(args.path)}`, external: true }));
       },
     }, ...plugins],
   });
@@ -173,8 +176,11 @@ async function bundleWorker(source, output, plugins, what) {
 // trainModel / discoverSegments' module worker (web/src/learn-worker.js,
 // started by learn-in-worker.js as new URL('./learn-worker.js',
 // import.meta.url) for { worker: true }): its own file next to the bundle,
-// leadseg.browser-learn-worker.js, which loads the learning module's glue
-// (dist/leadseg-learn.mjs, next to it) when it starts.
+// leadseg.browser-learn-worker.js, with the learning module's glue inside:
+// a bundler that copies the worker file as an asset (Vite does, for a
+// new URL() it finds in a dependency) copies nothing next to it, so the
+// worker imports nothing and loads the wasm from the URL the page passes
+// (tests/browser/learn-vite.test.mjs).
 export const LEARN_WORKER = `${ENTRY_NAME}-learn-worker.js`;
 
 const learnWorkerNextToBundle = () => workerNextToBundle('learn-in-worker.js', 'learn-worker.js', LEARN_WORKER);
@@ -213,7 +219,7 @@ export async function bundleWeb() {
     outputs.push(chunks.metafile.outputs);
   }
   outputs.push((await bundleWorker('batch-worker.js', BATCH_WORKER, [wasmNextToBundle(seen)], 'batch worker')).metafile.outputs);
-  outputs.push((await bundleWorker('learn-worker.js', LEARN_WORKER, [learnWorkerNextToBundle(), wasmNextToBundle(seen)], 'learn worker')).metafile.outputs);
+  outputs.push((await bundleWorker('learn-worker.js', LEARN_WORKER, [learnWorkerNextToBundle(), wasmNextToBundle(seen)], 'learn worker', { glueInside: ['leadseg-learn.mjs'] })).metafile.outputs);
   const missing = WASM_FILES.filter((f) => !seen.has(f));
   if (missing.length) {
     throw new Error(`web/src no longer names ${missing.map((f) => `'../dist/${f}'`).join(', ')}: update WASM_FILES in scripts/bundle-web.mjs`);

@@ -5,20 +5,12 @@
 #include <limits>
 #include <string>
 
+#include "learning/distance.h"
 #include "learning/random.h"
 
 namespace leadseg::learning {
 
 namespace {
-
-double SquaredDistance(const double* a, const double* b, size_t p) {
-  double d = 0;
-  for (size_t j = 0; j < p; ++j) {
-    double t = a[j] - b[j];
-    d += t * t;
-  }
-  return d;
-}
 
 double MeanVariance(const Points& pts) {
   double total = 0;
@@ -31,6 +23,22 @@ double MeanVariance(const Points& pts) {
     total += ss / static_cast<double>(pts.n);
   }
   return total / static_cast<double>(pts.p);
+}
+
+// The squared distance from a to b, or some value > `bound` as soon as the
+// partial sum passes it (the row is then not nearer to b than to a centre
+// already seen). Checked every 8 columns: a branch per column would cost
+// more than the columns it skips.
+double SquaredDistanceBelow(const double* a, const double* b, size_t p, double bound) {
+  double d = 0;
+  size_t j = 0;
+  while (j < p) {
+    const size_t width = std::min<size_t>(p - j, 8);
+    d += SquaredDistance(a + j, b + j, width);
+    j += width;
+    if (d > bound) return d;  // strictly: a returned d <= bound is exact
+  }
+  return d;
 }
 
 // Greedy k-means++ (Arthur & Vassilvitskii; scikit-learn's variant).
@@ -59,9 +67,11 @@ std::vector<double> SeedPlusPlus(const Points& pts, int k, Random& random) {
           break;
         }
       }
+      // A distance is abandoned once past the row's closest so far (it
+      // would not be taken): the same potential, fewer columns summed.
       double sum = 0;
       for (size_t i = 0; i < pts.n; ++i) {
-        candidate_closest[i] = std::min(closest[i], SquaredDistance(pts.row(i), pts.row(pick), p));
+        candidate_closest[i] = std::min(closest[i], SquaredDistanceBelow(pts.row(i), pts.row(pick), p, closest[i]));
         sum += candidate_closest[i];
       }
       if (sum < best_potential) {
@@ -77,104 +87,171 @@ std::vector<double> SeedPlusPlus(const Points& pts, int k, Random& random) {
   return centers;
 }
 
-// The squared distance from a to b, or some value > `bound` as soon as the
-// partial sum passes it (the row is then not nearer to b than to a centre
-// already seen). Checked every 8 columns: a branch per column would cost
-// more than the columns it skips.
-double SquaredDistanceBelow(const double* a, const double* b, size_t p, double bound) {
-  double d = 0;
-  size_t j = 0;
-  while (j < p) {
-    const size_t end = std::min(p, j + 8);
-    for (; j < end; ++j) {
-      double t = a[j] - b[j];
-      d += t * t;
-    }
-    if (d > bound) return d;  // strictly: a returned d <= bound is exact
-  }
-  return d;
-}
+// Hamerly's bounds (G. Hamerly, "Making k-means even faster", SDM 2010):
+// per row, an upper bound on the distance to its own centre and a lower
+// bound on the distance to any other. A row whose upper bound is below
+// both its lower bound and half the gap from its centre to the nearest
+// other centre cannot change centre, so its distances are not computed.
+// The labels are those of a full scan (the bounds only skip rows that
+// would keep theirs), so the iterations are Lloyd's: the same centres,
+// labels and inertia, at a fraction of the distance computations once
+// most rows have settled. Distances here are Euclidean, not squared, as
+// the triangle inequality the bounds rest on needs.
+//
+// The per-centre sums of the rows are kept up to date as rows change
+// centre (rather than summed again over every row each iteration, which
+// cost as much as the distances the bounds save).
+class HamerlyAssigner {
+ public:
+  HamerlyAssigner(const Points& pts, int k)
+      : pts_(pts),
+        k_(static_cast<size_t>(k)),
+        upper_(pts.n, std::numeric_limits<double>::infinity()),
+        lower_(pts.n, 0.0),
+        half_gap_(k_),
+        moved_(k_, 0.0),
+        sums_(k_ * pts.p, 0.0),
+        counts_(k_, 0) {}
 
-// Labels every row with its nearest centre (squared distances, with the
-// partial-sum early exit above, starting from the row's previous centre,
-// which after the first iterations is nearly always still the nearest);
-// returns the inertia. `changed`, if given, says whether any label moved.
-double Assign(const Points& pts, const std::vector<double>& centers, int k, std::vector<int>& labels,
-              std::vector<double>* distances = nullptr, bool* changed = nullptr) {
-  double inertia = 0;
-  bool any = false;
-  const double* c0 = centers.data();
-  for (size_t i = 0; i < pts.n; ++i) {
-    const double* x = pts.row(i);
-    const int previous = labels[i];
-    const int start = previous >= 0 ? previous : 0;
-    int best = start;
-    double best_d = SquaredDistance(x, c0 + static_cast<size_t>(start) * pts.p, pts.p);
-    for (int c = 0; c < k; ++c) {
-      if (c == start) continue;
-      double d = SquaredDistanceBelow(x, c0 + static_cast<size_t>(c) * pts.p, pts.p, best_d);
-      // Ties go to the lower-numbered centre, as a plain scan in order.
-      if (d < best_d || (d == best_d && c < best)) {
-        best_d = d;
-        best = c;
+  // Labels every row with its nearest centre (ties to the lower-numbered
+  // centre); true when any label changed. labels[i] < 0: not labelled yet.
+  bool Assign(const std::vector<double>& centers, std::vector<int>& labels) {
+    const size_t p = pts_.p;
+    const double* c0 = centers.data();
+    for (size_t a = 0; a < k_; ++a) {
+      double nearest = std::numeric_limits<double>::infinity();
+      for (size_t b = 0; b < k_; ++b) {
+        if (b != a) nearest = std::min(nearest, SquaredDistance(c0 + a * p, c0 + b * p, p));
+      }
+      half_gap_[a] = 0.5 * std::sqrt(nearest);
+    }
+    bool changed = false;
+    for (size_t i = 0; i < pts_.n; ++i) {
+      const int own = labels[i];
+      const double* x = pts_.row(i);
+      if (own >= 0) {
+        const double bound = std::max(half_gap_[static_cast<size_t>(own)], lower_[i]);
+        if (upper_[i] <= bound) continue;
+        upper_[i] = std::sqrt(SquaredDistance(x, c0 + static_cast<size_t>(own) * p, p));
+        if (upper_[i] <= bound) continue;
+      }
+      // The nearest and second nearest centres, in order; a distance is
+      // abandoned once past the second nearest.
+      size_t best = 0;
+      double d1 = std::numeric_limits<double>::infinity(), d2 = d1;
+      for (size_t c = 0; c < k_; ++c) {
+        double d = SquaredDistanceBelow(x, c0 + c * p, p, d2);
+        if (d < d1) {
+          d2 = d1;
+          d1 = d;
+          best = c;
+        } else if (d < d2) {
+          d2 = d;
+        }
+      }
+      upper_[i] = std::sqrt(d1);
+      lower_[i] = std::sqrt(d2);
+      if (static_cast<int>(best) == own) continue;
+      changed = true;
+      labels[i] = static_cast<int>(best);
+      if (own >= 0) {
+        double* from = &sums_[static_cast<size_t>(own) * p];
+        for (size_t j = 0; j < p; ++j) from[j] -= x[j];
+        counts_[static_cast<size_t>(own)]--;
+      }
+      double* to = &sums_[best * p];
+      for (size_t j = 0; j < p; ++j) to[j] += x[j];
+      counts_[best]++;
+    }
+    return changed;
+  }
+
+  // The sum of the rows of centre c (p values) and their count.
+  const double* sum(size_t c) const { return &sums_[c * pts_.p]; }
+  size_t count(size_t c) const { return counts_[c]; }
+
+  // After the centres moved from `before` to `after`: loosens the bounds
+  // by how far each centre moved.
+  void Moved(const std::vector<double>& before, const std::vector<double>& after, const std::vector<int>& labels) {
+    const size_t p = pts_.p;
+    size_t farthest = 0;
+    double most = 0, second = 0;
+    for (size_t c = 0; c < k_; ++c) {
+      moved_[c] = std::sqrt(SquaredDistance(before.data() + c * p, after.data() + c * p, p));
+      if (moved_[c] > most) {
+        second = most;
+        most = moved_[c];
+        farthest = c;
+      } else if (moved_[c] > second) {
+        second = moved_[c];
       }
     }
-    any = any || best != previous;
-    labels[i] = best;
-    if (distances) (*distances)[i] = best_d;
-    inertia += best_d;
+    for (size_t i = 0; i < pts_.n; ++i) {
+      const size_t own = static_cast<size_t>(labels[i]);
+      upper_[i] += moved_[own];
+      lower_[i] -= own == farthest ? second : most;
+    }
   }
-  if (changed) *changed = any;
-  return inertia;
-}
+
+ private:
+  Points pts_;
+  size_t k_;
+  std::vector<double> upper_, lower_, half_gap_, moved_;
+  std::vector<double> sums_;
+  std::vector<size_t> counts_;
+};
 
 }  // namespace
 
 KMeansResult KMeansFrom(const Points& pts, std::vector<double> centers, int k, int max_iterations, double tolerance) {
   const size_t p = pts.p;
+  const size_t kk = static_cast<size_t>(k);
   const double tol = tolerance * MeanVariance(pts);
   KMeansResult result;
   result.k = k;
   result.labels.assign(pts.n, -1);
-  std::vector<double> distances(pts.n);
-  std::vector<double> sums(static_cast<size_t>(k) * p);
-  std::vector<size_t> counts(static_cast<size_t>(k));
+  HamerlyAssigner assigner(pts, k);
+  std::vector<double> before;
+  bool settled = false;  // the labels are those of the current centres
   for (int it = 1; it <= max_iterations; ++it) {
-    bool changed = false;
-    Assign(pts, centers, k, result.labels, &distances, &changed);
+    const bool changed = assigner.Assign(centers, result.labels);
     result.iterations = it;
-    if (!changed) break;  // converged: nothing moved
-    std::fill(sums.begin(), sums.end(), 0.0);
-    std::fill(counts.begin(), counts.end(), 0);
-    for (size_t i = 0; i < pts.n; ++i) {
-      size_t c = static_cast<size_t>(result.labels[i]);
-      counts[c]++;
-      const double* x = pts.row(i);
-      for (size_t j = 0; j < p; ++j) sums[c * p + j] += x[j];
+    if (!changed) {
+      settled = true;  // converged: nothing moved
+      break;
     }
-    double shift = 0;
-    for (size_t c = 0; c < static_cast<size_t>(k); ++c) {
-      if (counts[c] == 0) {
-        // An empty cluster takes the row farthest from its centre.
-        size_t far = static_cast<size_t>(std::max_element(distances.begin(), distances.end()) - distances.begin());
-        distances[far] = 0;
-        for (size_t j = 0; j < p; ++j) sums[c * p + j] = pts.row(far)[j];
-        counts[c] = 1;
+    before = centers;
+    std::vector<double> distances;  // to the own centre, squared: only for an empty cluster
+    for (size_t c = 0; c < kk; ++c) {
+      double* center = &centers[c * p];
+      if (assigner.count(c) > 0) {
+        const double* sum = assigner.sum(c);
+        const double count = static_cast<double>(assigner.count(c));
+        for (size_t j = 0; j < p; ++j) center[j] = sum[j] / count;
+        continue;
       }
-      for (size_t j = 0; j < p; ++j) {
-        double v = sums[c * p + j] / static_cast<double>(counts[c]);
-        shift += (v - centers[c * p + j]) * (v - centers[c * p + j]);
-        centers[c * p + j] = v;
+      // An empty cluster takes the row farthest from its centre.
+      if (distances.empty()) {
+        distances.resize(pts.n);
+        for (size_t i = 0; i < pts.n; ++i) {
+          distances[i] = SquaredDistance(pts.row(i), before.data() + static_cast<size_t>(result.labels[i]) * p, p);
+        }
       }
+      size_t far = static_cast<size_t>(std::max_element(distances.begin(), distances.end()) - distances.begin());
+      distances[far] = 0;
+      std::copy(pts.row(far), pts.row(far) + p, center);
     }
-    if (shift <= tol) {
-      // Converged: one more assignment so labels match the final centres.
-      result.inertia = Assign(pts, centers, k, result.labels);
-      result.centers = std::move(centers);
-      return result;
-    }
+    const double shift = SquaredDistance(before.data(), centers.data(), kk * p);
+    assigner.Moved(before, centers, result.labels);
+    if (shift <= tol) break;  // converged: the centres hardly moved
   }
-  result.inertia = Assign(pts, centers, k, result.labels);
+  // The labels of the final centres, and the exact inertia.
+  if (!settled) assigner.Assign(centers, result.labels);
+  double inertia = 0;
+  for (size_t i = 0; i < pts.n; ++i) {
+    inertia += SquaredDistance(pts.row(i), centers.data() + static_cast<size_t>(result.labels[i]) * p, p);
+  }
+  result.inertia = inertia;
   result.centers = std::move(centers);
   return result;
 }

@@ -5,6 +5,8 @@
 #include <limits>
 #include <utility>
 
+#include "learning/distance.h"
+
 namespace leadseg::learning {
 
 double Silhouette(const Points& pts, const std::vector<int>& labels, int k, const std::vector<size_t>& rows) {
@@ -19,10 +21,7 @@ double Silhouette(const Points& pts, const std::vector<int>& labels, int k, cons
     const double* xa = pts.row(rows[a]);
     for (size_t b = 0; b < m; ++b) {
       if (a == b) continue;
-      const double* xb = pts.row(rows[b]);
-      double d = 0;
-      for (size_t j = 0; j < pts.p; ++j) d += (xa[j] - xb[j]) * (xa[j] - xb[j]);
-      sums[static_cast<size_t>(labels[rows[b]])] += std::sqrt(d);
+      sums[static_cast<size_t>(labels[rows[b]])] += std::sqrt(SquaredDistance(xa, pts.row(rows[b]), pts.p));
     }
     size_t own = static_cast<size_t>(labels[rows[a]]);
     if (counts[own] <= 1) continue;  // a singleton scores 0
@@ -45,10 +44,7 @@ PairwiseDistances::PairwiseDistances(const Points& pts, std::vector<size_t> rows
   for (size_t b = 1; b < m; ++b) {
     const double* xb = pts.row(rows_[b]);
     for (size_t a = 0; a < b; ++a) {
-      const double* xa = pts.row(rows_[a]);
-      double d = 0;
-      for (size_t j = 0; j < pts.p; ++j) d += (xa[j] - xb[j]) * (xa[j] - xb[j]);
-      *out++ = std::sqrt(d);
+      *out++ = std::sqrt(SquaredDistance(pts.row(rows_[a]), xb, pts.p));
     }
   }
 }

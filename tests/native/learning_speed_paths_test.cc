@@ -1,6 +1,7 @@
 // The shortcuts src/learning/ takes for speed give the answers of the plain
 // computation: the silhouette from distances measured once for every k,
-// k-means' assignment with its partial-distance early exit, and Newton's
+// k-means' assignment with its partial-distance early exit and Hamerly's
+// bounds (the same iterations as plain Lloyd's), and Newton's
 // method, which skips the line search when the full step lowers the
 // objective, converging to the point where the gradient is 0.
 #include <gtest/gtest.h>
@@ -68,6 +69,87 @@ TEST(LearningSpeedPaths, KMeansLabelsAreTheNearestCentre) {
   }
   EXPECT_NEAR(r->inertia, inertia, 1e-9 * inertia);
 
+}
+
+// Plain Lloyd's iterations, every distance computed, centres summed afresh:
+// what KMeansFrom's bounds and running sums must reproduce.
+KMeansResult PlainLloyd(const Points& pts, std::vector<double> centers, int k, int max_iterations, double tol) {
+  const size_t p = pts.p, kk = static_cast<size_t>(k);
+  double mean_variance = 0;
+  for (size_t j = 0; j < p; ++j) {
+    double mean = 0, ss = 0;
+    for (size_t i = 0; i < pts.n; ++i) mean += pts.row(i)[j];
+    mean /= static_cast<double>(pts.n);
+    for (size_t i = 0; i < pts.n; ++i) ss += std::pow(pts.row(i)[j] - mean, 2);
+    mean_variance += ss / static_cast<double>(pts.n);
+  }
+  tol *= mean_variance / static_cast<double>(p);
+  KMeansResult r;
+  r.k = k;
+  r.labels.assign(pts.n, -1);
+  auto assign = [&] {
+    bool changed = false;
+    r.inertia = 0;
+    for (size_t i = 0; i < pts.n; ++i) {
+      int best = 0;
+      double best_d = std::numeric_limits<double>::infinity();
+      for (size_t c = 0; c < kk; ++c) {
+        double d = 0;
+        for (size_t j = 0; j < p; ++j) d += std::pow(pts.row(i)[j] - centers[c * p + j], 2);
+        if (d < best_d) best_d = d, best = static_cast<int>(c);
+      }
+      changed = changed || r.labels[i] != best;
+      r.labels[i] = best;
+      r.inertia += best_d;
+    }
+    return changed;
+  };
+  for (int it = 1; it <= max_iterations; ++it) {
+    r.iterations = it;
+    if (!assign()) break;
+    std::vector<double> sums(kk * p, 0.0), counts(kk, 0.0);
+    for (size_t i = 0; i < pts.n; ++i) {
+      counts[static_cast<size_t>(r.labels[i])] += 1;
+      for (size_t j = 0; j < p; ++j) sums[static_cast<size_t>(r.labels[i]) * p + j] += pts.row(i)[j];
+    }
+    double shift = 0;
+    for (size_t c = 0; c < kk; ++c) {
+      for (size_t j = 0; j < p; ++j) {
+        double v = counts[c] > 0 ? sums[c * p + j] / counts[c] : centers[c * p + j];
+        shift += std::pow(v - centers[c * p + j], 2);
+        centers[c * p + j] = v;
+      }
+    }
+    if (shift <= tol) {
+      assign();
+      break;
+    }
+  }
+  r.centers = centers;
+  return r;
+}
+
+TEST(LearningSpeedPaths, KMeansWithBoundsIteratesAsPlainLloyd) {
+  // Overlapping blobs in 28 columns, where many rows sit between centres
+  // and keep changing them for dozens of iterations.
+  const size_t n = 3000, p = 28;
+  Random random(11);
+  std::vector<double> x(n * p);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < p; ++j) x[i * p + j] = static_cast<double>((i % 4) * (j % 3)) * 0.5 + random.Uniform() * 3;
+  }
+  Points pts{x.data(), n, p};
+  for (int k : {2, 5, 9}) {
+    std::vector<double> start;
+    for (int c = 0; c < k; ++c) start.insert(start.end(), pts.row(static_cast<size_t>(c) * 97), pts.row(static_cast<size_t>(c) * 97) + p);
+    KMeansResult fast = KMeansFrom(pts, start, k, 300, 1e-6);
+    KMeansResult plain = PlainLloyd(pts, start, k, 300, 1e-6);
+    EXPECT_GT(plain.iterations, 5) << "k = " << k;
+    EXPECT_EQ(fast.iterations, plain.iterations) << "k = " << k;
+    EXPECT_EQ(fast.labels, plain.labels) << "k = " << k;
+    EXPECT_NEAR(fast.inertia, plain.inertia, 1e-9 * plain.inertia) << "k = " << k;
+    for (size_t j = 0; j < start.size(); ++j) EXPECT_NEAR(fast.centers[j], plain.centers[j], 1e-9) << "k = " << k;
+  }
 }
 
 TEST(LearningSpeedPaths, NewtonConvergesToAZeroGradientInFewIterations) {

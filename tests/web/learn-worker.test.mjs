@@ -24,6 +24,10 @@ function fakeWorker(log) {
     terminated: false,
     terminate() { worker.terminated = true; log.push('terminate'); },
     postMessage(message) {
+      if (message.prepare) {
+        log.push({ prepare: structuredClone(message.prepare) });
+        return;
+      }
       if (message.rows) {
         log.push({ part: message.rows.length });
         received.push(...structuredClone(message.rows));
@@ -56,12 +60,23 @@ test('a worker run returns what the in-thread run returns, with progress', async
   assert.equal(log.at(-1), 'terminate');
 });
 
-test('a long list of lead objects is sent in parts, one per task, and arrives whole', async () => {
+test('a long list of lead objects is sent in parts and arrives whole', async () => {
   const log = [];
   const options = { outcome: 'converted', seed: 2, now: 1_700_000_000_000 };
   const inWorker = await learnInWorker('trainModel', CONFIG, leads(4500), { ...options, worker: true }, { createWorker: () => fakeWorker(log) });
   assert.deepEqual(log.filter((e) => e.part).map((e) => e.part), [2000, 2000, 500]);
   assert.deepEqual(inWorker, await trainModel(CONFIG, leads(4500), options));
+});
+
+test('the worker is told to load the learning module before the leads arrive', async () => {
+  // Loading (fetching, compiling) overlaps the copying of the leads instead
+  // of following it: the first message names the module, the rows follow.
+  const log = [];
+  const wasmUrl = 'https://example.com/assets/leadseg-learn.wasm';
+  await learnInWorker('trainModel', CONFIG, leads(4500), { outcome: 'converted', now: 1_700_000_000_000, worker: true, wasmUrl: new URL(wasmUrl) },
+    { createWorker: () => fakeWorker(log) }).catch(() => {});  // the URL does not load under node
+  assert.deepEqual(log[0], { prepare: { wasmUrl, wasmBinary: undefined } });
+  assert.ok(log.slice(1, 4).every((e) => e.part), JSON.stringify(log.slice(0, 4)));
 });
 
 test('an error in the worker rejects with a LeadsegError naming the option', async () => {

@@ -7,12 +7,17 @@
 // with the signal's reason. Where there are no Web Workers (node) the call
 // runs in this thread instead (learn.js decides).
 import { describe, leadsegError } from './errors.js';
+import { learnWasmHref } from './learn-loader.js';
 
-// Lead objects are copied to the worker in parts of this many, one part
-// per task: structured cloning 100,000 objects at once would hold the
-// page's thread for hundreds of milliseconds.
+// Lead objects are copied to the worker in parts of this many, as many
+// parts per task as fit in SEND_SLICE_MS: structured cloning 100,000
+// objects at once would hold the page's thread for hundreds of
+// milliseconds, and one part per task paid a (clamped, >= 4 ms) timer per
+// part on top of the copying.
 const ROWS_PER_MESSAGE = 2000;
+const SEND_SLICE_MS = 12;
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+const clock = () => (typeof performance === 'object' ? performance.now() : Date.now());
 
 function defaultCreateWorker(url, what) {
   return new Worker(url ?? new URL('./learn-worker.js', import.meta.url), { type: 'module', name: `leadseg-${what}` });
@@ -70,6 +75,8 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
   // A function cannot cross: the time is read here, once, as in-thread.
   if (now !== undefined) workerOptions.now = typeof now === 'function' ? now() : now;
   if (rest.wasmUrl !== undefined) workerOptions.wasmUrl = absolute(rest.wasmUrl);
+  // The page's URL of the module: where its bundler emitted it.
+  else if (rest.wasmBinary === undefined) workerOptions.wasmUrl = learnWasmHref();
   if (rest.events !== undefined) workerOptions.events = transferable(rest.events, 'events', what, transfer);
   const inParts = Array.isArray(leads) && leads.length > ROWS_PER_MESSAGE;
   const message = { fn, config, options: workerOptions };
@@ -111,9 +118,16 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
       reject(leadsegError(`${what}: the worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${workerUrl ?? 'the package\'s learn-worker.js'})`));
     };
     const send = async () => {
+      // First, so the worker fetches and compiles the learning module while
+      // the leads are still arriving (not after).
+      thread.postMessage({ prepare: { wasmUrl: workerOptions.wasmUrl, wasmBinary: workerOptions.wasmBinary } });
       if (inParts) {
+        let sliceStart = clock();
         for (let start = 0; start < leads.length; start += ROWS_PER_MESSAGE) {
-          if (start > 0) await nextTask();
+          if (clock() - sliceStart >= SEND_SLICE_MS) {
+            await nextTask();
+            sliceStart = clock();
+          }
           if (signal?.aborted) return;  // onAbort has settled the promise
           thread.postMessage({ rows: leads.slice(start, start + ROWS_PER_MESSAGE) });
         }

@@ -13,14 +13,23 @@ export function setLearnLoader(loader) {
   platformLoader = loader;
 }
 
+/**
+ * Where leadseg-learn.wasm is, as this file names it: in a page, after a
+ * bundler rewrote it, the URL of the emitted asset. The page hands it to
+ * the learn worker, whose own copy of this line a bundler may not rewrite.
+ */
+export function learnWasmHref() {
+  // A literal new URL('...', import.meta.url), which bundlers recognise
+  // (as web/src/loader.js).
+  return new URL('../dist/leadseg-learn.wasm', import.meta.url).href;
+}
+
 async function browserLoader({ wasmUrl, wasmBinary }) {
   const { default: factory } = await import('../dist/leadseg-learn.mjs');
   const args = {};
   if (wasmBinary) args.wasmBinary = wasmBinary;
   else {
-    // A literal new URL('...', import.meta.url), which bundlers recognise
-    // (as web/src/loader.js).
-    const href = wasmUrl ? String(wasmUrl) : new URL('../dist/leadseg-learn.wasm', import.meta.url).href;
+    const href = wasmUrl ? String(wasmUrl) : learnWasmHref();
     args.locateFile = (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href);
   }
   return factory(args);

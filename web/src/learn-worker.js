@@ -5,7 +5,10 @@
 // arrives by postMessage and nothing leaves the worker but what the call
 // returns.
 //
-// In:  {rows: [...]}  zero or more: a lead list of objects, in parts (the
+// In:  {prepare: {wasmUrl, wasmBinary}}
+//                     first: start loading the learning module now, while
+//                     the leads arrive (a failure is the call's, later)
+//      {rows: [...]}  zero or more: a lead list of objects, in parts (the
 //                     page copies a part per task, so it keeps drawing)
 //      {fn: 'trainModel' | 'discoverSegments', config, leads, options}
 //                     leads absent: the rows received before
@@ -13,12 +16,19 @@
 //      {type: 'done', result}
 //      {type: 'error', error: {name, message, path}}
 import { discoverSegments, trainModel } from './learn.js';
+import { loadLearnModule } from './learn-loader.js';
 
 const FUNCTIONS = { trainModel, discoverSegments };
 
 let received = [];
 
 self.onmessage = async ({ data }) => {
+  if (data.prepare) {
+    // The same cached promise the call's loadLearnModule() gets; a failed
+    // load is dropped from the cache and retried (and reported) there.
+    loadLearnModule(data.prepare).catch(() => {});
+    return;
+  }
   if (data.rows) {
     for (const row of data.rows) received.push(row);
     return;
