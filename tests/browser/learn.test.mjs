@@ -85,6 +85,9 @@ describe('learning in Chromium', () => {
       await page.waitForLoadState('networkidle');
       const paths = requests.map((r) => r.path);
       assert.ok(paths.includes('/leadseg.browser-learn-worker.js'), paths.join(', '));
+      // Training and discovery each run in a worker of their own; the page
+      // compiled the learning module once and both only instantiated it.
+      assert.equal(paths.filter((p) => p === '/leadseg-learn.wasm').length, 1, paths.join(', '));
       for (const r of requests) {
         assert.equal(r.method, 'GET', r.url);
         assert.equal(r.body ?? null, null, r.url);

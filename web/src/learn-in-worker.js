@@ -7,7 +7,7 @@
 // with the signal's reason. Where there are no Web Workers (node) the call
 // runs in this thread instead (learn.js decides).
 import { describe, leadsegError } from './errors.js';
-import { learnWasmHref } from './learn-loader.js';
+import { compiledLearnWasm, learnWasmHref } from './learn-loader.js';
 
 // Lead objects are copied to the worker in parts of this many, as many
 // parts per task as fit in SEND_SLICE_MS: structured cloning 100,000
@@ -118,9 +118,14 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
       reject(leadsegError(`${what}: the worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${workerUrl ?? 'the package\'s learn-worker.js'})`));
     };
     const send = async () => {
-      // First, so the worker fetches and compiles the learning module while
-      // the leads are still arriving (not after).
-      thread.postMessage({ prepare: { wasmUrl: workerOptions.wasmUrl, wasmBinary: workerOptions.wasmBinary } });
+      // The module compiled once per page (off the page's thread, and only
+      // the first time): the worker only instantiates it. Null in node or
+      // when compiling failed: the worker then fetches and compiles its own.
+      const wasmModule = workerOptions.wasmBinary === undefined ? await compiledLearnWasm(workerOptions.wasmUrl) : null;
+      if (signal?.aborted) return;  // onAbort has settled the promise
+      // First, so the worker instantiates (or loads) the learning module
+      // while the leads are still arriving (not after).
+      thread.postMessage({ prepare: { wasmUrl: workerOptions.wasmUrl, wasmBinary: workerOptions.wasmBinary, wasmModule } });
       if (inParts) {
         let sliceStart = clock();
         for (let start = 0; start < leads.length; start += ROWS_PER_MESSAGE) {

@@ -24,15 +24,52 @@ export function learnWasmHref() {
   return new URL('../dist/leadseg-learn.wasm', import.meta.url).href;
 }
 
-async function browserLoader({ wasmUrl, wasmBinary }) {
+// The learning wasm compiled once per page and URL: a WebAssembly.Module,
+// which the workers of { worker: true } are handed (learn-in-worker.js) so
+// that each only instantiates it. Without it every worker fetched and
+// compiled the module again, on every call.
+const compiled = new Map();
+
+/**
+ * The compiled learning wasm at `href` (a WebAssembly.Module) in a browser,
+ * for a worker to instantiate; null where modules are loaded another way
+ * (node) or compiling failed (the worker then loads its own).
+ */
+export function compiledLearnWasm(href = learnWasmHref()) {
+  if (platformLoader !== browserLoader || typeof WebAssembly?.compileStreaming !== 'function') return Promise.resolve(null);
+  let promise = compiled.get(href);
+  if (!promise) {
+    promise = WebAssembly.compileStreaming(fetch(href)).catch(() => {
+      compiled.delete(href);
+      return null;
+    });
+    compiled.set(href, promise);
+  }
+  return promise;
+}
+
+async function browserLoader({ wasmUrl, wasmBinary, wasmModule }) {
   const { default: factory } = await import('../dist/leadseg-learn.mjs');
   const args = {};
-  if (wasmBinary) args.wasmBinary = wasmBinary;
-  else {
-    const href = wasmUrl ? String(wasmUrl) : learnWasmHref();
-    args.locateFile = (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href);
+  if (wasmBinary) {
+    args.wasmBinary = wasmBinary;
+    return factory(args);
   }
-  return factory(args);
+  const href = wasmUrl ? String(wasmUrl) : learnWasmHref();
+  args.locateFile = (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href);
+  const module = wasmModule instanceof WebAssembly.Module ? wasmModule : await compiledLearnWasm(href);
+  if (!module) return factory(args);
+  // Emscripten's hook: hand it an instance of the compiled module. It has
+  // no way to report a failure, so one rejects the load here.
+  let fail;
+  const failed = new Promise((resolve, reject) => {
+    fail = reject;
+  });
+  args.instantiateWasm = (imports, receiveInstance) => {
+    WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module), fail);
+    return {};
+  };
+  return Promise.race([factory(args), failed]);
 }
 
 /**
@@ -40,7 +77,7 @@ async function browserLoader({ wasmUrl, wasmBinary }) {
  * instance per `wasmUrl` / `wasmBinary` (which name leadseg-learn.wasm).
  */
 export function loadLearnModule(options = {}) {
-  const { module, wasmUrl, wasmBinary } = options;
+  const { module, wasmUrl, wasmBinary, wasmModule } = options;
   if (module) {
     if (typeof module.Learner !== 'function') {
       return Promise.reject(leadsegError('options.module is not the leadseg learning module (it has no Learner)', '/module'));
@@ -54,7 +91,7 @@ export function loadLearnModule(options = {}) {
   let promise = wasmBinary ? binaryCache.get(wasmBinary) : cache.get(key);
   if (!promise) {
     promise = Promise.resolve()
-      .then(() => platformLoader({ wasmUrl, wasmBinary }))
+      .then(() => platformLoader({ wasmUrl, wasmBinary, wasmModule }))
       .catch((error) => {
         if (wasmBinary) binaryCache.delete(wasmBinary);
         else cache.delete(key);

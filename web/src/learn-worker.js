@@ -5,9 +5,11 @@
 // arrives by postMessage and nothing leaves the worker but what the call
 // returns.
 //
-// In:  {prepare: {wasmUrl, wasmBinary}}
+// In:  {prepare: {wasmUrl, wasmBinary, wasmModule}}
 //                     first: start loading the learning module now, while
-//                     the leads arrive (a failure is the call's, later)
+//                     the leads arrive (a failure is the call's, later);
+//                     wasmModule: the page's compiled WebAssembly.Module
+//                     (instantiated, not fetched and compiled again), or null
 //      {rows: [...]}  zero or more: a lead list of objects, in parts (the
 //                     page copies a part per task, so it keeps drawing)
 //      {fn: 'trainModel' | 'discoverSegments', config, leads, options}
