@@ -11,7 +11,7 @@
 // engine runs changes, not what it is given.
 import { describe, isPlainObject, leadsegError, toJsonText, withContext } from './errors.js';
 import { inlineDeclarations, inlineEvents, timeOrder } from './lead-events.js';
-import { columnsRead, renameColumns } from './column-map.js';
+import { columnsRead, objectColumns, renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { RecordWriter, readValueFrame } from './lead-records.js';
 import { BatchResults } from './batch-results.js';
@@ -55,11 +55,11 @@ function failedLead(row, message, withMetrics) {
  * @param {string} text the config's JSON text
  * @param {object[]} leads lead objects
  * @param {object} options checked segmentLeads options, `now` a number
- * @param {{emptySummary: Function, columnReport: Function, columnMap: object, progressEvery: number,
- *          leadOffset: number}} context batch.js's helpers
+ * @param {{emptySummary: Function, countLead: Function, columnReport: Function, columnMap: object,
+ *          progressEvery: number, leadOffset: number}} context batch.js's helpers
  */
 export async function segmentObjectsInWasm(text, leads, options, context) {
-  const { emptySummary, columnReport, columnMap, progressEvery, leadOffset } = context;
+  const { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset } = context;
   const mapped = Object.keys(columnMap).length > 0;
   const { onProgress, onLead, keepLeads = true, signal, metrics: withMetrics = false, now: at } = options;
   const module = await loadBatchModule();
@@ -79,16 +79,8 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
 
     // The column report over every lead's keys, as the per-lead path makes it.
     const reads = columnsRead(config, Object.keys(JSON.parse(batch.computedAttributes())));
-    const names = new Set();
-    let inline = false;
-    for (const row of leads) {
-      if (!isPlainObject(row)) continue;
-      for (const key of Object.keys(row)) {
-        if (key === 'events' || key === 'declarations') inline = true;
-        else names.add(key);
-      }
-    }
-    summary.columns = leads.length ? columnReport(reads, [...names], columnMap, inline) : columnReport(reads, [], columnMap, true);
+    const { names, inline } = objectColumns(leads);
+    summary.columns = leads.length ? columnReport(reads, names, columnMap, inline) : columnReport(reads, [], columnMap, true);
 
     const results = new BatchResults(module, batch, config);
     const kept = [];
@@ -97,14 +89,8 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     let processed = 0;
 
     const finish = (lead, failed) => {
-      summary.count += 1;
+      countLead(summary, lead);
       if (failed) summary.errors += 1;
-      for (const id of lead.segments) summary.segments[id] = (summary.segments[id] ?? 0) + 1;
-      for (const [table, key] of [[summary.grades, lead.grade], [summary.stages, lead.stage], [summary.temperatures, lead.temperature]]) {
-        if (key !== null && key !== undefined) table[key] = (table[key] ?? 0) + 1;
-      }
-      if (lead.mql) summary.mql += 1;
-      if (lead.sql) summary.sql += 1;
       if (keepLeads) kept.push(lead);
       if (onLead) onLead(lead, processed);
       processed += 1;
