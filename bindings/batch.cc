@@ -54,7 +54,45 @@ val CountArray(const uint64_t* counts, size_t n) {
   return out;
 }
 
-class WasmLeadBatch {
+// What both batch classes share: the compiled config, the buffer that
+// JavaScript copies each call's bytes into, and the last call's error.
+// Registered as each class's own methods (RegisterBatchBase below).
+class WasmBatchBase {
+ public:
+  // JSON text of an empty profile's attributes: the names the engine
+  // computes (metrics, segments, score, ...), which no column or attribute
+  // can give.
+  std::string ComputedAttributes() const {
+    Engine engine(config_);
+    return engine.AttributeView().dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+
+  // The address of an input buffer of at least `bytes` bytes (it moves
+  // only when it grows).
+  uintptr_t InputBuffer(size_t bytes) {
+    if (input_.size() < bytes) input_.resize(bytes);
+    return reinterpret_cast<uintptr_t>(input_.data());
+  }
+
+  val LastError() const { return ErrorRecord(last_error_); }
+
+ protected:
+  // The first `bytes` bytes of the input buffer.
+  std::string_view Input(size_t bytes) const { return std::string_view(input_.data(), bytes); }
+  // A failed call: -1, and lastError() says why.
+  int Fail(Status s) {
+    last_error_ = std::move(s);
+    return -1;
+  }
+
+  std::shared_ptr<const CompiledConfig> config_;
+
+ private:
+  std::vector<char> input_;
+  Status last_error_;
+};
+
+class WasmLeadBatch : public WasmBatchBase {
  public:
   // Compiles the config and starts a batch. `options`: {now, types,
   // idColumn, columnMap: [[fileColumn, attribute], ...], listColumns,
@@ -90,52 +128,23 @@ class WasmLeadBatch {
     return WarningsToVal(diagnostics.all());
   }
 
-  // JSON text of an empty profile's attributes: the names the engine
-  // computes (metrics, segments, score, ...), which no column can give.
-  std::string ComputedAttributes() const {
-    Engine engine(config_);
-    return engine.AttributeView().dump(-1, ' ', false, Json::error_handler_t::replace);
-  }
-
-  // The address of an input buffer of at least `bytes` bytes (it moves
-  // only when it grows).
-  uintptr_t InputBuffer(size_t bytes) {
-    if (input_.size() < bytes) input_.resize(bytes);
-    return reinterpret_cast<uintptr_t>(input_.data());
-  }
-
   // Feeds the first `bytes` bytes of the input buffer (`last`: the end of
   // the file). Returns the rows completed so far and not yet cleared, or
   // -1 (lastError()).
   int Feed(size_t bytes, bool last) {
-    if (!batch_) {
-      last_error_ = FailedPrecondition("LeadBatch: load a config first");
-      return -1;
-    }
-    Status s = batch_->FeedCsv(std::string_view(input_.data(), bytes), last);
-    if (!s.ok()) {
-      last_error_ = s;
-      return -1;
-    }
-    return static_cast<int>(batch_->results().size());
+    if (!batch_) return Fail(FailedPrecondition("LeadBatch: load a config first"));
+    Status s = batch_->FeedCsv(Input(bytes), last);
+    return s.ok() ? static_cast<int>(batch_->results().size()) : Fail(std::move(s));
   }
-  val LastError() const { return ErrorRecord(last_error_); }
 
   // Feeds the first `bytes` bytes of the input buffer as the activity
   // table's CSV (before any lead; `last`: its end). It is grouped per lead
   // id here, once, and each lead's events are replayed from it inside
   // wasm. Returns 0, or -1 (lastError()).
   int FeedEvents(size_t bytes, bool last) {
-    if (!batch_) {
-      last_error_ = FailedPrecondition("LeadBatch: load a config first");
-      return -1;
-    }
-    Status s = batch_->FeedEventsCsv(std::string_view(input_.data(), bytes), last);
-    if (!s.ok()) {
-      last_error_ = s;
-      return -1;
-    }
-    return 0;
+    if (!batch_) return Fail(FailedPrecondition("LeadBatch: load a config first"));
+    Status s = batch_->FeedEventsCsv(Input(bytes), last);
+    return s.ok() ? 0 : Fail(std::move(s));
   }
   double EventsRead() const { return batch_ ? static_cast<double>(batch_->events_read()) : 0; }
 
@@ -209,16 +218,13 @@ class WasmLeadBatch {
   }
 
  private:
-  std::shared_ptr<const CompiledConfig> config_;
   std::unique_ptr<batch::LeadBatch> batch_;
-  std::vector<char> input_;
-  Status last_error_;
 };
 
 // Lead objects with their declarations and events (segmentLeads on an
 // array): records written by web/src/lead-records.js into the input
 // buffer, many leads per call; results in the same layout as LeadBatch's.
-class WasmLeadObjects {
+class WasmLeadObjects : public WasmBatchBase {
  public:
   // `options`: {now, metrics}. Returns the config's warnings or an error
   // record.
@@ -233,33 +239,14 @@ class WasmLeadObjects {
     return WarningsToVal(diagnostics.all());
   }
 
-  // As LeadBatch's: the names the engine computes, which no attribute can give.
-  std::string ComputedAttributes() const {
-    Engine engine(config_);
-    return engine.AttributeView().dump(-1, ' ', false, Json::error_handler_t::replace);
-  }
-
-  uintptr_t InputBuffer(size_t bytes) {
-    if (input_.size() < bytes) input_.resize(bytes);
-    return reinterpret_cast<uintptr_t>(input_.data());
-  }
-
   // Evaluates the records in the first `bytes` bytes of the input buffer,
   // numbered from `first_lead`. Returns the results not yet cleared, or -1
   // (lastError()).
   int Feed(size_t bytes, double first_lead) {
-    if (!leads_) {
-      last_error_ = FailedPrecondition("LeadObjects: load a config first");
-      return -1;
-    }
-    Status s = leads_->Feed(std::string_view(input_.data(), bytes), static_cast<uint64_t>(first_lead));
-    if (!s.ok()) {
-      last_error_ = s;
-      return -1;
-    }
-    return static_cast<int>(leads_->results().size());
+    if (!leads_) return Fail(FailedPrecondition("LeadObjects: load a config first"));
+    Status s = leads_->Feed(Input(bytes), static_cast<uint64_t>(first_lead));
+    return s.ok() ? static_cast<int>(leads_->results().size()) : Fail(std::move(s));
   }
-  val LastError() const { return ErrorRecord(last_error_); }
 
   uintptr_t Rows() { return reinterpret_cast<uintptr_t>(leads_->results().rows().data()); }
   uintptr_t Memberships() { return reinterpret_cast<uintptr_t>(leads_->results().memberships().data()); }
@@ -284,26 +271,30 @@ class WasmLeadObjects {
   void ClearResults() { leads_->Clear(); }
 
  private:
-  std::shared_ptr<const CompiledConfig> config_;
   std::unique_ptr<batch::LeadObjects> leads_;
-  std::vector<char> input_;
-  Status last_error_;
 };
+
+// WasmBatchBase's methods, registered on class T: embind binds a method to
+// the class its member pointer names, so each is named as T's own.
+template <class T>
+void RegisterBatchBase(const emscripten::class_<T>& c) {
+  c.template function<std::string (T::*)() const>("computedAttributes", &T::ComputedAttributes)
+      .template function<uintptr_t (T::*)(size_t)>("inputBuffer", &T::InputBuffer)
+      .template function<val (T::*)() const>("lastError", &T::LastError);
+}
 
 }  // namespace
 }  // namespace leadseg
 
 EMSCRIPTEN_BINDINGS(leadseg_batch) {
+  using leadseg::RegisterBatchBase;
   using leadseg::WasmLeadBatch;
-  emscripten::class_<WasmLeadBatch>("LeadBatch")
+  RegisterBatchBase(emscripten::class_<WasmLeadBatch>("LeadBatch")
       .constructor<>()
       .function("load", &WasmLeadBatch::Load)
-      .function("computedAttributes", &WasmLeadBatch::ComputedAttributes)
-      .function("inputBuffer", &WasmLeadBatch::InputBuffer)
       .function("feed", &WasmLeadBatch::Feed)
       .function("feedEvents", &WasmLeadBatch::FeedEvents)
       .function("eventsRead", &WasmLeadBatch::EventsRead)
-      .function("lastError", &WasmLeadBatch::LastError)
       .function("rows", &WasmLeadBatch::Rows)
       .function("memberships", &WasmLeadBatch::Memberships)
       .function("wordsPerRow", &WasmLeadBatch::WordsPerRow)
@@ -311,20 +302,17 @@ EMSCRIPTEN_BINDINGS(leadseg_batch) {
       .function("fields", &WasmLeadBatch::Fields)
       .function("clearResults", &WasmLeadBatch::ClearResults)
       .function("summary", &WasmLeadBatch::Summary)
-      .class_function("layout", &WasmLeadBatch::Layout);
+      .class_function("layout", &WasmLeadBatch::Layout));
   using leadseg::WasmLeadObjects;
-  emscripten::class_<WasmLeadObjects>("LeadObjects")
+  RegisterBatchBase(emscripten::class_<WasmLeadObjects>("LeadObjects")
       .constructor<>()
       .function("load", &WasmLeadObjects::Load)
-      .function("computedAttributes", &WasmLeadObjects::ComputedAttributes)
-      .function("inputBuffer", &WasmLeadObjects::InputBuffer)
       .function("feed", &WasmLeadObjects::Feed)
-      .function("lastError", &WasmLeadObjects::LastError)
       .function("rows", &WasmLeadObjects::Rows)
       .function("memberships", &WasmLeadObjects::Memberships)
       .function("wordsPerRow", &WasmLeadObjects::WordsPerRow)
       .function("failureOf", &WasmLeadObjects::FailureOf)
       .function("metricsAt", &WasmLeadObjects::MetricsAt)
       .function("metricsSize", &WasmLeadObjects::MetricsSize)
-      .function("clearResults", &WasmLeadObjects::ClearResults);
+      .function("clearResults", &WasmLeadObjects::ClearResults));
 }

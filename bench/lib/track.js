@@ -144,9 +144,12 @@ export async function measureTrack({ core, createEngine, compileConfig, config50
         rawFrame.delete();
       }
     }
-    if (createEngine) {
+    // The package's engine.track(), on the JSON config passed with the
+    // full module, then (the production path) on the config compiled ahead
+    // of time, with which the package loads its runtime module.
+    const packageTrack = async (api, engineConfig, options = {}) => {
       let clock = TRACK_START;
-      const engine = await createEngine({ config: text, module: core, now: () => clock, consent: { personalization: true, measurement: true } });
+      const engine = await createEngine({ config: engineConfig, ...options, now: () => clock, consent: { personalization: true, measurement: true } });
       try {
         engine.identify({ job_title: 'CTO', industry: 'Technology', company_size: 20, country: 'DE' });
         const track = (type, props, ts) => {
@@ -155,30 +158,13 @@ export async function measureTrack({ core, createEngine, compileConfig, config50
         };
         const start = fillHistory(track, history);
         const lat = timeTrack(track, start, { samples, warmup, batch, now });
-        out.push(stats('package engine.track()', history, history, lat));
+        out.push(stats(api, history, history, lat));
       } finally {
         engine.destroy?.();
       }
-    }
-    // The production path: the config compiled ahead of time, so the
-    // package loads its runtime module (not the full one passed above).
-    if (createEngine && compileConfig) {
-      let clock = TRACK_START;
-      const bytes = await compileConfig(text);
-      const engine = await createEngine({ config: bytes, now: () => clock, consent: { personalization: true, measurement: true } });
-      try {
-        engine.identify({ job_title: 'CTO', industry: 'Technology', company_size: 20, country: 'DE' });
-        const track = (type, props, ts) => {
-          clock = ts;
-          engine.track(type, props);
-        };
-        const start = fillHistory(track, history);
-        const lat = timeTrack(track, start, { samples, warmup, batch, now });
-        out.push(stats('package engine.track() (compiled config)', history, history, lat));
-      } finally {
-        engine.destroy?.();
-      }
-    }
+    };
+    if (createEngine) await packageTrack('package engine.track()', text, { module: core });
+    if (createEngine && compileConfig) await packageTrack('package engine.track() (compiled config)', await compileConfig(text));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <set>
 
 #include "batch/event_table.h"
@@ -17,16 +18,14 @@ namespace batch {
 ResultBuffer::ResultBuffer(size_t segments) : segments_(segments), words_((segments + 63) / 64) {}
 
 std::string_view ResultBuffer::Field(size_t i, size_t k) const {
-  size_t f = field_starts_[i] + k;
-  return std::string_view(field_bytes_).substr(field_offsets_[f], field_offsets_[f + 1] - field_offsets_[f]);
+  return fields_[field_starts_[i] + k];
 }
 
 void ResultBuffer::Clear() {
   rows_.clear();
   memberships_.clear();
   errors_.clear();
-  field_bytes_.clear();
-  field_offsets_.assign(1, 0);
+  fields_.Clear();
   field_starts_.assign(1, 0);
 }
 
@@ -37,16 +36,22 @@ uint64_t* ResultBuffer::Append(const LeadResult& result) {
 }
 
 void ResultBuffer::AppendError(std::string message) {
+  // A failed row has no segments and null outputs, whatever its evaluation
+  // wrote before it failed.
+  LeadResult& row = rows_.back();
+  std::fill(memberships_.end() - static_cast<std::ptrdiff_t>(words_), memberships_.end(), 0);
+  row.score = std::nan("");
+  row.grade = row.temperature = -1;
+  row.stage = -1;
+  row.mql = row.sql = -1;
+  row.events = 0;
   errors_.push_back(std::move(message));
-  rows_.back().error = static_cast<uint32_t>(errors_.size());
+  row.error = static_cast<uint32_t>(errors_.size());
 }
 
 void ResultBuffer::AppendFields(const std::vector<std::string_view>& fields) {
-  for (auto f : fields) {
-    field_bytes_.append(f.data(), f.size());
-    field_offsets_.push_back(field_bytes_.size());
-  }
-  field_starts_.push_back(field_offsets_.size() - 1);
+  for (auto f : fields) fields_.Add(f);
+  field_starts_.push_back(fields_.size());
 }
 
 void ResultBuffer::Swap(ResultBuffer* other) {
@@ -55,8 +60,7 @@ void ResultBuffer::Swap(ResultBuffer* other) {
   rows_.swap(other->rows_);
   memberships_.swap(other->memberships_);
   errors_.swap(other->errors_);
-  field_bytes_.swap(other->field_bytes_);
-  field_offsets_.swap(other->field_offsets_);
+  fields_.Swap(&other->fields_);
   field_starts_.swap(other->field_starts_);
 }
 
@@ -410,13 +414,6 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
     }
   }
   if (!error.empty()) {
-    // Failed rows have no segments and null outputs.
-    std::fill(membership, membership + results_.words_per_row(), 0);
-    out.score = std::nan("");
-    out.grade = out.temperature = -1;
-    out.stage = -1;
-    out.mql = out.sql = -1;
-    out.events = 0;
     results_.AppendError(std::move(error));
     ++summary_.errors;
     return;

@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "batch/csv_reader.h"
+#include "batch/packed_strings.h"
 #include "config/config.h"
 #include "core/duration.h"
 #include "core/status.h"
@@ -140,7 +141,8 @@ class ResultBuffer {
 
   // Appending (LeadBatch's side).
   uint64_t* Append(const LeadResult& result);  // returns the row's zeroed membership words
-  void AppendError(std::string message);        // for the row appended last
+  // The row appended last failed: no segments, null outputs, and `message`.
+  void AppendError(std::string message);
   void AppendFields(const std::vector<std::string_view>& fields);
   void Swap(ResultBuffer* other);
 
@@ -151,8 +153,7 @@ class ResultBuffer {
   std::vector<LeadResult> rows_;
   std::vector<uint64_t> memberships_;
   std::vector<std::string> errors_;
-  std::string field_bytes_;
-  std::vector<size_t> field_offsets_{0};  // field k's bytes: [offsets[k], offsets[k+1])
+  PackedStrings fields_;                  // every kept row's fields, in order
   std::vector<size_t> field_starts_{0};   // row i's fields: [starts[i], starts[i+1])
 };
 

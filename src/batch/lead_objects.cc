@@ -88,27 +88,18 @@ Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
     Failure failure;
     Status s = EvaluateOne(leads[i], &out, membership, &failure);
     if (!s.ok()) {
-      std::fill(membership, membership + results_.words_per_row(), 0);
-      out.score = std::nan("");
-      out.grade = out.temperature = -1;
-      out.stage = -1;
-      out.mql = out.sql = -1;
-      out.events = 0;
       failure.message = s.message();
       failure.path = s.path();
-      results_.AppendError(failure.message);  // the row's error field says it failed
+      results_.AppendError(failure.message);  // no segments, null outputs
       failure_of_.push_back(static_cast<int32_t>(failures_.size()));
       failures_.push_back(std::move(failure));
     } else {
       failure_of_.push_back(-1);
     }
     if (with_metrics_) {
-      if (s.ok()) {
-        writer_.Clear();
-        evaluator_.engine().Metrics(&writer_);
-        metrics_bytes_ += writer_.bytes();
-      }
-      metrics_at_.push_back(metrics_bytes_.size());
+      writer_.Clear();
+      if (s.ok()) evaluator_.engine().Metrics(&writer_);
+      metrics_.Add(writer_.bytes());  // a failed row's frame is empty
     }
   }
   return Status::Ok();
@@ -205,15 +196,14 @@ const LeadObjects::Failure* LeadObjects::FailureOf(size_t i) const {
 
 std::string_view LeadObjects::MetricsOf(size_t i) const {
   if (!with_metrics_) return {};
-  return std::string_view(metrics_bytes_).substr(metrics_at_[i], metrics_at_[i + 1] - metrics_at_[i]);
+  return metrics_[i];
 }
 
 void LeadObjects::Clear() {
   results_.Clear();
   failures_.clear();
   failure_of_.clear();
-  metrics_bytes_.clear();
-  metrics_at_.assign(1, 0);
+  metrics_.Clear();
 }
 
 }  // namespace batch

@@ -31,6 +31,7 @@
 
 #include "batch/event_table.h"
 #include "batch/lead_batch.h"
+#include "batch/packed_strings.h"
 #include "batch/row_evaluator.h"
 #include "config/config.h"
 #include "core/status.h"
@@ -78,8 +79,7 @@ class LeadObjects {
   ResultBuffer results_;
   std::vector<Failure> failures_;     // one per failed row, in row order
   std::vector<int32_t> failure_of_;   // per row: index into failures_, or -1
-  std::string metrics_bytes_;
-  std::vector<size_t> metrics_at_{0};  // row i: [at[i], at[i+1])
+  PackedStrings metrics_;  // with metrics: one frame per row (empty when it failed)
   ValueWriter writer_;
   // Reused per lead.
   Document arena_;

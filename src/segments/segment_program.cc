@@ -123,6 +123,17 @@ struct SegmentProgram::Group {
   uint32_t nan_row = 0;
   std::vector<double> thresholds;  // sorted, distinct
   uint32_t regions = 0;  // 2 * thresholds.size() + 1 rows: below t0, at t0, between t0 and t1, ...
+
+  // Begin's one-word fast path and its general loop read values through
+  // these two, so that the paths cannot drift apart (inline: the fast path
+  // stays one loop). `pool` is the program's pool_.
+  //
+  // The row of a number that is not NaN.
+  uint32_t NumberRow(double d) const;
+  // An array whose elements are all strings: the leaf bits its elements'
+  // rows decide ($in, $nin, $elemMatch: any_mask / all_mask) and the leaves
+  // left pending. False, writing nothing, if an element is not a string.
+  bool StringArrayBits(const Value& array, const uint64_t* pool, uint64_t* bits, uint64_t* pending) const;
 };
 
 struct SegmentProgram::Instr {
@@ -143,6 +154,39 @@ static uint32_t FindRow(const std::vector<Entry>& table, std::string_view s, uin
     if (e.row == kNone) return otherwise;
     if (e.hash == h && e.size == s.size() && SameBytes(e.data, s.data(), s.size())) return e.row;
   }
+}
+
+inline uint32_t SegmentProgram::Group::NumberRow(double d) const {
+  // Lower bound without unpredictable branches: i thresholds are below d.
+  const double* t = thresholds.data();
+  size_t i = 0;
+  if (size_t n = thresholds.size()) {
+    const double* base = t;
+    while (n > 1) {
+      const size_t half = n / 2;
+      base = base[half] < d ? base + half : base;
+      n -= half;
+    }
+    i = static_cast<size_t>(base - t) + (*base < d);
+  }
+  const size_t region = (i < thresholds.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
+  return regions + static_cast<uint32_t>(region) * stride;
+}
+
+inline bool SegmentProgram::Group::StringArrayBits(const Value& array, const uint64_t* pool, uint64_t* bits,
+                                                   uint64_t* pending) const {
+  uint64_t any = 0, every = ~uint64_t{0};
+  for (uint32_t i = 0; i < array.size(); ++i) {
+    const Value e = array.at(i);
+    if (!e.is_string()) return false;
+    const uint64_t row = pool[FindRow(elements, e.as_string(), other_element_row)];
+    any |= row;
+    every &= row;
+  }
+  const uint64_t or_leaves = pool[any_mask], and_leaves = pool[all_mask];
+  *bits = (any & or_leaves) | (every & and_leaves);
+  *pending = pool[all] & ~(or_leaves | and_leaves);
+  return true;
 }
 
 void SegmentProgram::State::Reserve(size_t words, size_t condition_words) {
@@ -610,19 +654,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
             p = pool[g.number_pending];
             break;
           }
-          const double* t = g.thresholds.data();
-          size_t i = 0;
-          if (size_t n = g.thresholds.size()) {
-            const double* base = t;
-            while (n > 1) {
-              const size_t half = n / 2;
-              base = base[half] < d ? base + half : base;
-              n -= half;
-            }
-            i = static_cast<size_t>(base - t) + (*base < d);
-          }
-          const size_t region = (i < g.thresholds.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
-          row = g.regions + static_cast<uint32_t>(region) * g.stride;
+          row = g.NumberRow(d);
           p = pool[g.number_pending];
           break;
         }
@@ -630,30 +662,13 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
           row = kNone;
           b = 0;
           p = pool[g.all];
-          if (type == ValueType::kArray && g.arrays) {
-            uint64_t any = 0, all = ~uint64_t{0};
-            bool strings = true;
-            for (uint32_t i = 0; i < v->size(); ++i) {
-              const Value e = v->at(i);
-              if (!e.is_string()) {
-                strings = false;
-                break;
-              }
-              const uint64_t element = pool[FindRow(g.elements, e.as_string(), g.other_element_row)];
-              any |= element;
-              all &= element;
-            }
-            if (strings) {
-              const uint64_t any_mask = pool[g.any_mask], all_mask = pool[g.all_mask];
-              b = (any & any_mask) | (all & all_mask);
-              p = pool[g.all] & ~(any_mask | all_mask);
-              for (uint64_t decided = pool[g.all] & ~p; decided; decided &= decided - 1) {
-                const uint32_t i = static_cast<uint32_t>(__builtin_ctzll(decided));
-                const uint32_t role = roles[64 * g.word + i];
-                const bool holds = (b >> i) & 1;
-                if ((role & kKill) && !holds) kill |= Bit(role >> 2);
-                if ((role & kHit) && holds) hit |= Bit(role >> 2);
-              }
+          if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, &b, &p)) {
+            for (uint64_t decided = pool[g.all] & ~p; decided; decided &= decided - 1) {
+              const uint32_t i = static_cast<uint32_t>(__builtin_ctzll(decided));
+              const uint32_t role = roles[64 * g.word + i];
+              const bool holds = (b >> i) & 1;
+              if ((role & kKill) && !holds) kill |= Bit(role >> 2);
+              if ((role & kHit) && holds) hit |= Bit(role >> 2);
             }
           }
           break;
@@ -759,47 +774,16 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
           copy(g.nan_row, g.number_pending);
           break;
         }
-        // Lower bound without unpredictable branches: i thresholds are
-        // below d.
-        const double* t = g.thresholds.data();
-        size_t i = 0;
-        if (size_t n = g.thresholds.size()) {
-          const double* base = t;
-          while (n > 1) {
-            const size_t half = n / 2;
-            base = base[half] < d ? base + half : base;
-            n -= half;
-          }
-          i = static_cast<size_t>(base - t) + (*base < d);
-        }
-        const size_t region = (i < g.thresholds.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
-        copy(g.regions + static_cast<uint32_t>(region) * g.stride, g.number_pending);
+        copy(g.NumberRow(d), g.number_pending);
         break;
       }
       default: {
         // Arrays of strings: $in, $nin and $elemMatch leaves combine their
         // elements' rows; the rest, and other arrays and objects, ask
         // their condition.
-        if (type == ValueType::kArray && g.arrays) {
-          uint64_t any = 0, all = ~uint64_t{0};
-          bool strings = true;
-          for (uint32_t i = 0; i < v->size(); ++i) {
-            const Value e = v->at(i);
-            if (!e.is_string()) {
-              strings = false;
-              break;
-            }
-            const uint64_t row = pool[FindRow(g.elements, e.as_string(), g.other_element_row)];
-            any |= row;
-            all &= row;
-          }
-          if (strings) {
-            const uint64_t any_mask = pool[g.any_mask], all_mask = pool[g.all_mask];
-            gb[0] = (any & any_mask) | (all & all_mask);
-            gp[0] = pool[g.all] & ~(any_mask | all_mask);
-            KillAndHit(g.word, pool[g.all] & ~gp[0], bits, state);
-            break;
-          }
+        if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, gb, gp)) {
+          KillAndHit(g.word, pool[g.all] & ~gp[0], bits, state);
+          break;
         }
         for (uint32_t w = 0; w < g.words; ++w) {
           gb[w] = 0;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { loadCore, segmentLeads } from '../../web/src/node.js';
 import { loadBatchModule } from '../../web/src/batch-module.js';
 import { exampleConfig, REPO_ROOT, START } from './helpers.mjs';
+import { growMemoryOn, restoreBatchLoader } from './batch-memory.mjs';
 
 const SHARED = path.join(REPO_ROOT, '..', 'shared', 'bench-workload');
 
@@ -103,4 +104,18 @@ test('listColumns: "a;b;c" fields are arrays of text (an empty one is []), the s
   assert.deepEqual(fast.leads.map((l) => l.interests), [['seo', 'api'], [], ['1e6', '007'], ['api']]);
   assert.deepEqual(fast.summary.segments, { seo: 1, big: 2 });
   await assert.rejects(segmentLeads(config, csv, { listColumns: 'interests' }), /listColumns must be an array of column names/);
+});
+
+test('wasm memory growing while a call\'s rows are read: the same leads as the per-lead path', async () => {
+  // fields(i) copies a row's text out through wasm allocations; grow the
+  // memory there, twice, in the middle of the rows a call completed.
+  const grew = growMemoryOn('LeadBatch', 'fields', (call) => call === 5 || call === 400);
+  try {
+    const { fast, old } = await both(exampleConfig(), tricky(700));
+    assert.equal(grew.times, 2, 'the memory grew mid-batch');
+    assert.deepEqual(fast.leads, old.leads);
+    assert.deepEqual(fast.summary, old.summary);
+  } finally {
+    restoreBatchLoader();
+  }
 });

@@ -10,6 +10,7 @@ import { loadModule } from '../../web/src/loader.js';
 import { setBatchLoader } from '../../web/src/batch-module.js';
 import { nodeBatchLoader } from '../../web/src/loader-node.js';
 import { HOUR, exampleConfig, seededRandom } from './helpers.mjs';
+import { growMemoryOn, restoreBatchLoader } from './batch-memory.mjs';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 
@@ -115,4 +116,24 @@ test('a segments-only config and an empty list take the bulk path too', async ()
   assert.deepEqual(bulk, perLead);
   const empty = await bothPaths(config, []);
   assert.deepEqual(empty.bulk, empty.perLead);
+});
+
+test('wasm memory growing while a call\'s results are read: the per-lead path\'s leads and metrics', async () => {
+  // failureOf(i) copies a message out through wasm allocations; grow the
+  // memory there, between the results of one call, twice.
+  const grew = growMemoryOn('LeadObjects', 'failureOf', (call) => call === 0 || call === 3);
+  try {
+    const leads = randomLeads(600, 21);
+    for (let i = 10; i < leads.length; i += 40) {
+      leads[i] = i % 80 === 10 ? { email: `m${i}@example.com`, visits_30d: 3 } // identify refuses a metric's name
+        : { email: `t${i}@example.com`, events: [{ type: 'x'.repeat(200), at: NOW - HOUR }] };
+    }
+    const { bulk, perLead } = await bothPaths(exampleConfig(), leads, { metrics: true });
+    assert.equal(grew.times, 2, 'the memory grew mid-batch');
+    assert.equal(bulk.summary.errors, 15);
+    assert.deepEqual(bulk.leads, perLead.leads);
+    assert.deepEqual(bulk.summary, perLead.summary);
+  } finally {
+    restoreBatchLoader();
+  }
 });

@@ -14,11 +14,10 @@ import { columnsRead } from './column-map.js';
 import { computedColumnsWarning, reservedNames } from './computed-columns.js';
 import { feedSlices, loadBatchModule, unwrapBatch } from './batch-module.js';
 import { eventsFitBatch, feedEventsToBatch } from './batch-events-wasm.js';
+import { BatchResults, GRADES, TEMPERATURES } from './batch-results.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 const CHUNK_BYTES = 1 << 20;
-const GRADES = ['A', 'B', 'C', 'D'];
-const TEMPERATURES = ['cold', 'warm', 'hot'];
 
 const isBlob = (value) => typeof globalThis.Blob === 'function' && value instanceof globalThis.Blob;
 
@@ -101,9 +100,8 @@ export async function segmentCsvInWasm(text, leads, options, context) {
     const config = JSON.parse(text);
     const summary = emptySummary(text);
     const reads = columnsRead(config, Object.keys(JSON.parse(batch.computedAttributes())));
-    const segmentIds = (config.segments ?? []).map((s) => s.id);
-    const stageIds = (config.lifecycle?.stages ?? []).map((s) => s.id);
-    const layout = module.LeadBatch.layout();
+    const results = new BatchResults(module, batch, config);
+    const { segmentIds, stageIds } = results;
 
     // The header, read here too: the column report and its errors are batch.js's.
     const headerParser = new CsvParser();
@@ -130,14 +128,9 @@ export async function segmentCsvInWasm(text, leads, options, context) {
     const drain = (n) => {
       if (n === 0) return;
       if (perLead) {
-        const heap = module.HEAPU8;
-        const view = new DataView(heap.buffer);
-        const rows = batch.rows();
-        const words = batch.wordsPerRow();
-        const bits = new Uint32Array(heap.buffer, batch.memberships(), n * words * 2);
+        results.start(n);
         for (let i = 0; i < n; i++) {
-          const at = rows + i * layout.size;
-          const fields = batch.fields(i);
+          const fields = batch.fields(i); // may grow wasm memory: results makes its views again
           const row = {};
           const m = Math.min(fields.length, header.length);
           for (let k = 0; k < m; k++) {
@@ -151,31 +144,9 @@ export async function segmentCsvInWasm(text, leads, options, context) {
             if (value !== undefined) row[name] = value;
           }
           if (lists.size) for (const name of header) if (lists.has(name) && !(name in row)) row[name] = [];
-          let lead;
-          if (view.getUint32(at + layout.error, true) !== 0) {
-            lead = { ...row, segments: [], score: null, grade: null, stage: null, temperature: null, mql: null, sql: null, error: renumber(batch.errorOf(i)) };
-          } else {
-            const segments = [];
-            for (let s = 0; s < segmentIds.length; s++) {
-              if ((bits[i * words * 2 + (s >>> 5)] >>> (s & 31)) & 1) segments.push(segmentIds[s]);
-            }
-            const score = view.getFloat64(at + layout.score, true);
-            const grade = view.getInt8(at + layout.grade);
-            const stage = view.getInt16(at + layout.stage, true);
-            const temperature = view.getInt8(at + layout.temperature);
-            const mql = view.getInt8(at + layout.mql);
-            const sql = view.getInt8(at + layout.sql);
-            lead = {
-              ...row,
-              segments,
-              score: Number.isNaN(score) ? null : score,
-              grade: grade < 0 ? null : GRADES[grade],
-              stage: stage < 0 ? null : stageIds[stage],
-              temperature: temperature < 0 ? null : TEMPERATURES[temperature],
-              mql: mql < 0 ? null : mql === 1,
-              sql: sql < 0 ? null : sql === 1,
-            };
-          }
+          const lead = results.failed(i)
+            ? { ...row, segments: [], score: null, grade: null, stage: null, temperature: null, mql: null, sql: null, error: renumber(batch.errorOf(i)) }
+            : results.outputs(i, { ...row });
           if (keepLeads) context.kept.push(lead);
           if (onLead) onLead(lead, processed + i);
         }

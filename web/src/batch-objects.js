@@ -11,13 +11,12 @@
 // engine runs changes, not what it is given.
 import { describe, isPlainObject, leadsegError, toJsonText, withContext } from './errors.js';
 import { inlineDeclarations, inlineEvents, timeOrder } from './lead-events.js';
-import { columnsRead, renameColumns } from './column-map.js';
+import { columnsRead, objectColumns, renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { RecordWriter, readValueFrame } from './lead-records.js';
+import { BatchResults } from './batch-results.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
-const GRADES = ['A', 'B', 'C', 'D'];
-const TEMPERATURES = ['cold', 'warm', 'hot'];
 // Leads per call into wasm: enough to make the crossing negligible, few
 // enough that a page still repaints between calls.
 const LEADS_PER_CALL = 256;
@@ -56,11 +55,11 @@ function failedLead(row, message, withMetrics) {
  * @param {string} text the config's JSON text
  * @param {object[]} leads lead objects
  * @param {object} options checked segmentLeads options, `now` a number
- * @param {{emptySummary: Function, columnReport: Function, columnMap: object, progressEvery: number,
- *          leadOffset: number}} context batch.js's helpers
+ * @param {{emptySummary: Function, countLead: Function, columnReport: Function, columnMap: object,
+ *          progressEvery: number, leadOffset: number}} context batch.js's helpers
  */
 export async function segmentObjectsInWasm(text, leads, options, context) {
-  const { emptySummary, columnReport, columnMap, progressEvery, leadOffset } = context;
+  const { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset } = context;
   const mapped = Object.keys(columnMap).length > 0;
   const { onProgress, onLead, keepLeads = true, signal, metrics: withMetrics = false, now: at } = options;
   const module = await loadBatchModule();
@@ -80,34 +79,18 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
 
     // The column report over every lead's keys, as the per-lead path makes it.
     const reads = columnsRead(config, Object.keys(JSON.parse(batch.computedAttributes())));
-    const names = new Set();
-    let inline = false;
-    for (const row of leads) {
-      if (!isPlainObject(row)) continue;
-      for (const key of Object.keys(row)) {
-        if (key === 'events' || key === 'declarations') inline = true;
-        else names.add(key);
-      }
-    }
-    summary.columns = leads.length ? columnReport(reads, [...names], columnMap, inline) : columnReport(reads, [], columnMap, true);
+    const { names, inline } = objectColumns(leads);
+    summary.columns = leads.length ? columnReport(reads, names, columnMap, inline) : columnReport(reads, [], columnMap, true);
 
-    const segmentIds = (config.segments ?? []).map((s) => s.id);
-    const stageIds = (config.lifecycle?.stages ?? []).map((s) => s.id);
-    const layout = module.LeadBatch.layout();
+    const results = new BatchResults(module, batch, config);
     const kept = [];
     const writer = new RecordWriter();
     let pending = [];  // per lead of this call: {row, failed} or {attributes, what, flat, order, count, declarations}
     let processed = 0;
 
     const finish = (lead, failed) => {
-      summary.count += 1;
+      countLead(summary, lead);
       if (failed) summary.errors += 1;
-      for (const id of lead.segments) summary.segments[id] = (summary.segments[id] ?? 0) + 1;
-      for (const [table, key] of [[summary.grades, lead.grade], [summary.stages, lead.stage], [summary.temperatures, lead.temperature]]) {
-        if (key !== null && key !== undefined) table[key] = (table[key] ?? 0) + 1;
-      }
-      if (lead.mql) summary.mql += 1;
-      if (lead.sql) summary.sql += 1;
       if (keepLeads) kept.push(lead);
       if (onLead) onLead(lead, processed);
       processed += 1;
@@ -122,32 +105,17 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         n = batch.feed(writer.length, 0);
         if (n < 0) unwrapBatch(batch.lastError());
       }
-      const rows = n ? batch.rows() : 0;
-      const words = n ? batch.wordsPerRow() : 0;
-      const memberships = n ? batch.memberships() : 0;
-      // Views of wasm memory, made again if a call (failureOf copies a
-      // message) grew it: growing detaches the old buffer.
-      let heap = null;
-      let view = null;
-      let bits = null;
-      const views = () => {
-        if (heap !== null && heap.buffer === module.HEAPU8.buffer) return;
-        heap = module.HEAPU8;
-        view = new DataView(heap.buffer);
-        bits = n ? new Uint32Array(heap.buffer, memberships, n * words * 2) : null;
-      };
+      results.start(n);
       let i = 0;
       for (const entry of pending) {
         if (entry.failed !== undefined) {
           finish(entry.failed, true);
           continue;
         }
-        views();
-        const row = rows + i * layout.size;
         let lead;
-        const failed = view.getUint32(row + layout.error, true) !== 0;
+        const failed = results.failed(i);
         if (failed) {
-          const f = batch.failureOf(i);
+          const f = batch.failureOf(i); // may grow wasm memory: results makes its views again
           let message;
           if (f.step === 1) {
             message = `${entry.what} at /declarations/${pointerKey(entry.declarations[f.index][0])}: ${f.message}`;
@@ -159,28 +127,11 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
           }
           lead = failedLead(entry.attributes, message, withMetrics);
         } else {
-          views();
-          const segments = [];
-          for (let s = 0; s < segmentIds.length; s++) {
-            if ((bits[i * words * 2 + (s >>> 5)] >>> (s & 31)) & 1) segments.push(segmentIds[s]);
+          lead = results.outputs(i, { ...entry.attributes });
+          if (withMetrics) {
+            const frame = batch.metricsAt(i);
+            lead.metrics = readValueFrame(results.memory(), frame);
           }
-          const score = view.getFloat64(row + layout.score, true);
-          const grade = view.getInt8(row + layout.grade);
-          const stage = view.getInt16(row + layout.stage, true);
-          const temperature = view.getInt8(row + layout.temperature);
-          const mql = view.getInt8(row + layout.mql);
-          const sql = view.getInt8(row + layout.sql);
-          lead = {
-            ...entry.attributes,
-            segments,
-            score: Number.isNaN(score) ? null : score,
-            grade: grade < 0 ? null : GRADES[grade],
-            stage: stage < 0 ? null : stageIds[stage],
-            temperature: temperature < 0 ? null : TEMPERATURES[temperature],
-            mql: mql < 0 ? null : mql === 1,
-            sql: sql < 0 ? null : sql === 1,
-          };
-          if (withMetrics) lead.metrics = readValueFrame(heap, batch.metricsAt(i));
           events.replayed += entry.count;
           events.afterNow += entry.order.length - entry.count;
         }

@@ -23,7 +23,7 @@ import { parseCsvNumbered, typeValue } from './csv.js';
 import {
   eventColumnsOption, inlineDeclarations, inlineEvents, isEventsInput, leadKey, readEvents, timeOrder,
 } from './lead-events.js';
-import { checkColumnMap, columnsRead, compareColumns, renameColumns } from './column-map.js';
+import { checkColumnMap, columnsRead, compareColumns, objectColumns, renameColumns } from './column-map.js';
 import { checkWorkersOption, workerPlan } from './batch-workers-option.js';
 import { batchModuleFits, segmentCsvInWasm } from './batch-csv.js';
 import { objectsFitBatch, segmentObjectsInWasm } from './batch-objects.js';
@@ -106,6 +106,18 @@ function bump(table, key) {
   table[key] = (table[key] ?? 0) + 1;
 }
 
+// A finished lead in the summary's counts (a failed one's error is counted
+// where it failed).
+function countLead(summary, lead) {
+  summary.count += 1;
+  for (const id of lead.segments) bump(summary.segments, id);
+  bump(summary.grades, lead.grade);
+  bump(summary.stages, lead.stage);
+  bump(summary.temperatures, lead.temperature);
+  if (lead.mql) summary.mql += 1;
+  if (lead.sql) summary.sql += 1;
+}
+
 function checkOptions(options, leads) {
   if (!isPlainObject(options)) throw leadsegError('segmentLeads: options must be an object');
   for (const key of Object.keys(options)) {
@@ -174,7 +186,7 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
   }
   // Lead objects (with inline events and declarations): in bulk, in the batch module too.
   if (objectsFitBatch(leads, options)) {
-    return segmentObjectsInWasm(text, leads, options, { emptySummary, columnReport, columnMap, progressEvery, leadOffset });
+    return segmentObjectsInWasm(text, leads, options, { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset });
   }
 
   const core = await loadModule(options);
@@ -215,16 +227,8 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
       checkColumns(names, index !== null);
     };
     if (!csvLeads) {
-      const names = new Set();
-      let inline = false;
-      for (const row of leads) {
-        if (!isPlainObject(row)) continue;
-        for (const key of Object.keys(row)) {
-          if (key === 'events' || key === 'declarations') inline = true;
-          else names.add(key);
-        }
-      }
-      if (leads.length) checkColumns([...names], index !== null || inline);
+      const { names, inline } = objectColumns(leads);
+      if (leads.length) checkColumns(names, index !== null || inline);
       else summary.columns = columnReport(reads, [], columnMap, true);
     }
     const kept = [];
@@ -297,13 +301,7 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
         };
         if (withMetrics) lead.metrics = null;
       }
-      summary.count += 1;
-      for (const id of lead.segments) bump(summary.segments, id);
-      bump(summary.grades, lead.grade);
-      bump(summary.stages, lead.stage);
-      bump(summary.temperatures, lead.temperature);
-      if (lead.mql) summary.mql += 1;
-      if (lead.sql) summary.sql += 1;
+      countLead(summary, lead);
       if (keepLeads) kept.push(lead);
       if (onLead) onLead(lead, processed);
       processed += 1;

@@ -79,6 +79,26 @@ export function columnsRead(config, computed) {
 }
 
 /**
+ * The columns of a list of lead objects: every key of every plain-object
+ * lead, in the order first seen, but `events` and `declarations`, which
+ * hold a lead's own history (`inline` says whether any lead has one).
+ * @param {unknown[]} leads
+ * @returns {{names: string[], inline: boolean}}
+ */
+export function objectColumns(leads) {
+  const names = new Set();
+  let inline = false;
+  for (const row of leads) {
+    if (!isPlainObject(row)) continue;
+    for (const key of Object.keys(row)) {
+      if (key === 'events' || key === 'declarations') inline = true;
+      else names.add(key);
+    }
+  }
+  return { names: [...names], inline };
+}
+
+/**
  * Compares a file's columns with what the config reads.
  * @param {string[]} reads columnsRead()
  * @param {string[]} columns the file's column names

@@ -1,0 +1,87 @@
+// Reads the results of a batch module call (LeadBatch or LeadObjects) in
+// place from wasm memory: the LeadResult rows, where LeadBatch.layout()
+// says each field is, and their membership bits. Shared by batch-csv.js and
+// batch-objects.js.
+//
+// Any call into wasm that allocates (fields(i), errorOf(i) and failureOf(i)
+// copy text out) may grow the memory, and growing detaches the ArrayBuffer
+// that every view made before was on: a read through such a view throws or
+// reads nothing. So each read checks the buffer first and makes its views
+// again when it moved. The rows themselves stay where they are.
+
+export const GRADES = ['A', 'B', 'C', 'D'];
+export const TEMPERATURES = ['cold', 'warm', 'hot'];
+
+export class BatchResults {
+  /**
+   * @param {object} module the batch module
+   * @param {object} batch its LeadBatch or LeadObjects
+   * @param {object} config the parsed config (segment and stage ids, in order)
+   */
+  constructor(module, batch, config) {
+    this.module = module;
+    this.batch = batch;
+    this.layout = module.LeadBatch.layout();
+    this.segmentIds = (config.segments ?? []).map((s) => s.id);
+    this.stageIds = (config.lifecycle?.stages ?? []).map((s) => s.id);
+    this.start(0);
+  }
+
+  /** After a feed that left `n` results: reads them from here on. */
+  start(n) {
+    this.n = n;
+    this.rows = n ? this.batch.rows() : 0;
+    this.words = n ? this.batch.wordsPerRow() : 0;
+    this.memberships = n ? this.batch.memberships() : 0;
+    this.heap = null;
+    this.view = null;
+    this.bits = null;
+  }
+
+  /** The module's memory now (HEAPU8), with the views made again if it grew. */
+  memory() {
+    const heap = this.module.HEAPU8;
+    if (this.heap === null || this.heap.buffer !== heap.buffer) {
+      this.heap = heap;
+      this.view = new DataView(heap.buffer);
+      // Two 32-bit halves per 64-bit membership word, low half first.
+      this.bits = this.n ? new Uint32Array(heap.buffer, this.memberships, this.n * this.words * 2) : null;
+    }
+    return heap;
+  }
+
+  /** Whether result i failed (errorOf / failureOf say why). */
+  failed(i) {
+    this.memory();
+    return this.view.getUint32(this.rows + i * this.layout.size + this.layout.error, true) !== 0;
+  }
+
+  /**
+   * Result i's outputs (segments, score, grade, stage, temperature, mql,
+   * sql) set on `lead`, which is returned.
+   */
+  outputs(i, lead) {
+    this.memory();
+    const { view, bits, layout, segmentIds } = this;
+    const at = this.rows + i * layout.size;
+    const first = i * this.words * 2;
+    const segments = [];
+    for (let s = 0; s < segmentIds.length; s++) {
+      if ((bits[first + (s >>> 5)] >>> (s & 31)) & 1) segments.push(segmentIds[s]);
+    }
+    const score = view.getFloat64(at + layout.score, true);
+    const grade = view.getInt8(at + layout.grade);
+    const stage = view.getInt16(at + layout.stage, true);
+    const temperature = view.getInt8(at + layout.temperature);
+    const mql = view.getInt8(at + layout.mql);
+    const sql = view.getInt8(at + layout.sql);
+    lead.segments = segments;
+    lead.score = Number.isNaN(score) ? null : score;
+    lead.grade = grade < 0 ? null : GRADES[grade];
+    lead.stage = stage < 0 ? null : this.stageIds[stage];
+    lead.temperature = temperature < 0 ? null : TEMPERATURES[temperature];
+    lead.mql = mql < 0 ? null : mql === 1;
+    lead.sql = sql < 0 ? null : sql === 1;
+    return lead;
+  }
+}
