@@ -15,8 +15,9 @@
 //  - the runtime module (web/dist/leadseg-runtime.*), compiled with
 //    LEADSEG_RUNTIME_MODULE: only what a visitor's page needs, an Engine
 //    loaded from a compiled config (loadCompiled). The config compiler,
-//    Segmenter, evalCondition, jsonLogicApply and the conformance runner
-//    are left out, and with them the code only they reach.
+//    the regex compiler (compiled configs hold regex programs), Segmenter,
+//    evalCondition, jsonLogicApply and the conformance runner are left
+//    out, and with them the code only they reach.
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
@@ -342,10 +343,17 @@ class WasmEngine {
   WasmEngine() = default;
 
   // A compiled config (Uint8Array). On error the current config (and the
-  // visitor) stay as they were.
+  // visitor) stay as they were. The runtime module links no regex compiler,
+  // so it refuses an old-format file that holds regex patterns (compiled/
+  // compiled_config.h); the full module compiles them.
   val LoadCompiled(const val& bytes) {
     std::vector<uint8_t> raw = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
-    auto loaded = DecodeCompiledConfig(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+    const std::string_view view(reinterpret_cast<const char*>(raw.data()), raw.size());
+#ifdef LEADSEG_RUNTIME_MODULE
+    auto loaded = DecodeCompiledConfigForRuntime(view);
+#else
+    auto loaded = DecodeCompiledConfig(view);
+#endif
     if (!loaded.ok()) return ErrorRecord(loaded.status());
     auto next = std::make_unique<Engine>(loaded->config);
     if (Status s = CarryOver(next.get()); !s.ok()) return ErrorRecord(s);

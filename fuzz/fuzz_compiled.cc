@@ -4,8 +4,8 @@
 // Byte 0 selects the mode:
 //   bit 0 clear: the rest is decoded as is (magic, version, length and CRC
 //                must all be right by chance, so mostly header checks run);
-//   bit 0 set:   the rest is a *payload*; a valid header (magic, version 1,
-//                length, CRC-32) is put in front of it, so the section
+//   bit 0 set:   the rest is a *payload*; a valid header (magic, the
+//                current version, length, CRC-32) is put in front of it, so the section
 //                decoders and the condition programs see arbitrary data.
 //   bit 1 set:   the payload is the shipped example's, with the rest of the
 //                input overwriting it from an offset read from its first two
@@ -14,6 +14,9 @@
 // Invariants:
 //  - never a crash, hang or sanitizer report;
 //  - a rejected input has a message;
+//  - the runtime module's decoder (DecodeCompiledConfigForRuntime, no regex
+//    compiler) agrees, except that it refuses with FailedPrecondition an
+//    old version holding regex patterns;
 //  - an accepted config encodes again to bytes that decode to a config
 //    encoding to the same bytes (a fixed point), and an engine runs on it:
 //    identify, track, advance, explain every segment, decide every slot.
@@ -95,6 +98,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     input = rest;
   }
   auto loaded = DecodeCompiledConfig(input);
+  auto runtime = DecodeCompiledConfigForRuntime(input);
+  if (runtime.ok()) {
+    FUZZ_CHECK(loaded.ok(), "the runtime decoder accepts what the native one rejects: " + loaded.status().ToString());
+    FUZZ_CHECK(EncodeCompiledConfig(*runtime->config, Diagnostics()) == EncodeCompiledConfig(*loaded->config, Diagnostics()),
+               "the runtime decoder reads a different config");
+  } else if (runtime.status().code() == StatusCode::kFailedPrecondition && loaded.ok()) {
+    FUZZ_CHECK(static_cast<uint8_t>(input[4]) < kFirstRegexProgramVersion && input[5] == 0,
+               "the runtime decoder refuses a current config: " + runtime.status().ToString());
+  } else {
+    FUZZ_CHECK(!loaded.ok(), "the runtime decoder rejects what the native one reads: " + runtime.status().ToString());
+  }
   if (!loaded.ok()) {
     FUZZ_CHECK(!loaded.status().message().empty(), "a rejection without a message");
     return 0;

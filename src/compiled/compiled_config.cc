@@ -42,9 +42,12 @@ class Writer {
 // structure instead of after every field.
 class Reader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
+  Reader(std::string_view in, const ConditionDecodeOptions& conditions) : in_(in), conditions_(conditions) {}
 
   bool ok() const { return ok_; }
+  // Why a condition failed when that was not damage (FailedPrecondition: a
+  // regex pattern and no compiler), else OK.
+  const Status& condition_status() const { return condition_status_; }
   bool at_end() const { return in_.empty(); }
   void Fail() { ok_ = false; }
 
@@ -106,9 +109,10 @@ class Reader {
   }
   std::optional<Condition> C(const AttributeSchema& schema) {
     if (!ok_) return std::nullopt;
-    auto c = Condition::Decode(&in_, schema);
+    auto c = Condition::Decode(&in_, schema, conditions_);
     if (!c.ok()) {
       ok_ = false;
+      if (c.status().code() != StatusCode::kDataLoss) condition_status_ = c.status();
       return std::nullopt;
     }
     return std::move(c).value();
@@ -125,6 +129,8 @@ class Reader {
 
  private:
   std::string_view in_;
+  const ConditionDecodeOptions conditions_;
+  Status condition_status_;
   bool ok_ = true;
 };
 
@@ -593,7 +599,12 @@ bool LooksLikeCompiledConfig(std::string_view bytes) {
          std::memcmp(bytes.data(), kCompiledConfigMagic, sizeof kCompiledConfigMagic) == 0;
 }
 
-Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes) {
+namespace {
+
+// `compile_regex`: how to read the regexes of versions before
+// kFirstRegexProgramVersion (ConditionDecodeOptions).
+Result<LoadedConfig> DecodeWith(std::string_view bytes,
+                                Result<Regex> (*compile_regex)(std::string_view pattern, bool ignore_case)) {
   if (!LooksLikeCompiledConfig(bytes)) {
     return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
   }
@@ -619,12 +630,27 @@ Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes) {
   if (bytes::Crc32(payload) != GetU32(bytes.data() + 12)) {
     return DataLoss("compiled config is corrupted (checksum mismatch)");
   }
-  Reader reader(payload);
+  ConditionDecodeOptions conditions;
+  conditions.regex_patterns = version < kFirstRegexProgramVersion;
+  conditions.compile_regex = compile_regex;
+  Reader reader(payload, conditions);
   LoadedConfig loaded;
   if (!CompiledConfigCodec::Decode(&reader, version, &loaded)) {
+    if (reader.condition_status().code() == StatusCode::kFailedPrecondition) {
+      return FailedPrecondition("compiled config format version " + std::to_string(version) +
+                                " stores regular expressions as patterns, which this runtime does not compile "
+                                "(it leaves the regex compiler out): compile the config again with this version "
+                                "(npx leadseg compile, or compileConfig())");
+    }
     return DataLoss("compiled config is corrupted (its contents do not hold together)");
   }
   return loaded;
 }
+
+}  // namespace
+
+Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes) { return DecodeWith(bytes, &Regex::Compile); }
+
+Result<LoadedConfig> DecodeCompiledConfigForRuntime(std::string_view bytes) { return DecodeWith(bytes, nullptr); }
 
 }  // namespace leadseg

@@ -16,7 +16,9 @@
 //                       or contents that do not hold together;
 //   FailedPrecondition  a format version this build does not read (compiled
 //                       by a newer leadseg: recompile with this one);
-//                       older versions (from 1) are read.
+//                       older versions (from 1) are read, except by
+//                       DecodeCompiledConfigForRuntime when they hold a
+//                       regex (see there).
 // The hygiene warnings the compiler reported travel with the bytes, so an
 // engine loaded from them reports the same `warnings` as one given the JSON.
 //
@@ -37,10 +39,13 @@ namespace leadseg {
 // "LSCF": the first four bytes of every compiled config.
 inline constexpr char kCompiledConfigMagic[4] = {'L', 'S', 'C', 'F'};
 // The format version this build writes, and the newest it reads. Bump it
-// whenever the layout of any section changes; older versions stay readable
-// while their layout is a prefix of the new one (version 2 appended the
-// predictive model to version 1).
-inline constexpr uint16_t kCompiledConfigVersion = 2;
+// whenever the layout of any section changes, and keep reading the older
+// ones: version 2 appended the predictive model to version 1; version 3
+// stores each regex as its compiled program where 1 and 2 stored its
+// pattern (Condition::Decode reads both: ConditionDecodeOptions).
+inline constexpr uint16_t kCompiledConfigVersion = 3;
+// The first version that stores compiled regex programs.
+inline constexpr uint16_t kFirstRegexProgramVersion = 3;
 // The oldest format version this build reads.
 inline constexpr uint16_t kOldestCompiledConfigVersion = 1;
 // magic (4) + version (2) + flags (2) + payload length (4) + CRC-32 (4).
@@ -55,8 +60,18 @@ struct LoadedConfig {
 // `diagnostics`.
 std::string EncodeCompiledConfig(const CompiledConfig& config, const Diagnostics& diagnostics);
 
-// Reads bytes written by EncodeCompiledConfig.
+// Reads bytes written by EncodeCompiledConfig, of any version from
+// kOldestCompiledConfigVersion on. The regexes of versions 1 and 2 are
+// pattern text, which this compiles: it links the regex compiler
+// (conditions/regex_compiler.cc).
 Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes);
+
+// The same without the regex compiler, for the WebAssembly runtime module
+// (bindings/, LEADSEG_RUNTIME_MODULE), which is smaller for leaving it out:
+// a version 1 or 2 config that holds a regex is FailedPrecondition, with a
+// message asking for the config to be compiled again; everything else
+// reads exactly as with DecodeCompiledConfig.
+Result<LoadedConfig> DecodeCompiledConfigForRuntime(std::string_view bytes);
 
 // True when `bytes` start with the magic: a compiled config (maybe damaged)
 // rather than JSON text.

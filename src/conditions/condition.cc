@@ -163,7 +163,6 @@ struct Condition::Program {
   std::vector<uint32_t> kids;
   std::vector<Path> paths;
   std::vector<Regex> regexes;
-  std::vector<std::pair<std::string, bool>> regex_sources;  // pattern, ignore case: for Encode
   std::vector<std::string> strings;  // padded versions, folded lists
   std::vector<Leaf> leaves;          // per kField node, for Explain
   Document constants;
@@ -472,7 +471,6 @@ Result<uint32_t> ConditionCompiler::CompileOperator(const std::string& op, const
                     Op::kFalseValue);
     }
     p_->regexes.push_back(std::move(re).value());
-    p_->regex_sources.emplace_back(pattern, op == "$regexi");
     n.op = Op::kRegex;
     n.index = static_cast<int32_t>(p_->regexes.size() - 1);
     return Add(n);
@@ -1077,11 +1075,8 @@ void Condition::Encode(std::string* out) const {
       bytes::PutVarint(seg.index, out);
     }
   }
-  bytes::PutVarint(p.regex_sources.size(), out);
-  for (const auto& [pattern, ignore_case] : p.regex_sources) {
-    bytes::PutString(pattern, out);
-    out->push_back(ignore_case ? 1 : 0);
-  }
+  bytes::PutVarint(p.regexes.size(), out);
+  for (const Regex& re : p.regexes) re.Encode(out);
   bytes::PutVarint(p.strings.size(), out);
   for (const std::string& s : p.strings) bytes::PutString(s, out);
   size_t leaves = 0;
@@ -1097,7 +1092,8 @@ void Condition::Encode(std::string* out) const {
   }
 }
 
-Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema& schema) {
+Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema& schema,
+                                     const ConditionDecodeOptions& options) {
   const Status corrupt = DataLoss("corrupted condition program");
   auto p = std::make_unique<Program>();
   uint64_t root, n;
@@ -1153,15 +1149,25 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     if (std::find(p->slots.begin(), p->slots.end(), path.slot) == p->slots.end()) p->slots.push_back(path.slot);
   }
   if (!GetCount(in, &n)) return corrupt;
+  bool needs_compiler = false;  // a pattern and no compiler: see ConditionDecodeOptions
   for (uint64_t i = 0; i < n; ++i) {
+    if (!options.regex_patterns) {
+      auto re = Regex::Decode(in);
+      if (!re.ok()) return DataLoss("corrupted condition program: " + re.status().message());
+      p->regexes.push_back(std::move(re).value());
+      continue;
+    }
     std::string pattern;
-    if (!bytes::GetString(in, &pattern) || in->empty()) return corrupt;
-    bool ignore_case = (*in)[0] != 0;
+    if (!bytes::GetString(in, &pattern) || in->empty() || static_cast<uint8_t>((*in)[0]) > 1) return corrupt;
+    const bool ignore_case = (*in)[0] == 1;
     in->remove_prefix(1);
-    auto re = Regex::Compile(pattern, ignore_case);
+    if (options.compile_regex == nullptr) {
+      needs_compiler = true;  // read on: a damaged program is still DataLoss
+      continue;
+    }
+    auto re = options.compile_regex(pattern, ignore_case);
     if (!re.ok()) return DataLoss("corrupted condition program: " + re.status().message());
     p->regexes.push_back(std::move(re).value());
-    p->regex_sources.emplace_back(std::move(pattern), ignore_case);
   }
   if (!GetCount(in, &n)) return corrupt;
   p->strings.resize(n);
@@ -1182,6 +1188,10 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     if (!GetValue(in, &p->constants, &leaf.operand)) return corrupt;
     leaf.used = true;
     p->leaves[id] = std::move(leaf);
+  }
+  if (needs_compiler) {
+    return FailedPrecondition("the condition holds a regular expression stored as its pattern, and this build "
+                              "has no regex compiler to compile it");
   }
   // Every index in range, every kField with its leaf, and a bounded depth
   // (the evaluator recurses).

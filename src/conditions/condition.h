@@ -103,6 +103,17 @@ struct ConditionShape {
   uint32_t root = 0;
 };
 
+// How Condition::Decode reads regexes. Compiled-config formats 1 and 2
+// stored each one as its pattern (string) and ignore-case flag (1 byte)
+// instead of its program (`regex_patterns`); such a regex is compiled with
+// `compile_regex` (&Regex::Compile), or, without one (the runtime module,
+// which does not link the compiler), makes Decode fail with
+// FailedPrecondition once the rest of the program has been read.
+struct ConditionDecodeOptions {
+  bool regex_patterns = false;
+  Result<Regex> (*compile_regex)(std::string_view pattern, bool ignore_case) = nullptr;
+};
+
 class Condition {
  public:
   // Compiles `condition` (a JSON object). Attribute names are interned in
@@ -152,11 +163,14 @@ class Condition {
   // The compiled program as bytes, for compiled configs
   // (compiled/compiled_config.h), and back. Decode checks every index,
   // operand type and the nesting depth against `schema`, so corrupted or
-  // hostile bytes are an error, never an out-of-bounds read; it needs no
-  // JSON parser (regexes are recompiled from their pattern). Warnings
+  // hostile bytes are DataLoss, never an out-of-bounds read; it needs no
+  // JSON parser and, for what Encode writes, no regex compiler either
+  // (regexes are stored as compiled programs: Regex::Encode). Warnings
   // (compatible mode only) are not kept.
   void Encode(std::string* out) const;
-  static Result<Condition> Decode(std::string_view* in, const AttributeSchema& schema);
+
+  static Result<Condition> Decode(std::string_view* in, const AttributeSchema& schema,
+                                  const ConditionDecodeOptions& options = ConditionDecodeOptions());
 
  private:
   friend class ConditionCompiler;

@@ -73,8 +73,8 @@
 // program_size() steps per UTF-16 unit.
 //
 // Thread safety: Regex is thread-compatible, not thread-safe. Search is
-// const but uses scratch memory owned by the object (sized at Compile time,
-// so Search never allocates); concurrent Search calls on one Regex must be
+// const but uses scratch memory owned by the object (sized by Compile or
+// Decode, so Search never allocates); concurrent Search calls on one Regex must be
 // serialised by the caller, or each thread must use its own copy.
 #pragma once
 
@@ -108,6 +108,34 @@ class Regex {
   // Number of NFA instructions (at most kMaxInstructions); Search costs at
   // most this much work per UTF-16 unit of text.
   size_t program_size() const;
+
+  // The compiled program as bytes, and back: compiled configs (.lsc,
+  // compiled/compiled_config.h) store regexes this way so that loading one
+  // needs no pattern compiler. Compile lives in its own translation unit
+  // (regex_compiler.cc), so a binary that only decodes and searches, such
+  // as the WebAssembly runtime module, links none of the parser.
+  //
+  // Layout (varint = LEB128, string = varint length + bytes; docs/
+  // compiled-config.md): flags (1 byte: 1 ignore case, 2 anchored, 4
+  // literal only, 8 alternatives only, 16 first-unit filter, 32 the filter
+  // admits non-ASCII units); with flag 16, the ASCII units a match can start
+  // with (two 64-bit little-endian bitmaps); the literal prefix (string);
+  // the literal alternatives (varint count, strings); the classes (varint
+  // count; each negated (1 byte), its ASCII bitmap (16 bytes as above) and
+  // varint count of non-ASCII ranges, each lo and hi (varints, sorted,
+  // disjoint, not adjacent, in [128, 0xFFFF])); the program (varint count;
+  // each op (1 byte) then its operands as varints: the unit of kUnit (folded
+  // under ignore case), the class of kClass, x of kJump, x and y of kSplit;
+  // the assertion of kAssert as 1 byte).
+  //
+  // Decode consumes one program from the front of `in` and checks all of
+  // it (sizes within the limits above, every jump target and class index
+  // in range, the last instruction kMatch), so that bytes it accepts can
+  // never make Search read out of bounds: anything else is DataLoss. It
+  // does not re-derive the facts (anchored() ...): a program whose facts
+  // lie answers wrongly, like any altered program, but safely.
+  void Encode(std::string* out) const;
+  static Result<Regex> Decode(std::string_view* in);
 
   // Facts Search relies on, for callers that decide most texts without it
   // (segments/segment_program.h): when anchored(), every match starts at
@@ -160,7 +188,7 @@ class Regex {
   bool first_non_ascii_ = false;      // ...or is any non-ASCII unit
 
   // Search scratch: two sparse sets of program_.size() entries and an
-  // explicit stack for the epsilon closure. Sized once at Compile time.
+  // explicit stack for the epsilon closure. Sized once by Compile or Decode.
   mutable std::vector<uint32_t> scratch_;
 };
 

@@ -882,14 +882,28 @@ TEST(BadInput, BadCompiledConfigsAreRejected) {
   const std::string payload = good.substr(kCompiledConfigHeaderBytes);
   std::string flipped = good;
   flipped[good.size() / 2] = static_cast<char>(flipped[good.size() / 2] ^ 0x40);
-  std::string version3 = good;
-  version3[4] = 3;
+  std::string version4 = good;
+  version4[4] = 4;
   std::string version0 = good;
   version0[4] = 0;
-  // A version 2 payload (it ends with the predictive section's presence
-  // byte) under a version 1 header: one byte too many.
+  // A version 3 payload under a version 1 header: its regexes are programs
+  // where version 1 has patterns, and it ends with the predictive section's
+  // presence byte, which version 1 does not have.
   std::string as_version1 = good;
   as_version1[4] = 1;
+  // The same under a version 2 header: the regexes alone do not fit.
+  std::string as_version2 = good;
+  as_version2[4] = 2;
+  // The program of `"$regex": "^/pricing"` ends with kMatch (6); make the
+  // last instruction kAny (1), which would continue past the program.
+  std::string regex_damaged = payload;
+  {
+    std::string program;
+    Regex::Compile("^/pricing", false)->Encode(&program);
+    const size_t at = regex_damaged.find(program);
+    EXPECT_NE(at, std::string::npos) << "the regex program was not found in the payload";
+    if (at != std::string::npos) regex_damaged[at + program.size() - 1] = 1;
+  }
   std::string flags = good;
   flags[6] = 1;
   struct CompiledCase {
@@ -904,10 +918,13 @@ TEST(BadInput, BadCompiledConfigsAreRejected) {
        StatusCode::kDataLoss},
       {"extra bytes", good + "x", "followed by extra bytes", StatusCode::kDataLoss},
       {"one bit flipped", flipped, "checksum mismatch", StatusCode::kDataLoss},
-      {"format version 3", version3, "format version 3 is not one this leadseg reads (1 to 2)",
+      {"format version 4", version4, "format version 4 is not one this leadseg reads (1 to 3)",
        StatusCode::kFailedPrecondition},
       {"format version 0", version0, "format version 0 is not one this leadseg reads", StatusCode::kFailedPrecondition},
-      {"version 2 payload under a version 1 header", as_version1, "do not hold together", StatusCode::kDataLoss},
+      {"version 3 payload under a version 1 header", as_version1, "do not hold together", StatusCode::kDataLoss},
+      {"version 3 payload under a version 2 header", as_version2, "do not hold together", StatusCode::kDataLoss},
+      {"a regex program that runs past its end (checksum fixed)", WithPayload(good, regex_damaged),
+       "do not hold together", StatusCode::kDataLoss},
       {"unknown flags", flags, "unknown flags", StatusCode::kDataLoss},
       {"payload empty (checksum fixed)", WithPayload(good, ""), "do not hold together", StatusCode::kDataLoss},
       {"payload cut in half (checksum fixed)", WithPayload(good, payload.substr(0, payload.size() / 2)),

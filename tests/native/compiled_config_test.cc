@@ -129,6 +129,76 @@ TEST(CompiledConfig, EngineFromBytesBehavesLikeEngineFromJson) {
   EXPECT_EQ(Observe(fresh_b), Observe(a));
 }
 
+// Version 3 stores regexes as compiled programs; versions 1 and 2 stored
+// patterns. The native library compiles those; the runtime module's
+// decoder (no regex compiler linked) asks for the config to be compiled
+// again, but reads an old file that holds no regex. Profiles carry over
+// either way: snapshots do not depend on how regexes are stored.
+TEST(CompiledConfig, OlderVersionsWithPatternsNeedTheCompiler) {
+  const std::string v1 = testing::ReadText(testing::SourcePath("tests/compiled/b2b-saas.v1.lsc"));
+  ASSERT_EQ(v1[4], 1);
+  auto native = DecodeCompiledConfig(v1);
+  ASSERT_TRUE(native.ok()) << native.status().ToString();
+  auto runtime = DecodeCompiledConfigForRuntime(v1);
+  ASSERT_FALSE(runtime.ok());
+  EXPECT_EQ(runtime.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(runtime.status().message(),
+            "compiled config format version 1 stores regular expressions as patterns, which this runtime does not "
+            "compile (it leaves the regex compiler out): compile the config again with this version (npx leadseg "
+            "compile, or compileConfig())");
+
+  // The current bytes read the same in both, and an engine on the old file
+  // hands its profile to one on the new bytes and back.
+  Compiled c = CompileFile("docs/examples/b2b-saas.json");
+  auto current = DecodeCompiledConfigForRuntime(c.bytes);
+  ASSERT_TRUE(current.ok()) << current.status().ToString();
+  EXPECT_EQ(EncodeCompiledConfig(*current->config, Diagnostics()), EncodeCompiledConfig(*Load(c.bytes), Diagnostics()));
+  Engine old_engine(native->config);
+  Engine new_engine(current->config);
+  for (Engine* e : {&old_engine, &new_engine}) {
+    ASSERT_TRUE(e->SetVisitorId("visitor-1").ok());
+    ASSERT_TRUE(e->Identify(Json{{"job_title", "CTO"}, {"industry", "Technology"}, {"company_size", 40}}, kT0).ok());
+    for (int i = 0; i < 6; ++i) {
+      ASSERT_TRUE(e->Track("page_view", Json{{"path", i % 2 ? "/pricing/teams" : "/careers"}}, kT0 + i * kHour).ok());
+    }
+  }
+  EXPECT_EQ(old_engine.Segments(), new_engine.Segments());
+  EXPECT_EQ(old_engine.Snapshot(), new_engine.Snapshot());
+  Engine restored(current->config);
+  ASSERT_TRUE(restored.Restore(old_engine.Snapshot()).ok());
+  EXPECT_EQ(Observe(restored), Observe(old_engine));
+  Engine back(native->config);
+  ASSERT_TRUE(back.Restore(new_engine.Snapshot()).ok());
+  EXPECT_EQ(Observe(back), Observe(new_engine));
+}
+
+// An old file without a regex is the same bytes as a new one but for the
+// version: the runtime's decoder reads it.
+TEST(CompiledConfig, OlderVersionsWithoutPatternsLoadInTheRuntime) {
+  std::string json = testing::ReadText(testing::SourcePath("docs/examples/b2b-saas.json"));
+  for (const char* path : {"^/pricing", "^/careers"}) {
+    const std::string from = std::string("\"$regex\": \"") + path + "\"";
+    const std::string to = std::string("\"$eq\": \"") + (path + 1) + "\"";
+    for (size_t at = json.find(from); at != std::string::npos; at = json.find(from)) json.replace(at, from.size(), to);
+  }
+  ASSERT_EQ(json.find("$regex"), std::string::npos);
+  Diagnostics d;
+  auto config = CompileConfigText(json, &d);
+  ASSERT_TRUE(config) << d.Format();
+  std::string v2 = EncodeCompiledConfig(*config, d);
+  v2[4] = 2;
+  auto loaded = DecodeCompiledConfigForRuntime(v2);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->config->Summary(), config->Summary());
+  Engine a(loaded->config);
+  Engine b(std::shared_ptr<const CompiledConfig>(std::move(config)));
+  for (Engine* e : {&a, &b}) {
+    ASSERT_TRUE(e->Identify(Json{{"job_title", "CTO"}, {"industry", "Technology"}}, kT0).ok());
+    ASSERT_TRUE(e->Track("page_view", Json{{"path", "/pricing"}}, kT0 + 1).ok());
+  }
+  EXPECT_EQ(Observe(a), Observe(b));
+}
+
 TEST(CompiledConfig, LooksLikeCompiledConfig) {
   Compiled c = CompileFile("docs/examples/b2b-saas.json");
   EXPECT_TRUE(LooksLikeCompiledConfig(c.bytes));

@@ -321,8 +321,8 @@ TEST(Predictive, CompiledConfigsOfVersionOneStillLoad) {
   }
   EXPECT_EQ(a.ScoreBreakdown(), b.ScoreBreakdown());
   EXPECT_EQ(a.Segments(), b.Segments());
-  // Re-encoded, it is a version 2 file without a model.
-  EXPECT_EQ(EncodeCompiledConfig(*loaded->config, Diagnostics())[4], 2);
+  // Re-encoded, it is a file of the current version without a model.
+  EXPECT_EQ(EncodeCompiledConfig(*loaded->config, Diagnostics())[4], kCompiledConfigVersion);
 }
 
 // The worked example of docs/config.md: b2b-saas.json with the 20-feature

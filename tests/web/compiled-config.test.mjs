@@ -95,6 +95,46 @@ test('a snapshot taken on a JSON engine (as before compiled configs) restores in
   after.delete();
 });
 
+// Format 3 stores regex programs, so the runtime module links no regex
+// compiler: a format 1 or 2 file holding regex patterns is refused with a
+// request to recompile, while the full module still compiles them. A
+// visitor's profile moves to an engine on the recompiled file.
+test('an old compiled config with regexes: the runtime asks for a recompile, the full module reads it, the profile carries over', async () => {
+  const v1 = new Uint8Array(fs.readFileSync(path.join(WEB_DIR, '..', 'tests', 'compiled', 'b2b-saas.v1.lsc')));
+  assert.equal(v1[4], 1);
+  const refused = await createEngine({ config: v1 }).then(() => null, (e) => e);
+  assert.ok(refused, 'the runtime refuses it');
+  assert.equal(refused.name, 'LeadsegError');
+  assert.match(refused.message, /^createEngine: invalid config: compiled config format version 1 stores regular expressions as patterns, which this runtime does not compile \(it leaves the regex compiler out\): compile the config again with this version \(npx leadseg compile, or compileConfig\(\)\)$/);
+  const runtime = await loadRuntimeModule();
+  const raw = new runtime.Engine();
+  assert.throws(() => raw.loadCompiled(v1), /format version 1 stores regular expressions as patterns/);
+  const full = await loadCore();
+  const old = new full.Engine();
+  old.loadCompiled(v1);
+  old.identify(JSON.stringify({ job_title: 'CTO', industry: 'Technology', company_size: 20 }), Date.UTC(2026, 0, 1));
+  old.track('page_view', '{"path":"/pricing"}', Date.UTC(2026, 0, 1, 1));
+  old.track('page_view', '{"path":"/careers"}', Date.UTC(2026, 0, 1, 2));
+  raw.loadCompiled(await compileConfig(exampleConfig()));
+  assert.equal(raw.restore(old.snapshot()), true);
+  assert.deepEqual(raw.segments(), old.segments());
+  assert.deepEqual(raw.score(), old.score());
+  assert.deepEqual(raw.snapshot(), old.snapshot());
+  old.delete();
+  raw.delete();
+});
+
+test('an old compiled config without regexes loads in the runtime', async () => {
+  const config = JSON.parse(JSON.stringify(exampleConfig()).replace(/"\$regex":"\^(\/[a-z]+)"/g, '"$eq":"$1"'));
+  assert.ok(!JSON.stringify(config).includes('$regex'));
+  const bytes = await compileConfig(config);
+  assert.equal(bytes[4], 3, 'format version 3');
+  bytes[4] = 2;  // a format 2 file without regexes: the same bytes but for the version
+  const fromBytes = await journey(bytes);
+  const fromJson = await journey(config);
+  assert.deepEqual(fromBytes, fromJson);
+});
+
 test('stored profiles carry over: a page on JSON, the next on compiled bytes', async () => {
   const storage = new MemoryStorage();
   const clock = fakeClock();
