@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "core/js.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"
+#include "engine/slot_deps.h"
 #include "profile/snapshot.h"
 
 namespace leadseg {
@@ -34,7 +36,9 @@ bool StorableValue(const Value& v) {
 }  // namespace
 
 // Working memory reused across calls, so steady-state evaluation does not
-// allocate. Mutable through a const Engine: it holds no state of its own.
+// allocate. Mutable through a const Engine: it holds no state of its own,
+// only what the engine's state determines (kept answers, checked against
+// what changed since they were computed).
 struct Engine::Scratch {
   explicit Scratch(const CompiledConfig& c);
   Document arena;        // metric values, rfm, segment arrays
@@ -49,12 +53,33 @@ struct Engine::Scratch {
   Document encode_arena;  // an event's properties (or identify's traits) while being checked
   std::vector<StoredValue> pending;  // identify's values, encoded before they are stored
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
-  std::vector<Value> metric_values;
+  std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
+  // Metric values alternate between two arenas, so the previous
+  // evaluation's values are still readable while the new ones are compared
+  // with them.
+  Document metric_arenas[2];
+  int metric_arena = 0;
   std::vector<uint8_t> next;
   ProgressState next_progress;
   // What the last evaluation saw, for the breakdown.
   double behavioral = 0, traits = 0, score = 0, fit = 0;
   std::vector<uint8_t> trait_matched, grade_matched;
+
+  // What the last evaluation answered, so the next one re-runs only the
+  // conditions that read a slot whose value changed since
+  // (engine/slot_deps.h). Until an evaluation has run (`kept` false)
+  // every slot counts as changed.
+  SlotDeps deps;
+  SlotChanges changed;  // this evaluation's, filled as it goes
+  bool kept = false;
+  std::vector<uint8_t> segment_answers;  // per segment
+  std::vector<uint8_t> stage_answers;    // per lifecycle stage (1 when it has no condition)
+  int8_t mql_answer = -1, sql_answer = -1;  // -1: not evaluated last time (already reached)
+  // The derived values the last evaluation wrote into their slots.
+  double kept_score = 0;
+  char kept_grade = 0, kept_cell = 0;
+  int kept_temperature = -1, kept_stage = -1;
+  bool kept_mql = false, kept_sql = false;
   PredictiveResult predictive;  // the model's last evaluation (scoring/predictive.h)
 
   // What an event matches: every metric's `where` and every event scoring
@@ -84,7 +109,11 @@ bool ReadsSlot(const Condition& condition, int slot) {
 }  // namespace
 
 Engine::Scratch::Scratch(const CompiledConfig& c)
-    : attributes(&c.schema()), base_attributes(&c.schema()), event_attributes(&c.event_schema()) {
+    : attributes(&c.schema()),
+      base_attributes(&c.schema()),
+      event_attributes(&c.event_schema()),
+      deps(c),
+      changed(c.schema().size()) {
   std::vector<const Condition*> event_conditions;
   for (const MetricSpec& m : c.metrics()) {
     metric_where.push_back(m.where ? static_cast<int>(event_conditions.size()) : -1);
@@ -247,22 +276,41 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   Scratch& s = *scratch_;
   const CompiledConfig& c = *config_;
   const TimeMs now = profile_.clock;
+  SlotChanges& changed = s.changed;
+  changed.Clear();
+  // A slot is changed when its value differs from what the previous
+  // evaluation's conditions saw. Explicit attributes and declarations are
+  // replaced as a whole (RebuildValues), so a new generation changes all.
+  if (!s.kept) changed.AddAll();
   s.arena.Clear();
   if (s.base_generation != values_generation_) {
     s.base_attributes.Clear();
     s.base_attributes.SetFromObject(attributes_value_);
     if (c.declared_slot() >= 0) s.base_attributes.Set(c.declared_slot(), declared_value_);
     s.base_generation = values_generation_;
+    changed.AddAll();
   }
   s.attributes = s.base_attributes;  // same size: copies without allocating
+  // Metrics are compared by value rather than told which changed: an event,
+  // retention, a rebuild, a batch replay or the clock (windows, sinceLast)
+  // can each move them, and a value that came back the same (a window's
+  // count after one event in and one out) changes nothing.
   std::vector<Value>& metric_values = s.metric_values;
   metric_values.resize(live_.size());
+  s.metric_arena ^= 1;
+  Document& metric_arena = s.metric_arenas[s.metric_arena];
+  metric_arena.Clear();
   for (size_t m = 0; m < live_.size(); ++m) {
-    metric_values[m] = live_[m].Read(now, &s.arena);
-    s.attributes.Set(c.metric_slot(m), metric_values[m]);
+    const Value v = live_[m].Read(now, &metric_arena);
+    if (!SameValue(v, metric_values[m])) changed.Add(c.metric_slot(m));
+    metric_values[m] = v;
+    s.attributes.Set(c.metric_slot(m), v);
   }
   if (c.rfm() && c.rfm_slot() >= 0) {
     const RfmSpec& rfm = *c.rfm();
+    for (int metric : {rfm.recency.metric_index, rfm.frequency.metric_index, rfm.monetary.metric_index}) {
+      if (changed.Has(c.metric_slot(static_cast<size_t>(metric)))) changed.Add(c.rfm_slot());
+    }
     int r = rfm.recency.Score(metric_values[static_cast<size_t>(rfm.recency.metric_index)]);
     int f = rfm.frequency.Score(metric_values[static_cast<size_t>(rfm.frequency.metric_index)]);
     int m = rfm.monetary.Score(metric_values[static_cast<size_t>(rfm.monetary.metric_index)]);
@@ -278,30 +326,52 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
     s.attributes.Set(c.rfm_slot(), Document::MakeObject(members, 5));
   }
 
+  const SlotDeps& deps = s.deps;
   progress->StartFrom(progress_);
   membership->assign(c.segments().size(), 0);
+  s.segment_answers.resize(c.segments().size());
   bool segments_dirty = true;
   Value* segment_ids = nullptr;  // the "segments" array, reused by every publish
   // Conditions reading "segments" see the segments decided so far, which
   // always include every segment they name (evaluation order).
   // Segments go through the config's segment program
   // (segments/segment_program.h), which decides every stable attribute's
-  // leaves once here; the few scoring and lifecycle rules evaluate directly.
+  // leaves once, on the first segment that has to run; the few scoring and
+  // lifecycle rules evaluate directly.
   SegmentProgram::State segment_state;
-  c.segment_program().Begin(s.attributes, &segment_state);
+  bool begun = false;
   auto condition_holds = [&](const Condition& condition, bool reads_segments, int segment = -1) {
     if (segments_dirty && reads_segments) {
       c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
       segments_dirty = false;
     }
-    if (segment >= 0) return c.segment_program().Holds(static_cast<size_t>(segment), s.attributes, &segment_state);
+    if (segment >= 0) {
+      if (!begun) {
+        c.segment_program().Begin(s.attributes, &segment_state);
+        begun = true;
+      }
+      return c.segment_program().Holds(static_cast<size_t>(segment), s.attributes, &segment_state);
+    }
     return condition.Evaluate(s.attributes);
+  };
+  // Each derived value marks its slot changed when it differs from the
+  // previous evaluation's; a condition evaluated before the value is
+  // written saw it missing both times.
+  auto derived = [&](int slot, bool same) {
+    if (!same || !s.kept) changed.Add(slot);
   };
   for (const EvalStep& step : c.evaluation_order()) {
     switch (step.kind) {
       case EvalStep::Kind::kSegment: {
         size_t i = static_cast<size_t>(step.index);
-        (*membership)[i] = condition_holds(c.segments()[i].condition, s.segment_reads_segments[i], static_cast<int>(i)) ? 1 : 0;
+        uint8_t answer = s.segment_answers[i];
+        if (!s.kept || deps.Affected(deps.segment(i), changed)) {
+          answer = condition_holds(c.segments()[i].condition, s.segment_reads_segments[i], static_cast<int>(i)) ? 1 : 0;
+          // The "segments" array every later reader sees differs from last time.
+          if (answer != s.segment_answers[i]) changed.Add(c.segments_slot());
+          s.segment_answers[i] = answer;
+        }
+        (*membership)[i] = answer;
         segments_dirty = true;
         break;
       }
@@ -309,38 +379,48 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
         const ScoringSpec& spec = *c.scoring();
         s.behavioral = live_score_.Read(now);
         s.traits = 0;
-        s.trait_matched.assign(spec.rules.size(), 0);
+        s.trait_matched.resize(spec.rules.size());
         for (size_t r = 0; r < spec.rules.size(); ++r) {
-          if (spec.rules[r].is_event || !condition_holds(*spec.rules[r].condition, s.score_rule_reads_segments[r])) continue;
-          s.trait_matched[r] = 1;
-          s.traits += spec.rules[r].points;
+          if (spec.rules[r].is_event) continue;
+          if (!s.kept || deps.Affected(deps.score_rule(r), changed)) {
+            s.trait_matched[r] = condition_holds(*spec.rules[r].condition, s.score_rule_reads_segments[r]) ? 1 : 0;
+          }
+          if (s.trait_matched[r]) s.traits += spec.rules[r].points;
         }
         // The predictive model's points count as a trait rule's (0 without one).
         s.traits += s.predictive.points;
         double score = s.behavioral + s.traits;
         if (spec.min) score = std::max(score, *spec.min);
         if (spec.max) score = std::min(score, *spec.max);
-        s.score = score;
+        derived(c.score_slot(), std::memcmp(&score, &s.kept_score, sizeof score) == 0);
+        s.score = s.kept_score = score;
         s.attributes.Set(c.score_slot(), Value::Number(score));
         break;
       }
       case EvalStep::Kind::kGrade: {
         const GradingSpec& spec = *c.grading();
         s.fit = 0;
-        s.grade_matched.assign(spec.rules.size(), 0);
+        s.grade_matched.resize(spec.rules.size());
         for (size_t r = 0; r < spec.rules.size(); ++r) {
-          if (!condition_holds(spec.rules[r].condition, s.grade_rule_reads_segments[r])) continue;
-          s.grade_matched[r] = 1;
-          s.fit += spec.rules[r].points;
+          if (!s.kept || deps.Affected(deps.grade_rule(r), changed)) {
+            s.grade_matched[r] = condition_holds(spec.rules[r].condition, s.grade_rule_reads_segments[r]) ? 1 : 0;
+          }
+          if (s.grade_matched[r]) s.fit += spec.rules[r].points;
         }
         s.fit += s.predictive.grade_points;
         char grade[2] = {spec.Grade(s.fit), 0};
         char cell[3] = {grade[0], static_cast<char>('0' + spec.Engagement(c.scoring() ? s.score : 0)), 0};
+        derived(c.grade_slot(), grade[0] == s.kept_grade);
+        derived(c.lead_cell_slot(), grade[0] == s.kept_grade && cell[1] == s.kept_cell);
+        s.kept_grade = grade[0];
+        s.kept_cell = cell[1];
         s.attributes.Set(c.grade_slot(), s.arena.CopyString(grade));
         s.attributes.Set(c.lead_cell_slot(), s.arena.CopyString(cell));
         break;
       }
       case EvalStep::Kind::kPredictive: {
+        // The model reads whatever it was trained on: it always runs, and
+        // its points reach conditions only through the score and grade.
         const PredictiveSpec& model = *c.predictive();
         if (segments_dirty && model.reads_segments) {
           c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
@@ -351,15 +431,21 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
       }
       case EvalStep::Kind::kTemperature:
         progress->temperature = NextTemperature(*c.temperature(), progress_.temperature, s.score);
+        derived(c.temperature_slot(), static_cast<int>(progress->temperature) == s.kept_temperature);
+        s.kept_temperature = static_cast<int>(progress->temperature);
         s.attributes.Set(c.temperature_slot(), Value::String(TemperatureName(progress->temperature)));
         break;
       case EvalStep::Kind::kStage: {
         const LifecycleSpec& spec = *c.lifecycle();
+        s.stage_answers.resize(spec.stages.size());
         int target = 0;
         for (size_t i = 0; i < spec.stages.size(); ++i) {
-          if (!spec.stages[i].condition || condition_holds(*spec.stages[i].condition, s.stage_reads_segments[i])) {
-            target = static_cast<int>(i);
+          if (!spec.stages[i].condition) {
+            s.stage_answers[i] = 1;
+          } else if (!s.kept || deps.Affected(deps.stage(i), changed)) {
+            s.stage_answers[i] = condition_holds(*spec.stages[i].condition, s.stage_reads_segments[i]) ? 1 : 0;
           }
+          if (s.stage_answers[i]) target = static_cast<int>(i);
         }
         int current = progress->stage;
         bool move = target > current ||
@@ -370,15 +456,34 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
           progress->stage = target;
         }
         // Each output is visible to the hand-offs evaluated after it.
+        derived(c.stage_slot(), progress->stage == s.kept_stage);
+        s.kept_stage = progress->stage;
         s.attributes.Set(c.stage_slot(), Value::String(spec.stages[static_cast<size_t>(progress->stage)].id));
-        if (!progress->mql_at && spec.mql && condition_holds(*spec.mql, s.mql_reads_segments)) progress->mql_at = now;
+        // A hand-off is only asked until it is reached; an answer not asked
+        // for this time is not kept.
+        auto hand_off = [&](const std::optional<Condition>& condition, bool reads_segments, size_t id,
+                            int8_t* answer) {
+          if (!condition) return false;
+          if (*answer < 0 || !s.kept || deps.Affected(id, changed)) {
+            *answer = condition_holds(*condition, reads_segments) ? 1 : 0;
+          }
+          return *answer != 0;
+        };
+        if (progress->mql_at) s.mql_answer = -1;
+        else if (hand_off(spec.mql, s.mql_reads_segments, deps.mql(), &s.mql_answer)) progress->mql_at = now;
+        derived(c.mql_slot(), progress->mql_at.has_value() == s.kept_mql);
+        s.kept_mql = progress->mql_at.has_value();
         s.attributes.Set(c.mql_slot(), Value::Bool(progress->mql_at.has_value()));
-        if (!progress->sql_at && spec.sql && condition_holds(*spec.sql, s.sql_reads_segments)) progress->sql_at = now;
+        if (progress->sql_at) s.sql_answer = -1;
+        else if (hand_off(spec.sql, s.sql_reads_segments, deps.sql(), &s.sql_answer)) progress->sql_at = now;
+        derived(c.sql_slot(), progress->sql_at.has_value() == s.kept_sql);
+        s.kept_sql = progress->sql_at.has_value();
         s.attributes.Set(c.sql_slot(), Value::Bool(progress->sql_at.has_value()));
         break;
       }
     }
   }
+  s.kept = true;
   // Whatever reads the attribute set next (slot decisions, explain, the
   // attribute view) sees the final membership.
   if (segments_dirty) c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
@@ -774,6 +879,7 @@ void Engine::Erase() {
   decisions_ = DecisionState();
   RebuildValues();
   membership_.clear();  // a fresh profile: what holds now is entered
+  scratch_->kept = false;  // evaluates every condition, as a new engine does
   initial_changes_ = Recompute();
 }
 
@@ -863,6 +969,7 @@ Status Engine::Restore(std::string_view snapshot) {
   RebuildValues();
   Prune();
   RebuildMetrics();
+  scratch_->kept = false;  // evaluates every condition, as a new engine does
   Recompute();
   initial_changes_ = SegmentChanges();  // the restored visitor was already in its segments
   return Status::Ok();

@@ -7,7 +7,9 @@
 //
 // Every mutating call takes the time as an argument, updates the metrics
 // incrementally, re-evaluates the segments and returns which segments the
-// visitor entered and exited. The cost of a call depends on the number of
+// visitor entered and exited. Only the conditions that read an attribute
+// whose value changed since the previous evaluation run again; the others
+// keep their answers (engine/slot_deps.h). The cost of a call depends on the number of
 // metrics and segments, not on how many events are stored. Advancing time
 // alone (Advance) expires windowed metrics and so can also move segments.
 //

@@ -1,6 +1,8 @@
 // The engine keeps work from one call to the next (the attribute slots of
-// the explicit attributes, what the segment program decided about them).
-// This test checks that nothing it keeps goes stale: random sequences of
+// the explicit attributes, and every condition's last answer, which a call
+// re-evaluates only when a slot the condition reads changed:
+// engine/slot_deps.h). This test checks that nothing it keeps goes stale:
+// random sequences of
 // track / identify / declare / advance / late events run through one
 // long-lived engine, and every step is replayed on a fresh engine restored
 // from the long-lived one's snapshot just before the step, which starts
@@ -9,10 +11,15 @@
 // temperature, stage, hand-offs and metrics; and the memberships must be
 // what each segment's condition says about the stored profile, decided
 // outside the engine (a cache gone stale in both engines alike would pass
-// the first comparison, not this one).
+// the first comparison, not this one). After each step, an engine restored
+// from the live one's snapshot evaluates everything once more and must
+// find the same memberships and progress (stage, temperature, hand-offs).
+// Walks run on the worked example and on configs with generated segments
+// that read the score, grade, stage, hand-offs and other segments.
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <string>
@@ -25,13 +32,40 @@ namespace {
 
 constexpr TimeMs kStart = 1767225600000;  // 2026-01-01T00:00:00Z
 
-std::shared_ptr<const CompiledConfig> WorkedExample(int max_events) {
+// The worked example; with `generated` > 0, that many more segments made
+// from templates (as bench/lib/track.js makes its 50-segment config), with
+// random thresholds from `seed`, some reading what the engine derives
+// (score, grade, stage, hand-offs, other segments).
+std::shared_ptr<const CompiledConfig> WorkedExample(int max_events, int generated = 0, uint32_t seed = 0) {
   std::ifstream in(std::string(LEADSEG_SOURCE_DIR) + "/docs/examples/b2b-saas.json");
   std::stringstream text;
   text << in.rdbuf();
   Json config = Json::parse(text.str());
   // A short log, so retention prunes (and all-time archives fill) often.
   config["retention"] = {{"maxEvents", max_events}, {"maxAge", "60d"}};
+  std::mt19937 rng(seed);
+  auto num = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  const Json templates[] = {
+      {{"page_views_30d", {{"$gte", num(2, 40)}}}, {"job_title", {{"$in", {"CTO", "Developer"}}}}},
+      {{"pricing_views_2d", {{"$gte", num(1, 4)}}}, {"company_size", {{"$gte", num(10, 2000)}}}},
+      {{"emails_opened_30d", {{"$gte", num(1, 8)}}}, {"newsletter_subscribed", true}},
+      {{"visits_30d", {{"$gte", num(1, 10)}}}, {"days_since_visit", {{"$lte", num(1, 14)}}}},
+      {{"country", {{"$in", {"US", "DE"}}}}, {"page_views_30d", {{"$gte", num(1, 20)}}}},
+      {{"$or", {{{"guides_downloaded", {{"$gte", num(1, 5)}}}}, {{"demo_requests", {{"$gte", 1}}}}}}},
+      {{"cart_value", {{"$gte", num(5, 500)}}}, {"last_commerce_step", "cart_add"}},
+      {{"referral_source", {{"$regex", "^(google|bing|linkedin)"}}}, {"visits_30d", {{"$gte", num(1, 5)}}}},
+      {{"score", {{"$gte", num(5, 80)}}}},
+      {{"grade", {{"$in", {"A", "B"}}}}, {"hours_since_commerce", {{"$lt", num(1, 48)}}}},
+      {{"stage", {{"$in", {"decision", "customer"}}}}},
+      {{"mql", true}, {"sql", false}},
+      {{"segments", {{"$in", {"repeat_visitors", "cart_abandoners"}}}}, {"country", "US"}},
+      {{"declared.interests", {{"$in", {"analytics"}}}}, {"spend_365d", {{"$gte", num(1, 2000)}}}},
+  };
+  for (int i = 0; i < generated; ++i) {
+    const Json& condition = templates[static_cast<size_t>(num(0, static_cast<int>(std::size(templates)) - 1))];
+    config["segments"].push_back({{"id", "generated_" + std::to_string(i)}, {"condition", condition}});
+  }
+  if (generated > 0) config["hygiene"]["maxSegments"] = 21 + generated;
   Diagnostics d;
   auto compiled = CompileConfig(config, &d);
   EXPECT_TRUE(compiled) << d.Format();
@@ -159,8 +193,16 @@ class Walk {
   std::mt19937 rng_;
 };
 
-void RunWalk(uint32_t seed, int steps, int max_events) {
-  auto config = WorkedExample(max_events);
+// The committed progress, which reading it does not evaluate.
+std::string Progress(const Engine& e) {
+  const ProgressState& p = e.progress();
+  auto at = [](const std::optional<TimeMs>& t) { return t ? std::to_string(*t) : std::string("-"); };
+  return "stage " + std::to_string(p.stage) + " temperature " + TemperatureName(p.temperature) + " mql " + at(p.mql_at) +
+         " sql " + at(p.sql_at) + " moves " + std::to_string(p.history.size());
+}
+
+void RunWalk(uint32_t seed, int steps, int max_events, int generated = 0) {
+  auto config = WorkedExample(max_events, generated, seed);
   ASSERT_TRUE(config);
   Engine live(config);
   Walk walk(seed);
@@ -223,8 +265,18 @@ void RunWalk(uint32_t seed, int steps, int max_events) {
     ASSERT_EQ(Describe(*got), Describe(*want)) << where;
     ASSERT_EQ(live.Segments(), fresh.Segments()) << where;
     ASSERT_EQ(Membership(live), MembershipFromScratch(live)) << where;
+    // An engine restored from the state after the step evaluates every
+    // condition (nothing kept yet); the live engine re-ran only those whose
+    // slots changed, and must agree, progress (stage, temperature,
+    // hand-offs) included. `fresh` alone would not tell: it kept the
+    // answers of the evaluation before the step, as the live engine did.
+    Engine full(config);
+    ASSERT_TRUE(full.Restore(live.Snapshot()).ok()) << where;
+    ASSERT_EQ(Membership(live), Membership(full)) << where;
+    ASSERT_EQ(Progress(live), Progress(full)) << where;
     if (read_all || step == steps - 1) {
       ASSERT_EQ(State(live), State(fresh)) << where;
+      ASSERT_EQ(State(live), State(full)) << where;
     }
   }
 }
@@ -234,6 +286,12 @@ TEST(EngineCache, RandomWalksMatchAFreshEvaluation) {
 }
 
 TEST(EngineCache, LongRetentionWalkMatchesAFreshEvaluation) { RunWalk(99, 400, 5000); }
+
+// Configs with 30 generated segments more, several reading the score,
+// grade, stage, hand-offs or other segments.
+TEST(EngineCache, GeneratedConfigWalksMatchAFullEvaluation) {
+  for (uint32_t seed = 11; seed <= 14; ++seed) RunWalk(seed, 250, 40, 30);
+}
 
 }  // namespace
 }  // namespace leadseg
