@@ -5,6 +5,7 @@
 // leadseg-batch.mjs, which fetches its wasm next to itself; node registers
 // a loader that reads the files (node.js, setBatchLoader).
 import { leadsegError } from './errors.js';
+import { instantiateCompiled } from './instantiate-compiled.js';
 
 let platformLoader = browserBatchLoader;
 let cached = null;
@@ -50,18 +51,7 @@ async function browserBatchLoader() {
   const href = batchWasmHref();
   const module = await compiledBatchWasm();
   const options = { locateFile: (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href) };
-  if (!module) return factory(options);
-  // Emscripten's hook: hand it an instance of the shared module. It has no
-  // way to report a failure, so one rejects the load here.
-  let fail;
-  const failed = new Promise((resolve, reject) => {
-    fail = reject;
-  });
-  options.instantiateWasm = (imports, receiveInstance) => {
-    WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module), fail);
-    return {};
-  };
-  return Promise.race([factory(options), failed]);
+  return module ? instantiateCompiled(factory, options, module) : factory(options);
 }
 
 /** The batch module (cached; a failed load is retried on the next call). */

@@ -3,6 +3,7 @@
 // Browsers import the ES module glue; node registers its own loader
 // (./node.js through setLearnLoader) that reads the files with `fs`.
 import { leadsegError } from './errors.js';
+import { instantiateCompiled } from './instantiate-compiled.js';
 
 let platformLoader = browserLoader;
 const cache = new Map();
@@ -58,18 +59,7 @@ async function browserLoader({ wasmUrl, wasmBinary, wasmModule }) {
   const href = wasmUrl ? String(wasmUrl) : learnWasmHref();
   args.locateFile = (file) => (file.endsWith('.wasm') ? href : new URL(file, import.meta.url).href);
   const module = wasmModule instanceof WebAssembly.Module ? wasmModule : await compiledLearnWasm(href);
-  if (!module) return factory(args);
-  // Emscripten's hook: hand it an instance of the compiled module. It has
-  // no way to report a failure, so one rejects the load here.
-  let fail;
-  const failed = new Promise((resolve, reject) => {
-    fail = reject;
-  });
-  args.instantiateWasm = (imports, receiveInstance) => {
-    WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module), fail);
-    return {};
-  };
-  return Promise.race([factory(args), failed]);
+  return module ? instantiateCompiled(factory, args, module) : factory(args);
 }
 
 /**
