@@ -67,13 +67,9 @@ class Reader {
     return ok_ ? v : 0;
   }
   bool B() {
-    if (!ok_ || in_.empty() || static_cast<uint8_t>(in_[0]) > 1) {
-      ok_ = false;
-      return false;
-    }
-    bool v = in_[0] == 1;
-    in_.remove_prefix(1);
-    return v;
+    uint8_t v = 0;
+    if (ok_ && (!bytes::GetByte(&in_, &v) || v > 1)) ok_ = false;
+    return ok_ && v == 1;
   }
   std::string S() {
     std::string s;

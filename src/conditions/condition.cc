@@ -998,11 +998,7 @@ bool GetValue(std::string_view* in, Document* doc, Value* out) {
   return true;
 }
 
-bool GetCount(std::string_view* in, uint64_t* n) {
-  // Every item takes at least one byte: a count beyond what is left is
-  // corrupt, and checking first keeps a hostile count from allocating.
-  return bytes::GetVarint(in, n) && *n <= in->size() && *n <= kMaxProgramItems;
-}
+bool GetCount(std::string_view* in, uint64_t* n) { return bytes::GetCount(in, kMaxProgramItems, n); }
 
 bool IsStringList(const Value& v) {
   if (!v.is_array()) return false;
@@ -1138,9 +1134,8 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     path.segments.resize(segments);
     for (PathSegment& seg : path.segments) {
       uint64_t index;
-      if (!bytes::GetString(in, &seg.name) || in->empty()) return corrupt;
-      uint8_t flags = static_cast<uint8_t>((*in)[0]);
-      in->remove_prefix(1);
+      uint8_t flags;
+      if (!bytes::GetString(in, &seg.name) || !bytes::GetByte(in, &flags)) return corrupt;
       if (!bytes::GetVarint(in, &index) || index > UINT32_MAX) return corrupt;
       seg.is_index = flags & 1;
       seg.is_length = flags & 2;
@@ -1158,14 +1153,13 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
       continue;
     }
     std::string pattern;
-    if (!bytes::GetString(in, &pattern) || in->empty() || static_cast<uint8_t>((*in)[0]) > 1) return corrupt;
-    const bool ignore_case = (*in)[0] == 1;
-    in->remove_prefix(1);
+    uint8_t ignore_case;
+    if (!bytes::GetString(in, &pattern) || !bytes::GetByte(in, &ignore_case) || ignore_case > 1) return corrupt;
     if (options.compile_regex == nullptr) {
       needs_compiler = true;  // read on: a damaged program is still DataLoss
       continue;
     }
-    auto re = options.compile_regex(pattern, ignore_case);
+    auto re = options.compile_regex(pattern, ignore_case != 0);
     if (!re.ok()) return DataLoss("corrupted condition program: " + re.status().message());
     p->regexes.push_back(std::move(re).value());
   }
@@ -1179,12 +1173,12 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t id;
     Leaf leaf;
+    uint8_t in_element;
     if (!bytes::GetVarint(in, &id) || id >= p->nodes.size() || p->leaves[id].used ||
-        !bytes::GetString(in, &leaf.pointer) || in->empty()) {
+        !bytes::GetString(in, &leaf.pointer) || !bytes::GetByte(in, &in_element)) {
       return corrupt;
     }
-    leaf.in_element = (*in)[0] != 0;
-    in->remove_prefix(1);
+    leaf.in_element = in_element != 0;
     if (!GetValue(in, &p->constants, &leaf.operand)) return corrupt;
     leaf.used = true;
     p->leaves[id] = std::move(leaf);

@@ -303,38 +303,17 @@ enum EncodedFlag : uint8_t {
 };
 
 void PutBitmap(const uint64_t bits[2], std::string* out) {
-  for (int w = 0; w < 2; ++w) {
-    for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits[w] >> (8 * i)));
-  }
+  bytes::PutFixed64(bits[0], out);
+  bytes::PutFixed64(bits[1], out);
 }
 
 bool GetBitmap(std::string_view* in, uint64_t bits[2]) {
-  if (in->size() < 16) return false;
-  for (int w = 0; w < 2; ++w) {
-    bits[w] = 0;
-    for (int i = 7; i >= 0; --i) bits[w] = bits[w] << 8 | static_cast<uint8_t>((*in)[static_cast<size_t>(8 * w + i)]);
-  }
-  in->remove_prefix(16);
-  return true;
-}
-
-bool GetByte(std::string_view* in, uint8_t* b) {
-  if (in->empty()) return false;
-  *b = static_cast<uint8_t>((*in)[0]);
-  in->remove_prefix(1);
-  return true;
+  return bytes::GetFixed64(in, &bits[0]) && bytes::GetFixed64(in, &bits[1]);
 }
 
 // A varint that is at most `max`.
 bool GetBounded(std::string_view* in, uint64_t max, uint64_t* v) {
   return bytes::GetVarint(in, v) && *v <= max;
-}
-
-// A count of items that take at least one byte each, at most `max`: a
-// count beyond what is left is corrupt, and checking first keeps a hostile
-// count from allocating.
-bool GetCount(std::string_view* in, uint64_t max, uint64_t* n) {
-  return GetBounded(in, max, n) && *n <= in->size();
 }
 
 // A string of at most `max` bytes.
@@ -399,7 +378,7 @@ Result<Regex> Regex::Decode(std::string_view* in) {
   constexpr uint64_t kMaxLiteralBytes = 3 * kMaxInstructions;
   Regex re;
   uint8_t flags;
-  if (!GetByte(in, &flags) || (flags & ~kAllFlags) != 0) return corrupt;
+  if (!bytes::GetByte(in, &flags) || (flags & ~kAllFlags) != 0) return corrupt;
   re.ignore_case_ = (flags & kIgnoreCase) != 0;
   re.anchored_ = (flags & kAnchored) != 0;
   re.literal_only_ = (flags & kLiteralOnly) != 0;
@@ -410,19 +389,19 @@ Result<Regex> Regex::Decode(std::string_view* in) {
   if (re.use_first_filter_ && !GetBitmap(in, re.first_ascii_)) return corrupt;
   if (!GetBoundedString(in, kMaxLiteralBytes, &re.prefix_)) return corrupt;
   uint64_t n;
-  if (!GetCount(in, kMaxInstructions, &n) || (re.alternatives_only_ && n == 0)) return corrupt;
+  if (!bytes::GetCount(in, kMaxInstructions, &n) || (re.alternatives_only_ && n == 0)) return corrupt;
   re.alternatives_.resize(n);
   for (std::string& text : re.alternatives_) {
     if (!GetBoundedString(in, kMaxLiteralBytes, &text)) return corrupt;
   }
   // One class per [...] or \d-like escape of the pattern, each at least two
   // bytes of it.
-  if (!GetCount(in, kMaxPatternBytes / 2, &n)) return corrupt;
+  if (!bytes::GetCount(in, kMaxPatternBytes / 2, &n)) return corrupt;
   re.classes_.resize(n);
   for (CharClass& cls : re.classes_) {
     uint8_t negated;
     uint64_t ranges;
-    if (!GetByte(in, &negated) || negated > 1 || !GetBitmap(in, cls.ascii) || !GetCount(in, kMaxUnit, &ranges)) {
+    if (!bytes::GetByte(in, &negated) || negated > 1 || !GetBitmap(in, cls.ascii) || !bytes::GetCount(in, kMaxUnit, &ranges)) {
       return corrupt;
     }
     cls.negated = negated == 1;
@@ -435,12 +414,12 @@ Result<Regex> Regex::Decode(std::string_view* in) {
       next = hi + 2;
     }
   }
-  if (!GetCount(in, kMaxInstructions, &n) || n == 0) return corrupt;
+  if (!bytes::GetCount(in, kMaxInstructions, &n) || n == 0) return corrupt;
   re.program_.resize(n);
   for (Inst& inst : re.program_) {
     uint8_t op;
     uint64_t x = 0, y = 0;
-    if (!GetByte(in, &op) || op > static_cast<uint8_t>(Op::kMatch)) return corrupt;
+    if (!bytes::GetByte(in, &op) || op > static_cast<uint8_t>(Op::kMatch)) return corrupt;
     inst = Inst{static_cast<Op>(op), Assertion::kBegin, 0, 0, 0};
     switch (inst.op) {
       case Op::kUnit:
@@ -465,7 +444,7 @@ Result<Regex> Regex::Decode(std::string_view* in) {
         break;
       case Op::kAssert: {
         uint8_t assertion;
-        if (!GetByte(in, &assertion) || assertion > static_cast<uint8_t>(Assertion::kNotWordBoundary)) return corrupt;
+        if (!bytes::GetByte(in, &assertion) || assertion > static_cast<uint8_t>(Assertion::kNotWordBoundary)) return corrupt;
         inst.assertion = static_cast<Assertion>(assertion);
         break;
       }

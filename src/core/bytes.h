@@ -1,6 +1,7 @@
 // Little helpers for leadseg's compact binary formats (snapshots, metric
-// archives): LEB128 varints, doubles as their bit pattern, length-prefixed
-// strings. Readers consume from a string_view and return false, never read
+// archives, compiled configs and their condition and regex programs):
+// LEB128 varints, fixed 64-bit words and doubles as their bit pattern,
+// single bytes, bounded counts, length-prefixed strings. Readers consume from a string_view and return false, never read
 // past the end, on truncated input.
 #pragma once
 
@@ -43,19 +44,44 @@ inline bool GetSigned(std::string_view* in, int64_t* v) {
   return true;
 }
 
+// Eight bytes, least significant first.
+inline void PutFixed64(uint64_t v, std::string* out) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+inline bool GetFixed64(std::string_view* in, uint64_t* v) {
+  if (in->size() < 8) return false;
+  *v = 0;
+  for (int i = 7; i >= 0; --i) *v = *v << 8 | static_cast<uint8_t>((*in)[static_cast<size_t>(i)]);
+  in->remove_prefix(8);
+  return true;
+}
+
 inline void PutDouble(double d, std::string* out) {
   uint64_t bits;
   std::memcpy(&bits, &d, sizeof bits);
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
+  PutFixed64(bits, out);
 }
 
 inline bool GetDouble(std::string_view* in, double* d) {
-  if (in->size() < 8) return false;
-  uint64_t bits = 0;
-  for (int i = 7; i >= 0; --i) bits = bits << 8 | static_cast<uint8_t>((*in)[static_cast<size_t>(i)]);
+  uint64_t bits;
+  if (!GetFixed64(in, &bits)) return false;
   std::memcpy(d, &bits, sizeof bits);
-  in->remove_prefix(8);
   return true;
+}
+
+inline bool GetByte(std::string_view* in, uint8_t* b) {
+  if (in->empty()) return false;
+  *b = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  return true;
+}
+
+// A count of items that take at least one byte each, at most `max`: a
+// count beyond what is left is corrupt, and checking first keeps a hostile
+// count from allocating.
+inline bool GetCount(std::string_view* in, uint64_t max, uint64_t* n) {
+  return GetVarint(in, n) && *n <= max && *n <= in->size();
 }
 
 inline void PutString(std::string_view s, std::string* out) {
