@@ -21,7 +21,16 @@
 import type { ReportPayload, ReportPayloadV2 } from './types/estimator.js';
 
 export type { ReportPayload, ReportPayloadV1, ReportPayloadV2, ShareEstimate, VariantEstimate, Estimates } from './types/estimator.js';
-export { estimate, debias, keepProbability } from './types/estimator.js';
+import type { Estimates } from './types/estimator.js';
+export { debias, keepProbability } from './types/estimator.js';
+
+/**
+ * Estimates shares from a batch of report payloads (see 'leadseg/estimator',
+ * whose `estimate` is the same function, synchronous). From the package's
+ * main entry it resolves asynchronously: the estimator is loaded on the
+ * first call, so a page that only personalizes never fetches it.
+ */
+export function estimate(reports: Iterable<ReportPayload>): Promise<Estimates>;
 
 /** Any JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -645,19 +654,27 @@ export function parseCsv(input: string | Blob | ReadableStream<string | Uint8Arr
 /** Types one CSV field: JSON-syntax numbers, true/false (any case), '' -> undefined, else the text. */
 export function typeValue(text: string): Json | undefined;
 
-/** Low-level CSV record splitter. */
+/**
+ * Low-level CSV record splitter. The parser is loaded on first use (a page
+ * that only personalizes never fetches it), so push() and end() resolve
+ * asynchronously; calls made without awaiting the previous one still run in order.
+ */
 export class CsvParser {
-  /** Returns the records completed by this chunk. */
-  push(text: string): string[][];
-  /** Ends the input; throws on an unclosed quote. */
-  end(): string[][];
+  /** Resolves to the records completed by this chunk. */
+  push(text: string): Promise<string[][]>;
+  /** Ends the input; rejects on an unclosed quote. */
+  end(): Promise<string[][]>;
 }
 
-/** CSV records to row objects keyed by the header line. */
+/** CSV records to row objects keyed by the header line (loaded on first use, as CsvParser). */
 export class CsvRows {
   constructor(options?: { types?: boolean });
-  push(text: string): Array<Record<string, Json>>;
-  end(): Array<Record<string, Json>>;
+  push(text: string): Promise<Array<Record<string, Json>>>;
+  end(): Promise<Array<Record<string, Json>>>;
+  /** The column names (trimmed), or null before the header line is complete. */
+  readonly header: string[] | null;
+  /** The row numbers (the header is row 1) of the rows the last push() or end() resolved to. */
+  readonly rowNumbers: number[];
 }
 
 /** In-memory storage (used when the browser refuses storage; handy in tests). */

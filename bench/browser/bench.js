@@ -2,7 +2,9 @@
 // (bench/node/browser.mjs serves it with a strict CSP) and calls the
 // functions on window.leadsegBench. Every pipeline's results are checked
 // against the ground truth before (workload) or after (CSV) it is timed.
-import { createEngine, compileConfig, loadCore, CsvRows, segmentLeads } from '/web/src/index.js';
+import { createEngine, compileConfig, loadCore, segmentLeads } from '/web/src/index.js';
+// The parser itself (synchronous): the package's entry loads it on first use.
+import { CsvRows } from '/web/src/csv.js';
 import { evalCondition } from '/vendor/growthbook.mjs';
 import {
   checkMemberships, leadsegAsciiEncoderRunner, leadsegFrameRunner, leadsegUserRunner, predicateRunner, timeRunners,

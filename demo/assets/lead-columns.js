@@ -2,7 +2,7 @@
 // config's attributes and the activity columns, lead-activity.js) against a
 // file's header, with the package's suggestions for near matches
 // (web/src/column-map.js: case, spacing, synonyms).
-import { CsvParser } from '/web/src/index.js';
+import { CsvParser } from '/web/src/csv.js';
 import { compareColumns } from '/web/src/column-map.js';
 import { ACTIVITY_COLUMNS } from './lead-activity.js';
 

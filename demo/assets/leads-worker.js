@@ -243,10 +243,10 @@ async function run({ source, workers, columnMap = {} }) {
 
   try {
     for await (const text of openSource(source, stats)) {
-      await onRecords(parser.push(text));
+      await onRecords(await parser.push(text));
       progress();
     }
-    await onRecords(parser.end());
+    await onRecords(await parser.end());
     if (header === null) throw new Error('the file is empty: a CSV needs a header line');
     if (batch.length) await dispatch(batch);
     while (inFlight.size) await Promise.all([...inFlight]);

@@ -76,7 +76,7 @@ function sampleSource() {
 async function fileSource(file) {
   const parser = new leadseg.CsvParser();
   const text = await file.text();
-  const records = [...parser.push(text), ...parser.end()].filter((r) => !(r.length === 1 && r[0].trim() === ''));
+  const records = [...await parser.push(text), ...await parser.end()].filter((r) => !(r.length === 1 && r[0].trim() === ''));
   if (records.length < 2) throw new Error(`${file.name}: a CSV needs a header line and at least one lead`);
   const [header, ...rows] = records;
   return { label: `${file.name} (${fmt(rows.length)} leads)`, header: header.map((h) => h.trim()), records: rows, sample: false };

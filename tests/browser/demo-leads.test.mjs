@@ -28,7 +28,7 @@ const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
 /** The page's batch code in node: segmentLeads()'s summary and the segmented CSV of CSV `text`. */
 async function evaluateInNode(text) {
   const parser = new CsvParser();
-  const records = [...parser.push(text), ...parser.end()].filter((r) => !(r.length === 1 && r[0] === ''));
+  const records = [...await parser.push(text), ...await parser.end()].filter((r) => !(r.length === 1 && r[0] === ''));
   const header = records.shift().map((h) => h.trim());
   const { summary, csv } = await createBatchSegmenter({ config: CONFIG, header, segmentLeads, typeValue }).segment(records);
   return { summary, csv: outputHeader(header) + csv };

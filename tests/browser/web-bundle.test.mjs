@@ -101,6 +101,35 @@ describe('the one-file browser build in Chromium', () => {
     }
   });
 
+  test('a compiled config: the CSV parser and the estimator are chunks loaded on first use, with node\'s answers', async () => {
+    const context = await browser.newContext();
+    try {
+      const { page, requests, problems } = await openPage(context);
+      assert.deepEqual(requests.filter((p) => /^\/leadseg\.browser-/.test(p)), [], 'no chunk before first use');
+      const csv = await page.evaluate((text) => window.runCsv(text), LEADS_CSV);
+      const afterCsv = requests.filter((p) => /^\/leadseg\.browser-/.test(p));
+      assert.ok(afterCsv.includes('/leadseg.browser-csv.js'), afterCsv.join(', '));
+      assert.ok(!afterCsv.includes('/leadseg.browser-estimator.js'), afterCsv.join(', '));
+      const csvModule = await import('../../web/src/csv.js');
+      const rows = [];
+      for await (const row of csvModule.parseCsv(LEADS_CSV)) rows.push(row);
+      const parser = new csvModule.CsvParser();
+      assert.deepEqual(csv, { rows, records: [...parser.push(LEADS_CSV), ...parser.end()] });
+
+      const report = (bits) => ({ epsilon: 2, segments: { ids: ['a', 'b'], bits }, score: { bands: ['hot'], bits: [bits[0]] } });
+      const reports = [report([1, 0]), report([0, 0]), report([1, 1])];
+      const estimates = await page.evaluate((r) => window.runEstimate(r), reports);
+      assert.ok(requests.includes('/leadseg.browser-estimator.js'), requests.join(', '));
+      const { estimate } = await import('../../web/src/estimator.js');
+      assert.equal(estimates.count, 3);
+      assert.deepEqual(estimates, estimate(reports));
+      problems.push(...(await cspProblems(page)));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a JSON config: the compiler comes on demand, as the full module\'s glue chunk and wasm', async () => {
     const context = await browser.newContext();
     try {

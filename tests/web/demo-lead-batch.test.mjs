@@ -14,11 +14,11 @@ import { sampleCsvChunks } from '../../demo/assets/lead-sample.js';
 
 const CONFIG = JSON.parse(fs.readFileSync(new URL('../../docs/examples/b2b-saas.json', import.meta.url), 'utf8'));
 
-function sampleRecords(n) {
+async function sampleRecords(n) {
   const parser = new CsvParser();
   const records = [];
-  for (const chunk of sampleCsvChunks(n)) records.push(...parser.push(chunk));
-  records.push(...parser.end());
+  for (const chunk of sampleCsvChunks(n)) records.push(...await parser.push(chunk));
+  records.push(...await parser.end());
   return { header: records[0], records: records.slice(1).filter((r) => r.length > 1) };
 }
 
@@ -40,7 +40,7 @@ test('a row becomes a lead object: attributes, events at whole milliseconds, int
 });
 
 test('lead cells and RFM cells read from segmentLeads results are the engine\'s own', async () => {
-  const { header, records } = sampleRecords(300);
+  const { header, records } = await sampleRecords(300);
   const reader = leadReader(CONFIG, header, { typeValue });
   const readings = leadReadings(CONFIG);
   const leads = records.map(reader.toLead);
@@ -73,7 +73,7 @@ test('lead cells and RFM cells read from segmentLeads results are the engine\'s 
 });
 
 test('batches add up: two halves merged give the whole', async () => {
-  const { header, records } = sampleRecords(400);
+  const { header, records } = await sampleRecords(400);
   const segmenter = createBatchSegmenter({ config: CONFIG, header, segmentLeads, typeValue });
   const whole = await segmenter.segment(records);
   const a = await segmenter.segment(records.slice(0, 150));

@@ -5,6 +5,10 @@ import {
   compileConfig,
   segmentLeads,
   parseCsv,
+  CsvParser,
+  CsvRows,
+  typeValue,
+  estimate as estimateLazily,
   MemoryStorage,
   EVENTS,
   type Engine,
@@ -60,6 +64,9 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
   if (payload) {
     const estimates: Estimates = estimate([payload]);
     console.log(estimates.segments['a']?.share);
+    // The main entry's estimate loads the estimator on first use: a promise.
+    const later: Estimates = await estimateLazily([payload]);
+    console.log(later.scoreBands);
   }
   const profile: ExportedProfile = engine.export();
   console.log(profile.events[0]?.props, EVENTS.includes('mql'));
@@ -78,6 +85,11 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
   const { read: readColumns, ignored, missing, suggestions, hints } = mapped.summary.columns;
   console.log(readColumns.join(), ignored.length, missing.length, suggestions['x'] ?? '', hints['visits'] ?? '', mapped.summary.columns.mapped['Employees']);
   for await (const row of parseCsv('a\n1\n')) console.log(row['a']);
+  // The low-level parsers load the CSV code on first use: push()/end() are promises.
+  const splitter = new CsvParser();
+  const records: string[][] = [...await splitter.push('a,b\n1,'), ...await splitter.end()];
+  const typed = new CsvRows({ types: true });
+  console.log(records.length, (await typed.push('a\n1\n')).length, typed.header?.join(), typed.rowNumbers[0], typeValue('1'));
 
   // Leads with their history: inline events and declarations, or an activity table.
   const rows: LeadRow[] = [

@@ -5,8 +5,12 @@
 //
 // Types and documentation: ../index.d.ts and ../README.md.
 export { createEngine, EVENTS } from './engine.js';
-export { parseCsv, CsvParser, CsvRows, typeValue } from './csv.js';
-export { estimate, debias, keepProbability } from './estimator.js';
+// The CSV parser and the report estimator are loaded on first use (a page
+// that only personalizes needs neither); typeValue, debias and
+// keepProbability are a few lines each and stay synchronous.
+export { parseCsv, CsvParser, CsvRows } from './csv-lazy.js';
+export { typeValue } from './csv.js';
+export { debias, keepProbability } from './estimator.js';
 export { MemoryStorage, IndexedDbStorage, LocalStorageStorage } from './storage/index.js';
 export { loadModule as loadCore } from './loader.js';
 
@@ -19,6 +23,16 @@ export { loadModule as loadCore } from './loader.js';
 export async function segmentLeads(config, leads, options) {
   const batch = await import('./batch.js');
   return batch.segmentLeads(config, leads, options);
+}
+
+/**
+ * Estimates shares from report payloads (estimator.js). Asynchronous here
+ * because the estimator is loaded on the first call; a server that wants it
+ * synchronous imports it from 'leadseg/estimator'.
+ */
+export async function estimate(reports) {
+  const estimator = await import('./estimator.js');
+  return estimator.estimate(reports);
 }
 
 /**

@@ -16,10 +16,9 @@ const ID_NAMES = /(?:^id$|_id$|[a-z]Id$|^uuid$|^key$)/;
 const isMissing = (v) => v === undefined || v === null || v === '' || (typeof v === 'number' && Number.isNaN(v));
 const YES_NO = new Set(['true', 'false', 'yes', 'no', 'y', 'n', '1', '0']);
 
-function onlyYesNo(rows, name) {
+function onlyYesNo(values) {
   let seen = 0;
-  for (const row of rows) {
-    const v = row[name];
+  for (const v of values) {
     if (isMissing(v)) continue;
     if (v === true || v === false || v === 0 || v === 1) seen++;
     else if (typeof v === 'string' && YES_NO.has(v.trim().toLowerCase())) seen++;
@@ -28,23 +27,23 @@ function onlyYesNo(rows, name) {
   return seen > 0;
 }
 
-function distinctIntegers(rows, name) {
-  const values = new Set();
-  for (const row of rows) {
-    const v = row[name];
+function distinctIntegers(values) {
+  const seen = new Set();
+  for (const v of values) {
     if (isMissing(v)) continue;
-    if (!Number.isInteger(v) || values.has(v)) return false;
-    values.add(v);
+    if (!Number.isInteger(v) || seen.has(v)) return false;
+    seen.add(v);
   }
-  return values.size > 1;
+  return seen.size > 1;
 }
 
 /**
  * Checks options.outcome / options.exclude and returns {exclude, skipped}:
  * the columns not to cluster on, and why (for the result's `skipped`).
- * `present` is every column of the leads; `idColumn` is always excluded.
+ * `present` is every column of the leads (`table`, learn-table.js);
+ * `idColumn` is always excluded.
  */
-export function discoveryExclusions(rows, present, options, what) {
+export function discoveryExclusions(table, present, options, what) {
   const exclude = new Set([options.idColumn ?? 'email']);
   const skipped = [];
   const leaveOut = (column, reason) => {
@@ -68,9 +67,9 @@ export function discoveryExclusions(rows, present, options, what) {
   if (options.features === undefined) {
     for (const column of present) {
       if (exclude.has(column)) continue;
-      if (options.outcome === undefined && OUTCOME_NAMES.test(column) && onlyYesNo(rows, column)) {
+      if (options.outcome === undefined && OUTCOME_NAMES.test(column) && onlyYesNo(table.values(column))) {
         leaveOut(column, 'looks like an outcome column (yes/no values): pass outcome, or name it in features to cluster on it');
-      } else if (ID_NAMES.test(column) && distinctIntegers(rows, column)) {
+      } else if (ID_NAMES.test(column) && distinctIntegers(table.values(column))) {
         leaveOut(column, 'looks like an identifier (a distinct integer per lead): name it in features to cluster on it');
       }
     }

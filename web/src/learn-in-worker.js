@@ -8,14 +8,19 @@
 // runs in this thread instead (learn.js decides).
 import { describe, leadsegError } from './errors.js';
 import { compiledLearnWasm, learnWasmHref } from './learn-loader.js';
+import { encodeLeads } from './learn-transfer.js';
 
-// Lead objects are copied to the worker in parts of this many, as many
+// An array of lead objects is read into columns whose buffers are
+// transferred (learn-transfer.js), SEND_SLICE_MS of reading per task so
+// that the page keeps drawing. A list that cannot be (nested values, class
+// instances) is copied as objects, in parts of ROWS_PER_MESSAGE, as many
 // parts per task as fit in SEND_SLICE_MS: structured cloning 100,000
 // objects at once would hold the page's thread for hundreds of
 // milliseconds, and one part per task paid a (clamped, >= 4 ms) timer per
 // part on top of the copying.
 const ROWS_PER_MESSAGE = 2000;
 const SEND_SLICE_MS = 12;
+const ABORTED = Symbol('aborted');
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 const clock = () => (typeof performance === 'object' ? performance.now() : Date.now());
 
@@ -78,9 +83,8 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
   // The page's URL of the module: where its bundler emitted it.
   else if (rest.wasmBinary === undefined) workerOptions.wasmUrl = learnWasmHref();
   if (rest.events !== undefined) workerOptions.events = transferable(rest.events, 'events', what, transfer);
-  const inParts = Array.isArray(leads) && leads.length > ROWS_PER_MESSAGE;
   const message = { fn, config, options: workerOptions };
-  if (!inParts) message.leads = transferable(leads, 'leads', what, transfer);
+  if (!Array.isArray(leads)) message.leads = transferable(leads, 'leads', what, transfer);
 
   return new Promise((resolve, reject) => {
     let thread;
@@ -117,29 +121,41 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
       finish();
       reject(leadsegError(`${what}: the worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${workerUrl ?? 'the package\'s learn-worker.js'})`));
     };
+    let sliceStart = clock();
+    const pause = async () => {
+      if (clock() - sliceStart >= SEND_SLICE_MS) {
+        await nextTask();
+        sliceStart = clock();
+      }
+      if (signal?.aborted) throw ABORTED;  // onAbort has settled the promise
+    };
     const send = async () => {
       // The module compiled once per page (off the page's thread, and only
       // the first time): the worker only instantiates it. Null in node or
       // when compiling failed: the worker then fetches and compiles its own.
-      const wasmModule = workerOptions.wasmBinary === undefined ? await compiledLearnWasm(workerOptions.wasmUrl) : null;
+      // Told first, as soon as the module is there, so that the worker
+      // instantiates (or loads) it while the page is still reading the leads.
+      const prepared = (workerOptions.wasmBinary === undefined ? compiledLearnWasm(workerOptions.wasmUrl) : Promise.resolve(null))
+        .then((wasmModule) => thread.postMessage({ prepare: { wasmUrl: workerOptions.wasmUrl, wasmBinary: workerOptions.wasmBinary, wasmModule } }));
+      prepared.catch(() => {});  // awaited below, unless aborted before
+      const encoded = Array.isArray(leads) ? await encodeLeads(leads, { pause }) : null;
+      await prepared;
       if (signal?.aborted) return;  // onAbort has settled the promise
-      // First, so the worker instantiates (or loads) the learning module
-      // while the leads are still arriving (not after).
-      thread.postMessage({ prepare: { wasmUrl: workerOptions.wasmUrl, wasmBinary: workerOptions.wasmBinary, wasmModule } });
-      if (inParts) {
-        let sliceStart = clock();
+      if (encoded) {
+        message.frame = encoded.frame;
+        transfer.push(...encoded.transfer);
+      } else if (Array.isArray(leads) && leads.length <= ROWS_PER_MESSAGE) {
+        message.leads = leads;
+      } else if (Array.isArray(leads)) {
         for (let start = 0; start < leads.length; start += ROWS_PER_MESSAGE) {
-          if (clock() - sliceStart >= SEND_SLICE_MS) {
-            await nextTask();
-            sliceStart = clock();
-          }
-          if (signal?.aborted) return;  // onAbort has settled the promise
+          await pause();
           thread.postMessage({ rows: leads.slice(start, start + ROWS_PER_MESSAGE) });
         }
       }
       thread.postMessage(message, transfer);
     };
     send().catch((error) => {
+      if (error === ABORTED) return;
       finish();
       reject(leadsegError(`${what}: the leads could not be sent to the worker: ${error?.message ?? error}`, '/leads', error));
     });

@@ -5,9 +5,13 @@
 // config by segmentLeads() and its metrics (every metric's value at `now`)
 // become columns next to its own. Columns are named by attribute
 // (after columnMap), as the exported model and segment conditions read them.
+// The leads are read by column (learn-table.js); in the learn worker, an
+// array of objects arrives as columns already (learn-transfer.js).
 import { describe, isPlainObject, leadsegError } from './errors.js';
 import { parseCsv } from './csv.js';
 import { checkColumnMap, renameColumns } from './column-map.js';
+import { LeadFrame, decodeLeads } from './learn-transfer.js';
+import { tableOfFrame, tableOfRows } from './learn-table.js';
 
 // Not features: what segmentLeads adds to a lead, and a lead's history.
 const RESULT_FIELDS = new Set(['segments', 'score', 'grade', 'stage', 'temperature', 'error', 'metrics', 'events', 'declarations']);
@@ -33,13 +37,18 @@ function parseConfig(config, what) {
 }
 
 /**
- * The rows (plain objects keyed by attribute) and the parsed config.
- * @returns {Promise<{rows: object[], config: object, metricIds: string[]}>}
+ * The leads (by column, keyed by attribute: learn-table.js) and the parsed config.
+ * @returns {Promise<{table: object, config: object, metricIds: string[]}>}
  */
-export async function readLeadRows(config, leads, options, what) {
+export async function readLeads(config, leads, options, what) {
   const parsed = parseConfig(config, what);
   const columnMap = checkColumnMap(options.columnMap);
   const mapped = Object.keys(columnMap).length > 0;
+  if (leads instanceof LeadFrame) {
+    // Renaming and replaying read lead objects (the worker gets no frame with inline events).
+    if (!mapped && options.events === undefined) return { table: tableOfFrame(leads.frame), config: parsed, metricIds: [] };
+    leads = decodeLeads(leads.frame);
+  }
   if (!Array.isArray(leads) && !isCsvInput(leads)) {
     throw leadsegError(`${what}: leads must be an array of objects, CSV text, a Blob/File or a ReadableStream, got ${describe(leads)}`);
   }
@@ -63,7 +72,7 @@ export async function readLeadRows(config, leads, options, what) {
       for (const [id, value] of Object.entries(lead.metrics ?? {})) row[id] = value;
       rows.push(row);
     });
-    return { rows, config: parsed, metricIds };
+    return { table: tableOfRows(rows), config: parsed, metricIds };
   }
   const rows = [];
   const take = (row) => {
@@ -78,13 +87,12 @@ export async function readLeadRows(config, leads, options, what) {
       if (options.signal?.aborted) throw options.signal.reason ?? leadsegError(`${what}: aborted`);
     }
   }
-  return { rows, config: parsed, metricIds: [] };
+  return { table: tableOfRows(rows), config: parsed, metricIds: [] };
 }
 
 /** The feature columns to use: options.features, or every column but `exclude`. */
-export function featureNames(rows, options, exclude, what) {
-  const present = new Set();
-  for (const row of rows) for (const key of Object.keys(row)) present.add(key);
+export function featureNames(table, options, exclude, what) {
+  const present = new Set(table.names());
   if (options.features !== undefined) {
     if (!Array.isArray(options.features) || options.features.length === 0) {
       throw leadsegError(`${what}: features must be a non-empty array of column names, got ${describe(options.features)}`, '/features');
@@ -107,13 +115,13 @@ export function featureNames(rows, options, exclude, what) {
  * boolean column, any text as a categorical column (levels keep their JSON
  * value). Missing: undefined, null, '' and NaN. Returns the columns left out.
  */
-export function addColumns(learner, rows, names, explicit, unwrap) {
+export function addColumns(learner, table, names, explicit, unwrap) {
   const skipped = [];
-  const n = rows.length;
+  const n = table.length;
   for (const name of names) {
+    const column = table.values(name);
     let numbers = 0, booleans = 0, texts = 0, other = 0;
-    for (const row of rows) {
-      const v = row[name];
+    for (const v of column) {
       if (v === undefined || v === null || v === '' || (typeof v === 'number' && Number.isNaN(v))) continue;
       if (typeof v === 'number' && Number.isFinite(v)) numbers++;
       else if (typeof v === 'boolean') booleans++;
@@ -127,7 +135,7 @@ export function addColumns(learner, rows, names, explicit, unwrap) {
     if (texts === 0) {
       const values = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        const v = rows[i][name];
+        const v = column[i];
         values[i] = typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
       }
       learner.addNumeric(name, values, numbers === 0 && booleans > 0);
@@ -137,7 +145,7 @@ export function addColumns(learner, rows, names, explicit, unwrap) {
     const index = new Map();
     const levels = [];
     for (let i = 0; i < n; i++) {
-      const v = rows[i][name];
+      const v = column[i];
       if (v === undefined || v === null || v === '' || (typeof v === 'number' && Number.isNaN(v))) {
         codes[i] = -1;
         continue;

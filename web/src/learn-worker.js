@@ -12,13 +12,16 @@
 //                     (instantiated, not fetched and compiled again), or null
 //      {rows: [...]}  zero or more: a lead list of objects, in parts (the
 //                     page copies a part per task, so it keeps drawing)
-//      {fn: 'trainModel' | 'discoverSegments', config, leads, options}
-//                     leads absent: the rows received before
+//      {fn: 'trainModel' | 'discoverSegments', config, leads | frame, options}
+//                     frame: an array of lead objects as columns
+//                     (learn-transfer.js), read as columns here, not
+//                     built into objects again; neither: the rows received before
 // Out: {type: 'progress', progress}
 //      {type: 'done', result}
 //      {type: 'error', error: {name, message, path}}
 import { discoverSegments, trainModel } from './learn.js';
 import { loadLearnModule } from './learn-loader.js';
+import { LeadFrame } from './learn-transfer.js';
 
 const FUNCTIONS = { trainModel, discoverSegments };
 
@@ -36,7 +39,7 @@ self.onmessage = async ({ data }) => {
     return;
   }
   const { fn, config, options } = data;
-  const leads = 'leads' in data ? data.leads : received;
+  const leads = data.frame ? new LeadFrame(data.frame) : 'leads' in data ? data.leads : received;
   received = [];
   try {
     const result = await FUNCTIONS[fn](config, leads, {

@@ -5,7 +5,7 @@
 // yielded to between steps so a page can show progress and abort; with
 // { worker: true } the whole call runs in a Web Worker (learn-in-worker.js).
 import { describe, isPlainObject, leadsegError } from './errors.js';
-import { addColumns, featureNames, readLeadRows } from './learn-input.js';
+import { addColumns, featureNames, readLeads } from './learn-input.js';
 import { loadLearnModule } from './learn-loader.js';
 import { discoveryExclusions } from './learn-exclude.js';
 import { learnInWorker, wantsWorker } from './learn-in-worker.js';
@@ -104,22 +104,23 @@ export async function trainModel(config, leads, options) {
   const progress = (stage, done, total) => onProgress?.({ stage, done, total });
 
   progress('features', 0, 1);
-  const { rows: all } = await readLeadRows(config, leads, options, what);
-  if (!all.some((row) => Object.hasOwn(row, outcome))) {
-    const columns = [...new Set(all.flatMap((row) => Object.keys(row)))];
+  const { table: all } = await readLeads(config, leads, options, what);
+  if (!all.has(outcome)) {
+    const columns = all.names();
     throw leadsegError(`${what}: the leads have no column "${outcome}" (the outcome; their columns: ${columns.map((c) => `"${c}"`).join(', ')})`, '/outcome');
   }
-  const rows = [];
+  const kept = [];
   const y = [];
-  all.forEach((row, i) => {
-    const v = outcomeValue(row[outcome]);
+  all.values(outcome).forEach((value, i) => {
+    const v = outcomeValue(value);
     if (v === undefined) {
-      throw leadsegError(`${what}: lead ${i} has ${describe(row[outcome])} in the outcome column "${outcome}"; expected true/false, 1/0 or yes/no`, '/outcome');
+      throw leadsegError(`${what}: lead ${i} has ${describe(value)} in the outcome column "${outcome}"; expected true/false, 1/0 or yes/no`, '/outcome');
     }
     if (v === null) return; // no outcome yet: left out
-    rows.push(row);
+    kept.push(i);
     y.push(v);
   });
+  const rows = kept.length === all.length ? all : all.subset(kept);
   if (rows.length === 0) throw leadsegError(`${what}: no lead has a value in the outcome column "${outcome}"`, '/outcome');
   const exclude = new Set([outcome, options.idColumn ?? 'email']);
   const { names, explicit } = featureNames(rows, options, exclude, what);
@@ -174,10 +175,9 @@ export async function discoverSegments(config, leads, options = {}) {
   timeOf(options.now);
 
   progress('features', 0, 1);
-  const { rows, config: parsed } = await readLeadRows(config, leads, options, what);
+  const { table: rows, config: parsed } = await readLeads(config, leads, options, what);
   if (rows.length === 0) throw leadsegError(`${what}: the lead list is empty`);
-  const present = new Set();
-  for (const row of rows) for (const key of Object.keys(row)) present.add(key);
+  const present = new Set(rows.names());
   const excluded = discoveryExclusions(rows, present, options, what);
   const { names, explicit } = featureNames(rows, options, excluded.exclude, what);
   checkAborted(signal, what);
