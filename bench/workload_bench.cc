@@ -54,6 +54,7 @@ struct Workload {
   std::unique_ptr<CompiledConfig> config;
   std::vector<std::string> frames;      // one binary attribute frame per profile
   std::vector<std::string> expected;    // "0101..." per profile
+  std::vector<std::string> objects;     // each profile as a value frame (identify's input)
   size_t segment_count = 0;
 };
 
@@ -99,6 +100,9 @@ const Workload& GetWorkload() {
         EncodeValue(value, &frame);
       }
       w->frames.push_back(std::move(frame));
+      std::string object;
+      EncodeValue(doc.Add(profile), &object);
+      w->objects.push_back(std::move(object));
     }
     std::istringstream expected_lines(expected_text);
     while (std::getline(expected_lines, line)) {
@@ -296,6 +300,34 @@ BENCHMARK(BM_Workload_ProgramBitset)->Unit(benchmark::kMillisecond);
 // --- track() with the 50-segment config ----------------------------------
 
 constexpr TimeMs kStart = 1767225600000;
+
+// One visitor through the engine, as engine.identify(profile) +
+// engine.segments() in the package (bindings: IdentifyFrame + Segments):
+// the profile object as a value frame, merged into the attributes, every
+// segment evaluated, the changes committed, the member ids listed.
+void BM_Workload_Identify(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  Engine engine(std::shared_ptr<const CompiledConfig>(w.config.get(), [](const CompiledConfig*) {}));
+  TimeMs now = 1767225600000;
+  size_t members = 0;
+  for (auto _ : state) {
+    for (const auto& object : w.objects) {
+      auto changes = engine.IdentifyFrame(object, ++now);
+      if (!changes.ok()) {
+        state.SkipWithError(changes.status().message().c_str());
+        return;
+      }
+      members += engine.Segments().size();
+    }
+  }
+  benchmark::DoNotOptimize(members);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * w.objects.size()));
+}
+BENCHMARK(BM_Workload_Identify)->Unit(benchmark::kMillisecond);
 
 void BM_Track50(benchmark::State& state) {
   const char* path = std::getenv("LEADSEG_BENCH_TRACK_CONFIG");

@@ -356,9 +356,26 @@
         if (typeof raw !== 'function') return;
         proto[name] = function () {
           this._clock = undefined;
+          if (name === 'load' || name === 'loadCompiled') this._segmentIds = undefined;
           return raw.apply(this, arguments);
         };
       });
+
+      // segments(): the member ids, from the indexes the core writes and
+      // the config's ids (facts(), read once per loaded config).
+      proto.segments = function () {
+        var at = this.segmentIndexes();
+        if (at === 0) return [];
+        var ids = this._segmentIds;
+        if (ids === undefined) {
+          ids = this._segmentIds = this.facts().segments.map(function (s) { return s.id; });
+        }
+        var view = viewOf(Module['HEAPU8']);
+        var n = view.getUint32(at, true);
+        var out = new Array(n);
+        for (var i = 0; i < n; i++) out[i] = ids[view.getUint32(at + 4 + 4 * i, true)];
+        return out;
+      };
     }
 
     var Segmenter = Module['Segmenter'];

@@ -472,12 +472,26 @@ class WasmEngine {
     return Changes(engine_->Advance(*at));
   }
 
-  val Segments() const {
-    val ids = val::array();
-    if (engine_) {
-      for (const auto& id : engine_->Segments()) ids.call<void>("push", val(id));
+  // The member segments' indexes in the result buffer (a u32 count, then
+  // a u32 each, little-endian): frame.post.js maps them to the ids facts()
+  // listed, so a call converts no id string. 0 when no config is loaded.
+  uintptr_t SegmentIndexes() {
+    if (!engine_) return 0;
+    const std::vector<uint8_t>& membership = engine_->membership();
+    auto put_u32 = [this](uint32_t v) {
+      for (int i = 0; i < 4; ++i) result_.push_back(static_cast<char>(v >> (8 * i)));
+    };
+    result_.clear();
+    put_u32(0);
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < membership.size(); ++i) {
+      if (membership[i]) {
+        put_u32(i);
+        ++count;
+      }
     }
-    return ids;
+    for (int i = 0; i < 4; ++i) result_[i] = static_cast<char>(count >> (8 * i));
+    return reinterpret_cast<uintptr_t>(result_.data());
   }
 
   // The changes a fresh profile started with at load(): the segments that
@@ -681,7 +695,7 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("advanceResult", &leadseg::WasmEngine::AdvanceResult)
       .function("lastError", &leadseg::WasmEngine::LastError)
       .function("advance", &leadseg::WasmEngine::Advance)
-      .function("segments", &leadseg::WasmEngine::Segments)
+      .function("segmentIndexes", &leadseg::WasmEngine::SegmentIndexes)
       .function("initialChanges", &leadseg::WasmEngine::InitialChanges)
       .function("metrics", &leadseg::WasmEngine::Metrics)
       .function("score", &leadseg::WasmEngine::Score)

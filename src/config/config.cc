@@ -49,9 +49,9 @@ int CompiledConfig::FindMetric(std::string_view id) const {
 }
 
 bool CompiledConfig::IsReserved(std::string_view name) const {
-  static const char* const kReserved[] = {"declared", "segments",    "rfm",   "score", "grade",
-                                          "leadCell", "temperature", "stage", "mql",   "sql"};
-  for (const char* r : kReserved) {
+  static constexpr std::string_view kReserved[] = {"declared", "segments",    "rfm",   "score", "grade",
+                                                   "leadCell", "temperature", "stage", "mql",   "sql"};
+  for (std::string_view r : kReserved) {
     if (name == r) return true;
   }
   return FindMetric(name) >= 0;

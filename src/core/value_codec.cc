@@ -107,6 +107,14 @@ void PutU32(uint32_t v, std::string* out) {
   out->append(b, 4);
 }
 
+// A tag and a u32 (a length or a count) in one append: in wasm at -Oz
+// each std::string call is a call, not inlined.
+void PutTagU32(FrameTag tag, uint32_t v, std::string* out) {
+  char b[5] = {static_cast<char>(tag), static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+               static_cast<char>(v >> 24)};
+  out->append(b, 5);
+}
+
 }  // namespace
 
 Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, AttributeSet* attributes) {
@@ -149,26 +157,24 @@ void EncodeValue(const Value& v, std::string* out) {
       out->push_back(static_cast<char>(v.as_bool() ? FrameTag::kTrue : FrameTag::kFalse));
       return;
     case ValueType::kNumber: {
-      out->push_back(static_cast<char>(FrameTag::kNumber));
       uint64_t bits;
       double d = v.as_number();
       std::memcpy(&bits, &d, sizeof bits);
-      for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
+      char b[9] = {static_cast<char>(FrameTag::kNumber)};
+      for (int i = 0; i < 8; ++i) b[1 + i] = static_cast<char>(bits >> (8 * i));
+      out->append(b, 9);
       return;
     }
     case ValueType::kString:
-      out->push_back(static_cast<char>(FrameTag::kString));
-      PutU32(v.size(), out);
+      PutTagU32(FrameTag::kString, v.size(), out);
       out->append(v.as_string());
       return;
     case ValueType::kArray:
-      out->push_back(static_cast<char>(FrameTag::kArray));
-      PutU32(v.size(), out);
+      PutTagU32(FrameTag::kArray, v.size(), out);
       for (uint32_t i = 0; i < v.size(); ++i) EncodeValue(v.at(i), out);
       return;
     case ValueType::kObject:
-      out->push_back(static_cast<char>(FrameTag::kObject));
-      PutU32(v.size(), out);
+      PutTagU32(FrameTag::kObject, v.size(), out);
       for (uint32_t i = 0; i < v.size(); ++i) {
         PutU32(static_cast<uint32_t>(v.key_at(i).size()), out);
         out->append(v.key_at(i));

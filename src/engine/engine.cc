@@ -51,7 +51,10 @@ struct Engine::Scratch {
   uint64_t base_generation = ~uint64_t{0};  // values_generation_ it was built at
   AttributeSet event_attributes;
   Document encode_arena;  // an event's properties (or identify's traits) while being checked
-  std::vector<StoredValue> pending;  // identify's values, encoded before they are stored
+  // identify's members: each value encoded before it is stored, the stored
+  // attribute it replaces (-1: new) and the member whose value it takes.
+  std::vector<StoredValue> pending;
+  std::vector<int32_t> trait_slot, trait_source, stored_first;
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
   std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
   // Metric values alternate between two arenas, so the previous
@@ -541,6 +544,28 @@ Result<SegmentChanges> Engine::IdentifyFrame(std::string_view traits_frame, Time
   return Identify(*traits, now);
 }
 
+namespace {
+
+// The stored attribute named `name`, or -1. The search starts after the
+// previous match (*hint): a visitor's traits usually arrive in the order
+// they were first stored, so each lookup is one comparison rather than a
+// scan of every attribute.
+int FindAttribute(const std::vector<std::pair<std::string, StoredValue>>& stored, std::string_view name,
+                  size_t* hint) {
+  const size_t n = stored.size();
+  for (size_t k = 0, j = *hint; k < n; ++k, ++j) {
+    if (j >= n) j = 0;
+    const std::string& s = stored[j].first;
+    if (s.size() == name.size() && std::memcmp(s.data(), name.data(), name.size()) == 0) {
+      *hint = j + 1;
+      return static_cast<int>(j);
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
 Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (!traits.is_object()) {
@@ -549,15 +574,23 @@ Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
   // The merged attributes' JSON text length, as the size limit counts it.
   auto member_bytes = [](std::string_view name, size_t value_bytes) { return JsonStringSize(name) + 1 + value_bytes; };
   auto& stored = profile_.attributes;
-  auto find = [&](std::string_view name) {
-    return std::find_if(stored.begin(), stored.end(), [&](const auto& a) { return a.first == name; });
-  };
+  const uint32_t n = traits.size();
   size_t bytes = 0, count = stored.size();
   for (const auto& [name, value] : stored) bytes += member_bytes(name, value.json_bytes);
-  std::vector<StoredValue>& pending = scratch_->pending;  // each member as it will be stored
-  pending.clear();
-  pending.resize(traits.size());
-  for (uint32_t i = 0; i < traits.size(); ++i) {
+
+  // First, without changing anything (a failed call leaves the profile as
+  // it was): check every member, find the attribute it replaces, and
+  // encode its value. A name repeated in `traits` counts once, at its
+  // first position with its last value (as a parsed JSON object had it):
+  // `source[i]` is the member whose value the i-th takes, -1 for a later
+  // repetition.
+  Scratch& s = *scratch_;
+  s.pending.resize(n);
+  s.trait_slot.assign(n, -1);
+  s.trait_source.resize(n);
+  s.stored_first.assign(stored.size(), -1);
+  size_t hint = 0;
+  for (uint32_t i = 0; i < n; ++i) {
     const std::string_view key = traits.key_at(i);
     const Value value = traits.value_at(i);
     if (key.empty()) return InvalidArgument("attribute names cannot be empty");
@@ -573,41 +606,70 @@ Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
       const std::string name(key);
       return CheckValue(value, "attribute \"" + name + "\"", kMaxJsonDepth - 1).WithPathPrefix(PointerToken(name));
     }
-    // A name repeated in `traits` counts once, with its last value (as a
-    // parsed JSON object had it).
-    bool repeated = false;
-    for (uint32_t j = i + 1; j < traits.size() && !repeated; ++j) repeated = traits.key_at(j) == key;
-    if (repeated) continue;
-    auto old = find(key);
-    if (old != stored.end()) {
-      bytes -= member_bytes(key, old->second.json_bytes);
+    int first = -1;  // an earlier member with this name
+    const int slot = FindAttribute(stored, key, &hint);
+    if (slot >= 0) {
+      first = s.stored_first[slot];
+      if (first < 0) s.stored_first[slot] = static_cast<int32_t>(i);
+    } else {
+      for (uint32_t j = 0; j < i && first < 0; ++j) {
+        if (s.trait_slot[j] < 0 && s.trait_source[j] >= 0 && traits.key_at(j) == key) first = static_cast<int>(j);
+      }
+    }
+    s.trait_slot[i] = slot;
+    s.trait_source[i] = static_cast<int32_t>(i);
+    if (first >= 0) {
+      // The earlier member takes this value; its old value no longer counts.
+      const uint32_t was = static_cast<uint32_t>(s.trait_source[first]);
+      if (!traits.value_at(was).is_null()) {
+        bytes -= member_bytes(key, s.pending[was].json_bytes);
+        --count;
+      }
+      s.trait_source[first] = static_cast<int32_t>(i);
+      s.trait_source[i] = -1;
+    } else if (slot >= 0) {
+      bytes -= member_bytes(key, stored[slot].second.json_bytes);
       --count;
     }
     if (!value.is_null()) {
-      pending[i] = StoredValue::Of(value);
-      bytes += member_bytes(key, pending[i].json_bytes);
+      s.pending[i].Assign(value);
+      bytes += member_bytes(key, s.pending[i].json_bytes);
       ++count;
     }
   }
   if (2 + bytes + (count > 0 ? count - 1 : 0) > kMaxAttributesBytes) {
     return OutOfRange("attributes would exceed " + std::to_string(kMaxAttributesBytes / 1024) + " KB");
   }
-  // Set in place (an attribute keeps its position), new ones appended,
-  // null removes: as the JSON object did.
-  for (uint32_t i = 0; i < traits.size(); ++i) {
-    const Value value = traits.value_at(i);
-    auto old = find(traits.key_at(i));
-    if (value.is_null()) {
-      if (old != stored.end()) stored.erase(old);
+  // Then set in place (an attribute keeps its position), append new ones
+  // and remove the nulls last, so that the slots found above stay valid.
+  // Swapping keeps each replaced buffer in `pending` for the next call.
+  constexpr int32_t kRemoved = -2;  // in stored_first: a null removes this attribute
+  bool removes = false;
+  for (uint32_t i = 0; i < n; ++i) {
+    const int source = s.trait_source[i];
+    if (source < 0) continue;
+    const int slot = s.trait_slot[i];
+    if (traits.value_at(source).is_null()) {
+      if (slot >= 0) {
+        s.stored_first[slot] = kRemoved;
+        removes = true;
+      }
       continue;
     }
-    // Encoded above, except an earlier occurrence of a repeated name.
-    StoredValue next = pending[i].frame.empty() ? StoredValue::Of(value) : std::move(pending[i]);
-    if (old != stored.end()) {
-      old->second = std::move(next);
+    if (slot >= 0) {
+      std::swap(stored[slot].second, s.pending[source]);
     } else {
-      stored.emplace_back(std::string(traits.key_at(i)), std::move(next));
+      stored.emplace_back(std::string(traits.key_at(i)), std::move(s.pending[source]));
     }
+  }
+  if (removes) {
+    size_t kept = 0;
+    for (size_t i = 0; i < stored.size(); ++i) {
+      if (i < s.stored_first.size() && s.stored_first[i] == kRemoved) continue;
+      if (kept != i) stored[kept] = std::move(stored[i]);
+      ++kept;
+    }
+    stored.resize(kept);
   }
   return SettleProfileChange(now);
 }

@@ -8,9 +8,14 @@ namespace leadseg {
 
 StoredValue StoredValue::Of(const Value& v) {
   StoredValue out;
-  EncodeValue(v, &out.frame);
-  out.json_bytes = JsonTextSize(v);
+  out.Assign(v);
   return out;
+}
+
+void StoredValue::Assign(const Value& v) {
+  frame.clear();
+  EncodeValue(v, &frame);
+  json_bytes = JsonTextSize(v);
 }
 
 Result<Value> StoredValue::Read(Document* arena) const {

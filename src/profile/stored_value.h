@@ -17,6 +17,8 @@ struct StoredValue {
   size_t json_bytes = 0;
 
   static StoredValue Of(const Value& v);
+  // Makes this `v`, reusing the frame's buffer.
+  void Assign(const Value& v);
   // The value, its containers in `arena`, its strings pointing into
   // `frame` (valid while this StoredValue is neither changed nor moved).
   Result<Value> Read(Document* arena) const;

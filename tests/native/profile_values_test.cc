@@ -3,7 +3,9 @@
 // parsed JSON, and the size limits count the JSON text the values would be.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "core/value_checks.h"
@@ -89,6 +91,60 @@ TEST(ProfileValues, IdentifyAndDeclareFramesStoreWhatJsonStores) {
   ASSERT_TRUE(c.Restore(a.Snapshot()).ok());
   EXPECT_EQ(c.Snapshot(), a.Snapshot());
   EXPECT_EQ(c.Export(), a.Export());
+}
+
+// identify merges like a parsed JSON object: a name repeated in the traits
+// counts once, at its first position with its last value; a stored name
+// keeps its position, a new one is appended, null removes. Random traits
+// (repeated names included, which only a frame or JSON text can carry)
+// against that model, written out here the plain way.
+TEST(ProfileValues, IdentifyMergesAsAJsonObjectWould) {
+  auto compiled = Compile(kConfig);
+  Engine engine(compiled);
+  std::vector<std::pair<std::string, int>> model;  // name -> value, in order
+  const char* names[] = {"a", "b", "c", "d", "job_title", "e"};
+  uint32_t seed = 12345;
+  auto next = [&seed](uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  for (int step = 0; step < 400; ++step) {
+    const uint32_t count = next(7);
+    Document doc;
+    Value* members = doc.AllocateChildren(2 * count);
+    std::vector<std::pair<std::string, int>> traits;  // -1: null
+    for (uint32_t i = 0; i < count; ++i) {
+      const std::string name = names[next(6)];
+      const int value = next(4) == 0 ? -1 : static_cast<int>(next(100));
+      traits.emplace_back(name, value);
+      members[2 * i] = doc.CopyString(name);
+      members[2 * i + 1] = value < 0 ? Value::Null() : Value::Number(value);
+    }
+    // The model: the traits as one object (first position, last value),
+    // then merged into the stored attributes.
+    std::vector<std::pair<std::string, int>> object;
+    for (const auto& [name, value] : traits) {
+      auto it = std::find_if(object.begin(), object.end(), [&](const auto& m) { return m.first == name; });
+      if (it == object.end()) object.emplace_back(name, value);
+      else it->second = value;
+    }
+    for (const auto& [name, value] : object) {
+      auto it = std::find_if(model.begin(), model.end(), [&](const auto& m) { return m.first == name; });
+      if (value < 0) {
+        if (it != model.end()) model.erase(it);
+      } else if (it != model.end()) {
+        it->second = value;
+      } else {
+        model.emplace_back(name, value);
+      }
+    }
+    std::string frame;
+    EncodeValue(Document::MakeObject(members, count), &frame);
+    ASSERT_TRUE(engine.IdentifyFrame(frame, kT0 + step).ok()) << "step " << step;
+    Json expected = Json::object();
+    for (const auto& [name, value] : model) expected[name] = value;
+    ASSERT_EQ(engine.Export()["attributes"].dump(), expected.dump()) << "step " << step;
+  }
 }
 
 TEST(ProfileValues, FramesAreRefusedAsJsonWasWithTheSameMessagesAndNothingChanges) {

@@ -1,4 +1,4 @@
-// track()'s one-pass path for flat props (web/src/flat-props.js) must give
+// track()'s and identify()'s one-pass path for flat props (web/src/flat-props.js) must give
 // exactly the copy the general path gives (JSON.parse of toJsonText), and
 // hand everything else to that path, whose errors stay the only ones.
 import { test } from 'node:test';
@@ -17,7 +17,15 @@ function assertSameCopy(props) {
   assert.notEqual(copy, props, 'a copy, not the caller\'s object');
   const expected = general(props);
   assert.deepEqual(Object.keys(copy), Object.keys(expected));
-  for (const key of Object.keys(expected)) assert.ok(Object.is(copy[key], expected[key]), `${key}: ${copy[key]} vs ${expected[key]}`);
+  for (const key of Object.keys(expected)) {
+    if (Array.isArray(expected[key])) {
+      assert.notEqual(copy[key], props[key], `${key}: a copy of the array, not the caller's`);
+      assert.equal(copy[key].length, expected[key].length);
+      expected[key].forEach((v, i) => assert.ok(Object.is(copy[key][i], v), `${key}[${i}]: ${copy[key][i]} vs ${v}`));
+    } else {
+      assert.ok(Object.is(copy[key], expected[key]), `${key}: ${copy[key]} vs ${expected[key]}`);
+    }
+  }
   assert.equal(Object.getPrototypeOf(copy), Object.prototype);
 }
 
@@ -29,12 +37,21 @@ test('flat props: the same copy as JSON.parse(toJsonText(props))', () => {
   assertSameCopy({ b: 1, 2: 'two', a: 2, 1: 'one' });
   assertSameCopy({ '': '', 'clé': 'Zürich 日本 🚀', long: 'x'.repeat(1000) });
   assertSameCopy(Object.assign(Object.create(null), { path: '/docs' }));
+  // Arrays of scalars (interests: [...]) are copied too.
+  assertSameCopy({ interests: ['api', 'seo'], empty: [], mixed: [1, -0, true, null, 'x', 1e308] });
 });
 
 test('anything else takes the general path (null)', () => {
   const cases = {
     nested: { utm: { source: 'x' } },
-    array: { tags: ['a'] },
+    arrayOfObjects: { tags: [{ a: 1 }] },
+    nestedArray: { tags: [['a']] },
+    arrayWithUndefined: { tags: ['a', undefined] },
+    arrayWithHole: { tags: [1, , 2] }, // eslint-disable-line no-sparse-arrays
+    arrayWithNaN: { tags: [NaN] },
+    arrayWithLoneSurrogate: { tags: ['\uDBFF'] },
+    arrayWithFunction: { tags: [() => 1] },
+    arrayWithToJSON: { tags: Object.assign(['a'], { toJSON: () => 'b' }) },
     undefinedValue: { a: undefined },
     nan: { n: NaN },
     infinity: { n: Infinity },
@@ -67,6 +84,25 @@ test('the package stores and refuses the same with either path', async () => {
     assert.throws(() => engine.track('page_view', { n: NaN }), { name: 'LeadsegError', message: /at \/n: NaN is not a finite number/ });
     assert.throws(() => engine.track('page_view', { s: 'a\uD800' }), { name: 'LeadsegError', message: /at \/s: the string has a lone surrogate/ });
     assert.equal(engine.export().events.length, 2, 'a refused call records nothing');
+  } finally {
+    engine.destroy();
+  }
+});
+
+test('identify() stores and refuses the same with either path', async () => {
+  const clock = fakeClock();
+  const engine = await createEngine({ config: exampleConfig(), now: clock.now, consent: { personalization: true } });
+  try {
+    const interests = ['api', 'seo'];
+    engine.identify({ job_title: 'CTO', interests, n: -0 });
+    interests.push('changed later'); // the caller's array is not what was stored
+    engine.identify({ nested: { a: [1, { b: 2 }] } });
+    const attributes = engine.export().attributes;
+    assert.deepEqual(attributes, { job_title: 'CTO', interests: ['api', 'seo'], n: 0, nested: { a: [1, { b: 2 }] } });
+    assert.ok(Object.is(attributes.n, 0));
+    assert.throws(() => engine.identify({ tags: ['a', NaN] }), { name: 'LeadsegError', message: /identify\(traits\) at \/tags\/1: NaN is not a finite number/ });
+    assert.throws(() => engine.identify({ tags: ['\uD800'] }), { name: 'LeadsegError', message: /at \/tags\/0: the string has a lone surrogate/ });
+    assert.deepEqual(engine.export().attributes, attributes, 'a refused call changes nothing');
   } finally {
     engine.destroy();
   }

@@ -19,6 +19,12 @@ export class Emitter {
     else set.delete(handler);
   }
 
+  /** Whether `event` has a handler (so a caller can skip building its payloads). */
+  has(event) {
+    const set = this.#handlers.get(event);
+    return set !== undefined && set.size > 0;
+  }
+
   emit(event, payload) {
     const set = this.#handlers.get(event);
     if (!set || set.size === 0) return;

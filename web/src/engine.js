@@ -228,8 +228,13 @@ class LeadsegEngine {
   #emitChanges(changes, at = this.#raw.clock()) {
     if (this.#silent || !changes) return;
     if (this.#initialChanges) this.#emitInitialChanges();
-    for (const id of changes.entered ?? []) this.#events.emit('segment:enter', { segment: id, name: this.#segmentNames.get(id) ?? id, at });
-    for (const id of changes.exited ?? []) this.#events.emit('segment:exit', { segment: id, name: this.#segmentNames.get(id) ?? id, at });
+    // A visitor's first identify enters many segments: no payloads unless someone listens.
+    if (this.#events.has('segment:enter')) {
+      for (const id of changes.entered ?? []) this.#events.emit('segment:enter', { segment: id, name: this.#segmentNames.get(id) ?? id, at });
+    }
+    if (this.#events.has('segment:exit')) {
+      for (const id of changes.exited ?? []) this.#events.emit('segment:exit', { segment: id, name: this.#segmentNames.get(id) ?? id, at });
+    }
     for (const s of changes.stages ?? []) this.#events.emit('stage', { from: s.from, to: s.to, at: s.at });
     if (changes.temperature) this.#events.emit('temperature', { temperature: changes.temperature, at });
     if (changes.mql) this.#events.emit('mql', { at });
@@ -288,10 +293,13 @@ class LeadsegEngine {
   identify(traits) {
     this.#alive();
     requirePlainObject(traits, 'identify(traits)');
-    const json = toJsonText(traits, 'identify(traits)');
+    // Flat traits (the usual case) are checked and copied in one pass, as
+    // in track(); anything else through JSON text.
+    let stored = flatPropsCopy(traits);
+    const json = stored === null ? toJsonText(traits, 'identify(traits)') : undefined;
     const at = this.#time(true);
     // The checked, JSON-normalized copy crosses as a frame (as in track()).
-    const stored = JSON.parse(json);
+    if (stored === null) stored = JSON.parse(json);
     const changes = this.#raw.identifyObject(stored, at, json);
     if (this.#persistence) {
       for (const [name, value] of Object.entries(stored)) {

@@ -1,8 +1,9 @@
-// The common shape of an event's properties, checked and copied in one
-// pass: a plain object whose values are strings, finite numbers, booleans
-// or null ({path: '/pricing'}, {category: 'guide', value: 10}).
+// The common shape of an event's properties and of identify's traits,
+// checked and copied in one pass: a plain object whose values are strings,
+// finite numbers, booleans, null or arrays of those ({path: '/pricing'},
+// {category: 'guide', value: 10}, {interests: ['api', 'seo']}).
 //
-// track() needs the props checked (errors.js toJsonText) and a copy that
+// track() and identify() need the value checked (errors.js toJsonText) and a copy that
 // later changes by the caller cannot reach (the stored record). For flat
 // props toJsonText's replacer walk (a JSON Pointer built per key), the JSON
 // text and JSON.parse of it are most of the package's own cost per call;
@@ -40,12 +41,43 @@ export function flatPropsCopy(props) {
       case 'boolean':
         break;
       case 'object':
-        if (value !== null) return null;
+        if (value !== null) {
+          value = Array.isArray(value) ? scalarsCopy(value) : null;
+          if (value === null) return null;
+        }
         break;
       default:
         return null;
     }
     copy[key] = value;
+  }
+  return copy;
+}
+
+// An array of strings, finite numbers, booleans and nulls (interests:
+// ['api', 'seo']), copied as JSON.parse would have made it; null otherwise.
+function scalarsCopy(array) {
+  if (typeof array.toJSON === 'function') return null;
+  const copy = new Array(array.length);
+  for (let i = 0; i < array.length; i++) {
+    let value = array[i];
+    switch (typeof value) {
+      case 'string':
+        if (loneSurrogateAt(value) >= 0) return null;
+        break;
+      case 'number':
+        if (!Number.isFinite(value)) return null;
+        if (value === 0) value = 0;
+        break;
+      case 'boolean':
+        break;
+      case 'object':
+        if (value !== null) return null;
+        break;
+      default:
+        return null; // undefined (and holes), functions, symbols, BigInts
+    }
+    copy[i] = value;
   }
   return copy;
 }
