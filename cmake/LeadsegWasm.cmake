@@ -37,6 +37,8 @@ endif()
 # Compiled once, linked into both modules.
 add_library(leadseg_wasm_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES})
 target_link_libraries(leadseg_wasm_bindings PRIVATE leadseg_core leadseg_warnings)
+# -Oz with inlining and LTO, as the core (CMakeLists.txt, LEADSEG_WASM_OZ_OPTIONS).
+target_compile_options(leadseg_wasm_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
 
 leadseg_add_wasm_module(leadseg
   TARGET leadseg
@@ -59,6 +61,7 @@ leadseg_add_wasm_module(leadseg
 add_library(leadseg_runtime_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES})
 target_compile_definitions(leadseg_runtime_bindings PRIVATE LEADSEG_RUNTIME_MODULE)
 target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core leadseg_warnings)
+target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
 
 # Bytes every page pays for (docs/performance.md "printf and strtod out of
 # the runtime"): emmalloc instead of dlmalloc (-3.3 KB gzip, track() measured
