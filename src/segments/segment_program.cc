@@ -65,7 +65,51 @@ enum Form : uint8_t { kGeneral, kAllOf, kAnyOf };
 constexpr uint32_t kKill = 1;  // false and decided: its $and condition fails
 constexpr uint32_t kHit = 2;   // true and decided: its $or condition holds
 
+// The children of And/Or node `id` with every $and directly inside an $and
+// (an attribute's operator object, `{"$gte": 10, "$lte": 200}`, is one)
+// and every non-empty $or inside an $or merged into it: the same node. An
+// empty $or passes, so it stays a child; a $nor is never merged.
+void Flatten(const ConditionShape& shape, uint32_t id, std::vector<uint32_t>* flat) {
+  const ConditionShape::Node& n = shape.nodes[id];
+  for (uint32_t i = 0; i < n.count; ++i) {
+    const uint32_t kid = shape.kids[n.first + i];
+    const ConditionShape::Node& k = shape.nodes[kid];
+    const bool same = n.kind != ConditionShape::Kind::kNor && k.kind == n.kind &&
+                      (k.kind == ConditionShape::Kind::kAnd || k.count > 0);
+    if (same) Flatten(shape, kid, flat);
+    else flat->push_back(kid);
+  }
+}
+
+bool IsAndOr(const ConditionShape::Node& n) {
+  return n.kind == ConditionShape::Kind::kAnd || n.kind == ConditionShape::Kind::kOr;
+}
+
+// `id` without wrappers: an $and or $or of one (flattened) child is that
+// child (`{"$or": [...]}` is an $and of one $or; `{"$or": [{"a": 1}]}` an
+// $or of an $and of one leaf).
+uint32_t Unwrap(const ConditionShape& shape, uint32_t id) {
+  std::vector<uint32_t> flat;
+  while (IsAndOr(shape.nodes[id]) && shape.nodes[id].count > 0) {
+    flat.clear();
+    Flatten(shape, id, &flat);
+    if (flat.size() != 1) break;
+    id = flat[0];
+  }
+  return id;
+}
+
 }  // namespace
+
+// A two-level condition's inner node: an $or of leaves inside an $and of
+// leaves and such $or's (or an $and of leaves inside an $or). It has the
+// kill/hit bits of a condition of its own, at bit `slot` (past the
+// conditions'); Begin folds its answer into its parent's bits.
+struct SegmentProgram::Clause {
+  uint32_t slot = 0;
+  uint32_t parent = 0;
+  bool any = false;  // an $or of leaves (inside an $and), else an $and (inside an $or)
+};
 
 // One leaf of one condition, and how to ask the condition about it.
 struct SegmentProgram::Leaf {
@@ -244,8 +288,67 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     }
   }
 
-  // 2. Bits: each group from a word boundary, so a row is whole words.
+  // 2. Which conditions kill/hit bits decide, and each leaf's role in
+  // them: an $and or $or of leaves (after flattening and unwrapping), or
+  // of leaves and inner nodes of the other kind whose children are all
+  // leaves (clauses, with bits of their own past the conditions'). Every
+  // other condition always runs its program.
   const uint32_t condition_words = static_cast<uint32_t>(WordsFor(conditions.size()));
+  std::vector<uint8_t> form_of(conditions.size(), kGeneral);
+  std::vector<std::vector<uint32_t>> leaf_role(conditions.size());  // shape leaf -> (slot << 2) | role
+  for (size_t c = 0; c < conditions.size(); ++c) {
+    const ConditionShape& shape = shapes[c];
+    std::vector<uint32_t>& roles = leaf_role[c];
+    roles.assign(shape.leaves.size(), static_cast<uint32_t>(c) << 2);
+    const uint32_t root = Unwrap(shape, shape.root);
+    const ConditionShape::Node& r = shape.nodes[root];
+    if (r.kind == ConditionShape::Kind::kLeaf) {  // one leaf: an $and of it
+      form_of[c] = kAllOf;
+      roles[r.leaf] |= kKill;
+      continue;
+    }
+    if (!IsAndOr(r) || r.count == 0) continue;
+    const bool is_and = r.kind == ConditionShape::Kind::kAnd;
+    std::vector<uint32_t> flat, inner;
+    Flatten(shape, root, &flat);
+    std::vector<Clause> clauses;
+    bool two_level = !flat.empty();
+    for (size_t k = 0; two_level && k < flat.size(); ++k) {
+      const ConditionShape::Node& kid = shape.nodes[Unwrap(shape, flat[k])];
+      if (kid.kind == ConditionShape::Kind::kLeaf) continue;
+      // The other kind, non-empty, of leaves only.
+      two_level = IsAndOr(kid) && kid.kind != r.kind && kid.count > 0;
+      if (!two_level) break;
+      inner.clear();
+      Flatten(shape, Unwrap(shape, flat[k]), &inner);
+      two_level = !inner.empty() && std::all_of(inner.begin(), inner.end(), [&](uint32_t i) {
+        return shape.nodes[Unwrap(shape, i)].kind == ConditionShape::Kind::kLeaf;
+      });
+    }
+    if (!two_level) continue;
+    form_of[c] = is_and ? kAllOf : kAnyOf;
+    for (uint32_t kid_id : flat) {
+      const uint32_t kid = Unwrap(shape, kid_id);
+      if (shape.nodes[kid].kind == ConditionShape::Kind::kLeaf) {
+        roles[shape.nodes[kid].leaf] |= is_and ? kKill : kHit;
+        continue;
+      }
+      Clause clause;
+      clause.slot = static_cast<uint32_t>(conditions.size() + p.clauses_.size());
+      clause.parent = static_cast<uint32_t>(c);
+      clause.any = is_and;  // an $or inside an $and
+      p.clauses_.push_back(clause);
+      inner.clear();
+      Flatten(shape, kid, &inner);
+      for (uint32_t i : inner) {
+        roles[shape.nodes[Unwrap(shape, i)].leaf] = clause.slot << 2 | (clause.any ? kHit : kKill);
+      }
+    }
+  }
+  const uint32_t slot_words = static_cast<uint32_t>(WordsFor(conditions.size() + p.clauses_.size()));
+  p.slot_words_ = slot_words;
+
+  // 3. Bits: each group from a word boundary, so a row is whole words.
   std::vector<uint32_t> bit_of(p.leaves_.size(), kNone);
   uint32_t word = 0;
   for (size_t gi = 0; gi < slot_order.size(); ++gi) {
@@ -255,7 +358,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     g.slot = slot;
     g.word = word;
     g.words = static_cast<uint32_t>((leaves.size() + 63) / 64);
-    g.stride = g.words + 2 * condition_words;
+    g.stride = g.words + 2 * slot_words;
     for (size_t i = 0; i < leaves.size(); ++i) bit_of[leaves[i].id] = 64 * word + static_cast<uint32_t>(i);
     word += g.words;
     p.groups_.push_back(std::move(g));
@@ -269,7 +372,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
   p.dynamic_mask_.assign(p.words_, 0);
   for (uint32_t id : dynamic) p.dynamic_mask_[bit_of[id] / 64] |= Bit(bit_of[id]);
 
-  // 3. Each group's tables, filled by asking the conditions about one value
+  // 4. Each group's tables, filled by asking the conditions about one value
   // of each class. Rows of values are listed with the mask of the leaves
   // they leave pending (kNone: none) for their kill/hit bits (step 5).
   struct ValueRow {
@@ -428,7 +531,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     }
   }
 
-  // 4. Each condition as a flat program over the bits. Within an $and or
+  // 5. Each condition as a flat program over the bits. Within an $and or
   // $or, words whose leaves the tables always decide are tested first, so
   // a leaf that must ask its condition is reached only when needed.
   std::vector<uint8_t> prone(p.words_, 1);
@@ -478,17 +581,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
           // passes, so it stays a child): flattened, most conditions
           // become a plain $and or $or of leaves.
           std::vector<uint32_t> flat;
-          auto flatten = [&](auto& again, const ConditionShape::Node& node) -> void {
-            for (uint32_t i = 0; i < node.count; ++i) {
-              const uint32_t kid = shape.kids[node.first + i];
-              const ConditionShape::Node& k = shape.nodes[kid];
-              const bool same = n.kind != ConditionShape::Kind::kNor && k.kind == n.kind &&
-                                (k.kind == ConditionShape::Kind::kAnd || k.count > 0);
-              if (same) again(again, k);
-              else flat.push_back(kid);
-            }
-          };
-          flatten(flatten, n);
+          Flatten(shape, id, &flat);
           if (flat.empty()) {  // only empty $and children: the $and passes
             emit(Instr::kConst, 1, 0);
             return;
@@ -558,17 +651,16 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     p.form_.push_back(form);
   }
 
-  // 5. Kill and hit bits: which conditions each row's decided leaves
-  // decide. A leaf decides its condition alone when the condition is a plain
-  // $and (the leaf false) or $or (the leaf true) of leaves.
+  // 6. Kill and hit bits: which conditions (and clauses) each row's
+  // decided leaves decide.
   p.role_of_bit_.assign(64 * static_cast<size_t>(p.words_), kNone);
   p.all_of_.assign(condition_words, 0);
   p.any_of_.assign(condition_words, 0);
   p.general_.assign(condition_words, 0);
   for (size_t c = 0; c < conditions.size(); ++c) {
-    const uint32_t role = p.form_[c] == kAllOf ? kKill : p.form_[c] == kAnyOf ? kHit : 0;
-    (role == kKill ? p.all_of_ : role == kHit ? p.any_of_ : p.general_)[c / 64] |= Bit(static_cast<uint32_t>(c));
-    for (uint32_t id : leaf_ids[c]) p.role_of_bit_[bit_of[id]] = static_cast<uint32_t>(c) << 2 | role;
+    const uint8_t form = form_of[c];
+    (form == kAllOf ? p.all_of_ : form == kAnyOf ? p.any_of_ : p.general_)[c / 64] |= Bit(static_cast<uint32_t>(c));
+    for (size_t l = 0; l < leaf_ids[c].size(); ++l) p.role_of_bit_[bit_of[leaf_ids[c][l]]] = leaf_role[c][l];
   }
   for (const ValueRow& v : value_rows) {
     const Group& g = p.groups_[v.group];
@@ -581,7 +673,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
         const uint32_t c = role >> 2;
         const bool holds = (row[w] >> i) & 1;
         if ((role & kKill) && !holds) row[g.words + c / 64] |= Bit(c);
-        if ((role & kHit) && holds) row[g.words + condition_words + c / 64] |= Bit(c);
+        if ((role & kHit) && holds) row[g.words + slot_words + c / 64] |= Bit(c);
       }
     }
   }
@@ -602,7 +694,7 @@ void SegmentProgram::KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* 
 }
 
 void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
-  const size_t condition_words = all_of_.size();
+  const size_t condition_words = slot_words_;  // the conditions' and the clauses'
   state->Reserve(words_, condition_words);
   const size_t dynamic_word = groups_.empty() ? 0 : groups_.back().word + groups_.back().words;
   if (condition_words == 1 && dynamic_word == groups_.size()) {
@@ -690,6 +782,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
         unsure |= Bit(roles[64 * w + static_cast<uint32_t>(__builtin_ctzll(p))] >> 2);
       }
     }
+    for (const Clause& k : clauses_) Fold(k, &kill, &hit, &unsure, &kill, &hit, &unsure);
     state->kill()[0] = kill;
     state->hit()[0] = hit;
     state->unsure()[0] = unsure;
@@ -797,6 +890,25 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
     } else {
       for (uint32_t w = 0; w < g.words; ++w) add_unsure(g.word + w);
     }
+  }
+  for (const Clause& k : clauses_) {
+    const size_t w = k.slot / 64, pw = k.parent / 64;
+    Fold(k, kill + w, hit + w, unsure + w, kill + pw, hit + pw, unsure + pw);
+  }
+}
+
+// A clause's answer, from its own bits, into its parent's: decided, the
+// clause fails its $and parent (kill) or satisfies its $or parent (hit)
+// or says nothing; undecided, the parent may have to run its program.
+void SegmentProgram::Fold(const Clause& k, const uint64_t* kill, const uint64_t* hit, const uint64_t* unsure,
+                          uint64_t* parent_kill, uint64_t* parent_hit, uint64_t* parent_unsure) {
+  const uint64_t s = Bit(k.slot), c = Bit(k.parent);
+  if (k.any) {  // an $or: true on a hit, false when nothing is pending
+    if (*hit & s) return;
+    *(*unsure & s ? parent_unsure : parent_kill) |= c;
+  } else {  // an $and: false on a kill, true when nothing is pending
+    if (*kill & s) return;
+    *(*unsure & s ? parent_unsure : parent_hit) |= c;
   }
 }
 
