@@ -22,17 +22,17 @@ uint64_t Load32(const char* p) {
 }
 
 // A short-string hash; the tables hold a few dozen strings, so speed on
-// 2-30 byte values matters more than anything else. Short tails are read
-// as overlapping words (as wyhash does) rather than byte by byte.
-uint64_t HashString(std::string_view s) {
+// 2-30 byte values matters more than anything else. No loop: the first and
+// last 8 bytes (and 8 from the middle past 16) as overlapping words, as
+// wyhash reads short tails; a longer string that differs only elsewhere
+// collides, which costs a probe, never an answer (FindRow compares bytes).
+inline uint64_t HashString(std::string_view s) {
   const char* p = s.data();
-  size_t n = s.size();
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+  const size_t n = s.size();
   uint64_t w;
-  if (n > 8) {
-    const char* last = p + n - 8;
-    for (; p < last; p += 8) h = (h ^ Load64(p)) * 0xBF58476D1CE4E5B9ull;
-    w = Load64(last);
+  if (n >= 8) {
+    w = Load64(p) ^ (Load64(p + n - 8) * 0xBF58476D1CE4E5B9ull);
+    if (n > 16) w ^= Load64(p + n / 2 - 4) * 0x9E3779B97F4A7C15ull;
   } else if (n >= 4) {
     w = Load32(p) | Load32(p + n - 4) << 32;
   } else if (n > 0) {
@@ -41,14 +41,18 @@ uint64_t HashString(std::string_view s) {
   } else {
     w = 0;
   }
-  h = (h ^ w) * 0x94D049BB133111EBull;
-  return h ^ (h >> 32);
+  const uint64_t h = (w ^ n) * 0x94D049BB133111EBull;
+  return h ^ (h >> 29);
 }
 
 // memcmp(a, b, n) == 0 without a library call for the short keys of the
 // tables (a call costs more than the compare).
-bool SameBytes(const char* a, const char* b, size_t n) {
-  if (n > 16) return std::memcmp(a, b, n) == 0;
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  if (n > 32) return std::memcmp(a, b, n) == 0;
+  if (n > 16) {
+    return Load64(a) == Load64(b) && Load64(a + 8) == Load64(b + 8) && Load64(a + n - 16) == Load64(b + n - 16) &&
+           Load64(a + n - 8) == Load64(b + n - 8);
+  }
   if (n >= 8) return Load64(a) == Load64(b) && Load64(a + n - 8) == Load64(b + n - 8);
   if (n >= 4) return Load32(a) == Load32(b) && Load32(a + n - 4) == Load32(b + n - 4);
   for (size_t i = 0; i < n; ++i) {
@@ -190,7 +194,7 @@ struct SegmentProgram::Instr {
 
 // The row of `s` in a string table, or `otherwise`.
 template <typename Entry>
-static uint32_t FindRow(const std::vector<Entry>& table, std::string_view s, uint32_t otherwise) {
+static inline uint32_t FindRow(const std::vector<Entry>& table, std::string_view s, uint32_t otherwise) {
   const uint64_t h = HashString(s);
   const size_t mask = table.size() - 1;
   for (size_t at = h & mask;; at = (at + 1) & mask) {
@@ -680,6 +684,23 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
   return p;
 }
 
+// A clause's answer, from its own bits (the words holding its bit), into
+// its parent's (the words holding the parent's bit): decided, the clause
+// fails its $and parent (kill) or satisfies its $or parent (hit) or says
+// nothing; undecided, the parent may have to run its program. Branch-free
+// on values, so that Begin's one-word path keeps them in registers.
+inline void SegmentProgram::Fold(const Clause& k, uint64_t kill, uint64_t hit, uint64_t unsure,
+                                 uint64_t& parent_kill, uint64_t& parent_hit, uint64_t& parent_unsure) {
+  const uint64_t s = Bit(k.slot), c = Bit(k.parent);
+  // An $or is settled (true) by a hit, an $and (false) by a kill.
+  const uint64_t open = ((k.any ? hit : kill) & s) ? 0 : c;
+  const uint64_t undecided = (unsure & s) ? open : 0;
+  const uint64_t decided = open & ~undecided;  // an $or false, an $and true
+  parent_unsure |= undecided;
+  parent_kill |= k.any ? decided : 0;
+  parent_hit |= k.any ? 0 : decided;
+}
+
 void SegmentProgram::KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* bits, State* state) const {
   uint64_t* kill = state->kill();
   uint64_t* hit = state->hit();
@@ -782,7 +803,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
         unsure |= Bit(roles[64 * w + static_cast<uint32_t>(__builtin_ctzll(p))] >> 2);
       }
     }
-    for (const Clause& k : clauses_) Fold(k, &kill, &hit, &unsure, &kill, &hit, &unsure);
+    for (const Clause& k : clauses_) Fold(k, kill, hit, unsure, kill, hit, unsure);
     state->kill()[0] = kill;
     state->hit()[0] = hit;
     state->unsure()[0] = unsure;
@@ -893,24 +914,10 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
   }
   for (const Clause& k : clauses_) {
     const size_t w = k.slot / 64, pw = k.parent / 64;
-    Fold(k, kill + w, hit + w, unsure + w, kill + pw, hit + pw, unsure + pw);
+    Fold(k, kill[w], hit[w], unsure[w], kill[pw], hit[pw], unsure[pw]);
   }
 }
 
-// A clause's answer, from its own bits, into its parent's: decided, the
-// clause fails its $and parent (kill) or satisfies its $or parent (hit)
-// or says nothing; undecided, the parent may have to run its program.
-void SegmentProgram::Fold(const Clause& k, const uint64_t* kill, const uint64_t* hit, const uint64_t* unsure,
-                          uint64_t* parent_kill, uint64_t* parent_hit, uint64_t* parent_unsure) {
-  const uint64_t s = Bit(k.slot), c = Bit(k.parent);
-  if (k.any) {  // an $or: true on a hit, false when nothing is pending
-    if (*hit & s) return;
-    *(*unsure & s ? parent_unsure : parent_kill) |= c;
-  } else {  // an $and: false on a kill, true when nothing is pending
-    if (*kill & s) return;
-    *(*unsure & s ? parent_unsure : parent_hit) |= c;
-  }
-}
 
 void SegmentProgram::Resolve(uint32_t bit, const AttributeSet& attributes, State* state) const {
   const Leaf& leaf = leaves_[leaf_at_bit_[bit]];

@@ -140,8 +140,8 @@ class SegmentProgram {
   void KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* bits, State* state) const;
   // Folds clause `k`'s kill/hit/unsure bits (the words holding its bit)
   // into its parent condition's (the words holding the parent's bit).
-  static void Fold(const Clause& k, const uint64_t* kill, const uint64_t* hit, const uint64_t* unsure,
-                   uint64_t* parent_kill, uint64_t* parent_hit, uint64_t* parent_unsure);
+  static void Fold(const Clause& k, uint64_t kill, uint64_t hit, uint64_t unsure, uint64_t& parent_kill,
+                   uint64_t& parent_hit, uint64_t& parent_unsure);
 
   std::vector<const Condition*> conditions_;
   std::vector<Leaf> leaves_;          // by leaf id
