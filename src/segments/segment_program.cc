@@ -171,6 +171,15 @@ struct SegmentProgram::Group {
   uint32_t nan_row = 0;
   std::vector<double> thresholds;  // sorted, distinct
   uint32_t regions = 0;  // 2 * thresholds.size() + 1 rows: below t0, at t0, between t0 and t1, ...
+  // Integers (what most number attributes hold) skip the search: the
+  // region of every integer in [int_low, int_high], clamping the rest into
+  // it (below int_low, every value is in region 0; above int_high, in the
+  // last). Empty when the thresholds span too many integers.
+  std::vector<uint8_t> int_regions;
+  double int_low = 0, int_high = 0;
+
+  // The region of a number that is not NaN, by binary search.
+  size_t RegionOf(double d) const;
 
   // Begin's one-word fast path and its general loop read values through
   // these two, so that the paths cannot drift apart (inline: the fast path
@@ -205,6 +214,17 @@ static inline uint32_t FindRow(const std::vector<Entry>& table, std::string_view
 }
 
 inline uint32_t SegmentProgram::Group::NumberRow(double d) const {
+  if (!int_regions.empty()) {
+    const double c = std::min(std::max(d, int_low), int_high);
+    const int32_t k = static_cast<int32_t>(c);
+    if (static_cast<double>(k) == c) {
+      return regions + int_regions[static_cast<size_t>(k - static_cast<int32_t>(int_low))] * stride;
+    }
+  }
+  return regions + static_cast<uint32_t>(RegionOf(d)) * stride;
+}
+
+inline size_t SegmentProgram::Group::RegionOf(double d) const {
   // Lower bound without unpredictable branches: i thresholds are below d.
   const double* t = thresholds.data();
   size_t i = 0;
@@ -217,8 +237,7 @@ inline uint32_t SegmentProgram::Group::NumberRow(double d) const {
     }
     i = static_cast<size_t>(base - t) + (*base < d);
   }
-  const size_t region = (i < thresholds.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
-  return regions + static_cast<uint32_t>(region) * stride;
+  return (i < thresholds.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
 }
 
 inline bool SegmentProgram::Group::StringArrayBits(const Value& array, const uint64_t* pool, uint64_t* bits,
@@ -504,6 +523,15 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     std::sort(thresholds.begin(), thresholds.end());
     thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());  // -0 == 0: one key
     g.thresholds = thresholds;
+    // Integer regions: a byte each, from the search itself, for thresholds
+    // within +-2^30 that span at most 8,192 integers (a few KB a group).
+    constexpr double kIntLimit = 1073741824.0, kIntSpan = 8192;
+    if (!thresholds.empty() && 2 * thresholds.size() + 1 <= 255 && thresholds.front() > -kIntLimit &&
+        thresholds.back() < kIntLimit && std::ceil(thresholds.back()) - std::floor(thresholds.front()) + 3 <= kIntSpan) {
+      g.int_low = std::floor(thresholds.front()) - 1;  // below every threshold
+      g.int_high = std::ceil(thresholds.back()) + 1;   // above every threshold
+      for (double k = g.int_low; k <= g.int_high; ++k) g.int_regions.push_back(static_cast<uint8_t>(g.RegionOf(k)));
+    }
     g.number_pending = mask_for([](const ConditionShape::Leaf& l) { return !l.number_keyed; });
     g.nan_row = row_for(Value::Number(std::numeric_limits<double>::quiet_NaN()), number_keyed);
     value_row(g.nan_row, g.number_pending);
