@@ -72,9 +72,22 @@ void CompiledConfig::PublishSegments(const std::vector<uint8_t>& membership, Att
 
 void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena, std::vector<uint8_t>* out) const {
   out->assign(segments_.size(), 0);
+  SegmentProgram::State state;
+  if (segments_slot_ < 0) {
+    // No segment reads "segments": nothing to publish between segments, so
+    // all of them at once, 64 a word (same answers as Holds one by one).
+    constexpr size_t kInlineWords = 4;
+    uint64_t inline_words[kInlineWords];
+    std::vector<uint64_t> heap;
+    const size_t words = SegmentProgram::WordsFor(segments_.size());
+    if (words > kInlineWords) heap.resize(words);
+    uint64_t* membership = words > kInlineWords ? heap.data() : inline_words;
+    segment_program_.EvaluateAll(*attributes, &state, membership);
+    for (size_t i = 0; i < segments_.size(); ++i) (*out)[i] = static_cast<uint8_t>((membership[i / 64] >> (i % 64)) & 1);
+    return;
+  }
   bool dirty = true;
   Value* ids = nullptr;
-  SegmentProgram::State state;
   segment_program_.Begin(*attributes, &state);
   for (const EvalStep& step : order_) {
     if (step.kind != EvalStep::Kind::kSegment) continue;

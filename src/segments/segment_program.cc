@@ -22,17 +22,17 @@ uint64_t Load32(const char* p) {
 }
 
 // A short-string hash; the tables hold a few dozen strings, so speed on
-// 2-30 byte values matters more than anything else. Short tails are read
-// as overlapping words (as wyhash does) rather than byte by byte.
-uint64_t HashString(std::string_view s) {
+// 2-30 byte values matters more than anything else. No loop: the first and
+// last 8 bytes (and 8 from the middle past 16) as overlapping words, as
+// wyhash reads short tails; a longer string that differs only elsewhere
+// collides, which costs a probe, never an answer (FindRow compares bytes).
+inline uint64_t HashString(std::string_view s) {
   const char* p = s.data();
-  size_t n = s.size();
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+  const size_t n = s.size();
   uint64_t w;
-  if (n > 8) {
-    const char* last = p + n - 8;
-    for (; p < last; p += 8) h = (h ^ Load64(p)) * 0xBF58476D1CE4E5B9ull;
-    w = Load64(last);
+  if (n >= 8) {
+    w = Load64(p) ^ (Load64(p + n - 8) * 0xBF58476D1CE4E5B9ull);
+    if (n > 16) w ^= Load64(p + n / 2 - 4) * 0x9E3779B97F4A7C15ull;
   } else if (n >= 4) {
     w = Load32(p) | Load32(p + n - 4) << 32;
   } else if (n > 0) {
@@ -41,14 +41,18 @@ uint64_t HashString(std::string_view s) {
   } else {
     w = 0;
   }
-  h = (h ^ w) * 0x94D049BB133111EBull;
-  return h ^ (h >> 32);
+  const uint64_t h = (w ^ n) * 0x94D049BB133111EBull;
+  return h ^ (h >> 29);
 }
 
 // memcmp(a, b, n) == 0 without a library call for the short keys of the
 // tables (a call costs more than the compare).
-bool SameBytes(const char* a, const char* b, size_t n) {
-  if (n > 16) return std::memcmp(a, b, n) == 0;
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  if (n > 32) return std::memcmp(a, b, n) == 0;
+  if (n > 16) {
+    return Load64(a) == Load64(b) && Load64(a + 8) == Load64(b + 8) && Load64(a + n - 16) == Load64(b + n - 16) &&
+           Load64(a + n - 8) == Load64(b + n - 8);
+  }
   if (n >= 8) return Load64(a) == Load64(b) && Load64(a + n - 8) == Load64(b + n - 8);
   if (n >= 4) return Load32(a) == Load32(b) && Load32(a + n - 4) == Load32(b + n - 4);
   for (size_t i = 0; i < n; ++i) {
@@ -65,7 +69,51 @@ enum Form : uint8_t { kGeneral, kAllOf, kAnyOf };
 constexpr uint32_t kKill = 1;  // false and decided: its $and condition fails
 constexpr uint32_t kHit = 2;   // true and decided: its $or condition holds
 
+// The children of And/Or node `id` with every $and directly inside an $and
+// (an attribute's operator object, `{"$gte": 10, "$lte": 200}`, is one)
+// and every non-empty $or inside an $or merged into it: the same node. An
+// empty $or passes, so it stays a child; a $nor is never merged.
+void Flatten(const ConditionShape& shape, uint32_t id, std::vector<uint32_t>* flat) {
+  const ConditionShape::Node& n = shape.nodes[id];
+  for (uint32_t i = 0; i < n.count; ++i) {
+    const uint32_t kid = shape.kids[n.first + i];
+    const ConditionShape::Node& k = shape.nodes[kid];
+    const bool same = n.kind != ConditionShape::Kind::kNor && k.kind == n.kind &&
+                      (k.kind == ConditionShape::Kind::kAnd || k.count > 0);
+    if (same) Flatten(shape, kid, flat);
+    else flat->push_back(kid);
+  }
+}
+
+bool IsAndOr(const ConditionShape::Node& n) {
+  return n.kind == ConditionShape::Kind::kAnd || n.kind == ConditionShape::Kind::kOr;
+}
+
+// `id` without wrappers: an $and or $or of one (flattened) child is that
+// child (`{"$or": [...]}` is an $and of one $or; `{"$or": [{"a": 1}]}` an
+// $or of an $and of one leaf).
+uint32_t Unwrap(const ConditionShape& shape, uint32_t id) {
+  std::vector<uint32_t> flat;
+  while (IsAndOr(shape.nodes[id]) && shape.nodes[id].count > 0) {
+    flat.clear();
+    Flatten(shape, id, &flat);
+    if (flat.size() != 1) break;
+    id = flat[0];
+  }
+  return id;
+}
+
 }  // namespace
+
+// A two-level condition's inner node: an $or of leaves inside an $and of
+// leaves and such $or's (or an $and of leaves inside an $or). It has the
+// kill/hit bits of a condition of its own, at bit `slot` (past the
+// conditions'); Begin folds its answer into its parent's bits.
+struct SegmentProgram::Clause {
+  uint32_t slot = 0;
+  uint32_t parent = 0;
+  bool any = false;  // an $or of leaves (inside an $and), else an $and (inside an $or)
+};
 
 // One leaf of one condition, and how to ask the condition about it.
 struct SegmentProgram::Leaf {
@@ -123,6 +171,15 @@ struct SegmentProgram::Group {
   uint32_t nan_row = 0;
   std::vector<double> thresholds;  // sorted, distinct
   uint32_t regions = 0;  // 2 * thresholds.size() + 1 rows: below t0, at t0, between t0 and t1, ...
+  // Integers (what most number attributes hold) skip the search: the
+  // region of every integer in [int_low, int_high], clamping the rest into
+  // it (below int_low, every value is in region 0; above int_high, in the
+  // last). Empty when the thresholds span too many integers.
+  std::vector<uint8_t> int_regions;
+  double int_low = 0, int_high = 0;
+
+  // The region of a number that is not NaN, by binary search.
+  size_t RegionOf(double d) const;
 
   // Begin's one-word fast path and its general loop read values through
   // these two, so that the paths cannot drift apart (inline: the fast path
@@ -146,7 +203,7 @@ struct SegmentProgram::Instr {
 
 // The row of `s` in a string table, or `otherwise`.
 template <typename Entry>
-static uint32_t FindRow(const std::vector<Entry>& table, std::string_view s, uint32_t otherwise) {
+static inline uint32_t FindRow(const std::vector<Entry>& table, std::string_view s, uint32_t otherwise) {
   const uint64_t h = HashString(s);
   const size_t mask = table.size() - 1;
   for (size_t at = h & mask;; at = (at + 1) & mask) {
@@ -157,6 +214,17 @@ static uint32_t FindRow(const std::vector<Entry>& table, std::string_view s, uin
 }
 
 inline uint32_t SegmentProgram::Group::NumberRow(double d) const {
+  if (!int_regions.empty()) {
+    const double c = std::min(std::max(d, int_low), int_high);
+    const int32_t k = static_cast<int32_t>(c);
+    if (static_cast<double>(k) == c) {
+      return regions + int_regions[static_cast<size_t>(k - static_cast<int32_t>(int_low))] * stride;
+    }
+  }
+  return regions + static_cast<uint32_t>(RegionOf(d)) * stride;
+}
+
+inline size_t SegmentProgram::Group::RegionOf(double d) const {
   // Lower bound without unpredictable branches: i thresholds are below d.
   const double* t = thresholds.data();
   size_t i = 0;
@@ -169,8 +237,7 @@ inline uint32_t SegmentProgram::Group::NumberRow(double d) const {
     }
     i = static_cast<size_t>(base - t) + (*base < d);
   }
-  const size_t region = (i < thresholds.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
-  return regions + static_cast<uint32_t>(region) * stride;
+  return (i < thresholds.size() && t[i] == d) ? 2 * i + 1 : 2 * i;
 }
 
 inline bool SegmentProgram::Group::StringArrayBits(const Value& array, const uint64_t* pool, uint64_t* bits,
@@ -244,8 +311,67 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     }
   }
 
-  // 2. Bits: each group from a word boundary, so a row is whole words.
+  // 2. Which conditions kill/hit bits decide, and each leaf's role in
+  // them: an $and or $or of leaves (after flattening and unwrapping), or
+  // of leaves and inner nodes of the other kind whose children are all
+  // leaves (clauses, with bits of their own past the conditions'). Every
+  // other condition always runs its program.
   const uint32_t condition_words = static_cast<uint32_t>(WordsFor(conditions.size()));
+  std::vector<uint8_t> form_of(conditions.size(), kGeneral);
+  std::vector<std::vector<uint32_t>> leaf_role(conditions.size());  // shape leaf -> (slot << 2) | role
+  for (size_t c = 0; c < conditions.size(); ++c) {
+    const ConditionShape& shape = shapes[c];
+    std::vector<uint32_t>& roles = leaf_role[c];
+    roles.assign(shape.leaves.size(), static_cast<uint32_t>(c) << 2);
+    const uint32_t root = Unwrap(shape, shape.root);
+    const ConditionShape::Node& r = shape.nodes[root];
+    if (r.kind == ConditionShape::Kind::kLeaf) {  // one leaf: an $and of it
+      form_of[c] = kAllOf;
+      roles[r.leaf] |= kKill;
+      continue;
+    }
+    if (!IsAndOr(r) || r.count == 0) continue;
+    const bool is_and = r.kind == ConditionShape::Kind::kAnd;
+    std::vector<uint32_t> flat, inner;
+    Flatten(shape, root, &flat);
+    std::vector<Clause> clauses;
+    bool two_level = !flat.empty();
+    for (size_t k = 0; two_level && k < flat.size(); ++k) {
+      const ConditionShape::Node& kid = shape.nodes[Unwrap(shape, flat[k])];
+      if (kid.kind == ConditionShape::Kind::kLeaf) continue;
+      // The other kind, non-empty, of leaves only.
+      two_level = IsAndOr(kid) && kid.kind != r.kind && kid.count > 0;
+      if (!two_level) break;
+      inner.clear();
+      Flatten(shape, Unwrap(shape, flat[k]), &inner);
+      two_level = !inner.empty() && std::all_of(inner.begin(), inner.end(), [&](uint32_t i) {
+        return shape.nodes[Unwrap(shape, i)].kind == ConditionShape::Kind::kLeaf;
+      });
+    }
+    if (!two_level) continue;
+    form_of[c] = is_and ? kAllOf : kAnyOf;
+    for (uint32_t kid_id : flat) {
+      const uint32_t kid = Unwrap(shape, kid_id);
+      if (shape.nodes[kid].kind == ConditionShape::Kind::kLeaf) {
+        roles[shape.nodes[kid].leaf] |= is_and ? kKill : kHit;
+        continue;
+      }
+      Clause clause;
+      clause.slot = static_cast<uint32_t>(conditions.size() + p.clauses_.size());
+      clause.parent = static_cast<uint32_t>(c);
+      clause.any = is_and;  // an $or inside an $and
+      p.clauses_.push_back(clause);
+      inner.clear();
+      Flatten(shape, kid, &inner);
+      for (uint32_t i : inner) {
+        roles[shape.nodes[Unwrap(shape, i)].leaf] = clause.slot << 2 | (clause.any ? kHit : kKill);
+      }
+    }
+  }
+  const uint32_t slot_words = static_cast<uint32_t>(WordsFor(conditions.size() + p.clauses_.size()));
+  p.slot_words_ = slot_words;
+
+  // 3. Bits: each group from a word boundary, so a row is whole words.
   std::vector<uint32_t> bit_of(p.leaves_.size(), kNone);
   uint32_t word = 0;
   for (size_t gi = 0; gi < slot_order.size(); ++gi) {
@@ -255,7 +381,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     g.slot = slot;
     g.word = word;
     g.words = static_cast<uint32_t>((leaves.size() + 63) / 64);
-    g.stride = g.words + 2 * condition_words;
+    g.stride = g.words + 2 * slot_words;
     for (size_t i = 0; i < leaves.size(); ++i) bit_of[leaves[i].id] = 64 * word + static_cast<uint32_t>(i);
     word += g.words;
     p.groups_.push_back(std::move(g));
@@ -269,7 +395,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
   p.dynamic_mask_.assign(p.words_, 0);
   for (uint32_t id : dynamic) p.dynamic_mask_[bit_of[id] / 64] |= Bit(bit_of[id]);
 
-  // 3. Each group's tables, filled by asking the conditions about one value
+  // 4. Each group's tables, filled by asking the conditions about one value
   // of each class. Rows of values are listed with the mask of the leaves
   // they leave pending (kNone: none) for their kill/hit bits (step 5).
   struct ValueRow {
@@ -397,6 +523,15 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     std::sort(thresholds.begin(), thresholds.end());
     thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());  // -0 == 0: one key
     g.thresholds = thresholds;
+    // Integer regions: a byte each, from the search itself, for thresholds
+    // within +-2^30 that span at most 8,192 integers (a few KB a group).
+    constexpr double kIntLimit = 1073741824.0, kIntSpan = 8192;
+    if (!thresholds.empty() && 2 * thresholds.size() + 1 <= 255 && thresholds.front() > -kIntLimit &&
+        thresholds.back() < kIntLimit && std::ceil(thresholds.back()) - std::floor(thresholds.front()) + 3 <= kIntSpan) {
+      g.int_low = std::floor(thresholds.front()) - 1;  // below every threshold
+      g.int_high = std::ceil(thresholds.back()) + 1;   // above every threshold
+      for (double k = g.int_low; k <= g.int_high; ++k) g.int_regions.push_back(static_cast<uint8_t>(g.RegionOf(k)));
+    }
     g.number_pending = mask_for([](const ConditionShape::Leaf& l) { return !l.number_keyed; });
     g.nan_row = row_for(Value::Number(std::numeric_limits<double>::quiet_NaN()), number_keyed);
     value_row(g.nan_row, g.number_pending);
@@ -428,7 +563,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     }
   }
 
-  // 4. Each condition as a flat program over the bits. Within an $and or
+  // 5. Each condition as a flat program over the bits. Within an $and or
   // $or, words whose leaves the tables always decide are tested first, so
   // a leaf that must ask its condition is reached only when needed.
   std::vector<uint8_t> prone(p.words_, 1);
@@ -478,17 +613,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
           // passes, so it stays a child): flattened, most conditions
           // become a plain $and or $or of leaves.
           std::vector<uint32_t> flat;
-          auto flatten = [&](auto& again, const ConditionShape::Node& node) -> void {
-            for (uint32_t i = 0; i < node.count; ++i) {
-              const uint32_t kid = shape.kids[node.first + i];
-              const ConditionShape::Node& k = shape.nodes[kid];
-              const bool same = n.kind != ConditionShape::Kind::kNor && k.kind == n.kind &&
-                                (k.kind == ConditionShape::Kind::kAnd || k.count > 0);
-              if (same) again(again, k);
-              else flat.push_back(kid);
-            }
-          };
-          flatten(flatten, n);
+          Flatten(shape, id, &flat);
           if (flat.empty()) {  // only empty $and children: the $and passes
             emit(Instr::kConst, 1, 0);
             return;
@@ -558,17 +683,16 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     p.form_.push_back(form);
   }
 
-  // 5. Kill and hit bits: which conditions each row's decided leaves
-  // decide. A leaf decides its condition alone when the condition is a plain
-  // $and (the leaf false) or $or (the leaf true) of leaves.
+  // 6. Kill and hit bits: which conditions (and clauses) each row's
+  // decided leaves decide.
   p.role_of_bit_.assign(64 * static_cast<size_t>(p.words_), kNone);
   p.all_of_.assign(condition_words, 0);
   p.any_of_.assign(condition_words, 0);
   p.general_.assign(condition_words, 0);
   for (size_t c = 0; c < conditions.size(); ++c) {
-    const uint32_t role = p.form_[c] == kAllOf ? kKill : p.form_[c] == kAnyOf ? kHit : 0;
-    (role == kKill ? p.all_of_ : role == kHit ? p.any_of_ : p.general_)[c / 64] |= Bit(static_cast<uint32_t>(c));
-    for (uint32_t id : leaf_ids[c]) p.role_of_bit_[bit_of[id]] = static_cast<uint32_t>(c) << 2 | role;
+    const uint8_t form = form_of[c];
+    (form == kAllOf ? p.all_of_ : form == kAnyOf ? p.any_of_ : p.general_)[c / 64] |= Bit(static_cast<uint32_t>(c));
+    for (size_t l = 0; l < leaf_ids[c].size(); ++l) p.role_of_bit_[bit_of[leaf_ids[c][l]]] = leaf_role[c][l];
   }
   for (const ValueRow& v : value_rows) {
     const Group& g = p.groups_[v.group];
@@ -581,11 +705,28 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
         const uint32_t c = role >> 2;
         const bool holds = (row[w] >> i) & 1;
         if ((role & kKill) && !holds) row[g.words + c / 64] |= Bit(c);
-        if ((role & kHit) && holds) row[g.words + condition_words + c / 64] |= Bit(c);
+        if ((role & kHit) && holds) row[g.words + slot_words + c / 64] |= Bit(c);
       }
     }
   }
   return p;
+}
+
+// A clause's answer, from its own bits (the words holding its bit), into
+// its parent's (the words holding the parent's bit): decided, the clause
+// fails its $and parent (kill) or satisfies its $or parent (hit) or says
+// nothing; undecided, the parent may have to run its program. Branch-free
+// on values, so that Begin's one-word path keeps them in registers.
+inline void SegmentProgram::Fold(const Clause& k, uint64_t kill, uint64_t hit, uint64_t unsure,
+                                 uint64_t& parent_kill, uint64_t& parent_hit, uint64_t& parent_unsure) {
+  const uint64_t s = Bit(k.slot), c = Bit(k.parent);
+  // An $or is settled (true) by a hit, an $and (false) by a kill.
+  const uint64_t open = ((k.any ? hit : kill) & s) ? 0 : c;
+  const uint64_t undecided = (unsure & s) ? open : 0;
+  const uint64_t decided = open & ~undecided;  // an $or false, an $and true
+  parent_unsure |= undecided;
+  parent_kill |= k.any ? decided : 0;
+  parent_hit |= k.any ? 0 : decided;
 }
 
 void SegmentProgram::KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* bits, State* state) const {
@@ -602,7 +743,7 @@ void SegmentProgram::KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* 
 }
 
 void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
-  const size_t condition_words = all_of_.size();
+  const size_t condition_words = slot_words_;  // the conditions' and the clauses'
   state->Reserve(words_, condition_words);
   const size_t dynamic_word = groups_.empty() ? 0 : groups_.back().word + groups_.back().words;
   if (condition_words == 1 && dynamic_word == groups_.size()) {
@@ -690,6 +831,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
         unsure |= Bit(roles[64 * w + static_cast<uint32_t>(__builtin_ctzll(p))] >> 2);
       }
     }
+    for (const Clause& k : clauses_) Fold(k, kill, hit, unsure, kill, hit, unsure);
     state->kill()[0] = kill;
     state->hit()[0] = hit;
     state->unsure()[0] = unsure;
@@ -798,7 +940,12 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
       for (uint32_t w = 0; w < g.words; ++w) add_unsure(g.word + w);
     }
   }
+  for (const Clause& k : clauses_) {
+    const size_t w = k.slot / 64, pw = k.parent / 64;
+    Fold(k, kill[w], hit[w], unsure[w], kill[pw], hit[pw], unsure[pw]);
+  }
 }
+
 
 void SegmentProgram::Resolve(uint32_t bit, const AttributeSet& attributes, State* state) const {
   const Leaf& leaf = leaves_[leaf_at_bit_[bit]];

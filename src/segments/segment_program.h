@@ -21,9 +21,12 @@
 //    a decided leaf of the row makes false ("kill") and which $or
 //    conditions it makes true ("hit"); Begin ORs them up, so such a
 //    condition is usually decided by one bit test, and EvaluateAll
-//    decides up to 64 of them with a few word operations. Only a
-//    condition with a leaf still pending (a regex past its prefix, say)
-//    and not already decided by another leaf runs its program.
+//    decides up to 64 of them with a few word operations. A two-level
+//    condition (an $and of leaves and $or's of leaves, or an $or of leaves
+//    and $and's of leaves) gets such bits for each inner node too (a
+//    "clause"), which Begin folds into the condition's. Only a condition
+//    with a leaf still pending (a regex past its prefix, say) and not
+//    already decided by another leaf runs its program.
 //
 // Whatever the tables do not cover (a string against `$lt`, an array
 // value, a dotted path, a regex past its prefix, an attribute the caller
@@ -127,6 +130,7 @@ class SegmentProgram {
   struct Group;
   struct Instr;
   struct StringEntry;
+  struct Clause;
   void Resolve(uint32_t bit, const AttributeSet& attributes, State* state) const;
   bool Run(uint32_t begin, uint32_t end, const AttributeSet& attributes, State* state) const;
   // Holds without the kill/hit shortcut: the condition's program.
@@ -134,6 +138,10 @@ class SegmentProgram {
   // Adds the kill/hit bits of the decided leaves among `leaves` (bits of
   // word `word`) to `state`.
   void KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* bits, State* state) const;
+  // Folds clause `k`'s kill/hit/unsure bits (the words holding its bit)
+  // into its parent condition's (the words holding the parent's bit).
+  static void Fold(const Clause& k, uint64_t kill, uint64_t hit, uint64_t unsure, uint64_t& parent_kill,
+                   uint64_t& parent_hit, uint64_t& parent_unsure);
 
   std::vector<const Condition*> conditions_;
   std::vector<Leaf> leaves_;          // by leaf id
@@ -147,13 +155,17 @@ class SegmentProgram {
   // mask, jump, mask, ...), which Holds decides without the interpreter.
   std::vector<uint8_t> form_;
   size_t words_ = 0;
-  // Per leaf bit: (condition << 2) | role, role kKill when its condition is
-  // a plain $and of leaves, kHit for a plain $or, 0 otherwise (kNone: no
-  // leaf at that bit).
+  // Per leaf bit: (condition or clause << 2) | role, role kKill when the
+  // leaf's node is an $and, kHit for an $or, 0 when its condition always
+  // runs its program (kNone: no leaf at that bit).
   std::vector<uint32_t> role_of_bit_;
-  // Bitsets over conditions (WordsFor(size()) words each): plain $and of
-  // leaves, plain $or of leaves, and the rest (always their program).
+  // Bitsets over conditions (WordsFor(size()) words each): $and's and
+  // $or's that kill/hit bits decide, and the rest (always their program).
   std::vector<uint64_t> all_of_, any_of_, general_;
+  // Two-level conditions' inner nodes (bits size() + i), and the words of
+  // the kill/hit/unsure bitsets (conditions and clauses).
+  std::vector<Clause> clauses_;
+  size_t slot_words_ = 0;
 };
 
 }  // namespace leadseg

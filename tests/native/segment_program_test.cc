@@ -358,6 +358,29 @@ class SegmentLikeGenerator {
     return gen_.Chance(15) ? Json{{"$or", Json::array({c, Segment(0)})}} : c;
   }
 
+  // A two-level condition: an $and or $or of single comparisons and of
+  // $or's / $and's of them (the clauses Begin decides with bits of their
+  // own), now and then of the same kind (flattened) or three levels deep
+  // (a comparison of several operators inside an $or: a program).
+  Json TwoLevel() {
+    auto one = [&]() {
+      Json c = Json::object();
+      Comparison(&c);
+      return c;
+    };
+    Json parts = Json::array();
+    for (int i = 0, n = 1 + gen_.Int(3); i < n; ++i) {
+      if (gen_.Chance(40)) {
+        parts.push_back(one());
+        continue;
+      }
+      Json inner = Json::array();
+      for (int j = 0, m = 1 + gen_.Int(3); j < m; ++j) inner.push_back(one());
+      parts.push_back(Json{{gen_.Chance(50) ? "$or" : "$and", inner}});
+    }
+    return Json{{gen_.Chance(50) ? "$and" : "$or", parts}};
+  }
+
   Json Profile() {
     Json p = Json::object();
     auto maybe = [&](const char* name, Json v) {
@@ -386,6 +409,24 @@ TEST(SegmentProgram, AgreesWithEvaluateOnSegmentLikeConditions) {
     std::vector<Json> conditions, profiles;
     const int n = round % 3 == 0 ? 65 + gen.gen().Int(100) : 1 + gen.gen().Int(40);
     for (int i = 0; i < n; ++i) conditions.push_back(gen.Segment(2));
+    for (int i = 0; i < 20; ++i) profiles.push_back(gen.Profile());
+    std::string failure;
+    cases += Compare(conditions, profiles, /*strict=*/round % 2 == 0, &gen.gen(), &failure);
+    ASSERT_TRUE(failure.empty()) << "round " << round << ": " << failure;
+  }
+  EXPECT_GT(cases, 50000);
+}
+
+// Two-level conditions: clauses decided from their leaves' bits, or left
+// to the program when a leaf is pending (a regex past its prefix, a
+// volatile slot), over several words of conditions in some rounds.
+TEST(SegmentProgram, AgreesWithEvaluateOnTwoLevelConditions) {
+  SegmentLikeGenerator gen(20261205);
+  int cases = 0;
+  for (int round = 0; round < 150; ++round) {
+    std::vector<Json> conditions, profiles;
+    const int n = round % 3 == 0 ? 40 + gen.gen().Int(60) : 1 + gen.gen().Int(30);
+    for (int i = 0; i < n; ++i) conditions.push_back(gen.TwoLevel());
     for (int i = 0; i < 20; ++i) profiles.push_back(gen.Profile());
     std::string failure;
     cases += Compare(conditions, profiles, /*strict=*/round % 2 == 0, &gen.gen(), &failure);
