@@ -6,8 +6,12 @@
 # (-O3, over the core compiled again at -O3 as leadseg_core_fast) rather
 # than for bytes, like the page's modules (-Oz). LEADSEG_WASM_SIMD adds
 # -msimd128 (Emscripten 3.1.6, node 20 and Chromium accept it).
+# -finline-functions: the preset's -Oz is on the command line too, and for
+# it em++ adds -fno-inline-functions, which clang honours whatever -O
+# follows: without this the "-O3" module was built with next to no inlining
+# (docs/performance.md "The batch module with inlining").
 option(LEADSEG_WASM_SIMD "Build the batch module with -msimd128" ON)
-set(LEADSEG_BATCH_OPT -O3)
+set(LEADSEG_BATCH_OPT -O3 -finline-functions)
 if(LEADSEG_WASM_SIMD)
   list(APPEND LEADSEG_BATCH_OPT -msimd128)
 endif()
