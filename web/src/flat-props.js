@@ -29,54 +29,37 @@ export function flatPropsCopy(props) {
     const key = keys[i];
     // An assignment would set the copy's prototype; JSON.parse makes a property.
     if (key === '__proto__' || loneSurrogateAt(key) >= 0) return null;
-    let value = props[key];
-    switch (typeof value) {
-      case 'string':
-        if (loneSurrogateAt(value) >= 0) return null;
-        break;
-      case 'number':
-        if (!Number.isFinite(value)) return null;
-        if (value === 0) value = 0; // -0 is "0" in JSON
-        break;
-      case 'boolean':
-        break;
-      case 'object':
-        if (value !== null) {
-          value = Array.isArray(value) ? scalarsCopy(value) : null;
-          if (value === null) return null;
-        }
-        break;
-      default:
-        return null;
-    }
-    copy[key] = value;
+    const value = props[key];
+    const normalized = Array.isArray(value) ? scalarsCopy(value) : scalar(value);
+    if (normalized === NOT_FLAT) return null;
+    copy[key] = normalized;
   }
   return copy;
 }
 
-// An array of strings, finite numbers, booleans and nulls (interests:
-// ['api', 'seo']), copied as JSON.parse would have made it; null otherwise.
+const NOT_FLAT = Symbol('not flat');
+
+// A string, finite number, boolean or null as JSON.parse would give it
+// back (-0 as 0); NOT_FLAT for anything else (undefined, holes, NaN,
+// objects, functions, symbols, BigInts, lone surrogates).
+function scalar(value) {
+  switch (typeof value) {
+    case 'string': return loneSurrogateAt(value) >= 0 ? NOT_FLAT : value;
+    case 'number': return !Number.isFinite(value) ? NOT_FLAT : value === 0 ? 0 : value;
+    case 'boolean': return value;
+    case 'object': return value === null ? null : NOT_FLAT;
+    default: return NOT_FLAT;
+  }
+}
+
+// An array of scalars (interests: ['api', 'seo']), copied as JSON.parse
+// would have made it; NOT_FLAT otherwise.
 function scalarsCopy(array) {
-  if (typeof array.toJSON === 'function') return null;
+  if (typeof array.toJSON === 'function') return NOT_FLAT;
   const copy = new Array(array.length);
   for (let i = 0; i < array.length; i++) {
-    let value = array[i];
-    switch (typeof value) {
-      case 'string':
-        if (loneSurrogateAt(value) >= 0) return null;
-        break;
-      case 'number':
-        if (!Number.isFinite(value)) return null;
-        if (value === 0) value = 0;
-        break;
-      case 'boolean':
-        break;
-      case 'object':
-        if (value !== null) return null;
-        break;
-      default:
-        return null; // undefined (and holes), functions, symbols, BigInts
-    }
+    const value = scalar(array[i]);
+    if (value === NOT_FLAT) return NOT_FLAT;
     copy[i] = value;
   }
   return copy;
