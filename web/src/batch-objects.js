@@ -10,6 +10,7 @@
 // compares whole results, summaries and error messages): only where the
 // engine runs changes, not what it is given.
 import { describe, isPlainObject, leadsegError, toJsonText, withContext } from './errors.js';
+import { flatPropsCopy } from './flat-props.js';
 import { inlineDeclarations, inlineEvents, timeOrder } from './lead-events.js';
 import { columnsRead, objectColumns, renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
@@ -161,7 +162,11 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
           if (own !== undefined && own !== null) flat = inlineEvents(own, what);
           if (declared !== undefined && declared !== null) declarations = inlineDeclarations(declared, what);
         }
-        const json = toJsonText(renameColumns(attributes, columnMap, mapped), what);
+        // Flat leads (the usual CRM row) are checked in one pass and written
+        // by JSON.stringify alone; anything else through toJsonText's walk.
+        const renamed = renameColumns(attributes, columnMap, mapped);
+        const checked = flatPropsCopy(renamed);
+        const json = checked !== null ? JSON.stringify(checked) : toJsonText(renamed, what);
         const order = flat === null ? [] : timeOrder(flat);
         let count = order.length;
         while (count > 0 && flat[order[count - 1]] > at) count--;
