@@ -306,8 +306,7 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   for (size_t m = 0; m < live_.size(); ++m) {
     const Value v = live_[m].Read(now, &metric_arena);
     // Until an evaluation has run (a new engine, after Restore or Erase)
-    // every slot counts as changed and the previous values may point into
-    // state that is gone: they are not read.
+    // every slot counts as changed: the previous values are not read.
     if (s.kept && !SameValue(v, metric_values[m])) changed.Add(c.metric_slot(m));
     metric_values[m] = v;
     s.attributes.Set(c.metric_slot(m), v);

@@ -182,12 +182,14 @@ Value MetricState::Read(TimeMs now, Document* arena) const {
   const Entry* last = windowed() ? (window_.empty() ? nullptr : &window_.back()) : (last_ ? &*last_ : nullptr);
   auto decode = [&](const Entry* e) -> Value {
     if (!e || e->key.empty()) return Value::Null();
-    auto v = DecodeValue(reinterpret_cast<const uint8_t*>(e->key.data()), e->key.size(), arena);
-    if (!v.ok()) return Value::Null();
-    // The decoded strings point into the entry, which may be expired later;
-    // copy them into the arena so the Value lives as long as it does.
-    if (v->is_string()) return arena->CopyString(v->as_string());
-    return *v;
+    // Decoded strings point into the bytes they were decoded from, and the
+    // entry may be expired (or replaced by Restore) while the value is still
+    // read (Evaluate compares it with the next one): decode a copy kept in
+    // the arena, so every string in the Value, nested ones too, lives as
+    // long as the arena does.
+    const std::string_view bytes = arena->CopyString(e->key).as_string();
+    auto v = DecodeValue(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), arena);
+    return v.ok() ? *v : Value::Null();
   };
   switch (spec_->aggregate) {
     case Aggregate::kCount: return Value::Number(static_cast<double>(count_));
