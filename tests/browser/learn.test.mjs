@@ -21,6 +21,8 @@ describe('learning in Chromium', () => {
     // leadseg-learn.mjs: the glue the worker of { worker: true } imports.
     const files = { 'leadseg-learn.wasm': path.join(DIST, 'leadseg-learn.wasm'), 'leadseg-learn.mjs': path.join(DIST, 'leadseg-learn.mjs') };
     for (const name of fs.readdirSync(DIST).filter((f) => f.startsWith('leadseg.browser'))) files[name] = path.join(DIST, name);
+    // The modules segmentLeads() replays an activity table with (?events=1 only).
+    for (const name of ['leadseg.mjs', 'leadseg.wasm', 'leadseg-batch.mjs', 'leadseg-batch.wasm']) files[name] = path.join(DIST, name);
     server = await startSiteServer({ site: SITE, files, web: false });
     browser = await launchChromium();
   });
@@ -95,6 +97,26 @@ describe('learning in Chromium', () => {
         assert.match(r.path, /^\/$|^\/app\.js$|^\/leadseg\.browser(-[\w-]+)?\.js$|^\/leadseg-learn\.(wasm|mjs)$/, r.path);
       }
       problems.push(...(await cspProblems(page)));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // options.events reaches the worker as a frame of transferred columns
+  // (learn-transfer.js); the page's own array is left as it was.
+  test('with an activity table, a worker run gives the page\'s result', async () => {
+    const context = await browser.newContext();
+    try {
+      const problems = [];
+      const page = await watchPage(await context.newPage(), problems);
+      await page.goto(`${server.url}?rows=1500&events=1`);
+      await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 300_000 });
+      assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.evaluate(() => window.leadsegError));
+      const result = await page.evaluate(() => window.result);
+      assert.equal(result.same, true, JSON.stringify(result));
+      assert.ok(result.eventsSent > 3000 && result.eventsStillHere, JSON.stringify(result));
+      assert.ok(result.pricingWeight > 0.5, JSON.stringify(result));
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { decodeLeads, encodeLeads } from '../../web/src/learn-transfer.js';
 
 // Through a real message port, as the worker gets it: the buffers transferred.
-async function roundTrip(leads) {
-  const encoded = await encodeLeads(leads);
+async function roundTrip(leads, options) {
+  const encoded = await encodeLeads(leads, options);
   if (!encoded) return null;
   const { port1, port2 } = new MessageChannel();
   const arrived = new Promise((resolve) => { port2.onmessage = ({ data }) => resolve(data); });
@@ -87,4 +87,26 @@ test('pause() is awaited while a long list is read', async () => {
   const leads = Array.from({ length: 5000 }, (_, i) => ({ i }));
   await encodeLeads(leads, { pause: async () => { pauses++; } });
   assert.equal(pauses, 4);
+});
+
+test('an activity table (nested: true) keeps props objects and Dates as cloning does, the rest in typed columns', async () => {
+  const shared = { path: '/pricing' };
+  const events = [
+    { email: 'a@x', type: 'page_view', at: 1_700_000_000_000, path: '/pricing' },
+    { email: 'a@x', type: 'page_view', at: new Date(1_700_000_000_000), props: shared },
+    { email: 7, type: 'email_open', at: '2026-01-01T00:00:00Z', props: { nested: { list: [1, 'two', null] } } },
+    { email: 'b@x', type: 'page_view', at: 1_700_000_000_001, props: shared, extra: undefined },
+    { email: 'b@x', type: 'form', at: 1_700_000_000_002, props: null, big: 1n },
+  ];
+  const { frame } = await encodeLeads(events, { nested: true });
+  const at = frame.columns.find((c) => c.name === 'at');
+  assert.ok(at.numbers instanceof Float64Array, 'times that are numbers stay in typed arrays');
+  const back = await roundTrip(events, { nested: true });
+  assertSameObjects(back, structuredClone(events));
+  assert.ok(back[1].at instanceof Date && back[1].at.getTime() === 1_700_000_000_000);
+  assert.equal(back[1].props, back[3].props, 'one object in two rows stays one, as in a clone');
+  // What cloning refuses, or a frame cannot state, still gives up.
+  assert.equal(await encodeLeads([{ at: 1, f: () => 1 }], { nested: true }), null);
+  assert.equal(await encodeLeads([{ a: 1 }, new (class Row { a = 2; })()], { nested: true }), null);
+  assert.equal(await encodeLeads([JSON.parse('{"__proto__": 1}')], { nested: true }), null);
 });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { learnInWorker, wantsWorker } from '../../web/src/learn-in-worker.js';
 import { LeadFrame } from '../../web/src/learn-transfer.js';
 import { discoverSegments, trainModel } from '../../web/src/node.js';
+import { exampleConfig, START } from './helpers.mjs';
 
 const CONFIG = { version: 1, segments: [] };
 const FUNCTIONS = { trainModel, discoverSegments };
@@ -24,22 +25,30 @@ function fakeWorker(log) {
   const worker = {
     terminated: false,
     terminate() { worker.terminated = true; log.push('terminate'); },
-    postMessage(message) {
-      if (message.prepare) {
+    postMessage(sent, transfer = []) {
+      if (sent.prepare) {
+        const message = sent;
         log.push({ prepare: structuredClone(message.prepare) });
         return;
       }
-      if (message.rows) {
-        log.push({ part: message.rows.length });
-        received.push(...structuredClone(message.rows));
+      if (sent.rows) {
+        log.push({ part: sent.rows.length });
+        received.push(...structuredClone(sent.rows));
         return;
       }
-      const { fn, config, options } = structuredClone(message);
+      // As postMessage: cloned, the listed buffers moved (detached here).
+      const message = structuredClone(sent, { transfer });
+      const { fn, config, options } = message;
       if (message.frame) log.push({ frame: message.frame.n });
-      const rows = message.frame ? new LeadFrame(structuredClone(message.frame)) : 'leads' in message ? structuredClone(message.leads) : received;
+      if (message.eventsFrame) {
+        const detached = sent.eventsFrame.columns.every((c) => [c.kinds, c.numbers, c.codes].every((a) => !a || a.byteLength === 0));
+        log.push({ eventsFrame: message.eventsFrame.n, detached });
+      }
+      const rows = message.frame ? new LeadFrame(message.frame) : 'leads' in message ? message.leads : received;
       received = [];
       log.push({ options });
-      FUNCTIONS[fn](config, rows, { ...options, onProgress: (progress) => !worker.terminated && worker.onmessage({ data: { type: 'progress', progress } }) })
+      const events = message.eventsFrame ? { events: new LeadFrame(message.eventsFrame) } : message.eventsAreLeads ? { events: rows } : {};
+      FUNCTIONS[fn](config, rows, { ...options, ...events, onProgress: (progress) => !worker.terminated && worker.onmessage({ data: { type: 'progress', progress } }) })
         .then((result) => !worker.terminated && worker.onmessage({ data: { type: 'done', result } }),
           (error) => !worker.terminated && worker.onmessage({ data: { type: 'error', error: { name: error.name, message: error.message, path: error.path } } }));
     },
@@ -113,6 +122,79 @@ test('a long list that cannot go as columns (a nested value) is sent as objects 
   assert.deepEqual(log.filter((e) => e.part || e.frame).map((e) => e.part), [2000, 2000, 500]);
   assert.deepEqual(inWorker, await trainModel(CONFIG, list(), options));
   assert.ok(inWorker.skipped.some((s) => s.column === 'extra'), JSON.stringify(inWorker.skipped));
+});
+
+// Leads with an activity table (options.events) in the forms it takes:
+// extra columns as props, a props object, times as numbers, ISO text and
+// Dates, ids as text and as numbers.
+function withActivity(n = 400) {
+  const leads = [];
+  const events = [];
+  for (let i = 0; i < n; i++) {
+    const id = i % 5 === 0 ? i : `p${i}@example.com`;
+    const views = (i * 7) % 5;
+    for (let v = 0; v < views; v++) {
+      const at = START - (v + 1) * 3_600_000;
+      if (v % 3 === 0) events.push({ email: id, type: 'page_view', at, path: '/pricing' });
+      else if (v % 3 === 1) events.push({ email: id, type: 'page_view', at: new Date(at), props: { path: '/pricing/plans' } });
+      else events.push({ email: id, type: 'email_open', at: new Date(at).toISOString() });
+    }
+    leads.push({ email: id, industry: i % 2 ? 'Software' : 'Retail', converted: views + (i % 3) > 3 ? 1 : 0 });
+  }
+  return { leads, events };
+}
+
+test('an activity table goes as a frame of transferred columns and gives the in-thread results', async () => {
+  const cases = [
+    ['trainModel', { outcome: 'converted', seed: 2, now: START, features: ['pricing_views_2d', 'emails_opened_30d', 'industry'] }],
+    ['trainModel', { outcome: 'converted', seed: 2, now: START }],
+    ['discoverSegments', { k: 3, seed: 2, now: START, outcome: 'converted' }],
+  ];
+  for (const [fn, options] of cases) {
+    const log = [];
+    const { leads, events } = withActivity();
+    const inWorker = await learnInWorker(fn, exampleConfig(), leads, { ...options, events, worker: true }, { createWorker: () => fakeWorker(log) });
+    const here = await FUNCTIONS[fn](exampleConfig(), withActivity().leads, { ...options, events: withActivity().events });
+    assert.deepEqual(inWorker, here, `${fn} ${JSON.stringify(options)}`);
+    assert.deepEqual(log.filter((e) => e.frame || e.eventsFrame || e.part), [{ frame: 400 }, { eventsFrame: events.length, detached: true }]);
+    assert.equal('events' in log.find((e) => e.options).options, false, 'the table is not also cloned in the options');
+  }
+  // The behaviour came through: the events were replayed in the worker.
+  const { leads, events } = withActivity();
+  const result = await learnInWorker('trainModel', exampleConfig(), leads, { ...cases[0][1], events, worker: true }, { createWorker: () => fakeWorker([]) });
+  assert.ok(result.weights.find((w) => w.attribute === 'pricing_views_2d').weight > 0.5, JSON.stringify(result.weights));
+});
+
+test('with an activity table, errors and odd rows are the in-thread ones', async () => {
+  const run = async (events, leads = withActivity(60).leads, options = {}) => {
+    const all = { outcome: 'converted', now: START, ...options, events };
+    const inWorker = await learnInWorker('trainModel', exampleConfig(), leads, { ...all, worker: true }, { createWorker: () => fakeWorker([]) }).catch((e) => e);
+    const here = await trainModel(exampleConfig(), leads, all).catch((e) => e);
+    if (here instanceof Error) {
+      assert.ok(inWorker instanceof Error, `expected the worker to fail with: ${here.message}`);
+      assert.equal(inWorker.message, here.message);
+      assert.equal(inWorker.path, here.path);
+    } else {
+      assert.deepEqual(inWorker, here);
+    }
+  };
+  const { events } = withActivity(60);
+  await run([...events, { email: 'p1@example.com', type: 'page_view', at: 'yesterday' }]);  // a time that is not one
+  await run([...events, { email: 'p1@example.com', type: 'page_view', at: START - 1, props: { path: '/pricing' }, extra: 1 }]);
+  await run([...events, { email: 'p1@example.com', type: 'page_view', at: START - 1, props: { a: { b: [1, 2] } } }]);
+  await run([...events, { email: 'p3@example.com', at: START - 1 }]);  // no type
+  await run([]);
+  await run(events, withActivity(60).leads, { idColumn: 'email', eventColumns: { lead: 'email', type: 'type', at: 'at' } });
+  const same = withActivity(60).leads;
+  await run(same, same);  // one list as both leads and events
+
+  // A row a frame cannot state (a class instance) sends the table cloned, as before.
+  const log = [];
+  const odd = [...events, new (class Row { email = 'p1@example.com'; type = 'page_view'; at = START - 1; })()];
+  await learnInWorker('trainModel', exampleConfig(), withActivity(60).leads, { outcome: 'converted', now: START, events: odd, worker: true },
+    { createWorker: () => fakeWorker(log) });
+  assert.equal(log.some((e) => e.eventsFrame), false);
+  assert.equal(log.find((e) => e.options).options.events.length, odd.length);
 });
 
 test('the worker is told to load the learning module before the leads arrive', async () => {

@@ -10,7 +10,8 @@ import { describe, leadsegError } from './errors.js';
 import { compiledLearnWasm, learnWasmHref } from './learn-loader.js';
 import { encodeLeads } from './learn-transfer.js';
 
-// An array of lead objects is read into columns whose buffers are
+// An array of lead objects, and an activity table of row objects
+// (options.events), is read into columns whose buffers are
 // transferred (learn-transfer.js), SEND_SLICE_MS of reading per task so
 // that the page keeps drawing. A list that cannot be (nested values, class
 // instances) is copied as objects, in parts of ROWS_PER_MESSAGE, as many
@@ -82,7 +83,10 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
   if (rest.wasmUrl !== undefined) workerOptions.wasmUrl = absolute(rest.wasmUrl);
   // The page's URL of the module: where its bundler emitted it.
   else if (rest.wasmBinary === undefined) workerOptions.wasmUrl = learnWasmHref();
-  if (rest.events !== undefined) workerOptions.events = transferable(rest.events, 'events', what, transfer);
+  // An activity table of row objects is sent as a frame, like the leads (below).
+  const eventRows = Array.isArray(rest.events) ? rest.events : null;
+  if (eventRows) delete workerOptions.events;
+  else if (rest.events !== undefined) workerOptions.events = transferable(rest.events, 'events', what, transfer);
   const message = { fn, config, options: workerOptions };
   if (!Array.isArray(leads)) message.leads = transferable(leads, 'leads', what, transfer);
 
@@ -139,6 +143,19 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
         .then((wasmModule) => thread.postMessage({ prepare: { wasmUrl: workerOptions.wasmUrl, wasmBinary: workerOptions.wasmBinary, wasmModule } }));
       prepared.catch(() => {});  // awaited below, unless aborted before
       const encoded = Array.isArray(leads) ? await encodeLeads(leads, { pause }) : null;
+      if (eventRows && eventRows === leads) {
+        // One list as both: the worker is told so, and the call refuses it there as here.
+        message.eventsAreLeads = true;
+      } else if (eventRows) {
+        // Rows with props objects or Dates too: such cells are cloned with the frame.
+        const events = await encodeLeads(eventRows, { pause, nested: true });
+        if (events) {
+          message.eventsFrame = events.frame;
+          transfer.push(...events.transfer);
+        } else {
+          workerOptions.events = eventRows;  // cloned: rows a frame cannot state (class instances, __proto__)
+        }
+      }
       await prepared;
       if (signal?.aborted) return;  // onAbort has settled the promise
       if (encoded) {

@@ -44,23 +44,30 @@ export async function readLeads(config, leads, options, what) {
   const parsed = parseConfig(config, what);
   const columnMap = checkColumnMap(options.columnMap);
   const mapped = Object.keys(columnMap).length > 0;
+  // In the learn worker, frames (learn-transfer.js) stand for the arrays of
+  // objects the page passed: as leads, and as options.events.
+  let events = options.events;
   if (leads instanceof LeadFrame) {
     // Renaming and replaying read lead objects (the worker gets no frame with inline events).
-    if (!mapped && options.events === undefined) return { table: tableOfFrame(leads.frame), config: parsed, metricIds: [] };
-    leads = decodeLeads(leads.frame);
+    if (!mapped && events === undefined) return { table: tableOfFrame(leads.frame), config: parsed, metricIds: [] };
+    const frame = leads;
+    leads = decodeLeads(frame.frame);
+    if (events === frame) events = leads;  // one list passed as both: segmentLeads refuses it
   }
+  if (events instanceof LeadFrame) events = decodeLeads(events.frame);
   if (!Array.isArray(leads) && !isCsvInput(leads)) {
     throw leadsegError(`${what}: leads must be an array of objects, CSV text, a Blob/File or a ReadableStream, got ${describe(leads)}`);
   }
   const inline = Array.isArray(leads) && leads.some((row) => isPlainObject(row) && row.events != null);
   const metricIds = (parsed.metrics ?? []).map((m) => m.id).filter((id) => typeof id === 'string');
-  if (options.events !== undefined || inline) {
+  if (events !== undefined || inline) {
     // Replayed through the config: the package's batch path.
     const { segmentLeads } = await import('./batch.js');
     const passed = {};
-    for (const key of ['events', 'idColumn', 'eventColumns', 'columnMap', 'types', 'now', 'signal']) {
+    for (const key of ['idColumn', 'eventColumns', 'columnMap', 'types', 'now', 'signal']) {
       if (options[key] !== undefined) passed[key] = options[key];
     }
+    if (events !== undefined) passed.events = events;
     const { leads: results } = await segmentLeads(config, leads, { ...passed, metrics: true });
     const rows = [];
     results.forEach((lead, i) => {

@@ -13,6 +13,10 @@
 // undefined, null, booleans, numbers or strings. Anything else (a nested
 // value such as inline events, a class instance, a key named __proto__)
 // makes encodeLeads() give up, and the objects are cloned as before.
+// An activity table (options.events) is encoded with `nested`: its rows
+// may hold a `props` object or a Date, and such a cell is kept as it is in
+// a column's `others` (cloned with the frame, as cloning the row would
+// have cloned it), the rest of the table still in typed arrays.
 
 import { isPlainObject } from './errors.js';
 
@@ -25,6 +29,7 @@ const NUMBER = 3;
 const FALSE = 4;
 const TRUE = 5;
 const STRING = 6;
+const OTHER = 7; // any other value, in `others` (encoded with `nested` only)
 
 const ROWS_PER_PAUSE = 1024;
 // Column numbers are stored as Uint16.
@@ -45,9 +50,10 @@ class Column {
     this.strings = [];
     this.index = new Map();
     this.texts = null; // each lead's string, once there are too many to number
+    this.others = null; // each OTHER cell's value (sparse), once one is seen
   }
 
-  set(i, value) {
+  set(i, value, nested) {
     switch (typeof value) {
       case 'number':
         this.kinds[i] = NUMBER;
@@ -80,8 +86,15 @@ class Column {
         this.kinds[i] = UNDEFINED;
         return true;
       default:
-        if (value !== null) return false;
-        this.kinds[i] = NULL;
+        if (value === null) {
+          this.kinds[i] = NULL;
+          return true;
+        }
+        // A function or a symbol cannot be cloned either: left for
+        // postMessage to refuse, as it refuses the objects.
+        if (!nested || typeof value === 'function' || typeof value === 'symbol') return false;
+        this.kinds[i] = OTHER;
+        (this.others ??= new Array(this.kinds.length))[i] = value;
         return true;
     }
   }
@@ -96,7 +109,7 @@ class Column {
   }
 
   frame() {
-    return { name: this.name, kinds: this.kinds, numbers: this.numbers, codes: this.codes, strings: this.strings, texts: this.texts };
+    return { name: this.name, kinds: this.kinds, numbers: this.numbers, codes: this.codes, strings: this.strings, texts: this.texts, others: this.others };
   }
 }
 
@@ -105,11 +118,13 @@ class Column {
  * list cannot be sent this way (see the module comment).
  *
  * @param {object[]} leads
- * @param {{pause?: () => Promise<void>}} [hooks] awaited every ROWS_PER_PAUSE
- *   rows, so that the caller can give the page's thread back
+ * @param {{pause?: () => Promise<void>, nested?: boolean}} [hooks] pause:
+ *   awaited every ROWS_PER_PAUSE rows, so that the caller can give the
+ *   page's thread back; nested: keep values that are not text, numbers,
+ *   booleans, null or undefined for cloning instead of giving up
  * @returns {Promise<{frame: {n: number, columns: object[], order: Uint16Array, ends: Uint32Array}, transfer: ArrayBuffer[]}|null>}
  */
-export async function encodeLeads(leads, { pause } = {}) {
+export async function encodeLeads(leads, { pause, nested = false } = {}) {
   // for...in reads a plain object's keys and values on V8's fast path (a
   // keyed read per key is a slower lookup); it also lists inherited keys,
   // which a plain object has none of unless Object.prototype was given an
@@ -142,7 +157,7 @@ export async function encodeLeads(leads, { pause } = {}) {
         lastKeys[k] = key;
         lastColumns[k] = entry;
       }
-      if (!entry.column.set(i, row[key])) return null;
+      if (!entry.column.set(i, row[key], nested)) return null;
       if (at === order.length) {
         const grown = new Uint16Array(order.length * 2);
         grown.set(order);
@@ -164,13 +179,14 @@ export async function encodeLeads(leads, { pause } = {}) {
 }
 
 /** A frame's value of a column at lead i (undefined where the lead lacks the key). */
-export function valueAt({ kinds, numbers, codes, strings, texts }, i) {
+export function valueAt({ kinds, numbers, codes, strings, texts, others }, i) {
   switch (kinds[i]) {
     case NUMBER: return numbers[i];
     case STRING: return texts ? texts[i] : strings[codes[i]];
     case TRUE: return true;
     case FALSE: return false;
     case NULL: return null;
+    case OTHER: return others[i];
     default: return undefined; // ABSENT, UNDEFINED
   }
 }

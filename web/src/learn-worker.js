@@ -12,10 +12,13 @@
 //                     (instantiated, not fetched and compiled again), or null
 //      {rows: [...]}  zero or more: a lead list of objects, in parts (the
 //                     page copies a part per task, so it keeps drawing)
-//      {fn: 'trainModel' | 'discoverSegments', config, leads | frame, options}
+//      {fn: 'trainModel' | 'discoverSegments', config, leads | frame, options,
+//       eventsFrame?, eventsAreLeads?}
 //                     frame: an array of lead objects as columns
 //                     (learn-transfer.js), read as columns here, not
-//                     built into objects again; neither: the rows received before
+//                     built into objects again; neither: the rows received before;
+//                     eventsFrame: options.events (an array of activity rows)
+//                     as columns; eventsAreLeads: options.events was the lead list
 // Out: {type: 'progress', progress}
 //      {type: 'done', result}
 //      {type: 'error', error: {name, message, path}}
@@ -41,9 +44,11 @@ self.onmessage = async ({ data }) => {
   const { fn, config, options } = data;
   const leads = data.frame ? new LeadFrame(data.frame) : 'leads' in data ? data.leads : received;
   received = [];
+  const events = data.eventsFrame ? { events: new LeadFrame(data.eventsFrame) } : data.eventsAreLeads ? { events: leads } : {};
   try {
     const result = await FUNCTIONS[fn](config, leads, {
       ...options,
+      ...events,
       onProgress: (progress) => self.postMessage({ type: 'progress', progress }),
     });
     self.postMessage({ type: 'done', result });
