@@ -149,7 +149,10 @@ export function addColumns(learner, table, names, explicit, unwrap) {
       continue;
     }
     const codes = new Int32Array(n);
-    const index = new Map();
+    // Levels by value: text in one map, numbers and booleans in another (so
+    // that "1" and 1 stay two levels), without building a key per lead.
+    const textCodes = new Map();
+    const otherCodes = new Map();
     const levels = [];
     for (let i = 0; i < n; i++) {
       const v = column[i];
@@ -157,11 +160,11 @@ export function addColumns(learner, table, names, explicit, unwrap) {
         codes[i] = -1;
         continue;
       }
-      const key = typeof v === 'string' ? `s${v}` : `v${String(v)}`;
-      let code = index.get(key);
+      const index = typeof v === 'string' ? textCodes : otherCodes;
+      let code = index.get(v);
       if (code === undefined) {
         code = levels.length;
-        index.set(key, code);
+        index.set(v, code);
         levels.push(v);
       }
       codes[i] = code;

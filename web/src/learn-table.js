@@ -10,9 +10,18 @@
 // their keys first appear in the list.
 import { ABSENT, valueAt } from './learn-transfer.js';
 
+// for...in lists an inherited enumerable key too, which a plain object has
+// none of unless Object.prototype was given one: then keys are read with
+// Object.keys, row by row.
+const prototypeIsClean = () => {
+  for (const _ in {}) return false;
+  return true;
+};
+
 class RowTable {
   #rows;
-  #values = new Map();
+  #names = null; // every key, in the order it first appears
+  #columns = null; // name -> every lead's value
 
   constructor(rows) {
     this.#rows = rows;
@@ -22,26 +31,66 @@ class RowTable {
     return this.#rows.length;
   }
 
+  // Every column in one pass over the leads, each object's keys and values
+  // read together (for...in: V8's fast path), instead of a keyed read per
+  // column and lead: 100,000 leads x 20 columns took about twice as long
+  // that way. Leads of one shape (most lists) need no lookup per key.
+  #read() {
+    if (this.#columns) return;
+    const rows = this.#rows;
+    const n = rows.length;
+    const columns = new Map();
+    const column = (key) => {
+      let values = columns.get(key);
+      if (values === undefined) {
+        values = new Array(n).fill(undefined);
+        columns.set(key, values);
+      }
+      return values;
+    };
+    if (prototypeIsClean()) {
+      const lastKeys = [];
+      const lastColumns = [];
+      for (let i = 0; i < n; i++) {
+        const row = rows[i];
+        let k = 0;
+        for (const key in row) {
+          let values = lastKeys[k] === key ? lastColumns[k] : undefined;
+          if (values === undefined) {
+            values = column(key);
+            lastKeys[k] = key;
+            lastColumns[k] = values;
+          }
+          values[i] = row[key];
+          k++;
+        }
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const row = rows[i];
+        for (const key of Object.keys(row)) column(key)[i] = row[key];
+      }
+    }
+    this.#columns = columns;
+    this.#names = [...columns.keys()];
+  }
+
   /** Every key of the leads, in the order it first appears. */
   names() {
-    const present = new Set();
-    for (const row of this.#rows) for (const key of Object.keys(row)) present.add(key);
-    return [...present];
+    this.#read();
+    return [...this.#names];
   }
 
   /** Whether any lead has the key. */
   has(name) {
-    return this.#rows.some((row) => Object.hasOwn(row, name));
+    this.#read();
+    return this.#columns.has(name);
   }
 
   /** Every lead's value of a column, in lead order. */
   values(name) {
-    let values = this.#values.get(name);
-    if (!values) {
-      values = this.#rows.map((row) => row[name]);
-      this.#values.set(name, values);
-    }
-    return values;
+    this.#read();
+    return this.#columns.get(name) ?? new Array(this.#rows.length).fill(undefined);
   }
 
   /** The leads at `indices` (ascending). */
