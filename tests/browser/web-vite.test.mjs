@@ -23,11 +23,15 @@ const WEB_DIR = path.join(REPO_ROOT, 'web');
 // eslint-disable-next-line no-control-regex
 const plain = (text) => String(text).replace(/\x1b\[[0-9;]*m/g, '');
 
-/** A Vite logger that keeps warnings and errors (without ANSI colours) instead of printing them. */
+/**
+ * A Vite logger that keeps warnings and errors (without ANSI colours) instead of printing them,
+ * except the bundler's note of how long its plugins ran ([PLUGIN_TIMINGS]): it measures this
+ * machine (it appears when the build is slowed by load), not the package.
+ */
 function quietLogger() {
   const logged = { warn: [], error: [] };
   const logger = createLogger('warn');
-  logger.warn = (msg) => void logged.warn.push(plain(msg));
+  logger.warn = (msg) => void (/^\[PLUGIN_TIMINGS\]/.test(plain(msg)) || logged.warn.push(plain(msg)));
   logger.warnOnce = logger.warn;
   logger.error = (msg) => void logged.error.push(plain(msg));
   return { logger, logged };
