@@ -185,6 +185,42 @@ export const LEARN_WORKER = `${ENTRY_NAME}-learn-worker.js`;
 
 const learnWorkerNextToBundle = () => workerNextToBundle('learn-in-worker.js', 'learn-worker.js', LEARN_WORKER);
 
+// --- node: web/dist/leadseg.node.mjs ----------------------------------------
+// The "node" condition's file: web/src/node.js and everything it reaches,
+// dynamic imports included (esbuild keeps those lazy: a module is evaluated
+// on its first import()), in one ES module. Node's ESM loader pays per file
+// (resolve, realpath, read, compile, link): web/src/node.js's 41 modules
+// cost a fresh process ~25 ms of CPU to import, this file ~7 ms
+// (docs/performance.md, "A node process's cold start"); minified, ~1 ms
+// less again (`node --enable-source-maps` reads its .map for stack traces).
+// The Emscripten glue and wasm stay files next
+// to it; web/src names them '../dist/<file>', which from dist/ is dist/
+// again, so those paths are left as they are. A module worker's
+// './<worker>.js' is the worker's source in ../src/.
+export const NODE_ENTRY = 'leadseg.node.mjs';
+
+function bundleNode() {
+  return esbuild.build({
+    ...common,
+    entryPoints: [path.join(WEB_SRC, 'node.js')],
+    outfile: path.join(DIST, NODE_ENTRY),
+    platform: 'node',
+    plugins: [{
+      name: 'node-entry',
+      setup(build) {
+        build.onResolve({ filter: /^\.\.\/dist\// }, (args) => ({ path: args.path, external: true }));
+        build.onLoad({ filter: /(batch-workers|learn-in-worker)\.js$/ }, async (args) => ({
+          contents: (await fs.promises.readFile(args.path, 'utf8')).replace(/'\.\/((batch|learn)-worker\.js)'/g, "'../src/$1'"),
+          loader: 'js',
+        }));
+      },
+    }],
+  }).then((result) => {
+    failOnWarnings(result, 'node entry');
+    return result;
+  });
+}
+
 export async function bundleWeb() {
   for (const file of [...PAGE_GLUE, ...WASM_FILES]) {
     if (!fs.existsSync(path.join(DIST, file))) throw new Error(`web/dist/${file} is missing: run bash scripts/build.sh wasm`);
@@ -220,6 +256,7 @@ export async function bundleWeb() {
   }
   outputs.push((await bundleWorker('batch-worker.js', BATCH_WORKER, [wasmNextToBundle(seen)], 'batch worker')).metafile.outputs);
   outputs.push((await bundleWorker('learn-worker.js', LEARN_WORKER, [learnWorkerNextToBundle(), wasmNextToBundle(seen)], 'learn worker', { glueInside: ['leadseg-learn.mjs'] })).metafile.outputs);
+  outputs.push((await bundleNode()).metafile.outputs);
   const missing = WASM_FILES.filter((f) => !seen.has(f));
   if (missing.length) {
     throw new Error(`web/src no longer names ${missing.map((f) => `'../dist/${f}'`).join(', ')}: update WASM_FILES in scripts/bundle-web.mjs`);

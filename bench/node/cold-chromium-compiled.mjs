@@ -14,7 +14,13 @@
 // request start to its last byte, as Resource Timing sees it), and the
 // first calls (identify, two tracks, decide).
 //
-//   node bench/node/cold-chromium-compiled.mjs [--runs 7] [--modes bundle,growthbook]
+// `steps` (not in the default modes) times createEngine's parts one by
+// one instead (see the page's code).
+//
+// --js-flags passes V8 flags to Chromium, for diagnosis only (e.g.
+// "--wasm-tiering-budget=1000000000": what the wasm's tier-up costs).
+//
+//   node bench/node/cold-chromium-compiled.mjs [--runs 7] [--modes bundle,growthbook,steps] [--js-flags FLAGS]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,12 +45,46 @@ const FEATURES = ${JSON.stringify({
   },
 })};
 let config = null;
-if (mode === 'compiled' || mode === 'bundle') config = new Uint8Array(await (await fetch('./config.lsc')).arrayBuffer());
+if (mode === 'compiled' || mode === 'bundle' || mode === 'steps') config = new Uint8Array(await (await fetch('./config.lsc')).arrayBuffer());
 if (mode === 'json') config = await (await fetch('./config.json')).text();
 const t0 = performance.now();
 const steps = {};
 let value;
-if (mode === 'growthbook') {
+if (mode === 'steps') {
+  // createEngine's parts one by one (not the page's path: the glue is
+  // imported as its own file here, the bundle holds a copy): the bundle's
+  // import; the runtime wasm's fetch + streaming compile; the glue's import;
+  // its init and the instantiation; the core's calls that createEngine
+  // makes; the first localStorage access (createEngine clears a prepaint
+  // without storage consent); createEngine's own work on the loaded
+  // module; the first calls.
+  const mark = (name, from) => { const now = performance.now(); steps[name] = now - from; return now; };
+  let t = t0;
+  const { createEngine } = await import('/web/dist/leadseg.browser.js');
+  t = mark('import', t);
+  const wasm = await WebAssembly.compileStreaming(fetch('/web/dist/leadseg-runtime.wasm'));
+  t = mark('wasmFetchCompile', t);
+  const { default: factory } = await import('/web/dist/leadseg-runtime.mjs');
+  t = mark('glueImport', t);
+  const core = await factory({ instantiateWasm(imports, receive) { WebAssembly.instantiate(wasm, imports).then((i) => receive(i, wasm)); return {}; } });
+  t = mark('instantiateAndGlueInit', t);
+  const raw = new core.Engine();
+  raw.loadCompiled(config);
+  t = mark('loadCompiled', t);
+  raw.facts();
+  raw.initialChanges();
+  t = mark('factsAndInitialChanges', t);
+  raw.delete();
+  localStorage.removeItem('leadseg-bench-probe');
+  t = mark('firstLocalStorage', t);
+  const engine = await createEngine({ config, consent: { personalization: true }, module: core });
+  t = mark('createEngineOnLoadedModule', t);
+  engine.identify({ job_title: 'CTO', industry: 'Technology' });
+  engine.track('page_view', { path: '/pricing' });
+  engine.track('page_view', { path: '/pricing/teams' });
+  value = engine.decide('hero').variant;
+  mark('firstCalls', t);
+} else if (mode === 'growthbook') {
   const { GrowthBook } = await import('./growthbook.esm.min.js');
   const gb = new GrowthBook({ features: FEATURES, attributes: { job_title: 'CTO', industry: 'Technology', pricing_views_2d: 2 } });
   value = gb.getFeatureValue('hero', 'default');
@@ -86,7 +126,8 @@ const server = await startSiteServer({
     'growthbook.esm.min.js': path.join(REPO_ROOT, 'node_modules/@growthbook/growthbook/dist/bundles/esm.min.js'),
   },
 });
-const browser = await launchChromium();
+const jsFlags = args.includes('--js-flags') ? args[args.indexOf('--js-flags') + 1] : '';
+const browser = await launchChromium({ args: jsFlags ? [`--js-flags=${jsFlags}`] : [] });
 const results = Object.fromEntries(modes.map((m) => [m, []]));
 try {
   for (let i = 0; i < runs; i++) {
@@ -105,7 +146,7 @@ try {
   fs.rmSync(site, { recursive: true, force: true });
 }
 const g = median(results.growthbook.map((r) => r.ms));
-console.log(`== fresh Chromium context, import -> first decision (wall clock, median of ${runs}, interleaved; load average ${os.loadavg()[0].toFixed(1)}) ==`);
+console.log(`== fresh Chromium context, import -> first decision (wall clock, median of ${runs}, interleaved; load average ${os.loadavg()[0].toFixed(1)})${jsFlags ? ` with --js-flags=${jsFlags}` : ''} ==`);
 for (const [mode, rs] of Object.entries(results)) {
   const m = median(rs.map((r) => r.ms));
   const names = Object.keys(rs[0].steps ?? {});

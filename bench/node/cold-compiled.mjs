@@ -8,10 +8,13 @@
 //   node bench/node/cold-compiled.mjs growthbook  new GrowthBook({features}) + getFeatureValue
 //
 // The config (text, bytes or GrowthBook features) is read before the clock
-// starts; everything from the package import on is timed.
+// starts; everything from the package import on is timed. The package is
+// imported the way `import 'leadseg'` resolves in node (web/package.json's
+// "node" condition: the one-file dist/leadseg.node.mjs); LEADSEG_ENTRY=src
+// imports the unbundled web/src/node.js instead, for comparison.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,6 +38,10 @@ const FEATURES = {
   },
 };
 
+const webPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'web', 'package.json'), 'utf8'));
+const entry = process.env.LEADSEG_ENTRY === 'src'
+  ? path.join(REPO_ROOT, 'web', 'src', 'node.js')
+  : path.join(REPO_ROOT, 'web', webPackage.exports['.'].node);
 let input;
 if (mode === 'json') input = fs.readFileSync(path.join(REPO_ROOT, 'docs/examples/b2b-saas.json'), 'utf8');
 else if (mode === 'compiled') input = new Uint8Array(fs.readFileSync(lscFile));
@@ -51,7 +58,7 @@ if (mode === 'growthbook') {
   value = gb.getFeatureValue('hero', 'default');
   mark('firstDecision');
 } else {
-  const { createEngine } = await import('../../web/src/node.js');
+  const { createEngine } = await import(pathToFileURL(entry).href);
   mark('import');
   const engine = await createEngine({ config: input, consent: { personalization: true } });
   mark('create');

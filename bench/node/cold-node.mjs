@@ -13,7 +13,7 @@
 // like leadseg's config), getFeatureValue().
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -39,7 +39,11 @@ if (mode === 'growthbook') {
   mark('firstDecide');
 } else {
   mark('start');
-  const { createEngine, loadCore } = await import('../../web/src/node.js');
+  // As `import 'leadseg'` resolves in node (the "node" condition of
+  // web/package.json); LEADSEG_ENTRY=src: the unbundled web/src/node.js.
+  const webPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'web', 'package.json'), 'utf8'));
+  const entry = path.join(REPO_ROOT, 'web', process.env.LEADSEG_ENTRY === 'src' ? 'src/node.js' : webPackage.exports['.'].node);
+  const { createEngine, loadCore } = await import(pathToFileURL(entry).href);
   mark('importPackage');
   await loadCore();
   mark('loadCore');

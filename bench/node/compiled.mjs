@@ -9,7 +9,9 @@
 //     GrowthBook's), median of N runs, interleaved (JSON, compiled,
 //     GrowthBook, JSON, ...) so machine load hits all three alike.
 //
-//   node bench/node/compiled.mjs [--runs 9]
+//   node bench/node/compiled.mjs [--runs 9] [--src]
+// --src adds "compiled-src": the compiled config through the unbundled
+// web/src/node.js instead of the package's node entry (dist/leadseg.node.mjs).
 // Needs web/dist built (bash scripts/build.sh wasm) and build/native/leadseg
 // or the package's own compiler (used here: compileConfig()).
 import fs from 'node:fs';
@@ -59,10 +61,11 @@ console.log(`  GrowthBook esm.min.js: 1 file, ${kb(gb.gzip)} gzip`);
 console.log(`  data: b2b-saas.lsc ${config.raw} raw / ${config.gzip} gzip; b2b-saas.json ${json.raw} raw / ${json.gzip} gzip`);
 
 // --- 2. cold node CPU ---------------------------------------------------------
-const results = { json: [], compiled: [], growthbook: [] };
+const results = { json: [], compiled: [], ...(args.includes('--src') ? { 'compiled-src': [] } : {}), growthbook: [] };
 for (let i = 0; i < runs; i++) {
   for (const mode of Object.keys(results)) {
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bench/node/cold-compiled.mjs'), mode, lsc], { encoding: 'utf8', cwd: REPO_ROOT });
+    const env = { ...process.env, LEADSEG_ENTRY: mode.endsWith('-src') ? 'src' : '' };
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bench/node/cold-compiled.mjs'), mode.replace(/-src$/, ''), lsc], { encoding: 'utf8', cwd: REPO_ROOT, env });
     if (r.status !== 0) throw new Error(`cold-compiled.mjs ${mode} failed:\n${r.stderr}`);
     results[mode].push(JSON.parse(r.stdout.trim().split('\n').pop()));
   }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { WEB_DIR } from './helpers.mjs';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(WEB_DIR, 'package.json'), 'utf8'));
@@ -21,12 +22,15 @@ test('package.json: an ES module package with types, browser, import and node co
   assert.equal(pkg.type, 'module');
   const root = pkg.exports['.'];
   assert.deepEqual(Object.keys(root), ['types', 'browser', 'node', 'import', 'default']);
-  for (const target of [root.types, root.node, root.default, pkg.exports['./estimator'].default, pkg.exports['./estimator'].types]) {
+  for (const target of [root.types, root.default, pkg.exports['./estimator'].default, pkg.exports['./estimator'].types]) {
     assert.ok(fs.existsSync(path.join(WEB_DIR, target)), target);
   }
   // Browsers and bundlers get the one-file build (scripts/bundle-web.mjs).
   assert.equal(root.browser, './dist/leadseg.browser.js');
   assert.equal(root.import, './dist/leadseg.browser.js');
+  // Node gets its one-file build of src/node.js (scripts/bundle-web.mjs).
+  assert.equal(root.node, './dist/leadseg.node.mjs');
+  assert.ok(pkg.files.includes('dist/leadseg.node.mjs'));
   for (const entry of pkg.files) {
     const full = path.join(WEB_DIR, entry);
     if (entry.startsWith('dist/')) continue; // built by scripts/build.sh wasm
@@ -34,24 +38,24 @@ test('package.json: an ES module package with types, browser, import and node co
   }
 });
 
-test('the browser and import conditions resolve the bundle, node the node entry, and every bundle file ships', () => {
+test('the browser and import conditions resolve the bundle, node the node bundle, and every bundle file ships', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-pkg-'));
   try {
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(WEB_DIR, path.join(dir, 'node_modules', 'leadseg'), 'dir');
     fs.writeFileSync(path.join(dir, 'resolve.mjs'), "console.log(import.meta.resolve('leadseg'))");
     const resolve = (...conditions) => execFileSync(process.execPath, [...conditions.flatMap((c) => ['-C', c]), 'resolve.mjs'], { cwd: dir, encoding: 'utf8' }).trim();
-    assert.match(resolve(), /\/src\/node\.js$/);
+    assert.match(resolve(), /\/dist\/leadseg\.node\.mjs$/);
     assert.match(resolve('browser'), /\/dist\/leadseg\.browser\.js$/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const dist = path.join(WEB_DIR, 'dist');
-  const built = fs.existsSync(dist) ? fs.readdirSync(dist).filter((f) => f.startsWith('leadseg.browser')) : [];
+  const built = fs.existsSync(dist) ? fs.readdirSync(dist).filter((f) => f.startsWith('leadseg.browser') || f.startsWith('leadseg.node')) : [];
   for (const f of built) assert.ok(pkg.files.some((entry) => matchesFilesEntry(entry, `dist/${f}`)), `web/package.json "files" lists dist/${f}`);
 });
 
-test('import "leadseg" by name in node resolves the node entry and works', () => {
+test('import "leadseg" by name in node resolves the node bundle and works', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-pkg-'));
   try {
     fs.mkdirSync(path.join(dir, 'node_modules'));
@@ -71,10 +75,47 @@ test('import "leadseg" by name in node resolves the node entry and works', () =>
     assert.deepEqual(out.entered, ['adult']);
     assert.deepEqual(out.summary, { adult: 1 });
     assert.equal(out.estimate, 'function');
-    assert.match(out.resolved, /\/src\/node\.js$/);
+    assert.match(out.resolved, /\/dist\/leadseg\.node\.mjs$/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('in node, "leadseg" is one module: createEngine and its first calls load nothing from src/', () => {
+  // Each module costs node's ESM loader a resolve, read and compile at a
+  // cold start (~25 ms of CPU for src/node.js's graph, docs/performance.md).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-pkg-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(WEB_DIR, path.join(dir, 'node_modules', 'leadseg'), 'dir');
+    // A load hook (module.register) that lists every ES module node loads.
+    fs.writeFileSync(path.join(dir, 'hooks.mjs'), `
+      import fs from 'node:fs';
+      export async function load(url, context, next) {
+        fs.appendFileSync(${JSON.stringify(path.join(dir, 'loaded.txt'))}, url + '\\n');
+        return next(url, context);
+      }`);
+    fs.writeFileSync(path.join(dir, 'register.mjs'), "import { register } from 'node:module'; register('./hooks.mjs', import.meta.url);");
+    fs.writeFileSync(path.join(dir, 'main.mjs'), `
+      import { createEngine } from 'leadseg';
+      const engine = await createEngine({ config: { segments: [{ id: 'adult', condition: { age: { $gte: 18 } } }] } });
+      console.log(JSON.stringify(engine.identify({ age: 30 }).entered));
+      engine.destroy();`);
+    const out = execFileSync(process.execPath, ['--import', './register.mjs', 'main.mjs'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(out.trim(), '["adult"]');
+    const loaded = fs.readFileSync(path.join(dir, 'loaded.txt'), 'utf8').trim().split('\n');
+    const ours = loaded.filter((url) => url.startsWith('file:') && fs.realpathSync(new URL(url)).startsWith(fs.realpathSync(WEB_DIR) + path.sep));
+    assert.deepEqual(ours.map((url) => path.relative(fs.realpathSync(WEB_DIR), fs.realpathSync(new URL(url)))), ['dist/leadseg.node.mjs']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the node bundle exports what src/node.js exports', async (t) => {
+  const bundle = path.join(WEB_DIR, 'dist', 'leadseg.node.mjs');
+  if (!fs.existsSync(bundle)) return t.skip('web/dist not built (bash scripts/build.sh wasm)');
+  const names = async (file) => Object.keys(await import(pathToFileURL(file).href)).sort();
+  assert.deepEqual(await names(bundle), await names(path.join(WEB_DIR, 'src', 'node.js')));
 });
 
 test('no eval or new Function in the shipped JavaScript', () => {

@@ -93,7 +93,7 @@ function load(kind, options) {
       .catch((error) => {
         if (wasmBinary) binaryCache.delete(wasmBinary);
         else cache.delete(wasmUrl ? String(wasmUrl) : '');
-        const where = wasmBinary ? 'the given wasmBinary' : wasmUrl ? String(wasmUrl) : 'the leadseg package (${file})';
+        const where = wasmBinary ? 'the given wasmBinary' : wasmUrl ? String(wasmUrl) : `the leadseg package (${file})`;
         throw leadsegError(`could not load the leadseg WebAssembly core from ${where}: ${error?.message ?? error}`, '', error);
       });
     if (wasmBinary) binaryCache.set(wasmBinary, promise);
