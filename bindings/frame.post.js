@@ -132,6 +132,91 @@
     }
   };
 
+  // Flat traits (web/src/flat-props.js: an object whose values are
+  // strings, finite numbers, booleans, null or arrays of those, none
+  // holding a lone surrogate, no "__proto__" key, no toJSON method) are
+  // checked while they are written, in one pass: no copy of the object,
+  // no second walk. The rules are flatPropsCopy's, so that whatever is not
+  // flat takes the package's general path and gets its errors.
+  var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  function wellFormed(s) {
+    return typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s);
+  }
+
+  // Writes `s` as a string's bytes; false if it holds a lone surrogate
+  // (TextEncoder would write U+FFFD for it). ASCII needs no check.
+  FrameWriter.prototype.flatString = function (s) {
+    var n = s.length;
+    this.reserve(4 + n * 3);
+    var bytes = this.bytes, start = this.pos + 4, i = 0;
+    for (; i < n; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      bytes[start + i] = c;
+    }
+    if (i === n) {
+      this.view.setUint32(this.pos, n, true);
+      this.pos = start + n;
+      return true;
+    }
+    if (!wellFormed(s)) return false;
+    var written = this.encoder.encodeInto(s, bytes.subarray(start)).written;
+    this.view.setUint32(this.pos, written, true);
+    this.pos = start + written;
+    return true;
+  };
+
+  // One flat scalar as JSON.parse(JSON.stringify(v)) gives it back (-0 as
+  // 0); false for anything else (undefined, holes, NaN, objects, ...).
+  FrameWriter.prototype.flatScalar = function (v) {
+    switch (typeof v) {
+      case 'string':
+        this.u8(TAG_STRING);
+        return this.flatString(v);
+      case 'number':
+        if (!Number.isFinite(v)) return false;
+        this.reserve(9);
+        this.bytes[this.pos++] = TAG_NUMBER;
+        this.view.setFloat64(this.pos, v === 0 ? 0 : v, true);
+        this.pos += 8;
+        return true;
+      case 'boolean':
+        this.u8(v ? TAG_TRUE : TAG_FALSE);
+        return true;
+      case 'object':
+        if (v !== null) return false;
+        this.u8(TAG_NULL);
+        return true;
+      default:
+        return false;
+    }
+  };
+
+  // The object `props` (a plain object: the caller checked) as a frame from
+  // position 0; false, with the frame unusable, if it is not flat.
+  FrameWriter.prototype.flatObject = function (props) {
+    if (typeof props.toJSON === 'function') return false;
+    var keys = Object.keys(props);
+    this.pos = 0;
+    this.u8(TAG_OBJECT);
+    this.u32(keys.length);
+    for (var k = 0; k < keys.length; k++) {
+      var key = keys[k];
+      // An assignment would set a copy's prototype; JSON.parse makes a property.
+      if (key === '__proto__' || !this.flatString(key)) return false;
+      var v = props[key];
+      if (Array.isArray(v)) {
+        if (typeof v.toJSON === 'function') return false;
+        this.u8(TAG_ARRAY);
+        this.u32(v.length);
+        for (var i = 0; i < v.length; i++) if (!this.flatScalar(v[i])) return false;
+      } else if (!this.flatScalar(v)) {
+        return false;
+      }
+    }
+    return true;
+  };
+
   // Strings of a result buffer: short ASCII ones (segment ids, stages)
   // without TextDecoder, which is slow for short strings.
   var decoder = new TextDecoder();
@@ -253,6 +338,7 @@
 
   addOnPostRun(function () {
     var writer = new FrameWriter();
+    var flatWriter = new FrameWriter();
     var Engine = Module['Engine'];
     if (Engine) {
       var proto = Engine.prototype;
@@ -261,6 +347,20 @@
       // `suffix`, if given, is an ASCII string whose bytes follow the frame
       // in the buffer (trackObject's event type); the frame's own size is
       // returned either way.
+      // The first `size` of `bytes` into the engine's frame buffer, which
+      // only grows and moves only when frameBuffer() grows it: its address
+      // is asked again only for a larger frame, not on every call (a
+      // crossing saved per track()).
+      var copyToFrame = function (engine, bytes, size) {
+        if (engine._frameAt === undefined || size > engine._frameCapacity) {
+          engine._frameAt = engine.frameBuffer(size);
+          engine._frameCapacity = size;
+        }
+        var heap = Module['HEAPU8'], at = engine._frameAt;
+        // Short frames (most events' props) byte by byte: no subarray view.
+        if (size <= 256) for (var i = 0; i < size; i++) heap[at + i] = bytes[i];
+        else heap.set(bytes.subarray(0, size), at);
+      };
       var writeFrame = function (engine, value, limit, suffix) {
         writer.pos = 0;
         writer.containerLimit = limit;
@@ -279,18 +379,7 @@
           writer.reserve(n);
           for (var k = 0; k < n; k++) writer.bytes[writer.pos++] = suffix.charCodeAt(k);
         }
-        var size = writer.pos;
-        // The engine's frame buffer only grows and moves only when
-        // frameBuffer() grows it: its address is asked again only for a
-        // larger frame, not on every call (a crossing saved per track()).
-        if (engine._frameAt === undefined || size > engine._frameCapacity) {
-          engine._frameAt = engine.frameBuffer(size);
-          engine._frameCapacity = size;
-        }
-        var heap = Module['HEAPU8'], bytes = writer.bytes, at = engine._frameAt;
-        // Short frames (most events' props) byte by byte: no subarray view.
-        if (size <= 256) for (var i = 0; i < size; i++) heap[at + i] = bytes[i];
-        else heap.set(bytes.subarray(0, size), at);
+        copyToFrame(engine, writer.bytes, writer.pos);
         return frameSize;
       };
       // Whether the event type can follow the frame as bytes (trackTypedFrame):
@@ -319,6 +408,18 @@
       proto.identifyObject = function (traits, now, text) {
         var size = writeFrame(this, traits, MAX_JSON_DEPTH);
         if (size < 0) return this.identify(text === undefined ? JSON.stringify(traits) : text, now);
+        return readChanges(this, Module['HEAPU8'], this.identifyFrame(size, now));
+      };
+      // identify() for flat traits in two steps, so that the package can
+      // read its clock between them exactly where it did before:
+      // writeFlatTraits checks and writes `traits` (-1: not flat, take the
+      // general path), identifyWritten sends what it wrote. The frame
+      // waits in a writer of its own, which nothing else writes to.
+      proto.writeFlatTraits = function (traits) {
+        return flatWriter.flatObject(traits) ? flatWriter.pos : -1;
+      };
+      proto.identifyWritten = function (size, now) {
+        copyToFrame(this, flatWriter.bytes, size);
         return readChanges(this, Module['HEAPU8'], this.identifyFrame(size, now));
       };
       proto.declareObject = function (key, value, now, text) {

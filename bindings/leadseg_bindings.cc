@@ -293,8 +293,11 @@ val ChangesToVal(const SegmentChanges& changes) {
 //   u32 n, n x (u8 has_from, [string from], string to, f64 at)   stages
 //   u8 has_temperature, [string temperature], u8 mql, u8 sql
 //   string := u32 byte length, UTF-8 bytes
+// Appended whole rather than byte by byte: -Oz calls push_back out of line.
 void PutU32(uint32_t v, std::string* out) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+  const char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+                     static_cast<char>(v >> 24)};
+  out->append(b, 4);
 }
 void PutString(const std::string& s, std::string* out) {
   PutU32(static_cast<uint32_t>(s.size()), out);
@@ -303,7 +306,9 @@ void PutString(const std::string& s, std::string* out) {
 void PutF64(double v, std::string* out) {
   uint64_t bits;
   std::memcpy(&bits, &v, sizeof bits);
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(bits >> (8 * i)));
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(bits >> (8 * i));
+  out->append(b, 8);
 }
 void EncodeChanges(const SegmentChanges& changes, TimeMs clock, std::string* out) {
   out->clear();

@@ -33,6 +33,30 @@ bool StorableValue(const Value& v) {
   return true;
 }
 
+// Whether CheckValue(v, what, depth_left) passes, without building a
+// Status for each value: identify asks it of every trait, and writes the
+// message only for one that fails.
+bool PassesCheckValue(const Value& v, int depth_left) {
+  switch (v.type()) {
+    case ValueType::kString: return IsValidUtf8(v.as_string());
+    case ValueType::kNumber: return std::isfinite(v.as_number());
+    case ValueType::kArray:
+    case ValueType::kObject: break;
+    default: return true;
+  }
+  if (depth_left == 0) return false;
+  if (v.is_array()) {
+    for (uint32_t i = 0; i < v.size(); ++i) {
+      if (!PassesCheckValue(v.at(i), depth_left - 1)) return false;
+    }
+    return true;
+  }
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    if (!IsValidUtf8(v.key_at(i)) || !PassesCheckValue(v.value_at(i), depth_left - 1)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 // Working memory reused across calls, so steady-state evaluation does not
@@ -49,12 +73,22 @@ struct Engine::Scratch {
   // every name up in the schema again on every event.
   AttributeSet base_attributes;
   uint64_t base_generation = ~uint64_t{0};  // values_generation_ it was built at
+  // Slots identify replaced in base_attributes since the last evaluation
+  // (RefreshAttributes); that evaluation takes them as changed.
+  std::vector<int> base_changed;
   AttributeSet event_attributes;
   Document encode_arena;  // an event's properties (or identify's traits) while being checked
-  // identify's members: each value encoded before it is stored, the stored
+  // identify's members: where each value's encoding lies (in the traits'
+  // frame, or in `encoded` when they came as a Value), the stored
   // attribute it replaces (-1: new) and the member whose value it takes.
-  std::vector<StoredValue> pending;
-  std::vector<int32_t> trait_slot, trait_source, stored_first;
+  struct PendingTrait {
+    size_t at = 0, size = 0;
+    size_t json_bytes = 0;
+    bool same = false;  // byte for byte the value stored now
+  };
+  std::vector<PendingTrait> pending;
+  std::string encoded;
+  std::vector<int32_t> trait_slot, trait_source, stored_first, replaced;
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
   std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
   // Metric values alternate between two arenas, so the previous
@@ -177,14 +211,20 @@ Status Engine::CheckTime(TimeMs t, const char* what) const {
 void Engine::RebuildValues() {
   ++values_generation_;
   values_.Clear();
-  // Names and strings point into the profile, which only changes before
-  // the next RebuildValues.
+  // Names and strings point into the profile: an attribute's value is
+  // read again whenever its frame changes (RefreshAttributes), everything
+  // when attributes are added or removed (which can move the names).
   Value* members = values_.AllocateChildren(2 * profile_.attributes.size());
+  attribute_members_ = members;
+  attribute_slots_.resize(profile_.attributes.size());
+  attributes_bytes_ = 0;
   uint32_t n = 0;
   for (const auto& [name, stored] : profile_.attributes) {
     auto v = stored.Read(&values_);
     members[2 * n] = Value::String(name);
     members[2 * n + 1] = v.ok() ? *v : Value::Null();
+    attribute_slots_[n] = config_->schema().Find(name);
+    attributes_bytes_ += JsonStringSize(name) + 1 + stored.json_bytes;
     ++n;
   }
   attributes_value_ = Document::MakeObject(members, n);
@@ -197,6 +237,31 @@ void Engine::RebuildValues() {
     ++n;
   }
   declared_value_ = Document::MakeObject(members, n);
+  values_nodes_ = values_.node_count();
+}
+
+void Engine::RefreshAttributes(const std::vector<int32_t>& replaced) {
+  // Values read here stay in values_ until the next full rebuild: bound
+  // that garbage (arrays and objects take nodes; scalars none).
+  if (values_.node_count() > 2 * values_nodes_ + 1024) {
+    RebuildValues();
+    return;
+  }
+  Scratch& s = *scratch_;
+  // Evaluate builds base_attributes from attributes_value_ when its
+  // generation is behind; only a current one is updated in place.
+  const bool base_current = s.base_generation == values_generation_;
+  for (const int32_t k : replaced) {
+    const size_t i = static_cast<size_t>(k);
+    auto v = profile_.attributes[i].second.Read(&values_);
+    const Value value = v.ok() ? *v : Value::Null();
+    attribute_members_[2 * i + 1] = value;
+    const int slot = attribute_slots_[i];
+    if (slot >= 0 && base_current) {
+      s.base_attributes.Set(slot, value);
+      s.base_changed.push_back(slot);
+    }
+  }
 }
 
 // A template rather than std::function: the callbacks inline into the loop
@@ -283,7 +348,8 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   changed.Clear();
   // A slot is changed when its value differs from what the previous
   // evaluation's conditions saw. Explicit attributes and declarations are
-  // replaced as a whole (RebuildValues), so a new generation changes all.
+  // replaced as a whole (RebuildValues), so a new generation changes all;
+  // identify's values replaced in place change their own slots.
   if (!s.kept) changed.AddAll();
   s.arena.Clear();
   if (s.base_generation != values_generation_) {
@@ -293,6 +359,8 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
     s.base_generation = values_generation_;
     changed.AddAll();
   }
+  for (const int slot : s.base_changed) changed.Add(slot);
+  s.base_changed.clear();
   s.attributes = s.base_attributes;  // same size: copies without allocating
   // Metrics are compared by value rather than told which changed: an event,
   // retention, a rebuild, a batch replay or the clock (windows, sinceLast)
@@ -505,7 +573,17 @@ SegmentChanges Engine::Commit() {
   ProgressState& p = scratch_->next_progress;
   SegmentChanges changes;
   const auto& segments = config_->segments();
+  // Counted first, so that each list allocates once (a visitor's identify
+  // typically enters and leaves several segments).
+  size_t entered = 0, exited = 0;
   for (size_t i = 0; i < segments.size(); ++i) {
+    const bool was = i < membership_.size() && membership_[i];
+    entered += next[i] && !was;
+    exited += !next[i] && was;
+  }
+  if (entered > 0) changes.entered.reserve(entered);
+  if (exited > 0) changes.exited.reserve(exited);
+  for (size_t i = 0; i < segments.size() && entered + exited > 0; ++i) {
     bool was = i < membership_.size() && membership_[i];
     if (next[i] && !was) changes.entered.push_back(segments[i].id);
     if (!next[i] && was) changes.exited.push_back(segments[i].id);
@@ -521,9 +599,9 @@ SegmentChanges Engine::Commit() {
   return changes;
 }
 
-SegmentChanges Engine::SettleProfileChange(TimeMs now) {
+SegmentChanges Engine::SettleProfileChange(TimeMs now, bool rebuild) {
   profile_.clock = std::max(profile_.clock, now);
-  RebuildValues();
+  if (rebuild) RebuildValues();
   Prune();
   for (auto& state : live_) state.Expire(profile_.clock);
   Evaluate(&scratch_->next, &scratch_->next_progress);
@@ -543,7 +621,7 @@ Result<SegmentChanges> Engine::IdentifyFrame(std::string_view traits_frame, Time
   auto traits = DecodeValue(reinterpret_cast<const uint8_t*>(traits_frame.data()), traits_frame.size(),
                             &scratch_->encode_arena, kMaxJsonDepth + 1);
   if (!traits.ok()) return traits.status();
-  return Identify(*traits, now);
+  return IdentifyValues(*traits, traits_frame.data(), now);
 }
 
 namespace {
@@ -569,28 +647,36 @@ int FindAttribute(const std::vector<std::pair<std::string, StoredValue>>& stored
 }  // namespace
 
 Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
+  return IdentifyValues(traits, nullptr, now);
+}
+
+Result<SegmentChanges> Engine::IdentifyValues(const Value& traits, const char* frame, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (!traits.is_object()) {
     return InvalidArgument(std::string("identify needs an object of attributes, got ") + ValueTypeName(traits.type()));
   }
-  // The merged attributes' JSON text length, as the size limit counts it.
+  // The merged attributes' JSON text length, as the size limit counts it:
+  // each member's name (quoted, escaped), a colon and its value.
   auto member_bytes = [](std::string_view name, size_t value_bytes) { return JsonStringSize(name) + 1 + value_bytes; };
   auto& stored = profile_.attributes;
   const uint32_t n = traits.size();
-  size_t bytes = 0, count = stored.size();
-  for (const auto& [name, value] : stored) bytes += member_bytes(name, value.json_bytes);
+  size_t bytes = attributes_bytes_, count = stored.size();
 
   // First, without changing anything (a failed call leaves the profile as
   // it was): check every member, find the attribute it replaces, and
-  // encode its value. A name repeated in `traits` counts once, at its
-  // first position with its last value (as a parsed JSON object had it):
-  // `source[i]` is the member whose value the i-th takes, -1 for a later
-  // repetition.
+  // locate its value's encoding: in `frame` (the object's members follow
+  // its tag and count, each a u32 name length, the name and the value;
+  // core/value_codec.h), else encoded here. A name repeated in `traits`
+  // counts once, at its first position with its last value (as a parsed
+  // JSON object had it): `source[i]` is the member whose value the i-th
+  // takes, -1 for a later repetition.
   Scratch& s = *scratch_;
   s.pending.resize(n);
   s.trait_slot.assign(n, -1);
   s.trait_source.resize(n);
   s.stored_first.assign(stored.size(), -1);
+  if (!frame) s.encoded.clear();
+  size_t at = 5;  // in `frame`: after the object's tag and member count
   size_t hint = 0;
   for (uint32_t i = 0; i < n; ++i) {
     const std::string_view key = traits.key_at(i);
@@ -604,9 +690,16 @@ Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
     }
     // Attributes were stored as one JSON object, read back up to
     // kMaxJsonDepth. (The message is only written for a value that fails.)
-    if (!CheckValue(value, "", kMaxJsonDepth - 1).ok()) {
+    if (!PassesCheckValue(value, kMaxJsonDepth - 1)) {
       const std::string name(key);
       return CheckValue(value, "attribute \"" + name + "\"", kMaxJsonDepth - 1).WithPathPrefix(PointerToken(name));
+    }
+    Scratch::PendingTrait& p = s.pending[i];
+    if (frame) {
+      at += 4 + key.size();
+      p.at = at;
+      p.size = EncodedValueSize(value);
+      at += p.size;
     }
     int first = -1;  // an earlier member with this name
     const int slot = FindAttribute(stored, key, &hint);
@@ -620,22 +713,35 @@ Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
     }
     s.trait_slot[i] = slot;
     s.trait_source[i] = static_cast<int32_t>(i);
+    // A stored attribute given a new value (the usual case) loses and
+    // gains its name's bytes: they cancel, and are not measured.
+    const bool name_cancels = slot >= 0 && first < 0 && !value.is_null();
+    auto member_size = [&](size_t value_bytes) { return name_cancels ? value_bytes : member_bytes(key, value_bytes); };
     if (first >= 0) {
       // The earlier member takes this value; its old value no longer counts.
       const uint32_t was = static_cast<uint32_t>(s.trait_source[first]);
       if (!traits.value_at(was).is_null()) {
-        bytes -= member_bytes(key, s.pending[was].json_bytes);
+        bytes -= member_size(s.pending[was].json_bytes);
         --count;
       }
       s.trait_source[first] = static_cast<int32_t>(i);
       s.trait_source[i] = -1;
     } else if (slot >= 0) {
-      bytes -= member_bytes(key, stored[slot].second.json_bytes);
+      bytes -= member_size(stored[slot].second.json_bytes);
       --count;
     }
     if (!value.is_null()) {
-      s.pending[i].Assign(value);
-      bytes += member_bytes(key, s.pending[i].json_bytes);
+      if (!frame) {
+        p.at = s.encoded.size();
+        EncodeValue(value, &s.encoded);
+        p.size = s.encoded.size() - p.at;
+      }
+      // A value stored already, byte for byte, keeps its size and is
+      // neither copied nor read again.
+      const char* base = frame ? frame : s.encoded.data();
+      p.same = slot >= 0 && std::string_view(stored[slot].second.frame) == std::string_view(base + p.at, p.size);
+      p.json_bytes = p.same ? stored[slot].second.json_bytes : JsonTextSize(value);
+      bytes += member_size(p.json_bytes);
       ++count;
     }
   }
@@ -644,9 +750,10 @@ Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
   }
   // Then set in place (an attribute keeps its position), append new ones
   // and remove the nulls last, so that the slots found above stay valid.
-  // Swapping keeps each replaced buffer in `pending` for the next call.
   constexpr int32_t kRemoved = -2;  // in stored_first: a null removes this attribute
-  bool removes = false;
+  const char* base = frame ? frame : s.encoded.data();
+  bool reshaped = false;  // attributes added or removed: every value is read again
+  s.replaced.clear();
   for (uint32_t i = 0; i < n; ++i) {
     const int source = s.trait_source[i];
     if (source < 0) continue;
@@ -654,17 +761,22 @@ Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
     if (traits.value_at(source).is_null()) {
       if (slot >= 0) {
         s.stored_first[slot] = kRemoved;
-        removes = true;
+        reshaped = true;
       }
       continue;
     }
-    if (slot >= 0) {
-      std::swap(stored[slot].second, s.pending[source]);
-    } else {
-      stored.emplace_back(std::string(traits.key_at(i)), std::move(s.pending[source]));
+    const Scratch::PendingTrait& p = s.pending[source];
+    const std::string_view encoding(base + p.at, p.size);
+    if (slot < 0) {
+      stored.emplace_back(std::string(traits.key_at(i)), StoredValue());
+      stored.back().second.AssignFrame(encoding, p.json_bytes);
+      reshaped = true;
+    } else if (!p.same) {
+      stored[slot].second.AssignFrame(encoding, p.json_bytes);
+      s.replaced.push_back(slot);
     }
   }
-  if (removes) {
+  if (reshaped) {
     size_t kept = 0;
     for (size_t i = 0; i < stored.size(); ++i) {
       if (i < s.stored_first.size() && s.stored_first[i] == kRemoved) continue;
@@ -672,8 +784,12 @@ Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
       ++kept;
     }
     stored.resize(kept);
+    RebuildValues();
+  } else {
+    attributes_bytes_ = bytes;
+    RefreshAttributes(s.replaced);
   }
-  return SettleProfileChange(now);
+  return SettleProfileChange(now, /*rebuild=*/false);
 }
 
 Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value, TimeMs now) {

@@ -216,7 +216,16 @@ class Engine {
   // properties already decoded from event.props (TrackFrame has them), so
   // they are not decoded a second time.
   Result<SegmentChanges> AddEvent(Event event, const Value* props = nullptr);
+  // Identify and IdentifyFrame: `frame`, when given, is the value frame
+  // `traits` was decoded from, whose bytes are stored as they are.
+  Result<SegmentChanges> IdentifyValues(const Value& traits, const char* frame, TimeMs now);
+  // Reads every explicit attribute and declaration again (a new
+  // generation: the next evaluation takes every slot as changed).
   void RebuildValues();
+  // After identify replaced the values of the stored attributes at these
+  // positions (and nothing was added or removed): reads only those again
+  // and marks only their slots changed for the next evaluation.
+  void RefreshAttributes(const std::vector<int32_t>& replaced);
   // Calls fn(metric index, field value) for each metric the event matches.
   // and fn_rule(rule index) for each event scoring rule.
   // `props`: e.props decoded, if the caller has it (else decoded here).
@@ -238,7 +247,8 @@ class Engine {
   SegmentChanges Recompute();
   // After attributes or declarations changed at `now`: move the clock,
   // prune, expire, re-evaluate and report what changed.
-  SegmentChanges SettleProfileChange(TimeMs now);
+  // `rebuild` false: the values are already read (RefreshAttributes).
+  SegmentChanges SettleProfileChange(TimeMs now, bool rebuild = true);
   Status CheckTime(TimeMs t, const char* what) const;
   // Evaluates into scratch memory (nothing is committed) and returns the
   // attribute set conditions saw; valid until the next evaluation.
@@ -252,6 +262,16 @@ class Engine {
   uint64_t values_generation_ = 0;     // counts RebuildValues (Scratch caches by it)
   Value attributes_value_;
   Value declared_value_;
+  // attributes_value_'s members (name, value pairs in values_), replaced
+  // in place by RefreshAttributes; each stored attribute's schema slot (-1
+  // when no condition reads it); how many nodes values_ held after the
+  // last RebuildValues (values read since are garbage until the next).
+  Value* attribute_members_ = nullptr;
+  std::vector<int> attribute_slots_;
+  size_t values_nodes_ = 0;
+  // The explicit attributes' JSON text length as the 256 KB limit counts
+  // it, kept so identify does not measure every stored name again.
+  size_t attributes_bytes_ = 0;
   ScoreState live_score_;
   ScoreState archived_score_;
   ProgressState progress_;

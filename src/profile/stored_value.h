@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "core/value.h"
@@ -19,9 +20,17 @@ struct StoredValue {
   static StoredValue Of(const Value& v);
   // Makes this `v`, reusing the frame's buffer.
   void Assign(const Value& v);
+  // Makes this the value already encoded as `bytes` (EncodeValue's
+  // output, e.g. a member's span of identify's frame), whose JSON text is
+  // `json_bytes` long: the bytes are copied, not decoded and re-encoded.
+  void AssignFrame(std::string_view bytes, size_t json_bytes);
   // The value, its containers in `arena`, its strings pointing into
   // `frame` (valid while this StoredValue is neither changed nor moved).
   Result<Value> Read(Document* arena) const;
 };
+
+// How many bytes EncodeValue writes for `v`: where each member's value
+// ends in a frame that was decoded into `v`'s object.
+size_t EncodedValueSize(const Value& v);
 
 }  // namespace leadseg

@@ -147,6 +147,81 @@ TEST(ProfileValues, IdentifyMergesAsAJsonObjectWould) {
   }
 }
 
+// identify re-reads only the attributes whose bytes changed and re-runs
+// only the segments that read them; a value sent again unchanged is
+// neither. After each random step the segments, the attribute view and
+// the export are those of a new engine given the merged attributes at
+// once (which evaluates everything), whatever mix of changed, unchanged,
+// added and removed attributes and declarations the step had.
+TEST(ProfileValues, IdentifyReevaluatesExactlyWhatChanged) {
+  auto compiled = Compile(R"({
+    "segments": [
+      {"id": "a_high", "condition": {"a": {"$gte": 2}}},
+      {"id": "b_low_c_set", "condition": {"b": {"$lt": 2}, "c": {"$exists": true}}},
+      {"id": "tags_x", "condition": {"tags": {"$in": ["x"]}}},
+      {"id": "name_cto", "condition": {"name": "CTO"}},
+      {"id": "nested", "condition": {"obj.n": {"$gt": 1}}},
+      {"id": "declared", "condition": {"declared.topic": "security"}},
+      {"id": "any", "condition": {"$or": [{"a": 0}, {"tags": {"$size": 0}}, {"name": {"$exists": false}}]}}
+    ]
+  })");
+  Engine engine(compiled);
+  std::vector<std::pair<std::string, std::string>> model;  // name -> JSON text, in order
+  uint32_t seed = 777;
+  auto next = [&seed](uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  auto random_value = [&](const std::string& name) -> std::string {
+    if (next(6) == 0) return "null";
+    const int k = static_cast<int>(next(4));
+    if (name == "tags") return k == 0 ? "[]" : k == 1 ? R"(["x"])" : k == 2 ? R"(["y", "x"])" : R"(["y"])";
+    if (name == "name") return k == 0 ? R"("CTO")" : k == 1 ? R"("CEO")" : k == 2 ? "1" : R"("")";
+    if (name == "obj") return k == 0 ? R"({"n": 2})" : k == 1 ? R"({"n": 0})" : k == 2 ? "{}" : R"({"n": 2, "m": [1]})";
+    return std::to_string(k);
+  };
+  const char* names[] = {"a", "b", "c", "tags", "name", "obj", "unread"};
+  for (int step = 0; step < 300; ++step) {
+    if (next(10) == 0) {
+      const std::string topic = next(2) ? R"("security")" : "null";
+      ASSERT_TRUE(engine.Declare("topic", Json::parse(topic), kT0 + step).ok());
+    }
+    // Mostly the same names in the same order with some values unchanged,
+    // as a page's identify calls go; sometimes a random subset.
+    Json traits = Json::object();
+    const bool all = next(3) != 0;
+    for (const char* name : names) {
+      if (!all && next(2) == 0) continue;
+      traits[name] = Json::parse(next(3) == 0 ? random_value(name) : [&] {
+        auto it = std::find_if(model.begin(), model.end(), [&](const auto& m) { return m.first == name; });
+        return it == model.end() ? std::string("null") : it->second;
+      }());
+    }
+    for (const auto& [name, value] : traits.items()) {
+      auto it = std::find_if(model.begin(), model.end(), [&](const auto& m) { return m.first == name; });
+      if (value.is_null()) {
+        if (it != model.end()) model.erase(it);
+      } else if (it != model.end()) {
+        it->second = value.dump();
+      } else {
+        model.emplace_back(name, value.dump());
+      }
+    }
+    ASSERT_TRUE(engine.IdentifyFrame(Frame(traits.dump()), kT0 + step).ok()) << "step " << step;
+
+    Engine fresh(compiled);
+    Json merged = Json::object();
+    for (const auto& [name, value] : model) merged[name] = Json::parse(value);
+    ASSERT_TRUE(fresh.Identify(merged, kT0 + step).ok());
+    if (engine.profile().declarations.count("topic")) {
+      ASSERT_TRUE(fresh.Declare("topic", Json::parse(R"("security")"), kT0 + step).ok());
+    }
+    ASSERT_EQ(engine.Segments(), fresh.Segments()) << "step " << step << ": " << traits.dump();
+    ASSERT_EQ(engine.AttributeView().dump(), fresh.AttributeView().dump()) << "step " << step;
+    ASSERT_EQ(engine.Export()["attributes"].dump(), merged.dump()) << "step " << step;
+  }
+}
+
 TEST(ProfileValues, FramesAreRefusedAsJsonWasWithTheSameMessagesAndNothingChanges) {
   auto compiled = Compile(kConfig);
   Engine a(compiled), b(compiled);

@@ -293,8 +293,21 @@ class LeadsegEngine {
   identify(traits) {
     this.#alive();
     requirePlainObject(traits, 'identify(traits)');
-    // Flat traits (the usual case) are checked and copied in one pass, as
-    // in track(); anything else through JSON text.
+    // Flat traits (the usual case) without storage to keep them in are
+    // checked as they are written into the frame (bindings/frame.post.js),
+    // with no copy; the clock is read after the check, as below.
+    const raw = this.#raw;
+    if (!this.#persistence && raw.writeFlatTraits !== undefined) {
+      const size = raw.writeFlatTraits(traits);
+      if (size >= 0) {
+        const changes = raw.identifyWritten(size, this.#time(true));
+        this.#changed();
+        this.#emitChanges(changes);
+        return changes;
+      }
+    }
+    // Otherwise flat traits are checked and copied in one pass, as in
+    // track(); anything else through JSON text.
     let stored = flatPropsCopy(traits);
     const json = stored === null ? toJsonText(traits, 'identify(traits)') : undefined;
     const at = this.#time(true);
