@@ -26,6 +26,24 @@ test('without measurement consent report() builds and sends nothing', async () =
   }
 });
 
+// The report code is loaded on demand (engine.js), yet previewReport() is
+// synchronous: measurement consent must not take effect before it is there.
+test('measurement consent given mid-page: previewReport() works as soon as setConsent() resolves', async () => {
+  const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { personalization: true } });
+  try {
+    assert.equal(engine.previewReport(), null);
+    const consent = engine.setConsent({ measurement: true });
+    assert.equal(engine.previewReport(), null, 'not yet: the change is applied when the queue runs it');
+    assert.equal((await consent).measurement, true);
+    const preview = engine.previewReport();
+    assert.equal(preview.refused, null);
+    assert.equal(preview.payload.version, 2);
+    assert.ok((await engine.report({ send: async () => {} })).version === 2);
+  } finally {
+    engine.destroy();
+  }
+});
+
 test('report({send}) hands the payload it resolves to; ε defaults to 1', async () => {
   const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true } });
   const payloads = [];
