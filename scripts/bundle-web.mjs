@@ -4,7 +4,11 @@
 // web/src is a waterfall of ~26 modules). Run by `scripts/build.sh wasm`
 // after the Emscripten build, whose glue it bundles.
 //
-//   node scripts/bundle-web.mjs
+//   node scripts/bundle-web.mjs [--modules]
+//
+// --modules also prints what each source module contributes to the entry
+// (minified bytes, from esbuild's metafile): where to look for bytes a
+// page does not need.
 //
 // What goes where:
 // - leadseg.browser.js: web/src/index.js, its static imports and the
@@ -225,6 +229,8 @@ export async function bundleWeb() {
     throw new Error(`web/src no longer names ${missing.map((f) => `'../dist/${f}'`).join(', ')}: update WASM_FILES in scripts/bundle-web.mjs`);
   }
   const files = [];
+  const entryInputs = Object.entries(entry.metafile.outputs).find(([out]) => out.endsWith(`${ENTRY_NAME}.js`))[1].inputs;
+  files.modules = Object.entries(entryInputs).map(([file, meta]) => ({ file, bytes: meta.bytesInOutput })).sort((a, b) => b.bytes - a.bytes);
   for (const out of outputs.flatMap((o) => Object.keys(o))) {
     const full = path.join(REPO_ROOT, out);
     if (!full.endsWith('.js')) continue;
@@ -237,8 +243,12 @@ export async function bundleWeb() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    for (const f of await bundleWeb()) {
+    const files = await bundleWeb();
+    for (const f of files) {
       console.log(`bundle: ${f.file} ${(f.raw / 1024).toFixed(1)} KB (gzip -9 ${(f.gzip / 1024).toFixed(1)} KB)`);
+    }
+    if (process.argv.includes('--modules')) {
+      for (const m of files.modules) console.log(`  ${String(m.bytes).padStart(7)} B  ${m.file}`);
     }
   } catch (error) {
     console.error(`bundle-web: ${error.message}`);
