@@ -43,6 +43,13 @@ export const WASM_FILES = ['leadseg-runtime.wasm', 'leadseg.wasm', 'leadseg-lear
 // The Emscripten glue every createEngine() loads: bundled into the entry.
 export const PAGE_GLUE = ['leadseg-runtime.mjs'];
 export const ENTRY_NAME = 'leadseg.browser';
+// Lazy chunks a page loads while createEngine() runs (engine.js: the
+// dataLayer and page-view hooks, with their options): each is built on its
+// own, with its own copy of the few helpers it uses, so that it is one
+// request rather than a chunk and then the shared chunk it imports. The
+// other lazy chunks (batch, CSV, compiler, learning) share their helpers:
+// they are larger and load together. Paths relative to web/src.
+const PAGE_CHUNKS = ['datalayer.js', 'pageviews.js'];
 // Modules whose state must be one per page, as the lazy chunks see them:
 // re-exported from the entry's public API instead of copied.
 const SHARED_WITH_PAGE = new Map([
@@ -206,22 +213,27 @@ export async function bundleWeb() {
   });
   failOnWarnings(entry, 'entry');
   const outputs = [entry.metafile.outputs];
-  if (lazy.size) {
+  const pageChunks = [...lazy].filter(([file]) => PAGE_CHUNKS.includes(path.relative(WEB_SRC, file)));
+  const otherChunks = [...lazy].filter(([file]) => !PAGE_CHUNKS.includes(path.relative(WEB_SRC, file)));
+  for (const [chunkList, splitting, what] of [[otherChunks, true, 'lazy chunks'], [pageChunks, false, 'page chunks']]) {
+    if (!chunkList.length) continue;
     const chunks = await esbuild.build({
       ...common,
-      entryPoints: Object.fromEntries([...lazy].map(([file, name]) => [`${ENTRY_NAME}-${name}`, file])),
+      entryPoints: Object.fromEntries(chunkList.map(([file, name]) => [`${ENTRY_NAME}-${name}`, file])),
       outdir: DIST,
-      splitting: true,
-      chunkNames: `${ENTRY_NAME}-shared-[hash]`,
+      splitting,
+      ...(splitting ? { chunkNames: `${ENTRY_NAME}-shared-[hash]` } : {}),
       plugins: [fromPage(), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen)],
     });
-    failOnWarnings(chunks, 'lazy chunks');
+    failOnWarnings(chunks, what);
     for (const [out, meta] of Object.entries(chunks.metafile.outputs)) {
       const copied = Object.keys(meta.inputs).filter((i) => PAGE_GLUE.includes(path.basename(i)) || SHARED_WITH_PAGE.has(path.resolve(REPO_ROOT, i)));
       if (copied.length) throw new Error(`${out} copies ${copied.join(', ')}, which must exist once per page`);
     }
     outputs.push(chunks.metafile.outputs);
   }
+  const missingChunks = PAGE_CHUNKS.filter((file) => !pageChunks.some(([f]) => path.relative(WEB_SRC, f) === file));
+  if (missingChunks.length) throw new Error(`web/src no longer imports ${missingChunks.join(', ')} dynamically: update PAGE_CHUNKS in scripts/bundle-web.mjs`);
   outputs.push((await bundleWorker('batch-worker.js', BATCH_WORKER, [wasmNextToBundle(seen)], 'batch worker')).metafile.outputs);
   outputs.push((await bundleWorker('learn-worker.js', LEARN_WORKER, [learnWorkerNextToBundle(), wasmNextToBundle(seen)], 'learn worker', { glueInside: ['leadseg-learn.mjs'] })).metafile.outputs);
   const missing = WASM_FILES.filter((f) => !seen.has(f));

@@ -437,11 +437,7 @@ export interface Engine {
   export(): ExportedProfile;
   /** Forgets the visitor everywhere: memory, storage (the database is deleted), other tabs. */
   erase(): Promise<void>;
-  /**
-   * Changes consent for some purposes. Withdrawing storage deletes stored data; giving it stores the profile.
-   * Giving storage or measurement consent first loads the code it needs (a chunk of the browser bundle);
-   * if that fails (the network), the promise rejects and consent stays as it was.
-   */
+  /** Changes consent for some purposes. Withdrawing storage deletes stored data; giving it stores the profile. */
   setConsent(update: Partial<Consent>): Promise<Consent>;
   /** Resolves once everything recorded so far is written to storage. */
   flush(): Promise<void>;

@@ -26,8 +26,8 @@ test('without measurement consent report() builds and sends nothing', async () =
   }
 });
 
-// The report code is loaded on demand (engine.js), yet previewReport() is
-// synchronous: measurement consent must not take effect before it is there.
+// previewReport() is synchronous: once setConsent() has resolved, the
+// consent it gave is there and so is everything a preview needs.
 test('measurement consent given mid-page: previewReport() works as soon as setConsent() resolves', async () => {
   const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { personalization: true } });
   try {

@@ -9,12 +9,13 @@
 //   privacy/            report(), its budget and its state
 //   dom.js, forms.js, datalayer.js, pageviews.js  the page integrations
 //
-// Code a page calling createEngine() + decide() does not run is loaded on
-// demand (a chunk of its own in the bundle, scripts/bundle-web.mjs): the
-// storage code with storage consent, the report code with measurement
-// consent, the dataLayer and page-view hooks with their options. Each is
-// loaded before the call that needs it can run (createEngine and setConsent
-// are asynchronous already), so no synchronous method became asynchronous.
+// The dataLayer and page-view hooks are loaded on demand (a chunk of their
+// own in the bundle, scripts/bundle-web.mjs): only createEngine() starts
+// them, with their options, so they load while the core does. The storage
+// and report code stay in the entry although a page without consent does
+// not run them: consent given mid-page (setConsent) would have to fetch
+// them then, and a visitor who accepts and navigates at once would cut that
+// fetch off with the page's unsaved events (docs/performance.md).
 import { loadModule, loadRuntimeModule } from './loader.js';
 import { compiledBytes, isCompiledConfig, readFacts } from './compiled.js';
 import { Emitter, rethrowLater } from './emitter.js';
@@ -32,7 +33,8 @@ import { clearPrepaint, renderSlots, savePrepaint } from './dom.js';
 import { bindForm } from './forms.js';
 import { clearJournals } from './journal.js';
 import { flatPropsCopy } from './flat-props.js';
-import { LazyModule } from './lazy-module.js';
+import { attachStorage } from './profile-storage.js';
+import { planEngineReport, sendPlannedReport } from './privacy/reports.js';
 
 export const EVENTS = Object.freeze([
   'segment:enter', 'segment:exit', 'stage', 'temperature', 'mql', 'sql', 'exposure',
@@ -40,6 +42,15 @@ export const EVENTS = Object.freeze([
 ]);
 
 const CREATING = Symbol('creating');
+
+// Starts a dynamic import() now, to be awaited later (it loads while the
+// core does). If nothing awaits it (the core failed first), its failure is
+// not an unhandled rejection.
+function loadEarly(load) {
+  const promise = load();
+  promise.catch(() => {});
+  return promise;
+}
 
 
 /**
@@ -66,8 +77,6 @@ class LeadsegEngine {
   #seq = 0;
   #retention;
   #stored = null; // profile-storage.js StoredProfile, while storage consent lasts
-  #storageCode = new LazyModule(() => import('./profile-storage.js'));
-  #reportCode = new LazyModule(() => import('./privacy/reports.js'));
   #unsaved = []; // events tracked without storage, written if consent comes
   #ledger = new Ledger();
   #exposed = new Set();
@@ -77,7 +86,6 @@ class LeadsegEngine {
   #maxEpsilon;
   #reportBudget;
   #reportState;
-  #silent = false;
   #checkpoints = new Checkpoints({
     ready: () => this.#stored !== null && !this.#destroyed,
     write: () => this.#persistence.checkpoint(this.#raw.snapshot(), this.#raw.clock()),
@@ -112,13 +120,9 @@ class LeadsegEngine {
   /** @internal */
   async _start() {
     const o = this.#options;
-    // Fetched while the core loads, and only when consent or options call for them.
-    if (this.#consent.storage) this.#storageCode.get();
-    if (this.#consent.measurement) this.#reportCode.get();
-    const dataLayer = o.dataLayer ? new LazyModule(() => import('./datalayer.js')) : null;
-    const pageViews = o.autoPageViews ? new LazyModule(() => import('./pageviews.js')) : null;
-    dataLayer?.get();
-    pageViews?.get();
+    // Fetched while the core loads, and only when the options call for them.
+    const dataLayer = o.dataLayer ? loadEarly(() => import('./datalayer.js')) : null;
+    const pageViews = o.autoPageViews ? loadEarly(() => import('./pageviews.js')) : null;
     const core = await (this.#compiled ? loadRuntimeModule(o) : loadModule(o));
     const raw = new core.Engine();
     try {
@@ -140,8 +144,6 @@ class LeadsegEngine {
     this.#setVisitorId(randomId(16));
     // Consent can change between page views (a CMP's stored choice).
     if (!mayPrepaint(this.#consent)) clearPrepaint(this.#storageName());
-    // Before anything can emit: a handler may call previewReport().
-    if (this.#consent.measurement) await this.#reportCode.get();
     if (this.#consent.storage) await this.#attachStorage(true);
     this.#reportState = new ReportState(this.#storageName());
     this.#reportState.usePersistent(this.#reportStatePersistent());
@@ -191,12 +193,12 @@ class LeadsegEngine {
         if (!win) throw leadsegError('createEngine: dataLayer: true needs a window (pass an array instead)');
         layer = win.dataLayer = Array.isArray(win.dataLayer) ? win.dataLayer : [];
       }
-      const { bindDataLayer } = await dataLayer.get();
+      const { bindDataLayer } = await dataLayer;
       this.#cleanup.push(bindDataLayer(layer, (type, props) => this.track(type, props), (error) => this.#backgroundError('dataLayer', error)));
     }
     if (o.autoPageViews) {
       if (!win) throw leadsegError('createEngine: autoPageViews needs a browser window');
-      const { trackPageViews } = await pageViews.get();
+      const { trackPageViews } = await pageViews;
       this.#cleanup.push(trackPageViews((props) => this.track('page_view', props), (error) => this.#backgroundError('autoPageViews', error)));
     }
     if (o.dom) {
@@ -251,7 +253,7 @@ class LeadsegEngine {
   }
 
   #emitChanges(changes, at = this.#raw.clock()) {
-    if (this.#silent || !changes) return;
+    if (!changes) return;
     if (this.#initialChanges) this.#emitInitialChanges();
     // A visitor's first identify enters many segments: no payloads unless someone listens.
     if (this.#events.has('segment:enter')) {
@@ -553,11 +555,6 @@ class LeadsegEngine {
   }
 
   async #applyConsent(next, broadcast) {
-    // The code a granted purpose needs is loaded before the consent takes
-    // effect: previewReport() is synchronous, and a load that fails (the
-    // network) leaves the consent as it was.
-    if (next.measurement) await this.#reportCode.get();
-    if (next.storage) await this.#storageCode.get();
     const before = this.#consent;
     this.#consent = next;
     if (!mayPrepaint(next)) clearPrepaint(this.#storageName());
@@ -588,12 +585,10 @@ class LeadsegEngine {
   // fresh: at creation (stored data wins, the snapshot is restored); else
   // consent given mid-page (stored events merged, the page's data written).
   async #attachStorage(fresh) {
-    const code = this.#storageCode.get(); // loads while storage opens
     const { adapter, failures } = await openStorage(this.#options.storage ?? 'auto', this.#storageName());
     for (const { kind, error } of failures) {
       this.#events.emit('storage:error', { operation: 'open', storage: kind, error, recovered: true });
     }
-    const { attachStorage } = await code;
     await attachStorage(this.#storageHost(), adapter, fresh);
   }
 
@@ -607,13 +602,9 @@ class LeadsegEngine {
       ledger: this.#ledger,
       consent: () => this.#consent,
       destroyed: () => this.#destroyed,
-      emit: (event, payload) => this.#events.emit(event, payload),
+      events: this.#events,
       emitChanges: (changes) => this.#emitChanges(changes),
-      backgroundError: (source, error) => this.#backgroundError(source, error),
       setVisitorId: (id, saved) => this.#setVisitorId(id, saved),
-      silence: (silent) => {
-        this.#silent = silent;
-      },
       dropInitialChanges: () => {
         this.#initialChanges = null;
       },
@@ -655,7 +646,7 @@ class LeadsegEngine {
     const plan = this.#planReport(options, 'report');
     if (!plan) return null;
     if (plan.refused) return plan.refused;
-    return this.#reportCode.value.sendPlannedReport(plan, this.#reportHost());
+    return sendPlannedReport(plan, this.#reportHost());
   }
 
   /**
@@ -680,7 +671,7 @@ class LeadsegEngine {
     this.#alive();
     if (!isPlainObject(options)) throw leadsegError(`${what}(options): options must be an object`);
     if (!this.#consent.measurement) return null;
-    return this.#reportCode.value.planEngineReport(options, this.#reportHost());
+    return planEngineReport(options, this.#reportHost());
   }
 
   // What privacy/reports.js reaches of this engine (its ReportHost typedef).
@@ -692,9 +683,10 @@ class LeadsegEngine {
       state: this.#reportState,
       limits: this.#reportBudget,
       sync: () => this.#sync(),
-      visitor: () => ({ member: new Set(this.#raw.segments()), score: this.#raw.score().score, ledger: this.#ledger.toJSON() }),
+      raw: this.#raw,
+      ledger: this.#ledger,
       time: () => this.#time(),
-      emit: (event, payload) => this.#events.emit(event, payload),
+      events: this.#events,
       budget: () => this.reportBudget(),
     };
   }

@@ -8,8 +8,8 @@
 // messages between tabs). engine.js holds one StoredProfile while storage
 // consent lasts and talks to its core through a `host` (below).
 //
-// Loaded only once storage consent is given (a chunk of its own in the
-// bundle): a page without it never fetches this code.
+// Used only once storage consent is given, yet part of the page's entry:
+// see engine.js for why it is not a lazy chunk.
 import { CorruptedStorageError, Persistence } from './persistence.js';
 import { replayStored } from './replay.js';
 import { Journal, forgetJournaled, readJournals } from './journal.js';
@@ -25,11 +25,9 @@ import { TabChannel } from './tabs.js';
  * @property {{merge: Function, remove: Function, toJSON: Function}} ledger decisions.js Ledger
  * @property {() => {measurement: boolean}} consent the current consent
  * @property {() => boolean} destroyed
- * @property {(event: string, payload: object) => void} emit
+ * @property {import('./emitter.js').Emitter} events the engine's events
  * @property {(changes: object) => void} emitChanges
- * @property {(source: string, error: unknown) => void} backgroundError
  * @property {(id: string, saved: boolean) => void} setVisitorId
- * @property {(silent: boolean) => void} silence while replaying at load, changes are not events
  * @property {() => void} dropInitialChanges a stored visitor does not enter its segments anew
  * @property {() => object[]} unsaved the events tracked before storage was attached
  * @property {() => void} clearUnsaved they are in storage now
@@ -70,7 +68,7 @@ export class StoredProfile {
       state: (put, remove) => alive() && this.#receiveState(put, remove),
       erase: () => alive() && host.erasedElsewhere(),
       consent: (update) => alive() && host.consentElsewhere(update),
-      error: (error) => host.backgroundError('tabs', error),
+      error: (error) => host.events.emit('error', { source: 'tabs', error }),
     });
   }
 
@@ -83,7 +81,7 @@ export class StoredProfile {
       try {
         host.emitChanges(host.raw.track(e.type, JSON.stringify(e.props ?? {}), e.ts));
       } catch (error) {
-        host.backgroundError('tabs', error);
+        host.events.emit('error', { source: 'tabs', error });
       }
     }
     if (fresh.length) host.changed();
@@ -134,14 +132,13 @@ export async function attachStorage(host, adapter, fresh) {
       stored?.journal?.written(batch.events.map((e) => e.id));
       stored?.tabs?.postWrite(batch);
     },
-    onError: (info) => host.emit('storage:error', info),
-    onPruned: (info) => host.emit('storage:pruned', info),
+    onError: (info) => host.events.emit('storage:error', info),
+    onPruned: (info) => host.events.emit('storage:pruned', info),
   });
   let stored = null;
   const journaling = onDevice(adapter);
   const journaled = journaling ? readJournals(name) : { events: [], keys: [] };
   let recovered = [];
-  host.silence(fresh);
   try {
     const read = await persistence.read();
     // Events an earlier page (or another tab) tracked but did not see written.
@@ -155,7 +152,8 @@ export async function attachStorage(host, adapter, fresh) {
       fresh,
       retention: host.retention,
       isKnown: ((ids) => (id) => ids.has(id))(new Set(host.unsaved().map((e) => e.id))),
-      onChanges: (changes) => host.emitChanges(changes),
+      // At load, what storage restores is not news: no events.
+      onChanges: fresh ? () => {} : host.emitChanges,
     });
     persistence.remember(applied);
     persistence.deleteEvents(expired);
@@ -171,7 +169,7 @@ export async function attachStorage(host, adapter, fresh) {
     }
   } catch (error) {
     if (!(error instanceof CorruptedStorageError)) throw error;
-    host.emit('storage:corrupted', { reason: error.reason, error });
+    host.events.emit('storage:corrupted', { reason: error.reason, error });
     if (fresh) {
       raw.erase();
       host.forgetLocal();
@@ -180,11 +178,9 @@ export async function attachStorage(host, adapter, fresh) {
       await adapter.clear();
       await adapter.open();
     } catch (clearError) {
-      host.emit('storage:error', { operation: 'clear', storage: adapter.kind, error: clearError, recovered: false });
+      host.events.emit('storage:error', { operation: 'clear', storage: adapter.kind, error: clearError, recovered: false });
     }
     persistence.reset();
-  } finally {
-    host.silence(false);
   }
   if (host.destroyed()) {
     persistence.close();

@@ -2,11 +2,8 @@
 // visitor's true bits read (report.js), one item drawn and randomized and
 // the budget checked (reporter.js), the payload sent, and the spend given
 // back when the send fails. docs/privacy.md says why each step is there.
-//
-// Loaded only with measurement consent (a chunk of its own in the bundle):
-// without it report() and previewReport() answer null and need none of
-// this. engine.js loads it before measurement consent takes effect, so
-// previewReport() stays synchronous.
+// Without measurement consent report() and previewReport() answer null
+// and run none of this.
 import { leadsegError } from '../errors.js';
 import { isExperimentList } from '../options.js';
 import { DEFAULT_EPSILON, DEFAULT_SCORE_BANDS, checkBands, checkEpsilon, cryptoRandom, trueBits } from '../report.js';
@@ -21,9 +18,10 @@ import { planReport, reportItems } from './reporter.js';
  * @property {import('./state.js').ReportState} state
  * @property {{perDay: number, per30Days: number}} limits
  * @property {() => void} sync moves the core's clock to now
- * @property {() => {member: Set<string>, score: number|null, ledger: object}} visitor
+ * @property {object} raw the core Engine (segments and score, read after sync)
+ * @property {import('../decisions.js').Ledger} ledger exposures and conversions
  * @property {() => number} time now(), checked
- * @property {(event: string, payload: object) => void} emit
+ * @property {import('../emitter.js').Emitter} events the engine's events
  * @property {() => object} budget engine.reportBudget()
  */
 
@@ -48,14 +46,13 @@ export function planEngineReport(options, host) {
     throw leadsegError('report: experiments must be an object {experimentKey: [variant ids]}');
   }
   host.sync();
-  const { member, score, ledger } = host.visitor();
   const items = reportItems(trueBits({
     segmentIds,
-    member,
-    score,
+    member: new Set(host.raw.segments()),
+    score: host.raw.score().score,
     bands: scoreBands === false ? DEFAULT_SCORE_BANDS : scoreBands,
     experiments,
-    ledger,
+    ledger: host.ledger.toJSON(),
   }), { score: scoreBands !== false });
   if (items.length === 0) throw leadsegError('report: nothing to report (no segments, scoreBands false and no experiments)');
   const plan = planReport({ items, epsilon, state: host.state, limits: host.limits, time: host.time(), random: cryptoRandom });
@@ -73,7 +70,7 @@ export async function sendPlannedReport(plan, host) {
   const { payload, next } = plan;
   const writeError = host.state.write(next);
   if (writeError) {
-    host.emit('storage:error', { operation: 'report', storage: 'localstorage', error: writeError, recovered: false });
+    host.events.emit('storage:error', { operation: 'report', storage: 'localstorage', error: writeError, recovered: false });
     return { sent: false, reason: 'storage-error', message: `report: the privacy budget could not be saved (${writeError.message}); nothing was sent`, budget: host.budget() };
   }
   try {
