@@ -52,7 +52,6 @@ function loadEarly(load) {
   return promise;
 }
 
-
 /**
  * Creates an engine and resolves once the visitor's stored profile is
  * loaded (see index.d.ts for every option).

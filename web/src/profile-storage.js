@@ -124,6 +124,7 @@ const onDevice = (adapter) => adapter.kind === 'indexeddb' || adapter.kind === '
  */
 export async function attachStorage(host, adapter, fresh) {
   const { raw, storageName: name } = host;
+  let stored = null; // the StoredProfile, once the core holds what storage held
   const persistence = new Persistence({
     adapter,
     retention: host.retention,
@@ -135,7 +136,6 @@ export async function attachStorage(host, adapter, fresh) {
     onError: (info) => host.events.emit('storage:error', info),
     onPruned: (info) => host.events.emit('storage:pruned', info),
   });
-  let stored = null;
   const journaling = onDevice(adapter);
   const journaled = journaling ? readJournals(name) : { events: [], keys: [] };
   let recovered = [];
