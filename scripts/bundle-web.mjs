@@ -4,7 +4,11 @@
 // web/src is a waterfall of ~26 modules). Run by `scripts/build.sh wasm`
 // after the Emscripten build, whose glue it bundles.
 //
-//   node scripts/bundle-web.mjs
+//   node scripts/bundle-web.mjs [--modules]
+//
+// --modules also prints what each source module contributes to the entry
+// (minified bytes, from esbuild's metafile): where to look for bytes a
+// page does not need.
 //
 // What goes where:
 // - leadseg.browser.js: web/src/index.js, its static imports and the
@@ -39,6 +43,13 @@ export const WASM_FILES = ['leadseg-runtime.wasm', 'leadseg.wasm', 'leadseg-lear
 // The Emscripten glue every createEngine() loads: bundled into the entry.
 export const PAGE_GLUE = ['leadseg-runtime.mjs'];
 export const ENTRY_NAME = 'leadseg.browser';
+// Lazy chunks a page loads while createEngine() runs (engine.js: the
+// dataLayer and page-view hooks, with their options): each is built on its
+// own, with its own copy of the few helpers it uses, so that it is one
+// request rather than a chunk and then the shared chunk it imports. The
+// other lazy chunks (batch, CSV, compiler, learning) share their helpers:
+// they are larger and load together. Paths relative to web/src.
+const PAGE_CHUNKS = ['datalayer.js', 'pageviews.js'];
 // Modules whose state must be one per page, as the lazy chunks see them:
 // re-exported from the entry's public API instead of copied.
 const SHARED_WITH_PAGE = new Map([
@@ -238,22 +249,27 @@ export async function bundleWeb() {
   });
   failOnWarnings(entry, 'entry');
   const outputs = [entry.metafile.outputs];
-  if (lazy.size) {
+  const pageChunks = [...lazy].filter(([file]) => PAGE_CHUNKS.includes(path.relative(WEB_SRC, file)));
+  const otherChunks = [...lazy].filter(([file]) => !PAGE_CHUNKS.includes(path.relative(WEB_SRC, file)));
+  for (const [chunkList, splitting, what] of [[otherChunks, true, 'lazy chunks'], [pageChunks, false, 'page chunks']]) {
+    if (!chunkList.length) continue;
     const chunks = await esbuild.build({
       ...common,
-      entryPoints: Object.fromEntries([...lazy].map(([file, name]) => [`${ENTRY_NAME}-${name}`, file])),
+      entryPoints: Object.fromEntries(chunkList.map(([file, name]) => [`${ENTRY_NAME}-${name}`, file])),
       outdir: DIST,
-      splitting: true,
-      chunkNames: `${ENTRY_NAME}-shared-[hash]`,
+      splitting,
+      ...(splitting ? { chunkNames: `${ENTRY_NAME}-shared-[hash]` } : {}),
       plugins: [fromPage(), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen)],
     });
-    failOnWarnings(chunks, 'lazy chunks');
+    failOnWarnings(chunks, what);
     for (const [out, meta] of Object.entries(chunks.metafile.outputs)) {
       const copied = Object.keys(meta.inputs).filter((i) => PAGE_GLUE.includes(path.basename(i)) || SHARED_WITH_PAGE.has(path.resolve(REPO_ROOT, i)));
       if (copied.length) throw new Error(`${out} copies ${copied.join(', ')}, which must exist once per page`);
     }
     outputs.push(chunks.metafile.outputs);
   }
+  const missingChunks = PAGE_CHUNKS.filter((file) => !pageChunks.some(([f]) => path.relative(WEB_SRC, f) === file));
+  if (missingChunks.length) throw new Error(`web/src no longer imports ${missingChunks.join(', ')} dynamically: update PAGE_CHUNKS in scripts/bundle-web.mjs`);
   outputs.push((await bundleWorker('batch-worker.js', BATCH_WORKER, [wasmNextToBundle(seen)], 'batch worker')).metafile.outputs);
   outputs.push((await bundleWorker('learn-worker.js', LEARN_WORKER, [learnWorkerNextToBundle(), wasmNextToBundle(seen)], 'learn worker', { glueInside: ['leadseg-learn.mjs'] })).metafile.outputs);
   outputs.push((await bundleNode()).metafile.outputs);
@@ -262,6 +278,8 @@ export async function bundleWeb() {
     throw new Error(`web/src no longer names ${missing.map((f) => `'../dist/${f}'`).join(', ')}: update WASM_FILES in scripts/bundle-web.mjs`);
   }
   const files = [];
+  const entryInputs = Object.entries(entry.metafile.outputs).find(([out]) => out.endsWith(`${ENTRY_NAME}.js`))[1].inputs;
+  files.modules = Object.entries(entryInputs).map(([file, meta]) => ({ file, bytes: meta.bytesInOutput })).sort((a, b) => b.bytes - a.bytes);
   for (const out of outputs.flatMap((o) => Object.keys(o))) {
     const full = path.join(REPO_ROOT, out);
     if (!full.endsWith('.js')) continue;
@@ -274,8 +292,12 @@ export async function bundleWeb() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    for (const f of await bundleWeb()) {
+    const files = await bundleWeb();
+    for (const f of files) {
       console.log(`bundle: ${f.file} ${(f.raw / 1024).toFixed(1)} KB (gzip -9 ${(f.gzip / 1024).toFixed(1)} KB)`);
+    }
+    if (process.argv.includes('--modules')) {
+      for (const m of files.modules) console.log(`  ${String(m.bytes).padStart(7)} B  ${m.file}`);
     }
   } catch (error) {
     console.error(`bundle-web: ${error.message}`);

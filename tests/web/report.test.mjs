@@ -26,6 +26,24 @@ test('without measurement consent report() builds and sends nothing', async () =
   }
 });
 
+// previewReport() is synchronous: once setConsent() has resolved, the
+// consent it gave is there and so is everything a preview needs.
+test('measurement consent given mid-page: previewReport() works as soon as setConsent() resolves', async () => {
+  const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { personalization: true } });
+  try {
+    assert.equal(engine.previewReport(), null);
+    const consent = engine.setConsent({ measurement: true });
+    assert.equal(engine.previewReport(), null, 'not yet: the change is applied when the queue runs it');
+    assert.equal((await consent).measurement, true);
+    const preview = engine.previewReport();
+    assert.equal(preview.refused, null);
+    assert.equal(preview.payload.version, 2);
+    assert.ok((await engine.report({ send: async () => {} })).version === 2);
+  } finally {
+    engine.destroy();
+  }
+});
+
 test('report({send}) hands the payload it resolves to; ε defaults to 1', async () => {
   const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true } });
   const payloads = [];

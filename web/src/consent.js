@@ -26,3 +26,26 @@ export function mergeConsent(base, update, what = 'consent') {
 }
 
 export const NO_CONSENT = Object.freeze({ storage: false, personalization: false, measurement: false });
+
+/**
+ * Whether prepaint.js may show this visitor's variants before the engine
+ * loads: it reads a record on the device (storage) that says what was
+ * decided for them (personalization). Without either, the record goes.
+ */
+export const mayPrepaint = (consent) => consent.storage && consent.personalization;
+
+/**
+ * Consent changes, one at a time. Each change waits for the one before it
+ * (storage opened or deleted, code loaded) and is merged on top of it when
+ * it runs, so two quick setConsent() calls, or one and another tab's
+ * withdrawal, end in the consent of the last one, with storage following.
+ */
+export class ConsentQueue {
+  #chain = Promise.resolve();
+
+  /** Runs `apply` after every change queued before it; resolves (or rejects) as it does. */
+  queue(apply) {
+    this.#chain = this.#chain.then(apply, apply);
+    return this.#chain;
+  }
+}

@@ -1,37 +1,56 @@
-// createEngine(): one visitor's engine in the page. Wraps the core Engine
-// (WebAssembly) with time, consent, persistence, multi-tab sync, events and
-// the page integrations (page views, dataLayer, DOM slots, forms).
+// createEngine(): one visitor's engine in the page. A facade: it wraps the
+// core Engine (WebAssembly) with time, argument checks and events, and wires
+// in the protocols that live in modules of their own:
+//   consent.js          purposes, merging, changes one at a time
+//   profile-storage.js  the profile on the device and the site's other tabs
+//                       (persistence.js, replay.js, journal.js, tabs.js)
+//   checkpoints.js      when a snapshot of the core is written
+//   decisions.js        the decision shape and the measurement ledger
+//   privacy/            report(), its budget and its state
+//   dom.js, forms.js, datalayer.js, pageviews.js  the page integrations
+//
+// The dataLayer and page-view hooks are loaded on demand (a chunk of their
+// own in the bundle, scripts/bundle-web.mjs): only createEngine() starts
+// them, with their options, so they load while the core does. The storage
+// and report code stay in the entry although a page without consent does
+// not run them: consent given mid-page (setConsent) would have to fetch
+// them then, and a visitor who accepts and navigates at once would cut that
+// fetch off with the page's unsaved events (docs/performance.md).
 import { loadModule, loadRuntimeModule } from './loader.js';
 import { compiledBytes, isCompiledConfig, readFacts } from './compiled.js';
 import { Emitter, rethrowLater } from './emitter.js';
 import { describe, isPlainObject, leadsegError, requirePlainObject, requireString, toJsonText, withContext } from './errors.js';
-import { checkOptions, isExperimentList, parseConfig } from './options.js';
+import { checkOptions, parseConfig } from './options.js';
 import { Ledger, normalizeDecision } from './decisions.js';
-import { NO_CONSENT, mergeConsent } from './consent.js';
+import { ConsentQueue, NO_CONSENT, mayPrepaint, mergeConsent } from './consent.js';
+import { Checkpoints } from './checkpoints.js';
 import { randomId } from './ids.js';
 import { openStorage } from './storage/index.js';
-import { CorruptedStorageError, Persistence } from './persistence.js';
-import { replayStored } from './replay.js';
-import { TabChannel } from './tabs.js';
-import { DEFAULT_EPSILON, DEFAULT_MAX_EPSILON, DEFAULT_SCORE_BANDS, checkBands, checkEpsilon, cryptoRandom, trueBits } from './report.js';
+import { DEFAULT_MAX_EPSILON } from './report.js';
 import { budgetLeft, budgetLimits } from './privacy/budget.js';
-import { planReport, reportItems } from './privacy/reporter.js';
 import { ReportState } from './privacy/state.js';
-import { bindDataLayer } from './datalayer.js';
-import { trackPageViews } from './pageviews.js';
 import { clearPrepaint, renderSlots, savePrepaint } from './dom.js';
 import { bindForm } from './forms.js';
-import { Journal, clearJournals, forgetJournaled, readJournals } from './journal.js';
+import { clearJournals } from './journal.js';
 import { flatPropsCopy } from './flat-props.js';
+import { attachStorage } from './profile-storage.js';
+import { planEngineReport, sendPlannedReport } from './privacy/reports.js';
 
 export const EVENTS = Object.freeze([
   'segment:enter', 'segment:exit', 'stage', 'temperature', 'mql', 'sql', 'exposure',
   'storage:corrupted', 'storage:error', 'storage:pruned', 'consent', 'error',
 ]);
 
-const CHECKPOINT_DELAY_MS = 1000;
-const CHECKPOINT_MAX_DELAY_MS = 5000;
 const CREATING = Symbol('creating');
+
+// Starts a dynamic import() now, to be awaited later (it loads while the
+// core does). If nothing awaits it (the core failed first), its failure is
+// not an unhandled rejection.
+function loadEarly(load) {
+  const promise = load();
+  promise.catch(() => {});
+  return promise;
+}
 
 /**
  * Creates an engine and resolves once the visitor's stored profile is
@@ -56,10 +75,8 @@ class LeadsegEngine {
   #visitorSaved = false;
   #seq = 0;
   #retention;
-  #persistence = null;
-  #journal = null; // events tracked but not yet written, kept synchronously (journal.js)
-  #tabs = null;
-  #unsaved = [];
+  #stored = null; // profile-storage.js StoredProfile, while storage consent lasts
+  #unsaved = []; // events tracked without storage, written if consent comes
   #ledger = new Ledger();
   #exposed = new Set();
   #defaults;
@@ -68,11 +85,11 @@ class LeadsegEngine {
   #maxEpsilon;
   #reportBudget;
   #reportState;
-  #silent = false;
-  #dirty = false;
-  #checkpointTimer = null;
-  #checkpointDeadline = 0;
-  #consentChain = Promise.resolve();
+  #checkpoints = new Checkpoints({
+    ready: () => this.#stored !== null && !this.#destroyed,
+    write: () => this.#persistence.checkpoint(this.#raw.snapshot(), this.#raw.clock()),
+  });
+  #consentChanges = new ConsentQueue();
   #initialChanges = null;
   #cleanup = [];
   #destroyed = false;
@@ -101,7 +118,11 @@ class LeadsegEngine {
 
   /** @internal */
   async _start() {
-    const core = await (this.#compiled ? loadRuntimeModule(this.#options) : loadModule(this.#options));
+    const o = this.#options;
+    // Fetched while the core loads, and only when the options call for them.
+    const dataLayer = o.dataLayer ? loadEarly(() => import('./datalayer.js')) : null;
+    const pageViews = o.autoPageViews ? loadEarly(() => import('./pageviews.js')) : null;
+    const core = await (this.#compiled ? loadRuntimeModule(o) : loadModule(o));
     const raw = new core.Engine();
     try {
       this.warnings = this.#compiled ? raw.loadCompiled(this.#compiled) : raw.load(this.#configText);
@@ -114,18 +135,18 @@ class LeadsegEngine {
     const facts = readFacts(raw.facts());
     this.#retention = facts.retention;
     this.#defaults = facts.defaults;
-    this.#experiments = this.#options.experiments ?? facts.experiments;
+    this.#experiments = o.experiments ?? facts.experiments;
     this.#segmentNames = facts.segmentNames;
     // What a fresh profile starts in (a catch-all segment): delivered once,
     // after createEngine resolves, unless storage holds the visitor already.
     this.#initialChanges = raw.initialChanges();
     this.#setVisitorId(randomId(16));
     // Consent can change between page views (a CMP's stored choice).
-    if (!this.#consent.storage || !this.#consent.personalization) clearPrepaint(this.#storageName());
+    if (!mayPrepaint(this.#consent)) clearPrepaint(this.#storageName());
     if (this.#consent.storage) await this.#attachStorage(true);
     this.#reportState = new ReportState(this.#storageName());
     this.#reportState.usePersistent(this.#reportStatePersistent());
-    this.#startIntegrations();
+    await this.#startIntegrations(dataLayer, pageViews);
     // A task, not a microtask: the caller's code after `await createEngine()`
     // runs first and can attach its listeners.
     setTimeout(() => this.#emitInitialChanges(), 0);
@@ -150,13 +171,11 @@ class LeadsegEngine {
     this.#emitChanges({ ...changes, stages: changes.stages.map((s) => ({ ...s, at })) }, at);
   }
 
-  #startIntegrations() {
+  async #startIntegrations(dataLayer, pageViews) {
     const o = this.#options;
     const win = typeof window !== 'undefined' ? window : null;
     if (win) {
-      const onHide = () => {
-        if (this.#dirty) this.#checkpoint();
-      };
+      const onHide = () => this.#checkpoints.writeIfDirty();
       const onVisibility = () => {
         if (document.visibilityState === 'hidden') onHide();
       };
@@ -173,10 +192,12 @@ class LeadsegEngine {
         if (!win) throw leadsegError('createEngine: dataLayer: true needs a window (pass an array instead)');
         layer = win.dataLayer = Array.isArray(win.dataLayer) ? win.dataLayer : [];
       }
+      const { bindDataLayer } = await dataLayer;
       this.#cleanup.push(bindDataLayer(layer, (type, props) => this.track(type, props), (error) => this.#backgroundError('dataLayer', error)));
     }
     if (o.autoPageViews) {
       if (!win) throw leadsegError('createEngine: autoPageViews needs a browser window');
+      const { trackPageViews } = await pageViews;
       this.#cleanup.push(trackPageViews((props) => this.track('page_view', props), (error) => this.#backgroundError('autoPageViews', error)));
     }
     if (o.dom) {
@@ -195,6 +216,11 @@ class LeadsegEngine {
   /** Where the profile is kept: "indexeddb", "localstorage", "memory", a custom adapter's kind, or "none" without storage consent. */
   get storage() {
     return this.#persistence ? this.#persistence.kind : 'none';
+  }
+
+  // persistence.js Persistence while storage consent lasts, else null.
+  get #persistence() {
+    return this.#stored?.persistence ?? null;
   }
 
   #alive() {
@@ -226,7 +252,7 @@ class LeadsegEngine {
   }
 
   #emitChanges(changes, at = this.#raw.clock()) {
-    if (this.#silent || !changes) return;
+    if (!changes) return;
     if (this.#initialChanges) this.#emitInitialChanges();
     // A visitor's first identify enters many segments: no payloads unless someone listens.
     if (this.#events.has('segment:enter')) {
@@ -262,26 +288,14 @@ class LeadsegEngine {
     if (t > this.#raw.clock()) this.#emitChanges(this.#raw.advanceTo(t));
   }
 
+  // The core changed: the visitor id is stored with the first change, and a snapshot is due.
   #changed() {
-    this.#dirty = true;
-    if (!this.#persistence) return;
-    if (this.#visitorId && !this.#visitorSaved) {
-      this.#persistence.put('visitor', { id: this.#visitorId });
+    const persistence = this.#persistence;
+    if (persistence && this.#visitorId && !this.#visitorSaved) {
+      persistence.put('visitor', { id: this.#visitorId });
       this.#visitorSaved = true;
     }
-    const now = Date.now();
-    if (!this.#checkpointTimer) this.#checkpointDeadline = now + CHECKPOINT_MAX_DELAY_MS;
-    else clearTimeout(this.#checkpointTimer);
-    const delay = Math.max(0, Math.min(CHECKPOINT_DELAY_MS, this.#checkpointDeadline - now));
-    this.#checkpointTimer = setTimeout(() => this.#checkpoint(), delay);
-  }
-
-  #checkpoint() {
-    clearTimeout(this.#checkpointTimer);
-    this.#checkpointTimer = null;
-    if (!this.#persistence || this.#destroyed) return;
-    this.#dirty = false;
-    this.#persistence.checkpoint(this.#raw.snapshot(), this.#raw.clock());
+    this.#checkpoints.changed(persistence !== null);
   }
 
   // ------------------------------------------------------------- profile
@@ -359,9 +373,10 @@ class LeadsegEngine {
     if (stored === null) stored = JSON.parse(json);
     const changes = this.#raw.trackObject(type, stored, ts, json);
     const record = { id: `${this.#tabId}:${++this.#seq}`, type, ts, props: stored };
-    if (this.#persistence) {
-      this.#journal?.add(record);
-      this.#persistence.addEvents([record]);
+    const profile = this.#stored;
+    if (profile) {
+      profile.journal?.add(record);
+      profile.persistence.addEvents([record]);
     } else {
       this.#unsaved.push(record);
       if (this.#unsaved.length > this.#retention.maxEvents) this.#unsaved.shift();
@@ -509,15 +524,25 @@ class LeadsegEngine {
     clearPrepaint(this.#storageName());
     this.#reportState.clear();
     this.#resetJournal();
-    if (this.#persistence) {
-      this.#tabs?.post({ kind: 'erase' });
-      await this.#persistence.clear();
+    const stored = this.#stored;
+    if (stored) {
+      stored.tabs?.postErase();
+      await stored.persistence.clear();
     }
   }
 
-  // Drops this page's journal entries (the profile was erased).
+  // Another tab erased the visitor (and the storage they share).
+  #erasedElsewhere() {
+    this.#raw.erase();
+    this.#forgetLocal();
+    this.#resetJournal();
+    this.#setVisitorId(randomId(16));
+    this.#persistence.reset();
+  }
+
+  // Drops the journal entries of this page and of earlier ones (the profile was erased).
   #resetJournal() {
-    if (this.#journal) this.#journal = new Journal(this.#storageName(), this.#tabId);
+    this.#stored?.resetJournal();
     clearJournals(this.#storageName());
   }
 
@@ -525,9 +550,7 @@ class LeadsegEngine {
     this.#ledger.clear();
     this.#unsaved = [];
     this.#exposed.clear();
-    clearTimeout(this.#checkpointTimer);
-    this.#checkpointTimer = null;
-    this.#dirty = false;
+    this.#checkpoints.reset();
   }
 
   /** Changes consent for some purposes; resolves with the full consent once storage has followed. */
@@ -535,15 +558,18 @@ class LeadsegEngine {
     this.#alive();
     mergeConsent(this.#consent, update, 'setConsent'); // throws now on a bad update
     // Merged when it runs, on top of the updates queued before it.
-    const run = () => this.#applyConsent(mergeConsent(this.#consent, update), true);
-    this.#consentChain = this.#consentChain.then(run, run);
-    return this.#consentChain;
+    return this.#consentChanges.queue(() => this.#applyConsent(mergeConsent(this.#consent, update), true));
+  }
+
+  // Another tab withdrew storage consent (tabs.js).
+  #consentElsewhere(update) {
+    this.#consentChanges.queue(() => this.#applyConsent(mergeConsent(this.#consent, update), false));
   }
 
   async #applyConsent(next, broadcast) {
     const before = this.#consent;
     this.#consent = next;
-    if (!next.storage || !next.personalization) clearPrepaint(this.#storageName());
+    if (!mayPrepaint(next)) clearPrepaint(this.#storageName());
     this.#reportState.usePersistent(this.#reportStatePersistent());
     if (before.measurement && !next.measurement) {
       for (const key of this.#ledger.keys()) this.#persistence?.remove(`x:${key}`);
@@ -551,18 +577,15 @@ class LeadsegEngine {
       this.#exposed.clear();
     }
     if (before.storage && !next.storage) {
-      const persistence = this.#persistence;
-      if (broadcast) this.#tabs?.post({ kind: 'consent', consent: { storage: false } });
-      this.#tabs?.close();
-      this.#tabs = null;
-      this.#persistence = null;
-      this.#journal = null;
+      const stored = this.#stored;
+      this.#stored = null;
+      if (broadcast) stored?.tabs?.postStorageWithdrawn();
+      stored?.tabs?.close();
       clearJournals(this.#storageName());
-      clearTimeout(this.#checkpointTimer);
-      this.#checkpointTimer = null;
-      if (persistence) {
-        await persistence.clear();
-        persistence.close();
+      this.#checkpoints.cancel();
+      if (stored) {
+        await stored.persistence.clear();
+        stored.persistence.close();
       }
     } else if (!before.storage && next.storage) {
       await this.#attachStorage(false);
@@ -574,164 +597,51 @@ class LeadsegEngine {
   // fresh: at creation (stored data wins, the snapshot is restored); else
   // consent given mid-page (stored events merged, the page's data written).
   async #attachStorage(fresh) {
-    const name = this.#storageName();
-    const { adapter, failures } = await openStorage(this.#options.storage ?? 'auto', name);
+    const { adapter, failures } = await openStorage(this.#options.storage ?? 'auto', this.#storageName());
     for (const { kind, error } of failures) {
       this.#events.emit('storage:error', { operation: 'open', storage: kind, error, recovered: true });
     }
-    const persistence = new Persistence({
-      adapter,
+    await attachStorage(this.#storageHost(), adapter, fresh);
+  }
+
+  // What profile-storage.js reaches of this engine (its Host typedef).
+  #storageHost() {
+    return {
+      raw: this.#raw,
       retention: this.#retention,
-      clock: () => this.#raw.clock(),
-      onWritten: (batch) => {
-        this.#journal?.written(batch.events.map((e) => e.id));
-        this.#broadcastWrite(batch);
+      tabId: this.#tabId,
+      storageName: this.#storageName(),
+      ledger: this.#ledger,
+      consent: () => this.#consent,
+      destroyed: () => this.#destroyed,
+      events: this.#events,
+      emitChanges: (changes) => this.#emitChanges(changes),
+      setVisitorId: (id, saved) => this.#setVisitorId(id, saved),
+      dropInitialChanges: () => {
+        this.#initialChanges = null;
       },
-      onError: (info) => this.#events.emit('storage:error', info),
-      onPruned: (info) => this.#events.emit('storage:pruned', info),
-    });
-    const journaling = adapter.kind === 'indexeddb' || adapter.kind === 'localstorage';
-    const journaled = journaling ? readJournals(name) : { events: [], keys: [] };
-    let recovered = [];
-    this.#silent = fresh;
-    try {
-      const stored = await persistence.read();
-      // Events an earlier page (or another tab) tracked but did not see written.
-      const known = new Set(stored.events.map((e) => e.id));
-      recovered = journaled.events.filter((e) => !known.has(e.id) && known.add(e.id));
-      stored.events.push(...recovered);
-      // A visitor seen on an earlier page (or in another tab) was already in
-      // these segments: restoring them is not entering them.
-      if (fresh && (!stored.empty || recovered.length > 0)) this.#initialChanges = null;
-      const { applied, expired } = replayStored(this.#raw, stored, {
-        fresh,
-        retention: this.#retention,
-        isKnown: ((ids) => (id) => ids.has(id))(new Set(this.#unsaved.map((e) => e.id))),
-        onChanges: (changes) => this.#emitChanges(changes),
-      });
-      persistence.remember(applied);
-      persistence.deleteEvents(expired);
-      const replayed = new Set(applied.map((e) => e.id));
-      recovered = recovered.filter((e) => replayed.has(e.id));
-      if (stored.visitorId) this.#setVisitorId(stored.visitorId, true);
-      for (const [key, record] of Object.entries(stored.ledger)) {
-        if (!this.#consent.measurement) {
-          persistence.remove(`x:${key}`); // collected under a consent since withdrawn
-          continue;
-        }
-        this.#ledger.merge(key, record);
-      }
-    } catch (error) {
-      if (!(error instanceof CorruptedStorageError)) throw error;
-      this.#events.emit('storage:corrupted', { reason: error.reason, error });
-      if (fresh) {
-        this.#raw.erase();
-        this.#forgetLocal();
-      }
-      try {
-        await adapter.clear();
-        await adapter.open();
-      } catch (clearError) {
-        this.#events.emit('storage:error', { operation: 'clear', storage: adapter.kind, error: clearError, recovered: false });
-      }
-      persistence.reset();
-    } finally {
-      this.#silent = false;
-    }
-    if (this.#destroyed) {
-      persistence.close();
-      return;
-    }
-    this.#persistence = persistence;
-    if (journaling) this.#journal = new Journal(name, this.#tabId);
-    persistence.addEvents(recovered);
-    persistence.addEvents(this.#unsaved);
-    this.#unsaved = [];
-    if (journaled.keys.length) {
-      const ids = journaled.events.map((e) => e.id);
-      persistence.flush().then(() => forgetJournaled(journaled.keys, ids), () => {});
-    }
-    if (!fresh) {
-      const profile = this.#raw.exportProfile();
-      const at = this.#raw.clock();
-      for (const [key, value] of Object.entries(profile.attributes)) persistence.put(`t:${key}`, { value, at });
-      for (const [key, d] of Object.entries(profile.declarations)) persistence.put(`d:${key}`, { value: d.value, at: d.at });
-      for (const [key, record] of Object.entries(this.#ledger.toJSON())) persistence.put(`x:${key}`, record);
-      this.#changed();
-    }
-    if (adapter.kind === 'indexeddb' || adapter.kind === 'localstorage') {
-      this.#tabs = new TabChannel(name, this.#tabId, (message) => this.#onTabMessage(message));
-    }
-    // A page load reads as "now": windows expire silently.
-    const t = this.#time();
-    if (fresh && t > this.#raw.clock()) this.#raw.advance(t);
-  }
-
-  #broadcastWrite(batch) {
-    if (!this.#tabs) return;
-    if (batch.events.length) this.#tabs.post({ kind: 'events', events: batch.events });
-    const shared = (key) => /^[tdx]:/.test(key) || key === 'visitor';
-    const put = Object.fromEntries(Object.entries(batch.put).filter(([key]) => shared(key)));
-    const remove = batch.remove.filter(shared);
-    if (Object.keys(put).length || remove.length) this.#tabs.post({ kind: 'state', put, remove });
-  }
-
-  #onTabMessage(message) {
-    if (this.#destroyed || !this.#persistence) return;
-    try {
-      if (message.kind === 'events' && Array.isArray(message.events)) {
-        const fresh = message.events.filter((e) => e && typeof e.id === 'string' && !this.#persistence.has(e.id));
-        fresh.sort((a, b) => a.ts - b.ts);
-        for (const e of fresh) {
-          this.#persistence.remember([e]); // once, even if the core rejects it
-          try {
-            this.#emitChanges(this.#raw.track(e.type, JSON.stringify(e.props ?? {}), e.ts));
-          } catch (error) {
-            this.#backgroundError('tabs', error);
-          }
-        }
-        if (fresh.length) this.#changed();
-      } else if (message.kind === 'state') {
-        this.#applyRemoteState(message.put ?? {}, message.remove ?? []);
-      } else if (message.kind === 'erase') {
-        this.#raw.erase();
-        this.#forgetLocal();
-        this.#resetJournal();
-        this.#setVisitorId(randomId(16));
-        this.#persistence.reset();
-      } else if (message.kind === 'consent' && isPlainObject(message.consent)) {
-        const run = () => this.#applyConsent(mergeConsent(this.#consent, message.consent), false);
-        this.#consentChain = this.#consentChain.then(run, run);
-      }
-    } catch (error) {
-      this.#backgroundError('tabs', error);
-    }
-  }
-
-  #applyRemoteState(put, remove) {
-    for (const [key, record] of Object.entries(put)) {
-      const name = key.slice(2);
-      if (key === 'visitor') this.#setVisitorId(record.id, true);
-      else if (key.startsWith('t:')) this.#emitChanges(this.#raw.identify(JSON.stringify({ [name]: record.value }), record.at));
-      else if (key.startsWith('d:')) this.#emitChanges(this.#raw.declare(name, JSON.stringify(record.value), record.at));
-      else if (key.startsWith('x:') && this.#consent.measurement) this.#ledger.merge(name, record);
-    }
-    const at = this.#raw.clock();
-    for (const key of remove) {
-      const name = key.slice(2);
-      if (key.startsWith('t:')) this.#emitChanges(this.#raw.identify(JSON.stringify({ [name]: null }), at));
-      else if (key.startsWith('d:')) this.#emitChanges(this.#raw.declare(name, 'null', at));
-      else if (key.startsWith('x:')) this.#ledger.remove(name);
-    }
-    this.#changed();
+      unsaved: () => this.#unsaved,
+      clearUnsaved: () => {
+        this.#unsaved = [];
+      },
+      forgetLocal: () => this.#forgetLocal(),
+      changed: () => this.#changed(),
+      time: () => this.#time(),
+      attached: (stored) => {
+        this.#stored = stored;
+      },
+      erasedElsewhere: () => this.#erasedElsewhere(),
+      consentElsewhere: (update) => this.#consentElsewhere(update),
+    };
   }
 
   /** Resolves when everything recorded so far is written to storage (a snapshot included). */
   async flush() {
     this.#alive();
-    if (!this.#persistence) return;
-    if (this.#dirty) this.#checkpoint();
-    await this.#persistence.flush();
+    const persistence = this.#persistence;
+    if (!persistence) return;
+    this.#checkpoints.writeIfDirty();
+    await persistence.flush();
   }
 
   // ------------------------------------------------------------ reporting
@@ -748,29 +658,7 @@ class LeadsegEngine {
     const plan = this.#planReport(options, 'report');
     if (!plan) return null;
     if (plan.refused) return plan.refused;
-    const { payload, next } = plan;
-    const writeError = this.#reportState.write(next);
-    if (writeError) {
-      this.#events.emit('storage:error', { operation: 'report', storage: 'localstorage', error: writeError, recovered: false });
-      return { sent: false, reason: 'storage-error', message: `report: the privacy budget could not be saved (${writeError.message}); nothing was sent`, budget: this.reportBudget() };
-    }
-    try {
-      if (plan.send) await plan.send(payload);
-      else if (plan.url !== undefined) {
-        const response = await fetch(plan.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
-          credentials: 'omit',
-          keepalive: true,
-        });
-        if (!response.ok) throw leadsegError(`report: ${plan.url} answered HTTP ${response.status}`);
-      }
-    } catch (error) {
-      this.#refund(next.spends.at(-1));
-      throw error;
-    }
-    return payload;
+    return sendPlannedReport(plan, this.#reportHost());
   }
 
   /**
@@ -795,41 +683,24 @@ class LeadsegEngine {
     this.#alive();
     if (!isPlainObject(options)) throw leadsegError(`${what}(options): options must be an object`);
     if (!this.#consent.measurement) return null;
-    const { epsilon = DEFAULT_EPSILON, send, url, scoreBands = DEFAULT_SCORE_BANDS } = options;
-    checkEpsilon(epsilon, this.#maxEpsilon);
-    if (scoreBands !== false) checkBands(scoreBands);
-    if (send !== undefined && typeof send !== 'function') throw leadsegError('report: send must be a function (payload) => Promise');
-    const segmentIds = options.segments ?? [...this.#segmentNames.keys()];
-    if (!Array.isArray(segmentIds)) throw leadsegError('report: segments must be an array of segment ids');
-    for (const id of segmentIds) {
-      if (!this.#segmentNames.has(id)) throw leadsegError(`report: unknown segment "${id}"`);
-    }
-    const experiments = options.experiments ?? this.#experiments;
-    if (!isExperimentList(experiments)) {
-      throw leadsegError('report: experiments must be an object {experimentKey: [variant ids]}');
-    }
-    this.#sync();
-    const items = reportItems(trueBits({
-      segmentIds,
-      member: new Set(this.#raw.segments()),
-      score: this.#raw.score().score,
-      bands: scoreBands === false ? DEFAULT_SCORE_BANDS : scoreBands,
-      experiments,
-      ledger: this.#ledger.toJSON(),
-    }), { score: scoreBands !== false });
-    if (items.length === 0) throw leadsegError('report: nothing to report (no segments, scoreBands false and no experiments)');
-    const plan = planReport({ items, epsilon, state: this.#reportState, limits: this.#reportBudget, time: this.#time(), random: cryptoRandom });
-    return { ...plan, send, url };
+    return planEngineReport(options, this.#reportHost());
   }
 
-  // Gives back the spend of a report that was not sent (re-reading the
-  // state: another tab may have spent since). The memo drawn stays: if the
-  // payload did reach the collector, a retry must repeat it.
-  #refund(spend) {
-    const state = this.#reportState.read();
-    const i = state.spends.findLastIndex((s) => s[0] === spend[0] && s[1] === spend[1]);
-    if (i >= 0) state.spends.splice(i, 1);
-    this.#reportState.write(state);
+  // What privacy/reports.js reaches of this engine (its ReportHost typedef).
+  #reportHost() {
+    return {
+      maxEpsilon: this.#maxEpsilon,
+      segmentNames: this.#segmentNames,
+      experiments: this.#experiments,
+      state: this.#reportState,
+      limits: this.#reportBudget,
+      sync: () => this.#sync(),
+      raw: this.#raw,
+      ledger: this.#ledger,
+      time: () => this.#time(),
+      events: this.#events,
+      budget: () => this.reportBudget(),
+    };
   }
 
   // The report state is kept on the device where the profile is.
@@ -878,7 +749,7 @@ class LeadsegEngine {
   /** Stops everything this engine started (hooks, timers, tab channel) and frees the core engine. */
   destroy() {
     if (this.#destroyed) return;
-    if (this.#dirty) this.#checkpoint();
+    this.#checkpoints.writeIfDirty();
     this.#destroyed = true;
     for (const undo of this.#cleanup.splice(0)) {
       try {
@@ -887,11 +758,11 @@ class LeadsegEngine {
         rethrowLater(error);
       }
     }
-    clearTimeout(this.#checkpointTimer);
-    this.#tabs?.close();
-    const persistence = this.#persistence;
-    this.#persistence = null;
-    if (persistence) persistence.flush().finally(() => persistence.close());
+    this.#checkpoints.cancel();
+    const stored = this.#stored;
+    this.#stored = null;
+    stored?.tabs?.close();
+    if (stored) stored.persistence.flush().finally(() => stored.persistence.close());
     this.#events.clear();
     this.#raw?.delete();
   }
