@@ -132,6 +132,10 @@
     }
   };
 
+  // The batch module writes lead objects with it too (bindings/batch.post.js):
+  // one encoder of value frames.
+  Module['FrameWriter'] = FrameWriter;
+
   // Strings of a result buffer: short ASCII ones (segment ids, stages)
   // without TextDecoder, which is slow for short strings.
   var decoder = new TextDecoder();

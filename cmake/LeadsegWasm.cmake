@@ -24,6 +24,8 @@ list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/batch\\.cc$")
 # so that adding one re-runs CMake; editing one relinks (LINK_DEPENDS).
 file(GLOB LEADSEG_BINDINGS_POST_JS CONFIGURE_DEPENDS
      "${CMAKE_CURRENT_SOURCE_DIR}/bindings/*.post.js")
+# bindings/batch.post.js extends frame.post.js's writer in the batch module alone.
+list(FILTER LEADSEG_BINDINGS_POST_JS EXCLUDE REGEX "/bindings/batch\\.post\\.js$")
 
 if(NOT LEADSEG_BINDINGS_SOURCES)
   message(STATUS "leadseg: no bindings/*.cc yet, skipping the wasm module")
