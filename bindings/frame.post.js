@@ -192,30 +192,41 @@
     }
   };
 
-  // The object `props` (a plain object: the caller checked) as a frame from
-  // position 0; false, with the frame unusable, if it is not flat.
+  // The object `props` (a plain object: the caller checked) as an object
+  // frame from the current position; if it is not flat, false with the
+  // position put back. identify() writes traits with it, and the batch
+  // module lead objects (web/src/lead-records.js).
   FrameWriter.prototype.flatObject = function (props) {
     if (typeof props.toJSON === 'function') return false;
+    var start = this.pos;
     var keys = Object.keys(props);
-    this.pos = 0;
     this.u8(TAG_OBJECT);
     this.u32(keys.length);
     for (var k = 0; k < keys.length; k++) {
       var key = keys[k];
       // An assignment would set a copy's prototype; JSON.parse makes a property.
-      if (key === '__proto__' || !this.flatString(key)) return false;
+      if (key === '__proto__' || !this.flatString(key)) return this.undo(start);
       var v = props[key];
       if (Array.isArray(v)) {
-        if (typeof v.toJSON === 'function') return false;
+        if (typeof v.toJSON === 'function') return this.undo(start);
         this.u8(TAG_ARRAY);
         this.u32(v.length);
-        for (var i = 0; i < v.length; i++) if (!this.flatScalar(v[i])) return false;
+        for (var i = 0; i < v.length; i++) if (!this.flatScalar(v[i])) return this.undo(start);
       } else if (!this.flatScalar(v)) {
-        return false;
+        return this.undo(start);
       }
     }
     return true;
   };
+
+  FrameWriter.prototype.undo = function (start) {
+    this.pos = start;
+    return false;
+  };
+
+  // The batch module writes lead objects with it too (web/src/lead-records.js):
+  // one encoder of value frames.
+  Module['FrameWriter'] = FrameWriter;
 
   // Strings of a result buffer: short ASCII ones (segment ids, stages)
   // without TextDecoder, which is slow for short strings.
@@ -416,6 +427,7 @@
       // general path), identifyWritten sends what it wrote. The frame
       // waits in a writer of its own, which nothing else writes to.
       proto.writeFlatTraits = function (traits) {
+        flatWriter.pos = 0;
         return flatWriter.flatObject(traits) ? flatWriter.pos : -1;
       };
       proto.identifyWritten = function (size, now) {

@@ -26,8 +26,12 @@ add_library(leadseg_batch_bindings OBJECT "${CMAKE_CURRENT_SOURCE_DIR}/bindings/
 target_link_libraries(leadseg_batch_bindings PRIVATE leadseg_core_fast leadseg_warnings)
 target_compile_options(leadseg_batch_bindings PRIVATE ${LEADSEG_BATCH_OPT})
 
+# frame.post.js's FrameWriter, whose flatObject writes a flat lead in one
+# pass: lead objects cross as value frames (web/src/lead-records.js).
 leadseg_add_wasm_module(leadseg-batch
   TARGET leadseg_batch
   OBJECTS leadseg_batch_bindings
   CORE leadseg_core_fast
+  POST_JS
+    "${CMAKE_CURRENT_SOURCE_DIR}/bindings/frame.post.js"
   OPTIONS ${LEADSEG_BATCH_OPT})

@@ -21,6 +21,7 @@ class RecordReader {
  public:
   explicit RecordReader(std::string_view bytes) : rest_(bytes) {}
   bool done() const { return rest_.empty(); }
+  bool U8(uint8_t* v) { return Fixed(v, 1); }
   bool U32(uint32_t* v) { return Fixed(v, 4); }
   bool F64(double* v) { return Fixed(v, 8); }
   bool Text(std::string_view* out) {
@@ -44,27 +45,20 @@ class RecordReader {
 
 }  // namespace
 
-struct LeadObjects::Parsed {
-  std::string_view attributes;
-  std::vector<std::pair<std::string_view, std::string_view>> declarations;
-  struct Event {
-    double ts;
-    std::string_view type, props;
-  };
-  std::vector<Event> events;
-};
-
 LeadObjects::LeadObjects(std::shared_ptr<const CompiledConfig> config, TimeMs now, bool with_metrics)
     : now_(now), with_metrics_(with_metrics), evaluator_(config), results_(config->segments().size()) {}
 
 Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
   // Read every record first, so that a malformed buffer appends nothing.
-  std::vector<Parsed> leads;
+  std::vector<Parsed>& leads = parsed_;
+  leads.clear();
   RecordReader in(bytes);
   while (!in.done()) {
     Parsed lead;
+    uint8_t kind = 0;
     uint32_t n = 0;
-    bool ok = in.Text(&lead.attributes) && in.U32(&n);
+    bool ok = in.U8(&kind) && kind <= 1 && in.Text(&lead.attributes) && in.U32(&n);
+    lead.frame = kind == 1;
     for (uint32_t k = 0; ok && k < n; ++k) {
       std::string_view key, value;
       ok = in.Text(&key) && in.Text(&value);
@@ -105,6 +99,14 @@ Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
   return Status::Ok();
 }
 
+Result<Value> LeadObjects::Attributes(const Parsed& lead) {
+  if (!lead.frame) return ParseJsonValue(lead.attributes, &arena_, "attributes");
+  // As the core module's identifyFrame decodes traits: values as deep as
+  // JSON text allowed them (Engine::Identify words any limit's error).
+  return DecodeValue(reinterpret_cast<const uint8_t*>(lead.attributes.data()), lead.attributes.size(), &arena_,
+                     kMaxJsonDepth + 1);
+}
+
 // As segmentLeads' per-lead path calls the core module: identify(JSON) at
 // the start, declare(key, JSON) for each declaration, track(type, JSON, ts)
 // for each event, advance(now). What the module's text methods check
@@ -113,7 +115,7 @@ Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
 Status LeadObjects::EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* membership, Failure* failure) {
   arena_.Clear();
   failure->step = Failure::Step::kAttributes;
-  auto attributes = ParseJsonValue(lead.attributes, &arena_, "attributes");
+  auto attributes = Attributes(lead);
   if (!attributes.ok()) return attributes.status();
 
   // The declarations up to the first the module would refuse before the
@@ -170,8 +172,10 @@ Status LeadObjects::EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* m
   }
 
   int failed_event = -1, failed_declaration = -1;
+  // small_row: RowEvaluator::SegmentsOnly checks what identify would
+  // refuse or change, so a lead of any size may take the segment-only loop.
   Status s = evaluator_.Evaluate(*attributes, event_ptrs_, now_, out, membership, &failed_event,
-                                 /*small_row=*/false, &declared_, &failed_declaration);
+                                 /*small_row=*/true, &declared_, &failed_declaration);
   if (!s.ok()) {
     if (failed_declaration >= 0) {
       failure->step = Failure::Step::kDeclaration;

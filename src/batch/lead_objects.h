@@ -7,15 +7,22 @@
 // events in time order and leaves out those later than `now`, then writes
 // the leads as records into one buffer (web/src/lead-records.js):
 //
-//   record   := text(attributes JSON) u32(declarations) declaration*
-//               u32(events) event*
+//   record      := attributes u32(declarations) declaration*
+//                  u32(events) event*
+//   attributes  := u8(kind) u32(bytes) bytes
+//                  kind 1: a value frame holding an object (core/value_codec.h)
+//                  kind 0: JSON text
 //   declaration := text(key) text(value JSON)
-//   event    := f64(time ms) text(type) text(props JSON)
-//   text     := u32(bytes) bytes (UTF-8)
+//   event       := f64(time ms) text(type) text(props JSON)
+//   text        := u32(bytes) bytes (UTF-8)
 //
-// (little-endian). JSON text, because that is what the per-lead path hands
-// the engine: read by core/value_json.h, as the core module's identify,
-// declare and track read it, so values, limits and messages are the same.
+// (little-endian). A flat lead (the usual CRM row: strings, numbers,
+// booleans, null and arrays of those) comes as a frame, written in one
+// pass by bindings/batch.post.js and decoded without a parser, as the core
+// module's identifyObject sends traits; any other lead comes as the JSON
+// text the per-lead path hands the engine, read by core/value_json.h, as
+// the core module's identify reads it. Either way the engine gets the same
+// Value, so values, limits and messages are the same.
 // Each lead is identified at its first event's time (or at `now`), its
 // declarations declared then, its events replayed (engine/engine_replay.h)
 // and it is read at `now`. Results go to a ResultBuffer (lead = index in
@@ -70,7 +77,19 @@ class LeadObjects {
   void Clear();
 
  private:
-  struct Parsed;
+  // One record, its texts and frames still in the input buffer.
+  struct Parsed {
+    bool frame = false;  // attributes: a value frame, else JSON text
+    std::string_view attributes;
+    std::vector<std::pair<std::string_view, std::string_view>> declarations;
+    struct Event {
+      double ts;
+      std::string_view type, props;
+    };
+    std::vector<Event> events;
+  };
+  // The attributes of `lead` as a Value in arena_.
+  Result<Value> Attributes(const Parsed& lead);
   Status EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* membership, Failure* failure);
 
   TimeMs now_;
@@ -81,6 +100,7 @@ class LeadObjects {
   std::vector<int32_t> failure_of_;   // per row: index into failures_, or -1
   PackedStrings metrics_;  // with metrics: one frame per row (empty when it failed)
   ValueWriter writer_;
+  std::vector<Parsed> parsed_;  // the records of one Feed
   // Reused per lead.
   Document arena_;
   std::vector<std::string> types_;

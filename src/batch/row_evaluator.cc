@@ -19,19 +19,34 @@ RowEvaluator::RowEvaluator(std::shared_ptr<const CompiledConfig> config)
 
 bool RowEvaluator::SegmentsOnly(const Value& attributes) const {
   if (!segments_only_config_) return false;
-  // A name identify refuses, or attributes whose JSON could pass its size
-  // limit (every byte escaped as \u00XX), go through the engine, which
-  // refuses them with its own message.
+  // Only attributes that identify stores as they are: anything it refuses
+  // (an empty or reserved name, text that is not UTF-8, a number that is
+  // not finite, attributes whose JSON could pass its size limit, every
+  // byte escaped as \u00XX) or changes (a null removes the attribute) goes
+  // through the engine, which answers with its own message or meaning.
+  // CSV rows never have those; lead objects may.
   size_t bound = 2;
   auto text = [](std::string_view t) { return 6 * t.size() + 3; };
+  auto scalar = [&](const Value& v) {
+    if (v.is_string()) {
+      bound += text(v.as_string());
+      return IsValidUtf8(v.as_string());
+    }
+    bound += 32;
+    return v.is_bool() || (v.is_number() && std::isfinite(v.as_number()));
+  };
   for (uint32_t i = 0; i < attributes.size(); ++i) {
-    if (engine_.config().IsReserved(attributes.key_at(i))) return false;
-    bound += text(attributes.key_at(i));
+    const std::string_view key = attributes.key_at(i);
+    if (key.empty() || engine_.config().IsReserved(key) || !IsValidUtf8(key)) return false;
+    bound += text(key);
     const Value v = attributes.value_at(i);
-    if (v.is_string()) bound += text(v.as_string());
-    else if (v.is_array()) {
-      for (uint32_t k = 0; k < v.size(); ++k) bound += v.at(k).is_string() ? text(v.at(k).as_string()) : 32;
-    } else bound += 32;
+    if (v.is_array()) {
+      for (uint32_t k = 0; k < v.size(); ++k) {
+        if (!scalar(v.at(k))) return false;
+      }
+    } else if (!scalar(v)) {
+      return false;
+    }
   }
   return bound <= kMaxAttributesBytes;
 }

@@ -64,7 +64,9 @@ class RowEvaluator {
   // temperature, lifecycle or `declared`): an engine's answer for a lead
   // without events is then its attributes through the segments, which is
   // what CompiledConfig::EvaluateSegments computes, without erasing and
-  // identifying an engine (~20 us a row) around it.
+  // identifying an engine (~20 us a row) around it. Only for attributes
+  // identify would store as they are (scalars and arrays of scalars, no
+  // null, no name it refuses, well within its size limit).
   bool SegmentsOnly(const Value& attributes) const;
 
   Engine engine_;

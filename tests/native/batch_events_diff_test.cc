@@ -21,6 +21,8 @@
 #include "batch/lead_objects.h"
 #include "config/config.h"
 #include "core/json.h"
+#include "core/value.h"
+#include "core/value_codec.h"
 #include "engine/engine.h"
 
 namespace leadseg {
@@ -244,8 +246,20 @@ void ExpectSameAnswers(const std::string& config_text, size_t n, uint64_t seed, 
       u32(static_cast<uint32_t>(t.size()));
       records += t;
     };
-    for (const auto& lead : leads) {
-      text(lead.attributes.dump());
+    Document doc;
+    for (size_t i = 0; i < leads.size(); ++i) {
+      const RandomLead& lead = leads[i];
+      // Attributes as a value frame (flat leads) or as JSON text (the
+      // others), alternately: both kinds must give the same answers.
+      if (i % 2 == 0) {
+        std::string frame;
+        EncodeValue(doc.Add(lead.attributes), &frame);
+        records.push_back('\1');
+        text(frame);
+      } else {
+        records.push_back('\0');
+        text(lead.attributes.dump());
+      }
       u32(static_cast<uint32_t>(lead.declarations.size()));
       for (auto it = lead.declarations.begin(); it != lead.declarations.end(); ++it) {
         text(it.key());

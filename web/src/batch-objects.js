@@ -1,21 +1,23 @@
 // segmentLeads' path for lead objects (an array) through the batch module:
 // each lead is checked and its history put in time order here, exactly as
 // batch.js's per-lead path does (the same helpers, the same messages), then
-// written as a record (lead-records.js); a few hundred leads per call go to
-// wasm (src/batch/lead_objects.h), which identifies, declares, replays the
-// events (engine/engine_replay.h) and reads each lead at `now`. Results
-// come back as LeadResult rows in wasm memory.
+// written as a record (lead-records.js): a flat lead (the usual CRM row) as
+// a value frame, checked and written in one pass, any other as JSON text.
+// A few hundred leads per call go to wasm (src/batch/lead_objects.h), which
+// identifies, declares, replays the events (engine/engine_replay.h) and
+// reads each lead at `now` (a segments-only config: the segment loop
+// alone). Results come back as LeadResult rows and membership bits in wasm
+// memory, read into result objects in one pass per call.
 //
 // Same answers as the per-lead path (tests/web/batch-objects.test.mjs
 // compares whole results, summaries and error messages): only where the
 // engine runs changes, not what it is given.
 import { describe, isPlainObject, leadsegError, toJsonText, withContext } from './errors.js';
-import { flatPropsCopy } from './flat-props.js';
 import { inlineDeclarations, inlineEvents, timeOrder } from './lead-events.js';
-import { columnsRead, objectColumns, renameColumns } from './column-map.js';
+import { columnsRead, renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { RecordWriter, readValueFrame } from './lead-records.js';
-import { BatchResults } from './batch-results.js';
+import { BatchResults, copyAttributes } from './batch-results.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 // Leads per call into wasm: enough to make the crossing negligible, few
@@ -47,9 +49,50 @@ function failedLead(row, message, withMetrics) {
     const { events: _events, declarations: _declarations, ...rest } = attributes;
     attributes = rest;
   }
-  const lead = { ...attributes, segments: [], score: null, grade: null, stage: null, temperature: null, mql: null, sql: null, error: message };
+  const lead = copyAttributes(attributes);
+  Object.assign(lead, { segments: [], score: null, grade: null, stage: null, temperature: null, mql: null, sql: null, error: message });
   if (withMetrics) lead.metrics = null;
   return lead;
+}
+
+const NONE = Object.freeze([]);
+
+// column-map.js's objectColumns, the same names in the same order, but a
+// lead whose keys are the previous lead's (a list's usual case) is skipped
+// with a comparison per key rather than a set lookup.
+function leadColumns(leads) {
+  const names = new Set();
+  let inline = false;
+  let previous = NONE;
+  for (const row of leads) {
+    if (!isPlainObject(row)) continue;
+    const keys = Object.keys(row);
+    let same = keys.length === previous.length;
+    for (let k = 0; same && k < keys.length; k++) same = keys[k] === previous[k];
+    if (same) continue;
+    previous = keys;
+    for (const key of keys) {
+      if (key === 'events' || key === 'declarations') inline = true;
+      else names.add(key);
+    }
+  }
+  return { names: [...names], inline };
+}
+
+/** A lead that failed in JavaScript: its result, made there. */
+class Failed {
+  constructor(lead) {
+    this.lead = lead;
+  }
+}
+
+// Why lead `number` failed in wasm (LeadObjects.failureOf), worded as the
+// per-lead path words it.
+function failureMessage(f, number, history) {
+  const what = `lead ${number}`;
+  if (f.step === 1) return `${what} at /declarations/${pointerKey(history.declarations[f.index][0])}: ${f.message}`;
+  if (f.step === 2) return `${what} at /events/${-1 - history.flat[history.order[f.index] + 3]}: ${f.message}`;
+  return `${what}: ${f.message}`;
 }
 
 /**
@@ -80,14 +123,21 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
 
     // The column report over every lead's keys, as the per-lead path makes it.
     const reads = columnsRead(config, Object.keys(JSON.parse(batch.computedAttributes())));
-    const { names, inline } = objectColumns(leads);
+    const { names, inline } = leadColumns(leads);
     summary.columns = leads.length ? columnReport(reads, names, columnMap, inline) : columnReport(reads, [], columnMap, true);
 
     const results = new BatchResults(module, batch, config);
     const kept = [];
-    const writer = new RecordWriter();
-    let pending = [];  // per lead of this call: {row, failed} or {attributes, what, flat, order, count, declarations}
+    const writer = new RecordWriter(new module.FrameWriter());
+    // Per lead of this call, from lead number `first` on: its attributes
+    // (written as a record) or, when it failed in JavaScript, a Failed
+    // holding its result; and its history (null for a lead without one).
+    let first = leadOffset;
+    let pending = [];
+    let histories = [];
     let processed = 0;
+    const made = [];  // the call's results, in order (null: failed in wasm)
+    const rows = [];  // their result rows (-1: failed in JavaScript)
 
     const finish = (lead, failed) => {
       countLead(summary, lead);
@@ -107,73 +157,81 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         if (n < 0) unwrapBatch(batch.lastError());
       }
       results.start(n);
-      let i = 0;
-      for (const entry of pending) {
-        if (entry.failed !== undefined) {
-          finish(entry.failed, true);
-          continue;
-        }
-        let lead;
-        const failed = results.failed(i);
-        if (failed) {
-          const f = batch.failureOf(i); // may grow wasm memory: results makes its views again
-          let message;
-          if (f.step === 1) {
-            message = `${entry.what} at /declarations/${pointerKey(entry.declarations[f.index][0])}: ${f.message}`;
-          } else if (f.step === 2) {
-            const ref = entry.flat[entry.order[f.index] + 3];
-            message = `${entry.what} at /events/${-1 - ref}: ${f.message}`;
-          } else {
-            message = `${entry.what}: ${f.message}`;
-          }
-          lead = failedLead(entry.attributes, message, withMetrics);
+      // Every result of the call first, in one pass over the result rows
+      // and their membership bits with no call into wasm in between; then
+      // what needs such calls (why a lead failed, its metrics), which may
+      // allocate and so grow the memory.
+      const count = pending.length;
+      for (let k = 0, i = 0; k < count; k++) {
+        const entry = pending[k];
+        if (entry instanceof Failed) {
+          rows[k] = -1;
+          made[k] = entry.lead;
         } else {
-          lead = results.outputs(i, { ...entry.attributes });
-          if (withMetrics) {
-            const frame = batch.metricsAt(i);
-            lead.metrics = readValueFrame(results.memory(), frame);
-          }
-          events.replayed += entry.count;
-          events.afterNow += entry.order.length - entry.count;
+          rows[k] = i;
+          made[k] = results.failed(i) ? null : results.lead(i, entry);
+          i += 1;
         }
-        i += 1;
-        finish(lead, failed);
+      }
+      for (let k = 0; k < count; k++) {
+        const row = rows[k];
+        let lead = made[k];
+        made[k] = null;
+        if (row < 0) {
+          finish(lead, true);
+        } else if (lead === null) {
+          lead = failedLead(pending[k], failureMessage(batch.failureOf(row), first + k, histories[k]), withMetrics);
+          finish(lead, true);
+        } else {
+          if (withMetrics) lead.metrics = readValueFrame(results.memory(), batch.metricsAt(row));
+          const history = histories[k];
+          if (history !== null) {
+            events.replayed += history.count;
+            events.afterNow += history.order.length - history.count;
+          }
+          finish(lead, false);
+        }
       }
       if (n) batch.clearResults();
       writer.reset();
+      first += count;
       pending = [];
+      histories = [];
     };
 
     let lastYield = Date.now();
-    let index = 0;
     for (const row of leads) {
       if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
-      const what = `lead ${index + leadOffset}`;
-      index += 1;
+      const number = first + pending.length;
+      const start = writer.length;
       try {
-        if (!isPlainObject(row)) throw leadsegError(`${what} is not a plain object, got ${describe(row)}`);
+        if (!isPlainObject(row)) throw leadsegError(`lead ${number} is not a plain object, got ${describe(row)}`);
         let attributes = row;
-        let flat = null;
-        let declarations = [];
+        let history = null;
         // In objects, `events` and `declarations` are the lead's history, not attributes.
         if ('events' in row || 'declarations' in row) {
+          const what = `lead ${number}`;
           const { events: own, declarations: declared, ...rest } = row;
           attributes = rest;
-          if (own !== undefined && own !== null) flat = inlineEvents(own, what);
-          if (declared !== undefined && declared !== null) declarations = inlineDeclarations(declared, what);
+          const flat = own !== undefined && own !== null ? inlineEvents(own, what) : null;
+          const declarations = declared !== undefined && declared !== null ? inlineDeclarations(declared, what) : [];
+          const order = flat === null ? [] : timeOrder(flat);
+          let count = order.length;
+          while (count > 0 && flat[order[count - 1]] > at) count--;
+          history = { flat, order, count, declarations };
         }
-        // Flat leads (the usual CRM row) are checked in one pass and written
-        // by JSON.stringify alone; anything else through toJsonText's walk.
+        // A flat lead (the usual CRM row) as a value frame, checked and
+        // written in one pass; anything else as toJsonText's JSON text.
         const renamed = renameColumns(attributes, columnMap, mapped);
-        const checked = flatPropsCopy(renamed);
-        const json = checked !== null ? JSON.stringify(checked) : toJsonText(renamed, what);
-        const order = flat === null ? [] : timeOrder(flat);
-        let count = order.length;
-        while (count > 0 && flat[order[count - 1]] > at) count--;
-        writer.lead(json, declarations, flat, order, count);
-        pending.push({ attributes, what, flat, order, count, declarations });
+        writer.attributes(renamed, () => toJsonText(renamed, `lead ${number}`));
+        if (history === null) writer.history(NONE, null, NONE, 0);
+        else writer.history(history.declarations, history.flat, history.order, history.count);
+        pending.push(attributes);
+        histories.push(history);
       } catch (error) {
-        pending.push({ failed: failedLead(row, error?.message ?? String(error), withMetrics) });
+        writer.truncate(start);
+        pending.push(new Failed(failedLead(row, error?.message ?? String(error), withMetrics)));
+        histories.push(null);
       }
       if (pending.length >= LEADS_PER_CALL || writer.length >= BYTES_PER_CALL) {
         const before = processed;

@@ -27,6 +27,7 @@ import { checkColumnMap, columnsRead, compareColumns, objectColumns, renameColum
 import { checkWorkersOption, workerPlan } from './batch-workers-option.js';
 import { batchModuleFits, segmentCsvInWasm } from './batch-csv.js';
 import { objectsFitBatch, segmentObjectsInWasm } from './batch-objects.js';
+import { copyAttributes } from './batch-results.js';
 import { computedColumns, computedColumnsWarning, reservedNames, withoutComputed } from './computed-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
@@ -268,17 +269,16 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
         }
         const replayed = replay(engine, json, declarations, flat, at, what, index, events);
         const headline = engine.summary();
-        lead = {
-          ...attributes,
-          segments: engine.segments(),
-          score: headline.score,
-          grade: headline.grade,
-          stage: headline.stage,
-          temperature: headline.temperature,
-          // The hand-offs exist only with a lifecycle (as stage does).
-          mql: headline.stage === null ? null : headline.mql,
-          sql: headline.stage === null ? null : headline.sql,
-        };
+        // Not {...attributes, segments, ...}: a spread copy is slow to add to (batch-results.js).
+        lead = copyAttributes(attributes);
+        lead.segments = engine.segments();
+        lead.score = headline.score;
+        lead.grade = headline.grade;
+        lead.stage = headline.stage;
+        lead.temperature = headline.temperature;
+        // The hand-offs exist only with a lifecycle (as stage does).
+        lead.mql = headline.stage === null ? null : headline.mql;
+        lead.sql = headline.stage === null ? null : headline.sql;
         if (withMetrics) lead.metrics = engine.metrics();
         events.replayed += replayed;
       } catch (error) {
@@ -288,8 +288,7 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
           const { events: _events, declarations: _declarations, ...rest } = attributes;
           attributes = rest;
         }
-        lead = {
-          ...attributes,
+        lead = Object.assign(copyAttributes(attributes), {
           segments: [],
           score: null,
           grade: null,
@@ -298,7 +297,7 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
           mql: null,
           sql: null,
           error: error?.message ?? String(error),
-        };
+        });
         if (withMetrics) lead.metrics = null;
       }
       countLead(summary, lead);

@@ -1,70 +1,95 @@
 // Lead objects as the batch module's records (src/batch/lead_objects.h):
 //
-//   record      := text(attributes JSON) u32(declarations) declaration* u32(events) event*
+//   record      := attributes u32(declarations) declaration* u32(events) event*
+//   attributes  := u8(1) u32(bytes) value frame    a flat lead
+//                | u8(0) text(attributes JSON)     any other
 //   declaration := text(key) text(value JSON)
 //   event       := f64(time ms) text(type) text(props JSON)
 //   text        := u32(bytes) UTF-8 bytes                        (little-endian)
 //
-// JSON text because that is what segmentLeads' per-lead path hands the
-// core (identify, declare, track): the wasm side reads it with the same
-// reader, so values, limits and messages cannot drift. Also the reader of
-// the metrics frames the module returns (core/value_writer.h tags).
+// Written into the buffer of the batch module's FrameWriter
+// (bindings/frame.post.js, the one encoder of value frames; its
+// flatObject writes a flat lead in one pass), so
+// a flat lead crosses without JSON text on either side. Anything else is
+// the JSON text segmentLeads' per-lead path hands the core (identify,
+// declare, track), read in wasm with the same reader: values, limits and
+// messages cannot drift. Also the reader of the metrics frames the module
+// returns (core/value_writer.h tags).
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A growing little-endian byte buffer, reused between batches. */
+/** Records in a FrameWriter's growing little-endian buffer, reused between batches. */
 export class RecordWriter {
-  constructor() {
-    this.bytes = new Uint8Array(1 << 16);
-    this.view = new DataView(this.bytes.buffer);
-    this.length = 0;
+  /** @param {object} frames a FrameWriter of the batch module (module.FrameWriter) */
+  constructor(frames) {
+    this.frames = frames;
+    frames.pos = 0;
+  }
+
+  /** Bytes written. */
+  get length() {
+    return this.frames.pos;
+  }
+
+  /** The buffer (its first `length` bytes are the records). */
+  get bytes() {
+    return this.frames.bytes;
   }
 
   reset() {
-    this.length = 0;
+    this.frames.pos = 0;
   }
 
-  reserve(n) {
-    if (this.length + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.bytes.subarray(0, this.length));
-    this.bytes = next;
-    this.view = new DataView(next.buffer);
+  /** Drops what was written after `length` (a lead that failed half-way). */
+  truncate(length) {
+    this.frames.pos = length;
   }
 
   u32(v) {
-    this.reserve(4);
-    this.view.setUint32(this.length, v, true);
-    this.length += 4;
+    this.frames.u32(v);
   }
 
   f64(v) {
-    this.reserve(8);
-    this.view.setFloat64(this.length, v, true);
-    this.length += 8;
+    const w = this.frames;
+    w.reserve(8);
+    w.view.setFloat64(w.pos, v, true);
+    w.pos += 8;
   }
 
+  /** u32(bytes) and the UTF-8 bytes, the writer's string encoding. */
   text(s) {
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    this.reserve(4 + s.length * 3);
-    const { written } = encoder.encodeInto(s, this.bytes.subarray(this.length + 4));
-    this.view.setUint32(this.length, written, true);
-    this.length += 4 + written;
+    this.frames.string(s);
   }
 
   /**
-   * One lead.
-   * @param {string} attributes JSON text
+   * A lead's attributes: a value frame when `attributes` is flat, else the
+   * JSON text `json()` returns (which may throw: the caller then drops the
+   * record with truncate()).
+   * @param {object} attributes a plain object
+   * @param {() => string} json
+   */
+  attributes(attributes, json) {
+    const w = this.frames;
+    const start = w.pos;
+    w.u8(1);
+    w.u32(0);
+    if (w.flatObject(attributes)) {
+      w.view.setUint32(start + 1, w.pos - start - 5, true);
+      return;
+    }
+    w.pos = start;
+    w.u8(0);
+    w.string(json());
+  }
+
+  /**
+   * The rest of a lead's record, after its attributes.
    * @param {Array<[string, string]>} declarations [key, value JSON]
-   * @param {Array} flat lead-events.js's flat events [at, type, propsJson, ref, ...]
+   * @param {Array|null} flat lead-events.js's flat events [at, type, propsJson, ref, ...]
    * @param {number[]} order offsets into `flat`, in time order
    * @param {number} count how many of `order` to write
    */
-  lead(attributes, declarations, flat, order, count) {
-    this.text(attributes);
+  history(declarations, flat, order, count) {
     this.u32(declarations.length);
     for (const [key, value] of declarations) {
       this.text(key);

@@ -1,0 +1,92 @@
+// segmentLeads(config, lead objects) next to a GrowthBook evalCondition loop
+// over the same objects, in one node process (issue 15: "segmentLeads on
+// lead objects, 30 segments: ≥ 10× a GrowthBook evalCondition loop"). The
+// shared workload's 10,000 profiles, each copied `--copies` times (50,000
+// leads by default), the 30 segments as a segments-only config.
+//
+// Both are checked against expected-membership.txt first (every lead's
+// segments, and GrowthBook's 30 answers), then timed in alternation, pass
+// after pass, as process CPU time: on this shared 2-core machine the wall
+// time is mostly waiting for a core. segmentLeads runs with its defaults
+// (results kept, summary made), as a caller gets it.
+//
+//   node bench/node/leads-objects.mjs [--copies 5] [--passes 5] [--root DIR] [--only segmentLeads]
+//
+// --root: the checkout whose web/src/node.js (and web/dist) to time, for
+// before/after runs of two trees in alternation with the same script.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { evalCondition } from '@growthbook/growthbook';
+import { loadWorkload } from './workload.mjs';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const COPIES = Number(arg('--copies', 5));
+const PASSES = Number(arg('--passes', 5));
+const ROOT = path.resolve(arg('--root', REPO_ROOT));
+const ONLY = arg('--only', null);  // one of the two alone (for a profile)
+const NOW = Date.UTC(2026, 0, 15, 12);
+
+const { segmentLeads } = await import(pathToFileURL(path.join(ROOT, 'web', 'src', 'node.js')).href);
+const { segments, profiles, expected } = loadWorkload(path.resolve(REPO_ROOT, '..', 'shared', 'bench-workload'));
+const config = { segments };
+const conditions = segments.map((s) => s.condition);
+const leads = [];
+for (let c = 0; c < COPIES; c++) for (const p of profiles) leads.push({ ...p });
+const evaluations = leads.length * segments.length;
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+// Answers first.
+{
+  const { leads: out, summary } = await segmentLeads(config, leads, { now: NOW });
+  const index = new Map(segments.map((s, k) => [s.id, k]));
+  for (let i = 0; i < leads.length; i++) {
+    const bits = new Array(segments.length).fill('0');
+    for (const id of out[i].segments) bits[index.get(id)] = '1';
+    const want = expected[i % profiles.length];
+    if (bits.join('') !== want || out[i].error !== undefined) {
+      throw new Error(`segmentLeads: lead ${i}: ${bits.join('')} (${out[i].error ?? 'no error'}), expected ${want}`);
+    }
+  }
+  if (summary.errors !== 0 || summary.count !== leads.length) throw new Error(`segmentLeads: summary ${JSON.stringify(summary)}`);
+  for (let i = 0; i < profiles.length; i++) {
+    const got = conditions.map((c) => (evalCondition(profiles[i], c) ? '1' : '0')).join('');
+    if (got !== expected[i]) throw new Error(`GrowthBook: profile ${i}: ${got}, expected ${expected[i]}`);
+  }
+  console.log(`check: segmentLeads and GrowthBook: ${leads.length} leads x ${segments.length} segments equal expected-membership.txt`);
+}
+
+let sink = 0;
+const runs = {
+  segmentLeads: async () => {
+    const { summary } = await segmentLeads(config, leads, { now: NOW });
+    sink += summary.count;
+  },
+  growthbook: async () => {
+    for (const lead of leads) for (const c of conditions) if (evalCondition(lead, c)) sink++;
+  },
+};
+if (ONLY !== null) for (const name of Object.keys(runs)) if (name !== ONLY) delete runs[name];
+const times = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+for (let pass = 0; pass < PASSES + 1; pass++) {
+  for (const [name, run] of Object.entries(runs)) {
+    const t0 = cpuMs();
+    await run();
+    // Pass 0 warms up (JIT, the module compiled and instantiated).
+    if (pass > 0) times[name].push(cpuMs() - t0);
+  }
+}
+const best = (list) => Math.min(...list);
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+console.log(`root: ${ROOT}; ${leads.length} leads x ${segments.length} segments; CPU ms per pass (passes 1..${PASSES}, pass 0 warm-up)`);
+for (const [name, list] of Object.entries(times)) {
+  const us = (ms) => ((ms * 1000) / leads.length).toFixed(2);
+  console.log(`  ${name.padEnd(13)} best ${us(best(list)).padStart(7)} µs/lead, median ${us(median(list)).padStart(7)} µs/lead, ` +
+    `${(evaluations / (median(list) * 1000)).toFixed(2).padStart(6)} M evaluations/s  [${list.map((x) => x.toFixed(0)).join(', ')} ms]`);
+}
+if (ONLY === null) console.log(`  ratio (GrowthBook / segmentLeads CPU, medians): ${(median(times.growthbook) / median(times.segmentLeads)).toFixed(2)}x  (sink ${sink})`);
