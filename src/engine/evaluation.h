@@ -30,7 +30,7 @@
 #include "core/duration.h"
 #include "core/value.h"
 #include "engine/slot_deps.h"
-#include "scoring/scoring.h"
+#include "lifecycle/progress.h"
 #include "segments/segment_program.h"
 
 namespace leadseg {
