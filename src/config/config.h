@@ -51,8 +51,11 @@
 #include "core/json.h"
 #include "metrics/metric.h"
 #include "decisions/slots.h"
+#include "grading/grading.h"
+#include "lifecycle/lifecycle.h"
 #include "scoring/predictive.h"
 #include "scoring/scoring.h"
+#include "scoring/temperature.h"
 #include "segments/segment_program.h"
 
 namespace leadseg {

@@ -23,6 +23,10 @@ inline constexpr TimeMs kForever = INT64_MAX;
 // written before kEarliestTime was enforced may hold times before it.
 inline constexpr TimeMs kMinTime = 0;
 inline constexpr TimeMs kMaxTime = 7258118400000;  // 2200-01-01
+// Whether a time read back from a snapshot is one the engine could have
+// written: 0 (never) or a checked timestamp. Anything else makes `now - t`
+// overflow.
+inline bool IsStoredTime(TimeMs t) { return t >= kMinTime && t <= kMaxTime; }
 // The earliest time a call accepts, 1973-03-03T09:46:40Z (1e11 ms). A
 // current time in seconds (1.8e9) is far below it, so every time below is
 // refused as seconds passed as milliseconds. The one time rule: every entry

@@ -7,7 +7,14 @@
 #include "core/js.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"
+#include "engine/evaluation.h"
+#include "engine/grade_step.h"
+#include "engine/lifecycle_step.h"
+#include "engine/rfm_step.h"
+#include "engine/score_step.h"
+#include "engine/segment_step.h"
 #include "engine/slot_deps.h"
+#include "engine/temperature_step.h"
 #include "profile/snapshot.h"
 
 namespace leadseg {
@@ -98,25 +105,19 @@ struct Engine::Scratch {
   int metric_arena = 0;
   std::vector<uint8_t> next;
   ProgressState next_progress;
-  // What the last evaluation saw, for the breakdown.
-  double behavioral = 0, traits = 0, score = 0, fit = 0;
-  std::vector<uint8_t> trait_matched, grade_matched;
 
   // What the last evaluation answered, so the next one re-runs only the
   // conditions that read a slot whose value changed since
   // (engine/slot_deps.h). Until an evaluation has run (`kept` false)
-  // every slot counts as changed.
+  // every slot counts as changed. Each step keeps its own answers.
   SlotDeps deps;
   SlotChanges changed;  // this evaluation's, filled as it goes
   bool kept = false;
-  std::vector<uint8_t> segment_answers;  // per segment
-  std::vector<uint8_t> stage_answers;    // per lifecycle stage (1 when it has no condition)
-  int8_t mql_answer = -1, sql_answer = -1;  // -1: not evaluated last time (already reached)
-  // The derived values the last evaluation wrote into their slots.
-  double kept_score = 0;
-  char kept_grade = 0, kept_cell = 0;
-  int kept_temperature = -1, kept_stage = -1;
-  bool kept_mql = false, kept_sql = false;
+  SegmentStep segment_step;
+  ScoreStep score_step;
+  GradeStep grade_step;
+  TemperatureStep temperature_step;
+  LifecycleStep lifecycle_step;
   PredictiveResult predictive;  // the model's last evaluation (scoring/predictive.h)
 
   // What an event matches: every metric's `where` and every event scoring
@@ -128,29 +129,18 @@ struct Engine::Scratch {
   SegmentProgram::State event_state;
   std::vector<int> metric_where;          // metric -> its `where` in event_program, or -1 (every event)
   std::vector<int> event_rule_condition;  // scoring rule -> its condition in event_program, or -1
-
-  // Whether a condition reads "segments" (which must then be published
-  // first), decided once instead of searching its slots on every call.
-  std::vector<uint8_t> segment_reads_segments, score_rule_reads_segments, grade_rule_reads_segments,
-      stage_reads_segments;
-  bool mql_reads_segments = false, sql_reads_segments = false;
 };
-
-namespace {
-
-bool ReadsSlot(const Condition& condition, int slot) {
-  const auto& slots = condition.slots();
-  return slot >= 0 && std::find(slots.begin(), slots.end(), slot) != slots.end();
-}
-
-}  // namespace
 
 Engine::Scratch::Scratch(const CompiledConfig& c)
     : attributes(&c.schema()),
       base_attributes(&c.schema()),
       event_attributes(&c.event_schema()),
       deps(c),
-      changed(c.schema().size()) {
+      changed(c.schema().size()),
+      segment_step(c),
+      score_step(c),
+      grade_step(c),
+      lifecycle_step(c) {
   std::vector<const Condition*> event_conditions;
   for (const MetricSpec& m : c.metrics()) {
     metric_where.push_back(m.where ? static_cast<int>(event_conditions.size()) : -1);
@@ -163,23 +153,6 @@ Engine::Scratch::Scratch(const CompiledConfig& c)
     }
   }
   event_program = SegmentProgram::Build(event_conditions, {});
-  const int slot = c.segments_slot();
-  for (const SegmentSpec& spec : c.segments()) segment_reads_segments.push_back(ReadsSlot(spec.condition, slot));
-  if (const auto& scoring = c.scoring()) {
-    for (const ScoreRule& rule : scoring->rules) {
-      score_rule_reads_segments.push_back(!rule.is_event && ReadsSlot(*rule.condition, slot));
-    }
-  }
-  if (const auto& grading = c.grading()) {
-    for (const auto& rule : grading->rules) grade_rule_reads_segments.push_back(ReadsSlot(rule.condition, slot));
-  }
-  if (const auto& lifecycle = c.lifecycle()) {
-    for (const auto& stage : lifecycle->stages) {
-      stage_reads_segments.push_back(stage.condition && ReadsSlot(*stage.condition, slot));
-    }
-    mql_reads_segments = lifecycle->mql && ReadsSlot(*lifecycle->mql, slot);
-    sql_reads_segments = lifecycle->sql && ReadsSlot(*lifecycle->sql, slot);
-  }
 }
 
 Engine::Engine(std::shared_ptr<const CompiledConfig> config)
@@ -362,6 +335,9 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   for (const int slot : s.base_changed) changed.Add(slot);
   s.base_changed.clear();
   s.attributes = s.base_attributes;  // same size: copies without allocating
+  progress->StartFrom(progress_);
+  membership->assign(c.segments().size(), 0);
+  Evaluation e(c, s.deps, &changed, &s.attributes, &s.arena, membership, progress, now, s.kept);
   // Metrics are compared by value rather than told which changed: an event,
   // retention, a rebuild, a batch replay or the clock (windows, sinceLast)
   // can each move them, and a value that came back the same (a window's
@@ -379,187 +355,41 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
     metric_values[m] = v;
     s.attributes.Set(c.metric_slot(m), v);
   }
-  if (c.rfm() && c.rfm_slot() >= 0) {
-    const RfmSpec& rfm = *c.rfm();
-    for (int metric : {rfm.recency.metric_index, rfm.frequency.metric_index, rfm.monetary.metric_index}) {
-      if (changed.Has(c.metric_slot(static_cast<size_t>(metric)))) changed.Add(c.rfm_slot());
-    }
-    int r = rfm.recency.Score(metric_values[static_cast<size_t>(rfm.recency.metric_index)]);
-    int f = rfm.frequency.Score(metric_values[static_cast<size_t>(rfm.frequency.metric_index)]);
-    int m = rfm.monetary.Score(metric_values[static_cast<size_t>(rfm.monetary.metric_index)]);
-    char cell[4] = {static_cast<char>('0' + r), static_cast<char>('0' + f), static_cast<char>('0' + m), 0};
-    Value* members = s.arena.AllocateChildren(10);
-    const char* keys[] = {"r", "f", "m", "cell", "score"};
-    Value values[] = {Value::Number(r), Value::Number(f), Value::Number(m), s.arena.CopyString(cell),
-                      Value::Number(r + f + m)};
-    for (int i = 0; i < 5; ++i) {
-      members[2 * i] = Value::String(keys[i]);
-      members[2 * i + 1] = values[i];
-    }
-    s.attributes.Set(c.rfm_slot(), Document::MakeObject(members, 5));
-  }
+  if (c.rfm() && c.rfm_slot() >= 0) WriteRfm(&e, *c.rfm(), metric_values);
 
-  const SlotDeps& deps = s.deps;
-  progress->StartFrom(progress_);
-  membership->assign(c.segments().size(), 0);
-  s.segment_answers.resize(c.segments().size());
-  bool segments_dirty = true;
-  Value* segment_ids = nullptr;  // the "segments" array, reused by every publish
-  // Conditions reading "segments" see the segments decided so far, which
-  // always include every segment they name (evaluation order).
-  // Segments go through the config's segment program
-  // (segments/segment_program.h), which decides every stable attribute's
-  // leaves once, on the first segment that has to run; the few scoring and
-  // lifecycle rules evaluate directly.
-  SegmentProgram::State segment_state;
-  bool begun = false;
-  auto condition_holds = [&](const Condition& condition, bool reads_segments, int segment = -1) {
-    if (segments_dirty && reads_segments) {
-      c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
-      segments_dirty = false;
-    }
-    if (segment >= 0) {
-      if (!begun) {
-        c.segment_program().Begin(s.attributes, &segment_state);
-        begun = true;
-      }
-      return c.segment_program().Holds(static_cast<size_t>(segment), s.attributes, &segment_state);
-    }
-    return condition.Evaluate(s.attributes);
-  };
-  // Each derived value marks its slot changed when it differs from the
-  // previous evaluation's; a condition evaluated before the value is
-  // written saw it missing both times.
-  auto derived = [&](int slot, bool same) {
-    if (!same || !s.kept) changed.Add(slot);
-  };
+  // The derived values, in the order the compiler chose: each step reads
+  // what the steps before it wrote (engine/evaluation.h).
   for (const EvalStep& step : c.evaluation_order()) {
     switch (step.kind) {
-      case EvalStep::Kind::kSegment: {
-        size_t i = static_cast<size_t>(step.index);
-        uint8_t answer = s.segment_answers[i];
-        if (!s.kept || deps.Affected(deps.segment(i), changed)) {
-          answer = condition_holds(c.segments()[i].condition, s.segment_reads_segments[i], static_cast<int>(i)) ? 1 : 0;
-          // The "segments" array every later reader sees differs from last time.
-          if (answer != s.segment_answers[i]) changed.Add(c.segments_slot());
-          s.segment_answers[i] = answer;
-        }
-        (*membership)[i] = answer;
-        segments_dirty = true;
+      case EvalStep::Kind::kSegment:
+        s.segment_step.Run(&e, static_cast<size_t>(step.index));
         break;
-      }
-      case EvalStep::Kind::kScore: {
-        const ScoringSpec& spec = *c.scoring();
-        s.behavioral = live_score_.Read(now);
-        s.traits = 0;
-        s.trait_matched.resize(spec.rules.size());
-        for (size_t r = 0; r < spec.rules.size(); ++r) {
-          if (spec.rules[r].is_event) continue;
-          if (!s.kept || deps.Affected(deps.score_rule(r), changed)) {
-            s.trait_matched[r] = condition_holds(*spec.rules[r].condition, s.score_rule_reads_segments[r]) ? 1 : 0;
-          }
-          if (s.trait_matched[r]) s.traits += spec.rules[r].points;
-        }
-        // The predictive model's points count as a trait rule's (0 without one).
-        s.traits += s.predictive.points;
-        double score = s.behavioral + s.traits;
-        if (spec.min) score = std::max(score, *spec.min);
-        if (spec.max) score = std::min(score, *spec.max);
-        derived(c.score_slot(), std::memcmp(&score, &s.kept_score, sizeof score) == 0);
-        s.score = s.kept_score = score;
-        s.attributes.Set(c.score_slot(), Value::Number(score));
+      case EvalStep::Kind::kScore:
+        s.score_step.Run(&e, live_score_.Read(now), s.predictive.points);
         break;
-      }
-      case EvalStep::Kind::kGrade: {
-        const GradingSpec& spec = *c.grading();
-        s.fit = 0;
-        s.grade_matched.resize(spec.rules.size());
-        for (size_t r = 0; r < spec.rules.size(); ++r) {
-          if (!s.kept || deps.Affected(deps.grade_rule(r), changed)) {
-            s.grade_matched[r] = condition_holds(spec.rules[r].condition, s.grade_rule_reads_segments[r]) ? 1 : 0;
-          }
-          if (s.grade_matched[r]) s.fit += spec.rules[r].points;
-        }
-        s.fit += s.predictive.grade_points;
-        char grade[2] = {spec.Grade(s.fit), 0};
-        char cell[3] = {grade[0], static_cast<char>('0' + spec.Engagement(c.scoring() ? s.score : 0)), 0};
-        derived(c.grade_slot(), grade[0] == s.kept_grade);
-        derived(c.lead_cell_slot(), grade[0] == s.kept_grade && cell[1] == s.kept_cell);
-        s.kept_grade = grade[0];
-        s.kept_cell = cell[1];
-        s.attributes.Set(c.grade_slot(), s.arena.CopyString(grade));
-        s.attributes.Set(c.lead_cell_slot(), s.arena.CopyString(cell));
+      case EvalStep::Kind::kGrade:
+        s.grade_step.Run(&e, c.scoring() ? s.score_step.score() : 0, s.predictive.grade_points);
         break;
-      }
       case EvalStep::Kind::kPredictive: {
         // The model reads whatever it was trained on: it always runs, and
         // its points reach conditions only through the score and grade.
         const PredictiveSpec& model = *c.predictive();
-        if (segments_dirty && model.reads_segments) {
-          c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
-          segments_dirty = false;
-        }
+        if (model.reads_segments) e.PublishSegments();
         s.predictive.Evaluate(model, s.attributes);
         break;
       }
       case EvalStep::Kind::kTemperature:
-        progress->temperature = NextTemperature(*c.temperature(), progress_.temperature, s.score);
-        derived(c.temperature_slot(), static_cast<int>(progress->temperature) == s.kept_temperature);
-        s.kept_temperature = static_cast<int>(progress->temperature);
-        s.attributes.Set(c.temperature_slot(), Value::String(TemperatureName(progress->temperature)));
+        s.temperature_step.Run(&e, s.score_step.score());
         break;
-      case EvalStep::Kind::kStage: {
-        const LifecycleSpec& spec = *c.lifecycle();
-        s.stage_answers.resize(spec.stages.size());
-        int target = 0;
-        for (size_t i = 0; i < spec.stages.size(); ++i) {
-          if (!spec.stages[i].condition) {
-            s.stage_answers[i] = 1;
-          } else if (!s.kept || deps.Affected(deps.stage(i), changed)) {
-            s.stage_answers[i] = condition_holds(*spec.stages[i].condition, s.stage_reads_segments[i]) ? 1 : 0;
-          }
-          if (s.stage_answers[i]) target = static_cast<int>(i);
-        }
-        int current = progress->stage;
-        bool move = target > current ||
-                    (target < current && spec.stages[static_cast<size_t>(current)].allow_regression);
-        if (move) {
-          progress->history.push_back(StageChange{spec.stages[static_cast<size_t>(current)].id,
-                                                  spec.stages[static_cast<size_t>(target)].id, now});
-          progress->stage = target;
-        }
-        // Each output is visible to the hand-offs evaluated after it.
-        derived(c.stage_slot(), progress->stage == s.kept_stage);
-        s.kept_stage = progress->stage;
-        s.attributes.Set(c.stage_slot(), Value::String(spec.stages[static_cast<size_t>(progress->stage)].id));
-        // A hand-off is only asked until it is reached; an answer not asked
-        // for this time is not kept.
-        auto hand_off = [&](const std::optional<Condition>& condition, bool reads_segments, size_t id,
-                            int8_t* answer) {
-          if (!condition) return false;
-          if (*answer < 0 || !s.kept || deps.Affected(id, changed)) {
-            *answer = condition_holds(*condition, reads_segments) ? 1 : 0;
-          }
-          return *answer != 0;
-        };
-        if (progress->mql_at) s.mql_answer = -1;
-        else if (hand_off(spec.mql, s.mql_reads_segments, deps.mql(), &s.mql_answer)) progress->mql_at = now;
-        derived(c.mql_slot(), progress->mql_at.has_value() == s.kept_mql);
-        s.kept_mql = progress->mql_at.has_value();
-        s.attributes.Set(c.mql_slot(), Value::Bool(progress->mql_at.has_value()));
-        if (progress->sql_at) s.sql_answer = -1;
-        else if (hand_off(spec.sql, s.sql_reads_segments, deps.sql(), &s.sql_answer)) progress->sql_at = now;
-        derived(c.sql_slot(), progress->sql_at.has_value() == s.kept_sql);
-        s.kept_sql = progress->sql_at.has_value();
-        s.attributes.Set(c.sql_slot(), Value::Bool(progress->sql_at.has_value()));
+      case EvalStep::Kind::kStage:
+        s.lifecycle_step.Run(&e);
         break;
-      }
     }
   }
   s.kept = true;
   // Whatever reads the attribute set next (slot decisions, explain, the
   // attribute view) sees the final membership.
-  if (segments_dirty) c.PublishSegments(*membership, &s.attributes, &s.arena, &segment_ids);
+  e.PublishSegments();
 }
 
 SegmentChanges Engine::Recompute() {
@@ -1167,7 +997,7 @@ Engine::LeadSummary Engine::Summary() const {
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
   };
   LeadSummary out;
-  out.score = c.scoring() ? scratch_->score : std::nan("");
+  out.score = c.scoring() ? scratch_->score_step.score() : std::nan("");
   out.grade = text(c.grade_slot());
   out.lead_cell = text(c.lead_cell_slot());
   out.temperature = text(c.temperature_slot());
@@ -1191,11 +1021,11 @@ void Engine::ScoreBreakdown(ValueWriter* out) const {
     // raw - value is what decay took; archived points are those of events
     // retention already pruned (their individual awards are no longer kept).
     double raw = live_score_.raw();
-    out->Key("score").Number(s.score);
+    out->Key("score").Number(s.score_step.score());
     out->Key("behavioral").BeginObject();
-    out->Key("value").Number(s.behavioral);
+    out->Key("value").Number(s.score_step.behavioral());
     out->Key("raw").Number(raw);
-    out->Key("decay").Number(raw - s.behavioral);
+    out->Key("decay").Number(raw - s.score_step.behavioral());
     out->Key("awards").BeginArray();
     for (const Award& a : live_score_.awards()) {
       out->BeginObject();
@@ -1209,14 +1039,14 @@ void Engine::ScoreBreakdown(ValueWriter* out) const {
     out->Key("earlierAwards").Number(static_cast<double>(live_score_.dropped_awards()));
     out->End();
     out->Key("traits").BeginObject();
-    out->Key("value").Number(s.traits);
+    out->Key("value").Number(s.score_step.traits());
     out->Key("rules").BeginArray();
     for (size_t r = 0; r < scoring->rules.size(); ++r) {
       if (scoring->rules[r].is_event) continue;
       out->BeginObject();
       out->Key("rule").String(scoring->rules[r].id);
       out->Key("points").Number(scoring->rules[r].points);
-      out->Key("matched").Bool(s.trait_matched[r] != 0);
+      out->Key("matched").Bool(s.score_step.matched(r));
       out->End();
     }
     const auto& model = c.predictive();
@@ -1229,22 +1059,22 @@ void Engine::ScoreBreakdown(ValueWriter* out) const {
     }
     out->End();
     out->End();
-    out->Key("clamped").Bool(s.score != s.behavioral + s.traits);
+    out->Key("clamped").Bool(s.score_step.score() != s.score_step.behavioral() + s.score_step.traits());
   } else {
     out->Key("score").Null();
   }
   if (const auto& grading = c.grading()) {
-    std::string grade(1, grading->Grade(s.fit));
+    std::string grade(1, grading->Grade(s.grade_step.fit()));
     out->Key("grade").String(grade);
-    out->Key("leadCell").String(grade + std::to_string(grading->Engagement(c.scoring() ? s.score : 0)));
+    out->Key("leadCell").String(grade + std::to_string(grading->Engagement(c.scoring() ? s.score_step.score() : 0)));
     out->Key("fit").BeginObject();
-    out->Key("points").Number(s.fit);
+    out->Key("points").Number(s.grade_step.fit());
     out->Key("rules").BeginArray();
     for (size_t r = 0; r < grading->rules.size(); ++r) {
       out->BeginObject();
       out->Key("rule").String(grading->rules[r].id);
       out->Key("points").Number(grading->rules[r].points);
-      out->Key("matched").Bool(s.grade_matched[r] != 0);
+      out->Key("matched").Bool(s.grade_step.matched(r));
       out->End();
     }
     if (const auto& model = c.predictive(); model && model->grade_points) {

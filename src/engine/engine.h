@@ -41,6 +41,7 @@
 #include "core/status.h"
 #include "core/value_writer.h"
 #include "metrics/metric.h"
+#include "lifecycle/progress.h"
 #include "profile/profile.h"
 #include "decisions/decision_state.h"
 #include "decisions/slots.h"

@@ -8,52 +8,6 @@
 
 namespace leadseg {
 
-namespace {
-// Restored times must be ones the engine could have written: 0 (never) or
-// a checked timestamp. Anything else makes `now - t` overflow.
-bool ValidTime(TimeMs t) { return t >= kMinTime && t <= kMaxTime; }
-
-// Drops all but the newest ProgressState::kMaxHistory stage moves.
-void KeepNewestMoves(std::vector<StageChange>* history) {
-  if (history->size() > ProgressState::kMaxHistory) {
-    history->erase(history->begin(), history->end() - static_cast<std::ptrdiff_t>(ProgressState::kMaxHistory));
-  }
-}
-}  // namespace
-
-char GradingSpec::Grade(double fit) const {
-  if (fit >= a) return 'A';
-  if (fit >= b) return 'B';
-  if (fit >= c) return 'C';
-  return 'D';
-}
-
-int GradingSpec::Engagement(double score) const {
-  for (int i = 0; i < 3; ++i) {
-    if (score >= engagement[i]) return i + 1;
-  }
-  return 4;
-}
-
-const char* TemperatureName(Temperature t) {
-  switch (t) {
-    case Temperature::kCold: return "cold";
-    case Temperature::kWarm: return "warm";
-    case Temperature::kHot: return "hot";
-  }
-  return "cold";
-}
-
-Temperature NextTemperature(const TemperatureSpec& spec, Temperature current, double score) {
-  // Up as soon as a threshold is reached; down only once the score is
-  // `hysteresis` below it.
-  if (score >= spec.hot) return Temperature::kHot;
-  if (current == Temperature::kHot && score >= spec.hot - spec.hysteresis) return Temperature::kHot;
-  if (score >= spec.warm) return Temperature::kWarm;
-  if (current != Temperature::kCold && score >= spec.warm - spec.hysteresis) return Temperature::kWarm;
-  return Temperature::kCold;
-}
-
 ScoreState::ScoreState(const ScoringSpec* spec, bool keep_awards)
     : spec_(spec), keep_awards_(keep_awards), counters_(spec->rules.size()) {}
 
@@ -144,7 +98,7 @@ bool ScoreState::Restore(std::string_view in) {
       !GetVarint(&in, &active) || !GetDouble(&in, &fresh.raw_) || !GetVarint(&in, &n)) {
     return false;
   }
-  if (!ValidTime(fresh.ref_) || !ValidTime(fresh.last_activity_) || !std::isfinite(fresh.level_) ||
+  if (!IsStoredTime(fresh.ref_) || !IsStoredTime(fresh.last_activity_) || !std::isfinite(fresh.level_) ||
       !std::isfinite(fresh.raw_)) {
     return false;
   }
@@ -156,7 +110,7 @@ bool ScoreState::Restore(std::string_view in) {
     if (!GetVarint(&in, &times) || !GetDouble(&in, &c.points) || !GetSigned(&in, &c.last) || !GetVarint(&in, &any)) {
       return false;
     }
-    if (times > INT32_MAX || !ValidTime(c.last) || !std::isfinite(c.points)) return false;
+    if (times > INT32_MAX || !IsStoredTime(c.last) || !std::isfinite(c.points)) return false;
     c.times = static_cast<int>(times);
     c.any = any != 0;
   }
@@ -175,72 +129,6 @@ bool ScoreState::Restore(std::string_view in) {
     }
     if (!in.empty()) return false;
   }
-  *this = std::move(fresh);
-  return true;
-}
-
-void ProgressState::StartFrom(const ProgressState& committed) {
-  temperature = committed.temperature;
-  stage = committed.stage;
-  mql_at = committed.mql_at;
-  sql_at = committed.sql_at;
-  history.clear();
-}
-
-void ProgressState::CommitFrom(const ProgressState& next) {
-  temperature = next.temperature;
-  stage = next.stage;
-  mql_at = next.mql_at;
-  sql_at = next.sql_at;
-  history.insert(history.end(), next.history.begin(), next.history.end());
-  KeepNewestMoves(&history);
-}
-
-void ProgressState::Save(std::string* out) const {
-  using namespace bytes;
-  PutVarint(static_cast<uint64_t>(temperature), out);
-  PutSigned(stage, out);
-  for (const auto* t : {&mql_at, &sql_at}) {
-    PutVarint(t->has_value() ? 1 : 0, out);
-    if (t->has_value()) PutSigned(**t, out);
-  }
-  PutVarint(history.size(), out);
-  for (const auto& h : history) {
-    PutString(h.from, out);
-    PutString(h.to, out);
-    PutSigned(h.at, out);
-  }
-}
-
-bool ProgressState::Restore(std::string_view in) {
-  using namespace bytes;
-  ProgressState fresh;
-  uint64_t temperature, n;
-  int64_t stage;
-  if (!GetVarint(&in, &temperature) || temperature > 2 || !GetSigned(&in, &stage)) return false;
-  if (stage < 0 || stage > INT32_MAX) return false;  // an index into the stages
-  fresh.temperature = static_cast<Temperature>(temperature);
-  fresh.stage = static_cast<int>(stage);
-  for (auto* t : {&fresh.mql_at, &fresh.sql_at}) {
-    uint64_t present;
-    int64_t at;
-    if (!GetVarint(&in, &present)) return false;
-    if (present) {
-      if (!GetSigned(&in, &at) || !ValidTime(at)) return false;
-      *t = at;
-    }
-  }
-  if (!GetVarint(&in, &n) || n > in.size()) return false;
-  for (uint64_t i = 0; i < n; ++i) {
-    StageChange c;
-    if (!GetString(&in, &c.from) || !GetString(&in, &c.to) || !GetSigned(&in, &c.at) || !ValidTime(c.at)) {
-      return false;
-    }
-    fresh.history.push_back(std::move(c));
-  }
-  // Snapshots written before the bound may hold more.
-  KeepNewestMoves(&fresh.history);
-  if (!in.empty()) return false;
   *this = std::move(fresh);
   return true;
 }

@@ -1,4 +1,4 @@
-// Lead scoring, grading, temperature and lifecycle stages.
+// Lead scoring: points per action and trait, with caps and decay.
 //
 //   "scoring": {
 //     "rules": [
@@ -11,16 +11,7 @@
 //     ],
 //     "decay": {"halfLife": "30d"},
 //     "min": 0, "max": 100
-//   },
-//   "grading": {"rules": [{"id": "tech", "points": 40, "condition": {"industry": "Technology"}}, ...],
-//               "bands": {"A": 80, "B": 60, "C": 40}, "engagement": [60, 30, 10]},
-//   "temperature": {"warm": 30, "hot": 60, "hysteresis": 5},
-//   "lifecycle": {"stages": [{"id": "awareness"},
-//                            {"id": "consideration", "condition": {"score": {"$gte": 20}}},
-//                            {"id": "decision", "condition": {"segments": {"$in": ["high_intent"]}}},
-//                            {"id": "customer", "condition": {"purchases": {"$gte": 1}}}],
-//                 "mql": {"score": {"$gte": 50}, "grade": {"$in": ["A", "B"]}},
-//                 "sql": {"demo_requests": {"$gte": 1}}}
+//   }
 //
 // Score = behavioural points (event rules, decayed) + trait points (rules
 // on the current profile, not decayed), clamped to [min, max] when given.
@@ -34,25 +25,18 @@
 //    below zero).
 //  - Trait rules are conditions over everything segments can read
 //    (attributes, metrics, declarations, segments), re-evaluated each time.
-// Grade: A-D from the sum of the matching grading rules' points (ICP fit)
-// against the bands; "leadCell" joins grade and an engagement digit 1-4
-// from the score ("A1" = best fit, most engaged).
-// Temperature: cold/warm/hot from score thresholds, with hysteresis: moving
-// down needs the score to fall `hysteresis` below the threshold, so a
-// score hovering at a threshold does not flap.
-// Lifecycle: ordered stages; the visitor moves to the furthest stage whose
-// condition holds (a stage without condition is the entry stage), never
-// back unless that stage sets "allowRegression". MQL and SQL are hand-offs:
-// once their condition holds they stay reached, with the time.
 //
-// All of these are attributes conditions can read: "score", "grade",
-// "leadCell", "temperature", "stage", "mql", "sql". Dependencies between
-// them and segments are ordered at compile time; a cycle is a config error.
+// The score is an attribute conditions can read ("score"), as are what is
+// derived from it and from other rules: grading/grading.h ("grade",
+// "leadCell"), scoring/temperature.h ("temperature") and
+// lifecycle/lifecycle.h ("stage", "mql", "sql"). Dependencies between them
+// and segments are ordered at compile time; a cycle is a config error.
 #pragma once
 
 #include <deque>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conditions/condition.h"
@@ -83,41 +67,6 @@ struct ScoringSpec {
   std::vector<ScoreRule> rules;
   DecaySpec decay;
   std::optional<double> min, max;
-};
-
-struct GradeRule {
-  std::string id;
-  double points = 0;
-  Condition condition;
-};
-
-struct GradingSpec {
-  std::vector<GradeRule> rules;
-  double a = 80, b = 60, c = 40;          // fit points needed for A, B, C
-  double engagement[3] = {60, 30, 10};    // score needed for digits 1, 2, 3
-  // "A".."D" for `fit` points.
-  char Grade(double fit) const;
-  int Engagement(double score) const;
-};
-
-struct TemperatureSpec {
-  double warm = 30, hot = 60, hysteresis = 5;
-};
-
-enum class Temperature { kCold = 0, kWarm = 1, kHot = 2 };
-const char* TemperatureName(Temperature t);
-// The next temperature for `score`, given the current one.
-Temperature NextTemperature(const TemperatureSpec& spec, Temperature current, double score);
-
-struct StageSpec {
-  std::string id;
-  std::optional<Condition> condition;
-  bool allow_regression = false;
-};
-
-struct LifecycleSpec {
-  std::vector<StageSpec> stages;
-  std::optional<Condition> mql, sql;
 };
 
 // One award of points, kept for the breakdown.
@@ -169,36 +118,6 @@ class ScoreState {
   std::vector<Counter> counters_;
   std::deque<leadseg::Award> awards_;
   size_t dropped_ = 0;
-};
-
-// Lifecycle and temperature progress of one visitor: history-dependent,
-// so stored in snapshots rather than recomputed.
-struct StageChange {
-  std::string from, to;
-  TimeMs at = 0;
-};
-
-struct ProgressState {
-  // The newest stage moves kept (older ones are dropped): a stage that
-  // allows regression can move on every call, and the history is stored in
-  // every snapshot.
-  static constexpr size_t kMaxHistory = 100;
-
-  Temperature temperature = Temperature::kCold;
-  int stage = 0;  // index into stages: everyone starts in the first one
-  std::optional<TimeMs> mql_at, sql_at;
-  std::vector<StageChange> history;  // oldest first, at most kMaxHistory
-
-  // Starts the next evaluation's state from `committed`, with an empty
-  // history: evaluation appends only the moves it makes, so it never copies
-  // the history (Commit appends them).
-  void StartFrom(const ProgressState& committed);
-  // Takes `next`'s state and appends its moves, keeping the newest
-  // kMaxHistory.
-  void CommitFrom(const ProgressState& next);
-
-  void Save(std::string* out) const;
-  bool Restore(std::string_view in);
 };
 
 }  // namespace leadseg

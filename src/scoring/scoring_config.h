@@ -1,5 +1,6 @@
 // Compiles the scoring, grading, temperature and lifecycle sections of a
-// config (see scoring.h for the format). Each reports problems to the
+// config (see scoring.h, grading/grading.h, scoring/temperature.h and
+// lifecycle/lifecycle.h for the format). Each reports problems to the
 // diagnostics with their JSON path and returns nullopt when unusable.
 #pragma once
 
@@ -8,7 +9,10 @@
 #include "conditions/attributes.h"
 #include "config/diagnostics.h"
 #include "core/json.h"
+#include "grading/grading.h"
+#include "lifecycle/lifecycle.h"
 #include "scoring/scoring.h"
+#include "scoring/temperature.h"
 
 namespace leadseg {
 

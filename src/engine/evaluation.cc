@@ -1,0 +1,34 @@
+#include "engine/evaluation.h"
+
+#include <algorithm>
+
+namespace leadseg {
+
+bool Evaluation::Holds(const Condition& condition, bool reads_segments) {
+  if (reads_segments) PublishSegments();
+  return condition.Evaluate(attributes);
+}
+
+bool Evaluation::HoldsSegment(size_t i, bool reads_segments) {
+  if (reads_segments) PublishSegments();
+  const SegmentProgram& program = config.segment_program();
+  if (!program_begun_) {
+    program.Begin(attributes, &segment_state_);
+    program_begun_ = true;
+  }
+  return program.Holds(i, attributes, &segment_state_);
+}
+
+void Evaluation::PublishSegments() {
+  if (!segments_dirty_) return;
+  config.PublishSegments(membership, &attributes, &arena, &segment_ids_);
+  segments_dirty_ = false;
+}
+
+bool ReadsSegments(const CompiledConfig& config, const Condition& condition) {
+  const int slot = config.segments_slot();
+  const auto& slots = condition.slots();
+  return slot >= 0 && std::find(slots.begin(), slots.end(), slot) != slots.end();
+}
+
+}  // namespace leadseg

@@ -1,0 +1,34 @@
+#include "engine/grade_step.h"
+
+namespace leadseg {
+
+GradeStep::GradeStep(const CompiledConfig& config) {
+  if (!config.grading()) return;
+  for (const GradeRule& rule : config.grading()->rules) {
+    reads_segments_.push_back(ReadsSegments(config, rule.condition) ? 1 : 0);
+  }
+  matched_.assign(reads_segments_.size(), 0);
+}
+
+void GradeStep::Run(Evaluation* e, double score, double model_points) {
+  const CompiledConfig& c = e->config;
+  const GradingSpec& spec = *c.grading();
+  fit_ = 0;
+  for (size_t r = 0; r < spec.rules.size(); ++r) {
+    if (e->Stale(e->deps.grade_rule(r))) {
+      matched_[r] = e->Holds(spec.rules[r].condition, reads_segments_[r] != 0) ? 1 : 0;
+    }
+    if (matched_[r]) fit_ += spec.rules[r].points;
+  }
+  fit_ += model_points;
+  char grade[2] = {spec.Grade(fit_), 0};
+  char cell[3] = {grade[0], static_cast<char>('0' + spec.Engagement(score)), 0};
+  e->Derived(c.grade_slot(), grade[0] == grade_);
+  e->Derived(c.lead_cell_slot(), grade[0] == grade_ && cell[1] == engagement_);
+  grade_ = grade[0];
+  engagement_ = cell[1];
+  e->attributes.Set(c.grade_slot(), e->arena.CopyString(grade));
+  e->attributes.Set(c.lead_cell_slot(), e->arena.CopyString(cell));
+}
+
+}  // namespace leadseg
