@@ -1,5 +1,5 @@
 // Lead objects cross to the batch module as value frames (flat leads,
-// bindings/batch.post.js) or as JSON text (the others): on odd values,
+// frame.post.js's flatObject) or as JSON text (the others): on odd values,
 // both must answer as the per-lead path does, which hands the core each
 // lead as JSON text (options.module: identify(JSON) on one engine).
 import { test } from 'node:test';
