@@ -146,24 +146,10 @@
   // Writes `s` as a string's bytes; false if it holds a lone surrogate
   // (TextEncoder would write U+FFFD for it). ASCII needs no check.
   FrameWriter.prototype.flatString = function (s) {
-    var n = s.length;
-    this.reserve(4 + n * 3);
-    var bytes = this.bytes, start = this.pos + 4, i = 0;
-    for (; i < n; i++) {
-      var c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      bytes[start + i] = c;
-    }
-    if (i === n) {
-      this.view.setUint32(this.pos, n, true);
-      this.pos = start + n;
-      return true;
-    }
-    if (!wellFormed(s)) return false;
-    var written = this.encoder.encodeInto(s, bytes.subarray(start)).written;
-    this.view.setUint32(this.pos, written, true);
-    this.pos = start + written;
-    return true;
+    var from = this.pos;
+    this.string(s);
+    // As many bytes as code units: ASCII, which holds no surrogate.
+    return this.pos - from - 4 === s.length || wellFormed(s);
   };
 
   // One flat scalar as JSON.parse(JSON.stringify(v)) gives it back (-0 as

@@ -76,29 +76,7 @@ export class BatchResults {
    * (segments, score, grade, stage, temperature, mql, sql).
    */
   lead(i, attributes) {
-    this.memory();
-    const { view, bits, layout, segmentIds } = this;
-    const at = this.rows + i * layout.size;
-    const first = i * this.words * 2;
-    const segments = [];
-    for (let s = 0; s < segmentIds.length; s++) {
-      if ((bits[first + (s >>> 5)] >>> (s & 31)) & 1) segments.push(segmentIds[s]);
-    }
-    const score = view.getFloat64(at + layout.score, true);
-    const grade = view.getInt8(at + layout.grade);
-    const stage = view.getInt16(at + layout.stage, true);
-    const temperature = view.getInt8(at + layout.temperature);
-    const mql = view.getInt8(at + layout.mql);
-    const sql = view.getInt8(at + layout.sql);
-    const lead = copyAttributes(attributes);
-    lead.segments = segments;
-    lead.score = Number.isNaN(score) ? null : score;
-    lead.grade = grade < 0 ? null : GRADES[grade];
-    lead.stage = stage < 0 ? null : this.stageIds[stage];
-    lead.temperature = temperature < 0 ? null : TEMPERATURES[temperature];
-    lead.mql = mql < 0 ? null : mql === 1;
-    lead.sql = sql < 0 ? null : sql === 1;
-    return lead;
+    return this.outputs(i, copyAttributes(attributes));
   }
 
   /**
