@@ -46,6 +46,27 @@ Status CheckValueAt(const Value& v, std::string_view what, int depth_left, int m
   return Status::Ok();
 }
 
+bool PassesAt(const Value& v, int depth_left) {
+  switch (v.type()) {
+    case ValueType::kString: return IsValidUtf8(v.as_string());
+    case ValueType::kNumber: return std::isfinite(v.as_number());
+    case ValueType::kArray:
+    case ValueType::kObject: break;
+    default: return true;
+  }
+  if (depth_left == 0) return false;
+  if (v.is_array()) {
+    for (uint32_t i = 0; i < v.size(); ++i) {
+      if (!PassesAt(v.at(i), depth_left - 1)) return false;
+    }
+    return true;
+  }
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    if (!IsValidUtf8(v.key_at(i)) || !PassesAt(v.value_at(i), depth_left - 1)) return false;
+  }
+  return true;
+}
+
 size_t DecimalDigits(uint64_t n) {
   size_t digits = 1;
   while (n >= 10) n /= 10, ++digits;
@@ -57,6 +78,8 @@ size_t DecimalDigits(uint64_t n) {
 Status CheckValue(const Value& v, std::string_view what, int max_depth) {
   return CheckValueAt(v, what, max_depth, max_depth);
 }
+
+bool PassesCheckValue(const Value& v, int max_depth) { return PassesAt(v, max_depth); }
 
 size_t JsonStringSize(std::string_view s) {
   // nlohmann's dump without ensure_ascii: UTF-8 as is; quote, backslash

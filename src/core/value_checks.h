@@ -15,6 +15,10 @@ namespace leadseg {
 // finite, containers at most `max_depth` levels deep. Same messages, same
 // JSON Pointer paths.
 Status CheckValue(const Value& v, std::string_view what, int max_depth);
+// Whether CheckValue passes, without building a Status for each value:
+// for callers that check many values and word a message only for one
+// that fails.
+bool PassesCheckValue(const Value& v, int max_depth);
 
 // The length of v.ToJson().dump(): size limits on attributes and
 // declarations count JSON text bytes, and are checked without building it.

@@ -150,6 +150,27 @@ Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int
 void EncodeSlotHeader(uint32_t count, std::string* out) { PutU32(count, out); }
 void EncodeSlot(uint32_t slot, std::string* out) { PutU32(slot, out); }
 
+size_t EncodedValueSize(const Value& v) {
+  // A tag byte, then the payload.
+  switch (v.type()) {
+    case ValueType::kNull:
+    case ValueType::kBool: return 1;
+    case ValueType::kNumber: return 9;
+    case ValueType::kString: return 5 + v.size();
+    case ValueType::kArray: {
+      size_t n = 5;
+      for (uint32_t i = 0; i < v.size(); ++i) n += EncodedValueSize(v.at(i));
+      return n;
+    }
+    case ValueType::kObject: {
+      size_t n = 5;
+      for (uint32_t i = 0; i < v.size(); ++i) n += 4 + v.key_at(i).size() + EncodedValueSize(v.value_at(i));
+      return n;
+    }
+  }
+  return 1;
+}
+
 void EncodeValue(const Value& v, std::string* out) {
   switch (v.type()) {
     case ValueType::kNull: out->push_back(static_cast<char>(FrameTag::kNull)); return;

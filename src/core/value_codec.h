@@ -57,6 +57,9 @@ Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int
 // Encodes `value` onto `out` in the same format; used by tests and by the
 // native benchmark to drive the same path the browser takes.
 void EncodeValue(const Value& value, std::string* out);
+// How many bytes EncodeValue writes for `value`: where each member's value
+// ends in a frame that was decoded into `value`'s object.
+size_t EncodedValueSize(const Value& value);
 void EncodeSlotHeader(uint32_t count, std::string* out);
 void EncodeSlot(uint32_t slot, std::string* out);
 

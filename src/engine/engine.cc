@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "core/js.h"
 #include "core/value_checks.h"
@@ -23,46 +24,8 @@ namespace {
 
 // What Track can have stored: finite numbers and valid UTF-8 (frames can
 // carry NaN and any bytes; a snapshot that holds them was not written by
-// this engine, and Export could not show them faithfully).
-bool StorableValue(const Value& v) {
-  if (v.is_number()) return std::isfinite(v.as_number());
-  if (v.is_string()) return IsValidUtf8(v.as_string());
-  if (v.is_array()) {
-    for (uint32_t i = 0; i < v.size(); ++i) {
-      if (!StorableValue(v.at(i))) return false;
-    }
-  }
-  if (v.is_object()) {
-    for (uint32_t i = 0; i < v.size(); ++i) {
-      if (!IsValidUtf8(v.key_at(i)) || !StorableValue(v.value_at(i))) return false;
-    }
-  }
-  return true;
-}
-
-// Whether CheckValue(v, what, depth_left) passes, without building a
-// Status for each value: identify asks it of every trait, and writes the
-// message only for one that fails.
-bool PassesCheckValue(const Value& v, int depth_left) {
-  switch (v.type()) {
-    case ValueType::kString: return IsValidUtf8(v.as_string());
-    case ValueType::kNumber: return std::isfinite(v.as_number());
-    case ValueType::kArray:
-    case ValueType::kObject: break;
-    default: return true;
-  }
-  if (depth_left == 0) return false;
-  if (v.is_array()) {
-    for (uint32_t i = 0; i < v.size(); ++i) {
-      if (!PassesCheckValue(v.at(i), depth_left - 1)) return false;
-    }
-    return true;
-  }
-  for (uint32_t i = 0; i < v.size(); ++i) {
-    if (!IsValidUtf8(v.key_at(i)) || !PassesCheckValue(v.value_at(i), depth_left - 1)) return false;
-  }
-  return true;
-}
+// this engine, and Export could not show them faithfully). At any depth.
+bool StorableValue(const Value& v) { return PassesCheckValue(v, std::numeric_limits<int>::max()); }
 
 }  // namespace
 

@@ -29,8 +29,4 @@ struct StoredValue {
   Result<Value> Read(Document* arena) const;
 };
 
-// How many bytes EncodeValue writes for `v`: where each member's value
-// ends in a frame that was decoded into `v`'s object.
-size_t EncodedValueSize(const Value& v);
-
 }  // namespace leadseg
