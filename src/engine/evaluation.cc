@@ -25,6 +25,16 @@ void Evaluation::PublishSegments() {
   segments_dirty_ = false;
 }
 
+void KeptAnswers::Add(const CompiledConfig& config, const Condition* condition) {
+  answers_.push_back(0);
+  reads_segments_.push_back(condition && ReadsSegments(config, *condition) ? 1 : 0);
+}
+
+bool KeptAnswers::Ask(Evaluation* e, size_t i, size_t id, const Condition& condition) {
+  if (e->Stale(id)) answers_[i] = e->Holds(condition, reads_segments_[i] != 0) ? 1 : 0;
+  return answers_[i] != 0;
+}
+
 bool ReadsSegments(const CompiledConfig& config, const Condition& condition) {
   const int slot = config.segments_slot();
   const auto& slots = condition.slots();

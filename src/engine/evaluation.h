@@ -92,6 +92,24 @@ class Evaluation {
   bool program_begun_ = false;
 };
 
+// The answers a step keeps for its conditions (trait rules, grading rules,
+// lifecycle stages) between evaluations, so that a condition none of whose
+// slots changed is not run again.
+class KeptAnswers {
+ public:
+  // Appends condition i; null for one that has none (never asked).
+  void Add(const CompiledConfig& config, const Condition* condition);
+  // Condition i's answer now: run again when a slot it reads changed since
+  // the last evaluation (`id`: its SlotDeps number), else the kept one.
+  bool Ask(Evaluation* e, size_t i, size_t id, const Condition& condition);
+  // What condition i answered last (false if never asked).
+  bool operator[](size_t i) const { return answers_[i] != 0; }
+
+ private:
+  std::vector<uint8_t> answers_;
+  std::vector<uint8_t> reads_segments_;
+};
+
 // Whether `condition` reads the "segments" attribute (so the array must be
 // written before it runs), decided once per config.
 bool ReadsSegments(const CompiledConfig& config, const Condition& condition);

@@ -4,10 +4,7 @@ namespace leadseg {
 
 GradeStep::GradeStep(const CompiledConfig& config) {
   if (!config.grading()) return;
-  for (const GradeRule& rule : config.grading()->rules) {
-    reads_segments_.push_back(ReadsSegments(config, rule.condition) ? 1 : 0);
-  }
-  matched_.assign(reads_segments_.size(), 0);
+  for (const GradeRule& rule : config.grading()->rules) matched_.Add(config, &rule.condition);
 }
 
 void GradeStep::Run(Evaluation* e, double score, double model_points) {
@@ -15,10 +12,7 @@ void GradeStep::Run(Evaluation* e, double score, double model_points) {
   const GradingSpec& spec = *c.grading();
   fit_ = 0;
   for (size_t r = 0; r < spec.rules.size(); ++r) {
-    if (e->Stale(e->deps.grade_rule(r))) {
-      matched_[r] = e->Holds(spec.rules[r].condition, reads_segments_[r] != 0) ? 1 : 0;
-    }
-    if (matched_[r]) fit_ += spec.rules[r].points;
+    if (matched_.Ask(e, r, e->deps.grade_rule(r), spec.rules[r].condition)) fit_ += spec.rules[r].points;
   }
   fit_ += model_points;
   char grade[2] = {spec.Grade(fit_), 0};

@@ -5,8 +5,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
-#include <vector>
 
 #include "engine/evaluation.h"
 
@@ -20,11 +18,10 @@ class GradeStep {
   void Run(Evaluation* e, double score, double model_points);
 
   double fit() const { return fit_; }
-  bool matched(size_t rule) const { return matched_[rule] != 0; }
+  bool matched(size_t rule) const { return matched_[rule]; }
 
  private:
-  std::vector<uint8_t> matched_;         // per grading rule
-  std::vector<uint8_t> reads_segments_;  // per grading rule
+  KeptAnswers matched_;  // per grading rule
   double fit_ = 0;
   char grade_ = 0, engagement_ = 0;      // what the slots hold, to compare
 };

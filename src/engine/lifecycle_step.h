@@ -1,14 +1,14 @@
 // LifecycleStep: the visitor's stage and the MQL/SQL hand-offs
-// (scoring/scoring.h). The visitor moves to the furthest stage whose
+// (lifecycle/lifecycle.h). The visitor moves to the furthest stage whose
 // condition holds, back only into a stage that allows regression; a
 // hand-off, once reached, stays reached with its time. Both live in
 // ProgressState (history-dependent); this step keeps the conditions'
 // answers and what the slots held between evaluations.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 #include "engine/evaluation.h"
 
@@ -22,16 +22,20 @@ class LifecycleStep {
   void Run(Evaluation* e);
 
  private:
-  // Asks a hand-off's condition, unless it was reached already.
-  bool HandOff(Evaluation* e, const std::optional<Condition>& condition, bool reads_segments, size_t id,
-               int8_t* answer);
+  // One hand-off's condition and slot as the last evaluation left them.
+  struct HandOffState {
+    bool reads_segments = false;
+    int8_t answer = -1;    // -1: not asked last time (already reached)
+    bool written = false;  // what the slot holds, to compare
+  };
+  // Asks a hand-off's condition unless it was reached already, records
+  // when it is reached, and writes its slot.
+  static void HandOff(Evaluation* e, const std::optional<Condition>& condition, size_t id, int slot,
+                      HandOffState* state, std::optional<TimeMs>* reached_at);
 
-  std::vector<uint8_t> answers_;         // per stage (1 when it has no condition)
-  std::vector<uint8_t> reads_segments_;  // per stage
-  bool mql_reads_segments_ = false, sql_reads_segments_ = false;
-  int8_t mql_answer_ = -1, sql_answer_ = -1;  // -1: not asked last time (already reached)
-  int stage_ = -1;                            // what the slots hold, to compare
-  bool mql_ = false, sql_ = false;
+  KeptAnswers stages_;  // per stage (a stage without condition always holds)
+  HandOffState mql_, sql_;
+  int stage_ = -1;  // what the slot holds, to compare
 };
 
 }  // namespace leadseg

@@ -7,10 +7,7 @@ namespace leadseg {
 
 ScoreStep::ScoreStep(const CompiledConfig& config) {
   if (!config.scoring()) return;
-  for (const ScoreRule& rule : config.scoring()->rules) {
-    reads_segments_.push_back(!rule.is_event && ReadsSegments(config, *rule.condition) ? 1 : 0);
-  }
-  matched_.assign(reads_segments_.size(), 0);
+  for (const ScoreRule& rule : config.scoring()->rules) matched_.Add(config, rule.is_event ? nullptr : &*rule.condition);
 }
 
 void ScoreStep::Run(Evaluation* e, double behavioral, double model_points) {
@@ -18,11 +15,8 @@ void ScoreStep::Run(Evaluation* e, double behavioral, double model_points) {
   behavioral_ = behavioral;
   traits_ = 0;
   for (size_t r = 0; r < spec.rules.size(); ++r) {
-    if (spec.rules[r].is_event) continue;
-    if (e->Stale(e->deps.score_rule(r))) {
-      matched_[r] = e->Holds(*spec.rules[r].condition, reads_segments_[r] != 0) ? 1 : 0;
-    }
-    if (matched_[r]) traits_ += spec.rules[r].points;
+    const ScoreRule& rule = spec.rules[r];
+    if (!rule.is_event && matched_.Ask(e, r, e->deps.score_rule(r), *rule.condition)) traits_ += rule.points;
   }
   traits_ += model_points;
   double score = behavioral_ + traits_;

@@ -6,8 +6,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
-#include <vector>
 
 #include "engine/evaluation.h"
 
@@ -24,11 +22,10 @@ class ScoreStep {
   double score() const { return score_; }
   double behavioral() const { return behavioral_; }
   double traits() const { return traits_; }
-  bool matched(size_t rule) const { return matched_[rule] != 0; }
+  bool matched(size_t rule) const { return matched_[rule]; }
 
  private:
-  std::vector<uint8_t> matched_;         // per scoring rule (event rules: 0)
-  std::vector<uint8_t> reads_segments_;  // per scoring rule
+  KeptAnswers matched_;  // per scoring rule (event rules: never asked)
   double behavioral_ = 0, traits_ = 0, score_ = 0;
 };
 
