@@ -14,10 +14,10 @@
 // engine runs changes, not what it is given.
 import { describe, isPlainObject, leadsegError, toJsonText, withContext } from './errors.js';
 import { inlineDeclarations, inlineEvents, timeOrder } from './lead-events.js';
-import { columnsRead, renameColumns } from './column-map.js';
+import { columnsRead, objectColumns, renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { RecordWriter, readValueFrame } from './lead-records.js';
-import { BatchResults, copyAttributes } from './batch-results.js';
+import { BatchResults, failedLead } from './batch-results.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 // Leads per call into wasm: enough to make the crossing negligible, few
@@ -42,42 +42,7 @@ export function objectsFitBatch(leads, options) {
 
 const pointerKey = (key) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
-// The lead a failure leaves: its own fields, no outputs, the message.
-function failedLead(row, message, withMetrics) {
-  let attributes = isPlainObject(row) ? row : {};
-  if ('events' in attributes || 'declarations' in attributes) {
-    const { events: _events, declarations: _declarations, ...rest } = attributes;
-    attributes = rest;
-  }
-  const lead = copyAttributes(attributes);
-  Object.assign(lead, { segments: [], score: null, grade: null, stage: null, temperature: null, mql: null, sql: null, error: message });
-  if (withMetrics) lead.metrics = null;
-  return lead;
-}
-
 const NONE = Object.freeze([]);
-
-// column-map.js's objectColumns, the same names in the same order, but a
-// lead whose keys are the previous lead's (a list's usual case) is skipped
-// with a comparison per key rather than a set lookup.
-function leadColumns(leads) {
-  const names = new Set();
-  let inline = false;
-  let previous = NONE;
-  for (const row of leads) {
-    if (!isPlainObject(row)) continue;
-    const keys = Object.keys(row);
-    let same = keys.length === previous.length;
-    for (let k = 0; same && k < keys.length; k++) same = keys[k] === previous[k];
-    if (same) continue;
-    previous = keys;
-    for (const key of keys) {
-      if (key === 'events' || key === 'declarations') inline = true;
-      else names.add(key);
-    }
-  }
-  return { names: [...names], inline };
-}
 
 /** A lead that failed in JavaScript: its result, made there. */
 class Failed {
@@ -123,7 +88,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
 
     // The column report over every lead's keys, as the per-lead path makes it.
     const reads = columnsRead(config, Object.keys(JSON.parse(batch.computedAttributes())));
-    const { names, inline } = leadColumns(leads);
+    const { names, inline } = objectColumns(leads);
     summary.columns = leads.length ? columnReport(reads, names, columnMap, inline) : columnReport(reads, [], columnMap, true);
 
     const results = new BatchResults(module, batch, config);

@@ -7,7 +7,10 @@
 // copy text out) may grow the memory, and growing detaches the ArrayBuffer
 // that every view made before was on: a read through such a view throws or
 // reads nothing. So each read checks the buffer first and makes its views
-// again when it moved. The rows themselves stay where they are.
+// again when it moved. The rows themselves stay where they are. The result
+// objects themselves (copyAttributes, failedLead) are batch.js's per-lead
+// path's too.
+import { isPlainObject } from './errors.js';
 
 export const GRADES = ['A', 'B', 'C', 'D'];
 
@@ -25,6 +28,28 @@ export const GRADES = ['A', 'B', 'C', 'D'];
 export function copyAttributes(attributes) {
   return Object.hasOwn(attributes, '__proto__') ? { ...attributes } : Object.assign({}, attributes);
 }
+
+/**
+ * The result a failed lead leaves: its own fields, no outputs, the message.
+ * @param {unknown} row the lead as given
+ * @param {string} message
+ * @param {boolean} withMetrics
+ * @param {boolean} [ownHistory] whether `events` and `declarations` hold the
+ *   lead's own history (lead objects) rather than columns (CSV rows)
+ * @returns {object}
+ */
+export function failedLead(row, message, withMetrics, ownHistory = true) {
+  let attributes = isPlainObject(row) ? row : {};
+  if (ownHistory && ('events' in attributes || 'declarations' in attributes)) {
+    const { events: _events, declarations: _declarations, ...rest } = attributes;
+    attributes = rest;
+  }
+  const lead = copyAttributes(attributes);
+  Object.assign(lead, { segments: [], score: null, grade: null, stage: null, temperature: null, mql: null, sql: null, error: message });
+  if (withMetrics) lead.metrics = null;
+  return lead;
+}
+
 export const TEMPERATURES = ['cold', 'warm', 'hot'];
 
 export class BatchResults {

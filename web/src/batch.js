@@ -27,7 +27,7 @@ import { checkColumnMap, columnsRead, compareColumns, objectColumns, renameColum
 import { checkWorkersOption, workerPlan } from './batch-workers-option.js';
 import { batchModuleFits, segmentCsvInWasm } from './batch-csv.js';
 import { objectsFitBatch, segmentObjectsInWasm } from './batch-objects.js';
-import { copyAttributes } from './batch-results.js';
+import { copyAttributes, failedLead } from './batch-results.js';
 import { computedColumns, computedColumnsWarning, reservedNames, withoutComputed } from './computed-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
@@ -283,22 +283,8 @@ export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, r
         events.replayed += replayed;
       } catch (error) {
         summary.errors += 1;
-        let attributes = isPlainObject(row) ? row : {};
-        if (!csvLeads && ('events' in attributes || 'declarations' in attributes)) {
-          const { events: _events, declarations: _declarations, ...rest } = attributes;
-          attributes = rest;
-        }
-        lead = Object.assign(copyAttributes(attributes), {
-          segments: [],
-          score: null,
-          grade: null,
-          stage: null,
-          temperature: null,
-          mql: null,
-          sql: null,
-          error: error?.message ?? String(error),
-        });
-        if (withMetrics) lead.metrics = null;
+        // In CSV rows, `events` and `declarations` are columns like any other.
+        lead = failedLead(row, error?.message ?? String(error), withMetrics, !csvLeads);
       }
       countLead(summary, lead);
       if (keepLeads) kept.push(lead);

@@ -78,6 +78,8 @@ export function columnsRead(config, computed) {
   return [...names].sort();
 }
 
+const NO_KEYS = Object.freeze([]);
+
 /**
  * The columns of a list of lead objects: every key of every plain-object
  * lead, in the order first seen, but `events` and `declarations`, which
@@ -88,9 +90,17 @@ export function columnsRead(config, computed) {
 export function objectColumns(leads) {
   const names = new Set();
   let inline = false;
+  // A lead whose keys are the previous lead's (a list's usual case) adds
+  // nothing: skipped with a comparison per key rather than a set lookup.
+  let previous = NO_KEYS;
   for (const row of leads) {
     if (!isPlainObject(row)) continue;
-    for (const key of Object.keys(row)) {
+    const keys = Object.keys(row);
+    let same = keys.length === previous.length;
+    for (let k = 0; same && k < keys.length; k++) same = keys[k] === previous[k];
+    if (same) continue;
+    previous = keys;
+    for (const key of keys) {
       if (key === 'events' || key === 'declarations') inline = true;
       else names.add(key);
     }
