@@ -97,10 +97,21 @@ struct VariantStats {
   double probability_best = 0;
 };
 
+// The credible level of the engine's experiment report (and of the
+// package's, web/src/experiment-stats.js).
+constexpr double kReportCredibleLevel = 0.95;
+
 // Statistics for each arm, in input order. `level` is the credible
 // interval's probability, in (0, 1). InvalidArgument for negative counts,
 // conversions above exposures or a level out of range.
+//
+// The package computes the same figures in JavaScript from the report's
+// counts, so that the page's wasm carries no lgamma/log (web/src/
+// experiment-stats.js, a line-for-line port). tests/native/stats_fixture_test.cc
+// writes these functions' figures for random count tables to
+// tests/web/fixtures/experiment-stats.json and tests/web/experiment-stats.test.mjs
+// holds the JavaScript to them: change both or neither.
 Result<std::vector<VariantStats>> ComputeVariantStats(const std::vector<ArmCounts>& arms,
-                                                      double level = 0.95);
+                                                      double level = kReportCredibleLevel);
 
 }  // namespace leadseg
