@@ -593,6 +593,9 @@ class WasmEngine {
     return out;
   }
 
+  // The experiment report's counts only: no statistics function is passed,
+  // so neither module links lgamma/log; the package adds the rate, interval
+  // and probability to be best (web/src/experiment-stats.js).
   uintptr_t Experiments() {
     return WriteDocument([&](ValueWriter* w) { engine_->ExperimentReport(w); return Status::Ok(); });
   }

@@ -45,6 +45,7 @@
 #include "profile/profile.h"
 #include "decisions/decision_state.h"
 #include "decisions/slots.h"
+#include "decisions/stats.h"
 #include "scoring/scoring.h"
 
 namespace leadseg {
@@ -180,10 +181,16 @@ class Engine {
   // An experiment no slot runs, or a variant not in it, is an error.
   Status AddAggregateCounts(const std::string& experiment, const Value& counts);
   Status AddAggregateCounts(const std::string& experiment, const Json& counts);
-  // Per experiment and variant: exposures, conversions, rate, credible
-  // interval and probability to be best, from device plus site counts;
-  // and the device's counts per segment.
-  void ExperimentReport(ValueWriter* out) const;
+  // Per experiment: its slot, mode and the visitor's variant; per variant
+  // the exposures and conversions (device plus site counts); and the
+  // device's counts per segment. `statistics` (decisions/stats.h's
+  // ComputeVariantStats), when given, adds each variant's rate, credible
+  // interval and probability to be best. It is a pointer so that a module
+  // that passes none links none of lgamma/log/log1p: the wasm modules pass
+  // none and the package computes the same figures in JavaScript from the
+  // counts (web/src/experiment-stats.js). The Json form carries them.
+  using VariantStatistics = Result<std::vector<VariantStats>> (*)(const std::vector<ArmCounts>&, double);
+  void ExperimentReport(ValueWriter* out, VariantStatistics statistics = nullptr) const;
   Json ExperimentReport() const;
   // The device's own counts: {experiment: {variant: {exposures, conversions}}}.
   void ExperimentCounts(ValueWriter* out) const;

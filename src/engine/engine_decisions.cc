@@ -227,7 +227,7 @@ Status Engine::AddAggregateCounts(const std::string& experiment, const Value& co
   return Status::Ok();
 }
 
-void Engine::ExperimentReport(ValueWriter* out) const {
+void Engine::ExperimentReport(ValueWriter* out, VariantStatistics statistics) const {
   out->BeginArray();
   for (const SlotSpec& slot : config_->slots()) {
     if (!slot.experiment) continue;
@@ -263,13 +263,14 @@ void Engine::ExperimentReport(ValueWriter* out) const {
       out->String(assigned->second.variant);
     }
     out->Key("variants").BeginArray();
-    auto stats = ComputeVariantStats(arms);
+    Result<std::vector<VariantStats>> stats = std::vector<VariantStats>();
+    if (statistics) stats = statistics(arms, kReportCredibleLevel);
     for (size_t i = 0; i < arms.size(); ++i) {
       out->BeginObject();
       out->Key("id").String(ids[i]);
       out->Key("exposures").Number(static_cast<double>(arms[i].exposures));
       out->Key("conversions").Number(static_cast<double>(arms[i].conversions));
-      if (stats.ok()) {
+      if (statistics && stats.ok()) {
         const VariantStats& st = (*stats)[i];
         out->Key("rate").Number(st.conversion_rate);
         out->Key("interval").BeginArray().Number(st.interval_low).Number(st.interval_high).End();

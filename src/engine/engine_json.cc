@@ -43,7 +43,7 @@ Json Engine::Export() const {
 }
 
 Json Engine::ExperimentReport() const {
-  return AsJson([&](ValueWriter* w) { ExperimentReport(w); });
+  return AsJson([&](ValueWriter* w) { ExperimentReport(w, &ComputeVariantStats); });
 }
 
 Result<Json> Engine::Explain(const std::string& segment_id) const {

@@ -5,6 +5,8 @@
 // fixtures/documents.expected.json was written by the JSON-text build
 // (before the change) from the same journey, for both modules, and the
 // test compares with deepStrictEqual *and* JSON.stringify (key order).
+// Since then `experiments` carries counts only: the package adds the
+// statistics (web/src/experiment-stats.js, tests/web/experiment-stats.test.mjs).
 //
 // To rewrite the fixture (only when a document is meant to change):
 //   WRITE_DOCUMENTS_FIXTURE=1 node --test tests/web/document-frames.test.mjs

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { compileConfig, createEngine } from '../../web/src/node.js';
 import { variantStatistics } from '../../web/src/experiment-stats.js';
 import { exampleConfig, REPO_ROOT } from './helpers.mjs';
 
@@ -55,6 +56,26 @@ const BEFORE = {
   long: { rate: 0, interval: [0.0002781789712100152, 0.03972649769185019], probabilityBest: 0.00015342837694463406 },
   quiz: { rate: 0, interval: [0.025000000000000026, 0.975], probabilityBest: 0.9125933392323993 },
 };
+
+for (const [form, runtime] of [['JSON config (full module)', false], ['compiled config (runtime module)', true]]) {
+  test(`experiments() carries the statistics after the counts: ${form}`, async () => {
+    const config = runtime ? await compileConfig(exampleConfig()) : exampleConfig();
+    const engine = await createEngine({ config, now: () => 1_700_000_000_000, consent: { personalization: true, measurement: true } });
+    engine.decide('lead_form');
+    engine.addAggregateCounts('lead-form-tournament', { short: { exposures: 100, conversions: 7 }, long: { exposures: 90, conversions: 0 } });
+    const [report] = engine.experiments();
+    assert.deepEqual(Object.keys(report), ['experiment', 'slot', 'mode', 'assigned', 'variants', 'segments']);
+    const own = (id) => (id === report.assigned ? 1 : 0);
+    assert.deepEqual(report.variants.map((v) => [v.id, v.exposures, v.conversions]),
+      [['short', 100 + own('short'), 7], ['long', 90 + own('long'), 0], ['quiz', own('quiz'), 0]]);
+    const stats = variantStatistics(report.variants);
+    report.variants.forEach((v, i) => {
+      assert.deepEqual(Object.keys(v), ['id', 'exposures', 'conversions', 'rate', 'interval', 'probabilityBest']);
+      assert.deepEqual({ rate: v.rate, interval: v.interval, probabilityBest: v.probabilityBest }, stats[i]);
+    });
+    engine.destroy();
+  });
+}
 
 test('the figures are the ones the wasm reported before, to the tolerance', () => {
   const got = variantStatistics([{ exposures: 101, conversions: 8 }, { exposures: 90, conversions: 0 }, { exposures: 0, conversions: 0 }]);

@@ -22,6 +22,7 @@ import { Emitter, rethrowLater } from './emitter.js';
 import { describe, isPlainObject, leadsegError, requirePlainObject, requireString, toJsonText, withContext } from './errors.js';
 import { checkOptions, parseConfig } from './options.js';
 import { Ledger, normalizeDecision } from './decisions.js';
+import { withStatistics } from './experiment-stats.js';
 import { ConsentQueue, NO_CONSENT, mayPrepaint, mergeConsent } from './consent.js';
 import { Checkpoints } from './checkpoints.js';
 import { randomId } from './ids.js';
@@ -481,13 +482,15 @@ class LeadsegEngine {
   }
 
   /**
-   * Experiment results as the core computes them (device counts plus the
-   * site's aggregate counts): per experiment and variant, exposures,
-   * conversions, rate, credible interval, probability to be best.
+   * Experiment results (device counts plus the site's aggregate counts):
+   * per experiment and variant, exposures and conversions as the core
+   * counts them, then the rate, credible interval and probability to be
+   * best, which the package computes (experiment-stats.js) so that the
+   * page's wasm carries no lgamma/log.
    */
   experiments() {
     this.#alive();
-    return this.#raw.experiments();
+    return withStatistics(this.#raw.experiments());
   }
 
   /**
