@@ -175,6 +175,42 @@ export interface ConversionResult {
   attributed: Array<{ experiment: string; variant: string }>;
 }
 
+/** Exposures and conversions of one variant. */
+export interface VariantCounts {
+  exposures: number;
+  conversions: number;
+}
+
+/**
+ * One variant in `engine.experiments()`: its counts (this device's plus the
+ * site's from `addAggregateCounts`) and what they say under a uniform prior,
+ * the posterior Beta(1 + conversions, 1 + exposures - conversions).
+ */
+export interface VariantReport extends VariantCounts {
+  id: string;
+  /** conversions / exposures; 0 without exposures. */
+  rate: number;
+  /** The 95% equal-tailed credible interval of the true rate, [low, high]. */
+  interval: [number, number];
+  /** The probability that this variant's true rate is the highest of the experiment's. */
+  probabilityBest: number;
+}
+
+/** One experiment in `engine.experiments()`, in the config's slot order. */
+export interface ExperimentReport {
+  /** The experiment's key. */
+  experiment: string;
+  /** The slot that runs it. */
+  slot: string;
+  mode: 'ab' | 'bandit';
+  /** The visitor's variant, or null before the first `decide()` assigns one. */
+  assigned: string | null;
+  /** The experiment's variants, in the config's order. */
+  variants: VariantReport[];
+  /** This device's counts by the segments the visitor was in at exposure: segment id -> variant id -> counts. */
+  segments: Record<string, Record<string, VariantCounts>>;
+}
+
 /** Payloads of the engine's events. */
 export interface EngineEvents {
   /**
@@ -425,8 +461,8 @@ export interface Engine {
   defaultVariant(slotId: string): string;
   /** Records a conversion of `goal` for the experiments the visitor is in (measurement consent only). */
   convert(goal: string): ConversionResult;
-  /** Experiment results as the core computes them (device plus site counts). */
-  experiments(): unknown;
+  /** Per experiment the slot runs: counts (device plus site) and statistics per variant, the device's counts per segment. */
+  experiments(): ExperimentReport[];
   /** Feeds site-wide counts to a bandit experiment (kept in memory). */
   addAggregateCounts(experimentKey: string, counts: Record<string, Json>): void;
 

@@ -22,6 +22,7 @@ import {
   type Changes,
   type ExportedProfile,
   type PredictiveScore,
+  type ExperimentReport,
 } from 'leadseg';
 import { estimate, type Estimates } from 'leadseg/estimator';
 
@@ -54,6 +55,13 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
   if (model) console.log(model.probability.toFixed(2), model.points, model.contributions.map((c) => `${c.attribute}:${c.kind}`));
   const conversion = engine.convert('signup');
   console.log(conversion.attributed.map((a) => a.variant));
+  const experiments: ExperimentReport[] = engine.experiments();
+  for (const x of experiments) {
+    const [low, high]: [number, number] = x.variants[0].interval;
+    console.log(x.experiment, x.mode === 'bandit', x.assigned ?? 'none', low, high,
+      x.variants.map((v) => `${v.id}: ${v.conversions}/${v.exposures} ${(v.probabilityBest * 100).toFixed(0)}%`),
+      Object.values(x.segments).map((byVariant) => byVariant[x.variants[0].id]?.exposures));
+  }
   const unbind = engine.forms.bind(form, { slot: 'lead_form', goal: 'signup' });
   unbind();
   for (const r of engine.render(document)) console.log(r.slot, r.variant, r.deferred ?? 'applied');
