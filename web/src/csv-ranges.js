@@ -11,6 +11,7 @@
 // Blob in slices (never the whole file) and hands out each range as soon as
 // its end is known, so workers start while the scan goes on.
 import { leadsegError } from './errors.js';
+import { BlobBytes } from './blob-bytes.js';
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -36,56 +37,71 @@ export async function* csvRanges(blob, { rangeBytes, sliceBytes = SCAN_SLICE_BYT
   if (!(Number.isFinite(rangeBytes) && rangeBytes >= 1)) throw leadsegError('csvRanges: rangeBytes must be a positive number');
   const size = blob.size;
   const scan = new BoundaryScan();
-  let bytes = new Uint8Array(0);
+  // The bytes scanned are on one buffer, reused slice after slice
+  // (blob-bytes.js): the bytes kept from the last slice (a record may span
+  // slices) are moved to its front and the next slice is read after them.
+  const reader = new BlobBytes(blob);
+  let buffer = new ArrayBuffer(Math.min(size, sliceBytes) + 64);
+  let bytes = new Uint8Array(buffer, 0, 0);
   let base = 0; // offset of bytes[0] in the blob
   let read = 0; // bytes of the blob read so far
   const more = async () => {
     if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
-    const next = new Uint8Array(await blob.slice(read, Math.min(size, read + sliceBytes)).arrayBuffer());
-    read += next.length;
-    // Keep the bytes from the scan's position on (a record may span slices).
     const from = scan.keepFrom();
-    const keep = bytes.subarray(from - base);
-    const joined = new Uint8Array(keep.length + next.length);
-    joined.set(keep);
-    joined.set(next, keep.length);
+    const keep = bytes.length - (from - base);
+    const want = Math.min(size - read, sliceBytes);
+    if (keep + want > buffer.byteLength) {
+      const bigger = new ArrayBuffer(keep + want);
+      new Uint8Array(bigger).set(bytes.subarray(from - base));
+      buffer = bigger;
+    } else {
+      new Uint8Array(buffer).copyWithin(0, from - base, bytes.length);
+    }
+    const next = await reader.fill(new Uint8Array(buffer, keep, want));
+    buffer = next.buffer;
+    read += next.length;
+    if (next.length < want) read = size; // the blob ended early (it cannot grow)
     base = from;
-    bytes = joined;
+    bytes = new Uint8Array(buffer, 0, keep + next.length);
   };
 
-  // The header: the first record.
-  let headerEnd = -1;
-  while (headerEnd < 0) {
-    if (read >= size) break;
-    await more();
-    headerEnd = scan.nextRecordEnd(bytes, base, 0, read >= size);
-  }
-  if (headerEnd < 0) {
-    yield { header: null };
-    return;
-  }
-  const header = new Uint8Array(await blob.slice(0, headerEnd).arrayBuffer());
-  yield { header };
-
-  let start = headerEnd;
-  let firstRow = 2;
-  let firstLead = 0;
-  while (start < size) {
-    const target = start + rangeBytes;
-    let end = -1;
-    if (target >= size) end = size;
-    while (end < 0) {
-      end = scan.nextRecordEnd(bytes, base, target, read >= size);
-      if (end >= 0) break;
-      if (read >= size) end = size; // the last record has no line break (or a quote is never closed: the worker says so)
-      else await more();
+  try {
+    // The header: the first record.
+    let headerEnd = -1;
+    while (headerEnd < 0) {
+      if (read >= size) break;
+      await more();
+      headerEnd = scan.nextRecordEnd(bytes, base, 0, read >= size);
     }
-    if (end >= size) end = size;
-    yield { start, end, firstRow, firstLead };
-    // scan.records / blanks count every record ended before scan.pos.
-    firstRow = scan.records + 1;
-    firstLead = scan.records - 1 - scan.blanks;
-    start = end;
+    if (headerEnd < 0) {
+      yield { header: null };
+      return;
+    }
+    const header = new Uint8Array(await blob.slice(0, headerEnd).arrayBuffer());
+    yield { header };
+
+    let start = headerEnd;
+    let firstRow = 2;
+    let firstLead = 0;
+    while (start < size) {
+      const target = start + rangeBytes;
+      let end = -1;
+      if (target >= size) end = size;
+      while (end < 0) {
+        end = scan.nextRecordEnd(bytes, base, target, read >= size);
+        if (end >= 0) break;
+        if (read >= size) end = size; // the last record has no line break (or a quote is never closed: the worker says so)
+        else await more();
+      }
+      if (end >= size) end = size;
+      yield { start, end, firstRow, firstLead };
+      // scan.records / blanks count every record ended before scan.pos.
+      firstRow = scan.records + 1;
+      firstLead = scan.records - 1 - scan.blanks;
+      start = end;
+    }
+  } finally {
+    reader.close();
   }
 }
 
