@@ -106,6 +106,48 @@ export async function* csvRanges(blob, { rangeBytes, sliceBytes = SCAN_SLICE_BYT
 }
 
 /**
+ * csvRanges' ranges without reading the whole file: only the header and,
+ * past each range's target size, the bytes up to the next line feed; each
+ * range ends just after it (`firstRow` and `firstLead` are then unknown:
+ * null). A guess that no quoted field spans a cut, which the ranges'
+ * parsers check: the range before a cut starts at a record (the first
+ * after the header does; by induction each next one), so it ends at one
+ * exactly when that line feed ends a record, and otherwise a quoted field
+ * is still open at its end, which the parser reports as an error
+ * (segmentLeadsInWorkers then splits the file again with csvRanges).
+ *
+ * @param {Blob} blob
+ * @param {{rangeBytes: number, windowBytes?: number, signal?: AbortSignal}} options
+ */
+export async function* guessedRanges(blob, { rangeBytes, windowBytes = 64 << 10, signal }) {
+  if (!(Number.isFinite(rangeBytes) && rangeBytes >= 1)) throw leadsegError('csvRanges: rangeBytes must be a positive number');
+  const size = blob.size;
+  let header = null;
+  // The header is read as csvRanges reads it (a quote may open in it).
+  for await (const first of csvRanges(blob, { rangeBytes: Math.max(1, size), sliceBytes: windowBytes, signal })) {
+    header = first.header;
+    break;
+  }
+  yield { header };
+  if (header === null) return;
+  let start = header.length;
+  while (start < size) {
+    let end = size;
+    for (let at = start + rangeBytes; at < size; at += windowBytes) {
+      if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
+      const window = new Uint8Array(await blob.slice(at, Math.min(size, at + windowBytes)).arrayBuffer());
+      const lf = window.indexOf(LF);
+      if (lf >= 0) {
+        end = at + lf + 1;
+        break;
+      }
+    }
+    yield { start, end, firstRow: null, firstLead: null };
+    start = end;
+  }
+}
+
+/**
  * The parser's state, byte by byte, as far as record boundaries go.
  * `pos` is the absolute offset scanned up to; `records` the records ended
  * before it (the header included), `blanks` how many of them were blank
