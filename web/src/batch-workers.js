@@ -50,8 +50,7 @@ class GuessedWrong extends Error {}
  * @param {string} config the config's JSON text
  * @param {{blob: Blob, workers: number}} plan
  * @param {object} options segmentLeads' options, `now` a number
- * @param {{createWorker?: (url?: string|URL) => Worker, rangeBytes?: number, guess?: boolean}} [hooks] tests run
- *   workers in-process, on small ranges; guess: false splits exactly from the start
+ * @param {{createWorker?: (url?: string|URL) => Worker, rangeBytes?: number}} [hooks] tests run workers in-process, on small ranges
  */
 export async function segmentLeadsInWorkers(config, plan, options, hooks = {}) {
   // A run of counts alone (no lead goes back) splits the file where a
@@ -68,7 +67,7 @@ export async function segmentLeadsInWorkers(config, plan, options, hooks = {}) {
     options.onProgress(progress);
   });
   const checked = { ...options, onProgress };
-  if (!perLead && hooks.guess !== false) {
+  if (!perLead) {
     try {
       return await runParts(config, plan, checked, hooks, guessedRanges);
     } catch (error) {
