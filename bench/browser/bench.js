@@ -216,7 +216,7 @@ async function csv({ big, small, leadsSample = 5000, parseOnly = true } = {}) {
 }
 
 /** The fast path and papaparse + GrowthBook alone, in one run (bench/node/csv-batch.mjs). */
-async function csvBatch({ big, small, fast = true, javascript = true } = {}) {
+async function csvBatch({ big, small, fast = true, javascript = true, picked = false, workers: counts } = {}) {
   const segments = JSON.parse(await fetchText('/data/segments.json'));
   const ids = segments.map((s) => s.id);
   const conditions = segments.map((s) => s.condition);
@@ -224,10 +224,14 @@ async function csvBatch({ big, small, fast = true, javascript = true } = {}) {
   const smallMeta = JSON.parse(await fetchText(`/data/${small.replace(/\.csv$/, '.expected.json')}`));
   const bigMeta = JSON.parse(await fetchText(`/data/${big.replace(/\.csv$/, '.expected.json')}`));
   const smallBlob = await fetchBlob(small);
-  const bigBlob = await fetchBlob(big);
+  // picked: the File the <input> holds (read from the disk on demand, as a
+  // visitor's); else a Blob of the fetched file, held by the page.
+  const file = picked ? document.getElementById('csv-file').files[0] : null;
+  if (picked && !file) throw new Error('csvBatch: no file picked in #csv-file');
+  const bigBlob = file ?? await fetchBlob(big);
   const out = { rows: bigMeta.rows, bytes: bigBlob.size, workers: navigator.hardwareConcurrency, pipelines: {} };
   if (fast) compareCounts('segmentLeads (small)', await segmentLeadsCsv(smallBlob, segments), smallMeta, ids);
-  for (const workers of fast ? [navigator.hardwareConcurrency, 1] : []) {
+  for (const workers of fast ? counts ?? [navigator.hardwareConcurrency, 1] : []) {
     const t0 = performance.now();
     const r = await segmentLeadsCsv(bigBlob, segments, { workers });
     const ms = performance.now() - t0;

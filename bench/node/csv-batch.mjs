@@ -1,13 +1,20 @@
 // The lead-list fast path alone in headless Chromium, next to papaparse +
-// GrowthBook in the same page and run (issue 15): the 1M-row CSV as a
-// Blob -> finished per-segment counts through segmentLeads (batch module,
-// CSV parsed in wasm, one worker per core, then one worker), each checked
-// against the expected counts before its time is printed; the tab's peak
-// memory while segmentLeads runs, as the resident size of the page's
-// renderer process (its workers are threads of it, wasm memory included),
-// sampled every 50 ms from /proc.
+// GrowthBook in the same page and run (issue 15): the 1M-row CSV picked in
+// an <input type="file"> (playwright's setInputFiles: a File read from the
+// disk on demand, as a visitor's) -> finished per-segment counts through
+// segmentLeads (batch module, CSV parsed in wasm, one worker per core, then
+// one worker), each checked against the expected counts before its time is
+// printed. For each of those runs: the tab's peak memory while it ran, as
+// the resident size of the page's renderer process (its workers are threads
+// of it, wasm memory included), sampled every 50 ms from /proc, split into
+// anonymous / file / shared pages at the peak; and the renderer's CPU time
+// (user + system, every thread) over the run.
 //
-//   node bench/node/csv-batch.mjs [--csv-rows N] [--no-javascript]
+//   node bench/node/csv-batch.mjs [--csv-rows N] [--no-javascript] [--fetch-blob]
+//
+// --fetch-blob: the page fetches the file into a Blob first (the bench's way
+// before 2026-12-04's csvmem branch): a Blob made in the page is held in the
+// renderer's memory, which a picked File is not.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,20 +30,45 @@ const BUILD_DIR = path.join(REPO_ROOT, 'build', 'bench');
 const args = process.argv.slice(2);
 const rows = Number(args[args.indexOf('--csv-rows') + 1] || 1_000_000) || 1_000_000;
 const javascript = !args.includes('--no-javascript');
+const picked = !args.includes('--fetch-blob');
 
-/** Resident bytes of the renderer processes of the Chromium this script started (one page open: the bench tab). */
+/**
+ * Resident bytes of the renderer processes of the Chromium this script
+ * started (one page open: the bench tab): {rss, anon, file, shmem}.
+ */
 function rendererRss() {
-  let total = 0;
+  const total = { rss: 0, anon: 0, file: 0, shmem: 0 };
   for (const pid of ourRenderers()) {
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
+      const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+      total.rss += kb('VmRSS');
+      total.anon += kb('RssAnon');
+      total.file += kb('RssFile');
+      total.shmem += kb('RssShmem');
     } catch {
       // the process ended
     }
   }
   return total;
 }
+
+/** CPU seconds (user + system, all threads) of our renderer processes so far. */
+function rendererCpu() {
+  let ticks = 0;
+  for (const pid of ourRenderers()) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
+const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 
 const workload = loadWorkload(path.join(SHARED_DIR, 'bench-workload'));
 fs.mkdirSync(BUILD_DIR, { recursive: true });
@@ -47,24 +79,37 @@ console.log(`CSV: ${big.rows.toLocaleString('en-US')} rows, ${(big.bytes / 1e6).
 await withBrowser({ repoRoot: REPO_ROOT, sharedDir: SHARED_DIR, buildDir: BUILD_DIR, log: console.log }, async ({ browser, server, version }) => {
   const page = await openBenchPage(browser, server);
   try {
-    const before = rendererRss();
-    let peak = before;
-    const timer = setInterval(() => {
-      peak = Math.max(peak, rendererRss());
-    }, 50);
-    let out;
-    const names = { big: path.basename(big.file), small: 'leads-10000.csv' };
-    try {
-      out = await page.call('csvBatch', { ...names, javascript: false });
-    } finally {
-      clearInterval(timer);
+    if (picked) await page.page.setInputFiles('#csv-file', big.file);
+    const names = { big: path.basename(big.file), small: 'leads-10000.csv', picked };
+    const cores = await page.page.evaluate(() => navigator.hardwareConcurrency);
+    const pipelines = {};
+    const memory = {};
+    for (const workers of [cores, 1]) {
+      const before = rendererRss();
+      let peak = before;
+      const timer = setInterval(() => {
+        const now = rendererRss();
+        if (now.rss > peak.rss) peak = now;
+      }, 50);
+      const cpu0 = rendererCpu();
+      try {
+        const out = await page.call('csvBatch', { ...names, javascript: false, workers: [workers] });
+        Object.assign(pipelines, out.pipelines);
+      } finally {
+        clearInterval(timer);
+      }
+      memory[workers] = { before, peak, cpu: rendererCpu() - cpu0 };
     }
-    if (javascript) Object.assign(out.pipelines, (await page.call('csvBatch', { ...names, fast: false })).pipelines);
-    console.log(`Chromium ${version}, ${out.workers} cores (navigator.hardwareConcurrency); every pipeline's per-segment counts equal the expected counts`);
-    for (const p of Object.values(out.pipelines)) console.log(`  ${p.name.padEnd(48)} ${(p.ms / 1000).toFixed(2).padStart(7)} s`);
-    const fast = out.pipelines[`segmentLeads${out.workers}`];
-    if (out.pipelines.javascript) console.log(`  ratio: papaparse + GrowthBook / segmentLeads = ${(out.pipelines.javascript.ms / fast.ms).toFixed(2)}x`);
-    console.log(`  renderer RSS: ${(before / 1e6).toFixed(0)} MB before, peak ${(peak / 1e6).toFixed(0)} MB while segmentLeads ran (the page holds the file as a Blob)`);
+    if (javascript) Object.assign(pipelines, (await page.call('csvBatch', { ...names, fast: false })).pipelines);
+    console.log(`Chromium ${version}, ${cores} cores (navigator.hardwareConcurrency); every pipeline's per-segment counts equal the expected counts`);
+    console.log(`the file: ${picked ? 'picked in an <input type="file"> (read from the disk)' : 'fetched into a Blob held by the page (--fetch-blob)'}`);
+    for (const p of Object.values(pipelines)) console.log(`  ${p.name.padEnd(48)} ${(p.ms / 1000).toFixed(2).padStart(7)} s`);
+    const fast = pipelines[`segmentLeads${cores}`];
+    if (pipelines.javascript) console.log(`  ratio: papaparse + GrowthBook / segmentLeads = ${(pipelines.javascript.ms / fast.ms).toFixed(2)}x`);
+    for (const workers of [cores, 1]) {
+      const { before, peak, cpu } = memory[workers];
+      console.log(`  workers: ${workers}: renderer RSS ${mb(before.rss)} before (anon ${mb(before.anon)}), peak ${mb(peak.rss)} (anon ${mb(peak.anon)}, file ${mb(peak.file)}, shmem ${mb(peak.shmem)}); renderer CPU ${cpu.toFixed(2)} s`);
+    }
   } finally {
     await page.close();
   }

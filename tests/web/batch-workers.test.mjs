@@ -89,6 +89,47 @@ test('workers with keepLeads: false send counts only; the summary is the same', 
   assert.deepEqual(split.summary, single.summary);
 });
 
+// Leads whose quoted titles hold line breaks (every `every`-th), or none.
+function multilineCsv(rows, every) {
+  const lines = ['email,job_title,industry,company_size,age'];
+  for (let i = 0; i < rows; i++) {
+    const title = every && i % every === 0 ? '"Head of\nGrowth,\n""EMEA""\n"' : TITLES[(i % 3) * 2 + 1];
+    lines.push([`lead${i}@example.com`, title, INDUSTRIES[i % 4], String((i * 37) % 3000), String(20 + (i % 50))].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('workers, counts alone: a split guessed at line feeds, not read by this thread, gives the same summary', async () => {
+  const blob = new Blob([multilineCsv(3000, 0)]);
+  const single = await segmentLeads(exampleConfig(), blob, { now: START, keepLeads: false });
+  assert.ok(single.summary.count === 3000 && Object.values(single.summary.segments).some((n) => n > 0));
+  for (const rangeBytes of [500, 4096, 20_000]) {
+    const log = { started: 0, terminated: 0 };
+    const progress = [];
+    const split = await segmentLeadsInWorkers(JSON.stringify(exampleConfig()), { blob, workers: 2 },
+      { now: START, keepLeads: false, onProgress: (p) => progress.push(p.processed) }, { createWorker: inProcessWorkers(log), rangeBytes });
+    assert.deepEqual(split.summary, single.summary, `${rangeBytes}-byte ranges`);
+    assert.ok(log.started <= 2, `${log.started} workers started: the guessed split held (no second run)`);
+    assert.equal(progress.at(-1), 3000);
+  }
+});
+
+test('workers, counts alone: a guessed cut inside a quoted field fails its part, and the file runs again on an exact split', async () => {
+  const blob = new Blob([multilineCsv(3000, 3)]);
+  const single = await segmentLeads(exampleConfig(), blob, { now: START, keepLeads: false });
+  for (const rangeBytes of [700, 5000]) {
+    const log = { started: 0, terminated: 0 };
+    const progress = [];
+    const split = await segmentLeadsInWorkers(JSON.stringify(exampleConfig()), { blob, workers: 2 },
+      { now: START, keepLeads: false, progressEvery: 50, onProgress: (p) => progress.push(p.processed) }, { createWorker: inProcessWorkers(log), rangeBytes });
+    assert.deepEqual(split.summary, single.summary, `${rangeBytes}-byte ranges`);
+    assert.ok(log.started > 2, `${log.started} workers started: the run started again`);
+    assert.equal(log.terminated, log.started);
+    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress never goes back');
+    assert.equal(progress.at(-1), 3000);
+  }
+});
+
 test('workers: cancel rejects with the signal\'s reason and terminates every worker', async () => {
   const blob = new Blob([leadsCsv(3000)]);
   const log = { started: 0, terminated: 0 };

@@ -16,12 +16,16 @@ import { feedSlices, loadBatchModule, unwrapBatch } from './batch-module.js';
 import { eventsFitBatch, feedEventsToBatch } from './batch-events-wasm.js';
 import { BatchResults, GRADES, TEMPERATURES, copyAttributes } from './batch-results.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
+import { blobChunks } from './blob-bytes.js';
 
 const CHUNK_BYTES = 1 << 20;
 
 const isBlob = (value) => typeof globalThis.Blob === 'function' && value instanceof globalThis.Blob;
 
-/** Byte chunks of a string, Blob/File, ReadableStream or (async) iterable of text/bytes. */
+/**
+ * Byte chunks of a string, Blob/File, ReadableStream or (async) iterable of
+ * text/bytes. A chunk is valid until the next is asked for.
+ */
 async function* byteChunks(input) {
   const encoder = new TextEncoder();
   if (typeof input === 'string') {
@@ -36,9 +40,8 @@ async function* byteChunks(input) {
     return;
   }
   if (isBlob(input)) {
-    for (let at = 0; at < input.size; at += CHUNK_BYTES) {
-      yield new Uint8Array(await input.slice(at, Math.min(input.size, at + CHUNK_BYTES)).arrayBuffer());
-    }
+    // One reused buffer (each chunk is copied into wasm before the next is read).
+    yield* blobChunks(input, CHUNK_BYTES);
     return;
   }
   const bytesOf = (chunk) => {

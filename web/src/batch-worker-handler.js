@@ -5,7 +5,7 @@
 // leads and rows by their numbers in the whole file.
 //
 // In:  {type: 'init', config, options, blob, header, wasmModule}  (the compiled batch wasm, or null)
-//      {type: 'range', id, start, end, firstRow, firstLead}
+//      {type: 'range', id, start, end, firstRow, firstLead}  (firstRow, firstLead: null on a guessed split)
 // Out: {type: 'progress', id, processed}
 //      {type: 'done', id, leads, summary, warnings}
 //      {type: 'error', id, error: {name, message, path}}
@@ -23,7 +23,7 @@ export function createWorkerHandler(post) {
     const result = await segmentLeadsPart(config, part, {
       ...options,
       onProgress: ({ processed }) => post({ type: 'progress', id, processed }),
-    }, { leadOffset: firstLead, rowOffset: firstRow - 2 });
+    }, { leadOffset: firstLead ?? 0, rowOffset: (firstRow ?? 2) - 2 }); // null: not known (a guessed split, counts alone)
     post({ type: 'done', id, leads: result.leads, summary: result.summary, warnings: result.warnings });
   }
 

@@ -1,15 +1,17 @@
 // segmentLeads across Web Workers: a CSV Blob is cut into row-aligned byte
-// ranges (csv-ranges.js, scanned while the workers already run), handed to
-// one worker per core (batch-worker.js) as they free up, and the parts'
-// results are merged in input order: onLead sees leads in order, `leads`
-// is in order, the summary is the whole file's.
+// ranges (csv-ranges.js, scanned while the workers already run, or guessed
+// for a run of counts alone), handed to one worker per core
+// (batch-worker.js) as they free up, and the parts' results are merged in
+// input order: onLead sees leads in order, `leads` is in order, the summary
+// is the whole file's.
 //
 // Memory stays bounded: at most two ranges per worker are out at a time
 // (finished parts wait only for the ones before them), the file itself is
-// never read whole on this thread (only slices, while scanning), and with
-// keepLeads: false and no onLead the workers send back counts alone.
+// never read whole on this thread (only slices, while scanning, through one
+// reused buffer), and with keepLeads: false and no onLead the workers send
+// back counts alone.
 import { leadsegError } from './errors.js';
-import { csvRanges } from './csv-ranges.js';
+import { csvRanges, guessedRanges } from './csv-ranges.js';
 import { segmentLeadsPart } from './batch.js';
 import { compiledBatchWasm } from './batch-module.js';
 
@@ -40,13 +42,43 @@ function addCounts(into, from) {
   for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + n;
 }
 
+// A part failed on a guessed split (guessedRanges): the split is made again
+// exactly, and the file run again.
+class GuessedWrong extends Error {}
+
 /**
  * @param {string} config the config's JSON text
  * @param {{blob: Blob, workers: number}} plan
  * @param {object} options segmentLeads' options, `now` a number
  * @param {{createWorker?: (url?: string|URL) => Worker, rangeBytes?: number}} [hooks] tests run workers in-process, on small ranges
  */
-export async function segmentLeadsInWorkers(config, { blob, workers }, options, { createWorker = defaultCreateWorker, rangeBytes: fixedRangeBytes } = {}) {
+export async function segmentLeadsInWorkers(config, plan, options, hooks = {}) {
+  // A run of counts alone (no lead goes back) splits the file where a
+  // range's size says, without the page reading all of it to find where
+  // records end (guessedRanges): the workers read the file, the page does
+  // not, and a part that failed (a quoted field open at a cut, or a real
+  // error in the file) makes the run start again on an exact split. Runs
+  // that send leads back need each range's first row and lead: exact.
+  const perLead = options.keepLeads !== false || typeof options.onLead === 'function';
+  let reported = 0;
+  const onProgress = options.onProgress && ((progress) => {
+    if (progress.processed < reported) return; // a run started again counts up from 0
+    reported = progress.processed;
+    options.onProgress(progress);
+  });
+  const checked = { ...options, onProgress };
+  if (!perLead) {
+    try {
+      return await runParts(config, plan, checked, hooks, guessedRanges);
+    } catch (error) {
+      if (!(error instanceof GuessedWrong)) throw error;
+    }
+  }
+  return runParts(config, plan, checked, hooks, csvRanges);
+}
+
+async function runParts(config, { blob, workers }, options, { createWorker = defaultCreateWorker, rangeBytes: fixedRangeBytes }, ranges) {
+  const guessed = ranges === guessedRanges;
   const { onProgress, onLead, signal, keepLeads = true } = options;
   const progressEvery = options.progressEvery ?? 1000;
   if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
@@ -117,7 +149,7 @@ export async function segmentLeadsInWorkers(config, { blob, workers }, options, 
     }
     slot.busy--;
     if (data.type === 'error') {
-      fail(leadsegError(data.error.message, data.error.path));
+      fail(guessed ? new GuessedWrong(data.error.message) : leadsegError(data.error.message, data.error.path));
       return;
     }
     finished.set(data.id, data);
@@ -161,7 +193,7 @@ export async function segmentLeadsInWorkers(config, { blob, workers }, options, 
   const onAbort = () => fail(signal.reason ?? leadsegError('segmentLeads: aborted'));
   signal?.addEventListener('abort', onAbort);
   try {
-    for await (const range of csvRanges(blob, { rangeBytes, signal })) {
+    for await (const range of ranges(blob, { rangeBytes, signal })) {
       if (failure) throw failure;
       if ('header' in range) {
         header = range.header;

@@ -11,6 +11,7 @@
 // Blob in slices (never the whole file) and hands out each range as soon as
 // its end is known, so workers start while the scan goes on.
 import { leadsegError } from './errors.js';
+import { BlobBytes } from './blob-bytes.js';
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -36,55 +37,112 @@ export async function* csvRanges(blob, { rangeBytes, sliceBytes = SCAN_SLICE_BYT
   if (!(Number.isFinite(rangeBytes) && rangeBytes >= 1)) throw leadsegError('csvRanges: rangeBytes must be a positive number');
   const size = blob.size;
   const scan = new BoundaryScan();
-  let bytes = new Uint8Array(0);
+  // The bytes scanned are on one buffer, reused slice after slice
+  // (blob-bytes.js): the bytes kept from the last slice (a record may span
+  // slices) are moved to its front and the next slice is read after them.
+  const reader = new BlobBytes(blob);
+  let buffer = new ArrayBuffer(Math.min(size, sliceBytes) + 64);
+  let bytes = new Uint8Array(buffer, 0, 0);
   let base = 0; // offset of bytes[0] in the blob
   let read = 0; // bytes of the blob read so far
   const more = async () => {
     if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
-    const next = new Uint8Array(await blob.slice(read, Math.min(size, read + sliceBytes)).arrayBuffer());
-    read += next.length;
-    // Keep the bytes from the scan's position on (a record may span slices).
     const from = scan.keepFrom();
-    const keep = bytes.subarray(from - base);
-    const joined = new Uint8Array(keep.length + next.length);
-    joined.set(keep);
-    joined.set(next, keep.length);
+    const keep = bytes.length - (from - base);
+    const want = Math.min(size - read, sliceBytes);
+    if (keep + want > buffer.byteLength) {
+      const bigger = new ArrayBuffer(keep + want);
+      new Uint8Array(bigger).set(bytes.subarray(from - base));
+      buffer = bigger;
+    } else {
+      new Uint8Array(buffer).copyWithin(0, from - base, bytes.length);
+    }
+    const next = await reader.fill(new Uint8Array(buffer, keep, want));
+    buffer = next.buffer;
+    read += next.length;
+    if (next.length < want) read = size; // the blob ended early (it cannot grow)
     base = from;
-    bytes = joined;
+    bytes = new Uint8Array(buffer, 0, keep + next.length);
   };
 
-  // The header: the first record.
-  let headerEnd = -1;
-  while (headerEnd < 0) {
-    if (read >= size) break;
-    await more();
-    headerEnd = scan.nextRecordEnd(bytes, base, 0, read >= size);
-  }
-  if (headerEnd < 0) {
-    yield { header: null };
-    return;
-  }
-  const header = new Uint8Array(await blob.slice(0, headerEnd).arrayBuffer());
-  yield { header };
-
-  let start = headerEnd;
-  let firstRow = 2;
-  let firstLead = 0;
-  while (start < size) {
-    const target = start + rangeBytes;
-    let end = -1;
-    if (target >= size) end = size;
-    while (end < 0) {
-      end = scan.nextRecordEnd(bytes, base, target, read >= size);
-      if (end >= 0) break;
-      if (read >= size) end = size; // the last record has no line break (or a quote is never closed: the worker says so)
-      else await more();
+  try {
+    // The header: the first record.
+    let headerEnd = -1;
+    while (headerEnd < 0) {
+      if (read >= size) break;
+      await more();
+      headerEnd = scan.nextRecordEnd(bytes, base, 0, read >= size);
     }
-    if (end >= size) end = size;
-    yield { start, end, firstRow, firstLead };
-    // scan.records / blanks count every record ended before scan.pos.
-    firstRow = scan.records + 1;
-    firstLead = scan.records - 1 - scan.blanks;
+    if (headerEnd < 0) {
+      yield { header: null };
+      return;
+    }
+    const header = new Uint8Array(await blob.slice(0, headerEnd).arrayBuffer());
+    yield { header };
+
+    let start = headerEnd;
+    let firstRow = 2;
+    let firstLead = 0;
+    while (start < size) {
+      const target = start + rangeBytes;
+      let end = -1;
+      if (target >= size) end = size;
+      while (end < 0) {
+        end = scan.nextRecordEnd(bytes, base, target, read >= size);
+        if (end >= 0) break;
+        if (read >= size) end = size; // the last record has no line break (or a quote is never closed: the worker says so)
+        else await more();
+      }
+      if (end >= size) end = size;
+      yield { start, end, firstRow, firstLead };
+      // scan.records / blanks count every record ended before scan.pos.
+      firstRow = scan.records + 1;
+      firstLead = scan.records - 1 - scan.blanks;
+      start = end;
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * csvRanges' ranges without reading the whole file: only the header and,
+ * past each range's target size, the bytes up to the next line feed; each
+ * range ends just after it (`firstRow` and `firstLead` are then unknown:
+ * null). A guess that no quoted field spans a cut, which the ranges'
+ * parsers check: the range before a cut starts at a record (the first
+ * after the header does; by induction each next one), so it ends at one
+ * exactly when that line feed ends a record, and otherwise a quoted field
+ * is still open at its end, which the parser reports as an error
+ * (segmentLeadsInWorkers then splits the file again with csvRanges).
+ *
+ * @param {Blob} blob
+ * @param {{rangeBytes: number, windowBytes?: number, signal?: AbortSignal}} options
+ */
+export async function* guessedRanges(blob, { rangeBytes, windowBytes = 64 << 10, signal }) {
+  if (!(Number.isFinite(rangeBytes) && rangeBytes >= 1)) throw leadsegError('csvRanges: rangeBytes must be a positive number');
+  const size = blob.size;
+  let header = null;
+  // The header is read as csvRanges reads it (a quote may open in it).
+  for await (const first of csvRanges(blob, { rangeBytes: Math.max(1, size), sliceBytes: windowBytes, signal })) {
+    header = first.header;
+    break;
+  }
+  yield { header };
+  if (header === null) return;
+  let start = header.length;
+  while (start < size) {
+    let end = size;
+    for (let at = start + rangeBytes; at < size; at += windowBytes) {
+      if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
+      const window = new Uint8Array(await blob.slice(at, Math.min(size, at + windowBytes)).arrayBuffer());
+      const lf = window.indexOf(LF);
+      if (lf >= 0) {
+        end = at + lf + 1;
+        break;
+      }
+    }
+    yield { start, end, firstRow: null, firstLead: null };
     start = end;
   }
 }
