@@ -19,49 +19,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { trainModel, discoverSegments } from '../../web/src/node.js';
+import { leads } from '../../tests/browser/fixtures/learn/leads.js';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const ROWS = flag('--rows', 100_000);
 const RUNS = flag('--runs', 3);
 const SKLEARN = !args.includes('--no-sklearn');
-
-function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function leads(n) {
-  const r = random(18);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  const levels = [['Software', 'Retail', 'Finance', 'Health'], ['free', 'pro', 'enterprise'], ['ads', 'seo', 'referral', 'email', 'event']];
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const group = i % 4;
-    const lead = { email: `l${i}@example.com` };
-    let eta = -1.5;
-    for (let j = 0; j < 14; j++) {
-      const v = group * (j % 3) + normal() * 2;
-      if (j < 3 && r() < 0.1) continue;
-      lead[`x${j}`] = Math.round(v * 100) / 100;
-      eta += (j % 5 === 0 ? 0.3 : j % 5 === 1 ? -0.2 : 0.05) * v;
-    }
-    for (let c = 0; c < 3; c++) {
-      const level = levels[c][(group + Math.floor(r() * 2)) % levels[c].length];
-      lead[`c${c}`] = level;
-      if (level === levels[c][0]) eta += 0.5;
-    }
-    lead.converted = r() < 1 / (1 + Math.exp(-eta));
-    out.push(lead);
-  }
-  return out;
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const ms = (x) => `${x.toFixed(0)} ms`;

@@ -685,7 +685,7 @@ bool Condition::Program::EvalValue(uint32_t id, const Value& v, std::vector<Leaf
       if (v.is_string()) return re.Search(v.as_string());
       return re.Search(js::ToString(v));
     }
-    case Op::kType: return n.operand.as_string() == js::TypeName(v);
+    case Op::kType: return n.operand.as_string() == ValueTypeName(v.type());
     case Op::kVersion: {
       static thread_local std::string padded;
       PaddedVersion(v, &padded);

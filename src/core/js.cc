@@ -385,17 +385,5 @@ bool Compare(const Value& a_in, const Value& b_in, Relation rel) {
   return false;
 }
 
-const char* TypeName(const Value& v) {
-  switch (v.type()) {
-    case ValueType::kNull: return "null";
-    case ValueType::kBool: return "boolean";
-    case ValueType::kNumber: return "number";
-    case ValueType::kString: return "string";
-    case ValueType::kArray: return "array";
-    case ValueType::kObject: return "object";
-  }
-  return "undefined";
-}
-
 }  // namespace js
 }  // namespace leadseg

@@ -58,9 +58,6 @@ bool Compare(const Value& a, const Value& b, Relation rel);
 // Compares two UTF-8 strings in UTF-16 code-unit order, as JS does.
 int CompareUtf16(std::string_view a, std::string_view b);
 
-// typeof-like name used by GrowthBook's $type: "null", "array", "string",
-// "number", "boolean", "object".
-const char* TypeName(const Value& v);
 
 }  // namespace js
 }  // namespace leadseg

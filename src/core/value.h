@@ -26,7 +26,9 @@ namespace leadseg {
 
 enum class ValueType : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
 
-const char* ValueTypeName(ValueType type);  // "null", "boolean", "number", ...
+// "null", "boolean", "number", "string", "array", "object": also the names
+// GrowthBook's $type compares with.
+const char* ValueTypeName(ValueType type);
 
 class Value {
  public:

@@ -49,7 +49,7 @@ describe('learning in Chromium', () => {
         assert.equal(r.method, 'GET', r.url);
         assert.equal(r.body ?? null, null, r.url);
         assert.doesNotMatch(r.url, /example\.com|converted|Software/, 'no lead data in a URL');
-        assert.match(r.path, /^\/$|^\/app\.js$|^\/leadseg\.browser(-[\w-]+)?\.js$|^\/leadseg-learn\.wasm$/, r.path);
+        assert.match(r.path, /^\/$|^\/(app|leads)\.js$|^\/leadseg\.browser(-[\w-]+)?\.js$|^\/leadseg-learn\.wasm$/, r.path);
       }
       const paths = requests.map((r) => r.path);
       assert.ok(paths.includes('/leadseg.browser-learn.js'), paths.join(', '));
@@ -94,7 +94,7 @@ describe('learning in Chromium', () => {
         assert.equal(r.method, 'GET', r.url);
         assert.equal(r.body ?? null, null, r.url);
         assert.doesNotMatch(r.url, /example\.com|converted|Software/, 'no lead data in a URL');
-        assert.match(r.path, /^\/$|^\/app\.js$|^\/leadseg\.browser(-[\w-]+)?\.js$|^\/leadseg-learn\.(wasm|mjs)$/, r.path);
+        assert.match(r.path, /^\/$|^\/(app|leads)\.js$|^\/leadseg\.browser(-[\w-]+)?\.js$|^\/leadseg-learn\.(wasm|mjs)$/, r.path);
       }
       problems.push(...(await cspProblems(page)));
       assert.deepEqual(problems, []);

@@ -19,7 +19,9 @@ describe('leadseg pre-paint in Chromium', () => {
     await page.goto(`${env.server.url}prepaint.html${query}`);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 20_000 });
     assert.equal(await page.evaluate(() => document.body.dataset.ready), 'true', await page.evaluate(() => window.leadsegError));
-    return page.evaluate(() => ({
+    // After one more task: without personalization consent, createEngine
+    // removes the pre-paint record after its first task.
+    return page.evaluate(async () => (await new Promise((resolve) => setTimeout(resolve, 0)), {
       frames: window.__frames,
       attached: window.__attached.map((a) => a.test),
       hero: document.querySelector('#hero').getAttribute('data-leadseg-variant'),

@@ -10,10 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <memory>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,27 +22,17 @@
 #include "core/value.h"
 #include "core/value_codec.h"
 #include "engine/engine.h"
+#include "test_config.h"
+#include "test_data.h"
 
 namespace leadseg {
 namespace batch {
 namespace {
 
+using testing::Compile;
+
 constexpr TimeMs kNow = 1768478400000;  // 2026-01-15T12:00:00Z
 constexpr TimeMs kHour = 3600 * 1000;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::shared_ptr<const CompiledConfig> Compile(const std::string& text) {
-  Diagnostics d;
-  std::shared_ptr<const CompiledConfig> config = CompileConfigText(text, &d);
-  EXPECT_TRUE(config) << d.Format();
-  return config;
-}
 
 struct RandomEvent {
   TimeMs ts;
@@ -337,7 +325,7 @@ void ExpectSameAnswers(const std::string& config_text, size_t n, uint64_t seed, 
 }
 
 TEST(BatchEventsDiff, WorkedExampleMatchesPerLeadEngine) {
-  const std::string text = ReadFile(std::string(LEADSEG_SOURCE_DIR) + "/docs/examples/b2b-saas.json");
+  const std::string text = testing::ReadText(testing::SourcePath("docs/examples/b2b-saas.json"));
   ASSERT_FALSE(text.empty());
   ExpectSameAnswers(text, 400, 1, 1 << 20);
   // Chunks that cut rows, fields and the events table anywhere.

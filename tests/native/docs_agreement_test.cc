@@ -5,18 +5,13 @@
 #include "config/config.h"
 #include "core/duration.h"
 #include "engine/engine.h"
+#include "test_config.h"
 
 namespace leadseg {
 namespace {
 
-constexpr TimeMs kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
-
-std::shared_ptr<const CompiledConfig> Compile(const std::string& text) {
-  Diagnostics d;
-  auto c = CompileConfigText(text, &d);
-  EXPECT_TRUE(c) << d.Format();
-  return std::shared_ptr<const CompiledConfig>(std::move(c));
-}
+using testing::Compile;
+using testing::kT0;
 
 Diagnostics Errors(const std::string& text) {
   Diagnostics d;

@@ -12,18 +12,13 @@
 #include "core/value_codec.h"
 #include "engine/engine.h"
 #include "test_data.h"
+#include "test_config.h"
 
 namespace leadseg {
 namespace {
 
-constexpr TimeMs kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
-
-std::shared_ptr<const CompiledConfig> Compile(const std::string& text) {
-  Diagnostics d;
-  auto c = CompileConfigText(text, &d);
-  EXPECT_TRUE(c) << d.Format();
-  return std::shared_ptr<const CompiledConfig>(std::move(c));
-}
+using testing::Compile;
+using testing::kT0;
 
 const char* kConfig = R"({
   "metrics": [{"id": "views", "aggregate": "count", "where": {"type": "page_view"}}],

@@ -7,23 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverSegments, segmentLeads, trainModel } from '../../web/src/node.js';
-import { DAY, exampleConfig, START } from './helpers.mjs';
-
-// A seeded generator, so the data (and every result) is the same each run.
-function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { DAY, exampleConfig, seededRandom, START } from './helpers.mjs';
 
 // Planted model: log-odds = -1 + 0.5 (visits - 4) + 1.2 [industry = Software] - 0.8 [no company_size].
 function plantedLeads(n, seed = 1) {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const industries = ['Software', 'Retail', 'Finance'];
   const leads = [];
   for (let i = 0; i < n; i++) {
@@ -94,7 +82,7 @@ test('the exported section, evaluated as docs/predictive.md says, ranks like the
 
 test('CSV with yes/no outcomes; leads without an outcome are left out', async () => {
   const rows = ['email,visits,plan,won'];
-  const r = random(9);
+  const r = seededRandom(9);
   for (let i = 0; i < 400; i++) {
     const visits = Math.floor(r() * 10);
     const won = i % 50 === 0 ? '' : r() < visits / 10 ? 'Yes' : 'no';
@@ -108,7 +96,7 @@ test('CSV with yes/no outcomes; leads without an outcome are left out', async ()
 });
 
 test('behavioural features: events replayed into the config metrics', async () => {
-  const r = random(3);
+  const r = seededRandom(3);
   const leads = [];
   const events = [];
   for (let i = 0; i < 300; i++) {
@@ -127,7 +115,7 @@ test('behavioural features: events replayed into the config metrics', async () =
 
 // Four planted groups of leads.
 function clusteredLeads(seed = 11) {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const groups = [
     { visits: 2, spend: 20, plan: 'free' }, { visits: 14, spend: 30, plan: 'free' },

@@ -143,7 +143,7 @@ class LeadsegEngine {
     this.#initialChanges = raw.initialChanges();
     this.#setVisitorId(randomId(16));
     // Consent can change between page views (a CMP's stored choice).
-    if (!mayPrepaint(this.#consent)) clearPrepaint(this.#storageName());
+    if (!mayPrepaint(this.#consent)) this.#clearPrepaintSoon();
     if (this.#consent.storage) await this.#attachStorage(true);
     this.#reportState = new ReportState(this.#storageName());
     this.#reportState.usePersistent(this.#reportStatePersistent());
@@ -151,6 +151,26 @@ class LeadsegEngine {
     // A task, not a microtask: the caller's code after `await createEngine()`
     // runs first and can attach its listeners.
     setTimeout(() => this.#emitInitialChanges(), 0);
+  }
+
+  // Removing the record is the page's first localStorage access: a
+  // synchronous round trip to the browser process (1-29 ms in a fresh
+  // Chromium context) that would sit before the first decision. This page
+  // view's prepaint.js has run already, so the record only matters to the
+  // next page: clear it after the first task, or at pagehide if the visitor
+  // leaves sooner. Still only if consent has not allowed it meanwhile (a
+  // render after setConsent may have written a fresh record).
+  #clearPrepaintSoon() {
+    const win = typeof window !== 'undefined' ? window : null;
+    let pending = true;
+    const clear = () => {
+      if (!pending) return;
+      pending = false;
+      win?.removeEventListener('pagehide', clear);
+      if (!mayPrepaint(this.#consent)) clearPrepaint(this.#storageName());
+    };
+    win?.addEventListener('pagehide', clear);
+    setTimeout(clear, 0);
   }
 
   // The initial changes, at most once: from the timer above, or just before
