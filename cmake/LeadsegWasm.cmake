@@ -69,6 +69,11 @@ target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTION
 # it supports has TextDecoder). After em++'s own -Oz passes, binaryen
 # flattens the code, rebuilds its control flow (rereloop) and shrinks it
 # twice more: 0.6 KB gzip less ("The runtime wasm's bytes, by owner").
+# The glue reads only the Module properties the package passes
+# (INCOMING_MODULE_JS_API: web/src/loader.js and loader-node.js pass
+# wasmBinary, locateFile and instantiateWasm, as tests/ and bench/ do): the
+# code for print, arguments, preRun, ... leaves the page ("The runtime
+# module's glue").
 leadseg_add_wasm_module(leadseg-runtime
   TARGET leadseg_runtime
   OBJECTS leadseg_runtime_bindings
@@ -77,4 +82,5 @@ leadseg_add_wasm_module(leadseg-runtime
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/errors.post.js"
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/frame.post.js"
   OPTIONS -sMALLOC=emmalloc -sTEXTDECODER=2
-          -sBINARYEN_EXTRA_PASSES=--flatten,--rereloop,-Oz,-Oz)
+          -sBINARYEN_EXTRA_PASSES=--flatten,--rereloop,-Oz,-Oz
+          "-sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,instantiateWasm]")
