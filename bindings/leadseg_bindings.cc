@@ -577,7 +577,9 @@ class WasmEngine {
     return s.ok() ? val(true) : ErrorRecord(s);
   }
 
-  // Headline numbers for batch segmentation, as a plain object (no JSON).
+#ifndef LEADSEG_RUNTIME_MODULE
+  // Headline numbers for batch segmentation (web/src/batch.js, on the full
+  // module), as a plain object (no JSON).
   val Summary() const {
     if (!engine_) return NotLoaded();
     Engine::LeadSummary s = engine_->Summary();
@@ -592,6 +594,7 @@ class WasmEngine {
     out.set("sql", s.sql);
     return out;
   }
+#endif  // LEADSEG_RUNTIME_MODULE
 
   uintptr_t Experiments() {
     return WriteDocument([&](ValueWriter* w) { engine_->ExperimentReport(w); return Status::Ok(); });
@@ -686,6 +689,7 @@ EMSCRIPTEN_BINDINGS(leadseg) {
   class_<leadseg::WasmEngine> engine("Engine");
 #ifndef LEADSEG_RUNTIME_MODULE
   engine.function("load", &leadseg::WasmEngine::Load);
+  engine.function("summary", &leadseg::WasmEngine::Summary);
 #endif
   engine.constructor<>()
       .function("loadCompiled", &leadseg::WasmEngine::LoadCompiled)
@@ -719,6 +723,5 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("convert", &leadseg::WasmEngine::Convert)
       .function("addAggregateCounts", &leadseg::WasmEngine::AddAggregateCounts)
       .function("experiments", &leadseg::WasmEngine::Experiments)
-      .function("summary", &leadseg::WasmEngine::Summary)
       .function("experimentCounts", &leadseg::WasmEngine::ExperimentCounts);
 }
