@@ -20,6 +20,8 @@ file(GLOB LEADSEG_BINDINGS_SOURCES CONFIGURE_DEPENDS
 list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/learn\\.cc$")
 # bindings/batch.cc is the batch module's alone (cmake/LeadsegWasmBatch.cmake).
 list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/batch\\.cc$")
+# bindings/runtime_*.cc are the runtime module's alone (below).
+list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/runtime_[^/]*\\.cc$")
 # --post-js files (e.g. bindings/errors.post.js). Globbed with CONFIGURE_DEPENDS
 # so that adding one re-runs CMake; editing one relinks (LINK_DEPENDS).
 file(GLOB LEADSEG_BINDINGS_POST_JS CONFIGURE_DEPENDS
@@ -73,10 +75,17 @@ target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTION
 # (INCOMING_MODULE_JS_API: web/src/loader.js and loader-node.js pass
 # wasmBinary, locateFile and instantiateWasm, as tests/ and bench/ do): the
 # code for print, arguments, preRun, ... leaves the page ("The runtime
-# module's glue").
+# module's glue"). Embind's types are the runtime's own few
+# (bindings/runtime_embind_types.cc, EMBIND_TYPES) rather than libembind's
+# every one.
+add_library(leadseg_runtime_embind_types OBJECT
+  "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_embind_types.cc")
+target_link_libraries(leadseg_runtime_embind_types PRIVATE leadseg_warnings)
+target_compile_options(leadseg_runtime_embind_types PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
 leadseg_add_wasm_module(leadseg-runtime
   TARGET leadseg_runtime
   OBJECTS leadseg_runtime_bindings
+  EMBIND_TYPES leadseg_runtime_embind_types
   CORE leadseg_core
   POST_JS
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/errors.post.js"
