@@ -60,7 +60,10 @@ leadseg_add_wasm_module(leadseg
 #   leadseg_runtime_wasm_web  ES module -> web/dist/leadseg-runtime.mjs
 # errors.post.js, and frame.post.js for Engine.prototype.trackObject (event
 # properties as a frame); its Segmenter part is skipped when there is none.
-add_library(leadseg_runtime_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES})
+# bindings/runtime_abort_on_throw.cc: libc++'s throws abort instead of
+# reaching JavaScript as numbers (and the glue's exception code goes).
+add_library(leadseg_runtime_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES}
+  "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_abort_on_throw.cc")
 target_compile_definitions(leadseg_runtime_bindings PRIVATE LEADSEG_RUNTIME_MODULE)
 target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core leadseg_warnings)
 target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})

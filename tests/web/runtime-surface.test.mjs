@@ -8,6 +8,7 @@
 // call here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { compileConfig, loadCore } from '../../web/src/node.js';
 import { loadRuntimeModule } from '../../web/src/loader.js';
 import { exampleConfig, START, HOUR } from './helpers.mjs';
@@ -91,3 +92,21 @@ test('text arguments as UTF-8 bytes reach the runtime as std::string', async () 
   engine.delete();
 });
 
+// The runtime links bindings/runtime_abort_on_throw.cc: a throw from
+// libc++ (here std::length_error, a buffer larger than a vector may be)
+// aborts, and the page gets an Error rather than the bare number
+// Emscripten's exception support would throw. A fresh module instance,
+// since an abort ends it.
+test('a C++ throw in the runtime reaches JavaScript as an Error, not a number', async () => {
+  const wasmBinary = fs.readFileSync(new URL('../../web/dist/leadseg-runtime.wasm', import.meta.url));
+  const runtime = await loadRuntimeModule({ wasmBinary });
+  const engine = new runtime.Engine();
+  let thrown;
+  try {
+    engine.frameBuffer(0xFFFFFFFF);
+  } catch (error) {
+    thrown = error;
+  }
+  assert.ok(thrown instanceof Error, `an Error, not ${typeof thrown} ${thrown}`);
+  assert.match(thrown.message, /abort/i);
+});
