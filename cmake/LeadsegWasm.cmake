@@ -23,7 +23,9 @@ list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/batch\\.cc$")
 # bindings/runtime_*.cc are the runtime module's alone (below).
 list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/runtime_[^/]*\\.cc$")
 # --post-js files (e.g. bindings/errors.post.js). Globbed with CONFIGURE_DEPENDS
-# so that adding one re-runs CMake; editing one relinks (LINK_DEPENDS).
+# so that adding one re-runs CMake; editing one relinks (LINK_DEPENDS). The
+# glob is sorted: full.post.js, the full module's own, runs after
+# errors.post.js and frame.post.js, whose helpers it uses.
 file(GLOB LEADSEG_BINDINGS_POST_JS CONFIGURE_DEPENDS
      "${CMAKE_CURRENT_SOURCE_DIR}/bindings/*.post.js")
 
@@ -59,7 +61,7 @@ leadseg_add_wasm_module(leadseg
 #   leadseg_runtime_wasm      node/UMD  -> web/dist/leadseg-runtime.{js,wasm}
 #   leadseg_runtime_wasm_web  ES module -> web/dist/leadseg-runtime.mjs
 # errors.post.js, and frame.post.js for Engine.prototype.trackObject (event
-# properties as a frame); its Segmenter part is skipped when there is none.
+# properties as a frame); not full.post.js (Segmenter, evalCondition, ...).
 # bindings/runtime_abort_on_throw.cc: libc++'s throws abort instead of
 # reaching JavaScript as numbers (and the glue's exception code goes).
 add_library(leadseg_runtime_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES}
