@@ -5,8 +5,12 @@
 // Runs inside the Emscripten module factory (--post-js). Embind registers
 // its functions while the runtime initializes, so the wrapping happens in
 // a postRun hook, which runs before the factory's promise resolves.
+//
+// Its helpers are `leadsegErrors` for bindings/full.post.js, which wraps
+// the full module's own functions (every --post-js file shares the
+// factory's scope).
 /* global Module, addOnPostRun */
-(function () {
+var leadsegErrors = (function () {
   'use strict';
 
   function makeError(record) {
@@ -98,37 +102,6 @@
     // Embind checks arity; optional JSON arguments default to "".
     var text = function (what) { return ['text', what]; };
     var time = function (what) { return ['time', what]; };
-    // The runtime module (leadseg-runtime) has neither of these.
-    var rawEval = Module['evalCondition'];
-    if (rawEval) {
-      Module['evalCondition'] = function (condition, attributes, savedGroups) {
-        checkArgs('evalCondition', [text('condition'), text('attributes'), text('savedGroups')], arguments);
-        return unwrap(rawEval(condition, attributes === undefined ? '' : attributes,
-                              savedGroups === undefined ? '' : savedGroups));
-      };
-    }
-    var rawLogic = Module['jsonLogicApply'];
-    if (rawLogic) {
-      Module['jsonLogicApply'] = function (rule, data) {
-        checkArgs('jsonLogicApply', [text('rule'), text('data')], arguments);
-        return unwrap(rawLogic(rule, data === undefined ? '' : data));
-      };
-    }
-    wrapMethod(Module, 'runConformance', 'runConformance', [text('the conformance file')]);
-    wrapMethod(Module, 'compileConfig', 'compileConfig', [text('config')]);
-    var segmenter = Module['Segmenter'] && Module['Segmenter'].prototype;
-    if (segmenter) {
-      wrapMethod(segmenter, 'load', 'Segmenter.load', [text('config')]);
-      wrapMethod(segmenter, 'evaluateJson', 'Segmenter.evaluateJson', [text('attributes')]);
-      // evaluateFrame is the hot path: it returns -1 instead of allocating a
-      // record, and the reason is fetched only on failure.
-      var rawEvaluate = segmenter.evaluateFrame;
-      segmenter.evaluateFrame = function (bytes) {
-        var n = rawEvaluate.call(this, bytes);
-        if (n < 0) throw makeError(this.lastError());
-        return n;
-      };
-    }
     var engine = Module['Engine'] && Module['Engine'].prototype;
     if (engine) {
       var methods = {
@@ -180,4 +153,6 @@
     }
     Module['LeadsegError'] = makeError;
   });
+
+  return { makeError: makeError, unwrap: unwrap, checkArgs: checkArgs, wrapMethod: wrapMethod };
 })();

@@ -1,5 +1,5 @@
-// The fast path for attributes: Segmenter.prototype.evaluate(object); for
-// a visitor's engine: Engine.prototype.identifyObject(traits, now),
+// The fast path for attributes: for a visitor's engine,
+// Engine.prototype.identifyObject(traits, now),
 // declareObject(key, value, now), trackObject(type, props, ts) and
 // advanceTo(now), one crossing each, the changes and the clock read back
 // from a result buffer, so clock() needs no crossing either. The engine's
@@ -476,53 +476,5 @@
         return out;
       };
     }
-
-    var Segmenter = Module['Segmenter'];
-    if (!Segmenter) return;
-    var segmenter = Segmenter.prototype;
-
-    var load = segmenter.load;
-    segmenter.load = function (config) {
-      var warnings = load.call(this, config);
-      // The schema (slot order) belongs to the loaded config.
-      this._schema = this.schema();
-      this._segmentIds = this.segmentIds();
-      return warnings;
-    };
-
-    // Evaluates every segment for one attribute object. Returns a
-    // Uint8Array (1 = member), one byte per segment in config order, that is
-    // a view into wasm memory: read it before the next call.
-    segmenter.evaluate = function (attributes) {
-      if (!this._schema) throw frameError('no config loaded: call load(config) first');
-      if (attributes === null || typeof attributes !== 'object') {
-        throw frameError('attributes must be an object');
-      }
-      var schema = this._schema;
-      writer.pos = 4;
-      var count = 0;
-      for (var slot = 0; slot < schema.length; slot++) {
-        var v = attributes[schema[slot]];
-        if (v === undefined) continue;
-        writer.u32(slot);
-        writer.value(v, 0);
-        count++;
-      }
-      writer.view.setUint32(0, count, true);
-      var size = writer.pos;
-      var ptr = this.frameBuffer(size);
-      Module['HEAPU8'].set(writer.bytes.subarray(0, size), ptr);
-      var n = this.evaluateFrame(size);
-      var out = this.resultBuffer();
-      return Module['HEAPU8'].subarray(out, out + n);
-    };
-
-    // Same, as the list of segment ids the attributes are in.
-    segmenter.segmentsOf = function (attributes) {
-      var bits = this.evaluate(attributes);
-      var ids = [];
-      for (var i = 0; i < bits.length; i++) if (bits[i]) ids.push(this._segmentIds[i]);
-      return ids;
-    };
   });
 })();

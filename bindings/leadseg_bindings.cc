@@ -577,7 +577,9 @@ class WasmEngine {
     return s.ok() ? val(true) : ErrorRecord(s);
   }
 
-  // Headline numbers for batch segmentation, as a plain object (no JSON).
+#ifndef LEADSEG_RUNTIME_MODULE
+  // Headline numbers for batch segmentation (web/src/batch.js, on the full
+  // module), as a plain object (no JSON).
   val Summary() const {
     if (!engine_) return NotLoaded();
     Engine::LeadSummary s = engine_->Summary();
@@ -592,6 +594,7 @@ class WasmEngine {
     out.set("sql", s.sql);
     return out;
   }
+#endif  // LEADSEG_RUNTIME_MODULE
 
   // The experiment report's counts only: no statistics function is passed,
   // so neither module links lgamma/log; the package adds the rate, interval
@@ -689,6 +692,7 @@ EMSCRIPTEN_BINDINGS(leadseg) {
   class_<leadseg::WasmEngine> engine("Engine");
 #ifndef LEADSEG_RUNTIME_MODULE
   engine.function("load", &leadseg::WasmEngine::Load);
+  engine.function("summary", &leadseg::WasmEngine::Summary);
 #endif
   engine.constructor<>()
       .function("loadCompiled", &leadseg::WasmEngine::LoadCompiled)
@@ -722,6 +726,5 @@ EMSCRIPTEN_BINDINGS(leadseg) {
       .function("convert", &leadseg::WasmEngine::Convert)
       .function("addAggregateCounts", &leadseg::WasmEngine::AddAggregateCounts)
       .function("experiments", &leadseg::WasmEngine::Experiments)
-      .function("summary", &leadseg::WasmEngine::Summary)
       .function("experimentCounts", &leadseg::WasmEngine::ExperimentCounts);
 }

@@ -20,8 +20,12 @@ file(GLOB LEADSEG_BINDINGS_SOURCES CONFIGURE_DEPENDS
 list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/learn\\.cc$")
 # bindings/batch.cc is the batch module's alone (cmake/LeadsegWasmBatch.cmake).
 list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/batch\\.cc$")
+# bindings/runtime_*.cc are the runtime module's alone (below).
+list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/runtime_[^/]*\\.cc$")
 # --post-js files (e.g. bindings/errors.post.js). Globbed with CONFIGURE_DEPENDS
-# so that adding one re-runs CMake; editing one relinks (LINK_DEPENDS).
+# so that adding one re-runs CMake; editing one relinks (LINK_DEPENDS). The
+# glob is sorted: full.post.js, the full module's own, runs after
+# errors.post.js and frame.post.js, whose helpers it uses.
 file(GLOB LEADSEG_BINDINGS_POST_JS CONFIGURE_DEPENDS
      "${CMAKE_CURRENT_SOURCE_DIR}/bindings/*.post.js")
 
@@ -57,8 +61,11 @@ leadseg_add_wasm_module(leadseg
 #   leadseg_runtime_wasm      node/UMD  -> web/dist/leadseg-runtime.{js,wasm}
 #   leadseg_runtime_wasm_web  ES module -> web/dist/leadseg-runtime.mjs
 # errors.post.js, and frame.post.js for Engine.prototype.trackObject (event
-# properties as a frame); its Segmenter part is skipped when there is none.
-add_library(leadseg_runtime_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES})
+# properties as a frame); not full.post.js (Segmenter, evalCondition, ...).
+# bindings/runtime_abort_on_throw.cc: libc++'s throws abort instead of
+# reaching JavaScript as numbers (and the glue's exception code goes).
+add_library(leadseg_runtime_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES}
+  "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_abort_on_throw.cc")
 target_compile_definitions(leadseg_runtime_bindings PRIVATE LEADSEG_RUNTIME_MODULE)
 target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core leadseg_warnings)
 target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
@@ -69,12 +76,25 @@ target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTION
 # it supports has TextDecoder). After em++'s own -Oz passes, binaryen
 # flattens the code, rebuilds its control flow (rereloop) and shrinks it
 # twice more: 0.6 KB gzip less ("The runtime wasm's bytes, by owner").
+# The glue reads only the Module properties the package passes
+# (INCOMING_MODULE_JS_API: web/src/loader.js and loader-node.js pass
+# wasmBinary, locateFile and instantiateWasm, as tests/ and bench/ do): the
+# code for print, arguments, preRun, ... leaves the page ("The runtime
+# module's glue"). Embind's types are the runtime's own few
+# (bindings/runtime_embind_types.cc, EMBIND_TYPES) rather than libembind's
+# every one.
+add_library(leadseg_runtime_embind_types OBJECT
+  "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_embind_types.cc")
+target_link_libraries(leadseg_runtime_embind_types PRIVATE leadseg_warnings)
+target_compile_options(leadseg_runtime_embind_types PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
 leadseg_add_wasm_module(leadseg-runtime
   TARGET leadseg_runtime
   OBJECTS leadseg_runtime_bindings
+  EMBIND_TYPES leadseg_runtime_embind_types
   CORE leadseg_core
   POST_JS
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/errors.post.js"
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/frame.post.js"
   OPTIONS -sMALLOC=emmalloc -sTEXTDECODER=2
-          -sBINARYEN_EXTRA_PASSES=--flatten,--rereloop,-Oz,-Oz)
+          -sBINARYEN_EXTRA_PASSES=--flatten,--rereloop,-Oz,-Oz
+          "-sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,instantiateWasm]")

@@ -6,7 +6,14 @@
 #     CORE    <static library>                    leadseg_core (or a copy built for speed)
 #     [POST_JS <file>...]                         --post-js files, in order
 #     [OPTIONS <link option>...]                  what only this module needs (-O2, -msimd128)
+#     [EMBIND_TYPES <object library>]             its own Embind type registrations instead of libembind's
 #     [WRITES_PACKAGE_JSON])                      declare web/dist/package.json as a byproduct
+#
+# EMBIND_TYPES: the module links Embind's JavaScript library without
+# -lembind (which also links libembind, whose bind.cpp registers every type
+# Embind knows, and keeps each one's JavaScript in the glue); the object
+# library registers only the types the bindings use
+# (bindings/runtime_embind_types.cc).
 #
 # Every module is linked twice from the same objects with the same
 # wasm-affecting flags:
@@ -20,7 +27,7 @@
 # node branch uses __dirname, which ES modules do not have.)
 # <prefix>_browser_glue is the target that runs that check (built by ALL).
 function(leadseg_add_wasm_module name)
-  cmake_parse_arguments(PARSE_ARGV 1 M "WRITES_PACKAGE_JSON" "TARGET;OBJECTS;CORE" "POST_JS;OPTIONS")
+  cmake_parse_arguments(PARSE_ARGV 1 M "WRITES_PACKAGE_JSON" "TARGET;OBJECTS;CORE;EMBIND_TYPES" "POST_JS;OPTIONS")
   foreach(_required TARGET OBJECTS CORE)
     if(NOT M_${_required})
       message(FATAL_ERROR "leadseg_add_wasm_module(${name}): ${_required} is required")
@@ -29,8 +36,20 @@ function(leadseg_add_wasm_module name)
 
   # Everything that shapes the wasm (and the Embind glue) goes here, never
   # into one link only.
+  if(M_EMBIND_TYPES)
+    # What -lembind does, less libembind: Embind's JavaScript, and malloc
+    # and free exported for it (emcc exports them only for -lembind).
+    set(_embind
+      "SHELL:--js-library \"${EMSCRIPTEN_ROOT_PATH}/src/embind/embind.js\""
+      "SHELL:--js-library \"${EMSCRIPTEN_ROOT_PATH}/src/embind/emval.js\""
+      "-sEXPORTED_FUNCTIONS=[_malloc,_free]")
+    set(_objects $<TARGET_OBJECTS:${M_OBJECTS}> $<TARGET_OBJECTS:${M_EMBIND_TYPES}>)
+  else()
+    set(_embind -lembind)
+    set(_objects $<TARGET_OBJECTS:${M_OBJECTS}>)
+  endif()
   set(_options
-    -lembind
+    ${_embind}
     -sMODULARIZE=1
     -sEXPORT_NAME=createLeadsegModule
     -sALLOW_MEMORY_GROWTH=1
@@ -51,7 +70,7 @@ function(leadseg_add_wasm_module name)
   set(_web "${LEADSEG_WASM_WEB_DIR}")
 
   # node (and classic scripts): web/dist/<name>.js + <name>.wasm
-  add_executable(${M_TARGET}_wasm $<TARGET_OBJECTS:${M_OBJECTS}>)
+  add_executable(${M_TARGET}_wasm ${_objects})
   target_link_libraries(${M_TARGET}_wasm PRIVATE ${M_CORE})
   set_target_properties(${M_TARGET}_wasm PROPERTIES
     OUTPUT_NAME ${name}
@@ -79,7 +98,7 @@ function(leadseg_add_wasm_module name)
 
   # Browsers and workers: an ES module with no node code, kept in the build
   # tree until LeadsegWasmBrowserGlue.cmake has compared its wasm with web/dist's.
-  add_executable(${M_TARGET}_wasm_web $<TARGET_OBJECTS:${M_OBJECTS}>)
+  add_executable(${M_TARGET}_wasm_web ${_objects})
   target_link_libraries(${M_TARGET}_wasm_web PRIVATE ${M_CORE})
   set_target_properties(${M_TARGET}_wasm_web PROPERTIES
     OUTPUT_NAME ${name}
