@@ -15,8 +15,8 @@
 //  - never a crash, hang or sanitizer report;
 //  - a rejected input has a message;
 //  - the runtime module's decoder (DecodeCompiledConfigForRuntime, no regex
-//    compiler) agrees, except that it refuses with FailedPrecondition an
-//    old version holding regex patterns;
+//    compiler, no program builder) agrees, except that it refuses with
+//    FailedPrecondition every version before the stored programs (4);
 //  - an accepted config encodes again to bytes that decode to a config
 //    encoding to the same bytes (a fixed point), and an engine runs on it:
 //    identify, track, advance, explain every segment, decide every slot.
@@ -104,7 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(EncodeCompiledConfig(*runtime->config, Diagnostics()) == EncodeCompiledConfig(*loaded->config, Diagnostics()),
                "the runtime decoder reads a different config");
   } else if (runtime.status().code() == StatusCode::kFailedPrecondition && loaded.ok()) {
-    FUZZ_CHECK(static_cast<uint8_t>(input[4]) < kFirstRegexProgramVersion && input[5] == 0,
+    FUZZ_CHECK(static_cast<uint8_t>(input[4]) < kFirstStoredProgramVersion && input[5] == 0,
                "the runtime decoder refuses a current config: " + runtime.status().ToString());
   } else {
     FUZZ_CHECK(!loaded.ok(), "the runtime decoder rejects what the native one reads: " + runtime.status().ToString());

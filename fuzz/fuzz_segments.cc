@@ -8,7 +8,9 @@
 // slots, the second an evaluation order. Invariants:
 //  - nothing throws or crashes;
 //  - for every row and condition, SegmentProgram::Holds (in the flagged
-//    order, after Begin) and EvaluateAll agree with Condition::Evaluate.
+//    order, after Begin) and EvaluateAll agree with Condition::Evaluate,
+//    for the built program and for it encoded and decoded (which encodes
+//    again to the same bytes).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -55,8 +57,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t slot = 0; slot < schema.size() && slot < 8; ++slot) {
     if (volatile_bits >> slot & 1) volatile_slots.push_back(static_cast<int>(slot));
   }
-  SegmentProgram program = SegmentProgram::Build(pointers, volatile_slots);
-  FUZZ_CHECK(program.size() == compiled.size(), "the program lost a condition");
+  SegmentProgram built = SegmentProgram::Build(pointers, volatile_slots);
+  FUZZ_CHECK(built.size() == compiled.size(), "the program lost a condition");
+  // What a page runs: the built program stored (Encode) and read back
+  // (Decode), which must re-encode to the same bytes and answer the same.
+  std::string stored;
+  built.Encode(&stored);
+  SegmentProgram decoded;
+  std::string_view in = stored;
+  FUZZ_CHECK(SegmentProgram::Decode(&in, pointers, schema.size(), &decoded) && in.empty(),
+             "a built program does not decode");
+  std::string again;
+  decoded.Encode(&again);
+  FUZZ_CHECK(again == stored, "a decoded program encodes to other bytes");
 
   std::vector<size_t> order(compiled.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -67,21 +80,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Document doc;
   AttributeSet attributes(&schema);
   std::vector<uint64_t> words(SegmentProgram::WordsFor(compiled.size()) + 1);
-  for (const Json& profile : profiles) {
-    doc.Clear();
-    attributes.Clear();
-    attributes.SetFromObject(doc.Add(profile));
-    program.Begin(attributes, &state);
-    for (size_t i : order) {
-      const bool want = compiled[i].Evaluate(attributes);
-      FUZZ_CHECK(program.Holds(i, attributes, &state) == want,
-                 "SegmentProgram disagrees with Evaluate on " + fuzz::Dump(sources.size() == compiled.size() ? sources[i] : Json()) +
-                     " for " + fuzz::Dump(profile));
-    }
-    program.EvaluateAll(attributes, &state, words.data());
-    for (size_t i = 0; i < compiled.size(); ++i) {
-      FUZZ_CHECK(((words[i / 64] >> (i % 64)) & 1) == (compiled[i].Evaluate(attributes) ? 1u : 0u),
-                 "EvaluateAll disagrees with Evaluate");
+  // The built program, and the one a page reads back.
+  for (const SegmentProgram* run : {&built, &decoded}) {
+    const SegmentProgram& program = *run;
+    for (const Json& profile : profiles) {
+      doc.Clear();
+      attributes.Clear();
+      attributes.SetFromObject(doc.Add(profile));
+      program.Begin(attributes, &state);
+      for (size_t i : order) {
+        const bool want = compiled[i].Evaluate(attributes);
+        FUZZ_CHECK(program.Holds(i, attributes, &state) == want,
+                   "SegmentProgram disagrees with Evaluate on " + fuzz::Dump(sources.size() == compiled.size() ? sources[i] : Json()) +
+                       " for " + fuzz::Dump(profile));
+      }
+      program.EvaluateAll(attributes, &state, words.data());
+      for (size_t i = 0; i < compiled.size(); ++i) {
+        FUZZ_CHECK(((words[i / 64] >> (i % 64)) & 1) == (compiled[i].Evaluate(attributes) ? 1u : 0u),
+                   "EvaluateAll disagrees with Evaluate");
+      }
     }
   }
   return 0;

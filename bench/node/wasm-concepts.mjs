@@ -19,7 +19,7 @@ import { analyzeWasm } from './wasm-size.mjs';
 
 const RULES = [
   ['compiled-config decoder + engine construction', /WasmEngine::LoadCompiled|compiled_config|CompiledConfig|Reader::(U|I|D|B|S|Count|Enum|Index|Duration|OptC|OptD)$|LoadedConfig|SegmentSpec|ScoreRule|GradeRule|StageSpec|SlotSpec|SlotVariant|SlotExperimentSpec|MetricSpec|RfmAxis|PredictiveFeature|Diagnostic/],
-  ['condition decoder + segment program build', /Reader::C$|ShapeBuilder|SegmentProgram::Build|SegmentProgram::operator=|inplace_merge|stable_sort|StringEntry|__sort\d?<std::__2::__less<std::__2::(pair<unsigned int|basic_string_view)|insertion_sort_incomplete<std::__2::__less<std::__2::(pair<unsigned int|basic_string_view)/],
+  ['condition decoder + segment program build/decode', /Reader::C$|Reader::P$|ShapeBuilder|SegmentProgram::Build|SegmentProgram::Decode|SegmentProgram::Encode|SegmentProgram::operator=|inplace_merge|stable_sort|StringEntry|__sort\d?<std::__2::__less<std::__2::(pair<unsigned int|basic_string_view)|insertion_sort_incomplete<std::__2::__less<std::__2::(pair<unsigned int|basic_string_view)/],
   ['segment program evaluation', /SegmentProgram::/],
   ['snapshots (Snapshot/Restore, archives)', /Snapshot|Restore|SaveAllTime|RestoreAllTime|MetricFingerprint/],
   ['decisions, bandits, experiment report, stats, libm', /Decide|Decision|Bandit|Thompson|Experiment|SampleGamma|Beta|Rng|Bucket|HashString|Slot|lgamma|__cos|__sin|^exp$|^log$|log1p|frexp|^round$|__math|Convert|AddAggregateCounts|ReadCounts|PortableLog|__less<double/],

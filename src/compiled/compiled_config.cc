@@ -29,6 +29,7 @@ class Writer {
     B(d.has_value());
     if (d) D(*d);
   }
+  void P(const SegmentProgram& p) { p.Encode(&out_); }
   std::string& out() { return out_; }
 
  private:
@@ -121,6 +122,10 @@ class Reader {
   std::optional<double> OptD() {
     if (!B()) return std::nullopt;
     return D();
+  }
+  // A stored SegmentProgram over `conditions` (segments/segment_program.h).
+  void P(const std::vector<const Condition*>& conditions, size_t slots, SegmentProgram* out) {
+    if (ok_ && !SegmentProgram::Decode(&in_, conditions, slots, out)) ok_ = false;
   }
 
  private:
@@ -287,9 +292,19 @@ class CompiledConfigCodec {
     // Version 2 on: the predictive model.
     w->B(c.predictive_.has_value());
     if (c.predictive_) EncodePredictive(*c.predictive_, w);
+    // Version 4 on: the built programs, so that a page does not build them.
+    w->P(c.segment_program_);
+    w->P(c.event_program_);
   }
 
-  static bool Decode(Reader* r, uint16_t version, LoadedConfig* loaded) {
+  // Builds the programs of a config decoded from a version that did not
+  // store them (the full decoder; the runtime's passes none).
+  static void BuildPrograms(CompiledConfig* c) { c->BuildPrograms(); }
+
+  // `build_programs` null and a version before kFirstStoredProgramVersion:
+  // false with `*needs_build` set.
+  static bool Decode(Reader* r, uint16_t version, void (*build_programs)(CompiledConfig*), LoadedConfig* loaded,
+                     bool* needs_build) {
     auto out = std::make_shared<CompiledConfig>();
     CompiledConfig& c = *out;
     size_t n = r->Count();
@@ -361,6 +376,7 @@ class CompiledConfigCodec {
         rule.points = r->D();
         rule.is_event = r->B();
         rule.condition = r->OptC(rule.is_event ? c.event_schema_ : c.schema_);
+        if (rule.is_event && !rule.condition) r->Fail();  // the event program holds it
         rule.max_times = static_cast<int>(r->Index(static_cast<size_t>(INT32_MAX)));
         rule.max_points = r->OptD();
         rule.once_per = r->Duration(/*zero_ok=*/true, /*forever_ok=*/false);
@@ -458,9 +474,19 @@ class CompiledConfigCodec {
       c.predictive_ = DecodePredictive(r, c);
       if (!c.predictive_) return false;
     }
+    if (version >= kFirstStoredProgramVersion) {
+      r->P(c.segment_conditions(), c.schema_.size(), &c.segment_program_);
+      r->P(c.event_conditions(), c.event_schema_.size(), &c.event_program_);
+    }
     if (!r->ok() || !r->at_end()) return false;
     if (!StepsHoldTogether(c)) return false;
-    c.BuildSegmentProgram();
+    if (version < kFirstStoredProgramVersion) {
+      if (!build_programs) {
+        *needs_build = true;
+        return false;
+      }
+      build_programs(&c);
+    }
     loaded->config = std::move(out);
     return true;
   }
@@ -599,8 +625,11 @@ namespace {
 
 // `compile_regex`: how to read the regexes of versions before
 // kFirstRegexProgramVersion (ConditionDecodeOptions).
+// `build_programs`: how to get the segment and event programs of versions
+// before kFirstStoredProgramVersion, which did not store them.
 Result<LoadedConfig> DecodeWith(std::string_view bytes,
-                                Result<Regex> (*compile_regex)(std::string_view pattern, bool ignore_case)) {
+                                Result<Regex> (*compile_regex)(std::string_view pattern, bool ignore_case),
+                                void (*build_programs)(CompiledConfig*)) {
   if (!LooksLikeCompiledConfig(bytes)) {
     return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
   }
@@ -631,11 +660,18 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
   conditions.compile_regex = compile_regex;
   Reader reader(payload, conditions);
   LoadedConfig loaded;
-  if (!CompiledConfigCodec::Decode(&reader, version, &loaded)) {
+  bool needs_build = false;
+  if (!CompiledConfigCodec::Decode(&reader, version, build_programs, &loaded, &needs_build)) {
     if (reader.condition_status().code() == StatusCode::kFailedPrecondition) {
       return FailedPrecondition("compiled config format version " + std::to_string(version) +
                                 " stores regular expressions as patterns, which this runtime does not compile "
                                 "(it leaves the regex compiler out): compile the config again with this version "
+                                "(npx leadseg compile, or compileConfig())");
+    }
+    if (needs_build) {
+      return FailedPrecondition("compiled config format version " + std::to_string(version) +
+                                " does not store the built segment programs, which this runtime does not build "
+                                "(it leaves the program builder out): compile the config again with this version "
                                 "(npx leadseg compile, or compileConfig())");
     }
     return DataLoss("compiled config is corrupted (its contents do not hold together)");
@@ -645,8 +681,12 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
 
 }  // namespace
 
-Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes) { return DecodeWith(bytes, &Regex::Compile); }
+Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes) {
+  return DecodeWith(bytes, &Regex::Compile, &CompiledConfigCodec::BuildPrograms);
+}
 
-Result<LoadedConfig> DecodeCompiledConfigForRuntime(std::string_view bytes) { return DecodeWith(bytes, nullptr); }
+Result<LoadedConfig> DecodeCompiledConfigForRuntime(std::string_view bytes) {
+  return DecodeWith(bytes, nullptr, nullptr);
+}
 
 }  // namespace leadseg

@@ -16,9 +16,9 @@
 //                       or contents that do not hold together;
 //   FailedPrecondition  a format version this build does not read (compiled
 //                       by a newer leadseg: recompile with this one);
-//                       older versions (from 1) are read, except by
-//                       DecodeCompiledConfigForRuntime when they hold a
-//                       regex (see there).
+//                       older versions (from 1) are read by
+//                       DecodeCompiledConfig, not by
+//                       DecodeCompiledConfigForRuntime (see there).
 // The hygiene warnings the compiler reported travel with the bytes, so an
 // engine loaded from them reports the same `warnings` as one given the JSON.
 //
@@ -42,10 +42,15 @@ inline constexpr char kCompiledConfigMagic[4] = {'L', 'S', 'C', 'F'};
 // whenever the layout of any section changes, and keep reading the older
 // ones: version 2 appended the predictive model to version 1; version 3
 // stores each regex as its compiled program where 1 and 2 stored its
-// pattern (Condition::Decode reads both: ConditionDecodeOptions).
-inline constexpr uint16_t kCompiledConfigVersion = 3;
+// pattern (Condition::Decode reads both: ConditionDecodeOptions); version
+// 4 appends the built segment and event programs
+// (segments/segment_program.h), which older versions leave to the reader
+// to build.
+inline constexpr uint16_t kCompiledConfigVersion = 4;
 // The first version that stores compiled regex programs.
 inline constexpr uint16_t kFirstRegexProgramVersion = 3;
+// The first version that stores the built segment and event programs.
+inline constexpr uint16_t kFirstStoredProgramVersion = 4;
 // The oldest format version this build reads.
 inline constexpr uint16_t kOldestCompiledConfigVersion = 1;
 // magic (4) + version (2) + flags (2) + payload length (4) + CRC-32 (4).
@@ -63,14 +68,16 @@ std::string EncodeCompiledConfig(const CompiledConfig& config, const Diagnostics
 // Reads bytes written by EncodeCompiledConfig, of any version from
 // kOldestCompiledConfigVersion on. The regexes of versions 1 and 2 are
 // pattern text, which this compiles: it links the regex compiler
-// (conditions/regex_compiler.cc).
+// (conditions/regex_compiler.cc); versions 1 to 3 hold no built programs,
+// which this builds (SegmentProgram::Build, a few milliseconds).
 Result<LoadedConfig> DecodeCompiledConfig(std::string_view bytes);
 
-// The same without the regex compiler, for the WebAssembly runtime module
-// (bindings/, LEADSEG_RUNTIME_MODULE), which is smaller for leaving it out:
-// a version 1 or 2 config that holds a regex is FailedPrecondition, with a
-// message asking for the config to be compiled again; everything else
-// reads exactly as with DecodeCompiledConfig.
+// The same without the regex compiler and the program builder, for the
+// WebAssembly runtime module (bindings/, LEADSEG_RUNTIME_MODULE), which is
+// smaller for leaving both out: a config of a version before
+// kFirstStoredProgramVersion is FailedPrecondition, with a message asking
+// for the config to be compiled again; everything else reads exactly as
+// with DecodeCompiledConfig.
 Result<LoadedConfig> DecodeCompiledConfigForRuntime(std::string_view bytes);
 
 // True when `bytes` start with the magic: a compiled config (maybe damaged)

@@ -947,6 +947,13 @@ bool Condition::HoldsLeaf(uint32_t node, const AttributeSet& attributes) const {
   return program_->EvalCondition(node, Context{&attributes, Value()}, nullptr);
 }
 
+size_t Condition::node_count() const { return program_->nodes.size(); }
+
+const Regex* Condition::RegexOf(uint32_t node) const {
+  const Node& n = program_->nodes[node];
+  return n.op == Op::kRegex ? &program_->regexes[static_cast<size_t>(n.index)] : nullptr;
+}
+
 // --- Compiled form -----------------------------------------------------------
 //
 // Layout (varints unless noted; core/bytes.h): root, then the nodes (op,

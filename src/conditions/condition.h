@@ -156,6 +156,12 @@ class Condition {
   // HoldsLeaf for one without.
   bool MatchLeaf(uint32_t node, const Value& value) const;
   bool HoldsLeaf(uint32_t node, const AttributeSet& attributes) const;
+  // For a stored SegmentProgram (SegmentProgram::Decode), which names
+  // leaves by node: how many nodes there are (any node id below is safe to
+  // pass to MatchLeaf and HoldsLeaf), and the regex of a $regex node (what
+  // Shape() reports as a leaf's `regex`), else null.
+  size_t node_count() const;
+  const Regex* RegexOf(uint32_t node) const;
 
   // Canonical text of the source condition, for duplicate detection.
   const std::string& canonical() const;

@@ -102,15 +102,33 @@ void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena,
   }
 }
 
-void CompiledConfig::BuildSegmentProgram() {
+std::vector<const Condition*> CompiledConfig::segment_conditions() const {
   std::vector<const Condition*> conditions;
   for (const SegmentSpec& s : segments_) conditions.push_back(&s.condition);
+  return conditions;
+}
+
+std::vector<const Condition*> CompiledConfig::event_conditions() const {
+  std::vector<const Condition*> conditions;
+  for (const MetricSpec& m : metrics_) {
+    if (m.where) conditions.push_back(&*m.where);
+  }
+  if (scoring_) {
+    for (const ScoreRule& rule : scoring_->rules) {
+      if (rule.is_event) conditions.push_back(&*rule.condition);
+    }
+  }
+  return conditions;
+}
+
+void CompiledConfig::BuildPrograms() {
   std::vector<int> volatile_slots;
   for (int slot : {segments_slot_, score_slot_, grade_slot_, lead_cell_slot_, temperature_slot_, stage_slot_,
                    mql_slot_, sql_slot_}) {
     if (slot >= 0) volatile_slots.push_back(slot);
   }
-  segment_program_ = SegmentProgram::Build(conditions, volatile_slots);
+  segment_program_ = SegmentProgram::Build(segment_conditions(), volatile_slots);
+  event_program_ = SegmentProgram::Build(event_conditions(), {});
 }
 
 std::string CompiledConfig::Summary() const {
@@ -232,7 +250,7 @@ class ConfigCompiler {
     CheckHygiene(config, *out_, attribute_types_, hygiene, d_);
     if (out_->predictive_) CheckPredictiveHygiene(*out_->predictive_, attribute_types_, KnownNames(), d_);
     if (d_->has_errors()) return nullptr;
-    out->BuildSegmentProgram();
+    out->BuildPrograms();
     return out;
   }
 

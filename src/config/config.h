@@ -172,6 +172,14 @@ class CompiledConfig {
   // config is compiled or decoded; "segments" and the scoring outputs are
   // its volatile slots.
   const SegmentProgram& segment_program() const { return segment_program_; }
+  // What an event matches, as one program over the event's attributes:
+  // condition i is event_conditions()[i], every metric's `where` then every
+  // event scoring rule's condition, in config order. Built with
+  // segment_program(); the Engine reads it (engine/engine.cc).
+  const SegmentProgram& event_program() const { return event_program_; }
+  std::vector<const Condition*> event_conditions() const;
+  // The segments' conditions, in config order (segment_program()'s).
+  std::vector<const Condition*> segment_conditions() const;
 
  private:
   friend class ConfigCompiler;
@@ -198,8 +206,11 @@ class CompiledConfig {
   int rfm_slot_ = -1;
   int event_type_slot_ = -1;
   SegmentProgram segment_program_;
-  // Builds segment_program_ once segments_ and the slots are final.
-  void BuildSegmentProgram();
+  SegmentProgram event_program_;
+  // Builds both programs once the conditions and the slots are final: the
+  // compiler does, and DecodeCompiledConfig for a format before the
+  // programs were stored (compiled/compiled_config.h).
+  void BuildPrograms();
 };
 
 // Compiles a parsed config. Returns null when `diagnostics` has errors;

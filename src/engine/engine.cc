@@ -88,7 +88,7 @@ struct Engine::Scratch {
   // leaves the metrics share are each decided once per event rather than
   // once per metric (segments/segment_program.h: the answers of
   // Condition::Evaluate).
-  SegmentProgram event_program;
+  const SegmentProgram& event_program;  // the config's (CompiledConfig::event_program)
   SegmentProgram::State event_state;
   std::vector<int> metric_where;          // metric -> its `where` in event_program, or -1 (every event)
   std::vector<int> event_rule_condition;  // scoring rule -> its condition in event_program, or -1
@@ -103,19 +103,14 @@ Engine::Scratch::Scratch(const CompiledConfig& c)
       segment_step(c),
       score_step(c),
       grade_step(c),
-      lifecycle_step(c) {
-  std::vector<const Condition*> event_conditions;
-  for (const MetricSpec& m : c.metrics()) {
-    metric_where.push_back(m.where ? static_cast<int>(event_conditions.size()) : -1);
-    if (m.where) event_conditions.push_back(&*m.where);
-  }
+      lifecycle_step(c),
+      event_program(c.event_program()) {
+  // The event program's conditions, in CompiledConfig::event_conditions()'s order.
+  int next = 0;
+  for (const MetricSpec& m : c.metrics()) metric_where.push_back(m.where ? next++ : -1);
   if (const auto& scoring = c.scoring()) {
-    for (const ScoreRule& rule : scoring->rules) {
-      event_rule_condition.push_back(rule.is_event ? static_cast<int>(event_conditions.size()) : -1);
-      if (rule.is_event) event_conditions.push_back(&*rule.condition);
-    }
+    for (const ScoreRule& rule : scoring->rules) event_rule_condition.push_back(rule.is_event ? next++ : -1);
   }
-  event_program = SegmentProgram::Build(event_conditions, {});
 }
 
 Engine::Engine(std::shared_ptr<const CompiledConfig> config)

@@ -108,6 +108,19 @@ class SegmentProgram {
   static SegmentProgram Build(const std::vector<const Condition*>& conditions,
                               const std::vector<int>& volatile_slots);
 
+  // The built program as flat tables, for compiled configs
+  // (compiled/compiled_config.h: the compiler builds, a page only reads),
+  // and back (segment_program_codec.cc; docs/compiled-config.md has the
+  // layout). Decode takes the same conditions, in the same order, that
+  // Build was given, and `slots`, the size of their attribute schema. It
+  // checks every index, row and jump against the tables' sizes and the
+  // conditions, so damaged or hostile bytes are `false` (nothing written),
+  // never an out-of-bounds read or a hang; on well-formed bytes the program
+  // answers exactly as the one that was encoded (what Build would build).
+  void Encode(std::string* out) const;
+  static bool Decode(std::string_view* in, const std::vector<const Condition*>& conditions, size_t slots,
+                     SegmentProgram* out);
+
   // Number of conditions.
   size_t size() const { return conditions_.size(); }
   // Words of a membership bitset of `n` conditions.
@@ -166,6 +179,10 @@ class SegmentProgram {
   // the kill/hit/unsure bitsets (conditions and clauses).
   std::vector<Clause> clauses_;
   size_t slot_words_ = 0;
+  // A decoded program's string keys (StringEntry::data points here; a
+  // built program's point into its conditions). A vector: moving the
+  // program keeps the bytes where they are.
+  std::vector<char> text_;
 };
 
 }  // namespace leadseg

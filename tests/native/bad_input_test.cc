@@ -882,8 +882,8 @@ TEST(BadInput, BadCompiledConfigsAreRejected) {
   const std::string payload = good.substr(kCompiledConfigHeaderBytes);
   std::string flipped = good;
   flipped[good.size() / 2] = static_cast<char>(flipped[good.size() / 2] ^ 0x40);
-  std::string version4 = good;
-  version4[4] = 4;
+  std::string version5 = good;
+  version5[4] = 5;
   std::string version0 = good;
   version0[4] = 0;
   // A version 3 payload under a version 1 header: its regexes are programs
@@ -906,6 +906,19 @@ TEST(BadInput, BadCompiledConfigsAreRejected) {
   }
   std::string flags = good;
   flags[6] = 1;
+  // The stored programs (section 16) end the payload.
+  std::string programs;
+  {
+    auto loaded = DecodeCompiledConfig(good);
+    EXPECT_TRUE(loaded.ok());
+    if (loaded.ok()) {
+      loaded->config->segment_program().Encode(&programs);
+      loaded->config->event_program().Encode(&programs);
+    }
+  }
+  const size_t programs_at = payload.size() - programs.size();
+  std::string other_count = payload;
+  other_count[programs_at] = static_cast<char>(other_count[programs_at] + 1);  // the segment count
   struct CompiledCase {
     std::string name, bytes, expect;
     StatusCode code;
@@ -918,7 +931,7 @@ TEST(BadInput, BadCompiledConfigsAreRejected) {
        StatusCode::kDataLoss},
       {"extra bytes", good + "x", "followed by extra bytes", StatusCode::kDataLoss},
       {"one bit flipped", flipped, "checksum mismatch", StatusCode::kDataLoss},
-      {"format version 4", version4, "format version 4 is not one this leadseg reads (1 to 3)",
+      {"format version 5", version5, "format version 5 is not one this leadseg reads (1 to 4)",
        StatusCode::kFailedPrecondition},
       {"format version 0", version0, "format version 0 is not one this leadseg reads", StatusCode::kFailedPrecondition},
       {"version 3 payload under a version 1 header", as_version1, "do not hold together", StatusCode::kDataLoss},
@@ -926,6 +939,10 @@ TEST(BadInput, BadCompiledConfigsAreRejected) {
       {"a regex program that runs past its end (checksum fixed)", WithPayload(good, regex_damaged),
        "do not hold together", StatusCode::kDataLoss},
       {"unknown flags", flags, "unknown flags", StatusCode::kDataLoss},
+      {"version 4 without its programs (checksum fixed)", WithPayload(good, payload.substr(0, programs_at)),
+       "do not hold together", StatusCode::kDataLoss},
+      {"a segment program for another number of segments (checksum fixed)", WithPayload(good, other_count),
+       "do not hold together", StatusCode::kDataLoss},
       {"payload empty (checksum fixed)", WithPayload(good, ""), "do not hold together", StatusCode::kDataLoss},
       {"payload cut in half (checksum fixed)", WithPayload(good, payload.substr(0, payload.size() / 2)),
        "do not hold together", StatusCode::kDataLoss},

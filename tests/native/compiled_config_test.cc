@@ -172,31 +172,96 @@ TEST(CompiledConfig, OlderVersionsWithPatternsNeedTheCompiler) {
   EXPECT_EQ(Observe(back), Observe(new_engine));
 }
 
-// An old file without a regex is the same bytes as a new one but for the
-// version: the runtime's decoder reads it.
-TEST(CompiledConfig, OlderVersionsWithoutPatternsLoadInTheRuntime) {
-  std::string json = testing::ReadText(testing::SourcePath("docs/examples/b2b-saas.json"));
-  for (const char* path : {"^/pricing", "^/careers"}) {
-    const std::string from = std::string("\"$regex\": \"") + path + "\"";
-    const std::string to = std::string("\"$eq\": \"") + (path + 1) + "\"";
-    for (size_t at = json.find(from); at != std::string::npos; at = json.find(from)) json.replace(at, from.size(), to);
+// Version 4 appends the built segment and event programs to version 3's
+// payload. The native decoder builds them for a version 3 file, and what
+// it builds encodes to the very bytes the compiler stored: the stored
+// programs are the freshly built ones. The runtime's decoder (no program
+// builder linked) asks for the config to be compiled again.
+TEST(CompiledConfig, StoredProgramsAreTheBuiltOnesAndOlderVersionsNeedTheBuilder) {
+  Compiled c = CompileFile("docs/examples/b2b-saas.json");
+  std::string programs;
+  c.from_json->segment_program().Encode(&programs);
+  c.from_json->event_program().Encode(&programs);
+  ASSERT_GT(c.from_json->segment_program().size(), 0u);
+  ASSERT_GT(c.from_json->event_program().size(), 0u);
+  std::string payload = c.bytes.substr(kCompiledConfigHeaderBytes);
+  ASSERT_EQ(payload.compare(payload.size() - programs.size(), programs.size(), programs), 0)
+      << "the payload does not end with the programs";
+  payload.resize(payload.size() - programs.size());
+  std::string v3(kCompiledConfigMagic, sizeof kCompiledConfigMagic);
+  v3 += std::string("\x03\x00\x00\x00", 4);
+  for (uint32_t v : {static_cast<uint32_t>(payload.size()), bytes::Crc32(payload)}) {
+    for (int i = 0; i < 4; ++i) v3 += static_cast<char>(v >> (8 * i));
   }
-  ASSERT_EQ(json.find("$regex"), std::string::npos);
-  Diagnostics d;
-  auto config = CompileConfigText(json, &d);
-  ASSERT_TRUE(config) << d.Format();
-  std::string v2 = EncodeCompiledConfig(*config, d);
-  v2[4] = 2;
-  auto loaded = DecodeCompiledConfigForRuntime(v2);
-  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-  EXPECT_EQ(loaded->config->Summary(), config->Summary());
-  Engine a(loaded->config);
-  Engine b(std::shared_ptr<const CompiledConfig>(std::move(config)));
+  v3 += payload;
+
+  auto native = DecodeCompiledConfig(v3);
+  ASSERT_TRUE(native.ok()) << native.status().ToString();
+  Diagnostics warnings;
+  for (const auto& w : native->warnings) warnings.Warning(w.code, w.message, w.path);
+  EXPECT_EQ(EncodeCompiledConfig(*native->config, warnings), c.bytes);
+
+  auto runtime = DecodeCompiledConfigForRuntime(v3);
+  ASSERT_FALSE(runtime.ok());
+  EXPECT_EQ(runtime.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(runtime.status().message(),
+            "compiled config format version 3 does not store the built segment programs, which this runtime does "
+            "not build (it leaves the program builder out): compile the config again with this version (npx "
+            "leadseg compile, or compileConfig())");
+
+  // The current bytes load in the runtime, with the stored programs.
+  auto current = DecodeCompiledConfigForRuntime(c.bytes);
+  ASSERT_TRUE(current.ok()) << current.status().ToString();
+  std::string stored;
+  current->config->segment_program().Encode(&stored);
+  current->config->event_program().Encode(&stored);
+  EXPECT_EQ(stored, programs);
+  Engine a(current->config);
+  Engine b(native->config);
   for (Engine* e : {&a, &b}) {
-    ASSERT_TRUE(e->Identify(Json{{"job_title", "CTO"}, {"industry", "Technology"}}, kT0).ok());
-    ASSERT_TRUE(e->Track("page_view", Json{{"path", "/pricing"}}, kT0 + 1).ok());
+    ASSERT_TRUE(e->Identify(Json{{"job_title", "CTO"}, {"industry", "Technology"}, {"company_size", 40}}, kT0).ok());
+    for (int i = 0; i < 6; ++i) {
+      ASSERT_TRUE(e->Track("page_view", Json{{"path", i % 2 ? "/pricing/teams" : "/careers"}}, kT0 + i * kHour).ok());
+    }
   }
   EXPECT_EQ(Observe(a), Observe(b));
+}
+
+// The stored programs' tables are indexed without checks while evaluating,
+// so Decode checks them all: a change to a byte of them (every fifth, to
+// keep the test quick; checksum fixed) is an error or a config an engine runs on, never a crash (the asan preset
+// runs this).
+TEST(CompiledConfig, DamagedProgramsAreErrorsNeverACrash) {
+  Compiled c = CompileFile("docs/examples/b2b-saas.json");
+  std::string programs;
+  c.from_json->segment_program().Encode(&programs);
+  c.from_json->event_program().Encode(&programs);
+  const std::string payload = c.bytes.substr(kCompiledConfigHeaderBytes);
+  int rejected = 0, loaded = 0;
+  for (size_t i = payload.size() - programs.size(); i < payload.size(); i += 5) {
+    for (uint8_t change : {uint8_t{0x01}, uint8_t{0xFF}}) {
+      std::string damaged = payload;
+      damaged[i] = static_cast<char>(damaged[i] ^ change);
+      std::string bytes = c.bytes.substr(0, 8);
+      for (uint32_t v : {static_cast<uint32_t>(damaged.size()), bytes::Crc32(damaged)}) {
+        for (int k = 0; k < 4; ++k) bytes += static_cast<char>(v >> (8 * k));
+      }
+      auto config = DecodeCompiledConfigForRuntime(bytes + damaged);
+      if (!config.ok()) {
+        ++rejected;
+        ASSERT_EQ(config.status().code(), StatusCode::kDataLoss) << config.status().ToString();
+        continue;
+      }
+      ++loaded;
+      if (i % 7) continue;  // an engine on some: each table runs
+      Engine e(config->config);
+      (void)e.Identify(Json{{"job_title", "CTO"}, {"industry", "Technology"}, {"company_size", 40}}, kT0);
+      (void)e.Track("page_view", Json{{"path", "/pricing/teams"}}, kT0 + 1);
+      (void)e.Segments();
+    }
+  }
+  EXPECT_GT(rejected, 0);
+  EXPECT_GT(loaded, 0);  // row contents: other answers, same memory
 }
 
 TEST(CompiledConfig, LooksLikeCompiledConfig) {

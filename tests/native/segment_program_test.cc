@@ -194,8 +194,27 @@ int Compare(const std::vector<Json>& conditions, const std::vector<Json>& profil
   for (size_t slot = 0; slot < schema.size(); ++slot) {
     if (gen->Chance(15)) volatile_slots.push_back(static_cast<int>(slot));
   }
-  SegmentProgram program = SegmentProgram::Build(pointers, volatile_slots);
-  SegmentProgram::State state;
+  SegmentProgram built = SegmentProgram::Build(pointers, volatile_slots);
+  // Every comparison runs on the program as a compiled config stores it:
+  // built, encoded, decoded (segment_program_codec.cc). Encoding it again
+  // gives the same bytes, and the decoded program must give Evaluate's
+  // answers like the built one.
+  std::string bytes;
+  built.Encode(&bytes);
+  SegmentProgram program;
+  std::string_view in = bytes;
+  if (!SegmentProgram::Decode(&in, pointers, schema.size(), &program) || !in.empty()) {
+    *first_failure = "the built program does not decode";
+    return 0;
+  }
+  std::string again;
+  program.Encode(&again);
+  if (again != bytes) {
+    *first_failure = "the decoded program encodes to other bytes";
+    return 0;
+  }
+  if (program.leaf_count() != built.leaf_count()) *first_failure = "the decoded program has other leaves";
+  SegmentProgram::State state, built_state;
   Document doc;
   AttributeSet attributes(&schema);
   std::vector<size_t> order(compiled.size());
@@ -216,6 +235,7 @@ int Compare(const std::vector<Json>& conditions, const std::vector<Json>& profil
     }
     std::shuffle(order.begin(), order.end(), gen->rng());
     program.Begin(attributes, &state);
+    built.Begin(attributes, &built_state);
     for (size_t i : order) {
       bool want = compiled[i].Evaluate(attributes);
       bool got = program.Holds(i, attributes, &state);
@@ -223,6 +243,9 @@ int Compare(const std::vector<Json>& conditions, const std::vector<Json>& profil
       if (want != got && first_failure->empty()) {
         *first_failure = "condition " + sources[i].dump() + " on " + profiles[k].dump() + ": Evaluate " +
                          (want ? "true" : "false") + ", SegmentProgram " + (got ? "true" : "false");
+      }
+      if (built.Holds(i, attributes, &built_state) != want && first_failure->empty()) {
+        *first_failure = "built program: condition " + sources[i].dump() + " on " + profiles[k].dump();
       }
     }
     program.EvaluateAll(attributes, &state, words.data());

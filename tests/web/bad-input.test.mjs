@@ -862,10 +862,11 @@ function compiledCases(good) {
     { name: 'compiled: one bit flipped', config: with_((b) => { b[b.length >> 1] ^= 0x10; }), expect: /compiled config is corrupted \(checksum mismatch\)/ },
     { name: 'compiled: last byte changed', config: with_((b) => { b[b.length - 1] ^= 0xff; }), expect: /checksum mismatch/ },
     { name: 'compiled: checksum changed', config: with_((b) => { b[12] ^= 1; }), expect: /checksum mismatch/ },
-    { name: 'compiled: format version 4', config: with_((b) => { b[4] = 4; }), expect: /compiled config format version 4 is not one this leadseg reads \(1 to 3\): compile the config again/ },
+    { name: 'compiled: format version 5', config: with_((b) => { b[4] = 5; }), expect: /compiled config format version 5 is not one this leadseg reads \(1 to 4\): compile the config again/ },
     { name: 'compiled: format version 0', config: with_((b) => { b[4] = 0; }), expect: /format version 0 is not one this leadseg reads/ },
-    { name: 'compiled: a version 3 payload under a version 1 header', config: with_((b) => { b[4] = 1; }), expect: /compiled config is corrupted \(its contents do not hold together\)/ },
-    { name: 'compiled: a version 3 payload under a version 2 header', config: with_((b) => { b[4] = 2; }), expect: /compiled config is corrupted \(its contents do not hold together\)/ },
+    { name: 'compiled: a version 4 payload under a version 1 header', config: with_((b) => { b[4] = 1; }), expect: /compiled config is corrupted \(its contents do not hold together\)/ },
+    { name: 'compiled: a version 4 payload under a version 2 header', config: with_((b) => { b[4] = 2; }), expect: /compiled config is corrupted \(its contents do not hold together\)/ },
+    { name: 'compiled: a version 4 payload under a version 3 header', config: with_((b) => { b[4] = 3; }), expect: /compiled config is corrupted \(its contents do not hold together\)/ },
     { name: 'compiled: unknown flags', config: with_((b) => { b[6] = 1; }), expect: /compiled config has unknown flags/ },
   ];
 }

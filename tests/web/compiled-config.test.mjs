@@ -124,15 +124,32 @@ test('an old compiled config with regexes: the runtime asks for a recompile, the
   raw.delete();
 });
 
-test('an old compiled config without regexes loads in the runtime', async () => {
-  const config = JSON.parse(JSON.stringify(exampleConfig()).replace(/"\$regex":"\^(\/[a-z]+)"/g, '"$eq":"$1"'));
-  assert.ok(!JSON.stringify(config).includes('$regex'));
-  const bytes = await compileConfig(config);
-  assert.equal(bytes[4], 3, 'format version 3');
-  bytes[4] = 2;  // a format 2 file without regexes: the same bytes but for the version
-  const fromBytes = await journey(bytes);
-  const fromJson = await journey(config);
-  assert.deepEqual(fromBytes, fromJson);
+// Format 4 stores the built segment and event programs, so the runtime
+// module links no program builder: a format 3 file (tests/compiled/
+// b2b-saas.v3.lsc, written by the build of 2026-12-04 before format 4) is
+// refused with a request to recompile, while the full module builds the
+// programs and answers exactly as on the JSON.
+test('a format 3 compiled config: the runtime asks for a recompile, the full module reads it', async () => {
+  const v3 = new Uint8Array(fs.readFileSync(path.join(WEB_DIR, '..', 'tests', 'compiled', 'b2b-saas.v3.lsc')));
+  assert.equal(v3[4], 3);
+  const refused = await createEngine({ config: v3 }).then(() => null, (e) => e);
+  assert.ok(refused, 'the runtime refuses it');
+  assert.equal(refused.name, 'LeadsegError');
+  assert.match(refused.message, /^createEngine: invalid config: compiled config format version 3 does not store the built segment programs, which this runtime does not build \(it leaves the program builder out\): compile the config again with this version \(npx leadseg compile, or compileConfig\(\)\)$/);
+  const bytes = await compileConfig(exampleConfig());
+  assert.equal(bytes[4], 4, 'format version 4');
+  const full = await loadCore();
+  const observe = (config) => {
+    const engine = new full.Engine();
+    engine.loadCompiled(config);
+    engine.identify(JSON.stringify({ job_title: 'CTO', industry: 'Technology', company_size: 20 }), Date.UTC(2026, 0, 1));
+    engine.track('page_view', '{"path":"/pricing"}', Date.UTC(2026, 0, 1, 1));
+    engine.track('page_view', '{"path":"/careers"}', Date.UTC(2026, 0, 1, 2));
+    const out = { segments: engine.segments(), score: engine.score(), snapshot: engine.snapshot() };
+    engine.delete();
+    return out;
+  };
+  assert.deepEqual(observe(v3), observe(bytes));
 });
 
 test('stored profiles carry over: a page on JSON, the next on compiled bytes', async () => {

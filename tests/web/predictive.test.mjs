@@ -91,7 +91,7 @@ test('the model moves the score, and segments on it see the points', async () =>
 
 test('a compiled config carries the model: the same breakdown as the JSON', async () => {
   const bytes = await compileConfig(workedExample());
-  assert.equal(bytes[4], 3, 'format version 3');
+  assert.equal(bytes[4], 4, 'format version 4');
   const fromJson = await scored(workedExample());
   const fromBytes = await scored(bytes);
   assert.deepEqual(fromBytes.engine.score(), fromJson.engine.score());
