@@ -75,6 +75,7 @@ function oddLeads() {
     { name: 'Zoë 🚀', city: 'Zürich', n: -0, tags: ['x', 1, true] },  // strings again: ids of the table
     { name: 'Zoë', tags: ['x', 1, undefined] },          // undefined in an array: JSON writes null
     { n: 1n },                                          // a bigint: JSON refuses it
+    { tags: Array.from({ length: 2000 }, (_, i) => (i % 7 ? i : 'x')), job_title: 'VP' },  // the writer's buffer grows mid-record
   ];
 }
 

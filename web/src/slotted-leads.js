@@ -108,7 +108,9 @@ export class SlottedWriter {
     if (this.refused) return false;
     const w = this.w;
     const start = w.pos;
-    w.reserve(13);
+    // Room for the header, every key's scalar and the end (arrays reserve
+    // their items): one check for most leads.
+    w.reserve(17 + 13 * keys.length);
     w.bytes[w.pos] = SLOTTED;
     w.pos += 9;  // u8 kind, u32 bytes, u32 count: filled in below
     const slots = this.slots;
@@ -125,7 +127,6 @@ export class SlottedWriter {
         }
         const id = this.intern(v);
         if (id < 0) return this.undo(start);
-        w.reserve(9);
         w.view.setUint32(w.pos, slot, true);
         w.bytes[w.pos + 4] = STRING;
         w.view.setUint32(w.pos + 5, id, true);
@@ -134,7 +135,6 @@ export class SlottedWriter {
         if (!Number.isFinite(v)) return this.undo(start);
         bound += SCALAR_BOUND;
         if (slot < 0) continue;
-        w.reserve(13);
         w.view.setUint32(w.pos, slot, true);
         w.bytes[w.pos + 4] = NUMBER;
         w.view.setFloat64(w.pos + 5, v === 0 ? 0 : v, true);  // -0 as JSON has it
@@ -142,7 +142,6 @@ export class SlottedWriter {
       } else if (typeof v === 'boolean') {
         bound += SCALAR_BOUND;
         if (slot < 0) continue;
-        w.reserve(5);
         w.view.setUint32(w.pos, slot, true);
         w.bytes[w.pos + 4] = v ? TRUE : FALSE;
         w.pos += 5;
@@ -150,7 +149,9 @@ export class SlottedWriter {
         if (typeof v.toJSON === 'function') return this.undo(start);
         const n = v.length;
         if (slot >= 0) {
-          w.reserve(9);
+          // 9 bytes an item at most, and the 13 this key was given above
+          // for the rest of the record.
+          w.reserve(9 + 9 * n + 13 * (keys.length - k) + 8);
           w.view.setUint32(w.pos, slot, true);
           w.bytes[w.pos + 4] = ARRAY;
           w.view.setUint32(w.pos + 5, n, true);
@@ -166,7 +167,6 @@ export class SlottedWriter {
             }
             const id = this.intern(item);
             if (id < 0) return this.undo(start);
-            w.reserve(5);
             w.bytes[w.pos] = STRING;
             w.view.setUint32(w.pos + 1, id, true);
             w.pos += 5;
@@ -174,14 +174,12 @@ export class SlottedWriter {
             if (!Number.isFinite(item)) return this.undo(start);
             bound += SCALAR_BOUND;
             if (slot < 0) continue;
-            w.reserve(9);
             w.bytes[w.pos] = NUMBER;
             w.view.setFloat64(w.pos + 1, item === 0 ? 0 : item, true);
             w.pos += 9;
           } else if (typeof item === 'boolean') {
             bound += SCALAR_BOUND;
             if (slot < 0) continue;
-            w.reserve(1);
             w.bytes[w.pos++] = item ? TRUE : FALSE;
           } else {
             return this.undo(start);
@@ -196,7 +194,6 @@ export class SlottedWriter {
     if (bound > MAX_ATTRIBUTES_BYTES) return this.undo(start);
     w.view.setUint32(start + 1, w.pos - start - 5, true);
     w.view.setUint32(start + 5, count, true);
-    w.reserve(8);
     w.view.setUint32(w.pos, 0, true);  // no declarations
     w.view.setUint32(w.pos + 4, 0, true);  // no events
     w.pos += 8;
