@@ -46,25 +46,103 @@ class RecordReader {
 }  // namespace
 
 LeadObjects::LeadObjects(std::shared_ptr<const CompiledConfig> config, TimeMs now, bool with_metrics)
-    : now_(now), with_metrics_(with_metrics), evaluator_(config), results_(config->segments().size()) {}
+    : now_(now), with_metrics_(with_metrics), evaluator_(config), config_(config),
+      results_(config->segments().size()) {
+  if (SegmentRows::Fits(*config_)) rows_ = std::make_unique<SegmentRows>(*config_);
+}
+
+int LeadObjects::SlotOf(std::string_view name) const {
+  if (name.empty() || config_->IsReserved(name) || !IsValidUtf8(name)) return kRefused;
+  const int slot = config_->schema().Find(name);
+  return slot == AttributeSchema::kNotFound ? kUnread : slot;
+}
+
+Status LeadObjects::AddStrings(std::string_view bytes, bool reset) {
+  // Read them all first, so that a malformed buffer adds nothing.
+  std::vector<std::string_view> added;
+  RecordReader in(bytes);
+  while (!in.done()) {
+    std::string_view s;
+    if (!in.Text(&s)) return InvalidArgument("lead records: the string table is truncated");
+    // The package sends well-formed strings only; TextEncoder wrote them.
+    if (!IsValidUtf8(s)) return InvalidArgument("lead records: a string of the table is not UTF-8");
+    added.push_back(s);
+  }
+  if (reset) strings_.clear();
+  for (std::string_view s : added) strings_.emplace_back(s);
+  return Status::Ok();
+}
+
+bool LeadObjects::ReadSlotted(std::string_view bytes, Parsed* lead) {
+  RecordReader in(bytes);
+  const size_t slots = config_->schema().size();
+  auto scalar = [&](uint8_t tag, Value* out) {
+    switch (tag) {
+      case 1: *out = Value::Bool(false); return true;
+      case 2: *out = Value::Bool(true); return true;
+      case 3: {
+        double d;
+        if (!in.F64(&d) || !std::isfinite(d)) return false;
+        *out = Value::Number(d);
+        return true;
+      }
+      case 4: {
+        uint32_t id;
+        if (!in.U32(&id) || id >= strings_.size()) return false;
+        *out = Value::String(strings_[id]);
+        return true;
+      }
+      default: return false;
+    }
+  };
+  uint32_t count;
+  if (!in.U32(&count)) return false;
+  lead->slotted = true;
+  lead->first = static_cast<uint32_t>(slotted_.size());
+  lead->count = count;
+  for (uint32_t k = 0; k < count; ++k) {
+    uint32_t slot;
+    uint8_t tag;
+    if (!in.U32(&slot) || slot >= slots || !in.U8(&tag)) return false;
+    Value value;
+    if (tag == 5) {
+      uint32_t n;
+      if (!in.U32(&n) || n > bytes.size()) return false;  // each item takes a byte at least
+      Value* items = n ? slotted_arena_.AllocateChildren(n) : nullptr;
+      for (uint32_t i = 0; i < n; ++i) {
+        uint8_t item;
+        if (!in.U8(&item) || !scalar(item, &items[i])) return false;
+      }
+      value = Document::MakeArray(items, n);
+    } else if (!scalar(tag, &value)) {
+      return false;
+    }
+    slotted_.emplace_back(static_cast<int>(slot), value);
+  }
+  return in.done();
+}
 
 Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
   // Read every record first, so that a malformed buffer appends nothing.
   std::vector<Parsed>& leads = parsed_;
   leads.clear();
+  slotted_.clear();
+  slotted_arena_.Clear();
   RecordReader in(bytes);
   while (!in.done()) {
     Parsed lead;
     uint8_t kind = 0;
     uint32_t n = 0;
-    bool ok = in.U8(&kind) && kind <= 1 && in.Text(&lead.attributes) && in.U32(&n);
+    bool ok = in.U8(&kind) && kind <= 2 && in.Text(&lead.attributes) && in.U32(&n);
     lead.frame = kind == 1;
+    // Slotted: only for a config they fit, and with no history.
+    if (ok && kind == 2) ok = rows_ != nullptr && n == 0 && ReadSlotted(lead.attributes, &lead);
     for (uint32_t k = 0; ok && k < n; ++k) {
       std::string_view key, value;
       ok = in.Text(&key) && in.Text(&value);
       lead.declarations.emplace_back(key, value);
     }
-    ok = ok && in.U32(&n);
+    ok = ok && in.U32(&n) && !(lead.slotted && n != 0);
     for (uint32_t k = 0; ok && k < n; ++k) {
       Parsed::Event e;
       ok = in.F64(&e.ts) && in.Text(&e.type) && in.Text(&e.props);
@@ -113,6 +191,18 @@ Result<Value> LeadObjects::Attributes(const Parsed& lead) {
 // before the engine does is checked here in the same order, so the first
 // refusal is the one the per-lead path meets.
 Status LeadObjects::EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* membership, Failure* failure) {
+  if (lead.slotted) {
+    // What RowEvaluator's segment-only loop answers, checked by the package.
+    rows_->StartRow();
+    for (uint32_t k = lead.first; k < lead.first + lead.count; ++k) rows_->SetValue(slotted_[k].first, slotted_[k].second);
+    rows_->Finish(membership);
+    out->score = std::nan("");
+    out->grade = out->temperature = -1;
+    out->stage = -1;
+    out->mql = out->sql = -1;
+    out->events = 0;
+    return Status::Ok();
+  }
   arena_.Clear();
   failure->step = Failure::Step::kAttributes;
   auto attributes = Attributes(lead);

@@ -12,11 +12,32 @@
 //   attributes  := u8(kind) u32(bytes) bytes
 //                  kind 1: a value frame holding an object (core/value_codec.h)
 //                  kind 0: JSON text
+//                  kind 2: slotted (below), only with no declarations
+//                          and no events
 //   declaration := text(key) text(value JSON)
 //   event       := f64(time ms) text(type) text(props JSON)
 //   text        := u32(bytes) bytes (UTF-8)
 //
-// (little-endian). A flat lead (the usual CRM row: strings, numbers,
+// (little-endian).
+//
+// Slotted records are the fast path of a segments-only config
+// (SegmentRows::Fits): the package checked the lead is one the segment
+// loop answers exactly as the engine would (what RowEvaluator::
+// SegmentsOnly checks: every name one SlotOf() does not refuse, strings
+// well-formed, numbers finite, no null, scalars or arrays of them, within
+// identify's size limit), and sends only the attributes a condition reads,
+// by slot, their strings as ids into a table AddStrings() fills once per
+// distinct string (a lead list repeats its values):
+//
+//   slotted     := u32(count) (u32(slot) value)*
+//   value       := u8(1) | u8(2)          false, true
+//                | u8(3) f64              a number
+//                | u8(4) u32(id)          a string of the table
+//                | u8(5) u32(n) value*    an array of scalars
+//   strings     := text*                  AddStrings' bytes
+//
+// Nothing is decoded into a Document, no name is looked up and no string
+// is copied per lead. A flat lead (the usual CRM row: strings, numbers,
 // booleans, null and arrays of those) comes as a frame, written in one
 // pass by bindings/batch.post.js and decoded without a parser, as the core
 // module's identifyObject sends traits; any other lead comes as the JSON
@@ -40,6 +61,7 @@
 #include "batch/lead_batch.h"
 #include "batch/packed_strings.h"
 #include "batch/row_evaluator.h"
+#include "batch/segment_rows.h"
 #include "config/config.h"
 #include "core/status.h"
 #include "core/value.h"
@@ -67,6 +89,18 @@ class LeadObjects {
   // package's bug, not the user's) is an error and nothing is appended.
   Status Feed(std::string_view bytes, uint64_t first_lead);
 
+  // Slotted records: whether the config is one they may be used with
+  // (SegmentRows::Fits); the slot of attribute `name`, kUnread when no
+  // condition reads it, kRefused when the lead must take another kind of
+  // record (a name identify refuses: empty, reserved, not UTF-8).
+  static constexpr int kUnread = -1;
+  static constexpr int kRefused = -2;
+  bool Slotted() const { return rows_ != nullptr; }
+  int SlotOf(std::string_view name) const;
+  // Appends `bytes` (text*) to the string table slotted records' ids index,
+  // emptied first when `reset`. A malformed buffer changes nothing.
+  Status AddStrings(std::string_view bytes, bool reset);
+
   ResultBuffer& results() { return results_; }
   // Per result row: its failure (step kRead never happens for a lead that
   // was read), valid until Clear().
@@ -80,6 +114,9 @@ class LeadObjects {
   // One record, its texts and frames still in the input buffer.
   struct Parsed {
     bool frame = false;  // attributes: a value frame, else JSON text
+    // Slotted: its attributes are slotted_[first, first + count).
+    bool slotted = false;
+    uint32_t first = 0, count = 0;
     std::string_view attributes;
     std::vector<std::pair<std::string_view, std::string_view>> declarations;
     struct Event {
@@ -91,10 +128,18 @@ class LeadObjects {
   // The attributes of `lead` as a Value in arena_.
   Result<Value> Attributes(const Parsed& lead);
   Status EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* membership, Failure* failure);
+  // Reads a slotted record's attributes into slotted_ (arrays in
+  // slotted_arena_); false when they are malformed.
+  bool ReadSlotted(std::string_view bytes, Parsed* lead);
 
   TimeMs now_;
   bool with_metrics_;
   RowEvaluator evaluator_;
+  std::shared_ptr<const CompiledConfig> config_;
+  std::unique_ptr<SegmentRows> rows_;  // with a config SegmentRows fits
+  std::vector<std::string> strings_;   // slotted records' string table
+  std::vector<std::pair<int, Value>> slotted_;  // the slotted attributes of one Feed
+  Document slotted_arena_;                      // and their arrays
   ResultBuffer results_;
   std::vector<Failure> failures_;     // one per failed row, in row order
   std::vector<int32_t> failure_of_;   // per row: index into failures_, or -1

@@ -47,6 +47,11 @@ class SegmentRows {
   // must stay valid until Finish), typed as csv.js types it unless !types;
   // `list`: a list column, split at `separator` into an array of text.
   bool Set(int slot, std::string_view name, std::string_view raw, bool list, bool types, char separator);
+  // One attribute already typed (lead objects' slotted records,
+  // lead_objects.h): `value` a scalar or an array of scalars whose strings
+  // stay valid until Finish. The caller has bounded the row's size (the
+  // bound is not kept for it), so WithinSizeLimit() says nothing of it.
+  void SetValue(int slot, Value value) { attributes_.Set(slot, value); }
   // False when the row's attributes could pass identify's size limit: the
   // engine then refuses the row with its own message (decline it).
   bool WithinSizeLimit() const;

@@ -1,5 +1,6 @@
-// Lead objects cross to the batch module as value frames (flat leads,
-// frame.post.js's flatObject) or as JSON text (the others): on odd values,
+// Lead objects cross to the batch module as slotted records (a
+// segments-only config's plain leads, slotted-leads.js), value frames (flat
+// leads, frame.post.js's flatObject) or as JSON text (the others): on odd values,
 // both must answer as the per-lead path does, which hands the core each
 // lead as JSON text (options.module: identify(JSON) on one engine).
 import { test } from 'node:test';
@@ -8,6 +9,7 @@ import { segmentLeads } from '../../web/src/node.js';
 import { loadModule } from '../../web/src/loader.js';
 import { setBatchLoader } from '../../web/src/batch-module.js';
 import { nodeBatchLoader } from '../../web/src/loader-node.js';
+import { SlottedWriter } from '../../web/src/slotted-leads.js';
 import { HOUR, exampleConfig } from './helpers.mjs';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
@@ -68,12 +70,25 @@ function oddLeads() {
     { name: 'lone \ud800' },                            // refused in JavaScript
     { tags: [1, , 3] },                                 // a hole: not flat (JSON writes null)
     Object.assign(Object.create(null), { job_title: 'CTO', n: 5 }),
+    { other: 'lone \udc00', job_title: 'CTO' },         // a lone surrogate in a column nothing reads
+    { note: `${'a'.repeat(50000)}é`, name: 'Zoë' },     // past the slotted bound: a frame
+    { name: 'Zoë 🚀', city: 'Zürich', n: -0, tags: ['x', 1, true] },  // strings again: ids of the table
+    { name: 'Zoë', tags: ['x', 1, undefined] },          // undefined in an array: JSON writes null
+    { n: 1n },                                          // a bigint: JSON refuses it
+    { tags: Array.from({ length: 2000 }, (_, i) => (i % 7 ? i : 'x')), job_title: 'VP' },  // the writer's buffer grows mid-record
   ];
 }
 
-// Counts the leads written as frames, to know the frame path ran.
+// Counts the leads written as slotted records, frames and JSON text, to
+// know which paths ran.
+const slottedWrite = SlottedWriter.prototype.write;
 function countingFrames() {
-  const counts = { frames: 0, text: 0 };
+  const counts = { slotted: 0, frames: 0, text: 0 };
+  SlottedWriter.prototype.write = function (row) {
+    const slotted = slottedWrite.call(this, row);
+    if (slotted) counts.slotted++;
+    return slotted;
+  };
   setBatchLoader(async () => {
     const module = await nodeBatchLoader();
     const flatObject = module.FrameWriter.prototype.flatObject;
@@ -101,17 +116,19 @@ test('odd values as frames or JSON text: the per-lead path\'s segments, errors a
     const { bulk, perLead } = await bothPaths({ segments: SEGMENTS }, leads);
     assert.deepEqual(bulk.leads, perLead.leads);
     assert.deepEqual(bulk.summary, perLead.summary);
-    assert.ok(counts.frames >= 18 && counts.text >= 6, JSON.stringify(counts));
+    assert.ok(counts.slotted >= 14 && counts.frames >= 4 && counts.text >= 6, JSON.stringify(counts));
     // The values told apart (so that a value read wrongly would show).
     const members = Object.fromEntries(Object.entries(bulk.summary.segments).filter(([, n]) => n > 0));
     for (const id of ['huge', 'two64', 'tiny', 'negative', 'zero', 'point3', 'zoe', 'zoe_prefix', 'city', 'tag_null', 'tag_one',
       'no_tags', 'company', 'company_12', 'title_exists', 'title_missing', 'flag', 'unicode_key', 'long']) {
       assert.ok(members[id] > 0, `segment ${id} has members: ${JSON.stringify(members)}`);
     }
-    assert.deepEqual(bulk.leads.filter((l) => l.error).map((l) => l.error.replace(/^(lead \d+).*$/s, '$1')), ['lead 24', 'lead 25', 'lead 26', 'lead 27']);
+    assert.deepEqual(bulk.leads.filter((l) => l.error).map((l) => l.error.replace(/^(lead \d+).*$/s, '$1')),
+      ['lead 24', 'lead 25', 'lead 26', 'lead 27', 'lead 30', 'lead 34']);
     // A null job_title is removed by identify: $exists is false for it.
     assert.deepEqual(bulk.leads[19].segments, ['zero', 'title_missing', 'flag']);
   } finally {
+    SlottedWriter.prototype.write = slottedWrite;
     setBatchLoader(nodeBatchLoader);
   }
 });
@@ -131,6 +148,20 @@ test('odd values with scoring and events (the engine path): the per-lead path\'s
     assert.ok(counts.frames >= 18, JSON.stringify(counts));
     assert.ok(bulk.leads.some((l) => l.score > 0));
   } finally {
+    SlottedWriter.prototype.write = slottedWrite;
     setBatchLoader(nodeBatchLoader);
   }
+});
+
+test('a string table past its bound starts again: the answers stay each lead\'s', async () => {
+  // 70,000 distinct names a condition reads: the module's table is emptied
+  // once on the way (slotted-leads.js MAX_STRINGS), ids then start again.
+  const leads = Array.from({ length: 70000 }, (_, i) => ({ name: i % 3 === 0 ? `Zoë ${i}` : `Bob ${i}`, n: i % 5 === 0 ? 0 : i }));
+  const { leads: out, summary } = await segmentLeads({ segments: SEGMENTS }, leads, { now: NOW });
+  for (let i = 0; i < leads.length; i++) {
+    const want = [...(i % 5 === 0 ? ['zero'] : []), ...(i % 3 === 0 ? ['zoe_prefix'] : []), 'title_missing'];
+    if (out[i].segments.join() !== want.join()) assert.fail(`lead ${i}: ${out[i].segments.join()}, expected ${want.join()}`);
+  }
+  assert.equal(summary.segments.zoe_prefix, 23334);
+  assert.equal(summary.errors, 0);
 });

@@ -6,8 +6,10 @@
 // A few hundred leads per call go to wasm (src/batch/lead_objects.h), which
 // identifies, declares, replays the events (engine/engine_replay.h) and
 // reads each lead at `now` (a segments-only config: the segment loop
-// alone). Results come back as LeadResult rows and membership bits in wasm
-// memory, read into result objects in one pass per call.
+// alone; there a lead the segment loop answers as the engine would is
+// written as a slotted record, slotted-leads.js). Results come back as
+// LeadResult rows and membership bits in wasm memory, read into result
+// objects in one pass per call.
 //
 // Same answers as the per-lead path (tests/web/batch-objects.test.mjs
 // compares whole results, summaries and error messages): only where the
@@ -18,6 +20,7 @@ import { columnsRead, objectColumns, renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { RecordWriter, readValueFrame } from './lead-records.js';
 import { BatchResults, failedLead } from './batch-results.js';
+import { SlottedWriter } from './slotted-leads.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 // Leads per call into wasm: enough to make the crossing negligible, few
@@ -94,6 +97,13 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     const results = new BatchResults(module, batch, config);
     const kept = [];
     const writer = new RecordWriter(new module.FrameWriter());
+    // Slotted records: a segments-only config, keys as given, no metrics
+    // (and no toJSON every plain object would inherit).
+    const slotted = !mapped && !withMetrics && batch.slotted() && typeof Object.prototype.toJSON !== 'function'
+      ? new SlottedWriter(batch, writer.frames, new module.FrameWriter()) : null;
+    const check = (result) => {
+      if (result < 0) unwrapBatch(batch.lastError());
+    };
     // Per lead of this call, from lead number `first` on: its attributes
     // (written as a record) or, when it failed in JavaScript, a Failed
     // holding its result; and its history (null for a lead without one).
@@ -116,10 +126,12 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     const flush = () => {
       let n = 0;
       if (writer.length > 0) {
+        slotted?.sendStrings(module, check);
         const ptr = batch.inputBuffer(writer.length); // may grow memory: read HEAPU8 after
         module.HEAPU8.set(writer.bytes.subarray(0, writer.length), ptr);
         n = batch.feed(writer.length, 0);
-        if (n < 0) unwrapBatch(batch.lastError());
+        check(n);
+        slotted?.afterFeed();
       }
       results.start(n);
       // Every result of the call first, in one pass over the result rows
@@ -174,23 +186,26 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         let attributes = row;
         let history = null;
         // In objects, `events` and `declarations` are the lead's history, not attributes.
-        if ('events' in row || 'declarations' in row) {
-          const what = `lead ${number}`;
-          const { events: own, declarations: declared, ...rest } = row;
-          attributes = rest;
-          const flat = own !== undefined && own !== null ? inlineEvents(own, what) : null;
-          const declarations = declared !== undefined && declared !== null ? inlineDeclarations(declared, what) : [];
-          const order = flat === null ? [] : timeOrder(flat);
-          let count = order.length;
-          while (count > 0 && flat[order[count - 1]] > at) count--;
-          history = { flat, order, count, declarations };
+        const hasHistory = 'events' in row || 'declarations' in row;
+        if (hasHistory || slotted === null || !slotted.write(row)) {
+          if (hasHistory) {
+            const what = `lead ${number}`;
+            const { events: own, declarations: declared, ...rest } = row;
+            attributes = rest;
+            const flat = own !== undefined && own !== null ? inlineEvents(own, what) : null;
+            const declarations = declared !== undefined && declared !== null ? inlineDeclarations(declared, what) : [];
+            const order = flat === null ? [] : timeOrder(flat);
+            let count = order.length;
+            while (count > 0 && flat[order[count - 1]] > at) count--;
+            history = { flat, order, count, declarations };
+          }
+          // A flat lead (the usual CRM row) as a value frame, checked and
+          // written in one pass; anything else as toJsonText's JSON text.
+          const renamed = renameColumns(attributes, columnMap, mapped);
+          writer.attributes(renamed, () => toJsonText(renamed, `lead ${number}`));
+          if (history === null) writer.history(NONE, null, NONE, 0);
+          else writer.history(history.declarations, history.flat, history.order, history.count);
         }
-        // A flat lead (the usual CRM row) as a value frame, checked and
-        // written in one pass; anything else as toJsonText's JSON text.
-        const renamed = renameColumns(attributes, columnMap, mapped);
-        writer.attributes(renamed, () => toJsonText(renamed, `lead ${number}`));
-        if (history === null) writer.history(NONE, null, NONE, 0);
-        else writer.history(history.declarations, history.flat, history.order, history.count);
         pending.push(attributes);
         histories.push(history);
       } catch (error) {

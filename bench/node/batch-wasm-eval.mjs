@@ -1,0 +1,84 @@
+// The batch module's evaluation alone, for issue 15's "batch wasm within
+// 1.5× of native": the shared workload's 10,000 profiles written once as
+// slotted records (web/src/slotted-leads.js, strings in the module's table),
+// then fed to LeadObjects pass after pass. What a pass times is what the
+// module does per lead (read the record, set the slots, the segment
+// program, a result row and its membership bits), as the native
+// BM_Workload_EvaluateOnly times decode-free evaluation; the JavaScript
+// writing the records is outside it. The memberships are compared with
+// expected-membership.txt first. Process CPU time, as on this shared
+// machine the wall time is mostly waiting for a core.
+//
+//   node bench/node/batch-wasm-eval.mjs [--passes 5] [--root DIR]
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadWorkload } from './workload.mjs';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const PASSES = Number(arg('--passes', 5));
+const ROOT = path.resolve(arg('--root', REPO_ROOT));
+const NOW = Date.UTC(2026, 0, 15, 12);
+
+const src = (file) => import(pathToFileURL(path.join(ROOT, 'web', 'src', file)).href);
+const { nodeBatchLoader } = await src('loader-node.js');
+const { SlottedWriter } = await src('slotted-leads.js');
+const { segments, profiles, expected } = loadWorkload(path.resolve(REPO_ROOT, '..', 'shared', 'bench-workload'));
+
+const module = await nodeBatchLoader();
+const batch = new module.LeadObjects();
+const loaded = batch.load(JSON.stringify({ segments }), { now: NOW, metrics: false });
+if (loaded?.code) throw new Error(`load: ${loaded.message}`);
+if (!batch.slotted()) throw new Error('the workload\'s config does not take slotted records');
+const check = (n) => {
+  if (n < 0) throw new Error(batch.lastError().message);
+  return n;
+};
+
+const writer = new SlottedWriter(batch, new module.FrameWriter(), new module.FrameWriter());
+for (const p of profiles) if (!writer.write(p)) throw new Error(`profile ${p.id} is not slotted`);
+writer.sendStrings(module, check);
+const records = writer.w.bytes.slice(0, writer.w.pos);
+
+const feed = () => {
+  const ptr = batch.inputBuffer(records.length);
+  module.HEAPU8.set(records, ptr);
+  return check(batch.feed(records.length, 0));
+};
+
+// Answers first.
+{
+  const n = feed();
+  if (n !== profiles.length) throw new Error(`${n} results for ${profiles.length} profiles`);
+  const words = batch.wordsPerRow();
+  const bits = new Uint32Array(module.HEAPU8.buffer, batch.memberships(), n * words * 2);
+  for (let i = 0; i < n; i++) {
+    let got = '';
+    for (let s = 0; s < segments.length; s++) got += (bits[i * words * 2 + (s >>> 5)] >>> (s & 31)) & 1 ? '1' : '0';
+    if (got !== expected[i]) throw new Error(`profile ${i}: ${got}, expected ${expected[i]}`);
+  }
+  batch.clearResults();
+  console.log(`check: ${n} profiles x ${segments.length} segments equal expected-membership.txt (${records.length} bytes of records)`);
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const times = [];
+for (let pass = 0; pass < PASSES + 1; pass++) {
+  const t0 = cpuMs();
+  for (let r = 0; r < 5; r++) {
+    feed();
+    batch.clearResults();
+  }
+  if (pass > 0) times.push((cpuMs() - t0) / 5);
+}
+const sorted = [...times].sort((a, b) => a - b);
+const evaluations = profiles.length * segments.length;
+const rate = (ms) => (evaluations / (ms * 1000)).toFixed(1);
+console.log(`batch module, slotted records fed, ${profiles.length} profiles x ${segments.length} segments, CPU per pass ` +
+  `(passes 1..${PASSES}): median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} ms = ${rate(sorted[Math.floor(sorted.length / 2)])} M evaluations/s, ` +
+  `best ${rate(sorted[0])} M/s; ${(sorted[Math.floor(sorted.length / 2)] * 1000 / profiles.length).toFixed(3)} µs a profile`);
+batch.delete();

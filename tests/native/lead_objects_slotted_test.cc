@@ -1,0 +1,254 @@
+// Slotted records (src/batch/lead_objects.h): a lead sent by slot with its
+// strings as ids into the table must get the answers of the same lead sent
+// as a value frame, and a malformed buffer must append nothing.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "batch/lead_objects.h"
+#include "config/config.h"
+#include "core/json.h"
+#include "core/value.h"
+#include "core/value_codec.h"
+
+namespace leadseg {
+namespace batch {
+namespace {
+
+constexpr TimeMs kNow = 1768478400000;  // 2026-01-15T12:00:00Z
+
+std::shared_ptr<const CompiledConfig> Compile(const std::string& text) {
+  Diagnostics d;
+  std::shared_ptr<const CompiledConfig> config = CompileConfigText(text, &d);
+  EXPECT_TRUE(config) << d.Format();
+  return config;
+}
+
+const char* kSegments = R"({"segments": [
+  {"id": "us", "condition": {"country": "US"}},
+  {"id": "big", "condition": {"company_size": {"$gte": 100}}},
+  {"id": "api", "condition": {"interests": {"$elemMatch": {"$eq": "api"}}}},
+  {"id": "customer", "condition": {"is_customer": true}},
+  {"id": "no_country", "condition": {"country": {"$exists": false}}},
+  {"id": "cto_de", "condition": {"$and": [{"job_title": {"$regex": "^CT"}}, {"country": "DE"}]}}
+]})";
+
+// Writes records and a string table as web/src/slotted-leads.js does.
+class Writer {
+ public:
+  explicit Writer(const LeadObjects& objects) : objects_(objects) {}
+
+  void U8(uint8_t v) { records_.push_back(static_cast<char>(v)); }
+  void U32(uint32_t v) { records_.append(reinterpret_cast<const char*>(&v), 4); }
+  void F64(double v) { records_.append(reinterpret_cast<const char*>(&v), 8); }
+
+  uint32_t Id(const std::string& s) {
+    for (uint32_t i = 0; i < interned_.size(); ++i) {
+      if (interned_[i] == s) return i;
+    }
+    interned_.push_back(s);
+    uint32_t n = static_cast<uint32_t>(s.size());
+    strings_.append(reinterpret_cast<const char*>(&n), 4);
+    strings_ += s;
+    return static_cast<uint32_t>(interned_.size() - 1);
+  }
+
+  // `lead` as a slotted record: only the attributes a condition reads.
+  void Slotted(const Json& lead) {
+    std::string body;
+    uint32_t count = 0;
+    std::string saved;
+    records_.swap(saved);
+    for (auto it = lead.begin(); it != lead.end(); ++it) {
+      const int slot = objects_.SlotOf(it.key());
+      if (slot < 0) continue;
+      U32(static_cast<uint32_t>(slot));
+      if (it->is_array()) {
+        U8(5);
+        U32(static_cast<uint32_t>(it->size()));
+        for (const Json& item : *it) Scalar(item);
+      } else {
+        Scalar(*it);
+      }
+      ++count;
+    }
+    records_.swap(saved);
+    body = std::move(saved);
+    U8(2);
+    U32(static_cast<uint32_t>(body.size() + 4));
+    U32(count);
+    records_ += body;
+    U32(0);  // declarations
+    U32(0);  // events
+  }
+
+  // `lead` as a value frame record.
+  void Frame(const Json& lead) {
+    Document doc;
+    std::string frame;
+    EncodeValue(doc.Add(lead), &frame);
+    U8(1);
+    U32(static_cast<uint32_t>(frame.size()));
+    records_ += frame;
+    U32(0);
+    U32(0);
+  }
+
+  std::string& records() { return records_; }
+  std::string& strings() { return strings_; }
+
+ private:
+  void Scalar(const Json& v) {
+    if (v.is_boolean()) {
+      U8(v.get<bool>() ? 2 : 1);
+    } else if (v.is_number()) {
+      U8(3);
+      F64(v.get<double>());
+    } else {
+      U8(4);
+      U32(Id(v.get<std::string>()));
+    }
+  }
+
+  const LeadObjects& objects_;
+  std::string records_, strings_;
+  std::vector<std::string> interned_;
+};
+
+std::vector<Json> Leads() {
+  return {
+      Json::parse(R"({"country": "US", "company_size": 500, "interests": ["seo", "api"], "is_customer": true})"),
+      Json::parse(R"({"country": "DE", "job_title": "CTO", "company_size": 20, "interests": []})"),
+      Json::parse(R"({"company_size": 100, "unread": "x", "is_customer": false})"),
+      Json::parse(R"({"country": "US", "job_title": "VP", "interests": ["api", 3, true]})"),
+      Json::parse(R"({})"),
+  };
+}
+
+std::vector<std::vector<bool>> Memberships(LeadObjects& objects) {
+  std::vector<std::vector<bool>> out;
+  const ResultBuffer& r = objects.results();
+  for (size_t i = 0; i < r.size(); ++i) {
+    std::vector<bool> m;
+    for (size_t s = 0; s < r.segment_count(); ++s) m.push_back(r.InSegment(i, s));
+    out.push_back(m);
+  }
+  return out;
+}
+
+TEST(LeadObjectsSlotted, SameAnswersAsValueFrames) {
+  auto config = Compile(kSegments);
+  LeadObjects framed(config, kNow, false), slotted(config, kNow, false);
+  ASSERT_TRUE(slotted.Slotted());
+  Writer frames(framed), slots(slotted);
+  for (const Json& lead : Leads()) {
+    frames.Frame(lead);
+    slots.Slotted(lead);
+  }
+  ASSERT_TRUE(framed.Feed(frames.records(), 0).ok());
+  ASSERT_TRUE(slotted.AddStrings(slots.strings(), /*reset=*/false).ok());
+  ASSERT_TRUE(slotted.Feed(slots.records(), 0).ok());
+  const auto want = Memberships(framed);
+  EXPECT_EQ(Memberships(slotted), want);
+  // The answers told apart, so that a value read wrongly would show.
+  EXPECT_EQ(want[0], (std::vector<bool>{true, true, true, true, false, false}));
+  EXPECT_EQ(want[1], (std::vector<bool>{false, false, false, false, false, true}));
+  EXPECT_EQ(want[4], (std::vector<bool>{false, false, false, false, true, false}));
+  for (size_t i = 0; i < slotted.results().size(); ++i) {
+    const LeadResult& row = slotted.results().rows()[i];
+    EXPECT_EQ(row.error, 0u);
+    EXPECT_TRUE(std::isnan(row.score));
+    EXPECT_EQ(row.grade, -1);
+    EXPECT_EQ(row.stage, -1);
+    EXPECT_EQ(row.mql, -1);
+  }
+}
+
+TEST(LeadObjectsSlotted, SlotsOfNames) {
+  auto config = Compile(kSegments);
+  LeadObjects objects(config, kNow, false);
+  EXPECT_GE(objects.SlotOf("country"), 0);
+  EXPECT_EQ(objects.SlotOf("unread"), LeadObjects::kUnread);
+  EXPECT_EQ(objects.SlotOf(""), LeadObjects::kRefused);
+  EXPECT_EQ(objects.SlotOf("segments"), LeadObjects::kRefused);
+  EXPECT_EQ(objects.SlotOf("\xff"), LeadObjects::kRefused);
+}
+
+TEST(LeadObjectsSlotted, OnlyForSegmentsOnlyConfigs) {
+  auto config = Compile(R"({"segments": [{"id": "a", "condition": {"x": 1}}], "scoring": {"rules": []}})");
+  ASSERT_TRUE(config);
+  LeadObjects objects(config, kNow, false);
+  EXPECT_FALSE(objects.Slotted());
+  Writer w(objects);
+  w.Slotted(Json::parse(R"({"x": 1})"));
+  EXPECT_FALSE(objects.Feed(w.records(), 0).ok());
+  EXPECT_EQ(objects.results().size(), 0u);
+}
+
+TEST(LeadObjectsSlotted, MalformedBuffersAppendNothing) {
+  auto config = Compile(kSegments);
+  LeadObjects objects(config, kNow, false);
+  const int country = objects.SlotOf("country");
+  ASSERT_GE(country, 0);
+  auto record = [&](const std::string& body, uint32_t events) {
+    std::string r;
+    r.push_back('\2');
+    uint32_t n = static_cast<uint32_t>(body.size());
+    r.append(reinterpret_cast<const char*>(&n), 4);
+    r += body;
+    uint32_t zero = 0;
+    r.append(reinterpret_cast<const char*>(&zero), 4);
+    r.append(reinterpret_cast<const char*>(&events), 4);
+    return r;
+  };
+  auto body = [&](uint32_t slot, uint8_t tag, uint32_t payload) {
+    std::string b;
+    uint32_t one = 1;
+    b.append(reinterpret_cast<const char*>(&one), 4);
+    b.append(reinterpret_cast<const char*>(&slot), 4);
+    b.push_back(static_cast<char>(tag));
+    b.append(reinterpret_cast<const char*>(&payload), 4);
+    return b;
+  };
+  std::string us = "US";
+  uint32_t n = 2;
+  std::string table(reinterpret_cast<const char*>(&n), 4);
+  table += us;
+  ASSERT_TRUE(objects.AddStrings(table, false).ok());
+  const std::string good = record(body(static_cast<uint32_t>(country), 4, 0), 0);
+  // A string id past the table, a slot past the schema, an unknown tag, a
+  // history on a slotted record: each fails the whole buffer.
+  for (const std::string& bad : {record(body(static_cast<uint32_t>(country), 4, 1), 0),
+                                 record(body(1000, 4, 0), 0),
+                                 record(body(static_cast<uint32_t>(country), 9, 0), 0),
+                                 record(body(static_cast<uint32_t>(country), 4, 0) + "x", 0)}) {
+    EXPECT_FALSE(objects.Feed(good + bad, 0).ok());
+    EXPECT_EQ(objects.results().size(), 0u);
+  }
+  std::string with_event = good.substr(0, good.size() - 4);
+  uint32_t one = 1;
+  with_event.append(reinterpret_cast<const char*>(&one), 4);
+  EXPECT_FALSE(objects.Feed(with_event, 0).ok());
+  // A table that is not UTF-8 adds nothing.
+  std::string invalid(reinterpret_cast<const char*>(&one), 4);
+  invalid += "\xff";
+  EXPECT_FALSE(objects.AddStrings(invalid, false).ok());
+  ASSERT_TRUE(objects.Feed(good, 0).ok());
+  ASSERT_EQ(objects.results().size(), 1u);
+  EXPECT_TRUE(objects.results().InSegment(0, 0));
+  // reset empties the table: id 0 is then the new first string.
+  objects.Clear();
+  std::string de(reinterpret_cast<const char*>(&n), 4);
+  de += "DE";
+  ASSERT_TRUE(objects.AddStrings(de, true).ok());
+  ASSERT_TRUE(objects.Feed(good, 0).ok());
+  EXPECT_FALSE(objects.results().InSegment(0, 0));
+}
+
+}  // namespace
+}  // namespace batch
+}  // namespace leadseg
