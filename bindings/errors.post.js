@@ -116,6 +116,7 @@
     }
     wrapMethod(Module, 'runConformance', 'runConformance', [text('the conformance file')]);
     wrapMethod(Module, 'compileConfig', 'compileConfig', [text('config')]);
+    wrapMethod(Module, 'upgradeSnapshot', 'upgradeSnapshot', [['bytes', 'a snapshot']]);
     var segmenter = Module['Segmenter'] && Module['Segmenter'].prototype;
     if (segmenter) {
       wrapMethod(segmenter, 'load', 'Segmenter.load', [text('config')]);
