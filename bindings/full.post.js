@@ -1,6 +1,6 @@
 // The full module's own JavaScript: error handling for the functions only
-// it binds (evalCondition, jsonLogicApply, runConformance, compileConfig)
-// and Segmenter, whose attributes cross as value frames. The runtime
+// it binds (evalCondition, jsonLogicApply, runConformance, compileConfig,
+// upgradeSnapshot) and Segmenter, whose attributes cross as value frames. The runtime
 // module, which a page loads, has none of these, so this file is left out
 // of its glue (cmake/LeadsegWasm.cmake lists the runtime's --post-js files;
 // the full module takes every bindings/*.post.js, sorted, so this one runs
@@ -29,6 +29,7 @@
     };
     wrapMethod(Module, 'runConformance', 'runConformance', [text('the conformance file')]);
     wrapMethod(Module, 'compileConfig', 'compileConfig', [text('config')]);
+    wrapMethod(Module, 'upgradeSnapshot', 'upgradeSnapshot', [['bytes', 'a snapshot']]);
 
     var segmenter = Module['Segmenter'].prototype;
     wrapMethod(segmenter, 'load', 'Segmenter.load', [text('config')]);

@@ -35,6 +35,7 @@
 #ifndef LEADSEG_RUNTIME_MODULE
 #include "conditions/jsonlogic.h"
 #include "conformance/conformance.h"
+#include "profile/snapshot_v1.h"
 #endif
 #include "core/duration.h"
 #include "core/json.h"
@@ -221,6 +222,17 @@ val CompileConfigToBytes(const std::string& config_json) {
   out.set("bytes", val::global("Uint8Array").new_(view));
   out.set("warnings", WarningsToVal(diagnostics.all()));
   return out;
+}
+
+// Snapshot format 1 -> format 2 (profile/snapshot_v1.h): the web package
+// calls it, once, for a profile stored before format 2, so that the runtime
+// module can restore it. Other bytes come back unchanged.
+val UpgradeSnapshotBytes(const val& bytes) {
+  std::vector<uint8_t> raw = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
+  auto upgraded = UpgradeSnapshot(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+  if (!upgraded.ok()) return ErrorRecord(upgraded.status());
+  val view = val(emscripten::typed_memory_view(upgraded->size(), reinterpret_cast<const uint8_t*>(upgraded->data())));
+  return val::global("Uint8Array").new_(view);
 }
 #endif  // LEADSEG_RUNTIME_MODULE
 
@@ -535,10 +547,19 @@ class WasmEngine {
     return val::global("Uint8Array").new_(view);
   }
 
+  // Snapshot format 1 (JSON text inside) is converted here in the full
+  // module; the runtime module, which links no converter, refuses it and
+  // says where it is read (the web package converts it first:
+  // web/src/profile-storage.js).
   val Restore(const val& bytes) {
     if (!engine_) return NotLoaded();
     std::vector<uint8_t> raw = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
     std::string data(raw.begin(), raw.end());
+#ifndef LEADSEG_RUNTIME_MODULE
+    auto upgraded = UpgradeSnapshot(data);
+    if (!upgraded.ok()) return ErrorRecord(upgraded.status());
+    data = std::move(upgraded).value();
+#endif
     Status s = engine_->Restore(data);
     if (!s.ok()) return ErrorRecord(s);
     return val(true);
@@ -677,6 +698,7 @@ EMSCRIPTEN_BINDINGS(leadseg) {
   function("jsonLogicApply", &leadseg::JsonLogicApply);
   function("runConformance", &leadseg::RunConformanceText);
   function("compileConfig", &leadseg::CompileConfigToBytes);
+  function("upgradeSnapshot", &leadseg::UpgradeSnapshotBytes);
   class_<leadseg::Segmenter>("Segmenter")
       .constructor<>()
       .function("load", &leadseg::Segmenter::Load)

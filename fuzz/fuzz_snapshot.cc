@@ -4,7 +4,7 @@
 //   bit 0 clear: the rest is restored as is (magic, version, length and CRC
 //                must all be right by chance, so mostly header checks run);
 //   bit 0 set:   the rest is a snapshot *payload*; a valid header (magic,
-//                version 1, length, CRC-32) is put in front of it, so the
+//                version, length, CRC-32) is put in front of it, so the
 //                payload decoder, the metric archives, the score and the
 //                lifecycle state see arbitrary data.
 //   bit 1:       restore into the tight-retention config (maxAge 3d,
@@ -17,11 +17,17 @@
 //                so that the state checks behind a valid layout are reached
 //                (random payloads rarely parse that far). Keep StructuredPayload
 //                in step with EncodeSnapshot.
+//   bit 3:       the header says format 1 (JSON text for attributes,
+//                declarations and experiment state), and with bit 2 the
+//                payload is written in format 1's layout (snapshot_v1.cc).
+// Every input goes through UpgradeSnapshot (which passes anything but
+// format 1 through) before Engine::Restore, as the full module does.
 // The target engine already holds a small profile.
 //
 // Invariants:
 //  - never a crash, hang or sanitizer report;
-//  - a failed restore changes nothing (Export, Segments, Metrics);
+//  - a failed upgrade or restore changes nothing (Export, Segments, Metrics);
+//  - an upgrade yields format 2;
 //  - a successful restore re-snapshots to bytes that restore into a fresh
 //    engine with the same Export and Segments, and those re-snapshot to the
 //    same bytes (the second generation is a fixed point);
@@ -36,7 +42,9 @@
 #include "engine/engine.h"
 #include "fuzz_common.h"
 #include "metrics/metric.h"
+#include "decisions/decision_state.h"
 #include "profile/snapshot.h"
+#include "profile/snapshot_v1.h"
 
 using namespace leadseg;
 
@@ -68,9 +76,9 @@ void Populate(Engine* e) {
   (void)e->Declare("interests", Json::array({"security"}), kT0 + kHour);
 }
 
-std::string WithHeader(std::string_view payload) {
+std::string WithHeader(std::string_view payload, uint8_t version) {
   std::string out = "LSNP";
-  out.push_back(static_cast<char>(kSnapshotVersion));
+  out.push_back(static_cast<char>(version));
   auto put32 = [&](uint32_t v) {
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
   };
@@ -90,21 +98,48 @@ TimeMs GenTime(FuzzedDataProvider& p) {
 
 std::string GenBytes(FuzzedDataProvider& p) { return p.ConsumeRandomLengthString(32); }
 
-std::string StructuredPayload(FuzzedDataProvider& p, const CompiledConfig& config) {
+// An attribute or declaration value as format 2 holds it: a frame, valid or
+// not (truncated, NaN, invalid UTF-8, arbitrary bytes).
+std::string GenFrame(FuzzedDataProvider& p) {
+  std::string out;
+  Document doc;
+  switch (p.ConsumeIntegralInRange(0, 5)) {
+    case 0: EncodeValue(doc.Add(Json("CTO")), &out); break;
+    case 1: EncodeValue(Value::Number(p.ConsumeFloatingPoint<double>()), &out); break;
+    case 2: EncodeValue(doc.Add(Json::parse(R"(["security", {"a": [1, null, true]}])")), &out); break;
+    case 3: out = std::string("\x04\x02\x00\x00\x00\xc3\x28", 7); break;
+    case 4: EncodeValue(doc.Add(Json("x")), &out); out.resize(p.ConsumeIntegralInRange<size_t>(0, out.size())); break;
+    default: out = GenBytes(p); break;
+  }
+  return out;
+}
+
+std::string StructuredPayload(FuzzedDataProvider& p, const CompiledConfig& config, uint8_t version) {
   using namespace bytes;
   std::string out;
   const TimeMs clock = GenTime(p);
   PutSigned(clock, &out);
-  PutString(p.ConsumeBool() ? std::string(p.PickValueInArray({"{}", R"({"job_title":"CTO","age":30})", "[]",
-                                                               R"({"score":1})", R"({"a":)", "null"}))
-                            : GenBytes(p),
-            &out);
+  if (version == 1) {
+    PutString(p.ConsumeBool() ? std::string(p.PickValueInArray({"{}", R"({"job_title":"CTO","age":30})", "[]",
+                                                                 R"({"score":1})", R"({"a":)", "null"}))
+                              : GenBytes(p),
+              &out);
+  } else {
+    const int attributes = p.ConsumeIntegralInRange(0, 3);
+    PutVarint(static_cast<uint64_t>(attributes), &out);
+    for (int i = 0; i < attributes; ++i) {
+      PutString(p.ConsumeIntegralInRange(0, 3) ? std::string(p.PickValueInArray({"job_title", "age", "score", "city"}))
+                                               : GenBytes(p),
+                &out);
+      PutString(GenFrame(p), &out);
+    }
+  }
   const int declarations = p.ConsumeIntegralInRange(0, 2);
   PutVarint(static_cast<uint64_t>(declarations), &out);
   for (int i = 0; i < declarations; ++i) {
     PutString(p.ConsumeBool() ? std::string("interests") : GenBytes(p), &out);
     PutSigned(GenTime(p), &out);
-    PutString(p.PickValueInArray({R"(["security"])", "1", "{", "null"}), &out);
+    PutString(version == 1 ? std::string(p.PickValueInArray({R"(["security"])", "1", "{", "null"})) : GenFrame(p), &out);
   }
   const int events = p.ConsumeIntegralInRange(0, 10);
   PutVarint(static_cast<uint64_t>(events), &out);
@@ -203,7 +238,14 @@ std::string StructuredPayload(FuzzedDataProvider& p, const CompiledConfig& confi
     }
   }
   PutString(progress, &out);
-  PutString(p.ConsumeBool() ? std::string() : std::string(p.PickValueInArray({"{}", "[]", "{", "null"})), &out);
+  if (version == 1) {
+    if (p.ConsumeBool()) PutString(p.ConsumeBool() ? std::string() : std::string(p.PickValueInArray({"{}", "[]", "{", "null"})), &out);
+  } else {
+    DecisionState state;
+    if (p.ConsumeBool()) state.assignments["lead-form-tournament"] = {p.PickValueInArray({"short", "long", "zz"}), GenTime(p)};
+    if (p.ConsumeBool()) state.counts["lead-form-tournament"]["short"] = {p.ConsumeIntegralInRange<int64_t>(-1, 3), 1};
+    PutString(p.ConsumeIntegralInRange(0, 3) ? state.ToFrame() : GenFrame(p), &out);
+  }
   return out;
 }
 
@@ -214,12 +256,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t mode = data[0];
   std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
   const auto& config = (mode & 2) ? GetConfigs().tight : GetConfigs().shipped;
+  const uint8_t version = (mode & 8) ? 1 : kSnapshotVersion;
   std::string input;
   if (mode & 4) {
     FuzzedDataProvider p(data + 1, size - 1);
-    input = WithHeader(StructuredPayload(p, *config));
+    input = WithHeader(StructuredPayload(p, *config, version), version);
   } else {
-    input = (mode & 1) ? WithHeader(rest) : std::string(rest);
+    input = (mode & 1) ? WithHeader(rest, version) : std::string(rest);
   }
 
   Engine e(config);
@@ -228,7 +271,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Json metrics_before = e.Metrics();
   const auto segments_before = e.Segments();
 
-  Status s = e.Restore(input);
+  auto upgraded = UpgradeSnapshot(input);
+  Status s = upgraded.status();
+  if (upgraded.ok()) {
+    FUZZ_CHECK(*upgraded == input || static_cast<uint8_t>((*upgraded)[4]) == kSnapshotVersion,
+               "an upgrade that did not yield the current format");
+    s = e.Restore(*upgraded);
+  }
   if (!s.ok()) {
     FUZZ_CHECK(!s.message().empty(), "a restore error without a message");
     FUZZ_CHECK(s.code() == StatusCode::kDataLoss || s.code() == StatusCode::kFailedPrecondition,

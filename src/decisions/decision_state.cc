@@ -1,44 +1,15 @@
 #include "decisions/decision_state.h"
 
 #include <cmath>
-#include <vector>
 
 #include "core/value.h"
+#include "core/value_checks.h"
+#include "core/value_codec.h"
 #include "core/value_json.h"
+#include "core/value_writer.h"
 
 namespace leadseg {
 namespace {
-
-// Builds the state's JSON as a Value tree: strings refer to the state's
-// own keys, so the tree lives only while the state is unchanged.
-class Builder {
- public:
-  Value Object(std::vector<std::pair<std::string_view, Value>> members) {
-    const auto n = static_cast<uint32_t>(members.size());
-    Value* out = arena_.AllocateChildren(2 * static_cast<size_t>(n));
-    for (uint32_t i = 0; i < n; ++i) {
-      out[2 * i] = Value::String(members[i].first);
-      out[2 * i + 1] = members[i].second;
-    }
-    return Document::MakeObject(out, n);
-  }
-  Value Array(const std::vector<Value>& elements) {
-    const auto n = static_cast<uint32_t>(elements.size());
-    Value* out = arena_.AllocateChildren(n);
-    for (uint32_t i = 0; i < n; ++i) out[i] = elements[i];
-    return Document::MakeArray(out, n);
-  }
-  static Value Integer(int64_t i) { return Value::Number(static_cast<double>(i)); }
-
-  Value Counts(const std::map<std::string, ArmCounts>& by_variant) {
-    std::vector<std::pair<std::string_view, Value>> members;
-    for (const auto& [variant, c] : by_variant) members.emplace_back(variant, Array({Integer(c.exposures), Integer(c.conversions)}));
-    return Object(std::move(members));
-  }
-
- private:
-  Document arena_;
-};
 
 // What nlohmann called an integer: integral text. Every number this state
 // writes is an integer well inside 2^53 (times in ms, counts).
@@ -62,36 +33,61 @@ bool ReadCounts(const Value& j, std::map<std::string, ArmCounts>* out) {
 
 }  // namespace
 
-std::string DecisionState::ToJsonText() const {
-  Builder b;
-  std::vector<std::pair<std::string_view, Value>> assigned, goals, counts_json, segments_json;
-  for (const auto& [key, a] : assignments) {
-    assigned.emplace_back(key, b.Array({Value::String(a.variant), Builder::Integer(a.at)}));
+// Written directly as a frame by the ValueWriter the documents use, so the
+// runtime links no second writer for it.
+std::string DecisionState::ToFrame() const {
+  ValueWriter w;
+  auto counts_of = [&w](const std::map<std::string, ArmCounts>& by_variant) {
+    w.BeginObject();
+    for (const auto& [variant, c] : by_variant) {
+      w.Key(variant).BeginArray().Number(static_cast<double>(c.exposures)).Number(static_cast<double>(c.conversions)).End();
+    }
+    w.End();
+  };
+  w.BeginObject();
+  w.Key("visitor").String(visitor_id);
+  w.Key("assignments").BeginObject();
+  for (const auto& [key, a] : assignments) w.Key(key).BeginArray().String(a.variant).Number(static_cast<double>(a.at)).End();
+  w.End();
+  w.Key("converted").BeginObject();
+  for (const auto& [key, goals] : converted) {
+    w.Key(key).BeginArray();
+    for (const std::string& goal : goals) w.String(goal);
+    w.End();
   }
-  for (const auto& [key, set] : converted) {
-    std::vector<Value> ids;
-    for (const std::string& goal : set) ids.push_back(Value::String(goal));
-    goals.emplace_back(key, b.Array(ids));
+  w.End();
+  w.Key("counts").BeginObject();
+  for (const auto& [key, by_variant] : counts) {
+    w.Key(key);
+    counts_of(by_variant);
   }
-  for (const auto& [key, by_variant] : counts) counts_json.emplace_back(key, b.Counts(by_variant));
+  w.End();
+  w.Key("segmentCounts").BeginObject();
   for (const auto& [key, by_segment] : segment_counts) {
-    std::vector<std::pair<std::string_view, Value>> s;
-    for (const auto& [segment, by_variant] : by_segment) s.emplace_back(segment, b.Counts(by_variant));
-    segments_json.emplace_back(key, b.Object(std::move(s)));
+    w.Key(key).BeginObject();
+    for (const auto& [segment, by_variant] : by_segment) {
+      w.Key(segment);
+      counts_of(by_variant);
+    }
+    w.End();
   }
-  return leadseg::ToJsonText(b.Object({{"visitor", Value::String(visitor_id)},
-                              {"assignments", b.Object(std::move(assigned))},
-                              {"converted", b.Object(std::move(goals))},
-                              {"counts", b.Object(std::move(counts_json))},
-                              {"segmentCounts", b.Object(std::move(segments_json))}}));
+  w.End();
+  w.End();
+  return w.bytes();
 }
 
-Result<DecisionState> DecisionState::FromJsonText(std::string_view text) {
-  auto bad = [](const char* what) { return DataLoss(std::string("snapshot is corrupted: experiment ") + what); };
+Result<DecisionState> DecisionState::FromFrame(std::string_view frame) {
   Document arena;
-  auto parsed = ParseJsonValue(text, &arena, "experiment state");
-  if (!parsed.ok()) return bad("state");
-  const Value& j = *parsed;
+  auto decoded = DecodeValue(reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), &arena);
+  // JSON text could only hold UTF-8 and finite numbers: neither may a frame.
+  if (!decoded.ok() || !PassesCheckValue(*decoded, kMaxFrameDepth)) {
+    return DataLoss("snapshot is corrupted: experiment state");
+  }
+  return FromValue(*decoded);
+}
+
+Result<DecisionState> DecisionState::FromValue(const Value& j) {
+  auto bad = [](const char* what) { return DataLoss(std::string("snapshot is corrupted: experiment ") + what); };
   DecisionState s;
   if (!j.is_object()) return bad("state");
   if (const Value* v = j.find("visitor"); v && v->is_string()) s.visitor_id = std::string(v->as_string());
@@ -135,6 +131,13 @@ Result<DecisionState> DecisionState::FromJsonText(std::string_view text) {
     }
   }
   return s;
+}
+
+Result<DecisionState> DecisionState::FromJsonText(std::string_view text) {
+  Document arena;
+  auto parsed = ParseJsonValue(text, &arena, "experiment state");
+  if (!parsed.ok()) return DataLoss("snapshot is corrupted: experiment state");
+  return FromValue(*parsed);
 }
 
 }  // namespace leadseg

@@ -1,8 +1,12 @@
 // What one visitor's device remembers about experiments: sticky
 // assignments (a visitor never flips variant, whatever their attributes do
 // later), which goals already converted, and the device's exposure and
-// conversion counts per variant and per segment. Stored in snapshots, as
-// JSON text (format 1) written and read through core/value_json.h.
+// conversion counts per variant and per segment. Stored in snapshots as a
+// value frame (format 2: core/value_codec.h) of the object format 1 held as
+// JSON text:
+//   {"visitor": id, "assignments": {key: [variant, at]},
+//    "converted": {key: [goal, ...]}, "counts": {key: {variant: [exposures, conversions]}},
+//    "segmentCounts": {key: {segment: {variant: [exposures, conversions]}}}}
 #pragma once
 
 #include <map>
@@ -12,6 +16,7 @@
 
 #include "core/duration.h"
 #include "core/status.h"
+#include "core/value.h"
 #include "decisions/bandit.h"
 
 namespace leadseg {
@@ -32,11 +37,16 @@ struct DecisionState {
   // experiment key -> segment id -> variant id -> counts on this device
   std::map<std::string, std::map<std::string, std::map<std::string, ArmCounts>>> segment_counts;
 
-  // The same text nlohmann wrote for this state before (snapshots keep
-  // their bytes). Reading refuses anything this could not have written,
-  // with "snapshot is corrupted: experiment ..." errors.
-  std::string ToJsonText() const;
+  // The frame of the object above. Reading refuses anything this could not
+  // have written, with "snapshot is corrupted: experiment ..." errors.
+  std::string ToFrame() const;
+  static Result<DecisionState> FromFrame(std::string_view frame);
+  // The same object as format 1's JSON text, for UpgradeSnapshot
+  // (profile/snapshot_v1.h) only: it needs the JSON reader, which the
+  // runtime module does not link.
   static Result<DecisionState> FromJsonText(std::string_view text);
+  // The object as a Value (a decoded frame or parsed JSON text).
+  static Result<DecisionState> FromValue(const Value& object);
 };
 
 }  // namespace leadseg

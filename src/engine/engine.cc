@@ -867,7 +867,7 @@ std::string Engine::Snapshot() const {
   }
   if (config_->scoring()) archived_score_.Save(&data.score);
   progress_.Save(&data.progress);
-  data.decisions = decisions_.ToJsonText();
+  data.decisions = decisions_.ToFrame();
   return EncodeSnapshot(data);
 }
 
@@ -907,12 +907,8 @@ Status Engine::Restore(std::string_view snapshot) {
       return DataLoss("snapshot is corrupted: score state");
     }
   }
-  DecisionState decisions;
-  if (!data.decisions.empty()) {
-    auto state = DecisionState::FromJsonText(data.decisions);
-    if (!state.ok()) return state.status();
-    decisions = std::move(state).value();
-  }
+  auto decisions = DecisionState::FromFrame(data.decisions);
+  if (!decisions.ok()) return decisions.status();
   ProgressState progress;
   if (!data.progress.empty() && !progress.Restore(data.progress)) {
     return DataLoss("snapshot is corrupted: lifecycle state");
@@ -933,7 +929,7 @@ Status Engine::Restore(std::string_view snapshot) {
   archived_ = std::move(archived);
   archived_score_ = std::move(archived_score);
   progress_ = std::move(progress);
-  decisions_ = std::move(decisions);
+  decisions_ = std::move(decisions).value();
   RebuildValues();
   Prune();
   RebuildMetrics();

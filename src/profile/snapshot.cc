@@ -1,10 +1,14 @@
 #include "profile/snapshot.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "core/bytes.h"
 #include "core/duration.h"
 #include "core/json.h"
 #include "core/value.h"
-#include "core/value_json.h"
+#include "core/value_checks.h"
+#include "core/value_codec.h"
 
 namespace leadseg {
 namespace {
@@ -22,20 +26,27 @@ uint32_t GetU32(std::string_view s, size_t at) {
   return v;
 }
 
-// Attributes and declarations are JSON text in the snapshot (format 1),
-// values frames in the profile. Written and read by core/value_json.h, which
-// writes the bytes nlohmann's dump() wrote, so format 1 keeps its bytes
-// without nlohmann in the runtime module.
-Value Read(const StoredValue& stored, Document* arena) {
-  auto v = stored.Read(arena);
-  return v.ok() ? *v : Value::Null();
-}
-
 Status Corrupt(const std::string& what) { return DataLoss("snapshot is corrupted: " + what); }
+// "snapshot is corrupted: <what> <i><detail>": one copy of the message
+// building for every per-item check (the runtime pays for each copy).
+Status CorruptItem(const char* what, uint64_t i, const char* detail = "") {
+  return Corrupt(what + (" " + std::to_string(i)) + detail);
+}
 
 // A time a snapshot may hold: 1970..2200 (the clock of an engine that was
 // never called is 0, and older engines accepted times before kEarliestTime).
 bool StoredTime(double t) { return t >= static_cast<double>(kMinTime) && t <= static_cast<double>(kMaxTime); }
+
+// An attribute or declaration value: a frame that decodes (no trailing
+// bytes) to what identify and declare accept (UTF-8 strings, finite
+// numbers, as deep as JSON input could nest).
+Result<Value> ReadFrame(std::string_view frame, Document* arena) {
+  arena->Clear();
+  auto v = DecodeValue(reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), arena, kMaxJsonDepth + 1);
+  if (!v.ok()) return v;
+  if (!PassesCheckValue(*v, kMaxJsonDepth + 1)) return DataLoss("value");
+  return v;
+}
 
 }  // namespace
 
@@ -44,21 +55,17 @@ std::string EncodeSnapshot(const SnapshotData& data) {
   const Profile& p = data.profile;
   std::string payload;
   PutSigned(p.clock, &payload);
-  Document arena;
-  // The profile's names are unique (identify replaces a value in place),
-  // so this object is the one nlohmann's keyed inserts built.
-  const auto count = static_cast<uint32_t>(p.attributes.size());
-  Value* members = arena.AllocateChildren(2 * static_cast<size_t>(count));
-  for (uint32_t i = 0; i < count; ++i) {
-    members[2 * i] = Value::String(p.attributes[i].first);
-    members[2 * i + 1] = Read(p.attributes[i].second, &arena);
+  // Attributes and declarations: the frames the profile holds, as they are.
+  PutVarint(p.attributes.size(), &payload);
+  for (const auto& [name, stored] : p.attributes) {
+    PutString(name, &payload);
+    PutString(stored.frame, &payload);
   }
-  PutString(ToJsonText(Document::MakeObject(members, count)), &payload);
   PutVarint(p.declarations.size(), &payload);
   for (const auto& [key, d] : p.declarations) {
     PutString(key, &payload);
     PutSigned(d.ts, &payload);
-    PutString(ToJsonText(Read(d.value, &arena)), &payload);
+    PutString(d.value.frame, &payload);
   }
   PutVarint(p.events.size(), &payload);
   TimeMs previous = 0;
@@ -85,16 +92,16 @@ std::string EncodeSnapshot(const SnapshotData& data) {
   return out;
 }
 
-Result<SnapshotData> DecodeSnapshot(std::string_view in) {
-  using namespace bytes;
+Result<std::string_view> SnapshotPayload(std::string_view in, uint8_t* version) {
+  using bytes::Crc32;
   if (in.size() < kHeaderSize) return DataLoss("snapshot is truncated (" + std::to_string(in.size()) + " bytes)");
   if (in.substr(0, 4) != std::string_view(kMagic, 4)) return DataLoss("not a leadseg snapshot (bad magic)");
-  uint8_t version = static_cast<uint8_t>(in[4]);
-  if (version > kSnapshotVersion) {
-    return FailedPrecondition("snapshot format " + std::to_string(version) + " is newer than this engine reads (" +
+  *version = static_cast<uint8_t>(in[4]);
+  if (*version > kSnapshotVersion) {
+    return FailedPrecondition("snapshot format " + std::to_string(*version) + " is newer than this engine reads (" +
                               std::to_string(kSnapshotVersion) + ")");
   }
-  if (version == 0) return Corrupt("format version 0");
+  if (*version == 0) return Corrupt("format version 0");
   uint32_t length = GetU32(in, 5);
   uint32_t crc = GetU32(in, 9);
   std::string_view payload = in.substr(kHeaderSize);
@@ -103,67 +110,91 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
                     " bytes, header says " + std::to_string(length));
   }
   if (Crc32(payload) != crc) return Corrupt("checksum mismatch");
+  return payload;
+}
 
-  SnapshotData data;
-  Profile& p = data.profile;
-  std::string text;
+Status DecodeSnapshotBody(std::string_view* payload, SnapshotData* data) {
+  using namespace bytes;
   uint64_t n;
-  if (!GetSigned(&payload, &p.clock) || !GetString(&payload, &text)) return Corrupt("header fields");
-  Document arena;
-  auto attributes = ParseJsonValue(text, &arena, "snapshot attributes");
-  if (!attributes.ok() || !attributes->is_object()) return Corrupt("attributes");
-  for (uint32_t i = 0; i < attributes->size(); ++i) {
-    p.attributes.emplace_back(std::string(attributes->key_at(i)), StoredValue::Of(attributes->value_at(i)));
-  }
-  if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("declaration count");
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string key;
-    Declaration d;
-    if (!GetString(&payload, &key) || !GetSigned(&payload, &d.ts) || !GetString(&payload, &text)) {
-      return Corrupt("declaration " + std::to_string(i));
-    }
-    if (key.empty() || !IsValidUtf8(key)) return Corrupt("declaration " + std::to_string(i) + " key");
-    auto value = ParseJsonValue(text, &arena, "declaration");
-    if (!value.ok()) return Corrupt("declaration " + std::to_string(i));
-    if (!StoredTime(static_cast<double>(d.ts))) return Corrupt("declaration " + std::to_string(i) + " time");
-    d.value = StoredValue::Of(*value);
-    p.declarations[key] = std::move(d);
-  }
-  if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("event count");
+  if (!GetVarint(payload, &n) || n > payload->size()) return Corrupt("event count");
   TimeMs ts = 0;
   for (uint64_t i = 0; i < n; ++i) {
     Event e;
     int64_t delta;
-    if (!GetSigned(&payload, &delta) || !GetString(&payload, &e.type) || !GetString(&payload, &e.props)) {
-      return Corrupt("event " + std::to_string(i));
+    if (!GetSigned(payload, &delta) || !GetString(payload, &e.type) || !GetString(payload, &e.props)) {
+      return CorruptItem("event", i);
     }
-    if (!IsValidUtf8(e.type)) return Corrupt("event " + std::to_string(i) + " type");
+    if (!IsValidUtf8(e.type)) return CorruptItem("event", i, " type");
     if (delta < 0 || !StoredTime(static_cast<double>(ts) + static_cast<double>(delta))) {
-      return Corrupt("event " + std::to_string(i) + " time");
+      return CorruptItem("event", i, " time");
     }
     ts += delta;
     e.ts = ts;
-    p.events.push_back(std::move(e));
+    data->profile.events.push_back(std::move(e));
   }
   // The clock is the latest time the engine saw: a valid time, and never
   // before the newest event.
-  if (!StoredTime(static_cast<double>(p.clock)) || (!p.events.empty() && p.clock < ts)) {
-    return Corrupt("clock");
-  }
-  if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("archive count");
+  const Profile& p = data->profile;
+  if (!StoredTime(static_cast<double>(p.clock)) || (!p.events.empty() && p.clock < ts)) return Corrupt("clock");
+  if (!GetVarint(payload, &n) || n > payload->size()) return Corrupt("archive count");
   for (uint64_t i = 0; i < n; ++i) {
     MetricArchive a;
-    if (!GetString(&payload, &a.metric_id) || !GetString(&payload, &a.fingerprint) || !GetString(&payload, &a.state)) {
-      return Corrupt("metric archive " + std::to_string(i));
+    if (!GetString(payload, &a.metric_id) || !GetString(payload, &a.fingerprint) || !GetString(payload, &a.state)) {
+      return CorruptItem("metric archive", i);
     }
-    data.archives.push_back(std::move(a));
+    data->archives.push_back(std::move(a));
   }
-  if (!GetString(&payload, &data.score) || !GetString(&payload, &data.progress)) {
+  if (!GetString(payload, &data->score) || !GetString(payload, &data->progress)) {
     return Corrupt("score and progress");
   }
-  // Experiment state was appended to format 1 later: older snapshots end
-  // here. (A future field should bump kSnapshotVersion instead.)
-  if (!payload.empty() && !GetString(&payload, &data.decisions)) return Corrupt("experiment state");
+  return Status::Ok();
+}
+
+Result<SnapshotData> DecodeSnapshot(std::string_view in) {
+  using namespace bytes;
+  uint8_t version = 0;
+  auto checked = SnapshotPayload(in, &version);
+  if (!checked.ok()) return checked.status();
+  if (version != kSnapshotVersion) return FailedPrecondition(kSnapshotNeedsUpgrade);
+  std::string_view payload = *checked;
+
+  SnapshotData data;
+  Profile& p = data.profile;
+  uint64_t n;
+  if (!GetSigned(&payload, &p.clock)) return Corrupt("header fields");
+  Document arena;
+  std::string frame;
+  if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("attribute count");
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string name;
+    if (!GetString(&payload, &name) || !GetString(&payload, &frame) || !IsValidUtf8(name)) {
+      return CorruptItem("attribute", i);
+    }
+    auto value = ReadFrame(frame, &arena);
+    if (!value.ok()) return CorruptItem("attribute", i, " value");
+    p.attributes.emplace_back(std::move(name), StoredValue());
+    p.attributes.back().second.AssignFrame(frame, JsonTextSize(*value));
+  }
+  // Each name once, as in the JSON object format 1 held.
+  std::vector<std::string_view> names;
+  for (const auto& attribute : p.attributes) names.push_back(attribute.first);
+  std::sort(names.begin(), names.end());
+  if (std::adjacent_find(names.begin(), names.end()) != names.end()) return Corrupt("an attribute name repeats");
+  if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("declaration count");
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string key;
+    Declaration d;
+    if (!GetString(&payload, &key) || !GetSigned(&payload, &d.ts) || !GetString(&payload, &frame) || key.empty() ||
+        !IsValidUtf8(key) || !StoredTime(static_cast<double>(d.ts))) {
+      return CorruptItem("declaration", i);
+    }
+    auto value = ReadFrame(frame, &arena);
+    if (!value.ok()) return CorruptItem("declaration", i, " value");
+    d.value.AssignFrame(frame, JsonTextSize(*value));
+    if (!p.declarations.emplace(std::move(key), std::move(d)).second) return CorruptItem("declaration", i);
+  }
+  if (Status s = DecodeSnapshotBody(&payload, &data); !s.ok()) return s;
+  if (!GetString(&payload, &data.decisions)) return Corrupt("experiment state");
   if (!payload.empty()) return Corrupt("trailing bytes");
   return data;
 }

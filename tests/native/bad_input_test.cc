@@ -23,7 +23,9 @@
 #include "core/value_codec.h"
 #include "engine/engine.h"
 #include "metrics/metric.h"
+#include "decisions/decision_state.h"
 #include "profile/snapshot.h"
+#include "profile/snapshot_v1.h"
 #include "test_data.h"
 
 namespace leadseg {
@@ -552,10 +554,11 @@ TEST(BadInput, NonFiniteTimestampsAreNamed) {
 }
 
 // ---------------------------------------------------------------------------
-// 3. Snapshots. Payloads are written field by field as snapshot.cc lays
-// them out (keep Payload::Encode in step with EncodeSnapshot), so that each
-// corruption reaches the check it is meant for behind a valid header and
-// checksum.
+// 3. Snapshots. Payloads are written field by field as snapshot.cc and
+// snapshot_v1.cc lay them out (keep Payload::Encode in step with
+// EncodeSnapshot), so that each corruption reaches the check it is meant for
+// behind a valid header and checksum. Format 1 cases go through
+// UpgradeSnapshot first, as every caller that meets format 1 does.
 
 std::string WithHeader(std::string_view payload, uint8_t version = kSnapshotVersion) {
   std::string out = "LSNP";
@@ -576,15 +579,28 @@ std::string EncodedProps(const Json& props) {
   return out;
 }
 
+// Format 2 holds values as frames, format 1 as JSON text.
 struct Payload {
-  TimeMs clock = kT0 + kDay;
-  std::string attributes = R"({"job_title":"CTO"})";
+  explicit Payload(uint8_t format = kSnapshotVersion) : format(format) {
+    if (format == 1) {
+      attributes_text = R"({"job_title":"CTO"})";
+      declarations = {{"interests", kT0, R"(["security"])"}};
+    } else {
+      attributes = {{"job_title", EncodedProps("CTO")}};
+      declarations = {{"interests", kT0, EncodedProps(Json::array({"security"}))}};
+      decisions = DecisionState().ToFrame();
+    }
+  }
+  uint8_t format;
+  std::string attributes_text;                               // format 1
+  std::vector<std::pair<std::string, std::string>> attributes;  // format 2: name, frame
   struct Decl {
     std::string key;
     TimeMs ts;
     std::string value;
   };
-  std::vector<Decl> declarations = {{"interests", kT0, R"(["security"])"}};
+  TimeMs clock = kT0 + kDay;
+  std::vector<Decl> declarations;
   struct Ev {
     int64_t delta;
     std::string type, props;
@@ -596,14 +612,22 @@ struct Payload {
   };
   std::vector<Archive> archives;
   std::string score, progress, decisions, trailing;
-  uint64_t declaration_count_override = 0, event_count_override = 0;
+  uint64_t attribute_count_override = 0, declaration_count_override = 0, event_count_override = 0;
   bool with_decisions = true;  // false: format 1 as written before experiments
 
   std::string Encode() const {
     using namespace bytes;
     std::string p;
     PutSigned(clock, &p);
-    PutString(attributes, &p);
+    if (format == 1) {
+      PutString(attributes_text, &p);
+    } else {
+      PutVarint(attribute_count_override ? attribute_count_override : attributes.size(), &p);
+      for (const auto& [name, frame] : attributes) {
+        PutString(name, &p);
+        PutString(frame, &p);
+      }
+    }
     PutVarint(declaration_count_override ? declaration_count_override : declarations.size(), &p);
     for (const auto& d : declarations) {
       PutString(d.key, &p);
@@ -625,7 +649,7 @@ struct Payload {
     PutString(score, &p);
     PutString(progress, &p);
     if (with_decisions) PutString(decisions, &p);
-    return p + trailing;
+    return WithHeader(p + trailing, format);
   }
 };
 
@@ -634,21 +658,32 @@ std::string Fingerprint(const std::string& metric_id) {
   return MetricFingerprint(config.metrics()[static_cast<size_t>(config.FindMetric(metric_id))]);
 }
 
+// What every caller that may meet format 1 does (the full module's
+// restore, the web package at load): upgrade, then restore.
+Status UpgradeAndRestore(Engine* e, std::string_view bytes) {
+  auto upgraded = UpgradeSnapshot(bytes);
+  if (!upgraded.ok()) return upgraded.status();
+  return e->Restore(*upgraded);
+}
+
 struct SnapshotCase {
   std::string name;
   std::function<std::string(const std::string& good)> make;
   std::string expect;
   StatusCode code;
+  bool upgrade = false;  // restored through UpgradeSnapshot (format 1 cases)
 };
 
 std::vector<SnapshotCase> SnapshotCases() {
-  auto payload = [](std::function<void(Payload*)> edit) {
-    return [edit](const std::string&) {
-      Payload p;
+  auto payload = [](std::function<void(Payload*)> edit, uint8_t format = kSnapshotVersion) {
+    return [edit, format](const std::string&) {
+      Payload p(format);
       edit(&p);
-      return WithHeader(p.Encode());
+      return p.Encode();
     };
   };
+  auto v1 = [payload](std::function<void(Payload*)> edit) { return payload(edit, 1); };
+  const std::string nan = "\x03" + std::string("\x00\x00\x00\x00\x00\x00\xf8\x7f", 8);
   return {
       {"empty", [](const std::string&) { return std::string(); }, "snapshot is truncated (0 bytes)",
        StatusCode::kDataLoss},
@@ -657,8 +692,8 @@ std::vector<SnapshotCase> SnapshotCases() {
       {"JSON instead of a snapshot", [](const std::string&) { return std::string(R"({"attributes": {}, "events": []})"); },
        "not a leadseg snapshot (bad magic)", StatusCode::kDataLoss},
       {"bad magic", [](std::string s) { s[0] = 'X'; return s; }, "bad magic", StatusCode::kDataLoss},
-      {"from a future version", [](std::string s) { s[4] = 2; return s; },
-       "snapshot format 2 is newer than this engine reads (1)", StatusCode::kFailedPrecondition},
+      {"from a future version", [](std::string s) { s[4] = 3; return s; },
+       "snapshot format 3 is newer than this engine reads (2)", StatusCode::kFailedPrecondition},
       {"from version 255", [](std::string s) { s[4] = static_cast<char>(255); return s; },
        "snapshot format 255 is newer", StatusCode::kFailedPrecondition},
       {"version 0", [](std::string s) { s[4] = 0; return s; }, "snapshot is corrupted: format version 0",
@@ -681,21 +716,34 @@ std::vector<SnapshotCase> SnapshotCases() {
        StatusCode::kDataLoss},
       {"valid header, empty payload", [](const std::string&) { return WithHeader(""); },
        "snapshot is corrupted: header fields", StatusCode::kDataLoss},
-      {"attributes not JSON", payload([](Payload* p) { p->attributes = "{job_title: CTO}"; }),
-       "snapshot is corrupted: attributes", StatusCode::kDataLoss},
-      {"attributes an array", payload([](Payload* p) { p->attributes = "[]"; }), "snapshot is corrupted: attributes",
-       StatusCode::kDataLoss},
-      {"attributes with invalid UTF-8", payload([](Payload* p) { p->attributes = "{\"a\":\"\xc3\x28\"}"; }),
-       "snapshot is corrupted: attributes", StatusCode::kDataLoss},
-      {"attributes 200 levels deep",
-       payload([](Payload* p) { p->attributes = R"({"a":)" + std::string(200, '[') + std::string(200, ']') + "}"; }),
-       "snapshot is corrupted: attributes", StatusCode::kDataLoss},
-      {"attribute with a reserved name", payload([](Payload* p) { p->attributes = R"({"score": 100})"; }),
+      // Format 2: values as frames.
+      {"attribute count beyond the payload", payload([](Payload* p) { p->attribute_count_override = 1u << 30; }),
+       "snapshot is corrupted: attribute count", StatusCode::kDataLoss},
+      {"attribute frame truncated", payload([](Payload* p) { p->attributes[0].second.pop_back(); }),
+       "snapshot is corrupted: attribute 0 value", StatusCode::kDataLoss},
+      {"attribute frame with trailing bytes", payload([](Payload* p) { p->attributes[0].second += '\0'; }),
+       "snapshot is corrupted: attribute 0 value", StatusCode::kDataLoss},
+      {"attribute frame with an unknown tag", payload([](Payload* p) { p->attributes[0].second = "\x09"; }),
+       "snapshot is corrupted: attribute 0 value", StatusCode::kDataLoss},
+      {"attribute NaN (JSON could not hold it)", payload([nan](Payload* p) { p->attributes[0].second = nan; }),
+       "snapshot is corrupted: attribute 0 value", StatusCode::kDataLoss},
+      {"attribute string with invalid UTF-8",
+       payload([](Payload* p) { p->attributes[0].second = std::string("\x04\x02\x00\x00\x00\xc3\x28", 7); }),
+       "snapshot is corrupted: attribute 0 value", StatusCode::kDataLoss},
+      {"attribute name with invalid UTF-8", payload([](Payload* p) { p->attributes[0].first = "\xc3\x28"; }),
+       "snapshot is corrupted: attribute 0", StatusCode::kDataLoss},
+      {"attribute named twice", payload([](Payload* p) { p->attributes.push_back(p->attributes[0]); }),
+       "snapshot is corrupted: an attribute name repeats", StatusCode::kDataLoss},
+      {"attribute with a reserved name", payload([](Payload* p) { p->attributes[0].first = "score"; }),
        "attribute \"score\" is a reserved name", StatusCode::kDataLoss},
-      {"declaration value not JSON", payload([](Payload* p) { p->declarations[0].value = "[security"; }),
-       "snapshot is corrupted: declaration 0", StatusCode::kDataLoss},
+      {"declaration frame truncated", payload([](Payload* p) { p->declarations[0].value.pop_back(); }),
+       "snapshot is corrupted: declaration 0 value", StatusCode::kDataLoss},
+      {"declaration key twice", payload([](Payload* p) { p->declarations.push_back(p->declarations[0]); }),
+       "snapshot is corrupted: declaration 1", StatusCode::kDataLoss},
       {"declaration count beyond the payload", payload([](Payload* p) { p->declaration_count_override = 1u << 30; }),
        "snapshot is corrupted: declaration count", StatusCode::kDataLoss},
+      {"declaration beyond the year 2200", payload([](Payload* p) { p->declarations[0].ts = kMaxTime + 1; }),
+       "snapshot is corrupted: declaration 0", StatusCode::kDataLoss},
       {"event with an empty type", payload([](Payload* p) { p->events[1].type = ""; }),
        "an event has malformed properties", StatusCode::kDataLoss},
       {"event properties not an object",
@@ -715,24 +763,66 @@ std::vector<SnapshotCase> SnapshotCases() {
          p->archives.push_back({"guides_downloaded", Fingerprint("guides_downloaded"), "\x01"});
        }),
        "snapshot is corrupted: metric archive \"guides_downloaded\"", StatusCode::kDataLoss},
-      {"experiment state not JSON", payload([](Payload* p) { p->decisions = "{assignments"; }),
-       "experiment state", StatusCode::kDataLoss},
+      {"experiment state not a frame", payload([](Payload* p) { p->decisions = "{assignments"; }),
+       "snapshot is corrupted: experiment state", StatusCode::kDataLoss},
+      {"experiment state an array", payload([](Payload* p) { p->decisions = EncodedProps(Json::array()); }),
+       "snapshot is corrupted: experiment state", StatusCode::kDataLoss},
+      {"experiment counts negative",
+       payload([](Payload* p) { p->decisions = EncodedProps(Json{{"counts", {{"x", {{"a", {-1, 0}}}}}}}); }),
+       "snapshot is corrupted: experiment counts", StatusCode::kDataLoss},
+      {"experiment state missing (format 2 always has it)", payload([](Payload* p) { p->with_decisions = false; }),
+       "snapshot is corrupted: experiment state", StatusCode::kDataLoss},
       {"score state that does not parse", payload([](Payload* p) { p->score = "\x01\x02"; }),
        "snapshot is corrupted: score state", StatusCode::kDataLoss},
       {"lifecycle state with temperature 7", payload([](Payload* p) { p->progress = std::string("\x07\x00\x00\x00\x00", 5); }),
        "snapshot is corrupted: lifecycle state", StatusCode::kDataLoss},
       {"trailing bytes after the payload", payload([](Payload* p) { p->trailing = "x"; }),
        "snapshot is corrupted: trailing bytes", StatusCode::kDataLoss},
+      // Format 1, restored without the upgrade: refused, saying what to do.
+      {"format 1 without the upgrade", v1([](Payload*) {}), kSnapshotNeedsUpgrade, StatusCode::kFailedPrecondition},
+      // Format 1 through UpgradeSnapshot: format 1's checks and messages.
+      {"format 1 truncated by one byte", [](const std::string&) { std::string s = Payload(1).Encode(); s.pop_back(); return s; },
+       "snapshot is truncated or padded", StatusCode::kDataLoss, true},
+      {"format 1 bit flipped", [](const std::string&) { std::string s = Payload(1).Encode(); s[s.size() / 2] ^= 0x10; return s; },
+       "snapshot is corrupted: checksum mismatch", StatusCode::kDataLoss, true},
+      {"format 1 attributes not JSON", v1([](Payload* p) { p->attributes_text = "{job_title: CTO}"; }),
+       "snapshot is corrupted: attributes", StatusCode::kDataLoss, true},
+      {"format 1 attributes an array", v1([](Payload* p) { p->attributes_text = "[]"; }),
+       "snapshot is corrupted: attributes", StatusCode::kDataLoss, true},
+      {"format 1 attributes with invalid UTF-8", v1([](Payload* p) { p->attributes_text = "{\"a\":\"\xc3\x28\"}"; }),
+       "snapshot is corrupted: attributes", StatusCode::kDataLoss, true},
+      {"format 1 attributes 200 levels deep",
+       v1([](Payload* p) { p->attributes_text = R"({"a":)" + std::string(200, '[') + std::string(200, ']') + "}"; }),
+       "snapshot is corrupted: attributes", StatusCode::kDataLoss, true},
+      {"format 1 attribute with a reserved name", v1([](Payload* p) { p->attributes_text = R"({"score": 100})"; }),
+       "attribute \"score\" is a reserved name", StatusCode::kDataLoss, true},
+      {"format 1 declaration value not JSON", v1([](Payload* p) { p->declarations[0].value = "[security"; }),
+       "snapshot is corrupted: declaration 0", StatusCode::kDataLoss, true},
+      {"format 1 event properties truncated", v1([](Payload* p) { p->events[0].props.pop_back(); }),
+       "an event has malformed properties", StatusCode::kDataLoss, true},
+      {"format 1 experiment state not JSON", v1([](Payload* p) { p->decisions = "{assignments"; }),
+       "snapshot is corrupted: experiment state", StatusCode::kDataLoss, true},
+      {"format 1 trailing bytes", v1([](Payload* p) { p->trailing = "x"; }),
+       "snapshot is corrupted: trailing bytes", StatusCode::kDataLoss, true},
   };
 }
 
 TEST(BadInput, SnapshotBaselinePayloadRestores) {
-  // The hand-written payload the snapshot cases corrupt is itself valid.
+  // The hand-written payloads the snapshot cases corrupt are themselves
+  // valid: format 2 restored as it is, format 1 (with and without the
+  // experiment state, which it gained later) through the upgrade.
+  for (int variant = 0; variant < 3; ++variant) {
+    SCOPED_TRACE(variant);
+    Engine e(ExampleConfig());
+    Payload p(variant == 0 ? kSnapshotVersion : 1);
+    p.with_decisions = variant != 2;
+    ASSERT_TRUE(UpgradeAndRestore(&e, p.Encode()).ok());
+    EXPECT_EQ(e.event_count(), 2u);
+    EXPECT_EQ(e.Export()["attributes"]["job_title"], "CTO");
+    EXPECT_EQ(e.Export()["declarations"]["interests"]["value"], Json::array({"security"}));
+  }
   Engine e(ExampleConfig());
-  Payload p;
-  ASSERT_TRUE(e.Restore(WithHeader(p.Encode())).ok());
-  EXPECT_EQ(e.event_count(), 2u);
-  EXPECT_EQ(e.Export()["attributes"]["job_title"], "CTO");
+  EXPECT_TRUE(e.Restore(Payload().Encode()).ok());
 }
 
 TEST(BadInput, BadSnapshotsAreRejectedAndChangeNothing) {
@@ -745,7 +835,8 @@ TEST(BadInput, BadSnapshotsAreRejectedAndChangeNothing) {
     auto engine = PopulatedEngine();
     const EngineState before = Capture(*engine);
     Status s;
-    ASSERT_NO_THROW(s = engine->Restore(c.make(good)));
+    const std::string bytes = c.make(good);
+    ASSERT_NO_THROW(s = c.upgrade ? UpgradeAndRestore(engine.get(), bytes) : engine->Restore(bytes));
     ExpectError(s, c.expect);
     EXPECT_EQ(s.code(), c.code) << s.ToString();
     EXPECT_TRUE(Capture(*engine) == before) << "the failed restore changed the engine";
@@ -1094,9 +1185,9 @@ TEST(BadInput, Finding_RestoreValidatesStateRanges) {
 // lifecycle state last) are now rejected and stored profiles are lost.
 TEST(BadInput, Finding_OlderFormatOneSnapshotsRestore) {
   Engine e(ExampleConfig());
-  Payload p;
+  Payload p(1);
   p.with_decisions = false;
-  Status s = e.Restore(WithHeader(p.Encode()));
+  Status s = UpgradeAndRestore(&e, p.Encode());
   EXPECT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(e.event_count(), 2u);
 }

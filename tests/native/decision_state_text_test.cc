@@ -1,12 +1,15 @@
-// The experiment state in snapshots (format 1) is JSON text. It is now
-// written and read through core/value_json.h instead of nlohmann; the text
-// must stay what nlohmann wrote (the reference below is the former
-// DecisionState::ToJson), and damaged text must keep its error.
+// The experiment state in snapshots: a value frame in format 2, JSON text in
+// format 1, which UpgradeSnapshot still reads (through core/value_json.h).
+// Format 1's text is what nlohmann wrote (the reference below is the former
+// DecisionState::ToJson): it must read to the same state, and damaged text
+// or frames must keep their errors.
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "core/json.h"
+#include "core/value.h"
+#include "core/value_codec.h"
 #include "decisions/decision_state.h"
 
 namespace leadseg {
@@ -50,21 +53,55 @@ DecisionState Sample() {
   return s;
 }
 
-TEST(DecisionStateText, WritesWhatNlohmannWrote) {
-  EXPECT_EQ(DecisionState().ToJsonText(), NlohmannText(DecisionState()));
-  EXPECT_EQ(Sample().ToJsonText(), NlohmannText(Sample()));
-  EXPECT_EQ(DecisionState().ToJsonText(),
-            R"({"visitor":"","assignments":{},"converted":{},"counts":{},"segmentCounts":{}})");
-}
-
-TEST(DecisionStateText, ReadsBackToTheSameText) {
+TEST(DecisionStateText, ReadsWhatNlohmannWrote) {
   DecisionState sample = Sample();
   sample.converted.erase("empty");  // an empty goal list reads back as none (as it did through nlohmann)
-  const std::string text = sample.ToJsonText();
-  auto read = DecisionState::FromJsonText(text);
+  auto read = DecisionState::FromJsonText(NlohmannText(sample));
   ASSERT_TRUE(read.ok()) << read.status().ToString();
-  EXPECT_EQ(read->ToJsonText(), text);
+  EXPECT_EQ(read->ToFrame(), sample.ToFrame());
   EXPECT_EQ(read->assignments.at("hero").at, 1767225600000);
+  EXPECT_EQ(read->visitor_id, sample.visitor_id);
+  EXPECT_EQ(read->counts.at("hero").at("b").exposures, 9007199254740992);
+}
+
+TEST(DecisionStateText, FrameRoundTrips) {
+  DecisionState sample = Sample();
+  sample.converted.erase("empty");
+  for (const DecisionState& s : {DecisionState(), sample}) {
+    const std::string frame = s.ToFrame();
+    auto read = DecisionState::FromFrame(frame);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_EQ(read->ToFrame(), frame);
+    EXPECT_EQ(read->segment_counts.size(), s.segment_counts.size());
+    EXPECT_EQ(read->converted, s.converted);
+  }
+}
+
+std::string FrameOf(const char* json) {
+  Document doc;
+  std::string out;
+  EncodeValue(doc.Add(Json::parse(json)), &out);
+  return out;
+}
+
+TEST(DecisionStateText, DamagedFramesAreCorrupted) {
+  const std::string good = Sample().ToFrame();
+  const std::pair<std::string, const char*> cases[] = {
+      {"", "experiment state"},
+      {good.substr(0, good.size() - 1), "experiment state"},
+      {good + '\0', "experiment state"},
+      {FrameOf("[]"), "experiment state"},
+      {FrameOf(R"({"visitor":"\u00e9"})").replace(21, 2, "\xc3\x28"), "experiment state"},  // invalid UTF-8
+      {FrameOf(R"({"assignments":{"x":["a",1.5]}})"), "experiment assignments"},
+      {FrameOf(R"({"converted":{"x":[1]}})"), "experiment conversions"},
+      {FrameOf(R"({"counts":{"x":{"a":[1,2]}}})"), "experiment counts"},
+      {FrameOf(R"({"segmentCounts":{"x":[]}})"), "experiment segment counts"},
+  };
+  for (const auto& [frame, what] : cases) {
+    auto read = DecisionState::FromFrame(frame);
+    ASSERT_FALSE(read.ok()) << what;
+    EXPECT_EQ(read.status().message(), std::string("snapshot is corrupted: ") + what);
+  }
 }
 
 TEST(DecisionStateText, DamagedTextIsCorrupted) {

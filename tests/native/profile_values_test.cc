@@ -11,6 +11,8 @@
 #include "core/value_checks.h"
 #include "core/value_codec.h"
 #include "engine/engine.h"
+#include "profile/snapshot.h"
+#include "profile/snapshot_v1.h"
 #include "test_data.h"
 #include "test_config.h"
 
@@ -78,10 +80,11 @@ TEST(ProfileValues, IdentifyAndDeclareFramesStoreWhatJsonStores) {
   EXPECT_EQ(a.Export(), b.Export());
   EXPECT_EQ(a.AttributeView(), b.AttributeView());
   EXPECT_EQ(a.Snapshot(), b.Snapshot());
-  // Snapshots keep attributes as JSON text, in the order first identified;
-  // integers stay integers.
-  EXPECT_NE(a.Snapshot().find(R"({"company":{"size":5},"hint":0.30000000000000004,"city")"), std::string::npos);
-  EXPECT_NE(a.Snapshot().find(R"("big":12345678901234568)"), std::string::npos);
+  // Snapshots (format 2) keep attributes as the frames the profile holds,
+  // in the order first identified, and no JSON text.
+  EXPECT_EQ(a.Snapshot()[4], 2);
+  EXPECT_EQ(a.Snapshot().find(R"("size":5)"), std::string::npos);
+  EXPECT_NE(a.Snapshot().find(Frame(R"({"size":5})")), std::string::npos);
   Engine c(compiled);
   ASSERT_TRUE(c.Restore(a.Snapshot()).ok());
   EXPECT_EQ(c.Snapshot(), a.Snapshot());
@@ -291,18 +294,54 @@ TEST(ProfileValues, TheAttributeLimitCountsJsonTextBytesExactly) {
   EXPECT_TRUE(e.IdentifyFrame(Frame(R"({"a": null, "b": ")" + std::string(60 * 1024, 'x') + "\"}"), kT0).ok());
 }
 
-TEST(ProfileValues, ASnapshotTakenBeforeFramesRestores) {
-  // tests/web/fixtures/snapshot-v1.bin: taken by commit 0933c35's module,
-  // with attributes and declarations stored as JSON.
-  const std::string bytes = testing::ReadText(std::string(LEADSEG_SOURCE_DIR) + "/tests/web/fixtures/snapshot-v1.bin");
-  const Json expected = Json::parse(
-      testing::ReadText(std::string(LEADSEG_SOURCE_DIR) + "/tests/web/fixtures/snapshot-v1.expected.json"));
+// A format-1 snapshot restores (through UpgradeSnapshot, as the full
+// module and the web package do) to the state recorded when it was taken,
+// and snapshots again as format 2, a fixed point.
+void ExpectFormat1Restores(const std::string& name, bool full) {
+  const std::string dir = std::string(LEADSEG_SOURCE_DIR) + "/tests/web/fixtures/";
+  const std::string bytes = testing::ReadText(dir + name + ".bin");
+  const Json expected = Json::parse(testing::ReadText(dir + name + ".expected.json"));
   ASSERT_FALSE(bytes.empty());
+  ASSERT_EQ(bytes[4], 1);
   Engine e(Compile(testing::ReadText(std::string(LEADSEG_SOURCE_DIR) + "/docs/examples/b2b-saas.json")));
-  ASSERT_TRUE(e.Restore(bytes).ok());
+  // Without the upgrade: refused, and nothing changes.
+  const std::string fresh = e.Snapshot();
+  Status refused = e.Restore(bytes);
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.message(), kSnapshotNeedsUpgrade);
+  EXPECT_EQ(e.Snapshot(), fresh);
+
+  auto upgraded = UpgradeSnapshot(bytes);
+  ASSERT_TRUE(upgraded.ok()) << upgraded.status().ToString();
+  ASSERT_EQ((*upgraded)[4], 2);
+  ASSERT_TRUE(e.Restore(*upgraded).ok());
   EXPECT_EQ(Json(e.Segments()), expected["segments"]);
   EXPECT_EQ(e.Export(), expected["exportProfile"]);
-  EXPECT_EQ(e.Snapshot(), bytes);  // the same format, byte for byte
+  EXPECT_EQ(e.clock(), expected["clock"].get<TimeMs>());
+  Json score = e.ScoreBreakdown();
+  score.erase("predictive");  // added after snapshot-v1.bin was recorded
+  EXPECT_EQ(score, expected["score"]);
+  if (full) {
+    EXPECT_EQ(e.Metrics(), expected["metrics"]);
+    EXPECT_EQ(static_cast<int64_t>(e.event_count()), expected["eventCount"].get<int64_t>());
+    EXPECT_EQ(e.decisions().visitor_id, "fixture-visitor-0001");
+    EXPECT_FALSE(e.decisions().assignments.empty());
+  }
+  EXPECT_EQ(e.Snapshot(), *upgraded);  // the upgrade is what the engine writes
+  EXPECT_EQ(UpgradeSnapshot(*upgraded).value(), *upgraded);  // format 2 passes through
+}
+
+TEST(ProfileValues, ASnapshotTakenBeforeFramesRestores) {
+  // tests/web/fixtures/snapshot-v1.bin: taken by commit 0933c35's module,
+  // with attributes and declarations stored as JSON (no experiment state).
+  ExpectFormat1Restores("snapshot-v1", false);
+}
+
+TEST(ProfileValues, AFormat1SnapshotWithEveryPartRestores) {
+  // tests/web/fixtures/snapshot-v1-full.bin: taken by commit 98a1f12's
+  // module (make-snapshot-v1-full.mjs): metric archives and score state of
+  // deleted events, lifecycle progress, experiment state.
+  ExpectFormat1Restores("snapshot-v1-full", true);
 }
 
 }  // namespace

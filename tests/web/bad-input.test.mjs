@@ -749,7 +749,7 @@ function coreEngineCases(good, probe) {
     { name: 'addAggregateCounts key as invalid UTF-8 bytes', call: (r) => r.addAggregateCounts(bytes(0xfe), '{}'), expect: /an experiment key is not valid UTF-8/ },
     { name: 'addAggregateCounts counts not an object', call: (r) => r.addAggregateCounts('lead-form-tournament', '[]'), expect: /aggregate counts must be an object/ },
     // restore
-    { name: 'restore a snapshot from format 2', call: (r) => r.restore(edit((s) => { s[4] = 2; })), expect: /snapshot format 2 is newer than this engine reads \(1\)/ },
+    { name: 'restore a snapshot from format 3', call: (r) => r.restore(edit((s) => { s[4] = 3; })), expect: /snapshot format 3 is newer than this engine reads \(2\)/ },
     { name: 'restore a snapshot from format 255', call: (r) => r.restore(edit((s) => { s[4] = 255; })), expect: /snapshot format 255 is newer/ },
     { name: 'restore a snapshot of format 0', call: (r) => r.restore(edit((s) => { s[4] = 0; })), expect: /snapshot is corrupted: format version 0/ },
     { name: 'restore empty bytes', call: (r) => r.restore(new Uint8Array(0)), expect: /snapshot is truncated \(0 bytes\)/ },

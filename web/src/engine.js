@@ -653,6 +653,7 @@ class LeadsegEngine {
       attached: (stored) => {
         this.#stored = stored;
       },
+      coreOptions: () => ({ options: this.#options, compiled: !!this.#compiled }),
       erasedElsewhere: () => this.#erasedElsewhere(),
       consentElsewhere: (update) => this.#consentElsewhere(update),
     };

@@ -35,6 +35,7 @@ import { TabChannel } from './tabs.js';
  * @property {() => void} changed
  * @property {() => number} time now(), checked
  * @property {(stored: StoredProfile) => void} attached
+ * @property {() => {options: object, compiled: boolean}} coreOptions createEngine's options, and whether it runs the runtime module
  * @property {() => void} erasedElsewhere another tab erased the visitor
  * @property {(update: object) => void} consentElsewhere another tab changed consent
  */
@@ -139,8 +140,21 @@ export async function attachStorage(host, adapter, fresh) {
   const journaling = onDevice(adapter);
   const journaled = journaling ? readJournals(name) : { events: [], keys: [] };
   let recovered = [];
+  let upgraded = false; // a format-1 snapshot was converted: store format 2 soon
   try {
     const read = await persistence.read();
+    // Snapshot format 1 (its version byte; docs/snapshots.md): converted
+    // once by the full module (a lazy chunk, only for such a visitor).
+    if (fresh && read.snapshot?.bytes[4] === 1) {
+      const { fullModuleFor } = await import('./snapshot-upgrade.js');
+      const full = await fullModuleFor(host.coreOptions());
+      try {
+        read.snapshot = { ...read.snapshot, bytes: full.upgradeSnapshot(read.snapshot.bytes) };
+        upgraded = true;
+      } catch (error) {
+        throw new CorruptedStorageError('snapshot', error?.message ?? String(error));
+      }
+    }
     // Events an earlier page (or another tab) tracked but did not see written.
     const known = new Set(read.events.map((e) => e.id));
     recovered = journaled.events.filter((e) => !known.has(e.id) && known.add(e.id));
@@ -204,6 +218,7 @@ export async function attachStorage(host, adapter, fresh) {
     for (const [key, record] of Object.entries(host.ledger.toJSON())) persistence.put(`x:${key}`, record);
     host.changed();
   }
+  if (upgraded) host.changed();
   if (journaling) stored.listen();
   // A page load reads as "now": windows expire silently.
   const t = host.time();
