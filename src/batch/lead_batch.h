@@ -39,6 +39,7 @@
 //     joined) is a Status from FeedCsv, and nothing more is read.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -106,6 +107,15 @@ struct LeadResult {
   // 1 when the lead is an MQL / SQL at `now`, 0 when not; -1 without a
   // lifecycle or on error.
   int8_t mql = -1, sql = -1;
+
+  // No score, grade, temperature, stage or hand-off: what a lead has when
+  // the config has none of them, or on a path that evaluates segments only.
+  void SetNoSummary() {
+    score = std::nan("");
+    grade = temperature = -1;
+    stage = -1;
+    mql = sql = -1;
+  }
 };
 
 inline constexpr const char* kGradeNames[4] = {"A", "B", "C", "D"};

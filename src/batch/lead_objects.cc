@@ -196,10 +196,7 @@ Status LeadObjects::EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* m
     rows_->StartRow();
     for (uint32_t k = lead.first; k < lead.first + lead.count; ++k) rows_->SetValue(slotted_[k].first, slotted_[k].second);
     rows_->Finish(membership);
-    out->score = std::nan("");
-    out->grade = out->temperature = -1;
-    out->stage = -1;
-    out->mql = out->sql = -1;
+    out->SetNoSummary();
     out->events = 0;
     return Status::Ok();
   }

@@ -66,10 +66,7 @@ Status RowEvaluator::Evaluate(const Value& attributes, const std::vector<const L
     for (size_t s = 0; s < membership_.size(); ++s) {
       if (membership_[s]) membership[s / 64] |= uint64_t{1} << (s % 64);
     }
-    out->score = std::nan("");
-    out->grade = out->temperature = -1;
-    out->stage = -1;
-    out->mql = out->sql = -1;
+    out->SetNoSummary();
     out->events = 0;
     return Status::Ok();
   }
@@ -100,10 +97,7 @@ Status RowEvaluator::Evaluate(const Value& attributes, const std::vector<const L
   // temperature and lifecycle it could only say NaN and "" four times.
   const CompiledConfig& c = engine_.config();
   if (!c.scoring() && !c.grading() && !c.temperature() && !c.lifecycle()) {
-    out->score = std::nan("");
-    out->grade = out->temperature = -1;
-    out->stage = -1;
-    out->mql = out->sql = -1;
+    out->SetNoSummary();
     return Status::Ok();
   }
   Engine::LeadSummary summary = engine_.Summary();
