@@ -4,11 +4,12 @@
 // web/src is a waterfall of ~26 modules). Run by `scripts/build.sh wasm`
 // after the Emscripten build, whose glue it bundles.
 //
-//   node scripts/bundle-web.mjs [--modules]
+//   node scripts/bundle-web.mjs [--modules] [--gzip]
 //
 // --modules also prints what each source module contributes to the entry
 // (minified bytes, from esbuild's metafile): where to look for bytes a
-// page does not need.
+// page does not need. --gzip prints what gzip -9 of the entry loses
+// without each web/src module (gzipShares below): the bytes a change saves.
 //
 // What goes where:
 // - leadseg.browser.js: web/src/index.js, its static imports and the
@@ -256,6 +257,59 @@ async function minifyPrepaint() {
   return out;
 }
 
+// The entry's build (leadseg.browser.js); `extraPlugins` run first.
+function entryOptions(seen, lazy, extraPlugins = []) {
+  return {
+    ...common,
+    entryPoints: { [ENTRY_NAME]: path.join(WEB_SRC, 'index.js') },
+    outdir: DIST,
+    plugins: [...extraPlugins, lazyChunks(lazy), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen)],
+  };
+}
+
+// --gzip: what gzip -9 of the entry loses without each web/src module (its
+// code gone, its exports left as empty functions so the rest still
+// builds). The minified bytes of --modules say little about that: gzip
+// finds code written twice, or strings the glue also has, and charges
+// them a few bytes, while a module's own messages cost about what they
+// weigh. A module whose imports only it uses takes them along (engine.js,
+// profile-storage.js). Rough (export names read by a regex); a dev tool.
+async function gzipShares(modules) {
+  const build = async (stubbed) => {
+    const result = await esbuild.build({
+      ...entryOptions(new Set(), new Map(), [{
+        name: 'stub-one-module',
+        setup(b) {
+          b.onLoad({ filter: /\.js$/ }, async (args) => {
+            if (args.path !== stubbed) return undefined;
+            const text = await fs.promises.readFile(args.path, 'utf8');
+            const names = new Set();
+            for (const m of text.matchAll(/export\s+(?:async\s+)?(?:function\*?|class|const|let)\s+([\w$]+)/g)) names.add(m[1]);
+            for (const m of text.matchAll(/export\s*\{([^}]*)\}/g)) {
+              for (const spec of m[1].split(',')) {
+                const name = spec.trim().split(/\s+as\s+/).at(-1);
+                if (name) names.add(name);
+              }
+            }
+            return { contents: [...names].map((n) => `export function ${n}() {}`).join('\n'), loader: 'js' };
+          });
+        },
+      }]),
+      write: false,
+      sourcemap: false,
+    });
+    const out = result.outputFiles.find((f) => f.path.endsWith(`${ENTRY_NAME}.js`));
+    return zlib.gzipSync(out.contents, { level: 9 }).length;
+  };
+  const whole = await build(null);
+  const shares = [];
+  for (const { file } of modules) {
+    if (!file.startsWith('web/src/')) continue;
+    shares.push({ file, gzip: whole - await build(path.join(REPO_ROOT, file)).catch(() => NaN) });
+  }
+  return shares.sort((a, b) => b.gzip - a.gzip);
+}
+
 export async function bundleWeb() {
   for (const file of [...PAGE_GLUE, ...WASM_FILES]) {
     if (!fs.existsSync(path.join(DIST, file))) throw new Error(`web/dist/${file} is missing: run bash scripts/build.sh wasm`);
@@ -265,12 +319,7 @@ export async function bundleWeb() {
   }
   const seen = new Set();
   const lazy = new Map();
-  const entry = await esbuild.build({
-    ...common,
-    entryPoints: { [ENTRY_NAME]: path.join(WEB_SRC, 'index.js') },
-    outdir: DIST,
-    plugins: [lazyChunks(lazy), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen)],
-  });
+  const entry = await esbuild.build(entryOptions(seen, lazy));
   failOnWarnings(entry, 'entry');
   const outputs = [entry.metafile.outputs];
   const pageChunks = [...lazy].filter(([file]) => PAGE_CHUNKS.includes(path.relative(WEB_SRC, file)));
@@ -325,6 +374,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     }
     if (process.argv.includes('--modules')) {
       for (const m of files.modules) console.log(`  ${String(m.bytes).padStart(7)} B  ${m.file}`);
+    }
+    if (process.argv.includes('--gzip')) {
+      console.log(`gzip -9 bytes of ${ENTRY_NAME}.js without each module (and the imports only it uses):`);
+      for (const m of await gzipShares(files.modules)) console.log(`  ${String(m.gzip).padStart(7)} B  ${m.file}`);
     }
   } catch (error) {
     console.error(`bundle-web: ${error.message}`);
