@@ -4,11 +4,12 @@
 // web/src is a waterfall of ~26 modules). Run by `scripts/build.sh wasm`
 // after the Emscripten build, whose glue it bundles.
 //
-//   node scripts/bundle-web.mjs [--modules]
+//   node scripts/bundle-web.mjs [--modules] [--gzip]
 //
 // --modules also prints what each source module contributes to the entry
 // (minified bytes, from esbuild's metafile): where to look for bytes a
-// page does not need.
+// page does not need. --gzip prints what gzip -9 of the entry loses
+// without each web/src module (gzipShares below): the bytes a change saves.
 //
 // What goes where:
 // - leadseg.browser.js: web/src/index.js, its static imports and the
@@ -17,6 +18,8 @@
 // - leadseg.browser-<name>.js: every other dynamic import() in web/src
 //   (segmentLeads' batch/CSV code, ...), loaded on first use; code they
 //   share with each other goes to leadseg.browser-shared-<hash>.js.
+// - prepaint.js: web/src/prepaint.js minified, still a classic script (the
+//   pre-paint script a page puts in <head>; see minifyPrepaint below).
 //
 // Why two esbuild passes rather than one with `splitting: true`: esbuild
 // puts every module the entry and a lazy chunk both use (errors.js,
@@ -232,6 +235,81 @@ function bundleNode() {
   });
 }
 
+// --- prepaint: web/dist/prepaint.js ------------------------------------------
+// The pre-paint script (web/src/prepaint.js, read it there) is the one
+// file a page runs before its first paint: a blocking classic script in
+// <head>, so its bytes delay that paint. Its comments are most of them
+// (5.2 KB, 2.0 KB gzip, as written; 1.8 KB, 0.8 KB gzip, minified). Shipped
+// minified next to the bundle, still a classic script: esbuild's transform
+// (no bundling, no module format) with the source's own syntax level (ES5:
+// an old browser that cannot run the engine must not fail to parse it
+// either). The package's "./prepaint.js" export names this file.
+export const PREPAINT = 'prepaint.js';
+
+async function minifyPrepaint() {
+  const source = await fs.promises.readFile(path.join(WEB_SRC, PREPAINT), 'utf8');
+  const result = await esbuild.transform(source, { loader: 'js', minify: true, target: 'es5', sourcefile: PREPAINT, logLevel: 'silent' });
+  if (result.warnings.length) {
+    throw new Error(`prepaint: esbuild warned:\n${esbuild.formatMessagesSync(result.warnings, { kind: 'warning' }).join('\n')}`);
+  }
+  const out = path.join(DIST, PREPAINT);
+  await fs.promises.writeFile(out, result.code);
+  return out;
+}
+
+// The entry's build (leadseg.browser.js); `extraPlugins` run first.
+function entryOptions(seen, lazy, extraPlugins = []) {
+  return {
+    ...common,
+    entryPoints: { [ENTRY_NAME]: path.join(WEB_SRC, 'index.js') },
+    outdir: DIST,
+    plugins: [...extraPlugins, lazyChunks(lazy), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen)],
+  };
+}
+
+// --gzip: what gzip -9 of the entry loses without each web/src module (its
+// code gone, its exports left as empty functions so the rest still
+// builds). The minified bytes of --modules say little about that: gzip
+// finds code written twice, or strings the glue also has, and charges
+// them a few bytes, while a module's own messages cost about what they
+// weigh. A module whose imports only it uses takes them along (engine.js,
+// profile-storage.js). Rough (export names read by a regex); a dev tool.
+async function gzipShares(modules) {
+  const build = async (stubbed) => {
+    const result = await esbuild.build({
+      ...entryOptions(new Set(), new Map(), [{
+        name: 'stub-one-module',
+        setup(b) {
+          b.onLoad({ filter: /\.js$/ }, async (args) => {
+            if (args.path !== stubbed) return undefined;
+            const text = await fs.promises.readFile(args.path, 'utf8');
+            const names = new Set();
+            for (const m of text.matchAll(/export\s+(?:async\s+)?(?:function\*?|class|const|let)\s+([\w$]+)/g)) names.add(m[1]);
+            for (const m of text.matchAll(/export\s*\{([^}]*)\}/g)) {
+              for (const spec of m[1].split(',')) {
+                const name = spec.trim().split(/\s+as\s+/).at(-1);
+                if (name) names.add(name);
+              }
+            }
+            return { contents: [...names].map((n) => `export function ${n}() {}`).join('\n'), loader: 'js' };
+          });
+        },
+      }]),
+      write: false,
+      sourcemap: false,
+    });
+    const out = result.outputFiles.find((f) => f.path.endsWith(`${ENTRY_NAME}.js`));
+    return zlib.gzipSync(out.contents, { level: 9 }).length;
+  };
+  const whole = await build(null);
+  const shares = [];
+  for (const { file } of modules) {
+    if (!file.startsWith('web/src/')) continue;
+    shares.push({ file, gzip: whole - await build(path.join(REPO_ROOT, file)).catch(() => NaN) });
+  }
+  return shares.sort((a, b) => b.gzip - a.gzip);
+}
+
 export async function bundleWeb() {
   for (const file of [...PAGE_GLUE, ...WASM_FILES]) {
     if (!fs.existsSync(path.join(DIST, file))) throw new Error(`web/dist/${file} is missing: run bash scripts/build.sh wasm`);
@@ -241,12 +319,7 @@ export async function bundleWeb() {
   }
   const seen = new Set();
   const lazy = new Map();
-  const entry = await esbuild.build({
-    ...common,
-    entryPoints: { [ENTRY_NAME]: path.join(WEB_SRC, 'index.js') },
-    outdir: DIST,
-    plugins: [lazyChunks(lazy), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen)],
-  });
+  const entry = await esbuild.build(entryOptions(seen, lazy));
   failOnWarnings(entry, 'entry');
   const outputs = [entry.metafile.outputs];
   const pageChunks = [...lazy].filter(([file]) => PAGE_CHUNKS.includes(path.relative(WEB_SRC, file)));
@@ -278,6 +351,7 @@ export async function bundleWeb() {
     throw new Error(`web/src no longer names ${missing.map((f) => `'../dist/${f}'`).join(', ')}: update WASM_FILES in scripts/bundle-web.mjs`);
   }
   const files = [];
+  const prepaint = await minifyPrepaint();
   const entryInputs = Object.entries(entry.metafile.outputs).find(([out]) => out.endsWith(`${ENTRY_NAME}.js`))[1].inputs;
   files.modules = Object.entries(entryInputs).map(([file, meta]) => ({ file, bytes: meta.bytesInOutput })).sort((a, b) => b.bytes - a.bytes);
   for (const out of outputs.flatMap((o) => Object.keys(o))) {
@@ -287,6 +361,8 @@ export async function bundleWeb() {
     if (text.includes('../dist/')) throw new Error(`${out} still refers to ../dist/: a file it names would not be found next to the bundle`);
     files.push({ file: path.relative(REPO_ROOT, full), raw: text.length, gzip: zlib.gzipSync(text, { level: 9 }).length });
   }
+  const prepaintText = fs.readFileSync(prepaint);
+  files.push({ file: path.relative(REPO_ROOT, prepaint), raw: prepaintText.length, gzip: zlib.gzipSync(prepaintText, { level: 9 }).length });
   return files;
 }
 
@@ -298,6 +374,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     }
     if (process.argv.includes('--modules')) {
       for (const m of files.modules) console.log(`  ${String(m.bytes).padStart(7)} B  ${m.file}`);
+    }
+    if (process.argv.includes('--gzip')) {
+      console.log(`gzip -9 bytes of ${ENTRY_NAME}.js without each module (and the imports only it uses):`);
+      for (const m of await gzipShares(files.modules)) console.log(`  ${String(m.gzip).padStart(7)} B  ${m.file}`);
     }
   } catch (error) {
     console.error(`bundle-web: ${error.message}`);

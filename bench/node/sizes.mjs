@@ -3,6 +3,8 @@
 // - bundle: web/dist/leadseg.browser.js (scripts/bundle-web.mjs) and what it
 //   loads without a dynamic import(): its static imports and the wasm files
 //   it names (new URL('./x.wasm', import.meta.url));
+// - prepaint: web/src/prepaint.js as written and web/dist/prepaint.js as
+//   shipped (minified), the optional pre-paint script of a page with slots;
 // - growthbook: GrowthBook's ESM bundle, the peer's one file;
 // - files/total (and wasm, glue, package): the unbundled source as pages
 //   loaded it before the bundle: web/dist/leadseg.wasm + leadseg.mjs + the
@@ -91,6 +93,13 @@ export function measureSizes(repoRoot) {
     package: group((f) => f.file.startsWith('web/src/')),
     total: group(() => true),
     bundle: fileGroup(bundleGraph(path.join(dist, 'leadseg.browser.js')).map((f) => sizeOf(repoRoot, f))),
+    // The pre-paint script a page with slots adds in <head> (optional, so
+    // not in `bundle`; a blocking classic script, on the first paint's
+    // path): as written and as the package ships it, minified.
+    prepaint: {
+      source: sizeOf(repoRoot, path.join(repoRoot, 'web', 'src', 'prepaint.js')),
+      shipped: fs.existsSync(path.join(dist, 'prepaint.js')) ? sizeOf(repoRoot, path.join(dist, 'prepaint.js')) : null,
+    },
     growthbook: fileGroup([sizeOf(repoRoot, path.join(repoRoot, 'node_modules/@growthbook/growthbook/dist/bundles/esm.min.js'))]),
     note: 'gzip -9 of each file as served (sum of per-file sizes); bundle = what web/dist/leadseg.browser.js loads for createEngine({config: compiled bytes}) + decide (the entry and leadseg-runtime.wasm); files/total = the unbundled source (web/src/index.js\'s static import graph + leadseg.mjs + leadseg.wasm)',
   };

@@ -36,7 +36,7 @@ describe('the one-file browser build in Chromium', () => {
     const files = {
       'b2b-saas.json': CONFIG,
       'b2b-saas.lsc': compiled,
-      'prepaint.js': path.join(REPO_ROOT, 'web', 'src', 'prepaint.js'),
+      'prepaint.js': path.join(DIST, 'prepaint.js'), // as the package ships it (minified)
       'leadseg.wasm': path.join(DIST, 'leadseg.wasm'),
       'leadseg-runtime.wasm': path.join(DIST, 'leadseg-runtime.wasm'),
       'leadseg-batch.wasm': path.join(DIST, 'leadseg-batch.wasm'),

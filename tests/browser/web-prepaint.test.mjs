@@ -5,11 +5,13 @@
 // paint certainly happens before the engine is ready.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { startFixtureServer, openJourney } from './fixtures/web-harness.mjs';
-import { watchPage, cspProblems, RESULTS_DIR, useChromium } from './fixtures/chromium.mjs';
+import { watchPage, cspProblems, REPO_ROOT, RESULTS_DIR, useChromium } from './fixtures/chromium.mjs';
 
 const WASM_DELAY_MS = 1500;
+const DIST_PREPAINT = path.join(REPO_ROOT, 'web', 'dist', 'prepaint.js');
 
 describe('leadseg pre-paint in Chromium', () => {
   const env = useChromium(startFixtureServer);
@@ -53,41 +55,49 @@ describe('leadseg pre-paint in Chromium', () => {
   // The first frame in which the slot had been parsed.
   const firstParsed = (frames, slot) => frames.find((f) => f[slot].state !== 'unparsed');
 
-  test('the second page view paints the decided variant first; the default never renders', async () => {
-    const problems = [];
-    const context = await env.browser.newContext();
-    const page = await watchPage(await context.newPage(), problems);
-    await slowWasm(page);
-    await buildHighIntentCto(page);
+  // As the demo serves it (web/src/prepaint.js) and as the package ships it,
+  // minified (web/dist/prepaint.js, scripts/bundle-web.mjs).
+  for (const shipped of [false, true]) {
+    test(`the second page view paints the decided variant first; the default never renders${shipped ? ' (dist/prepaint.js, minified)' : ''}`, async () => {
+      const problems = [];
+      const context = await env.browser.newContext();
+      const page = await watchPage(await context.newPage(), problems);
+      await slowWasm(page);
+      if (shipped) {
+        assert.ok(fs.existsSync(DIST_PREPAINT), 'web/dist/prepaint.js missing: node scripts/bundle-web.mjs');
+        await page.route('**/web/src/prepaint.js', (route) => route.fulfill({ path: DIST_PREPAINT, contentType: 'text/javascript' }));
+      }
+      await buildHighIntentCto(page);
 
-    // First view of a page with slots: nothing cached yet, so the slots
-    // stay empty until the engine decides (never the default).
-    const first = await visit(page);
-    assert.equal(first.hero, 'tech_leader');
-    assert.equal(firstParsed(first.frames, 'hero').hero.state, 'empty');
-    assert.ok(!first.attached.includes('hero-default'));
-    assert.deepEqual(JSON.parse(first.record), { v: 1, slots: { hero: 'tech_leader', cta: 'book_demo' } });
+      // First view of a page with slots: nothing cached yet, so the slots
+      // stay empty until the engine decides (never the default).
+      const first = await visit(page);
+      assert.equal(first.hero, 'tech_leader');
+      assert.equal(firstParsed(first.frames, 'hero').hero.state, 'empty');
+      assert.ok(!first.attached.includes('hero-default'));
+      assert.deepEqual(JSON.parse(first.record), { v: 1, slots: { hero: 'tech_leader', cta: 'book_demo' } });
 
-    // Next view: the cached variants are in place in the very first frame,
-    // long before the engine (held back 1.5 s) is ready.
-    const second = await visit(page);
-    const frame = firstParsed(second.frames, 'hero');
-    assert.deepEqual(frame.hero, { state: 'tech_leader', text: 'For CTOs: the architecture deep-dive', prepaint: true });
-    assert.equal(frame.cta.state, 'book_demo');
-    assert.ok(second.frames.length > 5, `the engine was not ready for ${second.frames.length} frames`);
-    assert.ok(second.frames.every((f) => f.hero.state !== 'empty'), 'the hero was never empty');
-    assert.ok(second.firstPaint !== null && second.firstPaint < second.frames.at(-1).at, 'first paint before the engine was ready');
-    // render() adopted the stamped copy: one heading, attached once.
-    assert.equal(second.hero, 'tech_leader');
-    assert.equal(second.heroCount, 1);
-    assert.deepEqual(second.attached.filter((t) => t.startsWith('hero-')), ['hero-tech_leader']);
-    assert.equal(second.prepaintLeft, 0, 'render() took the slots over');
-    await page.screenshot({ path: path.join(RESULTS_DIR, 'web-prepaint.png') });
+      // Next view: the cached variants are in place in the very first frame,
+      // long before the engine (held back 1.5 s) is ready.
+      const second = await visit(page);
+      const frame = firstParsed(second.frames, 'hero');
+      assert.deepEqual(frame.hero, { state: 'tech_leader', text: 'For CTOs: the architecture deep-dive', prepaint: true });
+      assert.equal(frame.cta.state, 'book_demo');
+      assert.ok(second.frames.length > 5, `the engine was not ready for ${second.frames.length} frames`);
+      assert.ok(second.frames.every((f) => f.hero.state !== 'empty'), 'the hero was never empty');
+      assert.ok(second.firstPaint !== null && second.firstPaint < second.frames.at(-1).at, 'first paint before the engine was ready');
+      // render() adopted the stamped copy: one heading, attached once.
+      assert.equal(second.hero, 'tech_leader');
+      assert.equal(second.heroCount, 1);
+      assert.deepEqual(second.attached.filter((t) => t.startsWith('hero-')), ['hero-tech_leader']);
+      assert.equal(second.prepaintLeft, 0, 'render() took the slots over');
+      await page.screenshot({ path: path.join(RESULTS_DIR, `web-prepaint${shipped ? '-dist' : ''}.png`) });
 
-    problems.push(...(await cspProblems(page)));
-    await context.close();
-    assert.deepEqual(problems, [], 'no page errors, console errors, failed requests or CSP violations');
-  });
+      problems.push(...(await cspProblems(page)));
+      await context.close();
+      assert.deepEqual(problems, [], 'no page errors, console errors, failed requests or CSP violations');
+    });
+  }
 
   test('a stale cached variant is replaced by the decision, never by the default', async () => {
     const problems = [];

@@ -31,6 +31,9 @@ test('package.json: an ES module package with types, browser, import and node co
   // Node gets its one-file build of src/node.js (scripts/bundle-web.mjs).
   assert.equal(root.node, './dist/leadseg.node.mjs');
   assert.ok(pkg.files.includes('dist/leadseg.node.mjs'));
+  // The pre-paint script, minified (scripts/bundle-web.mjs; its source is src/prepaint.js).
+  assert.equal(pkg.exports['./prepaint.js'], './dist/prepaint.js');
+  assert.ok(pkg.files.includes('dist/prepaint.js'));
   for (const entry of pkg.files) {
     const full = path.join(WEB_DIR, entry);
     if (entry.startsWith('dist/')) continue; // built by scripts/build.sh wasm
@@ -51,7 +54,7 @@ test('the browser and import conditions resolve the bundle, node the node bundle
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const dist = path.join(WEB_DIR, 'dist');
-  const built = fs.existsSync(dist) ? fs.readdirSync(dist).filter((f) => f.startsWith('leadseg.browser') || f.startsWith('leadseg.node')) : [];
+  const built = fs.existsSync(dist) ? fs.readdirSync(dist).filter((f) => f.startsWith('leadseg.browser') || f.startsWith('leadseg.node') || f === 'prepaint.js') : [];
   for (const f of built) assert.ok(pkg.files.some((entry) => matchesFilesEntry(entry, `dist/${f}`)), `web/package.json "files" lists dist/${f}`);
 });
 

@@ -272,7 +272,3 @@ export class Persistence {
   }
 }
 
-export function describeStorageFailure(failures) {
-  return failures.map(({ kind, error }) => `${kind}: ${error?.message ?? error}`).join('; ');
-}
-
