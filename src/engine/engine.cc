@@ -899,10 +899,11 @@ Status Engine::Restore(std::string_view snapshot) {
       return SnapshotCorrupt("metric archive \"" + a.metric_id + "\"");
     }
   }
-  ScoreState archived_score = archived_score_;
+  // Without scoring there is no state to restore (nor to copy).
+  std::optional<ScoreState> archived_score;
   if (config_->scoring()) {
-    archived_score = ScoreState(&*config_->scoring(), false);
-    if (!data.score.empty() && !archived_score.Restore(data.score)) {
+    archived_score.emplace(&*config_->scoring(), false);
+    if (!data.score.empty() && !archived_score->Restore(data.score)) {
       return SnapshotCorrupt("score state");
     }
   }
@@ -926,7 +927,7 @@ Status Engine::Restore(std::string_view snapshot) {
   }
   profile_ = std::move(data.profile);
   archived_ = std::move(archived);
-  archived_score_ = std::move(archived_score);
+  if (archived_score) archived_score_ = std::move(*archived_score);
   progress_ = std::move(progress);
   decisions_ = std::move(decisions).value();
   RebuildValues();
