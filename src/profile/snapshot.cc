@@ -156,14 +156,13 @@ Status DecodeSnapshotBody(std::string_view* payload, SnapshotData* data) {
   return Status::Ok();
 }
 
-Result<SnapshotData> DecodeSnapshot(std::string_view in) {
-  uint8_t version = 0;
-  auto checked = SnapshotPayload(in, &version);
-  if (!checked.ok()) return checked.status();
-  if (version != kSnapshotVersion) return FailedPrecondition(kSnapshotNeedsUpgrade);
-  bytes::Reader r(*checked);
+namespace {
 
-  SnapshotData data;
+// Format 2's payload into `*data`. A Status rather than a Result: each of
+// its many error returns then builds one Status, not a Result around it.
+Status DecodeFormat2(std::string_view payload, SnapshotData* out) {
+  bytes::Reader r(payload);
+  SnapshotData& data = *out;
   Profile& p = data.profile;
   p.clock = r.I();
   if (!r.ok()) return Corrupt("header fields");
@@ -206,6 +205,18 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
   r.S(&data.decisions);
   if (!r.ok()) return Corrupt("experiment state");
   if (!r.at_end()) return Corrupt("trailing bytes");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<SnapshotData> DecodeSnapshot(std::string_view in) {
+  uint8_t version = 0;
+  auto checked = SnapshotPayload(in, &version);
+  if (!checked.ok()) return checked.status();
+  if (version != kSnapshotVersion) return FailedPrecondition(kSnapshotNeedsUpgrade);
+  SnapshotData data;
+  if (Status s = DecodeFormat2(*checked, &data); !s.ok()) return s;
   return data;
 }
 
