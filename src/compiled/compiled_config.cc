@@ -68,10 +68,9 @@ class Reader : public bytes::Reader {
     return Check(v >= (optional ? -1 : 0) && v < static_cast<int64_t>(size)) ? static_cast<int>(v) : -1;
   }
   std::optional<Condition> C(const AttributeSchema& schema);
-  std::optional<Condition> OptC(const AttributeSchema& schema) {
-    if (!B()) return std::nullopt;
-    return C(schema);
-  }
+  // An opt<condition> into `*out` (left empty when absent), assigned here
+  // rather than at each of the decoder's seven call sites.
+  void OptC(const AttributeSchema& schema, std::optional<Condition>* out);
   std::optional<double> OptD() {
     if (!B()) return std::nullopt;
     return D();
@@ -95,6 +94,10 @@ std::optional<Condition> Reader::C(const AttributeSchema& schema) {
     return std::nullopt;
   }
   return std::move(c).value();
+}
+
+void Reader::OptC(const AttributeSchema& schema, std::optional<Condition>* out) {
+  if (B()) *out = C(schema);
 }
 
 void PutU16(uint16_t v, std::string* out) {
@@ -294,7 +297,7 @@ class CompiledConfigCodec {
       r->S(&m.field);
       m.window = r->Duration(/*zero_ok=*/false, /*forever_ok=*/true);
       m.unit = r->Duration(/*zero_ok=*/false, /*forever_ok=*/false);
-      m.where = r->OptC(c.event_schema_);
+      r->OptC(c.event_schema_, &m.where);
       c.metric_slots_.push_back(r->Index(c.schema_.size()));
       c.metric_field_slots_.push_back(r->Index(c.event_schema_.size(), /*optional=*/true));
       r->Check(AggregateNeedsField(m.aggregate) == (c.metric_field_slots_.back() >= 0));
@@ -335,7 +338,7 @@ class CompiledConfigCodec {
         r->S(&rule.id);
         rule.points = r->D();
         rule.is_event = r->B();
-        rule.condition = r->OptC(rule.is_event ? c.event_schema_ : c.schema_);
+        r->OptC(rule.is_event ? c.event_schema_ : c.schema_, &rule.condition);
         if (rule.is_event && !rule.condition) r->Fail();  // the event program holds it
         rule.max_times = static_cast<int>(r->Index(static_cast<size_t>(INT32_MAX)));
         rule.max_points = r->OptD();
@@ -373,11 +376,11 @@ class CompiledConfigCodec {
       for (size_t i = 0; i < n && r->ok(); ++i) {
         StageSpec& s = l.stages.emplace_back();
         r->S(&s.id);
-        s.condition = r->OptC(c.schema_);
+        r->OptC(c.schema_, &s.condition);
         s.allow_regression = r->B();
       }
-      l.mql = r->OptC(c.schema_);
-      l.sql = r->OptC(c.schema_);
+      r->OptC(c.schema_, &l.mql);
+      r->OptC(c.schema_, &l.sql);
     }
     n = r->Count();
     for (size_t i = 0; i < n && r->ok(); ++i) {
@@ -390,7 +393,7 @@ class CompiledConfigCodec {
         SlotVariant& variant = s.variants.emplace_back();
         r->S(&variant.id);
         r->S(&variant.name);
-        variant.when = r->OptC(c.schema_);
+        r->OptC(c.schema_, &variant.when);
         r->S(&variant.when_path);
       }
       s.default_variant = r->Index(s.variants.size());
@@ -408,7 +411,7 @@ class CompiledConfigCodec {
         }
         r->Check(arms > 0);
         x.mode = r->Enum(SlotExperimentMode::kBandit);
-        x.when = r->OptC(c.schema_);
+        r->OptC(c.schema_, &x.when);
         r->S(&x.when_path);
       }
     }
