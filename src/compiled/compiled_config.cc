@@ -423,10 +423,7 @@ class CompiledConfigCodec {
     }
     c.event_type_slot_ = r->Index(c.event_schema_.size());
     // A version 1 payload ends here: it has no model.
-    if (version >= 2 && r->B()) {
-      c.predictive_ = DecodePredictive(r, c);
-      if (!c.predictive_) return false;
-    }
+    if (version >= 2 && r->B() && !DecodePredictive(r, c, &c.predictive_.emplace())) return false;
     if (version >= kFirstStoredProgramVersion) {
       r->P(c.segment_conditions(), c.schema_.size(), &c.segment_program_);
       r->P(c.event_conditions(), c.event_schema_.size(), &c.event_program_);
@@ -468,9 +465,10 @@ class CompiledConfigCodec {
   }
 
   // Everything the compiler guarantees is checked again: finite numbers,
-  // scale > 0, a slot that names the attribute's top-level name.
-  static std::optional<PredictiveSpec> DecodePredictive(Reader* r, const CompiledConfig& c) {
-    PredictiveSpec p;
+  // scale > 0, a slot that names the attribute's top-level name. Decodes
+  // into `*out` in place (the config is dropped when this fails).
+  static bool DecodePredictive(Reader* r, const CompiledConfig& c, PredictiveSpec* out) {
+    PredictiveSpec& p = *out;
     r->S(&p.id);
     r->S(&p.name);
     p.intercept = r->D();
@@ -493,15 +491,14 @@ class CompiledConfigCodec {
         else if (f.equals_type == ValueType::kBool) f.equals_bool = r->B();
         else r->Fail();
       }
-      if (!r->ok() || f.ParsePath() != c.schema_.name(f.slot)) return std::nullopt;
+      if (!r->ok() || f.ParsePath() != c.schema_.name(f.slot)) return false;
       p.reads_segments = p.reads_segments || f.slot == c.segments_slot_;
       p.features.push_back(std::move(f));
     }
     p.score_points = r->OptD();
     p.grade_points = r->OptD();
     for (const auto& points : {p.score_points, p.grade_points}) finite = finite && (!points || std::isfinite(*points));
-    if (!r->ok() || !finite || (!p.score_points && !p.grade_points)) return std::nullopt;
-    return p;
+    return r->ok() && finite && (p.score_points || p.grade_points);
   }
 
   // The evaluation order names every segment once, and a derived step only
