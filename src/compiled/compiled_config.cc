@@ -38,102 +38,67 @@ class Writer {
 
 // --- reading -----------------------------------------------------------------
 
-// Reads from the payload; the first failure sticks (ok() turns false and
-// every later read returns a zero value), so the decoder checks once per
-// structure instead of after every field.
-class Reader {
+// The sticky reader (core/bytes.h) with the config's shapes: checked
+// durations, enums and indexes, conditions and programs.
+class Reader : public bytes::Reader {
  public:
-  Reader(std::string_view in, const ConditionDecodeOptions& conditions) : in_(in), conditions_(conditions) {}
+  Reader(std::string_view in, const ConditionDecodeOptions& conditions) : bytes::Reader(in), conditions_(conditions) {}
 
-  bool ok() const { return ok_; }
   // Why a condition failed when that was not damage (FailedPrecondition: a
   // regex pattern and no compiler), else OK.
   const Status& condition_status() const { return condition_status_; }
-  bool at_end() const { return in_.empty(); }
-  void Fail() { ok_ = false; }
 
-  uint64_t U() {
-    uint64_t v = 0;
-    if (ok_ && !bytes::GetVarint(&in_, &v)) ok_ = false;
-    return ok_ ? v : 0;
-  }
-  int64_t I() {
-    int64_t v = 0;
-    if (ok_ && !bytes::GetSigned(&in_, &v)) ok_ = false;
-    return ok_ ? v : 0;
-  }
-  double D() {
-    double v = 0;
-    if (ok_ && !bytes::GetDouble(&in_, &v)) ok_ = false;
-    return ok_ ? v : 0;
-  }
-  bool B() {
-    uint8_t v = 0;
-    if (ok_ && (!bytes::GetByte(&in_, &v) || v > 1)) ok_ = false;
-    return ok_ && v == 1;
-  }
-  std::string S() {
-    std::string s;
-    if (ok_ && !bytes::GetString(&in_, &s)) ok_ = false;
-    return s;
-  }
   // A duration as the config's parser produces it: positive (or, where
   // `zero_ok`, 0 for "none"), kForever only where `forever_ok`. Times are
   // computed as `now - duration`, so a negative one would overflow.
   TimeMs Duration(bool zero_ok, bool forever_ok) {
     int64_t v = I();
-    if (v < (zero_ok ? 0 : 1) || (v == kForever && !forever_ok)) ok_ = false;
-    return ok_ ? v : 0;
+    return Check(v >= (zero_ok ? 0 : 1) && (v != kForever || forever_ok)) ? v : 0;
   }
   // A count of items that take at least one byte each.
-  size_t Count() {
-    uint64_t n = U();
-    if (n > in_.size() || n > kMaxItems) ok_ = false;
-    return ok_ ? static_cast<size_t>(n) : 0;
-  }
+  size_t Count() { return bytes::Reader::Count(kMaxItems); }
   // An enum value in [0, last].
   template <typename E>
   E Enum(E last) {
-    uint64_t v = U();
-    if (v > static_cast<uint64_t>(last)) ok_ = false;
-    return ok_ ? static_cast<E>(v) : E{};
+    return static_cast<E>(Below(static_cast<uint64_t>(last) + 1));
   }
   // An index in [-1, size) when `optional`, else [0, size).
   int Index(size_t size, bool optional = false) {
     int64_t v = I();
-    if (v < (optional ? -1 : 0) || v >= static_cast<int64_t>(size)) ok_ = false;
-    return ok_ ? static_cast<int>(v) : -1;
+    return Check(v >= (optional ? -1 : 0) && v < static_cast<int64_t>(size)) ? static_cast<int>(v) : -1;
   }
-  std::optional<Condition> C(const AttributeSchema& schema) {
-    if (!ok_) return std::nullopt;
-    auto c = Condition::Decode(&in_, schema, conditions_);
-    if (!c.ok()) {
-      ok_ = false;
-      if (c.status().code() != StatusCode::kDataLoss) condition_status_ = c.status();
-      return std::nullopt;
-    }
-    return std::move(c).value();
-  }
-  std::optional<Condition> OptC(const AttributeSchema& schema) {
-    if (!B()) return std::nullopt;
-    auto c = C(schema);
-    return c;
-  }
+  std::optional<Condition> C(const AttributeSchema& schema);
+  // An opt<condition> into `*out` (left empty when absent), assigned here
+  // rather than at each of the decoder's seven call sites.
+  void OptC(const AttributeSchema& schema, std::optional<Condition>* out);
   std::optional<double> OptD() {
     if (!B()) return std::nullopt;
     return D();
   }
   // A stored SegmentProgram over `conditions` (segments/segment_program.h).
   void P(const std::vector<const Condition*>& conditions, size_t slots, SegmentProgram* out) {
-    if (ok_ && !SegmentProgram::Decode(&in_, conditions, slots, out)) ok_ = false;
+    if (ok()) Check(SegmentProgram::Decode(rest(), conditions, slots, out));
   }
 
  private:
-  std::string_view in_;
   const ConditionDecodeOptions conditions_;
   Status condition_status_;
-  bool ok_ = true;
 };
+
+std::optional<Condition> Reader::C(const AttributeSchema& schema) {
+  if (!ok()) return std::nullopt;
+  auto c = Condition::Decode(rest(), schema, conditions_);
+  if (!c.ok()) {
+    Fail();
+    if (c.status().code() != StatusCode::kDataLoss) condition_status_ = c.status();
+    return std::nullopt;
+  }
+  return std::move(c).value();
+}
+
+void Reader::OptC(const AttributeSchema& schema, std::optional<Condition>* out) {
+  if (B()) *out = C(schema);
+}
 
 void PutU16(uint16_t v, std::string* out) {
   out->push_back(static_cast<char>(v & 0xFF));
@@ -309,39 +274,38 @@ class CompiledConfigCodec {
     CompiledConfig& c = *out;
     size_t n = r->Count();
     for (size_t i = 0; i < n && r->ok(); ++i) {
-      Diagnostic d;
+      Diagnostic& d = loaded->warnings.emplace_back();
       d.severity = Diagnostic::Severity::kWarning;
-      d.code = r->S();
-      d.message = r->S();
-      d.path = r->S();
-      loaded->warnings.push_back(std::move(d));
+      r->S(&d.code);
+      r->S(&d.message);
+      r->S(&d.path);
     }
     for (AttributeSchema* schema : {&c.schema_, &c.event_schema_}) {
       n = r->Count();
+      std::string name;
       for (size_t i = 0; i < n && r->ok(); ++i) {
         // Slots are positions: a repeated name would shift every later one.
-        if (schema->Intern(r->S()) != static_cast<int>(i)) r->Fail();
+        r->S(&name);
+        r->Check(schema->Intern(name) == static_cast<int>(i));
       }
     }
     n = r->Count();
     for (size_t i = 0; i < n && r->ok(); ++i) {
-      MetricSpec m;
-      m.id = r->S();
+      MetricSpec& m = c.metrics_.emplace_back();
+      r->S(&m.id);
       m.aggregate = r->Enum(Aggregate::kLastGap);
-      m.field = r->S();
+      r->S(&m.field);
       m.window = r->Duration(/*zero_ok=*/false, /*forever_ok=*/true);
       m.unit = r->Duration(/*zero_ok=*/false, /*forever_ok=*/false);
-      m.where = r->OptC(c.event_schema_);
+      r->OptC(c.event_schema_, &m.where);
       c.metric_slots_.push_back(r->Index(c.schema_.size()));
       c.metric_field_slots_.push_back(r->Index(c.event_schema_.size(), /*optional=*/true));
-      if (AggregateNeedsField(m.aggregate) != (c.metric_field_slots_.back() >= 0)) r->Fail();
-      c.metrics_.push_back(std::move(m));
+      r->Check(AggregateNeedsField(m.aggregate) == (c.metric_field_slots_.back() >= 0));
     }
     n = r->Count();
     for (size_t i = 0; i < n && r->ok(); ++i) {
-      std::string id = r->S();
-      std::string name = r->S();
-      std::string description = r->S();
+      std::string id, name, description;
+      for (std::string* text : {&id, &name, &description}) r->S(text);
       SegmentKind kind = r->Enum(SegmentKind::kBehavioral);
       auto condition = r->C(c.schema_);
       if (!condition) return false;
@@ -358,29 +322,27 @@ class CompiledConfigCodec {
       c.order_.push_back(step);
     }
     if (r->B()) {
-      RfmSpec rfm;
+      RfmSpec& rfm = c.rfm_.emplace();
       for (RfmAxis* axis : {&rfm.recency, &rfm.frequency, &rfm.monetary}) {
-        axis->metric = r->S();
+        r->S(&axis->metric);
         axis->metric_index = r->Index(c.metrics_.size());
         for (double& b : axis->bounds) b = r->D();
         axis->lower_is_better = r->B();
       }
-      c.rfm_ = std::move(rfm);
     }
     if (r->B()) {
-      ScoringSpec s;
+      ScoringSpec& s = c.scoring_.emplace();
       n = r->Count();
       for (size_t i = 0; i < n && r->ok(); ++i) {
-        ScoreRule rule;
-        rule.id = r->S();
+        ScoreRule& rule = s.rules.emplace_back();
+        r->S(&rule.id);
         rule.points = r->D();
         rule.is_event = r->B();
-        rule.condition = r->OptC(rule.is_event ? c.event_schema_ : c.schema_);
+        r->OptC(rule.is_event ? c.event_schema_ : c.schema_, &rule.condition);
         if (rule.is_event && !rule.condition) r->Fail();  // the event program holds it
         rule.max_times = static_cast<int>(r->Index(static_cast<size_t>(INT32_MAX)));
         rule.max_points = r->OptD();
         rule.once_per = r->Duration(/*zero_ok=*/true, /*forever_ok=*/false);
-        s.rules.push_back(std::move(rule));
       }
       s.decay.kind = r->Enum(DecaySpec::Kind::kLinear);
       s.decay.half_life = r->Duration(/*zero_ok=*/true, /*forever_ok=*/false);
@@ -389,78 +351,69 @@ class CompiledConfigCodec {
       s.decay.after = r->Duration(/*zero_ok=*/true, /*forever_ok=*/false);
       s.min = r->OptD();
       s.max = r->OptD();
-      c.scoring_ = std::move(s);
     }
     if (r->B()) {
-      GradingSpec g;
+      GradingSpec& g = c.grading_.emplace();
       n = r->Count();
       for (size_t i = 0; i < n && r->ok(); ++i) {
-        std::string id = r->S();
+        std::string id;
+        r->S(&id);
         double points = r->D();
         auto condition = r->C(c.schema_);
         if (!condition) return false;
         g.rules.push_back(GradeRule{std::move(id), points, std::move(*condition)});
       }
       for (double* v : {&g.a, &g.b, &g.c, &g.engagement[0], &g.engagement[1], &g.engagement[2]}) *v = r->D();
-      c.grading_ = std::move(g);
     }
     if (r->B()) {
-      TemperatureSpec t;
-      t.warm = r->D();
-      t.hot = r->D();
-      t.hysteresis = r->D();
-      c.temperature_ = t;
+      TemperatureSpec& t = c.temperature_.emplace();
+      for (double* v : {&t.warm, &t.hot, &t.hysteresis}) *v = r->D();
     }
     if (r->B()) {
-      LifecycleSpec l;
+      LifecycleSpec& l = c.lifecycle_.emplace();
       n = r->Count();
-      if (n == 0) r->Fail();  // everyone starts in the first stage
+      r->Check(n > 0);  // everyone starts in the first stage
       for (size_t i = 0; i < n && r->ok(); ++i) {
-        StageSpec s;
-        s.id = r->S();
-        s.condition = r->OptC(c.schema_);
+        StageSpec& s = l.stages.emplace_back();
+        r->S(&s.id);
+        r->OptC(c.schema_, &s.condition);
         s.allow_regression = r->B();
-        l.stages.push_back(std::move(s));
       }
-      l.mql = r->OptC(c.schema_);
-      l.sql = r->OptC(c.schema_);
-      c.lifecycle_ = std::move(l);
+      r->OptC(c.schema_, &l.mql);
+      r->OptC(c.schema_, &l.sql);
     }
     n = r->Count();
     for (size_t i = 0; i < n && r->ok(); ++i) {
-      SlotSpec s;
-      s.id = r->S();
-      s.name = r->S();
+      SlotSpec& s = c.slots_.emplace_back();
+      r->S(&s.id);
+      r->S(&s.name);
       size_t variants = r->Count();
-      if (variants == 0) r->Fail();
+      r->Check(variants > 0);
       for (size_t v = 0; v < variants && r->ok(); ++v) {
-        SlotVariant variant;
-        variant.id = r->S();
-        variant.name = r->S();
-        variant.when = r->OptC(c.schema_);
-        variant.when_path = r->S();
-        s.variants.push_back(std::move(variant));
+        SlotVariant& variant = s.variants.emplace_back();
+        r->S(&variant.id);
+        r->S(&variant.name);
+        r->OptC(c.schema_, &variant.when);
+        r->S(&variant.when_path);
       }
       s.default_variant = r->Index(s.variants.size());
       if (r->B()) {
-        SlotExperimentSpec x;
-        x.key = r->S();
+        SlotExperimentSpec& x = s.experiment.emplace();
+        r->S(&x.key);
         size_t arms = r->Count();
         for (size_t a = 0; a < arms && r->ok(); ++a) x.variants.push_back(r->Index(s.variants.size()));
-        if (r->Count() != arms) r->Fail();
+        r->Check(r->Count() == arms);
         for (size_t a = 0; a < arms && r->ok(); ++a) x.weights.push_back(r->D());
-        if (r->Count() != arms) r->Fail();
+        r->Check(r->Count() == arms);
         for (size_t a = 0; a < arms && r->ok(); ++a) {
           double lo = r->D();
           x.ranges.emplace_back(lo, r->D());
         }
-        if (arms == 0) r->Fail();
+        r->Check(arms > 0);
         x.mode = r->Enum(SlotExperimentMode::kBandit);
-        x.when = r->OptC(c.schema_);
-        x.when_path = r->S();
-        s.experiment = std::move(x);
+        r->OptC(c.schema_, &x.when);
+        r->S(&x.when_path);
       }
-      c.slots_.push_back(std::move(s));
     }
     c.retention_.max_age = r->Duration(/*zero_ok=*/false, /*forever_ok=*/true);
     c.retention_.max_events = static_cast<size_t>(r->U());
@@ -470,10 +423,7 @@ class CompiledConfigCodec {
     }
     c.event_type_slot_ = r->Index(c.event_schema_.size());
     // A version 1 payload ends here: it has no model.
-    if (version >= 2 && r->B()) {
-      c.predictive_ = DecodePredictive(r, c);
-      if (!c.predictive_) return false;
-    }
+    if (version >= 2 && r->B() && !DecodePredictive(r, c, &c.predictive_.emplace())) return false;
     if (version >= kFirstStoredProgramVersion) {
       r->P(c.segment_conditions(), c.schema_.size(), &c.segment_program_);
       r->P(c.event_conditions(), c.event_schema_.size(), &c.event_program_);
@@ -515,18 +465,19 @@ class CompiledConfigCodec {
   }
 
   // Everything the compiler guarantees is checked again: finite numbers,
-  // scale > 0, a slot that names the attribute's top-level name.
-  static std::optional<PredictiveSpec> DecodePredictive(Reader* r, const CompiledConfig& c) {
-    PredictiveSpec p;
-    p.id = r->S();
-    p.name = r->S();
+  // scale > 0, a slot that names the attribute's top-level name. Decodes
+  // into `*out` in place (the config is dropped when this fails).
+  static bool DecodePredictive(Reader* r, const CompiledConfig& c, PredictiveSpec* out) {
+    PredictiveSpec& p = *out;
+    r->S(&p.id);
+    r->S(&p.name);
     p.intercept = r->D();
     bool finite = std::isfinite(p.intercept);
     size_t n = r->Count();
     if (n == 0) r->Fail();
     for (size_t i = 0; i < n && r->ok(); ++i) {
       PredictiveFeature f;
-      f.attribute = r->S();
+      r->S(&f.attribute);
       f.slot = r->Index(c.schema_.size());
       f.kind = r->Enum(PredictiveFeature::Kind::kMissing);
       f.weight = r->D();
@@ -535,20 +486,19 @@ class CompiledConfigCodec {
       finite = finite && std::isfinite(f.weight) && std::isfinite(f.mean) && std::isfinite(f.scale) && f.scale > 0;
       if (f.kind == PredictiveFeature::Kind::kEquals) {
         f.equals_type = r->Enum(ValueType::kString);
-        if (f.equals_type == ValueType::kString) f.equals_string = r->S();
+        if (f.equals_type == ValueType::kString) r->S(&f.equals_string);
         else if (f.equals_type == ValueType::kNumber) f.equals_number = r->D();
         else if (f.equals_type == ValueType::kBool) f.equals_bool = r->B();
         else r->Fail();
       }
-      if (!r->ok() || f.ParsePath() != c.schema_.name(f.slot)) return std::nullopt;
+      if (!r->ok() || f.ParsePath() != c.schema_.name(f.slot)) return false;
       p.reads_segments = p.reads_segments || f.slot == c.segments_slot_;
       p.features.push_back(std::move(f));
     }
     p.score_points = r->OptD();
     p.grade_points = r->OptD();
     for (const auto& points : {p.score_points, p.grade_points}) finite = finite && (!points || std::isfinite(*points));
-    if (!r->ok() || !finite || (!p.score_points && !p.grade_points)) return std::nullopt;
-    return p;
+    return r->ok() && finite && (p.score_points || p.grade_points);
   }
 
   // The evaluation order names every segment once, and a derived step only

@@ -1005,7 +1005,6 @@ bool GetValue(std::string_view* in, Document* doc, Value* out) {
   return true;
 }
 
-bool GetCount(std::string_view* in, uint64_t* n) { return bytes::GetCount(in, kMaxProgramItems, n); }
 
 bool IsStringList(const Value& v) {
   if (!v.is_array()) return false;
@@ -1097,99 +1096,84 @@ void Condition::Encode(std::string* out) const {
 
 Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema& schema,
                                      const ConditionDecodeOptions& options) {
-  const Status corrupt = DataLoss("corrupted condition program");
   auto p = std::make_unique<Program>();
-  uint64_t root, n;
-  if (!bytes::GetString(in, &p->canonical)) return corrupt;
-  if (!bytes::GetVarint(in, &root) || !GetCount(in, &n) || n == 0 || root >= n) return corrupt;
-  p->root = static_cast<uint32_t>(root);
-  p->nodes.resize(n);
-  for (Node& node : p->nodes) {
-    if (in->size() < 3) return corrupt;
-    node.op = static_cast<Op>((*in)[0]);
-    node.rel = static_cast<VersionRel>((*in)[1]);
-    uint8_t flags = static_cast<uint8_t>((*in)[2]);
-    in->remove_prefix(3);
-    node.numeric = flags & 1;
-    node.strings_only = flags & 2;
-    uint64_t first, count, index;
-    if (!bytes::GetVarint(in, &first) || !bytes::GetVarint(in, &count) || !bytes::GetVarint(in, &index) ||
-        first > kMaxProgramItems || count > kMaxProgramItems || index > kMaxProgramItems + 1) {
-      return corrupt;
-    }
-    node.first = static_cast<uint32_t>(first);
-    node.count = static_cast<uint32_t>(count);
-    node.index = static_cast<int32_t>(index) - 1;
-    if (!GetValue(in, &p->constants, &node.operand)) return corrupt;
-  }
-  if (!GetCount(in, &n)) return corrupt;
-  p->kids.resize(n);
-  for (uint32_t& k : p->kids) {
-    uint64_t v;
-    if (!bytes::GetVarint(in, &v) || v >= p->nodes.size()) return corrupt;
-    k = static_cast<uint32_t>(v);
-  }
-  if (!GetCount(in, &n)) return corrupt;
-  p->paths.resize(n);
-  for (Path& path : p->paths) {
-    uint64_t slot, segments;
-    if (!bytes::GetVarint(in, &slot) || slot >= schema.size() || !bytes::GetString(in, &path.dotted) ||
-        !GetCount(in, &segments) || segments == 0) {
-      return corrupt;
-    }
-    path.slot = static_cast<int>(slot);
-    path.segments.resize(segments);
-    for (PathSegment& seg : path.segments) {
-      uint64_t index;
-      uint8_t flags;
-      if (!bytes::GetString(in, &seg.name) || !bytes::GetByte(in, &flags)) return corrupt;
-      if (!bytes::GetVarint(in, &index) || index > UINT32_MAX) return corrupt;
-      seg.is_index = flags & 1;
-      seg.is_length = flags & 2;
-      seg.index = static_cast<uint32_t>(index);
-    }
-    if (std::find(p->slots.begin(), p->slots.end(), path.slot) == p->slots.end()) p->slots.push_back(path.slot);
-  }
-  if (!GetCount(in, &n)) return corrupt;
+  bytes::Reader r(*in);
+  std::string regex_error;      // why a regex did not read, for the message
   bool needs_compiler = false;  // a pattern and no compiler: see ConditionDecodeOptions
-  for (uint64_t i = 0; i < n; ++i) {
-    if (!options.regex_patterns) {
-      auto re = Regex::Decode(in);
-      if (!re.ok()) return DataLoss("corrupted condition program: " + re.status().message());
-      p->regexes.push_back(std::move(re).value());
-      continue;
+  // False at the first thing out of range: one error below, not one per
+  // check (each costs the runtime wasm a Status built and destroyed).
+  auto read = [&]() -> bool {
+    r.S(&p->canonical);
+    const uint64_t root = r.U();
+    size_t n = r.Count(kMaxProgramItems);
+    if (!r.Check(n > 0 && root < n)) return false;
+    p->root = static_cast<uint32_t>(root);
+    p->nodes.resize(n);
+    for (Node& node : p->nodes) {
+      node.op = static_cast<Op>(r.Byte());
+      node.rel = static_cast<VersionRel>(r.Byte());
+      const uint8_t flags = r.Byte();
+      node.numeric = flags & 1;
+      node.strings_only = flags & 2;
+      node.first = static_cast<uint32_t>(r.Below(kMaxProgramItems + 1));
+      node.count = static_cast<uint32_t>(r.Below(kMaxProgramItems + 1));
+      node.index = static_cast<int32_t>(r.Below(kMaxProgramItems + 2)) - 1;
+      if (!r.ok() || !GetValue(r.rest(), &p->constants, &node.operand)) return false;
     }
-    std::string pattern;
-    uint8_t ignore_case;
-    if (!bytes::GetString(in, &pattern) || !bytes::GetByte(in, &ignore_case) || ignore_case > 1) return corrupt;
-    if (options.compile_regex == nullptr) {
-      needs_compiler = true;  // read on: a damaged program is still DataLoss
-      continue;
+    p->kids.resize(r.Count(kMaxProgramItems));
+    for (uint32_t& k : p->kids) k = static_cast<uint32_t>(r.Below(p->nodes.size()));
+    p->paths.resize(r.Count(kMaxProgramItems));
+    for (Path& path : p->paths) {
+      path.slot = static_cast<int>(r.Below(schema.size()));
+      r.S(&path.dotted);
+      path.segments.resize(r.Count(kMaxProgramItems));
+      if (!r.Check(!path.segments.empty())) return false;
+      for (PathSegment& seg : path.segments) {
+        r.S(&seg.name);
+        const uint8_t flags = r.Byte();
+        seg.index = r.U32();
+        seg.is_index = flags & 1;
+        seg.is_length = flags & 2;
+      }
+      if (!r.ok()) return false;
+      if (std::find(p->slots.begin(), p->slots.end(), path.slot) == p->slots.end()) p->slots.push_back(path.slot);
     }
-    auto re = options.compile_regex(pattern, ignore_case != 0);
-    if (!re.ok()) return DataLoss("corrupted condition program: " + re.status().message());
-    p->regexes.push_back(std::move(re).value());
-  }
-  if (!GetCount(in, &n)) return corrupt;
-  p->strings.resize(n);
-  for (std::string& s : p->strings) {
-    if (!bytes::GetString(in, &s)) return corrupt;
-  }
-  if (!GetCount(in, &n)) return corrupt;
-  p->leaves.resize(p->nodes.size());
-  for (uint64_t i = 0; i < n; ++i) {
-    uint64_t id;
-    Leaf leaf;
-    uint8_t in_element;
-    if (!bytes::GetVarint(in, &id) || id >= p->nodes.size() || p->leaves[id].used ||
-        !bytes::GetString(in, &leaf.pointer) || !bytes::GetByte(in, &in_element)) {
-      return corrupt;
+    auto add = [&](Result<Regex> re) {
+      if (!re.ok()) regex_error = ": " + re.status().message();
+      if (re.ok()) p->regexes.push_back(std::move(re).value());
+      return re.ok();
+    };
+    n = r.Count(kMaxProgramItems);
+    for (size_t i = 0; i < n && r.ok(); ++i) {
+      if (!options.regex_patterns) {
+        if (!add(Regex::Decode(r.rest()))) return false;
+        continue;
+      }
+      std::string pattern;
+      r.S(&pattern);
+      const bool ignore_case = r.B();
+      if (!r.ok()) return false;
+      if (options.compile_regex == nullptr) {
+        needs_compiler = true;  // read on: a damaged program is still DataLoss
+        continue;
+      }
+      if (!add(options.compile_regex(pattern, ignore_case))) return false;
     }
-    leaf.in_element = in_element != 0;
-    if (!GetValue(in, &p->constants, &leaf.operand)) return corrupt;
-    leaf.used = true;
-    p->leaves[id] = std::move(leaf);
-  }
+    p->strings.resize(r.Count(kMaxProgramItems));
+    for (std::string& s : p->strings) r.S(&s);
+    n = r.Count(kMaxProgramItems);
+    p->leaves.resize(p->nodes.size());
+    for (size_t i = 0; i < n; ++i) {
+      Leaf& leaf = p->leaves[r.Below(p->nodes.size())];
+      if (!r.Check(!leaf.used)) return false;
+      r.S(&leaf.pointer);
+      leaf.in_element = r.Byte() != 0;
+      if (!r.ok() || !GetValue(r.rest(), &p->constants, &leaf.operand)) return false;
+      leaf.used = true;
+    }
+    return r.ok();
+  };
+  if (!read()) return DataLoss("corrupted condition program" + regex_error);
   if (needs_compiler) {
     return FailedPrecondition("the condition holds a regular expression stored as its pattern, and this build "
                               "has no regex compiler to compile it");
@@ -1199,11 +1183,11 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
   std::vector<int> depth(p->nodes.size(), 1);
   for (uint32_t id = 0; id < p->nodes.size(); ++id) {
     const Node& node = p->nodes[id];
-    if (!p->NodeIsWellFormed(id)) return corrupt;
-    if (node.op == Op::kField && !p->leaves[id].used) return corrupt;
-    for (uint32_t i = 0; i < node.count; ++i) depth[id] = std::max(depth[id], depth[p->kids[node.first + i]] + 1);
-    if (depth[id] > kMaxDecodedDepth) return corrupt;
+    bool fits = p->NodeIsWellFormed(id) && (node.op != Op::kField || p->leaves[id].used);
+    for (uint32_t i = 0; fits && i < node.count; ++i) depth[id] = std::max(depth[id], depth[p->kids[node.first + i]] + 1);
+    if (!fits || depth[id] > kMaxDecodedDepth) return DataLoss("corrupted condition program");
   }
+  *in = *r.rest();
   return Condition(std::move(p));
 }
 

@@ -372,90 +372,87 @@ void Regex::Encode(std::string* out) const {
 }
 
 Result<Regex> Regex::Decode(std::string_view* in) {
-  const Status corrupt = DataLoss("corrupted regular expression program");
   // Every literal unit of a prefix or alternative is one instruction, of at
   // most 3 UTF-8 bytes.
   constexpr uint64_t kMaxLiteralBytes = 3 * kMaxInstructions;
+  bytes::Reader r(*in);
   Regex re;
-  uint8_t flags;
-  if (!bytes::GetByte(in, &flags) || (flags & ~kAllFlags) != 0) return corrupt;
-  re.ignore_case_ = (flags & kIgnoreCase) != 0;
-  re.anchored_ = (flags & kAnchored) != 0;
-  re.literal_only_ = (flags & kLiteralOnly) != 0;
-  re.alternatives_only_ = (flags & kAlternativesOnly) != 0;
-  re.use_first_filter_ = (flags & kFirstFilter) != 0;
-  re.first_non_ascii_ = (flags & kFirstNonAscii) != 0;
-  if (re.first_non_ascii_ && !re.use_first_filter_) return corrupt;
-  if (re.use_first_filter_ && !GetBitmap(in, re.first_ascii_)) return corrupt;
-  if (!GetBoundedString(in, kMaxLiteralBytes, &re.prefix_)) return corrupt;
-  uint64_t n;
-  if (!bytes::GetCount(in, kMaxInstructions, &n) || (re.alternatives_only_ && n == 0)) return corrupt;
-  re.alternatives_.resize(n);
-  for (std::string& text : re.alternatives_) {
-    if (!GetBoundedString(in, kMaxLiteralBytes, &text)) return corrupt;
-  }
-  // One class per [...] or \d-like escape of the pattern, each at least two
-  // bytes of it.
-  if (!bytes::GetCount(in, kMaxPatternBytes / 2, &n)) return corrupt;
-  re.classes_.resize(n);
-  for (CharClass& cls : re.classes_) {
-    uint8_t negated;
-    uint64_t ranges;
-    if (!bytes::GetByte(in, &negated) || negated > 1 || !GetBitmap(in, cls.ascii) || !bytes::GetCount(in, kMaxUnit, &ranges)) {
-      return corrupt;
+  // False at the first thing out of range: one error below, not one per
+  // check (each costs the runtime wasm a Status built and destroyed).
+  auto read = [&]() -> bool {
+    const uint8_t flags = r.Byte();
+    re.ignore_case_ = (flags & kIgnoreCase) != 0;
+    re.anchored_ = (flags & kAnchored) != 0;
+    re.literal_only_ = (flags & kLiteralOnly) != 0;
+    re.alternatives_only_ = (flags & kAlternativesOnly) != 0;
+    re.use_first_filter_ = (flags & kFirstFilter) != 0;
+    re.first_non_ascii_ = (flags & kFirstNonAscii) != 0;
+    if (!r.Check((flags & ~kAllFlags) == 0 && (!re.first_non_ascii_ || re.use_first_filter_))) return false;
+    if (re.use_first_filter_) {
+      re.first_ascii_[0] = r.W64();
+      re.first_ascii_[1] = r.W64();
     }
-    cls.negated = negated == 1;
-    cls.non_ascii.resize(ranges);
-    uint64_t next = 128;  // ranges are sorted, disjoint and not adjacent (InRanges, Normalize)
-    for (Range& r : cls.non_ascii) {
-      uint64_t lo, hi;
-      if (!GetBounded(in, kMaxUnit, &lo) || !GetBounded(in, kMaxUnit, &hi) || lo < next || hi < lo) return corrupt;
-      r = Range{static_cast<uint32_t>(lo), static_cast<uint32_t>(hi)};
-      next = hi + 2;
+    r.S(&re.prefix_);
+    uint64_t n = r.Count(kMaxInstructions);
+    if (!r.Check(re.prefix_.size() <= kMaxLiteralBytes && (!re.alternatives_only_ || n > 0))) return false;
+    re.alternatives_.resize(n);
+    for (std::string& text : re.alternatives_) {
+      r.S(&text);
+      if (!r.Check(text.size() <= kMaxLiteralBytes)) return false;
     }
-  }
-  if (!bytes::GetCount(in, kMaxInstructions, &n) || n == 0) return corrupt;
-  re.program_.resize(n);
-  for (Inst& inst : re.program_) {
-    uint8_t op;
-    uint64_t x = 0, y = 0;
-    if (!bytes::GetByte(in, &op) || op > static_cast<uint8_t>(Op::kMatch)) return corrupt;
-    inst = Inst{static_cast<Op>(op), Assertion::kBegin, 0, 0, 0};
-    switch (inst.op) {
-      case Op::kUnit:
-        if (!GetBounded(in, kMaxUnit, &x)) return corrupt;
-        // Search folds the text under the `i` flag, so an unfolded unit
-        // could never match.
-        if (re.ignore_case_ && Fold(static_cast<uint32_t>(x)) != x) return corrupt;
-        inst.unit = static_cast<uint16_t>(x);
-        break;
-      case Op::kClass:
-        if (re.classes_.empty() || !GetBounded(in, re.classes_.size() - 1, &x)) return corrupt;
-        inst.x = static_cast<uint32_t>(x);
-        break;
-      case Op::kSplit:
-        if (!GetBounded(in, n - 1, &x) || !GetBounded(in, n - 1, &y)) return corrupt;
-        inst.x = static_cast<uint32_t>(x);
-        inst.y = static_cast<uint32_t>(y);
-        break;
-      case Op::kJump:
-        if (!GetBounded(in, n - 1, &x)) return corrupt;
-        inst.x = static_cast<uint32_t>(x);
-        break;
-      case Op::kAssert: {
-        uint8_t assertion;
-        if (!bytes::GetByte(in, &assertion) || assertion > static_cast<uint8_t>(Assertion::kNotWordBoundary)) return corrupt;
-        inst.assertion = static_cast<Assertion>(assertion);
-        break;
+    // One class per [...] or \d-like escape of the pattern, each at least two
+    // bytes of it.
+    re.classes_.resize(r.Count(kMaxPatternBytes / 2));
+    for (CharClass& cls : re.classes_) {
+      cls.negated = r.B();
+      cls.ascii[0] = r.W64();
+      cls.ascii[1] = r.W64();
+      cls.non_ascii.resize(r.Count(kMaxUnit));
+      uint64_t next = 128;  // ranges are sorted, disjoint and not adjacent (InRanges, Normalize)
+      for (Range& range : cls.non_ascii) {
+        const uint64_t lo = r.Below(kMaxUnit + 1), hi = r.Below(kMaxUnit + 1);
+        if (!r.Check(lo >= next && hi >= lo)) return false;
+        range = Range{static_cast<uint32_t>(lo), static_cast<uint32_t>(hi)};
+        next = hi + 2;
       }
-      case Op::kAny:
-      case Op::kMatch:
-        break;
     }
-  }
-  // Consumers and assertions continue at pc + 1: ending with kMatch keeps
-  // that inside the program.
-  if (re.program_.back().op != Op::kMatch) return corrupt;
+    n = r.Count(kMaxInstructions);
+    if (!r.Check(n > 0)) return false;
+    re.program_.resize(n);
+    for (Inst& inst : re.program_) {
+      const uint8_t op = r.Byte();
+      if (!r.Check(op <= static_cast<uint8_t>(Op::kMatch))) return false;
+      inst = Inst{static_cast<Op>(op), Assertion::kBegin, 0, 0, 0};
+      switch (inst.op) {
+        case Op::kUnit:
+          inst.unit = static_cast<uint16_t>(r.Below(kMaxUnit + 1));
+          // Search folds the text under the `i` flag, so an unfolded unit
+          // could never match.
+          r.Check(!re.ignore_case_ || Fold(inst.unit) == inst.unit);
+          break;
+        case Op::kClass: inst.x = static_cast<uint32_t>(r.Below(re.classes_.size())); break;
+        case Op::kSplit:
+          inst.x = static_cast<uint32_t>(r.Below(n));
+          inst.y = static_cast<uint32_t>(r.Below(n));
+          break;
+        case Op::kJump: inst.x = static_cast<uint32_t>(r.Below(n)); break;
+        case Op::kAssert: {
+          const uint8_t assertion = r.Byte();
+          r.Check(assertion <= static_cast<uint8_t>(Assertion::kNotWordBoundary));
+          inst.assertion = static_cast<Assertion>(assertion);
+          break;
+        }
+        case Op::kAny:
+        case Op::kMatch: break;
+      }
+      if (!r.ok()) return false;
+    }
+    // Consumers and assertions continue at pc + 1: ending with kMatch keeps
+    // that inside the program.
+    return re.program_.back().op == Op::kMatch;
+  };
+  if (!read()) return DataLoss("corrupted regular expression program");
+  *in = *r.rest();
   re.scratch_.assign(5 * re.program_.size(), 0);
   return Result<Regex>(std::move(re));
 }

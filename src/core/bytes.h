@@ -97,6 +97,44 @@ inline bool GetString(std::string_view* in, std::string* s) {
   return true;
 }
 
+// A reader whose first failure sticks: after a truncated or out-of-range
+// read ok() is false and every later read returns a zero value without
+// consuming, so a decoder checks once per structure instead of after every
+// field. The decoders of compiled configs and of the segment program tables
+// (and the snapshot body) share this one: its methods live out of line in
+// bytes.cc, one copy in the runtime wasm, where inlining them at each of the
+// decoders' hundred-odd fields cost more than the calls.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+
+  bool ok() const { return ok_; }
+  void Fail() { ok_ = false; }
+  // False when `holds` is: for checks between reads.
+  bool Check(bool holds) { return ok_ = ok_ && holds; }
+  bool at_end() const { return in_.empty(); }
+  // What is left, for decoders that read with the free functions above
+  // (they advance it); a failure they report goes to Fail().
+  std::string_view* rest() { return &in_; }
+
+  uint64_t U();                   // a varint
+  uint32_t U32();                 // a varint that fits 32 bits
+  uint64_t Below(uint64_t limit); // a varint below `limit` (a size)
+  int64_t I();                    // a zig-zag varint
+  uint64_t W64();                 // eight bytes
+  double D();                     // a double's eight bytes
+  uint8_t Byte();
+  bool B();                       // a byte that is 0 or 1
+  void S(std::string* s);         // a length-prefixed string
+  // A count of items that take at least one byte each, at most `max`
+  // (GetCount).
+  size_t Count(uint64_t max);
+
+ private:
+  std::string_view in_;
+  bool ok_ = true;
+};
+
 // CRC-32 (IEEE), to tell a corrupted snapshot from a valid one.
 uint32_t Crc32(std::string_view data);
 

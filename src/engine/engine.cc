@@ -856,8 +856,7 @@ void Engine::Erase() {
 namespace leadseg {
 
 std::string Engine::Snapshot() const {
-  SnapshotData data;
-  data.profile = profile_;
+  SnapshotData data;  // its profile stays empty: profile_ is written as it is
   for (size_t m = 0; m < archived_.size(); ++m) {
     const MetricSpec& spec = config_->metrics()[m];
     if (spec.window != kForever) continue;
@@ -868,7 +867,7 @@ std::string Engine::Snapshot() const {
   if (config_->scoring()) archived_score_.Save(&data.score);
   progress_.Save(&data.progress);
   data.decisions = decisions_.ToFrame();
-  return EncodeSnapshot(data);
+  return EncodeSnapshot(profile_, data);
 }
 
 Status Engine::Restore(std::string_view snapshot) {
@@ -881,12 +880,12 @@ Status Engine::Restore(std::string_view snapshot) {
     probe.Clear();
     auto props = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &probe);
     if (!props.ok() || !props->is_object() || e.type.empty() || !StorableValue(*props)) {
-      return DataLoss("snapshot is corrupted: an event has malformed properties");
+      return SnapshotCorrupt("an event has malformed properties");
     }
   }
   for (const auto& [name, stored] : data.profile.attributes) {
     if (config_->IsReserved(name)) {
-      return DataLoss("snapshot is corrupted: attribute \"" + name + "\" is a reserved name");
+      return SnapshotCorrupt("attribute \"" + name + "\" is a reserved name");
     }
   }
   std::vector<MetricState> archived;
@@ -897,21 +896,22 @@ Status Engine::Restore(std::string_view snapshot) {
     // from the retained events only.
     if (m < 0 || MetricFingerprint(config_->metrics()[static_cast<size_t>(m)]) != a.fingerprint) continue;
     if (!archived[static_cast<size_t>(m)].RestoreAllTime(a.state)) {
-      return DataLoss("snapshot is corrupted: metric archive \"" + a.metric_id + "\"");
+      return SnapshotCorrupt("metric archive \"" + a.metric_id + "\"");
     }
   }
-  ScoreState archived_score = archived_score_;
+  // Without scoring there is no state to restore (nor to copy).
+  std::optional<ScoreState> archived_score;
   if (config_->scoring()) {
-    archived_score = ScoreState(&*config_->scoring(), false);
-    if (!data.score.empty() && !archived_score.Restore(data.score)) {
-      return DataLoss("snapshot is corrupted: score state");
+    archived_score.emplace(&*config_->scoring(), false);
+    if (!data.score.empty() && !archived_score->Restore(data.score)) {
+      return SnapshotCorrupt("score state");
     }
   }
   auto decisions = DecisionState::FromFrame(data.decisions);
   if (!decisions.ok()) return decisions.status();
   ProgressState progress;
   if (!data.progress.empty() && !progress.Restore(data.progress)) {
-    return DataLoss("snapshot is corrupted: lifecycle state");
+    return SnapshotCorrupt("lifecycle state");
   }
   if (const auto& lifecycle = config_->lifecycle()) {
     // The stage by id (the last move's target), so reordered stages carry
@@ -927,7 +927,7 @@ Status Engine::Restore(std::string_view snapshot) {
   }
   profile_ = std::move(data.profile);
   archived_ = std::move(archived);
-  archived_score_ = std::move(archived_score);
+  if (archived_score) archived_score_ = std::move(*archived_score);
   progress_ = std::move(progress);
   decisions_ = std::move(decisions).value();
   RebuildValues();

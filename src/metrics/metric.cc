@@ -243,15 +243,17 @@ void MetricState::SaveAllTime(std::string* out) const {
   PutDouble(min_, out);
   PutDouble(max_, out);
   // In key order: a hash map's iteration order depends on its insertion
-  // history, and equal states must give equal snapshots.
-  std::vector<const std::pair<const std::string, uint32_t>*> sorted;
-  sorted.reserve(distinct_.size());
-  for (const auto& entry : distinct_) sorted.push_back(&entry);
-  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
-  PutVarint(sorted.size(), out);
-  for (const auto* entry : sorted) {
-    PutString(entry->first, out);
-    PutVarint(entry->second, out);
+  // history, and equal states must give equal snapshots. Sorted as views,
+  // the one std::sort the runtime links (DecodeSnapshot sorts names so),
+  // each count then found again: a snapshot is not the hot path.
+  std::vector<std::string_view> keys;
+  keys.reserve(distinct_.size());
+  for (const auto& entry : distinct_) keys.push_back(entry.first);
+  std::sort(keys.begin(), keys.end());
+  PutVarint(keys.size(), out);
+  for (std::string_view key : keys) {
+    PutString(key, out);
+    PutVarint(distinct_.find(std::string(key))->second, out);
   }
   PutVarint(previous_ts_ ? 1 : 0, out);
   if (previous_ts_) PutVarint(static_cast<uint64_t>(*previous_ts_), out);

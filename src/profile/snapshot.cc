@@ -26,7 +26,7 @@ uint32_t GetU32(std::string_view s, size_t at) {
   return v;
 }
 
-Status Corrupt(const std::string& what) { return DataLoss("snapshot is corrupted: " + what); }
+Status Corrupt(std::string_view what) { return SnapshotCorrupt(what); }
 // "snapshot is corrupted: <what> <i><detail>": one copy of the message
 // building for every per-item check (the runtime pays for each copy).
 Status CorruptItem(const char* what, uint64_t i, const char* detail = "") {
@@ -50,9 +50,14 @@ Result<Value> ReadFrame(std::string_view frame, Document* arena) {
 
 }  // namespace
 
-std::string EncodeSnapshot(const SnapshotData& data) {
+Status SnapshotCorrupt(std::string_view what) {
+  return DataLoss("snapshot is corrupted: " + std::string(what));
+}
+
+std::string EncodeSnapshot(const SnapshotData& data) { return EncodeSnapshot(data.profile, data); }
+
+std::string EncodeSnapshot(const Profile& p, const SnapshotData& data) {
   using namespace bytes;
-  const Profile& p = data.profile;
   std::string payload;
   PutSigned(p.clock, &payload);
   // Attributes and declarations: the frames the profile holds, as they are.
@@ -114,16 +119,16 @@ Result<std::string_view> SnapshotPayload(std::string_view in, uint8_t* version) 
 }
 
 Status DecodeSnapshotBody(std::string_view* payload, SnapshotData* data) {
-  using namespace bytes;
-  uint64_t n;
-  if (!GetVarint(payload, &n) || n > payload->size()) return Corrupt("event count");
+  bytes::Reader r(*payload);
+  size_t n = r.Count(UINT64_MAX);
+  if (!r.ok()) return Corrupt("event count");
   TimeMs ts = 0;
-  for (uint64_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < n; ++i) {
     Event e;
-    int64_t delta;
-    if (!GetSigned(payload, &delta) || !GetString(payload, &e.type) || !GetString(payload, &e.props)) {
-      return CorruptItem("event", i);
-    }
+    const int64_t delta = r.I();
+    r.S(&e.type);
+    r.S(&e.props);
+    if (!r.ok()) return CorruptItem("event", i);
     if (!IsValidUtf8(e.type)) return CorruptItem("event", i, " type");
     if (delta < 0 || !StoredTime(static_cast<double>(ts) + static_cast<double>(delta))) {
       return CorruptItem("event", i, " time");
@@ -136,40 +141,40 @@ Status DecodeSnapshotBody(std::string_view* payload, SnapshotData* data) {
   // before the newest event.
   const Profile& p = data->profile;
   if (!StoredTime(static_cast<double>(p.clock)) || (!p.events.empty() && p.clock < ts)) return Corrupt("clock");
-  if (!GetVarint(payload, &n) || n > payload->size()) return Corrupt("archive count");
-  for (uint64_t i = 0; i < n; ++i) {
+  n = r.Count(UINT64_MAX);
+  if (!r.ok()) return Corrupt("archive count");
+  for (size_t i = 0; i < n; ++i) {
     MetricArchive a;
-    if (!GetString(payload, &a.metric_id) || !GetString(payload, &a.fingerprint) || !GetString(payload, &a.state)) {
-      return CorruptItem("metric archive", i);
-    }
+    for (std::string* field : {&a.metric_id, &a.fingerprint, &a.state}) r.S(field);
+    if (!r.ok()) return CorruptItem("metric archive", i);
     data->archives.push_back(std::move(a));
   }
-  if (!GetString(payload, &data->score) || !GetString(payload, &data->progress)) {
-    return Corrupt("score and progress");
-  }
+  r.S(&data->score);
+  r.S(&data->progress);
+  if (!r.ok()) return Corrupt("score and progress");
+  *payload = *r.rest();
   return Status::Ok();
 }
 
-Result<SnapshotData> DecodeSnapshot(std::string_view in) {
-  using namespace bytes;
-  uint8_t version = 0;
-  auto checked = SnapshotPayload(in, &version);
-  if (!checked.ok()) return checked.status();
-  if (version != kSnapshotVersion) return FailedPrecondition(kSnapshotNeedsUpgrade);
-  std::string_view payload = *checked;
+namespace {
 
-  SnapshotData data;
+// Format 2's payload into `*data`. A Status rather than a Result: each of
+// its many error returns then builds one Status, not a Result around it.
+Status DecodeFormat2(std::string_view payload, SnapshotData* out) {
+  bytes::Reader r(payload);
+  SnapshotData& data = *out;
   Profile& p = data.profile;
-  uint64_t n;
-  if (!GetSigned(&payload, &p.clock)) return Corrupt("header fields");
+  p.clock = r.I();
+  if (!r.ok()) return Corrupt("header fields");
   Document arena;
   std::string frame;
-  if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("attribute count");
-  for (uint64_t i = 0; i < n; ++i) {
+  size_t n = r.Count(UINT64_MAX);
+  if (!r.ok()) return Corrupt("attribute count");
+  for (size_t i = 0; i < n; ++i) {
     std::string name;
-    if (!GetString(&payload, &name) || !GetString(&payload, &frame) || !IsValidUtf8(name)) {
-      return CorruptItem("attribute", i);
-    }
+    r.S(&name);
+    r.S(&frame);
+    if (!r.ok() || !IsValidUtf8(name)) return CorruptItem("attribute", i);
     auto value = ReadFrame(frame, &arena);
     if (!value.ok()) return CorruptItem("attribute", i, " value");
     p.attributes.emplace_back(std::move(name), StoredValue());
@@ -180,12 +185,15 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
   for (const auto& attribute : p.attributes) names.push_back(attribute.first);
   std::sort(names.begin(), names.end());
   if (std::adjacent_find(names.begin(), names.end()) != names.end()) return Corrupt("an attribute name repeats");
-  if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("declaration count");
-  for (uint64_t i = 0; i < n; ++i) {
+  n = r.Count(UINT64_MAX);
+  if (!r.ok()) return Corrupt("declaration count");
+  for (size_t i = 0; i < n; ++i) {
     std::string key;
     Declaration d;
-    if (!GetString(&payload, &key) || !GetSigned(&payload, &d.ts) || !GetString(&payload, &frame) || key.empty() ||
-        !IsValidUtf8(key) || !StoredTime(static_cast<double>(d.ts))) {
+    r.S(&key);
+    d.ts = r.I();
+    r.S(&frame);
+    if (!r.ok() || key.empty() || !IsValidUtf8(key) || !StoredTime(static_cast<double>(d.ts))) {
       return CorruptItem("declaration", i);
     }
     auto value = ReadFrame(frame, &arena);
@@ -193,9 +201,22 @@ Result<SnapshotData> DecodeSnapshot(std::string_view in) {
     d.value.AssignFrame(frame, JsonTextSize(*value));
     if (!p.declarations.emplace(std::move(key), std::move(d)).second) return CorruptItem("declaration", i);
   }
-  if (Status s = DecodeSnapshotBody(&payload, &data); !s.ok()) return s;
-  if (!GetString(&payload, &data.decisions)) return Corrupt("experiment state");
-  if (!payload.empty()) return Corrupt("trailing bytes");
+  if (Status s = DecodeSnapshotBody(r.rest(), &data); !s.ok()) return s;
+  r.S(&data.decisions);
+  if (!r.ok()) return Corrupt("experiment state");
+  if (!r.at_end()) return Corrupt("trailing bytes");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<SnapshotData> DecodeSnapshot(std::string_view in) {
+  uint8_t version = 0;
+  auto checked = SnapshotPayload(in, &version);
+  if (!checked.ok()) return checked.status();
+  if (version != kSnapshotVersion) return FailedPrecondition(kSnapshotNeedsUpgrade);
+  SnapshotData data;
+  if (Status s = DecodeFormat2(*checked, &data); !s.ok()) return s;
   return data;
 }
 

@@ -51,6 +51,9 @@ struct SnapshotData {
 
 // Writes format 2.
 std::string EncodeSnapshot(const SnapshotData& data);
+// The same with `profile` in place of data.profile (which is ignored): an
+// engine snapshots its live profile without copying it.
+std::string EncodeSnapshot(const Profile& profile, const SnapshotData& data);
 // Reads format 2; format 1 gives FailedPrecondition (kSnapshotNeedsUpgrade
 // in the message), to be converted by UpgradeSnapshot first.
 Result<SnapshotData> DecodeSnapshot(std::string_view bytes);
@@ -60,6 +63,10 @@ Result<SnapshotData> DecodeSnapshot(std::string_view bytes);
 inline constexpr char kSnapshotNeedsUpgrade[] =
     "snapshot format 1 must be upgraded to format 2 first: the full module reads it (loadCore(): "
     "upgradeSnapshot() converts it, Engine.restore restores it)";
+
+// DataLoss "snapshot is corrupted: <what>", the one place its message is
+// built (the engine's checks of a decoded snapshot use it too).
+Status SnapshotCorrupt(std::string_view what);
 
 // The payload behind a valid header (magic, a version from 1 to
 // kSnapshotVersion, length, checksum), and its version in `*version`.

@@ -26,49 +26,18 @@ void U(uint64_t v, std::string* out) { bytes::PutVarint(v, out); }
 // kNone as 0, anything else as itself + 1.
 void Opt(uint32_t v, std::string* out) { U(static_cast<uint32_t>(v + 1), out); }
 
-// Reads with a sticky failure: after the first bad read every read returns
-// 0 and ok() is false, so Decode checks once per structure.
-class In {
+// The sticky reader (core/bytes.h) with the program's shapes: a kNone-able
+// index, runs of 64-bit words.
+class In : public bytes::Reader {
  public:
-  explicit In(std::string_view* in) : in_(in) {}
-  bool ok() const { return ok_; }
-  void Fail() { ok_ = false; }
-  uint32_t U32() {
-    uint64_t v = 0;
-    if (ok_ && (!bytes::GetVarint(in_, &v) || v > UINT32_MAX)) ok_ = false;
-    return ok_ ? static_cast<uint32_t>(v) : 0;
-  }
-  // A value below `limit` (a size).
-  uint32_t Below(size_t limit) {
-    uint32_t v = U32();
-    if (v >= limit) ok_ = false;
-    return ok_ ? v : 0;
-  }
+  using Reader::Reader;
   uint32_t Opt() { return U32() - 1; }  // 0 -> kNone
-  // A count of items of at least one byte each.
-  size_t Count() {
-    uint64_t n = 0;
-    if (ok_ && !bytes::GetCount(in_, kMaxItems, &n)) ok_ = false;
-    return ok_ ? static_cast<size_t>(n) : 0;
-  }
-  uint64_t W64() {
-    uint64_t v = 0;
-    if (ok_ && !bytes::GetFixed64(in_, &v)) ok_ = false;
-    return ok_ ? v : 0;
-  }
-  double D() {
-    double v = 0;
-    if (ok_ && !bytes::GetDouble(in_, &v)) ok_ = false;
-    return ok_ ? v : 0;
-  }
+  size_t Count() { return Reader::Count(kMaxItems); }
+  uint32_t Below(size_t limit) { return static_cast<uint32_t>(Reader::Below(limit)); }
   void Words(size_t n, std::vector<uint64_t>* out) {
-    if (n > in_->size() / 8) ok_ = false;
-    for (size_t i = 0; ok_ && i < n; ++i) out->push_back(W64());
+    if (!Check(n <= rest()->size() / 8)) return;
+    for (size_t i = 0; ok() && i < n; ++i) out->push_back(W64());
   }
-
- private:
-  std::string_view* in_;
-  bool ok_ = true;
 };
 
 }  // namespace
@@ -152,7 +121,7 @@ void SegmentProgram::Encode(std::string* out) const {
 
 bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const Condition*>& conditions,
                             size_t slots, SegmentProgram* out) {
-  In in(bytes_in);
+  In in(*bytes_in);
   SegmentProgram p;
   p.conditions_ = conditions;
   const size_t n = conditions.size();
@@ -160,7 +129,8 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
   const size_t words = in.Count();  // every word has 64 leaf-bit entries below: at least 64 bytes
   const size_t slot_words = in.U32();
   std::string text;
-  if (!in.ok() || !bytes::GetString(bytes_in, &text)) return false;
+  in.S(&text);
+  if (!in.ok()) return false;
   p.text_.assign(text.begin(), text.end());
   p.words_ = words;
   p.slot_words_ = slot_words;
@@ -368,6 +338,7 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
     p.clauses_.push_back(k);
   }
   if (!in.ok()) return false;
+  *bytes_in = *in.rest();
   *out = std::move(p);
   return true;
 }
