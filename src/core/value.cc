@@ -57,41 +57,47 @@ Json Value::ToJson() const {
   return nullptr;
 }
 
-Value* Document::Allocate(size_t n) {
-  if (n == 0) return nullptr;
-  while (current_ < chunks_.size()) {
-    Chunk& c = chunks_[current_];
-    if (c.nodes.size() - c.used >= n) {
-      Value* p = c.nodes.data() + c.used;
+template <typename T>
+T* Document::Take(std::vector<Chunk<T>>* chunks, size_t* current, size_t n, size_t min_chunk) {
+  while (*current < chunks->size()) {
+    Chunk<T>& c = (*chunks)[*current];
+    if (c.items.size() - c.used >= n) {
+      T* p = c.items.data() + c.used;
       c.used += n;
       return p;
     }
-    ++current_;
+    ++*current;
   }
-  Chunk chunk;
-  chunk.nodes.resize(std::max<size_t>(n, 1024));
+  Chunk<T> chunk;
+  chunk.items.resize(std::max(n, min_chunk));
   chunk.used = n;
-  chunks_.push_back(std::move(chunk));
-  current_ = chunks_.size() - 1;
-  return chunks_.back().nodes.data();
+  chunks->push_back(std::move(chunk));
+  *current = chunks->size() - 1;
+  return chunks->back().items.data();
+}
+
+Value* Document::Allocate(size_t n) {
+  if (n == 0) return nullptr;
+  return Take(&chunks_, &current_, n, 1024);
 }
 
 const char* Document::Intern(std::string_view s) {
-  if (strings_used_ == strings_.size()) strings_.emplace_back();
-  std::string& slot = strings_[strings_used_++];
-  slot.assign(s.data(), s.size());
-  return slot.data();
+  char* p = Take(&text_, &text_current_, s.size() + 1, 4096);
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  return p;
 }
 
 void Document::Clear() {
-  for (Chunk& c : chunks_) c.used = 0;
+  for (Chunk<Value>& c : chunks_) c.used = 0;
   current_ = 0;
-  strings_used_ = 0;
+  for (Chunk<char>& c : text_) c.used = 0;
+  text_current_ = 0;
 }
 
 size_t Document::node_count() const {
   size_t n = 0;
-  for (const Chunk& c : chunks_) n += c.used;
+  for (const Chunk<Value>& c : chunks_) n += c.used;
   return n;
 }
 

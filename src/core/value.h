@@ -17,8 +17,6 @@
 #include <string_view>
 #include <vector>
 
-#include <deque>
-
 #include "core/json.h"
 #include "core/status.h"
 
@@ -107,19 +105,22 @@ class Document {
   size_t node_count() const;
 
  private:
-  // Nodes live in chunks that never move, so Values stay valid while more
-  // trees are added.
+  // Nodes and string bytes live in chunks whose buffers never move, so
+  // Values stay valid while more trees are added.
+  template <typename T>
   struct Chunk {
-    std::vector<Value> nodes;
+    std::vector<T> items;
     size_t used = 0;
   };
+  template <typename T>
+  static T* Take(std::vector<Chunk<T>>* chunks, size_t* current, size_t n, size_t min_chunk);
   Value* Allocate(size_t n);
   const char* Intern(std::string_view s);
 
-  std::vector<Chunk> chunks_;
+  std::vector<Chunk<Value>> chunks_;
   size_t current_ = 0;
-  std::deque<std::string> strings_;  // deque: elements never move, so SSO bytes stay put
-  size_t strings_used_ = 0;
+  std::vector<Chunk<char>> text_;  // each string NUL-terminated, as std::string's data() was
+  size_t text_current_ = 0;
 };
 
 }  // namespace leadseg

@@ -85,9 +85,9 @@ void MetricState::Track(const Entry& e) {
     ++numeric_count_;
   }
   if (spec_->aggregate == Aggregate::kDistinct) {
-    auto it = distinct_.find(e.key);
-    if (it != distinct_.end()) ++it->second;
-    else if (distinct_.size() < kMaxDistinctValues) distinct_.emplace(e.key, 1);
+    auto it = DistinctAt(e.key);
+    if (it != distinct_.end() && it->first == e.key) ++it->second;
+    else if (distinct_.size() < kMaxDistinctValues) distinct_.emplace(it, e.key, 1);
   }
 }
 
@@ -101,9 +101,14 @@ void MetricState::Untrack(const Entry& e) {
     if (numeric_count_ == 0) sum_ = 0;
   }
   if (spec_->aggregate == Aggregate::kDistinct) {
-    auto it = distinct_.find(e.key);
-    if (it != distinct_.end() && --it->second == 0) distinct_.erase(it);
+    auto it = DistinctAt(e.key);
+    if (it != distinct_.end() && it->first == e.key && --it->second == 0) distinct_.erase(it);
   }
+}
+
+std::vector<std::pair<std::string, uint32_t>>::iterator MetricState::DistinctAt(std::string_view key) {
+  return std::lower_bound(distinct_.begin(), distinct_.end(), key,
+                          [](const std::pair<std::string, uint32_t>& a, std::string_view k) { return a.first < k; });
 }
 
 void MetricState::Add(TimeMs ts, const Value& field) {
@@ -242,18 +247,11 @@ void MetricState::SaveAllTime(std::string* out) const {
   PutVarint(numeric_count_, out);
   PutDouble(min_, out);
   PutDouble(max_, out);
-  // In key order: a hash map's iteration order depends on its insertion
-  // history, and equal states must give equal snapshots. Sorted as views,
-  // the one std::sort the runtime links (DecodeSnapshot sorts names so),
-  // each count then found again: a snapshot is not the hot path.
-  std::vector<std::string_view> keys;
-  keys.reserve(distinct_.size());
-  for (const auto& entry : distinct_) keys.push_back(entry.first);
-  std::sort(keys.begin(), keys.end());
-  PutVarint(keys.size(), out);
-  for (std::string_view key : keys) {
-    PutString(key, out);
-    PutVarint(distinct_.find(std::string(key))->second, out);
+  // In key order (distinct_'s), so equal states give equal snapshots.
+  PutVarint(distinct_.size(), out);
+  for (const auto& entry : distinct_) {
+    PutString(entry.first, out);
+    PutVarint(entry.second, out);
   }
   PutVarint(previous_ts_ ? 1 : 0, out);
   if (previous_ts_) PutVarint(static_cast<uint64_t>(*previous_ts_), out);
@@ -278,7 +276,9 @@ bool MetricState::RestoreAllTime(std::string_view in) {
     std::string key;
     uint64_t c;
     if (!GetString(&in, &key) || !GetVarint(&in, &c)) return false;
-    fresh.distinct_[key] = static_cast<uint32_t>(c);
+    auto it = fresh.DistinctAt(key);
+    if (it != fresh.distinct_.end() && it->first == key) it->second = static_cast<uint32_t>(c);  // the last one wins
+    else fresh.distinct_.emplace(it, std::move(key), static_cast<uint32_t>(c));
   }
   uint64_t has_previous, previous;
   if (!GetVarint(&in, &has_previous)) return false;

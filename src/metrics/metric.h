@@ -32,14 +32,13 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "conditions/condition.h"
 #include "core/duration.h"
+#include "core/ring.h"
 #include "core/value.h"
 
 namespace leadseg {
@@ -109,19 +108,24 @@ class MetricState {
   void Track(const Entry& e);
   void PopFront();
   void Untrack(const Entry& e);
+  // Where `key` is, or would be inserted, in distinct_.
+  std::vector<std::pair<std::string, uint32_t>>::iterator DistinctAt(std::string_view key);
 
   const MetricSpec* spec_;
   // Windowed: the matching entries inside the window, oldest first.
-  std::deque<Entry> window_;
+  Ring<Entry> window_;
   // Monotonic deques over window_ for O(1) min/max.
-  std::deque<std::pair<uint64_t, double>> mins_, maxs_;
+  Ring<std::pair<uint64_t, double>> mins_, maxs_;
   uint64_t next_seq_ = 0;
   // Aggregates of what is counted (window contents, or all time).
   uint64_t count_ = 0;
   double sum_ = 0;
   uint64_t numeric_count_ = 0;
   double min_ = 0, max_ = 0;
-  std::unordered_map<std::string, uint32_t> distinct_;
+  // distinct: value -> number of counted events with it, sorted by value
+  // (a sorted vector rather than a hash map: it is bounded, snapshots want
+  // key order, and the module carries no hash table code for it).
+  std::vector<std::pair<std::string, uint32_t>> distinct_;
   // All-time only: the oldest and newest entries.
   std::optional<Entry> first_, last_;
   std::optional<TimeMs> previous_ts_;  // the event before last_, for lastGap

@@ -12,12 +12,12 @@
 // already pruned (see engine.h).
 #pragma once
 
-#include <deque>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "core/duration.h"
+#include "core/ring.h"
 #include "profile/stored_value.h"
 
 namespace leadseg {
@@ -39,8 +39,8 @@ struct Profile {
   // a visitor has tens of attributes, not thousands.
   std::vector<std::pair<std::string, StoredValue>> attributes;
   std::map<std::string, Declaration> declarations;
-  std::deque<Event> events;  // ascending ts; ties keep arrival order
-  TimeMs clock = 0;           // the latest time the engine has seen
+  Ring<Event> events;  // ascending ts; ties keep arrival order
+  TimeMs clock = 0;    // the latest time the engine has seen
 };
 
 }  // namespace leadseg

@@ -33,7 +33,6 @@
 // and segments are ordered at compile time; a cycle is a config error.
 #pragma once
 
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +41,7 @@
 #include "conditions/condition.h"
 #include "core/duration.h"
 #include "core/json.h"
+#include "core/ring.h"
 
 namespace leadseg {
 
@@ -92,7 +92,7 @@ class ScoreState {
   double Read(TimeMs now) const;
   // Sum of points awarded before decay.
   double raw() const { return raw_; }
-  const std::deque<leadseg::Award>& awards() const { return awards_; }
+  const Ring<leadseg::Award>& awards() const { return awards_; }
   size_t dropped_awards() const { return dropped_; }
   void set_keep_awards(bool keep) { keep_awards_ = keep; }
   // Bounds the award history kept for breakdowns.
@@ -116,7 +116,7 @@ class ScoreState {
   bool active_ = false;
   double raw_ = 0;
   std::vector<Counter> counters_;
-  std::deque<leadseg::Award> awards_;
+  Ring<leadseg::Award> awards_;
   size_t dropped_ = 0;
 };
 
