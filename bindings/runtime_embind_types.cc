@@ -34,9 +34,18 @@
 using namespace emscripten;
 
 extern "C" {
-// Embind's name for a type in its error messages (the mangled name: the
-// module is built with RTTI, as bind.cpp's libembind-rtti variant).
-const char* EMSCRIPTEN_KEEPALIVE __getTypeName(const std::type_info* ti) { return strdup(ti->name()); }
+// Embind's name for a type in its error messages: the mangled name with
+// RTTI (as bind.cpp's libembind-rtti variant); without RTTI (-fno-rtti,
+// EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0) a type id is no type_info, and the
+// message names no type.
+const char* EMSCRIPTEN_KEEPALIVE __getTypeName(const std::type_info* ti) {
+#if __has_feature(cxx_rtti)
+  return strdup(ti->name());
+#else
+  (void)ti;
+  return strdup("(a type)");
+#endif
+}
 }
 
 namespace {

@@ -74,6 +74,14 @@ add_library(leadseg_runtime_bindings OBJECT
 target_compile_definitions(leadseg_runtime_bindings PRIVATE LEADSEG_RUNTIME_MODULE)
 target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core leadseg_warnings)
 target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
+# Without Embind classes the runtime's bindings need no RTTI: Embind's type
+# ids are then addresses rather than type_info (EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0,
+# also for runtime_embind_types.cc below, which must agree). 129 bytes of
+# wasm; the type_info code still linked (~2.5 KB) is reached through the
+# core's and libc++'s vtables, which keep RTTI (docs/performance.md "The
+# runtime's Embind surface, narrow").
+set(LEADSEG_RUNTIME_NO_RTTI -fno-rtti -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0)
+target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_RUNTIME_NO_RTTI})
 
 # Bytes every page pays for (docs/performance.md "printf and strtod out of
 # the runtime"): emmalloc instead of dlmalloc (-3.3 KB gzip, track() measured
@@ -91,7 +99,7 @@ target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTION
 add_library(leadseg_runtime_embind_types OBJECT
   "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_embind_types.cc")
 target_link_libraries(leadseg_runtime_embind_types PRIVATE leadseg_warnings)
-target_compile_options(leadseg_runtime_embind_types PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
+target_compile_options(leadseg_runtime_embind_types PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} ${LEADSEG_RUNTIME_NO_RTTI})
 leadseg_add_wasm_module(leadseg-runtime
   TARGET leadseg_runtime
   OBJECTS leadseg_runtime_bindings
