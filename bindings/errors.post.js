@@ -1,15 +1,13 @@
-// Turns the error records the C++ bindings return into thrown JavaScript
-// Errors, so callers get `try { ... } catch (e) { e.message, e.path }`
-// instead of checking return values or seeing a bare number.
+// Turns the errors the C++ bindings report into thrown JavaScript Errors,
+// so callers get `try { ... } catch (e) { e.message, e.path }` instead of
+// checking return values or seeing a bare number, and checks arguments
+// before they cross.
 //
-// Runs inside the Emscripten module factory (--post-js). Embind registers
-// its functions while the runtime initializes, so the wrapping happens in
-// a postRun hook, which runs before the factory's promise resolves.
-//
-// Its helpers are `leadsegErrors` for bindings/full.post.js, which wraps
-// the full module's own functions (every --post-js file shares the
-// factory's scope).
-/* global Module, addOnPostRun */
+// Runs inside the Emscripten module factory (--post-js). Its helpers are
+// `leadsegErrors` for bindings/engine.post.js, whose Engine checks its
+// arguments with them and throws the core's errors, and
+// bindings/full.post.js, which wraps the full module's own functions
+// (every --post-js file shares the factory's scope).
 var leadsegErrors = (function () {
   'use strict';
 
@@ -21,20 +19,13 @@ var leadsegErrors = (function () {
     return error;
   }
 
-  function unwrap(result) {
-    if (result !== null && typeof result === 'object' && '__leadsegError' in result) {
-      throw makeError(result);
-    }
-    return result;
-  }
-
   function fail(message) {
     throw makeError({ __leadsegError: message, path: '' });
   }
 
-  // Index of the first lone surrogate in `s`, or -1. Embind writes strings
-  // to wasm memory as UTF-8 and turns a lone surrogate into a different
-  // character (swallowing the next one), so they are refused here.
+  // Index of the first lone surrogate in `s`, or -1. UTF-8 has no way to
+  // write one (TextEncoder, and Embind, would write another character in
+  // its place), so they are refused here.
   var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
   function loneSurrogateAt(s) {
     if (typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s)) return -1;
@@ -60,20 +51,21 @@ var leadsegErrors = (function () {
     return typeof value === 'object' ? 'an object' : typeof value;
   }
 
-  // Argument kinds: 'text' (a std::string: a string, or UTF-8 bytes as a
-  // Uint8Array, checked by the C++ side), 'time' (milliseconds, a number),
-  // 'bytes' (a Uint8Array or ArrayBuffer).
+  // Argument kinds: 'string' (text: a string, or UTF-8 bytes as a
+  // Uint8Array, checked by the C++ side), 'text' (the same or undefined),
+  // 'time' (milliseconds, a number), 'bytes' (a Uint8Array or
+  // ArrayBuffer). Other kinds are not checked.
   function checkArgs(method, names, args) {
     for (var i = 0; i < names.length; i++) {
       var kind = names[i][0], what = names[i][1], v = args[i];
-      if (kind === 'text') {
+      if (kind === 'text' || kind === 'string') {
         if (typeof v === 'string') {
           var at = loneSurrogateAt(v);
           if (at >= 0) {
             fail(method + ': ' + what + ' has a lone surrogate (U+' + v.charCodeAt(at).toString(16).toUpperCase() +
                  ' at index ' + at + '), which is not valid Unicode');
           }
-        } else if (!(v instanceof Uint8Array || v instanceof ArrayBuffer) && v !== undefined) {
+        } else if (!(v instanceof Uint8Array || v instanceof ArrayBuffer) && (v !== undefined || kind === 'string')) {
           fail(method + ': ' + what + ' must be a string, got ' + describe(v));
         }
       } else if (kind === 'time') {
@@ -84,75 +76,5 @@ var leadsegErrors = (function () {
     }
   }
 
-  // Wraps a method: checks its arguments, calls it, turns an error record
-  // into a thrown Error and applies `after` (e.g. JSON.parse) to the result.
-  function wrapMethod(owner, name, label, names, after) {
-    var raw = owner[name];
-    if (typeof raw !== 'function' || raw.__leadsegWrapped) return;
-    var wrapped = function () {
-      checkArgs(label, names, arguments);
-      var result = unwrap(raw.apply(this, arguments));
-      return after ? after(result) : result;
-    };
-    wrapped.__leadsegWrapped = true;
-    owner[name] = wrapped;
-  }
-
-  addOnPostRun(function () {
-    // Embind checks arity; optional JSON arguments default to "".
-    var text = function (what) { return ['text', what]; };
-    var time = function (what) { return ['time', what]; };
-    var engine = Module['Engine'] && Module['Engine'].prototype;
-    if (engine) {
-      var methods = {
-        load: [text('config')],
-        loadCompiled: [['bytes', 'a compiled config']],
-        facts: [],
-        identify: [text('attributes'), time('time')],
-        declare: [text('the declaration key'), text('the declaration'), time('time')],
-        track: [text('the event type'), text('event properties'), time('event time')],
-        advance: [time('time')],
-        restore: [['bytes', 'a snapshot']],
-        setVisitorId: [text('the visitor id')],
-        addAggregateCounts: [text('the experiment key'), text('counts')],
-        snapshot: [], initialChanges: [],
-        // Whole documents: the address of a value frame in the document
-        // buffer, or 0 after which lastError() says why; frame.post.js
-        // (readDocument) throws the error or decodes the frame.
-        explain: [text('the segment id')],
-        decide: [text('the slot id'), time('time')],
-        peek: [text('the slot id'), time('time')],
-        convert: [text('the goal'), time('time')],
-        metrics: [], score: [], attributes: [], exportProfile: [], experiments: [], experimentCounts: [],
-      };
-      Object.keys(methods).forEach(function (name) {
-        wrapMethod(engine, name, 'Engine.' + name, methods[name], null);
-      });
-      // Event properties as a frame (frame.post.js: trackObject); errors
-      // read as track's. The frame size is written by trackObject, not a
-      // user. Like evaluateFrame it returns 0 instead of an error record.
-      // identifyFrame, declareFrame and advanceResult likewise.
-      var resultMethods = {
-        trackFrame: ['Engine.track', [text('the event type'), ['frame', 'the frame size'], time('event time')]],
-        trackTypedFrame: ['Engine.track', [['frame', 'the frame size'], ['frame', 'the frame size'], time('event time')]],
-        identifyFrame: ['Engine.identify', [['frame', 'the frame size'], time('time')]],
-        declareFrame: ['Engine.declare', [text('the declaration key'), ['frame', 'the frame size'], time('time')]],
-        advanceResult: ['Engine.advance', [time('time')]],
-      };
-      Object.keys(resultMethods).forEach(function (name) {
-        var raw = engine[name];
-        if (!raw) return;
-        var label = resultMethods[name][0], args = resultMethods[name][1];
-        engine[name] = function () {
-          checkArgs(label, args, arguments);
-          var at = raw.apply(this, arguments);
-          if (at === 0) throw makeError(this.lastError());
-          return at;
-        };
-      });
-    }
-    Module['LeadsegError'] = makeError;
-  });
-
-  return { makeError: makeError, unwrap: unwrap, checkArgs: checkArgs, wrapMethod: wrapMethod };
+  return { makeError: makeError, fail: fail, checkArgs: checkArgs };
 })();

@@ -1,23 +1,17 @@
-// The fast path for attributes: for a visitor's engine,
-// Engine.prototype.identifyObject(traits, now),
-// declareObject(key, value, now), trackObject(type, props, ts) and
-// advanceTo(now), one crossing each, the changes and the clock read back
-// from a result buffer, so clock() needs no crossing either. The engine's
-// documents (explain, score, decide, ...) come back as value frames that
-// readDocument decodes.
-//
-// Instead of JSON.stringify on this side and a JSON parser on the other,
-// the attributes a compiled config actually reads (its schema, by slot)
-// are written as a typed binary frame (src/core/value_codec.h) into a
-// reusable buffer and copied into wasm memory in one step. Attributes no
-// condition reads are never touched.
-/* global Module, addOnPostRun */
-(function () {
+// Value frames (src/core/value_codec.h) on the JavaScript side, both ways:
+// FrameWriter writes attributes, event properties and lead objects into a
+// reusable buffer that is copied into wasm memory in one step (instead of
+// JSON.stringify on this side and a JSON parser on the other), and
+// readDocument reads the documents the core writes (explain, score,
+// decide, ...: core/value_writer.h). bindings/engine.post.js (the Engine)
+// uses both through `leadsegFrames`; the batch module and Segmenter use
+// Module.FrameWriter.
+/* global Module */
+var leadsegFrames = (function () {
   'use strict';
 
   var TAG_NULL = 0, TAG_FALSE = 1, TAG_TRUE = 2, TAG_NUMBER = 3, TAG_STRING = 4, TAG_ARRAY = 5, TAG_OBJECT = 6;
   var MAX_DEPTH = 64;  // kMaxFrameDepth (core/value_codec.h)
-  var MAX_JSON_DEPTH = 128;  // kMaxJsonDepth (core/json.h)
 
   // Same shape as the errors of errors.post.js: name LeadsegError, a path.
   function frameError(message) {
@@ -214,8 +208,8 @@
   // one encoder of value frames.
   Module['FrameWriter'] = FrameWriter;
 
-  // Strings of a result buffer: short ASCII ones (segment ids, stages)
-  // without TextDecoder, which is slow for short strings.
+  // Strings the core wrote (results, documents): short ASCII ones (segment
+  // ids, stages) without TextDecoder, which is slow for short strings.
   var decoder = new TextDecoder();
   function readString(heap, at, n) {
     if (n <= 64) {
@@ -228,54 +222,6 @@
       return s;
     }
     return decoder.decode(heap.subarray(at, at + n));
-  }
-
-  // The changes of a call from its result buffer (EncodeChanges in
-  // bindings/leadseg_bindings.cc), as the object ChangesToVal builds; the
-  // clock it starts with is kept on the engine for clock(). One call per
-  // track(): the DataView is made once per wasm memory (a new one only
-  // after the memory grows) and the cursor is module state, so reading a
-  // result allocates nothing but the result itself.
-  var resultView = null;
-  var rp = 0;
-  function viewOf(heap) {
-    if (resultView === null || resultView.buffer !== heap.buffer) resultView = new DataView(heap.buffer, heap.byteOffset);
-    return resultView;
-  }
-  function readU32(view) {
-    var v = view.getUint32(rp, true);
-    rp += 4;
-    return v;
-  }
-  function readStr(view, heap) {
-    var n = readU32(view);
-    var s = readString(heap, rp, n);
-    rp += n;
-    return s;
-  }
-  function readStrings(view, heap) {
-    var out = [];
-    for (var n = readU32(view); n > 0; n--) out.push(readStr(view, heap));
-    return out;
-  }
-  function readChanges(engine, heap, at) {
-    var view = viewOf(heap);
-    engine._clock = view.getFloat64(at, true);
-    rp = at + 8;
-    var entered = readStrings(view, heap);
-    var exited = readStrings(view, heap);
-    var stages = [];
-    for (var n = readU32(view); n > 0; n--) {
-      var from = heap[rp++] ? readStr(view, heap) : null;
-      var to = readStr(view, heap);
-      var when = view.getFloat64(rp, true);
-      rp += 8;
-      stages.push({ from: from, to: to, at: when });
-    }
-    var temperature = heap[rp++] ? readStr(view, heap) : null;
-    var mql = heap[rp++] === 1;
-    var sql = heap[rp++] === 1;
-    return { entered: entered, exited: exited, stages: stages, temperature: temperature, mql: mql, sql: sql };
   }
 
   // One document (explain, score, metrics, decide, ...) from the document
@@ -333,148 +279,5 @@
     return value();
   }
 
-  addOnPostRun(function () {
-    var writer = new FrameWriter();
-    var flatWriter = new FrameWriter();
-    var Engine = Module['Engine'];
-    if (Engine) {
-      var proto = Engine.prototype;
-      // Writes `value` into the engine's frame buffer; false if a container
-      // sits `limit` levels deep, for the JSON path (see below).
-      // `suffix`, if given, is an ASCII string whose bytes follow the frame
-      // in the buffer (trackObject's event type); the frame's own size is
-      // returned either way.
-      // The first `size` of `bytes` into the engine's frame buffer, which
-      // only grows and moves only when frameBuffer() grows it: its address
-      // is asked again only for a larger frame, not on every call (a
-      // crossing saved per track()).
-      var copyToFrame = function (engine, bytes, size) {
-        if (engine._frameAt === undefined || size > engine._frameCapacity) {
-          engine._frameAt = engine.frameBuffer(size);
-          engine._frameCapacity = size;
-        }
-        var heap = Module['HEAPU8'], at = engine._frameAt;
-        // Short frames (most events' props) byte by byte: no subarray view.
-        if (size <= 256) for (var i = 0; i < size; i++) heap[at + i] = bytes[i];
-        else heap.set(bytes.subarray(0, size), at);
-      };
-      var writeFrame = function (engine, value, limit, suffix) {
-        writer.pos = 0;
-        writer.containerLimit = limit;
-        writer.maxDepth = limit;
-        writer.tooDeep = false;
-        try {
-          writer.value(value, 0);
-        } finally {
-          writer.containerLimit = Infinity;
-          writer.maxDepth = MAX_DEPTH;
-        }
-        if (writer.tooDeep) return -1;
-        var frameSize = writer.pos;
-        if (suffix !== undefined) {
-          var n = suffix.length;
-          writer.reserve(n);
-          for (var k = 0; k < n; k++) writer.bytes[writer.pos++] = suffix.charCodeAt(k);
-        }
-        copyToFrame(engine, writer.bytes, writer.pos);
-        return frameSize;
-      };
-      // Whether the event type can follow the frame as bytes (trackTypedFrame):
-      // ASCII, the usual case. Others cross as an embind string, whose
-      // UTF-8 (and its error for a lone surrogate) the core checks as before.
-      var isAscii = function (s) {
-        for (var i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
-        return true;
-      };
-      // Values as the package passes them: plain JSON-safe data (it checks
-      // and normalizes them once). Values nesting as deep as the core's
-      // limit take the JSON path instead, so that the error is the core's
-      // word for word: containers 64 levels deep in event properties (the
-      // stored-event limit, kMaxFrameDepth), 128 in identify's traits or a
-      // declaration (JSON input's limit, kMaxJsonDepth).
-      //
-      // `text`, if given, is props as JSON text (the package has it from
-      // checking props), which saves stringifying them again.
-      proto.trackObject = function (type, props, ts, text) {
-        var typed = typeof type === 'string' && this.trackTypedFrame !== undefined && isAscii(type);
-        var size = writeFrame(this, props, MAX_DEPTH, typed ? type : undefined);
-        if (size < 0) return this.track(type, text === undefined ? JSON.stringify(props) : text, ts);
-        if (typed) return readChanges(this, Module['HEAPU8'], this.trackTypedFrame(size, size + type.length, ts));
-        return readChanges(this, Module['HEAPU8'], this.trackFrame(type, size, ts));
-      };
-      proto.identifyObject = function (traits, now, text) {
-        var size = writeFrame(this, traits, MAX_JSON_DEPTH);
-        if (size < 0) return this.identify(text === undefined ? JSON.stringify(traits) : text, now);
-        return readChanges(this, Module['HEAPU8'], this.identifyFrame(size, now));
-      };
-      // identify() for flat traits in two steps, so that the package can
-      // read its clock between them exactly where it did before:
-      // writeFlatTraits checks and writes `traits` (-1: not flat, take the
-      // general path), identifyWritten sends what it wrote. The frame
-      // waits in a writer of its own, which nothing else writes to.
-      proto.writeFlatTraits = function (traits) {
-        flatWriter.pos = 0;
-        return flatWriter.flatObject(traits) ? flatWriter.pos : -1;
-      };
-      proto.identifyWritten = function (size, now) {
-        copyToFrame(this, flatWriter.bytes, size);
-        return readChanges(this, Module['HEAPU8'], this.identifyFrame(size, now));
-      };
-      proto.declareObject = function (key, value, now, text) {
-        var size = writeFrame(this, value, MAX_JSON_DEPTH);
-        if (size < 0) return this.declare(key, text === undefined ? JSON.stringify(value) : text, now);
-        return readChanges(this, Module['HEAPU8'], this.declareFrame(key, size, now));
-      };
-      proto.advanceTo = function (now) {
-        return readChanges(this, Module['HEAPU8'], this.advanceResult(now));
-      };
-
-      // Documents: the address of the frame, or 0 after which lastError()
-      // says why (errors.post.js checks the arguments, in whichever order
-      // the two wrappers were installed).
-      ['metrics', 'score', 'attributes', 'exportProfile', 'explain', 'decide', 'peek', 'convert', 'experiments',
-        'experimentCounts'].forEach(function (name) {
-        var raw = proto[name];
-        if (typeof raw !== 'function') return;
-        proto[name] = function () {
-          var at = raw.apply(this, arguments);
-          if (at === 0) throw Module['LeadsegError'](this.lastError());
-          return readDocument(Module['HEAPU8'], at);
-        };
-      });
-
-      // clock() from the last result buffer; any other call that can move
-      // the clock forgets it, and the next clock() asks the core.
-      var rawClock = proto.clock;
-      proto.clock = function () {
-        if (this._clock === undefined) this._clock = rawClock.call(this);
-        return this._clock;
-      };
-      ['load', 'loadCompiled', 'identify', 'declare', 'track', 'advance', 'restore', 'erase'].forEach(function (name) {
-        var raw = proto[name];
-        if (typeof raw !== 'function') return;
-        proto[name] = function () {
-          this._clock = undefined;
-          if (name === 'load' || name === 'loadCompiled') this._segmentIds = undefined;
-          return raw.apply(this, arguments);
-        };
-      });
-
-      // segments(): the member ids, from the indexes the core writes and
-      // the config's ids (facts(), read once per loaded config).
-      proto.segments = function () {
-        var at = this.segmentIndexes();
-        if (at === 0) return [];
-        var ids = this._segmentIds;
-        if (ids === undefined) {
-          ids = this._segmentIds = this.facts().segments.map(function (s) { return s.id; });
-        }
-        var view = viewOf(Module['HEAPU8']);
-        var n = view.getUint32(at, true);
-        var out = new Array(n);
-        for (var i = 0; i < n; i++) out[i] = ids[view.getUint32(at + 4 + 4 * i, true)];
-        return out;
-      };
-    }
-  });
+  return { FrameWriter: FrameWriter, readString: readString, readDocument: readDocument };
 })();

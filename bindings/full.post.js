@@ -1,17 +1,53 @@
 // The full module's own JavaScript: error handling for the functions only
 // it binds (evalCondition, jsonLogicApply, runConformance, compileConfig,
-// upgradeSnapshot) and Segmenter, whose attributes cross as value frames. The runtime
-// module, which a page loads, has none of these, so this file is left out
-// of its glue (cmake/LeadsegWasm.cmake lists the runtime's --post-js files;
-// the full module takes every bindings/*.post.js, sorted, so this one runs
-// after errors.post.js and frame.post.js, whose helpers it uses:
-// `leadsegErrors` and Module.FrameWriter).
-/* global Module, addOnPostRun, leadsegErrors */
+// upgradeSnapshot), Segmenter, whose attributes cross as value frames, and
+// the Engine's load(json) and summary(). The runtime module, which a page
+// loads, has none of these, so this file is left out of its glue
+// (cmake/LeadsegWasm.cmake lists the runtime's --post-js files; the full
+// module takes every bindings/*.post.js, sorted, so this one runs after
+// engine.post.js, errors.post.js and frame.post.js, whose helpers it uses:
+// `leadsegEngine`, `leadsegErrors` and Module.FrameWriter).
+/* global Module, addOnPostRun, leadsegErrors, leadsegEngine */
 (function () {
   'use strict';
 
-  var makeError = leadsegErrors.makeError, unwrap = leadsegErrors.unwrap;
-  var checkArgs = leadsegErrors.checkArgs, wrapMethod = leadsegErrors.wrapMethod;
+  var makeError = leadsegErrors.makeError, checkArgs = leadsegErrors.checkArgs;
+
+  // These functions return their result or an error record
+  // {__leadsegError, path} (bindings/error_records.h).
+  function unwrap(result) {
+    if (result !== null && typeof result === 'object' && '__leadsegError' in result) {
+      throw makeError(result);
+    }
+    return result;
+  }
+
+  // Wraps a function: checks its arguments, calls it, turns an error
+  // record into a thrown Error.
+  function wrapMethod(owner, name, label, names) {
+    var raw = owner[name];
+    owner[name] = function () {
+      checkArgs(label, names, arguments);
+      return unwrap(raw.apply(this, arguments));
+    };
+  }
+
+  // The engine on a JSON config, compiled here (the development path and
+  // batch segmentation): its warnings; on error every diagnostic goes
+  // with it (error.diagnostics). The visitor stays.
+  var Engine = leadsegEngine.Engine;
+  Engine.prototype.load = function (config) {
+    checkArgs('Engine.load', [['string', 'config']], arguments);
+    var n = leadsegEngine.putText(this, config);
+    this._clock = this._segmentIds = undefined;
+    return leadsegEngine.documentAt(this, Module['engineLoad'](this._h, n));
+  };
+
+  // Headline numbers for batch segmentation (web/src/batch.js): {score,
+  // grade, leadCell, temperature, stage, mql, sql}.
+  Engine.prototype.summary = function () {
+    return leadsegEngine.read(this, leadsegEngine.SUMMARY);
+  };
 
   addOnPostRun(function () {
     // Embind checks arity; optional JSON arguments default to "".

@@ -25,7 +25,7 @@ list(FILTER LEADSEG_BINDINGS_SOURCES EXCLUDE REGEX "/bindings/runtime_[^/]*\\.cc
 # --post-js files (e.g. bindings/errors.post.js). Globbed with CONFIGURE_DEPENDS
 # so that adding one re-runs CMake; editing one relinks (LINK_DEPENDS). The
 # glob is sorted: full.post.js, the full module's own, runs after
-# errors.post.js and frame.post.js, whose helpers it uses.
+# engine.post.js, errors.post.js and frame.post.js, whose helpers it uses.
 file(GLOB LEADSEG_BINDINGS_POST_JS CONFIGURE_DEPENDS
      "${CMAKE_CURRENT_SOURCE_DIR}/bindings/*.post.js")
 
@@ -54,21 +54,34 @@ leadseg_add_wasm_module(leadseg
 # ---------------------------------------------------------------------------
 # The runtime module: what a visitor's page loads for createEngine({config:
 # compiled bytes}) + decide() (docs/compiled-config.md, docs/performance.md).
-# The same bindings compiled with LEADSEG_RUNTIME_MODULE: an Engine loaded
-# from a compiled config and nothing else (no config compiler, Segmenter,
-# evalCondition, jsonLogicApply or conformance runner), so the linker drops
-# every function only those reach. Linked twice like the full module:
+# The engine alone (bindings/engine.cc compiled with LEADSEG_RUNTIME_MODULE:
+# loaded from a compiled config, no config compiler, no snapshot format 1
+# converter), bound as free functions over numbers with no Embind class and
+# no emscripten::val, so that the glue carries neither Embind's class
+# machinery nor emval (docs/performance.md "The runtime's Embind surface,
+# narrow"); the linker drops every function only the full module's
+# bindings reach. Linked twice like the full module:
 #   leadseg_runtime_wasm      node/UMD  -> web/dist/leadseg-runtime.{js,wasm}
 #   leadseg_runtime_wasm_web  ES module -> web/dist/leadseg-runtime.mjs
-# errors.post.js, and frame.post.js for Engine.prototype.trackObject (event
-# properties as a frame); not full.post.js (Segmenter, evalCondition, ...).
+# errors.post.js (argument checks, LeadsegError), frame.post.js (value
+# frames) and engine.post.js (the Engine class); not full.post.js
+# (Segmenter, evalCondition, ...).
 # bindings/runtime_abort_on_throw.cc: libc++'s throws abort instead of
 # reaching JavaScript as numbers (and the glue's exception code goes).
-add_library(leadseg_runtime_bindings OBJECT ${LEADSEG_BINDINGS_SOURCES}
+add_library(leadseg_runtime_bindings OBJECT
+  "${CMAKE_CURRENT_SOURCE_DIR}/bindings/engine.cc"
   "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_abort_on_throw.cc")
 target_compile_definitions(leadseg_runtime_bindings PRIVATE LEADSEG_RUNTIME_MODULE)
 target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core leadseg_warnings)
 target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
+# Without Embind classes the runtime's bindings need no RTTI: Embind's type
+# ids are then addresses rather than type_info (EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0,
+# also for runtime_embind_types.cc below, which must agree). 129 bytes of
+# wasm; the type_info code still linked (~2.5 KB) is reached through the
+# core's and libc++'s vtables, which keep RTTI (docs/performance.md "The
+# runtime's Embind surface, narrow").
+set(LEADSEG_RUNTIME_NO_RTTI -fno-rtti -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0)
+target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_RUNTIME_NO_RTTI})
 
 # Bytes every page pays for (docs/performance.md "printf and strtod out of
 # the runtime"): emmalloc instead of dlmalloc (-3.3 KB gzip, track() measured
@@ -86,7 +99,7 @@ target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTION
 add_library(leadseg_runtime_embind_types OBJECT
   "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_embind_types.cc")
 target_link_libraries(leadseg_runtime_embind_types PRIVATE leadseg_warnings)
-target_compile_options(leadseg_runtime_embind_types PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
+target_compile_options(leadseg_runtime_embind_types PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} ${LEADSEG_RUNTIME_NO_RTTI})
 leadseg_add_wasm_module(leadseg-runtime
   TARGET leadseg_runtime
   OBJECTS leadseg_runtime_bindings
@@ -95,6 +108,7 @@ leadseg_add_wasm_module(leadseg-runtime
   POST_JS
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/errors.post.js"
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/frame.post.js"
+    "${CMAKE_CURRENT_SOURCE_DIR}/bindings/engine.post.js"
   OPTIONS -sMALLOC=emmalloc -sTEXTDECODER=2
           -sBINARYEN_EXTRA_PASSES=--flatten,--rereloop,-Oz,-Oz
           "-sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,instantiateWasm]")

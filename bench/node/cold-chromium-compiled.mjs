@@ -17,10 +17,20 @@
 // `steps` (not in the default modes) times createEngine's parts one by
 // one instead (see the page's code).
 //
+// Each row also prints the renderer's CPU time for the page (DevTools
+// protocol Performance.getMetrics: ProcessTime, all the renderer's threads,
+// wasm compilation included; ThreadTime, its main thread), from navigation
+// on: the page load itself is in it, as in GrowthBook's row.
+//
 // --js-flags passes V8 flags to Chromium, for diagnosis only (e.g.
 // "--wasm-tiering-budget=1000000000": what the wasm's tier-up costs).
 //
-//   node bench/node/cold-chromium-compiled.mjs [--runs 7] [--modes bundle,growthbook,steps] [--js-flags FLAGS]
+// --base DIR adds the mode `base`: the page's bundle and runtime wasm of
+// another build (DIR is its web/dist, e.g. a copy of main's), run
+// interleaved with `bundle`, the way to compare two builds on a loaded
+// machine (separate runs of this script differ by more than the change).
+//
+//   node bench/node/cold-chromium-compiled.mjs [--runs 7] [--modes bundle,growthbook,steps] [--js-flags FLAGS] [--base DIR]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +42,8 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 7;
 const modes = args.includes('--modes') ? args[args.indexOf('--modes') + 1].split(',') : ['bundle', 'compiled', 'json', 'growthbook'];
 if (!modes.includes('growthbook')) modes.push('growthbook');
+const base = args.includes('--base') ? path.resolve(args[args.indexOf('--base') + 1]) : null;
+if (base && !modes.includes('base')) modes.unshift('base');
 
 const PAGE = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>';
 const MAIN = `const mode = new URLSearchParams(location.search).get('mode');
@@ -45,7 +57,7 @@ const FEATURES = ${JSON.stringify({
   },
 })};
 let config = null;
-if (mode === 'compiled' || mode === 'bundle' || mode === 'steps') config = new Uint8Array(await (await fetch('./config.lsc')).arrayBuffer());
+if (mode === 'compiled' || mode === 'bundle' || mode === 'base' || mode === 'steps') config = new Uint8Array(await (await fetch('./config.lsc')).arrayBuffer());
 if (mode === 'json') config = await (await fetch('./config.json')).text();
 const t0 = performance.now();
 const steps = {};
@@ -89,7 +101,7 @@ if (mode === 'steps') {
   const gb = new GrowthBook({ features: FEATURES, attributes: { job_title: 'CTO', industry: 'Technology', pricing_views_2d: 2 } });
   value = gb.getFeatureValue('hero', 'default');
 } else {
-  const { createEngine } = await import(mode === 'bundle' ? '/web/dist/leadseg.browser.js' : '/web/src/index.js');
+  const { createEngine } = await import(mode === 'bundle' ? '/web/dist/leadseg.browser.js' : mode === 'base' ? './base/dist/leadseg.browser.js' : '/web/src/index.js');
   steps.import = performance.now() - t0;
   const engine = await createEngine({ config, consent: { personalization: true } });
   steps.createEngine = performance.now() - t0 - steps.import;
@@ -119,6 +131,11 @@ fs.writeFileSync(path.join(site, 'index.html'), PAGE);
 fs.writeFileSync(path.join(site, 'main.js'), MAIN);
 const configText = fs.readFileSync(path.join(REPO_ROOT, 'docs/examples/b2b-saas.json'), 'utf8');
 fs.writeFileSync(path.join(site, 'config.lsc'), await compileConfig(configText));
+if (base) {
+  // The bundle finds its wasm at ../dist/ from itself.
+  fs.mkdirSync(path.join(site, 'base', 'dist'), { recursive: true });
+  for (const file of ['leadseg.browser.js', 'leadseg-runtime.wasm']) fs.copyFileSync(path.join(base, file), path.join(site, 'base', 'dist', file));
+}
 const server = await startSiteServer({
   site,
   files: {
@@ -130,13 +147,26 @@ const jsFlags = args.includes('--js-flags') ? args[args.indexOf('--js-flags') + 
 const browser = await launchChromium({ args: jsFlags ? [`--js-flags=${jsFlags}`] : [] });
 const results = Object.fromEntries(modes.map((m) => [m, []]));
 try {
+  const order = Object.keys(results);
   for (let i = 0; i < runs; i++) {
-    for (const mode of Object.keys(results)) {
+    // Each run starts with another mode, so none is always first or last.
+    for (let j = 0; j < order.length; j++) {
+      const mode = order[(i + j) % order.length];
       const context = await browser.newContext();
       const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
       await page.goto(`${server.url}index.html?mode=${mode}`);
       await page.waitForFunction(() => window.result, null, { timeout: 60_000 });
-      results[mode].push(await page.evaluate(() => window.result));
+      const result = await page.evaluate(() => window.result);
+      // The renderer's CPU time for the whole page (load included): all its
+      // threads (wasm compilation too), and its main thread's. The
+      // machine's load inflates them far less than the wall clock.
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const metric = (name) => 1000 * (metrics.find((m) => m.name === name)?.value ?? NaN);
+      result.processMs = metric('ProcessTime');
+      result.threadMs = metric('ThreadTime');
+      results[mode].push(result);
       await context.close();
     }
   }
@@ -151,10 +181,11 @@ for (const [mode, rs] of Object.entries(results)) {
   const m = median(rs.map((r) => r.ms));
   const names = Object.keys(rs[0].steps ?? {});
   const steps = names.map((s) => `${s} ${median(rs.map((r) => r.steps[s])).toFixed(1)}`).join(', ');
-  console.log(`  ${mode}: ${m.toFixed(1)} ms (${(m / g).toFixed(2)}× GrowthBook) -> "${rs[0].value}"${steps ? ` [${steps}]` : ''}`);
+  const cpu = `renderer CPU ${median(rs.map((r) => r.processMs)).toFixed(1)} ms, main thread ${median(rs.map((r) => r.threadMs)).toFixed(1)} ms`;
+  console.log(`  ${mode}: ${m.toFixed(1)} ms (${(m / g).toFixed(2)}× GrowthBook), ${cpu} -> "${rs[0].value}"${steps ? ` [${steps}]` : ''}`);
   console.log(`    all: ${rs.map((r) => r.ms.toFixed(0)).join(' ')}`);
 }
-for (const mode of ['bundle', 'compiled']) {
+for (const mode of ['bundle', 'compiled', 'base']) {
   if (!results[mode]) continue;
   const c = median(results[mode].map((r) => r.ms));
   console.log(`  target (${mode} ≤ 1.5× GrowthBook): ${c <= 1.5 * g ? 'PASS' : 'MISS'}`);

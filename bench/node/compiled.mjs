@@ -9,9 +9,13 @@
 //     GrowthBook's), median of N runs, interleaved (JSON, compiled,
 //     GrowthBook, JSON, ...) so machine load hits all three alike.
 //
-//   node bench/node/compiled.mjs [--runs 9] [--src]
+//   node bench/node/compiled.mjs [--runs 9] [--src] [--base ROOT]
 // --src adds "compiled-src": the compiled config through the unbundled
 // web/src/node.js instead of the package's node entry (dist/leadseg.node.mjs).
+// --base ROOT adds "compiled-base": the same from another checkout with its
+// web/dist built (e.g. `git archive main` unpacked, with main's web/dist),
+// interleaved with the others: the way to compare two builds on a loaded
+// machine.
 // Needs web/dist built (bash scripts/build.sh wasm) and build/native/leadseg
 // or the package's own compiler (used here: compileConfig()).
 import fs from 'node:fs';
@@ -24,6 +28,7 @@ import { importGraph } from './sizes.mjs';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 9;
+const baseRoot = args.includes('--base') ? path.resolve(args[args.indexOf('--base') + 1]) : null;
 
 function gzip9(file) {
   return spawnSync('gzip', ['-9', '-c', '-n', file], { maxBuffer: 64 << 20 }).stdout.length;
@@ -61,11 +66,14 @@ console.log(`  GrowthBook esm.min.js: 1 file, ${kb(gb.gzip)} gzip`);
 console.log(`  data: b2b-saas.lsc ${config.raw} raw / ${config.gzip} gzip; b2b-saas.json ${json.raw} raw / ${json.gzip} gzip`);
 
 // --- 2. cold node CPU ---------------------------------------------------------
-const results = { json: [], compiled: [], ...(args.includes('--src') ? { 'compiled-src': [] } : {}), growthbook: [] };
+const results = {
+  json: [], compiled: [], ...(args.includes('--src') ? { 'compiled-src': [] } : {}), ...(baseRoot ? { 'compiled-base': [] } : {}), growthbook: [],
+};
 for (let i = 0; i < runs; i++) {
   for (const mode of Object.keys(results)) {
     const env = { ...process.env, LEADSEG_ENTRY: mode.endsWith('-src') ? 'src' : '' };
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bench/node/cold-compiled.mjs'), mode.replace(/-src$/, ''), lsc], { encoding: 'utf8', cwd: REPO_ROOT, env });
+    const root = mode.endsWith('-base') ? baseRoot : REPO_ROOT;
+    const r = spawnSync(process.execPath, [path.join(root, 'bench/node/cold-compiled.mjs'), mode.replace(/-(src|base)$/, ''), lsc], { encoding: 'utf8', cwd: root, env });
     if (r.status !== 0) throw new Error(`cold-compiled.mjs ${mode} failed:\n${r.stderr}`);
     results[mode].push(JSON.parse(r.stdout.trim().split('\n').pop()));
   }

@@ -1,7 +1,7 @@
-// trackObject sends an ASCII event type as bytes after the props frame
-// (trackTypedFrame, no embind string per event) and any other type as an
-// embind string (trackFrame). Both must store and refuse exactly what the
-// JSON-text path does.
+// trackObject sends the event type, ASCII or not, as UTF-8 bytes after the
+// props frame in the engine's input buffer (bindings/engine.post.js), never
+// by the JSON-text path. It must store and refuse exactly what the JSON-text
+// path does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { enginePairs } from './frame-engines.mjs';
@@ -24,24 +24,21 @@ function countCalls(engine, method, fn) {
   return calls;
 }
 
-test('ASCII types cross in the frame buffer, others as a string; both store what the JSON path stores', async () => {
+test('every type crosses in the input buffer after the frame and stores what the JSON path stores', async () => {
   for (const [name, viaText, viaFrame] of await enginePairs()) {
-    const types = ['page_view', 'purchase', 'achat_réussi', 'ページ', 'x'.repeat(128), 'a', 'form_submit'];
-    let typed = 0, untyped = 0;
+    const types = ['page_view', 'purchase', 'achat_réussi', 'ページ', 'x'.repeat(128), 'a', 'form_submit', '🚀 launch'];
+    let viaJson = 0;
     types.forEach((type, i) => {
       const props = { path: i % 2 ? '/pricing' : '/docs', amount: i };
       const ts = START + i * HOUR;
       const a = viaText.track(type, JSON.stringify(props), ts);
       let b;
-      typed += countCalls(viaFrame, 'trackTypedFrame', () => {
-        untyped += countCalls(viaFrame, 'trackFrame', () => {
-          b = viaFrame.trackObject(type, props, ts);
-        });
+      viaJson += countCalls(viaFrame, 'track', () => {
+        b = viaFrame.trackObject(type, props, ts);
       });
       assert.deepEqual(b, a, `${name}: changes of ${type}`);
     });
-    assert.equal(typed, 5, `${name}: the ASCII types went by trackTypedFrame`);
-    assert.equal(untyped, 2, `${name}: the others went by trackFrame`);
+    assert.equal(viaJson, 0, `${name}: no type took the JSON path`);
     assert.deepEqual(viaFrame.exportProfile(), viaText.exportProfile(), `${name}: profiles`);
     assert.deepEqual(viaFrame.snapshot(), viaText.snapshot(), `${name}: snapshots byte for byte`);
     viaText.delete();
@@ -54,8 +51,7 @@ test('a type refused on either path is refused with the JSON path\'s error and c
     viaText.track('page_view', '{}', START);
     viaFrame.trackObject('page_view', {}, START);
     const before = viaFrame.snapshot();
-    // Empty and too long (ASCII: the typed path), a lone surrogate and a
-    // too long non-ASCII type (the string path).
+    // Empty and too long, ASCII or not, and a lone surrogate.
     for (const type of ['', 'y'.repeat(129), 'bad\uD800type', 'é'.repeat(100)]) {
       let expected;
       try {

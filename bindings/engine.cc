@@ -1,0 +1,613 @@
+// One visitor's engine, as both wasm modules bind it: a narrow Embind
+// surface of free functions over an engine handle, taking and returning
+// numbers. bindings/engine.post.js wraps them in the `Engine` class the web
+// package uses (`new module.Engine()`, engine.track(...), ...).
+//
+// Why not `class_<WasmEngine>` with std::string and emscripten::val: a
+// class drags Embind's class machinery (handles, pointer types, finalizers,
+// upcasts) and emval's handle table into the page's glue, a MethodInvoker
+// and val conversions per method into the wasm, and registration work into
+// every page's start-up (docs/performance.md, "The runtime's Embind
+// surface, narrow"). Free functions over numbers need none of it.
+//
+// How values cross:
+//  - in: the caller writes its arguments' bytes (text as UTF-8, value
+//    frames, compiled configs, snapshots) back to back into the engine's
+//    input buffer (EngineInput) and passes their sizes. Where a call takes
+//    two, the value comes first, then its name: [props][event type],
+//    [value][declaration key], [counts][experiment key].
+//  - out: an address in the module's memory, or 0 after which
+//    EngineLastError says why. Changes (identify, declare, track, advance)
+//    go into the result buffer (EncodeChanges), documents (metrics, explain,
+//    decide, warnings, the config's facts, errors) into the document buffer
+//    as value frames (core/value_writer.h). A call that fails changes
+//    nothing but the error it leaves.
+//
+// Two modules compile this file (cmake/LeadsegWasm.cmake): the full module
+// also loads JSON configs (EngineLoad), upgrades format 1 snapshots in
+// EngineRestore and reads a lead's summary (batch segmentation); the
+// runtime module, with LEADSEG_RUNTIME_MODULE, does none of that.
+#include <emscripten/bind.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiled/compiled_config.h"
+#include "core/duration.h"
+#include "core/json.h"
+#include "core/value_json.h"
+#include "core/value_writer.h"
+#include "engine/engine.h"
+#ifndef LEADSEG_RUNTIME_MODULE
+#include <cmath>
+
+#include "config/config.h"
+#include "profile/snapshot_v1.h"
+#endif
+
+namespace leadseg {
+namespace {
+
+// Strings that reach the engine without going through a parser (event
+// types, declaration keys, slot ids, goals, ...): the caller may pass any
+// bytes.
+Status CheckUtf8(std::string_view s, const char* what) {
+  if (IsValidUtf8(s)) return Status::Ok();
+  return InvalidArgument(std::string(what) + " is not valid UTF-8");
+}
+
+// A time from JavaScript, checked as a double before it is converted (NaN,
+// the infinities and anything beyond int64 cannot be cast): the error is
+// the core's own, e.g. "event time is not a finite number".
+Result<TimeMs> ToTime(double ms, const char* what) {
+  Status s = CheckTimestamp(ms, what);
+  if (!s.ok()) return s;
+  return static_cast<TimeMs>(ms);
+}
+
+Status NotLoaded() { return FailedPrecondition("no config loaded: call load(config) first"); }
+
+// The changes of a call as bytes (little-endian), decoded by
+// bindings/engine.post.js (readChanges) into {entered, exited, stages,
+// temperature, mql, sql}, preceded by the engine's clock after the call (so
+// JavaScript needs no clock() crossing to date the changes or check the
+// next time):
+//   f64                   clock
+//   u32 n, n x string     entered
+//   u32 n, n x string     exited
+//   u32 n, n x (u8 has_from, [string from], string to, f64 at)   stages
+//   u8 has_temperature, [string temperature], u8 mql, u8 sql
+//   string := u32 byte length, UTF-8 bytes
+// Appended whole rather than byte by byte: -Oz calls push_back out of line.
+void PutU32(uint32_t v, std::string* out) {
+  const char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+                     static_cast<char>(v >> 24)};
+  out->append(b, 4);
+}
+void PutString(const std::string& s, std::string* out) {
+  PutU32(static_cast<uint32_t>(s.size()), out);
+  out->append(s);
+}
+void PutF64(double v, std::string* out) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(bits >> (8 * i));
+  out->append(b, 8);
+}
+void EncodeChanges(const SegmentChanges& changes, TimeMs clock, std::string* out) {
+  out->clear();
+  PutF64(static_cast<double>(clock), out);
+  PutU32(static_cast<uint32_t>(changes.entered.size()), out);
+  for (const auto& id : changes.entered) PutString(id, out);
+  PutU32(static_cast<uint32_t>(changes.exited.size()), out);
+  for (const auto& id : changes.exited) PutString(id, out);
+  PutU32(static_cast<uint32_t>(changes.stages.size()), out);
+  for (const auto& c : changes.stages) {
+    out->push_back(c.from.empty() ? 0 : 1);
+    if (!c.from.empty()) PutString(c.from, out);
+    PutString(c.to, out);
+    PutF64(static_cast<double>(c.at), out);
+  }
+  out->push_back(changes.temperature.empty() ? 0 : 1);
+  if (!changes.temperature.empty()) PutString(changes.temperature, out);
+  out->push_back(changes.mql ? 1 : 0);
+  out->push_back(changes.sql ? 1 : 0);
+}
+
+// What the JavaScript layer reads of a config, from the compiled config (so
+// it never parses or re-derives the JSON): {segments: [{id, name}], slots:
+// [{id, default}], experiments: {key: [variant ids]}, retention: {maxAge
+// (null: forever), maxEvents}}.
+void WriteFacts(const CompiledConfig& config, ValueWriter* w) {
+  w->BeginObject();
+  w->Key("segments").BeginArray();
+  for (const auto& s : config.segments()) {
+    w->BeginObject();
+    w->Key("id").String(s.id);
+    w->Key("name").String(s.name.empty() ? s.id : s.name);
+    w->End();
+  }
+  w->End();
+  w->Key("slots").BeginArray();
+  for (const auto& s : config.slots()) {
+    w->BeginObject();
+    w->Key("id").String(s.id);
+    w->Key("default").String(s.variants[static_cast<size_t>(s.default_variant)].id);
+    w->End();
+  }
+  w->End();
+  w->Key("experiments").BeginObject();
+  for (const auto& s : config.slots()) {
+    if (!s.experiment) continue;
+    w->Key(s.experiment->key).BeginArray();
+    for (int v : s.experiment->variants) w->String(s.variants[static_cast<size_t>(v)].id);
+    w->End();
+  }
+  w->End();
+  const RetentionSpec& r = config.retention();
+  w->Key("retention").BeginObject();
+  w->Key("maxAge");
+  if (r.max_age == kForever) {
+    w->Null();
+  } else {
+    w->Number(static_cast<double>(r.max_age));
+  }
+  w->Key("maxEvents").Number(static_cast<double>(r.max_events));
+  w->End();
+  w->End();
+}
+
+// A load's warnings: [{code, message, path}].
+void WriteWarnings(const std::vector<Diagnostic>& diagnostics, ValueWriter* w) {
+  w->BeginArray();
+  for (const auto& d : diagnostics) {
+    w->BeginObject();
+    w->Key("code").String(d.code);
+    w->Key("message").String(d.message);
+    w->Key("path").String(d.path);
+    w->End();
+  }
+  w->End();
+}
+
+// The documents EngineRead writes; bindings/engine.post.js names them.
+enum class Read : int {
+  kFacts = 0,
+  kMetrics = 1,
+  kScore = 2,
+  kAttributes = 3,
+  kExport = 4,
+  kExperiments = 5,
+  kExperimentCounts = 6,
+  kSummary = 7,  // the full module's only (batch segmentation)
+};
+
+class WasmEngine {
+ public:
+  // The input buffer, at least `bytes` long. Its address changes only when
+  // it grows, so JavaScript asks again only for a larger input.
+  uintptr_t Input(size_t bytes) {
+    if (input_.size() < bytes) input_.resize(bytes);
+    return reinterpret_cast<uintptr_t>(input_.data());
+  }
+
+  // A compiled config (the input's first `bytes`). On error the current
+  // config (and the visitor) stay as they were. The runtime module links no
+  // regex compiler or program builder, so it refuses an old-format file
+  // that needs them (compiled/compiled_config.h); the full module builds
+  // them. Returns the warnings.
+  uintptr_t LoadCompiled(size_t bytes) {
+    auto view = In(0, bytes);
+    if (!view.ok()) return Fail(view.status());
+#ifdef LEADSEG_RUNTIME_MODULE
+    auto loaded = DecodeCompiledConfigForRuntime(*view);
+#else
+    auto loaded = DecodeCompiledConfig(*view);
+#endif
+    if (!loaded.ok()) return Fail(loaded.status());
+    return Replace(std::make_unique<Engine>(loaded->config), loaded->warnings);
+  }
+
+#ifndef LEADSEG_RUNTIME_MODULE
+  // A JSON config (its text in the input), compiled here. On error, every
+  // diagnostic goes with the first error's message (EngineLastError).
+  uintptr_t Load(size_t bytes) {
+    auto text = In(0, bytes);
+    if (!text.ok()) return Fail(text.status());
+    Diagnostics diagnostics;
+    auto config = CompileConfigText(*text, &diagnostics);
+    if (!config) {
+      Fail(diagnostics.FirstError());
+      error_diagnostics_ = diagnostics.all();
+      return 0;
+    }
+    return Replace(std::make_unique<Engine>(std::shared_ptr<const CompiledConfig>(std::move(config))),
+                   diagnostics.all());
+  }
+#endif  // LEADSEG_RUNTIME_MODULE
+
+  // identify: the traits (the input's first `bytes`) as a value frame
+  // (bindings/frame.post.js) or, with `json`, as JSON text (tab sync, the
+  // journal replay, values as deep as the limits), read by
+  // core/value_json.h with ParseJson's messages.
+  uintptr_t Identify(size_t bytes, double now, int json) {
+    if (!engine_) return Fail(NotLoaded());
+    auto traits = In(0, bytes);
+    if (!traits.ok()) return Fail(traits.status());
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return Fail(at.status());
+    if (!json) return Reply(engine_->IdentifyFrame(*traits, *at));
+    Document arena;
+    auto value = ParseJsonValue(*traits, &arena, "attributes");
+    if (!value.ok()) return Fail(value.status());
+    return Reply(engine_->Identify(*value, *at));
+  }
+
+  // declare: [value][key] in the input, the value as for Identify.
+  uintptr_t Declare(size_t value_bytes, size_t key_bytes, double now, int json) {
+    if (!engine_) return Fail(NotLoaded());
+    auto value = In(0, value_bytes);
+    auto key = In(value_bytes, key_bytes);
+    if (!value.ok() || !key.ok()) return Fail(InvalidArgument("declaration is larger than the input buffer"));
+    if (Status s = CheckUtf8(*key, "a declaration key"); !s.ok()) return Fail(s);
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return Fail(at.status());
+    const std::string name(*key);
+    if (!json) return Reply(engine_->DeclareFrame(name, *value, *at));
+    Document arena;
+    auto parsed = ParseJsonValue(*value, &arena, "declaration");
+    if (!parsed.ok()) return Fail(parsed.status());
+    return Reply(engine_->Declare(name, *parsed, *at));
+  }
+
+  // track: [props][event type] in the input, the props as for Identify
+  // (empty JSON text: no props).
+  uintptr_t Track(size_t props_bytes, size_t type_bytes, double ts, int json) {
+    if (!engine_) return Fail(NotLoaded());
+    auto props = In(0, props_bytes);
+    auto type = In(props_bytes, type_bytes);
+    if (!props.ok() || !type.ok()) return Fail(InvalidArgument("event is larger than the input buffer"));
+    if (Status s = CheckUtf8(*type, "an event type"); !s.ok()) return Fail(s);
+    auto at = ToTime(ts, "event time");
+    if (!at.ok()) return Fail(at.status());
+    if (!json) return Reply(engine_->TrackFrame(*type, *props, *at));
+    Document arena;
+    auto parsed = ParseJsonValue(props->empty() ? std::string_view("{}") : *props, &arena, "event properties");
+    if (!parsed.ok()) return Fail(parsed.status());
+    return Reply(engine_->Track(std::string(*type), *parsed, *at));
+  }
+
+  uintptr_t Advance(double now) {
+    if (!engine_) return Fail(NotLoaded());
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return Fail(at.status());
+    return Reply(engine_->Advance(*at));
+  }
+
+  // The changes a fresh profile started with at load: the segments that
+  // hold before any call. Empty after a reload that kept the visitor, and
+  // after a restore.
+  uintptr_t InitialChanges() {
+    if (!engine_) return Fail(NotLoaded());
+    return Reply(engine_->initial_changes());
+  }
+
+  // The member segments' indexes in the result buffer (a u32 count, then a
+  // u32 each, little-endian): engine.post.js maps them to the ids the facts
+  // list, so a call converts no id string. 0 when no config is loaded.
+  uintptr_t Segments() {
+    if (!engine_) return 0;
+    const std::vector<uint8_t>& membership = engine_->membership();
+    result_.clear();
+    PutU32(0, &result_);
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < membership.size(); ++i) {
+      if (membership[i]) {
+        PutU32(i, &result_);
+        ++count;
+      }
+    }
+    for (int i = 0; i < 4; ++i) result_[static_cast<size_t>(i)] = static_cast<char>(count >> (8 * i));
+    return reinterpret_cast<uintptr_t>(result_.data());
+  }
+
+  uintptr_t ReadDocument(int what) {
+    return WriteDocument([&](ValueWriter* w) {
+      switch (static_cast<Read>(what)) {
+        case Read::kFacts: WriteFacts(engine_->config(), w); break;
+        case Read::kMetrics: engine_->Metrics(w); break;
+        case Read::kScore: engine_->ScoreBreakdown(w); break;
+        case Read::kAttributes: engine_->AttributeView(w); break;
+        case Read::kExport: engine_->Export(w); break;
+        // The experiment report's counts only: no statistics function is
+        // passed, so neither module links lgamma/log; the package adds the
+        // rate, interval and probability to be best
+        // (web/src/experiment-stats.js).
+        case Read::kExperiments: engine_->ExperimentReport(w); break;
+        // The device's own counts: {experiment: {variant: {exposures, conversions}}}.
+        case Read::kExperimentCounts: engine_->ExperimentCounts(w); break;
+#ifndef LEADSEG_RUNTIME_MODULE
+        case Read::kSummary: WriteSummary(engine_->Summary(), w); break;
+#endif
+        default: return InvalidArgument("unknown engine document");
+      }
+      return Status::Ok();
+    });
+  }
+
+  // Why the visitor is or is not in a segment (its id in the input).
+  uintptr_t Explain(size_t bytes) {
+    if (!engine_) return Fail(NotLoaded());
+    auto id = In(0, bytes);
+    if (!id.ok()) return Fail(id.status());
+    if (Status s = CheckUtf8(*id, "a segment id"); !s.ok()) return Fail(s);
+    const std::string segment(*id);
+    return WriteDocument([&](ValueWriter* w) { return engine_->Explain(segment, w); });
+  }
+
+  // decide (`record`) or peek (the variant decide would return, recording
+  // nothing) for the slot whose id is in the input.
+  uintptr_t Decide(size_t bytes, double now, int record) {
+    if (!engine_) return Fail(NotLoaded());
+    auto id = In(0, bytes);
+    if (!id.ok()) return Fail(id.status());
+    if (Status s = CheckUtf8(*id, "a slot id"); !s.ok()) return Fail(s);
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return Fail(at.status());
+    const std::string slot(*id);
+    return WriteDocument([&](ValueWriter* w) {
+      auto d = engine_->Decide(slot, *at, record != 0);
+      if (!d.ok()) return d.status();
+      d->Write(w);
+      return Status::Ok();
+    });
+  }
+
+  uintptr_t Convert(size_t bytes, double now) {
+    if (!engine_) return Fail(NotLoaded());
+    auto text = In(0, bytes);
+    if (!text.ok()) return Fail(text.status());
+    if (Status s = CheckUtf8(*text, "a goal"); !s.ok()) return Fail(s);
+    auto at = ToTime(now, "time");
+    if (!at.ok()) return Fail(at.status());
+    const std::string goal(*text);
+    return WriteDocument([&](ValueWriter* w) { return engine_->Convert(goal, *at, w); });
+  }
+
+  // The snapshot in the result buffer: a u32 length, then the bytes.
+  uintptr_t Snapshot() {
+    if (!engine_) return Fail(NotLoaded());
+    std::string bytes = engine_->Snapshot();
+    result_.clear();
+    PutU32(static_cast<uint32_t>(bytes.size()), &result_);
+    result_.append(bytes);
+    return reinterpret_cast<uintptr_t>(result_.data());
+  }
+
+  // The snapshot in the input. Format 1 (JSON text inside) is converted
+  // here in the full module; the runtime module, which links no converter,
+  // refuses it and says where it is read (the web package converts it
+  // first: web/src/profile-storage.js). 1, or 0 on error.
+  int Restore(size_t bytes) {
+    if (!engine_) return FailInt(NotLoaded());
+    auto data = In(0, bytes);
+    if (!data.ok()) return FailInt(data.status());
+#ifndef LEADSEG_RUNTIME_MODULE
+    auto upgraded = UpgradeSnapshot(*data);
+    if (!upgraded.ok()) return FailInt(upgraded.status());
+    Status s = engine_->Restore(*upgraded);
+#else
+    Status s = engine_->Restore(*data);
+#endif
+    return s.ok() ? 1 : FailInt(s);
+  }
+
+  void Erase() {
+    if (engine_) engine_->Erase();
+  }
+
+  int SetVisitorId(size_t bytes) {
+    if (!engine_) return FailInt(NotLoaded());
+    auto id = In(0, bytes);
+    if (!id.ok()) return FailInt(id.status());
+    if (Status s = CheckUtf8(*id, "a visitor id"); !s.ok()) return FailInt(s);
+    Status s = engine_->SetVisitorId(std::string(*id));
+    return s.ok() ? 1 : FailInt(s);
+  }
+
+  // [counts as JSON text][experiment key] in the input.
+  int AddAggregateCounts(size_t counts_bytes, size_t key_bytes) {
+    if (!engine_) return FailInt(NotLoaded());
+    auto counts = In(0, counts_bytes);
+    auto key = In(counts_bytes, key_bytes);
+    if (!counts.ok() || !key.ok()) return FailInt(InvalidArgument("counts are larger than the input buffer"));
+    if (Status s = CheckUtf8(*key, "an experiment key"); !s.ok()) return FailInt(s);
+    Document arena;
+    auto parsed = ParseJsonValue(*counts, &arena, "counts");
+    if (!parsed.ok()) return FailInt(parsed.status());
+    Status s = engine_->AddAggregateCounts(std::string(*key), *parsed);
+    return s.ok() ? 1 : FailInt(s);
+  }
+
+  double Clock() const { return engine_ ? static_cast<double>(engine_->clock()) : 0; }
+  int EventCount() const { return engine_ ? static_cast<int>(engine_->event_count()) : 0; }
+
+  // The last failure as a document: {message, path} and, for a JSON config
+  // that did not compile, diagnostics: [{severity, code, message, path}].
+  uintptr_t LastError() {
+    document_.Clear();
+    ValueWriter* w = &document_;
+    w->BeginObject();
+    w->Key("message").String(last_error_.message());
+    w->Key("path").String(last_error_.path());
+#ifndef LEADSEG_RUNTIME_MODULE
+    if (!error_diagnostics_.empty()) {
+      w->Key("diagnostics").BeginArray();
+      for (const auto& d : error_diagnostics_) {
+        w->BeginObject();
+        w->Key("severity").String(d.severity == Diagnostic::Severity::kError ? "error" : "warning");
+        w->Key("code").String(d.code);
+        w->Key("message").String(d.message);
+        w->Key("path").String(d.path);
+        w->End();
+      }
+      w->End();
+    }
+#endif
+    w->End();
+    return reinterpret_cast<uintptr_t>(document_.bytes().data());
+  }
+
+ private:
+  // The input's bytes [from, from + size), or an error if the caller said
+  // more than it holds.
+  Result<std::string_view> In(size_t from, size_t size) const {
+    if (from > input_.size() || size > input_.size() - from) {
+      return InvalidArgument("argument is larger than the input buffer");
+    }
+    return std::string_view(reinterpret_cast<const char*>(input_.data()) + from, size);
+  }
+
+  // A loaded config's engine takes over, keeping the visitor (carried over
+  // through a snapshot); the warnings go out as a document.
+  uintptr_t Replace(std::unique_ptr<Engine> next, const std::vector<Diagnostic>& warnings) {
+    if (engine_) {
+      if (Status s = next->Restore(engine_->Snapshot()); !s.ok()) return Fail(s);
+    }
+    engine_ = std::move(next);
+    document_.Clear();
+    WriteWarnings(warnings, &document_);
+    return reinterpret_cast<uintptr_t>(document_.bytes().data());
+  }
+
+#ifndef LEADSEG_RUNTIME_MODULE
+  // Headline numbers for batch segmentation (web/src/batch.js): {score,
+  // grade, leadCell, temperature, stage, mql, sql}, null where not configured.
+  static void WriteSummary(const Engine::LeadSummary& s, ValueWriter* w) {
+    w->BeginObject();
+    w->Key("score").Number(s.score);  // NaN: null
+    w->Key("grade").StringOrNull(s.grade);
+    w->Key("leadCell").StringOrNull(s.lead_cell);
+    w->Key("temperature").StringOrNull(s.temperature);
+    w->Key("stage").StringOrNull(s.stage);
+    w->Key("mql").Bool(s.mql);
+    w->Key("sql").Bool(s.sql);
+    w->End();
+  }
+#endif
+
+  // Writes one document into the document buffer with `write` (which
+  // returns a Status and writes nothing on error): its address, or 0 after
+  // which LastError() says why.
+  template <typename Write>
+  uintptr_t WriteDocument(Write write) {
+    if (!engine_) return Fail(NotLoaded());
+    document_.Clear();
+    Status s = write(&document_);
+    if (!s.ok()) return Fail(s);
+    return reinterpret_cast<uintptr_t>(document_.bytes().data());
+  }
+
+  uintptr_t Fail(const Status& s) {
+    last_error_ = s;
+#ifndef LEADSEG_RUNTIME_MODULE
+    error_diagnostics_.clear();
+#endif
+    return 0;
+  }
+  int FailInt(const Status& s) { return static_cast<int>(Fail(s)); }
+
+  // The changes (and the clock) into the result buffer; its address, or 0
+  // after which LastError() says why.
+  uintptr_t Reply(const Result<SegmentChanges>& changes) {
+    if (!changes.ok()) return Fail(changes.status());
+    EncodeChanges(*changes, engine_->clock(), &result_);
+    return reinterpret_cast<uintptr_t>(result_.data());
+  }
+
+  std::unique_ptr<Engine> engine_;
+  std::vector<uint8_t> input_;
+  std::string result_;    // changes, segment indexes, a snapshot
+  ValueWriter document_;  // the last document (metrics, explain, decide, warnings, an error, ...)
+  Status last_error_;
+#ifndef LEADSEG_RUNTIME_MODULE
+  std::vector<Diagnostic> error_diagnostics_;  // of the last Load that failed
+#endif
+};
+
+// The handle JavaScript holds is the engine's address.
+WasmEngine* At(uintptr_t handle) { return reinterpret_cast<WasmEngine*>(handle); }
+
+uintptr_t EngineCreate() { return reinterpret_cast<uintptr_t>(new WasmEngine()); }
+void EngineDestroy(uintptr_t h) { delete At(h); }
+uintptr_t EngineInput(uintptr_t h, size_t bytes) { return At(h)->Input(bytes); }
+uintptr_t EngineLoadCompiled(uintptr_t h, size_t bytes) { return At(h)->LoadCompiled(bytes); }
+uintptr_t EngineIdentify(uintptr_t h, size_t bytes, double now, int json) { return At(h)->Identify(bytes, now, json); }
+uintptr_t EngineDeclare(uintptr_t h, size_t value_bytes, size_t key_bytes, double now, int json) {
+  return At(h)->Declare(value_bytes, key_bytes, now, json);
+}
+uintptr_t EngineTrack(uintptr_t h, size_t props_bytes, size_t type_bytes, double ts, int json) {
+  return At(h)->Track(props_bytes, type_bytes, ts, json);
+}
+uintptr_t EngineAdvance(uintptr_t h, double now) { return At(h)->Advance(now); }
+uintptr_t EngineInitialChanges(uintptr_t h) { return At(h)->InitialChanges(); }
+uintptr_t EngineSegments(uintptr_t h) { return At(h)->Segments(); }
+uintptr_t EngineRead(uintptr_t h, int what) { return At(h)->ReadDocument(what); }
+uintptr_t EngineExplain(uintptr_t h, size_t bytes) { return At(h)->Explain(bytes); }
+uintptr_t EngineDecide(uintptr_t h, size_t bytes, double now, int record) { return At(h)->Decide(bytes, now, record); }
+uintptr_t EngineConvert(uintptr_t h, size_t bytes, double now) { return At(h)->Convert(bytes, now); }
+uintptr_t EngineSnapshot(uintptr_t h) { return At(h)->Snapshot(); }
+int EngineRestore(uintptr_t h, size_t bytes) { return At(h)->Restore(bytes); }
+void EngineErase(uintptr_t h) { At(h)->Erase(); }
+int EngineSetVisitorId(uintptr_t h, size_t bytes) { return At(h)->SetVisitorId(bytes); }
+int EngineAddAggregateCounts(uintptr_t h, size_t counts_bytes, size_t key_bytes) {
+  return At(h)->AddAggregateCounts(counts_bytes, key_bytes);
+}
+double EngineClock(uintptr_t h) { return At(h)->Clock(); }
+int EngineEventCount(uintptr_t h) { return At(h)->EventCount(); }
+uintptr_t EngineLastError(uintptr_t h) { return At(h)->LastError(); }
+#ifndef LEADSEG_RUNTIME_MODULE
+uintptr_t EngineLoad(uintptr_t h, size_t bytes) { return At(h)->Load(bytes); }
+#endif
+
+// The version as a NUL-terminated ASCII string (engine.post.js: version()).
+uintptr_t VersionText() { return reinterpret_cast<uintptr_t>(LEADSEG_VERSION_STRING); }
+
+}  // namespace
+}  // namespace leadseg
+
+EMSCRIPTEN_BINDINGS(leadseg_engine) {
+  using emscripten::function;
+  using namespace leadseg;
+  function("versionText", &VersionText);
+  function("engineCreate", &EngineCreate);
+  function("engineDestroy", &EngineDestroy);
+  function("engineInput", &EngineInput);
+  function("engineLoadCompiled", &EngineLoadCompiled);
+  function("engineIdentify", &EngineIdentify);
+  function("engineDeclare", &EngineDeclare);
+  function("engineTrack", &EngineTrack);
+  function("engineAdvance", &EngineAdvance);
+  function("engineInitialChanges", &EngineInitialChanges);
+  function("engineSegments", &EngineSegments);
+  function("engineRead", &EngineRead);
+  function("engineExplain", &EngineExplain);
+  function("engineDecide", &EngineDecide);
+  function("engineConvert", &EngineConvert);
+  function("engineSnapshot", &EngineSnapshot);
+  function("engineRestore", &EngineRestore);
+  function("engineErase", &EngineErase);
+  function("engineSetVisitorId", &EngineSetVisitorId);
+  function("engineAddAggregateCounts", &EngineAddAggregateCounts);
+  function("engineClock", &EngineClock);
+  function("engineEventCount", &EngineEventCount);
+  function("engineLastError", &EngineLastError);
+#ifndef LEADSEG_RUNTIME_MODULE
+  function("engineLoad", &EngineLoad);
+#endif
+}

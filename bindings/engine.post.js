@@ -1,0 +1,451 @@
+// The Engine class JavaScript sees (`new module.Engine()`, both modules),
+// over the narrow Embind surface of bindings/engine.cc: free functions over
+// an engine handle that take and return numbers. Arguments are written
+// into the engine's input buffer in wasm memory (text as UTF-8, attributes
+// and event properties as value frames: frame.post.js), results are read
+// where the core left them: changes from the result buffer (readChanges,
+// which also keeps the clock, so clock() needs no crossing after a call),
+// documents from the document buffer (readDocument). One crossing per call;
+// a failed call crosses once more, for its error.
+//
+// The methods are those the web package calls (web/src/engine.js,
+// profile-storage.js, replay.js, batch.js); the full module adds load(json)
+// and summary() (full.post.js).
+/* global Module, leadsegErrors, leadsegFrames */
+var leadsegEngine = (function () {
+  'use strict';
+
+  // engineRead's documents (bindings/engine.cc, enum Read).
+  var FACTS = 0, METRICS = 1, SCORE = 2, ATTRIBUTES = 3, EXPORT = 4, EXPERIMENTS = 5, EXPERIMENT_COUNTS = 6;
+  var SUMMARY = 7;
+
+  var MAX_DEPTH = 64;  // kMaxFrameDepth (core/value_codec.h): stored event properties
+  var MAX_JSON_DEPTH = 128;  // kMaxJsonDepth (core/json.h): traits and declarations
+
+  var encoder = new TextEncoder();
+  var frames = null;  // the FrameWriters, made on first use
+  var flatFrames = null;
+
+  // Argument kinds for leadsegErrors.checkArgs; 'frame' arguments are
+  // written by this file, not a caller, and are not checked.
+  var string = function (what) { return ['string', what]; };
+  var time = function (what) { return ['time', what]; };
+  var FRAME = ['frame', ''];
+  var check = function (label, kinds, args) { leadsegErrors.checkArgs(label, kinds, args); };
+
+  function heap() {
+    return Module['HEAPU8'];
+  }
+
+  // A DataView on wasm memory, made again only after the memory grows.
+  var memoryView = null;
+  function viewOf(bytes) {
+    if (memoryView === null || memoryView.buffer !== bytes.buffer) memoryView = new DataView(bytes.buffer, bytes.byteOffset);
+    return memoryView;
+  }
+
+  function handle(engine) {
+    if (engine._h === 0) leadsegErrors.fail('this Engine was deleted');
+    return engine._h;
+  }
+
+  // The engine's input buffer with room for `size` bytes: its address. The
+  // buffer only grows, and moves only when it does, so its address is
+  // asked again only for a larger input.
+  function input(engine, size) {
+    if (size > engine._inputSize) {
+      engine._inputAt = Module['engineInput'](handle(engine), size);
+      engine._inputSize = size;
+    }
+    return engine._inputAt;
+  }
+
+  // The UTF-8 length of a text argument: a string (checkArgs has refused
+  // lone surrogates) or bytes (a Uint8Array or an ArrayBuffer).
+  function byteLength(v) {
+    if (typeof v !== 'string') return v.byteLength;
+    var n = v.length;
+    for (var i = 0; i < v.length; i++) {
+      var c = v.charCodeAt(i);
+      if (c < 0x80) continue;
+      if (c < 0x800) n += 1;
+      else if (c >= 0xD800 && c <= 0xDBFF) n += 2, i++;  // a pair: 4 bytes for 2 code units
+      else n += 2;
+    }
+    return n;
+  }
+
+  // Writes a text argument's `n` bytes (byteLength) at `at`: ASCII byte by
+  // byte (TextEncoder.encodeInto is slow for short strings in Chromium).
+  function put(v, at, n) {
+    var bytes = heap();
+    if (typeof v !== 'string') bytes.set(v instanceof ArrayBuffer ? new Uint8Array(v) : v, at);
+    else if (n === v.length) for (var i = 0; i < n; i++) bytes[at + i] = v.charCodeAt(i);
+    else encoder.encodeInto(v, bytes.subarray(at, at + n));
+  }
+
+  // A text argument into the input; its size.
+  function putText(engine, v) {
+    var n = byteLength(v);
+    put(v, input(engine, n), n);
+    return n;
+  }
+
+  // The first `size` bytes of a FrameWriter into the input.
+  function putFrame(engine, writer, size) {
+    var at = input(engine, size);
+    var bytes = heap(), from = writer.bytes;
+    // Short frames (most events' props) byte by byte: no subarray view.
+    if (size <= 256) for (var i = 0; i < size; i++) bytes[at + i] = from[i];
+    else bytes.set(from.subarray(0, size), at);
+  }
+
+  // Writes `value` as a frame; -1 if a container sits `limit` levels deep
+  // (the caller takes the JSON path, whose error is the core's word for
+  // word), else the frame's size. `type`, if given, is an event type whose
+  // UTF-8 follows the frame (trackObject).
+  function writeFrame(value, limit, type) {
+    if (frames === null) frames = new leadsegFrames.FrameWriter();
+    var writer = frames;
+    writer.pos = 0;
+    writer.containerLimit = limit;
+    writer.maxDepth = limit;
+    writer.tooDeep = false;
+    try {
+      writer.value(value, 0);
+    } finally {
+      writer.containerLimit = Infinity;
+      writer.maxDepth = MAX_DEPTH;
+    }
+    if (writer.tooDeep) return -1;
+    var size = writer.pos;
+    if (type !== undefined) {
+      var n = type.length;
+      writer.reserve(3 * n);
+      var i = 0, bytes = writer.bytes, at = size;
+      for (; i < n; i++) {
+        var c = type.charCodeAt(i);
+        if (c >= 0x80) break;
+        bytes[at + i] = c;
+      }
+      writer.pos = at + (i === n ? n : encoder.encodeInto(type, bytes.subarray(at)).written);
+    }
+    return size;
+  }
+
+  function lastError(engine) {
+    // The call first: writing the error may grow (and so move) the memory.
+    var at = Module['engineLastError'](engine._h);
+    var error = leadsegFrames.readDocument(heap(), at);
+    var record = { __leadsegError: error.message, path: error.path };
+    if (error.diagnostics) record.diagnostics = error.diagnostics;
+    return record;
+  }
+
+  function fail(engine) {
+    throw leadsegErrors.makeError(lastError(engine));
+  }
+
+  // A document (value frame) at `at`, or the error if 0.
+  function documentAt(engine, at) {
+    if (at === 0) fail(engine);
+    return leadsegFrames.readDocument(heap(), at);
+  }
+
+  function read(engine, what) {
+    return documentAt(engine, Module['engineRead'](handle(engine), what));
+  }
+
+  // 1 (done) or 0 (failed: the error).
+  function done(engine, ok) {
+    if (ok === 0) fail(engine);
+    return true;
+  }
+
+  // The changes of a call from its result buffer (EncodeChanges in
+  // bindings/engine.cc), or the error if `at` is 0: {entered, exited,
+  // stages, temperature, mql, sql}. The clock it starts with is kept for
+  // clock(). A cursor over one DataView: reading a result allocates nothing
+  // but the result itself.
+  var rp = 0;
+  function u32(view) {
+    var v = view.getUint32(rp, true);
+    rp += 4;
+    return v;
+  }
+  function str(view, bytes) {
+    var n = u32(view);
+    var s = leadsegFrames.readString(bytes, rp, n);
+    rp += n;
+    return s;
+  }
+  function strings(view, bytes) {
+    var out = [];
+    for (var n = u32(view); n > 0; n--) out.push(str(view, bytes));
+    return out;
+  }
+  function changesAt(engine, at) {
+    if (at === 0) fail(engine);
+    var bytes = heap(), view = viewOf(bytes);
+    engine._clock = view.getFloat64(at, true);
+    rp = at + 8;
+    var entered = strings(view, bytes);
+    var exited = strings(view, bytes);
+    var stages = [];
+    for (var n = u32(view); n > 0; n--) {
+      var from = bytes[rp++] ? str(view, bytes) : null;
+      var to = str(view, bytes);
+      var when = view.getFloat64(rp, true);
+      rp += 8;
+      stages.push({ from: from, to: to, at: when });
+    }
+    var temperature = bytes[rp++] ? str(view, bytes) : null;
+    var mql = bytes[rp++] === 1;
+    var sql = bytes[rp++] === 1;
+    return { entered: entered, exited: exited, stages: stages, temperature: temperature, mql: mql, sql: sql };
+  }
+
+  function Engine() {
+    this._h = Module['engineCreate']();
+    this._inputAt = 0;
+    this._inputSize = 0;
+    this._clock = undefined;  // from the last result buffer; undefined: ask the core
+    this._segmentIds = undefined;  // the loaded config's, from its facts
+  }
+
+  var ARGS = {
+    loadCompiled: [['bytes', 'a compiled config']],
+    identify: [string('attributes'), time('time')],
+    declare: [string('the declaration key'), string('the declaration'), time('time')],
+    track: [string('the event type'), string('event properties'), time('event time')],
+    trackObject: [string('the event type'), FRAME, time('event time')],
+    identifyObject: [FRAME, time('time')],
+    declareObject: [string('the declaration key'), FRAME, time('time')],
+    advance: [time('time')],
+    restore: [['bytes', 'a snapshot']],
+    setVisitorId: [string('the visitor id')],
+    addAggregateCounts: [string('the experiment key'), string('counts')],
+    explain: [string('the segment id')],
+    decide: [string('the slot id'), time('time')],
+    convert: [string('the goal'), time('time')],
+  };
+
+  // A compiled config (a Uint8Array); its warnings. The visitor stays.
+  Engine.prototype.loadCompiled = function (bytes) {
+    check('Engine.loadCompiled', ARGS.loadCompiled, arguments);
+    var n = putText(this, bytes);
+    this._clock = this._segmentIds = undefined;
+    return documentAt(this, Module['engineLoadCompiled'](this._h, n));
+  };
+
+  // {segments: [{id, name}], slots: [{id, default}], experiments, retention}
+  Engine.prototype.facts = function () {
+    return read(this, FACTS);
+  };
+
+  Engine.prototype.initialChanges = function () {
+    return changesAt(this, Module['engineInitialChanges'](handle(this)));
+  };
+
+  // The JSON-text methods (tab sync, the journal replay, values as deep as
+  // the limits).
+  Engine.prototype.identify = function (traits, now) {
+    check('Engine.identify', ARGS.identify, arguments);
+    var n = putText(this, traits);
+    return changesAt(this, Module['engineIdentify'](this._h, n, now, 1));
+  };
+
+  Engine.prototype.declare = function (key, value, now) {
+    check('Engine.declare', ARGS.declare, arguments);
+    var n = byteLength(value), m = byteLength(key), at = input(this, n + m);
+    put(value, at, n);
+    put(key, at + n, m);
+    return changesAt(this, Module['engineDeclare'](this._h, n, m, now, 1));
+  };
+
+  Engine.prototype.track = function (type, props, ts) {
+    check('Engine.track', ARGS.track, arguments);
+    var n = byteLength(props), m = byteLength(type), at = input(this, n + m);
+    put(props, at, n);
+    put(type, at + n, m);
+    return changesAt(this, Module['engineTrack'](this._h, n, m, ts, 1));
+  };
+
+  // Values as the package passes them: plain JSON-safe data (it checks and
+  // normalizes them once), written as value frames. Values nesting as deep
+  // as the core's limit take the JSON path instead, so that the error is
+  // the core's word for word: containers 64 levels deep in event properties
+  // (the stored-event limit, kMaxFrameDepth), 128 in identify's traits or a
+  // declaration (JSON input's limit, kMaxJsonDepth).
+  //
+  // `text`, if given, is the value as JSON text (the package has it from
+  // checking the value), which saves stringifying it again.
+  Engine.prototype.trackObject = function (type, props, ts, text) {
+    // The event type's lone surrogates (non-ASCII types only) and the time
+    // are refused as track() refuses them.
+    if (typeof ts !== 'number' || typeof type !== 'string' || !isAscii(type)) check('Engine.track', ARGS.trackObject, arguments);
+    // A type given as bytes takes the JSON path, which stores the same.
+    var size = typeof type === 'string' ? writeFrame(props, MAX_DEPTH, type) : -1;
+    if (size < 0) return this.track(type, text === undefined ? JSON.stringify(props) : text, ts);
+    putFrame(this, frames, frames.pos);
+    return changesAt(this, Module['engineTrack'](this._h, size, frames.pos - size, ts, 0));
+  };
+
+  Engine.prototype.identifyObject = function (traits, now, text) {
+    if (typeof now !== 'number') check('Engine.identify', ARGS.identifyObject, arguments);
+    var size = writeFrame(traits, MAX_JSON_DEPTH);
+    if (size < 0) return this.identify(text === undefined ? JSON.stringify(traits) : text, now);
+    putFrame(this, frames, size);
+    return changesAt(this, Module['engineIdentify'](this._h, size, now, 0));
+  };
+
+  // identify() for flat traits in two steps, so that the package can read
+  // its clock between them: writeFlatTraits checks and writes `traits`
+  // (-1: not flat, take the general path), identifyWritten sends what it
+  // wrote. The frame waits in a writer of its own, which nothing else
+  // writes to.
+  Engine.prototype.writeFlatTraits = function (traits) {
+    if (flatFrames === null) flatFrames = new leadsegFrames.FrameWriter();
+    flatFrames.pos = 0;
+    return flatFrames.flatObject(traits) ? flatFrames.pos : -1;
+  };
+
+  Engine.prototype.identifyWritten = function (size, now) {
+    if (typeof now !== 'number') check('Engine.identify', ARGS.identifyObject, arguments);
+    putFrame(this, flatFrames, size);
+    return changesAt(this, Module['engineIdentify'](this._h, size, now, 0));
+  };
+
+  Engine.prototype.declareObject = function (key, value, now, text) {
+    check('Engine.declare', ARGS.declareObject, arguments);
+    var size = writeFrame(value, MAX_JSON_DEPTH);
+    if (size < 0) return this.declare(key, text === undefined ? JSON.stringify(value) : text, now);
+    var n = byteLength(key);
+    var at = input(this, size + n);
+    putFrame(this, frames, size);
+    put(key, at + size, n);
+    return changesAt(this, Module['engineDeclare'](this._h, size, n, now, 0));
+  };
+
+  Engine.prototype.advance = function (now) {
+    check('Engine.advance', ARGS.advance, arguments);
+    return changesAt(this, Module['engineAdvance'](handle(this), now));
+  };
+  Engine.prototype.advanceTo = Engine.prototype.advance;
+
+  // The ids of the member segments, from the indexes the core writes and
+  // the config's ids (its facts, read once per loaded config).
+  Engine.prototype.segments = function () {
+    var at = Module['engineSegments'](handle(this));
+    if (at === 0) return [];
+    var ids = this._segmentIds;
+    if (ids === undefined) ids = this._segmentIds = this.facts().segments.map(function (s) { return s.id; });
+    var view = viewOf(heap());
+    var n = view.getUint32(at, true);
+    var out = new Array(n);
+    for (var i = 0; i < n; i++) out[i] = ids[view.getUint32(at + 4 + 4 * i, true)];
+    return out;
+  };
+
+  Engine.prototype.clock = function () {
+    if (this._clock === undefined) this._clock = Module['engineClock'](handle(this));
+    return this._clock;
+  };
+
+  Engine.prototype.eventCount = function () {
+    return Module['engineEventCount'](handle(this));
+  };
+
+  Engine.prototype.metrics = function () { return read(this, METRICS); };
+  Engine.prototype.score = function () { return read(this, SCORE); };
+  Engine.prototype.attributes = function () { return read(this, ATTRIBUTES); };
+  Engine.prototype.exportProfile = function () { return read(this, EXPORT); };
+  Engine.prototype.experiments = function () { return read(this, EXPERIMENTS); };
+  Engine.prototype.experimentCounts = function () { return read(this, EXPERIMENT_COUNTS); };
+
+  Engine.prototype.explain = function (segmentId) {
+    check('Engine.explain', ARGS.explain, arguments);
+    var n = putText(this, segmentId);
+    return documentAt(this, Module['engineExplain'](this._h, n));
+  };
+
+  Engine.prototype.decide = function (slotId, now) {
+    check('Engine.decide', ARGS.decide, arguments);
+    return decide(this, slotId, now, 1);
+  };
+
+  // The decision decide() would return, recording nothing.
+  Engine.prototype.peek = function (slotId, now) {
+    check('Engine.peek', ARGS.decide, arguments);
+    return decide(this, slotId, now, 0);
+  };
+
+  function decide(engine, slotId, now, record) {
+    var n = putText(engine, slotId);
+    engine._clock = undefined;
+    return documentAt(engine, Module['engineDecide'](engine._h, n, now, record));
+  }
+
+  Engine.prototype.convert = function (goal, now) {
+    check('Engine.convert', ARGS.convert, arguments);
+    var n = putText(this, goal);
+    this._clock = undefined;
+    return documentAt(this, Module['engineConvert'](this._h, n, now));
+  };
+
+  Engine.prototype.addAggregateCounts = function (key, counts) {
+    check('Engine.addAggregateCounts', ARGS.addAggregateCounts, arguments);
+    var n = byteLength(counts), m = byteLength(key), at = input(this, n + m);
+    put(counts, at, n);
+    put(key, at + n, m);
+    return done(this, Module['engineAddAggregateCounts'](this._h, n, m));
+  };
+
+  Engine.prototype.setVisitorId = function (id) {
+    check('Engine.setVisitorId', ARGS.setVisitorId, arguments);
+    var n = putText(this, id);
+    return done(this, Module['engineSetVisitorId'](this._h, n));
+  };
+
+  // A copy (a view into wasm memory would not survive its growth).
+  Engine.prototype.snapshot = function () {
+    var at = Module['engineSnapshot'](handle(this));
+    if (at === 0) fail(this);
+    var n = viewOf(heap()).getUint32(at, true);
+    return heap().slice(at + 4, at + 4 + n);
+  };
+
+  Engine.prototype.restore = function (bytes) {
+    check('Engine.restore', ARGS.restore, arguments);
+    var n = putText(this, bytes);
+    this._clock = undefined;
+    return done(this, Module['engineRestore'](this._h, n));
+  };
+
+  Engine.prototype.erase = function () {
+    Module['engineErase'](handle(this));
+    this._clock = undefined;
+  };
+
+  // Frees the core's engine; the object is unusable afterwards.
+  Engine.prototype.delete = function () {
+    Module['engineDestroy'](handle(this));
+    this._h = 0;
+  };
+
+  function isAscii(s) {
+    for (var i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+    return true;
+  }
+
+  Module['Engine'] = Engine;
+
+  Module['version'] = function () {
+    var at = Module['versionText'](), bytes = heap(), s = '';
+    while (bytes[at] !== 0) s += String.fromCharCode(bytes[at++]);
+    return s;
+  };
+
+  // For full.post.js (load, summary).
+  return { Engine: Engine, putText: putText, documentAt: documentAt, read: read, handle: handle, SUMMARY: SUMMARY };
+})();
