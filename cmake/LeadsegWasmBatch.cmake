@@ -10,8 +10,13 @@
 # it em++ adds -fno-inline-functions, which clang honours whatever -O
 # follows: without this the "-O3" module was built with next to no inlining
 # (docs/performance.md "The batch module with inlining").
+# -flto: leadseg_core_fast as bitcode, optimised at -O3 with the bindings at
+# link time (as the page modules' leadseg_core is at -Oz): calls across the
+# core's files inline (AttributeSet::Set into the record reader, the
+# program's helpers), 1.3x the slotted-record evaluation in node
+# (docs/performance.md "Issue 15: the batch module with LTO").
 option(LEADSEG_WASM_SIMD "Build the batch module with -msimd128" ON)
-set(LEADSEG_BATCH_OPT -O3 -finline-functions)
+set(LEADSEG_BATCH_OPT -O3 -finline-functions -flto)
 if(LEADSEG_WASM_SIMD)
   list(APPEND LEADSEG_BATCH_OPT -msimd128)
 endif()

@@ -33,6 +33,15 @@ inline size_t FindDelimiter(const char* p, size_t i, size_t n) {
 
 }  // namespace
 
+void RecordBytes::Grow(size_t at_least) {
+  size_t capacity = capacity_ ? capacity_ : 64;
+  while (capacity < at_least) capacity *= 2;
+  std::unique_ptr<char[]> bigger(new char[capacity]);
+  if (size_) std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  capacity_ = capacity;
+}
+
 CsvReader::CsvReader() { field_ends_.reserve(64); }
 
 // A streaming UTF-8 check (RFC 3629: no overlongs, surrogates or code
@@ -100,6 +109,27 @@ Status CsvReader::Emit(CsvSink* sink) {
   return s;
 }
 
+Status CsvReader::FastRecord(const char* p, size_t i, size_t n, CsvSink* sink, size_t* end) {
+  *end = i;
+  record_.fields.clear();
+  for (size_t at = i;;) {
+    // A quoted field, or the part ending first: the byte-by-byte path,
+    // from the record's start.
+    if (at == n || p[at] == '"') return Status::Ok();
+    const size_t j = FindDelimiter(p, at, n);
+    if (j == n) return Status::Ok();
+    record_.fields.emplace_back(p + at, j - at);
+    const char c = p[j];
+    at = j + 1;
+    if (c == ',') continue;
+    ++line_;
+    if (c == '\r') skip_lf_ = true;
+    record_.number = ++records_;
+    *end = at;
+    return sink->OnRecord(record_);
+  }
+}
+
 Status CsvReader::Feed(std::string_view bytes, bool last, CsvSink* sink) {
   if (done_) return FailedPrecondition("CSV: the input already ended (or failed)");
   Status valid = CheckUtf8(bytes);
@@ -141,11 +171,25 @@ Status CsvReader::Feed(std::string_view bytes, bool last, CsvSink* sink) {
           continue;
         }
       }
+      // A record that starts here: if it is all unquoted fields and ends
+      // in this part, its fields are views into the part, not copies.
+      if (state_ == State::kFieldStart && field_ends_.empty()) {
+        size_t end = 0;
+        Status s = FastRecord(p, i, n, sink, &end);
+        if (!s.ok()) {
+          done_ = true;
+          return s;
+        }
+        if (end != i) {
+          i = end;
+          continue;
+        }
+      }
       if (state_ == State::kQuoted) {
         const void* q = std::memchr(p + i, '"', n - i);
         size_t end = q ? static_cast<size_t>(static_cast<const char*>(q) - p) : n;
         for (size_t k = i; k < end; ++k) line_ += p[k] == '\n';
-        buffer_.append(p + i, end - i);
+        buffer_.Append(p + i, end - i);
         if (!q) {
           i = n;
           break;
@@ -156,7 +200,7 @@ Status CsvReader::Feed(std::string_view bytes, bool last, CsvSink* sink) {
       }
       if (state_ == State::kQuoteInQuoted) {
         if (p[i] == '"') {
-          buffer_.push_back('"');
+          buffer_.Push('"');
           state_ = State::kQuoted;
           ++i;
           continue;
@@ -169,7 +213,7 @@ Status CsvReader::Feed(std::string_view bytes, bool last, CsvSink* sink) {
         continue;
       }
       size_t j = FindDelimiter(p, i, n);
-      buffer_.append(p + i, j - i);
+      buffer_.Append(p + i, j - i);
       state_ = State::kUnquoted;
       if (j == n) {
         i = n;

@@ -23,6 +23,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +54,33 @@ class CsvSink {
   virtual Status OnRecord(const CsvRecord& record) = 0;
 };
 
+// The current record's bytes. Not a std::string: libc++'s basic_string<char>
+// is an extern template, so in wasm every append was a call into Emscripten's
+// prebuilt libc++, whose own helpers (size(), __is_long(), __set_size()...)
+// are calls too: a quarter of the CSV path's time in a profile of the batch
+// module (docs/performance.md "Issue 15: the batch module with LTO").
+class RecordBytes {
+ public:
+  RecordBytes() { Grow(4096); }
+  void Append(const char* p, size_t n) {
+    if (n > capacity_ - size_) Grow(size_ + n);
+    std::memcpy(data_.get() + size_, p, n);
+    size_ += n;
+  }
+  void Push(char c) {
+    if (size_ == capacity_) Grow(size_ + 1);
+    data_[size_++] = c;
+  }
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+
+ private:
+  void Grow(size_t at_least);
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, capacity_ = 0;
+};
+
 class CsvReader {
  public:
   CsvReader();
@@ -72,6 +101,11 @@ class CsvReader {
  private:
   enum class State : uint8_t { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
   Status Emit(CsvSink* sink);
+  // Reads the record starting at p[i] straight into views of p[i, n) and
+  // emits it, when it is all unquoted fields ending in a line break before
+  // n; *end is then past it, else i (nothing read: the caller reads the
+  // record byte by byte into buffer_).
+  Status FastRecord(const char* p, size_t i, size_t n, CsvSink* sink, size_t* end);
   Status CheckUtf8(std::string_view bytes);
 
   State state_ = State::kFieldStart;
@@ -90,7 +124,7 @@ class CsvReader {
   uint8_t utf8_lo_ = 0x80, utf8_hi_ = 0xBF;
   uint64_t utf8_start_ = 0;  // offset of the sequence being checked
 
-  std::string buffer_;                // the current record's field bytes
+  RecordBytes buffer_;                // the current record's field bytes
   std::vector<size_t> field_ends_;    // end of each completed field in buffer_
   CsvRecord record_;
 };
