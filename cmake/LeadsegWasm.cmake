@@ -68,20 +68,26 @@ leadseg_add_wasm_module(leadseg
 # (Segmenter, evalCondition, ...).
 # bindings/runtime_abort_on_throw.cc: libc++'s throws abort instead of
 # reaching JavaScript as numbers (and the glue's exception code goes).
+#
+# Without Embind classes the runtime needs no RTTI: Embind's type ids are
+# then addresses rather than type_info (EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0,
+# for runtime_embind_types.cc below too, which must agree), and the core is
+# compiled once more without it (leadseg_core_runtime, as the batch module
+# has leadseg_core_fast), so that no vtable in the page's wasm points at
+# type_info: 3.1 KB raw, 1.3 KB gzip of __class_type_info code and type
+# names (docs/performance.md "The runtime's Embind surface, narrow").
+set(LEADSEG_RUNTIME_NO_RTTI -fno-rtti -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0)
+add_library(leadseg_core_runtime STATIC ${LEADSEG_CORE_SOURCES})
+target_include_directories(leadseg_core_runtime PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}/src")
+target_link_libraries(leadseg_core_runtime PUBLIC leadseg_json PRIVATE leadseg_warnings)
+target_compile_definitions(leadseg_core_runtime PUBLIC LEADSEG_VERSION_STRING="${PROJECT_VERSION}")
+target_compile_options(leadseg_core_runtime PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} -fno-rtti)
 add_library(leadseg_runtime_bindings OBJECT
   "${CMAKE_CURRENT_SOURCE_DIR}/bindings/engine.cc"
   "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_abort_on_throw.cc")
 target_compile_definitions(leadseg_runtime_bindings PRIVATE LEADSEG_RUNTIME_MODULE)
-target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core leadseg_warnings)
-target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS})
-# Without Embind classes the runtime's bindings need no RTTI: Embind's type
-# ids are then addresses rather than type_info (EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0,
-# also for runtime_embind_types.cc below, which must agree). 129 bytes of
-# wasm; the type_info code still linked (~2.5 KB) is reached through the
-# core's and libc++'s vtables, which keep RTTI (docs/performance.md "The
-# runtime's Embind surface, narrow").
-set(LEADSEG_RUNTIME_NO_RTTI -fno-rtti -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0)
-target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_RUNTIME_NO_RTTI})
+target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core_runtime leadseg_warnings)
+target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} ${LEADSEG_RUNTIME_NO_RTTI})
 
 # Bytes every page pays for (docs/performance.md "printf and strtod out of
 # the runtime"): emmalloc instead of dlmalloc (-3.3 KB gzip, track() measured
@@ -104,7 +110,7 @@ leadseg_add_wasm_module(leadseg-runtime
   TARGET leadseg_runtime
   OBJECTS leadseg_runtime_bindings
   EMBIND_TYPES leadseg_runtime_embind_types
-  CORE leadseg_core
+  CORE leadseg_core_runtime
   POST_JS
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/errors.post.js"
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/frame.post.js"

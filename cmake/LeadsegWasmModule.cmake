@@ -58,8 +58,9 @@ function(leadseg_add_wasm_module name)
     # CSP (script-src 'self' 'wasm-unsafe-eval').
     -sDYNAMIC_EXECUTION=0
     ${M_OPTIONS})
-  # leadseg_core is bitcode (-flto, CMakeLists.txt): link-time optimisation.
-  if(M_CORE STREQUAL "leadseg_core")
+  # leadseg_core (and the runtime's copy) is bitcode (-flto, CMakeLists.txt):
+  # link-time optimisation.
+  if(M_CORE STREQUAL "leadseg_core" OR M_CORE STREQUAL "leadseg_core_runtime")
     list(APPEND _options -flto)
   endif()
   foreach(_js IN LISTS M_POST_JS)
