@@ -253,17 +253,29 @@
     rp += n;
     return s;
   }
-  function readStrings(view, heap) {
-    var out = [];
-    for (var n = readU32(view); n > 0; n--) out.push(readStr(view, heap));
+  // The config's segment ids, in order, read once per loaded config (load
+  // and loadCompiled forget them).
+  function segmentIdsOf(engine) {
+    var ids = engine._segmentIds;
+    if (ids === undefined) {
+      ids = engine._segmentIds = engine.facts().segments.map(function (s) { return s.id; });
+    }
+    return ids;
+  }
+  // Segments as indexes into `ids` (the config's, from facts()).
+  function readSegments(view, ids) {
+    var n = readU32(view);
+    var out = new Array(n);
+    for (var i = 0; i < n; i++) out[i] = ids[readU32(view)];
     return out;
   }
   function readChanges(engine, heap, at) {
     var view = viewOf(heap);
     engine._clock = view.getFloat64(at, true);
     rp = at + 8;
-    var entered = readStrings(view, heap);
-    var exited = readStrings(view, heap);
+    var ids = segmentIdsOf(engine);
+    var entered = readSegments(view, ids);
+    var exited = readSegments(view, ids);
     var stages = [];
     for (var n = readU32(view); n > 0; n--) {
       var from = heap[rp++] ? readStr(view, heap) : null;
@@ -465,10 +477,7 @@
       proto.segments = function () {
         var at = this.segmentIndexes();
         if (at === 0) return [];
-        var ids = this._segmentIds;
-        if (ids === undefined) {
-          ids = this._segmentIds = this.facts().segments.map(function (s) { return s.id; });
-        }
+        var ids = segmentIdsOf(this);
         var view = viewOf(Module['HEAPU8']);
         var n = view.getUint32(at, true);
         var out = new Array(n);

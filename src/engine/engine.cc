@@ -388,12 +388,24 @@ SegmentChanges Engine::Commit() {
     entered += next[i] && !was;
     exited += !next[i] && was;
   }
-  if (entered > 0) changes.entered.reserve(entered);
-  if (exited > 0) changes.exited.reserve(exited);
+  if (entered > 0) {
+    changes.entered.reserve(entered);
+    changes.entered_indexes.reserve(entered);
+  }
+  if (exited > 0) {
+    changes.exited.reserve(exited);
+    changes.exited_indexes.reserve(exited);
+  }
   for (size_t i = 0; i < segments.size() && entered + exited > 0; ++i) {
     bool was = i < membership_.size() && membership_[i];
-    if (next[i] && !was) changes.entered.push_back(segments[i].id);
-    if (!next[i] && was) changes.exited.push_back(segments[i].id);
+    if (next[i] && !was) {
+      changes.entered.push_back(segments[i].id);
+      changes.entered_indexes.push_back(static_cast<uint32_t>(i));
+    }
+    if (!next[i] && was) {
+      changes.exited.push_back(segments[i].id);
+      changes.exited_indexes.push_back(static_cast<uint32_t>(i));
+    }
   }
   changes.stages = p.history;  // this evaluation's moves only
   if (config_->temperature() && p.temperature != progress_.temperature) {
