@@ -77,8 +77,8 @@ Status NotLoaded() { return FailedPrecondition("no config loaded: call load(conf
 // JavaScript needs no clock() crossing to date the changes or check the
 // next time):
 //   f64                   clock
-//   u32 n, n x string     entered
-//   u32 n, n x string     exited
+//   u32 n, n x u32        entered, as indexes into the config's segments
+//   u32 n, n x u32        exited, the same (JavaScript has the ids: facts())
 //   u32 n, n x (u8 has_from, [string from], string to, f64 at)   stages
 //   u8 has_temperature, [string temperature], u8 mql, u8 sql
 //   string := u32 byte length, UTF-8 bytes
@@ -102,10 +102,10 @@ void PutF64(double v, std::string* out) {
 void EncodeChanges(const SegmentChanges& changes, TimeMs clock, std::string* out) {
   out->clear();
   PutF64(static_cast<double>(clock), out);
-  PutU32(static_cast<uint32_t>(changes.entered.size()), out);
-  for (const auto& id : changes.entered) PutString(id, out);
-  PutU32(static_cast<uint32_t>(changes.exited.size()), out);
-  for (const auto& id : changes.exited) PutString(id, out);
+  PutU32(static_cast<uint32_t>(changes.entered_indexes.size()), out);
+  for (const uint32_t i : changes.entered_indexes) PutU32(i, out);
+  PutU32(static_cast<uint32_t>(changes.exited_indexes.size()), out);
+  for (const uint32_t i : changes.exited_indexes) PutU32(i, out);
   PutU32(static_cast<uint32_t>(changes.stages.size()), out);
   for (const auto& c : changes.stages) {
     out->push_back(c.from.empty() ? 0 : 1);
@@ -303,16 +303,14 @@ class WasmEngine {
   uintptr_t Segments() {
     if (!engine_) return 0;
     const std::vector<uint8_t>& membership = engine_->membership();
-    result_.clear();
-    PutU32(0, &result_);
+    // Sized once and written in place: at -Oz a push_back per byte is a call.
+    result_.resize(4 + 4 * membership.size());
+    char* out = &result_[0];
     uint32_t count = 0;
     for (uint32_t i = 0; i < membership.size(); ++i) {
-      if (membership[i]) {
-        PutU32(i, &result_);
-        ++count;
-      }
+      if (membership[i]) std::memcpy(out + 4 + 4 * count++, &i, 4);  // wasm is little-endian
     }
-    for (int i = 0; i < 4; ++i) result_[static_cast<size_t>(i)] = static_cast<char>(count >> (8 * i));
+    std::memcpy(out, &count, 4);
     return reinterpret_cast<uintptr_t>(result_.data());
   }
 

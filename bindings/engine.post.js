@@ -179,18 +179,29 @@ var leadsegEngine = (function () {
     rp += n;
     return s;
   }
-  function strings(view, bytes) {
-    var out = [];
-    for (var n = u32(view); n > 0; n--) out.push(str(view, bytes));
+  // The config's segment ids, in order, read once per loaded config (load
+  // and loadCompiled forget them).
+  function segmentIdsOf(engine) {
+    var ids = engine._segmentIds;
+    if (ids === undefined) ids = engine._segmentIds = engine.facts().segments.map(function (s) { return s.id; });
+    return ids;
+  }
+  // Segments as indexes into `ids` (the config's, from facts()).
+  function segmentsAt(view, ids) {
+    var n = u32(view);
+    var out = new Array(n);
+    for (var i = 0; i < n; i++) out[i] = ids[u32(view)];
     return out;
   }
   function changesAt(engine, at) {
     if (at === 0) fail(engine);
+    // Before the views: the first call reads the facts, a call into wasm.
+    var ids = segmentIdsOf(engine);
     var bytes = heap(), view = viewOf(bytes);
     engine._clock = view.getFloat64(at, true);
     rp = at + 8;
-    var entered = strings(view, bytes);
-    var exited = strings(view, bytes);
+    var entered = segmentsAt(view, ids);
+    var exited = segmentsAt(view, ids);
     var stages = [];
     for (var n = u32(view); n > 0; n--) {
       var from = bytes[rp++] ? str(view, bytes) : null;
@@ -338,8 +349,7 @@ var leadsegEngine = (function () {
   Engine.prototype.segments = function () {
     var at = Module['engineSegments'](handle(this));
     if (at === 0) return [];
-    var ids = this._segmentIds;
-    if (ids === undefined) ids = this._segmentIds = this.facts().segments.map(function (s) { return s.id; });
+    var ids = segmentIdsOf(this);
     var view = viewOf(heap());
     var n = view.getUint32(at, true);
     var out = new Array(n);

@@ -180,17 +180,38 @@ var leadsegFrames = (function () {
     if (typeof props.toJSON === 'function') return false;
     var start = this.pos;
     var keys = Object.keys(props);
-    this.u8(TAG_OBJECT);
-    this.u32(keys.length);
-    for (var k = 0; k < keys.length; k++) {
+    var nkeys = keys.length;
+    // The usual values (strings, numbers, booleans) are written here
+    // rather than through flatScalar: one type test each, no call.
+    this.reserve(5);
+    this.bytes[this.pos] = TAG_OBJECT;
+    this.view.setUint32(this.pos + 1, nkeys, true);
+    this.pos += 5;
+    for (var k = 0; k < nkeys; k++) {
       var key = keys[k];
       // An assignment would set a copy's prototype; JSON.parse makes a property.
       if (key === '__proto__' || !this.flatString(key)) return this.undo(start);
       var v = props[key];
-      if (Array.isArray(v)) {
+      var type = typeof v;
+      if (type === 'string') {
+        this.reserve(1);
+        this.bytes[this.pos++] = TAG_STRING;
+        if (!this.flatString(v)) return this.undo(start);
+      } else if (type === 'number') {
+        if (!Number.isFinite(v)) return this.undo(start);
+        this.reserve(9);
+        this.bytes[this.pos] = TAG_NUMBER;
+        this.view.setFloat64(this.pos + 1, v === 0 ? 0 : v, true);
+        this.pos += 9;
+      } else if (type === 'boolean') {
+        this.reserve(1);
+        this.bytes[this.pos++] = v ? TAG_TRUE : TAG_FALSE;
+      } else if (Array.isArray(v)) {
         if (typeof v.toJSON === 'function') return this.undo(start);
-        this.u8(TAG_ARRAY);
-        this.u32(v.length);
+        this.reserve(5);
+        this.bytes[this.pos] = TAG_ARRAY;
+        this.view.setUint32(this.pos + 1, v.length, true);
+        this.pos += 5;
         for (var i = 0; i < v.length; i++) if (!this.flatScalar(v[i])) return this.undo(start);
       } else if (!this.flatScalar(v)) {
         return this.undo(start);

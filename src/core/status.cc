@@ -2,15 +2,32 @@
 
 namespace leadseg {
 
+Status::Status(StatusCode code, std::string message, std::string path)
+    : rep_(code == StatusCode::kOk ? nullptr : new Rep{code, std::move(message), std::move(path)}) {}
+
+Status::Status(const Status& other) : rep_(other.rep_ ? new Rep(*other.rep_) : nullptr) {}
+
+Status& Status::operator=(const Status& other) {
+  if (this != &other) *this = Status(other);
+  return *this;
+}
+
+void Status::Delete() { delete rep_; }
+
+const std::string& Status::Empty() {
+  static const std::string* empty = new std::string();
+  return *empty;
+}
+
 std::string Status::ToString() const {
   if (ok()) return "ok";
-  if (path_.empty()) return message_;
-  return message_ + " (at " + path_ + ")";
+  if (rep_->path.empty()) return rep_->message;
+  return rep_->message + " (at " + rep_->path + ")";
 }
 
 Status Status::WithPathPrefix(const std::string& prefix) const {
   if (ok()) return *this;
-  return Status(code_, message_, prefix + path_);
+  return Status(rep_->code, rep_->message, prefix + rep_->path);
 }
 
 Status InvalidArgument(std::string m, std::string p) {

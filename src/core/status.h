@@ -24,15 +24,26 @@ enum class StatusCode {
 class Status {
  public:
   Status() = default;  // ok
-  Status(StatusCode code, std::string message, std::string path = {})
-      : code_(code), message_(std::move(message)), path_(std::move(path)) {}
+  // Out of line, as copies are: errors are rare, their code need not be
+  // repeated wherever one is made or copied.
+  Status(StatusCode code, std::string message, std::string path = {});
+  Status(const Status& other);
+  Status(Status&& other) noexcept : rep_(other.rep_) { other.rep_ = nullptr; }
+  Status& operator=(const Status& other);
+  Status& operator=(Status&& other) noexcept {
+    std::swap(rep_, other.rep_);
+    return *this;
+  }
+  ~Status() {
+    if (rep_) Delete();
+  }
 
   static Status Ok() { return Status(); }
 
-  bool ok() const { return code_ == StatusCode::kOk; }
-  StatusCode code() const { return code_; }
-  const std::string& message() const { return message_; }
-  const std::string& path() const { return path_; }
+  bool ok() const { return rep_ == nullptr; }
+  StatusCode code() const { return rep_ ? rep_->code : StatusCode::kOk; }
+  const std::string& message() const { return rep_ ? rep_->message : Empty(); }
+  const std::string& path() const { return rep_ ? rep_->path : Empty(); }
 
   // "message (at /path)" or just "message".
   std::string ToString() const;
@@ -42,9 +53,18 @@ class Status {
   Status WithPathPrefix(const std::string& prefix) const;
 
  private:
-  StatusCode code_ = StatusCode::kOk;
-  std::string message_;
-  std::string path_;
+  // An ok status is a null pointer: the hot paths make and drop an ok
+  // Status per call (per value, in a frame's decoder), which is then one
+  // pointer, not two strings to construct and destroy; only errors
+  // allocate.
+  struct Rep {
+    StatusCode code;
+    std::string message;
+    std::string path;
+  };
+  void Delete();  // out of line: the inlined destructor is a test and a call
+  static const std::string& Empty();
+  Rep* rep_ = nullptr;
 };
 
 Status InvalidArgument(std::string message, std::string path = {});

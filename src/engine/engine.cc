@@ -59,6 +59,7 @@ struct Engine::Scratch {
   std::vector<PendingTrait> pending;
   std::string encoded;
   std::vector<int32_t> trait_slot, trait_source, stored_first, replaced;
+  std::vector<Value> replaced_values;  // replaced's values, as identify decoded them
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
   std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
   // Metric values alternate between two arenas, so the previous
@@ -182,10 +183,28 @@ void Engine::RefreshAttributes(const std::vector<int32_t>& replaced) {
   // Evaluate builds base_attributes from attributes_value_ when its
   // generation is behind; only a current one is updated in place.
   const bool base_current = s.base_generation == values_generation_;
-  for (const int32_t k : replaced) {
-    const size_t i = static_cast<size_t>(k);
-    auto v = profile_.attributes[i].second.Read(&values_);
-    const Value value = v.ok() ? *v : Value::Null();
+  for (size_t r = 0; r < replaced.size(); ++r) {
+    const size_t i = static_cast<size_t>(replaced[r]);
+    const std::string& frame = profile_.attributes[i].second.frame;
+    // A scalar is read from its frame in place (a string is its bytes
+    // after the tag and length); containers are decoded into values_.
+    Value value;
+    switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame[0])) {
+      case FrameTag::kFalse: value = Value::Bool(false); break;
+      case FrameTag::kTrue: value = Value::Bool(true); break;
+      case FrameTag::kNumber:
+      case FrameTag::kString:
+        if (r < s.replaced_values.size()) {
+          value = s.replaced_values[r];
+          if (value.is_string()) value = Value::String(std::string_view(frame).substr(5));
+          break;
+        }
+        [[fallthrough]];
+      default: {
+        auto v = profile_.attributes[i].second.Read(&values_);
+        value = v.ok() ? *v : Value::Null();
+      }
+    }
     attribute_members_[2 * i + 1] = value;
     const int slot = attribute_slots_[i];
     if (slot >= 0 && base_current) {
@@ -369,12 +388,24 @@ SegmentChanges Engine::Commit() {
     entered += next[i] && !was;
     exited += !next[i] && was;
   }
-  if (entered > 0) changes.entered.reserve(entered);
-  if (exited > 0) changes.exited.reserve(exited);
+  if (entered > 0) {
+    changes.entered.reserve(entered);
+    changes.entered_indexes.reserve(entered);
+  }
+  if (exited > 0) {
+    changes.exited.reserve(exited);
+    changes.exited_indexes.reserve(exited);
+  }
   for (size_t i = 0; i < segments.size() && entered + exited > 0; ++i) {
     bool was = i < membership_.size() && membership_[i];
-    if (next[i] && !was) changes.entered.push_back(segments[i].id);
-    if (!next[i] && was) changes.exited.push_back(segments[i].id);
+    if (next[i] && !was) {
+      changes.entered.push_back(segments[i].id);
+      changes.entered_indexes.push_back(static_cast<uint32_t>(i));
+    }
+    if (!next[i] && was) {
+      changes.exited.push_back(segments[i].id);
+      changes.exited_indexes.push_back(static_cast<uint32_t>(i));
+    }
   }
   changes.stages = p.history;  // this evaluation's moves only
   if (config_->temperature() && p.temperature != progress_.temperature) {
@@ -470,11 +501,16 @@ Result<SegmentChanges> Engine::IdentifyValues(const Value& traits, const char* f
     const std::string_view key = traits.key_at(i);
     const Value value = traits.value_at(i);
     if (key.empty()) return InvalidArgument("attribute names cannot be empty");
-    if (!IsValidUtf8(key)) return InvalidArgument("an attribute name is not valid UTF-8");
-    if (config_->IsReserved(key)) {
-      const std::string name(key);
-      return InvalidArgument("\"" + name + "\" is a reserved name (a metric id, declared, rfm or segments)",
-                             PointerToken(name));
+    // A stored attribute's name passed these checks when it was stored
+    // (or restored: snapshots check them too), byte for byte this one.
+    const int slot = FindAttribute(stored, key, &hint);
+    if (slot < 0) {
+      if (!IsValidUtf8(key)) return InvalidArgument("an attribute name is not valid UTF-8");
+      if (config_->IsReserved(key)) {
+        const std::string name(key);
+        return InvalidArgument("\"" + name + "\" is a reserved name (a metric id, declared, rfm or segments)",
+                               PointerToken(name));
+      }
     }
     // Attributes were stored as one JSON object, read back up to
     // kMaxJsonDepth. (The message is only written for a value that fails.)
@@ -490,7 +526,6 @@ Result<SegmentChanges> Engine::IdentifyValues(const Value& traits, const char* f
       at += p.size;
     }
     int first = -1;  // an earlier member with this name
-    const int slot = FindAttribute(stored, key, &hint);
     if (slot >= 0) {
       first = s.stored_first[slot];
       if (first < 0) s.stored_first[slot] = static_cast<int32_t>(i);
@@ -542,6 +577,7 @@ Result<SegmentChanges> Engine::IdentifyValues(const Value& traits, const char* f
   const char* base = frame ? frame : s.encoded.data();
   bool reshaped = false;  // attributes added or removed: every value is read again
   s.replaced.clear();
+  s.replaced_values.clear();
   for (uint32_t i = 0; i < n; ++i) {
     const int source = s.trait_source[i];
     if (source < 0) continue;
@@ -562,6 +598,7 @@ Result<SegmentChanges> Engine::IdentifyValues(const Value& traits, const char* f
     } else if (!p.same) {
       stored[slot].second.AssignFrame(encoding, p.json_bytes);
       s.replaced.push_back(slot);
+      s.replaced_values.push_back(traits.value_at(source));
     }
   }
   if (reshaped) {

@@ -54,6 +54,11 @@ namespace leadseg {
 struct SegmentChanges {
   std::vector<std::string> entered;
   std::vector<std::string> exited;
+  // The same segments as indexes into config().segments(), in the same
+  // order: the wasm binding sends these, and JavaScript maps them to the
+  // ids it already holds instead of decoding each id's bytes again.
+  std::vector<uint32_t> entered_indexes;
+  std::vector<uint32_t> exited_indexes;
   std::vector<StageChange> stages;  // lifecycle moves (usually none or one)
   std::string temperature;          // the new temperature, if it changed
   bool mql = false;                 // became a marketing-qualified lead now

@@ -100,11 +100,50 @@ TEST(Engine, SegmentsEnterAndExitAsTimePasses) {
   ASSERT_EQ(r->entered, std::vector<std::string>{"high_intent"});
   r = e.Track("purchase", Props(R"({"amount": 10})"), kT0 + kDay);
   EXPECT_EQ(r->entered, (std::vector<std::string>{"buyer", "hot_buyer"}));
+  // The same segments by index, which the wasm binding sends instead.
+  EXPECT_EQ(r->entered_indexes, (std::vector<uint32_t>{1, 2}));
+  EXPECT_TRUE(r->exited_indexes.empty());
   // The first pricing view leaves the 2-day window a millisecond after
   // kT0 + 2d: the visitor drops out of high_intent, and so hot_buyer.
   r = e.Advance(kT0 + 2 * kDay + 1);
   EXPECT_EQ(r->exited, (std::vector<std::string>{"high_intent", "hot_buyer"}));
+  EXPECT_EQ(r->exited_indexes, (std::vector<uint32_t>{0, 2}));
+  EXPECT_TRUE(r->entered_indexes.empty());
   EXPECT_EQ(e.Segments(), std::vector<std::string>{"buyer"});
+}
+
+// identify reads a replaced scalar (a string, a number, a boolean) from
+// the bytes it stored rather than decoding them again: what conditions see
+// must be the new value, held in the profile's own bytes (the frame it
+// came in is reused by the next call).
+TEST(Engine, IdentifyReplacesValuesInPlace) {
+  Engine e(Compile(R"({"segments": [
+    {"id": "cto", "condition": {"job_title": "CTO"}},
+    {"id": "big", "condition": {"size": {"$gte": 100}}},
+    {"id": "customer", "condition": {"customer": true}},
+    {"id": "tagged", "condition": {"tags": "x"}}
+  ]})"));
+  std::string frame;
+  auto identify = [&](const char* json) {
+    Document doc;
+    frame.clear();
+    EncodeValue(doc.Add(Props(json)), &frame);
+    auto r = e.IdentifyFrame(frame, kT0);
+    // Scribble over the frame: nothing may still point into it.
+    std::memset(&frame[0], 0x7f, frame.size());
+    return r;
+  };
+  ASSERT_TRUE(identify(R"({"job_title": "CEO", "size": 5, "customer": false, "tags": ["y"]})").ok());
+  EXPECT_TRUE(e.Segments().empty());
+  auto r = identify(R"({"job_title": "CTO", "size": 500, "customer": true, "tags": ["x"]})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->entered, (std::vector<std::string>{"cto", "big", "customer", "tagged"}));
+  EXPECT_EQ(e.AttributeView()["job_title"], "CTO");
+  EXPECT_EQ(e.AttributeView()["size"], 500);
+  r = identify(R"({"job_title": "Founder", "size": 7, "customer": false, "tags": []})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exited, (std::vector<std::string>{"cto", "big", "customer", "tagged"}));
+  EXPECT_EQ(e.AttributeView()["job_title"], "Founder");
 }
 
 // A condition that reads the membership as a whole ($size, $regex) sees
