@@ -82,7 +82,10 @@ Value* Document::Allocate(size_t n) {
 }
 
 const char* Document::Intern(std::string_view s) {
-  char* p = Take(&text_, &text_current_, s.size() + 1, 4096);
+  // Text chunks start small and double (256 B .. 4 KB): a Document made
+  // for one call holds a few short strings, and a chunk is zero-filled.
+  size_t min_chunk = size_t{256} << std::min<size_t>(text_.size(), 4);
+  char* p = Take(&text_, &text_current_, s.size() + 1, min_chunk);
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   p[s.size()] = '\0';
   return p;

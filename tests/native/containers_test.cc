@@ -110,7 +110,7 @@ TEST(AttributeSchemaTest, InternAndFindBySlot) {
   EXPECT_EQ(schema.Find("pla"), AttributeSchema::kNotFound);
   EXPECT_EQ(schema.Find("zz"), AttributeSchema::kNotFound);
   EXPECT_EQ(schema.size(), names.size());
-  EXPECT_EQ(schema.names(), names);
+  EXPECT_EQ(std::vector<std::string>(schema.names().begin(), schema.names().end()), names);
 }
 
 }  // namespace
