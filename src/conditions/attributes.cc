@@ -1,19 +1,32 @@
 #include "conditions/attributes.h"
 
+#include <algorithm>
+
 namespace leadseg {
 
+namespace {
+
+// The first of `by_name` whose name is not less than `name`.
+std::vector<int>::const_iterator LowerBound(const std::vector<int>& by_name, const std::vector<std::string>& names,
+                                            std::string_view name) {
+  return std::lower_bound(by_name.begin(), by_name.end(), name,
+                          [&names](int slot, std::string_view n) { return names[static_cast<size_t>(slot)] < n; });
+}
+
+}  // namespace
+
 int AttributeSchema::Intern(std::string_view name) {
-  int found = Find(name);
-  if (found != kNotFound) return found;
+  auto at = LowerBound(by_name_, names_, name);
+  if (at != by_name_.end() && names_[static_cast<size_t>(*at)] == name) return *at;
   int slot = static_cast<int>(names_.size());
   names_.emplace_back(name);
-  slots_.emplace(names_.back(), slot);
+  by_name_.insert(at, slot);
   return slot;
 }
 
 int AttributeSchema::Find(std::string_view name) const {
-  auto it = slots_.find(name);
-  return it == slots_.end() ? kNotFound : it->second;
+  auto at = LowerBound(by_name_, names_, name);
+  return at != by_name_.end() && names_[static_cast<size_t>(*at)] == name ? *at : kNotFound;
 }
 
 void AttributeSet::Grow() {

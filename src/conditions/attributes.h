@@ -9,10 +9,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/value.h"
@@ -24,7 +22,7 @@ class AttributeSchema {
   static constexpr int kNotFound = -1;
 
   AttributeSchema() = default;
-  // Not copyable: the index holds views into names_.
+  // Not copyable (schemas are shared by pointer, never duplicated).
   AttributeSchema(const AttributeSchema&) = delete;
   AttributeSchema& operator=(const AttributeSchema&) = delete;
   AttributeSchema(AttributeSchema&&) = default;
@@ -37,13 +35,13 @@ class AttributeSchema {
 
   size_t size() const { return names_.size(); }
   const std::string& name(int slot) const { return names_[static_cast<size_t>(slot)]; }
-  const std::deque<std::string>& names() const { return names_; }
+  const std::vector<std::string>& names() const { return names_; }
 
  private:
-  // A deque keeps each name at a fixed address, so the map can key on
-  // string_views into it and Find() never allocates.
-  std::deque<std::string> names_;
-  std::unordered_map<std::string_view, int> slots_;
+  std::vector<std::string> names_;  // by slot
+  // Slots sorted by name, for a binary search: a schema holds tens of
+  // names, and a sorted index carries no hash table code into the module.
+  std::vector<int> by_name_;
 };
 
 // One visitor's (or one row's) attribute values, by slot. Missing
