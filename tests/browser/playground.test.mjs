@@ -78,7 +78,9 @@ describe('demo playground in headless Chromium', () => {
     // A typo in an operator: leadseg rejects it (rather than silently never
     // matching) and names where it is.
     await typeInto('#condition', '{"pricing_views":{"$gtee":2}}');
-    await page.locator('#error').waitFor({ state: 'visible' });
+    // The page evaluates on the next animation frame: the error of a prefix
+    // typed earlier ("not valid JSON") can still be the one shown.
+    await page.waitForFunction(() => /unknown operator/.test(document.querySelector('#error-message').textContent));
     assert.equal(await page.locator('#result').getAttribute('data-state'), 'error');
     assert.match(await page.locator('#error-where').textContent(), /condition/i);
     assert.match(await page.locator('#error-message').textContent(), /unknown operator.*\$gtee/);
@@ -89,7 +91,8 @@ describe('demo playground in headless Chromium', () => {
     // Malformed JSON: a readable message too (its path is the document root).
     await typeInto('#attributes', '{"age":30}');
     await typeInto('#condition', '{"age":{"$gt":18},');
-    await page.locator('#error').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.querySelector('#condition').getAttribute('aria-invalid') === 'true' &&
+      !/unknown operator/.test(document.querySelector('#error-message').textContent));
     assert.equal(await page.locator('#result').getAttribute('data-state'), 'error');
     assert.match(await page.locator('#error-where').textContent(), /condition/i);
     const message = (await page.locator('#error-message').textContent()).trim();
