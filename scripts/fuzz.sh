@@ -146,14 +146,22 @@ for t in "${TARGETS[@]}"; do
   if [ "$rc" -ne 0 ] || [ -n "$found" ]; then
     crashes=$((crashes + 1))
     echo "$t: CRASH (exit $rc) after ${execs:-?} executions"
-    grep -E '==leadseg-fuzz==|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY' "$run/log" \
-      | head -n 6 | sed 's/^/    /'
+    # The report from its first line on (sanitizer reports start with
+    # "==PID==ERROR", UBSan's with "file:line: runtime error", ours with
+    # "==leadseg-fuzz=="), so that a CI log alone says what broke.
+    awk '/==leadseg-fuzz==|ERROR: |runtime error|WARNING: .*Sanitizer/ {on = 1} on && shown < 24 {print; shown++}' \
+      "$run/log" | sed 's/^/    | /'
     for f in $found; do
       echo "    reproducer: $f"
       echo "    replay:     $BUILD/fuzzers/$t $f"
+      # Small reproducers are printed whole: CI machines are thrown away.
+      if [ "$(wc -c < "$f")" -le 4096 ]; then
+        echo "    reproducer, base64 (decode with: base64 -d > input):"
+        base64 -w 100 "$f" | sed 's/^/      /'
+      fi
       reproducers+=("$f")
     done
-    [ -z "$found" ] && echo "    log: $run/log"
+    [ -z "$found" ] && echo "    no reproducer was written (a report at exit, such as a leak); log: $run/log"
   else
     echo "$t: ${execs:-0} executions (${rate:-0}/s, peak RSS ${rss:-?} MB), corpus $seeds -> $grown inputs, 0 crashes"
   fi
