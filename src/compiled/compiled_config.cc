@@ -104,9 +104,6 @@ void PutU16(uint16_t v, std::string* out) {
   out->push_back(static_cast<char>(v & 0xFF));
   out->push_back(static_cast<char>(v >> 8));
 }
-void PutU32(uint32_t v, std::string* out) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
 uint32_t GetU32(const char* p) {
   uint32_t v = 0;
   for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(p[i]);
@@ -560,8 +557,8 @@ std::string EncodeCompiledConfig(const CompiledConfig& config, const Diagnostics
   std::string out(kCompiledConfigMagic, sizeof kCompiledConfigMagic);
   PutU16(kCompiledConfigVersion, &out);
   PutU16(0, &out);  // flags: none defined
-  PutU32(static_cast<uint32_t>(payload.out().size()), &out);
-  PutU32(bytes::Crc32(payload.out()), &out);
+  bytes::PutFixed32(static_cast<uint32_t>(payload.out().size()), &out);
+  bytes::PutFixed32(bytes::Crc32(payload.out()), &out);
   out += payload.out();
   return out;
 }
