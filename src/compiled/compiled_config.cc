@@ -71,6 +71,17 @@ class Reader : public bytes::Reader {
   // An opt<condition> into `*out` (left empty when absent), assigned here
   // rather than at each of the decoder's seven call sites.
   void OptC(const AttributeSchema& schema, std::optional<Condition>* out);
+  // A count, then `*items` as that many default items for the caller to
+  // read into place. Sized once rather than grown: each element type's
+  // push_back brings its own reallocation path (moving every field) into
+  // the runtime wasm, a dozen of them here. The count is bounded by the
+  // bytes left (Count), as the condition decoder's tables are. The specs
+  // that hold a Condition (which has no empty state) are built as read.
+  template <typename T>
+  std::vector<T>& Sized(std::vector<T>* items) {
+    *items = std::vector<T>(Count());
+    return *items;
+  }
   std::optional<double> OptD() {
     if (!B()) return std::nullopt;
     return D();
@@ -269,16 +280,14 @@ class CompiledConfigCodec {
                      bool* needs_build) {
     auto out = std::make_shared<CompiledConfig>();
     CompiledConfig& c = *out;
-    size_t n = r->Count();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      Diagnostic& d = loaded->warnings.emplace_back();
+    for (Diagnostic& d : r->Sized(&loaded->warnings)) {
       d.severity = Diagnostic::Severity::kWarning;
       r->S(&d.code);
       r->S(&d.message);
       r->S(&d.path);
     }
     for (AttributeSchema* schema : {&c.schema_, &c.event_schema_}) {
-      n = r->Count();
+      size_t n = r->Count();
       std::string name;
       for (size_t i = 0; i < n && r->ok(); ++i) {
         // Slots are positions: a repeated name would shift every later one.
@@ -286,20 +295,22 @@ class CompiledConfigCodec {
         r->Check(schema->Intern(name) == static_cast<int>(i));
       }
     }
-    n = r->Count();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      MetricSpec& m = c.metrics_.emplace_back();
+    r->Sized(&c.metrics_);
+    c.metric_slots_.resize(c.metrics_.size());
+    c.metric_field_slots_.resize(c.metrics_.size());
+    for (size_t i = 0; i < c.metrics_.size() && r->ok(); ++i) {
+      MetricSpec& m = c.metrics_[i];
       r->S(&m.id);
       m.aggregate = r->Enum(Aggregate::kLastGap);
       r->S(&m.field);
       m.window = r->Duration(/*zero_ok=*/false, /*forever_ok=*/true);
       m.unit = r->Duration(/*zero_ok=*/false, /*forever_ok=*/false);
       r->OptC(c.event_schema_, &m.where);
-      c.metric_slots_.push_back(r->Index(c.schema_.size()));
-      c.metric_field_slots_.push_back(r->Index(c.event_schema_.size(), /*optional=*/true));
-      r->Check(AggregateNeedsField(m.aggregate) == (c.metric_field_slots_.back() >= 0));
+      c.metric_slots_[i] = r->Index(c.schema_.size());
+      c.metric_field_slots_[i] = r->Index(c.event_schema_.size(), /*optional=*/true);
+      r->Check(AggregateNeedsField(m.aggregate) == (c.metric_field_slots_[i] >= 0));
     }
-    n = r->Count();
+    size_t n = r->Count();
     for (size_t i = 0; i < n && r->ok(); ++i) {
       std::string id, name, description;
       for (std::string* text : {&id, &name, &description}) r->S(text);
@@ -307,16 +318,13 @@ class CompiledConfigCodec {
       auto condition = r->C(c.schema_);
       if (!condition) return false;
       std::vector<int> depends_on;
-      size_t deps = r->Count();
-      for (size_t d = 0; d < deps && r->ok(); ++d) depends_on.push_back(r->Index(n));
+      for (int& d : r->Sized(&depends_on)) d = r->Index(n);
       c.segments_.push_back(SegmentSpec{std::move(id), std::move(name), std::move(description), kind,
                                         std::move(*condition), std::move(depends_on)});
     }
-    n = r->Count();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      EvalStep step{r->Enum(version >= 2 ? EvalStep::Kind::kPredictive : EvalStep::Kind::kStage), 0};
+    for (EvalStep& step : r->Sized(&c.order_)) {
+      step.kind = r->Enum(version >= 2 ? EvalStep::Kind::kPredictive : EvalStep::Kind::kStage);
       step.index = static_cast<int>(r->I());
-      c.order_.push_back(step);
     }
     if (r->B()) {
       RfmSpec& rfm = c.rfm_.emplace();
@@ -329,9 +337,7 @@ class CompiledConfigCodec {
     }
     if (r->B()) {
       ScoringSpec& s = c.scoring_.emplace();
-      n = r->Count();
-      for (size_t i = 0; i < n && r->ok(); ++i) {
-        ScoreRule& rule = s.rules.emplace_back();
+      for (ScoreRule& rule : r->Sized(&s.rules)) {
         r->S(&rule.id);
         rule.points = r->D();
         rule.is_event = r->B();
@@ -351,8 +357,8 @@ class CompiledConfigCodec {
     }
     if (r->B()) {
       GradingSpec& g = c.grading_.emplace();
-      n = r->Count();
-      for (size_t i = 0; i < n && r->ok(); ++i) {
+      const size_t rules = r->Count();
+      for (size_t i = 0; i < rules && r->ok(); ++i) {
         std::string id;
         r->S(&id);
         double points = r->D();
@@ -368,10 +374,9 @@ class CompiledConfigCodec {
     }
     if (r->B()) {
       LifecycleSpec& l = c.lifecycle_.emplace();
-      n = r->Count();
-      r->Check(n > 0);  // everyone starts in the first stage
-      for (size_t i = 0; i < n && r->ok(); ++i) {
-        StageSpec& s = l.stages.emplace_back();
+      r->Sized(&l.stages);
+      r->Check(!l.stages.empty());  // everyone starts in the first stage
+      for (StageSpec& s : l.stages) {
         r->S(&s.id);
         r->OptC(c.schema_, &s.condition);
         s.allow_regression = r->B();
@@ -379,15 +384,12 @@ class CompiledConfigCodec {
       r->OptC(c.schema_, &l.mql);
       r->OptC(c.schema_, &l.sql);
     }
-    n = r->Count();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      SlotSpec& s = c.slots_.emplace_back();
+    for (SlotSpec& s : r->Sized(&c.slots_)) {
       r->S(&s.id);
       r->S(&s.name);
-      size_t variants = r->Count();
-      r->Check(variants > 0);
-      for (size_t v = 0; v < variants && r->ok(); ++v) {
-        SlotVariant& variant = s.variants.emplace_back();
+      r->Sized(&s.variants);
+      r->Check(!s.variants.empty());
+      for (SlotVariant& variant : s.variants) {
         r->S(&variant.id);
         r->S(&variant.name);
         r->OptC(c.schema_, &variant.when);
@@ -397,16 +399,15 @@ class CompiledConfigCodec {
       if (r->B()) {
         SlotExperimentSpec& x = s.experiment.emplace();
         r->S(&x.key);
-        size_t arms = r->Count();
-        for (size_t a = 0; a < arms && r->ok(); ++a) x.variants.push_back(r->Index(s.variants.size()));
-        r->Check(r->Count() == arms);
-        for (size_t a = 0; a < arms && r->ok(); ++a) x.weights.push_back(r->D());
-        r->Check(r->Count() == arms);
-        for (size_t a = 0; a < arms && r->ok(); ++a) {
-          double lo = r->D();
-          x.ranges.emplace_back(lo, r->D());
+        for (int& v : r->Sized(&x.variants)) v = r->Index(s.variants.size());
+        const size_t arms = x.variants.size();
+        for (double& w : r->Sized(&x.weights)) w = r->D();
+        r->Check(x.weights.size() == arms);
+        for (auto& [lo, hi] : r->Sized(&x.ranges)) {
+          lo = r->D();
+          hi = r->D();
         }
-        r->Check(arms > 0);
+        r->Check(x.ranges.size() == arms && arms > 0);
         x.mode = r->Enum(SlotExperimentMode::kBandit);
         r->OptC(c.schema_, &x.when);
         r->S(&x.when_path);
@@ -470,10 +471,9 @@ class CompiledConfigCodec {
     r->S(&p.name);
     p.intercept = r->D();
     bool finite = std::isfinite(p.intercept);
-    size_t n = r->Count();
-    if (n == 0) r->Fail();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      PredictiveFeature f;
+    r->Sized(&p.features);
+    r->Check(!p.features.empty());
+    for (PredictiveFeature& f : p.features) {
       r->S(&f.attribute);
       f.slot = r->Index(c.schema_.size());
       f.kind = r->Enum(PredictiveFeature::Kind::kMissing);
@@ -490,7 +490,6 @@ class CompiledConfigCodec {
       }
       if (!r->ok() || f.ParsePath() != c.schema_.name(f.slot)) return false;
       p.reads_segments = p.reads_segments || f.slot == c.segments_slot_;
-      p.features.push_back(std::move(f));
     }
     p.score_points = r->OptD();
     p.grade_points = r->OptD();
