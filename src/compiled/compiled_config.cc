@@ -71,16 +71,11 @@ class Reader : public bytes::Reader {
   // An opt<condition> into `*out` (left empty when absent), assigned here
   // rather than at each of the decoder's seven call sites.
   void OptC(const AttributeSchema& schema, std::optional<Condition>* out);
-  // A count, then `*items` as that many default items for the caller to
-  // read into place. Sized once rather than grown: each element type's
-  // push_back brings its own reallocation path (moving every field) into
-  // the runtime wasm, a dozen of them here. The count is bounded by the
-  // bytes left (Count), as the condition decoder's tables are. The specs
-  // that hold a Condition (which has no empty state) are built as read.
+  // A list read into place (bytes::Reader::Sized). The specs that hold a
+  // Condition (which has no empty state) are built as read instead.
   template <typename T>
   std::vector<T>& Sized(std::vector<T>* items) {
-    *items = std::vector<T>(Count());
-    return *items;
+    return bytes::Reader::Sized(kMaxItems, items);
   }
   std::optional<double> OptD() {
     if (!B()) return std::nullopt;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace leadseg {
 namespace bytes {
@@ -141,6 +142,16 @@ class Reader {
   // A count of items that take at least one byte each, at most `max`
   // (GetCount).
   size_t Count(uint64_t max);
+  // Such a count, then `*items` as that many default items for the caller
+  // to read into place. Sized once rather than grown: each element type's
+  // push_back brings its own reallocation path (moving every field) into
+  // the runtime wasm. The count is bounded by the bytes left, so hostile
+  // bytes allocate at most sizeof(T) per byte.
+  template <typename T>
+  std::vector<T>& Sized(uint64_t max, std::vector<T>* items) {
+    *items = std::vector<T>(Count(max));
+    return *items;
+  }
 
  private:
   std::string_view in_;
