@@ -574,16 +574,18 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
   if (!LooksLikeCompiledConfig(bytes)) {
     return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
   }
+  // The constants as text in the messages below, rather than formatted at
+  // run time (each std::to_string and + is code in the runtime wasm).
+  static_assert(kCompiledConfigHeaderBytes == 16 && kOldestCompiledConfigVersion == 1 && kCompiledConfigVersion == 4,
+                "update the messages below");
   if (bytes.size() < kCompiledConfigHeaderBytes) {
-    return DataLoss("compiled config is truncated (" + std::to_string(bytes.size()) + " bytes, the header alone is " +
-                    std::to_string(kCompiledConfigHeaderBytes) + ")");
+    return DataLoss("compiled config is truncated (" + std::to_string(bytes.size()) +
+                    " bytes, the header alone is 16)");
   }
   uint16_t version = static_cast<uint16_t>(static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8);
   if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) {
     return FailedPrecondition("compiled config format version " + std::to_string(version) +
-                              " is not one this leadseg reads (" + std::to_string(kOldestCompiledConfigVersion) +
-                              " to " + std::to_string(kCompiledConfigVersion) +
-                              "): compile the config again with this version");
+                              " is not one this leadseg reads (1 to 4): compile the config again with this version");
   }
   if (bytes[6] != 0 || bytes[7] != 0) return DataLoss("compiled config has unknown flags");
   uint32_t length = GetU32(bytes.data() + 8);
