@@ -307,22 +307,6 @@ void PutBitmap(const uint64_t bits[2], std::string* out) {
   bytes::PutFixed64(bits[1], out);
 }
 
-bool GetBitmap(std::string_view* in, uint64_t bits[2]) {
-  return bytes::GetFixed64(in, &bits[0]) && bytes::GetFixed64(in, &bits[1]);
-}
-
-// A varint that is at most `max`.
-bool GetBounded(std::string_view* in, uint64_t max, uint64_t* v) {
-  return bytes::GetVarint(in, v) && *v <= max;
-}
-
-// A string of at most `max` bytes.
-bool GetBoundedString(std::string_view* in, uint64_t max, std::string* s) {
-  uint64_t n;
-  std::string_view peek = *in;
-  if (!bytes::GetVarint(&peek, &n) || n > max) return false;
-  return bytes::GetString(in, s);
-}
 
 }  // namespace
 
