@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "compiled/compiled_config.h"
+#include "core/bytes.h"
 #include "core/duration.h"
 #include "core/json.h"
 #include "core/value_json.h"
@@ -82,36 +83,24 @@ Status NotLoaded() { return FailedPrecondition("no config loaded: call load(conf
 //   u32 n, n x (u8 has_from, [string from], string to, f64 at)   stages
 //   u8 has_temperature, [string temperature], u8 mql, u8 sql
 //   string := u32 byte length, UTF-8 bytes
-// Appended whole rather than byte by byte: -Oz calls push_back out of line.
-void PutU32(uint32_t v, std::string* out) {
-  const char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
-                     static_cast<char>(v >> 24)};
-  out->append(b, 4);
-}
+// Words appended whole (core/bytes.h).
 void PutString(const std::string& s, std::string* out) {
-  PutU32(static_cast<uint32_t>(s.size()), out);
+  bytes::PutFixed32(static_cast<uint32_t>(s.size()), out);
   out->append(s);
-}
-void PutF64(double v, std::string* out) {
-  uint64_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(bits >> (8 * i));
-  out->append(b, 8);
 }
 void EncodeChanges(const SegmentChanges& changes, TimeMs clock, std::string* out) {
   out->clear();
-  PutF64(static_cast<double>(clock), out);
-  PutU32(static_cast<uint32_t>(changes.entered_indexes.size()), out);
-  for (const uint32_t i : changes.entered_indexes) PutU32(i, out);
-  PutU32(static_cast<uint32_t>(changes.exited_indexes.size()), out);
-  for (const uint32_t i : changes.exited_indexes) PutU32(i, out);
-  PutU32(static_cast<uint32_t>(changes.stages.size()), out);
+  bytes::PutDouble(static_cast<double>(clock), out);
+  bytes::PutFixed32(static_cast<uint32_t>(changes.entered_indexes.size()), out);
+  for (const uint32_t i : changes.entered_indexes) bytes::PutFixed32(i, out);
+  bytes::PutFixed32(static_cast<uint32_t>(changes.exited_indexes.size()), out);
+  for (const uint32_t i : changes.exited_indexes) bytes::PutFixed32(i, out);
+  bytes::PutFixed32(static_cast<uint32_t>(changes.stages.size()), out);
   for (const auto& c : changes.stages) {
     out->push_back(c.from.empty() ? 0 : 1);
     if (!c.from.empty()) PutString(c.from, out);
     PutString(c.to, out);
-    PutF64(static_cast<double>(c.at), out);
+    bytes::PutDouble(static_cast<double>(c.at), out);
   }
   out->push_back(changes.temperature.empty() ? 0 : 1);
   if (!changes.temperature.empty()) PutString(changes.temperature, out);
@@ -382,7 +371,7 @@ class WasmEngine {
     if (!engine_) return Fail(NotLoaded());
     std::string bytes = engine_->Snapshot();
     result_.clear();
-    PutU32(static_cast<uint32_t>(bytes.size()), &result_);
+    bytes::PutFixed32(static_cast<uint32_t>(bytes.size()), &result_);
     result_.append(bytes);
     return reinterpret_cast<uintptr_t>(result_.data());
   }

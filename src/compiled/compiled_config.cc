@@ -71,6 +71,12 @@ class Reader : public bytes::Reader {
   // An opt<condition> into `*out` (left empty when absent), assigned here
   // rather than at each of the decoder's seven call sites.
   void OptC(const AttributeSchema& schema, std::optional<Condition>* out);
+  // A list read into place (bytes::Reader::Sized). The specs that hold a
+  // Condition (which has no empty state) are built as read instead.
+  template <typename T>
+  std::vector<T>& Sized(std::vector<T>* items) {
+    return bytes::Reader::Sized(kMaxItems, items);
+  }
   std::optional<double> OptD() {
     if (!B()) return std::nullopt;
     return D();
@@ -103,9 +109,6 @@ void Reader::OptC(const AttributeSchema& schema, std::optional<Condition>* out) 
 void PutU16(uint16_t v, std::string* out) {
   out->push_back(static_cast<char>(v & 0xFF));
   out->push_back(static_cast<char>(v >> 8));
-}
-void PutU32(uint32_t v, std::string* out) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
 uint32_t GetU32(const char* p) {
   uint32_t v = 0;
@@ -272,16 +275,14 @@ class CompiledConfigCodec {
                      bool* needs_build) {
     auto out = std::make_shared<CompiledConfig>();
     CompiledConfig& c = *out;
-    size_t n = r->Count();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      Diagnostic& d = loaded->warnings.emplace_back();
+    for (Diagnostic& d : r->Sized(&loaded->warnings)) {
       d.severity = Diagnostic::Severity::kWarning;
       r->S(&d.code);
       r->S(&d.message);
       r->S(&d.path);
     }
     for (AttributeSchema* schema : {&c.schema_, &c.event_schema_}) {
-      n = r->Count();
+      size_t n = r->Count();
       std::string name;
       for (size_t i = 0; i < n && r->ok(); ++i) {
         // Slots are positions: a repeated name would shift every later one.
@@ -289,20 +290,22 @@ class CompiledConfigCodec {
         r->Check(schema->Intern(name) == static_cast<int>(i));
       }
     }
-    n = r->Count();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      MetricSpec& m = c.metrics_.emplace_back();
+    r->Sized(&c.metrics_);
+    c.metric_slots_.resize(c.metrics_.size());
+    c.metric_field_slots_.resize(c.metrics_.size());
+    for (size_t i = 0; i < c.metrics_.size() && r->ok(); ++i) {
+      MetricSpec& m = c.metrics_[i];
       r->S(&m.id);
       m.aggregate = r->Enum(Aggregate::kLastGap);
       r->S(&m.field);
       m.window = r->Duration(/*zero_ok=*/false, /*forever_ok=*/true);
       m.unit = r->Duration(/*zero_ok=*/false, /*forever_ok=*/false);
       r->OptC(c.event_schema_, &m.where);
-      c.metric_slots_.push_back(r->Index(c.schema_.size()));
-      c.metric_field_slots_.push_back(r->Index(c.event_schema_.size(), /*optional=*/true));
-      r->Check(AggregateNeedsField(m.aggregate) == (c.metric_field_slots_.back() >= 0));
+      c.metric_slots_[i] = r->Index(c.schema_.size());
+      c.metric_field_slots_[i] = r->Index(c.event_schema_.size(), /*optional=*/true);
+      r->Check(AggregateNeedsField(m.aggregate) == (c.metric_field_slots_[i] >= 0));
     }
-    n = r->Count();
+    size_t n = r->Count();
     for (size_t i = 0; i < n && r->ok(); ++i) {
       std::string id, name, description;
       for (std::string* text : {&id, &name, &description}) r->S(text);
@@ -310,16 +313,13 @@ class CompiledConfigCodec {
       auto condition = r->C(c.schema_);
       if (!condition) return false;
       std::vector<int> depends_on;
-      size_t deps = r->Count();
-      for (size_t d = 0; d < deps && r->ok(); ++d) depends_on.push_back(r->Index(n));
+      for (int& d : r->Sized(&depends_on)) d = r->Index(n);
       c.segments_.push_back(SegmentSpec{std::move(id), std::move(name), std::move(description), kind,
                                         std::move(*condition), std::move(depends_on)});
     }
-    n = r->Count();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      EvalStep step{r->Enum(version >= 2 ? EvalStep::Kind::kPredictive : EvalStep::Kind::kStage), 0};
+    for (EvalStep& step : r->Sized(&c.order_)) {
+      step.kind = r->Enum(version >= 2 ? EvalStep::Kind::kPredictive : EvalStep::Kind::kStage);
       step.index = static_cast<int>(r->I());
-      c.order_.push_back(step);
     }
     if (r->B()) {
       RfmSpec& rfm = c.rfm_.emplace();
@@ -332,9 +332,7 @@ class CompiledConfigCodec {
     }
     if (r->B()) {
       ScoringSpec& s = c.scoring_.emplace();
-      n = r->Count();
-      for (size_t i = 0; i < n && r->ok(); ++i) {
-        ScoreRule& rule = s.rules.emplace_back();
+      for (ScoreRule& rule : r->Sized(&s.rules)) {
         r->S(&rule.id);
         rule.points = r->D();
         rule.is_event = r->B();
@@ -354,8 +352,8 @@ class CompiledConfigCodec {
     }
     if (r->B()) {
       GradingSpec& g = c.grading_.emplace();
-      n = r->Count();
-      for (size_t i = 0; i < n && r->ok(); ++i) {
+      const size_t rules = r->Count();
+      for (size_t i = 0; i < rules && r->ok(); ++i) {
         std::string id;
         r->S(&id);
         double points = r->D();
@@ -371,10 +369,9 @@ class CompiledConfigCodec {
     }
     if (r->B()) {
       LifecycleSpec& l = c.lifecycle_.emplace();
-      n = r->Count();
-      r->Check(n > 0);  // everyone starts in the first stage
-      for (size_t i = 0; i < n && r->ok(); ++i) {
-        StageSpec& s = l.stages.emplace_back();
+      r->Sized(&l.stages);
+      r->Check(!l.stages.empty());  // everyone starts in the first stage
+      for (StageSpec& s : l.stages) {
         r->S(&s.id);
         r->OptC(c.schema_, &s.condition);
         s.allow_regression = r->B();
@@ -382,15 +379,12 @@ class CompiledConfigCodec {
       r->OptC(c.schema_, &l.mql);
       r->OptC(c.schema_, &l.sql);
     }
-    n = r->Count();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      SlotSpec& s = c.slots_.emplace_back();
+    for (SlotSpec& s : r->Sized(&c.slots_)) {
       r->S(&s.id);
       r->S(&s.name);
-      size_t variants = r->Count();
-      r->Check(variants > 0);
-      for (size_t v = 0; v < variants && r->ok(); ++v) {
-        SlotVariant& variant = s.variants.emplace_back();
+      r->Sized(&s.variants);
+      r->Check(!s.variants.empty());
+      for (SlotVariant& variant : s.variants) {
         r->S(&variant.id);
         r->S(&variant.name);
         r->OptC(c.schema_, &variant.when);
@@ -400,16 +394,15 @@ class CompiledConfigCodec {
       if (r->B()) {
         SlotExperimentSpec& x = s.experiment.emplace();
         r->S(&x.key);
-        size_t arms = r->Count();
-        for (size_t a = 0; a < arms && r->ok(); ++a) x.variants.push_back(r->Index(s.variants.size()));
-        r->Check(r->Count() == arms);
-        for (size_t a = 0; a < arms && r->ok(); ++a) x.weights.push_back(r->D());
-        r->Check(r->Count() == arms);
-        for (size_t a = 0; a < arms && r->ok(); ++a) {
-          double lo = r->D();
-          x.ranges.emplace_back(lo, r->D());
+        for (int& v : r->Sized(&x.variants)) v = r->Index(s.variants.size());
+        const size_t arms = x.variants.size();
+        for (double& w : r->Sized(&x.weights)) w = r->D();
+        r->Check(x.weights.size() == arms);
+        for (auto& [lo, hi] : r->Sized(&x.ranges)) {
+          lo = r->D();
+          hi = r->D();
         }
-        r->Check(arms > 0);
+        r->Check(x.ranges.size() == arms && arms > 0);
         x.mode = r->Enum(SlotExperimentMode::kBandit);
         r->OptC(c.schema_, &x.when);
         r->S(&x.when_path);
@@ -473,10 +466,9 @@ class CompiledConfigCodec {
     r->S(&p.name);
     p.intercept = r->D();
     bool finite = std::isfinite(p.intercept);
-    size_t n = r->Count();
-    if (n == 0) r->Fail();
-    for (size_t i = 0; i < n && r->ok(); ++i) {
-      PredictiveFeature f;
+    r->Sized(&p.features);
+    r->Check(!p.features.empty());
+    for (PredictiveFeature& f : p.features) {
       r->S(&f.attribute);
       f.slot = r->Index(c.schema_.size());
       f.kind = r->Enum(PredictiveFeature::Kind::kMissing);
@@ -493,7 +485,6 @@ class CompiledConfigCodec {
       }
       if (!r->ok() || f.ParsePath() != c.schema_.name(f.slot)) return false;
       p.reads_segments = p.reads_segments || f.slot == c.segments_slot_;
-      p.features.push_back(std::move(f));
     }
     p.score_points = r->OptD();
     p.grade_points = r->OptD();
@@ -560,8 +551,8 @@ std::string EncodeCompiledConfig(const CompiledConfig& config, const Diagnostics
   std::string out(kCompiledConfigMagic, sizeof kCompiledConfigMagic);
   PutU16(kCompiledConfigVersion, &out);
   PutU16(0, &out);  // flags: none defined
-  PutU32(static_cast<uint32_t>(payload.out().size()), &out);
-  PutU32(bytes::Crc32(payload.out()), &out);
+  bytes::PutFixed32(static_cast<uint32_t>(payload.out().size()), &out);
+  bytes::PutFixed32(bytes::Crc32(payload.out()), &out);
   out += payload.out();
   return out;
 }
@@ -583,16 +574,18 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
   if (!LooksLikeCompiledConfig(bytes)) {
     return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
   }
+  // The constants as text in the messages below, rather than formatted at
+  // run time (each std::to_string and + is code in the runtime wasm).
+  static_assert(kCompiledConfigHeaderBytes == 16 && kOldestCompiledConfigVersion == 1 && kCompiledConfigVersion == 4,
+                "update the messages below");
   if (bytes.size() < kCompiledConfigHeaderBytes) {
-    return DataLoss("compiled config is truncated (" + std::to_string(bytes.size()) + " bytes, the header alone is " +
-                    std::to_string(kCompiledConfigHeaderBytes) + ")");
+    return DataLoss("compiled config is truncated (" + std::to_string(bytes.size()) +
+                    " bytes, the header alone is 16)");
   }
   uint16_t version = static_cast<uint16_t>(static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8);
   if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) {
     return FailedPrecondition("compiled config format version " + std::to_string(version) +
-                              " is not one this leadseg reads (" + std::to_string(kOldestCompiledConfigVersion) +
-                              " to " + std::to_string(kCompiledConfigVersion) +
-                              "): compile the config again with this version");
+                              " is not one this leadseg reads (1 to 4): compile the config again with this version");
   }
   if (bytes[6] != 0 || bytes[7] != 0) return DataLoss("compiled config has unknown flags");
   uint32_t length = GetU32(bytes.data() + 8);

@@ -1108,7 +1108,7 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     size_t n = r.Count(kMaxProgramItems);
     if (!r.Check(n > 0 && root < n)) return false;
     p->root = static_cast<uint32_t>(root);
-    p->nodes.resize(n);
+    p->nodes = std::vector<Node>(n);  // made once: no growth path (bytes::Reader::Sized)
     for (Node& node : p->nodes) {
       node.op = static_cast<Op>(r.Byte());
       node.rel = static_cast<VersionRel>(r.Byte());
@@ -1120,13 +1120,13 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
       node.index = static_cast<int32_t>(r.Below(kMaxProgramItems + 2)) - 1;
       if (!r.ok() || !GetValue(r.rest(), &p->constants, &node.operand)) return false;
     }
-    p->kids.resize(r.Count(kMaxProgramItems));
+    r.Sized(kMaxProgramItems, &p->kids);
     for (uint32_t& k : p->kids) k = static_cast<uint32_t>(r.Below(p->nodes.size()));
-    p->paths.resize(r.Count(kMaxProgramItems));
+    r.Sized(kMaxProgramItems, &p->paths);
     for (Path& path : p->paths) {
       path.slot = static_cast<int>(r.Below(schema.size()));
       r.S(&path.dotted);
-      path.segments.resize(r.Count(kMaxProgramItems));
+      r.Sized(kMaxProgramItems, &path.segments);
       if (!r.Check(!path.segments.empty())) return false;
       for (PathSegment& seg : path.segments) {
         r.S(&seg.name);
@@ -1159,10 +1159,10 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
       }
       if (!add(options.compile_regex(pattern, ignore_case))) return false;
     }
-    p->strings.resize(r.Count(kMaxProgramItems));
+    r.Sized(kMaxProgramItems, &p->strings);
     for (std::string& s : p->strings) r.S(&s);
     n = r.Count(kMaxProgramItems);
-    p->leaves.resize(p->nodes.size());
+    p->leaves = std::vector<Leaf>(p->nodes.size());
     for (size_t i = 0; i < n; ++i) {
       Leaf& leaf = p->leaves[r.Below(p->nodes.size())];
       if (!r.Check(!leaf.used)) return false;

@@ -307,22 +307,6 @@ void PutBitmap(const uint64_t bits[2], std::string* out) {
   bytes::PutFixed64(bits[1], out);
 }
 
-bool GetBitmap(std::string_view* in, uint64_t bits[2]) {
-  return bytes::GetFixed64(in, &bits[0]) && bytes::GetFixed64(in, &bits[1]);
-}
-
-// A varint that is at most `max`.
-bool GetBounded(std::string_view* in, uint64_t max, uint64_t* v) {
-  return bytes::GetVarint(in, v) && *v <= max;
-}
-
-// A string of at most `max` bytes.
-bool GetBoundedString(std::string_view* in, uint64_t max, std::string* s) {
-  uint64_t n;
-  std::string_view peek = *in;
-  if (!bytes::GetVarint(&peek, &n) || n > max) return false;
-  return bytes::GetString(in, s);
-}
 
 }  // namespace
 
@@ -395,19 +379,19 @@ Result<Regex> Regex::Decode(std::string_view* in) {
     r.S(&re.prefix_);
     uint64_t n = r.Count(kMaxInstructions);
     if (!r.Check(re.prefix_.size() <= kMaxLiteralBytes && (!re.alternatives_only_ || n > 0))) return false;
-    re.alternatives_.resize(n);
+    re.alternatives_ = std::vector<std::string>(n);  // made once: no growth path (bytes::Reader::Sized)
     for (std::string& text : re.alternatives_) {
       r.S(&text);
       if (!r.Check(text.size() <= kMaxLiteralBytes)) return false;
     }
     // One class per [...] or \d-like escape of the pattern, each at least two
     // bytes of it.
-    re.classes_.resize(r.Count(kMaxPatternBytes / 2));
+    r.Sized(kMaxPatternBytes / 2, &re.classes_);
     for (CharClass& cls : re.classes_) {
       cls.negated = r.B();
       cls.ascii[0] = r.W64();
       cls.ascii[1] = r.W64();
-      cls.non_ascii.resize(r.Count(kMaxUnit));
+      r.Sized(kMaxUnit, &cls.non_ascii);
       uint64_t next = 128;  // ranges are sorted, disjoint and not adjacent (InRanges, Normalize)
       for (Range& range : cls.non_ascii) {
         const uint64_t lo = r.Below(kMaxUnit + 1), hi = r.Below(kMaxUnit + 1);
@@ -418,7 +402,7 @@ Result<Regex> Regex::Decode(std::string_view* in) {
     }
     n = r.Count(kMaxInstructions);
     if (!r.Check(n > 0)) return false;
-    re.program_.resize(n);
+    re.program_ = std::vector<Inst>(n);
     for (Inst& inst : re.program_) {
       const uint8_t op = r.Byte();
       if (!r.Check(op <= static_cast<uint8_t>(Op::kMatch))) return false;

@@ -1,6 +1,6 @@
 // Little helpers for leadseg's compact binary formats (snapshots, metric
 // archives, compiled configs and their condition and regex programs):
-// LEB128 varints, fixed 64-bit words and doubles as their bit pattern,
+// LEB128 varints, fixed 32- and 64-bit words and doubles as their bit pattern,
 // single bytes, bounded counts, length-prefixed strings. Readers consume from a string_view and return false, never read
 // past the end, on truncated input.
 #pragma once
@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace leadseg {
 namespace bytes {
@@ -44,9 +45,21 @@ inline bool GetSigned(std::string_view* in, int64_t* v) {
   return true;
 }
 
-// Eight bytes, least significant first.
+// Fixed-width words, least significant byte first, appended whole: at -Oz
+// in wasm each std::string call stays a call, so a push_back per byte is
+// four or eight calls where one append is one. Every fixed-width field of
+// leadseg's formats (frame lengths, headers, checksums, doubles) goes
+// through these.
+inline void PutFixed32(uint32_t v, std::string* out) {
+  const char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+                     static_cast<char>(v >> 24)};
+  out->append(b, 4);
+}
+
 inline void PutFixed64(uint64_t v, std::string* out) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
+  out->append(b, 8);
 }
 
 inline bool GetFixed64(std::string_view* in, uint64_t* v) {
@@ -129,6 +142,16 @@ class Reader {
   // A count of items that take at least one byte each, at most `max`
   // (GetCount).
   size_t Count(uint64_t max);
+  // Such a count, then `*items` as that many default items for the caller
+  // to read into place. Sized once rather than grown: each element type's
+  // push_back brings its own reallocation path (moving every field) into
+  // the runtime wasm. The count is bounded by the bytes left, so hostile
+  // bytes allocate at most sizeof(T) per byte.
+  template <typename T>
+  std::vector<T>& Sized(uint64_t max, std::vector<T>* items) {
+    *items = std::vector<T>(Count(max));
+    return *items;
+  }
 
  private:
   std::string_view in_;

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/bytes.h"
+
 namespace leadseg {
 namespace {
 
@@ -101,12 +103,6 @@ class Reader {
   int max_depth_;
 };
 
-void PutU32(uint32_t v, std::string* out) {
-  char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
-               static_cast<char>(v >> 24)};
-  out->append(b, 4);
-}
-
 // A tag and a u32 (a length or a count) in one append: in wasm at -Oz
 // each std::string call is a call, not inlined.
 void PutTagU32(FrameTag tag, uint32_t v, std::string* out) {
@@ -147,8 +143,8 @@ Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int
   return v;
 }
 
-void EncodeSlotHeader(uint32_t count, std::string* out) { PutU32(count, out); }
-void EncodeSlot(uint32_t slot, std::string* out) { PutU32(slot, out); }
+void EncodeSlotHeader(uint32_t count, std::string* out) { bytes::PutFixed32(count, out); }
+void EncodeSlot(uint32_t slot, std::string* out) { bytes::PutFixed32(slot, out); }
 
 size_t EncodedValueSize(const Value& v) {
   // A tag byte, then the payload.
@@ -197,7 +193,7 @@ void EncodeValue(const Value& v, std::string* out) {
     case ValueType::kObject:
       PutTagU32(FrameTag::kObject, v.size(), out);
       for (uint32_t i = 0; i < v.size(); ++i) {
-        PutU32(static_cast<uint32_t>(v.key_at(i).size()), out);
+        bytes::PutFixed32(static_cast<uint32_t>(v.key_at(i).size()), out);
         out->append(v.key_at(i));
         EncodeValue(v.value_at(i), out);
       }

@@ -3,14 +3,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/bytes.h"
 #include "core/value_codec.h"
 
 namespace leadseg {
 
-void ValueWriter::PutU32(uint32_t v) {
-  char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16), static_cast<char>(v >> 24)};
-  bytes_.append(b, 4);
-}
+void ValueWriter::PutU32(uint32_t v) { bytes::PutFixed32(v, &bytes_); }
 
 // An object's members are counted at their key, an array's elements at
 // their value; a value that follows a key is the member already counted.
@@ -71,11 +69,7 @@ ValueWriter& ValueWriter::Number(double d) {
   if (!std::isfinite(d)) return Null();
   Counted();
   bytes_.push_back(static_cast<char>(FrameTag::kNumber));
-  uint64_t bits;
-  std::memcpy(&bits, &d, sizeof bits);
-  char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(bits >> (8 * i));
-  bytes_.append(b, 8);
+  bytes::PutDouble(d, &bytes_);
   return *this;
 }
 

@@ -16,10 +16,6 @@ namespace {
 constexpr char kMagic[4] = {'L', 'S', 'N', 'P'};
 constexpr size_t kHeaderSize = 4 + 1 + 4 + 4;
 
-void PutU32(uint32_t v, std::string* out) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-
 uint32_t GetU32(std::string_view s, size_t at) {
   uint32_t v = 0;
   for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(s[at + static_cast<size_t>(i)]);
@@ -91,8 +87,8 @@ std::string EncodeSnapshot(const Profile& p, const SnapshotData& data) {
   PutString(data.decisions, &payload);
   std::string out(kMagic, 4);
   out.push_back(static_cast<char>(kSnapshotVersion));
-  PutU32(static_cast<uint32_t>(payload.size()), &out);
-  PutU32(Crc32(payload), &out);
+  PutFixed32(static_cast<uint32_t>(payload.size()), &out);
+  PutFixed32(Crc32(payload), &out);
   out += payload;
   return out;
 }

@@ -33,10 +33,15 @@ class In : public bytes::Reader {
   using Reader::Reader;
   uint32_t Opt() { return U32() - 1; }  // 0 -> kNone
   size_t Count() { return Reader::Count(kMaxItems); }
+  template <typename T>
+  std::vector<T>& Sized(std::vector<T>* items) {
+    return Reader::Sized(kMaxItems, items);
+  }
   uint32_t Below(size_t limit) { return static_cast<uint32_t>(Reader::Below(limit)); }
   void Words(size_t n, std::vector<uint64_t>* out) {
     if (!Check(n <= rest()->size() / 8)) return;
-    for (size_t i = 0; ok() && i < n; ++i) out->push_back(W64());
+    *out = std::vector<uint64_t>(n);
+    for (uint64_t& w : *out) w = W64();
   }
 };
 
@@ -136,32 +141,34 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
   p.slot_words_ = slot_words;
   const size_t slot_bits = 64 * slot_words;
 
-  const size_t leaf_count = in.Count();
-  for (size_t i = 0; i < leaf_count && in.ok(); ++i) {
-    Leaf leaf;
+  for (Leaf& leaf : in.Sized(&p.leaves_)) {
     const uint32_t c = in.Below(n);
     if (!in.ok()) break;
     leaf.condition = conditions[c];
     leaf.node = in.Below(leaf.condition->node_count());
     leaf.slot = static_cast<int>(in.Below(slots + 1)) - 1;
-    p.leaves_.push_back(leaf);
   }
+  const size_t leaf_count = p.leaves_.size();
   // The conditions' and the clauses' bits (a clause holds a leaf at least).
   const size_t condition_words = WordsFor(n);
   if (!in.ok() || slot_words < condition_words || slot_words > WordsFor(n + leaf_count)) return false;
   const size_t bits = 64 * words;
+  // Two entries of a byte at least per bit follow.
+  if (!in.Check(bits <= in.rest()->size())) return false;
   std::vector<uint64_t> leaf_bits(words, 0);  // the bits that hold a leaf
+  p.leaf_at_bit_ = std::vector<uint32_t>(bits);
+  p.role_of_bit_ = std::vector<uint32_t>(bits);
   for (size_t b = 0; b < bits && in.ok(); ++b) {
     const uint32_t id = in.Opt();
     if (id != kNone && id >= p.leaves_.size()) in.Fail();
     if (id != kNone) leaf_bits[b / 64] |= Bit(static_cast<uint32_t>(b));
-    p.leaf_at_bit_.push_back(id);
+    p.leaf_at_bit_[b] = id;
   }
   for (size_t b = 0; b < bits && in.ok(); ++b) {
     const uint32_t role = in.Opt();
     // A leaf's condition or clause indexes the kill/hit/unsure words.
     if (p.leaf_at_bit_[b] != kNone && (role >> 2) >= slot_bits) in.Fail();
-    p.role_of_bit_.push_back(role);
+    p.role_of_bit_[b] = role;
   }
   in.Words(words, &p.dynamic_mask_);
   for (size_t w = 0; w < words && in.ok(); ++w) {
@@ -173,10 +180,9 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
 
   // Groups: one after another from word 0, each row inside the pool, each
   // mask that Begin resolves or reads roles for inside the group's leaves.
-  const size_t groups = in.Count();
   uint32_t next_word = 0;
-  for (size_t gi = 0; gi < groups && in.ok(); ++gi) {
-    Group g;
+  for (Group& g : in.Sized(&p.groups_)) {
+    if (!in.ok()) return false;
     g.slot = static_cast<int>(in.Below(slots));
     g.word = in.U32();
     g.words = in.U32();
@@ -232,10 +238,8 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
     };
     table(&g.strings);
     if (g.strings.empty()) in.Fail();
-    const size_t prefixes = in.Count();
-    for (size_t i = 0; i < prefixes && in.ok(); ++i) {
+    for (PrefixTest& t : in.Sized(&g.prefixes)) {
       // What Build derives from the leaf's regex, derived again from it.
-      PrefixTest t;
       t.bit = in.Below(64 * static_cast<size_t>(g.word + g.words));
       const uint32_t id = p.leaf_at_bit_[t.bit];
       if (!in.ok() || t.bit < 64 * g.word || id == kNone) return false;
@@ -247,7 +251,6 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
         t.alternatives = &re->literal_alternatives();
         t.literal_only = re->alternatives_only();
       }
-      g.prefixes.push_back(t);
     }
     table(&g.elements);
     g.other_element_row = row(stride);
@@ -260,13 +263,12 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
     g.number_pending = row(g.words);
     g.nan_row = row(stride);
     if (in.ok()) mask_within(g.number_pending, g.all);
-    const size_t thresholds = in.Count();
-    for (size_t i = 0; i < thresholds && in.ok(); ++i) g.thresholds.push_back(in.D());
-    const size_t regions = 2 * thresholds + 1;
+    for (double& t : in.Sized(&g.thresholds)) t = in.D();
+    const size_t regions = 2 * g.thresholds.size() + 1;
     g.regions = in.U32();
     if (g.regions > pool || regions * stride > pool - g.regions) in.Fail();
-    const size_t int_regions = in.Count();
-    for (size_t i = 0; i < int_regions && in.ok(); ++i) g.int_regions.push_back(static_cast<uint8_t>(in.Below(regions)));
+    for (uint8_t& r : in.Sized(&g.int_regions)) r = static_cast<uint8_t>(in.Below(regions));
+    const size_t int_regions = g.int_regions.size();
     g.int_low = in.D();
     g.int_high = in.D();
     if (!in.ok()) return false;
@@ -276,7 +278,6 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
           std::floor(g.int_high) == g.int_high && g.int_high - g.int_low + 1 == static_cast<double>(int_regions))) {
       return false;
     }
-    p.groups_.push_back(std::move(g));
   }
   if (!in.ok()) return false;
   // The dynamic leaves' words follow the groups'.
@@ -286,24 +287,23 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
 
   // Each condition's code: operands inside the bits, masks inside the
   // leaves, jumps forward within the condition.
-  const size_t code = in.Count();
-  for (size_t i = 0; i < code && in.ok(); ++i) {
-    Instr instr;
+  for (Instr& instr : in.Sized(&p.code_)) {
     instr.op = static_cast<Instr::Op>(in.Below(Instr::kNot + 1));
     instr.a = in.U32();
     instr.mask = in.W64();
-    p.code_.push_back(instr);
   }
-  p.entry_.clear();
+  const size_t code = p.code_.size();
+  p.entry_ = std::vector<uint32_t>(n + 1);
   for (size_t i = 0; i <= n && in.ok(); ++i) {
-    p.entry_.push_back(in.U32());
-    if (p.entry_.back() > code || (i == 0 && p.entry_[0] != 0) || (i > 0 && p.entry_[i] < p.entry_[i - 1])) in.Fail();
+    p.entry_[i] = in.U32();
+    if (p.entry_[i] > code || (i == 0 && p.entry_[0] != 0) || (i > 0 && p.entry_[i] < p.entry_[i - 1])) in.Fail();
   }
   if (!in.ok() || p.entry_.back() != code) return false;
+  p.form_ = std::vector<uint8_t>(n);
   for (size_t c = 0; c < n && in.ok(); ++c) {
     const uint32_t begin = p.entry_[c], end = p.entry_[c + 1];
     const uint8_t form = static_cast<uint8_t>(in.Below(kAnyOf + 1));
-    p.form_.push_back(form);
+    p.form_[c] = form;
     for (uint32_t pc = begin; pc < end; ++pc) {
       const Instr& instr = p.code_[pc];
       bool fits = true;
@@ -329,13 +329,10 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
     in.Words(condition_words, set);
     if (in.ok() && n % 64 && (set->back() >> (n % 64))) in.Fail();
   }
-  const size_t clauses = in.Count();
-  for (size_t i = 0; i < clauses && in.ok(); ++i) {
-    Clause k;
+  for (Clause& k : in.Sized(&p.clauses_)) {
     k.slot = in.Below(slot_bits);
     k.parent = in.Below(slot_bits);
     k.any = in.Below(2) == 1;
-    p.clauses_.push_back(k);
   }
   if (!in.ok()) return false;
   *bytes_in = *in.rest();
