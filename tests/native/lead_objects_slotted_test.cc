@@ -168,6 +168,32 @@ TEST(LeadObjectsSlotted, SameAnswersAsValueFrames) {
   }
 }
 
+// A buffer of slotted records with a value frame among them (a lead the
+// package could not slot) gets the same answers as all frames.
+TEST(LeadObjectsSlotted, MixedWithValueFrames) {
+  auto config = Compile(kSegments);
+  LeadObjects framed(config, kNow, false), mixed(config, kNow, false);
+  Writer frames(framed), some(mixed);
+  const std::vector<Json> leads = Leads();
+  for (size_t i = 0; i < leads.size(); ++i) {
+    frames.Frame(leads[i]);
+    if (i == 2) {
+      some.Frame(leads[i]);
+    } else {
+      some.Slotted(leads[i]);
+    }
+  }
+  ASSERT_TRUE(framed.Feed(frames.records(), 0).ok());
+  ASSERT_TRUE(mixed.AddStrings(some.strings(), false).ok());
+  ASSERT_TRUE(mixed.Feed(some.records(), 0).ok());
+  EXPECT_EQ(Memberships(mixed), Memberships(framed));
+  ASSERT_EQ(mixed.results().size(), leads.size());
+  for (size_t i = 0; i < leads.size(); ++i) {
+    EXPECT_EQ(mixed.results().rows()[i].lead, i);
+    EXPECT_EQ(mixed.FailureOf(i), nullptr);
+  }
+}
+
 TEST(LeadObjectsSlotted, SlotsOfNames) {
   auto config = Compile(kSegments);
   LeadObjects objects(config, kNow, false);
@@ -229,6 +255,19 @@ TEST(LeadObjectsSlotted, MalformedBuffersAppendNothing) {
     EXPECT_FALSE(objects.Feed(good + bad, 0).ok());
     EXPECT_EQ(objects.results().size(), 0u);
   }
+  // Nor after rows of an earlier Feed: those stay as they were (the
+  // one-pass reader evaluates the good record before it meets the bad one).
+  ASSERT_TRUE(objects.Feed(good, 7).ok());
+  for (const std::string& bad : {record(body(static_cast<uint32_t>(country), 4, 9), 0), good.substr(0, 9)}) {
+    const Status s = objects.Feed(good + good + bad, 8);
+    EXPECT_FALSE(s.ok());
+    EXPECT_EQ(s.message(), "lead records: record 2 is truncated");
+    ASSERT_EQ(objects.results().size(), 1u);
+    EXPECT_EQ(objects.results().rows()[0].lead, 7u);
+    EXPECT_TRUE(objects.results().InSegment(0, 0));
+    EXPECT_EQ(objects.results().memberships().size(), objects.results().words_per_row());
+  }
+  objects.Clear();
   std::string with_event = good.substr(0, good.size() - 4);
   uint32_t one = 1;
   with_event.append(reinterpret_cast<const char*>(&one), 4);
