@@ -55,6 +55,10 @@ inline bool ReadSlottedValues(std::string_view bytes, size_t slots, const std::v
                               Document* arena, Set&& set) {
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
+  // The table in locals: set()'s byte stores may alias the vector's own
+  // pointers, which would otherwise be loaded again for every attribute.
+  const Value* const table = strings.data();
+  const size_t table_size = strings.size();
   auto left = [&] { return static_cast<size_t>(end - p); };
   auto u32 = [&] {
     uint32_t v;
@@ -78,8 +82,8 @@ inline bool ReadSlottedValues(std::string_view bytes, size_t slots, const std::v
       case 4: {
         if (left() < 4) return false;
         const uint32_t id = u32();
-        if (id >= strings.size()) return false;
-        *out = strings[id];
+        if (id >= table_size) return false;
+        *out = table[id];
         return true;
       }
       default: return false;
@@ -88,6 +92,27 @@ inline bool ReadSlottedValues(std::string_view bytes, size_t slots, const std::v
   if (left() < 4) return false;
   const uint32_t count = u32();
   for (uint32_t k = 0; k < count; ++k) {
+    // A string or a number (most attributes) with room for the longest
+    // scalar: one bounds check for the slot, the tag and the value.
+    if (left() >= 13) {
+      uint32_t slot, id;
+      double d;
+      std::memcpy(&slot, p, 4);
+      if (p[4] == 4) {
+        std::memcpy(&id, p + 5, 4);
+        if (slot >= slots || id >= table_size) return false;
+        p += 9;
+        set(slot, table[id]);
+        continue;
+      }
+      if (p[4] == 3) {
+        std::memcpy(&d, p + 5, 8);
+        if (slot >= slots || !std::isfinite(d)) return false;
+        p += 13;
+        set(slot, Value::Number(d));
+        continue;
+      }
+    }
     if (left() < 5) return false;
     const uint32_t slot = u32();
     const uint8_t tag = static_cast<uint8_t>(*p++);
