@@ -35,6 +35,11 @@ uint64_t* ResultBuffer::Append(const LeadResult& result) {
   return memberships_.data() + memberships_.size() - words_;
 }
 
+void ResultBuffer::Truncate(size_t n) {
+  rows_.resize(n);
+  memberships_.resize(n * words_);
+}
+
 void ResultBuffer::AppendError(std::string message) {
   // A failed row has no segments and null outputs, whatever its evaluation
   // wrote before it failed.

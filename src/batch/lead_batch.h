@@ -153,6 +153,9 @@ class ResultBuffer {
   uint64_t* Append(const LeadResult& result);  // returns the row's zeroed membership words
   // The row appended last failed: no segments, null outputs, and `message`.
   void AppendError(std::string message);
+  // Drops the rows appended since size() was `n` (rows without an error:
+  // a one-pass reader's undo when its input turns out malformed).
+  void Truncate(size_t n);
   void AppendFields(const std::vector<std::string_view>& fields);
   void Swap(ResultBuffer* other);
 

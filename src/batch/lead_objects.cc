@@ -43,6 +43,98 @@ class RecordReader {
   std::string_view rest_;
 };
 
+// Reads a slotted record's attributes (lead_objects.h), handing each to
+// set(slot, value) (arrays in `arena`, strings from `strings`, the table's
+// Values). False when they are malformed: a slot past `slots`, a string id
+// past the table, an unknown tag, a number not finite, bytes short or left
+// over (some attributes may have been set by then). Fixed-width fields are
+// read with one bounds check each and no call: this loop is most of what
+// the module does per lead.
+template <typename Set>
+inline bool ReadSlottedValues(std::string_view bytes, size_t slots, const std::vector<Value>& strings,
+                              Document* arena, Set&& set) {
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  // The table in locals: set()'s byte stores may alias the vector's own
+  // pointers, which would otherwise be loaded again for every attribute.
+  const Value* const table = strings.data();
+  const size_t table_size = strings.size();
+  auto left = [&] { return static_cast<size_t>(end - p); };
+  auto u32 = [&] {
+    uint32_t v;
+    std::memcpy(&v, p, 4);  // wasm and x86 are little-endian, as the writer
+    p += 4;
+    return v;
+  };
+  auto scalar = [&](uint8_t tag, Value* out) {
+    switch (tag) {
+      case 1: *out = Value::Bool(false); return true;
+      case 2: *out = Value::Bool(true); return true;
+      case 3: {
+        double d;
+        if (left() < 8) return false;
+        std::memcpy(&d, p, 8);
+        p += 8;
+        if (!std::isfinite(d)) return false;
+        *out = Value::Number(d);
+        return true;
+      }
+      case 4: {
+        if (left() < 4) return false;
+        const uint32_t id = u32();
+        if (id >= table_size) return false;
+        *out = table[id];
+        return true;
+      }
+      default: return false;
+    }
+  };
+  if (left() < 4) return false;
+  const uint32_t count = u32();
+  for (uint32_t k = 0; k < count; ++k) {
+    // A string or a number (most attributes) with room for the longest
+    // scalar: one bounds check for the slot, the tag and the value.
+    if (left() >= 13) {
+      uint32_t slot, id;
+      double d;
+      std::memcpy(&slot, p, 4);
+      if (p[4] == 4) {
+        std::memcpy(&id, p + 5, 4);
+        if (slot >= slots || id >= table_size) return false;
+        p += 9;
+        set(slot, table[id]);
+        continue;
+      }
+      if (p[4] == 3) {
+        std::memcpy(&d, p + 5, 8);
+        if (slot >= slots || !std::isfinite(d)) return false;
+        p += 13;
+        set(slot, Value::Number(d));
+        continue;
+      }
+    }
+    if (left() < 5) return false;
+    const uint32_t slot = u32();
+    const uint8_t tag = static_cast<uint8_t>(*p++);
+    if (slot >= slots) return false;
+    Value value;
+    if (tag == 5) {
+      if (left() < 4) return false;
+      const uint32_t n = u32();
+      if (n > left()) return false;  // each item takes a byte at least
+      Value* items = n ? arena->AllocateChildren(n) : nullptr;
+      for (uint32_t i = 0; i < n; ++i) {
+        if (left() < 1 || !scalar(static_cast<uint8_t>(*p++), &items[i])) return false;
+      }
+      value = Document::MakeArray(items, n);
+    } else if (!scalar(tag, &value)) {
+      return false;
+    }
+    set(slot, value);
+  }
+  return p == end;
+}
+
 }  // namespace
 
 LeadObjects::LeadObjects(std::shared_ptr<const CompiledConfig> config, TimeMs now, bool with_metrics)
@@ -69,60 +161,72 @@ Status LeadObjects::AddStrings(std::string_view bytes, bool reset) {
     added.push_back(s);
   }
   if (reset) strings_.clear();
+  const std::string* const buffer = strings_.data();
+  const size_t old = strings_.size();
   for (std::string_view s : added) strings_.emplace_back(s);
+  // The table as Values, for the record reader. A string's bytes move when
+  // the vector does (short strings live inside it): then all again.
+  string_values_.resize(strings_.data() == buffer ? old : 0);
+  for (size_t i = string_values_.size(); i < strings_.size(); ++i) string_values_.push_back(Value::String(strings_[i]));
   return Status::Ok();
 }
 
 bool LeadObjects::ReadSlotted(std::string_view bytes, Parsed* lead) {
-  RecordReader in(bytes);
-  const size_t slots = config_->schema().size();
-  auto scalar = [&](uint8_t tag, Value* out) {
-    switch (tag) {
-      case 1: *out = Value::Bool(false); return true;
-      case 2: *out = Value::Bool(true); return true;
-      case 3: {
-        double d;
-        if (!in.F64(&d) || !std::isfinite(d)) return false;
-        *out = Value::Number(d);
-        return true;
-      }
-      case 4: {
-        uint32_t id;
-        if (!in.U32(&id) || id >= strings_.size()) return false;
-        *out = Value::String(strings_[id]);
-        return true;
-      }
-      default: return false;
-    }
-  };
-  uint32_t count;
-  if (!in.U32(&count)) return false;
   lead->slotted = true;
   lead->first = static_cast<uint32_t>(slotted_.size());
-  lead->count = count;
-  for (uint32_t k = 0; k < count; ++k) {
-    uint32_t slot;
-    uint8_t tag;
-    if (!in.U32(&slot) || slot >= slots || !in.U8(&tag)) return false;
-    Value value;
-    if (tag == 5) {
-      uint32_t n;
-      if (!in.U32(&n) || n > bytes.size()) return false;  // each item takes a byte at least
-      Value* items = n ? slotted_arena_.AllocateChildren(n) : nullptr;
-      for (uint32_t i = 0; i < n; ++i) {
-        uint8_t item;
-        if (!in.U8(&item) || !scalar(item, &items[i])) return false;
-      }
-      value = Document::MakeArray(items, n);
-    } else if (!scalar(tag, &value)) {
+  const bool ok = ReadSlottedValues(bytes, config_->schema().size(), string_values_, &slotted_arena_,
+                                    [this](uint32_t slot, Value value) {
+                                      slotted_.emplace_back(static_cast<int>(slot), value);
+                                    });
+  lead->count = static_cast<uint32_t>(slotted_.size()) - lead->first;
+  return ok;
+}
+
+bool LeadObjects::FeedSlotted(std::string_view bytes, uint64_t first_lead) {
+  const size_t before = results_.size();
+  slotted_arena_.Clear();
+  const size_t slots = config_->schema().size();
+  SegmentRows& rows = *rows_;
+  const char* p = bytes.data();
+  const char* const end = p + bytes.size();
+  uint64_t lead = first_lead;
+  // One record: u8(2) u32(n) slotted(n bytes) u32(0 declarations) u32(0 events).
+  auto record = [&] {
+    uint32_t n, declarations, events;
+    if (end - p < 5 || *p != 2) return false;
+    std::memcpy(&n, p + 1, 4);
+    p += 5;
+    if (static_cast<size_t>(end - p) < size_t{n} + 8) return false;
+    const std::string_view attributes(p, n);
+    p += n;
+    std::memcpy(&declarations, p, 4);
+    std::memcpy(&events, p + 4, 4);
+    p += 8;
+    if (declarations != 0 || events != 0) return false;
+    rows.StartRow();
+    if (!ReadSlottedValues(attributes, slots, string_values_, &slotted_arena_,
+                           [&rows](uint32_t slot, Value value) { rows.SetValue(static_cast<int>(slot), value); })) {
       return false;
     }
-    slotted_.emplace_back(static_cast<int>(slot), value);
+    LeadResult result;
+    result.lead = lead++;
+    result.SetNoSummary();
+    rows.Finish(results_.Append(result));
+    return true;
+  };
+  while (p != end) {
+    if (!record()) {
+      results_.Truncate(before);
+      return false;
+    }
   }
-  return in.done();
+  failure_of_.resize(results_.size(), -1);
+  return true;
 }
 
 Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
+  // Slotted records, the usual buffer of a segments-only config: one pass.
+  if (rows_ && !with_metrics_ && FeedSlotted(bytes, first_lead)) return Status::Ok();
   // Read every record first, so that a malformed buffer appends nothing.
   std::vector<Parsed>& leads = parsed_;
   leads.clear();

@@ -131,6 +131,11 @@ class LeadObjects {
   // Reads a slotted record's attributes into slotted_ (arrays in
   // slotted_arena_); false when they are malformed.
   bool ReadSlotted(std::string_view bytes, Parsed* lead);
+  // Feed when every record is slotted: each read straight into the row and
+  // evaluated, in one pass. False, with nothing appended, at the first
+  // record that is not slotted or is malformed; Feed then reads the buffer
+  // again the general way (which also words the error).
+  bool FeedSlotted(std::string_view bytes, uint64_t first_lead);
 
   TimeMs now_;
   bool with_metrics_;
@@ -138,6 +143,7 @@ class LeadObjects {
   std::shared_ptr<const CompiledConfig> config_;
   std::unique_ptr<SegmentRows> rows_;  // with a config SegmentRows fits
   std::vector<std::string> strings_;   // slotted records' string table
+  std::vector<Value> string_values_;   // and as Values (pointing into strings_)
   std::vector<std::pair<int, Value>> slotted_;  // the slotted attributes of one Feed
   Document slotted_arena_;                      // and their arrays
   ResultBuffer results_;

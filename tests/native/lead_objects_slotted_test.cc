@@ -168,6 +168,32 @@ TEST(LeadObjectsSlotted, SameAnswersAsValueFrames) {
   }
 }
 
+// A buffer of slotted records with a value frame among them (a lead the
+// package could not slot) gets the same answers as all frames.
+TEST(LeadObjectsSlotted, MixedWithValueFrames) {
+  auto config = Compile(kSegments);
+  LeadObjects framed(config, kNow, false), mixed(config, kNow, false);
+  Writer frames(framed), some(mixed);
+  const std::vector<Json> leads = Leads();
+  for (size_t i = 0; i < leads.size(); ++i) {
+    frames.Frame(leads[i]);
+    if (i == 2) {
+      some.Frame(leads[i]);
+    } else {
+      some.Slotted(leads[i]);
+    }
+  }
+  ASSERT_TRUE(framed.Feed(frames.records(), 0).ok());
+  ASSERT_TRUE(mixed.AddStrings(some.strings(), false).ok());
+  ASSERT_TRUE(mixed.Feed(some.records(), 0).ok());
+  EXPECT_EQ(Memberships(mixed), Memberships(framed));
+  ASSERT_EQ(mixed.results().size(), leads.size());
+  for (size_t i = 0; i < leads.size(); ++i) {
+    EXPECT_EQ(mixed.results().rows()[i].lead, i);
+    EXPECT_EQ(mixed.FailureOf(i), nullptr);
+  }
+}
+
 TEST(LeadObjectsSlotted, SlotsOfNames) {
   auto config = Compile(kSegments);
   LeadObjects objects(config, kNow, false);
@@ -214,6 +240,21 @@ TEST(LeadObjectsSlotted, MalformedBuffersAppendNothing) {
     b.append(reinterpret_cast<const char*>(&payload), 4);
     return b;
   };
+  // Two attributes, so that the first is read with 13 bytes or more left
+  // (the reader's one-check path for a string or a number).
+  auto two = [&](uint32_t slot, uint8_t tag, const std::string& payload) {
+    std::string b;
+    uint32_t n2 = 2, c = static_cast<uint32_t>(country), zero = 0;
+    b.append(reinterpret_cast<const char*>(&n2), 4);
+    b.append(reinterpret_cast<const char*>(&slot), 4);
+    b.push_back(static_cast<char>(tag));
+    b += payload;
+    b.append(reinterpret_cast<const char*>(&c), 4);
+    b.push_back('\4');
+    b.append(reinterpret_cast<const char*>(&zero), 4);
+    return b;
+  };
+  auto bytes = [](auto v) { return std::string(reinterpret_cast<const char*>(&v), sizeof v); };
   std::string us = "US";
   uint32_t n = 2;
   std::string table(reinterpret_cast<const char*>(&n), 4);
@@ -225,10 +266,31 @@ TEST(LeadObjectsSlotted, MalformedBuffersAppendNothing) {
   for (const std::string& bad : {record(body(static_cast<uint32_t>(country), 4, 1), 0),
                                  record(body(1000, 4, 0), 0),
                                  record(body(static_cast<uint32_t>(country), 9, 0), 0),
-                                 record(body(static_cast<uint32_t>(country), 4, 0) + "x", 0)}) {
+                                 record(body(static_cast<uint32_t>(country), 4, 0) + "x", 0),
+                                 record(two(static_cast<uint32_t>(country), 4, bytes(uint32_t{1})), 0),
+                                 record(two(1000, 4, bytes(uint32_t{0})), 0),
+                                 record(two(1000, 3, bytes(1.5)), 0),
+                                 record(two(static_cast<uint32_t>(country), 3, bytes(HUGE_VAL)), 0)}) {
     EXPECT_FALSE(objects.Feed(good + bad, 0).ok());
     EXPECT_EQ(objects.results().size(), 0u);
   }
+  // Nor after rows of an earlier Feed: those stay as they were (the
+  // one-pass reader evaluates the good record before it meets the bad one).
+  ASSERT_TRUE(objects.Feed(good, 7).ok());
+  for (const std::string& bad : {record(body(static_cast<uint32_t>(country), 4, 9), 0), good.substr(0, 9)}) {
+    const Status s = objects.Feed(good + good + bad, 8);
+    EXPECT_FALSE(s.ok());
+    EXPECT_EQ(s.message(), "lead records: record 2 is truncated");
+    ASSERT_EQ(objects.results().size(), 1u);
+    EXPECT_EQ(objects.results().rows()[0].lead, 7u);
+    EXPECT_TRUE(objects.results().InSegment(0, 0));
+    EXPECT_EQ(objects.results().memberships().size(), objects.results().words_per_row());
+  }
+  objects.Clear();
+  ASSERT_TRUE(objects.Feed(record(two(static_cast<uint32_t>(country), 4, bytes(uint32_t{0})), 0), 0).ok());
+  ASSERT_EQ(objects.results().size(), 1u);
+  EXPECT_TRUE(objects.results().InSegment(0, 0));
+  objects.Clear();
   std::string with_event = good.substr(0, good.size() - 4);
   uint32_t one = 1;
   with_event.append(reinterpret_cast<const char*>(&one), 4);
