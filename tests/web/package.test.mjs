@@ -114,6 +114,43 @@ test('in node, "leadseg" is one module: createEngine and its first calls load no
   }
 });
 
+test('in node, an engine on a compiled config gets to its first decision without loading crypto', async (t) => {
+  // node's crypto (globalThis.crypto too) costs a fresh process 3-4 ms of
+  // CPU to load, for an engine's two random ids (loader-node.js reads them
+  // from /dev/urandom instead; docs/performance.md).
+  if (!fs.existsSync('/dev/urandom')) return t.skip('no /dev/urandom: crypto is the random source here');
+  const { compileConfig } = await import('../../web/src/node.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-pkg-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(WEB_DIR, path.join(dir, 'node_modules', 'leadseg'), 'dir');
+    fs.writeFileSync(path.join(dir, 'config.lsc'), await compileConfig({ segments: [{ id: 'adult', condition: { age: { $gte: 18 } } }] }));
+    fs.writeFileSync(path.join(dir, 'main.mjs'), `
+      import fs from 'node:fs';
+      import { createEngine } from 'leadseg';
+      const engine = await createEngine({ config: new Uint8Array(fs.readFileSync('config.lsc')) });
+      const entered = engine.identify({ age: 30 }).entered;
+      engine.track('page_view', {});
+      const crypto = process.moduleLoadList.filter((m) => /crypto/.test(m));
+      console.log(JSON.stringify({ entered, crypto }));
+      engine.destroy();`);
+    const out = JSON.parse(execFileSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8' }));
+    assert.deepEqual(out, { entered: ['adult'], crypto: [] });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('node ids: random bytes from the OS, different every time', async () => {
+  const { nodeRandomBytes } = await import('../../web/src/loader-node.js');
+  const a = new Uint8Array(64);
+  const b = new Uint8Array(64);
+  nodeRandomBytes(a);
+  nodeRandomBytes(b);
+  assert.notDeepEqual(a, b);
+  assert.ok(new Set(a).size > 16, 'bytes that look random');
+});
+
 test('the node bundle exports what src/node.js exports', async (t) => {
   const bundle = path.join(WEB_DIR, 'dist', 'leadseg.node.mjs');
   if (!fs.existsSync(bundle)) return t.skip('web/dist not built (bash scripts/build.sh wasm)');
