@@ -183,7 +183,10 @@ var leadsegEngine = (function () {
   // and loadCompiled forget them).
   function segmentIdsOf(engine) {
     var ids = engine._segmentIds;
-    if (ids === undefined) ids = engine._segmentIds = engine.facts().segments.map(function (s) { return s.id; });
+    if (ids === undefined) {
+      engine.facts();
+      ids = engine._segmentIds;
+    }
     return ids;
   }
   // Segments as indexes into `ids` (the config's, from facts()).
@@ -250,8 +253,12 @@ var leadsegEngine = (function () {
   };
 
   // {segments: [{id, name}], slots: [{id, default}], experiments, retention}
+  // The segment ids are kept from it (segmentIdsOf): createEngine reads the
+  // facts once, and its first change set would otherwise read them again.
   Engine.prototype.facts = function () {
-    return read(this, FACTS);
+    var facts = read(this, FACTS);
+    this._segmentIds = facts.segments.map(function (s) { return s.id; });
+    return facts;
   };
 
   Engine.prototype.initialChanges = function () {

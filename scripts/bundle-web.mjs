@@ -200,39 +200,120 @@ export const LEARN_WORKER = `${ENTRY_NAME}-learn-worker.js`;
 const learnWorkerNextToBundle = () => workerNextToBundle('learn-in-worker.js', 'learn-worker.js', LEARN_WORKER);
 
 // --- node: web/dist/leadseg.node.mjs ----------------------------------------
-// The "node" condition's file: web/src/node.js and everything it reaches,
-// dynamic imports included (esbuild keeps those lazy: a module is evaluated
-// on its first import()), in one ES module. Node's ESM loader pays per file
-// (resolve, realpath, read, compile, link): web/src/node.js's 41 modules
-// cost a fresh process ~25 ms of CPU to import, this file ~7 ms
-// (docs/performance.md, "A node process's cold start"); minified, ~1 ms
-// less again (`node --enable-source-maps` reads its .map for stack traces).
-// The Emscripten glue and wasm stay files next
-// to it; web/src names them '../dist/<file>', which from dist/ is dist/
-// again, so those paths are left as they are. A module worker's
-// './<worker>.js' is the worker's source in ../src/.
+// The "node" condition's file: web/src/node.js and its static imports in
+// one ES module. Node's ESM loader pays per file (resolve, realpath, read,
+// compile, link): web/src/node.js's 41 modules cost a fresh process ~25 ms
+// of CPU to import, one file ~7 ms (docs/performance.md, "A node
+// process's cold start"). Each dynamic import() (batch, CSV, learning,
+// compiler, estimator, the page hooks) is a file of its own,
+// leadseg.node-<name>.mjs, loaded on first use, with the helpers they
+// share in leadseg.node-shared-<hash>.mjs: the entry does not parse them
+// at every start (half its bytes: ~3 ms of the import, "A fresh node
+// process without crypto"). As in the browser bundle, the lazy files take
+// loader.js from the entry (its public loadCore: one core per process);
+// the batch and learning loaders live only in the lazy files, each of
+// which sets them for node first (node-loaders.js).
+// The Emscripten glue and wasm stay files next to it; web/src names them
+// '../dist/<file>', which from dist/ is dist/ again, so those paths are
+// left as they are. A module worker's './<worker>.js' is the worker's
+// source in ../src/.
 export const NODE_ENTRY = 'leadseg.node.mjs';
+const NODE_PREFIX = 'leadseg.node';
+const NODE_LOADERS = path.join(WEB_SRC, 'node-loaders.js');
+// Modules that must not be in the node entry: their state is the lazy
+// files' (set by node-loaders.js there).
+const NODE_LAZY_STATE = ['batch-module.js', 'learn-loader.js'].map((f) => path.join(WEB_SRC, f));
 
-function bundleNode() {
-  return esbuild.build({
-    ...common,
-    entryPoints: [path.join(WEB_SRC, 'node.js')],
-    outfile: path.join(DIST, NODE_ENTRY),
-    platform: 'node',
-    plugins: [{
-      name: 'node-entry',
-      setup(build) {
-        build.onResolve({ filter: /^\.\.\/dist\// }, (args) => ({ path: args.path, external: true }));
-        build.onLoad({ filter: /(batch-workers|learn-in-worker)\.js$/ }, async (args) => ({
-          contents: (await fs.promises.readFile(args.path, 'utf8')).replace(/'\.\/((batch|learn)-worker\.js)'/g, "'../src/$1'"),
-          loader: 'js',
-        }));
-      },
-    }],
-  }).then((result) => {
-    failOnWarnings(result, 'node entry');
-    return result;
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  outExtension: { '.js': '.mjs' },
+};
+
+// Both node passes: the glue stays a file; workers run from ../src/.
+function nodeFiles() {
+  return {
+    name: 'node-files',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/dist\// }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /(batch-workers|learn-in-worker)\.js$/ }, async (args) => ({
+        contents: (await fs.promises.readFile(args.path, 'utf8')).replace(/'\.\/((batch|learn)-worker\.js)'/g, "'../src/$1'"),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+// Entry pass: every dynamic import() becomes './leadseg.node-<name>.mjs';
+// node-loaders.js is a stub (the lazy files set the loaders).
+function nodeEntryPlugin(lazy) {
+  return {
+    name: 'node-entry',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData?.nodeEntry || args.path.startsWith('../dist/')) return undefined;
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { nodeEntry: true },
+        });
+        if (resolved.errors.length) return { errors: resolved.errors };
+        const name = path.basename(resolved.path).replace(/\.m?js$/, '');
+        lazy.set(resolved.path, name);
+        return { path: `./${NODE_PREFIX}-${name}.mjs`, external: true };
+      });
+      build.onLoad({ filter: /node-loaders\.js$/ }, (args) => (args.path === NODE_LOADERS
+        ? { contents: 'export function setNodeLoaders() {}', loader: 'js' } : undefined));
+    },
+  };
+}
+
+// Lazy pass: each lazy file sets node's loaders, then is the module; and
+// loader.js comes from the entry.
+function nodeLazyPlugin() {
+  return {
+    name: 'node-lazy',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'entry-point' ? { path: args.path, namespace: 'node-lazy-entry' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'node-lazy-entry' }, (args) => ({
+        contents: `import { setNodeLoaders } from ${JSON.stringify(NODE_LOADERS)};\nsetNodeLoaders();\nexport * from ${JSON.stringify(args.path)};\n`,
+        loader: 'js',
+        resolveDir: WEB_SRC,
+      }));
+      build.onResolve({ filter: /^\./ }, (args) => (path.resolve(args.resolveDir, args.path) === path.join(WEB_SRC, 'loader.js')
+        ? { path: 'loader.js', namespace: 'from-node-entry' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'from-node-entry' }, () => ({
+        contents: `export { loadCore as loadModule } from './${NODE_ENTRY}';`, loader: 'js', resolveDir: DIST,
+      }));
+      build.onResolve({ filter: new RegExp(`^\\./${NODE_ENTRY.replaceAll('.', '\\.')}$`) }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+
+async function bundleNode() {
+  const lazy = new Map();
+  const entry = await esbuild.build({
+    ...nodeCommon,
+    entryPoints: { [NODE_PREFIX]: path.join(WEB_SRC, 'node.js') },
+    outdir: DIST,
+    plugins: [nodeFiles(), nodeEntryPlugin(lazy)],
   });
+  failOnWarnings(entry, 'node entry');
+  const held = NODE_LAZY_STATE.filter((file) => entry.metafile.inputs[path.relative(REPO_ROOT, file)]);
+  if (held.length) throw new Error(`${NODE_ENTRY} holds ${held.map((f) => path.relative(WEB_SRC, f)).join(', ')}, whose state its lazy files set: update scripts/bundle-web.mjs`);
+  const chunks = await esbuild.build({
+    ...nodeCommon,
+    entryPoints: Object.fromEntries([...lazy].map(([file, name]) => [`${NODE_PREFIX}-${name}`, file])),
+    outdir: DIST,
+    splitting: true,
+    chunkNames: `${NODE_PREFIX}-shared-[hash]`,
+    plugins: [nodeLazyPlugin(), nodeFiles()],
+  });
+  failOnWarnings(chunks, 'node lazy files');
+  for (const [out, meta] of Object.entries(chunks.metafile.outputs)) {
+    if (Object.keys(meta.inputs).some((i) => path.resolve(REPO_ROOT, i) === path.join(WEB_SRC, 'loader.js'))) {
+      throw new Error(`${out} copies loader.js, which must exist once per process`);
+    }
+  }
+  return { metafile: { outputs: { ...entry.metafile.outputs, ...chunks.metafile.outputs } } };
 }
 
 // --- prepaint: web/dist/prepaint.js ------------------------------------------
@@ -315,7 +396,7 @@ export async function bundleWeb() {
     if (!fs.existsSync(path.join(DIST, file))) throw new Error(`web/dist/${file} is missing: run bash scripts/build.sh wasm`);
   }
   for (const old of fs.readdirSync(DIST)) {
-    if (old.startsWith(`${ENTRY_NAME}.`) || old.startsWith(`${ENTRY_NAME}-`)) fs.rmSync(path.join(DIST, old));
+    if ([ENTRY_NAME, NODE_PREFIX].some((name) => old.startsWith(`${name}.`) || old.startsWith(`${name}-`))) fs.rmSync(path.join(DIST, old));
   }
   const seen = new Set();
   const lazy = new Map();

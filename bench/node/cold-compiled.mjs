@@ -10,7 +10,8 @@
 // The config (text, bytes or GrowthBook features) is read before the clock
 // starts; everything from the package import on is timed. The package is
 // imported the way `import 'leadseg'` resolves in node (web/package.json's
-// "node" condition: the one-file dist/leadseg.node.mjs); LEADSEG_ENTRY=src
+// "node" condition: dist/leadseg.node.mjs, which loads its lazy files only
+// when used); LEADSEG_ENTRY=src
 // imports the unbundled web/src/node.js instead, for comparison.
 import fs from 'node:fs';
 import path from 'node:path';

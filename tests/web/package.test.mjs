@@ -30,7 +30,7 @@ test('package.json: an ES module package with types, browser, import and node co
   assert.equal(root.import, './dist/leadseg.browser.js');
   // Node gets its one-file build of src/node.js (scripts/bundle-web.mjs).
   assert.equal(root.node, './dist/leadseg.node.mjs');
-  assert.ok(pkg.files.includes('dist/leadseg.node.mjs'));
+  assert.ok(pkg.files.some((entry) => matchesFilesEntry(entry, 'dist/leadseg.node.mjs')));
   // The pre-paint script, minified (scripts/bundle-web.mjs; its source is src/prepaint.js).
   assert.equal(pkg.exports['./prepaint.js'], './dist/prepaint.js');
   assert.ok(pkg.files.includes('dist/prepaint.js'));
@@ -64,20 +64,30 @@ test('import "leadseg" by name in node resolves the node bundle and works', () =
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(WEB_DIR, path.join(dir, 'node_modules', 'leadseg'), 'dir');
     const script = `
-      import { createEngine, segmentLeads } from 'leadseg';
+      import { createEngine, segmentLeads, compileConfig, discoverSegments, estimate as estimateLazily } from 'leadseg';
       import { estimate } from 'leadseg/estimator';
       const config = { segments: [{ id: 'adult', condition: { age: { $gte: 18 } } }] };
       const engine = await createEngine({ config });
       const { entered } = engine.identify({ age: 30 });
       const { summary } = await segmentLeads(config, 'age\\n12\\n40\\n');
-      console.log(JSON.stringify({ entered, summary: summary.segments, estimate: typeof estimate,
+      // The node bundle's lazy files (the compiler, the estimator) next to its entry.
+      const compiled = await createEngine({ config: await compileConfig(config) });
+      const compiledEntered = compiled.identify({ age: 30 }).entered;
+      const estimated = await estimateLazily([]).then(() => 'ok', (error) => error.name);
+      const leads = Array.from({ length: 40 }, (_, i) => ({ visits: i % 2 ? 12 + (i % 5) : 2 + (i % 3) }));
+      const clusters = (await discoverSegments({ version: 1, segments: [] }, leads, { k: 2 })).clusters.length;
+      console.log(JSON.stringify({ entered, summary: summary.segments, estimate: typeof estimate, compiledEntered, estimated, clusters,
                                     resolved: import.meta.resolve('leadseg') }));
-      engine.destroy();`;
+      engine.destroy();
+      compiled.destroy();`;
     fs.writeFileSync(path.join(dir, 'main.mjs'), script);
     const out = JSON.parse(execFileSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8' }));
     assert.deepEqual(out.entered, ['adult']);
     assert.deepEqual(out.summary, { adult: 1 });
     assert.equal(out.estimate, 'function');
+    assert.deepEqual(out.compiledEntered, ['adult']);
+    assert.ok(['ok', 'LeadsegError'].includes(out.estimated), out.estimated);
+    assert.equal(out.clusters, 2);
     assert.match(out.resolved, /\/dist\/leadseg\.node\.mjs$/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -112,6 +122,43 @@ test('in node, "leadseg" is one module: createEngine and its first calls load no
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('in node, an engine on a compiled config gets to its first decision without loading crypto', async (t) => {
+  // node's crypto (globalThis.crypto too) costs a fresh process 3-4 ms of
+  // CPU to load, for an engine's two random ids (loader-node.js reads them
+  // from /dev/urandom instead; docs/performance.md).
+  if (!fs.existsSync('/dev/urandom')) return t.skip('no /dev/urandom: crypto is the random source here');
+  const { compileConfig } = await import('../../web/src/node.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-pkg-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(WEB_DIR, path.join(dir, 'node_modules', 'leadseg'), 'dir');
+    fs.writeFileSync(path.join(dir, 'config.lsc'), await compileConfig({ segments: [{ id: 'adult', condition: { age: { $gte: 18 } } }] }));
+    fs.writeFileSync(path.join(dir, 'main.mjs'), `
+      import fs from 'node:fs';
+      import { createEngine } from 'leadseg';
+      const engine = await createEngine({ config: new Uint8Array(fs.readFileSync('config.lsc')) });
+      const entered = engine.identify({ age: 30 }).entered;
+      engine.track('page_view', {});
+      const crypto = process.moduleLoadList.filter((m) => /crypto/.test(m));
+      console.log(JSON.stringify({ entered, crypto }));
+      engine.destroy();`);
+    const out = JSON.parse(execFileSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8' }));
+    assert.deepEqual(out, { entered: ['adult'], crypto: [] });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('node ids: random bytes from the OS, different every time', async () => {
+  const { nodeRandomBytes } = await import('../../web/src/loader-node.js');
+  const a = new Uint8Array(64);
+  const b = new Uint8Array(64);
+  nodeRandomBytes(a);
+  nodeRandomBytes(b);
+  assert.notDeepEqual(a, b);
+  assert.ok(new Set(a).size > 16, 'bytes that look random');
 });
 
 test('the node bundle exports what src/node.js exports', async (t) => {

@@ -5,11 +5,23 @@
 // per tab id, a few integer ranges: a snapshot can say exactly which events
 // it already contains in a few bytes.
 
+// Where randomId's bytes come from: crypto.getRandomValues (cheap in a
+// browser), unless the platform sets another source (node.js: the OS's
+// random device, loader-node.js).
+let fillRandom = (bytes) => {
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+};
+
+/** Used by the node entry point: `fill(bytes)` fills a Uint8Array with random bytes. */
+export function setRandomSource(fill) {
+  fillRandom = fill;
+}
+
 /** A random identifier of `length` base-36 characters (crypto-random where available). */
 export function randomId(length = 12) {
   const bytes = new Uint8Array(length);
-  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
-  else for (let i = 0; i < length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  fillRandom(bytes);
   let out = '';
   for (const b of bytes) out += (b % 36).toString(36);
   return out;

@@ -29,3 +29,28 @@ async function loadNode(factory, defaultFile, { wasmUrl, wasmBinary }) {
 export function nodeBatchLoader() {
   return loadNode(require('../dist/leadseg-batch.js'), new URL('../dist/leadseg-batch.wasm', import.meta.url), {});
 }
+
+// Random bytes for ids (ids.js) from the OS's random device, which
+// crypto.getRandomValues reads too: in a fresh process, node's crypto
+// (globalThis.crypto or node:crypto) costs 3-4 ms of CPU to load, a tenth
+// of the time to the first decision, for the 26 bytes of an engine's two
+// ids (docs/performance.md, "A fresh node process without crypto").
+// Where there is no /dev/urandom (Windows), crypto as before. node:fs
+// through require: an ESM import of it would build its module namespace,
+// whose lazy getters load node's streams.
+export function nodeRandomBytes(bytes) {
+  const fsSync = require('node:fs');
+  let fd = -1;
+  try {
+    fd = fsSync.openSync('/dev/urandom', 'r');
+    for (let at = 0; at < bytes.length;) {
+      const n = fsSync.readSync(fd, bytes, at, bytes.length - at, null);
+      if (n <= 0) throw new Error('short read');
+      at += n;
+    }
+  } catch {
+    globalThis.crypto.getRandomValues(bytes);
+  } finally {
+    if (fd >= 0) fsSync.closeSync(fd);
+  }
+}
