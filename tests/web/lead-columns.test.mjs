@@ -74,6 +74,10 @@ test('results: "columns" on lead objects with events: every lead, the summary an
   assert.ok(objects.summary.mql > 0 && Object.values(objects.summary.grades).filter((n) => n > 0).length >= 2, 'the leads reach grades and hand-offs');
   assert.ok(columns.segments instanceof Uint32Array && columns.score instanceof Float64Array);
   assert.equal(columns.segments.length, columns.count * columns.wordsPerLead, 'trimmed to the leads');
+  // keepLeads: false without onLead counts from the result rows too (no object made): the same summary.
+  const counted = await segmentLeads(exampleConfig(), leads, { now: NOW, keepLeads: false });
+  assert.deepEqual(counted.leads, []);
+  assert.deepEqual(counted.summary, objects.summary);
 });
 
 test('results: "columns" with metrics, and on the per-lead path (a caller\'s module)', async () => {
