@@ -562,6 +562,46 @@ export interface LeadColumnsSummary {
   computed?: string[];
 }
 
+/**
+ * Every lead's outputs (`segmentLeads(..., {results: 'columns'})`), lead i at index i (input order).
+ * Codes are -1 where a result object has null (no grading, no lifecycle, a failed lead).
+ */
+export interface LeadColumns {
+  /** Leads. */
+  count: number;
+  /** The config's segment ids: bit s of a lead's membership words is segment `segmentIds[s]`. */
+  segmentIds: string[];
+  /** 32-bit words per lead in `segments`: `Math.ceil(segmentIds.length / 32)`. */
+  wordsPerLead: number;
+  /** Membership bits: lead i is in segment s when `(segments[i * wordsPerLead + (s >>> 5)] >>> (s & 31)) & 1`. */
+  segments: Uint32Array;
+  /** Score (NaN where a result object has null). */
+  score: Float64Array;
+  /** Index into `grades` (`['A', 'B', 'C', 'D']`), or -1. */
+  grade: Int8Array;
+  grades: readonly string[];
+  /** Index into `stageIds` (the config's lifecycle stages, in order), or -1. */
+  stage: Int16Array;
+  stageIds: string[];
+  /** Index into `temperatures` (`['cold', 'warm', 'hot']`), or -1. */
+  temperature: Int8Array;
+  temperatures: readonly string[];
+  /** 1 MQL at `now`, 0 not, -1 without `lifecycle` (or failed). */
+  mql: Int8Array;
+  /** 1 SQL at `now`, 0 not, -1 without `lifecycle` (or failed). */
+  sql: Int8Array;
+  /** Failed leads: index → the `error` a result object would carry. */
+  errors: Map<number, string>;
+  /** With `metrics: true`: each lead's metrics (null for a failed lead). */
+  metrics?: Array<Record<string, Json> | null>;
+  /** Whether lead i is in segment `id`. */
+  has(i: number, id: string): boolean;
+  /** Lead i's segment ids, in the config's order (a result object's `segments`). */
+  segmentsOf(i: number): string[];
+  /** Lead i's outputs as a result object has them, without the lead's own fields. */
+  outputs(i: number): Pick<LeadResult, 'segments' | 'score' | 'grade' | 'stage' | 'temperature' | 'mql' | 'sql' | 'metrics' | 'error'>;
+}
+
 export interface LeadEventsSummary {
   /** Rows read from `options.events`. */
   read: number;
@@ -658,6 +698,14 @@ export interface SegmentLeadsOptions {
   workers?: number;
   /** CSV columns holding lists written `a;b;c` (a CRM's multi-select field), read as arrays of text; an empty field is `[]`. */
   listColumns?: string[];
+  /**
+   * How results come back (default `'objects'`: `leads`, one result object per lead, as `keepLeads`
+   * says). `'columns'`: `columns` holds every lead's outputs as typed arrays in input order and
+   * `leads` is empty: no result object is made per lead (unless `onLead` asks for them), which for
+   * lead objects and CSV in one thread is the run's largest cost after the evaluation itself.
+   * Excludes `keepLeads: true`.
+   */
+  results?: 'objects' | 'columns';
   /** Where the worker script is, if a bundler moved it (default: `batch-worker.js` next to the package's code, `leadseg.browser-batch-worker.js` next to the bundle). */
   workerUrl?: string | URL;
   wasmUrl?: string | URL;
@@ -678,6 +726,11 @@ export type LeadsInput = LeadRow[] | CsvInput;
  * A lead that cannot be evaluated (e.g. a NaN, a reserved name, a malformed
  * event) gets `error` and the run goes on. Wrong options reject at once.
  */
+export function segmentLeads(
+  config: Config,
+  leads: LeadsInput,
+  options: SegmentLeadsOptions & { results: 'columns' },
+): Promise<{ leads: LeadResult[]; columns: LeadColumns; summary: LeadSummary; warnings: Array<{ code: string; message: string; path: string }> }>;
 export function segmentLeads(
   config: Config,
   leads: LeadsInput,

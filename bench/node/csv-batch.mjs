@@ -10,7 +10,13 @@
 // anonymous / file / shared pages at the peak; and the renderer's CPU time
 // (user + system, every thread) over the run.
 //
-//   node bench/node/csv-batch.mjs [--csv-rows N] [--no-javascript] [--fetch-blob]
+//   node bench/node/csv-batch.mjs [--csv-rows N] [--no-javascript] [--fetch-blob] [--threads] [--workers N,M]
+//
+// --threads: each run's renderer CPU by thread name (/proc/<pid>/task/*:
+// CrRendererMain, DedicatedWorker, V8 DefaultWorker (V8's compile and GC
+// helpers), ThreadPoolForeg (file reads), ...), sampled every 50 ms so that
+// threads ending within the run (terminated workers) are counted.
+// --workers: the worker counts to run (default: navigator.hardwareConcurrency, then 1).
 //
 // --fetch-blob: the page fetches the file into a Blob first (the bench's way
 // before 2026-12-04's csvmem branch): a Blob made in the page is held in the
@@ -31,6 +37,8 @@ const args = process.argv.slice(2);
 const rows = Number(args[args.indexOf('--csv-rows') + 1] || 1_000_000) || 1_000_000;
 const javascript = !args.includes('--no-javascript');
 const picked = !args.includes('--fetch-blob');
+const threads = args.includes('--threads');
+const workerCounts = args.includes('--workers') ? args[args.indexOf('--workers') + 1].split(',').map(Number) : null;
 
 /**
  * Resident bytes of the renderer processes of the Chromium this script
@@ -68,6 +76,43 @@ function rendererCpu() {
   return ticks / 100; // USER_HZ
 }
 
+/**
+ * CPU ticks of every thread of our renderers: Map tid -> {name, ticks}.
+ * Merged into `into` (a thread's last reading wins), so that a thread which
+ * ended since the last call keeps its last figure.
+ */
+function threadTicks(into = new Map()) {
+  for (const pid of ourRenderers()) {
+    let tids = [];
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '').trim();
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        into.set(`${pid}/${tid}`, { name, ticks: Number(f[11]) + Number(f[12]) });
+      } catch {
+        // the thread ended
+      }
+    }
+  }
+  return into;
+}
+
+/** CPU seconds by thread name between two threadTicks() readings. */
+function threadCpu(before, after) {
+  const byName = new Map();
+  for (const [tid, { name, ticks }] of after) {
+    const spent = (ticks - (before.get(tid)?.ticks ?? 0)) / 100;
+    if (spent > 0) byName.set(name, (byName.get(name) ?? 0) + spent);
+  }
+  return [...byName].sort((a, b) => b[1] - a[1]);
+}
+
 const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 
 const workload = loadWorkload(path.join(SHARED_DIR, 'bench-workload'));
@@ -83,13 +128,17 @@ await withBrowser({ repoRoot: REPO_ROOT, sharedDir: SHARED_DIR, buildDir: BUILD_
     const names = { big: path.basename(big.file), small: 'leads-10000.csv', picked };
     const cores = await page.page.evaluate(() => navigator.hardwareConcurrency);
     const pipelines = {};
-    const memory = {};
-    for (const workers of [cores, 1]) {
+    const memory = [];
+    const counts = workerCounts ?? [cores, 1];
+    for (const workers of counts) {
       const before = rendererRss();
       let peak = before;
+      const ticks0 = threads ? threadTicks() : null;
+      const ticks = threads ? threadTicks() : null;
       const timer = setInterval(() => {
         const now = rendererRss();
         if (now.rss > peak.rss) peak = now;
+        if (threads) threadTicks(ticks);
       }, 50);
       const cpu0 = rendererCpu();
       try {
@@ -98,17 +147,17 @@ await withBrowser({ repoRoot: REPO_ROOT, sharedDir: SHARED_DIR, buildDir: BUILD_
       } finally {
         clearInterval(timer);
       }
-      memory[workers] = { before, peak, cpu: rendererCpu() - cpu0 };
+      memory.push({ workers, before, peak, cpu: rendererCpu() - cpu0, threads: threads ? threadCpu(ticks0, threadTicks(ticks)) : null });
     }
     if (javascript) Object.assign(pipelines, (await page.call('csvBatch', { ...names, fast: false })).pipelines);
     console.log(`Chromium ${version}, ${cores} cores (navigator.hardwareConcurrency); every pipeline's per-segment counts equal the expected counts`);
     console.log(`the file: ${picked ? 'picked in an <input type="file"> (read from the disk)' : 'fetched into a Blob held by the page (--fetch-blob)'}`);
     for (const p of Object.values(pipelines)) console.log(`  ${p.name.padEnd(48)} ${(p.ms / 1000).toFixed(2).padStart(7)} s`);
-    const fast = pipelines[`segmentLeads${cores}`];
+    const fast = pipelines[`segmentLeads${counts[0]}`];
     if (pipelines.javascript) console.log(`  ratio: papaparse + GrowthBook / segmentLeads = ${(pipelines.javascript.ms / fast.ms).toFixed(2)}x`);
-    for (const workers of [cores, 1]) {
-      const { before, peak, cpu } = memory[workers];
+    for (const { workers, before, peak, cpu, threads: byThread } of memory) {
       console.log(`  workers: ${workers}: renderer RSS ${mb(before.rss)} before (anon ${mb(before.anon)}), peak ${mb(peak.rss)} (anon ${mb(peak.anon)}, file ${mb(peak.file)}, shmem ${mb(peak.shmem)}); renderer CPU ${cpu.toFixed(2)} s`);
+      if (byThread) console.log(`    by thread: ${byThread.map(([name, s]) => `${name} ${s.toFixed(2)}`).join(', ')}`);
     }
   } finally {
     await page.close();

@@ -8,9 +8,11 @@
 // segments, and GrowthBook's 30 answers), then timed in alternation, pass
 // after pass, as process CPU time: on this shared 2-core machine the wall
 // time is mostly waiting for a core. segmentLeads runs with its defaults
-// (results kept, summary made), as a caller gets it.
+// (results kept, summary made), as a caller gets it, and (where the tree
+// has the option) with results: 'columns' (typed arrays, no result object
+// per lead), checked the same way.
 //
-//   node bench/node/leads-objects.mjs [--copies 5] [--passes 5] [--root DIR] [--only segmentLeads]
+//   node bench/node/leads-objects.mjs [--copies 5] [--passes 5] [--root DIR] [--only segmentLeads|columns|growthbook]
 //
 // --root: the checkout whose web/src/node.js (and web/dist) to time, for
 // before/after runs of two trees in alternation with the same script.
@@ -42,6 +44,7 @@ const cpuMs = () => {
 };
 
 // Answers first.
+let hasColumns = false;
 {
   const { leads: out, summary } = await segmentLeads(config, leads, { now: NOW });
   const index = new Map(segments.map((s, k) => [s.id, k]));
@@ -54,6 +57,17 @@ const cpuMs = () => {
     }
   }
   if (summary.errors !== 0 || summary.count !== leads.length) throw new Error(`segmentLeads: summary ${JSON.stringify(summary)}`);
+  try {
+    const { columns, summary: again } = await segmentLeads(config, leads, { now: NOW, results: 'columns' });
+    for (let i = 0; i < leads.length; i++) {
+      const bits = segments.map((s) => (columns.has(i, s.id) ? '1' : '0')).join('');
+      if (bits !== expected[i % profiles.length]) throw new Error(`columns: lead ${i}: ${bits}, expected ${expected[i % profiles.length]}`);
+    }
+    if (JSON.stringify(again) !== JSON.stringify(summary)) throw new Error('columns: the summary differs from the objects run\'s');
+    hasColumns = true;
+  } catch (error) {
+    if (!/unknown option "results"/.test(error.message)) throw error;
+  }
   for (let i = 0; i < profiles.length; i++) {
     const got = conditions.map((c) => (evalCondition(profiles[i], c) ? '1' : '0')).join('');
     if (got !== expected[i]) throw new Error(`GrowthBook: profile ${i}: ${got}, expected ${expected[i]}`);
@@ -67,10 +81,15 @@ const runs = {
     const { summary } = await segmentLeads(config, leads, { now: NOW });
     sink += summary.count;
   },
+  columns: async () => {
+    const { summary } = await segmentLeads(config, leads, { now: NOW, results: 'columns' });
+    sink += summary.count;
+  },
   growthbook: async () => {
     for (const lead of leads) for (const c of conditions) if (evalCondition(lead, c)) sink++;
   },
 };
+if (!hasColumns) delete runs.columns;
 if (ONLY !== null) for (const name of Object.keys(runs)) if (name !== ONLY) delete runs[name];
 const times = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
 for (let pass = 0; pass < PASSES + 1; pass++) {
@@ -89,4 +108,5 @@ for (const [name, list] of Object.entries(times)) {
   console.log(`  ${name.padEnd(13)} best ${us(best(list)).padStart(7)} µs/lead, median ${us(median(list)).padStart(7)} µs/lead, ` +
     `${(evaluations / (median(list) * 1000)).toFixed(2).padStart(6)} M evaluations/s  [${list.map((x) => x.toFixed(0)).join(', ')} ms]`);
 }
-if (ONLY === null) console.log(`  ratio (GrowthBook / segmentLeads CPU, medians): ${(median(times.growthbook) / median(times.segmentLeads)).toFixed(2)}x  (sink ${sink})`);
+if (times.growthbook && times.segmentLeads) console.log(`  ratio (GrowthBook / segmentLeads CPU, medians): ${(median(times.growthbook) / median(times.segmentLeads)).toFixed(2)}x  (sink ${sink})`);
+if (times.growthbook && times.columns) console.log(`  ratio (GrowthBook / segmentLeads results: 'columns' CPU, medians): ${(median(times.growthbook) / median(times.columns)).toFixed(2)}x`);

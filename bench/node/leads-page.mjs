@@ -9,7 +9,11 @@
 // RSS and its anonymous part), only the Chromium this script started,
 // sampled every 100 ms from /proc. A screenshot of the finished page is saved with --screenshot FILE.
 //
-//   node bench/node/leads-page.mjs [--rows 1000000] [--screenshot /path/leadpage.png]
+//   node bench/node/leads-page.mjs [--rows 1000000] [--screenshot /path/leadpage.png] [--chromium-arg ARG]...
+//
+// --chromium-arg: one more command-line argument for Chromium (repeatable),
+// e.g. --chromium-arg=--js-flags=--max-semi-space-size=1 to see how much of
+// the peak is V8's young generation.
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from '../../tests/browser/fixtures/chromium.mjs';
@@ -53,9 +57,38 @@ function renderers() {
   return out;
 }
 
+/**
+ * CPU ticks of every thread of our renderers, merged into `threads` (tid ->
+ * {name, ticks}): a thread that ended keeps its last reading.
+ */
+const threads = new Map();
+function sampleThreads() {
+  for (const pid of ourRenderers()) {
+    let tids = [];
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '').trim();
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const ticks = Number(f[11]) + Number(f[12]);
+        const known = threads.get(tid);
+        threads.set(tid, { name, ticks, first: known?.first ?? ticks });
+      } catch {
+        // the thread ended
+      }
+    }
+  }
+}
+
 /** Peaks per renderer process, updated by sample(). */
 const peaks = new Map();
 function sample() {
+  sampleThreads();
   for (const [pid, now] of renderers()) {
     const p = peaks.get(pid) ?? { rss: 0, anon: 0, workers: false };
     peaks.set(pid, { rss: Math.max(p.rss, now.rss), anon: Math.max(p.anon, now.anon), workers: p.workers || now.workers });
@@ -82,7 +115,8 @@ const file = ensureSample(rows);
 console.log(`sample CSV: ${rows.toLocaleString('en-US')} rows, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB (${path.relative(REPO_ROOT, file)})`);
 
 const server = await startRepoServer();
-const browser = await launchChromium({ args: ['--disable-background-timer-throttling', '--disable-renderer-backgrounding'] });
+const extraArgs = args.filter((a) => a.startsWith('--chromium-arg=')).map((a) => a.slice('--chromium-arg='.length));
+const browser = await launchChromium({ args: ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', ...extraArgs] });
 try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const problems = [];
@@ -94,6 +128,7 @@ try {
   await page.setInputFiles('#file-input', file);
   await page.locator('#columns-check').waitFor({ state: 'visible' });
 
+  sampleThreads(); // each thread's CPU before the click
   const sampler = setInterval(sample, 100);
   const started = performance.now();
   await page.click('#columns-run');
@@ -124,6 +159,8 @@ try {
   const tab = tabPeak();
   const before = idle.get(tab.pid) ?? { rss: 0, anon: 0 };
   console.log(`the tab's renderer process: ${mib(before.rss)} RSS (${mib(before.anon)} anonymous) with the page loaded; peak during the run ${mib(tab.rss)} RSS (${mib(tab.anon)} anonymous)`);
+  const busy = [...threads.values()].map(({ name, ticks, first }) => [name, (ticks - first) / 100]).filter(([, s]) => s >= 0.05).sort((a, b) => b[1] - a[1]);
+  console.log(`renderer CPU by thread over the run (threads started during it counted from their first reading): ${busy.map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(', ')}`);
   console.log(`every renderer of this Chromium (peaks, summed): ${mib([...peaks.values()].reduce((a, p) => a + p.rss, 0))} RSS (shared pages counted in each), ${mib([...peaks.values()].reduce((a, p) => a + p.anon, 0))} anonymous`);
   if (screenshot) {
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -1,7 +1,8 @@
 // Lead-list coordinator (module worker). Streams the input (a File through
 // file.stream(), or the generated sample) through the package's CsvParser,
 // sends batches of records to evaluation workers (lead-batch-worker.js, one
-// per spare core; in this worker when nested workers are unavailable), each
+// per spare core; in this worker on two cores or fewer, and when nested
+// workers are unavailable), each
 // of which runs the package's segmentLeads() on its batch (lead-batch.js),
 // merges their summaries and figures and appends their CSV lines, in input
 // order, to Blob parts: neither the input nor the output is ever one
@@ -37,6 +38,7 @@ class Pool {
   #load = new Map();
   #waiters = [];
   #local = null;
+  #localLoad = 0;
   #failed = null;
 
   static async create({ count, config, header }) {
@@ -54,8 +56,9 @@ class Pool {
     return pool;
   }
 
+  /** Evaluation workers (0: evaluating in this worker). */
   get size() {
-    return this.#local ? 1 : this.#workers.length;
+    return this.#local ? 0 : this.#workers.length;
   }
 
   async #startWorkers(count, config, header) {
@@ -111,12 +114,18 @@ class Pool {
     this.#waiters.splice(0).forEach((wake) => wake());
   }
 
-  /** Resolves when a worker can take another batch. */
+  /**
+   * Resolves when a worker can take another batch. The in-process
+   * evaluator too takes at most IN_FLIGHT_PER_WORKER batches at a time:
+   * its segment() yields to the event loop, and without this bound the
+   * file was parsed and queued whole while the first batches ran (1.4 GB
+   * for 250,000 rows).
+   */
   async capacity() {
-    if (this.#local) return;
     for (;;) {
       if (this.#failed) throw this.#failed;
-      for (const n of this.#load.values()) if (n < IN_FLIGHT_PER_WORKER) return;
+      if (this.#local && this.#localLoad < IN_FLIGHT_PER_WORKER) return;
+      if (!this.#local) for (const n of this.#load.values()) if (n < IN_FLIGHT_PER_WORKER) return;
       await new Promise((resolve) => this.#waiters.push(resolve));
     }
   }
@@ -124,7 +133,13 @@ class Pool {
   /** Evaluates one batch: resolves to {summary, figures, csv, rows}. */
   submit(id, records) {
     if (this.#failed) return Promise.reject(this.#failed);
-    if (this.#local) return this.#local.segment(records);
+    if (this.#local) {
+      this.#localLoad += 1;
+      return this.#local.segment(records).finally(() => {
+        this.#localLoad -= 1;
+        this.#waiters.splice(0).forEach((wake) => wake());
+      });
+    }
     let best = null;
     for (const worker of this.#workers) if (!best || this.#load.get(worker) < this.#load.get(best)) best = worker;
     this.#load.set(best, this.#load.get(best) + 1);
@@ -226,7 +241,7 @@ async function run({ source, workers, columnMap = {} }) {
         const { attributes, activity, ignored } = leadReader(config, header, { typeValue });
         post({ type: 'header', attributes, activity, ignored });
         parts.push(new Blob([outputHeader(header)], { type: 'text/csv' }));
-        post({ type: 'phase', text: `Starting ${workers} evaluation worker${workers === 1 ? '' : 's'} (WebAssembly)…` });
+        post({ type: 'phase', text: workers === 0 ? 'Loading the evaluator (WebAssembly)…' : `Starting ${workers} evaluation worker${workers === 1 ? '' : 's'} (WebAssembly)…` });
         pool = await Pool.create({ count: workers, config, header });
         post({ type: 'phase', text: 'Segmenting…' });
         continue;

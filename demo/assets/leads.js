@@ -35,9 +35,16 @@ function setState(state) {
   document.body.dataset.state = state;
 }
 
+// Evaluation workers: one per spare core, but none on two cores or fewer:
+// there the reading worker evaluates too. Reading and parsing are ~6% of a
+// run's CPU (the evaluation worker 15.9 s, the reader 1.0 s for 250,000
+// rows), so a second thread gains at most that, and its V8 heap (grown to
+// its young generation's full size by the batches' allocations) and batch
+// module cost ~70 MiB of the tab's peak (docs/performance.md, "the lead-list
+// page's memory").
 function workerCount() {
   const cores = navigator.hardwareConcurrency || 2;
-  return Math.max(1, Math.min(8, cores - 1));
+  return cores <= 2 ? 0 : Math.min(8, cores - 1);
 }
 
 function newWorker() {
@@ -198,7 +205,7 @@ function finish({ aggregate, blob, processed, elapsed, workers }, label) {
   $('#results').hidden = false;
   $('#results-title').textContent = `${fmt(processed)} leads from ${label}`;
   $('#results-meta').textContent =
-    `${duration(elapsed)} · ${fmt(Math.round((processed / elapsed) * 1000))} leads/s · ${workers} evaluation worker${workers === 1 ? '' : 's'}`;
+    `${duration(elapsed)} · ${fmt(Math.round((processed / elapsed) * 1000))} leads/s · ${workers === 0 ? 'read and evaluated in one worker' : `${workers} evaluation worker${workers === 1 ? '' : 's'}`}`;
   renderResults(aggregate);
   setState('done');
   $('#results').scrollIntoView({ behavior: 'smooth', block: 'start' });

@@ -97,6 +97,10 @@ describe('demo lead-list page in headless Chromium', () => {
 
     assert.equal((await page.locator('#kpi-leads').textContent()).trim(), '10,000');
     assert.equal((await page.locator('#kpi-errors').textContent()).trim(), '0');
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    assert.match(await page.locator('#results-meta').textContent(),
+      cores <= 2 ? /read and evaluated in one worker$/ : new RegExp(`${Math.min(8, cores - 1)} evaluation workers?$`),
+      `${cores} cores: evaluation workers only for spare cores beyond the reader's`);
     assert.equal((await page.locator('#kpi-mql').textContent()).trim(), fmt(SAMPLE_10K.mql), 'MQLs: the engine-per-row page\'s count');
     assert.equal((await page.locator('#kpi-sql').textContent()).trim(), fmt(SAMPLE_10K.sql), 'SQLs: the engine-per-row page\'s count');
     assert.equal((await page.locator('#kpi-customers').textContent()).trim(), fmt(SAMPLE_10K.stages.customer));
@@ -202,6 +206,23 @@ describe('demo lead-list page in headless Chromium', () => {
     assert.equal(counts.company_mid, 1, JSON.stringify(counts));
     assert.equal(counts.company_small, 1);
   });
+  test('with spare cores (hardwareConcurrency 4): three evaluation workers, the same results', async () => {
+    const four = await watchPage(await context.newPage(), problems, { ignoreFailedRequest: (url) => url.startsWith('blob:') });
+    try {
+      await four.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 4 }));
+      await four.goto(`${server.url}leads.html`);
+      await four.waitForSelector('body[data-ready="true"]');
+      await four.click('#run-sample');
+      await four.waitForSelector('body[data-state="done"]', { timeout: 120_000 });
+      assert.match(await four.locator('#results-meta').textContent(), /3 evaluation workers$/);
+      const [file] = await Promise.all([four.waitForEvent('download'), four.click('#download')]);
+      const csv = fs.readFileSync(await file.path(), 'utf8');
+      assert.equal(crypto.createHash('sha256').update(csv).digest('hex'), SAMPLE_10K.csvSha256, 'the same segmented CSV as one thread');
+    } finally {
+      await four.close();
+    }
+  });
+
   test('cancel mid-run stops the workers and leaves the page usable', async () => {
     await page.selectOption('#sample-size', '1000000');
     await page.click('#run-sample');

@@ -16,6 +16,7 @@ import {
   type ReportPayload,
   type StorageAdapter,
   type LeadResult,
+  type LeadColumns,
   type LeadRow,
   type LeadSummary,
   type SegmentLeadsOptions,
@@ -89,6 +90,11 @@ export async function app(config: object, form: HTMLFormElement): Promise<void> 
     onLead: (lead: LeadResult) => console.log(lead.segments, lead.score),
   });
   console.log(leads.length, summary.grades['A'], summary.count);
+  const asColumns = await segmentLeads(config as Record<string, never>, 'a,b\n1,2\n', { results: 'columns' });
+  const columns: LeadColumns = asColumns.columns;
+  const bits: Uint32Array = columns.segments;
+  const scores: Float64Array = columns.score;
+  console.log(bits[0], scores[0], columns.has(0, 'x'), columns.segmentsOf(0).join(), columns.outputs(0).grade, columns.errors.get(0) ?? '');
   const mapped = await segmentLeads(config as Record<string, never>, 'Employees\n12\n', { columnMap: { Employees: 'company_size' } });
   const { read: readColumns, ignored, missing, suggestions, hints } = mapped.summary.columns;
   console.log(readColumns.join(), ignored.length, missing.length, suggestions['x'] ?? '', hints['visits'] ?? '', mapped.summary.columns.mapped['Employees']);

@@ -87,6 +87,7 @@ export async function segmentCsvInWasm(text, leads, options, context) {
   const lists = new Set(listColumns);
   const { onProgress, onLead, keepLeads = true, signal, types = true, now } = options;
   const perLead = keepLeads || typeof onLead === 'function';
+  const columns = context.columns ?? null;  // results: 'columns'
   const module = await loadBatchModule();
   const batch = new module.LeadBatch();
   try {
@@ -152,7 +153,15 @@ export async function segmentCsvInWasm(text, leads, options, context) {
             ? Object.assign(copyAttributes(row), { segments: [], score: null, grade: null, stage: null, temperature: null, mql: null, sql: null, error: renumber(batch.errorOf(i)) })
             : results.outputs(i, copyAttributes(row));
           if (keepLeads) context.kept.push(lead);
+          if (columns !== null) columns.addLead(lead);
           if (onLead) onLead(lead, processed + i);
+        }
+      } else if (columns !== null) {
+        // results: 'columns' without onLead: read in place, no object made.
+        results.start(n);
+        for (let i = 0; i < n; i++) {
+          if (results.failed(i)) columns.addFailed(renumber(batch.errorOf(i)));
+          else columns.addRow(results, i);
         }
       }
       batch.clearResults();
@@ -199,6 +208,7 @@ export async function segmentCsvInWasm(text, leads, options, context) {
     summary.mql = counts.mql;
     summary.sql = counts.sql;
     if (hasEvents) Object.assign(summary.events, counts.events);
+    if (columns !== null) return { leads: context.kept, columns: columns.trimmed(), summary, warnings };
     return { leads: context.kept, summary, warnings };
   } finally {
     batch.delete();

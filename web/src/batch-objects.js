@@ -21,6 +21,7 @@ import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { RecordWriter, readValueFrame } from './lead-records.js';
 import { BatchResults, failedLead } from './batch-results.js';
 import { SlottedWriter } from './slotted-leads.js';
+import { LeadColumns } from './lead-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 // Leads per call into wasm: enough to make the crossing negligible, few
@@ -68,7 +69,8 @@ function failureMessage(f, number, history) {
  * @param {object[]} leads lead objects
  * @param {object} options checked segmentLeads options, `now` a number
  * @param {{emptySummary: Function, countLead: Function, columnReport: Function, columnMap: object,
- *          progressEvery: number, leadOffset: number}} context batch.js's helpers
+ *          progressEvery: number, leadOffset: number, columns?: LeadColumns}} context batch.js's helpers;
+ *          `columns`: fill these (results: 'columns')
  */
 export async function segmentObjectsInWasm(text, leads, options, context) {
   const { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset } = context;
@@ -95,6 +97,11 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     summary.columns = leads.length ? columnReport(reads, names, columnMap, inline) : columnReport(reads, [], columnMap, true);
 
     const results = new BatchResults(module, batch, config);
+    // Without keepLeads and onLead no result object is made: the results
+    // go into columns from the result rows (the caller's, with results:
+    // 'columns'; or our own, for the summary's counts alone).
+    const objects = keepLeads || typeof onLead === 'function';
+    const columns = context.columns ?? (objects ? null : new LeadColumns(results.segmentIds, results.stageIds, withMetrics, leads.length));
     const kept = [];
     const writer = new RecordWriter(new module.FrameWriter());
     // Slotted records: a segments-only config, keys as given, no metrics
@@ -115,6 +122,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     const rows = [];  // their result rows (-1: failed in JavaScript)
 
     const finish = (lead, failed) => {
+      if (columns !== null) columns.addLead(lead);
       countLead(summary, lead);
       if (failed) summary.errors += 1;
       if (keepLeads) kept.push(lead);
@@ -134,6 +142,10 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         slotted?.afterFeed();
       }
       results.start(n);
+      if (!objects) {
+        drainColumns(n);
+        return;
+      }
       // Every result of the call first, in one pass over the result rows
       // and their membership bits with no call into wasm in between; then
       // what needs such calls (why a lead failed, its metrics), which may
@@ -169,11 +181,42 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
           finish(lead, false);
         }
       }
+      done(n, count);
+    };
+
+    const done = (n, count) => {
       if (n) batch.clearResults();
       writer.reset();
       first += count;
       pending = [];
       histories = [];
+    };
+
+    // The call's results straight into columns, counted at the end.
+    const drainColumns = (n) => {
+      const count = pending.length;
+      for (let k = 0, i = 0; k < count; k++) {
+        const entry = pending[k];
+        if (entry instanceof Failed) {
+          columns.addLead(entry.lead);
+        } else {
+          if (results.failed(i)) {
+            columns.addFailed(failureMessage(batch.failureOf(i), first + k, histories[k]));
+          } else {
+            const at = columns.addRow(results, i);
+            if (withMetrics) columns.metrics[at] = readValueFrame(results.memory(), batch.metricsAt(i));
+            const history = histories[k];
+            if (history !== null) {
+              events.replayed += history.count;
+              events.afterNow += history.order.length - history.count;
+            }
+          }
+          i += 1;
+        }
+        processed += 1;
+        if (processed % progressEvery === 0) progress({ processed });
+      }
+      done(n, count);
     };
 
     let lastYield = Date.now();
@@ -225,6 +268,8 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     }
     flush();
     if (processed % progressEvery !== 0 || processed === 0) progress({ processed });
+    if (!objects) columns.countInto(summary);
+    if (context.columns) return { leads: kept, columns: columns.trimmed(), summary, warnings };
     return { leads: kept, summary, warnings };
   } finally {
     batch.delete();

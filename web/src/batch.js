@@ -30,13 +30,14 @@ import { objectsFitBatch, segmentObjectsInWasm } from './batch-objects.js';
 import { copyAttributes, failedLead } from './batch-results.js';
 import { computedColumns, computedColumnsWarning, reservedNames, withoutComputed } from './computed-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
+import { LeadColumns } from './lead-columns.js';
 
 const DEFAULT_PROGRESS_EVERY = 1000;
 const DEFAULT_ID_COLUMN = 'email';
 
 const OPTION_KEYS = new Set([
   'onProgress', 'onLead', 'keepLeads', 'progressEvery', 'types', 'now', 'signal', 'wasmUrl', 'wasmBinary', 'module',
-  'events', 'idColumn', 'eventColumns', 'metrics', 'columnMap', 'workers', 'workerUrl', 'listColumns',
+  'events', 'idColumn', 'eventColumns', 'metrics', 'columnMap', 'workers', 'workerUrl', 'listColumns', 'results',
 ]);
 
 function isBlob(value) {
@@ -149,7 +150,14 @@ function checkOptions(options, leads) {
   if (!Array.isArray(listColumns) || listColumns.some((c) => typeof c !== 'string' || c.trim() === '')) {
     throw leadsegError(`segmentLeads: listColumns must be an array of column names, got ${describe(options.listColumns)}`, '/listColumns');
   }
-  return { progressEvery, idColumn: idColumn.trim(), columns, columnMap: checkColumnMap(options.columnMap), workers, listColumns };
+  const results = options.results ?? 'objects';
+  if (results !== 'objects' && results !== 'columns') {
+    throw leadsegError(`segmentLeads: results must be "objects" or "columns", got ${describe(options.results)}`, '/results');
+  }
+  if (results === 'columns' && options.keepLeads === true) {
+    throw leadsegError('segmentLeads: keepLeads: true and results: "columns" exclude each other (columns hold every lead\'s results)', '/keepLeads');
+  }
+  return { progressEvery, idColumn: idColumn.trim(), columns, columnMap: checkColumnMap(options.columnMap), workers, listColumns, results };
 }
 
 /**
@@ -157,11 +165,12 @@ function checkOptions(options, leads) {
  * @returns {Promise<{leads: object[], summary: object, warnings: object[]}>}
  */
 export async function segmentLeads(config, leads, options = {}) {
-  const { workers } = checkOptions(options, leads);
+  const { workers, results } = checkOptions(options, leads);
   const text = configText(config);
   const at = options.now === undefined ? Date.now() : typeof options.now === 'function' ? options.now() : options.now;
   if (!Number.isFinite(at)) throw leadsegError('segmentLeads: now must be a time in milliseconds (or a function returning one)');
   const plan = workerPlan(leads, options, workers);
+  if (results === 'columns') return segmentLeadsInColumns(text, leads, { ...options, now: at }, plan);
   if (plan !== null) {
     // A CSV Blob split across workers (batch-workers.js), each running
     // segmentLeadsPart on its row-aligned part; loaded only then.
@@ -172,22 +181,60 @@ export async function segmentLeads(config, leads, options = {}) {
 }
 
 /**
+ * segmentLeads with results: 'columns': the run's results go into one
+ * LeadColumns, from the batch module's result rows where the path reads
+ * them (lead objects, CSV in this thread), else from the result objects
+ * the path makes (onLead's): workers send result objects back for that.
+ * `hooks` go to segmentLeadsInWorkers (tests run workers in-process).
+ */
+export async function segmentLeadsInColumns(text, leads, options, plan, hooks = undefined) {
+  const parsed = JSON.parse(text);
+  const columns = new LeadColumns(
+    (parsed.segments ?? []).map((s) => s.id), (parsed.lifecycle?.stages ?? []).map((s) => s.id),
+    options.metrics === true, Array.isArray(leads) ? leads.length : undefined);
+  const { results: _results, ...rest } = options;
+  if (plan === null) return segmentLeadsPart(text, leads, { ...rest, keepLeads: false }, { columns });
+  const { onLead } = options;
+  const { segmentLeadsInWorkers } = await import('./batch-workers.js');
+  const out = await segmentLeadsInWorkers(text, plan, {
+    ...rest,
+    keepLeads: false,
+    onLead: (lead, index) => {
+      columns.addLead(lead);
+      onLead?.(lead, index);
+    },
+  }, hooks);
+  return { leads: out.leads, columns: columns.trimmed(), summary: out.summary, warnings: out.warnings };
+}
+
+/**
  * segmentLeads on checked options with `config` as JSON text and `now` a
  * number: all of one input, or (in a worker) one row-aligned part of a CSV
  * whose first lead is lead `leadOffset` of the whole file and whose first
  * row is row `rowOffset + 2` (messages name the whole file's numbers).
  */
-export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, rowOffset = 0 } = {}) {
+export async function segmentLeadsPart(text, leads, options, { leadOffset = 0, rowOffset = 0, columns: into = null } = {}) {
   const { progressEvery, idColumn, columns, columnMap, listColumns } = checkOptions(options, leads);
   const mapped = Object.keys(columnMap).length > 0;
   const { onProgress, onLead, keepLeads = true, signal, types = true, metrics: withMetrics = false, now: at } = options;
   // CSV without an activity table: parsed and evaluated in the batch module.
   if (batchModuleFits(leads, options)) {
-    return segmentCsvInWasm(text, leads, options, { emptySummary, columnReport, columnMap, listColumns, progressEvery, leadOffset, rowOffset, kept: [], eventColumns: columns });
+    return segmentCsvInWasm(text, leads, options, { emptySummary, columnReport, columnMap, listColumns, progressEvery, leadOffset, rowOffset, kept: [], eventColumns: columns, columns: into });
   }
   // Lead objects (with inline events and declarations): in bulk, in the batch module too.
   if (objectsFitBatch(leads, options)) {
-    return segmentObjectsInWasm(text, leads, options, { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset });
+    return segmentObjectsInWasm(text, leads, options, { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset, columns: into ?? undefined });
+  }
+  // The per-lead path makes result objects anyway: columns from them.
+  if (into !== null) {
+    const out = await segmentLeadsPart(text, leads, {
+      ...options,
+      onLead: (lead, index) => {
+        into.addLead(lead);
+        options.onLead?.(lead, index);
+      },
+    }, { leadOffset, rowOffset });
+    return { ...out, columns: into.trimmed() };
   }
 
   const core = await loadModule(options);

@@ -101,6 +101,11 @@ export class SlottedWriter {
    */
   write(row) {
     const keys = Object.keys(row);
+    // The values in the keys' order: one call, where row[keys[k]] was a
+    // keyed lookup per attribute (a fifth of this function's time).
+    const values = Object.values(row);
+    // (A getter that deletes a later key shortens it: that lead takes the other paths.)
+    if (values.length !== keys.length) return false;
     const previous = this.keys;
     let same = keys.length === previous.length;
     for (let k = 0; same && k < keys.length; k++) same = keys[k] === previous[k];
@@ -117,7 +122,7 @@ export class SlottedWriter {
     let bound = this.keyBound;
     let count = 0;
     for (let k = 0; k < keys.length; k++) {
-      const v = row[keys[k]];
+      const v = values[k];
       const slot = slots[k];
       if (typeof v === 'string') {
         bound += textBound(v);

@@ -1,0 +1,205 @@
+// segmentLeads(..., {results: 'columns'}): every lead's outputs as typed
+// arrays, one entry per lead in input order, instead of one result object
+// per lead. A result object copies the lead's own fields and adds seven
+// properties and a segments array: for a lead list already in memory that
+// copy and its garbage cost more than evaluating the lead in wasm
+// (docs/performance.md, "lead objects as slotted records"). Here a lead is
+// a few bytes: its membership bits as the batch module leaves them, its
+// score and its small codes.
+//
+// Filled from the batch module's result rows in place (addRow) where a
+// path can, and from result objects (addLead) where a path makes them
+// anyway (the per-lead path, onLead): the same columns either way.
+import { GRADES, TEMPERATURES } from './batch-results.js';
+
+const MIN_CAPACITY = 1024;
+
+export class LeadColumns {
+  /**
+   * @param {string[]} segmentIds the config's segment ids, in order
+   * @param {string[]} stageIds its lifecycle stage ids, in order
+   * @param {boolean} withMetrics whether leads carry `metrics`
+   * @param {number} [capacity] leads expected (the columns grow past it)
+   */
+  constructor(segmentIds, stageIds, withMetrics, capacity = MIN_CAPACITY) {
+    this.count = 0;
+    this.segmentIds = segmentIds;
+    this.stageIds = stageIds;
+    this.grades = GRADES;
+    this.temperatures = TEMPERATURES;
+    this.wordsPerLead = Math.ceil(segmentIds.length / 32);
+    this.errors = new Map();
+    this.metrics = withMetrics ? [] : undefined;
+    this.segmentIndex = null;
+    this.allocate(Math.max(1, capacity));
+  }
+
+  allocate(capacity) {
+    const grow = (Type, old, per = 1) => {
+      const next = new Type(capacity * per);
+      if (old) next.set(old.subarray(0, this.count * per));
+      return next;
+    };
+    this.capacity = capacity;
+    this.segments = grow(Uint32Array, this.segments, this.wordsPerLead);
+    this.score = grow(Float64Array, this.score);
+    this.grade = grow(Int8Array, this.grade);
+    this.stage = grow(Int16Array, this.stage);
+    this.temperature = grow(Int8Array, this.temperature);
+    this.mql = grow(Int8Array, this.mql);
+    this.sql = grow(Int8Array, this.sql);
+  }
+
+  /** The index of the next lead, with room made for it. */
+  next() {
+    if (this.count === this.capacity) this.allocate(Math.max(MIN_CAPACITY, this.capacity * 2));
+    return this.count++;
+  }
+
+  /**
+   * Result row i of a batch module call (BatchResults, after start()),
+   * read in place; the caller has checked that it did not fail.
+   * @returns {number} the lead's index
+   */
+  addRow(results, i) {
+    const at = this.next();
+    results.memory();
+    const { view, bits, layout } = results;
+    const row = results.rows + i * layout.size;
+    const from = i * results.words * 2;  // two 32-bit halves per 64-bit word, low first
+    const words = this.wordsPerLead;
+    const to = at * words;
+    for (let w = 0; w < words; w++) this.segments[to + w] = bits[from + w];
+    this.score[at] = view.getFloat64(row + layout.score, true);
+    this.grade[at] = view.getInt8(row + layout.grade);
+    this.stage[at] = view.getInt16(row + layout.stage, true);
+    this.temperature[at] = view.getInt8(row + layout.temperature);
+    this.mql[at] = view.getInt8(row + layout.mql);
+    this.sql[at] = view.getInt8(row + layout.sql);
+    return at;
+  }
+
+  /**
+   * A lead that failed: no segments, every output null, `message` in errors.
+   * @returns {number} the lead's index
+   */
+  addFailed(message) {
+    const at = this.next();
+    this.segments.fill(0, at * this.wordsPerLead, (at + 1) * this.wordsPerLead);
+    this.score[at] = NaN;
+    this.grade[at] = this.stage[at] = this.temperature[at] = this.mql[at] = this.sql[at] = -1;
+    this.errors.set(at, message);
+    if (this.metrics) this.metrics[at] = null;
+    return at;
+  }
+
+  /** A result object (LeadResult) of any path, as columns. */
+  addLead(lead) {
+    if (lead.error !== undefined) {
+      this.addFailed(lead.error);
+      return;
+    }
+    const at = this.next();
+    const words = this.wordsPerLead;
+    this.segments.fill(0, at * words, (at + 1) * words);
+    for (const id of lead.segments) {
+      const s = this.indexOf(id);
+      this.segments[at * words + (s >>> 5)] |= 1 << (s & 31);
+    }
+    this.score[at] = lead.score ?? NaN;
+    this.grade[at] = lead.grade === null ? -1 : GRADES.indexOf(lead.grade);
+    this.stage[at] = lead.stage === null ? -1 : this.stageIds.indexOf(lead.stage);
+    this.temperature[at] = lead.temperature === null ? -1 : TEMPERATURES.indexOf(lead.temperature);
+    this.mql[at] = lead.mql === null ? -1 : lead.mql ? 1 : 0;
+    this.sql[at] = lead.sql === null ? -1 : lead.sql ? 1 : 0;
+    if (this.metrics) this.metrics[at] = lead.metrics ?? null;
+  }
+
+  /** The index of segment `id` in segmentIds (-1 if the config has none such). */
+  indexOf(id) {
+    if (this.segmentIndex === null) this.segmentIndex = new Map(this.segmentIds.map((s, k) => [s, k]));
+    return this.segmentIndex.get(id) ?? -1;
+  }
+
+  /** Whether lead i is in segment `id`. */
+  has(i, id) {
+    const s = this.indexOf(id);
+    return s >= 0 && ((this.segments[i * this.wordsPerLead + (s >>> 5)] >>> (s & 31)) & 1) === 1;
+  }
+
+  /** Lead i's segment ids, in the config's order (a result object's `segments`). */
+  segmentsOf(i) {
+    const out = [];
+    for (let s = 0; s < this.segmentIds.length; s++) {
+      if ((this.segments[i * this.wordsPerLead + (s >>> 5)] >>> (s & 31)) & 1) out.push(this.segmentIds[s]);
+    }
+    return out;
+  }
+
+  /**
+   * Lead i's outputs as a result object has them (segments, score, grade,
+   * stage, temperature, mql, sql, and error / metrics when there are), without
+   * the lead's own fields.
+   */
+  outputs(i) {
+    const flag = (v) => (v < 0 ? null : v === 1);
+    const out = {
+      segments: this.segmentsOf(i),
+      score: Number.isNaN(this.score[i]) ? null : this.score[i],
+      grade: this.grade[i] < 0 ? null : GRADES[this.grade[i]],
+      stage: this.stage[i] < 0 ? null : this.stageIds[this.stage[i]],
+      temperature: this.temperature[i] < 0 ? null : TEMPERATURES[this.temperature[i]],
+      mql: flag(this.mql[i]),
+      sql: flag(this.sql[i]),
+    };
+    if (this.metrics) out.metrics = this.metrics[i];
+    if (this.errors.has(i)) out.error = this.errors.get(i);
+    return out;
+  }
+
+  /**
+   * Adds every lead's outputs to a summary's counts (count, errors,
+   * segments, grades, stages, temperatures, mql, sql), as batch.js's
+   * countLead does one result object at a time.
+   */
+  countInto(summary) {
+    const n = this.count;
+    const words = this.wordsPerLead;
+    const members = new Float64Array(words * 32);
+    for (let i = 0, end = n * words; i < end; i += words) {
+      for (let w = 0; w < words; w++) {
+        let bits = this.segments[i + w];
+        while (bits !== 0) {
+          const low = bits & -bits;
+          members[w * 32 + 31 - Math.clz32(low)] += 1;
+          bits ^= low;
+        }
+      }
+    }
+    this.segmentIds.forEach((id, s) => {
+      summary.segments[id] = (summary.segments[id] ?? 0) + members[s];
+    });
+    const tally = (codes, names, table) => {
+      const counts = new Float64Array(names.length);
+      for (let i = 0; i < n; i++) if (codes[i] >= 0) counts[codes[i]] += 1;
+      names.forEach((name, k) => {
+        if (counts[k] > 0) table[name] = (table[name] ?? 0) + counts[k];
+      });
+    };
+    tally(this.grade, GRADES, summary.grades);
+    tally(this.stage, this.stageIds, summary.stages);
+    tally(this.temperature, TEMPERATURES, summary.temperatures);
+    for (let i = 0; i < n; i++) {
+      if (this.mql[i] === 1) summary.mql += 1;
+      if (this.sql[i] === 1) summary.sql += 1;
+    }
+    summary.count += n;
+    summary.errors += this.errors.size;
+  }
+
+  /** The columns cut to `count` leads (memory past it given back), as returned. */
+  trimmed() {
+    if (this.capacity !== this.count) this.allocate(this.count);
+    return this;
+  }
+}
