@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore, segmentLeads } from '../../web/src/node.js';
 import { segmentLeadsInWorkers } from '../../web/src/batch-workers.js';
-import { createWorkerHandler } from '../../web/src/batch-worker-handler.js';
-import { START } from './helpers.mjs';
+import { inProcessWorkers, START } from './helpers.mjs';
 
 const WITH_LIFECYCLE = {
   segments: [{ id: 'big', condition: { company_size: { $gte: 1000 } } }],
@@ -81,22 +80,6 @@ test('objects in: mql and sql on the per-lead path', async () => {
   assert.equal(summary.mql, 2);
   assert.equal(summary.sql, 1);
 });
-
-/** A Worker-shaped object running batch-worker-handler.js in this thread. */
-function inProcessWorkers() {
-  return () => {
-    const worker = { onmessage: null, onerror: null, terminated: false, terminate() { this.terminated = true; } };
-    const handle = createWorkerHandler((message) => {
-      const data = structuredClone(message);
-      setTimeout(() => { if (!worker.terminated) worker.onmessage({ data }); }, 0);
-    });
-    worker.postMessage = (message) => {
-      const data = structuredClone(message);
-      setTimeout(() => { if (!worker.terminated) handle(data); }, 0);
-    };
-    return worker;
-  };
-}
 
 test('workers: the merged summary counts the MQLs and SQLs of every part', async () => {
   const blob = new Blob([leadsCsv(1200)]);

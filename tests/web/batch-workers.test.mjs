@@ -8,38 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { segmentLeads } from '../../web/src/node.js';
 import { segmentLeadsInWorkers } from '../../web/src/batch-workers.js';
-import { createWorkerHandler } from '../../web/src/batch-worker-handler.js';
 import { workerPlan, checkWorkersOption, MIN_WORKER_BYTES } from '../../web/src/batch-workers-option.js';
-import { exampleConfig, START } from './helpers.mjs';
-
-/** A Worker-shaped object running batch-worker-handler.js in this thread. */
-function inProcessWorkers(log = { started: 0, terminated: 0 }) {
-  return () => {
-    log.started++;
-    const worker = {
-      onmessage: null,
-      onerror: null,
-      terminated: false,
-      terminate() {
-        if (!this.terminated) log.terminated++;
-        this.terminated = true;
-      },
-    };
-    const handle = createWorkerHandler((message) => {
-      const data = structuredClone(message);
-      setTimeout(() => {
-        if (!worker.terminated) worker.onmessage({ data });
-      }, 0);
-    });
-    worker.postMessage = (message) => {
-      const data = structuredClone(message);
-      setTimeout(() => {
-        if (!worker.terminated) handle(data);
-      }, 0);
-    };
-    return worker;
-  };
-}
+import { exampleConfig, inProcessWorkers, START } from './helpers.mjs';
 
 const TITLES = ['CTO', 'Intern', 'CEO', 'VP "Sales", EMEA', 'Head of\nGrowth', 'IT Manager'];
 const INDUSTRIES = ['Technology', 'Retail', 'Software', 'Finance'];

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createWorkerHandler } from '../../web/src/batch-worker-handler.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB_DIR = path.join(REPO_ROOT, 'web');
@@ -38,5 +39,38 @@ export function seededRandom(seed) {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A Worker-shaped object running batch-worker-handler.js in this thread, for
+ * the `createWorker` option of the worker paths; `log` counts starts and
+ * terminations.
+ */
+export function inProcessWorkers(log = { started: 0, terminated: 0 }) {
+  return () => {
+    log.started++;
+    const worker = {
+      onmessage: null,
+      onerror: null,
+      terminated: false,
+      terminate() {
+        if (!this.terminated) log.terminated++;
+        this.terminated = true;
+      },
+    };
+    const handle = createWorkerHandler((message) => {
+      const data = structuredClone(message);
+      setTimeout(() => {
+        if (!worker.terminated) worker.onmessage({ data });
+      }, 0);
+    });
+    worker.postMessage = (message) => {
+      const data = structuredClone(message);
+      setTimeout(() => {
+        if (!worker.terminated) handle(data);
+      }, 0);
+    };
+    return worker;
   };
 }

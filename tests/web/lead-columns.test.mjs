@@ -8,9 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { segmentLeads } from '../../web/src/node.js';
 import { segmentLeadsInColumns } from '../../web/src/batch.js';
-import { createWorkerHandler } from '../../web/src/batch-worker-handler.js';
 import { loadModule } from '../../web/src/loader.js';
-import { HOUR, START, exampleConfig, seededRandom } from './helpers.mjs';
+import { HOUR, START, exampleConfig, inProcessWorkers, seededRandom } from './helpers.mjs';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 const OWN = new Set(['segments', 'score', 'grade', 'stage', 'temperature', 'mql', 'sql', 'metrics', 'error']);
@@ -123,22 +122,6 @@ test('results: "columns" on CSV in this thread (read from the batch module\'s ro
   assert.deepEqual(seen.map(([, i]) => i), objects.leads.map((_, i) => i));
   for (let i = 0; i < columns.count; i++) assert.deepEqual(withOnLead.columns.outputs(i), columns.outputs(i));
 });
-
-/** A Worker-shaped object running batch-worker-handler.js in this thread (as batch-workers.test.mjs). */
-function inProcessWorkers() {
-  return () => {
-    const worker = { onmessage: null, onerror: null, terminated: false, terminate() { this.terminated = true; } };
-    const handle = createWorkerHandler((message) => {
-      const data = structuredClone(message);
-      setTimeout(() => { if (!worker.terminated) worker.onmessage({ data }); }, 0);
-    });
-    worker.postMessage = (message) => {
-      const data = structuredClone(message);
-      setTimeout(() => { if (!worker.terminated) handle(data); }, 0);
-    };
-    return worker;
-  };
-}
 
 test('results: "columns" across workers: the leads in input order, the one-thread summary', async () => {
   const blob = new Blob([leadsCsv(900)]);
