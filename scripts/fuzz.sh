@@ -156,8 +156,8 @@ for t in "${TARGETS[@]}"; do
       echo "    replay:     $BUILD/fuzzers/$t $f"
       # Small reproducers are printed whole: CI machines are thrown away.
       if [ "$(wc -c < "$f")" -le 4096 ]; then
-        echo "    reproducer, base64 (decode with: base64 -d > input):"
-        base64 -w 100 "$f" | sed 's/^/      /'
+        echo "    reproducer bytes in base64 below (decode: sed 's/^ *base64 //' | base64 -d > input):"
+        base64 -w 100 "$f" | sed 's/^/    base64 /'
       fi
       reproducers+=("$f")
     done

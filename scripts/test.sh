@@ -88,9 +88,11 @@ for suite in native-ctest asan-ctest; do
 done
 if [ -f "$LOGS/fuzz.log" ]; then
   echo "fuzz:"
-  # A crash's report and reproducer (indented lines after it) too: CI
-  # shows only the end of its output.
-  grep -E '^fuzz_[a-z]+: |^fuzz: [0-9]+ targets|^    ' "$LOGS/fuzz.log" | sed 's/^/  /'
+  # A crash's report and reproducer too (scripts/fuzz.sh's detail lines;
+  # not any indented line: the build's warnings quote source): CI shows
+  # only the end of its output.
+  grep -E '^fuzz_[a-z]+: |^fuzz: [0-9]+ targets|^    (\| |reproducer|replay: |base64 |no reproducer)' \
+    "$LOGS/fuzz.log" | sed 's/^/  /'
 fi
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "FAILED: ${failed[*]}"
