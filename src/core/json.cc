@@ -75,34 +75,6 @@ Status CheckJsonValue(const Json& j, std::string_view what, int max_depth) {
   return CheckJsonAt(j, what, max_depth, max_depth);
 }
 
-bool IsValidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-    else return false;  // a continuation byte, an overlong lead (C0, C1) or F5..FF
-    if (n - i < len) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return false;  // overlong, too big
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // surrogates have no UTF-8 form
-    i += len;
-  }
-  return true;
-}
-
 Result<Json> ParseJson(std::string_view text, std::string_view what) {
   size_t deep = FindExcessiveNesting(text, kMaxJsonDepth);
   if (deep != std::string_view::npos) {
