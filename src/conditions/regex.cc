@@ -21,44 +21,6 @@
 namespace leadseg {
 namespace regex_internal {
 
-// Decodes one UTF-8 sequence from `p` (avail > 0 bytes). Rejects overlong
-// forms, surrogates and values above U+10FFFF, so that every code point has
-// exactly one accepted encoding (Search's byte-level prefilters rely on it).
-bool DecodeUtf8(const unsigned char* p, size_t avail, uint32_t* cp, uint32_t* len) {
-  const uint32_t b0 = p[0];
-  auto cont = [&](size_t i, uint32_t lo, uint32_t hi) {
-    return i < avail && p[i] >= lo && p[i] <= hi;
-  };
-  if (b0 < 0x80) {
-    *cp = b0;
-    *len = 1;
-    return true;
-  }
-  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1, 0x80, 0xBF)) {
-    *cp = ((b0 & 0x1F) << 6) | (p[1] & 0x3F);
-    *len = 2;
-    return true;
-  }
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    const uint32_t lo = b0 == 0xE0 ? 0xA0 : 0x80;  // no overlongs
-    const uint32_t hi = b0 == 0xED ? 0x9F : 0xBF;  // no surrogates
-    if (!cont(1, lo, hi) || !cont(2, 0x80, 0xBF)) return false;
-    *cp = ((b0 & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-    *len = 3;
-    return true;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    const uint32_t lo = b0 == 0xF0 ? 0x90 : 0x80;  // no overlongs
-    const uint32_t hi = b0 == 0xF4 ? 0x8F : 0xBF;  // nothing above U+10FFFF
-    if (!cont(1, lo, hi) || !cont(2, 0x80, 0xBF) || !cont(3, 0x80, 0xBF)) return false;
-    *cp = ((b0 & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) |
-          (p[3] & 0x3F);
-    *len = 4;
-    return true;
-  }
-  return false;
-}
-
 const FoldRun kFoldRuns[] = {
     {0x0061, 0x007A, 1, -32}, {0x00B5, 0x00B5, 1, 743},
     {0x00E0, 0x00F6, 1, -32}, {0x00F8, 0x00FE, 1, -32},

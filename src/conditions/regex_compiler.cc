@@ -752,19 +752,6 @@ uint64_t SaturatingMul(uint64_t a, uint64_t b) {
   return std::min(a * b, kHugeSize);
 }
 
-void AppendUtf8(uint32_t u, std::string* out) {  // u is a BMP non-surrogate
-  if (u < 0x80) {
-    out->push_back(static_cast<char>(u));
-  } else if (u < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (u >> 6)));
-    out->push_back(static_cast<char>(0x80 | (u & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xE0 | (u >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((u >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (u & 0x3F)));
-  }
-}
-
 }  // namespace
 
 // Lowers an Ast to a program and fills in Search's shortcuts.

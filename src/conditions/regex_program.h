@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "conditions/regex.h"
+#include "core/utf8.h"
 
 namespace leadseg {
 namespace regex_internal {
@@ -31,11 +32,6 @@ inline bool IsWordUnit(uint32_t u) {
 inline bool IsLineTerminator(uint32_t u) {
   return u == 0x0A || u == 0x0D || u == 0x2028 || u == 0x2029;
 }
-
-// Decodes one UTF-8 sequence from `p` (avail > 0 bytes). Rejects overlong
-// forms, surrogates and values above U+10FFFF, so that every code point has
-// exactly one accepted encoding (Search's byte-level prefilters rely on it).
-bool DecodeUtf8(const unsigned char* p, size_t avail, uint32_t* cp, uint32_t* len);
 
 // Case folding for the `i` flag: ECMAScript's Canonicalize(rer, ch) for
 // non-unicode patterns. Two units match when their canonical forms are
