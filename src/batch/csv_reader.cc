@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/utf8.h"
+
 namespace leadseg {
 namespace batch {
 
@@ -44,8 +46,9 @@ void RecordBytes::Grow(size_t at_least) {
 
 CsvReader::CsvReader() { field_ends_.reserve(64); }
 
-// A streaming UTF-8 check (RFC 3629: no overlongs, surrogates or code
-// points past U+10FFFF), so a sequence split between chunks is judged whole.
+// A streaming UTF-8 check (core/utf8.h's rules: no overlongs, surrogates or
+// code points past U+10FFFF), so a sequence split between chunks is judged
+// whole.
 Status CsvReader::CheckUtf8(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const size_t n = bytes.size();
@@ -65,21 +68,14 @@ Status CsvReader::CheckUtf8(std::string_view bytes) {
         ++i;
         continue;
       }
-      utf8_start_ = offset_ + i;
-      utf8_lo_ = 0x80;
-      utf8_hi_ = 0xBF;
-      if (b >= 0xC2 && b <= 0xDF) utf8_need_ = 1;
-      else if (b >= 0xE0 && b <= 0xEF) {
-        utf8_need_ = 2;
-        if (b == 0xE0) utf8_lo_ = 0xA0;
-        if (b == 0xED) utf8_hi_ = 0x9F;
-      } else if (b >= 0xF0 && b <= 0xF4) {
-        utf8_need_ = 3;
-        if (b == 0xF0) utf8_lo_ = 0x90;
-        if (b == 0xF4) utf8_hi_ = 0x8F;
-      } else {
+      const Utf8Lead lead = Utf8LeadOf(b);
+      if (lead.continuations < 0) {
         return InvalidArgument("CSV: the input is not valid UTF-8 (at byte " + std::to_string(offset_ + i) + ")");
       }
+      utf8_start_ = offset_ + i;
+      utf8_need_ = lead.continuations;
+      utf8_lo_ = lead.lo;
+      utf8_hi_ = lead.hi;
       ++i;
       continue;
     }

@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/number_text.h"
 #include "core/printable.h"
+#include "core/utf8.h"
 
 namespace leadseg {
 namespace {
@@ -123,28 +124,9 @@ class Parser {
     return cp;
   }
 
-  void AddCodepoint(int cp) {
-    const auto u = static_cast<unsigned>(cp);
-    if (u < 0x80) {
-      string_ += static_cast<char>(u);
-    } else if (u <= 0x7FF) {
-      string_ += static_cast<char>(0xC0 | (u >> 6));
-      string_ += static_cast<char>(0x80 | (u & 0x3F));
-    } else if (u <= 0xFFFF) {
-      string_ += static_cast<char>(0xE0 | (u >> 12));
-      string_ += static_cast<char>(0x80 | ((u >> 6) & 0x3F));
-      string_ += static_cast<char>(0x80 | (u & 0x3F));
-    } else {
-      string_ += static_cast<char>(0xF0 | (u >> 18));
-      string_ += static_cast<char>(0x80 | ((u >> 12) & 0x3F));
-      string_ += static_cast<char>(0x80 | ((u >> 6) & 0x3F));
-      string_ += static_cast<char>(0x80 | (u & 0x3F));
-    }
-  }
-
   // The continuation bytes of one UTF-8 sequence, each within its range
-  // (the first range is narrower after E0, ED, F0 and F4: no overlong forms,
-  // surrogates or code points past U+10FFFF).
+  // (core/utf8.h's Utf8LeadOf: no overlong forms, surrogates or code points
+  // past U+10FFFF).
   bool Continuation(int first_lo, int first_hi, int count) {
     for (int i = 0; i < count; ++i) {
       const int lo = i == 0 ? first_lo : 0x80, hi = i == 0 ? first_hi : 0xBF;
@@ -182,7 +164,7 @@ class Parser {
             } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
               return kError;
             }
-            AddCodepoint(cp);
+            AppendUtf8(static_cast<uint32_t>(cp), &string_);
             break;
           }
           default: return kError;
@@ -195,16 +177,8 @@ class Parser {
         continue;
       }
       string_ += static_cast<char>(c);
-      bool ok;
-      if (c >= 0xC2 && c <= 0xDF) ok = Continuation(0x80, 0xBF, 1);
-      else if (c == 0xE0) ok = Continuation(0xA0, 0xBF, 2);
-      else if (c == 0xED) ok = Continuation(0x80, 0x9F, 2);
-      else if (c >= 0xE1 && c <= 0xEF) ok = Continuation(0x80, 0xBF, 2);
-      else if (c == 0xF0) ok = Continuation(0x90, 0xBF, 3);
-      else if (c >= 0xF1 && c <= 0xF3) ok = Continuation(0x80, 0xBF, 3);
-      else if (c == 0xF4) ok = Continuation(0x80, 0x8F, 3);
-      else ok = false;
-      if (!ok) return kError;
+      const Utf8Lead lead = Utf8LeadOf(static_cast<unsigned char>(c));
+      if (lead.continuations < 0 || !Continuation(lead.lo, lead.hi, lead.continuations)) return kError;
     }
   }
 
