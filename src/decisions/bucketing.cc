@@ -3,49 +3,13 @@
 #include <cstddef>
 #include <string>
 
+#include "core/utf8.h"
+
 namespace leadseg {
 namespace {
 
 constexpr uint32_t kFnvOffsetBasis = 0x811C9DC5u;
 constexpr uint32_t kFnvPrime = 0x01000193u;
-constexpr uint32_t kReplacementChar = 0xFFFD;
-
-// Decodes the code point at `*p` and advances past it, following the WHATWG
-// "UTF-8 decode" algorithm that TextDecoder implements: a sequence that
-// turns out to be ill-formed yields one U+FFFD and decoding resumes at the
-// byte that broke it (which is not consumed). The lead-byte-specific bounds
-// on the first continuation byte reject overlong forms, surrogates and
-// values above U+10FFFF.
-inline uint32_t NextCodePoint(const unsigned char*& p, const unsigned char* end) {
-  unsigned b = *p++;
-  if (b < 0x80) return b;
-  int needed;
-  uint32_t cp;
-  unsigned lower = 0x80, upper = 0xBF;
-  if (b >= 0xC2 && b <= 0xDF) {
-    needed = 1;
-    cp = b & 0x1F;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    needed = 2;
-    cp = b & 0x0F;
-    if (b == 0xE0) lower = 0xA0;  // overlong
-    if (b == 0xED) upper = 0x9F;  // UTF-16 surrogates
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    needed = 3;
-    cp = b & 0x07;
-    if (b == 0xF0) lower = 0x90;  // overlong
-    if (b == 0xF4) upper = 0x8F;  // above U+10FFFF
-  } else {
-    return kReplacementChar;  // stray continuation byte, C0, C1, F5..FF
-  }
-  for (; needed > 0; --needed) {
-    if (p == end || *p < lower || *p > upper) return kReplacementChar;
-    cp = (cp << 6) | (*p++ & 0x3F);
-    lower = 0x80;
-    upper = 0xBF;
-  }
-  return cp;
-}
 
 // Calls `f(unit)` for each UTF-16 code unit of the decoded text.
 template <typename F>
@@ -57,7 +21,7 @@ inline void ForEachUtf16Unit(std::string_view utf8, F&& f) {
       f(static_cast<uint32_t>(*p++));
       continue;
     }
-    uint32_t cp = NextCodePoint(p, end);
+    uint32_t cp = DecodeUtf8OrReplacement(p, end);
     if (cp < 0x10000) {
       f(cp);
     } else {
@@ -126,7 +90,7 @@ bool ParseIntJs(std::string_view s, bool* negative, uint64_t* magnitude) {
   // Trim leading whitespace, which may be multi-byte (NBSP, U+2028, ...).
   while (p != end) {
     const unsigned char* next = p;
-    if (!IsJsWhitespace(NextCodePoint(next, end))) break;
+    if (!IsJsWhitespace(DecodeUtf8OrReplacement(next, end))) break;
     p = next;
   }
   *negative = false;
@@ -163,7 +127,7 @@ bool SameJsString(std::string_view a, std::string_view b) {
   const auto ea = pa + a.size();
   const auto eb = pb + b.size();
   while (pa != ea && pb != eb) {
-    if (NextCodePoint(pa, ea) != NextCodePoint(pb, eb)) return false;
+    if (DecodeUtf8OrReplacement(pa, ea) != DecodeUtf8OrReplacement(pb, eb)) return false;
   }
   return pa == ea && pb == eb;
 }
