@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { loadWorkload } from './workload.mjs';
 import { ensureCsv } from './csv-gen.mjs';
 import { openBenchPage, withBrowser } from './browser.mjs';
-import { ourRenderers } from './renderers.mjs';
+import { ourRendererThreads, ourRenderers } from './renderers.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
@@ -82,24 +82,7 @@ function rendererCpu() {
  * ended since the last call keeps its last figure.
  */
 function threadTicks(into = new Map()) {
-  for (const pid of ourRenderers()) {
-    let tids = [];
-    try {
-      tids = fs.readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '').trim();
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        into.set(`${pid}/${tid}`, { name, ticks: Number(f[11]) + Number(f[12]) });
-      } catch {
-        // the thread ended
-      }
-    }
-  }
+  for (const { pid, tid, name, ticks } of ourRendererThreads()) into.set(`${pid}/${tid}`, { name, ticks });
   return into;
 }
 

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from '../../tests/browser/fixtures/chromium.mjs';
 import { sampleCsvChunks } from '../../demo/assets/lead-sample.js';
-import { ourRenderers } from './renderers.mjs';
+import { ourRendererThreads, ourRenderers } from './renderers.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -63,25 +63,9 @@ function renderers() {
  */
 const threads = new Map();
 function sampleThreads() {
-  for (const pid of ourRenderers()) {
-    let tids = [];
-    try {
-      tids = fs.readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '').trim();
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const ticks = Number(f[11]) + Number(f[12]);
-        const known = threads.get(tid);
-        threads.set(tid, { name, ticks, first: known?.first ?? ticks });
-      } catch {
-        // the thread ended
-      }
-    }
+  for (const { tid, name, ticks } of ourRendererThreads()) {
+    const known = threads.get(tid);
+    threads.set(tid, { name, ticks, first: known?.first ?? ticks });
   }
 }
 

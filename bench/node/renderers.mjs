@@ -1,6 +1,7 @@
 // The renderer processes of the Chromium this node process started, found
-// in /proc (Linux): the benches that report a tab's memory read their
-// /proc/<pid>/status. Other Chromiums on the machine are left out.
+// in /proc (Linux), and their threads' CPU time: the benches that report a
+// tab's memory and CPU read these. Other Chromiums on the machine are left
+// out.
 import fs from 'node:fs';
 
 function parentOf(pid) {
@@ -26,6 +27,36 @@ export function ourRenderers() {
       if (cmd.includes('--type=renderer') && descendsFromUs(pid)) out.push(pid);
     } catch {
       // the process ended
+    }
+  }
+  return out;
+}
+
+/**
+ * Every thread of our renderers now: [{pid, tid, name, ticks}], `ticks` its
+ * CPU time so far (user + system, in USER_HZ ticks: 1/100 s) and `name` its
+ * /proc comm without a trailing number ("DedicatedWorker", "V8 DefaultWorker").
+ * Threads and processes that end while being read are left out, so callers
+ * that sample over a run keep a thread's last reading themselves.
+ */
+export function ourRendererThreads() {
+  const out = [];
+  for (const pid of ourRenderers()) {
+    let tids = [];
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // the process ended
+    }
+    for (const tid of tids) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '').trim();
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.push({ pid, tid, name, ticks: Number(f[11]) + Number(f[12]) }); // utime, stime (fields 14, 15)
+      } catch {
+        // the thread ended
+      }
     }
   }
   return out;
