@@ -50,7 +50,7 @@
 #include "conditions/attributes.h"
 #include "conditions/condition.h"
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "decisions/bucketing.h"
 
 namespace leadseg {

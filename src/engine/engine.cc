@@ -1,4 +1,4 @@
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 
 #include <algorithm>
 #include <cmath>

@@ -5,7 +5,7 @@
 #include "core/value_json.h"
 #include "decisions/bucketing.h"
 #include "decisions/stats.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 
 namespace leadseg {
 namespace {

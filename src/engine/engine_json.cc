@@ -4,7 +4,7 @@
 // runtime module hands the frames to JavaScript instead and does not link
 // this file.
 #include "core/value_codec.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 
 namespace leadseg {
 namespace {

@@ -29,10 +29,10 @@
 #include <vector>
 
 #include "config/config.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 #include "conditions/attributes.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 #include "scoring/scoring.h"
 
 namespace leadseg {

@@ -25,7 +25,8 @@
 #include <string>
 
 #include "config/config.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 
 namespace leadseg {
 namespace {

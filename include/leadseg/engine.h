@@ -38,7 +38,7 @@
 #include "conditions/attributes.h"
 #include "config/config.h"
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value_writer.h"
 #include "metrics/metric.h"
 #include "lifecycle/progress.h"
