@@ -27,6 +27,7 @@
 #include "config/config.h"
 #include "leadseg/compiler.h"
 #include "leadseg/engine.h"
+#include "profile/profile.h"
 
 namespace leadseg {
 namespace {

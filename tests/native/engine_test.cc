@@ -10,6 +10,7 @@
 #include "core/value_codec.h"
 #include "decisions/bucketing.h"
 #include "leadseg/compiler.h"
+#include "profile/profile.h"
 #include "test_config.h"
 
 namespace leadseg {

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"
+#include "decisions/decision_state.h"
 #include "leadseg/engine.h"
 #include "profile/snapshot.h"
 #include "profile/snapshot_v1.h"
