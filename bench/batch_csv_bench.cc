@@ -18,6 +18,7 @@
 
 #include "batch/lead_batch.h"
 #include "config/config.h"
+#include "leadseg/compiler.h"
 #include "workload_csv.h"
 
 namespace leadseg {

@@ -22,6 +22,7 @@
 #include "batch/lead_objects.h"
 #include "config/config.h"
 #include "core/json.h"
+#include "leadseg/compiler.h"
 
 namespace leadseg {
 namespace {

@@ -35,7 +35,8 @@
 
 #include "config/config.h"
 #include "core/value_codec.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 
 namespace leadseg {
 namespace {

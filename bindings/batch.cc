@@ -27,7 +27,8 @@
 #include "config/config.h"
 #include "core/duration.h"
 #include "core/json.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 #include "error_records.h"
 
 using emscripten::val;

@@ -36,13 +36,14 @@
 #include <string_view>
 #include <vector>
 
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 #include "core/bytes.h"
 #include "core/duration.h"
 #include "core/json.h"
 #include "core/value_json.h"
 #include "core/value_writer.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 #ifndef LEADSEG_RUNTIME_MODULE
 #include <cmath>
 
@@ -188,7 +189,7 @@ class WasmEngine {
   // A compiled config (the input's first `bytes`). On error the current
   // config (and the visitor) stay as they were. The runtime module links no
   // regex compiler or program builder, so it refuses an old-format file
-  // that needs them (compiled/compiled_config.h); the full module builds
+  // that needs them (leadseg/compiled_config.h); the full module builds
   // them. Returns the warnings.
   uintptr_t LoadCompiled(size_t bytes) {
     auto view = In(0, bytes);

@@ -9,8 +9,8 @@
 
 #include <vector>
 
-#include "config/diagnostics.h"
-#include "core/status.h"
+#include "leadseg/diagnostics.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 #include "conditions/condition.h"
 #include "conditions/jsonlogic.h"
 #include "config/config.h"
@@ -28,6 +28,7 @@
 #include "core/json.h"
 #include "core/value_codec.h"
 #include "error_records.h"
+#include "leadseg/compiler.h"
 #include "profile/snapshot_v1.h"
 
 using emscripten::val;

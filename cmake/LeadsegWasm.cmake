@@ -78,7 +78,7 @@ leadseg_add_wasm_module(leadseg
 # names (docs/performance.md "The runtime's Embind surface, narrow").
 set(LEADSEG_RUNTIME_NO_RTTI -fno-rtti -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0)
 add_library(leadseg_core_runtime STATIC ${LEADSEG_CORE_SOURCES})
-target_include_directories(leadseg_core_runtime PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}/src")
+target_include_directories(leadseg_core_runtime PUBLIC ${LEADSEG_CORE_INCLUDE_DIRS})
 target_link_libraries(leadseg_core_runtime PUBLIC leadseg_json PRIVATE leadseg_warnings)
 target_compile_definitions(leadseg_core_runtime PUBLIC LEADSEG_VERSION_STRING="${PROJECT_VERSION}")
 target_compile_options(leadseg_core_runtime PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} -fno-rtti)

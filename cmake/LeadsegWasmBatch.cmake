@@ -22,7 +22,7 @@ if(LEADSEG_WASM_SIMD)
 endif()
 
 add_library(leadseg_core_fast STATIC ${LEADSEG_CORE_SOURCES})
-target_include_directories(leadseg_core_fast PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}/src")
+target_include_directories(leadseg_core_fast PUBLIC ${LEADSEG_CORE_INCLUDE_DIRS})
 target_link_libraries(leadseg_core_fast PUBLIC leadseg_json PRIVATE leadseg_warnings)
 target_compile_definitions(leadseg_core_fast PUBLIC LEADSEG_VERSION_STRING="${PROJECT_VERSION}")
 target_compile_options(leadseg_core_fast PRIVATE ${LEADSEG_BATCH_OPT})

@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "core/json.h"
+#include "leadseg/compiler.h"
 
 namespace leadseg {
 namespace fuzz {

@@ -1,5 +1,5 @@
 // (g) DecodeCompiledConfig of arbitrary bytes: the compiled configs
-// (compiled/compiled_config.h) a page may be served.
+// (leadseg/compiled_config.h) a page may be served.
 //
 // Byte 0 selects the mode:
 //   bit 0 clear: the rest is decoded as is (magic, version, length and CRC
@@ -23,9 +23,10 @@
 #include <string>
 
 #include "b2b_saas_config.h"
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 #include "core/bytes.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 #include "fuzz_common.h"
 
 using namespace leadseg;

@@ -12,7 +12,8 @@
 #include <string_view>
 
 #include "config/config.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 #include "fuzz_common.h"
 
 using namespace leadseg;

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "b2b_saas_config.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 #include "fuzz_common.h"
 
 using namespace leadseg;

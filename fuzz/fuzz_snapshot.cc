@@ -39,7 +39,7 @@
 #include "b2b_saas_config.h"
 #include "core/bytes.h"
 #include "core/value_codec.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 #include "fuzz_common.h"
 #include "metrics/metric.h"
 #include "decisions/decision_state.h"

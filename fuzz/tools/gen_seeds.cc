@@ -22,7 +22,7 @@
 #include "b2b_saas_config.h"
 #include "conditions/condition.h"
 #include "core/value_codec.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 #include "fuzz_common.h"
 
 using namespace leadseg;

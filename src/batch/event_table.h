@@ -24,7 +24,7 @@
 #include "batch/csv_reader.h"
 #include "core/duration.h"
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 
 namespace leadseg {

@@ -51,7 +51,7 @@
 #include "batch/packed_strings.h"
 #include "config/config.h"
 #include "core/duration.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 namespace batch {

@@ -8,7 +8,7 @@
 #include "core/value_checks.h"
 #include "core/value_codec.h"
 #include "core/value_json.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 
 namespace leadseg {
 namespace batch {

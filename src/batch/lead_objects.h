@@ -63,7 +63,7 @@
 #include "batch/row_evaluator.h"
 #include "batch/segment_rows.h"
 #include "config/config.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 #include "core/value_writer.h"
 

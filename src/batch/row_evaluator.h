@@ -19,10 +19,10 @@
 #include "batch/event_table.h"
 #include "config/config.h"
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 #include "conditions/attributes.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 #include "engine/engine_replay.h"
 
 namespace leadseg {

@@ -1,7 +1,7 @@
 #include "batch/segment_rows.h"
 
 #include "batch/field_values.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 
 namespace leadseg {
 namespace batch {

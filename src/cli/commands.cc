@@ -6,11 +6,12 @@
 #include <iterator>
 #include <sstream>
 
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 #include "conditions/condition.h"
 #include "config/config.h"
 #include "conformance/conformance.h"
 #include "core/json.h"
+#include "leadseg/compiler.h"
 
 namespace leadseg {
 namespace cli {
@@ -90,7 +91,7 @@ int Check(const std::vector<std::string>& args) {
 }
 
 // `leadseg compile config.json -o config.lsc`: check's diagnostics, then
-// the compiled config (compiled/compiled_config.h) when there is no error.
+// the compiled config (leadseg/compiled_config.h) when there is no error.
 int Compile(const std::vector<std::string>& args) {
   std::string input, output;
   size_t positional = 0;

@@ -28,10 +28,11 @@
 #include "batch/event_time.h"
 #include "batch/lead_batch.h"
 #include "cli/commands.h"
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 #include "config/config.h"
 #include "core/js.h"
 #include "core/json.h"
+#include "leadseg/compiler.h"
 
 namespace leadseg {
 namespace cli {

@@ -1,4 +1,4 @@
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 
 #include <cmath>
 #include <cstring>

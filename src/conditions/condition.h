@@ -34,7 +34,7 @@
 #include "conditions/attributes.h"
 #include "conditions/regex.h"
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 
 namespace leadseg {
@@ -167,7 +167,7 @@ class Condition {
   const std::string& canonical() const;
 
   // The compiled program as bytes, for compiled configs
-  // (compiled/compiled_config.h), and back. Decode checks every index,
+  // (leadseg/compiled_config.h), and back. Decode checks every index,
   // operand type and the nesting depth against `schema`, so corrupted or
   // hostile bytes are DataLoss, never an out-of-bounds read; it needs no
   // JSON parser and, for what Encode writes, no regex compiler either

@@ -104,7 +104,7 @@
 #include <vector>
 
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 
 namespace leadseg {

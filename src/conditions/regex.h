@@ -84,7 +84,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

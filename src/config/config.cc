@@ -7,6 +7,7 @@
 
 #include "config/hygiene.h"
 #include "config/json_checks.h"
+#include "leadseg/compiler.h"
 #include "scoring/predictive_config.h"
 #include "scoring/scoring_config.h"
 

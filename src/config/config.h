@@ -46,7 +46,7 @@
 
 #include "conditions/attributes.h"
 #include "conditions/condition.h"
-#include "config/diagnostics.h"
+#include "leadseg/diagnostics.h"
 #include "core/duration.h"
 #include "core/json.h"
 #include "metrics/metric.h"
@@ -209,14 +209,10 @@ class CompiledConfig {
   SegmentProgram event_program_;
   // Builds both programs once the conditions and the slots are final: the
   // compiler does, and DecodeCompiledConfig for a format before the
-  // programs were stored (compiled/compiled_config.h).
+  // programs were stored (leadseg/compiled_config.h).
   void BuildPrograms();
 };
 
-// Compiles a parsed config. Returns null when `diagnostics` has errors;
-// warnings may be present either way.
-std::unique_ptr<CompiledConfig> CompileConfig(const Json& config, Diagnostics* diagnostics);
-// Parses then compiles; a JSON syntax error is reported as a diagnostic.
-std::unique_ptr<CompiledConfig> CompileConfigText(std::string_view text, Diagnostics* diagnostics);
+// The compiler that makes one: leadseg/compiler.h.
 
 }  // namespace leadseg

@@ -1,4 +1,4 @@
-#include "config/diagnostics.h"
+#include "leadseg/diagnostics.h"
 
 namespace leadseg {
 

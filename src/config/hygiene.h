@@ -16,7 +16,7 @@
 #include <string>
 
 #include "config/config.h"
-#include "config/diagnostics.h"
+#include "leadseg/diagnostics.h"
 #include "core/json.h"
 
 namespace leadseg {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "config/diagnostics.h"
+#include "leadseg/diagnostics.h"
 #include "core/duration.h"
 #include "core/json.h"
 

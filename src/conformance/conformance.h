@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

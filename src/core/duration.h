@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

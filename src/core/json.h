@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

@@ -1,4 +1,4 @@
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 
 namespace leadseg {

@@ -25,7 +25,7 @@
 #include <cstdint>
 
 #include "conditions/attributes.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 
 namespace leadseg {

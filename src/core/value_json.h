@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 
 namespace leadseg {

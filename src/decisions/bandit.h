@@ -45,7 +45,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "core/duration.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 #include "decisions/bandit.h"
 

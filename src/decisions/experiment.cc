@@ -723,7 +723,10 @@ struct HashAttr {
   std::string Text() const { return value ? JsString(*value) : std::string(); }
 };
 
-struct Engine {
+// GrowthBook's runExperiment and evalFeature, as static functions with
+// access to the evaluator's and experiment's internals (friends in
+// decisions/experiment.h). Not leadseg::Engine, the visitor's engine.
+struct ExperimentRunner {
   // getHashAttribute(attr, fallback).
   static HashAttr GetHashAttribute(const Evaluation& e, const std::string& attr,
                                    const std::string& fallback) {
@@ -1047,12 +1050,12 @@ struct Engine {
 
 ExperimentResult RunExperiment(const ExperimentSpec& experiment, const EvalContext& ctx) {
   experiment_internal::Evaluation e(ctx);
-  return experiment_internal::Engine::Run(e, experiment, nullptr, nullptr);
+  return experiment_internal::ExperimentRunner::Run(e, experiment, nullptr, nullptr);
 }
 
 FeatureResult FeatureEvaluator::Evaluate(std::string_view feature_key, const EvalContext& ctx) const {
   experiment_internal::Evaluation e(ctx);
-  return experiment_internal::Engine::EvalFeature(*this, std::string(feature_key), e);
+  return experiment_internal::ExperimentRunner::EvalFeature(*this, std::string(feature_key), e);
 }
 
 }  // namespace leadseg

@@ -50,14 +50,14 @@
 #include "conditions/attributes.h"
 #include "conditions/condition.h"
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "decisions/bucketing.h"
 
 namespace leadseg {
 
 class FeatureEvaluator;
 namespace experiment_internal {
-struct Engine;
+struct ExperimentRunner;
 }
 
 // ---------------------------------------------------------------------------
@@ -204,7 +204,7 @@ class ExperimentSpec {
   const Json& source() const { return source_; }
 
  private:
-  friend struct experiment_internal::Engine;
+  friend struct experiment_internal::ExperimentRunner;
   ExperimentSpec() = default;
 
   Json source_;
@@ -335,7 +335,7 @@ class FeatureEvaluator {
   std::vector<std::string> StickyBucketIdentifierAttributes() const;
 
  private:
-  friend struct experiment_internal::Engine;
+  friend struct experiment_internal::ExperimentRunner;
   struct Impl;
   explicit FeatureEvaluator(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -26,7 +26,7 @@
 
 #include <vector>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "decisions/bandit.h"
 
 namespace leadseg {

@@ -1,4 +1,4 @@
-#include "engine/engine.h"
+#include "engine/engine_impl.h"
 
 #include <algorithm>
 #include <cmath>
@@ -33,7 +33,7 @@ bool StorableValue(const Value& v) { return PassesCheckValue(v, std::numeric_lim
 // allocate. Mutable through a const Engine: it holds no state of its own,
 // only what the engine's state determines (kept answers, checked against
 // what changed since they were computed).
-struct Engine::Scratch {
+struct Engine::Impl::Scratch {
   explicit Scratch(const CompiledConfig& c);
   Document arena;        // metric values, rfm, segment arrays
   Document event_arena;  // one event's decoded properties
@@ -95,7 +95,7 @@ struct Engine::Scratch {
   std::vector<int> event_rule_condition;  // scoring rule -> its condition in event_program, or -1
 };
 
-Engine::Scratch::Scratch(const CompiledConfig& c)
+Engine::Impl::Scratch::Scratch(const CompiledConfig& c)
     : attributes(&c.schema()),
       base_attributes(&c.schema()),
       event_attributes(&c.event_schema()),
@@ -114,7 +114,7 @@ Engine::Scratch::Scratch(const CompiledConfig& c)
   }
 }
 
-Engine::Engine(std::shared_ptr<const CompiledConfig> config)
+Engine::Impl::Impl(std::shared_ptr<const CompiledConfig> config)
     : config_(std::move(config)), scratch_(std::make_unique<Scratch>(*config_)) {
   for (const auto& m : config_->metrics()) {
     live_.emplace_back(&m);
@@ -128,19 +128,19 @@ Engine::Engine(std::shared_ptr<const CompiledConfig> config)
   initial_changes_ = Recompute();  // membership_ is empty: everything held is entered
 }
 
-Engine::~Engine() = default;
+Engine::Impl::~Impl() = default;
 
-const AttributeSet& Engine::EvaluateScratch() const {
+const AttributeSet& Engine::Impl::EvaluateScratch() const {
   Evaluate(&scratch_->next, &scratch_->next_progress);
   return scratch_->attributes;
 }
 
-Status Engine::CheckTime(TimeMs t, const char* what) const {
+Status Engine::Impl::CheckTime(TimeMs t, const char* what) const {
   LEADSEG_RETURN_IF_ERROR(CheckTimestamp(static_cast<double>(t), what));
   return Status::Ok();
 }
 
-void Engine::RebuildValues() {
+void Engine::Impl::RebuildValues() {
   ++values_generation_;
   values_.Clear();
   // Names and strings point into the profile: an attribute's value is
@@ -172,7 +172,7 @@ void Engine::RebuildValues() {
   values_nodes_ = values_.node_count();
 }
 
-void Engine::RefreshAttributes(const std::vector<int32_t>& replaced) {
+void Engine::Impl::RefreshAttributes(const std::vector<int32_t>& replaced) {
   // Values read here stay in values_ until the next full rebuild: bound
   // that garbage (arrays and objects take nodes; scalars none).
   if (values_.node_count() > 2 * values_nodes_ + 1024) {
@@ -217,7 +217,7 @@ void Engine::RefreshAttributes(const std::vector<int32_t>& replaced) {
 // A template rather than std::function: the callbacks inline into the loop
 // over metrics instead of one indirect call per matching metric.
 template <typename OnMetric, typename OnRule>
-void Engine::ForEachMatch(const Event& e, OnMetric&& fn, OnRule&& fn_rule, const Value* props) const {
+void Engine::Impl::ForEachMatch(const Event& e, OnMetric&& fn, OnRule&& fn_rule, const Value* props) const {
   Scratch& s = *scratch_;
   s.event_attributes.Clear();
   if (props) {
@@ -247,7 +247,7 @@ void Engine::ForEachMatch(const Event& e, OnMetric&& fn, OnRule&& fn_rule, const
   }
 }
 
-void Engine::ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreState* score,
+void Engine::Impl::ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreState* score,
                         const Value* props) const {
   score->Activity(e.ts);
   ForEachMatch(
@@ -255,7 +255,7 @@ void Engine::ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreS
       [&](int rule) { score->Award(rule, e.ts, e.type); }, props);
 }
 
-void Engine::RebuildMetrics() {
+void Engine::Impl::RebuildMetrics() {
   for (size_t m = 0; m < live_.size(); ++m) {
     if (config_->metrics()[m].window == kForever) live_[m] = archived_[m];
     else live_[m].Clear();
@@ -266,7 +266,7 @@ void Engine::RebuildMetrics() {
   for (auto& state : live_) state.Expire(profile_.clock);
 }
 
-void Engine::Prune() {
+void Engine::Impl::Prune() {
   const RetentionSpec& r = config_->retention();
   auto& events = profile_.events;
   while (!events.empty() &&
@@ -290,7 +290,7 @@ void Engine::Prune() {
   live_score_.TrimAwards(r.max_events);
 }
 
-void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const {
+void Engine::Impl::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const {
   Scratch& s = *scratch_;
   const CompiledConfig& c = *config_;
   const TimeMs now = profile_.clock;
@@ -369,13 +369,13 @@ void Engine::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress)
   e.PublishSegments();
 }
 
-SegmentChanges Engine::Recompute() {
+SegmentChanges Engine::Impl::Recompute() {
   // Into scratch, never in place: Evaluate starts its output from progress_.
   Evaluate(&scratch_->next, &scratch_->next_progress);
   return Commit();
 }
 
-SegmentChanges Engine::Commit() {
+SegmentChanges Engine::Impl::Commit() {
   std::vector<uint8_t>& next = scratch_->next;
   ProgressState& p = scratch_->next_progress;
   SegmentChanges changes;
@@ -418,7 +418,7 @@ SegmentChanges Engine::Commit() {
   return changes;
 }
 
-SegmentChanges Engine::SettleProfileChange(TimeMs now, bool rebuild) {
+SegmentChanges Engine::Impl::SettleProfileChange(TimeMs now, bool rebuild) {
   profile_.clock = std::max(profile_.clock, now);
   if (rebuild) RebuildValues();
   Prune();
@@ -427,12 +427,7 @@ SegmentChanges Engine::SettleProfileChange(TimeMs now, bool rebuild) {
   return Commit();
 }
 
-Result<SegmentChanges> Engine::Identify(const Json& traits, TimeMs now) {
-  Document doc;
-  return Identify(doc.Add(traits), now);
-}
-
-Result<SegmentChanges> Engine::IdentifyFrame(std::string_view traits_frame, TimeMs now) {
+Result<SegmentChanges> Engine::Impl::IdentifyFrame(std::string_view traits_frame, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   scratch_->encode_arena.Clear();
   // JSON text allowed attribute values kMaxJsonDepth - 1 levels deep inside
@@ -465,11 +460,11 @@ int FindAttribute(const std::vector<std::pair<std::string, StoredValue>>& stored
 
 }  // namespace
 
-Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) {
+Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   return IdentifyValues(traits, nullptr, now);
 }
 
-Result<SegmentChanges> Engine::IdentifyValues(const Value& traits, const char* frame, TimeMs now) {
+Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const char* frame, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (!traits.is_object()) {
     return InvalidArgument(std::string("identify needs an object of attributes, got ") + ValueTypeName(traits.type()));
@@ -617,12 +612,7 @@ Result<SegmentChanges> Engine::IdentifyValues(const Value& traits, const char* f
   return SettleProfileChange(now, /*rebuild=*/false);
 }
 
-Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value, TimeMs now) {
-  Document doc;
-  return Declare(key, doc.Add(value), now);
-}
-
-Result<SegmentChanges> Engine::DeclareFrame(const std::string& key, std::string_view value_frame, TimeMs now) {
+Result<SegmentChanges> Engine::Impl::DeclareFrame(const std::string& key, std::string_view value_frame, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   scratch_->encode_arena.Clear();
   auto value = DecodeValue(reinterpret_cast<const uint8_t*>(value_frame.data()), value_frame.size(),
@@ -631,7 +621,7 @@ Result<SegmentChanges> Engine::DeclareFrame(const std::string& key, std::string_
   return Declare(key, *value, now);
 }
 
-Result<SegmentChanges> Engine::Declare(const std::string& key, const Value& value, TimeMs now) {
+Result<SegmentChanges> Engine::Impl::Declare(const std::string& key, const Value& value, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (key.empty() || key.size() > 128) return InvalidArgument("a declaration key must be 1 to 128 characters");
   if (!IsValidUtf8(key)) return InvalidArgument("a declaration key is not valid UTF-8");
@@ -660,12 +650,7 @@ Status CheckEventType(std::string_view type) {
 
 }  // namespace
 
-Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {
-  Document doc;
-  return Track(type, doc.Add(props), ts);
-}
-
-Result<SegmentChanges> Engine::Track(const std::string& type, const Value& props, TimeMs ts) {
+Result<SegmentChanges> Engine::Impl::Track(const std::string& type, const Value& props, TimeMs ts) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(ts, "event time"));
   LEADSEG_RETURN_IF_ERROR(CheckEventType(type));
   if (!props.is_null() && !props.is_object()) {
@@ -681,7 +666,7 @@ Result<SegmentChanges> Engine::Track(const std::string& type, const Value& props
   return AddEvent(std::move(event));
 }
 
-Result<SegmentChanges> Engine::TrackFrame(std::string_view type, std::string_view props_frame, TimeMs ts) {
+Result<SegmentChanges> Engine::Impl::TrackFrame(std::string_view type, std::string_view props_frame, TimeMs ts) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(ts, "event time"));
   LEADSEG_RETURN_IF_ERROR(CheckEventType(type));
   scratch_->encode_arena.Clear();
@@ -703,7 +688,7 @@ Result<SegmentChanges> Engine::TrackFrame(std::string_view type, std::string_vie
   return AddEvent(std::move(event), &*props);
 }
 
-Result<SegmentChanges> Engine::AddEvent(Event event, const Value* props) {
+Result<SegmentChanges> Engine::Impl::AddEvent(Event event, const Value* props) {
   const TimeMs ts = event.ts;
   const RetentionSpec& r = config_->retention();
   if (r.max_age != kForever && ts < profile_.clock - r.max_age) {
@@ -735,7 +720,7 @@ Result<SegmentChanges> Engine::AddEvent(Event event, const Value* props) {
   return Commit();
 }
 
-Result<SegmentChanges> Engine::Advance(TimeMs now) {
+Result<SegmentChanges> Engine::Impl::Advance(TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (now <= profile_.clock) return SegmentChanges{};
   profile_.clock = now;
@@ -745,7 +730,7 @@ Result<SegmentChanges> Engine::Advance(TimeMs now) {
   return Commit();
 }
 
-std::vector<std::string> Engine::Segments() const {
+std::vector<std::string> Engine::Impl::Segments() const {
   std::vector<std::string> ids;
   for (size_t i = 0; i < membership_.size(); ++i) {
     if (membership_[i]) ids.push_back(config_->segments()[i].id);
@@ -753,7 +738,7 @@ std::vector<std::string> Engine::Segments() const {
   return ids;
 }
 
-void Engine::Metrics(ValueWriter* out) const {
+void Engine::Impl::Metrics(ValueWriter* out) const {
   Document arena;
   out->BeginObject();
   for (size_t m = 0; m < live_.size(); ++m) {
@@ -762,7 +747,7 @@ void Engine::Metrics(ValueWriter* out) const {
   out->End();
 }
 
-void Engine::AttributeView(ValueWriter* out) const {
+void Engine::Impl::AttributeView(ValueWriter* out) const {
   Evaluate(&scratch_->next, &scratch_->next_progress);
   const AttributeSchema& schema = config_->schema();
   // A name appears once, at its first place: "segments" (which conditions
@@ -796,7 +781,7 @@ void Engine::AttributeView(ValueWriter* out) const {
   out->End();
 }
 
-Status Engine::Explain(const std::string& segment_id, ValueWriter* out) const {
+Status Engine::Impl::Explain(const std::string& segment_id, ValueWriter* out) const {
   int index = config_->FindSegment(segment_id);
   if (index < 0) return InvalidArgument("unknown segment \"" + segment_id + "\"");
   const SegmentSpec& spec = config_->segments()[static_cast<size_t>(index)];
@@ -839,7 +824,7 @@ Status Engine::Explain(const std::string& segment_id, ValueWriter* out) const {
   return Status::Ok();
 }
 
-void Engine::Export(ValueWriter* out) const {
+void Engine::Impl::Export(ValueWriter* out) const {
   out->BeginObject();
   out->Key("attributes").Write(attributes_value_);
   out->Key("declarations").BeginObject();
@@ -872,7 +857,7 @@ void Engine::Export(ValueWriter* out) const {
   out->End();
 }
 
-void Engine::Erase() {
+void Engine::Impl::Erase() {
   profile_ = Profile();
   for (auto& s : live_) s.Clear();
   for (auto& s : archived_) s.Clear();
@@ -892,7 +877,7 @@ void Engine::Erase() {
 
 namespace leadseg {
 
-std::string Engine::Snapshot() const {
+std::string Engine::Impl::Snapshot() const {
   SnapshotData data;  // its profile stays empty: profile_ is written as it is
   for (size_t m = 0; m < archived_.size(); ++m) {
     const MetricSpec& spec = config_->metrics()[m];
@@ -907,7 +892,7 @@ std::string Engine::Snapshot() const {
   return EncodeSnapshot(profile_, data);
 }
 
-Status Engine::Restore(std::string_view snapshot) {
+Status Engine::Impl::Restore(std::string_view snapshot) {
   auto decoded = DecodeSnapshot(snapshot);
   if (!decoded.ok()) return decoded.status();
   SnapshotData& data = *decoded;
@@ -980,7 +965,7 @@ Status Engine::Restore(std::string_view snapshot) {
 
 namespace leadseg {
 
-Engine::LeadSummary Engine::Summary() const {
+Engine::LeadSummary Engine::Impl::Summary() const {
   const AttributeSet& a = EvaluateScratch();
   const CompiledConfig& c = *config_;
   auto text = [&](int slot) {
@@ -1002,7 +987,7 @@ Engine::LeadSummary Engine::Summary() const {
   return out;
 }
 
-void Engine::ScoreBreakdown(ValueWriter* out) const {
+void Engine::Impl::ScoreBreakdown(ValueWriter* out) const {
   Evaluate(&scratch_->next, &scratch_->next_progress);
   const Scratch& s = *scratch_;
   const CompiledConfig& c = *config_;

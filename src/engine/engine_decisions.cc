@@ -5,7 +5,7 @@
 #include "core/value_json.h"
 #include "decisions/bucketing.h"
 #include "decisions/stats.h"
-#include "engine/engine.h"
+#include "engine/engine_impl.h"
 
 namespace leadseg {
 namespace {
@@ -52,13 +52,13 @@ void Engine::Decision::Write(ValueWriter* out) const {
   out->End();
 }
 
-Status Engine::SetVisitorId(const std::string& id) {
+Status Engine::Impl::SetVisitorId(const std::string& id) {
   if (id.empty() || id.size() > 128) return InvalidArgument("a visitor id must be 1 to 128 characters");
   decisions_.visitor_id = id;
   return Status::Ok();
 }
 
-Result<Engine::Decision> Engine::Decide(const std::string& slot_id, TimeMs now, bool record) {
+Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs now, bool record) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   int index = config_->FindSlot(slot_id);
   if (index < 0) return InvalidArgument("unknown slot \"" + slot_id + "\"");
@@ -133,7 +133,7 @@ Result<Engine::Decision> Engine::Decide(const std::string& slot_id, TimeMs now, 
   return d;
 }
 
-Status Engine::Convert(const std::string& goal, TimeMs now, ValueWriter* out) {
+Status Engine::Impl::Convert(const std::string& goal, TimeMs now, ValueWriter* out) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (goal.empty() || goal.size() > 128) return InvalidArgument("a goal must be 1 to 128 characters");
   out->BeginObject();
@@ -161,12 +161,7 @@ Status Engine::Convert(const std::string& goal, TimeMs now, ValueWriter* out) {
   return Status::Ok();
 }
 
-Status Engine::AddAggregateCounts(const std::string& experiment, const Json& counts) {
-  Document doc;
-  return AddAggregateCounts(experiment, doc.Add(counts));
-}
-
-Status Engine::AddAggregateCounts(const std::string& experiment, const Value& counts) {
+Status Engine::Impl::AddAggregateCounts(const std::string& experiment, const Value& counts) {
   if (!counts.is_object()) return InvalidArgument("aggregate counts must be an object of variant -> counts");
   // A misspelt key would otherwise be kept and never read.
   const SlotSpec* slot = nullptr;
@@ -227,7 +222,7 @@ Status Engine::AddAggregateCounts(const std::string& experiment, const Value& co
   return Status::Ok();
 }
 
-void Engine::ExperimentReport(ValueWriter* out, VariantStatistics statistics) const {
+void Engine::Impl::ExperimentReport(ValueWriter* out, VariantStatistics statistics) const {
   out->BeginArray();
   for (const SlotSpec& slot : config_->slots()) {
     if (!slot.experiment) continue;
@@ -293,7 +288,7 @@ void Engine::ExperimentReport(ValueWriter* out, VariantStatistics statistics) co
   out->End();
 }
 
-void Engine::ExperimentCounts(ValueWriter* out) const {
+void Engine::Impl::ExperimentCounts(ValueWriter* out) const {
   out->BeginObject();
   for (const auto& [key, by_variant] : decisions_.counts) {
     if (by_variant.empty()) continue;  // an experiment appears with its first count

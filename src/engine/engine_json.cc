@@ -1,10 +1,14 @@
-// The engine's documents as JSON, for tests, the CLI, the fuzzers and the
-// batch module: each reads back the value frame its ValueWriter overload
-// writes (engine.cc), so there is one definition of every document. The
-// runtime module hands the frames to JavaScript instead and does not link
-// this file.
+// The engine's nlohmann JSON conveniences, for tests, the CLI, the fuzzers
+// and the batch module. Inputs are read into a Value and given to the Value
+// form; each document reads back the value frame its ValueWriter overload
+// writes (engine.cc), so there is one definition of every call and
+// document. The runtime module hands frames to JavaScript instead and does
+// not link this file.
+#include "core/value.h"
 #include "core/value_codec.h"
-#include "engine/engine.h"
+#include "core/value_writer.h"
+#include "decisions/stats.h"
+#include "leadseg/engine.h"
 
 namespace leadseg {
 namespace {
@@ -25,6 +29,26 @@ Json AsJson(Write write) {
 }
 
 }  // namespace
+
+Result<SegmentChanges> Engine::Identify(const Json& traits, TimeMs now) {
+  Document doc;
+  return Identify(doc.Add(traits), now);
+}
+
+Result<SegmentChanges> Engine::Declare(const std::string& key, const Json& value, TimeMs now) {
+  Document doc;
+  return Declare(key, doc.Add(value), now);
+}
+
+Result<SegmentChanges> Engine::Track(const std::string& type, const Json& props, TimeMs ts) {
+  Document doc;
+  return Track(type, doc.Add(props), ts);
+}
+
+Status Engine::AddAggregateCounts(const std::string& experiment, const Json& counts) {
+  Document doc;
+  return AddAggregateCounts(experiment, doc.Add(counts));
+}
 
 Json Engine::Metrics() const {
   return AsJson([&](ValueWriter* w) { Metrics(w); });

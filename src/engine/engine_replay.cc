@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"
+#include "engine/engine_impl.h"
 
 namespace leadseg {
 
@@ -172,7 +173,7 @@ ReplayPlan::ReplayPlan(const CompiledConfig& c) {
 
 Replayer::Replayer(const CompiledConfig& config) : plan_(config), attributes_(&config.schema()) {}
 
-Status Replayer::Add(Engine* e, const Event& ev) {
+Status Replayer::Add(Engine::Impl* e, const Event& ev) {
   // TrackFrame's checks, in its order and words.
   LEADSEG_RETURN_IF_ERROR(e->CheckTime(ev.ts, "event time"));
   if (ev.type.empty() || ev.type.size() > kMaxEventTypeBytes) {
@@ -219,7 +220,7 @@ Status Replayer::Add(Engine* e, const Event& ev) {
 // Engine::Evaluate restricted to the plan's steps (the same code per step),
 // with segments decided by their conditions (what the segment program
 // answers for them, without deciding every attribute's leaves first).
-void Replayer::EvaluateProgress(Engine* e) {
+void Replayer::EvaluateProgress(Engine::Impl* e) {
   const CompiledConfig& c = *e->config_;
   const TimeMs now = e->profile_.clock;
   arena_.Clear();
@@ -307,7 +308,8 @@ void Replayer::EvaluateProgress(Engine* e) {
   e->progress_.CommitFrom(next_);
 }
 
-Status Replayer::Replay(Engine* e, const Event* events, size_t n, TimeMs now, int* failed_event) {
+Status Replayer::Replay(Engine* engine, const Event* events, size_t n, TimeMs now, int* failed_event) {
+  Engine::Impl* e = engine->impl_.get();
   *failed_event = -1;
   bool evaluated = true;
   // Identify and declare came before: the lead's attributes are final.

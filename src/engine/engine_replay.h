@@ -29,10 +29,10 @@
 #include <vector>
 
 #include "config/config.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "core/value.h"
 #include "conditions/attributes.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 #include "scoring/scoring.h"
 
 namespace leadseg {
@@ -81,10 +81,10 @@ class Replayer {
 
  private:
   // Track's checks and storage of one event, without its evaluation.
-  Status Add(Engine* engine, const Event& event);
+  Status Add(Engine::Impl* engine, const Event& event);
   // The plan's steps at the engine's clock, from its committed progress,
   // into next_; committed as Commit would commit them.
-  void EvaluateProgress(Engine* engine);
+  void EvaluateProgress(Engine::Impl* engine);
 
   ReplayPlan plan_;
   // The lead's attributes and declarations are set once per replay; the

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg::learning {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "learning/raw_column.h"
 
 namespace leadseg::learning {

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg::learning {
 

@@ -14,7 +14,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "learning/feature_table.h"
 
 namespace leadseg::learning {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "learning/classification_metrics.h"
 #include "learning/cross_validation.h"
 #include "learning/feature_table.h"

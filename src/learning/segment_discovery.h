@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/json.h"
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "learning/feature_table.h"
 #include "learning/kmeans.h"
 #include "learning/raw_column.h"

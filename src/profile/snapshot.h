@@ -28,7 +28,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 #include "profile/profile.h"
 
 namespace leadseg {

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/status.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "config/diagnostics.h"
+#include "leadseg/diagnostics.h"
 #include "core/json.h"
 #include "scoring/predictive.h"
 #include "scoring/scoring_config.h"

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "conditions/attributes.h"
-#include "config/diagnostics.h"
+#include "leadseg/diagnostics.h"
 #include "core/json.h"
 #include "grading/grading.h"
 #include "lifecycle/lifecycle.h"

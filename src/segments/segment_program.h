@@ -109,7 +109,7 @@ class SegmentProgram {
                               const std::vector<int>& volatile_slots);
 
   // The built program as flat tables, for compiled configs
-  // (compiled/compiled_config.h: the compiler builds, a page only reads),
+  // (leadseg/compiled_config.h: the compiler builds, a page only reads),
   // and back (segment_program_codec.cc; docs/compiled-config.md has the
   // layout). Decode takes the same conditions, in the same order, that
   // Build was given, and `slots`, the size of their attribute schema. It

@@ -14,14 +14,15 @@
 
 #include <gtest/gtest.h>
 
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 #include "conditions/jsonlogic.h"
 #include "conditions/regex.h"
 #include "config/config.h"
 #include "core/bytes.h"
 #include "core/json.h"
 #include "core/value_codec.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 #include "metrics/metric.h"
 #include "decisions/decision_state.h"
 #include "profile/snapshot.h"
@@ -950,7 +951,7 @@ TEST(BadInput, BindingTextsAndStandaloneCompilers) {
 }
 
 // ---------------------------------------------------------------------------
-// 6. Compiled configs (compiled/compiled_config.h): what a page may be served
+// 6. Compiled configs (leadseg/compiled_config.h): what a page may be served
 // instead of the bytes `leadseg compile` wrote.
 
 std::string GoodCompiledConfig() {

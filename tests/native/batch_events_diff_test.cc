@@ -21,7 +21,7 @@
 #include "core/json.h"
 #include "core/value.h"
 #include "core/value_codec.h"
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 #include "test_config.h"
 #include "test_data.h"
 

@@ -13,6 +13,7 @@
 
 #include "batch/lead_batch.h"
 #include "config/config.h"
+#include "leadseg/compiler.h"
 #include "test_data.h"
 
 namespace leadseg {

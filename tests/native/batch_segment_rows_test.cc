@@ -14,6 +14,7 @@
 
 #include "batch/lead_batch.h"
 #include "config/config.h"
+#include "leadseg/compiler.h"
 
 namespace leadseg {
 namespace batch {

@@ -14,6 +14,7 @@
 
 #include "batch/lead_batch.h"
 #include "config/config.h"
+#include "leadseg/compiler.h"
 #include "test_data.h"
 #include "../../bench/workload_csv.h"
 

@@ -1,14 +1,15 @@
-// Compiled configs (compiled/compiled_config.h): an engine loaded from the
+// Compiled configs (leadseg/compiled_config.h): an engine loaded from the
 // bytes behaves exactly like one given the JSON, and damaged bytes are
 // errors (the catalogue of those is in bad_input_test.cc).
 #include <functional>
 
 #include <gtest/gtest.h>
 
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 #include "core/bytes.h"
 #include "config/config.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 #include "test_data.h"
 
 namespace leadseg {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "leadseg/compiler.h"
 #include "test_data.h"
 
 namespace leadseg {

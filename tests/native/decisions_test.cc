@@ -25,7 +25,7 @@
 
 #include <gtest/gtest.h>
 
-#include "config/diagnostics.h"
+#include "leadseg/diagnostics.h"
 #include "core/value.h"
 #include "decisions/bandit.h"
 #include "decisions/bucketing.h"

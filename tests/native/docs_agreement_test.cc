@@ -4,7 +4,8 @@
 
 #include "config/config.h"
 #include "core/duration.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 #include "test_config.h"
 
 namespace leadseg {

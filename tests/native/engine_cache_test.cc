@@ -25,7 +25,9 @@
 #include <string>
 
 #include "config/config.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
+#include "profile/profile.h"
 
 namespace leadseg {
 namespace {

@@ -1,5 +1,5 @@
 // Profile, metrics and real-time segments, with hand-computed expectations.
-#include "engine/engine.h"
+#include "leadseg/engine.h"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +9,8 @@
 #include "config/config.h"
 #include "core/value_codec.h"
 #include "decisions/bucketing.h"
+#include "leadseg/compiler.h"
+#include "profile/profile.h"
 #include "test_config.h"
 
 namespace leadseg {

@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "core/value.h"
 #include "core/value_codec.h"
+#include "leadseg/compiler.h"
 
 namespace leadseg {
 namespace batch {

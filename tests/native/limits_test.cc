@@ -20,7 +20,8 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 #include "metrics/metric.h"
 #include "scoring/scoring.h"
 #include "test_data.h"

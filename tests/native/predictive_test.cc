@@ -8,9 +8,10 @@
 
 #include <cmath>
 
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 #include "config/config.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 #include "test_data.h"
 
 namespace leadseg {

@@ -9,8 +9,9 @@
 #include <random>
 
 #include "config/config.h"
-#include "compiled/compiled_config.h"
+#include "leadseg/compiled_config.h"
 #include "core/value.h"
+#include "leadseg/compiler.h"
 #include "test_data.h"
 
 namespace leadseg {

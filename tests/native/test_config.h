@@ -9,7 +9,8 @@
 #include <string>
 
 #include "config/config.h"
-#include "config/diagnostics.h"
+#include "leadseg/compiler.h"
+#include "leadseg/diagnostics.h"
 #include "core/duration.h"
 
 namespace leadseg {

@@ -10,7 +10,8 @@
 #include "config/config.h"
 #include "core/json.h"
 #include "core/value_json.h"
-#include "engine/engine.h"
+#include "leadseg/compiler.h"
+#include "leadseg/engine.h"
 
 namespace leadseg {
 namespace {

@@ -20,7 +20,7 @@
 // compared in order), so a list whose leads share their keys costs one
 // comparison per key.
 
-// Engine's kMaxAttributesBytes (engine/engine.h).
+// Engine's kMaxAttributesBytes (leadseg/engine.h).
 const MAX_ATTRIBUTES_BYTES = 256 * 1024;
 // Bounds on a value's JSON text, as RowEvaluator::SegmentsOnly makes them
 // from UTF-8 bytes (every byte escaped as \u00XX, quotes, a separator), here

@@ -31,8 +31,8 @@
 #include <vector>
 
 #include "config/config.h"
-#include "config/diagnostics.h"
-#include "core/status.h"
+#include "leadseg/diagnostics.h"
+#include "leadseg/status.h"
 
 namespace leadseg {
 

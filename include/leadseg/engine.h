@@ -28,27 +28,30 @@
 // as it was.
 #pragma once
 
-#include <functional>
-#include <map>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "conditions/attributes.h"
-#include "config/config.h"
+#include "core/duration.h"
 #include "core/json.h"
-#include "core/status.h"
-#include "core/value_writer.h"
-#include "metrics/metric.h"
-#include "lifecycle/progress.h"
-#include "profile/profile.h"
-#include "decisions/decision_state.h"
 #include "decisions/slots.h"
-#include "decisions/stats.h"
-#include "scoring/scoring.h"
+#include "leadseg/status.h"
+#include "lifecycle/progress.h"
 
 namespace leadseg {
+
+// Declared in the internal headers that define them; the engine's
+// signatures need only their names.
+class CompiledConfig;  // config/config.h; made by leadseg/compiler.h or leadseg/compiled_config.h
+class Value;           // core/value.h
+class ValueWriter;     // core/value_writer.h
+struct Profile;        // profile/profile.h
+struct DecisionState;  // decisions/decision_state.h
+struct ArmCounts;      // decisions/bandit.h
+struct VariantStats;   // decisions/stats.h
 
 // What one call changed, for events a page can react to.
 struct SegmentChanges {
@@ -82,7 +85,7 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  const CompiledConfig& config() const { return *config_; }
+  const CompiledConfig& config() const;
 
   // Merges explicit attributes: each key set to its value, null removes it.
   Result<SegmentChanges> Identify(const Value& traits, TimeMs now);
@@ -109,9 +112,9 @@ class Engine {
   // Moves the clock forward to `now`.
   Result<SegmentChanges> Advance(TimeMs now);
 
-  TimeMs clock() const { return profile_.clock; }
-  size_t event_count() const { return profile_.events.size(); }
-  const Profile& profile() const { return profile_; }
+  TimeMs clock() const;
+  size_t event_count() const;
+  const Profile& profile() const;
 
   // Ids of the segments the visitor is in, in config order.
   std::vector<std::string> Segments() const;
@@ -120,9 +123,9 @@ class Engine {
   // temperature or hand-off reached at once, as the changes of a call would
   // report them. Set by construction and Erase; empty after Restore, whose
   // visitor was already in its segments and must not enter them again.
-  const SegmentChanges& initial_changes() const { return initial_changes_; }
-  bool InSegment(size_t index) const { return membership_[index] != 0; }
-  const std::vector<uint8_t>& membership() const { return membership_; }
+  const SegmentChanges& initial_changes() const;
+  bool InSegment(size_t index) const;
+  const std::vector<uint8_t>& membership() const;
   // --- documents -----------------------------------------------------------
   // Whole documents for a page or a report. Each is written into `out` as
   // one value frame (core/value_writer.h): the binding hands the bytes to
@@ -142,7 +145,7 @@ class Engine {
   // rules that matched. Null fields when the section is not configured.
   void ScoreBreakdown(ValueWriter* out) const;
   Json ScoreBreakdown() const;
-  const ProgressState& progress() const { return progress_; }
+  const ProgressState& progress() const;
   // The headline numbers without the breakdown, for batch use: score (NaN
   // without scoring), grade and leadCell ("" without grading), temperature
   // and stage ("" when not configured); mql/sql say whether the lead has
@@ -199,7 +202,7 @@ class Engine {
   Json ExperimentReport() const;
   // The device's own counts: {experiment: {variant: {exposures, conversions}}}.
   void ExperimentCounts(ValueWriter* out) const;
-  const DecisionState& decisions() const { return decisions_; }
+  const DecisionState& decisions() const;
 
   // Why the visitor is or is not in `segment_id`: each condition leaf with
   // the value it saw.
@@ -220,81 +223,15 @@ class Engine {
   void Erase();
 
  private:
-  // A batch's replay of a lead's history (engine/engine_replay.h): Track's
-  // storage of each event, with fewer evaluations between them.
+  // A batch's replay of a lead's history (engine/engine_replay.h) works on
+  // the state itself: Track's storage of each event, with fewer
+  // evaluations between them.
   friend class Replayer;
-  struct Scratch;
-  // Track's common tail: the retention and size checks, then the event is
-  // stored and the segments evaluated. `props`, when given, is the event's
-  // properties already decoded from event.props (TrackFrame has them), so
-  // they are not decoded a second time.
-  Result<SegmentChanges> AddEvent(Event event, const Value* props = nullptr);
-  // Identify and IdentifyFrame: `frame`, when given, is the value frame
-  // `traits` was decoded from, whose bytes are stored as they are.
-  Result<SegmentChanges> IdentifyValues(const Value& traits, const char* frame, TimeMs now);
-  // Reads every explicit attribute and declaration again (a new
-  // generation: the next evaluation takes every slot as changed).
-  void RebuildValues();
-  // After identify replaced the values of the stored attributes at these
-  // positions (and nothing was added or removed): reads only those again
-  // and marks only their slots changed for the next evaluation.
-  void RefreshAttributes(const std::vector<int32_t>& replaced);
-  // Calls fn(metric index, field value) for each metric the event matches.
-  // and fn_rule(rule index) for each event scoring rule.
-  // `props`: e.props decoded, if the caller has it (else decoded here).
-  template <typename OnMetric, typename OnRule>
-  void ForEachMatch(const Event& e, OnMetric&& fn, OnRule&& fn_rule, const Value* props = nullptr) const;
-  void ApplyEvent(const Event& e, std::vector<MetricState>* states, ScoreState* score,
-                  const Value* props = nullptr) const;
-  void RebuildMetrics();
-  void Prune();
-  // Recomputes the attribute set, the membership and the progress (stage,
-  // temperature, hand-offs) at the clock, from the current progress.
-  // `progress` receives only this evaluation's stage moves (Commit appends
-  // them), so it must not be &progress_.
-  void Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const;
-  SegmentChanges Commit();
-  // Evaluate + Commit for a state that is new or replaced as a whole
-  // (construction, Erase, Restore); returns the changes from the previous
-  // membership, which only a fresh profile reports (initial_changes).
-  SegmentChanges Recompute();
-  // After attributes or declarations changed at `now`: move the clock,
-  // prune, expire, re-evaluate and report what changed.
-  // `rebuild` false: the values are already read (RefreshAttributes).
-  SegmentChanges SettleProfileChange(TimeMs now, bool rebuild = true);
-  Status CheckTime(TimeMs t, const char* what) const;
-  // Evaluates into scratch memory (nothing is committed) and returns the
-  // attribute set conditions saw; valid until the next evaluation.
-  const AttributeSet& EvaluateScratch() const;
-
-  std::shared_ptr<const CompiledConfig> config_;
-  Profile profile_;
-  std::vector<MetricState> live_;      // current metric states
-  std::vector<MetricState> archived_;  // all-time totals of pruned events
-  Document values_;                    // explicit attributes and declarations as Values
-  uint64_t values_generation_ = 0;     // counts RebuildValues (Scratch caches by it)
-  Value attributes_value_;
-  Value declared_value_;
-  // attributes_value_'s members (name, value pairs in values_), replaced
-  // in place by RefreshAttributes; each stored attribute's schema slot (-1
-  // when no condition reads it); how many nodes values_ held after the
-  // last RebuildValues (values read since are garbage until the next).
-  Value* attribute_members_ = nullptr;
-  std::vector<int> attribute_slots_;
-  size_t values_nodes_ = 0;
-  // The explicit attributes' JSON text length as the 256 KB limit counts
-  // it, kept so identify does not measure every stored name again.
-  size_t attributes_bytes_ = 0;
-  ScoreState live_score_;
-  ScoreState archived_score_;
-  ProgressState progress_;
-  DecisionState decisions_;
-  // Site-supplied counts: experiment -> variant -> counts, and per segment.
-  std::map<std::string, std::map<std::string, ArmCounts>> aggregate_;
-  std::map<std::string, std::map<std::string, std::map<std::string, ArmCounts>>> aggregate_segments_;
-  std::vector<uint8_t> membership_;
-  SegmentChanges initial_changes_;
-  std::unique_ptr<Scratch> scratch_;  // per-call working memory, reused
+  // The visitor's state and how each call changes it (engine/engine_impl.h),
+  // out of this header so that what it holds and the headers it needs can
+  // change without touching the API or recompiling its callers.
+  class Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace leadseg
