@@ -86,18 +86,18 @@ const Workload& GetWorkload() {
       if (line.empty()) continue;
       Json profile = Json::parse(line);
       // The same frame the JavaScript encoder (bindings/frame.post.js)
-      // writes: only the attributes the schema knows, in slot order.
+      // writes: only the attributes the schema knows, in attribute index order.
       std::string frame;
       std::vector<std::pair<int, Value>> present;
       doc.Clear();
-      for (size_t slot = 0; slot < schema.size(); ++slot) {
-        auto it = profile.find(schema.name(static_cast<int>(slot)));
+      for (size_t attr = 0; attr < schema.size(); ++attr) {
+        auto it = profile.find(schema.name(static_cast<int>(attr)));
         if (it == profile.end()) continue;
-        present.emplace_back(static_cast<int>(slot), doc.Add(*it));
+        present.emplace_back(static_cast<int>(attr), doc.Add(*it));
       }
-      EncodeSlotHeader(static_cast<uint32_t>(present.size()), &frame);
-      for (const auto& [slot, value] : present) {
-        EncodeSlot(static_cast<uint32_t>(slot), &frame);
+      EncodeAttrHeader(static_cast<uint32_t>(present.size()), &frame);
+      for (const auto& [attr, value] : present) {
+        EncodeAttr(static_cast<uint32_t>(attr), &frame);
         EncodeValue(value, &frame);
       }
       w->frames.push_back(std::move(frame));
@@ -269,7 +269,7 @@ void BM_Workload_ProgramBitset(benchmark::State& state) {
   }
   Document arena;
   std::vector<AttributeSet> sets = DecodeAll(w, &arena);
-  if (w.config->segments_slot() >= 0) {
+  if (w.config->segments_attr() >= 0) {
     state.SkipWithError("segments read \"segments\": EvaluateAll does not publish it");
     return;
   }

@@ -249,12 +249,12 @@ class WasmLeadObjects : public WasmBatchBase {
     return s.ok() ? static_cast<int>(leads_->results().size()) : Fail(std::move(s));
   }
 
-  // Slotted records (src/batch/lead_objects.h): whether the config takes
-  // them, a name's slot (-1 unread, -2 refused), and the string table,
+  // Indexed records (src/batch/lead_objects.h): whether the config takes
+  // them, a name's attribute index (-1 unread, -2 refused), and the string table,
   // from the first `bytes` bytes of the input buffer. addStrings returns 0
   // or -1 (lastError()).
-  bool Slotted() const { return leads_ && leads_->Slotted(); }
-  int SlotOf(const std::string& name) const { return leads_->SlotOf(name); }
+  bool TakesIndexed() const { return leads_ && leads_->TakesIndexed(); }
+  int AttrOf(const std::string& name) const { return leads_->AttrOf(name); }
   int AddStrings(size_t bytes, bool reset) {
     if (!leads_) return Fail(FailedPrecondition("LeadObjects: load a config first"));
     Status s = leads_->AddStrings(Input(bytes), reset);
@@ -321,8 +321,8 @@ EMSCRIPTEN_BINDINGS(leadseg_batch) {
       .constructor<>()
       .function("load", &WasmLeadObjects::Load)
       .function("feed", &WasmLeadObjects::Feed)
-      .function("slotted", &WasmLeadObjects::Slotted)
-      .function("slotOf", &WasmLeadObjects::SlotOf)
+      .function("slotted", &WasmLeadObjects::TakesIndexed)
+      .function("slotOf", &WasmLeadObjects::AttrOf)
       .function("addStrings", &WasmLeadObjects::AddStrings)
       .function("rows", &WasmLeadObjects::Rows)
       .function("memberships", &WasmLeadObjects::Memberships)

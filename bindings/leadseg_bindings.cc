@@ -116,7 +116,7 @@ class Segmenter {
     return warnings;
   }
 
-  // Attribute names by slot: the order the frame encoder uses.
+  // Attribute names by attribute index: the order the frame encoder uses.
   val Schema() const {
     val names = val::array();
     for (const auto& n : config_->schema().names()) names.call<void>("push", val(n));

@@ -13,7 +13,7 @@
 # -flto: leadseg_core_fast as bitcode, optimised at -O3 with the bindings at
 # link time (as the page modules' leadseg_core is at -Oz): calls across the
 # core's files inline (AttributeSet::Set into the record reader, the
-# program's helpers), 1.3x the slotted-record evaluation in node
+# program's helpers), 1.3x the indexed-record evaluation in node
 # (docs/performance.md "Issue 15: the batch module with LTO").
 option(LEADSEG_WASM_SIMD "Build the batch module with -msimd128" ON)
 set(LEADSEG_BATCH_OPT -O3 -finline-functions -flto)

@@ -66,7 +66,7 @@ Outcome Run(const Json& condition, bool strict, const Json* attributes, std::str
   if (strict) FUZZ_CHECK(out.warnings == 0, "strict mode produced warnings");
   (void)c.canonical();
   c.ForEachLeaf([](const std::string&, const Json& operand, const std::string&) { (void)fuzz::Dump(operand); });
-  for (int slot : c.slots()) FUZZ_CHECK(slot >= 0 && static_cast<size_t>(slot) < schema.size(), "slot out of range");
+  for (int attr : c.attrs()) FUZZ_CHECK(attr >= 0 && static_cast<size_t>(attr) < schema.size(), "attr out of range");
 
   Document doc;
   AttributeSet set(&schema);
@@ -79,11 +79,11 @@ Outcome Run(const Json& condition, bool strict, const Json* attributes, std::str
     // Same attributes through the binary frame codec (what the browser sends).
     std::string encoded;
     uint32_t count = 0;
-    for (size_t slot = 0; slot < schema.size(); ++slot) count += set.Get(static_cast<int>(slot)) ? 1 : 0;
-    EncodeSlotHeader(count, &encoded);
-    for (size_t slot = 0; slot < schema.size(); ++slot) {
-      if (const Value* v = set.Get(static_cast<int>(slot))) {
-        EncodeSlot(static_cast<uint32_t>(slot), &encoded);
+    for (size_t attr = 0; attr < schema.size(); ++attr) count += set.Get(static_cast<int>(attr)) ? 1 : 0;
+    EncodeAttrHeader(count, &encoded);
+    for (size_t attr = 0; attr < schema.size(); ++attr) {
+      if (const Value* v = set.Get(static_cast<int>(attr))) {
+        EncodeAttr(static_cast<uint32_t>(attr), &encoded);
         EncodeValue(*v, &encoded);
       }
     }

@@ -5,7 +5,7 @@
 // GrowthBook-compatible mode (strict mode rejects a subset of the same
 // programs) and built into one SegmentProgram; the attributes (an array of
 // objects, or one object) are rows. The first flag byte picks volatile
-// slots, the second an evaluation order. Invariants:
+// attribute indexes, the second an evaluation order. Invariants:
 //  - nothing throws or crashes;
 //  - for every row and condition, SegmentProgram::Holds (in the flagged
 //    order, after Begin) and EvaluateAll agree with Condition::Evaluate,
@@ -53,11 +53,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::vector<const Condition*> pointers;
   for (const Condition& c : compiled) pointers.push_back(&c);
-  std::vector<int> volatile_slots;
-  for (size_t slot = 0; slot < schema.size() && slot < 8; ++slot) {
-    if (volatile_bits >> slot & 1) volatile_slots.push_back(static_cast<int>(slot));
+  std::vector<int> volatile_attrs;
+  for (size_t attr = 0; attr < schema.size() && attr < 8; ++attr) {
+    if (volatile_bits >> attr & 1) volatile_attrs.push_back(static_cast<int>(attr));
   }
-  SegmentProgram built = SegmentProgram::Build(pointers, volatile_slots);
+  SegmentProgram built = SegmentProgram::Build(pointers, volatile_attrs);
   FUZZ_CHECK(built.size() == compiled.size(), "the program lost a condition");
   // What a page runs: the built program stored (Encode) and read back
   // (Decode), which must re-encode to the same bytes and answer the same.

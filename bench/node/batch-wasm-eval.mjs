@@ -20,7 +20,7 @@
 // --native: issue 15's ratio in the same run. The native benchmark
 // (BENCH, default build/native/leadseg_bench of this checkout) runs once
 // before and once after the wasm passes (5 repetitions each, CPU time),
-// two of its benchmarks: BM_BatchSlotted_Feed, this very path natively (the
+// two of its benchmarks: BM_BatchIndexed_Feed, this very path natively (the
 // same records through LeadObjects::Feed: the like-for-like ratio), and
 // BM_Workload_ProgramBitset, the segment program alone over profiles
 // decoded up front (no record reader: a ratio that errs against the
@@ -90,7 +90,7 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 // The native benchmarks' CPU time per pass (ms), one per repetition.
-const NATIVE_BENCHES = ['BM_BatchSlotted_Feed', 'BM_Workload_ProgramBitset'];
+const NATIVE_BENCHES = ['BM_BatchIndexed_Feed', 'BM_Workload_ProgramBitset'];
 const nativeMs = (into) => {
   const out = execFileSync(NATIVE, [`--benchmark_filter=^(${NATIVE_BENCHES.join('|')})$`, '--benchmark_repetitions=5',
     '--benchmark_min_time=0.3', '--benchmark_format=json'],

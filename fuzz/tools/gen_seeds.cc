@@ -92,10 +92,10 @@ std::string Frame(const AttributeSchema& schema, const Json& attributes) {
   std::string out;
   uint32_t count = 0;
   for (size_t s = 0; s < schema.size(); ++s) count += set.Get(static_cast<int>(s)) ? 1 : 0;
-  EncodeSlotHeader(count, &out);
+  EncodeAttrHeader(count, &out);
   for (size_t s = 0; s < schema.size(); ++s) {
     if (const Value* v = set.Get(static_cast<int>(s))) {
-      EncodeSlot(static_cast<uint32_t>(s), &out);
+      EncodeAttr(static_cast<uint32_t>(s), &out);
       EncodeValue(*v, &out);
     }
   }

@@ -9,7 +9,7 @@
 // incrementally, re-evaluates the segments and returns which segments the
 // visitor entered and exited. Only the conditions that read an attribute
 // whose value changed since the previous evaluation run again; the others
-// keep their answers (engine/slot_deps.h). The cost of a call depends on the number of
+// keep their answers (engine/attribute_deps.h). The cost of a call depends on the number of
 // metrics and segments, not on how many events are stored. Advancing time
 // alone (Advance) expires windowed metrics and so can also move segments.
 //

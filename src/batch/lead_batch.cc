@@ -114,7 +114,7 @@ bool Computed(const CompiledConfig& config, const std::string& name) {
 // the last).
 struct AttributePlan {
   std::string name;
-  int slot = AttributeSchema::kNotFound;  // in the config's schema
+  int attr = AttributeSchema::kNotFound;  // in the config's schema
   std::vector<size_t> direct, mapped;
   std::vector<uint8_t> list;  // per column of direct then mapped: BatchOptions::list_columns
   bool IsList(size_t column) const {
@@ -315,7 +315,7 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
     // A column no condition reads cannot change an answer.
     if (config.schema().Find(attribute) != AttributeSchema::kNotFound) {
       AttributePlan& plan = plan_of(&r.needed, attribute);
-      plan.slot = config.schema().Find(attribute);
+      plan.attr = config.schema().Find(attribute);
       add(&plan);
     }
   }
@@ -454,7 +454,7 @@ bool LeadBatch::AddSegmentRow(const std::vector<std::string_view>& fields, size_
       }
       if (value) break;
     }
-    if (value && !rows.Set(plan.slot, plan.name, *value, list, options_.types, options_.list_separator)) return false;
+    if (value && !rows.Set(plan.attr, plan.name, *value, list, options_.types, options_.list_separator)) return false;
   }
   if (!rows.WithinSizeLimit()) return false;
   LeadResult result;

@@ -43,15 +43,15 @@ class RecordReader {
   std::string_view rest_;
 };
 
-// Reads a slotted record's attributes (lead_objects.h), handing each to
-// set(slot, value) (arrays in `arena`, strings from `strings`, the table's
-// Values). False when they are malformed: a slot past `slots`, a string id
+// Reads an indexed record's attributes (lead_objects.h), handing each to
+// set(attr, value) (arrays in `arena`, strings from `strings`, the table's
+// Values). False when they are malformed: an attribute index past `schema_size`, a string id
 // past the table, an unknown tag, a number not finite, bytes short or left
 // over (some attributes may have been set by then). Fixed-width fields are
 // read with one bounds check each and no call: this loop is most of what
 // the module does per lead.
 template <typename Set>
-inline bool ReadSlottedValues(std::string_view bytes, size_t slots, const std::vector<Value>& strings,
+inline bool ReadIndexedValues(std::string_view bytes, size_t schema_size, const std::vector<Value>& strings,
                               Document* arena, Set&& set) {
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
@@ -93,30 +93,30 @@ inline bool ReadSlottedValues(std::string_view bytes, size_t slots, const std::v
   const uint32_t count = u32();
   for (uint32_t k = 0; k < count; ++k) {
     // A string or a number (most attributes) with room for the longest
-    // scalar: one bounds check for the slot, the tag and the value.
+    // scalar: one bounds check for the attribute index, the tag and the value.
     if (left() >= 13) {
-      uint32_t slot, id;
+      uint32_t attr, id;
       double d;
-      std::memcpy(&slot, p, 4);
+      std::memcpy(&attr, p, 4);
       if (p[4] == 4) {
         std::memcpy(&id, p + 5, 4);
-        if (slot >= slots || id >= table_size) return false;
+        if (attr >= schema_size || id >= table_size) return false;
         p += 9;
-        set(slot, table[id]);
+        set(attr, table[id]);
         continue;
       }
       if (p[4] == 3) {
         std::memcpy(&d, p + 5, 8);
-        if (slot >= slots || !std::isfinite(d)) return false;
+        if (attr >= schema_size || !std::isfinite(d)) return false;
         p += 13;
-        set(slot, Value::Number(d));
+        set(attr, Value::Number(d));
         continue;
       }
     }
     if (left() < 5) return false;
-    const uint32_t slot = u32();
+    const uint32_t attr = u32();
     const uint8_t tag = static_cast<uint8_t>(*p++);
-    if (slot >= slots) return false;
+    if (attr >= schema_size) return false;
     Value value;
     if (tag == 5) {
       if (left() < 4) return false;
@@ -130,7 +130,7 @@ inline bool ReadSlottedValues(std::string_view bytes, size_t slots, const std::v
     } else if (!scalar(tag, &value)) {
       return false;
     }
-    set(slot, value);
+    set(attr, value);
   }
   return p == end;
 }
@@ -143,10 +143,10 @@ LeadObjects::LeadObjects(std::shared_ptr<const CompiledConfig> config, TimeMs no
   if (SegmentRows::Fits(*config_)) rows_ = std::make_unique<SegmentRows>(*config_);
 }
 
-int LeadObjects::SlotOf(std::string_view name) const {
+int LeadObjects::AttrOf(std::string_view name) const {
   if (name.empty() || config_->IsReserved(name) || !IsValidUtf8(name)) return kRefused;
-  const int slot = config_->schema().Find(name);
-  return slot == AttributeSchema::kNotFound ? kUnread : slot;
+  const int attr = config_->schema().Find(name);
+  return attr == AttributeSchema::kNotFound ? kUnread : attr;
 }
 
 Status LeadObjects::AddStrings(std::string_view bytes, bool reset) {
@@ -171,26 +171,26 @@ Status LeadObjects::AddStrings(std::string_view bytes, bool reset) {
   return Status::Ok();
 }
 
-bool LeadObjects::ReadSlotted(std::string_view bytes, Parsed* lead) {
-  lead->slotted = true;
-  lead->first = static_cast<uint32_t>(slotted_.size());
-  const bool ok = ReadSlottedValues(bytes, config_->schema().size(), string_values_, &slotted_arena_,
-                                    [this](uint32_t slot, Value value) {
-                                      slotted_.emplace_back(static_cast<int>(slot), value);
+bool LeadObjects::ReadIndexed(std::string_view bytes, Parsed* lead) {
+  lead->indexed = true;
+  lead->first = static_cast<uint32_t>(indexed_.size());
+  const bool ok = ReadIndexedValues(bytes, config_->schema().size(), string_values_, &indexed_arena_,
+                                    [this](uint32_t attr, Value value) {
+                                      indexed_.emplace_back(static_cast<int>(attr), value);
                                     });
-  lead->count = static_cast<uint32_t>(slotted_.size()) - lead->first;
+  lead->count = static_cast<uint32_t>(indexed_.size()) - lead->first;
   return ok;
 }
 
-bool LeadObjects::FeedSlotted(std::string_view bytes, uint64_t first_lead) {
+bool LeadObjects::FeedIndexed(std::string_view bytes, uint64_t first_lead) {
   const size_t before = results_.size();
-  slotted_arena_.Clear();
-  const size_t slots = config_->schema().size();
+  indexed_arena_.Clear();
+  const size_t schema_size = config_->schema().size();
   SegmentRows& rows = *rows_;
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
   uint64_t lead = first_lead;
-  // One record: u8(2) u32(n) slotted(n bytes) u32(0 declarations) u32(0 events).
+  // One record: u8(2) u32(n) indexed(n bytes) u32(0 declarations) u32(0 events).
   auto record = [&] {
     uint32_t n, declarations, events;
     if (end - p < 5 || *p != 2) return false;
@@ -204,8 +204,8 @@ bool LeadObjects::FeedSlotted(std::string_view bytes, uint64_t first_lead) {
     p += 8;
     if (declarations != 0 || events != 0) return false;
     rows.StartRow();
-    if (!ReadSlottedValues(attributes, slots, string_values_, &slotted_arena_,
-                           [&rows](uint32_t slot, Value value) { rows.SetValue(static_cast<int>(slot), value); })) {
+    if (!ReadIndexedValues(attributes, schema_size, string_values_, &indexed_arena_,
+                           [&rows](uint32_t attr, Value value) { rows.SetValue(static_cast<int>(attr), value); })) {
       return false;
     }
     LeadResult result;
@@ -225,13 +225,13 @@ bool LeadObjects::FeedSlotted(std::string_view bytes, uint64_t first_lead) {
 }
 
 Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
-  // Slotted records, the usual buffer of a segments-only config: one pass.
-  if (rows_ && !with_metrics_ && FeedSlotted(bytes, first_lead)) return Status::Ok();
+  // Indexed records, the usual buffer of a segments-only config: one pass.
+  if (rows_ && !with_metrics_ && FeedIndexed(bytes, first_lead)) return Status::Ok();
   // Read every record first, so that a malformed buffer appends nothing.
   std::vector<Parsed>& leads = parsed_;
   leads.clear();
-  slotted_.clear();
-  slotted_arena_.Clear();
+  indexed_.clear();
+  indexed_arena_.Clear();
   RecordReader in(bytes);
   while (!in.done()) {
     Parsed lead;
@@ -239,14 +239,14 @@ Status LeadObjects::Feed(std::string_view bytes, uint64_t first_lead) {
     uint32_t n = 0;
     bool ok = in.U8(&kind) && kind <= 2 && in.Text(&lead.attributes) && in.U32(&n);
     lead.frame = kind == 1;
-    // Slotted: only for a config they fit, and with no history.
-    if (ok && kind == 2) ok = rows_ != nullptr && n == 0 && ReadSlotted(lead.attributes, &lead);
+    // Indexed: only for a config they fit, and with no history.
+    if (ok && kind == 2) ok = rows_ != nullptr && n == 0 && ReadIndexed(lead.attributes, &lead);
     for (uint32_t k = 0; ok && k < n; ++k) {
       std::string_view key, value;
       ok = in.Text(&key) && in.Text(&value);
       lead.declarations.emplace_back(key, value);
     }
-    ok = ok && in.U32(&n) && !(lead.slotted && n != 0);
+    ok = ok && in.U32(&n) && !(lead.indexed && n != 0);
     for (uint32_t k = 0; ok && k < n; ++k) {
       Parsed::Event e;
       ok = in.F64(&e.ts) && in.Text(&e.type) && in.Text(&e.props);
@@ -295,10 +295,10 @@ Result<Value> LeadObjects::Attributes(const Parsed& lead) {
 // before the engine does is checked here in the same order, so the first
 // refusal is the one the per-lead path meets.
 Status LeadObjects::EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* membership, Failure* failure) {
-  if (lead.slotted) {
+  if (lead.indexed) {
     // What RowEvaluator's segment-only loop answers, checked by the package.
     rows_->StartRow();
-    for (uint32_t k = lead.first; k < lead.first + lead.count; ++k) rows_->SetValue(slotted_[k].first, slotted_[k].second);
+    for (uint32_t k = lead.first; k < lead.first + lead.count; ++k) rows_->SetValue(indexed_[k].first, indexed_[k].second);
     rows_->Finish(membership);
     out->SetNoSummary();
     out->events = 0;

@@ -12,7 +12,7 @@
 //   attributes  := u8(kind) u32(bytes) bytes
 //                  kind 1: a value frame holding an object (core/value_codec.h)
 //                  kind 0: JSON text
-//                  kind 2: slotted (below), only with no declarations
+//                  kind 2: indexed (below), only with no declarations
 //                          and no events
 //   declaration := text(key) text(value JSON)
 //   event       := f64(time ms) text(type) text(props JSON)
@@ -20,16 +20,16 @@
 //
 // (little-endian).
 //
-// Slotted records are the fast path of a segments-only config
+// Indexed records are the fast path of a segments-only config
 // (SegmentRows::Fits): the package checked the lead is one the segment
 // loop answers exactly as the engine would (what RowEvaluator::
-// SegmentsOnly checks: every name one SlotOf() does not refuse, strings
+// SegmentsOnly checks: every name one AttrOf() does not refuse, strings
 // well-formed, numbers finite, no null, scalars or arrays of them, within
 // identify's size limit), and sends only the attributes a condition reads,
-// by slot, their strings as ids into a table AddStrings() fills once per
+// by attribute index, their strings as ids into a table AddStrings() fills once per
 // distinct string (a lead list repeats its values):
 //
-//   slotted     := u32(count) (u32(slot) value)*
+//   indexed     := u32(count) (u32(attr) value)*
 //   value       := u8(1) | u8(2)          false, true
 //                | u8(3) f64              a number
 //                | u8(4) u32(id)          a string of the table
@@ -89,15 +89,15 @@ class LeadObjects {
   // package's bug, not the user's) is an error and nothing is appended.
   Status Feed(std::string_view bytes, uint64_t first_lead);
 
-  // Slotted records: whether the config is one they may be used with
-  // (SegmentRows::Fits); the slot of attribute `name`, kUnread when no
+  // Indexed records: whether the config is one they may be used with
+  // (SegmentRows::Fits); the index of attribute `name`, kUnread when no
   // condition reads it, kRefused when the lead must take another kind of
   // record (a name identify refuses: empty, reserved, not UTF-8).
   static constexpr int kUnread = -1;
   static constexpr int kRefused = -2;
-  bool Slotted() const { return rows_ != nullptr; }
-  int SlotOf(std::string_view name) const;
-  // Appends `bytes` (text*) to the string table slotted records' ids index,
+  bool TakesIndexed() const { return rows_ != nullptr; }
+  int AttrOf(std::string_view name) const;
+  // Appends `bytes` (text*) to the string table indexed records' ids index,
   // emptied first when `reset`. A malformed buffer changes nothing.
   Status AddStrings(std::string_view bytes, bool reset);
 
@@ -114,8 +114,8 @@ class LeadObjects {
   // One record, its texts and frames still in the input buffer.
   struct Parsed {
     bool frame = false;  // attributes: a value frame, else JSON text
-    // Slotted: its attributes are slotted_[first, first + count).
-    bool slotted = false;
+    // Indexed: its attributes are indexed_[first, first + count).
+    bool indexed = false;
     uint32_t first = 0, count = 0;
     std::string_view attributes;
     std::vector<std::pair<std::string_view, std::string_view>> declarations;
@@ -128,24 +128,24 @@ class LeadObjects {
   // The attributes of `lead` as a Value in arena_.
   Result<Value> Attributes(const Parsed& lead);
   Status EvaluateOne(const Parsed& lead, LeadResult* out, uint64_t* membership, Failure* failure);
-  // Reads a slotted record's attributes into slotted_ (arrays in
-  // slotted_arena_); false when they are malformed.
-  bool ReadSlotted(std::string_view bytes, Parsed* lead);
-  // Feed when every record is slotted: each read straight into the row and
+  // Reads an indexed record's attributes into indexed_ (arrays in
+  // indexed_arena_); false when they are malformed.
+  bool ReadIndexed(std::string_view bytes, Parsed* lead);
+  // Feed when every record is indexed: each read straight into the row and
   // evaluated, in one pass. False, with nothing appended, at the first
-  // record that is not slotted or is malformed; Feed then reads the buffer
+  // record that is not indexed or is malformed; Feed then reads the buffer
   // again the general way (which also words the error).
-  bool FeedSlotted(std::string_view bytes, uint64_t first_lead);
+  bool FeedIndexed(std::string_view bytes, uint64_t first_lead);
 
   TimeMs now_;
   bool with_metrics_;
   RowEvaluator evaluator_;
   std::shared_ptr<const CompiledConfig> config_;
   std::unique_ptr<SegmentRows> rows_;  // with a config SegmentRows fits
-  std::vector<std::string> strings_;   // slotted records' string table
+  std::vector<std::string> strings_;   // indexed records' string table
   std::vector<Value> string_values_;   // and as Values (pointing into strings_)
-  std::vector<std::pair<int, Value>> slotted_;  // the slotted attributes of one Feed
-  Document slotted_arena_;                      // and their arrays
+  std::vector<std::pair<int, Value>> indexed_;  // the indexed attributes of one Feed
+  Document indexed_arena_;                      // and their arrays
   ResultBuffer results_;
   std::vector<Failure> failures_;     // one per failed row, in row order
   std::vector<int32_t> failure_of_;   // per row: index into failures_, or -1

@@ -14,7 +14,7 @@ RowEvaluator::RowEvaluator(std::shared_ptr<const CompiledConfig> config)
     for (const auto& stage : lifecycle->stages) stage_ids_.push_back(stage.id);
   }
   segments_only_config_ = c.metrics().empty() && !c.rfm() && !c.scoring() && !c.grading() && !c.temperature() &&
-                          !c.lifecycle() && c.declared_slot() < 0 && c.rfm_slot() < 0;
+                          !c.lifecycle() && c.declared_attr() < 0 && c.rfm_attr() < 0;
 }
 
 bool RowEvaluator::SegmentsOnly(const Value& attributes) const {

@@ -17,7 +17,7 @@ constexpr size_t kScalarBound = 32;
 
 bool SegmentRows::Fits(const CompiledConfig& c) {
   return c.metrics().empty() && !c.rfm() && !c.scoring() && !c.grading() && !c.temperature() && !c.lifecycle() &&
-         c.declared_slot() < 0 && c.rfm_slot() < 0 && c.segments_slot() < 0;
+         c.declared_attr() < 0 && c.rfm_attr() < 0 && c.segments_attr() < 0;
 }
 
 SegmentRows::SegmentRows(const CompiledConfig& config) : config_(config), attributes_(&config.schema()) {}
@@ -28,11 +28,11 @@ void SegmentRows::StartRow() {
   bound_ = 2;
 }
 
-bool SegmentRows::Set(int slot, std::string_view name, std::string_view raw, bool list, bool types, char separator) {
-  if (slot < 0) return false;
+bool SegmentRows::Set(int attr, std::string_view name, std::string_view raw, bool list, bool types, char separator) {
+  if (attr < 0) return false;
   bound_ += TextBound(name.size());
   const Value value = list ? ListValue(raw, separator, &lists_) : FieldValue(raw, types);
-  attributes_.Set(slot, value);
+  attributes_.Set(attr, value);
   if (value.is_array()) {
     for (uint32_t i = 0; i < value.size(); ++i) bound_ += TextBound(value.at(i).as_string().size());
   } else {

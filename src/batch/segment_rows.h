@@ -14,7 +14,7 @@
 //
 //   SegmentRows rows(config);                  // only if SegmentRows::Fits(config)
 //   rows.StartRow();
-//   for (each attribute with a value) if (!rows.Set(slot, name_size, raw, is_list, options)) decline;
+//   for (each attribute with a value) if (!rows.Set(attr, name_size, raw, is_list, options)) decline;
 //   if (!rows.WithinSizeLimit()) decline;
 //   rows.Finish(membership);
 #pragma once
@@ -41,17 +41,17 @@ class SegmentRows {
   explicit SegmentRows(const CompiledConfig& config);
 
   void StartRow();
-  // One attribute of the row: `slot` in the config's schema (-1, for a
+  // One attribute of the row: `attr` in the config's schema (-1, for a
   // name the schema lacks or CompiledConfig::IsReserved: declines; the
   // caller decides that once per column), `raw` the field as in the file (a view that
   // must stay valid until Finish), typed as csv.js types it unless !types;
   // `list`: a list column, split at `separator` into an array of text.
-  bool Set(int slot, std::string_view name, std::string_view raw, bool list, bool types, char separator);
-  // One attribute already typed (lead objects' slotted records,
+  bool Set(int attr, std::string_view name, std::string_view raw, bool list, bool types, char separator);
+  // One attribute already typed (lead objects' indexed records,
   // lead_objects.h): `value` a scalar or an array of scalars whose strings
   // stay valid until Finish. The caller has bounded the row's size (the
   // bound is not kept for it), so WithinSizeLimit() says nothing of it.
-  void SetValue(int slot, Value value) { attributes_.Set(slot, value); }
+  void SetValue(int attr, Value value) { attributes_.Set(attr, value); }
   // False when the row's attributes could pass identify's size limit: the
   // engine then refuses the row with its own message (decline it).
   bool WithinSizeLimit() const;

@@ -82,8 +82,8 @@ class Reader : public bytes::Reader {
     return D();
   }
   // A stored SegmentProgram over `conditions` (segments/segment_program.h).
-  void P(const std::vector<const Condition*>& conditions, size_t slots, SegmentProgram* out) {
-    if (ok()) Check(SegmentProgram::Decode(rest(), conditions, slots, out));
+  void P(const std::vector<const Condition*>& conditions, size_t schema_size, SegmentProgram* out) {
+    if (ok()) Check(SegmentProgram::Decode(rest(), conditions, schema_size, out));
   }
 
  private:
@@ -144,8 +144,8 @@ class CompiledConfigCodec {
       w->I(m.window);
       w->I(m.unit);
       w->OptC(m.where);
-      w->I(c.metric_slots_[i]);
-      w->I(c.metric_field_slots_[i]);
+      w->I(c.metric_attrs_[i]);
+      w->I(c.metric_field_attrs_[i]);
     }
     w->U(c.segments_.size());
     for (const SegmentSpec& s : c.segments_) {
@@ -252,11 +252,11 @@ class CompiledConfigCodec {
     }
     w->I(c.retention_.max_age);
     w->U(c.retention_.max_events);
-    for (int slot : {c.declared_slot_, c.segments_slot_, c.rfm_slot_, c.score_slot_, c.grade_slot_, c.lead_cell_slot_,
-                     c.temperature_slot_, c.stage_slot_, c.mql_slot_, c.sql_slot_}) {
-      w->I(slot);
+    for (int attr : {c.declared_attr_, c.segments_attr_, c.rfm_attr_, c.score_attr_, c.grade_attr_, c.lead_cell_attr_,
+                     c.temperature_attr_, c.stage_attr_, c.mql_attr_, c.sql_attr_}) {
+      w->I(attr);
     }
-    w->I(c.event_type_slot_);
+    w->I(c.event_type_attr_);
     // Version 2 on: the predictive model.
     w->B(c.predictive_.has_value());
     if (c.predictive_) EncodePredictive(*c.predictive_, w);
@@ -285,14 +285,14 @@ class CompiledConfigCodec {
       size_t n = r->Count();
       std::string name;
       for (size_t i = 0; i < n && r->ok(); ++i) {
-        // Slots are positions: a repeated name would shift every later one.
+        // Attribute indexes are positions: a repeated name would shift every later one.
         r->S(&name);
         r->Check(schema->Intern(name) == static_cast<int>(i));
       }
     }
     r->Sized(&c.metrics_);
-    c.metric_slots_.resize(c.metrics_.size());
-    c.metric_field_slots_.resize(c.metrics_.size());
+    c.metric_attrs_.resize(c.metrics_.size());
+    c.metric_field_attrs_.resize(c.metrics_.size());
     for (size_t i = 0; i < c.metrics_.size() && r->ok(); ++i) {
       MetricSpec& m = c.metrics_[i];
       r->S(&m.id);
@@ -301,9 +301,9 @@ class CompiledConfigCodec {
       m.window = r->Duration(/*zero_ok=*/false, /*forever_ok=*/true);
       m.unit = r->Duration(/*zero_ok=*/false, /*forever_ok=*/false);
       r->OptC(c.event_schema_, &m.where);
-      c.metric_slots_[i] = r->Index(c.schema_.size());
-      c.metric_field_slots_[i] = r->Index(c.event_schema_.size(), /*optional=*/true);
-      r->Check(AggregateNeedsField(m.aggregate) == (c.metric_field_slots_[i] >= 0));
+      c.metric_attrs_[i] = r->Index(c.schema_.size());
+      c.metric_field_attrs_[i] = r->Index(c.event_schema_.size(), /*optional=*/true);
+      r->Check(AggregateNeedsField(m.aggregate) == (c.metric_field_attrs_[i] >= 0));
     }
     size_t n = r->Count();
     for (size_t i = 0; i < n && r->ok(); ++i) {
@@ -410,11 +410,11 @@ class CompiledConfigCodec {
     }
     c.retention_.max_age = r->Duration(/*zero_ok=*/false, /*forever_ok=*/true);
     c.retention_.max_events = static_cast<size_t>(r->U());
-    for (int* slot : {&c.declared_slot_, &c.segments_slot_, &c.rfm_slot_, &c.score_slot_, &c.grade_slot_,
-                      &c.lead_cell_slot_, &c.temperature_slot_, &c.stage_slot_, &c.mql_slot_, &c.sql_slot_}) {
-      *slot = r->Index(c.schema_.size(), /*optional=*/true);
+    for (int* attr : {&c.declared_attr_, &c.segments_attr_, &c.rfm_attr_, &c.score_attr_, &c.grade_attr_,
+                      &c.lead_cell_attr_, &c.temperature_attr_, &c.stage_attr_, &c.mql_attr_, &c.sql_attr_}) {
+      *attr = r->Index(c.schema_.size(), /*optional=*/true);
     }
-    c.event_type_slot_ = r->Index(c.event_schema_.size());
+    c.event_type_attr_ = r->Index(c.event_schema_.size());
     // A version 1 payload ends here: it has no model.
     if (version >= 2 && r->B() && !DecodePredictive(r, c, &c.predictive_.emplace())) return false;
     if (version >= kFirstStoredProgramVersion) {
@@ -442,7 +442,7 @@ class CompiledConfigCodec {
     w->U(p.features.size());
     for (const PredictiveFeature& f : p.features) {
       w->S(f.attribute);
-      w->I(f.slot);
+      w->I(f.attr);
       w->U(static_cast<uint64_t>(f.kind));
       w->D(f.weight);
       w->D(f.mean);
@@ -458,7 +458,7 @@ class CompiledConfigCodec {
   }
 
   // Everything the compiler guarantees is checked again: finite numbers,
-  // scale > 0, a slot that names the attribute's top-level name. Decodes
+  // scale > 0, an attribute index that names the attribute's top-level name. Decodes
   // into `*out` in place (the config is dropped when this fails).
   static bool DecodePredictive(Reader* r, const CompiledConfig& c, PredictiveSpec* out) {
     PredictiveSpec& p = *out;
@@ -470,7 +470,7 @@ class CompiledConfigCodec {
     r->Check(!p.features.empty());
     for (PredictiveFeature& f : p.features) {
       r->S(&f.attribute);
-      f.slot = r->Index(c.schema_.size());
+      f.attr = r->Index(c.schema_.size());
       f.kind = r->Enum(PredictiveFeature::Kind::kMissing);
       f.weight = r->D();
       f.mean = r->D();
@@ -483,8 +483,8 @@ class CompiledConfigCodec {
         else if (f.equals_type == ValueType::kBool) f.equals_bool = r->B();
         else r->Fail();
       }
-      if (!r->ok() || f.ParsePath() != c.schema_.name(f.slot)) return false;
-      p.reads_segments = p.reads_segments || f.slot == c.segments_slot_;
+      if (!r->ok() || f.ParsePath() != c.schema_.name(f.attr)) return false;
+      p.reads_segments = p.reads_segments || f.attr == c.segments_attr_;
     }
     p.score_points = r->OptD();
     p.grade_points = r->OptD();
@@ -493,7 +493,7 @@ class CompiledConfigCodec {
   }
 
   // The evaluation order names every segment once, and a derived step only
-  // when its section (and attribute slot) exists: the engine relies on both.
+  // when its section (and attribute index) exists: the engine relies on both.
   static bool StepsHoldTogether(const CompiledConfig& c) {
     std::vector<int> seen(c.segments_.size(), 0);
     int model_steps = 0;
@@ -503,16 +503,16 @@ class CompiledConfigCodec {
           if (step.index < 0 || static_cast<size_t>(step.index) >= seen.size() || seen[step.index]++) return false;
           break;
         case EvalStep::Kind::kScore:
-          if (!c.scoring_ || c.score_slot_ < 0) return false;
+          if (!c.scoring_ || c.score_attr_ < 0) return false;
           break;
         case EvalStep::Kind::kGrade:
-          if (!c.grading_ || c.grade_slot_ < 0 || c.lead_cell_slot_ < 0) return false;
+          if (!c.grading_ || c.grade_attr_ < 0 || c.lead_cell_attr_ < 0) return false;
           break;
         case EvalStep::Kind::kTemperature:
-          if (!c.temperature_ || !c.scoring_ || c.temperature_slot_ < 0) return false;
+          if (!c.temperature_ || !c.scoring_ || c.temperature_attr_ < 0) return false;
           break;
         case EvalStep::Kind::kStage:
-          if (!c.lifecycle_ || c.stage_slot_ < 0 || c.mql_slot_ < 0 || c.sql_slot_ < 0) return false;
+          if (!c.lifecycle_ || c.stage_attr_ < 0 || c.mql_attr_ < 0 || c.sql_attr_ < 0) return false;
           break;
         case EvalStep::Kind::kPredictive:
           if (!c.predictive_ || model_steps++) return false;
@@ -536,11 +536,11 @@ class CompiledConfigCodec {
     for (int s : seen) {
       if (s != 1) return false;
     }
-    if (c.rfm_.has_value() != (c.rfm_slot_ >= 0)) return false;
-    if (c.scoring_.has_value() != (c.score_slot_ >= 0)) return false;
-    if (c.grading_.has_value() != (c.grade_slot_ >= 0)) return false;
-    if (c.temperature_.has_value() != (c.temperature_slot_ >= 0)) return false;
-    if (c.lifecycle_.has_value() != (c.stage_slot_ >= 0)) return false;
+    if (c.rfm_.has_value() != (c.rfm_attr_ >= 0)) return false;
+    if (c.scoring_.has_value() != (c.score_attr_ >= 0)) return false;
+    if (c.grading_.has_value() != (c.grade_attr_ >= 0)) return false;
+    if (c.temperature_.has_value() != (c.temperature_attr_ >= 0)) return false;
+    if (c.lifecycle_.has_value() != (c.stage_attr_ >= 0)) return false;
     return true;
   }
 };

@@ -10,7 +10,7 @@ namespace {
 std::vector<int>::const_iterator LowerBound(const std::vector<int>& by_name, const std::vector<std::string>& names,
                                             std::string_view name) {
   return std::lower_bound(by_name.begin(), by_name.end(), name,
-                          [&names](int slot, std::string_view n) { return names[static_cast<size_t>(slot)] < n; });
+                          [&names](int attr, std::string_view n) { return names[static_cast<size_t>(attr)] < n; });
 }
 
 }  // namespace
@@ -18,10 +18,10 @@ std::vector<int>::const_iterator LowerBound(const std::vector<int>& by_name, con
 int AttributeSchema::Intern(std::string_view name) {
   auto at = LowerBound(by_name_, names_, name);
   if (at != by_name_.end() && names_[static_cast<size_t>(*at)] == name) return *at;
-  int slot = static_cast<int>(names_.size());
+  int attr = static_cast<int>(names_.size());
   names_.emplace_back(name);
-  by_name_.insert(at, slot);
-  return slot;
+  by_name_.insert(at, attr);
+  return attr;
 }
 
 int AttributeSchema::Find(std::string_view name) const {
@@ -31,7 +31,7 @@ int AttributeSchema::Find(std::string_view name) const {
 
 void AttributeSet::Grow() {
   // The schema may have grown since this set was made (more conditions
-  // compiled); new slots start missing.
+  // compiled); new attribute indexes start missing.
   if (values_.size() < schema_->size()) {
     values_.resize(schema_->size());
     present_.resize(schema_->size(), 0);
@@ -43,16 +43,16 @@ void AttributeSet::Clear() {
   std::fill(present_.begin(), present_.end(), 0);
 }
 
-void AttributeSet::Set(int slot, Value v) {
-  size_t i = static_cast<size_t>(slot);
+void AttributeSet::Set(int attr, Value v) {
+  size_t i = static_cast<size_t>(attr);
   if (i >= values_.size()) Grow();
   if (i >= values_.size()) return;
   values_[i] = v;
   present_[i] = 1;
 }
 
-void AttributeSet::Unset(int slot) {
-  size_t i = static_cast<size_t>(slot);
+void AttributeSet::Unset(int attr) {
+  size_t i = static_cast<size_t>(attr);
   if (i < present_.size()) present_[i] = 0;
 }
 
@@ -60,8 +60,8 @@ void AttributeSet::SetFromObject(const Value& object) {
   if (!object.is_object()) return;
   Grow();
   for (uint32_t i = 0; i < object.size(); ++i) {
-    int slot = schema_->Find(object.key_at(i));
-    if (slot != AttributeSchema::kNotFound) Set(slot, object.value_at(i));
+    int attr = schema_->Find(object.key_at(i));
+    if (attr != AttributeSchema::kNotFound) Set(attr, object.value_at(i));
   }
 }
 

@@ -1,8 +1,8 @@
 // Attributes: what conditions are evaluated against.
 //
 // Conditions are compiled against an AttributeSchema that interns every
-// top-level attribute name they mention into a dense slot number. An
-// AttributeSet then holds one Value per slot, so evaluating a condition
+// top-level attribute name they mention into a dense attribute index. An
+// AttributeSet then holds one Value per attribute index, so evaluating a condition
 // never looks a name up in a map, and a caller (the wasm boundary, a
 // profile, a CSV row) only has to supply the attributes that some
 // condition actually reads.
@@ -28,23 +28,23 @@ class AttributeSchema {
   AttributeSchema(AttributeSchema&&) = default;
   AttributeSchema& operator=(AttributeSchema&&) = default;
 
-  // Returns the slot of `name`, adding it if new.
+  // Returns the attribute index of `name`, adding it if new.
   int Intern(std::string_view name);
-  // Returns the slot of `name`, or kNotFound.
+  // Returns the attribute index of `name`, or kNotFound.
   int Find(std::string_view name) const;
 
   size_t size() const { return names_.size(); }
-  const std::string& name(int slot) const { return names_[static_cast<size_t>(slot)]; }
+  const std::string& name(int attr) const { return names_[static_cast<size_t>(attr)]; }
   const std::vector<std::string>& names() const { return names_; }
 
  private:
-  std::vector<std::string> names_;  // by slot
-  // Slots sorted by name, for a binary search: a schema holds tens of
+  std::vector<std::string> names_;  // by attribute index
+  // Attribute indexes sorted by name, for a binary search: a schema holds tens of
   // names, and a sorted index carries no hash table code into the module.
   std::vector<int> by_name_;
 };
 
-// One visitor's (or one row's) attribute values, by slot. Missing
+// One visitor's (or one row's) attribute values, by attribute index. Missing
 // attributes read as JavaScript `null`, which is what GrowthBook's path
 // lookup yields for them.
 class AttributeSet {
@@ -53,13 +53,13 @@ class AttributeSet {
 
   const AttributeSchema& schema() const { return *schema_; }
 
-  // Marks every slot missing; keeps memory.
+  // Marks every attribute missing; keeps memory.
   void Clear();
-  void Set(int slot, Value v);
-  void Unset(int slot);
-  // The value in `slot`, or nullptr when missing.
-  const Value* Get(int slot) const {
-    size_t i = static_cast<size_t>(slot);
+  void Set(int attr, Value v);
+  void Unset(int attr);
+  // The value at `attr`, or nullptr when missing.
+  const Value* Get(int attr) const {
+    size_t i = static_cast<size_t>(attr);
     return i < present_.size() && present_[i] ? &values_[i] : nullptr;
   }
   // Sets every member of `object` whose name the schema knows; others are

@@ -76,7 +76,7 @@ struct PathSegment {
 };
 
 struct Path {
-  int slot = AttributeSchema::kNotFound;
+  int attr = AttributeSchema::kNotFound;
   std::string dotted;
   std::vector<PathSegment> segments;
 };
@@ -167,7 +167,7 @@ struct Condition::Program {
   std::vector<Leaf> leaves;          // per kField node, for Explain
   Document constants;
   std::vector<Status> warnings;
-  std::vector<int> slots;
+  std::vector<int> attrs;
   std::string canonical;
   uint32_t root = 0;
 
@@ -313,9 +313,9 @@ int ConditionCompiler::AddPath(const std::string& dotted) {
       start = i + 1;
     }
   }
-  path.slot = schema_->Intern(path.segments[0].name);
-  if (std::find(p_->slots.begin(), p_->slots.end(), path.slot) == p_->slots.end()) {
-    p_->slots.push_back(path.slot);
+  path.attr = schema_->Intern(path.segments[0].name);
+  if (std::find(p_->attrs.begin(), p_->attrs.end(), path.attr) == p_->attrs.end()) {
+    p_->attrs.push_back(path.attr);
   }
   p_->paths.push_back(std::move(path));
   return static_cast<int>(p_->paths.size() - 1);
@@ -509,13 +509,13 @@ Result<uint32_t> ConditionCompiler::CompileOperator(const std::string& op, const
 
 Value Condition::Program::Lookup(const Path& path, const Context& ctx) const {
   if (ctx.root && path.segments.size() == 1) {
-    const Value* top = ctx.root->Get(path.slot);
+    const Value* top = ctx.root->Get(path.attr);
     return top ? *top : Value::Null();
   }
   Value current;
   size_t i = 0;
   if (ctx.root) {
-    const Value* top = ctx.root->Get(path.slot);
+    const Value* top = ctx.root->Get(path.attr);
     if (!top) return Value::Null();
     current = *top;
     i = 1;
@@ -732,7 +732,7 @@ bool Condition::Explain(const AttributeSet& attributes, std::vector<LeafTrace>* 
 }
 
 const std::vector<Status>& Condition::warnings() const { return program_->warnings; }
-const std::vector<int>& Condition::slots() const { return program_->slots; }
+const std::vector<int>& Condition::attrs() const { return program_->attrs; }
 void Condition::ForEachLeaf(const std::function<void(const std::string&, const Json&, const std::string&)>& fn) const {
   for (size_t id = 0; id < program_->leaves.size(); ++id) {
     const Leaf& leaf = program_->leaves[id];
@@ -781,7 +781,7 @@ class ShapeBuilder {
       }
       case Op::kField: {
         const Path& path = paths_[static_cast<size_t>(n.index)];
-        if (path.segments.size() == 1) return LowerMatcher(kids_[n.first], path.slot);
+        if (path.segments.size() == 1) return LowerMatcher(kids_[n.first], path.attr);
         return AddLeaf(id, -1);
       }
       default: return AddLeaf(id, -1);  // a value op at condition level: leave it whole
@@ -789,16 +789,16 @@ class ShapeBuilder {
   }
 
  private:
-  // The matcher `id` applied to the attribute in `slot`.
-  uint32_t LowerMatcher(uint32_t id, int slot) {
+  // The matcher `id` applied to the attribute at `attr`.
+  uint32_t LowerMatcher(uint32_t id, int attr) {
     const Node& n = nodes_[id];
     if (n.op == Op::kMatchAll || n.op == Op::kNotValue) {
       const uint32_t count = n.op == Op::kNotValue ? 1 : n.count;
       std::vector<uint32_t> kids;
-      for (uint32_t i = 0; i < count; ++i) kids.push_back(LowerMatcher(kids_[n.first + i], slot));
+      for (uint32_t i = 0; i < count; ++i) kids.push_back(LowerMatcher(kids_[n.first + i], attr));
       return AddWithKids(n.op == Op::kMatchAll ? ConditionShape::Kind::kAnd : ConditionShape::Kind::kNot, kids);
     }
-    uint32_t node = AddLeaf(id, slot);
+    uint32_t node = AddLeaf(id, attr);
     ConditionShape::Leaf& leaf = out_->leaves.back();
     leaf.string_keyed = StringKeys(id, &leaf.string_keys);
     if (!leaf.string_keyed) leaf.string_keys.clear();
@@ -915,10 +915,10 @@ class ShapeBuilder {
     out_->kids.insert(out_->kids.end(), kids.begin(), kids.end());
     return Add(node);
   }
-  uint32_t AddLeaf(uint32_t id, int slot) {
+  uint32_t AddLeaf(uint32_t id, int attr) {
     ConditionShape::Leaf leaf;
     leaf.node = id;
-    leaf.slot = slot;
+    leaf.attr = attr;
     out_->leaves.push_back(std::move(leaf));
     return Add({ConditionShape::Kind::kLeaf, 0, 0, static_cast<uint32_t>(out_->leaves.size() - 1)});
   }
@@ -958,7 +958,7 @@ const Regex* Condition::RegexOf(uint32_t node) const {
 //
 // Layout (varints unless noted; core/bytes.h): root, then the nodes (op,
 // rel, flags, first, count, index + 1, operand as a length-prefixed
-// core/value_codec.h value), the kids, the paths (slot, dotted, segments),
+// core/value_codec.h value), the kids, the paths (attribute index, dotted, segments),
 // the regex sources (pattern, ignore case), the version strings and the
 // leaves of kField nodes (node id, pointer, in_element, operand). The
 // canonical text comes first: snapshots fingerprint metrics with it.
@@ -1068,7 +1068,7 @@ void Condition::Encode(std::string* out) const {
   for (uint32_t k : p.kids) bytes::PutVarint(k, out);
   bytes::PutVarint(p.paths.size(), out);
   for (const Path& path : p.paths) {
-    bytes::PutVarint(static_cast<uint64_t>(path.slot), out);
+    bytes::PutVarint(static_cast<uint64_t>(path.attr), out);
     bytes::PutString(path.dotted, out);
     bytes::PutVarint(path.segments.size(), out);
     for (const PathSegment& seg : path.segments) {
@@ -1124,7 +1124,7 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     for (uint32_t& k : p->kids) k = static_cast<uint32_t>(r.Below(p->nodes.size()));
     r.Sized(kMaxProgramItems, &p->paths);
     for (Path& path : p->paths) {
-      path.slot = static_cast<int>(r.Below(schema.size()));
+      path.attr = static_cast<int>(r.Below(schema.size()));
       r.S(&path.dotted);
       r.Sized(kMaxProgramItems, &path.segments);
       if (!r.Check(!path.segments.empty())) return false;
@@ -1136,7 +1136,7 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
         seg.is_length = flags & 2;
       }
       if (!r.ok()) return false;
-      if (std::find(p->slots.begin(), p->slots.end(), path.slot) == p->slots.end()) p->slots.push_back(path.slot);
+      if (std::find(p->attrs.begin(), p->attrs.end(), path.attr) == p->attrs.end()) p->attrs.push_back(path.attr);
     }
     auto add = [&](Result<Regex> re) {
       if (!re.ok()) regex_error = ": " + re.status().message();

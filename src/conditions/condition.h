@@ -5,7 +5,7 @@
 //    "$or": [{"country": "US"}, {"country": "CA"}]}
 //
 // A condition is compiled once into a flat tree of nodes whose constants,
-// attribute slots, regexes and version strings are all prepared ahead of
+// attribute indexes, regexes and version strings are all prepared ahead of
 // time; Evaluate() then walks it without parsing or allocating. The
 // semantics are GrowthBook's (mongrule.ts) to the letter, including its
 // JavaScript coercions: `{"age": "30"}` matches the number 30, a missing
@@ -71,14 +71,14 @@ struct ConditionShape {
     uint32_t count = 0;
     uint32_t leaf = 0;  // kLeaf: index in `leaves`
   };
-  // One test. When `slot` >= 0 the leaf is a value test of the top-level
-  // attribute in that slot (a missing attribute is null) and
+  // One test. When `attr` >= 0 the leaf is a value test of the top-level
+  // attribute at that index (a missing attribute is null) and
   // Condition::MatchLeaf(node, value) decides it; otherwise it reads the
   // attribute set some other way (a dotted path) and
   // Condition::HoldsLeaf(node, attributes) decides it.
   struct Leaf {
     uint32_t node = 0;
-    int slot = -1;
+    int attr = -1;
     // For a string value the answer depends only on which of
     // `string_keys` (if any) the value equals: any other string gets the
     // same answer. False when the leaf needs the string itself.
@@ -138,8 +138,8 @@ class Condition {
   // operator that will always be false). Empty in strict mode.
   const std::vector<Status>& warnings() const;
 
-  // The attribute slots this condition reads (deduplicated).
-  const std::vector<int>& slots() const;
+  // The attribute indexes this condition reads (deduplicated).
+  const std::vector<int>& attrs() const;
 
   // Calls `fn(attribute, operand, pointer)` for every attribute test that
   // reads the top-level attribute set (tests inside $elemMatch, which read
@@ -152,7 +152,7 @@ class Condition {
   // leaf) and value-level $not are structure; every other test is a leaf.
   ConditionShape Shape() const;
   // Decide one leaf of Shape(), exactly as Evaluate would: MatchLeaf for a
-  // leaf with a slot (against that attribute's value, null when missing),
+  // leaf with an attribute index (against that attribute's value, null when missing),
   // HoldsLeaf for one without.
   bool MatchLeaf(uint32_t node, const Value& value) const;
   bool HoldsLeaf(uint32_t node, const AttributeSet& attributes) const;

@@ -11,7 +11,7 @@
 // authors and values from visitors, and `(a+)+$` against "aaaa...a!" takes
 // exponential time in a backtracking matcher. This one compiles the pattern
 // to a Thompson NFA and simulates it as a state set (a Pike VM without
-// capture slots, since only match/no-match is needed). Each position of the
+// capture positions, since only match/no-match is needed). Each position of the
 // text visits each instruction at most once, so Search is
 // O(program size x text length) whatever the pattern and input are.
 //

@@ -169,7 +169,7 @@ class Parser {
 
   // `what` is a C string (not a string_view or std::string) because these
   // are called from the recursive parser frames: a scalar argument costs
-  // no stack slot there.
+  // no stack space there.
   Status MakeError(StatusCode code, const char* what, size_t unit_pos) const {
     const char* prefix = "invalid regular expression: ";
     if (code == StatusCode::kUnsupported) prefix = "unsupported regular expression feature: ";

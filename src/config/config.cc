@@ -60,7 +60,7 @@ bool CompiledConfig::IsReserved(std::string_view name) const {
 
 void CompiledConfig::PublishSegments(const std::vector<uint8_t>& membership, AttributeSet* attributes,
                                      Document* arena, Value** ids) const {
-  if (segments_slot_ < 0) return;
+  if (segments_attr_ < 0) return;
   // Rewriting in place is safe: a published array is only read by the
   // conditions evaluated before the next publish.
   if (*ids == nullptr) *ids = arena->AllocateChildren(segments_.size());
@@ -68,13 +68,13 @@ void CompiledConfig::PublishSegments(const std::vector<uint8_t>& membership, Att
   for (size_t i = 0; i < segments_.size(); ++i) {
     if (membership[i]) (*ids)[k++] = Value::String(segments_[i].id);
   }
-  attributes->Set(segments_slot_, Document::MakeArray(*ids, k));
+  attributes->Set(segments_attr_, Document::MakeArray(*ids, k));
 }
 
 void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena, std::vector<uint8_t>* out) const {
   out->assign(segments_.size(), 0);
   SegmentProgram::State state;
-  if (segments_slot_ < 0) {
+  if (segments_attr_ < 0) {
     // No segment reads "segments": nothing to publish between segments, so
     // all of them at once, 64 a word (same answers as Holds one by one).
     constexpr size_t kInlineWords = 4;
@@ -93,8 +93,8 @@ void CompiledConfig::EvaluateSegments(AttributeSet* attributes, Document* arena,
   for (const EvalStep& step : order_) {
     if (step.kind != EvalStep::Kind::kSegment) continue;
     const SegmentSpec& s = segments_[static_cast<size_t>(step.index)];
-    if (dirty && segments_slot_ >= 0 &&
-        std::find(s.condition.slots().begin(), s.condition.slots().end(), segments_slot_) != s.condition.slots().end()) {
+    if (dirty && segments_attr_ >= 0 &&
+        std::find(s.condition.attrs().begin(), s.condition.attrs().end(), segments_attr_) != s.condition.attrs().end()) {
       PublishSegments(*out, attributes, arena, &ids);
       dirty = false;
     }
@@ -123,12 +123,12 @@ std::vector<const Condition*> CompiledConfig::event_conditions() const {
 }
 
 void CompiledConfig::BuildPrograms() {
-  std::vector<int> volatile_slots;
-  for (int slot : {segments_slot_, score_slot_, grade_slot_, lead_cell_slot_, temperature_slot_, stage_slot_,
-                   mql_slot_, sql_slot_}) {
-    if (slot >= 0) volatile_slots.push_back(slot);
+  std::vector<int> volatile_attrs;
+  for (int attr : {segments_attr_, score_attr_, grade_attr_, lead_cell_attr_, temperature_attr_, stage_attr_,
+                   mql_attr_, sql_attr_}) {
+    if (attr >= 0) volatile_attrs.push_back(attr);
   }
-  segment_program_ = SegmentProgram::Build(segment_conditions(), volatile_slots);
+  segment_program_ = SegmentProgram::Build(segment_conditions(), volatile_attrs);
   event_program_ = SegmentProgram::Build(event_conditions(), {});
 }
 
@@ -233,7 +233,7 @@ class ConfigCompiler {
     }
     CompileScoringSections(config);
     if (d_->has_errors()) return nullptr;
-    AssignSlots();
+    AssignAttrs();
     CheckDerivedReads();
     ComputeEvaluationOrder();
     if (d_->has_errors()) return nullptr;
@@ -520,7 +520,7 @@ class ConfigCompiler {
     // Each read and each dependency keeps the JSON path of what causes it
     // ("/scoring/rules/8"), so errors can point at one rule.
     struct Read {
-      int slot;
+      int attr;
       std::string path;
     };
     struct Dep {
@@ -531,18 +531,18 @@ class ConfigCompiler {
       EvalStep step;
       std::string name;
       std::vector<Read> reads;
-      std::vector<int> produces;  // slots
+      std::vector<int> produces;  // attribute indexes
       std::vector<Dep> deps;
     };
     std::vector<Node> nodes;
     for (size_t i = 0; i < n_segments; ++i) {
       std::string path = paths_[i] + "/condition";
       nodes.push_back({{EvalStep::Kind::kSegment, static_cast<int>(i)}, "segment " + segs[i].id, {}, {}, {}});
-      for (int slot : segs[i].condition.slots()) nodes.back().reads.push_back({slot, path});
+      for (int attr : segs[i].condition.attrs()) nodes.back().reads.push_back({attr, path});
       for (int dep : segs[i].depends_on) nodes.back().deps.push_back({static_cast<size_t>(dep), path});
     }
-    auto add_slots = [](std::vector<Read>* to, const Condition& c, const std::string& path) {
-      for (int slot : c.slots()) to->push_back({slot, path});
+    auto add_attrs = [](std::vector<Read>* to, const Condition& c, const std::string& path) {
+      for (int attr : c.attrs()) to->push_back({attr, path});
     };
     // The lead-scoring conditions with their paths; indices match the config
     // because a section with any error stops compilation before this.
@@ -580,8 +580,8 @@ class ConfigCompiler {
       for (size_t f = 0; f < model.features.size(); ++f) {
         const PredictiveFeature& feature = model.features[f];
         std::string path = ChildPath(ChildPath("/predictive/features", f), "attribute");
-        n.reads.push_back({feature.slot, path});
-        if (feature.slot != out_->segments_slot_ || feature.slot < 0) continue;
+        n.reads.push_back({feature.attr, path});
+        if (feature.attr != out_->segments_attr_ || feature.attr < 0) continue;
         model.reads_segments = true;
         // One-hot on "segments" names one segment, which comes first; any
         // other read of the list sees every segment that does not itself
@@ -604,23 +604,23 @@ class ConfigCompiler {
       nodes.push_back(std::move(n));
     }
     if (out_->scoring_) {
-      Node n{{EvalStep::Kind::kScore, 0}, "score", {}, {out_->score_slot_}, {}};
-      for (const auto& m : members(EvalStep::Kind::kScore)) add_slots(&n.reads, *m.condition, m.path);
+      Node n{{EvalStep::Kind::kScore, 0}, "score", {}, {out_->score_attr_}, {}};
+      for (const auto& m : members(EvalStep::Kind::kScore)) add_attrs(&n.reads, *m.condition, m.path);
       nodes.push_back(std::move(n));
     }
     if (out_->grading_) {
-      Node n{{EvalStep::Kind::kGrade, 0}, "grade", {}, {out_->grade_slot_, out_->lead_cell_slot_}, {}};
-      for (const auto& m : members(EvalStep::Kind::kGrade)) add_slots(&n.reads, *m.condition, m.path);
-      n.reads.push_back({out_->score_slot_, "/grading"});  // leadCell's engagement digit
+      Node n{{EvalStep::Kind::kGrade, 0}, "grade", {}, {out_->grade_attr_, out_->lead_cell_attr_}, {}};
+      for (const auto& m : members(EvalStep::Kind::kGrade)) add_attrs(&n.reads, *m.condition, m.path);
+      n.reads.push_back({out_->score_attr_, "/grading"});  // leadCell's engagement digit
       nodes.push_back(std::move(n));
     }
     if (out_->temperature_) {
-      nodes.push_back({{EvalStep::Kind::kTemperature, 0}, "temperature", {{out_->score_slot_, "/temperature"}},
-                       {out_->temperature_slot_}, {}});
+      nodes.push_back({{EvalStep::Kind::kTemperature, 0}, "temperature", {{out_->score_attr_, "/temperature"}},
+                       {out_->temperature_attr_}, {}});
     }
     if (out_->lifecycle_) {
-      Node n{{EvalStep::Kind::kStage, 0}, "stage", {}, {out_->stage_slot_, out_->mql_slot_, out_->sql_slot_}, {}};
-      for (const auto& m : members(EvalStep::Kind::kStage)) add_slots(&n.reads, *m.condition, m.path);
+      Node n{{EvalStep::Kind::kStage, 0}, "stage", {}, {out_->stage_attr_, out_->mql_attr_, out_->sql_attr_}, {}};
+      for (const auto& m : members(EvalStep::Kind::kStage)) add_attrs(&n.reads, *m.condition, m.path);
       nodes.push_back(std::move(n));
     }
     if (out_->predictive_) {
@@ -657,21 +657,21 @@ class ConfigCompiler {
         });
       }
     }
-    // Reading a slot another node produces is a dependency on that node;
+    // Reading an attribute another node produces is a dependency on that node;
     // reading its own output is an error (it would always see null). The
     // lifecycle hand-offs may read the stage and the earlier hand-off, which
     // are set in that order.
     for (size_t a = 0; a < nodes.size(); ++a) {
       for (size_t b = n_segments; b < nodes.size(); ++b) {
         const std::vector<int>& produces = nodes[b].produces;
-        auto produced = [&](int slot) {
-          return slot >= 0 && std::find(produces.begin(), produces.end(), slot) != produces.end();
+        auto produced = [&](int attr) {
+          return attr >= 0 && std::find(produces.begin(), produces.end(), attr) != produces.end();
         };
         if (a == b) {
           bool self = nodes[a].step.kind == EvalStep::Kind::kScore || nodes[a].step.kind == EvalStep::Kind::kGrade;
           for (const Read& read : nodes[a].reads) {
-            if (self && produced(read.slot)) {
-              d_->Error("cycle", nodes[a].name + " rules cannot read " + out_->schema_.name(read.slot) +
+            if (self && produced(read.attr)) {
+              d_->Error("cycle", nodes[a].name + " rules cannot read " + out_->schema_.name(read.attr) +
                                      ", which they compute", read.path);
               break;
             }
@@ -679,7 +679,7 @@ class ConfigCompiler {
           continue;
         }
         for (const Read& read : nodes[a].reads) {
-          if (produced(read.slot)) {
+          if (produced(read.attr)) {
             nodes[a].deps.push_back({b, read.path});
             break;
           }
@@ -831,27 +831,27 @@ class ConfigCompiler {
     }
   }
 
-  void AssignSlots() {
-    // Every metric gets a slot so explain and the inspector can show it
+  void AssignAttrs() {
+    // Every metric gets an attribute index so explain and the inspector can show it
     // even when no condition reads it.
     for (const auto& m : out_->metrics_) {
-      out_->metric_slots_.push_back(out_->schema_.Intern(m.id));
-      out_->metric_field_slots_.push_back(m.field.empty() ? -1 : out_->event_schema_.Intern(m.field));
+      out_->metric_attrs_.push_back(out_->schema_.Intern(m.id));
+      out_->metric_field_attrs_.push_back(m.field.empty() ? -1 : out_->event_schema_.Intern(m.field));
     }
-    out_->declared_slot_ = out_->schema_.Find("declared");
-    out_->segments_slot_ = out_->schema_.Find("segments");
-    out_->rfm_slot_ = out_->rfm_ ? out_->schema_.Intern("rfm") : -1;
-    out_->event_type_slot_ = out_->event_schema_.Intern("type");
-    if (out_->scoring_) out_->score_slot_ = out_->schema_.Intern("score");
+    out_->declared_attr_ = out_->schema_.Find("declared");
+    out_->segments_attr_ = out_->schema_.Find("segments");
+    out_->rfm_attr_ = out_->rfm_ ? out_->schema_.Intern("rfm") : -1;
+    out_->event_type_attr_ = out_->event_schema_.Intern("type");
+    if (out_->scoring_) out_->score_attr_ = out_->schema_.Intern("score");
     if (out_->grading_) {
-      out_->grade_slot_ = out_->schema_.Intern("grade");
-      out_->lead_cell_slot_ = out_->schema_.Intern("leadCell");
+      out_->grade_attr_ = out_->schema_.Intern("grade");
+      out_->lead_cell_attr_ = out_->schema_.Intern("leadCell");
     }
-    if (out_->temperature_) out_->temperature_slot_ = out_->schema_.Intern("temperature");
+    if (out_->temperature_) out_->temperature_attr_ = out_->schema_.Intern("temperature");
     if (out_->lifecycle_) {
-      out_->stage_slot_ = out_->schema_.Intern("stage");
-      out_->mql_slot_ = out_->schema_.Intern("mql");
-      out_->sql_slot_ = out_->schema_.Intern("sql");
+      out_->stage_attr_ = out_->schema_.Intern("stage");
+      out_->mql_attr_ = out_->schema_.Intern("mql");
+      out_->sql_attr_ = out_->schema_.Intern("sql");
     }
   }
 

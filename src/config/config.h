@@ -126,22 +126,22 @@ class CompiledConfig {
   const std::optional<RfmSpec>& rfm() const { return rfm_; }
   const RetentionSpec& retention() const { return retention_; }
 
-  // Slots in schema() of the derived attributes (-1 when nothing reads them
+  // Attribute indexes in schema() of the derived attributes (-1 when nothing reads them
   // and they need not be computed).
-  int metric_slot(size_t metric) const { return metric_slots_[metric]; }
-  int declared_slot() const { return declared_slot_; }
-  int segments_slot() const { return segments_slot_; }
-  int rfm_slot() const { return rfm_slot_; }
-  int score_slot() const { return score_slot_; }
-  int grade_slot() const { return grade_slot_; }
-  int lead_cell_slot() const { return lead_cell_slot_; }
-  int temperature_slot() const { return temperature_slot_; }
-  int stage_slot() const { return stage_slot_; }
-  int mql_slot() const { return mql_slot_; }
-  int sql_slot() const { return sql_slot_; }
-  // Slots in event_schema().
-  int event_type_slot() const { return event_type_slot_; }
-  int metric_field_slot(size_t metric) const { return metric_field_slots_[metric]; }
+  int metric_attr(size_t metric) const { return metric_attrs_[metric]; }
+  int declared_attr() const { return declared_attr_; }
+  int segments_attr() const { return segments_attr_; }
+  int rfm_attr() const { return rfm_attr_; }
+  int score_attr() const { return score_attr_; }
+  int grade_attr() const { return grade_attr_; }
+  int lead_cell_attr() const { return lead_cell_attr_; }
+  int temperature_attr() const { return temperature_attr_; }
+  int stage_attr() const { return stage_attr_; }
+  int mql_attr() const { return mql_attr_; }
+  int sql_attr() const { return sql_attr_; }
+  // Attribute indexes in event_schema().
+  int event_type_attr() const { return event_type_attr_; }
+  int metric_field_attr(size_t metric) const { return metric_field_attrs_[metric]; }
 
   // Index of segment / metric `id`, or -1.
   int FindSegment(std::string_view id) const;
@@ -170,7 +170,7 @@ class CompiledConfig {
   // The segments' conditions compiled for throughput
   // (segments/segment_program.h): condition i is segment i. Built when the
   // config is compiled or decoded; "segments" and the scoring outputs are
-  // its volatile slots.
+  // its volatile attributes.
   const SegmentProgram& segment_program() const { return segment_program_; }
   // What an event matches, as one program over the event's attributes:
   // condition i is event_conditions()[i], every metric's `where` then every
@@ -187,8 +187,8 @@ class CompiledConfig {
   AttributeSchema schema_;
   AttributeSchema event_schema_;
   std::vector<MetricSpec> metrics_;
-  std::vector<int> metric_slots_;
-  std::vector<int> metric_field_slots_;
+  std::vector<int> metric_attrs_;
+  std::vector<int> metric_field_attrs_;
   std::vector<SegmentSpec> segments_;
   std::vector<EvalStep> order_;
   std::optional<RfmSpec> rfm_;
@@ -198,16 +198,16 @@ class CompiledConfig {
   std::optional<LifecycleSpec> lifecycle_;
   std::optional<PredictiveSpec> predictive_;
   std::vector<SlotSpec> slots_;
-  int score_slot_ = -1, grade_slot_ = -1, lead_cell_slot_ = -1, temperature_slot_ = -1, stage_slot_ = -1,
-      mql_slot_ = -1, sql_slot_ = -1;
+  int score_attr_ = -1, grade_attr_ = -1, lead_cell_attr_ = -1, temperature_attr_ = -1, stage_attr_ = -1,
+      mql_attr_ = -1, sql_attr_ = -1;
   RetentionSpec retention_;
-  int declared_slot_ = -1;
-  int segments_slot_ = -1;
-  int rfm_slot_ = -1;
-  int event_type_slot_ = -1;
+  int declared_attr_ = -1;
+  int segments_attr_ = -1;
+  int rfm_attr_ = -1;
+  int event_type_attr_ = -1;
   SegmentProgram segment_program_;
   SegmentProgram event_program_;
-  // Builds both programs once the conditions and the slots are final: the
+  // Builds both programs once the conditions and the attribute indexes are final: the
   // compiler does, and DecodeCompiledConfig for a format before the
   // programs were stored (leadseg/compiled_config.h).
   void BuildPrograms();

@@ -9,8 +9,8 @@
 // event) insert in the middle, which is linear.
 //
 // Unlike a deque, growing moves the elements: hold indices, not pointers,
-// across a push. Slots outside [front, back] hold default-constructed
-// values (a pop resets its slot, so strings there release their memory).
+// across a push. Cells outside [front, back] hold default-constructed
+// values (a pop resets its cell, so strings there release their memory).
 #pragma once
 
 #include <cstddef>
@@ -68,10 +68,10 @@ class Ring {
   size_t size() const { return size_; }
 
   // i < size(); 0 is the front.
-  T& operator[](size_t i) { return slots_[Slot(i)]; }
-  const T& operator[](size_t i) const { return slots_[Slot(i)]; }
-  T& front() { return slots_[head_]; }
-  const T& front() const { return slots_[head_]; }
+  T& operator[](size_t i) { return cells_[Cell(i)]; }
+  const T& operator[](size_t i) const { return cells_[Cell(i)]; }
+  T& front() { return cells_[head_]; }
+  const T& front() const { return cells_[head_]; }
   T& back() { return (*this)[size_ - 1]; }
   const T& back() const { return (*this)[size_ - 1]; }
 
@@ -81,18 +81,18 @@ class Ring {
   const_iterator end() const { return {this, size_}; }
 
   void push_back(T v) {
-    if (size_ == slots_.size()) Grow();
-    slots_[Slot(size_++)] = std::move(v);
+    if (size_ == cells_.size()) Grow();
+    cells_[Cell(size_++)] = std::move(v);
   }
   template <typename... Args>
   void emplace_back(Args&&... args) { push_back(T{std::forward<Args>(args)...}); }
 
   void pop_front() {
-    slots_[head_] = T();
-    head_ = (head_ + 1) & (slots_.size() - 1);
+    cells_[head_] = T();
+    head_ = (head_ + 1) & (cells_.size() - 1);
     --size_;
   }
-  void pop_back() { slots_[Slot(--size_)] = T(); }
+  void pop_back() { cells_[Cell(--size_)] = T(); }
 
   // Inserts before `at` (linear in the elements after it).
   iterator insert(iterator at, T v) {
@@ -109,15 +109,15 @@ class Ring {
 
  private:
   // The buffer's size is 0 or a power of two, so wrapping is a mask.
-  size_t Slot(size_t i) const { return (head_ + i) & (slots_.size() - 1); }
+  size_t Cell(size_t i) const { return (head_ + i) & (cells_.size() - 1); }
   void Grow() {
-    std::vector<T> bigger(slots_.empty() ? 8 : 2 * slots_.size());
+    std::vector<T> bigger(cells_.empty() ? 8 : 2 * cells_.size());
     for (size_t i = 0; i < size_; ++i) bigger[i] = std::move((*this)[i]);
-    slots_.swap(bigger);
+    cells_.swap(bigger);
     head_ = 0;
   }
 
-  std::vector<T> slots_;
+  std::vector<T> cells_;
   size_t head_ = 0;
   size_t size_ = 0;
 };

@@ -118,17 +118,17 @@ Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, Attribute
   Reader r(frame, size, arena);
   uint32_t count;
   if (!r.U32(&count)) return DataLoss("attribute frame is truncated");
-  const size_t slots = attributes->schema().size();
+  const size_t schema_size = attributes->schema().size();
   for (uint32_t i = 0; i < count; ++i) {
-    uint32_t slot;
-    if (!r.U32(&slot)) return DataLoss("attribute frame is truncated");
-    if (slot >= slots) {
-      return InvalidArgument("attribute frame names slot " + std::to_string(slot) + " but the schema has " +
-                             std::to_string(slots));
+    uint32_t attr;
+    if (!r.U32(&attr)) return DataLoss("attribute frame is truncated");
+    if (attr >= schema_size) {
+      return InvalidArgument("attribute frame names index " + std::to_string(attr) + " but the schema has " +
+                             std::to_string(schema_size));
     }
     Value v;
     LEADSEG_RETURN_IF_ERROR(r.ReadValue(&v, 0));
-    attributes->Set(static_cast<int>(slot), v);
+    attributes->Set(static_cast<int>(attr), v);
   }
   if (!r.at_end()) return DataLoss("attribute frame has trailing bytes");
   return Status::Ok();
@@ -143,8 +143,8 @@ Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int
   return v;
 }
 
-void EncodeSlotHeader(uint32_t count, std::string* out) { bytes::PutFixed32(count, out); }
-void EncodeSlot(uint32_t slot, std::string* out) { bytes::PutFixed32(slot, out); }
+void EncodeAttrHeader(uint32_t count, std::string* out) { bytes::PutFixed32(count, out); }
+void EncodeAttr(uint32_t attr, std::string* out) { bytes::PutFixed32(attr, out); }
 
 size_t EncodedValueSize(const Value& v) {
   // A tag byte, then the payload.

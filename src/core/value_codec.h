@@ -4,12 +4,12 @@
 // JSON.stringify on one side and a JSON parser on the other dominate the
 // cost of a condition check that itself takes tens of nanoseconds. Instead,
 // the JavaScript side walks only the attributes the compiled conditions
-// read (their slots in the AttributeSchema) and writes them, typed, into a
+// read (their attribute indexes in the AttributeSchema) and writes them, typed, into a
 // reusable buffer in wasm memory; DecodeFrame rebuilds them as Values that
 // point into that buffer, without copying strings.
 //
 // Layout (little-endian):
-//   frame  := u32 count, count x (u32 slot, value)
+//   frame  := u32 count, count x (u32 attribute index, value)
 //   value  := u8 tag, payload
 //     tag 0 null | 1 false | 2 true
 //     tag 3 number: f64
@@ -46,10 +46,10 @@ enum class FrameTag : uint8_t {
 
 // Decodes `frame` into `attributes` (which is cleared first). Containers
 // are allocated in `arena`; strings reference `frame`, which must outlive
-// the attributes' use. Slots beyond the schema are an error.
+// the attributes' use. Attribute indexes beyond the schema are an error.
 Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, AttributeSet* attributes);
 
-// Decodes one value (no slot header), for event properties and tests.
+// Decodes one value (no attribute index before it), for event properties and tests.
 // Containers deeper than `max_depth` are refused (attributes and
 // declarations, which JSON allowed deeper, pass kMaxJsonDepth + 1).
 Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int max_depth = kMaxFrameDepth);
@@ -60,7 +60,7 @@ void EncodeValue(const Value& value, std::string* out);
 // How many bytes EncodeValue writes for `value`: where each member's value
 // ends in a frame that was decoded into `value`'s object.
 size_t EncodedValueSize(const Value& value);
-void EncodeSlotHeader(uint32_t count, std::string* out);
-void EncodeSlot(uint32_t slot, std::string* out);
+void EncodeAttrHeader(uint32_t count, std::string* out);
+void EncodeAttr(uint32_t attr, std::string* out);
 
 }  // namespace leadseg

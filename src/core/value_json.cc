@@ -265,11 +265,11 @@ class Parser {
       while (true) {
         if (token_ != kString) return Fail();
         // Linear: an object's earlier keys, as Value::find looks them up.
-        size_t slot = stack_.size();
+        size_t found = stack_.size();
         for (size_t i = base; i < stack_.size(); i += 2) {
-          if (stack_[i].as_string() == string_) slot = i;
+          if (stack_[i].as_string() == string_) found = i;
         }
-        if (slot == stack_.size()) {
+        if (found == stack_.size()) {
           stack_.push_back(arena_->CopyString(string_));
           stack_.emplace_back();
         }
@@ -277,7 +277,7 @@ class Parser {
         Scan();
         Value member;
         if (!ParseValue(&member)) return false;
-        stack_[slot + 1] = member;
+        stack_[found + 1] = member;
         if (Scan() == kValueSep) {
           Scan();
           continue;

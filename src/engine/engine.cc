@@ -14,7 +14,7 @@
 #include "engine/rfm_step.h"
 #include "engine/score_step.h"
 #include "engine/segment_step.h"
-#include "engine/slot_deps.h"
+#include "engine/attribute_deps.h"
 #include "engine/temperature_step.h"
 #include "profile/snapshot.h"
 
@@ -38,12 +38,12 @@ struct Engine::Impl::Scratch {
   Document arena;        // metric values, rfm, segment arrays
   Document event_arena;  // one event's decoded properties
   AttributeSet attributes;
-  // The explicit attributes and declarations as slots: they change only
+  // The explicit attributes and declarations by attribute index: they change only
   // with RebuildValues, so Evaluate copies this set instead of looking
   // every name up in the schema again on every event.
   AttributeSet base_attributes;
   uint64_t base_generation = ~uint64_t{0};  // values_generation_ it was built at
-  // Slots identify replaced in base_attributes since the last evaluation
+  // Attributes identify replaced in base_attributes since the last evaluation
   // (RefreshAttributes); that evaluation takes them as changed.
   std::vector<int> base_changed;
   AttributeSet event_attributes;
@@ -58,7 +58,7 @@ struct Engine::Impl::Scratch {
   };
   std::vector<PendingTrait> pending;
   std::string encoded;
-  std::vector<int32_t> trait_slot, trait_source, stored_first, replaced;
+  std::vector<int32_t> trait_position, trait_source, stored_first, replaced;
   std::vector<Value> replaced_values;  // replaced's values, as identify decoded them
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
   std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
@@ -71,11 +71,11 @@ struct Engine::Impl::Scratch {
   ProgressState next_progress;
 
   // What the last evaluation answered, so the next one re-runs only the
-  // conditions that read a slot whose value changed since
-  // (engine/slot_deps.h). Until an evaluation has run (`kept` false)
-  // every slot counts as changed. Each step keeps its own answers.
-  SlotDeps deps;
-  SlotChanges changed;  // this evaluation's, filled as it goes
+  // conditions that read an attribute whose value changed since
+  // (engine/attribute_deps.h). Until an evaluation has run (`kept` false)
+  // every attribute counts as changed. Each step keeps its own answers.
+  AttributeDeps deps;
+  AttributeChanges changed;  // this evaluation's, filled as it goes
   bool kept = false;
   SegmentStep segment_step;
   ScoreStep score_step;
@@ -148,14 +148,14 @@ void Engine::Impl::RebuildValues() {
   // when attributes are added or removed (which can move the names).
   Value* members = values_.AllocateChildren(2 * profile_.attributes.size());
   attribute_members_ = members;
-  attribute_slots_.resize(profile_.attributes.size());
+  stored_attrs_.resize(profile_.attributes.size());
   attributes_bytes_ = 0;
   uint32_t n = 0;
   for (const auto& [name, stored] : profile_.attributes) {
     auto v = stored.Read(&values_);
     members[2 * n] = Value::String(name);
     members[2 * n + 1] = v.ok() ? *v : Value::Null();
-    attribute_slots_[n] = config_->schema().Find(name);
+    stored_attrs_[n] = config_->schema().Find(name);
     attributes_bytes_ += JsonStringSize(name) + 1 + stored.json_bytes;
     ++n;
   }
@@ -206,10 +206,10 @@ void Engine::Impl::RefreshAttributes(const std::vector<int32_t>& replaced) {
       }
     }
     attribute_members_[2 * i + 1] = value;
-    const int slot = attribute_slots_[i];
-    if (slot >= 0 && base_current) {
-      s.base_attributes.Set(slot, value);
-      s.base_changed.push_back(slot);
+    const int attr = stored_attrs_[i];
+    if (attr >= 0 && base_current) {
+      s.base_attributes.Set(attr, value);
+      s.base_changed.push_back(attr);
     }
   }
 }
@@ -227,14 +227,14 @@ void Engine::Impl::ForEachMatch(const Event& e, OnMetric&& fn, OnRule&& fn_rule,
     auto decoded = DecodeValue(reinterpret_cast<const uint8_t*>(e.props.data()), e.props.size(), &s.event_arena);
     if (decoded.ok()) s.event_attributes.SetFromObject(*decoded);
   }
-  s.event_attributes.Set(config_->event_type_slot(), Value::String(e.type));
+  s.event_attributes.Set(config_->event_type_attr(), Value::String(e.type));
   s.event_program.Begin(s.event_attributes, &s.event_state);
   const auto& metrics = config_->metrics();
   for (size_t m = 0; m < metrics.size(); ++m) {
     const int where = s.metric_where[m];
     if (where >= 0 && !s.event_program.Holds(static_cast<size_t>(where), s.event_attributes, &s.event_state)) continue;
-    int field_slot = config_->metric_field_slot(m);
-    const Value* field = field_slot >= 0 ? s.event_attributes.Get(field_slot) : nullptr;
+    int field_attr = config_->metric_field_attr(m);
+    const Value* field = field_attr >= 0 ? s.event_attributes.Get(field_attr) : nullptr;
     fn(m, field ? *field : Value::Null());
   }
   if (const auto& scoring = config_->scoring()) {
@@ -294,22 +294,22 @@ void Engine::Impl::Evaluate(std::vector<uint8_t>* membership, ProgressState* pro
   Scratch& s = *scratch_;
   const CompiledConfig& c = *config_;
   const TimeMs now = profile_.clock;
-  SlotChanges& changed = s.changed;
+  AttributeChanges& changed = s.changed;
   changed.Clear();
-  // A slot is changed when its value differs from what the previous
+  // An attribute is changed when its value differs from what the previous
   // evaluation's conditions saw. Explicit attributes and declarations are
   // replaced as a whole (RebuildValues), so a new generation changes all;
-  // identify's values replaced in place change their own slots.
+  // identify's values replaced in place change their own attributes.
   if (!s.kept) changed.AddAll();
   s.arena.Clear();
   if (s.base_generation != values_generation_) {
     s.base_attributes.Clear();
     s.base_attributes.SetFromObject(attributes_value_);
-    if (c.declared_slot() >= 0) s.base_attributes.Set(c.declared_slot(), declared_value_);
+    if (c.declared_attr() >= 0) s.base_attributes.Set(c.declared_attr(), declared_value_);
     s.base_generation = values_generation_;
     changed.AddAll();
   }
-  for (const int slot : s.base_changed) changed.Add(slot);
+  for (const int attr : s.base_changed) changed.Add(attr);
   s.base_changed.clear();
   s.attributes = s.base_attributes;  // same size: copies without allocating
   progress->StartFrom(progress_);
@@ -327,12 +327,12 @@ void Engine::Impl::Evaluate(std::vector<uint8_t>* membership, ProgressState* pro
   for (size_t m = 0; m < live_.size(); ++m) {
     const Value v = live_[m].Read(now, &metric_arena);
     // Until an evaluation has run (a new engine, after Restore or Erase)
-    // every slot counts as changed: the previous values are not read.
-    if (s.kept && !SameValue(v, metric_values[m])) changed.Add(c.metric_slot(m));
+    // every attribute counts as changed: the previous values are not read.
+    if (s.kept && !SameValue(v, metric_values[m])) changed.Add(c.metric_attr(m));
     metric_values[m] = v;
-    s.attributes.Set(c.metric_slot(m), v);
+    s.attributes.Set(c.metric_attr(m), v);
   }
-  if (c.rfm() && c.rfm_slot() >= 0) WriteRfm(&e, *c.rfm(), metric_values);
+  if (c.rfm() && c.rfm_attr() >= 0) WriteRfm(&e, *c.rfm(), metric_values);
 
   // The derived values, in the order the compiler chose: each step reads
   // what the steps before it wrote (engine/evaluation.h).
@@ -486,7 +486,7 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
   // takes, -1 for a later repetition.
   Scratch& s = *scratch_;
   s.pending.resize(n);
-  s.trait_slot.assign(n, -1);
+  s.trait_position.assign(n, -1);
   s.trait_source.resize(n);
   s.stored_first.assign(stored.size(), -1);
   if (!frame) s.encoded.clear();
@@ -498,8 +498,8 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
     if (key.empty()) return InvalidArgument("attribute names cannot be empty");
     // A stored attribute's name passed these checks when it was stored
     // (or restored: snapshots check them too), byte for byte this one.
-    const int slot = FindAttribute(stored, key, &hint);
-    if (slot < 0) {
+    const int position = FindAttribute(stored, key, &hint);
+    if (position < 0) {
       if (!IsValidUtf8(key)) return InvalidArgument("an attribute name is not valid UTF-8");
       if (config_->IsReserved(key)) {
         const std::string name(key);
@@ -521,19 +521,19 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
       at += p.size;
     }
     int first = -1;  // an earlier member with this name
-    if (slot >= 0) {
-      first = s.stored_first[slot];
-      if (first < 0) s.stored_first[slot] = static_cast<int32_t>(i);
+    if (position >= 0) {
+      first = s.stored_first[position];
+      if (first < 0) s.stored_first[position] = static_cast<int32_t>(i);
     } else {
       for (uint32_t j = 0; j < i && first < 0; ++j) {
-        if (s.trait_slot[j] < 0 && s.trait_source[j] >= 0 && traits.key_at(j) == key) first = static_cast<int>(j);
+        if (s.trait_position[j] < 0 && s.trait_source[j] >= 0 && traits.key_at(j) == key) first = static_cast<int>(j);
       }
     }
-    s.trait_slot[i] = slot;
+    s.trait_position[i] = position;
     s.trait_source[i] = static_cast<int32_t>(i);
     // A stored attribute given a new value (the usual case) loses and
     // gains its name's bytes: they cancel, and are not measured.
-    const bool name_cancels = slot >= 0 && first < 0 && !value.is_null();
+    const bool name_cancels = position >= 0 && first < 0 && !value.is_null();
     auto member_size = [&](size_t value_bytes) { return name_cancels ? value_bytes : member_bytes(key, value_bytes); };
     if (first >= 0) {
       // The earlier member takes this value; its old value no longer counts.
@@ -544,8 +544,8 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
       }
       s.trait_source[first] = static_cast<int32_t>(i);
       s.trait_source[i] = -1;
-    } else if (slot >= 0) {
-      bytes -= member_size(stored[slot].second.json_bytes);
+    } else if (position >= 0) {
+      bytes -= member_size(stored[position].second.json_bytes);
       --count;
     }
     if (!value.is_null()) {
@@ -557,8 +557,9 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
       // A value stored already, byte for byte, keeps its size and is
       // neither copied nor read again.
       const char* base = frame ? frame : s.encoded.data();
-      p.same = slot >= 0 && std::string_view(stored[slot].second.frame) == std::string_view(base + p.at, p.size);
-      p.json_bytes = p.same ? stored[slot].second.json_bytes : JsonTextSize(value);
+      p.same = position >= 0 &&
+               std::string_view(stored[position].second.frame) == std::string_view(base + p.at, p.size);
+      p.json_bytes = p.same ? stored[position].second.json_bytes : JsonTextSize(value);
       bytes += member_size(p.json_bytes);
       ++count;
     }
@@ -567,7 +568,7 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
     return OutOfRange("attributes would exceed " + std::to_string(kMaxAttributesBytes / 1024) + " KB");
   }
   // Then set in place (an attribute keeps its position), append new ones
-  // and remove the nulls last, so that the slots found above stay valid.
+  // and remove the nulls last, so that the positions found above stay valid.
   constexpr int32_t kRemoved = -2;  // in stored_first: a null removes this attribute
   const char* base = frame ? frame : s.encoded.data();
   bool reshaped = false;  // attributes added or removed: every value is read again
@@ -576,23 +577,23 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
   for (uint32_t i = 0; i < n; ++i) {
     const int source = s.trait_source[i];
     if (source < 0) continue;
-    const int slot = s.trait_slot[i];
+    const int position = s.trait_position[i];
     if (traits.value_at(source).is_null()) {
-      if (slot >= 0) {
-        s.stored_first[slot] = kRemoved;
+      if (position >= 0) {
+        s.stored_first[position] = kRemoved;
         reshaped = true;
       }
       continue;
     }
     const Scratch::PendingTrait& p = s.pending[source];
     const std::string_view encoding(base + p.at, p.size);
-    if (slot < 0) {
+    if (position < 0) {
       stored.emplace_back(std::string(traits.key_at(i)), StoredValue());
       stored.back().second.AssignFrame(encoding, p.json_bytes);
       reshaped = true;
     } else if (!p.same) {
-      stored[slot].second.AssignFrame(encoding, p.json_bytes);
-      s.replaced.push_back(slot);
+      stored[position].second.AssignFrame(encoding, p.json_bytes);
+      s.replaced.push_back(position);
       s.replaced_values.push_back(traits.value_at(source));
     }
   }
@@ -766,15 +767,15 @@ void Engine::Impl::AttributeView(ValueWriter* out) const {
     }
   };
   out->BeginObject();
-  for (size_t slot = 0; slot < schema.size(); ++slot) {
-    const Value* v = scratch_->attributes.Get(static_cast<int>(slot));
-    if (v) member(schema.name(static_cast<int>(slot)), *v);
+  for (size_t attr = 0; attr < schema.size(); ++attr) {
+    const Value* v = scratch_->attributes.Get(static_cast<int>(attr));
+    if (v) member(schema.name(static_cast<int>(attr)), *v);
   }
   // Explicit attributes no condition reads are part of the view too.
   for (uint32_t i = 0; i < attributes_value_.size(); ++i) {
     std::string_view name = attributes_value_.key_at(i);
-    int slot = schema.Find(name);
-    if (slot >= 0 && scratch_->attributes.Get(slot)) continue;  // written above
+    int attr = schema.Find(name);
+    if (attr >= 0 && scratch_->attributes.Get(attr)) continue;  // written above
     member(name, attributes_value_.value_at(i));
   }
   member("segments", Value());
@@ -806,12 +807,12 @@ Status Engine::Impl::Explain(const std::string& segment_id, ValueWriter* out) co
   out->End();
   // A condition on the score or grade also tested the model's points.
   const auto& model = config_->predictive();
-  auto reads = [&](int slot) {
-    const auto& slots = spec.condition.slots();
-    return slot >= 0 && std::find(slots.begin(), slots.end(), slot) != slots.end();
+  auto reads = [&](int attr) {
+    const auto& attrs = spec.condition.attrs();
+    return attr >= 0 && std::find(attrs.begin(), attrs.end(), attr) != attrs.end();
   };
-  bool reads_model = model && ((model->score_points && reads(config_->score_slot())) ||
-                               (model->grade_points && (reads(config_->grade_slot()) || reads(config_->lead_cell_slot()))));
+  bool reads_model = model && ((model->score_points && reads(config_->score_attr())) ||
+                               (model->grade_points && (reads(config_->grade_attr()) || reads(config_->lead_cell_attr()))));
   if (model) {
     out->Key("predictive");
     if (reads_model) {
@@ -968,22 +969,22 @@ namespace leadseg {
 Engine::LeadSummary Engine::Impl::Summary() const {
   const AttributeSet& a = EvaluateScratch();
   const CompiledConfig& c = *config_;
-  auto text = [&](int slot) {
-    const Value* v = slot >= 0 ? a.Get(slot) : nullptr;
+  auto text = [&](int attr) {
+    const Value* v = attr >= 0 ? a.Get(attr) : nullptr;
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
   };
   LeadSummary out;
   out.score = c.scoring() ? scratch_->score_step.score() : std::nan("");
-  out.grade = text(c.grade_slot());
-  out.lead_cell = text(c.lead_cell_slot());
-  out.temperature = text(c.temperature_slot());
-  out.stage = text(c.stage_slot());
-  auto flag = [&](int slot) {
-    const Value* v = slot >= 0 ? a.Get(slot) : nullptr;
+  out.grade = text(c.grade_attr());
+  out.lead_cell = text(c.lead_cell_attr());
+  out.temperature = text(c.temperature_attr());
+  out.stage = text(c.stage_attr());
+  auto flag = [&](int attr) {
+    const Value* v = attr >= 0 ? a.Get(attr) : nullptr;
     return v && v->is_bool() && v->as_bool();
   };
-  out.mql = flag(c.mql_slot());
-  out.sql = flag(c.sql_slot());
+  out.mql = flag(c.mql_attr());
+  out.sql = flag(c.sql_attr());
   return out;
 }
 

@@ -90,11 +90,11 @@ class Engine::Impl {
   // `traits` was decoded from, whose bytes are stored as they are.
   Result<SegmentChanges> IdentifyValues(const Value& traits, const char* frame, TimeMs now);
   // Reads every explicit attribute and declaration again (a new
-  // generation: the next evaluation takes every slot as changed).
+  // generation: the next evaluation takes every attribute as changed).
   void RebuildValues();
   // After identify replaced the values of the stored attributes at these
   // positions (and nothing was added or removed): reads only those again
-  // and marks only their slots changed for the next evaluation.
+  // and marks only their attributes changed for the next evaluation.
   void RefreshAttributes(const std::vector<int32_t>& replaced);
   // Calls fn(metric index, field value) for each metric the event matches.
   // and fn_rule(rule index) for each event scoring rule.
@@ -133,11 +133,11 @@ class Engine::Impl {
   Value attributes_value_;
   Value declared_value_;
   // attributes_value_'s members (name, value pairs in values_), replaced
-  // in place by RefreshAttributes; each stored attribute's schema slot (-1
+  // in place by RefreshAttributes; each stored attribute's index in the schema (-1
   // when no condition reads it); how many nodes values_ held after the
   // last RebuildValues (values read since are garbage until the next).
   Value* attribute_members_ = nullptr;
-  std::vector<int> attribute_slots_;
+  std::vector<int> stored_attrs_;
   size_t values_nodes_ = 0;
   // The explicit attributes' JSON text length as the 256 KB limit counts
   // it, kept so identify does not measure every stored name again.

@@ -28,8 +28,8 @@ bool NamedSegments(const std::string& attribute, const Json& operand, std::vecto
   return true;
 }
 
-bool ReadsSlot(const Condition& condition, int slot) {
-  return slot >= 0 && std::find(condition.slots().begin(), condition.slots().end(), slot) != condition.slots().end();
+bool ReadsAttr(const Condition& condition, int attr) {
+  return attr >= 0 && std::find(condition.attrs().begin(), condition.attrs().end(), attr) != condition.attrs().end();
 }
 
 }  // namespace
@@ -67,17 +67,17 @@ ReplayPlan::ReplayPlan(const CompiledConfig& c) {
   };
   // What a condition of the step at `at` reads becomes needed too.
   auto reads = [&](const Condition& condition, size_t at) {
-    for (int slot : condition.slots()) {
-      if (slot == c.score_slot()) need(score_at);
-      if (slot == c.grade_slot() || slot == c.lead_cell_slot()) need(grade_at);
-      if (slot == c.temperature_slot()) need(temperature_at);
-      if (slot == c.stage_slot() || slot == c.mql_slot() || slot == c.sql_slot()) need(stage_at);
-      if (slot == c.rfm_slot()) full = true;
+    for (int attr : condition.attrs()) {
+      if (attr == c.score_attr()) need(score_at);
+      if (attr == c.grade_attr() || attr == c.lead_cell_attr()) need(grade_at);
+      if (attr == c.temperature_attr()) need(temperature_at);
+      if (attr == c.stage_attr() || attr == c.mql_attr() || attr == c.sql_attr()) need(stage_at);
+      if (attr == c.rfm_attr()) full = true;
       for (size_t m = 0; m < c.metrics().size(); ++m) {
-        if (c.metric_slot(m) == slot) metric_read[m] = 1;
+        if (c.metric_attr(m) == attr) metric_read[m] = 1;
       }
     }
-    if (!ReadsSlot(condition, c.segments_slot())) return;
+    if (!ReadsAttr(condition, c.segments_attr())) return;
     // The segments it names, or (when it cannot say) every segment decided
     // before it, so that the list it reads is the one a full evaluation
     // publishes there.
@@ -154,18 +154,18 @@ ReplayPlan::ReplayPlan(const CompiledConfig& c) {
   sql = all.size();
   all.push_back(c.lifecycle() && c.lifecycle()->sql ? &*c.lifecycle()->sql : nullptr);
   conditions = all.size();
-  std::vector<int> computed = {c.segments_slot(), c.rfm_slot(),   c.score_slot(), c.grade_slot(),
-                               c.lead_cell_slot(), c.temperature_slot(), c.stage_slot(), c.mql_slot(),
-                               c.sql_slot()};
-  for (size_t m = 0; m < c.metrics().size(); ++m) computed.push_back(c.metric_slot(m));
+  std::vector<int> computed = {c.segments_attr(), c.rfm_attr(),   c.score_attr(), c.grade_attr(),
+                               c.lead_cell_attr(), c.temperature_attr(), c.stage_attr(), c.mql_attr(),
+                               c.sql_attr()};
+  for (size_t m = 0; m < c.metrics().size(); ++m) computed.push_back(c.metric_attr(m));
   reads_segments.assign(conditions, 0);
   stable.assign(conditions, 0);
   for (size_t i = 0; i < conditions; ++i) {
     if (!all[i]) continue;
-    reads_segments[i] = ReadsSlot(*all[i], c.segments_slot());
+    reads_segments[i] = ReadsAttr(*all[i], c.segments_attr());
     bool changes = false;
-    for (int slot : all[i]->slots()) {
-      changes = changes || std::find(computed.begin(), computed.end(), slot) != computed.end();
+    for (int attr : all[i]->attrs()) {
+      changes = changes || std::find(computed.begin(), computed.end(), attr) != computed.end();
     }
     stable[i] = !changes;
   }
@@ -224,7 +224,7 @@ void Replayer::EvaluateProgress(Engine::Impl* e) {
   const CompiledConfig& c = *e->config_;
   const TimeMs now = e->profile_.clock;
   arena_.Clear();
-  for (size_t m : plan_.metrics) attributes_.Set(c.metric_slot(m), e->live_[m].Read(now, &arena_));
+  for (size_t m : plan_.metrics) attributes_.Set(c.metric_attr(m), e->live_[m].Read(now, &arena_));
   next_.StartFrom(e->progress_);
   membership_.assign(c.segments().size(), 0);
   bool segments_dirty = true;
@@ -262,7 +262,7 @@ void Replayer::EvaluateProgress(Engine::Impl* e) {
         score = e->live_score_.Read(now) + traits;
         if (spec.min) score = std::max(score, *spec.min);
         if (spec.max) score = std::min(score, *spec.max);
-        attributes_.Set(c.score_slot(), Value::Number(score));
+        attributes_.Set(c.score_attr(), Value::Number(score));
         break;
       }
       case EvalStep::Kind::kGrade: {
@@ -273,13 +273,13 @@ void Replayer::EvaluateProgress(Engine::Impl* e) {
         }
         char grade[2] = {spec.Grade(fit), 0};
         char cell[3] = {grade[0], static_cast<char>('0' + spec.Engagement(c.scoring() ? score : 0)), 0};
-        attributes_.Set(c.grade_slot(), arena_.CopyString(grade));
-        attributes_.Set(c.lead_cell_slot(), arena_.CopyString(cell));
+        attributes_.Set(c.grade_attr(), arena_.CopyString(grade));
+        attributes_.Set(c.lead_cell_attr(), arena_.CopyString(cell));
         break;
       }
       case EvalStep::Kind::kTemperature:
         next_.temperature = NextTemperature(*c.temperature(), e->progress_.temperature, score);
-        attributes_.Set(c.temperature_slot(), Value::String(TemperatureName(next_.temperature)));
+        attributes_.Set(c.temperature_attr(), Value::String(TemperatureName(next_.temperature)));
         break;
       case EvalStep::Kind::kStage: {
         const LifecycleSpec& spec = *c.lifecycle();
@@ -295,11 +295,11 @@ void Replayer::EvaluateProgress(Engine::Impl* e) {
                                               spec.stages[static_cast<size_t>(target)].id, now});
           next_.stage = target;
         }
-        attributes_.Set(c.stage_slot(), Value::String(spec.stages[static_cast<size_t>(next_.stage)].id));
+        attributes_.Set(c.stage_attr(), Value::String(spec.stages[static_cast<size_t>(next_.stage)].id));
         if (!next_.mql_at && spec.mql && holds(*spec.mql, plan_.mql)) next_.mql_at = now;
-        attributes_.Set(c.mql_slot(), Value::Bool(next_.mql_at.has_value()));
+        attributes_.Set(c.mql_attr(), Value::Bool(next_.mql_at.has_value()));
         if (!next_.sql_at && spec.sql && holds(*spec.sql, plan_.sql)) next_.sql_at = now;
-        attributes_.Set(c.sql_slot(), Value::Bool(next_.sql_at.has_value()));
+        attributes_.Set(c.sql_attr(), Value::Bool(next_.sql_at.has_value()));
         break;
       }
       case EvalStep::Kind::kPredictive: break;  // plans with a model are full
@@ -315,7 +315,7 @@ Status Replayer::Replay(Engine* engine, const Event* events, size_t n, TimeMs no
   // Identify and declare came before: the lead's attributes are final.
   attributes_.Clear();
   attributes_.SetFromObject(e->attributes_value_);
-  if (e->config_->declared_slot() >= 0) attributes_.Set(e->config_->declared_slot(), e->declared_value_);
+  if (e->config_->declared_attr() >= 0) attributes_.Set(e->config_->declared_attr(), e->declared_value_);
   stable_answers_.assign(plan_.conditions, -1);  // the engine's membership is that of its state
   for (size_t i = 0; i < n; ++i) {
     Status added = Add(e, events[i]);

@@ -88,7 +88,7 @@ class Replayer {
 
   ReplayPlan plan_;
   // The lead's attributes and declarations are set once per replay; the
-  // slots evaluation computes are set before they are read, every time.
+  // attributes evaluation computes are set before they are read, every time.
   AttributeSet attributes_;
   std::vector<int8_t> stable_answers_;  // per condition: -1 not yet evaluated this replay
   Document arena_;

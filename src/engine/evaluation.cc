@@ -36,9 +36,9 @@ bool KeptAnswers::Ask(Evaluation* e, size_t i, size_t id, const Condition& condi
 }
 
 bool ReadsSegments(const CompiledConfig& config, const Condition& condition) {
-  const int slot = config.segments_slot();
-  const auto& slots = condition.slots();
-  return slot >= 0 && std::find(slots.begin(), slots.end(), slot) != slots.end();
+  const int attr = config.segments_attr();
+  const auto& attrs = condition.attrs();
+  return attr >= 0 && std::find(attrs.begin(), attrs.end(), attr) != attrs.end();
 }
 
 }  // namespace leadseg

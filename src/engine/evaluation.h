@@ -5,9 +5,9 @@
 // declarations, metrics, RFM), then runs the steps in the order the
 // compiler chose (CompiledConfig::evaluation_order): segments, the score,
 // the predictive model, the grade, the temperature and the lifecycle, each
-// reading the slots written before it and writing its own. A step runs a
-// condition again only when a slot the condition reads changed since the
-// previous evaluation (engine/slot_deps.h); the answers it keeps for that
+// reading the attributes written before it and writing its own. A step runs a
+// condition again only when an attribute the condition reads changed since the
+// previous evaluation (engine/attribute_deps.h); the answers it keeps for that
 // live in the step itself:
 //
 //   engine/segment_step.h      segment membership
@@ -29,7 +29,7 @@
 #include "config/config.h"
 #include "core/duration.h"
 #include "core/value.h"
-#include "engine/slot_deps.h"
+#include "engine/attribute_deps.h"
 #include "lifecycle/progress.h"
 #include "segments/segment_program.h"
 
@@ -39,8 +39,9 @@ class Evaluation {
  public:
   // `kept` false: no previous evaluation to compare with (a new engine, or
   // after Restore or Erase), so every condition runs.
-  Evaluation(const CompiledConfig& config, const SlotDeps& deps, SlotChanges* changed, AttributeSet* attributes,
-             Document* arena, std::vector<uint8_t>* membership, ProgressState* progress, TimeMs now, bool kept)
+  Evaluation(const CompiledConfig& config, const AttributeDeps& deps, AttributeChanges* changed,
+             AttributeSet* attributes, Document* arena, std::vector<uint8_t>* membership, ProgressState* progress,
+             TimeMs now, bool kept)
       : config(config),
         deps(deps),
         changed(*changed),
@@ -54,8 +55,8 @@ class Evaluation {
   Evaluation& operator=(const Evaluation&) = delete;
 
   const CompiledConfig& config;
-  const SlotDeps& deps;
-  SlotChanges& changed;        // the slots whose values differ from the previous evaluation's
+  const AttributeDeps& deps;
+  AttributeChanges& changed;        // the attributes whose values differ from the previous evaluation's
   AttributeSet& attributes;    // what conditions read, written as the steps go
   Document& arena;             // derived values' strings and arrays
   std::vector<uint8_t>& membership;
@@ -63,12 +64,12 @@ class Evaluation {
   const TimeMs now;
   const bool kept;
 
-  // Whether condition `id` (SlotDeps numbering) has to run again.
+  // Whether condition `id` (AttributeDeps numbering) has to run again.
   bool Stale(size_t id) const { return !kept || deps.Affected(id, changed); }
-  // A derived value was written to `slot`: marks it changed unless it is
+  // A derived value was written to `attr`: marks it changed unless it is
   // `same` as the previous evaluation's.
-  void Derived(int slot, bool same) {
-    if (!same || !kept) changed.Add(slot);
+  void Derived(int attr, bool same) {
+    if (!same || !kept) changed.Add(attr);
   }
   // Whether `condition` holds now. Conditions reading "segments" see the
   // segments decided so far, which always include every segment they name
@@ -94,13 +95,13 @@ class Evaluation {
 
 // The answers a step keeps for its conditions (trait rules, grading rules,
 // lifecycle stages) between evaluations, so that a condition none of whose
-// slots changed is not run again.
+// attributes changed is not run again.
 class KeptAnswers {
  public:
   // Appends condition i; null for one that has none (never asked).
   void Add(const CompiledConfig& config, const Condition* condition);
-  // Condition i's answer now: run again when a slot it reads changed since
-  // the last evaluation (`id`: its SlotDeps number), else the kept one.
+  // Condition i's answer now: run again when an attribute it reads changed since
+  // the last evaluation (`id`: its AttributeDeps number), else the kept one.
   bool Ask(Evaluation* e, size_t i, size_t id, const Condition& condition);
   // What condition i answered last (false if never asked).
   bool operator[](size_t i) const { return answers_[i] != 0; }

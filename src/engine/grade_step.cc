@@ -17,12 +17,12 @@ void GradeStep::Run(Evaluation* e, double score, double model_points) {
   fit_ += model_points;
   char grade[2] = {spec.Grade(fit_), 0};
   char cell[3] = {grade[0], static_cast<char>('0' + spec.Engagement(score)), 0};
-  e->Derived(c.grade_slot(), grade[0] == grade_);
-  e->Derived(c.lead_cell_slot(), grade[0] == grade_ && cell[1] == engagement_);
+  e->Derived(c.grade_attr(), grade[0] == grade_);
+  e->Derived(c.lead_cell_attr(), grade[0] == grade_ && cell[1] == engagement_);
   grade_ = grade[0];
   engagement_ = cell[1];
-  e->attributes.Set(c.grade_slot(), e->arena.CopyString(grade));
-  e->attributes.Set(c.lead_cell_slot(), e->arena.CopyString(cell));
+  e->attributes.Set(c.grade_attr(), e->arena.CopyString(grade));
+  e->attributes.Set(c.lead_cell_attr(), e->arena.CopyString(cell));
 }
 
 }  // namespace leadseg

@@ -23,7 +23,7 @@ class GradeStep {
  private:
   KeptAnswers matched_;  // per grading rule
   double fit_ = 0;
-  char grade_ = 0, engagement_ = 0;      // what the slots hold, to compare
+  char grade_ = 0, engagement_ = 0;      // what the attributes hold, to compare
 };
 
 }  // namespace leadseg

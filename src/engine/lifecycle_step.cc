@@ -10,7 +10,7 @@ LifecycleStep::LifecycleStep(const CompiledConfig& config) {
   sql_.reads_segments = lifecycle->sql && ReadsSegments(config, *lifecycle->sql);
 }
 
-void LifecycleStep::HandOff(Evaluation* e, const std::optional<Condition>& condition, size_t id, int slot,
+void LifecycleStep::HandOff(Evaluation* e, const std::optional<Condition>& condition, size_t id, int attr,
                             HandOffState* state, std::optional<TimeMs>* reached_at) {
   if (*reached_at) {
     state->answer = -1;
@@ -20,9 +20,9 @@ void LifecycleStep::HandOff(Evaluation* e, const std::optional<Condition>& condi
     if (state->answer) *reached_at = e->now;
   }
   const bool reached = reached_at->has_value();
-  e->Derived(slot, reached == state->written);
+  e->Derived(attr, reached == state->written);
   state->written = reached;
-  e->attributes.Set(slot, Value::Bool(reached));
+  e->attributes.Set(attr, Value::Bool(reached));
 }
 
 void LifecycleStep::Run(Evaluation* e) {
@@ -42,11 +42,11 @@ void LifecycleStep::Run(Evaluation* e) {
     progress.stage = target;
   }
   // Each output is visible to the hand-offs evaluated after it.
-  e->Derived(c.stage_slot(), progress.stage == stage_);
+  e->Derived(c.stage_attr(), progress.stage == stage_);
   stage_ = progress.stage;
-  e->attributes.Set(c.stage_slot(), Value::String(spec.stages[static_cast<size_t>(progress.stage)].id));
-  HandOff(e, spec.mql, e->deps.mql(), c.mql_slot(), &mql_, &progress.mql_at);
-  HandOff(e, spec.sql, e->deps.sql(), c.sql_slot(), &sql_, &progress.sql_at);
+  e->attributes.Set(c.stage_attr(), Value::String(spec.stages[static_cast<size_t>(progress.stage)].id));
+  HandOff(e, spec.mql, e->deps.mql(), c.mql_attr(), &mql_, &progress.mql_at);
+  HandOff(e, spec.sql, e->deps.sql(), c.sql_attr(), &sql_, &progress.sql_at);
 }
 
 }  // namespace leadseg

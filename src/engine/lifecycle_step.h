@@ -3,7 +3,7 @@
 // condition holds, back only into a stage that allows regression; a
 // hand-off, once reached, stays reached with its time. Both live in
 // ProgressState (history-dependent); this step keeps the conditions'
-// answers and what the slots held between evaluations.
+// answers and what the attributes held between evaluations.
 #pragma once
 
 #include <cstddef>
@@ -22,20 +22,20 @@ class LifecycleStep {
   void Run(Evaluation* e);
 
  private:
-  // One hand-off's condition and slot as the last evaluation left them.
+  // One hand-off's condition and attribute as the last evaluation left them.
   struct HandOffState {
     bool reads_segments = false;
     int8_t answer = -1;    // -1: not asked last time (already reached)
-    bool written = false;  // what the slot holds, to compare
+    bool written = false;  // what the attribute holds, to compare
   };
   // Asks a hand-off's condition unless it was reached already, records
-  // when it is reached, and writes its slot.
-  static void HandOff(Evaluation* e, const std::optional<Condition>& condition, size_t id, int slot,
+  // when it is reached, and writes its attribute.
+  static void HandOff(Evaluation* e, const std::optional<Condition>& condition, size_t id, int attr,
                       HandOffState* state, std::optional<TimeMs>* reached_at);
 
   KeptAnswers stages_;  // per stage (a stage without condition always holds)
   HandOffState mql_, sql_;
-  int stage_ = -1;  // what the slot holds, to compare
+  int stage_ = -1;  // what the attribute holds, to compare
 };
 
 }  // namespace leadseg

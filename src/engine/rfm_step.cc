@@ -5,7 +5,7 @@ namespace leadseg {
 void WriteRfm(Evaluation* e, const RfmSpec& rfm, const std::vector<Value>& metric_values) {
   const CompiledConfig& c = e->config;
   for (int metric : {rfm.recency.metric_index, rfm.frequency.metric_index, rfm.monetary.metric_index}) {
-    if (e->changed.Has(c.metric_slot(static_cast<size_t>(metric)))) e->changed.Add(c.rfm_slot());
+    if (e->changed.Has(c.metric_attr(static_cast<size_t>(metric)))) e->changed.Add(c.rfm_attr());
   }
   int r = rfm.recency.Score(metric_values[static_cast<size_t>(rfm.recency.metric_index)]);
   int f = rfm.frequency.Score(metric_values[static_cast<size_t>(rfm.frequency.metric_index)]);
@@ -19,7 +19,7 @@ void WriteRfm(Evaluation* e, const RfmSpec& rfm, const std::vector<Value>& metri
     members[2 * i] = Value::String(keys[i]);
     members[2 * i + 1] = values[i];
   }
-  e->attributes.Set(c.rfm_slot(), Document::MakeObject(members, 5));
+  e->attributes.Set(c.rfm_attr(), Document::MakeObject(members, 5));
 }
 
 }  // namespace leadseg

@@ -23,9 +23,9 @@ void ScoreStep::Run(Evaluation* e, double behavioral, double model_points) {
   if (spec.min) score = std::max(score, *spec.min);
   if (spec.max) score = std::min(score, *spec.max);
   // Bit for bit: -0 and NaN are not the same as 0 and NaN to every reader.
-  e->Derived(e->config.score_slot(), std::memcmp(&score, &score_, sizeof score) == 0);
+  e->Derived(e->config.score_attr(), std::memcmp(&score, &score_, sizeof score) == 0);
   score_ = score;
-  e->attributes.Set(e->config.score_slot(), Value::Number(score));
+  e->attributes.Set(e->config.score_attr(), Value::Number(score));
 }
 
 }  // namespace leadseg

@@ -13,7 +13,7 @@ void SegmentStep::Run(Evaluation* e, size_t i) {
   if (e->Stale(e->deps.segment(i))) {
     answer = e->HoldsSegment(i, reads_segments_[i] != 0) ? 1 : 0;
     // The "segments" array every later reader sees differs from last time.
-    if (answer != answers_[i]) e->changed.Add(e->config.segments_slot());
+    if (answer != answers_[i]) e->changed.Add(e->config.segments_attr());
     answers_[i] = answer;
   }
   e->membership[i] = answer;

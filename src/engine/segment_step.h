@@ -1,5 +1,5 @@
 // SegmentStep: a segment's membership, kept between evaluations so that a
-// segment whose condition reads no changed slot keeps its answer
+// segment whose condition reads no changed attribute keeps its answer
 // (engine/evaluation.h).
 #pragma once
 

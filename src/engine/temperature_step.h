@@ -1,7 +1,7 @@
 // TemperatureStep: cold/warm/hot from the score, with hysteresis, from the
 // visitor's current temperature (scoring/scoring.h). The temperature is
 // history-dependent, so it lives in ProgressState; this step only keeps
-// what the slot held, to tell whether it changed.
+// what the attribute held, to tell whether it changed.
 #pragma once
 
 #include "engine/evaluation.h"
@@ -13,7 +13,7 @@ class TemperatureStep {
   void Run(Evaluation* e, double score);
 
  private:
-  int written_ = -1;  // the Temperature the slot holds, -1 before the first
+  int written_ = -1;  // the Temperature the attribute holds, -1 before the first
 };
 
 }  // namespace leadseg

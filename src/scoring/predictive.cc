@@ -64,7 +64,7 @@ std::string PredictiveFeature::ParsePath() {
 // The same walk as a condition's path lookup (conditions/condition.cc), so
 // a model and a segment read "company.size" alike.
 Value PredictiveFeature::Read(const AttributeSet& attributes) const {
-  const Value* top = attributes.Get(slot);
+  const Value* top = attributes.Get(attr);
   if (!top) return Value::Null();
   Value current = *top;
   for (const Step& step : steps) {

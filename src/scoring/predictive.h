@@ -51,7 +51,7 @@ struct PredictiveFeature {
 
   Kind kind = Kind::kNumeric;
   std::string attribute;    // as written: "pricing_views_2d", "declared.role"
-  int slot = -1;            // the top-level name's slot in the attribute schema
+  int attr = -1;            // the top-level name's attribute index in the attribute schema
   std::vector<Step> steps;  // the rest of the path (empty for a top-level name)
   double mean = 0, scale = 1, weight = 0;
   // kEquals: the value matched, one of string, number or boolean.

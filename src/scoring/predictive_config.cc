@@ -99,7 +99,7 @@ bool CompileFeature(const Json& f, const std::string& path, const SectionContext
     }
   }
   if (!ok) return false;
-  out->slot = ctx.schema->Intern(out->ParsePath());
+  out->attr = ctx.schema->Intern(out->ParsePath());
   return true;
 }
 

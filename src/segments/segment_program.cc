@@ -61,7 +61,7 @@ SegmentProgram& SegmentProgram::operator=(SegmentProgram&&) noexcept = default;
 SegmentProgram::~SegmentProgram() = default;
 
 SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& conditions,
-                                     const std::vector<int>& volatile_slots) {
+                                     const std::vector<int>& volatile_attrs) {
   SegmentProgram p;
   p.conditions_ = conditions;
 
@@ -77,26 +77,26 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
   // Stable attribute -> its leaves, in order of first use. Plain vectors:
   // std::map and std::set cost the runtime module kilobytes.
   std::vector<std::vector<Pending>> by_group;
-  std::vector<int> group_of_slot;
-  std::vector<int> slot_order;
+  std::vector<int> group_of_attr;
+  std::vector<int> attr_order;
   std::vector<uint32_t> dynamic;
   for (size_t c = 0; c < conditions.size(); ++c) {
     shapes.push_back(conditions[c]->Shape());
     for (const ConditionShape::Leaf& facts : shapes.back().leaves) {
       uint32_t id = static_cast<uint32_t>(p.leaves_.size());
-      p.leaves_.push_back(Leaf{conditions[c], facts.node, facts.slot});
+      p.leaves_.push_back(Leaf{conditions[c], facts.node, facts.attr});
       leaf_ids[c].push_back(id);
-      bool stable = facts.slot >= 0 &&
-                    std::find(volatile_slots.begin(), volatile_slots.end(), facts.slot) == volatile_slots.end();
+      bool stable = facts.attr >= 0 &&
+                    std::find(volatile_attrs.begin(), volatile_attrs.end(), facts.attr) == volatile_attrs.end();
       if (!stable) {
         dynamic.push_back(id);
         continue;
       }
-      if (group_of_slot.size() <= static_cast<size_t>(facts.slot)) group_of_slot.resize(facts.slot + 1, -1);
-      int& group = group_of_slot[static_cast<size_t>(facts.slot)];
+      if (group_of_attr.size() <= static_cast<size_t>(facts.attr)) group_of_attr.resize(facts.attr + 1, -1);
+      int& group = group_of_attr[static_cast<size_t>(facts.attr)];
       if (group < 0) {
-        group = static_cast<int>(slot_order.size());
-        slot_order.push_back(facts.slot);
+        group = static_cast<int>(attr_order.size());
+        attr_order.push_back(facts.attr);
         by_group.emplace_back();
       }
       by_group[static_cast<size_t>(group)].push_back(Pending{facts, id});
@@ -110,7 +110,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
   // other condition always runs its program.
   const uint32_t condition_words = static_cast<uint32_t>(WordsFor(conditions.size()));
   std::vector<uint8_t> form_of(conditions.size(), kGeneral);
-  std::vector<std::vector<uint32_t>> leaf_role(conditions.size());  // shape leaf -> (slot << 2) | role
+  std::vector<std::vector<uint32_t>> leaf_role(conditions.size());  // shape leaf -> (bit << 2) | role
   for (size_t c = 0; c < conditions.size(); ++c) {
     const ConditionShape& shape = shapes[c];
     std::vector<uint32_t>& roles = leaf_role[c];
@@ -149,31 +149,31 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
         continue;
       }
       Clause clause;
-      clause.slot = static_cast<uint32_t>(conditions.size() + p.clauses_.size());
+      clause.bit = static_cast<uint32_t>(conditions.size() + p.clauses_.size());
       clause.parent = static_cast<uint32_t>(c);
       clause.any = is_and;  // an $or inside an $and
       p.clauses_.push_back(clause);
       inner.clear();
       Flatten(shape, kid, &inner);
       for (uint32_t i : inner) {
-        roles[shape.nodes[Unwrap(shape, i)].leaf] = clause.slot << 2 | (clause.any ? kHit : kKill);
+        roles[shape.nodes[Unwrap(shape, i)].leaf] = clause.bit << 2 | (clause.any ? kHit : kKill);
       }
     }
   }
-  const uint32_t slot_words = static_cast<uint32_t>(WordsFor(conditions.size() + p.clauses_.size()));
-  p.slot_words_ = slot_words;
+  const uint32_t bitset_words = static_cast<uint32_t>(WordsFor(conditions.size() + p.clauses_.size()));
+  p.bitset_words_ = bitset_words;
 
   // 3. Bits: each group from a word boundary, so a row is whole words.
   std::vector<uint32_t> bit_of(p.leaves_.size(), kNone);
   uint32_t word = 0;
-  for (size_t gi = 0; gi < slot_order.size(); ++gi) {
-    const int slot = slot_order[gi];
+  for (size_t gi = 0; gi < attr_order.size(); ++gi) {
+    const int attr = attr_order[gi];
     const auto& leaves = by_group[gi];
     Group g;
-    g.slot = slot;
+    g.attr = attr;
     g.word = word;
     g.words = static_cast<uint32_t>((leaves.size() + 63) / 64);
-    g.stride = g.words + 2 * slot_words;
+    g.stride = g.words + 2 * bitset_words;
     for (size_t i = 0; i < leaves.size(); ++i) bit_of[leaves[i].id] = 64 * word + static_cast<uint32_t>(i);
     word += g.words;
     p.groups_.push_back(std::move(g));
@@ -497,7 +497,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
         const uint32_t c = role >> 2;
         const bool holds = (row[w] >> i) & 1;
         if ((role & kKill) && !holds) row[g.words + c / 64] |= Bit(c);
-        if ((role & kHit) && holds) row[g.words + slot_words + c / 64] |= Bit(c);
+        if ((role & kHit) && holds) row[g.words + bitset_words + c / 64] |= Bit(c);
       }
     }
   }
@@ -511,7 +511,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
 // on values, so that Begin's one-word path keeps them in registers.
 inline void SegmentProgram::Fold(const Clause& k, uint64_t kill, uint64_t hit, uint64_t unsure,
                                  uint64_t& parent_kill, uint64_t& parent_hit, uint64_t& parent_unsure) {
-  const uint64_t s = Bit(k.slot), c = Bit(k.parent);
+  const uint64_t s = Bit(k.bit), c = Bit(k.parent);
   // An $or is settled (true) by a hit, an $and (false) by a kill.
   const uint64_t open = ((k.any ? hit : kill) & s) ? 0 : c;
   const uint64_t undecided = (unsure & s) ? open : 0;
@@ -535,7 +535,7 @@ void SegmentProgram::KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* 
 }
 
 void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
-  const size_t condition_words = slot_words_;  // the conditions' and the clauses'
+  const size_t condition_words = bitset_words_;  // the conditions' and the clauses'
   state->Reserve(words_, condition_words);
   const size_t dynamic_word = groups_.empty() ? 0 : groups_.back().word + groups_.back().words;
   if (condition_words == 1 && dynamic_word == groups_.size()) {
@@ -548,7 +548,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
     const uint32_t* __restrict roles = role_of_bit_.data();
     uint64_t kill = 0, hit = 0, unsure = 0;
     for (const Group& g : groups_) {
-      const Value* v = attributes.Get(g.slot);
+      const Value* v = attributes.Get(g.attr);
       const ValueType type = v ? v->type() : ValueType::kNull;
       uint32_t row;
       uint64_t b = 0, p = 0;
@@ -652,7 +652,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
   }
   const uint64_t* pool = pool_.data();
   for (const Group& g : groups_) {
-    const Value* v = attributes.Get(g.slot);
+    const Value* v = attributes.Get(g.attr);
     uint64_t* gb = bits + g.word;
     uint64_t* gp = pending + g.word;
     // A row of values: its leaf bits, the leaves it leaves pending, and the
@@ -733,7 +733,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
     }
   }
   for (const Clause& k : clauses_) {
-    const size_t w = k.slot / 64, pw = k.parent / 64;
+    const size_t w = k.bit / 64, pw = k.parent / 64;
     Fold(k, kill[w], hit[w], unsure[w], kill[pw], hit[pw], unsure[pw]);
   }
 }
@@ -742,8 +742,8 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
 void SegmentProgram::Resolve(uint32_t bit, const AttributeSet& attributes, State* state) const {
   const Leaf& leaf = leaves_[leaf_at_bit_[bit]];
   bool holds;
-  if (leaf.slot >= 0) {
-    const Value* v = attributes.Get(leaf.slot);
+  if (leaf.attr >= 0) {
+    const Value* v = attributes.Get(leaf.attr);
     holds = leaf.condition->MatchLeaf(leaf.node, v ? *v : Value::Null());
   } else {
     holds = leaf.condition->HoldsLeaf(leaf.node, attributes);

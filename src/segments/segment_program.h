@@ -49,7 +49,7 @@
 //   }
 //
 // or, for a membership bitset of every condition (no "segments" attribute
-// to publish, i.e. config.segments_slot() < 0):
+// to publish, i.e. config.segments_attr() < 0):
 //
 //   program.EvaluateAll(attributes, &state, words);  // words: WordsFor(size())
 //
@@ -101,24 +101,24 @@ class SegmentProgram {
   ~SegmentProgram();
 
   // Compiles `conditions` (kept by pointer: they must outlive the program
-  // and stay where they are). `volatile_slots` are the
+  // and stay where they are). `volatile_attrs` are the
   // attributes the caller may rewrite between Holds() calls of one row
   // (a config's "segments", "score", ...): their leaves are always decided
   // when their condition runs.
   static SegmentProgram Build(const std::vector<const Condition*>& conditions,
-                              const std::vector<int>& volatile_slots);
+                              const std::vector<int>& volatile_attrs);
 
   // The built program as flat tables, for compiled configs
   // (leadseg/compiled_config.h: the compiler builds, a page only reads),
   // and back (segment_program_codec.cc; docs/compiled-config.md has the
   // layout). Decode takes the same conditions, in the same order, that
-  // Build was given, and `slots`, the size of their attribute schema. It
+  // Build was given, and `schema_size`, the size of their attribute schema. It
   // checks every index, row and jump against the tables' sizes and the
   // conditions, so damaged or hostile bytes are `false` (nothing written),
   // never an out-of-bounds read or a hang; on well-formed bytes the program
   // answers exactly as the one that was encoded (what Build would build).
   void Encode(std::string* out) const;
-  static bool Decode(std::string_view* in, const std::vector<const Condition*>& conditions, size_t slots,
+  static bool Decode(std::string_view* in, const std::vector<const Condition*>& conditions, size_t schema_size,
                      SegmentProgram* out);
 
   // Number of conditions.
@@ -129,7 +129,7 @@ class SegmentProgram {
   // Starts a row: decides every leaf on a stable attribute of `attributes`.
   void Begin(const AttributeSet& attributes, State* state) const;
   // Whether condition `i` holds for the row begun with Begin() (on the same
-  // `attributes`, whose stable slots must not have changed since).
+  // `attributes`, whose stable attributes must not have changed since).
   bool Holds(size_t i, const AttributeSet& attributes, State* state) const;
   // Begin, then every condition: bit i of `membership` (word i / 64, bit
   // i % 64) is condition i. `membership` has WordsFor(size()) words.
@@ -178,7 +178,7 @@ class SegmentProgram {
   // Two-level conditions' inner nodes (bits size() + i), and the words of
   // the kill/hit/unsure bitsets (conditions and clauses).
   std::vector<Clause> clauses_;
-  size_t slot_words_ = 0;
+  size_t bitset_words_ = 0;
   // A decoded program's string keys (StringEntry::data points here; a
   // built program's point into its conditions). A vector: moving the
   // program keeps the bytes where they are.

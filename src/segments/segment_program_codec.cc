@@ -66,7 +66,7 @@ void SegmentProgram::Encode(std::string* out) const {
     }
   };
   for (const Group& g : groups_) {
-    for (uint32_t v : {static_cast<uint32_t>(g.slot), g.word, g.words, g.stride, g.all, g.null_row, g.true_row,
+    for (uint32_t v : {static_cast<uint32_t>(g.attr), g.word, g.words, g.stride, g.all, g.null_row, g.true_row,
                        g.false_row, g.string_pending, g.other_string_row}) {
       U(v, &body);
     }
@@ -88,7 +88,7 @@ void SegmentProgram::Encode(std::string* out) const {
 
   U(conditions_.size(), out);
   U(words_, out);
-  U(slot_words_, out);
+  U(bitset_words_, out);
   bytes::PutString(text, out);
   U(leaves_.size(), out);
   for (const Leaf& leaf : leaves_) {
@@ -96,7 +96,7 @@ void SegmentProgram::Encode(std::string* out) const {
         std::find(conditions_.begin(), conditions_.end(), leaf.condition) - conditions_.begin());
     U(c, out);
     U(leaf.node, out);
-    U(static_cast<uint32_t>(leaf.slot + 1), out);
+    U(static_cast<uint32_t>(leaf.attr + 1), out);
   }
   for (uint32_t id : leaf_at_bit_) Opt(id, out);
   for (uint32_t role : role_of_bit_) Opt(role, out);
@@ -118,40 +118,40 @@ void SegmentProgram::Encode(std::string* out) const {
   }
   U(clauses_.size(), out);
   for (const Clause& k : clauses_) {
-    U(k.slot, out);
+    U(k.bit, out);
     U(k.parent, out);
     U(k.any ? 1 : 0, out);
   }
 }
 
 bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const Condition*>& conditions,
-                            size_t slots, SegmentProgram* out) {
+                            size_t schema_size, SegmentProgram* out) {
   In in(*bytes_in);
   SegmentProgram p;
   p.conditions_ = conditions;
   const size_t n = conditions.size();
   if (in.U32() != n) return false;
   const size_t words = in.Count();  // every word has 64 leaf-bit entries below: at least 64 bytes
-  const size_t slot_words = in.U32();
+  const size_t bitset_words = in.U32();
   std::string text;
   in.S(&text);
   if (!in.ok()) return false;
   p.text_.assign(text.begin(), text.end());
   p.words_ = words;
-  p.slot_words_ = slot_words;
-  const size_t slot_bits = 64 * slot_words;
+  p.bitset_words_ = bitset_words;
+  const size_t bitset_bits = 64 * bitset_words;
 
   for (Leaf& leaf : in.Sized(&p.leaves_)) {
     const uint32_t c = in.Below(n);
     if (!in.ok()) break;
     leaf.condition = conditions[c];
     leaf.node = in.Below(leaf.condition->node_count());
-    leaf.slot = static_cast<int>(in.Below(slots + 1)) - 1;
+    leaf.attr = static_cast<int>(in.Below(schema_size + 1)) - 1;
   }
   const size_t leaf_count = p.leaves_.size();
   // The conditions' and the clauses' bits (a clause holds a leaf at least).
   const size_t condition_words = WordsFor(n);
-  if (!in.ok() || slot_words < condition_words || slot_words > WordsFor(n + leaf_count)) return false;
+  if (!in.ok() || bitset_words < condition_words || bitset_words > WordsFor(n + leaf_count)) return false;
   const size_t bits = 64 * words;
   // Two entries of a byte at least per bit follow.
   if (!in.Check(bits <= in.rest()->size())) return false;
@@ -167,7 +167,7 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
   for (size_t b = 0; b < bits && in.ok(); ++b) {
     const uint32_t role = in.Opt();
     // A leaf's condition or clause indexes the kill/hit/unsure words.
-    if (p.leaf_at_bit_[b] != kNone && (role >> 2) >= slot_bits) in.Fail();
+    if (p.leaf_at_bit_[b] != kNone && (role >> 2) >= bitset_bits) in.Fail();
     p.role_of_bit_[b] = role;
   }
   in.Words(words, &p.dynamic_mask_);
@@ -183,12 +183,12 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
   uint32_t next_word = 0;
   for (Group& g : in.Sized(&p.groups_)) {
     if (!in.ok()) return false;
-    g.slot = static_cast<int>(in.Below(slots));
+    g.attr = static_cast<int>(in.Below(schema_size));
     g.word = in.U32();
     g.words = in.U32();
     g.stride = in.U32();
     if (!in.ok() || g.word != next_word || g.words == 0 || g.words > words - g.word ||
-        g.stride != g.words + 2 * slot_words) {
+        g.stride != g.words + 2 * bitset_words) {
       return false;
     }
     next_word += g.words;
@@ -330,8 +330,8 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
     if (in.ok() && n % 64 && (set->back() >> (n % 64))) in.Fail();
   }
   for (Clause& k : in.Sized(&p.clauses_)) {
-    k.slot = in.Below(slot_bits);
-    k.parent = in.Below(slot_bits);
+    k.bit = in.Below(bitset_bits);
+    k.parent = in.Below(bitset_bits);
     k.any = in.Below(2) == 1;
   }
   if (!in.ok()) return false;

@@ -103,10 +103,10 @@ using segment_tables::PrefixTest;
 
 // A two-level condition's inner node: an $or of leaves inside an $and of
 // leaves and such $or's (or an $and of leaves inside an $or). It has the
-// kill/hit bits of a condition of its own, at bit `slot` (past the
+// kill/hit bits of a condition of its own, at bit `bit` (past the
 // conditions'); Begin folds its answer into its parent's bits.
 struct SegmentProgram::Clause {
-  uint32_t slot = 0;
+  uint32_t bit = 0;
   uint32_t parent = 0;
   bool any = false;  // an $or of leaves (inside an $and), else an $and (inside an $or)
 };
@@ -115,7 +115,7 @@ struct SegmentProgram::Clause {
 struct SegmentProgram::Leaf {
   const Condition* condition = nullptr;
   uint32_t node = 0;
-  int slot = -1;  // >= 0: MatchLeaf on that attribute; -1: HoldsLeaf
+  int attr = -1;  // >= 0: MatchLeaf on that attribute; -1: HoldsLeaf
 };
 
 struct SegmentProgram::StringEntry {
@@ -130,7 +130,7 @@ struct SegmentProgram::StringEntry {
 // `words` words of leaf bits, then (for a row of values, not a mask) the
 // conditions its decided leaves kill and hit, WordsFor(size()) words each.
 struct SegmentProgram::Group {
-  int slot = -1;
+  int attr = -1;
   uint32_t word = 0, words = 0, stride = 0;
   uint32_t all = 0;          // mask of the group's leaves
   uint32_t null_row = 0;     // missing or null: every leaf decided

@@ -866,8 +866,8 @@ std::vector<FrameCase> FrameCases() {
   deep += '\x00';
   return {
       {"empty frame", "", "attribute frame is truncated"},
-      {"count without slots", U32(2), "attribute frame is truncated"},
-      {"slot beyond the schema", U32(1) + U32(99) + '\x00', "attribute frame names slot 99 but the schema has 2"},
+      {"count without indexes", U32(2), "attribute frame is truncated"},
+      {"index beyond the schema", U32(1) + U32(99) + '\x00', "attribute frame names index 99 but the schema has 2"},
       {"unknown value tag", U32(1) + U32(0) + '\x07', "unknown value tag 7 in attribute frame"},
       {"string longer than the frame", U32(1) + U32(0) + '\x04' + U32(1000) + "abc", "attribute frame is truncated"},
       {"number cut short", U32(1) + U32(0) + '\x03' + "\x01\x02", "attribute frame is truncated"},

@@ -129,11 +129,11 @@ TEST(Condition, ExplainRecordsLeavesWithValues) {
   EXPECT_EQ(trace[1].operand.ToJson(), Json::parse(R"({"$gte": 2})"));
 }
 
-TEST(Condition, SlotsAreDeduplicated) {
+TEST(Condition, AttrsAreDeduplicated) {
   AttributeSchema schema;
   auto c = Condition::Compile(Json::parse(R"({"a": 1, "$or": [{"a": 2}, {"b.c": 3}]})"), &schema);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->slots().size(), 2u);
+  EXPECT_EQ(c->attrs().size(), 2u);
   EXPECT_EQ(schema.size(), 2u);
 }
 

@@ -98,7 +98,7 @@ TEST(DocumentTest, StringsStayPutAsMoreAreAdded) {
   EXPECT_EQ(again.as_string(), "after clear");
 }
 
-TEST(AttributeSchemaTest, InternAndFindBySlot) {
+TEST(AttributeSchemaTest, InternAndFindByIndex) {
   AttributeSchema schema;
   std::vector<std::string> names = {"plan", "country", "a", "zeta", "company_size", "b", "plan_", ""};
   for (size_t i = 0; i < names.size(); ++i) EXPECT_EQ(schema.Intern(names[i]), static_cast<int>(i));

@@ -1,7 +1,7 @@
-// The engine keeps work from one call to the next (the attribute slots of
-// the explicit attributes, and every condition's last answer, which a call
-// re-evaluates only when a slot the condition reads changed:
-// engine/slot_deps.h). This test checks that nothing it keeps goes stale:
+// The engine keeps work from one call to the next (the explicit attributes by
+// attribute index, and every condition's last answer, which a call
+// re-evaluates only when an attribute the condition reads changed:
+// engine/attribute_deps.h). This test checks that nothing it keeps goes stale:
 // random sequences of
 // track / identify / declare / advance / late events run through one
 // long-lived engine, and every step is replayed on a fresh engine restored
@@ -117,13 +117,13 @@ std::string MembershipFromScratch(const Engine& e) {
   for (auto it = view.begin(); it != view.end(); ++it) {
     bool keep = c.IsReserved(it.key()) && it.key() != "declared";
     for (const char* name : derived) keep = keep || it.key() == name;
-    const int slot = c.schema().Find(it.key());
-    if (keep && slot >= 0) set.Set(slot, doc.Add(it.value()));
+    const int attr = c.schema().Find(it.key());
+    if (keep && attr >= 0) set.Set(attr, doc.Add(it.value()));
   }
   for (const auto& [name, stored] : e.profile().attributes) {
-    const int slot = c.schema().Find(name);
+    const int attr = c.schema().Find(name);
     auto v = stored.Read(&doc);
-    if (slot >= 0 && v.ok()) set.Set(slot, *v);
+    if (attr >= 0 && v.ok()) set.Set(attr, *v);
   }
   const auto& declarations = e.profile().declarations;
   Value* members = doc.AllocateChildren(2 * declarations.size());
@@ -134,7 +134,7 @@ std::string MembershipFromScratch(const Engine& e) {
     members[2 * n + 1] = v.ok() ? *v : Value::Null();
     ++n;
   }
-  if (c.declared_slot() >= 0) set.Set(c.declared_slot(), Document::MakeObject(members, n));
+  if (c.declared_attr() >= 0) set.Set(c.declared_attr(), Document::MakeObject(members, n));
   std::string out;
   for (const SegmentSpec& spec : c.segments()) {
     if (spec.condition.Evaluate(set)) out += " " + spec.id;
@@ -269,7 +269,7 @@ void RunWalk(uint32_t seed, int steps, int max_events, int generated = 0) {
     ASSERT_EQ(Membership(live), MembershipFromScratch(live)) << where;
     // An engine restored from the state after the step evaluates every
     // condition (nothing kept yet); the live engine re-ran only those whose
-    // slots changed, and must agree, progress (stage, temperature,
+    // attributes changed, and must agree, progress (stage, temperature,
     // hand-offs) included. `fresh` alone would not tell: it kept the
     // answers of the evaluation before the step, as the live engine did.
     Engine full(config);

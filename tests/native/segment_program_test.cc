@@ -173,7 +173,7 @@ class Generator {
 };
 
 // Every condition of `conditions` through the program (in a shuffled order,
-// with some slots volatile) and through Evaluate, on `profiles`.
+// with some attributes volatile) and through Evaluate, on `profiles`.
 int Compare(const std::vector<Json>& conditions, const std::vector<Json>& profiles, bool strict, Generator* gen,
             std::string* first_failure) {
   AttributeSchema schema;
@@ -191,11 +191,11 @@ int Compare(const std::vector<Json>& conditions, const std::vector<Json>& profil
   }
   std::vector<const leadseg::Condition*> pointers;
   for (const auto& c : compiled) pointers.push_back(&c);
-  std::vector<int> volatile_slots;
-  for (size_t slot = 0; slot < schema.size(); ++slot) {
-    if (gen->Chance(15)) volatile_slots.push_back(static_cast<int>(slot));
+  std::vector<int> volatile_attrs;
+  for (size_t attr = 0; attr < schema.size(); ++attr) {
+    if (gen->Chance(15)) volatile_attrs.push_back(static_cast<int>(attr));
   }
-  SegmentProgram built = SegmentProgram::Build(pointers, volatile_slots);
+  SegmentProgram built = SegmentProgram::Build(pointers, volatile_attrs);
   // Every comparison runs on the program as a compiled config stores it:
   // built, encoded, decoded (segment_program_codec.cc). Encoding it again
   // gives the same bytes, and the decoded program must give Evaluate's
@@ -228,11 +228,11 @@ int Compare(const std::vector<Json>& conditions, const std::vector<Json>& profil
     attributes.SetFromObject(doc.Add(profiles[k]));
     // NaN and infinities, which JSON cannot carry.
     if (gen->Chance(10)) {
-      int slot = schema.Find("n");
+      int attr = schema.Find("n");
       static const double kSpecial[] = {std::numeric_limits<double>::quiet_NaN(),
                                         std::numeric_limits<double>::infinity(),
                                         -std::numeric_limits<double>::infinity()};
-      if (slot >= 0) attributes.Set(slot, Value::Number(kSpecial[gen->Int(3)]));
+      if (attr >= 0) attributes.Set(attr, Value::Number(kSpecial[gen->Int(3)]));
     }
     std::shuffle(order.begin(), order.end(), gen->rng());
     program.Begin(attributes, &state);
@@ -443,7 +443,7 @@ TEST(SegmentProgram, AgreesWithEvaluateOnSegmentLikeConditions) {
 
 // Two-level conditions: clauses decided from their leaves' bits, or left
 // to the program when a leaf is pending (a regex past its prefix, a
-// volatile slot), over several words of conditions in some rounds.
+// volatile attribute), over several words of conditions in some rounds.
 TEST(SegmentProgram, AgreesWithEvaluateOnTwoLevelConditions) {
   SegmentLikeGenerator gen(20261205);
   int cases = 0;

@@ -1,10 +1,10 @@
-#include "engine/slot_deps.h"
+#include "engine/attribute_deps.h"
 
 #include <cstring>
 
 namespace leadseg {
 
-SlotDeps::SlotDeps(const CompiledConfig& c) : words_((c.schema().size() + 63) / 64) {
+AttributeDeps::AttributeDeps(const CompiledConfig& c) : words_((c.schema().size() + 63) / 64) {
   const size_t segments = c.segments().size();
   const size_t score_rules = c.scoring() ? c.scoring()->rules.size() : 0;
   const size_t grade_rules = c.grading() ? c.grading()->rules.size() : 0;
@@ -29,13 +29,13 @@ SlotDeps::SlotDeps(const CompiledConfig& c) : words_((c.schema().size() + 63) / 
   }
 }
 
-void SlotDeps::Set(size_t id, const Condition* condition) {
+void AttributeDeps::Set(size_t id, const Condition* condition) {
   uint64_t* deps = &deps_[id * words_];
-  for (int slot : condition->slots()) {
-    if (slot >= 0 && static_cast<size_t>(slot) / 64 < words_) {
-      deps[static_cast<size_t>(slot) / 64] |= uint64_t{1} << (slot % 64);
+  for (int attr : condition->attrs()) {
+    if (attr >= 0 && static_cast<size_t>(attr) / 64 < words_) {
+      deps[static_cast<size_t>(attr) / 64] |= uint64_t{1} << (attr % 64);
     } else {
-      // A slot outside the schema cannot happen; if it did, nothing could
+      // An attribute index outside the schema cannot happen; if it did, nothing could
       // show the condition unaffected, so it depends on everything.
       std::fill(deps, deps + words_, ~uint64_t{0});
       return;

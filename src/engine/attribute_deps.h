@@ -1,15 +1,15 @@
-// SlotDeps and SlotChanges: what lets an evaluation re-run only the
+// AttributeDeps and AttributeChanges: what lets an evaluation re-run only the
 // conditions a call can have changed the answer of.
 //
 // A condition (a segment's, a trait or grading rule's, a lifecycle stage's
-// or hand-off's) is a pure function of the attribute slots it reads
-// (Condition::slots(): it reads no clock and keeps nothing between calls).
-// So when none of those slots holds a different value than at the previous
+// or hand-off's) is a pure function of the attributes it reads
+// (Condition::attrs(): it reads no clock and keeps nothing between calls).
+// So when none of those attributes holds a different value than at the previous
 // evaluation, its previous answer still stands. Engine::Evaluate collects
-// the slots whose values changed since then into a SlotChanges (a metric
-// whose value differs, every slot after identify/declare, a derived value
+// the attributes whose values changed since then into an AttributeChanges (a metric
+// whose value differs, every attribute after identify/declare, a derived value
 // such as the score or the segment list as each is rewritten) and asks
-// SlotDeps, built once per engine from the config, whether a condition
+// AttributeDeps, built once per engine from the config, whether a condition
 // reads any of them.
 //
 // Conditions are numbered as engine/engine_replay.h numbers them: segment i
@@ -27,28 +27,28 @@
 
 namespace leadseg {
 
-// A set of attribute slots of one schema, as bits.
-class SlotChanges {
+// A set of attribute indexes of one schema, as bits.
+class AttributeChanges {
  public:
-  explicit SlotChanges(size_t slots) : words_((slots + 63) / 64, 0) {}
+  explicit AttributeChanges(size_t schema_size) : words_((schema_size + 63) / 64, 0) {}
   size_t words() const { return words_.size(); }
   const uint64_t* data() const { return words_.data(); }
   void Clear() { std::fill(words_.begin(), words_.end(), 0); }
   void AddAll() { std::fill(words_.begin(), words_.end(), ~uint64_t{0}); }
-  void Add(int slot) {
-    if (slot >= 0) words_[static_cast<size_t>(slot) / 64] |= uint64_t{1} << (slot % 64);
+  void Add(int attr) {
+    if (attr >= 0) words_[static_cast<size_t>(attr) / 64] |= uint64_t{1} << (attr % 64);
   }
-  bool Has(int slot) const {
-    return slot >= 0 && (words_[static_cast<size_t>(slot) / 64] >> (slot % 64) & 1) != 0;
+  bool Has(int attr) const {
+    return attr >= 0 && (words_[static_cast<size_t>(attr) / 64] >> (attr % 64) & 1) != 0;
   }
 
  private:
   std::vector<uint64_t> words_;
 };
 
-class SlotDeps {
+class AttributeDeps {
  public:
-  explicit SlotDeps(const CompiledConfig& config);
+  explicit AttributeDeps(const CompiledConfig& config);
 
   // Condition numbers (see the header comment).
   size_t segment(size_t i) const { return i; }
@@ -59,9 +59,9 @@ class SlotDeps {
   size_t sql() const { return mql_ + 1; }
   size_t size() const { return mql_ + 2; }
 
-  // Whether condition `id` reads a slot in `changes` (a condition without
+  // Whether condition `id` reads an attribute in `changes` (a condition without
   // one, such as a stage with no condition, reads none).
-  bool Affected(size_t id, const SlotChanges& changes) const {
+  bool Affected(size_t id, const AttributeChanges& changes) const {
     const uint64_t* deps = &deps_[id * words_];
     const uint64_t* changed = changes.data();
     uint64_t any = 0;

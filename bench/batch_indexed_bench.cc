@@ -1,6 +1,6 @@
-// Lead objects as slotted records (src/batch/lead_objects.h), natively: the
+// Lead objects as indexed records (src/batch/lead_objects.h), natively: the
 // shared workload's 10,000 profiles written once as web/src/slotted-leads.js
-// writes them (only the attributes a condition reads, by slot; strings as
+// writes them (only the attributes a condition reads, by attribute index; strings as
 // ids into a table sent once), then LeadObjects::Feed pass after pass.
 // This is the code bench/node/batch-wasm-eval.mjs times in the batch
 // module, so the two give issue 15's wasm / native ratio for one and the
@@ -8,7 +8,7 @@
 // Before timing, every profile's memberships are checked against
 // expected-membership.txt.
 //
-//   build/native/leadseg_bench --benchmark_filter=BatchSlotted
+//   build/native/leadseg_bench --benchmark_filter=BatchIndexed
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -36,7 +36,7 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-struct SlottedWorkload {
+struct IndexedWorkload {
   std::string error;
   std::shared_ptr<const CompiledConfig> config;
   std::string records, strings;  // as the package sends them
@@ -48,9 +48,9 @@ void Put(std::string* out, T v) {
   out->append(reinterpret_cast<const char*>(&v), sizeof v);  // little-endian, as the writer
 }
 
-const SlottedWorkload& GetSlottedWorkload() {
-  static const SlottedWorkload* workload = [] {
-    auto* w = new SlottedWorkload();
+const IndexedWorkload& GetIndexedWorkload() {
+  static const IndexedWorkload* workload = [] {
+    auto* w = new IndexedWorkload();
     const std::string dir = std::string(LEADSEG_SHARED_DIR) + "/bench-workload/";
     const std::string segments = ReadAll(dir + "segments.json");
     std::istringstream profiles(ReadAll(dir + "profiles.jsonl"));
@@ -90,13 +90,13 @@ const SlottedWorkload& GetSlottedWorkload() {
       std::string body;
       uint32_t count = 0;
       for (auto it = lead.begin(); it != lead.end(); ++it) {
-        const int slot = objects.SlotOf(it.key());
-        if (slot == batch::LeadObjects::kUnread) continue;
-        if (slot < 0) {
+        const int attr = objects.AttrOf(it.key());
+        if (attr == batch::LeadObjects::kUnread) continue;
+        if (attr < 0) {
           w->error = "a profile's attribute name is refused: " + it.key();
           return w;
         }
-        Put(&body, static_cast<uint32_t>(slot));
+        Put(&body, static_cast<uint32_t>(attr));
         bool ok = true;
         if (it->is_array()) {
           body.push_back(5);
@@ -106,7 +106,7 @@ const SlottedWorkload& GetSlottedWorkload() {
           ok = scalar(*it, &body);
         }
         if (!ok) {
-          w->error = "a profile's value is not slotted: " + it.key();
+          w->error = "a profile's value is not indexed: " + it.key();
           return w;
         }
         ++count;
@@ -124,14 +124,14 @@ const SlottedWorkload& GetSlottedWorkload() {
   return *workload;
 }
 
-void BM_BatchSlotted_Feed(benchmark::State& state) {
-  const SlottedWorkload& w = GetSlottedWorkload();
+void BM_BatchIndexed_Feed(benchmark::State& state) {
+  const IndexedWorkload& w = GetIndexedWorkload();
   if (!w.error.empty()) {
     state.SkipWithError(w.error.c_str());
     return;
   }
   batch::LeadObjects objects(w.config, kNow, false);
-  if (!objects.Slotted() || !objects.AddStrings(w.strings, true).ok() || !objects.Feed(w.records, 0).ok()) {
+  if (!objects.TakesIndexed() || !objects.AddStrings(w.strings, true).ok() || !objects.Feed(w.records, 0).ok()) {
     state.SkipWithError("the workload's records were refused");
     return;
   }
@@ -152,7 +152,7 @@ void BM_BatchSlotted_Feed(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * r.segment_count() * w.expected.size()));
   state.counters["record_bytes"] = static_cast<double>(w.records.size());
 }
-BENCHMARK(BM_BatchSlotted_Feed)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BatchIndexed_Feed)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace leadseg

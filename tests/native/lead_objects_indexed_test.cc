@@ -1,4 +1,4 @@
-// Slotted records (src/batch/lead_objects.h): a lead sent by slot with its
+// Indexed records (src/batch/lead_objects.h): a lead sent by attribute index with its
 // strings as ids into the table must get the answers of the same lead sent
 // as a value frame, and a malformed buffer must append nothing.
 #include <gtest/gtest.h>
@@ -58,16 +58,16 @@ class Writer {
     return static_cast<uint32_t>(interned_.size() - 1);
   }
 
-  // `lead` as a slotted record: only the attributes a condition reads.
-  void Slotted(const Json& lead) {
+  // `lead` as an indexed record: only the attributes a condition reads.
+  void Indexed(const Json& lead) {
     std::string body;
     uint32_t count = 0;
     std::string saved;
     records_.swap(saved);
     for (auto it = lead.begin(); it != lead.end(); ++it) {
-      const int slot = objects_.SlotOf(it.key());
-      if (slot < 0) continue;
-      U32(static_cast<uint32_t>(slot));
+      const int attr = objects_.AttrOf(it.key());
+      if (attr < 0) continue;
+      U32(static_cast<uint32_t>(attr));
       if (it->is_array()) {
         U8(5);
         U32(static_cast<uint32_t>(it->size()));
@@ -141,26 +141,26 @@ std::vector<std::vector<bool>> Memberships(LeadObjects& objects) {
   return out;
 }
 
-TEST(LeadObjectsSlotted, SameAnswersAsValueFrames) {
+TEST(LeadObjectsIndexed, SameAnswersAsValueFrames) {
   auto config = Compile(kSegments);
-  LeadObjects framed(config, kNow, false), slotted(config, kNow, false);
-  ASSERT_TRUE(slotted.Slotted());
-  Writer frames(framed), slots(slotted);
+  LeadObjects framed(config, kNow, false), indexed(config, kNow, false);
+  ASSERT_TRUE(indexed.TakesIndexed());
+  Writer frames(framed), indexes(indexed);
   for (const Json& lead : Leads()) {
     frames.Frame(lead);
-    slots.Slotted(lead);
+    indexes.Indexed(lead);
   }
   ASSERT_TRUE(framed.Feed(frames.records(), 0).ok());
-  ASSERT_TRUE(slotted.AddStrings(slots.strings(), /*reset=*/false).ok());
-  ASSERT_TRUE(slotted.Feed(slots.records(), 0).ok());
+  ASSERT_TRUE(indexed.AddStrings(indexes.strings(), /*reset=*/false).ok());
+  ASSERT_TRUE(indexed.Feed(indexes.records(), 0).ok());
   const auto want = Memberships(framed);
-  EXPECT_EQ(Memberships(slotted), want);
+  EXPECT_EQ(Memberships(indexed), want);
   // The answers told apart, so that a value read wrongly would show.
   EXPECT_EQ(want[0], (std::vector<bool>{true, true, true, true, false, false}));
   EXPECT_EQ(want[1], (std::vector<bool>{false, false, false, false, false, true}));
   EXPECT_EQ(want[4], (std::vector<bool>{false, false, false, false, true, false}));
-  for (size_t i = 0; i < slotted.results().size(); ++i) {
-    const LeadResult& row = slotted.results().rows()[i];
+  for (size_t i = 0; i < indexed.results().size(); ++i) {
+    const LeadResult& row = indexed.results().rows()[i];
     EXPECT_EQ(row.error, 0u);
     EXPECT_TRUE(std::isnan(row.score));
     EXPECT_EQ(row.grade, -1);
@@ -169,9 +169,9 @@ TEST(LeadObjectsSlotted, SameAnswersAsValueFrames) {
   }
 }
 
-// A buffer of slotted records with a value frame among them (a lead the
-// package could not slot) gets the same answers as all frames.
-TEST(LeadObjectsSlotted, MixedWithValueFrames) {
+// A buffer of indexed records with a value frame among them (a lead the
+// package could not index) gets the same answers as all frames.
+TEST(LeadObjectsIndexed, MixedWithValueFrames) {
   auto config = Compile(kSegments);
   LeadObjects framed(config, kNow, false), mixed(config, kNow, false);
   Writer frames(framed), some(mixed);
@@ -181,7 +181,7 @@ TEST(LeadObjectsSlotted, MixedWithValueFrames) {
     if (i == 2) {
       some.Frame(leads[i]);
     } else {
-      some.Slotted(leads[i]);
+      some.Indexed(leads[i]);
     }
   }
   ASSERT_TRUE(framed.Feed(frames.records(), 0).ok());
@@ -195,31 +195,31 @@ TEST(LeadObjectsSlotted, MixedWithValueFrames) {
   }
 }
 
-TEST(LeadObjectsSlotted, SlotsOfNames) {
+TEST(LeadObjectsIndexed, AttrsOfNames) {
   auto config = Compile(kSegments);
   LeadObjects objects(config, kNow, false);
-  EXPECT_GE(objects.SlotOf("country"), 0);
-  EXPECT_EQ(objects.SlotOf("unread"), LeadObjects::kUnread);
-  EXPECT_EQ(objects.SlotOf(""), LeadObjects::kRefused);
-  EXPECT_EQ(objects.SlotOf("segments"), LeadObjects::kRefused);
-  EXPECT_EQ(objects.SlotOf("\xff"), LeadObjects::kRefused);
+  EXPECT_GE(objects.AttrOf("country"), 0);
+  EXPECT_EQ(objects.AttrOf("unread"), LeadObjects::kUnread);
+  EXPECT_EQ(objects.AttrOf(""), LeadObjects::kRefused);
+  EXPECT_EQ(objects.AttrOf("segments"), LeadObjects::kRefused);
+  EXPECT_EQ(objects.AttrOf("\xff"), LeadObjects::kRefused);
 }
 
-TEST(LeadObjectsSlotted, OnlyForSegmentsOnlyConfigs) {
+TEST(LeadObjectsIndexed, OnlyForSegmentsOnlyConfigs) {
   auto config = Compile(R"({"segments": [{"id": "a", "condition": {"x": 1}}], "scoring": {"rules": []}})");
   ASSERT_TRUE(config);
   LeadObjects objects(config, kNow, false);
-  EXPECT_FALSE(objects.Slotted());
+  EXPECT_FALSE(objects.TakesIndexed());
   Writer w(objects);
-  w.Slotted(Json::parse(R"({"x": 1})"));
+  w.Indexed(Json::parse(R"({"x": 1})"));
   EXPECT_FALSE(objects.Feed(w.records(), 0).ok());
   EXPECT_EQ(objects.results().size(), 0u);
 }
 
-TEST(LeadObjectsSlotted, MalformedBuffersAppendNothing) {
+TEST(LeadObjectsIndexed, MalformedBuffersAppendNothing) {
   auto config = Compile(kSegments);
   LeadObjects objects(config, kNow, false);
-  const int country = objects.SlotOf("country");
+  const int country = objects.AttrOf("country");
   ASSERT_GE(country, 0);
   auto record = [&](const std::string& body, uint32_t events) {
     std::string r;
@@ -232,22 +232,22 @@ TEST(LeadObjectsSlotted, MalformedBuffersAppendNothing) {
     r.append(reinterpret_cast<const char*>(&events), 4);
     return r;
   };
-  auto body = [&](uint32_t slot, uint8_t tag, uint32_t payload) {
+  auto body = [&](uint32_t attr, uint8_t tag, uint32_t payload) {
     std::string b;
     uint32_t one = 1;
     b.append(reinterpret_cast<const char*>(&one), 4);
-    b.append(reinterpret_cast<const char*>(&slot), 4);
+    b.append(reinterpret_cast<const char*>(&attr), 4);
     b.push_back(static_cast<char>(tag));
     b.append(reinterpret_cast<const char*>(&payload), 4);
     return b;
   };
   // Two attributes, so that the first is read with 13 bytes or more left
   // (the reader's one-check path for a string or a number).
-  auto two = [&](uint32_t slot, uint8_t tag, const std::string& payload) {
+  auto two = [&](uint32_t attr, uint8_t tag, const std::string& payload) {
     std::string b;
     uint32_t n2 = 2, c = static_cast<uint32_t>(country), zero = 0;
     b.append(reinterpret_cast<const char*>(&n2), 4);
-    b.append(reinterpret_cast<const char*>(&slot), 4);
+    b.append(reinterpret_cast<const char*>(&attr), 4);
     b.push_back(static_cast<char>(tag));
     b += payload;
     b.append(reinterpret_cast<const char*>(&c), 4);
@@ -262,8 +262,8 @@ TEST(LeadObjectsSlotted, MalformedBuffersAppendNothing) {
   table += us;
   ASSERT_TRUE(objects.AddStrings(table, false).ok());
   const std::string good = record(body(static_cast<uint32_t>(country), 4, 0), 0);
-  // A string id past the table, a slot past the schema, an unknown tag, a
-  // history on a slotted record: each fails the whole buffer.
+  // A string id past the table, an attribute index past the schema, an unknown tag, a
+  // history on an indexed record: each fails the whole buffer.
   for (const std::string& bad : {record(body(static_cast<uint32_t>(country), 4, 1), 0),
                                  record(body(1000, 4, 0), 0),
                                  record(body(static_cast<uint32_t>(country), 9, 0), 0),
