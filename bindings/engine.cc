@@ -40,6 +40,7 @@
 #include "core/bytes.h"
 #include "core/duration.h"
 #include "core/json.h"
+#include "core/utf8.h"
 #include "core/value_json.h"
 #include "core/value_writer.h"
 #include "leadseg/compiler.h"

@@ -5,6 +5,7 @@
 
 #include "core/duration.h"
 #include "core/json.h"
+#include "core/utf8.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"
 #include "core/value_json.h"

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "batch/lead_batch.h"
+#include "core/utf8.h"
 
 namespace leadseg {
 namespace batch {

@@ -110,7 +110,7 @@ class Regex {
   size_t program_size() const;
 
   // The compiled program as bytes, and back: compiled configs (.lsc,
-  // compiled/compiled_config.h) store regexes this way so that loading one
+  // leadseg/compiled_config.h) store regexes this way so that loading one
   // needs no pattern compiler. Compile lives in its own translation unit
   // (regex_compiler.cc), so a binary that only decodes and searches, such
   // as the WebAssembly runtime module, links none of the parser.

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "core/printable.h"
+#include "core/utf8.h"
 #include "core/value_json.h"
 
 namespace leadseg {

@@ -33,10 +33,6 @@ Result<Json> ParseJson(std::string_view text, std::string_view what = "input");
 // The error's path points at the offender, relative to `j`.
 Status CheckJsonValue(const Json& j, std::string_view what, int max_depth = kMaxJsonDepth);
 
-// True when `s` is well-formed UTF-8: no stray continuation bytes, overlong
-// forms, surrogates or code points past U+10FFFF.
-bool IsValidUtf8(std::string_view s);
-
 // JSON Pointer (RFC 6901) to a child, for error paths.
 std::string ChildPath(const std::string& parent, const std::string& key);
 std::string ChildPath(const std::string& parent, size_t index);

@@ -86,8 +86,7 @@ inline uint32_t DecodeUtf8OrReplacement(const unsigned char*& p, const unsigned 
   return value;
 }
 
-// True when `s` is well-formed UTF-8 throughout. (core/json.h declares it
-// too, for the callers that had it from there.)
+// True when `s` is well-formed UTF-8 throughout.
 bool IsValidUtf8(std::string_view s);
 
 // Appends the UTF-8 form of `cp` (a code point that is not a surrogate,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/json.h"
+#include "core/utf8.h"
 
 namespace leadseg {
 

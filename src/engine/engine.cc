@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/js.h"
+#include "core/utf8.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"
 #include "engine/evaluation.h"

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/json.h"
+#include "core/utf8.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"
 #include "engine/engine_impl.h"

@@ -6,6 +6,7 @@
 #include "core/bytes.h"
 #include "core/duration.h"
 #include "core/json.h"
+#include "core/utf8.h"
 #include "core/value.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"

@@ -3,6 +3,7 @@
 #include "core/bytes.h"
 #include "core/duration.h"
 #include "core/json.h"
+#include "core/utf8.h"
 #include "core/value.h"
 #include "core/value_json.h"
 #include "decisions/decision_state.h"

@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "core/bytes.h"
 #include "core/json.h"
+#include "core/utf8.h"
 #include "core/value_codec.h"
 #include "leadseg/compiler.h"
 #include "leadseg/engine.h"
