@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { loadWorkload } from './workload.mjs';
 import { ensureCsv } from './csv-gen.mjs';
 import { openBenchPage, withBrowser } from './browser.mjs';
-import { ourRendererThreads, ourRenderers } from './renderers.mjs';
+import { ourRendererThreads, ourRenderers, rendererMemory } from './renderers.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
@@ -47,16 +47,9 @@ const workerCounts = args.includes('--workers') ? args[args.indexOf('--workers')
 function rendererRss() {
   const total = { rss: 0, anon: 0, file: 0, shmem: 0 };
   for (const pid of ourRenderers()) {
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-      total.rss += kb('VmRSS');
-      total.anon += kb('RssAnon');
-      total.file += kb('RssFile');
-      total.shmem += kb('RssShmem');
-    } catch {
-      // the process ended
-    }
+    const m = rendererMemory(pid);
+    if (!m) continue;
+    for (const key of Object.keys(total)) total[key] += m[key];
   }
   return total;
 }

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, checkPrerequisites, launchChromium, watchPage, cspProblems, startRepoServer } from '../../tests/browser/fixtures/chromium.mjs';
 import { sampleCsvChunks } from '../../demo/assets/lead-sample.js';
-import { ourRendererThreads, ourRenderers } from './renderers.mjs';
+import { ourRendererThreads, ourRenderers, rendererMemory } from './renderers.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -31,17 +31,15 @@ const BUILD_DIR = path.join(REPO_ROOT, 'build', 'bench');
 
 /**
  * The renderer processes of the Chromium this script started: pid ->
- * {rss, anon, workers}. RSS counts the Chromium binary's shared pages in
- * every process (~110 MB each), so the resident anonymous memory (heap,
- * wasm memory, V8) is reported too; `workers`: it runs dedicated workers
- * (the page's tab).
+ * {rss, anon, workers} (renderers.mjs's rendererMemory); `workers`: it runs
+ * dedicated workers (the page's tab).
  */
 function renderers() {
   const out = new Map();
   for (const pid of ourRenderers()) {
+    const m = rendererMemory(pid);
+    if (!m) continue;
     try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)[1]) * 1024;
       const workers = fs.readdirSync(`/proc/${pid}/task`).some((t) => {
         try {
           return fs.readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('DedicatedWorker');
@@ -49,7 +47,7 @@ function renderers() {
           return false;
         }
       });
-      out.set(pid, { rss: kb('VmRSS'), anon: kb('RssAnon'), workers });
+      out.set(pid, { rss: m.rss, anon: m.anon, workers });
     } catch {
       // the process ended
     }

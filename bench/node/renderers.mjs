@@ -61,3 +61,20 @@ export function ourRendererThreads() {
   }
   return out;
 }
+
+/**
+ * Resident memory of renderer `pid` from /proc/<pid>/status, in bytes:
+ * {rss, anon, file, shmem}. RSS counts the Chromium binary's shared pages
+ * in every process (~110 MB each), so the anonymous part (heap, wasm
+ * memory, V8) is what a tab's own use shows in. Null when the process ended.
+ */
+export function rendererMemory(pid) {
+  let status;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null; // the process ended
+  }
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
+}
