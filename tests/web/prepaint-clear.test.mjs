@@ -61,3 +61,45 @@ test('with personalization and storage consent the record stays', async () => {
     engine.destroy();
   });
 });
+
+// A page-like global window (and the document createEngine listens on),
+// counting the pagehide listeners added and not removed.
+async function withWindow(fn) {
+  const win = new EventTarget();
+  const listeners = new Set();
+  const add = win.addEventListener.bind(win);
+  const remove = win.removeEventListener.bind(win);
+  win.addEventListener = (type, listener, options) => {
+    if (type === 'pagehide') listeners.add(listener);
+    add(type, listener, options);
+  };
+  win.removeEventListener = (type, listener, options) => {
+    if (type === 'pagehide') listeners.delete(listener);
+    remove(type, listener, options);
+  };
+  const doc = new EventTarget();
+  doc.visibilityState = 'visible';
+  globalThis.window = win;
+  globalThis.document = doc;
+  try {
+    return await fn(listeners);
+  } finally {
+    delete globalThis.window;
+    delete globalThis.document;
+  }
+}
+
+test('an engine destroyed before its first task clears the record then and leaves no pagehide listener', async () => {
+  await withLocalStorage(async (storage) => {
+    await withWindow(async (listeners) => {
+      storage.setItem('leadseg:prepaint', RECORD);
+      const engine = await createEngine({ config: exampleConfig(), consent: { personalization: false } });
+      assert.ok(listeners.size > 0, 'listening for pagehide while the engine lives');
+      engine.destroy();
+      assert.equal(listeners.size, 0, 'every pagehide listener removed by destroy()');
+      assert.equal(storage.getItem('leadseg:prepaint'), null, 'the record is cleared as promised');
+      await nextTask();
+      assert.equal(listeners.size, 0);
+    });
+  });
+});

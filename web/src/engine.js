@@ -159,18 +159,22 @@ class LeadsegEngine {
   // view's prepaint.js has run already, so the record only matters to the
   // next page: clear it after the first task, or at pagehide if the visitor
   // leaves sooner. Still only if consent has not allowed it meanwhile (a
-  // render after setConsent may have written a fresh record).
+  // render after setConsent may have written a fresh record). An engine
+  // destroyed before either clears it then, which also removes the
+  // listener (it would otherwise outlive the engine).
   #clearPrepaintSoon() {
     const win = typeof window !== 'undefined' ? window : null;
     let pending = true;
     const clear = () => {
       if (!pending) return;
       pending = false;
+      clearTimeout(timer);
       win?.removeEventListener('pagehide', clear);
       if (!mayPrepaint(this.#consent)) clearPrepaint(this.#storageName());
     };
     win?.addEventListener('pagehide', clear);
-    setTimeout(clear, 0);
+    const timer = setTimeout(clear, 0);
+    this.#cleanup.push(clear);
   }
 
   // The initial changes, at most once: from the timer above, or just before
