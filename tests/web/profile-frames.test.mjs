@@ -149,3 +149,27 @@ test('a snapshot taken before attributes were kept as frames restores, and snaps
     raw.delete();
   }
 });
+
+// writeFlatTraits walks the traits with for-in (bindings/frame.post.js),
+// which also visits inherited enumerable keys; such an object is not flat
+// and takes the general path, which reads own keys only (Object.keys, as
+// JSON.stringify does).
+test('writeFlatTraits refuses traits whose prototype has an enumerable key, and writes the same object without it', async () => {
+  for (const [name, raw, other] of await enginePairs()) {
+    const traits = { country: 'US', tags: ['a', 'b'] };
+    const size = raw.writeFlatTraits(traits);
+    assert.ok(size > 0, `${name}: flat traits are written`);
+    Object.prototype.leadsegInherited = 'x';  // eslint-disable-line no-extend-native
+    try {
+      assert.equal(raw.writeFlatTraits(traits), -1, `${name}: an inherited key makes them not flat`);
+      assert.equal(raw.writeFlatTraits(Object.assign(Object.create(null), traits)), size, `${name}: a null prototype has none`);
+    } finally {
+      delete Object.prototype.leadsegInherited;
+    }
+    assert.equal(raw.writeFlatTraits(traits), size, `${name}: and flat again without it`);
+    assert.deepEqual(raw.identifyWritten(size, START), other.identify(JSON.stringify(traits), START), `${name}: what the JSON path stores`);
+    assert.deepEqual(raw.attributes(), other.attributes(), `${name}: attribute views`);
+    raw.delete();
+    other.delete();
+  }
+});
