@@ -465,6 +465,7 @@ class WasmEngine {
   // A loaded config's engine takes over, keeping the visitor (carried over
   // through a snapshot); the warnings go out as a document.
   uintptr_t Replace(std::unique_ptr<Engine> next, const std::vector<Diagnostic>& warnings) {
+    next->ReportChangesAsIndexes();  // EncodeChanges sends indexes; JavaScript has the ids
     if (engine_) {
       if (Status s = next->Restore(engine_->Snapshot()); !s.ok()) return Fail(s);
     }

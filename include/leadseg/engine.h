@@ -124,6 +124,11 @@ class Engine {
   // report them. Set by construction and Erase; empty after Restore, whose
   // visitor was already in its segments and must not enter them again.
   const SegmentChanges& initial_changes() const;
+  // The changes of the calls after this one name their segments by index
+  // only (entered_indexes, exited_indexes; entered and exited stay empty):
+  // for a caller that holds the ids itself, as the wasm binding does (its
+  // JavaScript maps indexes to ids), no id string is copied per change.
+  void ReportChangesAsIndexes();
   bool InSegment(size_t index) const;
   const std::vector<uint8_t>& membership() const;
   // --- documents -----------------------------------------------------------

@@ -389,24 +389,20 @@ SegmentChanges Engine::Impl::Commit() {
     entered += next[i] && !was;
     exited += !next[i] && was;
   }
-  if (entered > 0) {
-    changes.entered.reserve(entered);
-    changes.entered_indexes.reserve(entered);
-  }
-  if (exited > 0) {
-    changes.exited.reserve(exited);
-    changes.exited_indexes.reserve(exited);
-  }
+  if (entered > 0) changes.entered_indexes.reserve(entered);
+  if (exited > 0) changes.exited_indexes.reserve(exited);
   for (size_t i = 0; i < segments.size() && entered + exited > 0; ++i) {
     bool was = i < membership_.size() && membership_[i];
-    if (next[i] && !was) {
-      changes.entered.push_back(segments[i].id);
-      changes.entered_indexes.push_back(static_cast<uint32_t>(i));
-    }
-    if (!next[i] && was) {
-      changes.exited.push_back(segments[i].id);
-      changes.exited_indexes.push_back(static_cast<uint32_t>(i));
-    }
+    if (next[i] && !was) changes.entered_indexes.push_back(static_cast<uint32_t>(i));
+    if (!next[i] && was) changes.exited_indexes.push_back(static_cast<uint32_t>(i));
+  }
+  // The ids, unless the caller maps the indexes itself: most ids are longer
+  // than a short string holds, so each is an allocation and a copy.
+  if (change_ids_) {
+    changes.entered.reserve(entered);
+    for (const uint32_t i : changes.entered_indexes) changes.entered.push_back(segments[i].id);
+    changes.exited.reserve(exited);
+    for (const uint32_t i : changes.exited_indexes) changes.exited.push_back(segments[i].id);
   }
   changes.stages = p.history;  // this evaluation's moves only
   if (config_->temperature() && p.temperature != progress_.temperature) {

@@ -41,6 +41,7 @@ const Profile& Engine::profile() const { return impl_->profile(); }
 
 std::vector<std::string> Engine::Segments() const { return impl_->Segments(); }
 const SegmentChanges& Engine::initial_changes() const { return impl_->initial_changes(); }
+void Engine::ReportChangesAsIndexes() { impl_->ReportChangesAsIndexes(); }
 bool Engine::InSegment(size_t index) const { return impl_->InSegment(index); }
 const std::vector<uint8_t>& Engine::membership() const { return impl_->membership(); }
 

@@ -52,6 +52,7 @@ class Engine::Impl {
 
   std::vector<std::string> Segments() const;
   const SegmentChanges& initial_changes() const { return initial_changes_; }
+  void ReportChangesAsIndexes() { change_ids_ = false; }
   bool InSegment(size_t index) const { return membership_[index] != 0; }
   const std::vector<uint8_t>& membership() const { return membership_; }
 
@@ -151,6 +152,7 @@ class Engine::Impl {
   std::map<std::string, std::map<std::string, std::map<std::string, ArmCounts>>> aggregate_segments_;
   std::vector<uint8_t> membership_;
   SegmentChanges initial_changes_;
+  bool change_ids_ = true;  // Commit names segments by id too (ReportChangesAsIndexes)
   std::unique_ptr<Scratch> scratch_;  // per-call working memory, reused
 };
 

@@ -114,6 +114,23 @@ TEST(Engine, SegmentsEnterAndExitAsTimePasses) {
   EXPECT_EQ(e.Segments(), std::vector<std::string>{"buyer"});
 }
 
+// The wasm binding asks for indexes only: the same segments, no ids.
+TEST(Engine, ChangesAsIndexesOnly) {
+  Engine e(Compile(kConfig));
+  e.ReportChangesAsIndexes();
+  ASSERT_TRUE(e.Identify(Props(R"({"job_title": "CTO"})"), kT0).ok());
+  ASSERT_TRUE(e.Track("page_view", Props(R"({"path": "/pricing"})"), kT0).ok());
+  ASSERT_TRUE(e.Track("page_view", Props(R"({"path": "/pricing/enterprise"})"), kT0 + kDay).ok());
+  auto r = e.Track("purchase", Props(R"({"amount": 10})"), kT0 + kDay);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->entered_indexes, (std::vector<uint32_t>{1, 2}));
+  EXPECT_TRUE(r->entered.empty());
+  r = e.Advance(kT0 + 2 * kDay + 1);
+  EXPECT_EQ(r->exited_indexes, (std::vector<uint32_t>{0, 2}));
+  EXPECT_TRUE(r->exited.empty());
+  EXPECT_EQ(e.Segments(), std::vector<std::string>{"buyer"});
+}
+
 // identify reads a replaced scalar (a string, a number, a boolean) from
 // the bytes it stored rather than decoding them again: what conditions see
 // must be the new value, held in the profile's own bytes (the frame it
