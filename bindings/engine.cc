@@ -1,9 +1,11 @@
 // One visitor's engine, as both wasm modules bind it: a narrow Embind
 // surface of free functions over an engine handle, taking and returning
-// numbers. bindings/engine.post.js wraps them in the `Engine` class the web
-// package uses (`new module.Engine()`, engine.track(...), ...).
+// numbers. The handle is a BoundEngine's address (the Engine and the
+// buffers values cross in); bindings/engine.post.js wraps the functions in
+// CoreEngine, the class the web package uses (`new module.Engine()`,
+// engine.track(...), ...).
 //
-// Why not `class_<WasmEngine>` with std::string and emscripten::val: a
+// Why not an Embind `class_` with std::string and emscripten::val: a
 // class drags Embind's class machinery (handles, pointer types, finalizers,
 // upcasts) and emval's handle table into the page's glue, a MethodInvoker
 // and val conversions per method into the wasm, and registration work into
@@ -28,6 +30,7 @@
 // EngineRestore and reads a lead's summary (batch segmentation); the
 // runtime module, with LEADSEG_RUNTIME_MODULE, does none of that.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
 #include <cstdint>
 #include <cstring>
@@ -75,7 +78,7 @@ Result<TimeMs> ToTime(double ms, const char* what) {
 Status NotLoaded() { return FailedPrecondition("no config loaded: call load(config) first"); }
 
 // The changes of a call as bytes (little-endian), decoded by
-// bindings/engine.post.js (readChanges) into {entered, exited, stages,
+// bindings/engine.post.js (changesAt) into {entered, exited, stages,
 // temperature, mql, sql}, preceded by the engine's clock after the call (so
 // JavaScript needs no clock() crossing to date the changes or check the
 // next time):
@@ -178,7 +181,29 @@ enum class Read : int {
   kSummary = 7,  // the full module's only (batch segmentation)
 };
 
-class WasmEngine {
+// How identify, declare and track send their value (engine.post.js says
+// the same numbers): as a value frame or as JSON text.
+enum class Encoding : int { kFrame = 0, kJsonText = 1 };
+
+// identify, declare and track (leadseg_engine_apply's `call`, numbered as
+// engine.post.js numbers them): everything that differs between them but
+// the Engine method each calls.
+struct Change {
+  enum Kind { kIdentify = 0, kDeclare = 1, kTrack = 2 } kind;
+  const char* too_large;  // the error when the sizes exceed the input
+  const char* name;       // what the name is, for its UTF-8 error (identify has none)
+  const char* time;       // what the time is, for its errors
+  const char* value;      // what the value is, for JSON text's errors
+};
+constexpr Change kChanges[] = {
+    {Change::kIdentify, "argument is larger than the input buffer", nullptr, "time", "attributes"},
+    {Change::kDeclare, "declaration is larger than the input buffer", "a declaration key", "time", "declaration"},
+    {Change::kTrack, "event is larger than the input buffer", "an event type", "event time", "event properties"},
+};
+
+// What an engine handle points to: one visitor's Engine (none until a
+// config is loaded) and the buffers its calls' values cross in and out by.
+class BoundEngine {
  public:
   // The input buffer, at least `bytes` long. Its address changes only when
   // it grows, so JavaScript asks again only for a larger input.
@@ -222,55 +247,43 @@ class WasmEngine {
   }
 #endif  // LEADSEG_RUNTIME_MODULE
 
-  // identify: the traits (the input's first `bytes`) as a value frame
-  // (bindings/frame.post.js) or, with `json`, as JSON text (tab sync, the
-  // journal replay, values as deep as the limits), read by
-  // core/value_json.h with ParseJson's messages.
-  uintptr_t Identify(size_t bytes, double now, int json) {
-    if (!engine_) return Fail(NotLoaded());
-    auto traits = In(0, bytes);
-    if (!traits.ok()) return Fail(traits.status());
-    auto at = ToTime(now, "time");
-    if (!at.ok()) return Fail(at.status());
-    if (!json) return Reply(engine_->IdentifyFrame(*traits, *at));
-    Document arena;
-    auto value = ParseJsonValue(*traits, &arena, "attributes");
-    if (!value.ok()) return Fail(value.status());
-    return Reply(engine_->Identify(*value, *at));
-  }
-
-  // declare: [value][key] in the input, the value as for Identify.
-  uintptr_t Declare(size_t value_bytes, size_t key_bytes, double now, int json) {
+  // identify, declare and track: one path, the value (traits, declaration,
+  // event properties) first in the input, then the name (none, the
+  // declaration key, the event type): [value][name]. The value is a value
+  // frame (bindings/frame.post.js) or, with Encoding::kJsonText, JSON text
+  // (tab sync, the journal replay, values as deep as the limits), read by
+  // core/value_json.h with ParseJson's messages; frames are kept as they
+  // are. What differs between the three calls is their Change entry.
+  uintptr_t Apply(int kind, size_t value_bytes, size_t name_bytes, double time, Encoding encoding) {
+    if (kind < Change::kIdentify || kind > Change::kTrack) return Fail(InvalidArgument("unknown engine change"));
+    const Change& call = kChanges[kind];
     if (!engine_) return Fail(NotLoaded());
     auto value = In(0, value_bytes);
-    auto key = In(value_bytes, key_bytes);
-    if (!value.ok() || !key.ok()) return Fail(InvalidArgument("declaration is larger than the input buffer"));
-    if (Status s = CheckUtf8(*key, "a declaration key"); !s.ok()) return Fail(s);
-    auto at = ToTime(now, "time");
+    auto name = In(value_bytes, name_bytes);
+    if (!value.ok() || !name.ok()) return Fail(InvalidArgument(call.too_large));
+    if (call.name) {
+      if (Status s = CheckUtf8(*name, call.name); !s.ok()) return Fail(s);
+    }
+    auto at = ToTime(time, call.time);
     if (!at.ok()) return Fail(at.status());
-    const std::string name(*key);
-    if (!json) return Reply(engine_->DeclareFrame(name, *value, *at));
+    if (encoding == Encoding::kFrame) {
+      switch (call.kind) {
+        case Change::kIdentify: return Reply(engine_->IdentifyFrame(*value, *at));
+        case Change::kDeclare: return Reply(engine_->DeclareFrame(std::string(*name), *value, *at));
+        case Change::kTrack: return Reply(engine_->TrackFrame(*name, *value, *at));
+      }
+    }
+    // Empty event properties are none: {}.
+    const std::string_view text = value->empty() && call.kind == Change::kTrack ? std::string_view("{}") : *value;
     Document arena;
-    auto parsed = ParseJsonValue(*value, &arena, "declaration");
+    auto parsed = ParseJsonValue(text, &arena, call.value);
     if (!parsed.ok()) return Fail(parsed.status());
-    return Reply(engine_->Declare(name, *parsed, *at));
-  }
-
-  // track: [props][event type] in the input, the props as for Identify
-  // (empty JSON text: no props).
-  uintptr_t Track(size_t props_bytes, size_t type_bytes, double ts, int json) {
-    if (!engine_) return Fail(NotLoaded());
-    auto props = In(0, props_bytes);
-    auto type = In(props_bytes, type_bytes);
-    if (!props.ok() || !type.ok()) return Fail(InvalidArgument("event is larger than the input buffer"));
-    if (Status s = CheckUtf8(*type, "an event type"); !s.ok()) return Fail(s);
-    auto at = ToTime(ts, "event time");
-    if (!at.ok()) return Fail(at.status());
-    if (!json) return Reply(engine_->TrackFrame(*type, *props, *at));
-    Document arena;
-    auto parsed = ParseJsonValue(props->empty() ? std::string_view("{}") : *props, &arena, "event properties");
-    if (!parsed.ok()) return Fail(parsed.status());
-    return Reply(engine_->Track(std::string(*type), *parsed, *at));
+    switch (call.kind) {
+      case Change::kIdentify: return Reply(engine_->Identify(*parsed, *at));
+      case Change::kDeclare: return Reply(engine_->Declare(std::string(*name), *parsed, *at));
+      case Change::kTrack: return Reply(engine_->Track(std::string(*name), *parsed, *at));
+    }
+    return 0;  // not reached: every kind is handled above
   }
 
   uintptr_t Advance(double now) {
@@ -531,22 +544,14 @@ class WasmEngine {
 };
 
 // The handle JavaScript holds is the engine's address.
-WasmEngine* At(uintptr_t handle) { return reinterpret_cast<WasmEngine*>(handle); }
+BoundEngine* At(uintptr_t handle) { return reinterpret_cast<BoundEngine*>(handle); }
 
-uintptr_t EngineCreate() { return reinterpret_cast<uintptr_t>(new WasmEngine()); }
+uintptr_t EngineCreate() { return reinterpret_cast<uintptr_t>(new BoundEngine()); }
 void EngineDestroy(uintptr_t h) { delete At(h); }
 uintptr_t EngineInput(uintptr_t h, size_t bytes) { return At(h)->Input(bytes); }
 uintptr_t EngineLoadCompiled(uintptr_t h, size_t bytes) { return At(h)->LoadCompiled(bytes); }
-uintptr_t EngineIdentify(uintptr_t h, size_t bytes, double now, int json) { return At(h)->Identify(bytes, now, json); }
-uintptr_t EngineDeclare(uintptr_t h, size_t value_bytes, size_t key_bytes, double now, int json) {
-  return At(h)->Declare(value_bytes, key_bytes, now, json);
-}
-uintptr_t EngineTrack(uintptr_t h, size_t props_bytes, size_t type_bytes, double ts, int json) {
-  return At(h)->Track(props_bytes, type_bytes, ts, json);
-}
 uintptr_t EngineAdvance(uintptr_t h, double now) { return At(h)->Advance(now); }
 uintptr_t EngineInitialChanges(uintptr_t h) { return At(h)->InitialChanges(); }
-uintptr_t EngineSegments(uintptr_t h) { return At(h)->Segments(); }
 uintptr_t EngineRead(uintptr_t h, int what) { return At(h)->ReadDocument(what); }
 uintptr_t EngineExplain(uintptr_t h, size_t bytes) { return At(h)->Explain(bytes); }
 uintptr_t EngineDecide(uintptr_t h, size_t bytes, double now, int record) { return At(h)->Decide(bytes, now, record); }
@@ -571,6 +576,20 @@ uintptr_t VersionText() { return reinterpret_cast<uintptr_t>(LEADSEG_VERSION_STR
 }  // namespace
 }  // namespace leadseg
 
+// The calls a page makes per visitor (identify, declare, track, then
+// segments()) are plain wasm exports rather than Embind functions: built
+// without eval (-sDYNAMIC_EXECUTION=0), Embind's invoker copies each call's
+// arguments into arrays and makes a closure per call, ~120 ns a call in
+// node (docs/performance.md). bindings/engine.post.js calls them as
+// Module._leadseg_engine_apply and Module._leadseg_engine_segments.
+extern "C" {
+EMSCRIPTEN_KEEPALIVE uintptr_t leadseg_engine_apply(uintptr_t h, int call, size_t value_bytes, size_t name_bytes,
+                                                    double time, int encoding) {
+  return leadseg::At(h)->Apply(call, value_bytes, name_bytes, time, static_cast<leadseg::Encoding>(encoding));
+}
+EMSCRIPTEN_KEEPALIVE uintptr_t leadseg_engine_segments(uintptr_t h) { return leadseg::At(h)->Segments(); }
+}
+
 EMSCRIPTEN_BINDINGS(leadseg_engine) {
   using emscripten::function;
   using namespace leadseg;
@@ -579,12 +598,8 @@ EMSCRIPTEN_BINDINGS(leadseg_engine) {
   function("engineDestroy", &EngineDestroy);
   function("engineInput", &EngineInput);
   function("engineLoadCompiled", &EngineLoadCompiled);
-  function("engineIdentify", &EngineIdentify);
-  function("engineDeclare", &EngineDeclare);
-  function("engineTrack", &EngineTrack);
   function("engineAdvance", &EngineAdvance);
   function("engineInitialChanges", &EngineInitialChanges);
-  function("engineSegments", &EngineSegments);
   function("engineRead", &EngineRead);
   function("engineExplain", &EngineExplain);
   function("engineDecide", &EngineDecide);

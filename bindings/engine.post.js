@@ -1,12 +1,16 @@
-// The Engine class JavaScript sees (`new module.Engine()`, both modules),
-// over the narrow Embind surface of bindings/engine.cc: free functions over
-// an engine handle that take and return numbers. Arguments are written
-// into the engine's input buffer in wasm memory (text as UTF-8, attributes
-// and event properties as value frames: frame.post.js), results are read
-// where the core left them: changes from the result buffer (readChanges,
-// which also keeps the clock, so clock() needs no crossing after a call),
-// documents from the document buffer (readDocument). One crossing per call;
-// a failed call crosses once more, for its error.
+// CoreEngine: one visitor's core engine as JavaScript sees it (exported as
+// `module.Engine`: `new module.Engine()`, both modules), over the narrow
+// Embind surface of bindings/engine.cc: free functions over an engine
+// handle that take and return numbers. The package's public engine
+// (web/src/engine.js's Engine, what createEngine returns) wraps one.
+//
+// Arguments are written into the engine's input buffer in wasm memory
+// (text as UTF-8, attributes and event properties as value frames:
+// frame.post.js), results are read where the core left them: changes from
+// the result buffer (changesAt, which also keeps the clock, so clock()
+// needs no crossing after a call), documents from the document buffer
+// (readDocument). One crossing per call; a failed call crosses once more,
+// for its error.
 //
 // The methods are those the web package calls (web/src/engine.js,
 // profile-storage.js, replay.js, batch.js); the full module adds load(json)
@@ -18,6 +22,12 @@ var leadsegEngine = (function () {
   // engineRead's documents (bindings/engine.cc, enum Read).
   var FACTS = 0, METRICS = 1, SCORE = 2, ATTRIBUTES = 3, EXPORT = 4, EXPERIMENTS = 5, EXPERIMENT_COUNTS = 6;
   var SUMMARY = 7;
+
+  // leadseg_engine_apply's calls, and how their value is written
+  // (bindings/engine.cc: struct Change, enum Encoding): the one difference
+  // between the text and object forms of identify, declare and track.
+  var IDENTIFY = 0, DECLARE = 1, TRACK = 2;
+  var AS_FRAME = 0, AS_JSON_TEXT = 1;
 
   var MAX_DEPTH = 64;  // kMaxFrameDepth (core/value_codec.h): stored event properties
   var MAX_JSON_DEPTH = 128;  // kMaxJsonDepth (core/json.h): traits and declarations
@@ -219,7 +229,7 @@ var leadsegEngine = (function () {
     return { entered: entered, exited: exited, stages: stages, temperature: temperature, mql: mql, sql: sql };
   }
 
-  function Engine() {
+  function CoreEngine() {
     this._h = Module['engineCreate']();
     this._inputAt = 0;
     this._inputSize = 0;
@@ -245,7 +255,7 @@ var leadsegEngine = (function () {
   };
 
   // A compiled config (a Uint8Array); its warnings. The visitor stays.
-  Engine.prototype.loadCompiled = function (bytes) {
+  CoreEngine.prototype.loadCompiled = function (bytes) {
     check('Engine.loadCompiled', ARGS.loadCompiled, arguments);
     var n = putText(this, bytes);
     this._clock = this._segmentIds = undefined;
@@ -255,39 +265,50 @@ var leadsegEngine = (function () {
   // {segments: [{id, name}], slots: [{id, default}], experiments, retention}
   // The segment ids are kept from it (segmentIdsOf): createEngine reads the
   // facts once, and its first change set would otherwise read them again.
-  Engine.prototype.facts = function () {
+  CoreEngine.prototype.facts = function () {
     var facts = read(this, FACTS);
     this._segmentIds = facts.segments.map(function (s) { return s.id; });
     return facts;
   };
 
-  Engine.prototype.initialChanges = function () {
+  CoreEngine.prototype.initialChanges = function () {
     return changesAt(this, Module['engineInitialChanges'](handle(this)));
   };
 
   // The JSON-text methods (tab sync, the journal replay, values as deep as
   // the limits).
-  Engine.prototype.identify = function (traits, now) {
+  CoreEngine.prototype.identify = function (traits, now) {
     check('Engine.identify', ARGS.identify, arguments);
-    var n = putText(this, traits);
-    return changesAt(this, Module['engineIdentify'](this._h, n, now, 1));
+    return applyText(this, IDENTIFY, traits, '', now);
   };
 
-  Engine.prototype.declare = function (key, value, now) {
+  CoreEngine.prototype.declare = function (key, value, now) {
     check('Engine.declare', ARGS.declare, arguments);
-    var n = byteLength(value), m = byteLength(key), at = input(this, n + m);
-    put(value, at, n);
-    put(key, at + n, m);
-    return changesAt(this, Module['engineDeclare'](this._h, n, m, now, 1));
+    return applyText(this, DECLARE, value, key, now);
   };
 
-  Engine.prototype.track = function (type, props, ts) {
+  CoreEngine.prototype.track = function (type, props, ts) {
     check('Engine.track', ARGS.track, arguments);
-    var n = byteLength(props), m = byteLength(type), at = input(this, n + m);
-    put(props, at, n);
-    put(type, at + n, m);
-    return changesAt(this, Module['engineTrack'](this._h, n, m, ts, 1));
+    return applyText(this, TRACK, props, type, ts);
   };
+
+  // identify, declare and track, whichever form: their value's `size`
+  // bytes, then their name's `nameSize` (none for identify), are in the
+  // input already; leadseg_engine_apply runs `call` on them. It and
+  // leadseg_engine_segments are plain wasm exports, not Embind functions
+  // (bindings/engine.cc says why): the address comes back as a signed
+  // 32-bit integer, made unsigned here.
+  function apply(engine, call, size, nameSize, time, encoding) {
+    return changesAt(engine, Module['_leadseg_engine_apply'](engine._h, call, size, nameSize, time, encoding) >>> 0);
+  }
+
+  // The text forms: the value as JSON text, then the name.
+  function applyText(engine, call, value, name, time) {
+    var n = byteLength(value), m = byteLength(name), at = input(engine, n + m);
+    put(value, at, n);
+    put(name, at + n, m);
+    return apply(engine, call, n, m, time, AS_JSON_TEXT);
+  }
 
   // Values as the package passes them: plain JSON-safe data (it checks and
   // normalizes them once), written as value frames. Values nesting as deep
@@ -298,7 +319,7 @@ var leadsegEngine = (function () {
   //
   // `text`, if given, is the value as JSON text (the package has it from
   // checking the value), which saves stringifying it again.
-  Engine.prototype.trackObject = function (type, props, ts, text) {
+  CoreEngine.prototype.trackObject = function (type, props, ts, text) {
     // The event type's lone surrogates (non-ASCII types only) and the time
     // are refused as track() refuses them.
     if (typeof ts !== 'number' || typeof type !== 'string' || !isAscii(type)) check('Engine.track', ARGS.trackObject, arguments);
@@ -306,15 +327,15 @@ var leadsegEngine = (function () {
     var size = typeof type === 'string' ? writeFrame(props, MAX_DEPTH, type) : -1;
     if (size < 0) return this.track(type, text === undefined ? JSON.stringify(props) : text, ts);
     putFrame(this, frames, frames.pos);
-    return changesAt(this, Module['engineTrack'](this._h, size, frames.pos - size, ts, 0));
+    return apply(this, TRACK, size, frames.pos - size, ts, AS_FRAME);
   };
 
-  Engine.prototype.identifyObject = function (traits, now, text) {
+  CoreEngine.prototype.identifyObject = function (traits, now, text) {
     if (typeof now !== 'number') check('Engine.identify', ARGS.identifyObject, arguments);
     var size = writeFrame(traits, MAX_JSON_DEPTH);
     if (size < 0) return this.identify(text === undefined ? JSON.stringify(traits) : text, now);
     putFrame(this, frames, size);
-    return changesAt(this, Module['engineIdentify'](this._h, size, now, 0));
+    return apply(this, IDENTIFY, size, 0, now, AS_FRAME);
   };
 
   // identify() for flat traits in two steps, so that the package can read
@@ -322,19 +343,19 @@ var leadsegEngine = (function () {
   // (-1: not flat, take the general path), identifyWritten sends what it
   // wrote. The frame waits in a writer of its own, which nothing else
   // writes to.
-  Engine.prototype.writeFlatTraits = function (traits) {
+  CoreEngine.prototype.writeFlatTraits = function (traits) {
     if (flatFrames === null) flatFrames = new leadsegFrames.FrameWriter();
     flatFrames.pos = 0;
     return flatFrames.flatObject(traits) ? flatFrames.pos : -1;
   };
 
-  Engine.prototype.identifyWritten = function (size, now) {
+  CoreEngine.prototype.identifyWritten = function (size, now) {
     if (typeof now !== 'number') check('Engine.identify', ARGS.identifyObject, arguments);
     putFrame(this, flatFrames, size);
-    return changesAt(this, Module['engineIdentify'](this._h, size, now, 0));
+    return apply(this, IDENTIFY, size, 0, now, AS_FRAME);
   };
 
-  Engine.prototype.declareObject = function (key, value, now, text) {
+  CoreEngine.prototype.declareObject = function (key, value, now, text) {
     check('Engine.declare', ARGS.declareObject, arguments);
     var size = writeFrame(value, MAX_JSON_DEPTH);
     if (size < 0) return this.declare(key, text === undefined ? JSON.stringify(value) : text, now);
@@ -342,19 +363,19 @@ var leadsegEngine = (function () {
     var at = input(this, size + n);
     putFrame(this, frames, size);
     put(key, at + size, n);
-    return changesAt(this, Module['engineDeclare'](this._h, size, n, now, 0));
+    return apply(this, DECLARE, size, n, now, AS_FRAME);
   };
 
-  Engine.prototype.advance = function (now) {
+  CoreEngine.prototype.advance = function (now) {
     check('Engine.advance', ARGS.advance, arguments);
     return changesAt(this, Module['engineAdvance'](handle(this), now));
   };
-  Engine.prototype.advanceTo = Engine.prototype.advance;
+  CoreEngine.prototype.advanceTo = CoreEngine.prototype.advance;
 
   // The ids of the member segments, from the indexes the core writes and
   // the config's ids (its facts, read once per loaded config).
-  Engine.prototype.segments = function () {
-    var at = Module['engineSegments'](handle(this));
+  CoreEngine.prototype.segments = function () {
+    var at = Module['_leadseg_engine_segments'](handle(this)) >>> 0;
     if (at === 0) return [];
     var ids = segmentIdsOf(this);
     var view = viewOf(heap());
@@ -364,35 +385,35 @@ var leadsegEngine = (function () {
     return out;
   };
 
-  Engine.prototype.clock = function () {
+  CoreEngine.prototype.clock = function () {
     if (this._clock === undefined) this._clock = Module['engineClock'](handle(this));
     return this._clock;
   };
 
-  Engine.prototype.eventCount = function () {
+  CoreEngine.prototype.eventCount = function () {
     return Module['engineEventCount'](handle(this));
   };
 
-  Engine.prototype.metrics = function () { return read(this, METRICS); };
-  Engine.prototype.score = function () { return read(this, SCORE); };
-  Engine.prototype.attributes = function () { return read(this, ATTRIBUTES); };
-  Engine.prototype.exportProfile = function () { return read(this, EXPORT); };
-  Engine.prototype.experiments = function () { return read(this, EXPERIMENTS); };
-  Engine.prototype.experimentCounts = function () { return read(this, EXPERIMENT_COUNTS); };
+  CoreEngine.prototype.metrics = function () { return read(this, METRICS); };
+  CoreEngine.prototype.score = function () { return read(this, SCORE); };
+  CoreEngine.prototype.attributes = function () { return read(this, ATTRIBUTES); };
+  CoreEngine.prototype.exportProfile = function () { return read(this, EXPORT); };
+  CoreEngine.prototype.experiments = function () { return read(this, EXPERIMENTS); };
+  CoreEngine.prototype.experimentCounts = function () { return read(this, EXPERIMENT_COUNTS); };
 
-  Engine.prototype.explain = function (segmentId) {
+  CoreEngine.prototype.explain = function (segmentId) {
     check('Engine.explain', ARGS.explain, arguments);
     var n = putText(this, segmentId);
     return documentAt(this, Module['engineExplain'](this._h, n));
   };
 
-  Engine.prototype.decide = function (slotId, now) {
+  CoreEngine.prototype.decide = function (slotId, now) {
     check('Engine.decide', ARGS.decide, arguments);
     return decide(this, slotId, now, 1);
   };
 
   // The decision decide() would return, recording nothing.
-  Engine.prototype.peek = function (slotId, now) {
+  CoreEngine.prototype.peek = function (slotId, now) {
     check('Engine.peek', ARGS.decide, arguments);
     return decide(this, slotId, now, 0);
   };
@@ -403,14 +424,14 @@ var leadsegEngine = (function () {
     return documentAt(engine, Module['engineDecide'](engine._h, n, now, record));
   }
 
-  Engine.prototype.convert = function (goal, now) {
+  CoreEngine.prototype.convert = function (goal, now) {
     check('Engine.convert', ARGS.convert, arguments);
     var n = putText(this, goal);
     this._clock = undefined;
     return documentAt(this, Module['engineConvert'](this._h, n, now));
   };
 
-  Engine.prototype.addAggregateCounts = function (key, counts) {
+  CoreEngine.prototype.addAggregateCounts = function (key, counts) {
     check('Engine.addAggregateCounts', ARGS.addAggregateCounts, arguments);
     var n = byteLength(counts), m = byteLength(key), at = input(this, n + m);
     put(counts, at, n);
@@ -418,34 +439,34 @@ var leadsegEngine = (function () {
     return done(this, Module['engineAddAggregateCounts'](this._h, n, m));
   };
 
-  Engine.prototype.setVisitorId = function (id) {
+  CoreEngine.prototype.setVisitorId = function (id) {
     check('Engine.setVisitorId', ARGS.setVisitorId, arguments);
     var n = putText(this, id);
     return done(this, Module['engineSetVisitorId'](this._h, n));
   };
 
   // A copy (a view into wasm memory would not survive its growth).
-  Engine.prototype.snapshot = function () {
+  CoreEngine.prototype.snapshot = function () {
     var at = Module['engineSnapshot'](handle(this));
     if (at === 0) fail(this);
     var n = viewOf(heap()).getUint32(at, true);
     return heap().slice(at + 4, at + 4 + n);
   };
 
-  Engine.prototype.restore = function (bytes) {
+  CoreEngine.prototype.restore = function (bytes) {
     check('Engine.restore', ARGS.restore, arguments);
     var n = putText(this, bytes);
     this._clock = undefined;
     return done(this, Module['engineRestore'](this._h, n));
   };
 
-  Engine.prototype.erase = function () {
+  CoreEngine.prototype.erase = function () {
     Module['engineErase'](handle(this));
     this._clock = undefined;
   };
 
   // Frees the core's engine; the object is unusable afterwards.
-  Engine.prototype.delete = function () {
+  CoreEngine.prototype.delete = function () {
     Module['engineDestroy'](handle(this));
     this._h = 0;
   };
@@ -455,7 +476,8 @@ var leadsegEngine = (function () {
     return true;
   }
 
-  Module['Engine'] = Engine;
+  // Exported under the name packages and tests know it by.
+  Module['Engine'] = CoreEngine;
 
   Module['version'] = function () {
     var at = Module['versionText'](), bytes = heap(), s = '';
@@ -464,5 +486,5 @@ var leadsegEngine = (function () {
   };
 
   // For full.post.js (load, summary).
-  return { Engine: Engine, putText: putText, documentAt: documentAt, read: read, handle: handle, SUMMARY: SUMMARY };
+  return { CoreEngine: CoreEngine, putText: putText, documentAt: documentAt, read: read, handle: handle, SUMMARY: SUMMARY };
 })();

@@ -4,7 +4,7 @@
 // before they cross.
 //
 // Runs inside the Emscripten module factory (--post-js). Its helpers are
-// `leadsegErrors` for bindings/engine.post.js, whose Engine checks its
+// `leadsegErrors` for bindings/engine.post.js, whose CoreEngine checks its
 // arguments with them and throws the core's errors, and
 // bindings/full.post.js, which wraps the full module's own functions
 // (every --post-js file shares the factory's scope).

@@ -3,7 +3,7 @@
 // reusable buffer that is copied into wasm memory in one step (instead of
 // JSON.stringify on this side and a JSON parser on the other), and
 // readDocument reads the documents the core writes (explain, score,
-// decide, ...: core/value_writer.h). bindings/engine.post.js (the Engine)
+// decide, ...: core/value_writer.h). bindings/engine.post.js (CoreEngine)
 // uses both through `leadsegFrames`; the batch module and Segmenter use
 // Module.FrameWriter.
 /* global Module */

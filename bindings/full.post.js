@@ -1,7 +1,7 @@
 // The full module's own JavaScript: error handling for the functions only
 // it binds (evalCondition, jsonLogicApply, runConformance, compileConfig,
 // upgradeSnapshot), Segmenter, whose attributes cross as value frames, and
-// the Engine's load(json) and summary(). The runtime module, which a page
+// CoreEngine's load(json) and summary(). The runtime module, which a page
 // loads, has none of these, so this file is left out of its glue
 // (cmake/LeadsegWasm.cmake lists the runtime's --post-js files; the full
 // module takes every bindings/*.post.js, sorted, so this one runs after
@@ -35,8 +35,8 @@
   // The engine on a JSON config, compiled here (the development path and
   // batch segmentation): its warnings; on error every diagnostic goes
   // with it (error.diagnostics). The visitor stays.
-  var Engine = leadsegEngine.Engine;
-  Engine.prototype.load = function (config) {
+  var CoreEngine = leadsegEngine.CoreEngine;
+  CoreEngine.prototype.load = function (config) {
     checkArgs('Engine.load', [['string', 'config']], arguments);
     var n = leadsegEngine.putText(this, config);
     this._clock = this._segmentIds = undefined;
@@ -45,7 +45,7 @@
 
   // Headline numbers for batch segmentation (web/src/batch.js): {score,
   // grade, leadCell, temperature, stage, mql, sql}.
-  Engine.prototype.summary = function () {
+  CoreEngine.prototype.summary = function () {
     return leadsegEngine.read(this, leadsegEngine.SUMMARY);
   };
 

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { analyzeWasm } from './wasm-size.mjs';
 
 const RULES = [
-  ['compiled-config decoder + engine construction', /WasmEngine::LoadCompiled|compiled_config|CompiledConfig|Reader::(U|I|D|B|S|Count|Enum|Index|Duration|OptC|OptD)$|LoadedConfig|SegmentSpec|ScoreRule|GradeRule|StageSpec|SlotSpec|SlotVariant|SlotExperimentSpec|MetricSpec|RfmAxis|PredictiveFeature|Diagnostic/],
+  ['compiled-config decoder + engine construction', /BoundEngine::LoadCompiled|compiled_config|CompiledConfig|Reader::(U|I|D|B|S|Count|Enum|Index|Duration|OptC|OptD)$|LoadedConfig|SegmentSpec|ScoreRule|GradeRule|StageSpec|SlotSpec|SlotVariant|SlotExperimentSpec|MetricSpec|RfmAxis|PredictiveFeature|Diagnostic/],
   ['condition decoder + segment program build/decode', /Reader::C$|Reader::P$|ShapeBuilder|SegmentProgram::Build|SegmentProgram::Decode|SegmentProgram::Encode|SegmentProgram::operator=|inplace_merge|stable_sort|StringEntry|__sort\d?<std::__2::__less<std::__2::(pair<unsigned int|basic_string_view)|insertion_sort_incomplete<std::__2::__less<std::__2::(pair<unsigned int|basic_string_view)/],
   ['segment program evaluation', /SegmentProgram::/],
   ['snapshots (Snapshot/Restore, archives)', /Snapshot|Restore|SaveAllTime|RestoreAllTime|MetricFingerprint/],
@@ -26,10 +26,10 @@ const RULES = [
   ['conditions evaluator', /Condition|leadseg::js::|SameValue|Context|LeafTrace|PaddedVersion|Compare|Utf16Reader/],
   ['regex matcher + program decoder', /Regex|Nfa/],
   ['numbers (FormatNumber, bignum, ParseDecimal, to_chars)', /Bignum|FormatNumber|ShortestDigits|ParseDecimal|to_chars|dtoa|ShownTime|NumberToString|nlohmann/],
-  ['JSON text (value_json) + JSON-text methods', /value_json|ParseJsonValue|WriteJson|JsonTextSize|Parser::|ToJsonText|FromJsonText|WasmEngine::(Identify|Declare|Track)$/],
+  ['JSON text (value_json) + JSON-text methods', /value_json|ParseJsonValue|WriteJson|JsonTextSize|Parser::|ToJsonText|FromJsonText/],
   ['value model, frames, codec, writer', /Value|Document|Frame|Codec|EncodeChanges|IsValidUtf8|CopyInto|Fnv1a|SameBytes|Crc32/],
   ['engine: track, metrics, scoring, lifecycle', /Engine::|Metric|Score|Award|Grade|Temperature|Lifecycle|Progress|Rfm|Predictive|Event|Prune|Attribute|Profile|Recompute|Summary|deque/],
-  ['bindings rest + embind', /WasmEngine|emscripten|embind|EmVal|_emval|Invoker|BindingType|ErrorRecord|MemoryStats|ChangesToVal|WarningsToVal|ToTime|CheckUtf8|__wasm_call_ctors|__getTypeName|Version/],
+  ['bindings rest + embind', /BoundEngine|emscripten|embind|EmVal|_emval|Invoker|BindingType|ErrorRecord|MemoryStats|ChangesToVal|WarningsToVal|ToTime|CheckUtf8|__wasm_call_ctors|__getTypeName|Version/],
   ['C++ ABI / RTTI (libc++abi)', /__cxxabiv1|__dynamic_cast|type_info|update_offset/],
   ['malloc (emmalloc)', /^(malloc|free|realloc|calloc|claim_more_memory|attempt_allocate|emmalloc|sbrk|operator new|operator delete)/],
   ['libc++ strings, containers, hash tables', /std::|basic_string|__next_prime|__hash|vector|__tree/],

@@ -113,7 +113,7 @@ export function ownerOf(name) {
     [/leadseg::(Parser|Regex|Nfa|.*Class)/, 'leadseg: regex'],
     [/leadseg::Condition|conditions|leadseg::js::/, 'leadseg: conditions'],
     [/leadseg::(Config|CompiledConfig|Compile|Diagnostics|.*Hygiene|.*Check|ConditionCompiler|ParseJson)/, 'leadseg: config compiler, JSON parsing'],
-    [/leadseg::WasmEngine/, 'leadseg: bindings (WasmEngine)'],
+    [/leadseg::BoundEngine/, 'leadseg: bindings (BoundEngine)'],
     [/leadseg::(Engine|Profile|Snapshot|.*Metric|.*Event|ParseDuration)/, 'leadseg: engine, metrics, profile'],
     [/^leadseg::(Segmenter|ErrorRecord|ChangesToVal|Version|EvalCondition|JsonLogicApply|ToTime)\b/, 'leadseg: bindings (Segmenter, helpers)'],
     [/leadseg::(Decision|Slot|Experiment|experiment_internal|FeatureEvaluator|Bandit|.*Bucket|.*Hash|.*Beta|.*Thompson)/, 'leadseg: decisions, experiments'],
