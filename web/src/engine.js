@@ -1,5 +1,7 @@
-// createEngine(): one visitor's engine in the page. A facade: it wraps the
-// core Engine (WebAssembly) with time, argument checks and events, and wires
+// createEngine(): one visitor's engine in the page, the class Engine (the
+// public type of web/index.d.ts). A facade: it wraps the module's
+// CoreEngine (bindings/engine.post.js, exported as `module.Engine`; `raw`
+// here) with time, argument checks and events, and wires
 // in the protocols that live in modules of their own:
 //   consent.js          purposes, merging, changes one at a time
 //   profile-storage.js  the profile on the device and the site's other tabs
@@ -58,12 +60,12 @@ function loadEarly(load) {
  * loaded (see index.d.ts for every option).
  */
 export async function createEngine(options) {
-  const engine = new LeadsegEngine(CREATING, options);
+  const engine = new Engine(CREATING, options);
   await engine._start();
   return engine;
 }
 
-class LeadsegEngine {
+class Engine {
   #options;
   #raw = null;
   #configText;
@@ -124,7 +126,7 @@ class LeadsegEngine {
     const dataLayer = o.dataLayer ? loadEarly(() => import('./datalayer.js')) : null;
     const pageViews = o.autoPageViews ? loadEarly(() => import('./pageviews.js')) : null;
     const core = await (this.#compiled ? loadRuntimeModule(o) : loadModule(o));
-    const raw = new core.Engine();
+    const raw = new core.Engine();  // a CoreEngine
     try {
       this.warnings = this.#compiled ? raw.loadCompiled(this.#compiled) : raw.load(this.#configText);
     } catch (error) {

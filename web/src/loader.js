@@ -80,6 +80,7 @@ function load(kind, options) {
   const binaryCache = binaryCaches[kind];
   const file = kind === 'runtime' ? 'dist/leadseg-runtime.wasm' : 'dist/leadseg.wasm';
   if (module) {
+    // module.Engine: its CoreEngine (bindings/engine.post.js).
     if (typeof module.Engine !== 'function') throw leadsegError('options.module is not a leadseg core module (it has no Engine)');
     return Promise.resolve(module);
   }
