@@ -60,7 +60,7 @@ const check = (n) => {
 };
 
 const writer = new SlottedWriter(batch, new module.FrameWriter(), new module.FrameWriter());
-for (const p of profiles) if (!writer.write(p)) throw new Error(`profile ${p.id} is not slotted`);
+for (const p of profiles) if (!writer.write(p, Object.keys(p))) throw new Error(`profile ${p.id} is not slotted`);
 writer.sendStrings(module, check);
 const records = writer.w.bytes.slice(0, writer.w.pos);
 

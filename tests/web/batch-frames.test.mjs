@@ -84,8 +84,8 @@ function oddLeads() {
 const slottedWrite = SlottedWriter.prototype.write;
 function countingFrames() {
   const counts = { slotted: 0, frames: 0, text: 0 };
-  SlottedWriter.prototype.write = function (row) {
-    const slotted = slottedWrite.call(this, row);
+  SlottedWriter.prototype.write = function (row, keys) {
+    const slotted = slottedWrite.call(this, row, keys);
     if (slotted) counts.slotted++;
     return slotted;
   };
