@@ -125,77 +125,35 @@ export class SlottedWriter {
     for (let k = 0; k < keys.length; k++) {
       const v = values[k];
       const slot = slots[k];
-      if (typeof v === 'string') {
-        bound += textBound(v);
-        if (slot < 0) {
-          if (!wellFormed(v)) return this.undo(start);
-          continue;
-        }
-        const id = this.intern(v);
-        if (id < 0) return this.undo(start);
+      // Only the attributes a condition reads are written; the others are
+      // checked all the same (the lead must be one the engine would take).
+      const write = slot >= 0;
+      if (write) {
         w.view.setUint32(w.pos, slot, true);
-        w.bytes[w.pos + 4] = STRING;
-        w.view.setUint32(w.pos + 5, id, true);
-        w.pos += 9;
-      } else if (typeof v === 'number') {
-        if (!Number.isFinite(v)) return this.undo(start);
-        bound += SCALAR_BOUND;
-        if (slot < 0) continue;
-        w.view.setUint32(w.pos, slot, true);
-        w.bytes[w.pos + 4] = NUMBER;
-        w.view.setFloat64(w.pos + 5, v === 0 ? 0 : v, true);  // -0 as JSON has it
-        w.pos += 13;
-      } else if (typeof v === 'boolean') {
-        bound += SCALAR_BOUND;
-        if (slot < 0) continue;
-        w.view.setUint32(w.pos, slot, true);
-        w.bytes[w.pos + 4] = v ? TRUE : FALSE;
-        w.pos += 5;
-      } else if (Array.isArray(v)) {
+        w.pos += 4;
+      }
+      if (Array.isArray(v)) {
         if (typeof v.toJSON === 'function') return this.undo(start);
         const n = v.length;
-        if (slot >= 0) {
+        if (write) {
           // 9 bytes an item at most, and the 13 this key was given above
           // for the rest of the record.
-          w.reserve(9 + 9 * n + 13 * (keys.length - k) + 8);
-          w.view.setUint32(w.pos, slot, true);
-          w.bytes[w.pos + 4] = ARRAY;
-          w.view.setUint32(w.pos + 5, n, true);
-          w.pos += 9;
+          w.reserve(5 + 9 * n + 13 * (keys.length - k) + 8);
+          w.bytes[w.pos] = ARRAY;
+          w.view.setUint32(w.pos + 1, n, true);
+          w.pos += 5;
         }
         for (let i = 0; i < n; i++) {
-          const item = v[i];  // a hole reads undefined: refused below
-          if (typeof item === 'string') {
-            bound += textBound(item);
-            if (slot < 0) {
-              if (!wellFormed(item)) return this.undo(start);
-              continue;
-            }
-            const id = this.intern(item);
-            if (id < 0) return this.undo(start);
-            w.bytes[w.pos] = STRING;
-            w.view.setUint32(w.pos + 1, id, true);
-            w.pos += 5;
-          } else if (typeof item === 'number') {
-            if (!Number.isFinite(item)) return this.undo(start);
-            bound += SCALAR_BOUND;
-            if (slot < 0) continue;
-            w.bytes[w.pos] = NUMBER;
-            w.view.setFloat64(w.pos + 1, item === 0 ? 0 : item, true);
-            w.pos += 9;
-          } else if (typeof item === 'boolean') {
-            bound += SCALAR_BOUND;
-            if (slot < 0) continue;
-            w.bytes[w.pos++] = item ? TRUE : FALSE;
-          } else {
-            return this.undo(start);
-          }
+          const added = this.scalar(v[i], write);  // a hole reads undefined: refused
+          if (added < 0) return this.undo(start);
+          bound += added;
         }
       } else {
-        // null, undefined, objects, bigints, functions, symbols.
-        return this.undo(start);
+        const added = this.scalar(v, write);
+        if (added < 0) return this.undo(start);
+        bound += added;
       }
-      if (slot >= 0) count += 1;
+      if (write) count += 1;
     }
     if (bound > MAX_ATTRIBUTES_BYTES) return this.undo(start);
     w.view.setUint32(start + 1, w.pos - start - 5, true);
@@ -204,6 +162,39 @@ export class SlottedWriter {
     w.view.setUint32(w.pos + 4, 0, true);  // no events
     w.pos += 8;
     return true;
+  }
+
+  /**
+   * A scalar (a string, a finite number, a boolean), written as a value
+   * (tag and payload) when `write`: what it adds to the lead's JSON text
+   * bound, or -1 when the lead must take another path (anything else: null,
+   * undefined, objects, bigints, functions, symbols, NaN, a lone surrogate).
+   */
+  scalar(v, write) {
+    const w = this.w;
+    if (typeof v === 'string') {
+      if (!write) return wellFormed(v) ? textBound(v) : -1;
+      const id = this.intern(v);
+      if (id < 0) return -1;
+      w.bytes[w.pos] = STRING;
+      w.view.setUint32(w.pos + 1, id, true);
+      w.pos += 5;
+      return textBound(v);
+    }
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return -1;
+      if (write) {
+        w.bytes[w.pos] = NUMBER;
+        w.view.setFloat64(w.pos + 1, v === 0 ? 0 : v, true);  // -0 as JSON has it
+        w.pos += 9;
+      }
+      return SCALAR_BOUND;
+    }
+    if (typeof v === 'boolean') {
+      if (write) w.bytes[w.pos++] = v ? TRUE : FALSE;
+      return SCALAR_BOUND;
+    }
+    return -1;
   }
 
   undo(start) {
