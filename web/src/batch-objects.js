@@ -7,7 +7,7 @@
 // identifies, declares, replays the events (engine/engine_replay.h) and
 // reads each lead at `now` (a segments-only config: the segment loop
 // alone; there a lead the segment loop answers as the engine would is
-// written as a slotted record, slotted-leads.js). Results come back as
+// written as an indexed record, indexed-leads.js). Results come back as
 // LeadResult rows and membership bits in wasm memory, read into result
 // objects in one pass per call.
 //
@@ -20,7 +20,7 @@ import { ObjectColumns, columnsRead, renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { RecordWriter, readValueFrame } from './lead-records.js';
 import { BatchResults, failedLead } from './batch-results.js';
-import { SlottedWriter } from './slotted-leads.js';
+import { IndexedWriter } from './indexed-leads.js';
 import { LeadColumns } from './lead-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
@@ -130,10 +130,10 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     const columns = context.columns ?? (objects ? null : new LeadColumns(results.segmentIds, results.stageIds, withMetrics, leads.length));
     const kept = [];
     const writer = new RecordWriter(new module.FrameWriter());
-    // Slotted records: a segments-only config, keys as given, no metrics
+    // Indexed records: a segments-only config, keys as given, no metrics
     // (and no toJSON every plain object would inherit).
-    const slotted = !mapped && !withMetrics && batch.slotted() && typeof Object.prototype.toJSON !== 'function'
-      ? new SlottedWriter(batch, writer.frames, new module.FrameWriter()) : null;
+    const indexed = !mapped && !withMetrics && batch.takesIndexed() && typeof Object.prototype.toJSON !== 'function'
+      ? new IndexedWriter(batch, writer.frames, new module.FrameWriter()) : null;
     const check = (result) => {
       if (result < 0) unwrapBatch(batch.lastError());
     };
@@ -160,12 +160,12 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     const flush = () => {
       let n = 0;
       if (writer.length > 0) {
-        slotted?.sendStrings(module, check);
+        indexed?.sendStrings(module, check);
         const ptr = batch.inputBuffer(writer.length); // may grow memory: read HEAPU8 after
         module.HEAPU8.set(writer.bytes.subarray(0, writer.length), ptr);
         n = batch.feed(writer.length, 0);
         check(n);
-        slotted?.afterFeed();
+        indexed?.afterFeed();
       }
       results.start(n);
       if (!objects) {
@@ -259,7 +259,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         let history = null;
         // In objects, `events` and `declarations` are the lead's history, not attributes.
         const hasHistory = 'events' in row || 'declarations' in row;
-        if (hasHistory || slotted === null || !slotted.write(row, keys)) {
+        if (hasHistory || indexed === null || !indexed.write(row, keys)) {
           if (hasHistory) {
             const what = `lead ${number}`;
             const { events: own, declarations: declared, ...rest } = row;

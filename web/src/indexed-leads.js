@@ -1,6 +1,6 @@
-// Lead objects as slotted records (src/batch/lead_objects.h): the fast path
+// Lead objects as indexed records (src/batch/lead_objects.h): the fast path
 // of lead objects on a segments-only config. Only the attributes a
-// condition reads cross, by slot, and each distinct string crosses once
+// condition reads cross, by attribute index, and each distinct string crosses once
 // (a lead list repeats its values: a country, a job title, a source): the
 // record holds its id in a string table the module keeps for the run.
 // Nothing is encoded per lead but numbers, ids and tags, and wasm decodes
@@ -16,7 +16,7 @@
 // paths, whose messages and meanings are the per-lead path's: write()
 // returns false having written nothing.
 //
-// Keys are mapped to slots once per shape (the keys of the previous lead,
+// Keys are mapped to attribute indexes once per shape (the keys of the previous lead,
 // compared in order), so a list whose leads share their keys costs one
 // comparison per key.
 
@@ -31,7 +31,7 @@ const SCALAR_BOUND = 32;
 // strings (a column of unique values, e.g. emails a condition reads).
 const MAX_STRINGS = 1 << 16;
 
-const SLOTTED = 2, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5;
+const INDEXED = 2, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5;
 const REFUSED = -2;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -41,9 +41,9 @@ const wellFormed = typeof String.prototype.isWellFormed === 'function'
 
 const NO_KEYS = [];
 
-export class SlottedWriter {
+export class IndexedWriter {
   /**
-   * @param {object} batch the module's LeadObjects (loaded, slotted())
+   * @param {object} batch the module's LeadObjects (loaded, takesIndexed())
    * @param {object} frames the FrameWriter records are written into
    * @param {object} strings a FrameWriter for the string table's new entries
    */
@@ -54,31 +54,31 @@ export class SlottedWriter {
     strings.pos = 0;
     this.ids = new Map();
     this.reset = false;
-    this.slotByName = new Map();
+    this.attrByName = new Map();
     this.keys = NO_KEYS;
-    this.slots = [];
+    this.attrs = [];
     this.keyBound = 0;
     this.refused = false;
   }
 
-  /** Learns the slots of a new shape's keys. */
+  /** Learns the attribute indexes of a new shape's keys. */
   learn(keys) {
     this.keys = keys;
-    this.slots = new Array(keys.length);
+    this.attrs = new Array(keys.length);
     this.keyBound = 2;
     this.refused = false;
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k];
-      let slot = this.slotByName.get(key);
-      if (slot === undefined) {
+      let attr = this.attrByName.get(key);
+      if (attr === undefined) {
         // events and declarations are a lead's history (the caller
         // checks); "__proto__" would be a prototype in a copy.
-        slot = key === '__proto__' || key === 'events' || key === 'declarations' || !wellFormed(key)
-          ? REFUSED : this.batch.slotOf(key);
-        this.slotByName.set(key, slot);
+        attr = key === '__proto__' || key === 'events' || key === 'declarations' || !wellFormed(key)
+          ? REFUSED : this.batch.attrIndexOf(key);
+        this.attrByName.set(key, attr);
       }
-      if (slot === REFUSED) this.refused = true;
-      this.slots[k] = slot;
+      if (attr === REFUSED) this.refused = true;
+      this.attrs[k] = attr;
       this.keyBound += textBound(key);
     }
   }
@@ -96,7 +96,7 @@ export class SlottedWriter {
   }
 
   /**
-   * Writes `row` (a plain object without history) as a slotted record.
+   * Writes `row` (a plain object without history) as an indexed record.
    * @param {object} row
    * @param {string[]} keys Object.keys(row)
    * @returns {boolean} false, with nothing written, when it must take another path
@@ -117,19 +117,19 @@ export class SlottedWriter {
     // Room for the header, every key's scalar and the end (arrays reserve
     // their items): one check for most leads.
     w.reserve(17 + 13 * keys.length);
-    w.bytes[w.pos] = SLOTTED;
+    w.bytes[w.pos] = INDEXED;
     w.pos += 9;  // u8 kind, u32 bytes, u32 count: filled in below
-    const slots = this.slots;
+    const attrs = this.attrs;
     let bound = this.keyBound;
     let count = 0;
     for (let k = 0; k < keys.length; k++) {
       const v = values[k];
-      const slot = slots[k];
+      const attr = attrs[k];
       // Only the attributes a condition reads are written; the others are
       // checked all the same (the lead must be one the engine would take).
-      const write = slot >= 0;
+      const write = attr >= 0;
       if (write) {
-        w.view.setUint32(w.pos, slot, true);
+        w.view.setUint32(w.pos, attr, true);
         w.pos += 4;
       }
       if (Array.isArray(v)) {
