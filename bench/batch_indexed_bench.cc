@@ -1,5 +1,5 @@
 // Lead objects as indexed records (src/batch/lead_objects.h), natively: the
-// shared workload's 10,000 profiles written once as web/src/slotted-leads.js
+// shared workload's 10,000 profiles written once as web/src/indexed-leads.js
 // writes them (only the attributes a condition reads, by attribute index; strings as
 // ids into a table sent once), then LeadObjects::Feed pass after pass.
 // This is the code bench/node/batch-wasm-eval.mjs times in the batch

@@ -1,8 +1,8 @@
 // The batch module's evaluation alone, for issue 15's "batch wasm within
 // 1.5× of native": the shared workload's 10,000 profiles written once as
-// slotted records (web/src/slotted-leads.js, strings in the module's table),
+// indexed records (web/src/indexed-leads.js, strings in the module's table),
 // then fed to LeadObjects pass after pass. What a pass times is what the
-// module does per lead (read the record, set the slots, the segment
+// module does per lead (read the record, set the attributes, the segment
 // program, a result row and its membership bits), as the native
 // BM_Workload_EvaluateOnly times decode-free evaluation; the JavaScript
 // writing the records is outside it. The memberships are compared with
@@ -46,21 +46,23 @@ const NOW = Date.UTC(2026, 0, 15, 12);
 
 const src = (file) => import(pathToFileURL(path.join(ROOT, 'web', 'src', file)).href);
 const { nodeBatchLoader } = await src('loader-node.js');
-const { SlottedWriter } = await src('slotted-leads.js');
+// (An older tree, for --root: slotted-leads.js and LeadObjects.slotted(), the same records.)
+const leads = await src('indexed-leads.js').catch(() => src('slotted-leads.js'));
+const IndexedWriter = leads.IndexedWriter ?? leads.SlottedWriter;
 const { segments, profiles, expected } = loadWorkload(path.resolve(REPO_ROOT, '..', 'shared', 'bench-workload'));
 
 const module = await nodeBatchLoader();
 const batch = new module.LeadObjects();
 const loaded = batch.load(JSON.stringify({ segments }), { now: NOW, metrics: false });
 if (loaded?.code) throw new Error(`load: ${loaded.message}`);
-if (!batch.slotted()) throw new Error('the workload\'s config does not take slotted records');
+if (!(batch.takesIndexed ?? batch.slotted).call(batch)) throw new Error('the workload\'s config does not take indexed records');
 const check = (n) => {
   if (n < 0) throw new Error(batch.lastError().message);
   return n;
 };
 
-const writer = new SlottedWriter(batch, new module.FrameWriter(), new module.FrameWriter());
-for (const p of profiles) if (!writer.write(p)) throw new Error(`profile ${p.id} is not slotted`);
+const writer = new IndexedWriter(batch, new module.FrameWriter(), new module.FrameWriter());
+for (const p of profiles) if (!writer.write(p, Object.keys(p))) throw new Error(`profile ${p.id} is not an indexed record`);
 writer.sendStrings(module, check);
 const records = writer.w.bytes.slice(0, writer.w.pos);
 
@@ -117,7 +119,7 @@ for (let pass = 0; pass < WARMUP + PASSES + 1; pass++) {
 const sorted = [...times].sort((a, b) => a - b);
 const evaluations = profiles.length * segments.length;
 const rate = (ms) => (evaluations / (ms * 1000)).toFixed(1);
-console.log(`batch module, slotted records fed, ${profiles.length} profiles x ${segments.length} segments, CPU per pass ` +
+console.log(`batch module, indexed records fed, ${profiles.length} profiles x ${segments.length} segments, CPU per pass ` +
   `(passes 1..${PASSES}${WARMUP ? ` after ${WARMUP} untimed` : ''}): median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} ms = ${rate(sorted[Math.floor(sorted.length / 2)])} M evaluations/s, ` +
   `best ${rate(sorted[0])} M/s; ${(sorted[Math.floor(sorted.length / 2)] * 1000 / profiles.length).toFixed(3)} µs a profile`);
 if (NATIVE) {

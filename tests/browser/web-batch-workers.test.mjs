@@ -34,7 +34,7 @@ describe('segmentLeads with workers in Chromium', () => {
     await server?.close();
   });
 
-  test('2 workers: the same summary and leads as one thread; the worker file is the bundle\'s; cancel rejects', async () => {
+  test('2 workers: the same summary and leads (and columns) as one thread; the worker file is the bundle\'s; cancel rejects', async () => {
     const context = await browser.newContext();
     const problems = [];
     try {
@@ -59,6 +59,14 @@ describe('segmentLeads with workers in Chromium', () => {
         const one = await segmentLeads(config, blob, { now, workers: 1 });
         const progress = [];
         const two = await segmentLeads(config, blob, { now, workers: 2, onProgress: (p) => progress.push(p.processed) });
+        // results: 'columns': each worker sends its part's columns back.
+        const split = await segmentLeads(config, blob, { now, workers: 2, results: 'columns' });
+        const outputs = ['segments', 'score', 'grade', 'stage', 'temperature', 'mql', 'sql', 'error'];
+        let columnsSame = split.columns.count === one.leads.length && split.leads.length === 0;
+        for (let i = 0; columnsSame && i < one.leads.length; i++) {
+          const got = split.columns.outputs(i);
+          columnsSame = outputs.every((k) => JSON.stringify(got[k]) === JSON.stringify(one.leads[i][k]));
+        }
         const controller = new AbortController();
         let cancelled = null;
         try {
@@ -69,7 +77,8 @@ describe('segmentLeads with workers in Chromium', () => {
         return {
           bytes: blob.size,
           same: JSON.stringify(one.leads) === JSON.stringify(two.leads),
-          summaries: [one.summary, two.summary],
+          summaries: [one.summary, two.summary, split.summary],
+          columnsSame,
           count: two.leads.length,
           progressLast: progress.at(-1),
           cancelled,
@@ -79,11 +88,13 @@ describe('segmentLeads with workers in Chromium', () => {
       assert.equal(out.count, 30000);
       assert.ok(out.same, 'the leads of 2 workers equal one thread\'s, in order');
       assert.deepEqual(out.summaries[1], out.summaries[0]);
+      assert.deepEqual(out.summaries[2], out.summaries[0]);
+      assert.ok(out.columnsSame, 'the columns of 2 workers say what one thread\'s leads say, in order');
       assert.equal(out.progressLast, 30000);
       assert.equal(out.cancelled, 'cancelled');
       assert.ok(requests.includes('/leadseg.browser-batch-worker.js'), requests.join(', '));
       // Compiled once in the page and handed to the workers, which only
-      // instantiate it (batch-module.js): one fetch over three runs.
+      // instantiate it (batch-module.js): one fetch over four runs.
       assert.equal(wasmFetches.length, 1, wasmFetches.join(', '));
       problems.push(...(await cspProblems(page)));
       assert.deepEqual(problems, []);

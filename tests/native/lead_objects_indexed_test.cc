@@ -38,7 +38,7 @@ const char* kSegments = R"({"segments": [
   {"id": "cto_de", "condition": {"$and": [{"job_title": {"$regex": "^CT"}}, {"country": "DE"}]}}
 ]})";
 
-// Writes records and a string table as web/src/slotted-leads.js does.
+// Writes records and a string table as web/src/indexed-leads.js does.
 class Writer {
  public:
   explicit Writer(const LeadObjects& objects) : objects_(objects) {}

@@ -1,5 +1,5 @@
-// Lead objects cross to the batch module as slotted records (a
-// segments-only config's plain leads, slotted-leads.js), value frames (flat
+// Lead objects cross to the batch module as indexed records (a
+// segments-only config's plain leads, indexed-leads.js), value frames (flat
 // leads, frame.post.js's flatObject) or as JSON text (the others): on odd values,
 // both must answer as the per-lead path does, which hands the core each
 // lead as JSON text (options.module: identify(JSON) on one engine).
@@ -9,7 +9,7 @@ import { segmentLeads } from '../../web/src/node.js';
 import { loadModule } from '../../web/src/loader.js';
 import { setBatchLoader } from '../../web/src/batch-module.js';
 import { nodeBatchLoader } from '../../web/src/loader-node.js';
-import { SlottedWriter } from '../../web/src/slotted-leads.js';
+import { IndexedWriter } from '../../web/src/indexed-leads.js';
 import { HOUR, exampleConfig } from './helpers.mjs';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
@@ -71,7 +71,7 @@ function oddLeads() {
     { tags: [1, , 3] },                                 // a hole: not flat (JSON writes null)
     Object.assign(Object.create(null), { job_title: 'CTO', n: 5 }),
     { other: 'lone \udc00', job_title: 'CTO' },         // a lone surrogate in a column nothing reads
-    { note: `${'a'.repeat(50000)}é`, name: 'Zoë' },     // past the slotted bound: a frame
+    { note: `${'a'.repeat(50000)}é`, name: 'Zoë' },     // past the indexed bound: a frame
     { name: 'Zoë 🚀', city: 'Zürich', n: -0, tags: ['x', 1, true] },  // strings again: ids of the table
     { name: 'Zoë', tags: ['x', 1, undefined] },          // undefined in an array: JSON writes null
     { n: 1n },                                          // a bigint: JSON refuses it
@@ -79,15 +79,15 @@ function oddLeads() {
   ];
 }
 
-// Counts the leads written as slotted records, frames and JSON text, to
+// Counts the leads written as indexed records, frames and JSON text, to
 // know which paths ran.
-const slottedWrite = SlottedWriter.prototype.write;
+const indexedWrite = IndexedWriter.prototype.write;
 function countingFrames() {
-  const counts = { slotted: 0, frames: 0, text: 0 };
-  SlottedWriter.prototype.write = function (row) {
-    const slotted = slottedWrite.call(this, row);
-    if (slotted) counts.slotted++;
-    return slotted;
+  const counts = { indexed: 0, frames: 0, text: 0 };
+  IndexedWriter.prototype.write = function (row, keys) {
+    const indexed = indexedWrite.call(this, row, keys);
+    if (indexed) counts.indexed++;
+    return indexed;
   };
   setBatchLoader(async () => {
     const module = await nodeBatchLoader();
@@ -116,7 +116,7 @@ test('odd values as frames or JSON text: the per-lead path\'s segments, errors a
     const { bulk, perLead } = await bothPaths({ segments: SEGMENTS }, leads);
     assert.deepEqual(bulk.leads, perLead.leads);
     assert.deepEqual(bulk.summary, perLead.summary);
-    assert.ok(counts.slotted >= 14 && counts.frames >= 4 && counts.text >= 6, JSON.stringify(counts));
+    assert.ok(counts.indexed >= 14 && counts.frames >= 4 && counts.text >= 6, JSON.stringify(counts));
     // The values told apart (so that a value read wrongly would show).
     const members = Object.fromEntries(Object.entries(bulk.summary.segments).filter(([, n]) => n > 0));
     for (const id of ['huge', 'two64', 'tiny', 'negative', 'zero', 'point3', 'zoe', 'zoe_prefix', 'city', 'tag_null', 'tag_one',
@@ -128,7 +128,7 @@ test('odd values as frames or JSON text: the per-lead path\'s segments, errors a
     // A null job_title is removed by identify: $exists is false for it.
     assert.deepEqual(bulk.leads[19].segments, ['zero', 'title_missing', 'flag']);
   } finally {
-    SlottedWriter.prototype.write = slottedWrite;
+    IndexedWriter.prototype.write = indexedWrite;
     setBatchLoader(nodeBatchLoader);
   }
 });
@@ -148,14 +148,14 @@ test('odd values with scoring and events (the engine path): the per-lead path\'s
     assert.ok(counts.frames >= 18, JSON.stringify(counts));
     assert.ok(bulk.leads.some((l) => l.score > 0));
   } finally {
-    SlottedWriter.prototype.write = slottedWrite;
+    IndexedWriter.prototype.write = indexedWrite;
     setBatchLoader(nodeBatchLoader);
   }
 });
 
 test('a string table past its bound starts again: the answers stay each lead\'s', async () => {
   // 70,000 distinct names a condition reads: the module's table is emptied
-  // once on the way (slotted-leads.js MAX_STRINGS), ids then start again.
+  // once on the way (indexed-leads.js MAX_STRINGS), ids then start again.
   const leads = Array.from({ length: 70000 }, (_, i) => ({ name: i % 3 === 0 ? `Zoë ${i}` : `Bob ${i}`, n: i % 5 === 0 ? 0 : i }));
   const { leads: out, summary } = await segmentLeads({ segments: SEGMENTS }, leads, { now: NOW });
   for (let i = 0; i < leads.length; i++) {

@@ -137,3 +137,47 @@ test('wasm memory growing while a call\'s results are read: the per-lead path\'s
     restoreBatchLoader();
   }
 });
+
+// The column report's keys are gathered as the leads are written, past the
+// first lead that settles that the list cannot be refused: the report must
+// still be the per-lead path's, on every path the leads take, and a list
+// that is refused must be refused before any lead is evaluated.
+test('the column report over every lead\'s keys, and a refused list refused before its first lead', async () => {
+  const core = await loadModule({});
+  const config = { segments: [{ id: 'big', condition: { company_size: { $gte: 100 } } }, { id: 'cto', condition: { job_title: 'CTO' } }] };
+  // Lead 0 reads nothing; new keys appear after several calls' worth of
+  // leads, on leads written as indexed records, as frames (null), as JSON
+  // text (nested) and with a history.
+  const leads = [{ email: 'a' }];
+  for (let i = 1; i < 1200; i++) {
+    const lead = { email: `l${i}`, company_size: i };
+    if (i === 1) lead.first = 1;  // settles it: keys from lead 2 on are gathered while written
+    if (i === 2) lead.second = 1;
+    if (i === 700) lead.late = 1;
+    if (i === 800) lead.nullable = null;
+    if (i === 900) lead.nested = { a: 1 };
+    if (i === 1000) lead.events = [];
+    if (i === 1100) Object.assign(lead, { 'Job Title': 'CTO' });
+    leads.push(lead);
+  }
+  const perLead = await segmentLeads(config, leads, { now: NOW, module: core });
+  const bulk = await segmentLeads(config, leads, { now: NOW });
+  const columns = await segmentLeads(config, leads, { now: NOW, results: 'columns' });
+  assert.deepEqual(perLead.summary.columns.ignored, ['email', 'first', 'second', 'late', 'nullable', 'nested', 'Job Title']);
+  assert.deepEqual(perLead.summary.columns.suggestions, { 'Job Title': 'job_title' });
+  assert.deepEqual(bulk.summary, perLead.summary);
+  assert.deepEqual(columns.summary, perLead.summary);
+
+  // No lead has a column the config reads: refused, nothing evaluated.
+  const unread = Array.from({ length: 600 }, (_, i) => ({ email: `l${i}`, ...(i === 599 ? { 'Job Title': 'CTO' } : {}) }));
+  for (const options of [{}, { results: 'columns' }]) {
+    let seen = 0;
+    await assert.rejects(segmentLeads(config, unread, { now: NOW, ...options, onLead: () => seen++, onProgress: () => seen++ }),
+      /the file has none of the columns the config reads .*"Job Title": "job_title"/);
+    assert.equal(seen, 0);
+  }
+  // The last lead has one: no error.
+  unread[599].company_size = 5;
+  const fine = await segmentLeads(config, unread, { now: NOW, results: 'columns' });
+  assert.deepEqual(fine.summary.columns.read, ['company_size']);
+});

@@ -59,8 +59,10 @@ export function inProcessWorkers(log = { started: 0, terminated: 0 }) {
         this.terminated = true;
       },
     };
-    const handle = createWorkerHandler((message) => {
-      const data = structuredClone(message);
+    const handle = createWorkerHandler((message, transfer) => {
+      // Transferred as postMessage would: the worker's buffers detached.
+      const data = structuredClone(message, { transfer });
+      log.messages?.push(data);
       setTimeout(() => {
         if (!worker.terminated) worker.onmessage({ data });
       }, 0);

@@ -123,15 +123,34 @@ test('results: "columns" on CSV in this thread (read from the batch module\'s ro
   for (let i = 0; i < columns.count; i++) assert.deepEqual(withOnLead.columns.outputs(i), columns.outputs(i));
 });
 
-test('results: "columns" across workers: the leads in input order, the one-thread summary', async () => {
+test('results: "columns" across workers: each part\'s columns sent back, in input order, the one-thread summary', async () => {
   const blob = new Blob([leadsCsv(900)]);
-  const single = await segmentLeads(exampleConfig(), blob, { now: START, results: 'columns' });
-  const split = await segmentLeadsInColumns(JSON.stringify(exampleConfig()), blob, { now: START }, { blob, workers: 2 },
+  const text = JSON.stringify(exampleConfig());
+  for (const metrics of [false, true]) {
+    const single = await segmentLeads(exampleConfig(), blob, { now: START, results: 'columns', metrics });
+    assert.ok(single.columns.errors.size > 0);
+    const log = { started: 0, terminated: 0, messages: [] };
+    const split = await segmentLeadsInColumns(text, blob, { now: START, metrics }, { blob, workers: 2 },
+      { createWorker: inProcessWorkers(log), rangeBytes: 6000 });
+    // The workers sent their parts as columns, no lead as an object.
+    const done = log.messages.filter((m) => m.type === 'done');
+    assert.ok(done.length > 3, `${done.length} parts`);
+    for (const part of done) {
+      assert.deepEqual(part.leads, []);
+      assert.ok(part.columns.score instanceof Float64Array && part.columns.count > 0);
+    }
+    assert.equal(done.reduce((n, part) => n + part.columns.count, 0), 900);
+    assert.deepEqual(split.leads, []);
+    assert.equal(split.columns.count, 900);
+    for (let i = 0; i < 900; i++) assert.deepEqual(split.columns.outputs(i), single.columns.outputs(i), `lead ${i}`);
+    assert.deepEqual(split.summary, single.summary);
+  }
+  // With onLead the workers send result objects, which onLead gets in order.
+  const seen = [];
+  const withOnLead = await segmentLeadsInColumns(text, blob, { now: START, onLead: (lead, i) => seen.push(i) }, { blob, workers: 2 },
     { createWorker: inProcessWorkers(), rangeBytes: 6000 });
-  assert.deepEqual(split.leads, []);
-  assert.equal(split.columns.count, 900);
-  for (let i = 0; i < 900; i++) assert.deepEqual(split.columns.outputs(i), single.columns.outputs(i), `lead ${i}`);
-  assert.deepEqual(split.summary, single.summary);
+  assert.deepEqual(seen, Array.from({ length: 900 }, (_, i) => i));
+  assert.equal(withOnLead.columns.count, 900);
 });
 
 test('results: checked, and exclusive with keepLeads: true', async () => {

@@ -7,7 +7,7 @@
 // identifies, declares, replays the events (engine/engine_replay.h) and
 // reads each lead at `now` (a segments-only config: the segment loop
 // alone; there a lead the segment loop answers as the engine would is
-// written as a slotted record, slotted-leads.js). Results come back as
+// written as an indexed record, indexed-leads.js). Results come back as
 // LeadResult rows and membership bits in wasm memory, read into result
 // objects in one pass per call.
 //
@@ -16,11 +16,11 @@
 // engine runs changes, not what it is given.
 import { describe, isPlainObject, leadsegError, toJsonText, withContext } from './errors.js';
 import { inlineDeclarations, inlineEvents, timeOrder } from './lead-events.js';
-import { columnsRead, objectColumns, renameColumns } from './column-map.js';
+import { ObjectColumns, columnsRead, renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { RecordWriter, readValueFrame } from './lead-records.js';
 import { BatchResults, failedLead } from './batch-results.js';
-import { SlottedWriter } from './slotted-leads.js';
+import { IndexedWriter } from './indexed-leads.js';
 import { LeadColumns } from './lead-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
@@ -91,10 +91,36 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     const total = leads.length;
     const progress = (fields) => onProgress?.({ ...fields, total });
 
-    // The column report over every lead's keys, as the per-lead path makes it.
+    // The column report over every lead's keys, as the per-lead path makes
+    // it. It refuses a list (columnReport throws) before any lead is
+    // evaluated, and can only while no lead seen has a column the config
+    // reads, nor a history, and nothing is mapped: the leads are scanned up
+    // front only that far (most lists: their first lead), and the rest of
+    // their keys gathered as they are written, with the keys the write
+    // reads anyway (rather than a second Object.keys a lead).
     const reads = columnsRead(config, Object.keys(JSON.parse(batch.computedAttributes())));
-    const { names, inline } = objectColumns(leads);
-    summary.columns = leads.length ? columnReport(reads, names, columnMap, inline) : columnReport(reads, [], columnMap, true);
+    const seen = new ObjectColumns();
+    const report = () => {
+      summary.columns = leads.length ? columnReport(reads, seen.names, columnMap, seen.inline) : columnReport(reads, [], columnMap, true);
+    };
+    let gatherFrom = leads.length;  // keys of leads from here on are gathered in the loop
+    if (!mapped) {
+      const readSet = new Set(reads);
+      // As compareColumns maps a column to what it reads.
+      const readsOne = (keys) => keys.some((key) => readSet.has(columnMap[key] ?? key));
+      for (let i = 0; i < leads.length; i++) {
+        if (!isPlainObject(leads[i])) continue;
+        const keys = Object.keys(leads[i]);
+        seen.add(keys);
+        if (reads.length === 0 || seen.inline || readsOne(keys)) {
+          gatherFrom = i + 1;
+          break;
+        }
+      }
+    } else {
+      for (const row of leads) if (isPlainObject(row)) seen.add(Object.keys(row));
+    }
+    if (gatherFrom === leads.length) report();
 
     const results = new BatchResults(module, batch, config);
     // Without keepLeads and onLead no result object is made: the results
@@ -104,10 +130,10 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     const columns = context.columns ?? (objects ? null : new LeadColumns(results.segmentIds, results.stageIds, withMetrics, leads.length));
     const kept = [];
     const writer = new RecordWriter(new module.FrameWriter());
-    // Slotted records: a segments-only config, keys as given, no metrics
+    // Indexed records: a segments-only config, keys as given, no metrics
     // (and no toJSON every plain object would inherit).
-    const slotted = !mapped && !withMetrics && batch.slotted() && typeof Object.prototype.toJSON !== 'function'
-      ? new SlottedWriter(batch, writer.frames, new module.FrameWriter()) : null;
+    const indexed = !mapped && !withMetrics && batch.takesIndexed() && typeof Object.prototype.toJSON !== 'function'
+      ? new IndexedWriter(batch, writer.frames, new module.FrameWriter()) : null;
     const check = (result) => {
       if (result < 0) unwrapBatch(batch.lastError());
     };
@@ -134,12 +160,12 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     const flush = () => {
       let n = 0;
       if (writer.length > 0) {
-        slotted?.sendStrings(module, check);
+        indexed?.sendStrings(module, check);
         const ptr = batch.inputBuffer(writer.length); // may grow memory: read HEAPU8 after
         module.HEAPU8.set(writer.bytes.subarray(0, writer.length), ptr);
         n = batch.feed(writer.length, 0);
         check(n);
-        slotted?.afterFeed();
+        indexed?.afterFeed();
       }
       results.start(n);
       if (!objects) {
@@ -220,17 +246,20 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     };
 
     let lastYield = Date.now();
+    let index = 0;
     for (const row of leads) {
       if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
       const number = first + pending.length;
       const start = writer.length;
       try {
         if (!isPlainObject(row)) throw leadsegError(`lead ${number} is not a plain object, got ${describe(row)}`);
+        const keys = Object.keys(row);
+        if (index >= gatherFrom) seen.add(keys);
         let attributes = row;
         let history = null;
         // In objects, `events` and `declarations` are the lead's history, not attributes.
         const hasHistory = 'events' in row || 'declarations' in row;
-        if (hasHistory || slotted === null || !slotted.write(row)) {
+        if (hasHistory || indexed === null || !indexed.write(row, keys)) {
           if (hasHistory) {
             const what = `lead ${number}`;
             const { events: own, declarations: declared, ...rest } = row;
@@ -256,6 +285,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         pending.push(new Failed(failedLead(row, error?.message ?? String(error), withMetrics)));
         histories.push(null);
       }
+      index += 1;
       if (pending.length >= LEADS_PER_CALL || writer.length >= BYTES_PER_CALL) {
         const before = processed;
         flush();
@@ -267,6 +297,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
       }
     }
     flush();
+    if (gatherFrom < leads.length) report();
     if (processed % progressEvery !== 0 || processed === 0) progress({ processed });
     if (!objects) columns.countInto(summary);
     if (context.columns) return { leads: kept, columns: columns.trimmed(), summary, warnings };

@@ -2,7 +2,7 @@
 // (batch-workers.js). One per core; see batch-worker-handler.js.
 import { createWorkerHandler } from './batch-worker-handler.js';
 
-const handle = createWorkerHandler((message) => self.postMessage(message));
+const handle = createWorkerHandler((message, transfer) => self.postMessage(message, transfer));
 self.onmessage = ({ data }) => {
   handle(data);
 };

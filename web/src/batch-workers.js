@@ -2,14 +2,15 @@
 // ranges (csv-ranges.js, scanned while the workers already run, or guessed
 // for a run of counts alone), handed to one worker per core
 // (batch-worker.js) as they free up, and the parts' results are merged in
-// input order: onLead sees leads in order, `leads` is in order, the summary
-// is the whole file's.
+// input order: onLead sees leads in order, `leads` is in order (or, with
+// results: 'columns', the parts' columns are appended in order), the
+// summary is the whole file's.
 //
 // Memory stays bounded: at most two ranges per worker are out at a time
 // (finished parts wait only for the ones before them), the file itself is
 // never read whole on this thread (only slices, while scanning, through one
 // reused buffer), and with keepLeads: false and no onLead the workers send
-// back counts alone.
+// back counts alone (or their part's columns, transferred).
 import { leadsegError } from './errors.js';
 import { csvRanges, guessedRanges } from './csv-ranges.js';
 import { segmentLeadsPart } from './batch.js';
@@ -51,15 +52,18 @@ class GuessedWrong extends Error {}
  * @param {{blob: Blob, workers: number}} plan
  * @param {object} options segmentLeads' options, `now` a number
  * @param {{createWorker?: (url?: string|URL) => Worker, rangeBytes?: number}} [hooks] tests run workers in-process, on small ranges
+ * @param {import('./lead-columns.js').LeadColumns|null} [columns] results: 'columns' without onLead: the
+ *   workers fill their parts' columns, appended here in input order
  */
-export async function segmentLeadsInWorkers(config, plan, options, hooks = {}) {
+export async function segmentLeadsInWorkers(config, plan, options, hooks = {}, columns = null) {
   // A run of counts alone (no lead goes back) splits the file where a
   // range's size says, without the page reading all of it to find where
   // records end (guessedRanges): the workers read the file, the page does
   // not, and a part that failed (a quoted field open at a cut, or a real
   // error in the file) makes the run start again on an exact split. Runs
-  // that send leads back need each range's first row and lead: exact.
-  const perLead = options.keepLeads !== false || typeof options.onLead === 'function';
+  // that send leads back (as objects or columns) need each range's first
+  // row and lead: exact.
+  const perLead = options.keepLeads !== false || typeof options.onLead === 'function' || columns !== null;
   let reported = 0;
   const onProgress = options.onProgress && ((progress) => {
     if (progress.processed < reported) return; // a run started again counts up from 0
@@ -69,15 +73,15 @@ export async function segmentLeadsInWorkers(config, plan, options, hooks = {}) {
   const checked = { ...options, onProgress };
   if (!perLead) {
     try {
-      return await runParts(config, plan, checked, hooks, guessedRanges);
+      return await runParts(config, plan, checked, hooks, guessedRanges, null);
     } catch (error) {
       if (!(error instanceof GuessedWrong)) throw error;
     }
   }
-  return runParts(config, plan, checked, hooks, csvRanges);
+  return runParts(config, plan, checked, hooks, csvRanges, columns);
 }
 
-async function runParts(config, { blob, workers }, options, { createWorker = defaultCreateWorker, rangeBytes: fixedRangeBytes }, ranges) {
+async function runParts(config, { blob, workers }, options, { createWorker = defaultCreateWorker, rangeBytes: fixedRangeBytes }, ranges, columns) {
   const guessed = ranges === guessedRanges;
   const { onProgress, onLead, signal, keepLeads = true } = options;
   const progressEvery = options.progressEvery ?? 1000;
@@ -131,6 +135,7 @@ async function runParts(config, { blob, workers }, options, { createWorker = def
         summary.mql += part.summary.mql;
         summary.sql += part.summary.sql;
       }
+      if (part.columns) columns.append(part.columns);
       for (const lead of part.leads) {
         if (keepLeads) kept.push(lead);
         if (onLead) onLead(lead, merged);
@@ -140,14 +145,14 @@ async function runParts(config, { blob, workers }, options, { createWorker = def
     }
   };
 
-  const onMessage = (slot, data) => {
+  const onMessage = (member, data) => {
     if (data.type === 'progress') {
       const p = pending.get(data.id);
       if (p) p.processed = data.processed;
       report();
       return;
     }
-    slot.busy--;
+    member.busy--;
     if (data.type === 'error') {
       fail(guessed ? new GuessedWrong(data.error.message) : leadsegError(data.error.message, data.error.path));
       return;
@@ -166,28 +171,28 @@ async function runParts(config, { blob, workers }, options, { createWorker = def
   const wasmModule = await compiledBatchWasm();
   let header = null;
   const start = (range) => {
-    let slot = pool.find((s) => s.busy === 0);
-    if (!slot && pool.length < workers) {
+    let member = pool.find((s) => s.busy === 0);
+    if (!member && pool.length < workers) {
       let worker;
       try {
         worker = createWorker(options.workerUrl);
       } catch (error) {
         throw leadsegError(`segmentLeads: could not start a worker (${error?.message ?? error})`, '', error);
       }
-      slot = { worker, busy: 0 };
-      pool.push(slot);
-      worker.onmessage = ({ data }) => onMessage(slot, data);
+      member = { worker, busy: 0 };
+      pool.push(member);
+      worker.onmessage = ({ data }) => onMessage(member, data);
       worker.onerror = (event) => {
         event?.preventDefault?.();
         fail(leadsegError(`segmentLeads: a worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${options.workerUrl ?? 'the package\'s batch-worker.js'})`));
       };
-      worker.postMessage({ type: 'init', config, options: workerOptions(options), blob, header, wasmModule });
+      worker.postMessage({ type: 'init', config, options: workerOptions(options), blob, header, wasmModule, columns: columns !== null });
     }
-    slot ??= pool.reduce((a, b) => (b.busy < a.busy ? b : a));
-    slot.busy++;
+    member ??= pool.reduce((a, b) => (b.busy < a.busy ? b : a));
+    member.busy++;
     const id = dispatched++;
     pending.set(id, { processed: 0 });
-    slot.worker.postMessage({ type: 'range', id, ...range });
+    member.worker.postMessage({ type: 'range', id, ...range });
   };
 
   const onAbort = () => fail(signal.reason ?? leadsegError('segmentLeads: aborted'));
@@ -210,7 +215,7 @@ async function runParts(config, { blob, workers }, options, { createWorker = def
     }
     if (failure) throw failure;
     // No data line (or no complete header line): nothing to split.
-    if (dispatched === 0) return segmentLeadsPart(config, blob, options);
+    if (dispatched === 0) return segmentLeadsPart(config, blob, options, { columns });
     while (!failure && nextToMerge < dispatched) {
       await new Promise((resolve) => {
         wake = resolve;

@@ -184,18 +184,21 @@ export async function segmentLeads(config, leads, options = {}) {
  * segmentLeads with results: 'columns': the run's results go into one
  * LeadColumns, from the batch module's result rows where the path reads
  * them (lead objects, CSV in this thread), else from the result objects
- * the path makes (onLead's): workers send result objects back for that.
- * `hooks` go to segmentLeadsInWorkers (tests run workers in-process).
+ * the path makes (onLead's). Across workers each worker fills its part's
+ * columns and sends their buffers back; with onLead they send result
+ * objects, which onLead gets. `hooks` go to segmentLeadsInWorkers (tests
+ * run workers in-process).
  */
 export async function segmentLeadsInColumns(text, leads, options, plan, hooks = undefined) {
-  const parsed = JSON.parse(text);
-  const columns = new LeadColumns(
-    (parsed.segments ?? []).map((s) => s.id), (parsed.lifecycle?.stages ?? []).map((s) => s.id),
-    options.metrics === true, Array.isArray(leads) ? leads.length : undefined);
+  const columns = LeadColumns.forConfig(text, options.metrics === true, Array.isArray(leads) ? leads.length : undefined);
   const { results: _results, ...rest } = options;
   if (plan === null) return segmentLeadsPart(text, leads, { ...rest, keepLeads: false }, { columns });
   const { onLead } = options;
   const { segmentLeadsInWorkers } = await import('./batch-workers.js');
+  if (typeof onLead !== 'function') {
+    const out = await segmentLeadsInWorkers(text, plan, { ...rest, keepLeads: false }, hooks, columns);
+    return { leads: out.leads, columns: columns.trimmed(), summary: out.summary, warnings: out.warnings };
+  }
   const out = await segmentLeadsInWorkers(text, plan, {
     ...rest,
     keepLeads: false,

@@ -81,31 +81,49 @@ export function columnsRead(config, computed) {
 const NO_KEYS = Object.freeze([]);
 
 /**
- * The columns of a list of lead objects: every key of every plain-object
- * lead, in the order first seen, but `events` and `declarations`, which
- * hold a lead's own history (`inline` says whether any lead has one).
+ * The columns of lead objects, gathered one lead at a time: every key of
+ * every plain-object lead, in the order first seen, but `events` and
+ * `declarations`, which hold a lead's own history (`inline` says whether
+ * any lead has one). segmentLeads' batch path adds each lead's keys as it
+ * writes the lead (one Object.keys a lead), objectColumns a whole list.
+ */
+export class ObjectColumns {
+  constructor() {
+    this.seen = new Set();
+    this.inline = false;
+    this.previous = NO_KEYS;
+  }
+
+  /** Adds a plain-object lead's own keys (Object.keys). */
+  add(keys) {
+    // A lead whose keys are the previous lead's (a list's usual case) adds
+    // nothing: skipped with a comparison per key rather than a set lookup.
+    const previous = this.previous;
+    let same = keys.length === previous.length;
+    for (let k = 0; same && k < keys.length; k++) same = keys[k] === previous[k];
+    if (same) return;
+    this.previous = keys;
+    for (const key of keys) {
+      if (key === 'events' || key === 'declarations') this.inline = true;
+      else this.seen.add(key);
+    }
+  }
+
+  /** The names, in the order first seen. */
+  get names() {
+    return [...this.seen];
+  }
+}
+
+/**
+ * The columns of a list of lead objects (ObjectColumns over every lead).
  * @param {unknown[]} leads
  * @returns {{names: string[], inline: boolean}}
  */
 export function objectColumns(leads) {
-  const names = new Set();
-  let inline = false;
-  // A lead whose keys are the previous lead's (a list's usual case) adds
-  // nothing: skipped with a comparison per key rather than a set lookup.
-  let previous = NO_KEYS;
-  for (const row of leads) {
-    if (!isPlainObject(row)) continue;
-    const keys = Object.keys(row);
-    let same = keys.length === previous.length;
-    for (let k = 0; same && k < keys.length; k++) same = keys[k] === previous[k];
-    if (same) continue;
-    previous = keys;
-    for (const key of keys) {
-      if (key === 'events' || key === 'declarations') inline = true;
-      else names.add(key);
-    }
-  }
-  return { names: [...names], inline };
+  const columns = new ObjectColumns();
+  for (const row of leads) if (isPlainObject(row)) columns.add(Object.keys(row));
+  return { names: columns.names, inline: columns.inline };
 }
 
 /**

@@ -9,7 +9,9 @@
 //
 // Filled from the batch module's result rows in place (addRow) where a
 // path can, and from result objects (addLead) where a path makes them
-// anyway (the per-lead path, onLead): the same columns either way.
+// anyway (the per-lead path, onLead): the same columns either way. Workers
+// fill their part's columns and send the buffers back (toMessage,
+// transferred), appended in input order (append).
 import { GRADES, TEMPERATURES } from './batch-results.js';
 
 const MIN_CAPACITY = 1024;
@@ -32,6 +34,16 @@ export class LeadColumns {
     this.metrics = withMetrics ? [] : undefined;
     this.segmentIndex = null;
     this.allocate(Math.max(1, capacity));
+  }
+
+  /**
+   * Empty columns for config `text` (its JSON text): its segments and
+   * lifecycle stages, in order.
+   */
+  static forConfig(text, withMetrics, capacity = undefined) {
+    const parsed = JSON.parse(text);
+    return new LeadColumns((parsed.segments ?? []).map((s) => s.id), (parsed.lifecycle?.stages ?? []).map((s) => s.id),
+      withMetrics, capacity);
   }
 
   allocate(capacity) {
@@ -195,6 +207,33 @@ export class LeadColumns {
     }
     summary.count += n;
     summary.errors += this.errors.size;
+  }
+
+  /**
+   * The columns as plain data for postMessage (a worker's part of a run),
+   * and the buffers to transfer with it: the leads cross as a few typed
+   * arrays, not as an object each.
+   * @returns {{part: object, transfer: ArrayBuffer[]}}
+   */
+  toMessage() {
+    this.trimmed();
+    const part = {
+      count: this.count, segments: this.segments, score: this.score, grade: this.grade, stage: this.stage,
+      temperature: this.temperature, mql: this.mql, sql: this.sql, errors: this.errors, metrics: this.metrics,
+    };
+    const transfer = [part.segments, part.score, part.grade, part.stage, part.temperature, part.mql, part.sql].map((a) => a.buffer);
+    return { part, transfer };
+  }
+
+  /** Appends a part (toMessage's, from a worker) after the leads already here. */
+  append(part) {
+    const at = this.count;
+    if (at + part.count > this.capacity) this.allocate(Math.max(MIN_CAPACITY, at + part.count, this.capacity * 2));
+    this.segments.set(part.segments.subarray(0, part.count * this.wordsPerLead), at * this.wordsPerLead);
+    for (const name of ['score', 'grade', 'stage', 'temperature', 'mql', 'sql']) this[name].set(part[name].subarray(0, part.count), at);
+    for (const [i, message] of part.errors) this.errors.set(at + i, message);
+    if (this.metrics) for (let i = 0; i < part.count; i++) this.metrics[at + i] = part.metrics[i];
+    this.count += part.count;
   }
 
   /** The columns cut to `count` leads (memory past it given back), as returned. */

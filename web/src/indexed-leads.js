@@ -1,6 +1,6 @@
-// Lead objects as slotted records (src/batch/lead_objects.h): the fast path
+// Lead objects as indexed records (src/batch/lead_objects.h): the fast path
 // of lead objects on a segments-only config. Only the attributes a
-// condition reads cross, by slot, and each distinct string crosses once
+// condition reads cross, by attribute index, and each distinct string crosses once
 // (a lead list repeats its values: a country, a job title, a source): the
 // record holds its id in a string table the module keeps for the run.
 // Nothing is encoded per lead but numbers, ids and tags, and wasm decodes
@@ -16,7 +16,7 @@
 // paths, whose messages and meanings are the per-lead path's: write()
 // returns false having written nothing.
 //
-// Keys are mapped to slots once per shape (the keys of the previous lead,
+// Keys are mapped to attribute indexes once per shape (the keys of the previous lead,
 // compared in order), so a list whose leads share their keys costs one
 // comparison per key.
 
@@ -31,7 +31,7 @@ const SCALAR_BOUND = 32;
 // strings (a column of unique values, e.g. emails a condition reads).
 const MAX_STRINGS = 1 << 16;
 
-const SLOTTED = 2, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5;
+const INDEXED = 2, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5;
 const REFUSED = -2;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -41,9 +41,9 @@ const wellFormed = typeof String.prototype.isWellFormed === 'function'
 
 const NO_KEYS = [];
 
-export class SlottedWriter {
+export class IndexedWriter {
   /**
-   * @param {object} batch the module's LeadObjects (loaded, slotted())
+   * @param {object} batch the module's LeadObjects (loaded, takesIndexed())
    * @param {object} frames the FrameWriter records are written into
    * @param {object} strings a FrameWriter for the string table's new entries
    */
@@ -54,31 +54,31 @@ export class SlottedWriter {
     strings.pos = 0;
     this.ids = new Map();
     this.reset = false;
-    this.slotByName = new Map();
+    this.attrByName = new Map();
     this.keys = NO_KEYS;
-    this.slots = [];
+    this.attrs = [];
     this.keyBound = 0;
     this.refused = false;
   }
 
-  /** Learns the slots of a new shape's keys. */
+  /** Learns the attribute indexes of a new shape's keys. */
   learn(keys) {
     this.keys = keys;
-    this.slots = new Array(keys.length);
+    this.attrs = new Array(keys.length);
     this.keyBound = 2;
     this.refused = false;
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k];
-      let slot = this.slotByName.get(key);
-      if (slot === undefined) {
+      let attr = this.attrByName.get(key);
+      if (attr === undefined) {
         // events and declarations are a lead's history (the caller
         // checks); "__proto__" would be a prototype in a copy.
-        slot = key === '__proto__' || key === 'events' || key === 'declarations' || !wellFormed(key)
-          ? REFUSED : this.batch.slotOf(key);
-        this.slotByName.set(key, slot);
+        attr = key === '__proto__' || key === 'events' || key === 'declarations' || !wellFormed(key)
+          ? REFUSED : this.batch.attrIndexOf(key);
+        this.attrByName.set(key, attr);
       }
-      if (slot === REFUSED) this.refused = true;
-      this.slots[k] = slot;
+      if (attr === REFUSED) this.refused = true;
+      this.attrs[k] = attr;
       this.keyBound += textBound(key);
     }
   }
@@ -96,11 +96,12 @@ export class SlottedWriter {
   }
 
   /**
-   * Writes `row` (a plain object without history) as a slotted record.
+   * Writes `row` (a plain object without history) as an indexed record.
+   * @param {object} row
+   * @param {string[]} keys Object.keys(row)
    * @returns {boolean} false, with nothing written, when it must take another path
    */
-  write(row) {
-    const keys = Object.keys(row);
+  write(row, keys) {
     // The values in the keys' order: one call, where row[keys[k]] was a
     // keyed lookup per attribute (a fifth of this function's time).
     const values = Object.values(row);
@@ -116,85 +117,43 @@ export class SlottedWriter {
     // Room for the header, every key's scalar and the end (arrays reserve
     // their items): one check for most leads.
     w.reserve(17 + 13 * keys.length);
-    w.bytes[w.pos] = SLOTTED;
+    w.bytes[w.pos] = INDEXED;
     w.pos += 9;  // u8 kind, u32 bytes, u32 count: filled in below
-    const slots = this.slots;
+    const attrs = this.attrs;
     let bound = this.keyBound;
     let count = 0;
     for (let k = 0; k < keys.length; k++) {
       const v = values[k];
-      const slot = slots[k];
-      if (typeof v === 'string') {
-        bound += textBound(v);
-        if (slot < 0) {
-          if (!wellFormed(v)) return this.undo(start);
-          continue;
-        }
-        const id = this.intern(v);
-        if (id < 0) return this.undo(start);
-        w.view.setUint32(w.pos, slot, true);
-        w.bytes[w.pos + 4] = STRING;
-        w.view.setUint32(w.pos + 5, id, true);
-        w.pos += 9;
-      } else if (typeof v === 'number') {
-        if (!Number.isFinite(v)) return this.undo(start);
-        bound += SCALAR_BOUND;
-        if (slot < 0) continue;
-        w.view.setUint32(w.pos, slot, true);
-        w.bytes[w.pos + 4] = NUMBER;
-        w.view.setFloat64(w.pos + 5, v === 0 ? 0 : v, true);  // -0 as JSON has it
-        w.pos += 13;
-      } else if (typeof v === 'boolean') {
-        bound += SCALAR_BOUND;
-        if (slot < 0) continue;
-        w.view.setUint32(w.pos, slot, true);
-        w.bytes[w.pos + 4] = v ? TRUE : FALSE;
-        w.pos += 5;
-      } else if (Array.isArray(v)) {
+      const attr = attrs[k];
+      // Only the attributes a condition reads are written; the others are
+      // checked all the same (the lead must be one the engine would take).
+      const write = attr >= 0;
+      if (write) {
+        w.view.setUint32(w.pos, attr, true);
+        w.pos += 4;
+      }
+      if (Array.isArray(v)) {
         if (typeof v.toJSON === 'function') return this.undo(start);
         const n = v.length;
-        if (slot >= 0) {
+        if (write) {
           // 9 bytes an item at most, and the 13 this key was given above
           // for the rest of the record.
-          w.reserve(9 + 9 * n + 13 * (keys.length - k) + 8);
-          w.view.setUint32(w.pos, slot, true);
-          w.bytes[w.pos + 4] = ARRAY;
-          w.view.setUint32(w.pos + 5, n, true);
-          w.pos += 9;
+          w.reserve(5 + 9 * n + 13 * (keys.length - k) + 8);
+          w.bytes[w.pos] = ARRAY;
+          w.view.setUint32(w.pos + 1, n, true);
+          w.pos += 5;
         }
         for (let i = 0; i < n; i++) {
-          const item = v[i];  // a hole reads undefined: refused below
-          if (typeof item === 'string') {
-            bound += textBound(item);
-            if (slot < 0) {
-              if (!wellFormed(item)) return this.undo(start);
-              continue;
-            }
-            const id = this.intern(item);
-            if (id < 0) return this.undo(start);
-            w.bytes[w.pos] = STRING;
-            w.view.setUint32(w.pos + 1, id, true);
-            w.pos += 5;
-          } else if (typeof item === 'number') {
-            if (!Number.isFinite(item)) return this.undo(start);
-            bound += SCALAR_BOUND;
-            if (slot < 0) continue;
-            w.bytes[w.pos] = NUMBER;
-            w.view.setFloat64(w.pos + 1, item === 0 ? 0 : item, true);
-            w.pos += 9;
-          } else if (typeof item === 'boolean') {
-            bound += SCALAR_BOUND;
-            if (slot < 0) continue;
-            w.bytes[w.pos++] = item ? TRUE : FALSE;
-          } else {
-            return this.undo(start);
-          }
+          const added = this.scalar(v[i], write);  // a hole reads undefined: refused
+          if (added < 0) return this.undo(start);
+          bound += added;
         }
       } else {
-        // null, undefined, objects, bigints, functions, symbols.
-        return this.undo(start);
+        const added = this.scalar(v, write);
+        if (added < 0) return this.undo(start);
+        bound += added;
       }
-      if (slot >= 0) count += 1;
+      if (write) count += 1;
     }
     if (bound > MAX_ATTRIBUTES_BYTES) return this.undo(start);
     w.view.setUint32(start + 1, w.pos - start - 5, true);
@@ -203,6 +162,39 @@ export class SlottedWriter {
     w.view.setUint32(w.pos + 4, 0, true);  // no events
     w.pos += 8;
     return true;
+  }
+
+  /**
+   * A scalar (a string, a finite number, a boolean), written as a value
+   * (tag and payload) when `write`: what it adds to the lead's JSON text
+   * bound, or -1 when the lead must take another path (anything else: null,
+   * undefined, objects, bigints, functions, symbols, NaN, a lone surrogate).
+   */
+  scalar(v, write) {
+    const w = this.w;
+    if (typeof v === 'string') {
+      if (!write) return wellFormed(v) ? textBound(v) : -1;
+      const id = this.intern(v);
+      if (id < 0) return -1;
+      w.bytes[w.pos] = STRING;
+      w.view.setUint32(w.pos + 1, id, true);
+      w.pos += 5;
+      return textBound(v);
+    }
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return -1;
+      if (write) {
+        w.bytes[w.pos] = NUMBER;
+        w.view.setFloat64(w.pos + 1, v === 0 ? 0 : v, true);  // -0 as JSON has it
+        w.pos += 9;
+      }
+      return SCALAR_BOUND;
+    }
+    if (typeof v === 'boolean') {
+      if (write) w.bytes[w.pos++] = v ? TRUE : FALSE;
+      return SCALAR_BOUND;
+    }
+    return -1;
   }
 
   undo(start) {
