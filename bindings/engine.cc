@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "leadseg/compiled_config.h"
+#include "config/config.h"
 #include "core/bytes.h"
 #include "core/duration.h"
 #include "core/json.h"
@@ -51,7 +52,6 @@
 #ifndef LEADSEG_RUNTIME_MODULE
 #include <cmath>
 
-#include "config/config.h"
 #include "profile/snapshot_v1.h"
 #endif
 

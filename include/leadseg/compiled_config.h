@@ -25,16 +25,21 @@
 // docs/compiled-config.md documents the format.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "config/config.h"
 #include "leadseg/diagnostics.h"
 #include "leadseg/status.h"
 
 namespace leadseg {
+
+// The compiled programs and tables of a config (config/config.h, internal):
+// callers hold and pass it, only the engine reads it.
+class CompiledConfig;
 
 // "LSCF": the first four bytes of every compiled config.
 inline constexpr char kCompiledConfigMagic[4] = {'L', 'S', 'C', 'F'};

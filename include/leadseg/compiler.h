@@ -18,8 +18,8 @@
 #include <memory>
 #include <string_view>
 
-#include "core/json.h"
 #include "leadseg/diagnostics.h"
+#include "leadseg/json_fwd.h"
 
 namespace leadseg {
 

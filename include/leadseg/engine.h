@@ -35,11 +35,11 @@
 #include <string_view>
 #include <vector>
 
-#include "core/duration.h"
-#include "core/json.h"
-#include "decisions/slots.h"
+#include "leadseg/json_fwd.h"
+#include "leadseg/slot_decision.h"
+#include "leadseg/stage_change.h"
 #include "leadseg/status.h"
-#include "lifecycle/progress.h"
+#include "leadseg/time.h"
 
 namespace leadseg {
 
@@ -52,6 +52,7 @@ struct Profile;        // profile/profile.h
 struct DecisionState;  // decisions/decision_state.h
 struct ArmCounts;      // decisions/bandit.h
 struct VariantStats;   // decisions/stats.h
+struct ProgressState;  // lifecycle/progress.h
 
 // What one call changed, for events a page can react to.
 struct SegmentChanges {
@@ -98,7 +99,9 @@ class Engine {
   Result<SegmentChanges> DeclareFrame(const std::string& key, std::string_view value_frame, TimeMs now);
   // Conveniences for nlohmann JSON (tests, the CLI). The binding's JSON-text
   // methods read text with core/value_json.h and call the Value forms, so
-  // the runtime module links no JSON parser of nlohmann's.
+  // the runtime module links no JSON parser of nlohmann's. Json is only
+  // declared here (leadseg/json_fwd.h): their callers include
+  // <nlohmann/json.hpp>, and this header's others never parse it.
   Result<SegmentChanges> Identify(const Json& traits, TimeMs now);
   Result<SegmentChanges> Declare(const std::string& key, const Json& value, TimeMs now);
   // Records an event. `props` is an object (or null for none).

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "config/config.h"
 #include "core/bytes.h"
 
 namespace leadseg {

@@ -1,16 +1,15 @@
 // Durations in config: "90s", "30m", "12h", "2d", "1w", "500ms", or "all".
-// Time everywhere in leadseg is an int64 count of milliseconds since the
-// Unix epoch, passed in by the caller; nothing reads a clock.
+// Time everywhere in leadseg is a TimeMs (leadseg/time.h): milliseconds
+// since the Unix epoch, passed in by the caller; nothing reads a clock.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
 #include "leadseg/status.h"
+#include "leadseg/time.h"
 
 namespace leadseg {
-
-using TimeMs = int64_t;
 
 inline constexpr TimeMs kSecond = 1000;
 inline constexpr TimeMs kMinute = 60 * kSecond;

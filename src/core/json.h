@@ -1,7 +1,8 @@
 // JSON at the edges. Configs, snapshots and conformance files are parsed
 // here, once; nothing on an evaluation path parses JSON.
 //
-// leadseg uses nlohmann's ordered_json everywhere: object key order is part
+// leadseg uses nlohmann's ordered_json everywhere (as Json, named in
+// leadseg/json_fwd.h for the public headers): object key order is part
 // of the semantics (GrowthBook processes condition keys in order and compares
 // objects through JSON.stringify, which keeps insertion order).
 #pragma once
@@ -11,11 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "leadseg/json_fwd.h"
 #include "leadseg/status.h"
 
 namespace leadseg {
-
-using Json = nlohmann::ordered_json;
 
 // Deeper documents are rejected before parsing: nothing leadseg reads needs
 // more, and it keeps every recursive walk of a parsed tree stack-safe.

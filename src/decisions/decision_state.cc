@@ -31,6 +31,55 @@ bool ReadCounts(const Value& j, std::map<std::string, ArmCounts>* out) {
   return true;
 }
 
+// Reads the object into *s. False on anything ToFrame could not have
+// written, with *what naming the part that is wrong.
+bool ReadState(const Value& j, DecisionState* s, const char** what) {
+  if (!j.is_object()) return false;
+  if (const Value* v = j.find("visitor"); v && v->is_string()) s->visitor_id = std::string(v->as_string());
+  if (const Value* a = j.find("assignments")) {
+    *what = "assignments";
+    if (!a->is_object()) return false;
+    for (uint32_t i = 0; i < a->size(); ++i) {
+      const Value pair = a->value_at(i);
+      if (!pair.is_array() || pair.size() != 2 || !pair.at(0).is_string() || !IsInteger(pair.at(1))) return false;
+      s->assignments[std::string(a->key_at(i))] =
+          Assignment{std::string(pair.at(0).as_string()), static_cast<TimeMs>(pair.at(1).as_number())};
+    }
+  }
+  if (const Value* g = j.find("converted")) {
+    *what = "conversions";
+    if (!g->is_object()) return false;
+    for (uint32_t i = 0; i < g->size(); ++i) {
+      const Value goals = g->value_at(i);
+      if (!goals.is_array()) return false;
+      for (uint32_t k = 0; k < goals.size(); ++k) {
+        if (!goals.at(k).is_string()) return false;
+        s->converted[std::string(g->key_at(i))].insert(std::string(goals.at(k).as_string()));
+      }
+    }
+  }
+  if (const Value* c = j.find("counts")) {
+    *what = "counts";
+    if (!c->is_object()) return false;
+    for (uint32_t i = 0; i < c->size(); ++i) {
+      if (!ReadCounts(c->value_at(i), &s->counts[std::string(c->key_at(i))])) return false;
+    }
+  }
+  if (const Value* c = j.find("segmentCounts")) {
+    *what = "segment counts";
+    if (!c->is_object()) return false;
+    for (uint32_t i = 0; i < c->size(); ++i) {
+      const Value by_segment = c->value_at(i);
+      if (!by_segment.is_object()) return false;
+      for (uint32_t k = 0; k < by_segment.size(); ++k) {
+        auto& out = s->segment_counts[std::string(c->key_at(i))][std::string(by_segment.key_at(k))];
+        if (!ReadCounts(by_segment.value_at(k), &out)) return false;
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 // Written directly as a frame by the ValueWriter the documents use, so the
@@ -87,49 +136,11 @@ Result<DecisionState> DecisionState::FromFrame(std::string_view frame) {
 }
 
 Result<DecisionState> DecisionState::FromValue(const Value& j) {
-  auto bad = [](const char* what) { return DataLoss(std::string("snapshot is corrupted: experiment ") + what); };
   DecisionState s;
-  if (!j.is_object()) return bad("state");
-  if (const Value* v = j.find("visitor"); v && v->is_string()) s.visitor_id = std::string(v->as_string());
-  if (const Value* a = j.find("assignments")) {
-    if (!a->is_object()) return bad("assignments");
-    for (uint32_t i = 0; i < a->size(); ++i) {
-      const Value pair = a->value_at(i);
-      if (!pair.is_array() || pair.size() != 2 || !pair.at(0).is_string() || !IsInteger(pair.at(1))) {
-        return bad("assignments");
-      }
-      s.assignments[std::string(a->key_at(i))] =
-          Assignment{std::string(pair.at(0).as_string()), static_cast<TimeMs>(pair.at(1).as_number())};
-    }
-  }
-  if (const Value* g = j.find("converted")) {
-    if (!g->is_object()) return bad("conversions");
-    for (uint32_t i = 0; i < g->size(); ++i) {
-      const Value goals = g->value_at(i);
-      if (!goals.is_array()) return bad("conversions");
-      for (uint32_t k = 0; k < goals.size(); ++k) {
-        if (!goals.at(k).is_string()) return bad("conversions");
-        s.converted[std::string(g->key_at(i))].insert(std::string(goals.at(k).as_string()));
-      }
-    }
-  }
-  if (const Value* c = j.find("counts")) {
-    if (!c->is_object()) return bad("counts");
-    for (uint32_t i = 0; i < c->size(); ++i) {
-      if (!ReadCounts(c->value_at(i), &s.counts[std::string(c->key_at(i))])) return bad("counts");
-    }
-  }
-  if (const Value* c = j.find("segmentCounts")) {
-    if (!c->is_object()) return bad("segment counts");
-    for (uint32_t i = 0; i < c->size(); ++i) {
-      const Value by_segment = c->value_at(i);
-      if (!by_segment.is_object()) return bad("segment counts");
-      for (uint32_t k = 0; k < by_segment.size(); ++k) {
-        auto& out = s.segment_counts[std::string(c->key_at(i))][std::string(by_segment.key_at(k))];
-        if (!ReadCounts(by_segment.value_at(k), &out)) return bad("segment counts");
-      }
-    }
-  }
+  const char* what = "state";
+  // One exit for every refusal: a Status built at each would be code at
+  // each (the runtime inlines this into Engine::Restore).
+  if (!ReadState(j, &s, &what)) return DataLoss(std::string("snapshot is corrupted: experiment ") + what);
   return s;
 }
 

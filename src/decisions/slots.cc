@@ -6,6 +6,7 @@
 #include <set>
 
 #include "config/json_checks.h"
+#include "core/value_writer.h"
 
 namespace leadseg {
 namespace {

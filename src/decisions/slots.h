@@ -46,7 +46,8 @@
 // experiment) is a warning ("unreachable").
 //
 // Decide() is const, evaluates compiled conditions only and does not
-// allocate: the decision refers to strings owned by the SlotSpec.
+// allocate: the decision (leadseg/slot_decision.h) refers to strings owned
+// by the SlotSpec.
 #pragma once
 
 #include <optional>
@@ -57,8 +58,8 @@
 #include "conditions/attributes.h"
 #include "conditions/condition.h"
 #include "core/json.h"
-#include "core/value_writer.h"
 #include "decisions/bucketing.h"
+#include "leadseg/slot_decision.h"
 #include "scoring/scoring_config.h"
 
 namespace leadseg {
@@ -97,35 +98,6 @@ struct SlotSpec {
   std::vector<SlotVariant> variants;  // non-empty
   int default_variant = 0;            // index into variants
   std::optional<SlotExperimentSpec> experiment;
-};
-
-// Why a slot shows what it shows.
-struct SlotReason {
-  enum class Kind {
-    kRule,        // variants[rule].when held (and no earlier one did)
-    kDefault,     // no `when` held
-    kExperiment,  // assigned by the slot's experiment
-  };
-  Kind kind = Kind::kDefault;
-  int rule = -1;                // kRule: index of the variant whose `when` held
-  std::string_view condition;   // kRule: JSON Pointer of that `when`
-  std::string_view experiment;  // kExperiment: the experiment key
-};
-
-// Views into the SlotSpec, valid while it lives.
-struct SlotDecision {
-  std::string_view slot;
-  std::string_view variant;
-  int variant_index = 0;
-  SlotReason reason;
-
-  // {"slot": "hero", "variant": "enterprise",
-  //  "reason": {"rule": 0, "condition": "/slots/0/variants/0/when"}}
-  // "reason" is {"rule": "default"} for the default and
-  // {"experiment": "hero-test"} for an experiment arm. Write leaves the
-  // object open for a caller that adds members (Engine::Decision).
-  void WriteMembers(ValueWriter* out) const;
-  Json ToJson() const;
 };
 
 // Compiles the "slots" section (a JSON array; paths start at "/slots").

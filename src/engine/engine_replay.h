@@ -33,6 +33,7 @@
 #include "core/value.h"
 #include "conditions/attributes.h"
 #include "leadseg/engine.h"
+#include "lifecycle/progress.h"
 #include "scoring/scoring.h"
 
 namespace leadseg {

@@ -11,14 +11,10 @@
 #include <vector>
 
 #include "core/duration.h"
+#include "leadseg/stage_change.h"
 #include "scoring/temperature.h"
 
 namespace leadseg {
-
-struct StageChange {
-  std::string from, to;
-  TimeMs at = 0;
-};
 
 struct ProgressState {
   // The newest stage moves kept (older ones are dropped): a stage that

@@ -27,6 +27,7 @@
 #include "config/config.h"
 #include "leadseg/compiler.h"
 #include "leadseg/engine.h"
+#include "lifecycle/progress.h"
 #include "profile/profile.h"
 
 namespace leadseg {

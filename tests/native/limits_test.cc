@@ -22,6 +22,7 @@
 #include "config/config.h"
 #include "leadseg/compiler.h"
 #include "leadseg/engine.h"
+#include "lifecycle/progress.h"
 #include "metrics/metric.h"
 #include "scoring/scoring.h"
 #include "test_data.h"
