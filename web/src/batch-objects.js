@@ -118,7 +118,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         }
       }
     } else {
-      for (const row of leads) if (isPlainObject(row)) seen.add(Object.keys(row));
+      seen.addLeads(leads);
     }
     if (gatherFrom === leads.length) report();
 

@@ -109,6 +109,11 @@ export class ObjectColumns {
     }
   }
 
+  /** Adds the keys of every plain-object lead of `leads`. */
+  addLeads(leads) {
+    for (const row of leads) if (isPlainObject(row)) this.add(Object.keys(row));
+  }
+
   /** The names, in the order first seen. */
   get names() {
     return [...this.seen];
@@ -122,7 +127,7 @@ export class ObjectColumns {
  */
 export function objectColumns(leads) {
   const columns = new ObjectColumns();
-  for (const row of leads) if (isPlainObject(row)) columns.add(Object.keys(row));
+  columns.addLeads(leads);
   return { names: columns.names, inline: columns.inline };
 }
 

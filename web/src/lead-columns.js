@@ -16,6 +16,14 @@ import { GRADES, TEMPERATURES } from './batch-results.js';
 
 const MIN_CAPACITY = 1024;
 
+// A lead's one-number outputs: each a typed array of one entry a lead,
+// beside `segments` (wordsPerLead entries a lead). allocate, toMessage and
+// append go over this list, so a new output is added here once.
+const SCALARS = [
+  ['score', Float64Array], ['grade', Int8Array], ['stage', Int16Array],
+  ['temperature', Int8Array], ['mql', Int8Array], ['sql', Int8Array],
+];
+
 export class LeadColumns {
   /**
    * @param {string[]} segmentIds the config's segment ids, in order
@@ -54,12 +62,7 @@ export class LeadColumns {
     };
     this.capacity = capacity;
     this.segments = grow(Uint32Array, this.segments, this.wordsPerLead);
-    this.score = grow(Float64Array, this.score);
-    this.grade = grow(Int8Array, this.grade);
-    this.stage = grow(Int16Array, this.stage);
-    this.temperature = grow(Int8Array, this.temperature);
-    this.mql = grow(Int8Array, this.mql);
-    this.sql = grow(Int8Array, this.sql);
+    for (const [name, Type] of SCALARS) this[name] = grow(Type, this[name]);
   }
 
   /** The index of the next lead, with room made for it. */
@@ -217,11 +220,12 @@ export class LeadColumns {
    */
   toMessage() {
     this.trimmed();
-    const part = {
-      count: this.count, segments: this.segments, score: this.score, grade: this.grade, stage: this.stage,
-      temperature: this.temperature, mql: this.mql, sql: this.sql, errors: this.errors, metrics: this.metrics,
-    };
-    const transfer = [part.segments, part.score, part.grade, part.stage, part.temperature, part.mql, part.sql].map((a) => a.buffer);
+    const part = { count: this.count, segments: this.segments, errors: this.errors, metrics: this.metrics };
+    const transfer = [this.segments.buffer];
+    for (const [name] of SCALARS) {
+      part[name] = this[name];
+      transfer.push(this[name].buffer);
+    }
     return { part, transfer };
   }
 
@@ -230,7 +234,7 @@ export class LeadColumns {
     const at = this.count;
     if (at + part.count > this.capacity) this.allocate(Math.max(MIN_CAPACITY, at + part.count, this.capacity * 2));
     this.segments.set(part.segments.subarray(0, part.count * this.wordsPerLead), at * this.wordsPerLead);
-    for (const name of ['score', 'grade', 'stage', 'temperature', 'mql', 'sql']) this[name].set(part[name].subarray(0, part.count), at);
+    for (const [name] of SCALARS) this[name].set(part[name].subarray(0, part.count), at);
     for (const [i, message] of part.errors) this.errors.set(at + i, message);
     if (this.metrics) for (let i = 0; i < part.count; i++) this.metrics[at + i] = part.metrics[i];
     this.count += part.count;
