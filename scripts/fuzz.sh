@@ -23,7 +23,7 @@ ROOT="$PWD"
 BUILD="$ROOT/build/fuzz"
 RUNS="$BUILD/runs"
 JOBS="${JOBS:-2}"
-ALL_TARGETS=(fuzz_config fuzz_condition fuzz_engine fuzz_snapshot fuzz_jsonlogic fuzz_regex fuzz_compiled fuzz_segments)
+ALL_TARGETS=(fuzz_config fuzz_condition fuzz_engine fuzz_snapshot fuzz_jsonlogic fuzz_regex fuzz_compiled fuzz_segments fuzz_csv)
 
 SECONDS_PER_TARGET="${1:-30}"
 if ! [[ "$SECONDS_PER_TARGET" =~ ^[0-9]+$ ]] || [ "$SECONDS_PER_TARGET" -lt 1 ]; then

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "batch/csv_scan.h"
 #include "core/utf8.h"
 
 namespace leadseg {
@@ -13,24 +14,27 @@ namespace {
 
 constexpr char kBom[3] = {'\xEF', '\xBB', '\xBF'};
 
-inline bool IsDelimiter(char c) { return c == ',' || c == '\r' || c == '\n'; }
+using csv_scan::FindDelimiter;
 
-// The first delimiter in [p + i, p + n), or n: eight bytes at a time (a
-// zero-byte test on the word XORed with each delimiter; a borrow can only
-// flag bytes after a true match, so the lowest flag is exact), then bytes.
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "FindDelimiter reads the lowest address first");
-inline size_t FindDelimiter(const char* p, size_t i, size_t n) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-  auto zero_bytes = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
-  for (; i + 8 <= n; i += 8) {
-    uint64_t word;
-    std::memcpy(&word, p + i, 8);
-    uint64_t hits = zero_bytes(word ^ (kOnes * ',')) | zero_bytes(word ^ (kOnes * '\n')) |
-                    zero_bytes(word ^ (kOnes * '\r'));
-    if (hits) return i + static_cast<size_t>(__builtin_ctzll(hits)) / 8;
+// strtod rounds correctly (glibc, and musl in wasm, where libc++ has no
+// floating-point from_chars); underflow gives 0 or a subnormal, as
+// JavaScript's Number() does; overflow is Infinity, which stays text.
+// `text` has JSON number syntax, so the C locale's strtod reads it whole.
+// Out of line: its buffer would give TypeField a stack frame, which in
+// wasm is a shadow-stack pointer moved on every call, for every field.
+__attribute__((noinline)) double StrtodOf(std::string_view text) {
+  char small[64];
+  std::string large;
+  const char* z;
+  if (text.size() < sizeof small) {
+    std::memcpy(small, text.data(), text.size());
+    small[text.size()] = 0;
+    z = small;
+  } else {
+    large.assign(text);
+    z = large.c_str();
   }
-  while (i < n && !IsDelimiter(p[i])) ++i;
-  return i;
+  return std::strtod(z, nullptr);
 }
 
 }  // namespace
@@ -55,13 +59,7 @@ Status CsvReader::CheckUtf8(std::string_view bytes) {
   size_t i = 0;
   while (i < n) {
     if (utf8_need_ == 0) {
-      // ASCII runs, 8 bytes at a time.
-      while (i + 8 <= n) {
-        uint64_t word;
-        std::memcpy(&word, p + i, 8);
-        if (word & 0x8080808080808080ull) break;
-        i += 8;
-      }
+      i = csv_scan::AsciiRun(p, i, n);
       if (i == n) break;
       unsigned char b = p[i];
       if (b < 0x80) {
@@ -108,12 +106,35 @@ Status CsvReader::Emit(CsvSink* sink) {
 Status CsvReader::FastRecord(const char* p, size_t i, size_t n, CsvSink* sink, size_t* end) {
   *end = i;
   record_.fields.clear();
+  // The delimiters of the 16 bytes from `block` not yet used, lowest bit
+  // first: one vector compare finds the ends of two or three fields of a
+  // typical lead list, where a scan per field would read each block again.
+  size_t block = i;
+  uint32_t mask = 0;
+  bool blocks = csv_scan::kVectorized && block + 16 <= n;
+#if defined(__wasm_simd128__) || defined(__SSE2__)
+  if (blocks) mask = csv_scan::DelimiterMask16(p + block);
+#endif
   for (size_t at = i;;) {
     // A quoted field, or the part ending first: the byte-by-byte path,
     // from the record's start.
     if (at == n || p[at] == '"') return Status::Ok();
-    const size_t j = FindDelimiter(p, at, n);
-    if (j == n) return Status::Ok();
+    size_t j;
+#if defined(__wasm_simd128__) || defined(__SSE2__)
+    while (blocks && mask == 0) {
+      block += 16;
+      if (block + 16 > n) blocks = false;
+      else mask = csv_scan::DelimiterMask16(p + block);
+    }
+#endif
+    if (blocks) {
+      j = block + static_cast<size_t>(__builtin_ctz(mask));
+      mask &= mask - 1;
+    } else {
+      // The last bytes of the part (fewer than 16 after `block`).
+      j = FindDelimiter(p, at > block ? at : block, n);
+      if (j == n) return Status::Ok();
+    }
     record_.fields.emplace_back(p + at, j - at);
     const char c = p[j];
     at = j + 1;
@@ -245,28 +266,26 @@ Status CsvReader::Feed(std::string_view bytes, bool last, CsvSink* sink) {
 TypedField TypeField(std::string_view text) {
   TypedField out;
   if (text.empty()) return out;
-  auto lower_equals = [&](const char* word) {
-    size_t n = std::strlen(word);
-    if (text.size() != n) return false;
-    for (size_t k = 0; k < n; ++k) {
-      char c = text[k];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != word[k]) return false;
-    }
-    return true;
-  };
-  if (text.size() <= 5) {
-    if (lower_equals("true")) {
+  out.kind = TypedField::Kind::kString;
+  // The first byte decides most fields: only t/T and f/F can begin a
+  // boolean, only '-' and digits a number; anything else is text.
+  const char first = static_cast<char>(text[0] | 0x20);
+  if (first == 't' || first == 'f') {
+    auto lower_equals = [&](const char* word, size_t n) {
+      if (text.size() != n) return false;
+      for (size_t k = 0; k < n; ++k) {
+        if (static_cast<char>(text[k] | 0x20) != word[k]) return false;
+      }
+      return true;
+    };
+    if (lower_equals("true", 4)) {
       out.kind = TypedField::Kind::kBool;
       out.boolean = true;
-      return out;
-    }
-    if (lower_equals("false")) {
+    } else if (lower_equals("false", 5)) {
       out.kind = TypedField::Kind::kBool;
-      return out;
     }
+    return out;
   }
-  out.kind = TypedField::Kind::kString;
   // JSON number syntax: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
   const char* p = text.data();
   const char* end = p + text.size();
@@ -307,22 +326,7 @@ TypedField TypeField(std::string_view text) {
     out.number = negative ? -value : value;
     return out;
   }
-  // strtod rounds correctly (glibc, and musl in wasm, where libc++ has no
-  // floating-point from_chars); underflow gives 0 or a subnormal, as
-  // JavaScript's Number() does; overflow is Infinity, which stays text.
-  // The syntax was checked above, so the C locale's strtod reads it whole.
-  char small[64];
-  std::string large;
-  const char* z;
-  if (text.size() < sizeof small) {
-    std::memcpy(small, text.data(), text.size());
-    small[text.size()] = 0;
-    z = small;
-  } else {
-    large.assign(text);
-    z = large.c_str();
-  }
-  double value = std::strtod(z, nullptr);
+  const double value = StrtodOf(text);
   if (!std::isfinite(value)) return out;
   out.kind = TypedField::Kind::kNumber;
   out.number = value;

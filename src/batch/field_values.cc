@@ -1,7 +1,5 @@
 #include "batch/field_values.h"
 
-#include <algorithm>
-
 #include "batch/csv_reader.h"
 
 namespace leadseg {
@@ -19,14 +17,23 @@ Value FieldValue(std::string_view raw, bool types) {
 }
 
 Value ListValue(std::string_view raw, char separator, Document* arena) {
-  const uint32_t n = raw.empty() ? 0 : 1 + static_cast<uint32_t>(std::count(raw.begin(), raw.end(), separator));
-  Value* items = n ? arena->AllocateChildren(n) : nullptr;
-  std::string_view rest = raw;
-  for (uint32_t i = 0; i < n; ++i) {
-    const size_t cut = rest.find(separator);
-    items[i] = Value::String(rest.substr(0, cut));
-    if (cut != std::string_view::npos) rest.remove_prefix(cut + 1);
+  if (raw.empty()) return Document::MakeArray(nullptr, 0);
+  // Byte loops rather than std::count and find: a list field is a few
+  // short items, and in the batch module find is a call into libc's memchr
+  // per item (1.7% of the 1M-row CSV's samples, docs/performance.md).
+  const char* p = raw.data();
+  const size_t size = raw.size();
+  uint32_t n = 1;
+  for (size_t k = 0; k < size; ++k) n += p[k] == separator;
+  Value* items = arena->AllocateChildren(n);
+  size_t start = 0;
+  uint32_t item = 0;
+  for (size_t k = 0; k < size; ++k) {
+    if (p[k] != separator) continue;
+    items[item++] = Value::String(std::string_view(p + start, k - start));
+    start = k + 1;
   }
+  items[item] = Value::String(std::string_view(p + start, size - start));
   return Document::MakeArray(items, n);
 }
 

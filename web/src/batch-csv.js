@@ -19,6 +19,7 @@ import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 import { blobChunks } from './blob-bytes.js';
 
 const CHUNK_BYTES = 1 << 20;
+const HEADER_SLICE_BYTES = 16 << 10;
 
 const isBlob = (value) => typeof globalThis.Blob === 'function' && value instanceof globalThis.Blob;
 
@@ -111,9 +112,19 @@ export async function segmentCsvInWasm(text, leads, options, context) {
     const headerParser = new CsvParser();
     let header = null;
     const headerDecoder = new TextDecoder();
+    // Slice by slice until the parser has the header record: csv.js on the
+    // whole first chunk (1 MB, ~6,600 rows of a lead list) was ~2% of a
+    // 1M-row run's CPU, for one line (docs/performance.md).
     const readHeader = (bytes, last) => {
-      const records = headerParser.push(headerDecoder.decode(bytes, { stream: !last }));
-      if (records.length === 0 && last) records.push(...headerParser.end());
+      let at = 0;
+      let records;
+      do {
+        const end = Math.min(bytes.length, at + HEADER_SLICE_BYTES);
+        const final = last && end === bytes.length;
+        records = headerParser.push(headerDecoder.decode(bytes.subarray(at, end), { stream: !final }));
+        if (records.length === 0 && final) records.push(...headerParser.end());
+        at = end;
+      } while (records.length === 0 && at < bytes.length);
       if (records.length) {
         header = records[0].map((name) => name.trim());
         if (hasEvents && !header.includes(idColumn)) {
