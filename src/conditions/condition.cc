@@ -974,37 +974,16 @@ void PutValue(const Value& v, std::string* out) {
   bytes::PutString(bytes, out);
 }
 
-// A deep copy whose strings and containers live in `doc`.
-Value CopyInto(const Value& v, Document* doc) {
-  switch (v.type()) {
-    case ValueType::kString: return doc->CopyString(v.as_string());
-    case ValueType::kArray: {
-      Value* items = doc->AllocateChildren(v.size());
-      for (uint32_t i = 0; i < v.size(); ++i) items[i] = CopyInto(v.at(i), doc);
-      return Document::MakeArray(items, v.size());
-    }
-    case ValueType::kObject: {
-      Value* members = doc->AllocateChildren(2 * static_cast<size_t>(v.size()));
-      for (uint32_t i = 0; i < v.size(); ++i) {
-        members[2 * i] = doc->CopyString(v.key_at(i));
-        members[2 * i + 1] = CopyInto(v.value_at(i), doc);
-      }
-      return Document::MakeObject(members, v.size());
-    }
-    default: return v;
-  }
-}
-
+// A length-prefixed core/value_codec.h value, owned by `doc`.
 bool GetValue(std::string_view* in, Document* doc, Value* out) {
-  std::string bytes;
-  if (!bytes::GetString(in, &bytes)) return false;
-  Document scratch;
-  auto v = DecodeValue(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &scratch);
+  uint64_t n;
+  if (!bytes::GetVarint(in, &n) || n > in->size()) return false;
+  auto v = DecodeOwnedValue(reinterpret_cast<const uint8_t*>(in->data()), static_cast<size_t>(n), doc);
+  in->remove_prefix(static_cast<size_t>(n));
   if (!v.ok()) return false;
-  *out = CopyInto(*v, doc);
+  *out = *v;
   return true;
 }
-
 
 bool IsStringList(const Value& v) {
   if (!v.is_array()) return false;

@@ -56,19 +56,35 @@ size_t Reader::Count(uint64_t max) {
   return ok_ ? static_cast<size_t>(n) : 0;
 }
 
+// Slicing by 4 (four tables, a word per step): in the runtime wasm a byte
+// per step ran the loop 29,600 times for the worked example's compiled
+// config at every load, enough for V8 to compile it again with TurboFan
+// (~1 ms of CPU on a background thread) on top of a slower Liftoff loop.
+// The tables (4 KB) are built at the first call rather than stored in the
+// module's bytes.
 uint32_t Crc32(std::string_view data) {
-  static uint32_t table[256];
+  static uint32_t table[4][256];
   static bool ready = false;
   if (!ready) {
     for (uint32_t i = 0; i < 256; ++i) {
       uint32_t c = i;
       for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      table[i] = c;
+      table[0][i] = c;
+    }
+    for (uint32_t i = 0; i < 256; ++i) {
+      for (int t = 1; t < 4; ++t) table[t][i] = table[0][table[t - 1][i] & 0xFF] ^ (table[t - 1][i] >> 8);
     }
     ready = true;
   }
+  const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+  size_t n = data.size();
   uint32_t crc = 0xFFFFFFFFu;
-  for (char ch : data) crc = table[(crc ^ static_cast<uint8_t>(ch)) & 0xFF] ^ (crc >> 8);
+  for (; n >= 4; p += 4, n -= 4) {
+    crc ^= static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
+           static_cast<uint32_t>(p[3]) << 24;
+    crc = table[3][crc & 0xFF] ^ table[2][(crc >> 8) & 0xFF] ^ table[1][(crc >> 16) & 0xFF] ^ table[0][crc >> 24];
+  }
+  for (; n > 0; ++p, --n) crc = table[0][(crc ^ *p) & 0xFF] ^ (crc >> 8);
   return crc ^ 0xFFFFFFFFu;
 }
 

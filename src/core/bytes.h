@@ -23,6 +23,15 @@ inline void PutVarint(uint64_t v, std::string* out) {
 }
 
 inline bool GetVarint(std::string_view* in, uint64_t* v) {
+  // Most varints of leadseg's formats are one byte: that case first, out
+  // of the 64-bit loop (in the runtime wasm this function is called for
+  // each of a compiled config's fields, and a shorter common path keeps
+  // V8 from compiling it again with TurboFan during the load).
+  if (!in->empty() && static_cast<uint8_t>((*in)[0]) < 0x80) {
+    *v = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    return true;
+  }
   *v = 0;
   for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
     uint8_t b = static_cast<uint8_t>((*in)[0]);

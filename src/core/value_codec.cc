@@ -11,8 +11,8 @@ namespace {
 
 class Reader {
  public:
-  Reader(const uint8_t* data, size_t size, Document* arena, int max_depth = kMaxFrameDepth)
-      : p_(data), end_(data + size), arena_(arena), max_depth_(max_depth) {}
+  Reader(const uint8_t* data, size_t size, Document* arena, int max_depth = kMaxFrameDepth, bool copy_strings = false)
+      : p_(data), end_(data + size), arena_(arena), max_depth_(max_depth), copy_strings_(copy_strings) {}
 
   bool U8(uint8_t* v) {
     if (end_ - p_ < 1) return false;
@@ -59,7 +59,7 @@ class Reader {
         uint32_t n;
         std::string_view s;
         if (!U32(&n) || !Bytes(n, &s)) return Truncated();
-        *out = Value::String(s);
+        *out = Text(s);
         return Status::Ok();
       }
       case FrameTag::kArray: {
@@ -83,7 +83,7 @@ class Reader {
           uint32_t klen;
           std::string_view key;
           if (!U32(&klen) || !Bytes(klen, &key)) return Truncated();
-          members[2 * i] = Value::String(key);
+          members[2 * i] = Text(key);
           LEADSEG_RETURN_IF_ERROR(ReadValue(&members[2 * i + 1], depth + 1));
         }
         *out = Document::MakeObject(members, n);
@@ -97,10 +97,12 @@ class Reader {
 
  private:
   static Status Truncated() { return DataLoss("attribute frame is truncated"); }
+  Value Text(std::string_view s) { return copy_strings_ ? arena_->CopyString(s) : Value::String(s); }
   const uint8_t* p_;
   const uint8_t* end_;
   Document* arena_;
   int max_depth_;
+  bool copy_strings_;
 };
 
 // A tag and a u32 (a length or a count) in one append: in wasm at -Oz
@@ -109,6 +111,15 @@ void PutTagU32(FrameTag tag, uint32_t v, std::string* out) {
   char b[5] = {static_cast<char>(tag), static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
                static_cast<char>(v >> 24)};
   out->append(b, 5);
+}
+
+// One value that must fill `r`'s bytes.
+Result<Value> DecodeWhole(Reader r) {
+  Value v;
+  Status s = r.ReadValue(&v, 0);
+  if (!s.ok()) return s;
+  if (!r.at_end()) return DataLoss("value has trailing bytes");
+  return v;
 }
 
 }  // namespace
@@ -135,12 +146,11 @@ Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, Attribute
 }
 
 Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int max_depth) {
-  Reader r(data, size, arena, max_depth);
-  Value v;
-  Status s = r.ReadValue(&v, 0);
-  if (!s.ok()) return s;
-  if (!r.at_end()) return DataLoss("value has trailing bytes");
-  return v;
+  return DecodeWhole(Reader(data, size, arena, max_depth));
+}
+
+Result<Value> DecodeOwnedValue(const uint8_t* data, size_t size, Document* arena) {
+  return DecodeWhole(Reader(data, size, arena, kMaxFrameDepth, /*copy_strings=*/true));
 }
 
 void EncodeAttrHeader(uint32_t count, std::string* out) { bytes::PutFixed32(count, out); }

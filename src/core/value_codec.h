@@ -53,6 +53,10 @@ Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, Attribute
 // Containers deeper than `max_depth` are refused (attributes and
 // declarations, which JSON allowed deeper, pass kMaxJsonDepth + 1).
 Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int max_depth = kMaxFrameDepth);
+// As DecodeValue, with the strings and keys copied into `arena` too: for a
+// value kept after `data` is gone (the constants of a stored condition
+// program), decoded in place rather than into a scratch document and copied.
+Result<Value> DecodeOwnedValue(const uint8_t* data, size_t size, Document* arena);
 
 // Encodes `value` onto `out` in the same format; used by tests and by the
 // native benchmark to drive the same path the browser takes.
