@@ -143,6 +143,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     let first = leadOffset;
     let pending = [];
     let histories = [];
+    let withHistory = 0;  // of the call's leads
     let processed = 0;
     const made = [];  // the call's results, in order (null: failed in wasm)
     const rows = [];  // their result rows (-1: failed in JavaScript)
@@ -216,11 +217,23 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
       first += count;
       pending = [];
       histories = [];
+      withHistory = 0;
     };
 
     // The call's results straight into columns, counted at the end.
     const drainColumns = (n) => {
       const count = pending.length;
+      // The usual call: every lead a result row, none failed, no history to
+      // count, no metrics: the rows in one pass, progress as lead by lead.
+      if (count === n && withHistory === 0 && !withMetrics && results.firstFailed() === n) {
+        columns.addRows(results, 0, n);
+        for (let next = (Math.floor(processed / progressEvery) + 1) * progressEvery; next <= processed + n; next += progressEvery) {
+          progress({ processed: next });
+        }
+        processed += n;
+        done(n, count);
+        return;
+      }
       for (let k = 0, i = 0; k < count; k++) {
         const entry = pending[k];
         if (entry instanceof Failed) {
@@ -280,6 +293,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         }
         pending.push(attributes);
         histories.push(history);
+        if (history !== null) withHistory += 1;
       } catch (error) {
         writer.truncate(start);
         pending.push(new Failed(failedLead(row, error?.message ?? String(error), withMetrics)));

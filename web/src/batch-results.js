@@ -96,6 +96,16 @@ export class BatchResults {
     return this.view.getUint32(this.rows + i * this.layout.size + this.layout.error, true) !== 0;
   }
 
+  /** The first of the call's results that failed, or n when none did. */
+  firstFailed() {
+    this.memory();
+    const { view, layout } = this;
+    for (let i = 0, at = this.rows + layout.error; i < this.n; i++, at += layout.size) {
+      if (view.getUint32(at, true) !== 0) return i;
+    }
+    return this.n;
+  }
+
   /**
    * Lead i's result: a copy of `attributes` followed by its outputs
    * (segments, score, grade, stage, temperature, mql, sql).
