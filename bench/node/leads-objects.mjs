@@ -11,7 +11,7 @@
 // as a caller gets it, and (where the tree has the option) with results:
 // 'columns' (typed arrays, no result object per lead), checked the same way.
 //
-// Each way runs in its own fresh node process (a warm-up pass, then
+// Each way runs in its own fresh node process (`--warmup` untimed passes, then
 // `--passes`), the three in turn, `--rounds` times, all in one bench run;
 // medians are over every timed pass of a way. Not in one process: there a
 // way paid for the one before it (process.cpuUsage() counts every thread,
