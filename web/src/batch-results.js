@@ -60,8 +60,18 @@ export class BatchResults {
    */
   constructor(module, batch, config) {
     this.module = module;
-    this.batch = batch;
     this.layout = module.LeadBatch.layout();
+    this.begin(batch, config);
+  }
+
+  /**
+   * Reads another call's results (a reader kept with the module, rather
+   * than one made a call: see batch-objects.js).
+   * @param {object} batch its LeadBatch or LeadObjects
+   * @param {object} config the parsed config
+   */
+  begin(batch, config) {
+    this.batch = batch;
     this.segmentIds = (config.segments ?? []).map((s) => s.id);
     this.stageIds = (config.lifecycle?.stages ?? []).map((s) => s.id);
     this.start(0);
