@@ -17,12 +17,10 @@
 // way paid for the one before it (process.cpuUsage() counts every thread,
 // and V8's concurrent marking of the default run's kept result objects,
 // ~160 MB, landed in the columns run that followed it). Not with a forced
-// full collection between the ways either: a major GC frees the maps of the
-// objects a call makes and drops (its writers, result readers), and V8 then
-// throws away the optimized code that depended on them ("weak objects"), so
-// the next call ran in the interpreter while segmentObjectsInWasm was
-// compiled again (+40–70 ms CPU a run, docs/performance.md); that measures
-// a first call, not the loop. `--in-process` times them the old way.
+// full collection between the ways either: that measures the first call
+// after a major GC, not the loop (until the call's helpers lived with the
+// module, such a call paid +40–70 ms CPU recompiling: docs/performance.md,
+// s32 leads). `--in-process` times them the old way.
 //
 //   node bench/node/leads-objects.mjs [--copies 5] [--passes 4] [--warmup 3] [--rounds 2] [--root DIR] [--in-process]
 //                                     [--only segmentLeads|columns|growthbook]
