@@ -16,11 +16,11 @@
 // engine runs changes, not what it is given.
 import { describe, isPlainObject, leadsegError, toJsonText, withContext } from './errors.js';
 import { inlineDeclarations, inlineEvents, timeOrder } from './lead-events.js';
-import { ObjectColumns, columnsRead, renameColumns } from './column-map.js';
+import { columnsRead, renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
-import { RecordWriter, readValueFrame } from './lead-records.js';
-import { BatchResults, failedLead } from './batch-results.js';
-import { IndexedWriter } from './indexed-leads.js';
+import { readValueFrame } from './lead-records.js';
+import { failedLead } from './batch-results.js';
+import { releaseHelpers, takeHelpers } from './lead-object-helpers.js';
 import { LeadColumns } from './lead-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
@@ -72,12 +72,24 @@ function failureMessage(f, number, history) {
  *          progressEvery: number, leadOffset: number, columns?: LeadColumns}} context batch.js's helpers;
  *          `columns`: fill these (results: 'columns')
  */
-export async function segmentObjectsInWasm(text, leads, options, context) {
-  const { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset } = context;
+export function segmentObjectsInWasm(text, leads, options, context) {
+  // `options` and `context` are objects made per call (by batch.js): once
+  // no call holds one, a major GC frees their maps, and V8 throws away the
+  // optimized code of any function that read them ("weak objects"). Read
+  // here, in a function run once a call, and passed on as values, they are
+  // never checked by the code of the lead loop below.
+  const { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset, columns } = context;
+  const { onProgress, onLead, keepLeads = true, signal, metrics = false, now } = options;
+  return segmentObjects(text, leads, now, metrics, keepLeads, onProgress, onLead, signal,
+    columnMap, progressEvery, leadOffset, columns, emptySummary, countLead, columnReport);
+}
+
+async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgress, onLead, signal,
+  columnMap, progressEvery, leadOffset, into, emptySummary, countLead, columnReport) {
   const mapped = Object.keys(columnMap).length > 0;
-  const { onProgress, onLead, keepLeads = true, signal, metrics: withMetrics = false, now: at } = options;
   const module = await loadBatchModule();
   const batch = new module.LeadObjects();
+  let helpers = null;
   try {
     let warnings;
     try {
@@ -86,6 +98,9 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
       throw withContext(error, 'invalid config');
     }
     const config = JSON.parse(text);
+    // The call's writers, result reader and column set: the module's,
+    // started over (lead-object-helpers.js says why).
+    helpers = takeHelpers(module, batch, config);
     const summary = emptySummary(text);
     const events = summary.events;
     const total = leads.length;
@@ -99,7 +114,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     // their keys gathered as they are written, with the keys the write
     // reads anyway (rather than a second Object.keys a lead).
     const reads = columnsRead(config, Object.keys(JSON.parse(batch.computedAttributes())));
-    const seen = new ObjectColumns();
+    const seen = helpers.seen;
     const report = () => {
       summary.columns = leads.length ? columnReport(reads, seen.names, columnMap, seen.inline) : columnReport(reads, [], columnMap, true);
     };
@@ -122,18 +137,18 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     }
     if (gatherFrom === leads.length) report();
 
-    const results = new BatchResults(module, batch, config);
+    const results = helpers.results;
     // Without keepLeads and onLead no result object is made: the results
     // go into columns from the result rows (the caller's, with results:
     // 'columns'; or our own, for the summary's counts alone).
     const objects = keepLeads || typeof onLead === 'function';
-    const columns = context.columns ?? (objects ? null : new LeadColumns(results.segmentIds, results.stageIds, withMetrics, leads.length));
+    const columns = into ?? (objects ? null : new LeadColumns(results.segmentIds, results.stageIds, withMetrics, leads.length));
     const kept = [];
-    const writer = new RecordWriter(new module.FrameWriter());
+    const writer = helpers.writer;
     // Indexed records: a segments-only config, keys as given, no metrics
     // (and no toJSON every plain object would inherit).
     const indexed = !mapped && !withMetrics && batch.takesIndexed() && typeof Object.prototype.toJSON !== 'function'
-      ? new IndexedWriter(batch, writer.frames, new module.FrameWriter()) : null;
+      ? helpers.indexed : null;
     const check = (result) => {
       if (result < 0) unwrapBatch(batch.lastError());
     };
@@ -143,6 +158,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     let first = leadOffset;
     let pending = [];
     let histories = [];
+    let withHistory = 0;  // of the call's leads
     let processed = 0;
     const made = [];  // the call's results, in order (null: failed in wasm)
     const rows = [];  // their result rows (-1: failed in JavaScript)
@@ -216,11 +232,23 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
       first += count;
       pending = [];
       histories = [];
+      withHistory = 0;
     };
 
     // The call's results straight into columns, counted at the end.
     const drainColumns = (n) => {
       const count = pending.length;
+      // The usual call: every lead a result row, none failed, no history to
+      // count, no metrics: the rows in one pass, progress as lead by lead.
+      if (count === n && withHistory === 0 && !withMetrics && results.firstFailed() === n) {
+        columns.addRows(results, 0, n);
+        for (let next = (Math.floor(processed / progressEvery) + 1) * progressEvery; next <= processed + n; next += progressEvery) {
+          progress({ processed: next });
+        }
+        processed += n;
+        done(n, count);
+        return;
+      }
       for (let k = 0, i = 0; k < count; k++) {
         const entry = pending[k];
         if (entry instanceof Failed) {
@@ -280,6 +308,7 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
         }
         pending.push(attributes);
         histories.push(history);
+        if (history !== null) withHistory += 1;
       } catch (error) {
         writer.truncate(start);
         pending.push(new Failed(failedLead(row, error?.message ?? String(error), withMetrics)));
@@ -300,9 +329,10 @@ export async function segmentObjectsInWasm(text, leads, options, context) {
     if (gatherFrom < leads.length) report();
     if (processed % progressEvery !== 0 || processed === 0) progress({ processed });
     if (!objects) columns.countInto(summary);
-    if (context.columns) return { leads: kept, columns: columns.trimmed(), summary, warnings };
+    if (into) return { leads: kept, columns: columns.trimmed(), summary, warnings };
     return { leads: kept, summary, warnings };
   } finally {
+    if (helpers !== null) releaseHelpers(module, helpers);
     batch.delete();
   }
 }

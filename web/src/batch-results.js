@@ -60,8 +60,18 @@ export class BatchResults {
    */
   constructor(module, batch, config) {
     this.module = module;
-    this.batch = batch;
     this.layout = module.LeadBatch.layout();
+    this.begin(batch, config);
+  }
+
+  /**
+   * Reads another call's results (a reader kept with the module, rather
+   * than one made a call: see batch-objects.js).
+   * @param {object} batch its LeadBatch or LeadObjects
+   * @param {object} config the parsed config
+   */
+  begin(batch, config) {
+    this.batch = batch;
     this.segmentIds = (config.segments ?? []).map((s) => s.id);
     this.stageIds = (config.lifecycle?.stages ?? []).map((s) => s.id);
     this.start(0);
@@ -94,6 +104,16 @@ export class BatchResults {
   failed(i) {
     this.memory();
     return this.view.getUint32(this.rows + i * this.layout.size + this.layout.error, true) !== 0;
+  }
+
+  /** The first of the call's results that failed, or n when none did. */
+  firstFailed() {
+    this.memory();
+    const { view, layout } = this;
+    for (let i = 0, at = this.rows + layout.error; i < this.n; i++, at += layout.size) {
+      if (view.getUint32(at, true) !== 0) return i;
+    }
+    return this.n;
   }
 
   /**

@@ -94,6 +94,13 @@ export class ObjectColumns {
     this.previous = NO_KEYS;
   }
 
+  /** Empty again, for another list (a set kept with the batch module: see batch-objects.js). */
+  clear() {
+    this.seen.clear();
+    this.inline = false;
+    this.previous = NO_KEYS;
+  }
+
   /** Adds a plain-object lead's own keys (Object.keys). */
   add(keys) {
     // A lead whose keys are the previous lead's (a list's usual case) adds

@@ -61,6 +61,29 @@ export class IndexedWriter {
     this.refused = false;
   }
 
+  /**
+   * Starts over for another LeadObjects (a new call): its string table is
+   * empty and its attribute indexes are its config's. Reusing the writer,
+   * rather than making one a call, keeps its map alive, and with it the
+   * optimized code that checks that map (see batch-objects.js).
+   * @param {object} batch the module's LeadObjects (loaded, takesIndexed())
+   */
+  begin(batch) {
+    this.batch = batch;
+    this.strings.pos = 0;
+    this.reset = false;
+    this.forget();
+  }
+
+  /** Drops what a call learned (its strings, its attribute indexes): nothing is held past the call. */
+  forget() {
+    this.ids.clear();
+    this.attrByName.clear();
+    this.keys = NO_KEYS;
+    this.keyBound = 0;
+    this.refused = false;
+  }
+
   /** Learns the attribute indexes of a new shape's keys. */
   learn(keys) {
     this.keys = keys;

@@ -77,21 +77,34 @@ export class LeadColumns {
    * @returns {number} the lead's index
    */
   addRow(results, i) {
-    const at = this.next();
+    this.addRows(results, i, i + 1);
+    return this.count - 1;
+  }
+
+  /**
+   * Result rows [from, to) of a batch module call, none of them failed
+   * (BatchResults.firstFailed), read in place in one pass: the memory
+   * checked once, the columns grown once.
+   */
+  addRows(results, from, to) {
+    const end = this.count + to - from;
+    if (end > this.capacity) this.allocate(Math.max(MIN_CAPACITY, end, this.capacity * 2));
     results.memory();
     const { view, bits, layout } = results;
-    const row = results.rows + i * layout.size;
-    const from = i * results.words * 2;  // two 32-bit halves per 64-bit word, low first
+    const stride = results.words * 2;  // two 32-bit halves per 64-bit word, low first
     const words = this.wordsPerLead;
-    const to = at * words;
-    for (let w = 0; w < words; w++) this.segments[to + w] = bits[from + w];
-    this.score[at] = view.getFloat64(row + layout.score, true);
-    this.grade[at] = view.getInt8(row + layout.grade);
-    this.stage[at] = view.getInt16(row + layout.stage, true);
-    this.temperature[at] = view.getInt8(row + layout.temperature);
-    this.mql[at] = view.getInt8(row + layout.mql);
-    this.sql[at] = view.getInt8(row + layout.sql);
-    return at;
+    const { segments, score, grade, stage, temperature, mql, sql } = this;
+    let row = results.rows + from * layout.size;
+    for (let i = from, at = this.count; i < to; i++, at++, row += layout.size) {
+      for (let w = 0; w < words; w++) segments[at * words + w] = bits[i * stride + w];
+      score[at] = view.getFloat64(row + layout.score, true);
+      grade[at] = view.getInt8(row + layout.grade);
+      stage[at] = view.getInt16(row + layout.stage, true);
+      temperature[at] = view.getInt8(row + layout.temperature);
+      mql[at] = view.getInt8(row + layout.mql);
+      sql[at] = view.getInt8(row + layout.sql);
+    }
+    this.count = end;
   }
 
   /**
