@@ -976,10 +976,9 @@ void PutValue(const Value& v, std::string* out) {
 
 // A length-prefixed core/value_codec.h value, owned by `doc`.
 bool GetValue(std::string_view* in, Document* doc, Value* out) {
-  uint64_t n;
-  if (!bytes::GetVarint(in, &n) || n > in->size()) return false;
-  auto v = DecodeOwnedValue(reinterpret_cast<const uint8_t*>(in->data()), static_cast<size_t>(n), doc);
-  in->remove_prefix(static_cast<size_t>(n));
+  std::string_view bytes;
+  if (!bytes::GetStringView(in, &bytes)) return false;
+  auto v = DecodeOwnedValue(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), doc);
   if (!v.ok()) return false;
   *out = *v;
   return true;

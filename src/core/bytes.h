@@ -111,11 +111,19 @@ inline void PutString(std::string_view s, std::string* out) {
   out->append(s);
 }
 
-inline bool GetString(std::string_view* in, std::string* s) {
+// A PutString'd string as a view into `in` (valid as long as its bytes).
+inline bool GetStringView(std::string_view* in, std::string_view* s) {
   uint64_t n;
   if (!GetVarint(in, &n) || n > in->size()) return false;
-  s->assign(in->data(), static_cast<size_t>(n));
+  *s = in->substr(0, static_cast<size_t>(n));
   in->remove_prefix(static_cast<size_t>(n));
+  return true;
+}
+
+inline bool GetString(std::string_view* in, std::string* s) {
+  std::string_view view;
+  if (!GetStringView(in, &view)) return false;
+  s->assign(view);
   return true;
 }
 
