@@ -65,9 +65,14 @@ export class LeadColumns {
     for (const [name, Type] of SCALARS) this[name] = grow(Type, this[name]);
   }
 
+  /** Room for `count` leads in all, growing by at least doubling. */
+  reserve(count) {
+    if (count > this.capacity) this.allocate(Math.max(MIN_CAPACITY, count, this.capacity * 2));
+  }
+
   /** The index of the next lead, with room made for it. */
   next() {
-    if (this.count === this.capacity) this.allocate(Math.max(MIN_CAPACITY, this.capacity * 2));
+    this.reserve(this.count + 1);
     return this.count++;
   }
 
@@ -88,7 +93,7 @@ export class LeadColumns {
    */
   addRows(results, from, to) {
     const end = this.count + to - from;
-    if (end > this.capacity) this.allocate(Math.max(MIN_CAPACITY, end, this.capacity * 2));
+    this.reserve(end);
     results.memory();
     const { view, bits, layout } = results;
     const stride = results.words * 2;  // two 32-bit halves per 64-bit word, low first
@@ -245,7 +250,7 @@ export class LeadColumns {
   /** Appends a part (toMessage's, from a worker) after the leads already here. */
   append(part) {
     const at = this.count;
-    if (at + part.count > this.capacity) this.allocate(Math.max(MIN_CAPACITY, at + part.count, this.capacity * 2));
+    this.reserve(at + part.count);
     this.segments.set(part.segments.subarray(0, part.count * this.wordsPerLead), at * this.wordsPerLead);
     for (const [name] of SCALARS) this[name].set(part[name].subarray(0, part.count), at);
     for (const [i, message] of part.errors) this.errors.set(at + i, message);
