@@ -215,15 +215,19 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
           finish(lead, true);
         } else {
           if (withMetrics) lead.metrics = readValueFrame(results.memory(), batch.metricsAt(row));
-          const history = histories[k];
-          if (history !== null) {
-            events.replayed += history.count;
-            events.afterNow += history.order.length - history.count;
-          }
+          countHistory(histories[k]);
           finish(lead, false);
         }
       }
       done(n, count);
+    };
+
+    // A segmented lead's history in the summary: its events replayed, and
+    // those after the call's time.
+    const countHistory = (history) => {
+      if (history === null) return;
+      events.replayed += history.count;
+      events.afterNow += history.order.length - history.count;
     };
 
     const done = (n, count) => {
@@ -259,11 +263,7 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
           } else {
             const at = columns.addRow(results, i);
             if (withMetrics) columns.metrics[at] = readValueFrame(results.memory(), batch.metricsAt(i));
-            const history = histories[k];
-            if (history !== null) {
-              events.replayed += history.count;
-              events.afterNow += history.order.length - history.count;
-            }
+            countHistory(histories[k]);
           }
           i += 1;
         }
