@@ -115,7 +115,7 @@ inline void PutString(std::string_view s, std::string* out) {
 inline bool GetStringView(std::string_view* in, std::string_view* s) {
   uint64_t n;
   if (!GetVarint(in, &n) || n > in->size()) return false;
-  *s = in->substr(0, static_cast<size_t>(n));
+  *s = std::string_view(in->data(), static_cast<size_t>(n));
   in->remove_prefix(static_cast<size_t>(n));
   return true;
 }
