@@ -58,7 +58,7 @@ Json Value::ToJson() const {
 }
 
 template <typename T>
-T* Document::Take(std::vector<Chunk<T>>* chunks, size_t* current, size_t n, size_t min_chunk) {
+T* Document::Take(std::vector<Chunk<T>>* chunks, size_t* current, size_t n, size_t first, size_t doublings) {
   while (*current < chunks->size()) {
     Chunk<T>& c = (*chunks)[*current];
     if (c.items.size() - c.used >= n) {
@@ -69,7 +69,7 @@ T* Document::Take(std::vector<Chunk<T>>* chunks, size_t* current, size_t n, size
     ++*current;
   }
   Chunk<T> chunk;
-  chunk.items.resize(std::max(n, min_chunk));
+  chunk.items.resize(std::max(n, first << std::min(chunks->size(), doublings)));
   chunk.used = n;
   chunks->push_back(std::move(chunk));
   *current = chunks->size() - 1;
@@ -78,18 +78,16 @@ T* Document::Take(std::vector<Chunk<T>>* chunks, size_t* current, size_t n, size
 
 Value* Document::Allocate(size_t n) {
   if (n == 0) return nullptr;
-  // Node chunks start small and double (32 .. 1024 nodes), like the text
-  // chunks below: a document kept per condition program (its constants)
-  // holds a few nodes, and a 1024-node first chunk cost every program
-  // 16 KB, each node constructed, when a compiled config loads.
-  return Take(&chunks_, &current_, n, size_t{32} << std::min<size_t>(chunks_.size(), 5));
+  // 32 .. 1024 nodes: a document kept per condition program (its
+  // constants) holds a few nodes, and a 1024-node first chunk cost every
+  // program 16 KB when a compiled config loads.
+  return Take(&chunks_, &current_, n, 32, 5);
 }
 
 const char* Document::Intern(std::string_view s) {
-  // Text chunks start small and double (256 B .. 4 KB): a Document made
-  // for one call holds a few short strings, and a chunk is zero-filled.
-  size_t min_chunk = size_t{256} << std::min<size_t>(text_.size(), 4);
-  char* p = Take(&text_, &text_current_, s.size() + 1, min_chunk);
+  // 256 B .. 4 KB of text: a Document made for one call holds a few short
+  // strings.
+  char* p = Take(&text_, &text_current_, s.size() + 1, 256, 4);
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   p[s.size()] = '\0';
   return p;

@@ -112,8 +112,12 @@ class Document {
     std::vector<T> items;
     size_t used = 0;
   };
+  // n items from the chunks, adding one when none has room. New chunks
+  // start at `first` items and double with each chunk added, up to
+  // `first << doublings`: a Document made for one call or one condition
+  // program holds a few items, and every chunk's items are constructed.
   template <typename T>
-  static T* Take(std::vector<Chunk<T>>* chunks, size_t* current, size_t n, size_t min_chunk);
+  static T* Take(std::vector<Chunk<T>>* chunks, size_t* current, size_t n, size_t first, size_t doublings);
   Value* Allocate(size_t n);
   const char* Intern(std::string_view s);
 
