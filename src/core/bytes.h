@@ -106,6 +106,11 @@ inline bool GetCount(std::string_view* in, uint64_t max, uint64_t* n) {
   return GetVarint(in, n) && *n <= max && *n <= in->size();
 }
 
+// Such a count bounded only by the bytes left.
+inline bool GetCount(std::string_view* in, uint64_t* n) {
+  return GetVarint(in, n) && *n <= in->size();
+}
+
 inline void PutString(std::string_view s, std::string* out) {
   PutVarint(s.size(), out);
   out->append(s);

@@ -67,7 +67,7 @@ bool ProgressState::Restore(std::string_view in) {
       *t = at;
     }
   }
-  if (!GetVarint(&in, &n) || n > in.size()) return false;
+  if (!GetCount(&in, &n)) return false;
   for (uint64_t i = 0; i < n; ++i) {
     StageChange c;
     if (!GetString(&in, &c.from) || !GetString(&in, &c.to) || !GetSigned(&in, &c.at) || !IsStoredTime(c.at)) {

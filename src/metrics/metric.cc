@@ -234,6 +234,7 @@ Value MetricState::Read(TimeMs now, Document* arena) const {
 
 namespace leadseg {
 
+using bytes::GetCount;
 using bytes::GetDouble;
 using bytes::GetString;
 using bytes::GetVarint;
@@ -269,7 +270,7 @@ bool MetricState::RestoreAllTime(std::string_view in) {
   MetricState fresh(spec_);
   uint64_t n;
   if (!GetVarint(&in, &fresh.count_) || !GetDouble(&in, &fresh.sum_) || !GetVarint(&in, &fresh.numeric_count_) ||
-      !GetDouble(&in, &fresh.min_) || !GetDouble(&in, &fresh.max_) || !GetVarint(&in, &n) || n > in.size()) {
+      !GetDouble(&in, &fresh.min_) || !GetDouble(&in, &fresh.max_) || !GetCount(&in, &n)) {
     return false;
   }
   for (uint64_t i = 0; i < n; ++i) {

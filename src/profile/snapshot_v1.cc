@@ -30,7 +30,7 @@ Result<SnapshotData> DecodeFormat1(std::string_view payload) {
   for (uint32_t i = 0; i < attributes->size(); ++i) {
     p.attributes.emplace_back(std::string(attributes->key_at(i)), StoredValue::Of(attributes->value_at(i)));
   }
-  if (!GetVarint(&payload, &n) || n > payload.size()) return Corrupt("declaration count");
+  if (!GetCount(&payload, &n)) return Corrupt("declaration count");
   for (uint64_t i = 0; i < n; ++i) {
     std::string key;
     Declaration d;
