@@ -124,6 +124,18 @@ struct AttributePlan {
   }
 };
 
+// One attribute of AddSegmentRow's loop, computed once from the header.
+// Most attributes come from one column: then a row's value is that field
+// (if the row has it and it is not empty, or the column is a list), and
+// a row reads one field, with no search through the plan's column lists.
+// An attribute with several columns keeps its plan's rule (`plan`).
+struct RowStep {
+  size_t column = 0;
+  int attr = AttributeSchema::kNotFound;
+  bool list = false;
+  const AttributePlan* plan = nullptr;  // several columns: AddSegmentRow's search
+};
+
 class LeadBatch::Reader : public CsvSink {
  public:
   explicit Reader(LeadBatch* batch) : batch_(batch) {}
@@ -145,6 +157,8 @@ class LeadBatch::Reader : public CsvSink {
   std::vector<std::string> header;
   std::vector<AttributePlan> needed;  // what the config reads (and refused names)
   std::vector<AttributePlan> all;     // every column, for rows too large to skip columns safely
+  // AddSegmentRow's plan: one step per attribute of `needed`, in its order.
+  std::vector<RowStep> steps;
   std::vector<size_t> id_columns;
   Document row_arena;  // the row's attributes, reused row after row
 
@@ -319,6 +333,18 @@ Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
       add(&plan);
     }
   }
+  r.steps.clear();
+  for (const AttributePlan& plan : r.needed) {
+    RowStep step;
+    step.attr = plan.attr;
+    if (plan.direct.size() + plan.mapped.size() == 1) {
+      step.column = plan.direct.empty() ? plan.mapped[0] : plan.direct[0];
+      step.list = plan.list[0] != 0;
+    } else {
+      step.plan = &plan;  // r.needed is not changed again before the next header
+    }
+    r.steps.push_back(step);
+  }
   return Status::Ok();
 }
 
@@ -438,23 +464,31 @@ bool LeadBatch::AddSegmentRow(const std::vector<std::string_view>& fields, size_
   Reader& r = *reader_;
   SegmentRows& rows = *segment_rows_;
   rows.StartRow();
-  for (const AttributePlan& plan : r.needed) {
-    // As AddRow's last_value: the last column with a value, the
-    // attribute's own columns before mapped ones.
+  for (size_t a = 0; a < r.steps.size(); ++a) {
+    const RowStep& step = r.steps[a];
     const std::string_view* value = nullptr;
-    bool list = false;
-    for (const std::vector<size_t>* columns : {&plan.direct, &plan.mapped}) {
-      for (size_t i = 0; i < columns->size(); ++i) {
-        size_t k = (*columns)[i];
-        bool is_list = plan.list[columns == &plan.direct ? i : plan.direct.size() + i];
-        if (k < n && (!fields[k].empty() || is_list)) {
-          value = &fields[k];
-          list = is_list;
+    bool list = step.list;
+    if (step.plan == nullptr) {
+      if (step.column < n && (!fields[step.column].empty() || list)) value = &fields[step.column];
+    } else {
+      // As AddRow's last_value: the last column with a value, the
+      // attribute's own columns before mapped ones.
+      const AttributePlan& plan = *step.plan;
+      for (const std::vector<size_t>* columns : {&plan.direct, &plan.mapped}) {
+        for (size_t i = 0; i < columns->size(); ++i) {
+          size_t k = (*columns)[i];
+          bool is_list = plan.list[columns == &plan.direct ? i : plan.direct.size() + i];
+          if (k < n && (!fields[k].empty() || is_list)) {
+            value = &fields[k];
+            list = is_list;
+          }
         }
+        if (value) break;
       }
-      if (value) break;
     }
-    if (value && !rows.Set(plan.attr, plan.name, *value, list, options_.types, options_.list_separator)) return false;
+    if (value && !rows.Set(step.attr, r.needed[a].name, *value, list, options_.types, options_.list_separator)) {
+      return false;
+    }
   }
   if (!rows.WithinSizeLimit()) return false;
   LeadResult result;

@@ -182,7 +182,13 @@ TEST(BatchCsvReader, TypesFieldsAsCsvJs) {
                                          {"1e400", K::kString, 0}, {"1e-400", K::kNumber, 0}, {"-", K::kString, 0},
                                          {"0x10", K::kString, 0}, {"Infinity", K::kString, 0}, {"NaN", K::kString, 0},
                                          {"true", K::kBool, 1},   {"FALSE", K::kBool, 0},    {"tRuE", K::kBool, 1},
-                                         {"truee", K::kString, 0}, {"yes", K::kString, 0}}) {
+                                         {"truee", K::kString, 0}, {"yes", K::kString, 0},
+                                         // Eight digits at a time: a byte just past '9' or before
+                                         // '0' in any of the eight is text.
+                                         {"12345678", K::kNumber, 12345678}, {"9876543210", K::kNumber, 9876543210},
+                                         {"1234567:", K::kString, 0}, {"1234/678", K::kString, 0},
+                                         {"12345678:", K::kString, 0}, {"1\xD9" "345678", K::kString, 0},
+                                         {"12345678.25", K::kNumber, 12345678.25}}) {
     TypedField f = TypeField(c.text);
     EXPECT_EQ(f.kind, c.kind) << c.text;
     if (c.kind == K::kNumber) {
