@@ -47,6 +47,7 @@
 #include "core/utf8.h"
 #include "core/value_json.h"
 #include "core/value_writer.h"
+#include "engine/trait_keys.h"
 #include "leadseg/compiler.h"
 #include "leadseg/engine.h"
 #ifndef LEADSEG_RUNTIME_MODULE
@@ -204,8 +205,12 @@ enum class Read : int {
 };
 
 // How identify, declare and track send their value (engine.post.js says
-// the same numbers): as a value frame or as JSON text.
-enum class Encoding : int { kFrame = 0, kJsonText = 1 };
+// the same numbers): as a value frame or as JSON text. identify's flat
+// traits (engine.post.js writeFlatTraits) have two more forms: a whole
+// object frame whose member names the engine handle keeps
+// (kKeyedFrame), and a frame of the values alone for the names kept last
+// (kSameKeys: engine/trait_keys.h, Engine::IdentifyNamedValues).
+enum class Encoding : int { kFrame = 0, kJsonText = 1, kKeyedFrame = 2, kSameKeys = 3 };
 
 // identify, declare and track (leadseg_engine_apply's `call`, numbered as
 // engine.post.js numbers them): everything that differs between them but
@@ -279,8 +284,14 @@ class BoundEngine {
   uintptr_t Apply(int kind, size_t value_bytes, size_t name_bytes, double time, Encoding encoding) {
     if (kind < Change::kIdentify || kind > Change::kTrack) return Fail(InvalidArgument("unknown engine change"));
     const Change& call = kChanges[kind];
-    if (!engine_) return Fail(NotLoaded());
     auto value = In(0, value_bytes);
+    // The names are kept before anything can fail: JavaScript counts on
+    // them from this call on, whatever it answers.
+    if (encoding == Encoding::kKeyedFrame) {
+      if (value.ok() && call.kind == Change::kIdentify) trait_keys_.Keep(*value);
+      else trait_keys_.Clear();
+    }
+    if (!engine_) return Fail(NotLoaded());
     auto name = In(value_bytes, name_bytes);
     if (!value.ok() || !name.ok()) return Fail(InvalidArgument(call.too_large));
     if (call.name) {
@@ -288,7 +299,13 @@ class BoundEngine {
     }
     auto at = ToTime(time, call.time);
     if (!at.ok()) return Fail(at.status());
-    if (encoding == Encoding::kFrame) {
+    if (encoding == Encoding::kSameKeys) {
+      if (call.kind != Change::kIdentify || !trait_keys_.kept()) {
+        return Fail(DataLoss("the values do not match their names"));
+      }
+      return Reply(engine_->IdentifyNamedValues(trait_keys_.names(), *value, *at));
+    }
+    if (encoding != Encoding::kJsonText) {
       switch (call.kind) {
         case Change::kIdentify: return Reply(engine_->IdentifyFrame(*value, *at));
         case Change::kDeclare: return Reply(engine_->DeclareFrame(std::string(*name), *value, *at));
@@ -558,6 +575,7 @@ class BoundEngine {
   std::unique_ptr<Engine> engine_;
   std::vector<uint8_t> input_;
   std::string result_;    // changes, segment indexes, a snapshot
+  TraitKeys trait_keys_;  // identify's names, for Encoding::kSameKeys
   ValueWriter document_;  // the last document (metrics, explain, decide, warnings, an error, ...)
   Status last_error_;
 #ifndef LEADSEG_RUNTIME_MODULE
