@@ -534,21 +534,7 @@ void SegmentProgram::KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* 
   }
 }
 
-size_t SegmentProgram::group_count() const { return groups_.size(); }
-
-int SegmentProgram::GroupOf(int attr) const {
-  for (size_t i = 0; i < groups_.size(); ++i) {
-    if (groups_[i].attr == attr) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-uint32_t SegmentProgram::StringRow(size_t group, std::string_view s) const {
-  const Group& g = groups_[group];
-  return FindRow(g.strings, s, g.other_string_row);
-}
-
-void SegmentProgram::Begin(const AttributeSet& attributes, State* state, const uint32_t* string_rows) const {
+void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
   const size_t condition_words = bitset_words_;  // the conditions' and the clauses'
   state->Reserve(words_, condition_words);
   const size_t dynamic_word = groups_.empty() ? 0 : groups_.back().word + groups_.back().words;
@@ -561,8 +547,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state, const u
     const uint64_t* __restrict pool = pool_.data();
     const uint32_t* __restrict roles = role_of_bit_.data();
     uint64_t kill = 0, hit = 0, unsure = 0;
-    for (size_t gi = 0; gi < groups_.size(); ++gi) {
-      const Group& g = groups_[gi];
+    for (const Group& g : groups_) {
       const Value* v = attributes.Get(g.attr);
       const ValueType type = v ? v->type() : ValueType::kNull;
       uint32_t row;
@@ -572,7 +557,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state, const u
         case ValueType::kBool: row = v->as_bool() ? g.true_row : g.false_row; break;
         case ValueType::kString: {
           const std::string_view s = v->as_string();
-          row = string_rows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row);
+          row = FindRow(g.strings, s, g.other_string_row);
           p = pool[g.string_pending];
           if (g.prefixes.empty()) break;
           b = pool[row];
@@ -666,8 +651,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state, const u
     add_unsure(w);
   }
   const uint64_t* pool = pool_.data();
-  for (size_t gi = 0; gi < groups_.size(); ++gi) {
-    const Group& g = groups_[gi];
+  for (const Group& g : groups_) {
     const Value* v = attributes.Get(g.attr);
     uint64_t* gb = bits + g.word;
     uint64_t* gp = pending + g.word;
@@ -698,8 +682,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state, const u
       case ValueType::kBool: copy(v->as_bool() ? g.true_row : g.false_row, kNone); break;
       case ValueType::kString: {
         const std::string_view s = v->as_string();
-        copy(string_rows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row),
-             g.string_pending);
+        copy(FindRow(g.strings, s, g.other_string_row), g.string_pending);
         for (const PrefixTest& t : g.prefixes) {
           const uint64_t b = Bit(t.bit);
           uint64_t& word = bits[t.bit / 64];
@@ -875,9 +858,8 @@ bool SegmentProgram::Holds(size_t i, const AttributeSet& attributes, State* stat
   return HoldsByProgram(i, attributes, state);
 }
 
-void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership,
-                                 const uint32_t* string_rows) const {
-  Begin(attributes, state, string_rows);
+void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership) const {
+  Begin(attributes, state);
   // 64 conditions at a time: plain $and/$or ones from their kill, hit and
   // unsure bits; the programs run only for the rest.
   const uint64_t* kill = state->kill();
