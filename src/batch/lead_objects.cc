@@ -144,6 +144,14 @@ LeadObjects::LeadObjects(std::shared_ptr<const CompiledConfig> config, TimeMs no
   if (SegmentRows::Fits(*config_)) rows_ = std::make_unique<SegmentRows>(*config_);
 }
 
+void LeadObjects::Restart(TimeMs now, bool with_metrics) {
+  now_ = now;
+  with_metrics_ = with_metrics;
+  Clear();
+  strings_.clear();
+  string_values_.clear();
+}
+
 int LeadObjects::AttrOf(std::string_view name) const {
   if (name.empty() || config_->IsReserved(name) || !IsValidUtf8(name)) return kRefused;
   const int attr = config_->schema().Find(name);

@@ -74,6 +74,12 @@ class LeadObjects {
  public:
   LeadObjects(std::shared_ptr<const CompiledConfig> config, TimeMs now, bool with_metrics);
 
+  // Starts over for another run on the same config, as a LeadObjects made
+  // anew with `now` and `with_metrics` would: no results, an empty string
+  // table. What the config costs to set up (its engine, the segment loop)
+  // is kept: a caller reusing one config per call pays it once.
+  void Restart(TimeMs now, bool with_metrics);
+
   // Why a lead failed: the step and, for a declaration or an event, its
   // index in the record (events in the order written, i.e. time order).
   struct Failure {

@@ -3,6 +3,7 @@
 // as a value frame, and a malformed buffer must append nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -193,6 +194,40 @@ TEST(LeadObjectsIndexed, MixedWithValueFrames) {
     EXPECT_EQ(mixed.results().rows()[i].lead, i);
     EXPECT_EQ(mixed.FailureOf(i), nullptr);
   }
+}
+
+// Restart: a LeadObjects that ran once (results, a string table) answers
+// another run as one made anew does: no results kept, the string table
+// empty (the package numbers its strings from 0 again).
+TEST(LeadObjectsIndexed, RestartStartsOver) {
+  auto config = Compile(kSegments);
+  LeadObjects reused(config, kNow, false);
+  {
+    // Other strings first (a table carried over would give them the ids
+    // of the strings below).
+    Writer first(reused);
+    first.Indexed(Json::parse(R"({"country": "FR", "job_title": "CEO", "interests": ["seo", "ads", "crm"]})"));
+    first.Indexed(Json::parse(R"({"country": "GB", "job_title": "CFO", "interests": ["api"]})"));
+    ASSERT_TRUE(reused.AddStrings(first.strings(), false).ok());
+    ASSERT_TRUE(reused.Feed(first.records(), 0).ok());
+    ASSERT_EQ(reused.results().size(), 2u);
+  }
+  reused.Restart(kNow + 1, false);
+  EXPECT_EQ(reused.results().size(), 0u);
+  std::vector<Json> leads = Leads();
+  std::reverse(leads.begin(), leads.end());
+  LeadObjects made(config, kNow + 1, false);
+  Writer again(reused), fresh(made);
+  for (const Json& lead : leads) {
+    again.Indexed(lead);
+    fresh.Indexed(lead);
+  }
+  ASSERT_TRUE(reused.AddStrings(again.strings(), false).ok());
+  ASSERT_TRUE(reused.Feed(again.records(), 0).ok());
+  ASSERT_TRUE(made.AddStrings(fresh.strings(), false).ok());
+  ASSERT_TRUE(made.Feed(fresh.records(), 0).ok());
+  EXPECT_EQ(Memberships(reused), Memberships(made));
+  EXPECT_EQ(Memberships(made)[4], (std::vector<bool>{true, true, true, true, false, false}));
 }
 
 TEST(LeadObjectsIndexed, AttrsOfNames) {

@@ -3,13 +3,17 @@
 // (web/src/lead-object-helpers.js). Nothing of one call may reach the next:
 // calls on one module, after a call that stopped half-way, with other
 // configs, columns and strings, or two at once, must give exactly what the
-// same calls give on a freshly loaded module.
+// same calls give on a freshly loaded module. The module's LeadObjects
+// keeps the last config compiled and is restarted when a call's config text
+// is the same: a config changed in place between calls must be compiled
+// again, and a restart (another `now`, metrics or not) must answer as a
+// fresh load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { segmentLeads } from '../../web/src/node.js';
 import { setBatchLoader } from '../../web/src/batch-module.js';
 import { nodeBatchLoader } from '../../web/src/loader-node.js';
-import { seededRandom } from './helpers.mjs';
+import { DAY, exampleConfig, seededRandom } from './helpers.mjs';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 
@@ -159,6 +163,75 @@ test('two calls in flight at once on one batch module give what fresh calls give
   // And the next call, on the helpers either left behind.
   assert.deepEqual(await segmentLeads(configB, B, { now: NOW, ...options }), expectedB);
   assert.equal(loads, before + 1);
+});
+
+// Leads with a history: their metrics, scores and segments depend on `now`.
+function historyLeads(n, seed) {
+  const random = seededRandom(seed);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const leads = [];
+  for (let i = 0; i < n; i++) {
+    const events = [];
+    for (let k = Math.floor(random() * 12); k > 0; k--) {
+      const type = pick(['page_view', 'email_open', 'session_start', 'download']);
+      const event = { type, at: NOW - Math.floor(random() * 40 * DAY) };
+      if (type === 'page_view') event.props = { path: pick(['/pricing', '/']) };
+      if (type === 'download') event.props = { category: 'guide' };
+      events.push(event);
+    }
+    leads.push({ job_title: pick(['CTO', 'IT Manager', 'Intern']), industry: pick(['Technology', 'Retail']), company_size: Math.floor(random() * 2000), events });
+  }
+  return leads;
+}
+
+test('a config changed in place between calls is compiled again; the same config restarts as a fresh load', async () => {
+  // configA as an object the caller changes between calls, and as text.
+  const changing = structuredClone(configA);
+  const change = (config) => {
+    config.segments[2].condition.company_size.$gte = 1500;
+    config.segments[0].condition.industry.$in.push('Retail');
+  };
+  const changed = structuredClone(configA);
+  change(changed);
+  const example = exampleConfig();
+  const H = historyLeads(300, 4);
+  const LATER = NOW + 9 * DAY;
+  const calls = [
+    [changing, A, {}],
+    [() => change(changing)],
+    [changing, A, {}],
+    // Restarted: the same strings first seen in another order (a string
+    // table carried over would give them the last call's ids).
+    [changing, [...A].reverse(), { results: 'columns' }],
+    [JSON.stringify(configA), A, {}],
+    [JSON.stringify(changed), A, {}],
+    [example, H, { metrics: true }],
+    [example, H, { now: LATER }],
+    [example, H, { now: LATER, metrics: true, results: 'columns' }],
+    [example, H, {}],
+  ];
+  const expected = [];
+  for (const [config, leads, options] of calls) {
+    if (typeof config === 'function') config();
+    else expected.push(await fresh(config, leads, options));
+  }
+  changing.segments = structuredClone(configA.segments);  // as it was before the change
+  // The answers differ where the config or `now` does, so a kept config or time would show.
+  assert.notDeepEqual(expected[0].leads, expected[1].leads);
+  assert.notDeepEqual(expected[5].leads, expected[6].leads);
+
+  countLoads();
+  const before = loads;
+  let k = 0;
+  for (const [config, leads, options] of calls) {
+    if (typeof config === 'function') {
+      config();
+      continue;
+    }
+    assert.deepEqual(await segmentLeads(config, leads, { now: NOW, ...options }), expected[k], `call ${k}`);
+    k += 1;
+  }
+  assert.equal(loads, before + 1, 'every call above ran on one batch module');
 });
 
 test.after(() => setBatchLoader(nodeBatchLoader));

@@ -16,7 +16,7 @@
 // engine runs changes, not what it is given.
 import { describe, isPlainObject, leadsegError, toJsonText, withContext } from './errors.js';
 import { inlineDeclarations, inlineEvents, timeOrder } from './lead-events.js';
-import { columnsRead, renameColumns } from './column-map.js';
+import { renameColumns } from './column-map.js';
 import { loadBatchModule, unwrapBatch } from './batch-module.js';
 import { readValueFrame } from './lead-records.js';
 import { failedLead } from './batch-results.js';
@@ -88,19 +88,18 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
   columnMap, progressEvery, leadOffset, into, emptySummary, countLead, columnReport) {
   const mapped = Object.keys(columnMap).length > 0;
   const module = await loadBatchModule();
-  const batch = new module.LeadObjects();
-  let helpers = null;
+  // The call's LeadObjects, writers, result reader and column set: the
+  // module's, started over; the config compiled again only when its text
+  // changed (lead-object-helpers.js says why).
+  const helpers = takeHelpers(module);
+  const { batch } = helpers;
   try {
     let warnings;
     try {
-      warnings = unwrapBatch(batch.load(text, { now: at, metrics: withMetrics }));
+      warnings = helpers.load(text, at, withMetrics);
     } catch (error) {
       throw withContext(error, 'invalid config');
     }
-    const config = JSON.parse(text);
-    // The call's writers, result reader and column set: the module's,
-    // started over (lead-object-helpers.js says why).
-    helpers = takeHelpers(module, batch, config);
     const summary = emptySummary(text);
     const events = summary.events;
     const total = leads.length;
@@ -113,7 +112,7 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
     // front only that far (most lists: their first lead), and the rest of
     // their keys gathered as they are written, with the keys the write
     // reads anyway (rather than a second Object.keys a lead).
-    const reads = columnsRead(config, Object.keys(JSON.parse(batch.computedAttributes())));
+    const reads = helpers.reads;
     const seen = helpers.seen;
     const report = () => {
       summary.columns = leads.length ? columnReport(reads, seen.names, columnMap, seen.inline) : columnReport(reads, [], columnMap, true);
@@ -332,7 +331,6 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
     if (into) return { leads: kept, columns: columns.trimmed(), summary, warnings };
     return { leads: kept, summary, warnings };
   } finally {
-    if (helpers !== null) releaseHelpers(module, helpers);
-    batch.delete();
+    releaseHelpers(module, helpers);
   }
 }
