@@ -234,10 +234,10 @@ class WasmLeadObjects : public WasmBatchBase {
     Diagnostics diagnostics;
     auto compiled = CompileConfigText(config_json, &diagnostics);
     if (!compiled) return ErrorRecord(diagnostics);
-    const double now = options["now"].as<double>();
-    if (Status s = CheckTimestamp(now, "now"); !s.ok()) return ErrorRecord(s);
+    Run run;
+    if (Status s = ReadRun(options, &run); !s.ok()) return ErrorRecord(s);
     config_ = std::shared_ptr<const CompiledConfig>(std::move(compiled));
-    leads_ = std::make_unique<batch::LeadObjects>(config_, static_cast<TimeMs>(now), options["metrics"].as<bool>());
+    leads_ = std::make_unique<batch::LeadObjects>(config_, run.now, run.with_metrics);
     warnings_ = diagnostics.all();
     return WarningsToVal(warnings_);
   }
@@ -251,9 +251,9 @@ class WasmLeadObjects : public WasmBatchBase {
   // an error record.
   val Restart(const val& options) {
     if (!leads_) return ErrorRecord(FailedPrecondition("LeadObjects: load a config first"));
-    const double now = options["now"].as<double>();
-    if (Status s = CheckTimestamp(now, "now"); !s.ok()) return ErrorRecord(s);
-    leads_->Restart(static_cast<TimeMs>(now), options["metrics"].as<bool>());
+    Run run;
+    if (Status s = ReadRun(options, &run); !s.ok()) return ErrorRecord(s);
+    leads_->Restart(run.now, run.with_metrics);
     return WarningsToVal(warnings_);
   }
 
@@ -301,6 +301,19 @@ class WasmLeadObjects : public WasmBatchBase {
   void ClearResults() { leads_->Clear(); }
 
  private:
+  // load's and restart's `options`: {now, metrics}.
+  struct Run {
+    TimeMs now = 0;
+    bool with_metrics = false;
+  };
+  static Status ReadRun(const val& options, Run* run) {
+    const double now = options["now"].as<double>();
+    if (Status s = CheckTimestamp(now, "now"); !s.ok()) return s;
+    run->now = static_cast<TimeMs>(now);
+    run->with_metrics = options["metrics"].as<bool>();
+    return Status::Ok();
+  }
+
   std::unique_ptr<batch::LeadObjects> leads_;
   std::vector<Diagnostic> warnings_;  // the loaded config's
 };
