@@ -27,6 +27,8 @@
 #include <vector>
 
 #include "b2b_saas_config.h"
+#include "core/value_codec.h"
+#include "engine/trait_keys.h"
 #include "leadseg/engine.h"
 #include "fuzz_common.h"
 
@@ -260,6 +262,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 1: {
         name = "Identify";
         Json traits = GenTraits(p);
+        if (op == 1 && traits.is_object()) {
+          // As the JavaScript package sends traits named as the call
+          // before: the values alone, named by a whole frame's kept names
+          // (engine/trait_keys.h); sometimes a value short, which must fail
+          // and change nothing.
+          name = "IdentifyNamedValues";
+          Document doc;
+          const Value object = doc.Add(traits);
+          std::string frame;
+          EncodeValue(object, &frame);
+          TraitKeys keys;
+          keys.Keep(frame);
+          FUZZ_CHECK(keys.kept() && keys.names().size() == object.size(), "an object frame's names were not kept");
+          const uint32_t n = object.size() > 0 && p.ConsumeIntegralInRange(0, 7) == 0 ? object.size() - 1 : object.size();
+          std::string values = frame.substr(0, 1);
+          for (int i = 0; i < 4; ++i) values.push_back(static_cast<char>(n >> (8 * i)));
+          for (uint32_t i = 0; i < n; ++i) EncodeValue(object.value_at(i), &values);
+          status = e.IdentifyNamedValues(keys.names(), values, GenTime(p, e.clock())).status();
+          FUZZ_CHECK(n == object.size() || !status.ok(), "values without one of their names were taken");
+          break;
+        }
         status = e.Identify(traits, GenTime(p, e.clock())).status();
         break;
       }
