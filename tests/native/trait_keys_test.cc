@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "core/value_codec.h"
 #include "engine/trait_keys.h"
 #include "leadseg/engine.h"
@@ -114,6 +115,30 @@ TEST(TraitKeys, KeepsNoNamesOfWhatIsNotAnObjectFrame) {
   keys.Keep(Frame("{}"));
   EXPECT_TRUE(keys.kept());
   EXPECT_TRUE(keys.names().empty());
+}
+
+// An object the decoder refuses, a member nested deeper than attributes may
+// be (fuzz_engine's traits have such members; the JavaScript package sends
+// only flat traits whole), keeps no names: values sent after it fail and
+// change nothing, as identify of the whole frame does.
+TEST(TraitKeys, KeepsNoNamesOfAFrameNestedTooDeeply) {
+  auto compiled = Compile(kConfig);
+  Engine engine(compiled);
+  // The object is level 0; its decoder takes kMaxJsonDepth + 1 levels below.
+  const int arrays = kMaxJsonDepth + 2;
+  const std::string deep = R"({"job_title": "CTO", "a": )" + std::string(arrays, '[') + std::string(arrays, ']') + "}";
+  TraitKeys keys;
+  keys.Keep(Frame(R"({"job_title": "CTO"})"));
+  ASSERT_TRUE(keys.kept());
+  keys.Keep(Frame(deep));
+  EXPECT_FALSE(keys.kept());
+  EXPECT_TRUE(keys.names().empty());
+  const std::string before = engine.Snapshot();
+  EXPECT_FALSE(engine.IdentifyFrame(Frame(deep), kT0).ok());
+  auto r = engine.IdentifyNamedValues(keys.names(), ValuesFrame(deep), kT0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << r.status().message();
+  EXPECT_EQ(engine.Snapshot(), before);
 }
 
 }  // namespace
