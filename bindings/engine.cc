@@ -47,6 +47,7 @@
 #include "core/utf8.h"
 #include "core/value_json.h"
 #include "core/value_writer.h"
+#include "engine/trait_keys.h"
 #include "leadseg/compiler.h"
 #include "leadseg/engine.h"
 #ifndef LEADSEG_RUNTIME_MODULE
@@ -88,29 +89,51 @@ Status NotLoaded() { return FailedPrecondition("no config loaded: call load(conf
 //   u32 n, n x (u8 has_from, [string from], string to, f64 at)   stages
 //   u8 has_temperature, [string temperature], u8 mql, u8 sql
 //   string := u32 byte length, UTF-8 bytes
-// Words appended whole (core/bytes.h).
-void PutString(const std::string& s, std::string* out) {
-  bytes::PutFixed32(static_cast<uint32_t>(s.size()), out);
-  out->append(s);
-}
-void EncodeChanges(const SegmentChanges& changes, TimeMs clock, std::string* out) {
-  out->clear();
-  bytes::PutDouble(static_cast<double>(clock), out);
-  bytes::PutFixed32(static_cast<uint32_t>(changes.entered_indexes.size()), out);
-  for (const uint32_t i : changes.entered_indexes) bytes::PutFixed32(i, out);
-  bytes::PutFixed32(static_cast<uint32_t>(changes.exited_indexes.size()), out);
-  for (const uint32_t i : changes.exited_indexes) bytes::PutFixed32(i, out);
-  bytes::PutFixed32(static_cast<uint32_t>(changes.stages.size()), out);
-  for (const auto& c : changes.stages) {
-    out->push_back(c.from.empty() ? 0 : 1);
-    if (!c.from.empty()) PutString(c.from, out);
-    PutString(c.to, out);
-    bytes::PutDouble(static_cast<double>(c.at), out);
+// Sized first and written through a cursor: at -Oz every append to a
+// std::string is an out-of-line call (capacity check, size, terminator),
+// and an identify's changes are ~12 words. wasm is little-endian.
+class ChangesCursor {
+ public:
+  explicit ChangesCursor(char* p) : p_(p) {}
+  void U8(bool b) { *p_++ = b ? 1 : 0; }
+  void U32(size_t v) { Put(static_cast<uint32_t>(v)); }
+  void F64(double d) { Put(d); }
+  void String(const std::string& s) {
+    U32(s.size());
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
   }
-  out->push_back(changes.temperature.empty() ? 0 : 1);
-  if (!changes.temperature.empty()) PutString(changes.temperature, out);
-  out->push_back(changes.mql ? 1 : 0);
-  out->push_back(changes.sql ? 1 : 0);
+
+ private:
+  template <typename T>
+  void Put(T v) {
+    std::memcpy(p_, &v, sizeof v);
+    p_ += sizeof v;
+  }
+  char* p_;
+};
+void EncodeChanges(const SegmentChanges& changes, TimeMs clock, std::string* out) {
+  size_t size = 8 + 4 * (3 + changes.entered_indexes.size() + changes.exited_indexes.size()) + 3;
+  for (const auto& c : changes.stages) size += 1 + (c.from.empty() ? 0 : 4 + c.from.size()) + 4 + c.to.size() + 8;
+  if (!changes.temperature.empty()) size += 4 + changes.temperature.size();
+  out->resize(size);
+  ChangesCursor w(&(*out)[0]);
+  w.F64(static_cast<double>(clock));
+  w.U32(changes.entered_indexes.size());
+  for (const uint32_t i : changes.entered_indexes) w.U32(i);
+  w.U32(changes.exited_indexes.size());
+  for (const uint32_t i : changes.exited_indexes) w.U32(i);
+  w.U32(changes.stages.size());
+  for (const auto& c : changes.stages) {
+    w.U8(!c.from.empty());
+    if (!c.from.empty()) w.String(c.from);
+    w.String(c.to);
+    w.F64(static_cast<double>(c.at));
+  }
+  w.U8(!changes.temperature.empty());
+  if (!changes.temperature.empty()) w.String(changes.temperature);
+  w.U8(changes.mql);
+  w.U8(changes.sql);
 }
 
 // What the JavaScript layer reads of a config, from the compiled config (so
@@ -182,8 +205,12 @@ enum class Read : int {
 };
 
 // How identify, declare and track send their value (engine.post.js says
-// the same numbers): as a value frame or as JSON text.
-enum class Encoding : int { kFrame = 0, kJsonText = 1 };
+// the same numbers): as a value frame or as JSON text. identify's flat
+// traits (engine.post.js writeFlatTraits) have two more forms: a whole
+// object frame whose member names the engine handle keeps
+// (kKeyedFrame), and a frame of the values alone for the names kept last
+// (kSameKeys: engine/trait_keys.h, Engine::IdentifyNamedValues).
+enum class Encoding : int { kFrame = 0, kJsonText = 1, kKeyedFrame = 2, kSameKeys = 3 };
 
 // identify, declare and track (leadseg_engine_apply's `call`, numbered as
 // engine.post.js numbers them): everything that differs between them but
@@ -257,8 +284,14 @@ class BoundEngine {
   uintptr_t Apply(int kind, size_t value_bytes, size_t name_bytes, double time, Encoding encoding) {
     if (kind < Change::kIdentify || kind > Change::kTrack) return Fail(InvalidArgument("unknown engine change"));
     const Change& call = kChanges[kind];
-    if (!engine_) return Fail(NotLoaded());
     auto value = In(0, value_bytes);
+    // The names are kept before anything can fail: JavaScript counts on
+    // them from this call on, whatever it answers.
+    if (encoding == Encoding::kKeyedFrame) {
+      if (value.ok() && call.kind == Change::kIdentify) trait_keys_.Keep(*value);
+      else trait_keys_.Clear();
+    }
+    if (!engine_) return Fail(NotLoaded());
     auto name = In(value_bytes, name_bytes);
     if (!value.ok() || !name.ok()) return Fail(InvalidArgument(call.too_large));
     if (call.name) {
@@ -266,7 +299,13 @@ class BoundEngine {
     }
     auto at = ToTime(time, call.time);
     if (!at.ok()) return Fail(at.status());
-    if (encoding == Encoding::kFrame) {
+    if (encoding == Encoding::kSameKeys) {
+      if (call.kind != Change::kIdentify || !trait_keys_.kept()) {
+        return Fail(DataLoss("the values do not match their names"));
+      }
+      return Reply(engine_->IdentifyNamedValues(trait_keys_.names(), *value, *at));
+    }
+    if (encoding != Encoding::kJsonText) {
       switch (call.kind) {
         case Change::kIdentify: return Reply(engine_->IdentifyFrame(*value, *at));
         case Change::kDeclare: return Reply(engine_->DeclareFrame(std::string(*name), *value, *at));
@@ -536,6 +575,7 @@ class BoundEngine {
   std::unique_ptr<Engine> engine_;
   std::vector<uint8_t> input_;
   std::string result_;    // changes, segment indexes, a snapshot
+  TraitKeys trait_keys_;  // identify's names, for Encoding::kSameKeys
   ValueWriter document_;  // the last document (metrics, explain, decide, warnings, an error, ...)
   Status last_error_;
 #ifndef LEADSEG_RUNTIME_MODULE

@@ -27,7 +27,7 @@ var leadsegEngine = (function () {
   // (bindings/engine.cc: struct Change, enum Encoding): the one difference
   // between the text and object forms of identify, declare and track.
   var IDENTIFY = 0, DECLARE = 1, TRACK = 2;
-  var AS_FRAME = 0, AS_JSON_TEXT = 1;
+  var AS_FRAME = 0, AS_JSON_TEXT = 1, AS_KEYED_FRAME = 2, AS_SAME_KEYS = 3;
 
   var MAX_DEPTH = 64;  // kMaxFrameDepth (core/value_codec.h): stored event properties
   var MAX_JSON_DEPTH = 128;  // kMaxJsonDepth (core/json.h): traits and declarations
@@ -235,6 +235,12 @@ var leadsegEngine = (function () {
     this._inputSize = 0;
     this._clock = undefined;  // from the last result buffer; undefined: ask the core
     this._segmentIds = undefined;  // the loaded config's, from its facts
+    // identify's flat traits (writeFlatTraits): the attribute names the
+    // handle keeps (sent last as AS_KEYED_FRAME), and the written frame's
+    // form and names until identifyWritten sends it.
+    this._traitKeys = null;
+    this._written = AS_KEYED_FRAME;
+    this._writtenKeys = null;
   }
 
   var ARGS = {
@@ -342,17 +348,33 @@ var leadsegEngine = (function () {
   // its clock between them: writeFlatTraits checks and writes `traits`
   // (-1: not flat, take the general path), identifyWritten sends what it
   // wrote. The frame waits in a writer of its own, which nothing else
-  // writes to.
+  // writes to. Traits with the names of the last frame sent whole, in the
+  // same order (a page identifies with the same attributes call after
+  // call), are written as their values alone, which the handle puts back
+  // together with the names it kept (bindings/engine.cc, Encoding
+  // kSameKeys); other traits are sent whole, and their names kept.
   CoreEngine.prototype.writeFlatTraits = function (traits) {
     if (flatFrames === null) flatFrames = new leadsegFrames.FrameWriter();
     flatFrames.pos = 0;
-    return flatFrames.flatObject(traits) ? flatFrames.pos : -1;
+    var keys = this._traitKeys;
+    if (keys !== null && flatFrames.flatValues(traits, keys)) {
+      this._written = AS_SAME_KEYS;
+      return flatFrames.pos;
+    }
+    if (!flatFrames.flatObject(traits)) return -1;
+    // for-in's order, which flatObject wrote: no inherited keys (it checked).
+    this._written = AS_KEYED_FRAME;
+    this._writtenKeys = Object.keys(traits);
+    return flatFrames.pos;
   };
 
   CoreEngine.prototype.identifyWritten = function (size, now) {
     if (typeof now !== 'number') check('Engine.identify', ARGS.identifyObject, arguments);
     putFrame(this, flatFrames, size);
-    return apply(this, IDENTIFY, size, 0, now, AS_FRAME);
+    var encoding = this._written;
+    // The handle keeps a whole frame's names whatever the call answers.
+    if (encoding === AS_KEYED_FRAME) this._traitKeys = this._writtenKeys;
+    return apply(this, IDENTIFY, size, 0, now, encoding);
   };
 
   CoreEngine.prototype.declareObject = function (key, value, now, text) {

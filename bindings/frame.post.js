@@ -183,9 +183,7 @@ var leadsegFrames = (function () {
     // the object's enum cache, where Object.keys + props[key] looks each
     // key up (~6 ns a member less). for-in also visits inherited enumerable
     // keys: if any, the count differs from the own keys' and the object
-    // takes the general path, as one with a toJSON method does. The usual
-    // values (strings, numbers, booleans) are written here rather than
-    // through flatScalar: one type test each, no call.
+    // takes the general path, as one with a toJSON method does.
     var own = Object.keys(props).length;
     this.reserve(5);
     this.bytes[this.pos] = TAG_OBJECT;
@@ -194,35 +192,64 @@ var leadsegFrames = (function () {
     for (var key in props) {
       ++nkeys;
       // An assignment would set a copy's prototype; JSON.parse makes a property.
-      if (key === '__proto__' || !this.flatString(key)) return this.undo(start);
-      var v = props[key];
-      var type = typeof v;
-      if (type === 'string') {
-        this.reserve(1);
-        this.bytes[this.pos++] = TAG_STRING;
-        if (!this.flatString(v)) return this.undo(start);
-      } else if (type === 'number') {
-        if (!Number.isFinite(v)) return this.undo(start);
-        this.reserve(9);
-        this.bytes[this.pos] = TAG_NUMBER;
-        this.view.setFloat64(this.pos + 1, v === 0 ? 0 : v, true);
-        this.pos += 9;
-      } else if (type === 'boolean') {
-        this.reserve(1);
-        this.bytes[this.pos++] = v ? TAG_TRUE : TAG_FALSE;
-      } else if (Array.isArray(v)) {
-        if (typeof v.toJSON === 'function') return this.undo(start);
-        this.reserve(5);
-        this.bytes[this.pos] = TAG_ARRAY;
-        this.view.setUint32(this.pos + 1, v.length, true);
-        this.pos += 5;
-        for (var i = 0; i < v.length; i++) if (!this.flatScalar(v[i])) return this.undo(start);
-      } else if (!this.flatScalar(v)) {
-        return this.undo(start);
-      }
+      if (key === '__proto__' || !this.flatString(key) || !this.flatMember(props[key])) return this.undo(start);
     }
     if (nkeys !== own) return this.undo(start);
     this.view.setUint32(start + 1, nkeys, true);  // the count, now known
+    return true;
+  };
+
+  // The values alone of flat `props` whose keys are `keys`, in that order
+  // (identify's traits as the previous call had them: bindings/engine.cc,
+  // Encoding kSameKeys): the object's tag and count, then each member's
+  // value without its name; otherwise false with the position put back.
+  // `keys` passed flatObject's checks, so a key equal to one of them needs
+  // none; the count of own keys rules out inherited ones, as there.
+  FrameWriter.prototype.flatValues = function (props, keys) {
+    var n = keys.length;
+    if (typeof props.toJSON === 'function' || Object.keys(props).length !== n) return false;
+    var start = this.pos;
+    this.reserve(5);
+    this.bytes[this.pos] = TAG_OBJECT;
+    this.view.setUint32(this.pos + 1, n, true);
+    this.pos += 5;
+    var k = 0;
+    for (var key in props) {
+      if (k === n || key !== keys[k++] || !this.flatMember(props[key])) return this.undo(start);
+    }
+    return k === n || this.undo(start);
+  };
+
+  // One member's value of a flat object; false if it is not flat. The
+  // usual values (strings, numbers, booleans) are written here rather than
+  // through flatScalar: one type test each, no call.
+  FrameWriter.prototype.flatMember = function (v) {
+    var type = typeof v;
+    if (type === 'string') {
+      this.reserve(1);
+      this.bytes[this.pos++] = TAG_STRING;
+      return this.flatString(v);
+    }
+    if (type === 'number') {
+      if (!Number.isFinite(v)) return false;
+      this.reserve(9);
+      this.bytes[this.pos] = TAG_NUMBER;
+      this.view.setFloat64(this.pos + 1, v === 0 ? 0 : v, true);
+      this.pos += 9;
+      return true;
+    }
+    if (type === 'boolean') {
+      this.reserve(1);
+      this.bytes[this.pos++] = v ? TAG_TRUE : TAG_FALSE;
+      return true;
+    }
+    if (!Array.isArray(v)) return this.flatScalar(v);
+    if (typeof v.toJSON === 'function') return false;
+    this.reserve(5);
+    this.bytes[this.pos] = TAG_ARRAY;
+    this.view.setUint32(this.pos + 1, v.length, true);
+    this.pos += 5;
+    for (var i = 0; i < v.length; i++) if (!this.flatScalar(v[i])) return false;
     return true;
   };
 

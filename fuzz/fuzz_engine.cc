@@ -27,6 +27,9 @@
 #include <vector>
 
 #include "b2b_saas_config.h"
+#include "core/json.h"
+#include "core/value_codec.h"
+#include "engine/trait_keys.h"
 #include "leadseg/engine.h"
 #include "fuzz_common.h"
 
@@ -260,6 +263,49 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 1: {
         name = "Identify";
         Json traits = GenTraits(p);
+        if (op == 1 && traits.is_object()) {
+          // As the JavaScript package sends traits named as the call
+          // before: the values alone, named by a whole frame's kept names
+          // (engine/trait_keys.h); sometimes a value short, which must fail
+          // and change nothing.
+          name = "IdentifyNamedValues";
+          Document doc;
+          const Value object = doc.Add(traits);
+          std::string frame;
+          EncodeValue(object, &frame);
+          TraitKeys keys;
+          keys.Keep(frame);
+          // The names are kept of every object frame the decoder accepts.
+          // It refuses one nested deeper than attributes may be (GenValue's
+          // chains of arrays), which the JavaScript package never sends
+          // whole: it writes a kept frame only from flat traits (scalars
+          // and arrays of scalars, FrameWriter.flatObject). Such a frame
+          // keeps nothing, and values sent after it must fail.
+          Document decoded;
+          const bool accepted =
+              DecodeValue(reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), &decoded, kMaxJsonDepth + 1)
+                  .ok();
+          if (accepted) {
+            FUZZ_CHECK(keys.kept() && keys.names().size() == object.size(), "an object frame's names were not kept");
+          } else {
+            FUZZ_CHECK(!keys.kept() && keys.names().empty(), "a refused frame's names were kept");
+            FUZZ_CHECK(!e.IdentifyFrame(frame, GenTime(p, e.clock())).ok(), "a frame the decoder refuses was taken");
+          }
+          // Sometimes a value short (after a refused frame, never: with no
+          // names kept, no values at all would be a whole empty object).
+          const uint32_t n = accepted && object.size() > 0 && p.ConsumeIntegralInRange(0, 7) == 0 ? object.size() - 1
+                                                                                              : object.size();
+          std::string values = frame.substr(0, 1);
+          for (int i = 0; i < 4; ++i) values.push_back(static_cast<char>(n >> (8 * i)));
+          for (uint32_t i = 0; i < n; ++i) EncodeValue(object.value_at(i), &values);
+          // The binding sends no values to the engine without kept names
+          // (bindings/engine.cc, Encoding::kSameKeys); the engine itself
+          // must refuse them too, as values without their names.
+          status = e.IdentifyNamedValues(keys.names(), values, GenTime(p, e.clock())).status();
+          FUZZ_CHECK(n == object.size() || !status.ok(), "values without one of their names were taken");
+          FUZZ_CHECK(accepted || !status.ok(), "values were taken after a refused frame");
+          break;
+        }
         status = e.Identify(traits, GenTime(p, e.clock())).status();
         break;
       }

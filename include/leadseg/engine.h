@@ -93,6 +93,12 @@ class Engine {
   // The same, with `traits` encoded as a value frame holding an object
   // (core/value_codec.h): how the JavaScript package sends them.
   Result<SegmentChanges> IdentifyFrame(std::string_view traits_frame, TimeMs now);
+  // The same, with the members' names apart: `values_frame` is an object's
+  // frame whose members carry no names (the tag, a u32 count, then each
+  // value alone), the i-th named names[i]. How the JavaScript package sends
+  // traits named as the call before (bindings/engine.cc, kSameKeys).
+  Result<SegmentChanges> IdentifyNamedValues(const std::vector<std::string>& names, std::string_view values_frame,
+                                             TimeMs now);
   // Records a zero-party declaration ("interests" -> ["security"]); a null
   // value withdraws it.
   Result<SegmentChanges> Declare(const std::string& key, const Value& value, TimeMs now);

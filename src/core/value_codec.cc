@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "core/bytes.h"
 
@@ -77,13 +78,19 @@ class Reader {
       case FrameTag::kObject: {
         uint32_t n;
         if (!U32(&n)) return Truncated();
-        if (n > static_cast<size_t>(end_ - p_) / 5) return Truncated();
+        const std::vector<std::string>* names = depth == 0 ? names_ : nullptr;
+        if (names && n != names->size()) return DataLoss("the values do not match their names");
+        if (!names && n > static_cast<size_t>(end_ - p_) / 5) return Truncated();
         Value* members = arena_->AllocateChildren(2 * static_cast<size_t>(n));
         for (uint32_t i = 0; i < n; ++i) {
-          uint32_t klen;
-          std::string_view key;
-          if (!U32(&klen) || !Bytes(klen, &key)) return Truncated();
-          members[2 * i] = Text(key);
+          if (names) {
+            members[2 * i] = Value::String((*names)[i]);
+          } else {
+            uint32_t klen;
+            std::string_view key;
+            if (!U32(&klen) || !Bytes(klen, &key)) return Truncated();
+            members[2 * i] = Text(key);
+          }
           LEADSEG_RETURN_IF_ERROR(ReadValue(&members[2 * i + 1], depth + 1));
         }
         *out = Document::MakeObject(members, n);
@@ -92,6 +99,10 @@ class Reader {
     }
     return DataLoss("unknown value tag " + std::to_string(tag) + " in attribute frame");
   }
+
+  // The top object's members carry no names: they are these
+  // (DecodeNamedValues).
+  void NameTopMembers(const std::vector<std::string>* names) { names_ = names; }
 
   bool at_end() const { return p_ == end_; }
 
@@ -103,6 +114,7 @@ class Reader {
   Document* arena_;
   int max_depth_;
   bool copy_strings_;
+  const std::vector<std::string>* names_ = nullptr;
 };
 
 // A tag and a u32 (a length or a count) in one append: in wasm at -Oz
@@ -147,6 +159,17 @@ Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, Attribute
 
 Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int max_depth) {
   return DecodeWhole(Reader(data, size, arena, max_depth));
+}
+
+Result<Value> DecodeNamedValues(const uint8_t* data, size_t size, const std::vector<std::string>& names,
+                                Document* arena, int max_depth) {
+  // Only an object takes the names; any other value would decode as itself.
+  if (size == 0 || static_cast<FrameTag>(data[0]) != FrameTag::kObject) {
+    return DataLoss("the values do not match their names");
+  }
+  Reader r(data, size, arena, max_depth);
+  r.NameTopMembers(&names);
+  return DecodeWhole(r);
 }
 
 Result<Value> DecodeOwnedValue(const uint8_t* data, size_t size, Document* arena) {

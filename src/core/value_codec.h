@@ -23,6 +23,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "conditions/attributes.h"
 #include "leadseg/status.h"
@@ -53,6 +55,13 @@ Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, Attribute
 // Containers deeper than `max_depth` are refused (attributes and
 // declarations, which JSON allowed deeper, pass kMaxJsonDepth + 1).
 Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int max_depth = kMaxFrameDepth);
+// An object frame whose members carry no names (tag 6, a u32 count, then
+// each member's value alone), decoded as the object it stands for: the
+// i-th member named names[i] (the count must be names.size()), which must
+// outlive the value. identify's frames of values alone
+// (Engine::IdentifyNamedValues).
+Result<Value> DecodeNamedValues(const uint8_t* data, size_t size, const std::vector<std::string>& names,
+                                Document* arena, int max_depth);
 // As DecodeValue, with the strings and keys copied into `arena` too: for a
 // value kept after `data` is gone (the constants of a stored condition
 // program), decoded in place rather than into a scratch document and copied.

@@ -424,15 +424,17 @@ SegmentChanges Engine::Impl::SettleProfileChange(TimeMs now, bool rebuild) {
   return Commit();
 }
 
-Result<SegmentChanges> Engine::Impl::IdentifyFrame(std::string_view traits_frame, TimeMs now) {
+Result<SegmentChanges> Engine::Impl::IdentifyFrame(std::string_view traits_frame, const std::vector<std::string>* names,
+                                                   TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   scratch_->encode_arena.Clear();
   // JSON text allowed attribute values kMaxJsonDepth - 1 levels deep inside
   // the traits object; CheckValue below words the error as it did.
-  auto traits = DecodeValue(reinterpret_cast<const uint8_t*>(traits_frame.data()), traits_frame.size(),
-                            &scratch_->encode_arena, kMaxJsonDepth + 1);
+  const auto* data = reinterpret_cast<const uint8_t*>(traits_frame.data());
+  auto traits = names ? DecodeNamedValues(data, traits_frame.size(), *names, &scratch_->encode_arena, kMaxJsonDepth + 1)
+                      : DecodeValue(data, traits_frame.size(), &scratch_->encode_arena, kMaxJsonDepth + 1);
   if (!traits.ok()) return traits.status();
-  return IdentifyValues(*traits, traits_frame.data(), now);
+  return IdentifyValues(*traits, traits_frame.data(), /*named=*/names == nullptr, now);
 }
 
 namespace {
@@ -458,10 +460,10 @@ int FindAttribute(const std::vector<std::pair<std::string, StoredValue>>& stored
 }  // namespace
 
 Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
-  return IdentifyValues(traits, nullptr, now);
+  return IdentifyValues(traits, nullptr, /*named=*/true, now);
 }
 
-Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const char* frame, TimeMs now) {
+Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const char* frame, bool named, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (!traits.is_object()) {
     return InvalidArgument(std::string("identify needs an object of attributes, got ") + ValueTypeName(traits.type()));
@@ -477,7 +479,8 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
   // it was): check every member, find the attribute it replaces, and
   // locate its value's encoding: in `frame` (the object's members follow
   // its tag and count, each a u32 name length, the name and the value;
-  // core/value_codec.h), else encoded here. A name repeated in `traits`
+  // core/value_codec.h; or the value alone, unless `named`), else encoded
+  // here. A name repeated in `traits`
   // counts once, at its first position with its last value (as a parsed
   // JSON object had it): `source[i]` is the member whose value the i-th
   // takes, -1 for a later repetition.
@@ -512,7 +515,7 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
     }
     Scratch::PendingTrait& p = s.pending[i];
     if (frame) {
-      at += 4 + key.size();
+      if (named) at += 4 + key.size();
       p.at = at;
       p.size = EncodedValueSize(value);
       at += p.size;

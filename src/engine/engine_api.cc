@@ -14,7 +14,12 @@ const CompiledConfig& Engine::config() const { return impl_->config(); }
 Result<SegmentChanges> Engine::Identify(const Value& traits, TimeMs now) { return impl_->Identify(traits, now); }
 
 Result<SegmentChanges> Engine::IdentifyFrame(std::string_view traits_frame, TimeMs now) {
-  return impl_->IdentifyFrame(traits_frame, now);
+  return impl_->IdentifyFrame(traits_frame, nullptr, now);
+}
+
+Result<SegmentChanges> Engine::IdentifyNamedValues(const std::vector<std::string>& names,
+                                                   std::string_view values_frame, TimeMs now) {
+  return impl_->IdentifyFrame(values_frame, &names, now);
 }
 
 Result<SegmentChanges> Engine::Declare(const std::string& key, const Value& value, TimeMs now) {

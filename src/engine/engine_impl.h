@@ -39,7 +39,10 @@ class Engine::Impl {
   const CompiledConfig& config() const { return *config_; }
 
   Result<SegmentChanges> Identify(const Value& traits, TimeMs now);
-  Result<SegmentChanges> IdentifyFrame(std::string_view traits_frame, TimeMs now);
+  // `names`, if given, name the members of a frame of values alone
+  // (Engine::IdentifyNamedValues).
+  Result<SegmentChanges> IdentifyFrame(std::string_view traits_frame, const std::vector<std::string>* names,
+                                       TimeMs now);
   Result<SegmentChanges> Declare(const std::string& key, const Value& value, TimeMs now);
   Result<SegmentChanges> DeclareFrame(const std::string& key, std::string_view value_frame, TimeMs now);
   Result<SegmentChanges> Track(const std::string& type, const Value& props, TimeMs ts);
@@ -87,9 +90,10 @@ class Engine::Impl {
   // properties already decoded from event.props (TrackFrame has them), so
   // they are not decoded a second time.
   Result<SegmentChanges> AddEvent(Event event, const Value* props = nullptr);
-  // Identify and IdentifyFrame: `frame`, when given, is the value frame
-  // `traits` was decoded from, whose bytes are stored as they are.
-  Result<SegmentChanges> IdentifyValues(const Value& traits, const char* frame, TimeMs now);
+  // Identify, IdentifyFrame and IdentifyNamedValues: `frame`, when given,
+  // is the value frame `traits` was decoded from, whose bytes are stored as
+  // they are; `named` says whether its members carry their names.
+  Result<SegmentChanges> IdentifyValues(const Value& traits, const char* frame, bool named, TimeMs now);
   // Reads every explicit attribute and declaration again (a new
   // generation: the next evaluation takes every attribute as changed).
   void RebuildValues();

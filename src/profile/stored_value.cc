@@ -1,5 +1,7 @@
 #include "profile/stored_value.h"
 
+#include <cstring>
+
 #include "core/json.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"
@@ -19,7 +21,11 @@ void StoredValue::Assign(const Value& v) {
 }
 
 void StoredValue::AssignFrame(std::string_view bytes, size_t json) {
-  frame.assign(bytes.data(), bytes.size());
+  // A value as long as the one it replaces (every number, many strings)
+  // overwrites it in place: at -Oz, assign() is a chain of out-of-line
+  // calls (capacity, pointer, size, terminator) per attribute identified.
+  if (bytes.size() == frame.size()) std::memcpy(&frame[0], bytes.data(), bytes.size());
+  else frame.assign(bytes.data(), bytes.size());
   json_bytes = json;
 }
 
