@@ -27,6 +27,7 @@
 #include "config/config.h"
 #include "core/duration.h"
 #include "core/json.h"
+#include "leadseg/compiled_config.h"
 #include "leadseg/compiler.h"
 #include "leadseg/engine.h"
 #include "error_records.h"
@@ -105,28 +106,33 @@ class WasmLeadBatch : public WasmBatchBase {
     if (!compiled) {
       return ErrorRecord(diagnostics);
     }
-    config_ = std::shared_ptr<const CompiledConfig>(std::move(compiled));
-    batch::BatchOptions o;
-    o.now = static_cast<TimeMs>(options["now"].as<double>());
-    o.types = options["types"].as<bool>();
-    o.id_column = options["idColumn"].as<std::string>();
-    o.keep_fields = options["keepFields"].as<bool>();
-    o.list_columns = Strings(options["listColumns"]);
-    // The activity table's columns (segmentLeads' eventColumns), when the
-    // run has one: {lead, type, at}.
-    const val events = options["eventColumns"];
-    if (!events.isUndefined() && !events.isNull()) {
-      o.event_lead_column = events["lead"].as<std::string>();
-      o.event_type_column = events["type"].as<std::string>();
-      o.event_at_column = events["at"].as<std::string>();
-    }
-    const val map = options["columnMap"];
-    const unsigned n = map["length"].as<unsigned>();
-    for (unsigned i = 0; i < n; ++i) o.column_map.emplace_back(map[i][0].as<std::string>(), map[i][1].as<std::string>());
-    auto created = batch::LeadBatch::Create(config_, std::move(o));
-    if (!created.ok()) return ErrorRecord(created.status());
-    batch_ = std::move(*created);
-    return WarningsToVal(diagnostics.all());
+    return Start(std::move(compiled), options, diagnostics.all());
+  }
+
+  // The same from a compiled config (compileConfig's bytes) in the first
+  // `bytes` bytes of the input buffer: what segmentLeads' workers load, so
+  // that the config's JSON is compiled once, in the page, and each worker
+  // range only decodes (a range compiling the JSON made V8 tier the
+  // 132 KB config compiler up with TurboFan: ~1 s of CPU on a page's first
+  // run, docs/performance.md).
+  val LoadCompiled(size_t bytes, const val& options) {
+    auto loaded = DecodeCompiledConfig(Input(bytes));
+    if (!loaded.ok()) return ErrorRecord(loaded.status());
+    return Start(std::move(loaded->config), options, loaded->warnings);
+  }
+
+  // The config's JSON text compiled: {bytes: Uint8Array (a copy), warnings}
+  // for loadCompiled, or an error record as load's.
+  static val CompileConfig(const std::string& config_json) {
+    Diagnostics diagnostics;
+    auto compiled = CompileConfigText(config_json, &diagnostics);
+    if (!compiled) return ErrorRecord(diagnostics);
+    const std::string encoded = EncodeCompiledConfig(*compiled, diagnostics);
+    val out = val::object();
+    out.set("bytes", val::global("Uint8Array").new_(emscripten::typed_memory_view(
+        encoded.size(), reinterpret_cast<const uint8_t*>(encoded.data()))));
+    out.set("warnings", WarningsToVal(diagnostics.all()));
+    return out;
   }
 
   // Feeds the first `bytes` bytes of the input buffer (`last`: the end of
@@ -219,6 +225,33 @@ class WasmLeadBatch : public WasmBatchBase {
   }
 
  private:
+  // load's and loadCompiled's common end: the batch over `config`.
+  val Start(std::shared_ptr<const CompiledConfig> config, const val& options,
+            const std::vector<Diagnostic>& warnings) {
+    config_ = std::move(config);
+    batch::BatchOptions o;
+    o.now = static_cast<TimeMs>(options["now"].as<double>());
+    o.types = options["types"].as<bool>();
+    o.id_column = options["idColumn"].as<std::string>();
+    o.keep_fields = options["keepFields"].as<bool>();
+    o.list_columns = Strings(options["listColumns"]);
+    // The activity table's columns (segmentLeads' eventColumns), when the
+    // run has one: {lead, type, at}.
+    const val events = options["eventColumns"];
+    if (!events.isUndefined() && !events.isNull()) {
+      o.event_lead_column = events["lead"].as<std::string>();
+      o.event_type_column = events["type"].as<std::string>();
+      o.event_at_column = events["at"].as<std::string>();
+    }
+    const val map = options["columnMap"];
+    const unsigned n = map["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) o.column_map.emplace_back(map[i][0].as<std::string>(), map[i][1].as<std::string>());
+    auto created = batch::LeadBatch::Create(config_, std::move(o));
+    if (!created.ok()) return ErrorRecord(created.status());
+    batch_ = std::move(*created);
+    return WarningsToVal(warnings);
+  }
+
   std::unique_ptr<batch::LeadBatch> batch_;
 };
 
@@ -336,6 +369,8 @@ EMSCRIPTEN_BINDINGS(leadseg_batch) {
   RegisterBatchBase(emscripten::class_<WasmLeadBatch>("LeadBatch")
       .constructor<>()
       .function("load", &WasmLeadBatch::Load)
+      .function("loadCompiled", &WasmLeadBatch::LoadCompiled)
+      .class_function("compileConfig", &WasmLeadBatch::CompileConfig)
       .function("feed", &WasmLeadBatch::Feed)
       .function("feedEvents", &WasmLeadBatch::FeedEvents)
       .function("eventsRead", &WasmLeadBatch::EventsRead)

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { segmentLeads } from '../../web/src/node.js';
 import { segmentLeadsInWorkers } from '../../web/src/batch-workers.js';
 import { workerPlan, checkWorkersOption, MIN_WORKER_BYTES } from '../../web/src/batch-workers-option.js';
-import { exampleConfig, inProcessWorkers, START } from './helpers.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { exampleConfig, inProcessWorkers, REPO_ROOT, START } from './helpers.mjs';
 
 const TITLES = ['CTO', 'Intern', 'CEO', 'VP "Sales", EMEA', 'Head of\nGrowth', 'IT Manager'];
 const INDUSTRIES = ['Technology', 'Retail', 'Software', 'Finance'];
@@ -120,6 +122,93 @@ test('workers: an error of the whole file (no column the config reads) rejects o
     (error) => error.name === 'LeadsegError' && /none of the columns the config reads/.test(error.message),
   );
   assert.equal(log.terminated, log.started);
+});
+
+// The bench's shared workload (30 segments; ../shared/bench-workload) as a
+// CSV: row i is profile i % 10,000, so the expected count of each segment
+// is known from expected-membership.txt.
+function sharedWorkload(rows) {
+  const dir = path.join(REPO_ROOT, '..', 'shared', 'bench-workload');
+  if (!fs.existsSync(path.join(dir, 'segments.json'))) return null;
+  const segments = JSON.parse(fs.readFileSync(path.join(dir, 'segments.json'), 'utf8'));
+  const profiles = fs.readFileSync(path.join(dir, 'profiles.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const expected = fs.readFileSync(path.join(dir, 'expected-membership.txt'), 'utf8').trim().split('\n');
+  const columns = Object.keys(profiles[0]);
+  const field = (v) => {
+    const s = Array.isArray(v) ? v.join(';') : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [columns.join(',')];
+  const counts = Object.fromEntries(segments.map((seg) => [seg.id, 0]));
+  for (let i = 0; i < rows; i++) {
+    const k = i % profiles.length;
+    lines.push(columns.map((c) => field(profiles[k][c])).join(','));
+    segments.forEach((seg, s) => { if (expected[k][s] === '1') counts[seg.id]++; });
+  }
+  // A copy of the first segment: a warning (duplicate-condition) for the
+  // compiled config to carry to the workers.
+  counts.copy = counts[segments[0].id];
+  const config = JSON.stringify({ segments: [...segments, { id: 'copy', condition: segments[0].condition }] });
+  return { config, blob: new Blob([lines.join('\n') + '\n']), counts };
+}
+
+// inProcessWorkers, keeping what the page posts to each worker.
+function recordingWorkers(log, sent) {
+  const create = inProcessWorkers(log);
+  return (url) => {
+    const worker = create(url);
+    const post = worker.postMessage;
+    worker.postMessage = (message) => {
+      sent.push(message);
+      post(message);
+    };
+    return worker;
+  };
+}
+
+test('workers load the config the page compiled: the same counts as its JSON, on the shared workload, with 1 and 2 workers', async (t) => {
+  const workload = sharedWorkload(12_000);
+  if (workload === null) return t.skip('no ../shared/bench-workload');
+  const { config, blob, counts } = workload;
+  const options = { now: START, keepLeads: false, listColumns: ['interests'] };
+  const single = await segmentLeads(config, blob, { ...options, keepLeads: true });
+  assert.deepEqual(single.summary.segments, counts, 'one thread, the JSON: the expected counts');
+  assert.ok(single.warnings.some((w) => w.code === 'duplicate-condition'), JSON.stringify(single.warnings));
+  for (const workers of [1, 2]) {
+    for (const keepLeads of [false, true]) {
+      const log = { started: 0, terminated: 0 };
+      const sent = [];
+      const split = await segmentLeadsInWorkers(config, { blob, workers }, { ...options, keepLeads },
+        { createWorker: recordingWorkers(log, sent), rangeBytes: 64 << 10 });
+      const inits = sent.filter((m) => m.type === 'init');
+      assert.equal(inits.length, log.started);
+      for (const init of inits) {
+        assert.ok(init.compiled instanceof Uint8Array, 'each worker is handed the compiled config');
+        assert.equal(new TextDecoder().decode(init.compiled.subarray(0, 4)), 'LSCF');
+      }
+      assert.deepEqual(split.summary, single.summary, `${workers} worker(s), keepLeads: ${keepLeads}`);
+      assert.deepEqual(split.warnings, single.warnings);
+      assert.deepEqual(split.leads, keepLeads ? single.leads : []);
+    }
+  }
+  // This thread's next run of the same text loads the bytes it compiled for the workers.
+  const again = await segmentLeads(config, blob, { ...options, keepLeads: true });
+  assert.deepEqual(again, single);
+});
+
+test('workers: an invalid config rejects with the one-thread error (message, path) before any worker starts', async () => {
+  const blob = new Blob([leadsCsv(3000)]);
+  const bad = JSON.stringify({ segments: [{ id: 'cto', condition: { job_title: { $regex: 'CTO' } } }, { id: 'x', condition: { age: { $nope: 3 } } }] });
+  const single = await segmentLeads(bad, blob, { now: START }).then(() => null, (error) => error);
+  assert.ok(single && single.name === 'LeadsegError' && single.path.startsWith('/segments/1'), `one thread: ${single}`);
+  for (const keepLeads of [true, false]) {
+    const log = { started: 0, terminated: 0 };
+    await assert.rejects(
+      segmentLeadsInWorkers(bad, { blob, workers: 2 }, { now: START, keepLeads }, { createWorker: inProcessWorkers(log), rangeBytes: 4000 }),
+      (error) => error.name === 'LeadsegError' && error.message === single.message && error.path === single.path,
+    );
+    assert.equal(log.started, 0, 'no worker started');
+  }
 });
 
 test('the workers option: checked; used only for a whole CSV of at least 1 MB, without events or a module, where Workers exist', async () => {

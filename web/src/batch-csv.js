@@ -73,6 +73,52 @@ export function batchModuleFits(leads, options) {
     options.module === undefined && options.wasmUrl === undefined && options.wasmBinary === undefined;
 }
 
+// The config compiled last in this thread ({text, bytes}): by
+// compileForWorkers in a page, or handed over by the page in a worker
+// (useCompiledConfig). Every later load of the same text, in a worker
+// range or in this thread, decodes these bytes rather than compiling the
+// JSON again.
+let lastCompiled = null;
+
+/**
+ * The config's JSON text compiled once (in the page) for segmentLeads'
+ * workers: each worker range then decodes these bytes instead of compiling
+ * the JSON, whose compiler is enough code for V8 to tier it up with
+ * TurboFan (~1 s of CPU on a page's first 1M-row run, when every range
+ * compiled it: docs/performance.md). The same text again (the page's next
+ * run) is not compiled again. Throws the LeadsegError a range's load would
+ * (same message and path), before any worker starts.
+ * @param {string} text
+ * @returns {Promise<Uint8Array>}
+ */
+export async function compileForWorkers(text) {
+  if (lastCompiled !== null && lastCompiled.text === text) return lastCompiled.bytes;
+  const module = await loadBatchModule();
+  let bytes;
+  try {
+    bytes = unwrapBatch(module.LeadBatch.compileConfig(text)).bytes;
+  } catch (error) {
+    throw withContext(error, 'invalid config');
+  }
+  lastCompiled = { text, bytes };
+  return bytes;
+}
+
+/** In a worker: later loads of the config `text` decode `bytes` (compileForWorkers') instead. */
+export function useCompiledConfig(text, bytes) {
+  if (bytes instanceof Uint8Array) lastCompiled = { text, bytes };
+}
+
+// LeadBatch.load(text, options), or loadCompiled from the bytes the same
+// text was compiled to (they hold the compiler's warnings too).
+function loadBatch(module, batch, text, options) {
+  if (lastCompiled === null || lastCompiled.text !== text) return batch.load(text, options);
+  const { bytes } = lastCompiled;
+  const ptr = batch.inputBuffer(bytes.length); // may grow memory: read HEAPU8 after
+  module.HEAPU8.set(bytes, ptr);
+  return batch.loadCompiled(bytes.length, options);
+}
+
 /**
  * @param {string} text the config's JSON text
  * @param {object} leads CSV input
@@ -94,7 +140,7 @@ export async function segmentCsvInWasm(text, leads, options, context) {
   try {
     const warnings = (() => {
       try {
-        return unwrapBatch(batch.load(text, {
+        return unwrapBatch(loadBatch(module, batch, text, {
           now, types, idColumn, columnMap: Object.entries(columnMap), listColumns, keepFields: perLead,
           eventColumns: hasEvents ? context.eventColumns : undefined,
         }));

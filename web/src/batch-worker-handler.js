@@ -4,14 +4,16 @@
 // runs segmentLeadsPart on each with the header line in front, naming
 // leads and rows by their numbers in the whole file.
 //
-// In:  {type: 'init', config, options, blob, header, wasmModule, columns}  (the compiled batch wasm, or null;
-//       columns: send the part's results as columns, LeadColumns.toMessage's)
+// In:  {type: 'init', config, compiled, options, blob, header, wasmModule, columns}  (compiled: the config's
+//       bytes, compiled by the page, which every range loads, or null; wasmModule: the compiled batch wasm,
+//       or null; columns: send the part's results as columns, LeadColumns.toMessage's)
 //      {type: 'range', id, start, end, firstRow, firstLead}  (firstRow, firstLead: null on a guessed split)
 // Out: {type: 'progress', id, processed}
 //      {type: 'done', id, leads, summary, warnings, columns?}  (columns' buffers transferred)
 //      {type: 'error', id, error: {name, message, path}}
 import { segmentLeadsPart } from './batch.js';
 import { useCompiledBatchWasm } from './batch-module.js';
+import { useCompiledConfig } from './batch-csv.js';
 import { LeadColumns } from './lead-columns.js';
 
 /** Returns the worker's message handler; `post(message, transfer)` sends one back. */
@@ -40,6 +42,7 @@ export function createWorkerHandler(post) {
     if (message.type === 'init') {
       job = message;
       if (message.wasmModule) useCompiledBatchWasm(message.wasmModule);
+      useCompiledConfig(message.config, message.compiled);
       return queue;
     }
     queue = queue.then(() => range(message)).catch((error) => {

@@ -15,6 +15,7 @@ import { leadsegError } from './errors.js';
 import { csvRanges, guessedRanges } from './csv-ranges.js';
 import { segmentLeadsPart } from './batch.js';
 import { compiledBatchWasm } from './batch-module.js';
+import { batchModuleFits, compileForWorkers } from './batch-csv.js';
 
 const MIN_RANGE_BYTES = 256 << 10;
 const MAX_RANGE_BYTES = 16 << 20;
@@ -71,17 +72,22 @@ export async function segmentLeadsInWorkers(config, plan, options, hooks = {}, c
     options.onProgress(progress);
   });
   const checked = { ...options, onProgress };
+  if (options.signal?.aborted) throw options.signal.reason ?? leadsegError('segmentLeads: aborted');
+  // Where the workers run the batch module, the config is compiled here,
+  // once (a bad config fails now, before any worker starts), and they load
+  // its bytes.
+  const compiled = batchModuleFits(plan.blob, options) ? await compileForWorkers(config) : null;
   if (!perLead) {
     try {
-      return await runParts(config, plan, checked, hooks, guessedRanges, null);
+      return await runParts(config, compiled, plan, checked, hooks, guessedRanges, null);
     } catch (error) {
       if (!(error instanceof GuessedWrong)) throw error;
     }
   }
-  return runParts(config, plan, checked, hooks, csvRanges, columns);
+  return runParts(config, compiled, plan, checked, hooks, csvRanges, columns);
 }
 
-async function runParts(config, { blob, workers }, options, { createWorker = defaultCreateWorker, rangeBytes: fixedRangeBytes }, ranges, columns) {
+async function runParts(config, compiled, { blob, workers }, options, { createWorker = defaultCreateWorker, rangeBytes: fixedRangeBytes }, ranges, columns) {
   const guessed = ranges === guessedRanges;
   const { onProgress, onLead, signal, keepLeads = true } = options;
   const progressEvery = options.progressEvery ?? 1000;
@@ -186,7 +192,7 @@ async function runParts(config, { blob, workers }, options, { createWorker = def
         event?.preventDefault?.();
         fail(leadsegError(`segmentLeads: a worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${options.workerUrl ?? 'the package\'s batch-worker.js'})`));
       };
-      worker.postMessage({ type: 'init', config, options: workerOptions(options), blob, header, wasmModule, columns: columns !== null });
+      worker.postMessage({ type: 'init', config, compiled, options: workerOptions(options), blob, header, wasmModule, columns: columns !== null });
     }
     member ??= pool.reduce((a, b) => (b.busy < a.busy ? b : a));
     member.busy++;
