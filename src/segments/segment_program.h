@@ -127,13 +127,26 @@ class SegmentProgram {
   static size_t WordsFor(size_t n) { return (n + 63) / 64; }
 
   // Starts a row: decides every leaf on a stable attribute of `attributes`.
-  void Begin(const AttributeSet& attributes, State* state) const;
+  // `string_rows` (optional, one per group): where not kNoRow, the
+  // StringRow of the group's attribute's value, a string, looked up once by
+  // a caller whose strings repeat over rows (lead objects' string table,
+  // batch/segment_rows.h) rather than by its bytes here per row.
+  static constexpr uint32_t kNoRow = UINT32_MAX;
+  void Begin(const AttributeSet& attributes, State* state, const uint32_t* string_rows = nullptr) const;
   // Whether condition `i` holds for the row begun with Begin() (on the same
   // `attributes`, whose stable attributes must not have changed since).
   bool Holds(size_t i, const AttributeSet& attributes, State* state) const;
   // Begin, then every condition: bit i of `membership` (word i / 64, bit
   // i % 64) is condition i. `membership` has WordsFor(size()) words.
-  void EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership) const;
+  void EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership,
+                   const uint32_t* string_rows = nullptr) const;
+
+  // Begin's tables, one group per attribute some stable leaf reads: their
+  // number, the group of attribute `attr` (-1: none), and the row a string
+  // value of group `group`'s attribute takes in them (for `string_rows`).
+  size_t group_count() const;
+  int GroupOf(int attr) const;
+  uint32_t StringRow(size_t group, std::string_view s) const;
 
   // Leaves in total (for tests and benchmarks).
   size_t leaf_count() const;
