@@ -56,7 +56,12 @@ bool SegmentRows::Set(int attr, std::string_view name, std::string_view raw, boo
 bool SegmentRows::WithinSizeLimit() const { return bound_ <= kMaxAttributesBytes; }
 
 void SegmentRows::Finish(uint64_t* membership) {
-  config_.segment_program().EvaluateAll(attributes_, &state_, membership, rows_given_ ? string_rows_.data() : nullptr);
+  const SegmentProgram& program = config_.segment_program();
+  if (rows_given_) {
+    program.EvaluateAll(attributes_, &state_, membership, string_rows_.data());
+  } else {
+    program.EvaluateAll(attributes_, &state_, membership);
+  }
 }
 
 }  // namespace batch

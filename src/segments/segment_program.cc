@@ -548,7 +548,12 @@ uint32_t SegmentProgram::StringRow(size_t group, std::string_view s) const {
   return FindRow(g.strings, s, g.other_string_row);
 }
 
-void SegmentProgram::Begin(const AttributeSet& attributes, State* state, const uint32_t* string_rows) const {
+void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
+  BeginRows<false>(attributes, state, nullptr);
+}
+
+template <bool kRows>
+void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, const uint32_t* string_rows) const {
   const size_t condition_words = bitset_words_;  // the conditions' and the clauses'
   state->Reserve(words_, condition_words);
   const size_t dynamic_word = groups_.empty() ? 0 : groups_.back().word + groups_.back().words;
@@ -572,7 +577,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state, const u
         case ValueType::kBool: row = v->as_bool() ? g.true_row : g.false_row; break;
         case ValueType::kString: {
           const std::string_view s = v->as_string();
-          row = string_rows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row);
+          row = kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row);
           p = pool[g.string_pending];
           if (g.prefixes.empty()) break;
           b = pool[row];
@@ -698,7 +703,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state, const u
       case ValueType::kBool: copy(v->as_bool() ? g.true_row : g.false_row, kNone); break;
       case ValueType::kString: {
         const std::string_view s = v->as_string();
-        copy(string_rows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row),
+        copy(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row),
              g.string_pending);
         for (const PrefixTest& t : g.prefixes) {
           const uint64_t b = Bit(t.bit);
@@ -875,9 +880,19 @@ bool SegmentProgram::Holds(size_t i, const AttributeSet& attributes, State* stat
   return HoldsByProgram(i, attributes, state);
 }
 
+void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership) const {
+  EvaluateAllRows<false>(attributes, state, membership, nullptr);
+}
+
 void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership,
                                  const uint32_t* string_rows) const {
-  Begin(attributes, state, string_rows);
+  EvaluateAllRows<true>(attributes, state, membership, string_rows);
+}
+
+template <bool kRows>
+void SegmentProgram::EvaluateAllRows(const AttributeSet& attributes, State* state, uint64_t* membership,
+                                     const uint32_t* string_rows) const {
+  BeginRows<kRows>(attributes, state, string_rows);
   // 64 conditions at a time: plain $and/$or ones from their kill, hit and
   // unsure bits; the programs run only for the rest.
   const uint64_t* kill = state->kill();
