@@ -566,8 +566,8 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
     const uint64_t* __restrict pool = pool_.data();
     const uint32_t* __restrict roles = role_of_bit_.data();
     uint64_t kill = 0, hit = 0, unsure = 0;
-    for (size_t gi = 0; gi < groups_.size(); ++gi) {
-      const Group& g = groups_[gi];
+    for (const Group& g : groups_) {
+      const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
       const Value* v = attributes.Get(g.attr);
       const ValueType type = v ? v->type() : ValueType::kNull;
       uint32_t row;
@@ -671,8 +671,8 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
     add_unsure(w);
   }
   const uint64_t* pool = pool_.data();
-  for (size_t gi = 0; gi < groups_.size(); ++gi) {
-    const Group& g = groups_[gi];
+  for (const Group& g : groups_) {
+    const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
     const Value* v = attributes.Get(g.attr);
     uint64_t* gb = bits + g.word;
     uint64_t* gp = pending + g.word;
