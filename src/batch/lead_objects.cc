@@ -45,12 +45,14 @@ class RecordReader {
 };
 
 // Reads an indexed record's attributes (lead_objects.h), handing each to
-// set(attr, value) (arrays in `arena`, strings from `strings`, the table's
-// Values). False when they are malformed: an attribute index past `schema_size`, a string id
+// set(attr, value, id) (arrays in `arena`, strings from `strings`, the
+// table's Values; `id` the string's in the table, else kNoString). False when they are malformed: an attribute index past `schema_size`, a string id
 // past the table, an unknown tag, a number not finite, bytes short or left
 // over (some attributes may have been set by then). Fixed-width fields are
 // read with one bounds check each and no call: this loop is most of what
 // the module does per lead.
+constexpr uint32_t kNoString = UINT32_MAX;
+
 template <typename Set>
 inline bool ReadIndexedValues(std::string_view bytes, size_t schema_size, const std::vector<Value>& strings,
                               Document* arena, Set&& set) {
@@ -67,6 +69,7 @@ inline bool ReadIndexedValues(std::string_view bytes, size_t schema_size, const 
     p += 4;
     return v;
   };
+  uint32_t string_id = kNoString;  // the last string scalar() read
   auto scalar = [&](uint8_t tag, Value* out) {
     switch (tag) {
       case 1: *out = Value::Bool(false); return true;
@@ -85,6 +88,7 @@ inline bool ReadIndexedValues(std::string_view bytes, size_t schema_size, const 
         const uint32_t id = u32();
         if (id >= table_size) return false;
         *out = table[id];
+        string_id = id;
         return true;
       }
       default: return false;
@@ -103,14 +107,14 @@ inline bool ReadIndexedValues(std::string_view bytes, size_t schema_size, const 
         std::memcpy(&id, p + 5, 4);
         if (attr >= schema_size || id >= table_size) return false;
         p += 9;
-        set(attr, table[id]);
+        set(attr, table[id], id);
         continue;
       }
       if (p[4] == 3) {
         std::memcpy(&d, p + 5, 8);
         if (attr >= schema_size || !std::isfinite(d)) return false;
         p += 13;
-        set(attr, Value::Number(d));
+        set(attr, Value::Number(d), kNoString);
         continue;
       }
     }
@@ -128,10 +132,11 @@ inline bool ReadIndexedValues(std::string_view bytes, size_t schema_size, const 
         if (left() < 1 || !scalar(static_cast<uint8_t>(*p++), &items[i])) return false;
       }
       value = Document::MakeArray(items, n);
-    } else if (!scalar(tag, &value)) {
-      return false;
+      set(attr, value, kNoString);
+      continue;
     }
-    set(attr, value);
+    if (!scalar(tag, &value)) return false;
+    set(attr, value, tag == 4 ? string_id : kNoString);
   }
   return p == end;
 }
@@ -150,6 +155,7 @@ void LeadObjects::Restart(TimeMs now, bool with_metrics) {
   Clear();
   strings_.clear();
   string_values_.clear();
+  string_rows_.clear();
 }
 
 int LeadObjects::AttrOf(std::string_view name) const {
@@ -177,6 +183,9 @@ Status LeadObjects::AddStrings(std::string_view bytes, bool reset) {
   // the vector does (short strings live inside it): then all again.
   string_values_.resize(strings_.data() == buffer ? old : 0);
   for (size_t i = string_values_.size(); i < strings_.size(); ++i) string_values_.push_back(Value::String(strings_[i]));
+  // A new string's program row is not known yet.
+  if (reset) string_rows_.clear();
+  string_rows_.resize(strings_.size());
   return Status::Ok();
 }
 
@@ -184,7 +193,7 @@ bool LeadObjects::ReadIndexed(std::string_view bytes, Parsed* lead) {
   lead->indexed = true;
   lead->first = static_cast<uint32_t>(indexed_.size());
   const bool ok = ReadIndexedValues(bytes, config_->schema().size(), string_values_, &indexed_arena_,
-                                    [this](uint32_t attr, Value value) {
+                                    [this](uint32_t attr, Value value, uint32_t) {
                                       indexed_.emplace_back(static_cast<int>(attr), value);
                                     });
   lead->count = static_cast<uint32_t>(indexed_.size()) - lead->first;
@@ -196,6 +205,7 @@ bool LeadObjects::FeedIndexed(std::string_view bytes, uint64_t first_lead) {
   indexed_arena_.Clear();
   const size_t schema_size = config_->schema().size();
   SegmentRows& rows = *rows_;
+  SegmentRows::StringCache* const cache = string_rows_.data();  // per string id
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
   uint64_t lead = first_lead;
@@ -214,7 +224,13 @@ bool LeadObjects::FeedIndexed(std::string_view bytes, uint64_t first_lead) {
     if (declarations != 0 || events != 0) return false;
     rows.StartRow();
     if (!ReadIndexedValues(attributes, schema_size, string_values_, &indexed_arena_,
-                           [&rows](uint32_t attr, Value value) { rows.SetValue(static_cast<int>(attr), value); })) {
+                           [&rows, cache](uint32_t attr, Value value, uint32_t id) {
+                             if (id != kNoString) {
+                               rows.SetString(static_cast<int>(attr), value, &cache[id]);
+                             } else {
+                               rows.SetValue(static_cast<int>(attr), value);
+                             }
+                           })) {
       return false;
     }
     LeadResult result;

@@ -150,6 +150,7 @@ class LeadObjects {
   std::unique_ptr<SegmentRows> rows_;  // with a config SegmentRows fits
   std::vector<std::string> strings_;   // indexed records' string table
   std::vector<Value> string_values_;   // and as Values (pointing into strings_)
+  std::vector<SegmentRows::StringCache> string_rows_;  // and their rows in the segment program
   std::vector<std::pair<int, Value>> indexed_;  // the indexed attributes of one Feed
   Document indexed_arena_;                      // and their arrays
   ResultBuffer results_;

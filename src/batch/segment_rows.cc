@@ -1,5 +1,7 @@
 #include "batch/segment_rows.h"
 
+#include <algorithm>
+
 #include "batch/field_values.h"
 #include "leadseg/engine.h"
 
@@ -20,12 +22,22 @@ bool SegmentRows::Fits(const CompiledConfig& c) {
          c.declared_attr() < 0 && c.rfm_attr() < 0 && c.segments_attr() < 0;
 }
 
-SegmentRows::SegmentRows(const CompiledConfig& config) : config_(config), attributes_(&config.schema()) {}
+SegmentRows::SegmentRows(const CompiledConfig& config)
+    : config_(config), attributes_(&config.schema()),
+      string_rows_(config.segment_program().group_count(), SegmentProgram::kNoRow) {
+  for (size_t attr = 0; attr < config.schema().size(); ++attr) {
+    group_of_.push_back(config.segment_program().GroupOf(static_cast<int>(attr)));
+  }
+}
 
 void SegmentRows::StartRow() {
   attributes_.Clear();
   lists_.Clear();
   bound_ = 2;
+  if (rows_given_) {
+    std::fill(string_rows_.begin(), string_rows_.end(), SegmentProgram::kNoRow);
+    rows_given_ = false;
+  }
 }
 
 bool SegmentRows::Set(int attr, std::string_view name, std::string_view raw, bool list, bool types, char separator) {
@@ -44,7 +56,12 @@ bool SegmentRows::Set(int attr, std::string_view name, std::string_view raw, boo
 bool SegmentRows::WithinSizeLimit() const { return bound_ <= kMaxAttributesBytes; }
 
 void SegmentRows::Finish(uint64_t* membership) {
-  config_.segment_program().EvaluateAll(attributes_, &state_, membership);
+  const SegmentProgram& program = config_.segment_program();
+  if (rows_given_) {
+    program.EvaluateAll(attributes_, &state_, membership, string_rows_.data());
+  } else {
+    program.EvaluateAll(attributes_, &state_, membership);
+  }
 }
 
 }  // namespace batch

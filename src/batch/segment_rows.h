@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "config/config.h"
 #include "core/value.h"
@@ -52,6 +53,26 @@ class SegmentRows {
   // stay valid until Finish. The caller has bounded the row's size (the
   // bound is not kept for it), so WithinSizeLimit() says nothing of it.
   void SetValue(int attr, Value value) { attributes_.Set(attr, value); }
+  // SetValue of a string the caller keeps in a table (lead objects' string
+  // table) with `cached`, kept with it: the segment program's row for the
+  // string under the attribute it was last set on. A string repeated over
+  // rows (a country, a job title) is then looked up in the program's tables
+  // once, not by its bytes per row. A new string's StringCache is {}.
+  struct StringCache {
+    int attr = -1;
+    uint32_t row = 0;
+  };
+  void SetString(int attr, Value value, StringCache* cached) {
+    attributes_.Set(attr, value);
+    const int group = group_of_[static_cast<size_t>(attr)];
+    if (group < 0) return;
+    if (cached->attr != attr) {
+      cached->attr = attr;
+      cached->row = config_.segment_program().StringRow(static_cast<size_t>(group), value.as_string());
+    }
+    string_rows_[static_cast<size_t>(group)] = cached->row;
+    rows_given_ = true;
+  }
   // False when the row's attributes could pass identify's size limit: the
   // engine then refuses the row with its own message (decline it).
   bool WithinSizeLimit() const;
@@ -64,6 +85,9 @@ class SegmentRows {
   Document lists_;  // list columns' arrays (of views), cleared per row
   SegmentProgram::State state_;
   size_t bound_ = 0;  // an upper bound of the row's attributes as JSON text
+  std::vector<int> group_of_;          // per schema attribute: its program group, or -1
+  std::vector<uint32_t> string_rows_;  // per group: the row SetString gave, or kNoRow
+  bool rows_given_ = false;            // whether SetString gave any this row
 };
 
 }  // namespace batch

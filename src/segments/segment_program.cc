@@ -534,7 +534,26 @@ void SegmentProgram::KillAndHit(uint32_t word, uint64_t leaves, const uint64_t* 
   }
 }
 
+size_t SegmentProgram::group_count() const { return groups_.size(); }
+
+int SegmentProgram::GroupOf(int attr) const {
+  for (size_t i = 0; i < groups_.size(); ++i) {
+    if (groups_[i].attr == attr) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+uint32_t SegmentProgram::StringRow(size_t group, std::string_view s) const {
+  const Group& g = groups_[group];
+  return FindRow(g.strings, s, g.other_string_row);
+}
+
 void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
+  BeginRows<false>(attributes, state, nullptr);
+}
+
+template <bool kRows>
+void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, const uint32_t* string_rows) const {
   const size_t condition_words = bitset_words_;  // the conditions' and the clauses'
   state->Reserve(words_, condition_words);
   const size_t dynamic_word = groups_.empty() ? 0 : groups_.back().word + groups_.back().words;
@@ -548,6 +567,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
     const uint32_t* __restrict roles = role_of_bit_.data();
     uint64_t kill = 0, hit = 0, unsure = 0;
     for (const Group& g : groups_) {
+      const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
       const Value* v = attributes.Get(g.attr);
       const ValueType type = v ? v->type() : ValueType::kNull;
       uint32_t row;
@@ -557,7 +577,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
         case ValueType::kBool: row = v->as_bool() ? g.true_row : g.false_row; break;
         case ValueType::kString: {
           const std::string_view s = v->as_string();
-          row = FindRow(g.strings, s, g.other_string_row);
+          row = kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row);
           p = pool[g.string_pending];
           if (g.prefixes.empty()) break;
           b = pool[row];
@@ -652,6 +672,7 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
   }
   const uint64_t* pool = pool_.data();
   for (const Group& g : groups_) {
+    const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
     const Value* v = attributes.Get(g.attr);
     uint64_t* gb = bits + g.word;
     uint64_t* gp = pending + g.word;
@@ -682,7 +703,8 @@ void SegmentProgram::Begin(const AttributeSet& attributes, State* state) const {
       case ValueType::kBool: copy(v->as_bool() ? g.true_row : g.false_row, kNone); break;
       case ValueType::kString: {
         const std::string_view s = v->as_string();
-        copy(FindRow(g.strings, s, g.other_string_row), g.string_pending);
+        copy(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row),
+             g.string_pending);
         for (const PrefixTest& t : g.prefixes) {
           const uint64_t b = Bit(t.bit);
           uint64_t& word = bits[t.bit / 64];
@@ -859,7 +881,18 @@ bool SegmentProgram::Holds(size_t i, const AttributeSet& attributes, State* stat
 }
 
 void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership) const {
-  Begin(attributes, state);
+  EvaluateAllRows<false>(attributes, state, membership, nullptr);
+}
+
+void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership,
+                                 const uint32_t* string_rows) const {
+  EvaluateAllRows<true>(attributes, state, membership, string_rows);
+}
+
+template <bool kRows>
+void SegmentProgram::EvaluateAllRows(const AttributeSet& attributes, State* state, uint64_t* membership,
+                                     const uint32_t* string_rows) const {
+  BeginRows<kRows>(attributes, state, string_rows);
   // 64 conditions at a time: plain $and/$or ones from their kill, hit and
   // unsure bits; the programs run only for the rest.
   const uint64_t* kill = state->kill();

@@ -134,6 +134,22 @@ class SegmentProgram {
   // Begin, then every condition: bit i of `membership` (word i / 64, bit
   // i % 64) is condition i. `membership` has WordsFor(size()) words.
   void EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership) const;
+  // The same, with `string_rows` (one per group): where not kNoRow, the
+  // StringRow of the group's attribute's value, a string, looked up once by
+  // a caller whose strings repeat over rows (lead objects' string table,
+  // batch/segment_rows.h) rather than by its bytes here per row. A separate
+  // function, so that the path without them stays the code it was (one
+  // more branch per string group cost it ~6%).
+  static constexpr uint32_t kNoRow = UINT32_MAX;
+  void EvaluateAll(const AttributeSet& attributes, State* state, uint64_t* membership,
+                   const uint32_t* string_rows) const;
+
+  // Begin's tables, one group per attribute some stable leaf reads: their
+  // number, the group of attribute `attr` (-1: none), and the row a string
+  // value of group `group`'s attribute takes in them (for `string_rows`).
+  size_t group_count() const;
+  int GroupOf(int attr) const;
+  uint32_t StringRow(size_t group, std::string_view s) const;
 
   // Leaves in total (for tests and benchmarks).
   size_t leaf_count() const;
@@ -144,6 +160,12 @@ class SegmentProgram {
   struct Instr;
   struct StringEntry;
   struct Clause;
+  // Begin and EvaluateAll, with string rows (kRows) or without.
+  template <bool kRows>
+  void BeginRows(const AttributeSet& attributes, State* state, const uint32_t* string_rows) const;
+  template <bool kRows>
+  void EvaluateAllRows(const AttributeSet& attributes, State* state, uint64_t* membership,
+                       const uint32_t* string_rows) const;
   void Resolve(uint32_t bit, const AttributeSet& attributes, State* state) const;
   bool Run(uint32_t begin, uint32_t end, const AttributeSet& attributes, State* state) const;
   // Holds without the kill/hit shortcut: the condition's program.

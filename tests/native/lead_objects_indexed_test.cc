@@ -196,6 +196,37 @@ TEST(LeadObjectsIndexed, MixedWithValueFrames) {
   }
 }
 
+// The segment program's row of a table string is looked up once and kept
+// with the string (SegmentRows::SetString): one string under two
+// attributes, whose tables differ, takes each attribute's row.
+TEST(LeadObjectsIndexed, OneStringUnderTwoAttributes) {
+  auto config = Compile(kSegments);
+  LeadObjects framed(config, kNow, false), indexed(config, kNow, false);
+  Writer frames(framed), indexes(indexed);
+  const std::vector<Json> leads = {
+      Json::parse(R"({"country": "US", "job_title": "DE"})"),
+      Json::parse(R"({"country": "DE", "job_title": "US"})"),
+      Json::parse(R"({"country": "US", "job_title": "CTO"})"),
+      Json::parse(R"({"job_title": "CTO", "country": "DE"})"),
+      Json::parse(R"({"country": "CTO", "job_title": "DE"})"),
+      Json::parse(R"({"country": "DE", "job_title": "CTO"})"),
+  };
+  for (const Json& lead : leads) {
+    frames.Frame(lead);
+    indexes.Indexed(lead);
+  }
+  ASSERT_TRUE(framed.Feed(frames.records(), 0).ok());
+  ASSERT_TRUE(indexed.AddStrings(indexes.strings(), false).ok());
+  ASSERT_TRUE(indexed.Feed(indexes.records(), 0).ok());
+  const auto want = Memberships(framed);
+  EXPECT_EQ(Memberships(indexed), want);
+  EXPECT_EQ(want[0][0], true);   // us
+  EXPECT_EQ(want[1][0], false);
+  EXPECT_EQ(want[3][5], true);   // cto_de
+  EXPECT_EQ(want[4][5], false);
+  EXPECT_EQ(want[5][5], true);
+}
+
 // Restart: a LeadObjects that ran once (results, a string table) answers
 // another run as one made anew does: no results kept, the string table
 // empty (the package numbers its strings from 0 again).

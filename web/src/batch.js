@@ -19,6 +19,7 @@
 // score, grade nor stage, and sees no metric values, so it is not used.
 import { loadModule } from './loader.js';
 import { describe, isPlainObject, leadsegError, loneSurrogateAt, toJsonText, withContext } from './errors.js';
+import { plainJsonText } from './plain-json-text.js';
 import { parseCsvNumbered, typeValue } from './csv.js';
 import {
   eventColumnsOption, inlineDeclarations, inlineEvents, isEventsInput, leadKey, readEvents, timeOrder,
@@ -84,7 +85,7 @@ function configText(config) {
     if (at >= 0) throw leadsegError(`segmentLeads: config has a lone surrogate (U+${config.charCodeAt(at).toString(16).toUpperCase()} at index ${at}), which is not valid Unicode`);
     return config;
   }
-  if (isPlainObject(config)) return toJsonText(config, 'segmentLeads: config');
+  if (isPlainObject(config)) return plainJsonText(config) ?? toJsonText(config, 'segmentLeads: config');
   throw leadsegError(`segmentLeads: config must be a config object or its JSON text, got ${describe(config)}`);
 }
 
