@@ -16,11 +16,13 @@
 #include "profile/snapshot_v1.h"
 #include "test_data.h"
 #include "test_config.h"
+#include "test_frames.h"
 
 namespace leadseg {
 namespace {
 
 using testing::Compile;
+using testing::Frame;
 using testing::kT0;
 
 const char* kConfig = R"({
@@ -31,13 +33,6 @@ const char* kConfig = R"({
     {"id": "security_fan", "condition": {"declared.interests": {"$in": ["security"]}}}
   ]
 })";
-
-std::string Frame(const std::string& json) {
-  Document doc;
-  std::string out;
-  EncodeValue(doc.Add(Json::parse(json)), &out);
-  return out;
-}
 
 std::string Nested(int depth) {
   std::string s;

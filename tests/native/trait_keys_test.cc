@@ -13,12 +13,14 @@
 #include "engine/trait_keys.h"
 #include "leadseg/engine.h"
 #include "test_config.h"
+#include "test_frames.h"
 #include "test_data.h"
 
 namespace leadseg {
 namespace {
 
 using testing::Compile;
+using testing::Frame;
 using testing::kT0;
 
 const char* kConfig = R"({
@@ -27,13 +29,6 @@ const char* kConfig = R"({
     {"id": "big", "condition": {"company_size": {"$gte": 100}}}
   ]
 })";
-
-std::string Frame(const std::string& json) {
-  Document doc;
-  std::string out;
-  EncodeValue(doc.Add(Json::parse(json)), &out);
-  return out;
-}
 
 // The object `json` as its values alone: the tag and count, each value.
 std::string ValuesFrame(const std::string& json) {
