@@ -44,15 +44,17 @@ class RecordReader {
   std::string_view rest_;
 };
 
-// Reads an indexed record's attributes (lead_objects.h), handing each to
-// set(attr, value, id) (arrays in `arena`, strings from `strings`, the
-// table's Values; `id` the string's in the table, else kNoString). False when they are malformed: an attribute index past `schema_size`, a string id
-// past the table, an unknown tag, a number not finite, bytes short or left
-// over (some attributes may have been set by then). Fixed-width fields are
-// read with one bounds check each and no call: this loop is most of what
-// the module does per lead.
+// ReadIndexedValues' `id` for a value that is not one of the table's strings.
 constexpr uint32_t kNoString = UINT32_MAX;
 
+// Reads an indexed record's attributes (lead_objects.h), handing each to
+// set(attr, value, id) (arrays in `arena`, strings from `strings`, the
+// table's Values; `id` the string's in the table, else kNoString). False
+// when they are malformed: an attribute index past `schema_size`, a string
+// id past the table, an unknown tag, a number not finite, bytes short or
+// left over (some attributes may have been set by then). Fixed-width
+// fields are read with one bounds check each and no call: this loop is
+// most of what the module does per lead.
 template <typename Set>
 inline bool ReadIndexedValues(std::string_view bytes, size_t schema_size, const std::vector<Value>& strings,
                               Document* arena, Set&& set) {

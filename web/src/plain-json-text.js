@@ -11,9 +11,9 @@
 // or any other class's instance, a cycle, deep nesting, a throwing toJSON)
 // answers null without a word, and the caller takes toJsonText, whose text
 // and errors stay the only ones. (A toJSON runs before the check, as in
-// toJsonText: a Date is its ISO text here too.) The properties are read once, in JSON.stringify's
-// order, as toJsonText reads them: the same getters run the same number of
-// times on the text returned.
+// toJsonText: a Date is its ISO text here too.) The properties are read
+// once, in JSON.stringify's order, as toJsonText reads them: the same
+// getters run the same number of times on the text returned.
 import { loneSurrogateAt } from './errors.js';
 
 // Below toJsonText's MAX_DEPTH (the core's kMaxJsonDepth, 128): deeper
