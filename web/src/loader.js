@@ -10,7 +10,7 @@
 // itself (or from `wasmUrl`). Node registers its own loaders (./node.js sets
 // them through setPlatformLoader) that read the files with `fs`.
 import { leadsegError } from './errors.js';
-import { compileWasm, instantiateCompiled } from './loader-streaming.js';
+import { compileWasm, instantiateCompiled } from './loader-wasm.js';
 
 let platformLoader = browserLoader;
 let runtimeLoader = browserRuntimeLoader;
@@ -26,8 +26,8 @@ export function setPlatformLoader(loader, runtime = runtimeLoader) {
   runtimeLoader = runtime;
 }
 
-// Without wasmBinary, the wasm's fetch and streaming compile start before
-// the glue is imported (loader-streaming.js), so the two overlap.
+// Without wasmBinary, the wasm's fetch and compile start before
+// the glue is imported (loader-wasm.js), so the two overlap.
 async function browserLoader({ wasmUrl, wasmBinary }) {
   if (wasmBinary) {
     const { default: factory } = await import('../dist/leadseg.mjs');

@@ -1,14 +1,22 @@
 // The browser's wasm load, started before the Emscripten glue runs: the
-// module is fetched and compiled with WebAssembly.compileStreaming (while
-// its bytes arrive, off the main thread) from the moment the loader is
-// called, in parallel with the glue's import, and the glue instantiates the
-// compiled module through its `instantiateWasm` hook. Left to itself the
-// glue would only start the fetch once it is imported and has run (for the
-// unbundled package: after the whole import waterfall).
+// module is fetched and compiled from the moment the loader is called, in
+// parallel with the glue's import, and the glue instantiates the compiled
+// module through its `instantiateWasm` hook. Left to itself the glue would
+// only start the fetch once it is imported and has run (for the unbundled
+// package: after the whole import waterfall).
 //
-// A server that sends the wasm without `Content-Type: application/wasm`
-// makes compileStreaming refuse it: the bytes are then fetched again and
-// compiled from an ArrayBuffer, as the glue itself would do.
+// Compiled from the response's ArrayBuffer, not with
+// WebAssembly.compileStreaming: Chromium feeds a streaming compile the
+// bytes on the page's main thread as they arrive, and V8 decodes the
+// module's sections there (wasm.OnBytesReceived, wasm.FinishStreaming in a
+// trace: 4-7 ms of the page's main thread for the runtime wasm on the
+// bench machine), while WebAssembly.compile(bytes) decodes and validates
+// on a background thread. With V8's lazy compilation there is no code to
+// compile ahead, so streaming would only overlap that decoding (a few ms,
+// off the main thread here) with the download (docs/performance.md, "The
+// page's start-up"). It also takes the bytes whatever the server's
+// Content-Type, in one request (compileStreaming refuses all but
+// application/wasm).
 
 /**
  * Starts fetching and compiling `href`; resolves to a WebAssembly.Module.
@@ -16,23 +24,12 @@
  * @returns {Promise<WebAssembly.Module>}
  */
 export function compileWasm(href) {
-  const fetchOk = () =>
-    fetch(href, { credentials: 'same-origin' }).then((response) => {
+  const compiling = fetch(href, { credentials: 'same-origin' })
+    .then((response) => {
       if (!response.ok) throw new Error(`HTTP ${response.status} for ${href}`);
-      return response;
-    });
-  const fromBuffer = () => fetchOk().then((r) => r.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes));
-  const compiling =
-    typeof WebAssembly.compileStreaming !== 'function'
-      ? fromBuffer()
-      : fetchOk().then((response) =>
-          WebAssembly.compileStreaming(response).catch((error) => {
-            // Only a refused MIME type is worth a second request; bytes
-            // that are not wasm fail the same way from an ArrayBuffer.
-            if (!(error instanceof TypeError)) throw error;
-            return fromBuffer();
-          }),
-        );
+      return response.arrayBuffer();
+    })
+    .then((bytes) => WebAssembly.compile(bytes));
   // Handled where it is used (instantiateCompiled); if the glue's import
   // fails first, that is the error reported, not an unhandled rejection.
   compiling.catch(() => {});
