@@ -71,7 +71,8 @@ let value;
 if (mode === 'steps') {
   // createEngine's parts one by one (not the page's path: the glue is
   // imported as its own file here, the bundle holds a copy): the bundle's
-  // import; the runtime wasm's fetch + streaming compile; the glue's import;
+  // import; the runtime wasm's fetch + compile (from its bytes, as
+  // web/src/loader-wasm.js does); the glue's import;
   // its init and the instantiation; the core's calls that createEngine
   // makes; the first localStorage access (createEngine clears a prepaint
   // without storage consent); createEngine's own work on the loaded
@@ -80,7 +81,7 @@ if (mode === 'steps') {
   let t = t0;
   const { createEngine } = await import('/web/dist/leadseg.browser.js');
   t = mark('import', t);
-  const wasm = await WebAssembly.compileStreaming(fetch('/web/dist/leadseg-runtime.wasm'));
+  const wasm = await WebAssembly.compile(await (await fetch('/web/dist/leadseg-runtime.wasm')).arrayBuffer());
   t = mark('wasmFetchCompile', t);
   const { default: factory } = await import('/web/dist/leadseg-runtime.mjs');
   t = mark('glueImport', t);
