@@ -2,8 +2,9 @@
 // fetch and compile start before the Emscripten glue is imported, the
 // module is compiled from the response's bytes (not streamed: Chromium
 // decodes a streamed module on the page's main thread), so a server that
-// sends the wasm with another Content-Type works with the one request, and
-// a missing wasm file is a LeadsegError that names it.
+// sends the wasm with another Content-Type works with the one request, a
+// page that preloads the wasm (web/README.md) is not charged a second one,
+// and a missing wasm file is a LeadsegError that names it.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,6 +15,8 @@ import { compileConfig } from '../../web/src/node.js';
 import { EXAMPLE_CONFIG } from '../web/helpers.mjs';
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>wasm loading</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>';
+// web/README.md's advice: the page preloads the runtime wasm itself.
+const PRELOAD_PAGE = PAGE.replace('<script', '<link rel="preload" href="/web/dist/leadseg-runtime.wasm" as="fetch" crossorigin><script');
 
 // ?wasmUrl=...: passed to createEngine.
 const MAIN = `import { createEngine } from '/web/src/index.js';
@@ -38,6 +41,7 @@ describe('loading the wasm in Chromium', () => {
     checkPrerequisites();
     site = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-streaming-site-'));
     fs.writeFileSync(path.join(site, 'index.html'), PAGE);
+    fs.writeFileSync(path.join(site, 'preload.html'), PRELOAD_PAGE);
     fs.writeFileSync(path.join(site, 'main.js'), MAIN);
     fs.writeFileSync(path.join(site, 'config.lsc'), await compileConfig(fs.readFileSync(EXAMPLE_CONFIG, 'utf8')));
     server = await startSiteServer({ site });
@@ -49,7 +53,7 @@ describe('loading the wasm in Chromium', () => {
     if (site) fs.rmSync(site, { recursive: true, force: true });
   });
 
-  async function open(query, { route, watch = true } = {}) {
+  async function open(query, { route, watch = true, file = 'index.html' } = {}) {
     const problems = [];
     const context = await browser.newContext();
     let page = await context.newPage();
@@ -57,7 +61,7 @@ describe('loading the wasm in Chromium', () => {
     const requests = [];
     page.on('request', (request) => requests.push(new URL(request.url()).pathname));
     if (route) await page.route(route.pattern, route.handler);
-    await page.goto(`${server.url}index.html${query}`);
+    await page.goto(`${server.url}${file}${query}`);
     await page.waitForFunction(() => document.body.dataset.ready);
     const result = await page.evaluate(() => window.result);
     await context.close();
@@ -86,6 +90,13 @@ describe('loading the wasm in Chromium', () => {
     assert.equal(result.error, undefined, result.error);
     assert.equal(typeof result.variant, 'string');
     assert.equal(requests.filter((p) => p.endsWith('.wasm')).length, 1, 'one wasm request');
+  });
+
+  test('a page that preloads the wasm as web/README.md says: createEngine uses the preload, one request', async () => {
+    const { result, requests } = await open('', { file: 'preload.html' });
+    assert.equal(result.error, undefined, result.error);
+    assert.equal(typeof result.variant, 'string');
+    assert.equal(requests.filter((p) => p.endsWith('.wasm')).length, 1, `one wasm request: ${requests.join(', ')}`);
   });
 
   test('a missing wasm file: a LeadsegError naming it and its HTTP status', async () => {
