@@ -463,11 +463,62 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   return IdentifyValues(traits, nullptr, /*named=*/true, now);
 }
 
+bool Engine::Impl::ReplaceStoredValues(const Value& traits, const char* frame, bool named) {
+  // The general path below spends most of its time on what this call
+  // cannot meet (new names, repeated names, nulls, removals): a page
+  // identifies with the same attributes call after call (issue 14).
+  auto& stored = profile_.attributes;
+  const uint32_t n = traits.size();
+  Scratch& s = *scratch_;
+  s.pending.resize(n);
+  s.trait_position.resize(n);
+  size_t bytes = attributes_bytes_;
+  size_t at = 5;  // after the object's tag and member count
+  size_t hint = 0;
+  int previous = -1;
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::string_view key = traits.key_at(i);
+    const Value value = traits.value_at(i);
+    // In the stored order, so no name repeats; a stored name passed the
+    // name checks when it was stored.
+    const int position = FindAttribute(stored, key, &hint);
+    if (position <= previous || value.is_null() || !PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
+    previous = position;
+    Scratch::PendingTrait& p = s.pending[i];
+    if (named) at += 4 + key.size();
+    p.at = at;
+    p.size = EncodedValueSize(value);
+    at += p.size;
+    // The name's bytes leave and come back: only the values' count.
+    const StoredValue& old = stored[static_cast<size_t>(position)].second;
+    p.same = std::string_view(old.frame) == std::string_view(frame + p.at, p.size);
+    p.json_bytes = p.same ? old.json_bytes : JsonTextSize(value);
+    bytes = bytes - old.json_bytes + p.json_bytes;
+    s.trait_position[i] = position;
+  }
+  const size_t count = stored.size();
+  if (2 + bytes + (count > 0 ? count - 1 : 0) > kMaxAttributesBytes) return false;
+  s.replaced.clear();
+  s.replaced_values.clear();
+  for (uint32_t i = 0; i < n; ++i) {
+    const Scratch::PendingTrait& p = s.pending[i];
+    if (p.same) continue;
+    const int position = s.trait_position[i];
+    stored[static_cast<size_t>(position)].second.AssignFrame(std::string_view(frame + p.at, p.size), p.json_bytes);
+    s.replaced.push_back(position);
+    s.replaced_values.push_back(traits.value_at(i));
+  }
+  attributes_bytes_ = bytes;
+  RefreshAttributes(s.replaced);
+  return true;
+}
+
 Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const char* frame, bool named, TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   if (!traits.is_object()) {
     return InvalidArgument(std::string("identify needs an object of attributes, got ") + ValueTypeName(traits.type()));
   }
+  if (frame && ReplaceStoredValues(traits, frame, named)) return SettleProfileChange(now, /*rebuild=*/false);
   // The merged attributes' JSON text length, as the size limit counts it:
   // each member's name (quoted, escaped), a colon and its value.
   auto member_bytes = [](std::string_view name, size_t value_bytes) { return JsonStringSize(name) + 1 + value_bytes; };
