@@ -115,10 +115,25 @@ class WasmLeadBatch : public WasmBatchBase {
   // range only decodes (a range compiling the JSON made V8 tier the
   // 132 KB config compiler up with TurboFan: ~1 s of CPU on a page's first
   // run, docs/performance.md).
+  //
+  // The config decoded last in this module instance is kept with its
+  // bytes, and the same bytes again are not decoded again: a worker loads
+  // them for each of its ranges (5 of a 1M-row file's 10 with 2 workers),
+  // and decoding each time made V8 tier the decoder up too
+  // (Condition::Decode, SegmentProgram::Decode: ~0.8 s of optimizing-compile
+  // time in a page's first 1M-row run, docs/performance.md s35). A decoded
+  // config is immutable, so batches may share it.
   val LoadCompiled(size_t bytes, const val& options) {
-    auto loaded = DecodeCompiledConfig(Input(bytes));
-    if (!loaded.ok()) return ErrorRecord(loaded.status());
-    return Start(std::move(loaded->config), options, loaded->warnings);
+    static std::string* last_bytes = new std::string;    // never freed: module-long
+    static LoadedConfig* last = new LoadedConfig;
+    const std::string_view in = Input(bytes);
+    if (!last->config || in != *last_bytes) {
+      auto loaded = DecodeCompiledConfig(in);
+      if (!loaded.ok()) return ErrorRecord(loaded.status());
+      *last = std::move(*loaded);
+      last_bytes->assign(in);
+    }
+    return Start(last->config, options, last->warnings);
   }
 
   // The config's JSON text compiled: {bytes: Uint8Array (a copy), warnings}

@@ -21,6 +21,15 @@ if(LEADSEG_WASM_SIMD)
   list(APPEND LEADSEG_BATCH_OPT -msimd128)
 endif()
 
+# wasm-opt's -O3 inlines any function that has a single caller, whatever its
+# size, undoing clang's choice to keep it out of line: the CSV record
+# reader's function then carried the header's and the general row path's
+# code too (16 KB of wasm), which V8's optimizing tier compiles during a
+# page's first 1M-row run (0.4-0.8 s of CPU; docs/performance.md, s35).
+# Single-caller functions larger than this (in wasm-opt's expression
+# count) stay calls; small ones still inline.
+set(LEADSEG_BATCH_LINK_OPT -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=100)
+
 add_library(leadseg_core_fast STATIC ${LEADSEG_CORE_SOURCES})
 target_include_directories(leadseg_core_fast PUBLIC ${LEADSEG_CORE_INCLUDE_DIRS})
 target_link_libraries(leadseg_core_fast PUBLIC leadseg_json PRIVATE leadseg_warnings)
@@ -39,4 +48,4 @@ leadseg_add_wasm_module(leadseg-batch
   CORE leadseg_core_fast
   POST_JS
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/frame.post.js"
-  OPTIONS ${LEADSEG_BATCH_OPT})
+  OPTIONS ${LEADSEG_BATCH_OPT} ${LEADSEG_BATCH_LINK_OPT})

@@ -10,6 +10,18 @@
 #include "batch/row_evaluator.h"
 #include "batch/segment_rows.h"
 
+// For the row loop's rare paths (the header, rows the segment-only loop
+// declines): kept out of the record reader's function, which V8's
+// optimizing tier compiles while a page's first CSV run is under way; at
+// ~16 KB of wasm with them inline that compile took 0.4-0.8 s of CPU
+// (docs/performance.md, s35). The batch module's link keeps wasm-opt from
+// inlining them back (cmake/LeadsegWasmBatch.cmake).
+#if defined(__GNUC__) || defined(__clang__)
+#define LEADSEG_BATCH_NOINLINE __attribute__((noinline))
+#else
+#define LEADSEG_BATCH_NOINLINE
+#endif
+
 namespace leadseg {
 namespace batch {
 
@@ -234,7 +246,7 @@ Status LeadBatch::FeedCsv(std::string_view bytes, bool last) {
   return Status::Ok();
 }
 
-Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
+LEADSEG_BATCH_NOINLINE Status LeadBatch::SetHeader(const std::vector<std::string_view>& names) {
   const CompiledConfig& config = this->config();
   Reader& r = *reader_;
   r.header_seen_ = true;
@@ -358,10 +370,19 @@ constexpr size_t kSmallRowBytes = 64 * 1024;
 }  // namespace
 
 void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row, uint64_t lead) {
-  Reader& r = *reader_;
-  const size_t n = std::min(fields.size(), r.header.size());
+  const size_t n = std::min(fields.size(), reader_->header.size());
   size_t bytes = 0;
   for (size_t k = 0; k < n; ++k) bytes += fields[k].size();
+  // A config of segments only, a lead without events: the row's fields
+  // straight into the segment program, no Json (segment_rows.h). A row it
+  // declines takes the general path, as every row did before.
+  if (segment_rows_ && !events_ && bytes <= kSmallRowBytes && AddSegmentRow(fields, n, row, lead)) return;
+  AddGeneralRow(fields, n, bytes, row, lead);
+}
+
+LEADSEG_BATCH_NOINLINE void LeadBatch::AddGeneralRow(const std::vector<std::string_view>& fields, size_t n,
+                                                     size_t bytes, uint64_t row, uint64_t lead) {
+  Reader& r = *reader_;
   const std::vector<AttributePlan>& plans = bytes > kSmallRowBytes ? r.all : r.needed;
 
   // The last column of `columns` with a value; a list column's empty
@@ -376,11 +397,6 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
     }
     return found;
   };
-  // A config of segments only, a lead without events: the row's fields
-  // straight into the segment program, no Json (segment_rows.h). A row it
-  // declines takes the general path below, as every row did before.
-  if (segment_rows_ && !events_ && bytes <= kSmallRowBytes && AddSegmentRow(fields, n, row, lead)) return;
-
   // The row object as a Value tree over the row's own bytes (valid for
   // this call): no JSON is built or parsed on the way to the engine.
   Document& arena = reader_->row_arena;

@@ -246,6 +246,10 @@ class LeadBatch {
   // AddRow's segment-only loop; false: the row needs the general path
   // (nothing was appended).
   bool AddSegmentRow(const std::vector<std::string_view>& fields, size_t n, uint64_t row, uint64_t lead);
+  // AddRow's general path (the engine, events, errors), for the first `n`
+  // fields, `bytes` long in all.
+  void AddGeneralRow(const std::vector<std::string_view>& fields, size_t n, size_t bytes, uint64_t row,
+                     uint64_t lead);
 
   BatchOptions options_;
   std::unique_ptr<RowEvaluator> evaluator_;
