@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/js.h"
+#include "core/same_bytes.h"
 #include "core/utf8.h"
 #include "core/value_checks.h"
 #include "core/value_codec.h"
@@ -438,25 +439,6 @@ Result<SegmentChanges> Engine::Impl::IdentifyFrame(std::string_view traits_frame
 }
 
 namespace {
-
-uint64_t Load64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// memcmp(a, b, n) == 0 without a call for identify's short names and
-// values: at -Oz memcmp is a byte loop behind a call, and with
-// string_view's == (compare, char_traits::compare, memcmp) it was ~8% of
-// the identify(24) + segments() loop.
-bool SameBytes(const char* a, const char* b, size_t n) {
-  if (n > 16) return std::memcmp(a, b, n) == 0;
-  if (n >= 8) return Load64(a) == Load64(b) && Load64(a + n - 8) == Load64(b + n - 8);
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
 
 // The stored attribute named `name`, or -1. The search starts after the
 // previous match (*hint): a visitor's traits usually arrive in the order

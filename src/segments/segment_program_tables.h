@@ -12,23 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/same_bytes.h"
 #include "segments/segment_program.h"
 
 namespace leadseg {
 namespace segment_tables {
 
 constexpr uint32_t kNone = UINT32_MAX;
-
-inline uint64_t Load64(const char* p) {
-  uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-inline uint64_t Load32(const char* p) {
-  uint32_t w;
-  std::memcpy(&w, p, 4);
-  return w;
-}
 
 // A short-string hash; the tables hold a few dozen strings, so speed on
 // 2-30 byte values matters more than anything else. No loop: the first and
@@ -52,22 +42,6 @@ inline uint64_t HashString(std::string_view s) {
   }
   const uint64_t h = (w ^ n) * 0x94D049BB133111EBull;
   return h ^ (h >> 29);
-}
-
-// memcmp(a, b, n) == 0 without a library call for the short keys of the
-// tables (a call costs more than the compare).
-inline bool SameBytes(const char* a, const char* b, size_t n) {
-  if (n > 32) return std::memcmp(a, b, n) == 0;
-  if (n > 16) {
-    return Load64(a) == Load64(b) && Load64(a + 8) == Load64(b + 8) && Load64(a + n - 16) == Load64(b + n - 16) &&
-           Load64(a + n - 8) == Load64(b + n - 8);
-  }
-  if (n >= 8) return Load64(a) == Load64(b) && Load64(a + n - 8) == Load64(b + n - 8);
-  if (n >= 4) return Load32(a) == Load32(b) && Load32(a + n - 4) == Load32(b + n - 4);
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
 }
 
 inline uint64_t Bit(uint32_t bit) { return uint64_t{1} << (bit & 63); }
@@ -186,7 +160,7 @@ inline uint32_t FindRow(const std::vector<Entry>& table, std::string_view s, uin
   for (size_t at = h & mask;; at = (at + 1) & mask) {
     const Entry& e = table[at];
     if (e.row == segment_tables::kNone) return otherwise;
-    if (e.hash == h && e.size == s.size() && segment_tables::SameBytes(e.data, s.data(), s.size())) return e.row;
+    if (e.hash == h && e.size == s.size() && SameBytes(e.data, s.data(), s.size())) return e.row;
   }
 }
 
