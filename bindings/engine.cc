@@ -139,7 +139,8 @@ void EncodeChanges(const SegmentChanges& changes, TimeMs clock, std::string* out
 // What the JavaScript layer reads of a config, from the compiled config (so
 // it never parses or re-derives the JSON): {segments: [{id, name}], slots:
 // [{id, default}], experiments: {key: [variant ids]}, retention: {maxAge
-// (null: forever), maxEvents}}.
+// (null: forever), maxEvents}}. A load writes them (Replace), and so does
+// EngineRead.
 void WriteFacts(const CompiledConfig& config, ValueWriter* w) {
   w->BeginObject();
   w->Key("segments").BeginArray();
@@ -243,7 +244,7 @@ class BoundEngine {
   // config (and the visitor) stay as they were. The runtime module links no
   // regex compiler or program builder, so it refuses an old-format file
   // that needs them (leadseg/compiled_config.h); the full module builds
-  // them. Returns the warnings.
+  // them. Returns [warnings, facts] (Replace).
   uintptr_t LoadCompiled(size_t bytes) {
     auto view = In(0, bytes);
     if (!view.ok()) return Fail(view.status());
@@ -515,15 +516,23 @@ class BoundEngine {
   }
 
   // A loaded config's engine takes over, keeping the visitor (carried over
-  // through a snapshot); the warnings go out as a document.
+  // through a snapshot); the warnings and the config's facts go out as a
+  // document.
   uintptr_t Replace(std::unique_ptr<Engine> next, const std::vector<Diagnostic>& warnings) {
     next->ReportChangesAsIndexes();  // EncodeChanges sends indexes; JavaScript has the ids
     if (engine_) {
       if (Status s = next->Restore(engine_->Snapshot()); !s.ok()) return Fail(s);
     }
     engine_ = std::move(next);
+    // [warnings, facts]: the facts come with the load, so a page's start-up
+    // makes no engineRead crossing for them and compiles none of
+    // ReadDocument's switch, which inlines every other document
+    // (docs/performance.md, "The load path's code", s36).
     document_.Clear();
+    document_.BeginArray();
     WriteWarnings(warnings, &document_);
+    WriteFacts(engine_->config(), &document_);
+    document_.End();
     return reinterpret_cast<uintptr_t>(document_.bytes().data());
   }
 

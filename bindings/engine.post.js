@@ -166,6 +166,18 @@ var leadsegEngine = (function () {
     return documentAt(engine, Module['engineRead'](handle(engine), what));
   }
 
+  // load and loadCompiled's document, [warnings, facts] (Replace in
+  // bindings/engine.cc): the facts are kept for the first facts() and the
+  // segment ids for the change sets, so a start-up reads them in the
+  // load's crossing. Returns the warnings.
+  function loaded(engine, at) {
+    var doc = documentAt(engine, at);
+    engine._facts = doc[1];
+    engine._segmentIds = doc[1].segments.map(function (s) { return s.id; });
+    engine._clock = undefined;
+    return doc[0];
+  }
+
   // 1 (done) or 0 (failed: the error).
   function done(engine, ok) {
     if (ok === 0) fail(engine);
@@ -189,8 +201,8 @@ var leadsegEngine = (function () {
     rp += n;
     return s;
   }
-  // The config's segment ids, in order, read once per loaded config (load
-  // and loadCompiled forget them).
+  // The config's segment ids, in order: from the load's document (loaded),
+  // or read when the facts were not there.
   function segmentIdsOf(engine) {
     var ids = engine._segmentIds;
     if (ids === undefined) {
@@ -235,6 +247,7 @@ var leadsegEngine = (function () {
     this._inputSize = 0;
     this._clock = undefined;  // from the last result buffer; undefined: ask the core
     this._segmentIds = undefined;  // the loaded config's, from its facts
+    this._facts = undefined;  // the load's facts, until facts() takes them
     // identify's flat traits (writeFlatTraits): the attribute names the
     // handle keeps (sent last as AS_KEYED_FRAME), and the written frame's
     // form and names until identifyWritten sends it.
@@ -264,16 +277,19 @@ var leadsegEngine = (function () {
   CoreEngine.prototype.loadCompiled = function (bytes) {
     check('Engine.loadCompiled', ARGS.loadCompiled, arguments);
     var n = putText(this, bytes);
-    this._clock = this._segmentIds = undefined;
-    return documentAt(this, Module['engineLoadCompiled'](this._h, n));
+    return loaded(this, Module['engineLoadCompiled'](this._h, n));
   };
 
   // {segments: [{id, name}], slots: [{id, default}], experiments, retention}
-  // The segment ids are kept from it (segmentIdsOf): createEngine reads the
-  // facts once, and its first change set would otherwise read them again.
+  // The first call after a load takes the load's (loaded); a later one
+  // reads them again, so no caller shares an object another may change.
   CoreEngine.prototype.facts = function () {
-    var facts = read(this, FACTS);
-    this._segmentIds = facts.segments.map(function (s) { return s.id; });
+    var facts = this._facts;
+    this._facts = undefined;
+    if (facts === undefined) {
+      facts = read(this, FACTS);
+      this._segmentIds = facts.segments.map(function (s) { return s.id; });
+    }
     return facts;
   };
 
@@ -508,5 +524,5 @@ var leadsegEngine = (function () {
   };
 
   // For full.post.js (load, summary).
-  return { CoreEngine: CoreEngine, putText: putText, documentAt: documentAt, read: read, handle: handle, SUMMARY: SUMMARY };
+  return { CoreEngine: CoreEngine, putText: putText, documentAt: documentAt, loaded: loaded, read: read, handle: handle, SUMMARY: SUMMARY };
 })();

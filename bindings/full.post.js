@@ -39,8 +39,7 @@
   CoreEngine.prototype.load = function (config) {
     checkArgs('Engine.load', [['string', 'config']], arguments);
     var n = leadsegEngine.putText(this, config);
-    this._clock = this._segmentIds = undefined;
-    return leadsegEngine.documentAt(this, Module['engineLoad'](this._h, n));
+    return leadsegEngine.loaded(this, Module['engineLoad'](this._h, n));
   };
 
   // Headline numbers for batch segmentation (web/src/batch.js): {score,

@@ -565,6 +565,32 @@ bool LooksLikeCompiledConfig(std::string_view bytes) {
 
 namespace {
 
+// DecodeWith's errors that carry figures, one function each so that
+// DecodeWith reads as the checks it makes. The two "compile again" errors
+// share one (CompileAgain): less wasm than two concatenations. The
+// constants are text in the messages, rather than formatted at run time
+// (each std::to_string and + is code in the runtime wasm).
+static_assert(kCompiledConfigHeaderBytes == 16 && kOldestCompiledConfigVersion == 1 && kCompiledConfigVersion == 4,
+              "update the messages below");
+Status TruncatedHeader(size_t size) {
+  return DataLoss("compiled config is truncated (" + std::to_string(size) + " bytes, the header alone is 16)");
+}
+Status UnreadVersion(uint16_t version) {
+  return FailedPrecondition("compiled config format version " + std::to_string(version) +
+                            " is not one this leadseg reads (1 to 4): compile the config again with this version");
+}
+Status LengthMismatch(size_t size, uint32_t length) {
+  return DataLoss("compiled config is " + std::string(size < length ? "truncated" : "followed by extra bytes") +
+                  " (payload of " + std::to_string(size) + " bytes, the header says " + std::to_string(length) + ")");
+}
+// A version this runtime refuses for what it would need the left-out code
+// for (`what`: "stores regular expressions as patterns, which this runtime
+// does not compile (it leaves the regex compiler out)").
+Status CompileAgain(uint16_t version, const char* what) {
+  return FailedPrecondition("compiled config format version " + std::to_string(version) + " " + what +
+                            ": compile the config again with this version (npx leadseg compile, or compileConfig())");
+}
+
 // `compile_regex`: how to read the regexes of versions before
 // kFirstRegexProgramVersion (ConditionDecodeOptions).
 // `build_programs`: how to get the segment and event programs of versions
@@ -575,27 +601,13 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
   if (!LooksLikeCompiledConfig(bytes)) {
     return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
   }
-  // The constants as text in the messages below, rather than formatted at
-  // run time (each std::to_string and + is code in the runtime wasm).
-  static_assert(kCompiledConfigHeaderBytes == 16 && kOldestCompiledConfigVersion == 1 && kCompiledConfigVersion == 4,
-                "update the messages below");
-  if (bytes.size() < kCompiledConfigHeaderBytes) {
-    return DataLoss("compiled config is truncated (" + std::to_string(bytes.size()) +
-                    " bytes, the header alone is 16)");
-  }
+  if (bytes.size() < kCompiledConfigHeaderBytes) return TruncatedHeader(bytes.size());
   uint16_t version = static_cast<uint16_t>(static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8);
-  if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) {
-    return FailedPrecondition("compiled config format version " + std::to_string(version) +
-                              " is not one this leadseg reads (1 to 4): compile the config again with this version");
-  }
+  if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) return UnreadVersion(version);
   if (bytes[6] != 0 || bytes[7] != 0) return DataLoss("compiled config has unknown flags");
   uint32_t length = GetU32(bytes.data() + 8);
   std::string_view payload = bytes.substr(kCompiledConfigHeaderBytes);
-  if (payload.size() != length) {
-    return DataLoss("compiled config is " + std::string(payload.size() < length ? "truncated" : "followed by extra bytes") +
-                    " (payload of " + std::to_string(payload.size()) + " bytes, the header says " +
-                    std::to_string(length) + ")");
-  }
+  if (payload.size() != length) return LengthMismatch(payload.size(), length);
   if (bytes::Crc32(payload) != GetU32(bytes.data() + 12)) {
     return DataLoss("compiled config is corrupted (checksum mismatch)");
   }
@@ -607,16 +619,14 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
   bool needs_build = false;
   if (!CompiledConfigCodec::Decode(&reader, version, build_programs, &loaded, &needs_build)) {
     if (reader.condition_status().code() == StatusCode::kFailedPrecondition) {
-      return FailedPrecondition("compiled config format version " + std::to_string(version) +
-                                " stores regular expressions as patterns, which this runtime does not compile "
-                                "(it leaves the regex compiler out): compile the config again with this version "
-                                "(npx leadseg compile, or compileConfig())");
+      return CompileAgain(version,
+                          "stores regular expressions as patterns, which this runtime does not compile "
+                          "(it leaves the regex compiler out)");
     }
     if (needs_build) {
-      return FailedPrecondition("compiled config format version " + std::to_string(version) +
-                                " does not store the built segment programs, which this runtime does not build "
-                                "(it leaves the program builder out): compile the config again with this version "
-                                "(npx leadseg compile, or compileConfig())");
+      return CompileAgain(version,
+                          "does not store the built segment programs, which this runtime does not build "
+                          "(it leaves the program builder out)");
     }
     return DataLoss("compiled config is corrupted (its contents do not hold together)");
   }

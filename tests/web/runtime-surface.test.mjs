@@ -113,3 +113,35 @@ test('a C++ throw in the runtime reaches JavaScript as an Error, not a number', 
   assert.ok(thrown instanceof Error, `an Error, not ${typeof thrown} ${thrown}`);
   assert.match(thrown.message, /abort/i);
 });
+
+// loadCompiled's document carries the config's facts (bindings/engine.cc,
+// Replace): the first facts() after a load takes those, a later one reads
+// them from the core again. Both must be the same facts, and not one object
+// that two callers share.
+test('the facts that come with a load are the facts the core reads', async () => {
+  const runtime = await loadRuntimeModule();
+  const engine = new runtime.Engine();
+  engine.loadCompiled(await compileConfig(exampleConfig()));
+  const fromLoad = engine.facts();
+  const read = engine.facts();
+  assert.deepEqual(fromLoad, read);
+  assert.notStrictEqual(fromLoad, read);
+  assert.ok(fromLoad.segments.length > 0);
+  // Another config's load brings its own: one segment, with its id.
+  const one = { segments: [{ id: 'only_one', condition: { plan: 'pro' } }] };
+  engine.loadCompiled(await compileConfig(one));
+  assert.deepEqual(engine.facts().segments, [{ id: 'only_one', name: 'only_one' }]);
+  assert.deepEqual(engine.identify('{"plan":"pro"}', START).entered, ['only_one']);
+  engine.delete();
+});
+
+// A load that fails changes nothing: the change sets still name the
+// segments of the config that stays.
+test('a failed load keeps the loaded config\'s segment ids for the change sets', async () => {
+  const runtime = await loadRuntimeModule();
+  const engine = new runtime.Engine();
+  engine.loadCompiled(await compileConfig({ segments: [{ id: 'pro', condition: { plan: 'pro' } }] }));
+  assert.throws(() => engine.loadCompiled(new Uint8Array([76, 83, 67, 70, 9, 0])), /truncated/);
+  assert.deepEqual(engine.identify('{"plan":"pro"}', START).entered, ['pro']);
+  engine.delete();
+});
