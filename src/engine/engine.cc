@@ -29,6 +29,21 @@ namespace {
 // this engine, and Export could not show them faithfully). At any depth.
 bool StorableValue(const Value& v) { return PassesCheckValue(v, std::numeric_limits<int>::max()); }
 
+// A u32 of a value frame (core/value_codec.h: little-endian).
+uint32_t FrameU32(const char* p) {
+  const auto* b = reinterpret_cast<const uint8_t*>(p);
+  return static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 | static_cast<uint32_t>(b[2]) << 16 |
+         static_cast<uint32_t>(b[3]) << 24;
+}
+
+// The f64 of a value frame's number, its 8 bytes at `p`.
+double FrameF64(const char* p) {
+  const uint64_t bits = uint64_t{FrameU32(p + 4)} << 32 | FrameU32(p);
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
 }  // namespace
 
 // Working memory reused across calls, so steady-state evaluation does not
@@ -61,7 +76,6 @@ struct Engine::Impl::Scratch {
   std::vector<PendingTrait> pending;
   std::string encoded;
   std::vector<int32_t> trait_position, trait_source, stored_first, replaced;
-  std::vector<Value> replaced_values;  // replaced's values, as identify decoded them
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
   std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
   // Metric values alternate between two arenas, so the previous
@@ -185,23 +199,18 @@ void Engine::Impl::RefreshAttributes(const std::vector<int32_t>& replaced) {
   // Evaluate builds base_attributes from attributes_value_ when its
   // generation is behind; only a current one is updated in place.
   const bool base_current = s.base_generation == values_generation_;
-  for (size_t r = 0; r < replaced.size(); ++r) {
-    const size_t i = static_cast<size_t>(replaced[r]);
+  for (const int32_t position : replaced) {
+    const size_t i = static_cast<size_t>(position);
     const std::string& frame = profile_.attributes[i].second.frame;
     // A scalar is read from its frame in place (a string is its bytes
-    // after the tag and length); containers are decoded into values_.
+    // after the tag and length: a stored frame is whole); containers are
+    // decoded into values_.
     Value value;
     switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame[0])) {
       case FrameTag::kFalse: value = Value::Bool(false); break;
       case FrameTag::kTrue: value = Value::Bool(true); break;
-      case FrameTag::kNumber:
-      case FrameTag::kString:
-        if (r < s.replaced_values.size()) {
-          value = s.replaced_values[r];
-          if (value.is_string()) value = Value::String(std::string_view(frame).substr(5));
-          break;
-        }
-        [[fallthrough]];
+      case FrameTag::kNumber: value = Value::Number(FrameF64(frame.data() + 1)); break;
+      case FrameTag::kString: value = Value::String(std::string_view(frame.data() + 5, frame.size() - 5)); break;
       default: {
         auto v = profile_.attributes[i].second.Read(&values_);
         value = v.ok() ? *v : Value::Null();
@@ -460,13 +469,6 @@ int FindAttribute(const std::vector<std::pair<std::string, StoredValue>>& stored
   return -1;
 }
 
-// A u32 of a value frame (core/value_codec.h: little-endian).
-uint32_t FrameU32(const char* p) {
-  const auto* b = reinterpret_cast<const uint8_t*>(p);
-  return static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 | static_cast<uint32_t>(b[2]) << 16 |
-         static_cast<uint32_t>(b[3]) << 24;
-}
-
 // The value whose encoding starts `bytes`, and that encoding's length:
 // scalars read in place (a string's bytes stay in `bytes`), containers
 // decoded into `arena` as deep as a member of identify's frame may nest.
@@ -480,15 +482,11 @@ bool ReadMemberValue(std::string_view bytes, Document* arena, Value* value, size
       *value = Value::Bool(static_cast<FrameTag>(bytes[0]) == FrameTag::kTrue);
       *size = 1;
       return true;
-    case FrameTag::kNumber: {
+    case FrameTag::kNumber:
       if (bytes.size() < 9) return false;
-      const uint64_t bits = uint64_t{FrameU32(bytes.data() + 5)} << 32 | FrameU32(bytes.data() + 1);
-      double d;
-      std::memcpy(&d, &bits, sizeof d);
-      *value = Value::Number(d);
+      *value = Value::Number(FrameF64(bytes.data() + 1));
       *size = 9;
       return true;
-    }
     case FrameTag::kString: {
       if (bytes.size() < 5) return false;
       const size_t length = FrameU32(bytes.data() + 1);
@@ -532,7 +530,6 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
   Scratch& s = *scratch_;
   s.pending.resize(n);
   s.trait_position.resize(n);
-  s.replaced_values.resize(n);
   size_t bytes = attributes_bytes_;
   size_t at = 5;  // after the object's tag and member count
   size_t hint = 0;
@@ -570,7 +567,6 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
     p.json_bytes = same ? old.json_bytes : JsonTextSize(value);
     bytes = bytes - old.json_bytes + p.json_bytes;
     s.trait_position[i] = position;
-    s.replaced_values[i] = value;
     at += size;
   }
   if (at != frame.size()) return false;
@@ -584,11 +580,9 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
     if (p.same) continue;
     const int position = s.trait_position[i];
     stored[static_cast<size_t>(position)].second.AssignFrame(frame.substr(p.at, p.size), p.json_bytes);
-    s.replaced[replaced] = position;
-    s.replaced_values[replaced++] = s.replaced_values[i];
+    s.replaced[replaced++] = position;
   }
   s.replaced.resize(replaced);
-  s.replaced_values.resize(replaced);
   attributes_bytes_ = bytes;
   RefreshAttributes(s.replaced);
   return true;
@@ -704,7 +698,6 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
   const char* base = frame ? frame : s.encoded.data();
   bool reshaped = false;  // attributes added or removed: every value is read again
   s.replaced.clear();
-  s.replaced_values.clear();
   for (uint32_t i = 0; i < n; ++i) {
     const int source = s.trait_source[i];
     if (source < 0) continue;
@@ -725,7 +718,6 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
     } else if (!p.same) {
       stored[position].second.AssignFrame(encoding, p.json_bytes);
       s.replaced.push_back(position);
-      s.replaced_values.push_back(traits.value_at(source));
     }
   }
   if (reshaped) {
