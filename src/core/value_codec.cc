@@ -105,6 +105,7 @@ class Reader {
   void NameTopMembers(const std::vector<std::string>* names) { names_ = names; }
 
   bool at_end() const { return p_ == end_; }
+  const uint8_t* position() const { return p_; }
 
  private:
   static Status Truncated() { return DataLoss("attribute frame is truncated"); }
@@ -159,6 +160,15 @@ Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, Attribute
 
 Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int max_depth) {
   return DecodeWhole(Reader(data, size, arena, max_depth));
+}
+
+Result<Value> DecodeValuePrefix(const uint8_t* data, size_t size, Document* arena, int max_depth, size_t* used) {
+  Reader r(data, size, arena, max_depth);
+  Value v;
+  Status s = r.ReadValue(&v, 0);
+  if (!s.ok()) return s;
+  *used = static_cast<size_t>(r.position() - data);
+  return v;
 }
 
 Result<Value> DecodeNamedValues(const uint8_t* data, size_t size, const std::vector<std::string>& names,

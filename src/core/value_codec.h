@@ -55,6 +55,11 @@ Status DecodeFrame(const uint8_t* frame, size_t size, Document* arena, Attribute
 // Containers deeper than `max_depth` are refused (attributes and
 // declarations, which JSON allowed deeper, pass kMaxJsonDepth + 1).
 Result<Value> DecodeValue(const uint8_t* data, size_t size, Document* arena, int max_depth = kMaxFrameDepth);
+// As DecodeValue for the one value at the start of `data`, whatever
+// follows it; `*used` is set to its encoding's length. identify's one pass
+// over a frame's members (Engine::Impl::ReplaceStoredFrame) decodes a
+// container member alone with it.
+Result<Value> DecodeValuePrefix(const uint8_t* data, size_t size, Document* arena, int max_depth, size_t* used);
 // An object frame whose members carry no names (tag 6, a u32 count, then
 // each member's value alone), decoded as the object it stands for: the
 // i-th member named names[i] (the count must be names.size()), which must

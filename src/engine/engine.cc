@@ -29,6 +29,21 @@ namespace {
 // this engine, and Export could not show them faithfully). At any depth.
 bool StorableValue(const Value& v) { return PassesCheckValue(v, std::numeric_limits<int>::max()); }
 
+// A u32 of a value frame (core/value_codec.h: little-endian).
+uint32_t FrameU32(const char* p) {
+  const auto* b = reinterpret_cast<const uint8_t*>(p);
+  return static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 | static_cast<uint32_t>(b[2]) << 16 |
+         static_cast<uint32_t>(b[3]) << 24;
+}
+
+// The f64 of a value frame's number, its 8 bytes at `p`.
+double FrameF64(const char* p) {
+  const uint64_t bits = uint64_t{FrameU32(p + 4)} << 32 | FrameU32(p);
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
 }  // namespace
 
 // Working memory reused across calls, so steady-state evaluation does not
@@ -61,7 +76,6 @@ struct Engine::Impl::Scratch {
   std::vector<PendingTrait> pending;
   std::string encoded;
   std::vector<int32_t> trait_position, trait_source, stored_first, replaced;
-  std::vector<Value> replaced_values;  // replaced's values, as identify decoded them
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
   std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
   // Metric values alternate between two arenas, so the previous
@@ -185,23 +199,18 @@ void Engine::Impl::RefreshAttributes(const std::vector<int32_t>& replaced) {
   // Evaluate builds base_attributes from attributes_value_ when its
   // generation is behind; only a current one is updated in place.
   const bool base_current = s.base_generation == values_generation_;
-  for (size_t r = 0; r < replaced.size(); ++r) {
-    const size_t i = static_cast<size_t>(replaced[r]);
+  for (const int32_t position : replaced) {
+    const size_t i = static_cast<size_t>(position);
     const std::string& frame = profile_.attributes[i].second.frame;
     // A scalar is read from its frame in place (a string is its bytes
-    // after the tag and length); containers are decoded into values_.
+    // after the tag and length: a stored frame is whole); containers are
+    // decoded into values_.
     Value value;
     switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame[0])) {
       case FrameTag::kFalse: value = Value::Bool(false); break;
       case FrameTag::kTrue: value = Value::Bool(true); break;
-      case FrameTag::kNumber:
-      case FrameTag::kString:
-        if (r < s.replaced_values.size()) {
-          value = s.replaced_values[r];
-          if (value.is_string()) value = Value::String(std::string_view(frame).substr(5));
-          break;
-        }
-        [[fallthrough]];
+      case FrameTag::kNumber: value = Value::Number(FrameF64(frame.data() + 1)); break;
+      case FrameTag::kString: value = Value::String(std::string_view(frame.data() + 5, frame.size() - 5)); break;
       default: {
         auto v = profile_.attributes[i].second.Read(&values_);
         value = v.ok() ? *v : Value::Null();
@@ -429,6 +438,8 @@ Result<SegmentChanges> Engine::Impl::IdentifyFrame(std::string_view traits_frame
                                                    TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   scratch_->encode_arena.Clear();
+  if (ReplaceStoredFrame(traits_frame, names)) return SettleProfileChange(now, /*rebuild=*/false);
+  scratch_->encode_arena.Clear();
   // JSON text allowed attribute values kMaxJsonDepth - 1 levels deep inside
   // the traits object; CheckValue below words the error as it did.
   const auto* data = reinterpret_cast<const uint8_t*>(traits_frame.data());
@@ -458,18 +469,64 @@ int FindAttribute(const std::vector<std::pair<std::string, StoredValue>>& stored
   return -1;
 }
 
+// The value whose encoding starts `bytes`, and that encoding's length:
+// scalars read in place (a string's bytes stay in `bytes`), containers
+// decoded into `arena` as deep as a member of identify's frame may nest.
+// False for a null (it removes an attribute: the general path's call), an
+// unknown tag or a truncated encoding; the general path words the errors.
+bool ReadMemberValue(std::string_view bytes, Document* arena, Value* value, size_t* size) {
+  if (bytes.empty()) return false;
+  switch (static_cast<FrameTag>(bytes[0])) {
+    case FrameTag::kFalse:
+    case FrameTag::kTrue:
+      *value = Value::Bool(static_cast<FrameTag>(bytes[0]) == FrameTag::kTrue);
+      *size = 1;
+      return true;
+    case FrameTag::kNumber:
+      if (bytes.size() < 9) return false;
+      *value = Value::Number(FrameF64(bytes.data() + 1));
+      *size = 9;
+      return true;
+    case FrameTag::kString: {
+      if (bytes.size() < 5) return false;
+      const size_t length = FrameU32(bytes.data() + 1);
+      if (bytes.size() - 5 < length) return false;
+      *value = Value::String(bytes.substr(5, length));
+      *size = 5 + length;
+      return true;
+    }
+    case FrameTag::kArray:
+    case FrameTag::kObject: {
+      // A member sits one level inside the traits' object, which was
+      // decoded kMaxJsonDepth + 1 levels deep (IdentifyFrame).
+      auto v = DecodeValuePrefix(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), arena, kMaxJsonDepth,
+                                 size);
+      if (!v.ok()) return false;
+      *value = *v;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   return IdentifyValues(traits, nullptr, /*named=*/true, now);
 }
 
-bool Engine::Impl::ReplaceStoredValues(const Value& traits, const char* frame, bool named) {
-  // The general path below spends most of its time on what this call
-  // cannot meet (new names, repeated names, nulls, removals): a page
-  // identifies with the same attributes call after call (issue 14).
+bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names) {
+  // The general path spends most of its time on what this call cannot
+  // meet (new names, repeated names, nulls, removals), and on decoding
+  // every member before it looks at any: a page identifies with the same
+  // attributes call after call (issue 14), so each member is read, compared
+  // with the stored bytes, checked and counted in one walk of the frame.
   auto& stored = profile_.attributes;
-  const uint32_t n = traits.size();
+  if (frame.size() < 5 || static_cast<FrameTag>(frame[0]) != FrameTag::kObject) return false;
+  const uint32_t n = FrameU32(frame.data() + 1);
+  // Each member replaces a stored attribute, in the stored order.
+  if (names ? n != names->size() : n > stored.size()) return false;
   Scratch& s = *scratch_;
   s.pending.resize(n);
   s.trait_position.resize(n);
@@ -478,42 +535,54 @@ bool Engine::Impl::ReplaceStoredValues(const Value& traits, const char* frame, b
   size_t hint = 0;
   int previous = -1;
   for (uint32_t i = 0; i < n; ++i) {
-    const std::string_view key = traits.key_at(i);
-    const Value value = traits.value_at(i);
+    std::string_view key;
+    if (names) {
+      key = (*names)[i];
+    } else {
+      if (frame.size() - at < 4) return false;
+      const size_t length = FrameU32(frame.data() + at);
+      if (frame.size() - at - 4 < length) return false;
+      key = frame.substr(at + 4, length);
+      at += 4 + length;
+    }
     // In the stored order, so no name repeats; a stored name passed the
     // name checks when it was stored.
     const int position = FindAttribute(stored, key, &hint);
-    if (position <= previous || value.is_null() || !PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
+    if (position <= previous) return false;
     previous = position;
-    Scratch::PendingTrait& p = s.pending[i];
-    if (named) at += 4 + key.size();
-    p.at = at;
-    // Scalars' sizes here: EncodedValueSize is a call (~6% of the loop).
-    p.size = value.is_number() ? 9 : value.is_string() ? 5 + value.size() : EncodedValueSize(value);
-    at += p.size;
+    Value value;
+    size_t size = 0;
+    if (!ReadMemberValue(frame.substr(at), &s.encode_arena, &value, &size)) return false;
     // The name's bytes leave and come back: only the values' count.
     const StoredValue& old = stored[static_cast<size_t>(position)].second;
-    p.same = old.frame.size() == p.size && SameBytes(old.frame.data(), frame + p.at, p.size);
-    p.json_bytes = p.same ? old.json_bytes : JsonTextSize(value);
+    const bool same = old.frame.size() == size && SameBytes(old.frame.data(), frame.data() + at, size);
+    // A scalar stored byte for byte passed these checks when it was stored
+    // (identify, or a snapshot's ReadFrame); a stored container may nest
+    // deeper than identify accepts (a snapshot allows two levels more).
+    if ((!same || value.is_array() || value.is_object()) && !PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
+    Scratch::PendingTrait& p = s.pending[i];
+    p.at = at;
+    p.size = size;
+    p.same = same;
+    p.json_bytes = same ? old.json_bytes : JsonTextSize(value);
     bytes = bytes - old.json_bytes + p.json_bytes;
     s.trait_position[i] = position;
+    at += size;
   }
+  if (at != frame.size()) return false;
   const size_t count = stored.size();
   if (2 + bytes + (count > 0 ? count - 1 : 0) > kMaxAttributesBytes) return false;
   // Written by index and cut to length: at -Oz each push_back is a call.
   s.replaced.resize(n);
-  s.replaced_values.resize(n);
   size_t replaced = 0;
   for (uint32_t i = 0; i < n; ++i) {
     const Scratch::PendingTrait& p = s.pending[i];
     if (p.same) continue;
     const int position = s.trait_position[i];
-    stored[static_cast<size_t>(position)].second.AssignFrame(std::string_view(frame + p.at, p.size), p.json_bytes);
-    s.replaced[replaced] = position;
-    s.replaced_values[replaced++] = traits.value_at(i);
+    stored[static_cast<size_t>(position)].second.AssignFrame(frame.substr(p.at, p.size), p.json_bytes);
+    s.replaced[replaced++] = position;
   }
   s.replaced.resize(replaced);
-  s.replaced_values.resize(replaced);
   attributes_bytes_ = bytes;
   RefreshAttributes(s.replaced);
   return true;
@@ -524,7 +593,6 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
   if (!traits.is_object()) {
     return InvalidArgument(std::string("identify needs an object of attributes, got ") + ValueTypeName(traits.type()));
   }
-  if (frame && ReplaceStoredValues(traits, frame, named)) return SettleProfileChange(now, /*rebuild=*/false);
   // The merged attributes' JSON text length, as the size limit counts it:
   // each member's name (quoted, escaped), a colon and its value.
   auto member_bytes = [](std::string_view name, size_t value_bytes) { return JsonStringSize(name) + 1 + value_bytes; };
@@ -630,7 +698,6 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
   const char* base = frame ? frame : s.encoded.data();
   bool reshaped = false;  // attributes added or removed: every value is read again
   s.replaced.clear();
-  s.replaced_values.clear();
   for (uint32_t i = 0; i < n; ++i) {
     const int source = s.trait_source[i];
     if (source < 0) continue;
@@ -651,7 +718,6 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
     } else if (!p.same) {
       stored[position].second.AssignFrame(encoding, p.json_bytes);
       s.replaced.push_back(position);
-      s.replaced_values.push_back(traits.value_at(source));
     }
   }
   if (reshaped) {

@@ -94,12 +94,13 @@ class Engine::Impl {
   // is the value frame `traits` was decoded from, whose bytes are stored as
   // they are; `named` says whether its members carry their names.
   Result<SegmentChanges> IdentifyValues(const Value& traits, const char* frame, bool named, TimeMs now);
-  // IdentifyValues' usual call, in one pass: every member of `frame`'s
-  // traits replaces an attribute stored already, in the stored order, with
-  // a value that is not null, and the result fits the size limit. Returns
-  // false, having changed nothing, for anything else (which the general
-  // path then decides, errors included).
-  bool ReplaceStoredValues(const Value& traits, const char* frame, bool named);
+  // IdentifyFrame's usual call, in one walk of the frame: every member
+  // (named by `names`, if given, else by the frame) replaces an attribute
+  // stored already, in the stored order, with a value that is not null
+  // and passes the value checks, and the result fits the size limit.
+  // Returns false, having changed nothing, for anything else (which the
+  // general path then decides, errors included).
+  bool ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names);
   // Reads every explicit attribute and declaration again (a new
   // generation: the next evaluation takes every attribute as changed).
   void RebuildValues();

@@ -1,11 +1,15 @@
 // identify with the names stored already, in their stored order (a page's
 // usual call), takes a one-pass path over the frame
-// (Engine::Impl::ReplaceStoredValues); anything else takes the general one.
-// Both must store, answer and refuse exactly what identify of the same
-// traits as a Value does, which never takes the one-pass path.
+// (Engine::Impl::ReplaceStoredFrame), whether the frame names its members
+// or carries their values alone (IdentifyNamedValues); anything else takes
+// the general one. Both must store, answer and refuse exactly what
+// identify of the same traits as a Value does, which never takes the
+// one-pass path.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 #include "leadseg/engine.h"
@@ -27,32 +31,82 @@ const char* kConfig = R"({
   ]
 })";
 
-// One engine fed frames, one fed Values: each call must answer the same
-// and leave the same profile.
+// An object's frame with its members' values alone (what the binding
+// sends for the names it kept: Encoding kSameKeys), and those names.
+std::string ValuesFrame(const std::string& json, std::vector<std::string>* names) {
+  Document doc;
+  const Value object = doc.Add(Json::parse(json));
+  std::string out(1, static_cast<char>(FrameTag::kObject));
+  EncodeAttrHeader(object.size(), &out);
+  names->clear();
+  for (uint32_t i = 0; i < object.size(); ++i) {
+    names->push_back(std::string(object.key_at(i)));
+    EncodeValue(object.value_at(i), &out);
+  }
+  return out;
+}
+
+void ExpectSameAnswer(const Result<SegmentChanges>& a, const Result<SegmentChanges>& b, const std::string& what) {
+  ASSERT_EQ(a.ok(), b.ok()) << what;
+  if (a.ok()) {
+    EXPECT_EQ(a->entered, b->entered) << what;
+    EXPECT_EQ(a->exited, b->exited) << what;
+  } else {
+    EXPECT_EQ(a.status().code(), b.status().code()) << what;
+    EXPECT_EQ(a.status().message(), b.status().message()) << what;
+  }
+}
+
+// One engine fed whole frames, one frames of values alone, one Values:
+// each call must answer the same and leave the same profile.
 class TwoEngines {
  public:
-  TwoEngines() : compiled_(Compile(kConfig)), frames_(compiled_), values_(compiled_) {}
+  TwoEngines() : compiled_(Compile(kConfig)), frames_(compiled_), named_(compiled_), values_(compiled_) {}
 
   void Identify(const std::string& json, TimeMs at) {
+    const std::string what = json.substr(0, 80);
     auto a = frames_.IdentifyFrame(Frame(json), at);
+    std::vector<std::string> names;
+    const std::string values_frame = ValuesFrame(json, &names);
+    auto n = named_.IdentifyNamedValues(names, values_frame, at);
     Document doc;
     auto b = values_.Identify(doc.Add(Json::parse(json)), at);
-    ASSERT_EQ(a.ok(), b.ok()) << json.substr(0, 80);
-    if (a.ok()) {
-      EXPECT_EQ(a->entered, b->entered) << json.substr(0, 80);
-      EXPECT_EQ(a->exited, b->exited) << json.substr(0, 80);
-    } else {
-      EXPECT_EQ(a.status().code(), b.status().code());
-      EXPECT_EQ(a.status().message(), b.status().message());
-    }
-    EXPECT_EQ(frames_.Snapshot(), values_.Snapshot()) << json.substr(0, 80);
+    ExpectSameAnswer(a, b, what);
+    ExpectSameAnswer(n, b, what);
+    EXPECT_EQ(frames_.Snapshot(), values_.Snapshot()) << what;
+    EXPECT_EQ(named_.Snapshot(), values_.Snapshot()) << what;
     ok_ = a.ok();
+  }
+  // Members whose values no JSON text gives (bytes that are not UTF-8,
+  // NaN, an encoding cut short or too long; one-byte names, each value's
+  // encoding as given): refused by both frame-fed engines with
+  // `message`, each left as the Value-fed one is.
+  void IdentifyMembers(const std::vector<std::pair<std::string, std::string>>& members, TimeMs at,
+                       const std::string& message) {
+    std::string whole(1, static_cast<char>(FrameTag::kObject)), values;
+    EncodeAttrHeader(static_cast<uint32_t>(members.size()), &whole);
+    values = whole;
+    std::vector<std::string> names;
+    for (const auto& [name, value] : members) {
+      EncodeAttr(static_cast<uint32_t>(name.size()), &whole);
+      whole += name + value;
+      values += value;
+      names.push_back(name);
+    }
+    auto a = frames_.IdentifyFrame(whole, at);
+    ASSERT_FALSE(a.ok());
+    EXPECT_EQ(a.status().message(), message);
+    EXPECT_EQ(frames_.Snapshot(), values_.Snapshot());
+    auto n = named_.IdentifyNamedValues(names, values, at);
+    ASSERT_FALSE(n.ok());
+    EXPECT_EQ(n.status().message(), message);
+    EXPECT_EQ(named_.Snapshot(), values_.Snapshot());
   }
   bool ok() const { return ok_; }
 
  private:
   std::shared_ptr<const CompiledConfig> compiled_;
-  Engine frames_, values_;
+  Engine frames_, named_, values_;
   bool ok_ = false;
 };
 
@@ -107,6 +161,50 @@ TEST(IdentifySameNames, RefusesWhatTheGeneralPathRefuses) {
   for (int i = 0; i < kMaxJsonDepth; ++i) deep = "[" + deep + "]";
   e.Identify(R"({"job_title": "VP", "tags": )" + deep + "}", kT0 + 1);
   EXPECT_FALSE(e.ok());
+}
+
+// Frames no JSON text gives, among names stored already, each member a
+// value the one pass reads in place: the general path's errors, and
+// nothing changed.
+TEST(IdentifySameNames, RefusesFramesTheGeneralPathRefuses) {
+  TwoEngines e;
+  e.Identify(R"({"a": "x", "b": 1, "c": ["y"]})", kT0);
+  ASSERT_TRUE(e.ok());
+  auto encode = [](const Value& v) {
+    std::string out;
+    EncodeValue(v, &out);
+    return out;
+  };
+  const std::string x = encode(Value::String("x")), one = encode(Value::Number(1)), y = Frame(R"(["y"])");
+  e.IdentifyMembers({{"a", encode(Value::String("\xff"))}, {"b", one}, {"c", y}}, kT0 + 1,
+                    "attribute \"a\" holds a string that is not valid UTF-8");
+  e.IdentifyMembers({{"a", x}, {"b", encode(Value::Number(std::nan("")))}, {"c", y}}, kT0 + 2,
+                    "attribute \"b\" holds a number that is not finite (NaN or Infinity)");
+  e.IdentifyMembers({{"a", x}, {"b", one}, {"c", Frame(R"(["\u00e9", 1])").substr(0, 12)}}, kT0 + 3,
+                    "attribute frame is truncated");
+  e.IdentifyMembers({{"a", x}, {"b", one}, {"c", y + "\x01"}}, kT0 + 4, "value has trailing bytes");
+  std::string unknown = y;
+  unknown[5] = 9;  // the array's one element: not a tag
+  e.IdentifyMembers({{"a", x}, {"b", one}, {"c", unknown}}, kT0 + 5, "unknown value tag 9 in attribute frame");
+  // The same values again pass.
+  e.Identify(R"({"a": "x", "b": 2, "c": ["y"]})", kT0 + 6);
+  EXPECT_TRUE(e.ok());
+}
+
+// The 256 KB limit through frames of values alone, exactly at and one byte
+// over the edge, with a name that stays and one whose value grows.
+TEST(IdentifySameNames, CountsTheSizeLimitOfValuesAlone) {
+  TwoEngines e;
+  const size_t fits = kMaxAttributesBytes - 14;  // {"a":"s...","b":1} is s + 14 bytes
+  auto traits = [](size_t n) { return R"({"a": ")" + std::string(n, 'z') + R"(", "b": 1})"; };
+  e.Identify(traits(1), kT0);
+  ASSERT_TRUE(e.ok());
+  e.Identify(traits(fits), kT0 + 1);
+  EXPECT_TRUE(e.ok());
+  e.Identify(traits(fits + 1), kT0 + 2);
+  EXPECT_FALSE(e.ok());
+  e.Identify(traits(fits - 1), kT0 + 3);
+  EXPECT_TRUE(e.ok());
 }
 
 }  // namespace
