@@ -231,3 +231,18 @@ test('the workers option: checked; used only for a whole CSV of at least 1 MB, w
   const csv = leadsCsv(50);
   assert.deepEqual(await segmentLeads(exampleConfig(), csv, { now: START, workers: 4 }), await segmentLeads(exampleConfig(), csv, { now: START }));
 });
+
+test('workers: a large file splits into ranges of at most 16 MiB, as many per worker', async () => {
+  const { rangeBytesFor } = await import('../../web/src/batch-workers.js');
+  for (const size of [151_595_695, 40_000_000, 1_000_000_000, 3_000_000]) {
+    for (const workers of [1, 2, 3, 4]) {
+      const bytes = rangeBytesFor(size, workers);
+      const ranges = Math.ceil(size / bytes);
+      assert.ok(bytes <= 16 << 20, `${size} bytes, ${workers} workers: ${bytes}-byte ranges`);
+      assert.equal(ranges % workers, 0, `${size} bytes, ${workers} workers: ${ranges} ranges of ${bytes}`);
+      // The last range is about as large as the others (no short tail).
+      assert.ok(size - (ranges - 1) * bytes > 0.9 * bytes, `${size} bytes, ${workers} workers: tail`);
+    }
+  }
+  assert.equal(rangeBytesFor(100_000, 2), 256 << 10, 'small files: ranges of at least 256 KiB');
+});

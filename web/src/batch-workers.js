@@ -22,6 +22,24 @@ const MAX_RANGE_BYTES = 16 << 20;
 const RANGES_PER_WORKER = 4;
 const IN_FLIGHT_PER_WORKER = 2;
 
+/**
+ * The size of the file's ranges for `workers` workers: as many ranges as
+ * RANGES_PER_WORKER per worker or as MAX_RANGE_BYTES asks, rounded up to a
+ * multiple of the workers, so that equal workers end together. Each range
+ * is this many bytes and the rest of its last row, so the file splits into
+ * at most that many ranges (a file of less than a range per worker: fewer).
+ * A 151.6 MB file on 2 workers was 9 ranges of 16 MiB and a 0.6 MB tail:
+ * one worker ran 5 ranges while the other ran 4 (docs/performance.md, s36).
+ * @param {number} size the file's bytes
+ * @param {number} workers
+ */
+export function rangeBytesFor(size, workers) {
+  let perWorker = Math.max(RANGES_PER_WORKER, Math.ceil(size / (workers * MAX_RANGE_BYTES)));
+  // A small file: fewer ranges, none below MIN_RANGE_BYTES.
+  if (size < workers * perWorker * MIN_RANGE_BYTES) perWorker = Math.max(1, Math.floor(size / (workers * MIN_RANGE_BYTES)));
+  return Math.max(MIN_RANGE_BYTES, Math.ceil(size / (workers * perWorker)));
+}
+
 function defaultCreateWorker(url) {
   return new Worker(url ?? new URL('./batch-worker.js', import.meta.url), { type: 'module', name: 'leadseg-segmentLeads' });
 }
@@ -92,7 +110,7 @@ async function runParts(config, compiled, { blob, workers }, options, { createWo
   const { onProgress, onLead, signal, keepLeads = true } = options;
   const progressEvery = options.progressEvery ?? 1000;
   if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
-  const rangeBytes = fixedRangeBytes ?? Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil(blob.size / (workers * RANGES_PER_WORKER))));
+  const rangeBytes = fixedRangeBytes ?? rangeBytesFor(blob.size, workers);
 
   const pool = []; // {worker, busy}
   const pending = new Map(); // id -> {worker, processed}
