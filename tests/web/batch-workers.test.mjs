@@ -246,3 +246,24 @@ test('workers: a large file splits into ranges of at most 16 MiB, as many per wo
   }
   assert.equal(rangeBytesFor(100_000, 2), 256 << 10, 'small files: ranges of at least 256 KiB');
 });
+
+test('workers: every worker a file has ranges for starts before the first range is posted', async () => {
+  const blob = new Blob([leadsCsv(1500)]);
+  const events = [];
+  const inProcess = inProcessWorkers();
+  const createWorker = () => {
+    const worker = inProcess();
+    const n = events.filter((e) => e === 'created').length;
+    events.push('created');
+    const post = worker.postMessage;
+    worker.postMessage = (message) => {
+      events.push(`${message.type} ${n}`);
+      post(message);
+    };
+    return worker;
+  };
+  const split = await segmentLeadsInWorkers(JSON.stringify(exampleConfig()), { blob, workers: 2 }, { now: START, keepLeads: false },
+    { createWorker, rangeBytes: 8000 });
+  assert.ok(split.summary.count > 0);
+  assert.deepEqual(events.slice(0, 4), ['created', 'created', 'init 0', 'range 0'], events.slice(0, 6).join(', '));
+});

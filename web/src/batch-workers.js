@@ -112,7 +112,7 @@ async function runParts(config, compiled, { blob, workers }, options, { createWo
   if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
   const rangeBytes = fixedRangeBytes ?? rangeBytesFor(blob.size, workers);
 
-  const pool = []; // {worker, busy}
+  const pool = []; // {worker, busy, started: whether its init was posted}
   const pending = new Map(); // id -> {worker, processed}
   const finished = new Map(); // id -> done message, until the parts before it are merged
   let nextToMerge = 0;
@@ -191,28 +191,33 @@ async function runParts(config, compiled, { blob, workers }, options, { createWo
     notify();
   };
 
-  // Compiled once here and shared: each worker only instantiates it.
-  const wasmModule = await compiledBatchWasm();
+  const spawn = () => {
+    let worker;
+    try {
+      worker = createWorker(options.workerUrl);
+    } catch (error) {
+      throw leadsegError(`segmentLeads: could not start a worker (${error?.message ?? error})`, '', error);
+    }
+    const member = { worker, busy: 0, started: false };
+    pool.push(member);
+    worker.onmessage = ({ data }) => onMessage(member, data);
+    worker.onerror = (event) => {
+      event?.preventDefault?.();
+      fail(leadsegError(`segmentLeads: a worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${options.workerUrl ?? 'the package\'s batch-worker.js'})`));
+    };
+    return member;
+  };
+
+  let wasmModule = null;
   let header = null;
   const start = (range) => {
     let member = pool.find((s) => s.busy === 0);
-    if (!member && pool.length < workers) {
-      let worker;
-      try {
-        worker = createWorker(options.workerUrl);
-      } catch (error) {
-        throw leadsegError(`segmentLeads: could not start a worker (${error?.message ?? error})`, '', error);
-      }
-      member = { worker, busy: 0 };
-      pool.push(member);
-      worker.onmessage = ({ data }) => onMessage(member, data);
-      worker.onerror = (event) => {
-        event?.preventDefault?.();
-        fail(leadsegError(`segmentLeads: a worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${options.workerUrl ?? 'the package\'s batch-worker.js'})`));
-      };
-      worker.postMessage({ type: 'init', config, compiled, options: workerOptions(options), blob, header, wasmModule, columns: columns !== null });
-    }
+    if (!member && pool.length < workers) member = spawn();
     member ??= pool.reduce((a, b) => (b.busy < a.busy ? b : a));
+    if (!member.started) {
+      member.started = true;
+      member.worker.postMessage({ type: 'init', config, compiled, options: workerOptions(options), blob, header, wasmModule, columns: columns !== null });
+    }
     member.busy++;
     const id = dispatched++;
     pending.set(id, { processed: 0 });
@@ -222,6 +227,15 @@ async function runParts(config, compiled, { blob, workers }, options, { createWo
   const onAbort = () => fail(signal.reason ?? leadsegError('segmentLeads: aborted'));
   signal?.addEventListener('abort', onAbort);
   try {
+    // The workers start now, as many as the file has ranges for: a worker
+    // fetches and compiles its scripts before it can take a range, and that
+    // overlaps the first reads of the file here (the header, the first
+    // range's end) and the batch module's compile (init is posted with a
+    // worker's first range).
+    const early = Math.min(workers, Math.ceil(blob.size / rangeBytes));
+    while (pool.length < early) spawn();
+    // Compiled once here and shared: each worker only instantiates it.
+    wasmModule = await compiledBatchWasm();
     for await (const range of ranges(blob, { rangeBytes, signal })) {
       if (failure) throw failure;
       if ('header' in range) {
