@@ -267,3 +267,22 @@ test('workers: every worker a file has ranges for starts before the first range 
   assert.ok(split.summary.count > 0);
   assert.deepEqual(events.slice(0, 4), ['created', 'created', 'init 0', 'range 0'], events.slice(0, 6).join(', '));
 });
+
+test('batch-worker.js names every module under its handler (fetched at once, not a level at a time)', () => {
+  const src = path.join(REPO_ROOT, 'web', 'src');
+  const imports = (file) => [...fs.readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gms)]
+    .map((m) => path.resolve(path.dirname(file), m[1]));
+  const graph = new Set();
+  const stack = [path.join(src, 'batch-worker-handler.js')];
+  while (stack.length) {
+    for (const file of imports(stack.pop())) {
+      if (!graph.has(file)) {
+        graph.add(file);
+        stack.push(file);
+      }
+    }
+  }
+  const named = [...fs.readFileSync(path.join(src, 'batch-worker.js'), 'utf8').matchAll(/^export \{\} from '\.\/([^']+)';$/gm)].map((m) => m[1]);
+  assert.ok(graph.size > 10, `${graph.size} modules under the handler`);
+  assert.deepEqual(named.sort(), [...graph].map((f) => path.basename(f)).sort());
+});
