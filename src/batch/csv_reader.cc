@@ -7,6 +7,12 @@
 #include "batch/csv_scan.h"
 #include "core/utf8.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define LEADSEG_CSV_COLD __attribute__((noinline))
+#else
+#define LEADSEG_CSV_COLD
+#endif
+
 namespace leadseg {
 namespace batch {
 
@@ -57,6 +63,14 @@ bool EightDigits(const char* p, uint64_t* value) {
   return true;
 }
 
+// The error for bytes that are not UTF-8. Out of line, as are the reader's
+// other cold paths (LEADSEG_CSV_COLD): Feed is one of the functions V8's
+// optimizing tier compiles during a page's first CSV run, and its cold
+// paths' code made that compile ~4.5 KB of wasm (docs/performance.md, s36).
+LEADSEG_CSV_COLD Status NotUtf8(uint64_t at) {
+  return InvalidArgument("CSV: the input is not valid UTF-8 (at byte " + std::to_string(at) + ")");
+}
+
 }  // namespace
 
 void RecordBytes::Grow(size_t at_least) {
@@ -87,9 +101,7 @@ Status CsvReader::CheckUtf8(std::string_view bytes) {
         continue;
       }
       const Utf8Lead lead = Utf8LeadOf(b);
-      if (lead.continuations < 0) {
-        return InvalidArgument("CSV: the input is not valid UTF-8 (at byte " + std::to_string(offset_ + i) + ")");
-      }
+      if (lead.continuations < 0) return NotUtf8(offset_ + i);
       utf8_start_ = offset_ + i;
       utf8_need_ = lead.continuations;
       utf8_lo_ = lead.lo;
@@ -98,9 +110,7 @@ Status CsvReader::CheckUtf8(std::string_view bytes) {
       continue;
     }
     unsigned char b = p[i];
-    if (b < utf8_lo_ || b > utf8_hi_) {
-      return InvalidArgument("CSV: the input is not valid UTF-8 (at byte " + std::to_string(utf8_start_) + ")");
-    }
+    if (b < utf8_lo_ || b > utf8_hi_) return NotUtf8(utf8_start_);
     utf8_lo_ = 0x80;
     utf8_hi_ = 0xBF;
     --utf8_need_;
@@ -170,31 +180,15 @@ Status CsvReader::FastRecord(const char* p, size_t i, size_t n, CsvSink* sink, s
 Status CsvReader::Feed(std::string_view bytes, bool last, CsvSink* sink) {
   if (done_) return FailedPrecondition("CSV: the input already ended (or failed)");
   Status valid = CheckUtf8(bytes);
-  if (valid.ok() && last && utf8_need_ > 0) {
-    valid = InvalidArgument("CSV: the input is not valid UTF-8 (at byte " + std::to_string(utf8_start_) + ")");
-  }
+  if (valid.ok() && last && utf8_need_ > 0) valid = NotUtf8(utf8_start_);
   if (!valid.ok()) {
     done_ = true;
     return valid;
   }
   offset_ += bytes.size();
 
-  // Leading byte order marks: TextDecoder drops one, csv.js another.
   std::string pending;  // the bytes of a BOM-like start that turned out not to be one
-  while (!started_ && !bytes.empty()) {
-    if (bytes[0] == kBom[bom_matched_]) {
-      bytes.remove_prefix(1);
-      if (++bom_matched_ == 3) {
-        bom_matched_ = 0;
-        if (--boms_left_ == 0) started_ = true;
-      }
-      continue;
-    }
-    pending.assign(kBom, bom_matched_);
-    bom_matched_ = 0;
-    started_ = true;
-  }
-  if (last && !started_ && bom_matched_ > 0) pending.assign(kBom, bom_matched_);
+  if (!started_) SkipBoms(&bytes, last, &pending);
 
   for (std::string_view part : {std::string_view(pending), bytes}) {
     const char* p = part.data();
@@ -222,56 +216,82 @@ Status CsvReader::Feed(std::string_view bytes, bool last, CsvSink* sink) {
           continue;
         }
       }
-      if (state_ == State::kQuoted) {
-        const void* q = std::memchr(p + i, '"', n - i);
-        size_t end = q ? static_cast<size_t>(static_cast<const char*>(q) - p) : n;
-        for (size_t k = i; k < end; ++k) line_ += p[k] == '\n';
-        buffer_.Append(p + i, end - i);
-        if (!q) {
-          i = n;
-          break;
-        }
-        i = end + 1;
-        state_ = State::kQuoteInQuoted;
-        continue;
-      }
-      if (state_ == State::kQuoteInQuoted) {
-        if (p[i] == '"') {
-          buffer_.Push('"');
-          state_ = State::kQuoted;
-          ++i;
-          continue;
-        }
-        state_ = State::kUnquoted;  // after the closing quote: text up to the delimiter is appended
-      } else if (state_ == State::kFieldStart && p[i] == '"') {
-        state_ = State::kQuoted;
-        quote_line_ = line_;
-        ++i;
-        continue;
-      }
-      size_t j = FindDelimiter(p, i, n);
-      buffer_.Append(p + i, j - i);
-      state_ = State::kUnquoted;
-      if (j == n) {
-        i = n;
-        break;
-      }
-      char c = p[j];
-      i = j + 1;
-      field_ends_.push_back(buffer_.size());
-      state_ = State::kFieldStart;
-      if (c != ',') {
-        ++line_;
-        if (c == '\r') skip_lf_ = true;
-        Status s = Emit(sink);
-        if (!s.ok()) {
-          done_ = true;
-          return s;
-        }
+      Status s = ReadSlowly(p, n, &i, sink);
+      if (!s.ok()) {
+        done_ = true;
+        return s;
       }
     }
   }
   if (!last) return Status::Ok();
+  return End(sink);
+}
+
+// Leading byte order marks: TextDecoder drops one, csv.js another.
+LEADSEG_CSV_COLD void CsvReader::SkipBoms(std::string_view* bytes, bool last, std::string* pending) {
+  while (!started_ && !bytes->empty()) {
+    if ((*bytes)[0] == kBom[bom_matched_]) {
+      bytes->remove_prefix(1);
+      if (++bom_matched_ == 3) {
+        bom_matched_ = 0;
+        if (--boms_left_ == 0) started_ = true;
+      }
+      continue;
+    }
+    pending->assign(kBom, bom_matched_);
+    bom_matched_ = 0;
+    started_ = true;
+  }
+  if (last && !started_ && bom_matched_ > 0) pending->assign(kBom, bom_matched_);
+}
+
+LEADSEG_CSV_COLD Status CsvReader::ReadSlowly(const char* p, size_t n, size_t* at, CsvSink* sink) {
+  size_t i = *at;
+  if (state_ == State::kQuoted) {
+    const void* q = std::memchr(p + i, '"', n - i);
+    size_t end = q ? static_cast<size_t>(static_cast<const char*>(q) - p) : n;
+    for (size_t k = i; k < end; ++k) line_ += p[k] == '\n';
+    buffer_.Append(p + i, end - i);
+    if (!q) {
+      *at = n;
+      return Status::Ok();
+    }
+    *at = end + 1;
+    state_ = State::kQuoteInQuoted;
+    return Status::Ok();
+  }
+  if (state_ == State::kQuoteInQuoted) {
+    if (p[i] == '"') {
+      buffer_.Push('"');
+      state_ = State::kQuoted;
+      *at = i + 1;
+      return Status::Ok();
+    }
+    state_ = State::kUnquoted;  // after the closing quote: text up to the delimiter is appended
+  } else if (state_ == State::kFieldStart && p[i] == '"') {
+    state_ = State::kQuoted;
+    quote_line_ = line_;
+    *at = i + 1;
+    return Status::Ok();
+  }
+  size_t j = FindDelimiter(p, i, n);
+  buffer_.Append(p + i, j - i);
+  state_ = State::kUnquoted;
+  if (j == n) {
+    *at = n;
+    return Status::Ok();
+  }
+  char c = p[j];
+  *at = j + 1;
+  field_ends_.push_back(buffer_.size());
+  state_ = State::kFieldStart;
+  if (c == ',') return Status::Ok();
+  ++line_;
+  if (c == '\r') skip_lf_ = true;
+  return Emit(sink);
+}
+
+LEADSEG_CSV_COLD Status CsvReader::End(CsvSink* sink) {
   done_ = true;
   if (state_ == State::kQuoted) {
     return InvalidArgument("CSV: the quoted field that starts on line " + std::to_string(quote_line_) +

@@ -107,6 +107,14 @@ class CsvReader {
   // record byte by byte into buffer_).
   Status FastRecord(const char* p, size_t i, size_t n, CsvSink* sink, size_t* end);
   Status CheckUtf8(std::string_view bytes);
+  // Feed's cold paths, out of line. SkipBoms: the byte order marks at the
+  // start (a BOM-like start that is not one goes to *pending). ReadSlowly:
+  // one step of the byte-by-byte path from p[*at] (a quoted field, or a
+  // record a part ends inside), *at moved past what it read. End: the
+  // input's end.
+  void SkipBoms(std::string_view* bytes, bool last, std::string* pending);
+  Status ReadSlowly(const char* p, size_t n, size_t* at, CsvSink* sink);
+  Status End(CsvSink* sink);
 
   State state_ = State::kFieldStart;
   bool skip_lf_ = false;     // after a CR: a following LF belongs to it

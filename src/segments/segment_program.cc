@@ -7,6 +7,16 @@
 
 #include "segments/segment_program_tables.h"
 
+// Cold paths kept out of the row functions' bodies (BeginRows,
+// EvaluateAllRows) in a build for speed (the batch module, -O3). A build for
+// size (the page's runtime, -Oz) keeps the inliner's choice: out of line
+// there, they cost its wasm 95 B gzip (docs/performance.md, s36).
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
+#define LEADSEG_SEGMENTS_NOINLINE __attribute__((noinline))
+#else
+#define LEADSEG_SEGMENTS_NOINLINE
+#endif
+
 namespace leadseg {
 namespace {
 
@@ -649,115 +659,122 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
     state->unsure()[0] = unsure;
     return;
   }
-  uint64_t* bits = state->bits();
-  uint64_t* pending = state->pending();
-  uint64_t* kill = state->kill();
-  uint64_t* hit = state->hit();
-  uint64_t* unsure = state->unsure();
-  for (size_t w = 0; w < condition_words; ++w) kill[w] = hit[w] = unsure[w] = 0;
-  // A condition with a pending leaf is unsure: kill/hit alone may not
-  // decide it.
-  auto add_unsure = [&](size_t w) {
-    for (uint64_t p = pending[w]; p; p &= p - 1) {
-      const uint32_t c = role_of_bit_[64 * w + static_cast<uint32_t>(__builtin_ctzll(p))] >> 2;
-      unsure[c / 64] |= Bit(c);
-    }
-  };
-  // Groups write every word of theirs below; the dynamic leaves' words
-  // start pending.
-  for (size_t w = dynamic_word; w < words_; ++w) {
-    bits[w] = 0;
-    pending[w] = dynamic_mask_[w];
-    add_unsure(w);
-  }
-  const uint64_t* pool = pool_.data();
-  for (const Group& g : groups_) {
-    const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
-    const Value* v = attributes.Get(g.attr);
-    uint64_t* gb = bits + g.word;
-    uint64_t* gp = pending + g.word;
-    // A row of values: its leaf bits, the leaves it leaves pending, and the
-    // conditions its decided leaves kill and hit.
-    auto copy = [&](uint32_t row, uint32_t pending_row) {
-      const uint64_t* r = pool + row;
-      if (g.words == 1 && condition_words == 1) {  // the usual case: < 64 leaves, < 64 conditions
-        gb[0] = r[0];
-        gp[0] = pending_row == kNone ? 0 : pool[pending_row];
-        kill[0] |= r[1];
-        hit[0] |= r[2];
-        return;
-      }
-      for (uint32_t w = 0; w < g.words; ++w) {
-        gb[w] = r[w];
-        gp[w] = pending_row == kNone ? 0 : pool[pending_row + w];
-      }
-      r += g.words;
-      for (size_t w = 0; w < condition_words; ++w) {
-        kill[w] |= r[w];
-        hit[w] |= r[condition_words + w];
+  // The general loop, out of line (a lambda called once, so that it needs
+  // no declaration in the header): a program of more than 64 conditions or
+  // leaves on an attribute is rare, and with it inline BeginRows was ~8 KB
+  // of wasm that V8's optimizing tier compiled during a page's first CSV
+  // run (docs/performance.md, s36).
+  [&]() LEADSEG_SEGMENTS_NOINLINE {
+    uint64_t* bits = state->bits();
+    uint64_t* pending = state->pending();
+    uint64_t* kill = state->kill();
+    uint64_t* hit = state->hit();
+    uint64_t* unsure = state->unsure();
+    for (size_t w = 0; w < condition_words; ++w) kill[w] = hit[w] = unsure[w] = 0;
+    // A condition with a pending leaf is unsure: kill/hit alone may not
+    // decide it.
+    auto add_unsure = [&](size_t w) {
+      for (uint64_t p = pending[w]; p; p &= p - 1) {
+        const uint32_t c = role_of_bit_[64 * w + static_cast<uint32_t>(__builtin_ctzll(p))] >> 2;
+        unsure[c / 64] |= Bit(c);
       }
     };
-    const ValueType type = v ? v->type() : ValueType::kNull;
-    switch (type) {
-      case ValueType::kNull: copy(g.null_row, kNone); break;
-      case ValueType::kBool: copy(v->as_bool() ? g.true_row : g.false_row, kNone); break;
-      case ValueType::kString: {
-        const std::string_view s = v->as_string();
-        copy(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row),
-             g.string_pending);
-        for (const PrefixTest& t : g.prefixes) {
-          const uint64_t b = Bit(t.bit);
-          uint64_t& word = bits[t.bit / 64];
-          const uint32_t role = role_of_bit_[t.bit];
-          const uint32_t c = role >> 2;
-          const bool starts = t.StartsText(s);
-          if (!starts) {
-            word &= ~b;
-            if (role & kKill) kill[c / 64] |= Bit(c);
-          } else if (t.literal_only) {
-            word |= b;
-            if (role & kHit) hit[c / 64] |= Bit(c);
-          } else {
-            continue;  // the rest of the pattern: Resolve runs the regex
-          }
-          pending[t.bit / 64] &= ~b;
-        }
-        break;
-      }
-      case ValueType::kNumber: {
-        const double d = v->as_number();
-        if (std::isnan(d)) {
-          copy(g.nan_row, g.number_pending);
-          break;
-        }
-        copy(g.NumberRow(d), g.number_pending);
-        break;
-      }
-      default: {
-        // Arrays of strings: $in, $nin and $elemMatch leaves combine their
-        // elements' rows; the rest, and other arrays and objects, ask
-        // their condition.
-        if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, gb, gp)) {
-          KillAndHit(g.word, pool[g.all] & ~gp[0], bits, state);
-          break;
+    // Groups write every word of theirs below; the dynamic leaves' words
+    // start pending.
+    for (size_t w = dynamic_word; w < words_; ++w) {
+      bits[w] = 0;
+      pending[w] = dynamic_mask_[w];
+      add_unsure(w);
+    }
+    const uint64_t* pool = pool_.data();
+    for (const Group& g : groups_) {
+      const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
+      const Value* v = attributes.Get(g.attr);
+      uint64_t* gb = bits + g.word;
+      uint64_t* gp = pending + g.word;
+      // A row of values: its leaf bits, the leaves it leaves pending, and the
+      // conditions its decided leaves kill and hit.
+      auto copy = [&](uint32_t row, uint32_t pending_row) {
+        const uint64_t* r = pool + row;
+        if (g.words == 1 && condition_words == 1) {  // the usual case: < 64 leaves, < 64 conditions
+          gb[0] = r[0];
+          gp[0] = pending_row == kNone ? 0 : pool[pending_row];
+          kill[0] |= r[1];
+          hit[0] |= r[2];
+          return;
         }
         for (uint32_t w = 0; w < g.words; ++w) {
-          gb[w] = 0;
-          gp[w] = pool[g.all + w];
+          gb[w] = r[w];
+          gp[w] = pending_row == kNone ? 0 : pool[pending_row + w];
         }
-        break;
+        r += g.words;
+        for (size_t w = 0; w < condition_words; ++w) {
+          kill[w] |= r[w];
+          hit[w] |= r[condition_words + w];
+        }
+      };
+      const ValueType type = v ? v->type() : ValueType::kNull;
+      switch (type) {
+        case ValueType::kNull: copy(g.null_row, kNone); break;
+        case ValueType::kBool: copy(v->as_bool() ? g.true_row : g.false_row, kNone); break;
+        case ValueType::kString: {
+          const std::string_view s = v->as_string();
+          copy(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row),
+               g.string_pending);
+          for (const PrefixTest& t : g.prefixes) {
+            const uint64_t b = Bit(t.bit);
+            uint64_t& word = bits[t.bit / 64];
+            const uint32_t role = role_of_bit_[t.bit];
+            const uint32_t c = role >> 2;
+            const bool starts = t.StartsText(s);
+            if (!starts) {
+              word &= ~b;
+              if (role & kKill) kill[c / 64] |= Bit(c);
+            } else if (t.literal_only) {
+              word |= b;
+              if (role & kHit) hit[c / 64] |= Bit(c);
+            } else {
+              continue;  // the rest of the pattern: Resolve runs the regex
+            }
+            pending[t.bit / 64] &= ~b;
+          }
+          break;
+        }
+        case ValueType::kNumber: {
+          const double d = v->as_number();
+          if (std::isnan(d)) {
+            copy(g.nan_row, g.number_pending);
+            break;
+          }
+          copy(g.NumberRow(d), g.number_pending);
+          break;
+        }
+        default: {
+          // Arrays of strings: $in, $nin and $elemMatch leaves combine their
+          // elements' rows; the rest, and other arrays and objects, ask
+          // their condition.
+          if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, gb, gp)) {
+            KillAndHit(g.word, pool[g.all] & ~gp[0], bits, state);
+            break;
+          }
+          for (uint32_t w = 0; w < g.words; ++w) {
+            gb[w] = 0;
+            gp[w] = pool[g.all + w];
+          }
+          break;
+        }
+      }
+      if (g.words == 1) {
+        if (gp[0]) add_unsure(g.word);
+      } else {
+        for (uint32_t w = 0; w < g.words; ++w) add_unsure(g.word + w);
       }
     }
-    if (g.words == 1) {
-      if (gp[0]) add_unsure(g.word);
-    } else {
-      for (uint32_t w = 0; w < g.words; ++w) add_unsure(g.word + w);
+    for (const Clause& k : clauses_) {
+      const size_t w = k.bit / 64, pw = k.parent / 64;
+      Fold(k, kill[w], hit[w], unsure[w], kill[pw], hit[pw], unsure[pw]);
     }
-  }
-  for (const Clause& k : clauses_) {
-    const size_t w = k.bit / 64, pw = k.parent / 64;
-    Fold(k, kill[w], hit[w], unsure[w], kill[pw], hit[pw], unsure[pw]);
-  }
+  }();
 }
 
 
@@ -889,9 +906,14 @@ void SegmentProgram::EvaluateAll(const AttributeSet& attributes, State* state, u
   EvaluateAllRows<true>(attributes, state, membership, string_rows);
 }
 
+// Not inlined into its callers: the batch's row function
+// (batch::SegmentRows::Finish) calls both instantiations, and with the
+// string-rows one inline it carried lead objects' BeginRows<true> too, ~9 KB
+// of wasm for V8's optimizing tier to compile during a CSV run.
 template <bool kRows>
-void SegmentProgram::EvaluateAllRows(const AttributeSet& attributes, State* state, uint64_t* membership,
-                                     const uint32_t* string_rows) const {
+LEADSEG_SEGMENTS_NOINLINE void SegmentProgram::EvaluateAllRows(const AttributeSet& attributes, State* state,
+                                                               uint64_t* membership,
+                                                               const uint32_t* string_rows) const {
   BeginRows<kRows>(attributes, state, string_rows);
   // 64 conditions at a time: plain $and/$or ones from their kill, hit and
   // unsure bits; the programs run only for the rest.

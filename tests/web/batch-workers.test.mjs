@@ -231,3 +231,58 @@ test('the workers option: checked; used only for a whole CSV of at least 1 MB, w
   const csv = leadsCsv(50);
   assert.deepEqual(await segmentLeads(exampleConfig(), csv, { now: START, workers: 4 }), await segmentLeads(exampleConfig(), csv, { now: START }));
 });
+
+test('workers: a large file splits into ranges of at most 16 MiB, as many per worker', async () => {
+  const { rangeBytesFor } = await import('../../web/src/batch-workers.js');
+  for (const size of [151_595_695, 40_000_000, 1_000_000_000, 3_000_000]) {
+    for (const workers of [1, 2, 3, 4]) {
+      const bytes = rangeBytesFor(size, workers);
+      const ranges = Math.ceil(size / bytes);
+      assert.ok(bytes <= 16 << 20, `${size} bytes, ${workers} workers: ${bytes}-byte ranges`);
+      assert.equal(ranges % workers, 0, `${size} bytes, ${workers} workers: ${ranges} ranges of ${bytes}`);
+      // The last range is about as large as the others (no short tail).
+      assert.ok(size - (ranges - 1) * bytes > 0.9 * bytes, `${size} bytes, ${workers} workers: tail`);
+    }
+  }
+  assert.equal(rangeBytesFor(100_000, 2), 256 << 10, 'small files: ranges of at least 256 KiB');
+});
+
+test('workers: every worker a file has ranges for starts before the first range is posted', async () => {
+  const blob = new Blob([leadsCsv(1500)]);
+  const events = [];
+  const inProcess = inProcessWorkers();
+  const createWorker = () => {
+    const worker = inProcess();
+    const n = events.filter((e) => e === 'created').length;
+    events.push('created');
+    const post = worker.postMessage;
+    worker.postMessage = (message) => {
+      events.push(`${message.type} ${n}`);
+      post(message);
+    };
+    return worker;
+  };
+  const split = await segmentLeadsInWorkers(JSON.stringify(exampleConfig()), { blob, workers: 2 }, { now: START, keepLeads: false },
+    { createWorker, rangeBytes: 8000 });
+  assert.ok(split.summary.count > 0);
+  assert.deepEqual(events.slice(0, 4), ['created', 'created', 'init 0', 'range 0'], events.slice(0, 6).join(', '));
+});
+
+test('batch-worker.js names every module under its handler (fetched at once, not a level at a time)', () => {
+  const src = path.join(REPO_ROOT, 'web', 'src');
+  const imports = (file) => [...fs.readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gms)]
+    .map((m) => path.resolve(path.dirname(file), m[1]));
+  const graph = new Set();
+  const stack = [path.join(src, 'batch-worker-handler.js')];
+  while (stack.length) {
+    for (const file of imports(stack.pop())) {
+      if (!graph.has(file)) {
+        graph.add(file);
+        stack.push(file);
+      }
+    }
+  }
+  const named = [...fs.readFileSync(path.join(src, 'batch-worker.js'), 'utf8').matchAll(/^export \{\} from '\.\/([^']+)';$/gm)].map((m) => m[1]);
+  assert.ok(graph.size > 10, `${graph.size} modules under the handler`);
+  assert.deepEqual(named.sort(), [...graph].map((f) => path.basename(f)).sort());
+});

@@ -22,6 +22,24 @@ const MAX_RANGE_BYTES = 16 << 20;
 const RANGES_PER_WORKER = 4;
 const IN_FLIGHT_PER_WORKER = 2;
 
+/**
+ * The size of the file's ranges for `workers` workers: as many ranges as
+ * RANGES_PER_WORKER per worker or as MAX_RANGE_BYTES asks, rounded up to a
+ * multiple of the workers, so that equal workers end together. Each range
+ * is this many bytes and the rest of its last row, so the file splits into
+ * at most that many ranges (a file of less than a range per worker: fewer).
+ * A 151.6 MB file on 2 workers was 9 ranges of 16 MiB and a 0.6 MB tail:
+ * one worker ran 5 ranges while the other ran 4 (docs/performance.md, s36).
+ * @param {number} size the file's bytes
+ * @param {number} workers
+ */
+export function rangeBytesFor(size, workers) {
+  let perWorker = Math.max(RANGES_PER_WORKER, Math.ceil(size / (workers * MAX_RANGE_BYTES)));
+  // A small file: fewer ranges, none below MIN_RANGE_BYTES.
+  if (size < workers * perWorker * MIN_RANGE_BYTES) perWorker = Math.max(1, Math.floor(size / (workers * MIN_RANGE_BYTES)));
+  return Math.max(MIN_RANGE_BYTES, Math.ceil(size / (workers * perWorker)));
+}
+
 function defaultCreateWorker(url) {
   return new Worker(url ?? new URL('./batch-worker.js', import.meta.url), { type: 'module', name: 'leadseg-segmentLeads' });
 }
@@ -92,9 +110,9 @@ async function runParts(config, compiled, { blob, workers }, options, { createWo
   const { onProgress, onLead, signal, keepLeads = true } = options;
   const progressEvery = options.progressEvery ?? 1000;
   if (signal?.aborted) throw signal.reason ?? leadsegError('segmentLeads: aborted');
-  const rangeBytes = fixedRangeBytes ?? Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil(blob.size / (workers * RANGES_PER_WORKER))));
+  const rangeBytes = fixedRangeBytes ?? rangeBytesFor(blob.size, workers);
 
-  const pool = []; // {worker, busy}
+  const pool = []; // {worker, busy, started: whether its init was posted}
   const pending = new Map(); // id -> {worker, processed}
   const finished = new Map(); // id -> done message, until the parts before it are merged
   let nextToMerge = 0;
@@ -173,28 +191,33 @@ async function runParts(config, compiled, { blob, workers }, options, { createWo
     notify();
   };
 
-  // Compiled once here and shared: each worker only instantiates it.
-  const wasmModule = await compiledBatchWasm();
+  const spawn = () => {
+    let worker;
+    try {
+      worker = createWorker(options.workerUrl);
+    } catch (error) {
+      throw leadsegError(`segmentLeads: could not start a worker (${error?.message ?? error})`, '', error);
+    }
+    const member = { worker, busy: 0, started: false };
+    pool.push(member);
+    worker.onmessage = ({ data }) => onMessage(member, data);
+    worker.onerror = (event) => {
+      event?.preventDefault?.();
+      fail(leadsegError(`segmentLeads: a worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${options.workerUrl ?? 'the package\'s batch-worker.js'})`));
+    };
+    return member;
+  };
+
+  let wasmModule = null;
   let header = null;
   const start = (range) => {
     let member = pool.find((s) => s.busy === 0);
-    if (!member && pool.length < workers) {
-      let worker;
-      try {
-        worker = createWorker(options.workerUrl);
-      } catch (error) {
-        throw leadsegError(`segmentLeads: could not start a worker (${error?.message ?? error})`, '', error);
-      }
-      member = { worker, busy: 0 };
-      pool.push(member);
-      worker.onmessage = ({ data }) => onMessage(member, data);
-      worker.onerror = (event) => {
-        event?.preventDefault?.();
-        fail(leadsegError(`segmentLeads: a worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${options.workerUrl ?? 'the package\'s batch-worker.js'})`));
-      };
-      worker.postMessage({ type: 'init', config, compiled, options: workerOptions(options), blob, header, wasmModule, columns: columns !== null });
-    }
+    if (!member && pool.length < workers) member = spawn();
     member ??= pool.reduce((a, b) => (b.busy < a.busy ? b : a));
+    if (!member.started) {
+      member.started = true;
+      member.worker.postMessage({ type: 'init', config, compiled, options: workerOptions(options), blob, header, wasmModule, columns: columns !== null });
+    }
     member.busy++;
     const id = dispatched++;
     pending.set(id, { processed: 0 });
@@ -204,6 +227,15 @@ async function runParts(config, compiled, { blob, workers }, options, { createWo
   const onAbort = () => fail(signal.reason ?? leadsegError('segmentLeads: aborted'));
   signal?.addEventListener('abort', onAbort);
   try {
+    // The workers start now, as many as the file has ranges for: a worker
+    // fetches and compiles its scripts before it can take a range, and that
+    // overlaps the first reads of the file here (the header, the first
+    // range's end) and the batch module's compile (init is posted with a
+    // worker's first range).
+    const early = Math.min(workers, Math.ceil(blob.size / rangeBytes));
+    while (pool.length < early) spawn();
+    // Compiled once here and shared: each worker only instantiates it.
+    wasmModule = await compiledBatchWasm();
     for await (const range of ranges(blob, { rangeBytes, signal })) {
       if (failure) throw failure;
       if ('header' in range) {
