@@ -5,6 +5,11 @@
 import { createEngine, compileConfig, loadCore, segmentLeads } from '/web/src/index.js';
 // The parser itself (synchronous): the package's entry loads it on first use.
 import { CsvRows } from '/web/src/csv.js';
+// The CSV fast path through what a page gets from `import 'leadseg'` (the
+// package's `browser` export): the one-file bundle and its bundled batch
+// worker. From the sources, each worker fetched its 24 modules six levels
+// deep before taking a range, a cost no site pays (docs/performance.md, s36).
+import { segmentLeads as segmentLeadsBundled } from '/web/dist/leadseg.browser.js';
 import { evalCondition } from '/vendor/growthbook.mjs';
 import {
   checkMemberships, leadsegAsciiEncoderRunner, leadsegFrameRunner, leadsegUserRunner, predicateRunner, timeRunners,
@@ -120,12 +125,12 @@ function jsCsv(blob, conditions, { evaluate = true } = {}) {
 }
 
 /**
- * leadseg's fast path: segmentLeads on the file as a Blob (the batch
- * module, CSV parsed in wasm, one worker per core), counts only
+ * leadseg's fast path: segmentLeads (the page's bundle) on the file as a
+ * Blob (the batch module, CSV parsed in wasm, one worker per core), counts only
  * (keepLeads: false): file to finished per-segment counts.
  */
 async function segmentLeadsCsv(blob, segments, { workers = navigator.hardwareConcurrency } = {}) {
-  const { summary } = await segmentLeads({ segments }, blob, {
+  const { summary } = await segmentLeadsBundled({ segments }, blob, {
     keepLeads: false, now: 1767225600000, listColumns: ['interests'], workers, progressEvery: 100_000,
   });
   return { rows: summary.count, counts: segments.map((s) => summary.segments[s.id]), errors: summary.errors };
