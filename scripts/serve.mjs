@@ -179,7 +179,10 @@ function handler(root) {
         send(res, 405, 'Method Not Allowed\n', { Allow: 'GET, HEAD' });
         return;
       }
-      const { pathname } = new URL(req.url, 'http://127.0.0.1');
+      // The request target is a path: appended to the origin, not resolved
+      // against it, so "//" or "//host/x" is a path with empty segments
+      // rather than a URL naming another host (new URL('//', base) throws).
+      const { pathname } = new URL(req.url.startsWith('/') ? `http://127.0.0.1${req.url}` : req.url, 'http://127.0.0.1');
       // "/web" without the slash would break relative URLs in web/.
       if (pathname === '/web') {
         send(res, 301, 'Moved\n', { Location: '/web/' });

@@ -116,6 +116,13 @@ describe('scripts/serve.mjs', () => {
     }
   });
 
+  test('a path with empty segments ("//", "//host/x") is a path, not a server error', async () => {
+    for (const url of ['//', '//index.html', '//example.com/index.html', '/web//leadseg.js']) {
+      const res = await request(srv.port, url);
+      assert.ok([200, 400, 404].includes(res.status), `${url} -> ${res.status}`);
+    }
+  });
+
   test('HEAD works, other methods are refused', async () => {
     const head = await request(srv.port, '/', 'HEAD');
     assert.equal(head.status, 200);
