@@ -111,11 +111,6 @@ void PutU16(uint16_t v, std::string* out) {
   out->push_back(static_cast<char>(v & 0xFF));
   out->push_back(static_cast<char>(v >> 8));
 }
-uint32_t GetU32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(p[i]);
-  return v;
-}
 
 }  // namespace
 
@@ -605,10 +600,10 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
   uint16_t version = static_cast<uint16_t>(static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8);
   if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) return UnreadVersion(version);
   if (bytes[6] != 0 || bytes[7] != 0) return DataLoss("compiled config has unknown flags");
-  uint32_t length = GetU32(bytes.data() + 8);
+  uint32_t length = bytes::DecodeFixed32(bytes.data() + 8);
   std::string_view payload = bytes.substr(kCompiledConfigHeaderBytes);
   if (payload.size() != length) return LengthMismatch(payload.size(), length);
-  if (bytes::Crc32(payload) != GetU32(bytes.data() + 12)) {
+  if (bytes::Crc32(payload) != bytes::DecodeFixed32(bytes.data() + 12)) {
     return DataLoss("compiled config is corrupted (checksum mismatch)");
   }
   ConditionDecodeOptions conditions;

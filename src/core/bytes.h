@@ -71,10 +71,26 @@ inline void PutFixed64(uint64_t v, std::string* out) {
   out->append(b, 8);
 }
 
+// The words read in place, from `p` on (the caller has checked the bytes
+// are there): headers and frames read at known offsets.
+inline uint32_t DecodeFixed32(const char* p) {
+  const auto* b = reinterpret_cast<const uint8_t*>(p);
+  return static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 | static_cast<uint32_t>(b[2]) << 16 |
+         static_cast<uint32_t>(b[3]) << 24;
+}
+
+inline uint64_t DecodeFixed64(const char* p) { return uint64_t{DecodeFixed32(p + 4)} << 32 | DecodeFixed32(p); }
+
+inline double DecodeDouble(const char* p) {
+  const uint64_t bits = DecodeFixed64(p);
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
 inline bool GetFixed64(std::string_view* in, uint64_t* v) {
   if (in->size() < 8) return false;
-  *v = 0;
-  for (int i = 7; i >= 0; --i) *v = *v << 8 | static_cast<uint8_t>((*in)[static_cast<size_t>(i)]);
+  *v = DecodeFixed64(in->data());
   in->remove_prefix(8);
   return true;
 }

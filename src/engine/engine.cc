@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/bytes.h"
 #include "core/js.h"
 #include "core/same_bytes.h"
 #include "core/utf8.h"
@@ -28,21 +29,6 @@ namespace {
 // carry NaN and any bytes; a snapshot that holds them was not written by
 // this engine, and Export could not show them faithfully). At any depth.
 bool StorableValue(const Value& v) { return PassesCheckValue(v, std::numeric_limits<int>::max()); }
-
-// A u32 of a value frame (core/value_codec.h: little-endian).
-uint32_t FrameU32(const char* p) {
-  const auto* b = reinterpret_cast<const uint8_t*>(p);
-  return static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 | static_cast<uint32_t>(b[2]) << 16 |
-         static_cast<uint32_t>(b[3]) << 24;
-}
-
-// The f64 of a value frame's number, its 8 bytes at `p`.
-double FrameF64(const char* p) {
-  const uint64_t bits = uint64_t{FrameU32(p + 4)} << 32 | FrameU32(p);
-  double d;
-  std::memcpy(&d, &bits, sizeof d);
-  return d;
-}
 
 }  // namespace
 
@@ -209,7 +195,7 @@ void Engine::Impl::RefreshAttributes(const std::vector<int32_t>& replaced) {
     switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame[0])) {
       case FrameTag::kFalse: value = Value::Bool(false); break;
       case FrameTag::kTrue: value = Value::Bool(true); break;
-      case FrameTag::kNumber: value = Value::Number(FrameF64(frame.data() + 1)); break;
+      case FrameTag::kNumber: value = Value::Number(bytes::DecodeDouble(frame.data() + 1)); break;
       case FrameTag::kString: value = Value::String(std::string_view(frame.data() + 5, frame.size() - 5)); break;
       default: {
         auto v = profile_.attributes[i].second.Read(&values_);
@@ -484,12 +470,12 @@ bool ReadMemberValue(std::string_view bytes, Document* arena, Value* value, size
       return true;
     case FrameTag::kNumber:
       if (bytes.size() < 9) return false;
-      *value = Value::Number(FrameF64(bytes.data() + 1));
+      *value = Value::Number(bytes::DecodeDouble(bytes.data() + 1));
       *size = 9;
       return true;
     case FrameTag::kString: {
       if (bytes.size() < 5) return false;
-      const size_t length = FrameU32(bytes.data() + 1);
+      const size_t length = bytes::DecodeFixed32(bytes.data() + 1);
       if (bytes.size() - 5 < length) return false;
       *value = Value::String(bytes.substr(5, length));
       *size = 5 + length;
@@ -524,7 +510,7 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
   // with the stored bytes, checked and counted in one walk of the frame.
   auto& stored = profile_.attributes;
   if (frame.size() < 5 || static_cast<FrameTag>(frame[0]) != FrameTag::kObject) return false;
-  const uint32_t n = FrameU32(frame.data() + 1);
+  const uint32_t n = bytes::DecodeFixed32(frame.data() + 1);
   // Each member replaces a stored attribute, in the stored order.
   if (names ? n != names->size() : n > stored.size()) return false;
   Scratch& s = *scratch_;
@@ -540,7 +526,7 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
       key = (*names)[i];
     } else {
       if (frame.size() - at < 4) return false;
-      const size_t length = FrameU32(frame.data() + at);
+      const size_t length = bytes::DecodeFixed32(frame.data() + at);
       if (frame.size() - at - 4 < length) return false;
       key = frame.substr(at + 4, length);
       at += 4 + length;

@@ -17,12 +17,6 @@ namespace {
 constexpr char kMagic[4] = {'L', 'S', 'N', 'P'};
 constexpr size_t kHeaderSize = 4 + 1 + 4 + 4;
 
-uint32_t GetU32(std::string_view s, size_t at) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(s[at + static_cast<size_t>(i)]);
-  return v;
-}
-
 Status Corrupt(std::string_view what) { return SnapshotCorrupt(what); }
 // "snapshot is corrupted: <what> <i><detail>": one copy of the message
 // building for every per-item check (the runtime pays for each copy).
@@ -104,8 +98,8 @@ Result<std::string_view> SnapshotPayload(std::string_view in, uint8_t* version) 
                               std::to_string(kSnapshotVersion) + ")");
   }
   if (*version == 0) return Corrupt("format version 0");
-  uint32_t length = GetU32(in, 5);
-  uint32_t crc = GetU32(in, 9);
+  uint32_t length = bytes::DecodeFixed32(in.data() + 5);
+  uint32_t crc = bytes::DecodeFixed32(in.data() + 9);
   std::string_view payload = in.substr(kHeaderSize);
   if (payload.size() != length) {
     return DataLoss("snapshot is truncated or padded: payload is " + std::to_string(payload.size()) +
