@@ -11,6 +11,10 @@
 // EvaluateAllRows) in a build for speed (the batch module, -O3). A build for
 // size (the page's runtime, -Oz) keeps the inliner's choice: out of line
 // there, they cost its wasm 95 B gzip (docs/performance.md, s36).
+// In wasm the attribute holds only because the batch link caps binaryen's
+// one-caller inlining (--one-caller-inline-max-function-size in
+// cmake/LeadsegWasmBatch.cmake): binaryen does not see LLVM's noinline and
+// would otherwise inline every function with a single caller.
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
 #define LEADSEG_SEGMENTS_NOINLINE __attribute__((noinline))
 #else
