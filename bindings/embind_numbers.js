@@ -18,7 +18,7 @@
 // Why (docs/performance.md, "The page's JavaScript at start-up"): Embind's
 // library is written for classes, overloads, smart pointers and types
 // registered in any order, and all of it sits in the page's glue (the wasm's
-// imports reach it); at start-up its 19 registrations run and compile ~35
+// imports reach it); at start-up its 19 registrations run and compile ~26
 // of its functions on the page's main thread, and without eval every call
 // goes through a generic invoker that copies its arguments into arrays
 // and makes a closure. Here a registration is one closure.

@@ -40,7 +40,7 @@ function(leadseg_add_wasm_module name)
   # into one link only.
   if(M_EMBIND_TYPES)
     # Embind's C++ side with bindings/embind_numbers.js for its JavaScript
-    # (not embind.js: ~11 KB of the page's glue, and the start-up's
+    # (not embind.js: ~9.5 KB of the page's glue, and the start-up's
     # registrations, docs/performance.md "The page's JavaScript at
     # start-up"). malloc and free stay exported as -lembind exports them,
     # so that the wasm is the one Embind's library linked.
