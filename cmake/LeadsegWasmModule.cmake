@@ -6,14 +6,16 @@
 #     CORE    <static library>                    leadseg_core (or a copy built for speed)
 #     [POST_JS <file>...]                         --post-js files, in order
 #     [OPTIONS <link option>...]                  what only this module needs (-O2, -msimd128)
-#     [EMBIND_TYPES <object library>]             its own Embind type registrations instead of libembind's
+#     [EMBIND_TYPES <object library>]             its own Embind type registrations, numbers only
 #     [WRITES_PACKAGE_JSON])                      declare web/dist/package.json as a byproduct
 #
-# EMBIND_TYPES: the module links Embind's JavaScript library without
-# -lembind (which also links libembind, whose bind.cpp registers every type
-# Embind knows, and keeps each one's JavaScript in the glue); the object
-# library registers only the types the bindings use
-# (bindings/runtime_embind_types.cc).
+# EMBIND_TYPES: the module's bound functions take and return numbers only.
+# It links neither libembind (-lembind: its bind.cpp registers every type
+# Embind knows, and keeps each one's JavaScript in the glue) nor Embind's
+# JavaScript library: the object library registers only the types the
+# bindings use (bindings/runtime_embind_types.cc) and
+# bindings/embind_numbers.js answers those registrations and the
+# functions' (a function bound with anything else fails the link).
 #
 # Every module is linked twice from the same objects with the same
 # wasm-affecting flags:
@@ -37,11 +39,14 @@ function(leadseg_add_wasm_module name)
   # Everything that shapes the wasm (and the Embind glue) goes here, never
   # into one link only.
   if(M_EMBIND_TYPES)
-    # What -lembind does, less libembind: Embind's JavaScript, and malloc
-    # and free exported for it (emcc exports them only for -lembind).
+    # Embind's C++ side with bindings/embind_numbers.js for its JavaScript
+    # (not embind.js: ~9.5 KB of the page's glue, and the start-up's
+    # registrations, docs/performance.md "The page's JavaScript at
+    # start-up"). malloc and free stay exported as -lembind exports them,
+    # so that the wasm is the one Embind's library linked.
+    set(_embind_js "${PROJECT_SOURCE_DIR}/bindings/embind_numbers.js")
     set(_embind
-      "SHELL:--js-library \"${EMSCRIPTEN_ROOT_PATH}/src/embind/embind.js\""
-      "SHELL:--js-library \"${EMSCRIPTEN_ROOT_PATH}/src/embind/emval.js\""
+      "SHELL:--js-library \"${_embind_js}\""
       "-sEXPORTED_FUNCTIONS=[_malloc,_free]")
     set(_objects $<TARGET_OBJECTS:${M_OBJECTS}> $<TARGET_OBJECTS:${M_EMBIND_TYPES}>)
   else()
@@ -119,6 +124,9 @@ function(leadseg_add_wasm_module name)
   if(M_POST_JS)
     # Editing a --post-js file relinks.
     set_property(TARGET ${M_TARGET}_wasm ${M_TARGET}_wasm_web APPEND PROPERTY LINK_DEPENDS ${M_POST_JS})
+  endif()
+  if(M_EMBIND_TYPES)
+    set_property(TARGET ${M_TARGET}_wasm ${M_TARGET}_wasm_web APPEND PROPERTY LINK_DEPENDS "${_embind_js}")
   endif()
 
   # Reruns whenever either link rewrote its JS or its wasm.

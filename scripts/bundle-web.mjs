@@ -67,14 +67,17 @@ try {
   process.exit(1);
 }
 
-/** Rewrites '../dist/<wasm file>' in web/src modules to './<wasm file>'; records which were seen. */
-function wasmNextToBundle(seen) {
+/**
+ * Rewrites '../dist/<wasm file>' in web/src modules to './<wasm file>'; records which were seen.
+ * `transform(text)`, if given, rewrites each module's text first.
+ */
+function wasmNextToBundle(seen, transform = (text) => text) {
   return {
     name: 'wasm-next-to-bundle',
     setup(build) {
       build.onLoad({ filter: /\.m?js$/ }, async (args) => {
         if (args.namespace !== 'file' || !args.path.startsWith(WEB_SRC + path.sep)) return undefined;
-        let text = await fs.promises.readFile(args.path, 'utf8');
+        let text = transform(await fs.promises.readFile(args.path, 'utf8'));
         for (const file of WASM_FILES) {
           for (const q of [`'`, '"']) {
             if (!text.includes(`${q}../dist/${file}${q}`)) continue;
@@ -85,6 +88,33 @@ function wasmNextToBundle(seen) {
         return { contents: text, loader: 'js' };
       });
     },
+  };
+}
+
+// The page's glue imported statically by the entry, where web/src writes
+// `import('../dist/<glue>')` (loader.js: node must not load the browser's
+// glue). esbuild wraps a module that is the target of an import() in a
+// function it calls on the import, so the glue's factory (~20 KB: the
+// Emscripten runtime and the --post-js files) was parsed and compiled on
+// the page's main thread inside createEngine. Imported statically it is
+// top-level code, `var f = (() => { ...; return (function (Module) {...}) })()`,
+// whose parenthesized functions V8 compiles with the rest of the bundle on
+// its streaming thread (docs/performance.md, "The page's JavaScript at
+// start-up"). The import() becomes `Promise.resolve(<the glue's
+// namespace>)`: the same value, and still awaited where it was.
+// `seen` records the glue files rewritten.
+function pageGlueStatic(seen) {
+  return (text) => {
+    PAGE_GLUE.forEach((file, i) => {
+      for (const q of [`'`, '"']) {
+        const call = `import(${q}../dist/${file}${q})`;
+        if (!text.includes(call)) continue;
+        const name = `__leadsegPageGlue${i}`;
+        text = `import * as ${name} from ${q}../dist/${file}${q};\n${text.replaceAll(call, `Promise.resolve(${name})`)}`;
+        seen.add(file);
+      }
+    });
+    return text;
   };
 }
 
@@ -339,12 +369,13 @@ async function minifyPrepaint() {
 }
 
 // The entry's build (leadseg.browser.js); `extraPlugins` run first.
-function entryOptions(seen, lazy, extraPlugins = []) {
+// `glueSeen` records the page's glue files imported statically.
+function entryOptions(seen, lazy, extraPlugins = [], glueSeen = new Set()) {
   return {
     ...common,
     entryPoints: { [ENTRY_NAME]: path.join(WEB_SRC, 'index.js') },
     outdir: DIST,
-    plugins: [...extraPlugins, lazyChunks(lazy), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen)],
+    plugins: [...extraPlugins, lazyChunks(lazy), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen, pageGlueStatic(glueSeen))],
   };
 }
 
@@ -400,8 +431,11 @@ export async function bundleWeb() {
   }
   const seen = new Set();
   const lazy = new Map();
-  const entry = await esbuild.build(entryOptions(seen, lazy));
+  const glueSeen = new Set();
+  const entry = await esbuild.build(entryOptions(seen, lazy, [], glueSeen));
   failOnWarnings(entry, 'entry');
+  const notStatic = PAGE_GLUE.filter((file) => !glueSeen.has(file));
+  if (notStatic.length) throw new Error(`web/src no longer imports ${notStatic.map((f) => `'../dist/${f}'`).join(', ')} with import(): update pageGlueStatic in scripts/bundle-web.mjs`);
   const outputs = [entry.metafile.outputs];
   const pageChunks = [...lazy].filter(([file]) => PAGE_CHUNKS.includes(path.relative(WEB_SRC, file)));
   const otherChunks = [...lazy].filter(([file]) => !PAGE_CHUNKS.includes(path.relative(WEB_SRC, file)));
