@@ -1,6 +1,6 @@
 // The runtime module's replacement for Emscripten's system/lib/embind/
-// bind.cpp (libembind), linked instead of it (cmake/LeadsegWasm.cmake: the
-// runtime module links embind's JavaScript library without -lembind).
+// bind.cpp (libembind), linked instead of it (cmake/LeadsegWasmModule.cmake,
+// EMBIND_TYPES: neither -lembind nor Embind's JavaScript library).
 //
 // Why: libembind registers every C++ type Embind knows at startup (all the
 // integer widths, int64 as BigInt, float, std::wstring, std::u16string,
@@ -19,34 +19,18 @@
 // Engine, and so every function it is built on. Add the type here when
 // that happens.
 //
-// Emscripten 3.1.6's bind.cpp, trimmed: the same two symbols (the glue
-// calls __getTypeName; the constructor runs before any EMSCRIPTEN_BINDINGS
-// block), the same registration calls for the types kept.
+// Emscripten 3.1.6's bind.cpp, trimmed to the registration calls for the
+// types kept; the constructor runs before any EMSCRIPTEN_BINDINGS block.
+// Those calls are answered by bindings/embind_numbers.js, the runtime's
+// Embind JavaScript for numbers, which never asks for a type's name: so
+// bind.cpp's __getTypeName is not here (the link would keep and export it
+// for nothing).
 #include <emscripten/bind.h>
-#include <emscripten/emscripten.h>
 #include <emscripten/wire.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <limits>
-#include <typeinfo>
 
 using namespace emscripten;
-
-extern "C" {
-// Embind's name for a type in its error messages: the mangled name with
-// RTTI (as bind.cpp's libembind-rtti variant); without RTTI (-fno-rtti,
-// EMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0) a type id is no type_info, and the
-// message names no type.
-const char* EMSCRIPTEN_KEEPALIVE __getTypeName(const std::type_info* ti) {
-#if __has_feature(cxx_rtti)
-  return strdup(ti->name());
-#else
-  (void)ti;
-  return strdup("(a type)");
-#endif
-}
-}
 
 namespace {
 template <typename T>
@@ -57,7 +41,7 @@ void RegisterInteger(const char* name) {
 }  // namespace
 
 extern "C" {
-EMSCRIPTEN_KEEPALIVE __attribute__((constructor)) void __embind_register_native_and_builtin_types() {
+__attribute__((constructor)) void __embind_register_native_and_builtin_types() {
   using namespace emscripten::internal;
   _embind_register_void(TypeID<void>::get(), "void");
   // int: counts, flags, 1/0 for done/failed; unsigned long: size_t and
