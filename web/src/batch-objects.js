@@ -280,30 +280,36 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
       const start = writer.length;
       try {
         if (!isPlainObject(row)) throw leadsegError(`lead ${number} is not a plain object, got ${describe(row)}`);
-        const keys = Object.keys(row);
-        if (index >= gatherFrom) seen.add(keys);
         let attributes = row;
         let history = null;
         // In objects, `events` and `declarations` are the lead's history, not attributes.
         const hasHistory = 'events' in row || 'declarations' in row;
-        if (hasHistory || indexed === null || !indexed.write(row, keys)) {
-          if (hasHistory) {
-            const what = `lead ${number}`;
-            const { events: own, declarations: declared, ...rest } = row;
-            attributes = rest;
-            const flat = own !== undefined && own !== null ? inlineEvents(own, what) : null;
-            const declarations = declared !== undefined && declared !== null ? inlineDeclarations(declared, what) : [];
-            const order = flat === null ? [] : timeOrder(flat);
-            let count = order.length;
-            while (count > 0 && flat[order[count - 1]] > at) count--;
-            history = { flat, order, count, declarations };
+        // The usual lead, the previous lead's keys and no history, is
+        // written without its Object.keys: its keys are in the column
+        // report already (the lead of this call that gave the shape added
+        // them). Any other has its keys read and gathered first.
+        if (hasHistory || indexed === null || !indexed.writeSameShape(row)) {
+          const keys = Object.keys(row);
+          if (index >= gatherFrom) seen.add(keys);
+          if (hasHistory || indexed === null || !indexed.write(row, keys)) {
+            if (hasHistory) {
+              const what = `lead ${number}`;
+              const { events: own, declarations: declared, ...rest } = row;
+              attributes = rest;
+              const flat = own !== undefined && own !== null ? inlineEvents(own, what) : null;
+              const declarations = declared !== undefined && declared !== null ? inlineDeclarations(declared, what) : [];
+              const order = flat === null ? [] : timeOrder(flat);
+              let count = order.length;
+              while (count > 0 && flat[order[count - 1]] > at) count--;
+              history = { flat, order, count, declarations };
+            }
+            // A flat lead (the usual CRM row) as a value frame, checked and
+            // written in one pass; anything else as toJsonText's JSON text.
+            const renamed = renameColumns(attributes, columnMap, mapped);
+            writer.attributes(renamed, () => toJsonText(renamed, `lead ${number}`));
+            if (history === null) writer.history(NONE, null, NONE, 0);
+            else writer.history(history.declarations, history.flat, history.order, history.count);
           }
-          // A flat lead (the usual CRM row) as a value frame, checked and
-          // written in one pass; anything else as toJsonText's JSON text.
-          const renamed = renameColumns(attributes, columnMap, mapped);
-          writer.attributes(renamed, () => toJsonText(renamed, `lead ${number}`));
-          if (history === null) writer.history(NONE, null, NONE, 0);
-          else writer.history(history.declarations, history.flat, history.order, history.count);
         }
         pending.push(attributes);
         histories.push(history);
