@@ -68,7 +68,7 @@ function failureMessage(f, number, history) {
  * @param {string} text the config's JSON text
  * @param {object[]} leads lead objects
  * @param {object} options checked segmentLeads options, `now` a number
- * @param {{emptySummary: Function, countLead: Function, columnReport: Function, columnMap: object,
+ * @param {{emptySummary: Function, countOutputs: Function, columnReport: Function, columnMap: object,
  *          progressEvery: number, leadOffset: number, columns?: LeadColumns}} context batch.js's helpers;
  *          `columns`: fill these (results: 'columns')
  */
@@ -78,14 +78,14 @@ export function segmentObjectsInWasm(text, leads, options, context) {
   // optimized code of any function that read them ("weak objects"). Read
   // here, in a function run once a call, and passed on as values, they are
   // never checked by the code of the lead loop below.
-  const { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset, columns } = context;
+  const { emptySummary, countOutputs, columnReport, columnMap, progressEvery, leadOffset, columns } = context;
   const { onProgress, onLead, keepLeads = true, signal, metrics = false, now } = options;
   return segmentObjects(text, leads, now, metrics, keepLeads, onProgress, onLead, signal,
-    columnMap, progressEvery, leadOffset, columns, emptySummary, countLead, columnReport);
+    columnMap, progressEvery, leadOffset, columns, emptySummary, countOutputs, columnReport);
 }
 
 async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgress, onLead, signal,
-  columnMap, progressEvery, leadOffset, into, emptySummary, countLead, columnReport) {
+  columnMap, progressEvery, leadOffset, into, emptySummary, countOutputs, columnReport) {
   const mapped = Object.keys(columnMap).length > 0;
   const module = await loadBatchModule();
   // The call's LeadObjects, writers, result reader and column set: the
@@ -162,9 +162,12 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
     const made = [];  // the call's results, in order (null: failed in wasm)
     const rows = [];  // their result rows (-1: failed in JavaScript)
 
+    // Result objects' segments are counted from their rows' membership
+    // bits (a failed lead has none), their other outputs one by one.
+    const members = new Float64Array(results.segmentIds.length);
     const finish = (lead, failed) => {
       if (columns !== null) columns.addLead(lead);
-      countLead(summary, lead);
+      countOutputs(summary, lead);
       if (failed) summary.errors += 1;
       if (keepLeads) kept.push(lead);
       if (onLead) onLead(lead, processed);
@@ -215,6 +218,7 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
         } else {
           if (withMetrics) lead.metrics = readValueFrame(results.memory(), batch.metricsAt(row));
           countHistory(histories[k]);
+          results.countMembers(row, members);
           finish(lead, false);
         }
       }
@@ -333,7 +337,8 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
     flush();
     if (gatherFrom < leads.length) report();
     if (processed % progressEvery !== 0 || processed === 0) progress({ processed });
-    if (!objects) columns.countInto(summary);
+    if (objects) results.segmentIds.forEach((id, s) => { summary.segments[id] += members[s]; });
+    else columns.countInto(summary);
     if (into) return { leads: kept, columns: columns.trimmed(), summary, warnings };
     return { leads: kept, summary, warnings };
   } finally {

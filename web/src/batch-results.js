@@ -116,6 +116,16 @@ export class BatchResults {
     return this.n;
   }
 
+  /** Adds result i's segments to `members` (a count per segment, in the config's order). */
+  countMembers(i, members) {
+    this.memory();
+    const { bits } = this;
+    const first = i * this.words * 2;
+    for (let w = 0, end = (this.segmentIds.length + 31) >>> 5; w < end; w++) {
+      for (let x = bits[first + w]; x !== 0; x &= x - 1) members[w * 32 + 31 - Math.clz32(x & -x)] += 1;
+    }
+  }
+
   /**
    * Lead i's result: a copy of `attributes` followed by its outputs
    * (segments, score, grade, stage, temperature, mql, sql).
@@ -133,9 +143,15 @@ export class BatchResults {
     const { view, bits, layout, segmentIds } = this;
     const at = this.rows + i * layout.size;
     const first = i * this.words * 2;
-    const segments = [];
-    for (let s = 0; s < segmentIds.length; s++) {
-      if ((bits[first + (s >>> 5)] >>> (s & 31)) & 1) segments.push(segmentIds[s]);
+    // Made at its length: a result is kept, and an array grown by push
+    // keeps room for 17 (young-generation bytes the scavenger copies).
+    let n = 0;
+    for (let w = 0, end = (segmentIds.length + 31) >>> 5; w < end; w++) {
+      for (let x = bits[first + w]; x !== 0; x &= x - 1) n++;
+    }
+    const segments = new Array(n);
+    for (let s = 0, j = 0; j < n; s++) {
+      if ((bits[first + (s >>> 5)] >>> (s & 31)) & 1) segments[j++] = segmentIds[s];
     }
     const score = view.getFloat64(at + layout.score, true);
     const grade = view.getInt8(at + layout.grade);
