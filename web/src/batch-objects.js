@@ -25,8 +25,13 @@ import { LeadColumns } from './lead-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 // Leads per call into wasm: enough to make the crossing negligible, few
-// enough that a page still repaints between calls.
+// enough that a page still repaints between calls. A segments-only
+// config's leads take ~1 µs each, and at 256 a call the calls' set-up and
+// reads cost ~0.05-0.1 µs a lead more (docs/performance.md, s37 leads);
+// the engine's leads (scoring, lifecycle, events: also a segments-only
+// config's leads with a history) take many times longer.
 const LEADS_PER_CALL = 256;
+const SEGMENT_LEADS_PER_CALL = 1024;
 const BYTES_PER_CALL = 1 << 20;
 
 // The times the core accepts (core/duration.h: 1973-03-03 .. 2200-01-01).
@@ -148,6 +153,7 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
     // (and no toJSON every plain object would inherit).
     const indexed = !mapped && !withMetrics && batch.takesIndexed() && typeof Object.prototype.toJSON !== 'function'
       ? helpers.indexed : null;
+    const leadsPerCall = batch.takesIndexed() ? SEGMENT_LEADS_PER_CALL : LEADS_PER_CALL;
     const check = (result) => {
       if (result < 0) unwrapBatch(batch.lastError());
     };
@@ -324,7 +330,7 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
         histories.push(null);
       }
       index += 1;
-      if (pending.length >= LEADS_PER_CALL || writer.length >= BYTES_PER_CALL) {
+      if (pending.length >= leadsPerCall || withHistory >= LEADS_PER_CALL || writer.length >= BYTES_PER_CALL) {
         const before = processed;
         flush();
         // Let a page repaint at least every 50 ms, and at each progress
