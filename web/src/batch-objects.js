@@ -38,6 +38,16 @@ const BYTES_PER_CALL = 1 << 20;
 const EARLIEST_TIME = 1e11;
 const MAX_TIME = 7258118400000;
 
+// The lead loop's yield, in an async function: TurboFan inlines no async
+// function, so the loop's optimized code does not take in node's timer code
+// (yield.js's refresh(), its timer lists) and the objects it checks, which
+// die between calls; a major GC then threw that code away ("weak
+// objects") and the next call ran in the interpreter while it was
+// compiled again (docs/performance.md, s37 leads).
+async function yieldOutOfLine() {
+  await yieldToEventLoop();
+}
+
 /**
  * Whether segmentLeadsPart can take lead objects to the batch module. A
  * `now` the core refuses stays on the per-lead path, where each lead
@@ -339,7 +349,7 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
         // timers), 50 of them a 50,000-lead call that computes for ~65 ms.
         const reported = onProgress !== undefined && Math.floor(before / progressEvery) !== Math.floor(processed / progressEvery);
         if (reported || Date.now() - lastYield >= YIELD_EVERY_MS) {
-          await yieldToEventLoop();
+          await yieldOutOfLine();
           lastYield = Date.now();
         }
       }
