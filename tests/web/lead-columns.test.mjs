@@ -91,10 +91,11 @@ test('results: "columns" with metrics, and on the per-lead path (a caller\'s mod
 test('results: "columns" on a segments-only config past 32 segments (two words a lead), a call\'s rows read at once', async () => {
   const segments = [];
   for (let s = 0; s < 40; s++) segments.push({ id: `s${s}`, condition: s % 2 ? { company_size: { $gte: s * 40 } } : { age: { $lt: 20 + s } } });
-  const leads = randomLeads(600, 3, { events: false });
+  // Three calls into wasm (1,024 leads a call, batch-objects.js).
+  const leads = randomLeads(2600, 3, { events: false });
   // A lead past identify's 256 KB limit fails in wasm: its call's rows are
   // read one by one, the other calls' in one pass (progress within them).
-  leads[420].job_title = 'x'.repeat(300_000);
+  leads[1500].job_title = 'x'.repeat(300_000);
   const { objects, columns } = await sameAsObjects({ segments }, leads, { progressEvery: 50 });
   assert.equal(objects.summary.errors, 1);
   assert.equal(columns.errors.size, 1);

@@ -25,13 +25,28 @@ import { LeadColumns } from './lead-columns.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
 // Leads per call into wasm: enough to make the crossing negligible, few
-// enough that a page still repaints between calls.
+// enough that a page still repaints between calls. A segments-only
+// config's leads take ~1 µs each, and at 256 a call the calls' set-up and
+// reads cost ~0.05-0.1 µs a lead more (docs/performance.md, s37 leads);
+// the engine's leads (scoring, lifecycle, events: also a segments-only
+// config's leads with a history) take many times longer.
 const LEADS_PER_CALL = 256;
+const SEGMENT_LEADS_PER_CALL = 1024;
 const BYTES_PER_CALL = 1 << 20;
 
 // The times the core accepts (core/duration.h: 1973-03-03 .. 2200-01-01).
 const EARLIEST_TIME = 1e11;
 const MAX_TIME = 7258118400000;
+
+// The lead loop's yield, in an async function: TurboFan inlines no async
+// function, so the loop's optimized code does not take in node's timer code
+// (yield.js's refresh(), its timer lists) and the objects it checks, which
+// die between calls; a major GC then threw that code away ("weak
+// objects") and the next call ran in the interpreter while it was
+// compiled again (docs/performance.md, s37 leads).
+async function yieldOutOfLine() {
+  await yieldToEventLoop();
+}
 
 /**
  * Whether segmentLeadsPart can take lead objects to the batch module. A
@@ -68,7 +83,7 @@ function failureMessage(f, number, history) {
  * @param {string} text the config's JSON text
  * @param {object[]} leads lead objects
  * @param {object} options checked segmentLeads options, `now` a number
- * @param {{emptySummary: Function, countLead: Function, columnReport: Function, columnMap: object,
+ * @param {{emptySummary: Function, countOutputs: Function, columnReport: Function, columnMap: object,
  *          progressEvery: number, leadOffset: number, columns?: LeadColumns}} context batch.js's helpers;
  *          `columns`: fill these (results: 'columns')
  */
@@ -78,14 +93,14 @@ export function segmentObjectsInWasm(text, leads, options, context) {
   // optimized code of any function that read them ("weak objects"). Read
   // here, in a function run once a call, and passed on as values, they are
   // never checked by the code of the lead loop below.
-  const { emptySummary, countLead, columnReport, columnMap, progressEvery, leadOffset, columns } = context;
+  const { emptySummary, countOutputs, columnReport, columnMap, progressEvery, leadOffset, columns } = context;
   const { onProgress, onLead, keepLeads = true, signal, metrics = false, now } = options;
   return segmentObjects(text, leads, now, metrics, keepLeads, onProgress, onLead, signal,
-    columnMap, progressEvery, leadOffset, columns, emptySummary, countLead, columnReport);
+    columnMap, progressEvery, leadOffset, columns, emptySummary, countOutputs, columnReport);
 }
 
 async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgress, onLead, signal,
-  columnMap, progressEvery, leadOffset, into, emptySummary, countLead, columnReport) {
+  columnMap, progressEvery, leadOffset, into, emptySummary, countOutputs, columnReport) {
   const mapped = Object.keys(columnMap).length > 0;
   const module = await loadBatchModule();
   // The call's LeadObjects, writers, result reader and column set: the
@@ -148,6 +163,7 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
     // (and no toJSON every plain object would inherit).
     const indexed = !mapped && !withMetrics && batch.takesIndexed() && typeof Object.prototype.toJSON !== 'function'
       ? helpers.indexed : null;
+    const leadsPerCall = batch.takesIndexed() ? SEGMENT_LEADS_PER_CALL : LEADS_PER_CALL;
     const check = (result) => {
       if (result < 0) unwrapBatch(batch.lastError());
     };
@@ -162,9 +178,12 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
     const made = [];  // the call's results, in order (null: failed in wasm)
     const rows = [];  // their result rows (-1: failed in JavaScript)
 
+    // Result objects' segments are counted from their rows' membership
+    // bits (a failed lead has none), their other outputs one by one.
+    const members = new Float64Array(results.segmentIds.length);
     const finish = (lead, failed) => {
       if (columns !== null) columns.addLead(lead);
-      countLead(summary, lead);
+      countOutputs(summary, lead);
       if (failed) summary.errors += 1;
       if (keepLeads) kept.push(lead);
       if (onLead) onLead(lead, processed);
@@ -215,6 +234,7 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
         } else {
           if (withMetrics) lead.metrics = readValueFrame(results.memory(), batch.metricsAt(row));
           countHistory(histories[k]);
+          results.countMembers(row, members);
           finish(lead, false);
         }
       }
@@ -280,30 +300,36 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
       const start = writer.length;
       try {
         if (!isPlainObject(row)) throw leadsegError(`lead ${number} is not a plain object, got ${describe(row)}`);
-        const keys = Object.keys(row);
-        if (index >= gatherFrom) seen.add(keys);
         let attributes = row;
         let history = null;
         // In objects, `events` and `declarations` are the lead's history, not attributes.
         const hasHistory = 'events' in row || 'declarations' in row;
-        if (hasHistory || indexed === null || !indexed.write(row, keys)) {
-          if (hasHistory) {
-            const what = `lead ${number}`;
-            const { events: own, declarations: declared, ...rest } = row;
-            attributes = rest;
-            const flat = own !== undefined && own !== null ? inlineEvents(own, what) : null;
-            const declarations = declared !== undefined && declared !== null ? inlineDeclarations(declared, what) : [];
-            const order = flat === null ? [] : timeOrder(flat);
-            let count = order.length;
-            while (count > 0 && flat[order[count - 1]] > at) count--;
-            history = { flat, order, count, declarations };
+        // The usual lead, the previous lead's keys and no history, is
+        // written without its Object.keys: its keys are in the column
+        // report already (the lead of this call that gave the shape added
+        // them). Any other has its keys read and gathered first.
+        if (hasHistory || indexed === null || !indexed.writeSameShape(row)) {
+          const keys = Object.keys(row);
+          if (index >= gatherFrom) seen.add(keys);
+          if (hasHistory || indexed === null || !indexed.write(row, keys)) {
+            if (hasHistory) {
+              const what = `lead ${number}`;
+              const { events: own, declarations: declared, ...rest } = row;
+              attributes = rest;
+              const flat = own !== undefined && own !== null ? inlineEvents(own, what) : null;
+              const declarations = declared !== undefined && declared !== null ? inlineDeclarations(declared, what) : [];
+              const order = flat === null ? [] : timeOrder(flat);
+              let count = order.length;
+              while (count > 0 && flat[order[count - 1]] > at) count--;
+              history = { flat, order, count, declarations };
+            }
+            // A flat lead (the usual CRM row) as a value frame, checked and
+            // written in one pass; anything else as toJsonText's JSON text.
+            const renamed = renameColumns(attributes, columnMap, mapped);
+            writer.attributes(renamed, () => toJsonText(renamed, `lead ${number}`));
+            if (history === null) writer.history(NONE, null, NONE, 0);
+            else writer.history(history.declarations, history.flat, history.order, history.count);
           }
-          // A flat lead (the usual CRM row) as a value frame, checked and
-          // written in one pass; anything else as toJsonText's JSON text.
-          const renamed = renameColumns(attributes, columnMap, mapped);
-          writer.attributes(renamed, () => toJsonText(renamed, `lead ${number}`));
-          if (history === null) writer.history(NONE, null, NONE, 0);
-          else writer.history(history.declarations, history.flat, history.order, history.count);
         }
         pending.push(attributes);
         histories.push(history);
@@ -314,12 +340,16 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
         histories.push(null);
       }
       index += 1;
-      if (pending.length >= LEADS_PER_CALL || writer.length >= BYTES_PER_CALL) {
+      if (pending.length >= leadsPerCall || withHistory >= LEADS_PER_CALL || writer.length >= BYTES_PER_CALL) {
         const before = processed;
         flush();
-        // Let a page repaint at least every 50 ms, and at each progress report.
-        if (Math.floor(before / progressEvery) !== Math.floor(processed / progressEvery) || Date.now() - lastYield >= YIELD_EVERY_MS) {
-          await yieldToEventLoop();
+        // Let a page repaint at least every 50 ms, and at each progress
+        // report it is given. Not at a report no one is given: each yield
+        // is a timer's wait (~1 ms in node, 4 ms for a browser's nested
+        // timers), 50 of them a 50,000-lead call that computes for ~65 ms.
+        const reported = onProgress !== undefined && Math.floor(before / progressEvery) !== Math.floor(processed / progressEvery);
+        if (reported || Date.now() - lastYield >= YIELD_EVERY_MS) {
+          await yieldOutOfLine();
           lastYield = Date.now();
         }
       }
@@ -327,7 +357,8 @@ async function segmentObjects(text, leads, at, withMetrics, keepLeads, onProgres
     flush();
     if (gatherFrom < leads.length) report();
     if (processed % progressEvery !== 0 || processed === 0) progress({ processed });
-    if (!objects) columns.countInto(summary);
+    if (objects) results.segmentIds.forEach((id, s) => { summary.segments[id] += members[s]; });
+    else columns.countInto(summary);
     if (into) return { leads: kept, columns: columns.trimmed(), summary, warnings };
     return { leads: kept, summary, warnings };
   } finally {

@@ -14,6 +14,28 @@ import { isPlainObject } from './errors.js';
 
 export const GRADES = ['A', 'B', 'C', 'D'];
 
+// What a result object is made as: a plain object (its prototype is
+// Object.prototype, as {}'s is; nothing else tells it from one) with room
+// for its properties in the object itself. `{}` has room for 4, so a lead's
+// ~24 attributes and the 7 outputs went into a separate property array,
+// reallocated as the outputs were added: ~230 B more a result to allocate
+// and, as results are kept, for the scavenger to copy (about half the
+// default run's CPU). V8 sizes the objects of a constructor by the
+// `this.x =` assignments its body has (8 more), then, after its first few
+// objects, to the room they used: the never-run block below asks for 64.
+function Result(never) {
+  if (never) {
+    this.p0 = 0; this.p1 = 0; this.p2 = 0; this.p3 = 0; this.p4 = 0; this.p5 = 0; this.p6 = 0; this.p7 = 0;
+    this.p8 = 0; this.p9 = 0; this.p10 = 0; this.p11 = 0; this.p12 = 0; this.p13 = 0; this.p14 = 0; this.p15 = 0;
+    this.p16 = 0; this.p17 = 0; this.p18 = 0; this.p19 = 0; this.p20 = 0; this.p21 = 0; this.p22 = 0; this.p23 = 0;
+    this.p24 = 0; this.p25 = 0; this.p26 = 0; this.p27 = 0; this.p28 = 0; this.p29 = 0; this.p30 = 0; this.p31 = 0;
+    this.p32 = 0; this.p33 = 0; this.p34 = 0; this.p35 = 0; this.p36 = 0; this.p37 = 0; this.p38 = 0; this.p39 = 0;
+    this.p40 = 0; this.p41 = 0; this.p42 = 0; this.p43 = 0; this.p44 = 0; this.p45 = 0; this.p46 = 0; this.p47 = 0;
+    this.p48 = 0; this.p49 = 0; this.p50 = 0; this.p51 = 0; this.p52 = 0; this.p53 = 0; this.p54 = 0; this.p55 = 0;
+  }
+}
+Result.prototype = Object.prototype;
+
 /**
  * A copy of a lead's own attributes, for its outputs to be added to. Not
  * `{...attributes}`: in node 20's V8, adding properties to an object made
@@ -26,7 +48,7 @@ export const GRADES = ['A', 'B', 'C', 'D'];
  * @returns {object}
  */
 export function copyAttributes(attributes) {
-  return Object.hasOwn(attributes, '__proto__') ? { ...attributes } : Object.assign({}, attributes);
+  return Object.hasOwn(attributes, '__proto__') ? { ...attributes } : Object.assign(new Result(), attributes);
 }
 
 /**
@@ -116,6 +138,16 @@ export class BatchResults {
     return this.n;
   }
 
+  /** Adds result i's segments to `members` (a count per segment, in the config's order). */
+  countMembers(i, members) {
+    this.memory();
+    const { bits } = this;
+    const first = i * this.words * 2;
+    for (let w = 0, end = (this.segmentIds.length + 31) >>> 5; w < end; w++) {
+      for (let x = bits[first + w]; x !== 0; x &= x - 1) members[w * 32 + 31 - Math.clz32(x & -x)] += 1;
+    }
+  }
+
   /**
    * Lead i's result: a copy of `attributes` followed by its outputs
    * (segments, score, grade, stage, temperature, mql, sql).
@@ -133,9 +165,15 @@ export class BatchResults {
     const { view, bits, layout, segmentIds } = this;
     const at = this.rows + i * layout.size;
     const first = i * this.words * 2;
-    const segments = [];
-    for (let s = 0; s < segmentIds.length; s++) {
-      if ((bits[first + (s >>> 5)] >>> (s & 31)) & 1) segments.push(segmentIds[s]);
+    // Made at its length: a result is kept, and an array grown by push
+    // keeps room for 17 (young-generation bytes the scavenger copies).
+    let n = 0;
+    for (let w = 0, end = (segmentIds.length + 31) >>> 5; w < end; w++) {
+      for (let x = bits[first + w]; x !== 0; x &= x - 1) n++;
+    }
+    const segments = new Array(n);
+    for (let s = 0, j = 0; j < n; s++) {
+      if ((bits[first + (s >>> 5)] >>> (s & 31)) & 1) segments[j++] = segmentIds[s];
     }
     const score = view.getFloat64(at + layout.score, true);
     const grade = view.getInt8(at + layout.grade);

@@ -18,7 +18,8 @@
 //
 // Keys are mapped to attribute indexes once per shape (the keys of the previous lead,
 // compared in order), so a list whose leads share their keys costs one
-// comparison per key.
+// comparison per key: writeSameShape() takes a lead without its
+// Object.keys at all, comparing the keys for-in visits with the shape's.
 
 // Engine's kMaxAttributesBytes (leadseg/engine.h).
 const MAX_ATTRIBUTES_BYTES = 256 * 1024;
@@ -41,6 +42,24 @@ const wellFormed = typeof String.prototype.isWellFormed === 'function'
 
 const NO_KEYS = [];
 
+// A string, finite number or boolean: what it adds to the lead's JSON text
+// bound, or -1 (anything else, a lone surrogate, NaN). For the attributes
+// no condition reads, which are checked all the same: the lead must be one
+// the engine would take.
+function scalarBound(v) {
+  if (typeof v === 'string') return wellFormed(v) ? textBound(v) : -1;
+  if (typeof v === 'number') return Number.isFinite(v) ? SCALAR_BOUND : -1;
+  if (typeof v === 'boolean') return SCALAR_BOUND;
+  return -1;
+}
+
+// The string table's ids by string: a dictionary object, not a Map. The
+// workload's ~10 string values a lead are each looked up once a lead, and
+// a keyed load on a dictionary object costs ~11 ns where Map.get costs ~19
+// (docs/performance.md, s37 leads). No prototype, so any string (also
+// "__proto__" or "toString") is only its own key.
+const newTable = () => Object.create(null);
+
 export class IndexedWriter {
   /**
    * @param {object} batch the module's LeadObjects (loaded, takesIndexed())
@@ -52,7 +71,8 @@ export class IndexedWriter {
     this.w = frames;
     this.strings = strings;
     strings.pos = 0;
-    this.ids = new Map();
+    this.ids = newTable();
+    this.idCount = 0;
     this.reset = false;
     this.attrByName = new Map();
     this.keys = NO_KEYS;
@@ -77,7 +97,8 @@ export class IndexedWriter {
 
   /** Drops what a call learned (its strings, its attribute indexes): nothing is held past the call. */
   forget() {
-    this.ids.clear();
+    this.ids = newTable();
+    this.idCount = 0;
     this.attrByName.clear();
     this.keys = NO_KEYS;
     this.keyBound = 0;
@@ -106,15 +127,12 @@ export class IndexedWriter {
     }
   }
 
-  /** The id of string `s` in the table (added if new), or -1 if it is not well-formed. */
-  intern(s) {
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      if (!wellFormed(s)) return -1;
-      id = this.ids.size;
-      this.ids.set(s, id);
-      this.strings.string(s);
-    }
+  /** A string not in the table yet, added: its id, or -1 if it is not well-formed. */
+  add(s) {
+    if (!wellFormed(s)) return -1;
+    const id = this.idCount++;
+    this.ids[s] = id;
+    this.strings.string(s);
     return id;
   }
 
@@ -129,100 +147,132 @@ export class IndexedWriter {
     let same = keys.length === previous.length;
     for (let k = 0; same && k < keys.length; k++) same = keys[k] === previous[k];
     if (!same) this.learn(keys);
+    return this.writeSameShape(row);
+  }
+
+  /**
+   * Writes `row` (a plain object without history) as an indexed record if
+   * its keys are the shape's, the last write's: the usual lead of a list,
+   * taken without an Object.keys array (~30 ns and young garbage a lead).
+   * @param {object} row
+   * @returns {boolean} false, with nothing written, when its keys are
+   *   others or it must take another path
+   */
+  writeSameShape(row) {
     if (this.refused) return false;
+    const keys = this.keys;
     const w = this.w;
     const start = w.pos;
     // Room for the header, every key's scalar and the end (arrays reserve
-    // their items): one check for most leads.
+    // their items): one check for most leads. The position, buffer and
+    // view are locals until the end (or an array's reserve).
     w.reserve(17 + 13 * keys.length);
-    w.bytes[w.pos] = INDEXED;
-    w.pos += 9;  // u8 kind, u32 bytes, u32 count: filled in below
+    let bytes = w.bytes;
+    let view = w.view;
+    let pos = start + 9;  // u8 kind, u32 bytes, u32 count: filled in below
+    bytes[start] = INDEXED;
     const attrs = this.attrs;
+    const ids = this.ids;
     let bound = this.keyBound;
     let count = 0;
     let k = 0;
     // The values by for-in: V8 reads `row[key]` there by the field index of
     // the shape's enum cache, with no array made (Object.values made one a
     // lead: ~0.1 µs, and young-generation garbage; row[keys[k]] is a keyed
-    // lookup per attribute). for-in also visits inherited enumerable keys,
-    // and skips a key a getter deleted: where a key visited is not the key
-    // of `keys` in its place, that lead takes the other paths (a deleted
-    // last key is skipped by both, and the lead written without it).
+    // lookup per attribute). for-in visits the own keys first, in
+    // Object.keys' order, then inherited enumerable ones, and skips a key a
+    // getter deleted: the keys visited must be the shape's, in order, and
+    // the last one visited own (then so are all), or the lead takes the
+    // other paths. Fewer keys than the shape's (a lead without the last
+    // ones, or a last key a getter deleted) are written as they are.
     for (const key in row) {
       if (key !== keys[k]) return this.undo(start);
       const v = row[key];
       const attr = attrs[k];
-      // Only the attributes a condition reads are written; the others are
-      // checked all the same (the lead must be one the engine would take).
-      const write = attr >= 0;
-      if (write) {
-        w.view.setUint32(w.pos, attr, true);
-        w.pos += 4;
-      }
-      if (Array.isArray(v)) {
-        if (typeof v.toJSON === 'function') return this.undo(start);
-        const n = v.length;
-        if (write) {
-          // 9 bytes an item at most, and the 13 this key was given above
-          // for the rest of the record.
-          w.reserve(5 + 9 * n + 13 * (keys.length - k) + 8);
-          w.bytes[w.pos] = ARRAY;
-          w.view.setUint32(w.pos + 1, n, true);
-          w.pos += 5;
+      k += 1;
+      if (attr < 0) {
+        // Not read by any condition: checked all the same.
+        let added;
+        if (Array.isArray(v)) {
+          if (typeof v.toJSON === 'function') return this.undo(start);
+          added = 0;
+          for (let i = 0; i < v.length && added >= 0; i++) {
+            const item = scalarBound(v[i]);  // a hole reads undefined: refused
+            added = item < 0 ? -1 : added + item;
+          }
+        } else {
+          added = scalarBound(v);
         }
-        for (let i = 0; i < n; i++) {
-          const added = this.scalar(v[i], write);  // a hole reads undefined: refused
-          if (added < 0) return this.undo(start);
-          bound += added;
-        }
-      } else {
-        const added = this.scalar(v, write);
         if (added < 0) return this.undo(start);
         bound += added;
+        continue;
       }
-      if (write) count += 1;
-      k += 1;
+      view.setUint32(pos, attr, true);
+      if (typeof v === 'string') {
+        let id = ids[v];
+        if (id === undefined && (id = this.add(v)) < 0) return this.undo(start);
+        bytes[pos + 4] = STRING;
+        view.setUint32(pos + 5, id, true);
+        pos += 9;
+        bound += textBound(v);
+      } else if (typeof v === 'number') {
+        if (!Number.isFinite(v)) return this.undo(start);
+        bytes[pos + 4] = NUMBER;
+        view.setFloat64(pos + 5, v === 0 ? 0 : v, true);  // -0 as JSON has it
+        pos += 13;
+        bound += SCALAR_BOUND;
+      } else if (typeof v === 'boolean') {
+        bytes[pos + 4] = v ? TRUE : FALSE;
+        pos += 5;
+        bound += SCALAR_BOUND;
+      } else if (Array.isArray(v)) {
+        if (typeof v.toJSON === 'function') return this.undo(start);
+        const n = v.length;
+        // 9 bytes an item at most, 13 for each key left, and the end
+        // (a grown buffer keeps the bytes before w.pos: the index's too).
+        w.pos = pos + 4;
+        w.reserve(5 + 9 * n + 13 * (keys.length - k) + 8);
+        bytes = w.bytes;
+        view = w.view;
+        bytes[pos + 4] = ARRAY;
+        view.setUint32(pos + 5, n, true);
+        pos += 9;
+        for (let i = 0; i < n; i++) {
+          const item = v[i];  // a hole reads undefined: refused
+          if (typeof item === 'string') {
+            let id = ids[item];
+            if (id === undefined && (id = this.add(item)) < 0) return this.undo(start);
+            bytes[pos] = STRING;
+            view.setUint32(pos + 1, id, true);
+            pos += 5;
+            bound += textBound(item);
+          } else if (typeof item === 'number') {
+            if (!Number.isFinite(item)) return this.undo(start);
+            bytes[pos] = NUMBER;
+            view.setFloat64(pos + 1, item === 0 ? 0 : item, true);
+            pos += 9;
+            bound += SCALAR_BOUND;
+          } else if (typeof item === 'boolean') {
+            bytes[pos] = item ? TRUE : FALSE;
+            pos += 1;
+            bound += SCALAR_BOUND;
+          } else {
+            return this.undo(start);
+          }
+        }
+      } else {
+        return this.undo(start);
+      }
+      count += 1;
     }
+    if (k > 0 && !Object.hasOwn(row, keys[k - 1])) return this.undo(start);
     if (bound > MAX_ATTRIBUTES_BYTES) return this.undo(start);
-    w.view.setUint32(start + 1, w.pos - start - 5, true);
-    w.view.setUint32(start + 5, count, true);
-    w.view.setUint32(w.pos, 0, true);  // no declarations
-    w.view.setUint32(w.pos + 4, 0, true);  // no events
-    w.pos += 8;
+    view.setUint32(start + 1, pos - start - 5, true);
+    view.setUint32(start + 5, count, true);
+    view.setUint32(pos, 0, true);  // no declarations
+    view.setUint32(pos + 4, 0, true);  // no events
+    w.pos = pos + 8;
     return true;
-  }
-
-  /**
-   * A scalar (a string, a finite number, a boolean), written as a value
-   * (tag and payload) when `write`: what it adds to the lead's JSON text
-   * bound, or -1 when the lead must take another path (anything else: null,
-   * undefined, objects, bigints, functions, symbols, NaN, a lone surrogate).
-   */
-  scalar(v, write) {
-    const w = this.w;
-    if (typeof v === 'string') {
-      if (!write) return wellFormed(v) ? textBound(v) : -1;
-      const id = this.intern(v);
-      if (id < 0) return -1;
-      w.bytes[w.pos] = STRING;
-      w.view.setUint32(w.pos + 1, id, true);
-      w.pos += 5;
-      return textBound(v);
-    }
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return -1;
-      if (write) {
-        w.bytes[w.pos] = NUMBER;
-        w.view.setFloat64(w.pos + 1, v === 0 ? 0 : v, true);  // -0 as JSON has it
-        w.pos += 9;
-      }
-      return SCALAR_BOUND;
-    }
-    if (typeof v === 'boolean') {
-      if (write) w.bytes[w.pos++] = v ? TRUE : FALSE;
-      return SCALAR_BOUND;
-    }
-    return -1;
   }
 
   undo(start) {
@@ -248,8 +298,9 @@ export class IndexedWriter {
 
   /** After a call's records were fed: a table grown too large starts again. */
   afterFeed() {
-    if (this.ids.size > MAX_STRINGS) {
-      this.ids.clear();
+    if (this.idCount > MAX_STRINGS) {
+      this.ids = newTable();
+      this.idCount = 0;
       this.reset = true;
     }
   }

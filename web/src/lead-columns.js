@@ -24,6 +24,39 @@ const SCALARS = [
   ['temperature', Int8Array], ['mql', Int8Array], ['sql', Int8Array],
 ];
 
+// Per bit of a lead's `words` words, how many of the leads in
+// segments[0, end) have it set.
+function countBits(segments, end, words) {
+  const members = new Float64Array(words * 32);
+  for (let i = 0; i < end; i += words) {
+    for (let w = 0; w < words; w++) {
+      let bits = segments[i + w];
+      while (bits !== 0) {
+        const low = bits & -bits;
+        members[w * 32 + 31 - Math.clz32(low)] += 1;
+        bits ^= low;
+      }
+    }
+  }
+  return members;
+}
+
+// Adds to `table` (by name) how many of the first n codes are each name's index.
+function tally(codes, n, names, table) {
+  const counts = new Float64Array(names.length);
+  for (let i = 0; i < n; i++) if (codes[i] >= 0) counts[codes[i]] += 1;
+  names.forEach((name, k) => {
+    if (counts[k] > 0) table[name] = (table[name] ?? 0) + counts[k];
+  });
+}
+
+// How many of the first n codes are 1.
+function countOnes(codes, n) {
+  let ones = 0;
+  for (let i = 0; i < n; i++) if (codes[i] === 1) ones += 1;
+  return ones;
+}
+
 export class LeadColumns {
   /**
    * @param {string[]} segmentIds the config's segment ids, in order
@@ -193,39 +226,22 @@ export class LeadColumns {
   /**
    * Adds every lead's outputs to a summary's counts (count, errors,
    * segments, grades, stages, temperatures, mql, sql), as batch.js's
-   * countLead does one result object at a time.
+   * countLead does one result object at a time. The loops over the leads
+   * are functions of their own: optimized code for this method, once a
+   * call, stopped for want of feedback at its last lines (run once a call)
+   * and finished its loops in the interpreter.
    */
   countInto(summary) {
     const n = this.count;
-    const words = this.wordsPerLead;
-    const members = new Float64Array(words * 32);
-    for (let i = 0, end = n * words; i < end; i += words) {
-      for (let w = 0; w < words; w++) {
-        let bits = this.segments[i + w];
-        while (bits !== 0) {
-          const low = bits & -bits;
-          members[w * 32 + 31 - Math.clz32(low)] += 1;
-          bits ^= low;
-        }
-      }
-    }
+    const members = countBits(this.segments, n * this.wordsPerLead, this.wordsPerLead);
     this.segmentIds.forEach((id, s) => {
       summary.segments[id] = (summary.segments[id] ?? 0) + members[s];
     });
-    const tally = (codes, names, table) => {
-      const counts = new Float64Array(names.length);
-      for (let i = 0; i < n; i++) if (codes[i] >= 0) counts[codes[i]] += 1;
-      names.forEach((name, k) => {
-        if (counts[k] > 0) table[name] = (table[name] ?? 0) + counts[k];
-      });
-    };
-    tally(this.grade, GRADES, summary.grades);
-    tally(this.stage, this.stageIds, summary.stages);
-    tally(this.temperature, TEMPERATURES, summary.temperatures);
-    for (let i = 0; i < n; i++) {
-      if (this.mql[i] === 1) summary.mql += 1;
-      if (this.sql[i] === 1) summary.sql += 1;
-    }
+    tally(this.grade, n, GRADES, summary.grades);
+    tally(this.stage, n, this.stageIds, summary.stages);
+    tally(this.temperature, n, TEMPERATURES, summary.temperatures);
+    summary.mql += countOnes(this.mql, n);
+    summary.sql += countOnes(this.sql, n);
     summary.count += n;
     summary.errors += this.errors.size;
   }
