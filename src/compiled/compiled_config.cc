@@ -278,13 +278,10 @@ class CompiledConfigCodec {
       r->S(&d.path);
     }
     for (AttributeSchema* schema : {&c.schema_, &c.event_schema_}) {
-      size_t n = r->Count();
-      std::string name;
-      for (size_t i = 0; i < n && r->ok(); ++i) {
-        // Attribute indexes are positions: a repeated name would shift every later one.
-        r->S(&name);
-        r->Check(schema->Intern(name) == static_cast<int>(i));
-      }
+      std::vector<std::string> names;
+      for (std::string& name : r->Sized(&names)) r->S(&name);
+      // Attribute indexes are positions: a repeated name would shift every later one.
+      r->Check(r->ok() && schema->Assign(std::move(names)));
     }
     r->Sized(&c.metrics_);
     c.metric_attrs_.resize(c.metrics_.size());
@@ -560,29 +557,33 @@ bool LooksLikeCompiledConfig(std::string_view bytes) {
 
 namespace {
 
-// DecodeWith's errors that carry figures, one function each so that
-// DecodeWith reads as the checks it makes. The two "compile again" errors
-// share one (CompileAgain): less wasm than two concatenations. The
-// constants are text in the messages, rather than formatted at run time
-// (each std::to_string and + is code in the runtime wasm).
+// DecodeWith's errors that carry figures. Each is its text with a '#' where
+// a figure goes, filled by one loop (WithFigures), where each std::to_string
+// and + was code of its own in the runtime wasm's load function (binaryen
+// inlines every function with one caller into it). The constants are text
+// in the messages, not formatted at run time.
 static_assert(kCompiledConfigHeaderBytes == 16 && kOldestCompiledConfigVersion == 1 && kCompiledConfigVersion == 4,
               "update the messages below");
-Status TruncatedHeader(size_t size) {
-  return DataLoss("compiled config is truncated (" + std::to_string(size) + " bytes, the header alone is 16)");
+
+// `text` with its '#'s replaced by `a` then `b`, in decimal.
+std::string WithFigures(std::string_view text, uint64_t a, uint64_t b = 0) {
+  std::string out;
+  for (char ch : text) {
+    if (ch != '#') {
+      out += ch;
+      continue;
+    }
+    out += std::to_string(a);
+    a = b;
+  }
+  return out;
 }
-Status UnreadVersion(uint16_t version) {
-  return FailedPrecondition("compiled config format version " + std::to_string(version) +
-                            " is not one this leadseg reads (1 to 4): compile the config again with this version");
-}
-Status LengthMismatch(size_t size, uint32_t length) {
-  return DataLoss("compiled config is " + std::string(size < length ? "truncated" : "followed by extra bytes") +
-                  " (payload of " + std::to_string(size) + " bytes, the header says " + std::to_string(length) + ")");
-}
+
 // A version this runtime refuses for what it would need the left-out code
 // for (`what`: "stores regular expressions as patterns, which this runtime
 // does not compile (it leaves the regex compiler out)").
 Status CompileAgain(uint16_t version, const char* what) {
-  return FailedPrecondition("compiled config format version " + std::to_string(version) + " " + what +
+  return FailedPrecondition(WithFigures("compiled config format version # ", version) + what +
                             ": compile the config again with this version (npx leadseg compile, or compileConfig())");
 }
 
@@ -596,13 +597,25 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
   if (!LooksLikeCompiledConfig(bytes)) {
     return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
   }
-  if (bytes.size() < kCompiledConfigHeaderBytes) return TruncatedHeader(bytes.size());
+  if (bytes.size() < kCompiledConfigHeaderBytes) {
+    return DataLoss(WithFigures("compiled config is truncated (# bytes, the header alone is 16)", bytes.size()));
+  }
   uint16_t version = static_cast<uint16_t>(static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8);
-  if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) return UnreadVersion(version);
+  if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) {
+    return FailedPrecondition(WithFigures(
+        "compiled config format version # is not one this leadseg reads (1 to 4): compile the config again with "
+        "this version",
+        version));
+  }
   if (bytes[6] != 0 || bytes[7] != 0) return DataLoss("compiled config has unknown flags");
   uint32_t length = bytes::DecodeFixed32(bytes.data() + 8);
   std::string_view payload = bytes.substr(kCompiledConfigHeaderBytes);
-  if (payload.size() != length) return LengthMismatch(payload.size(), length);
+  if (payload.size() != length) {
+    return DataLoss(WithFigures(payload.size() < length
+                                    ? "compiled config is truncated (payload of # bytes, the header says #)"
+                                    : "compiled config is followed by extra bytes (payload of # bytes, the header says #)",
+                                payload.size(), length));
+  }
   if (bytes::Crc32(payload) != bytes::DecodeFixed32(bytes.data() + 12)) {
     return DataLoss("compiled config is corrupted (checksum mismatch)");
   }

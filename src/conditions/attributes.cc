@@ -29,6 +29,29 @@ int AttributeSchema::Find(std::string_view name) const {
   return at != by_name_.end() && names_[static_cast<size_t>(*at)] == name ? *at : kNotFound;
 }
 
+bool AttributeSchema::Assign(std::vector<std::string> names) {
+  std::vector<int> by_name(names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    // Insertion into the sorted first i: found by a binary search, then
+    // the greater ones moved up one.
+    size_t lo = 0, hi = i;
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (names[static_cast<size_t>(by_name[mid])] < names[i]) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    if (lo < i && names[static_cast<size_t>(by_name[lo])] == names[i]) return false;
+    std::move_backward(by_name.begin() + lo, by_name.begin() + i, by_name.begin() + i + 1);
+    by_name[lo] = static_cast<int>(i);
+  }
+  names_ = std::move(names);
+  by_name_ = std::move(by_name);
+  return true;
+}
+
 void AttributeSet::Grow() {
   // The schema may have grown since this set was made (more conditions
   // compiled); new attribute indexes start missing.

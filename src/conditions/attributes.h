@@ -32,6 +32,12 @@ class AttributeSchema {
   int Intern(std::string_view name);
   // Returns the attribute index of `name`, or kNotFound.
   int Find(std::string_view name) const;
+  // Takes `names` (by attribute index) as an empty schema's, as a decoded
+  // compiled config stores them: false, and the schema left as it was, when
+  // a name repeats (it would shift every later index). Where Intern grows
+  // both vectors name by name, this sizes them once: the compiled config's
+  // reader, in the runtime wasm, carries no growth path for either.
+  bool Assign(std::vector<std::string> names);
 
   size_t size() const { return names_.size(); }
   const std::string& name(int attr) const { return names_[static_cast<size_t>(attr)]; }

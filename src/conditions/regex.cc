@@ -399,7 +399,7 @@ Result<Regex> Regex::Decode(std::string_view* in) {
   };
   if (!read()) return DataLoss("corrupted regular expression program");
   *in = *r.rest();
-  re.scratch_.assign(5 * re.program_.size(), 0);
+  re.scratch_ = std::vector<uint32_t>(5 * re.program_.size());
   return Result<Regex>(std::move(re));
 }
 

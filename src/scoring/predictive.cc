@@ -41,13 +41,14 @@ const char* PredictiveKindName(PredictiveFeature::Kind kind) {
 }
 
 std::string PredictiveFeature::ParsePath() {
-  steps.clear();
-  size_t dot = attribute.find('.');
-  std::string head = attribute.substr(0, dot);
-  size_t start = dot == std::string::npos ? attribute.size() : dot + 1;
-  while (dot != std::string::npos) {
-    dot = attribute.find('.', start);
-    Step step;
+  // The steps sized once (one per dot) rather than appended: Step's growth
+  // path was code in the runtime's load function, which re-derives them.
+  steps = std::vector<Step>(static_cast<size_t>(std::count(attribute.begin(), attribute.end(), '.')));
+  size_t start = attribute.find('.');
+  std::string head = attribute.substr(0, start);
+  for (Step& step : steps) {
+    ++start;
+    const size_t dot = attribute.find('.', start);
     step.name = attribute.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     step.is_length = step.name == "length";
     if (IsCanonicalIndex(step.name)) {
@@ -55,8 +56,7 @@ std::string PredictiveFeature::ParsePath() {
       // Not std::stoul: its out-of-range error path links printf into the runtime.
       for (char c : step.name) step.index = step.index * 10 + static_cast<uint32_t>(c - '0');
     }
-    steps.push_back(std::move(step));
-    start = dot + 1;
+    start = dot;
   }
   return head;
 }

@@ -114,8 +114,10 @@ class SegmentProgram {
   // layout). Decode takes the same conditions, in the same order, that
   // Build was given, and `schema_size`, the size of their attribute schema. It
   // checks every index, row and jump against the tables' sizes and the
-  // conditions, so damaged or hostile bytes are `false` (nothing written),
-  // never an out-of-bounds read or a hang; on well-formed bytes the program
+  // conditions, so damaged or hostile bytes are `false`, never an
+  // out-of-bounds read or a hang (Decode reads into `*out`, a fresh
+  // program: after `false` it holds part of the tables, for the caller to
+  // drop with the config it belongs to); on well-formed bytes the program
   // answers exactly as the one that was encoded (what Build would build).
   void Encode(std::string* out) const;
   static bool Decode(std::string_view* in, const std::vector<const Condition*>& conditions, size_t schema_size,

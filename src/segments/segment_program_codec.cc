@@ -127,7 +127,9 @@ void SegmentProgram::Encode(std::string* out) const {
 bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const Condition*>& conditions,
                             size_t schema_size, SegmentProgram* out) {
   In in(*bytes_in);
-  SegmentProgram p;
+  // Read into place: a local moved into `*out` at the end inlined the
+  // move assignment of every table into the runtime's load path.
+  SegmentProgram& p = *out;
   p.conditions_ = conditions;
   const size_t n = conditions.size();
   if (in.U32() != n) return false;
@@ -336,7 +338,6 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
   }
   if (!in.ok()) return false;
   *bytes_in = *in.rest();
-  *out = std::move(p);
   return true;
 }
 
