@@ -57,10 +57,11 @@ leadseg_add_wasm_module(leadseg
 # The engine alone (bindings/engine.cc compiled with LEADSEG_RUNTIME_MODULE:
 # loaded from a compiled config, no config compiler, no snapshot format 1
 # converter), bound as free functions over numbers with no Embind class and
-# no emscripten::val, so that the glue carries neither Embind's class
-# machinery nor emval (docs/performance.md "The runtime's Embind surface,
-# narrow"); the linker drops every function only the full module's
-# bindings reach. Linked twice like the full module:
+# no emscripten::val, so that its glue needs none of Embind's JavaScript
+# library but the numbers' part, bindings/embind_numbers.js
+# (docs/performance.md "The runtime's Embind surface, narrow", "The page's
+# JavaScript at start-up"); the linker drops every function only the full
+# module's bindings reach. Linked twice like the full module:
 #   leadseg_runtime_wasm      node/UMD  -> web/dist/leadseg-runtime.{js,wasm}
 #   leadseg_runtime_wasm_web  ES module -> web/dist/leadseg-runtime.mjs
 # errors.post.js (argument checks, LeadsegError), frame.post.js (value
@@ -101,7 +102,7 @@ target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTION
 # code for print, arguments, preRun, ... leaves the page ("The runtime
 # module's glue"). Embind's types are the runtime's own few
 # (bindings/runtime_embind_types.cc, EMBIND_TYPES) rather than libembind's
-# every one.
+# every one, answered by bindings/embind_numbers.js.
 add_library(leadseg_runtime_embind_types OBJECT
   "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_embind_types.cc")
 target_link_libraries(leadseg_runtime_embind_types PRIVATE leadseg_warnings)
