@@ -127,6 +127,7 @@ Status CsvReader::Emit(CsvSink* sink) {
     start = end;
   }
   record_.number = ++records_;
+  record_.bytes = start;  // the last field's end: the fields lie back to back in buffer_
   Status s = sink->OnRecord(record_);
   buffer_.clear();
   field_ends_.clear();
@@ -172,6 +173,8 @@ Status CsvReader::FastRecord(const char* p, size_t i, size_t n, CsvSink* sink, s
     ++line_;
     if (c == '\r') skip_lf_ = true;
     record_.number = ++records_;
+    // Fields separated by one comma each, no quotes: the span less the commas.
+    record_.bytes = (j - i) - (record_.fields.size() - 1);
     *end = at;
     return sink->OnRecord(record_);
   }

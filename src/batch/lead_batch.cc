@@ -159,7 +159,13 @@ class LeadBatch::Reader : public CsvSink {
       return batch_->SetHeader(record.fields);
     }
     if (record.blank()) return Status::Ok();
-    batch_->AddRow(record.fields, record.number, leads_++);
+    // A row no longer than the header (every row of a well-formed file):
+    // its length is the reader's count, not a sum over its fields.
+    if (record.fields.size() <= header.size()) {
+      batch_->AddSizedRow(record.fields, record.fields.size(), record.bytes, record.number, leads_++);
+    } else {
+      batch_->AddRow(record.fields, record.number, leads_++);
+    }
     return Status::Ok();
   }
 
@@ -375,6 +381,11 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
   const size_t n = std::min(fields.size(), reader_->header.size());
   size_t bytes = 0;
   for (size_t k = 0; k < n; ++k) bytes += fields[k].size();
+  AddSizedRow(fields, n, bytes, row, lead);
+}
+
+void LeadBatch::AddSizedRow(const std::vector<std::string_view>& fields, size_t n, size_t bytes, uint64_t row,
+                            uint64_t lead) {
   // A config of segments only, a lead without events: the row's fields
   // straight into the segment program, no Json (segment_rows.h). A row it
   // declines takes the general path, as every row did before.
