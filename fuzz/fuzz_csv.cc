@@ -10,7 +10,8 @@
 //    error (differential: the block scan against the byte-by-byte path);
 //  - an error is InvalidArgument and starts "CSV:";
 //  - TypeField of every field: kMissing only for an empty field, and a
-//    number is finite.
+//    number is finite;
+//  - a record's `bytes` is its fields' sizes added up.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -34,11 +35,14 @@ struct Collect : CsvSink {
   Status OnRecord(const CsvRecord& r) override {
     out->records.emplace_back(r.fields.begin(), r.fields.end());
     out->numbers.push_back(r.number);
+    size_t bytes = 0;
     for (std::string_view field : r.fields) {
+      bytes += field.size();
       const TypedField typed = TypeField(field);
       FUZZ_CHECK((typed.kind == TypedField::Kind::kMissing) == field.empty(), "kMissing for a field with text");
       FUZZ_CHECK(typed.kind != TypedField::Kind::kNumber || std::isfinite(typed.number), "a number that is not finite");
     }
+    FUZZ_CHECK(r.bytes == bytes, "a record's byte count is not its fields' sizes added up");
     return Status::Ok();
   }
 };

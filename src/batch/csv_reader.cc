@@ -127,6 +127,7 @@ Status CsvReader::Emit(CsvSink* sink) {
     start = end;
   }
   record_.number = ++records_;
+  record_.bytes = start;  // the last field's end: the fields lie back to back in buffer_
   Status s = sink->OnRecord(record_);
   buffer_.clear();
   field_ends_.clear();
@@ -172,6 +173,8 @@ Status CsvReader::FastRecord(const char* p, size_t i, size_t n, CsvSink* sink, s
     ++line_;
     if (c == '\r') skip_lf_ = true;
     record_.number = ++records_;
+    // Fields separated by one comma each, no quotes: the span less the commas.
+    record_.bytes = (j - i) - (record_.fields.size() - 1);
     *end = at;
     return sink->OnRecord(record_);
   }
@@ -303,29 +306,14 @@ LEADSEG_CSV_COLD Status CsvReader::End(CsvSink* sink) {
   return Emit(sink);
 }
 
-TypedField TypeField(std::string_view text) {
+namespace {
+
+// TypeField's numbers other than its common one: the whole JSON number
+// grammar. Out of line, so that the common field (text, a boolean, a short
+// integer) is typed without the registers this needs saved and restored.
+LEADSEG_CSV_COLD TypedField TypeNumber(std::string_view text) {
   TypedField out;
-  if (text.empty()) return out;
   out.kind = TypedField::Kind::kString;
-  // The first byte decides most fields: only t/T and f/F can begin a
-  // boolean, only '-' and digits a number; anything else is text.
-  const char first = static_cast<char>(text[0] | 0x20);
-  if (first == 't' || first == 'f') {
-    auto lower_equals = [&](const char* word, size_t n) {
-      if (text.size() != n) return false;
-      for (size_t k = 0; k < n; ++k) {
-        if (static_cast<char>(text[k] | 0x20) != word[k]) return false;
-      }
-      return true;
-    };
-    if (lower_equals("true", 4)) {
-      out.kind = TypedField::Kind::kBool;
-      out.boolean = true;
-    } else if (lower_equals("false", 5)) {
-      out.kind = TypedField::Kind::kBool;
-    }
-    return out;
-  }
   // JSON number syntax: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
   const char* p = text.data();
   const char* end = p + text.size();
@@ -381,6 +369,49 @@ TypedField TypeField(std::string_view text) {
   if (!std::isfinite(value)) return out;
   out.kind = TypedField::Kind::kNumber;
   out.number = value;
+  return out;
+}
+
+}  // namespace
+
+TypedField TypeField(std::string_view text) {
+  TypedField out;
+  if (text.empty()) return out;
+  out.kind = TypedField::Kind::kString;
+  // The first byte decides most fields: only t/T and f/F can begin a
+  // boolean, only '-' and digits a number; anything else is text.
+  const char first = static_cast<char>(text[0] | 0x20);
+  if (first == 't' || first == 'f') {
+    auto lower_equals = [&](const char* word, size_t n) {
+      if (text.size() != n) return false;
+      for (size_t k = 0; k < n; ++k) {
+        if (static_cast<char>(text[k] | 0x20) != word[k]) return false;
+      }
+      return true;
+    };
+    if (lower_equals("true", 4)) {
+      out.kind = TypedField::Kind::kBool;
+      out.boolean = true;
+    } else if (lower_equals("false", 5)) {
+      out.kind = TypedField::Kind::kBool;
+    }
+    return out;
+  }
+  if (first != '-' && (first < '0' || first > '9')) return out;
+  // The common number of a lead list, an integer of 1 to 15 digits without
+  // a sign or a leading zero (an age, a count, a revenue), read here: its
+  // value is exact in a double. Anything else, from its first byte that is
+  // not a digit, is TypeNumber's.
+  const size_t size = text.size();
+  if (first == '-' || (first == '0' && size > 1) || size > 15) return TypeNumber(text);
+  uint64_t value = 0;
+  for (size_t k = 0; k < size; ++k) {
+    const unsigned digit = static_cast<unsigned char>(text[k]) - unsigned{'0'};
+    if (digit > 9) return TypeNumber(text);
+    value = value * 10 + digit;
+  }
+  out.kind = TypedField::Kind::kNumber;
+  out.number = static_cast<double>(value);
   return out;
 }
 

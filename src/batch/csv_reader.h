@@ -42,6 +42,9 @@ struct CsvRecord {
   // header) is 1, blank lines count, a quoted line break does not start a
   // new one. csv.js's rowNumbers.
   uint64_t number = 0;
+  // The fields' bytes in all (the record without its delimiters and
+  // quotes): what a sink would otherwise add up field by field.
+  size_t bytes = 0;
   // A line holding nothing at all (one empty field): csv.js skips these as
   // data rows but counts them.
   bool blank() const { return fields.size() == 1 && fields[0].empty(); }

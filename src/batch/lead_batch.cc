@@ -146,6 +146,7 @@ struct RowStep {
   int attr = AttributeSchema::kNotFound;
   bool list = false;
   const AttributePlan* plan = nullptr;  // several columns: AddSegmentRow's search
+  std::string_view name;                // the plan's name (r.needed outlives the steps)
 };
 
 class LeadBatch::Reader : public CsvSink {
@@ -158,7 +159,13 @@ class LeadBatch::Reader : public CsvSink {
       return batch_->SetHeader(record.fields);
     }
     if (record.blank()) return Status::Ok();
-    batch_->AddRow(record.fields, record.number, leads_++);
+    // A row no longer than the header (every row of a well-formed file):
+    // its length is the reader's count, not a sum over its fields.
+    if (record.fields.size() <= header.size()) {
+      batch_->AddSizedRow(record.fields, record.fields.size(), record.bytes, record.number, leads_++);
+    } else {
+      batch_->AddRow(record.fields, record.number, leads_++);
+    }
     return Status::Ok();
   }
 
@@ -349,6 +356,7 @@ LEADSEG_BATCH_NOINLINE Status LeadBatch::SetHeader(const std::vector<std::string
   for (const AttributePlan& plan : r.needed) {
     RowStep step;
     step.attr = plan.attr;
+    step.name = plan.name;
     if (plan.direct.size() + plan.mapped.size() == 1) {
       step.column = plan.direct.empty() ? plan.mapped[0] : plan.direct[0];
       step.list = plan.list[0] != 0;
@@ -373,6 +381,11 @@ void LeadBatch::AddRow(const std::vector<std::string_view>& fields, uint64_t row
   const size_t n = std::min(fields.size(), reader_->header.size());
   size_t bytes = 0;
   for (size_t k = 0; k < n; ++k) bytes += fields[k].size();
+  AddSizedRow(fields, n, bytes, row, lead);
+}
+
+void LeadBatch::AddSizedRow(const std::vector<std::string_view>& fields, size_t n, size_t bytes, uint64_t row,
+                            uint64_t lead) {
   // A config of segments only, a lead without events: the row's fields
   // straight into the segment program, no Json (segment_rows.h). A row it
   // declines takes the general path, as every row did before.
@@ -477,34 +490,37 @@ LEADSEG_BATCH_NOINLINE void LeadBatch::AddGeneralRow(const std::vector<std::stri
 }
 
 bool LeadBatch::AddSegmentRow(const std::vector<std::string_view>& fields, size_t n, uint64_t row, uint64_t lead) {
-  Reader& r = *reader_;
   SegmentRows& rows = *segment_rows_;
   rows.StartRow();
-  for (size_t a = 0; a < r.steps.size(); ++a) {
-    const RowStep& step = r.steps[a];
+  // The loop's invariants in locals: Set is a call the compiler cannot see
+  // through, so members read in the loop (the steps' bounds, the plans'
+  // names, the options) were loaded again for every attribute of every row.
+  const RowStep* const steps_end = reader_->steps.data() + reader_->steps.size();
+  const std::string_view* const field = fields.data();
+  const bool types = options_.types;
+  const char separator = options_.list_separator;
+  for (const RowStep* step = reader_->steps.data(); step != steps_end; ++step) {
     const std::string_view* value = nullptr;
-    bool list = step.list;
-    if (step.plan == nullptr) {
-      if (step.column < n && (!fields[step.column].empty() || list)) value = &fields[step.column];
+    bool list = step->list;
+    if (step->plan == nullptr) {
+      if (step->column < n && (!field[step->column].empty() || list)) value = &field[step->column];
     } else {
       // As AddRow's last_value: the last column with a value, the
       // attribute's own columns before mapped ones.
-      const AttributePlan& plan = *step.plan;
+      const AttributePlan& plan = *step->plan;
       for (const std::vector<size_t>* columns : {&plan.direct, &plan.mapped}) {
         for (size_t i = 0; i < columns->size(); ++i) {
           size_t k = (*columns)[i];
           bool is_list = plan.list[columns == &plan.direct ? i : plan.direct.size() + i];
-          if (k < n && (!fields[k].empty() || is_list)) {
-            value = &fields[k];
+          if (k < n && (!field[k].empty() || is_list)) {
+            value = &field[k];
             list = is_list;
           }
         }
         if (value) break;
       }
     }
-    if (value && !rows.Set(step.attr, r.needed[a].name, *value, list, options_.types, options_.list_separator)) {
-      return false;
-    }
+    if (value && !rows.Set(step->attr, step->name, *value, list, types, separator)) return false;
   }
   if (!rows.WithinSizeLimit()) return false;
   LeadResult result;

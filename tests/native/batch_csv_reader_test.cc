@@ -21,6 +21,9 @@ struct Collect : CsvSink {
   Records records;
   std::vector<uint64_t> numbers;
   Status OnRecord(const CsvRecord& r) override {
+    size_t bytes = 0;
+    for (auto f : r.fields) bytes += f.size();
+    EXPECT_EQ(r.bytes, bytes) << "record " << r.number;
     records.emplace_back(r.fields.begin(), r.fields.end());
     numbers.push_back(r.number);
     return Status::Ok();
@@ -188,7 +191,13 @@ TEST(BatchCsvReader, TypesFieldsAsCsvJs) {
                                          {"12345678", K::kNumber, 12345678}, {"9876543210", K::kNumber, 9876543210},
                                          {"1234567:", K::kString, 0}, {"1234/678", K::kString, 0},
                                          {"12345678:", K::kString, 0}, {"1\xD9" "345678", K::kString, 0},
-                                         {"12345678.25", K::kNumber, 12345678.25}}) {
+                                         {"12345678.25", K::kNumber, 12345678.25},
+                                         // The short integers read inline, and what they hand on.
+                                         {"123456789012345", K::kNumber, 123456789012345},
+                                         {"1234567890123456", K::kNumber, 1234567890123456},
+                                         {"12a", K::kString, 0}, {"9:", K::kString, 0}, {"5-", K::kString, 0},
+                                         {"\x19", K::kString, 0}, {"\r5", K::kString, 0}, {"00", K::kString, 0},
+                                         {"-0", K::kNumber, 0}, {"-12", K::kNumber, -12}}) {
     TypedField f = TypeField(c.text);
     EXPECT_EQ(f.kind, c.kind) << c.text;
     if (c.kind == K::kNumber) {
