@@ -6,17 +6,19 @@ namespace leadseg {
 
 namespace {
 
-// The first of `by_name` whose name is not less than `name`.
-std::vector<int>::const_iterator LowerBound(const std::vector<int>& by_name, const std::vector<std::string>& names,
+// The first of the sorted indexes [begin, end) whose name is not less than
+// `name`.
+std::vector<int>::const_iterator LowerBound(std::vector<int>::const_iterator begin,
+                                            std::vector<int>::const_iterator end, const std::vector<std::string>& names,
                                             std::string_view name) {
-  return std::lower_bound(by_name.begin(), by_name.end(), name,
+  return std::lower_bound(begin, end, name,
                           [&names](int attr, std::string_view n) { return names[static_cast<size_t>(attr)] < n; });
 }
 
 }  // namespace
 
 int AttributeSchema::Intern(std::string_view name) {
-  auto at = LowerBound(by_name_, names_, name);
+  auto at = LowerBound(by_name_.begin(), by_name_.end(), names_, name);
   if (at != by_name_.end() && names_[static_cast<size_t>(*at)] == name) return *at;
   int attr = static_cast<int>(names_.size());
   names_.emplace_back(name);
@@ -25,27 +27,22 @@ int AttributeSchema::Intern(std::string_view name) {
 }
 
 int AttributeSchema::Find(std::string_view name) const {
-  auto at = LowerBound(by_name_, names_, name);
+  auto at = LowerBound(by_name_.begin(), by_name_.end(), names_, name);
   return at != by_name_.end() && names_[static_cast<size_t>(*at)] == name ? *at : kNotFound;
 }
 
 bool AttributeSchema::Assign(std::vector<std::string> names) {
   std::vector<int> by_name(names.size());
   for (size_t i = 0; i < names.size(); ++i) {
-    // Insertion into the sorted first i: found by a binary search, then
-    // the greater ones moved up one.
-    size_t lo = 0, hi = i;
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      if (names[static_cast<size_t>(by_name[mid])] < names[i]) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    if (lo < i && names[static_cast<size_t>(by_name[lo])] == names[i]) return false;
-    std::move_backward(by_name.begin() + lo, by_name.begin() + i, by_name.begin() + i + 1);
-    by_name[lo] = static_cast<int>(i);
+    // Insertion into the sorted first i, as Intern's: the greater ones
+    // moved up one.
+    const auto sorted_end = by_name.cbegin() + static_cast<std::ptrdiff_t>(i);
+    const auto at = LowerBound(by_name.cbegin(), sorted_end, names, names[i]);
+    if (at != sorted_end && names[static_cast<size_t>(*at)] == names[i]) return false;
+    const auto lo = at - by_name.cbegin();
+    std::move_backward(by_name.begin() + lo, by_name.begin() + static_cast<std::ptrdiff_t>(i),
+                       by_name.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    by_name[static_cast<size_t>(lo)] = static_cast<int>(i);
   }
   names_ = std::move(names);
   by_name_ = std::move(by_name);
