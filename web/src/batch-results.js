@@ -12,6 +12,17 @@
 // path's too.
 import { isPlainObject } from './errors.js';
 
+/**
+ * Adds one lead's membership bits, `words` 32-bit words from bits[first]
+ * (segment s is bit s & 31 of word s >>> 5), to `members`: one count per
+ * segment. Result rows and LeadColumns share the layout.
+ */
+export function addMembers(bits, first, words, members) {
+  for (let w = 0; w < words; w++) {
+    for (let x = bits[first + w]; x !== 0; x &= x - 1) members[w * 32 + 31 - Math.clz32(x & -x)] += 1;
+  }
+}
+
 export const GRADES = ['A', 'B', 'C', 'D'];
 
 // What a result object is made as: a plain object (its prototype is
@@ -141,11 +152,7 @@ export class BatchResults {
   /** Adds result i's segments to `members` (a count per segment, in the config's order). */
   countMembers(i, members) {
     this.memory();
-    const { bits } = this;
-    const first = i * this.words * 2;
-    for (let w = 0, end = (this.segmentIds.length + 31) >>> 5; w < end; w++) {
-      for (let x = bits[first + w]; x !== 0; x &= x - 1) members[w * 32 + 31 - Math.clz32(x & -x)] += 1;
-    }
+    addMembers(this.bits, i * this.words * 2, (this.segmentIds.length + 31) >>> 5, members);
   }
 
   /**

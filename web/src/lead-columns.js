@@ -12,7 +12,7 @@
 // anyway (the per-lead path, onLead): the same columns either way. Workers
 // fill their part's columns and send the buffers back (toMessage,
 // transferred), appended in input order (append).
-import { GRADES, TEMPERATURES } from './batch-results.js';
+import { addMembers, GRADES, TEMPERATURES } from './batch-results.js';
 
 const MIN_CAPACITY = 1024;
 
@@ -28,16 +28,7 @@ const SCALARS = [
 // segments[0, end) have it set.
 function countBits(segments, end, words) {
   const members = new Float64Array(words * 32);
-  for (let i = 0; i < end; i += words) {
-    for (let w = 0; w < words; w++) {
-      let bits = segments[i + w];
-      while (bits !== 0) {
-        const low = bits & -bits;
-        members[w * 32 + 31 - Math.clz32(low)] += 1;
-        bits ^= low;
-      }
-    }
-  }
+  for (let i = 0; i < end; i += words) addMembers(segments, i, words, members);
   return members;
 }
 
