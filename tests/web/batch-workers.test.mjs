@@ -211,6 +211,28 @@ test('workers: an invalid config rejects with the one-thread error (message, pat
   }
 });
 
+test('workers: a message the page cannot read (messageerror) rejects the call, it does not wait forever', async () => {
+  const blob = new Blob([leadsCsv(1500)]);
+  const log = { started: 0, terminated: 0 };
+  const inProcess = inProcessWorkers(log);
+  const createWorker = () => {
+    const worker = inProcess();
+    const post = worker.postMessage;
+    worker.postMessage = (message) => {
+      if (message.type !== 'range') return post(message);
+      // The part's answer is lost in the structured clone, as a browser
+      // drops a message it cannot deserialize: only messageerror fires.
+      setTimeout(() => worker.onmessageerror?.(new Event('messageerror')), 0);
+    };
+    return worker;
+  };
+  await assert.rejects(
+    segmentLeadsInWorkers(JSON.stringify(exampleConfig()), { blob, workers: 2 }, { now: START, keepLeads: false }, { createWorker, rangeBytes: 8000 }),
+    (error) => error.name === 'LeadsegError' && /message could not be read/.test(error.message),
+  );
+  assert.equal(log.terminated, log.started, 'every worker stopped');
+});
+
 test('the workers option: checked; used only for a whole CSV of at least 1 MB, without events or a module, where Workers exist', async () => {
   for (const bad of [0, -1, 1.5, '2', 65, null]) {
     await assert.rejects(segmentLeads(exampleConfig(), 'a\n', { workers: bad }), /workers must be a whole number from 1 to 64/);

@@ -56,6 +56,24 @@ function fakeWorker(log) {
   return worker;
 }
 
+test('a result the page cannot read (messageerror) rejects the call and stops the worker', async () => {
+  const log = [];
+  const createWorker = () => {
+    const worker = fakeWorker(log);
+    const post = worker.postMessage;
+    worker.postMessage = (sent, transfer) => {
+      if (sent.prepare || sent.rows) return post(sent, transfer);
+      setTimeout(() => worker.onmessageerror?.(new Event('messageerror')), 0);
+    };
+    return worker;
+  };
+  await assert.rejects(
+    learnInWorker('trainModel', CONFIG, leads(200), { outcome: 'converted', seed: 3, now: 1, worker: true }, { createWorker }),
+    (error) => error.name === 'LeadsegError' && /^trainModel: the worker's message could not be read/.test(error.message),
+  );
+  assert.ok(log.includes('terminate'), JSON.stringify(log));
+});
+
 test('a worker run returns what the in-thread run returns, with progress', async () => {
   const log = [];
   const stages = [];

@@ -37,3 +37,9 @@ const handle = createWorkerHandler((message, transfer) => self.postMessage(messa
 self.onmessage = ({ data }) => {
   handle(data);
 };
+// A message from the page this worker cannot deserialize (a range, or the
+// init with the file and the compiled module) would otherwise be dropped
+// without a word, and the page would wait for its part forever.
+self.onmessageerror = () => {
+  self.postMessage({ type: 'error', id: null, error: { name: 'LeadsegError', message: 'segmentLeads: a worker could not read a message from the page', path: '' } });
+};

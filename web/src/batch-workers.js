@@ -205,6 +205,9 @@ async function runParts(config, compiled, { blob, workers }, options, { createWo
       event?.preventDefault?.();
       fail(leadsegError(`segmentLeads: a worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${options.workerUrl ?? 'the package\'s batch-worker.js'})`));
     };
+    // A message the page cannot deserialize never reaches onmessage: without
+    // this, the part it carried would be waited for forever.
+    worker.onmessageerror = () => fail(leadsegError('segmentLeads: a worker\'s message could not be read on this page'));
     return member;
   };
 

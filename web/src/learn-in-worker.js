@@ -125,6 +125,12 @@ export function learnInWorker(fn, config, leads, options, { createWorker = defau
       finish();
       reject(leadsegError(`${what}: the worker failed${event?.message ? `: ${event.message}` : ''} (workerUrl: ${workerUrl ?? 'the package\'s learn-worker.js'})`));
     };
+    // A result the page cannot deserialize never reaches onmessage: the
+    // call would otherwise wait for it forever.
+    thread.onmessageerror = () => {
+      finish();
+      reject(leadsegError(`${what}: the worker's message could not be read on this page`));
+    };
     let sliceStart = clock();
     const pause = async () => {
       if (clock() - sliceStart >= SEND_SLICE_MS) {

@@ -59,3 +59,15 @@ self.onmessage = async ({ data }) => {
     });
   }
 };
+
+// A message from the page this worker cannot deserialize is dropped without
+// a word: a part of the lead list missing would make a model of the rest,
+// the call's own message missing would leave the page waiting. Either way
+// the call fails, saying so.
+self.onmessageerror = () => {
+  received = [];
+  self.postMessage({
+    type: 'error',
+    error: { name: 'LeadsegError', message: 'a worker could not read a message from the page', path: '' },
+  });
+};
