@@ -103,7 +103,7 @@ Engine::Impl::Scratch::Scratch(const CompiledConfig& c)
       event_attributes(&c.event_schema()),
       deps(c),
       changed(c.schema().size()),
-      segment_step(c),
+      segment_step(c, deps),
       score_step(c),
       grade_step(c),
       lifecycle_step(c),
