@@ -377,27 +377,34 @@ SegmentChanges Engine::Impl::Commit() {
   ProgressState& p = scratch_->next_progress;
   SegmentChanges changes;
   const auto& segments = config_->segments();
+  const size_t n = segments.size();
+  // Before the first commit there is no membership: every segment was out.
+  membership_.resize(n, 0);
   // Counted first, so that each list allocates once (a visitor's identify
-  // typically enters and leaves several segments).
-  size_t entered = 0, exited = 0;
-  for (size_t i = 0; i < segments.size(); ++i) {
-    const bool was = i < membership_.size() && membership_[i];
-    entered += next[i] && !was;
-    exited += !next[i] && was;
+  // typically enters and leaves several segments); one byte compare per
+  // segment, as most keep their answer.
+  size_t entered = 0, moved = 0;
+  for (size_t i = 0; i < n; ++i) {
+    moved += next[i] != membership_[i];
+    entered += next[i] > membership_[i];
   }
-  if (entered > 0) changes.entered_indexes.reserve(entered);
-  if (exited > 0) changes.exited_indexes.reserve(exited);
-  for (size_t i = 0; i < segments.size() && entered + exited > 0; ++i) {
-    bool was = i < membership_.size() && membership_[i];
-    if (next[i] && !was) changes.entered_indexes.push_back(static_cast<uint32_t>(i));
-    if (!next[i] && was) changes.exited_indexes.push_back(static_cast<uint32_t>(i));
+  if (moved > 0) {
+    changes.entered_indexes.resize(entered);
+    changes.exited_indexes.resize(moved - entered);
+    uint32_t* in = changes.entered_indexes.data();
+    uint32_t* out = changes.exited_indexes.data();
+    for (uint32_t i = 0; i < n; ++i) {
+      if (next[i] == membership_[i]) continue;
+      if (next[i]) *in++ = i;
+      else *out++ = i;
+    }
   }
   // The ids, unless the caller maps the indexes itself: most ids are longer
   // than a short string holds, so each is an allocation and a copy.
   if (change_ids_) {
-    changes.entered.reserve(entered);
+    changes.entered.reserve(changes.entered_indexes.size());
     for (const uint32_t i : changes.entered_indexes) changes.entered.push_back(segments[i].id);
-    changes.exited.reserve(exited);
+    changes.exited.reserve(changes.exited_indexes.size());
     for (const uint32_t i : changes.exited_indexes) changes.exited.push_back(segments[i].id);
   }
   changes.stages = p.history;  // this evaluation's moves only
