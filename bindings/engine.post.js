@@ -47,10 +47,15 @@ var leadsegEngine = (function () {
     return Module['HEAPU8'];
   }
 
-  // A DataView on wasm memory, made again only after the memory grows.
-  var memoryView = null;
+  // A DataView on wasm memory, made again only after the memory grows
+  // (which replaces HEAPU8: comparing the arrays themselves spares two
+  // `buffer` getters a call).
+  var memoryView = null, memoryViewOf = null;
   function viewOf(bytes) {
-    if (memoryView === null || memoryView.buffer !== bytes.buffer) memoryView = new DataView(bytes.buffer, bytes.byteOffset);
+    if (memoryViewOf !== bytes) {
+      memoryView = new DataView(bytes.buffer, bytes.byteOffset);
+      memoryViewOf = bytes;
+    }
     return memoryView;
   }
 
