@@ -47,10 +47,15 @@ var leadsegEngine = (function () {
     return Module['HEAPU8'];
   }
 
-  // A DataView on wasm memory, made again only after the memory grows.
-  var memoryView = null;
+  // A DataView on wasm memory, made again only after the memory grows
+  // (which replaces HEAPU8: comparing the arrays themselves spares two
+  // `buffer` getters a call).
+  var memoryView = null, memoryViewOf = null;
   function viewOf(bytes) {
-    if (memoryView === null || memoryView.buffer !== bytes.buffer) memoryView = new DataView(bytes.buffer, bytes.byteOffset);
+    if (memoryViewOf !== bytes) {
+      memoryView = new DataView(bytes.buffer, bytes.byteOffset);
+      memoryViewOf = bytes;
+    }
     return memoryView;
   }
 
@@ -172,10 +177,16 @@ var leadsegEngine = (function () {
   // load's crossing. Returns the warnings.
   function loaded(engine, at) {
     var doc = documentAt(engine, at);
-    engine._facts = doc[1];
-    engine._segmentIds = doc[1].segments.map(function (s) { return s.id; });
+    engine._facts = keepSegmentIds(engine, doc[1]);
     engine._clock = undefined;
     return doc[0];
+  }
+
+  // The config's segment ids from its facts, kept for the change sets
+  // (segmentsAt); returns the facts.
+  function keepSegmentIds(engine, facts) {
+    engine._segmentIds = facts.segments.map(function (s) { return s.id; });
+    return facts;
   }
 
   // 1 (done) or 0 (failed: the error).
@@ -286,10 +297,7 @@ var leadsegEngine = (function () {
   CoreEngine.prototype.facts = function () {
     var facts = this._facts;
     this._facts = undefined;
-    if (facts === undefined) {
-      facts = read(this, FACTS);
-      this._segmentIds = facts.segments.map(function (s) { return s.id; });
-    }
+    if (facts === undefined) facts = keepSegmentIds(this, read(this, FACTS));
     return facts;
   };
 

@@ -68,6 +68,12 @@ class AttributeDeps {
     for (size_t w = 0; w < words_; ++w) any |= deps[w] & changed[w];
     return any != 0;
   }
+  // Adds what condition `id` reads to `reads` (AttributeChanges words,
+  // sized to fit).
+  void AddReads(size_t id, std::vector<uint64_t>* reads) const {
+    reads->resize(words_, 0);
+    for (size_t w = 0; w < words_; ++w) (*reads)[w] |= deps_[id * words_ + w];
+  }
 
  private:
   void Set(size_t id, const Condition* condition);

@@ -103,7 +103,7 @@ Engine::Impl::Scratch::Scratch(const CompiledConfig& c)
       event_attributes(&c.event_schema()),
       deps(c),
       changed(c.schema().size()),
-      segment_step(c),
+      segment_step(c, deps),
       score_step(c),
       grade_step(c),
       lifecycle_step(c),
@@ -377,27 +377,34 @@ SegmentChanges Engine::Impl::Commit() {
   ProgressState& p = scratch_->next_progress;
   SegmentChanges changes;
   const auto& segments = config_->segments();
+  const size_t n = segments.size();
+  // Before the first commit there is no membership: every segment was out.
+  membership_.resize(n, 0);
   // Counted first, so that each list allocates once (a visitor's identify
-  // typically enters and leaves several segments).
-  size_t entered = 0, exited = 0;
-  for (size_t i = 0; i < segments.size(); ++i) {
-    const bool was = i < membership_.size() && membership_[i];
-    entered += next[i] && !was;
-    exited += !next[i] && was;
+  // typically enters and leaves several segments); one byte compare per
+  // segment, as most keep their answer.
+  size_t entered = 0, moved = 0;
+  for (size_t i = 0; i < n; ++i) {
+    moved += next[i] != membership_[i];
+    entered += next[i] > membership_[i];
   }
-  if (entered > 0) changes.entered_indexes.reserve(entered);
-  if (exited > 0) changes.exited_indexes.reserve(exited);
-  for (size_t i = 0; i < segments.size() && entered + exited > 0; ++i) {
-    bool was = i < membership_.size() && membership_[i];
-    if (next[i] && !was) changes.entered_indexes.push_back(static_cast<uint32_t>(i));
-    if (!next[i] && was) changes.exited_indexes.push_back(static_cast<uint32_t>(i));
+  if (moved > 0) {
+    changes.entered_indexes.resize(entered);
+    changes.exited_indexes.resize(moved - entered);
+    uint32_t* in = changes.entered_indexes.data();
+    uint32_t* out = changes.exited_indexes.data();
+    for (uint32_t i = 0; i < n; ++i) {
+      if (next[i] == membership_[i]) continue;
+      if (next[i]) *in++ = i;
+      else *out++ = i;
+    }
   }
   // The ids, unless the caller maps the indexes itself: most ids are longer
   // than a short string holds, so each is an allocation and a copy.
   if (change_ids_) {
-    changes.entered.reserve(entered);
+    changes.entered.reserve(changes.entered_indexes.size());
     for (const uint32_t i : changes.entered_indexes) changes.entered.push_back(segments[i].id);
-    changes.exited.reserve(exited);
+    changes.exited.reserve(changes.exited_indexes.size());
     for (const uint32_t i : changes.exited_indexes) changes.exited.push_back(segments[i].id);
   }
   changes.stages = p.history;  // this evaluation's moves only
@@ -496,6 +503,42 @@ bool ReadMemberValue(std::string_view bytes, Document* arena, Value* value, size
   }
 }
 
+// Whether `s` is printable ASCII with no quote or backslash: then it is
+// valid UTF-8 and its JSON text is its bytes quoted (JsonStringSize). Most
+// traits are (a country, a job title, a path); 8 bytes a step, where
+// IsValidUtf8 and JsonStringSize each take a byte a step.
+bool PlainAscii(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+  // A byte of w is zero (or, for LessThan, below n <= 0x80): exact for
+  // "any byte", the bit trick of Hacker's Delight 6-1.
+  auto has_zero = [](uint64_t w) { return (w - kOnes) & ~w & kHighs; };
+  auto less_than = [](uint64_t w, uint64_t n) { return (w - kOnes * n) & ~w & kHighs; };
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t bad = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    const uint64_t w = Load64(p);
+    bad |= (w & kHighs) | less_than(w, 0x20) | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'));
+  }
+  for (; n > 0; ++p, --n) {
+    const auto c = static_cast<unsigned char>(*p);
+    bad |= c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+  }
+  return bad == 0;
+}
+
+// A new member value's JSON text size (the 256 KB accounting), or false if
+// it fails identify's value checks.
+bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
+  if (value.is_string() && PlainAscii(value.as_string())) {
+    *json_bytes = value.as_string().size() + 2;
+    return true;
+  }
+  if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
+  *json_bytes = JsonTextSize(value);
+  return true;
+}
+
 }  // namespace
 
 Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
@@ -545,12 +588,16 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
     // A scalar stored byte for byte passed these checks when it was stored
     // (identify, or a snapshot's ReadFrame); a stored container may nest
     // deeper than identify accepts (a snapshot allows two levels more).
-    if ((!same || value.is_array() || value.is_object()) && !PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
     Scratch::PendingTrait& p = s.pending[i];
+    if (!same) {
+      if (!CheckedJsonSize(value, &p.json_bytes)) return false;
+    } else {
+      if ((value.is_array() || value.is_object()) && !PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
+      p.json_bytes = old.json_bytes;
+    }
     p.at = at;
     p.size = size;
     p.same = same;
-    p.json_bytes = same ? old.json_bytes : JsonTextSize(value);
     bytes = bytes - old.json_bytes + p.json_bytes;
     s.trait_position[i] = position;
     at += size;

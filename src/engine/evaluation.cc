@@ -19,6 +19,11 @@ bool Evaluation::HoldsSegment(size_t i, bool reads_segments) {
   return program.Holds(i, attributes, &segment_state_);
 }
 
+void Evaluation::HoldsAllSegments(uint64_t* words) {
+  config.segment_program().EvaluateAll(attributes, &segment_state_, words);
+  program_begun_ = true;
+}
+
 void Evaluation::PublishSegments() {
   if (!segments_dirty_) return;
   config.PublishSegments(membership, &attributes, &arena, &segment_ids_);

@@ -66,6 +66,14 @@ class Evaluation {
 
   // Whether condition `id` (AttributeDeps numbering) has to run again.
   bool Stale(size_t id) const { return !kept || deps.Affected(id, changed); }
+  // Whether a condition reading `reads` (AttributeChanges words, as
+  // AttributeDeps::AddReads gives them) has to run again.
+  bool AnyStale(const std::vector<uint64_t>& reads) const {
+    if (!kept) return true;
+    uint64_t any = 0;
+    for (size_t w = 0; w < reads.size(); ++w) any |= reads[w] & changed.data()[w];
+    return any != 0;
+  }
   // A derived value was written to `attr`: marks it changed unless it is
   // `same` as the previous evaluation's.
   void Derived(int attr, bool same) {
@@ -79,6 +87,9 @@ class Evaluation {
   // decides every stable attribute's leaves once, on the first segment
   // that has to run.
   bool HoldsSegment(size_t i, bool reads_segments);
+  // Every segment, bit i of `words` segment i (SegmentProgram::EvaluateAll):
+  // only where no segment reads "segments" (nothing is published).
+  void HoldsAllSegments(uint64_t* words);
   // A segment step ran: the "segments" array is written again before the
   // next condition that reads it.
   void MembershipMoved() { segments_dirty_ = true; }

@@ -207,5 +207,29 @@ TEST(IdentifySameNames, CountsTheSizeLimitOfValuesAlone) {
   EXPECT_TRUE(e.ok());
 }
 
+// The one pass counts a plain ASCII string's JSON text 8 bytes at a time
+// and anything else byte by byte (JsonStringSize): a string with one byte
+// JSON escapes or that is not ASCII, at its start, middle and end (inside
+// a word and in the tail), must meet the limit exactly where the general
+// path does.
+TEST(IdentifySameNames, CountsEscapesAtTheSizeLimit) {
+  TwoEngines e;
+  const size_t fits = kMaxAttributesBytes - 8;
+  const std::string specials[] = {"\\\"", "\\\\", "\\n", "\\u0001", "\\u001f", "\x7f", "\u00e9", "\u20ac", " "};
+  for (const std::string& special : specials) {
+    for (const int where : {0, 1, 2}) {
+      e.Identify(R"({"a": "z"})", kT0);
+      ASSERT_TRUE(e.ok());
+      for (size_t n = fits - 7; n <= fits + 1; ++n) {
+        std::string s(n, 'z');
+        const size_t at = where == 0 ? 0 : where == 1 ? n / 2 : n - 1;
+        s.replace(at, 1, special);
+        e.Identify(R"({"a": ")" + s + R"("})", kT0 + 1);
+        if (HasFailure()) return;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace leadseg
