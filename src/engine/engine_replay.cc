@@ -203,7 +203,9 @@ Status Replayer::Add(Engine::Impl* e, const Event& ev) {
   auto& events = profile.events;
   if (events.empty() || ev.ts >= events.back().ts) {
     profile.clock = std::max(profile.clock, ev.ts);
-    e->ApplyEvent(event, &e->live_, &e->live_score_);
+    // The properties decoded above serve the metrics and rules, as
+    // TrackFrame's do: not decoded a second time from event.props.
+    e->ApplyEvent(event, &e->live_, &e->live_score_, &*props);
     for (auto& state : e->live_) state.Expire(profile.clock);
     events.push_back(std::move(event));
     e->Prune();
