@@ -5,7 +5,8 @@
 // else to it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inlineEvents, eventTime, MAX_TIME, SECONDS_LIMIT } from '../../web/src/lead-events.js';
+import { inlineEvents, eventTime, timeOrder, MAX_TIME, SECONDS_LIMIT } from '../../web/src/lead-events.js';
+import { seededRandom } from './helpers.mjs';
 import { toJsonText } from '../../web/src/errors.js';
 
 const AT = Date.UTC(2026, 0, 10);
@@ -83,5 +84,18 @@ test('an event\'s own unknown key is named; inherited enumerable keys are not th
     assert.deepEqual(inlineEvents([{ type: 't', at: AT }], 'lead 1'), [AT, 't', '{}', -1]);
   } finally {
     delete Object.prototype.inherited;
+  }
+});
+
+test('timeOrder: by time, equal times in the order given, at every length (insertion sort and sort)', () => {
+  const random = seededRandom(38);
+  for (let n = 0; n <= 40; n++) {
+    for (let round = 0; round < 5; round++) {
+      const flat = [];
+      // Few distinct times, so that ties are common.
+      for (let i = 0; i < n; i++) flat.push(AT + Math.floor(random() * (round + 2)) * 1000, 't', '{}', -1 - i);
+      const expected = Array.from({ length: n }, (_, i) => i * 4).sort((a, b) => flat[a] - flat[b] || a - b);
+      assert.deepEqual(timeOrder(flat), expected, `n ${n}, round ${round}`);
+    }
   }
 });

@@ -130,11 +130,22 @@ const wellFormed = typeof String.prototype.isWellFormed === 'function'
   ? (s) => s.isWellFormed()
   : (s) => !LONE_SURROGATE.test(s);
 
+// A string as JSON text (JSON.stringify's), or null if it holds a lone
+// surrogate. The usual key or value needs no escape: quoted as it is,
+// without a call into JSON.stringify.
+function quoted(s) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return wellFormed(s) ? JSON.stringify(s) : null;
+  }
+  return `"${s}"`;
+}
+
 // A scalar of flat props as JSON text (JSON.stringify's), or null for
 // anything else: undefined, NaN, objects, functions, lone surrogates.
 function scalarJson(v) {
   switch (typeof v) {
-    case 'string': return wellFormed(v) ? JSON.stringify(v) : null;
+    case 'string': return quoted(v);
     case 'number': return Number.isFinite(v) ? String(v) : null;  // -0 as "0", as JSON.stringify
     case 'boolean': return v ? 'true' : 'false';
     case 'object': return v === null ? 'null' : null;
@@ -158,7 +169,8 @@ function flatPropsJson(props) {
   if (typeof props.toJSON === 'function') return null;
   let text = '';
   for (const key of Object.keys(props)) {
-    if (key === '__proto__' || !wellFormed(key)) return null;
+    const name = key === '__proto__' ? null : quoted(key);
+    if (name === null) return null;
     const value = props[key];
     let json;
     if (Array.isArray(value)) {
@@ -174,7 +186,7 @@ function flatPropsJson(props) {
       json = scalarJson(value);
       if (json === null) return null;
     }
-    text += `${text === '' ? '' : ','}${JSON.stringify(key)}:${json}`;
+    text += `${text === '' ? '' : ','}${name}:${json}`;
   }
   return `{${text}}`;
 }
@@ -495,6 +507,19 @@ export function timeOrder(flat) {
     order[i] = i * 4;
     if (i > 0 && flat[i * 4] < flat[i * 4 - 4]) sorted = false;
   }
-  if (!sorted) order.sort((a, b) => flat[a] - flat[b] || a - b);
+  if (sorted) return order;
+  // A lead's few events: an insertion sort, stable as the sort below is,
+  // without its comparator calls.
+  if (n <= 32) {
+    for (let i = 1; i < n; i++) {
+      const entry = order[i];
+      const time = flat[entry];
+      let j = i - 1;
+      for (; j >= 0 && flat[order[j]] > time; j--) order[j + 1] = order[j];
+      order[j + 1] = entry;
+    }
+    return order;
+  }
+  order.sort((a, b) => flat[a] - flat[b] || a - b);
   return order;
 }
