@@ -197,6 +197,10 @@ Status Replayer::Add(Engine::Impl* e, const Event& ev) {
     return OutOfRange("event properties exceed " + std::to_string(kMaxEventPropsBytes / 1024) + " KB");
   }
   leadseg::Event event;
+  if (!spare_.empty()) {
+    event = std::move(spare_.back());
+    spare_.pop_back();
+  }
   event.ts = ev.ts;
   event.type.assign(ev.type.data(), ev.type.size());
   event.props.assign(ev.props_frame.data(), ev.props_frame.size());
@@ -309,6 +313,11 @@ void Replayer::EvaluateProgress(Engine::Impl* e) {
     }
   }
   e->progress_.CommitFrom(next_);
+}
+
+void Replayer::Reclaim(Engine* engine) {
+  auto& events = engine->impl_->profile_.events;
+  for (size_t i = 0; i < events.size() && spare_.size() < kMaxSpare; ++i) spare_.push_back(std::move(events[i]));
 }
 
 Status Replayer::Replay(Engine* engine, const Event* events, size_t n, TimeMs now, int* failed_event) {
