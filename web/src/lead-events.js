@@ -204,7 +204,7 @@ function eventError(what, i, suffix, problem) {
  */
 export function inlineEvents(events, what) {
   if (!Array.isArray(events)) throw leadsegError(`${what} at /events: events must be an array of {type, at, props?}, got ${describe(events)}`, '/events');
-  const out = [];
+  const out = new Array(events.length * 4);
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (!isPlainObject(e)) throw eventError(what, i, '', `an event must be an object {type, at, props?}, got ${describe(e)}`);
@@ -235,7 +235,10 @@ export function inlineEvents(events, what) {
       props = flatPropsJson(given) ?? jsonAt(given, what, `/events/${i}/props`);
       if (props.length === 2) props = EMPTY_PROPS;
     }
-    out.push(ms, type, props, -1 - i);
+    out[4 * i] = ms;
+    out[4 * i + 1] = type;
+    out[4 * i + 2] = props;
+    out[4 * i + 3] = -1 - i;
   }
   return out;
 }
