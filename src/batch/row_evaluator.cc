@@ -71,6 +71,7 @@ Status RowEvaluator::Evaluate(const Value& attributes, const std::vector<const L
     out->events = 0;
     return Status::Ok();
   }
+  replayer_.Reclaim(&engine_);
   engine_.Erase();
   const TimeMs start = events.empty() ? now : events.front()->ts;
   auto identified = engine_.Identify(attributes, start);

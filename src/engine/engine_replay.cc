@@ -197,13 +197,19 @@ Status Replayer::Add(Engine::Impl* e, const Event& ev) {
     return OutOfRange("event properties exceed " + std::to_string(kMaxEventPropsBytes / 1024) + " KB");
   }
   leadseg::Event event;
+  if (!spare_.empty()) {
+    event = std::move(spare_.back());
+    spare_.pop_back();
+  }
   event.ts = ev.ts;
   event.type.assign(ev.type.data(), ev.type.size());
   event.props.assign(ev.props_frame.data(), ev.props_frame.size());
   auto& events = profile.events;
   if (events.empty() || ev.ts >= events.back().ts) {
     profile.clock = std::max(profile.clock, ev.ts);
-    e->ApplyEvent(event, &e->live_, &e->live_score_);
+    // The properties decoded above serve the metrics and rules, as
+    // TrackFrame's do: not decoded a second time from event.props.
+    e->ApplyEvent(event, &e->live_, &e->live_score_, &*props);
     for (auto& state : e->live_) state.Expire(profile.clock);
     events.push_back(std::move(event));
     e->Prune();
@@ -307,6 +313,11 @@ void Replayer::EvaluateProgress(Engine::Impl* e) {
     }
   }
   e->progress_.CommitFrom(next_);
+}
+
+void Replayer::Reclaim(Engine* engine) {
+  auto& events = engine->impl_->profile_.events;
+  for (size_t i = 0; i < events.size() && spare_.size() < kMaxSpare; ++i) spare_.push_back(std::move(events[i]));
 }
 
 Status Replayer::Replay(Engine* engine, const Event* events, size_t n, TimeMs now, int* failed_event) {

@@ -34,6 +34,7 @@
 #include "conditions/attributes.h"
 #include "leadseg/engine.h"
 #include "lifecycle/progress.h"
+#include "profile/profile.h"
 #include "scoring/scoring.h"
 
 namespace leadseg {
@@ -80,6 +81,14 @@ class Replayer {
   // index (the engine is then as after the events before it).
   Status Replay(Engine* engine, const Event* events, size_t n, TimeMs now, int* failed_event);
 
+  // Takes the events `engine` stores (those of the lead replayed last),
+  // to be erased next, as buffers the next replay's events are copied
+  // into: a batch then allocates no strings per event once its leads'
+  // histories have been seen (at most kMaxSpare are kept: a long history
+  // does not hold its memory for the rest of the batch). Call just before
+  // engine->Erase().
+  void Reclaim(Engine* engine);
+
  private:
   // Track's checks and storage of one event, without its evaluation.
   Status Add(Engine::Impl* engine, const Event& event);
@@ -95,6 +104,8 @@ class Replayer {
   Document arena_;
   std::vector<uint8_t> membership_;
   ProgressState next_;
+  static constexpr size_t kMaxSpare = 256;
+  std::vector<leadseg::Event> spare_;  // Reclaim's, their strings' capacity reused by Add
 };
 
 }  // namespace leadseg

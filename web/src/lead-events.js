@@ -125,6 +125,78 @@ export function leadKey(value) {
   }
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = typeof String.prototype.isWellFormed === 'function'
+  ? (s) => s.isWellFormed()
+  : (s) => !LONE_SURROGATE.test(s);
+
+// A string as JSON text (JSON.stringify's), or null if it holds a lone
+// surrogate. The usual key or value needs no escape: quoted as it is,
+// without a call into JSON.stringify.
+function quoted(s) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return wellFormed(s) ? JSON.stringify(s) : null;
+  }
+  return `"${s}"`;
+}
+
+// A scalar of flat props as JSON text (JSON.stringify's), or null for
+// anything else: undefined, NaN, objects, functions, lone surrogates.
+function scalarJson(v) {
+  switch (typeof v) {
+    case 'string': return quoted(v);
+    case 'number': return Number.isFinite(v) ? String(v) : null;  // -0 as "0", as JSON.stringify
+    case 'boolean': return v ? 'true' : 'false';
+    case 'object': return v === null ? 'null' : null;
+    default: return null;
+  }
+}
+
+/**
+ * The JSON text toJsonText gives for flat `props` (flat-props.js's rules:
+ * strings, finite numbers, booleans, null or arrays of those, no lone
+ * surrogate, no "__proto__" key, no toJSON method), or null for any other,
+ * which then takes toJsonText and its messages. For an event's usual props
+ * ({path: '/pricing'}) toJsonText's replacer (a JSON Pointer built and
+ * checked per value) was most of a lead object's JavaScript cost
+ * (docs/performance.md, s38 events). Each value is read once; props that
+ * are not flat have theirs read again by toJsonText, as flatPropsCopy's.
+ * @param {object} props a plain object (the caller has checked)
+ * @returns {string|null}
+ */
+function flatPropsJson(props) {
+  if (typeof props.toJSON === 'function') return null;
+  let text = '';
+  for (const key of Object.keys(props)) {
+    const name = key === '__proto__' ? null : quoted(key);
+    if (name === null) return null;
+    const value = props[key];
+    let json;
+    if (Array.isArray(value)) {
+      if (typeof value.toJSON === 'function') return null;
+      json = '';
+      for (let i = 0; i < value.length; i++) {
+        const item = scalarJson(value[i]);
+        if (item === null) return null;
+        json += i === 0 ? item : `,${item}`;
+      }
+      json = `[${json}]`;
+    } else {
+      json = scalarJson(value);
+      if (json === null) return null;
+    }
+    text += `${text === '' ? '' : ','}${name}:${json}`;
+  }
+  return `{${text}}`;
+}
+
+// Why event `i` of a lead is refused, at `/events/i` + `suffix`.
+function eventError(what, i, suffix, problem) {
+  const at = `/events/${i}${suffix}`;
+  return leadsegError(`${what} at ${at}: ${problem}`, at);
+}
+
 /**
  * The `events` of a lead object → flat [at, type, propsJson, ref, ...]
  * with ref = -1 - index, or throws naming the lead and the path.
@@ -132,29 +204,41 @@ export function leadKey(value) {
  */
 export function inlineEvents(events, what) {
   if (!Array.isArray(events)) throw leadsegError(`${what} at /events: events must be an array of {type, at, props?}, got ${describe(events)}`, '/events');
-  const out = [];
+  const out = new Array(events.length * 4);
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    const path = `/events/${i}`;
-    const fail = (problem, at = path) => {
-      throw leadsegError(`${what} at ${at}: ${problem}`, at);
-    };
-    if (!isPlainObject(e)) fail(`an event must be an object {type, at, props?}, got ${describe(e)}`);
-    for (const key of Object.keys(e)) {
-      if (key !== 'type' && key !== 'at' && key !== 'props') fail(`unknown key "${key}" (an event is {type, at, props?})`, `${path}/${key}`);
+    if (!isPlainObject(e)) throw eventError(what, i, '', `an event must be an object {type, at, props?}, got ${describe(e)}`);
+    // for-in rather than Object.keys (no array an event): own keys come
+    // first, in Object.keys' order, so the first unknown own key is the same.
+    for (const key in e) {
+      if (key !== 'type' && key !== 'at' && key !== 'props' && Object.hasOwn(e, key)) {
+        throw eventError(what, i, `/${key}`, `unknown key "${key}" (an event is {type, at, props?})`);
+      }
     }
-    const problem = typeProblem(e.type);
-    if (problem) fail(problem, `${path}/type`);
-    if (e.at === undefined) fail('the event time "at" is missing', `${path}/at`);
-    const ms = eventTime(e.at);
-    if (typeof ms === 'string') fail(ms, `${path}/at`);
+    const type = e.type;
+    const problem = typeProblem(type);
+    if (problem) throw eventError(what, i, '/type', problem);
+    const when = e.at;
+    let ms;
+    // Whole milliseconds in range, the usual time, as eventTime answers them.
+    if (typeof when === 'number' && when >= SECONDS_LIMIT && when <= MAX_TIME && Number.isInteger(when)) {
+      ms = when;
+    } else {
+      if (when === undefined) throw eventError(what, i, '/at', 'the event time "at" is missing');
+      ms = eventTime(when);
+      if (typeof ms === 'string') throw eventError(what, i, '/at', ms);
+    }
     let props = EMPTY_PROPS;
-    if (e.props !== undefined && e.props !== null) {
-      if (!isPlainObject(e.props)) fail(`props must be an object, got ${describe(e.props)}`, `${path}/props`);
-      props = jsonAt(e.props, what, `${path}/props`);
+    const given = e.props;
+    if (given !== undefined && given !== null) {
+      if (!isPlainObject(given)) throw eventError(what, i, '/props', `props must be an object, got ${describe(given)}`);
+      props = flatPropsJson(given) ?? jsonAt(given, what, `/events/${i}/props`);
       if (props.length === 2) props = EMPTY_PROPS;
     }
-    out.push(ms, e.type, props, -1 - i);
+    out[4 * i] = ms;
+    out[4 * i + 1] = type;
+    out[4 * i + 2] = props;
+    out[4 * i + 3] = -1 - i;
   }
   return out;
 }
@@ -426,6 +510,19 @@ export function timeOrder(flat) {
     order[i] = i * 4;
     if (i > 0 && flat[i * 4] < flat[i * 4 - 4]) sorted = false;
   }
-  if (!sorted) order.sort((a, b) => flat[a] - flat[b] || a - b);
+  if (sorted) return order;
+  // A lead's few events: an insertion sort, stable as the sort below is,
+  // without its comparator calls.
+  if (n <= 32) {
+    for (let i = 1; i < n; i++) {
+      const entry = order[i];
+      const time = flat[entry];
+      let j = i - 1;
+      for (; j >= 0 && flat[order[j]] > time; j--) order[j + 1] = order[j];
+      order[j + 1] = entry;
+    }
+    return order;
+  }
+  order.sort((a, b) => flat[a] - flat[b] || a - b);
   return order;
 }
