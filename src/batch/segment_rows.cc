@@ -24,7 +24,8 @@ bool SegmentRows::Fits(const CompiledConfig& c) {
 
 SegmentRows::SegmentRows(const CompiledConfig& config)
     : config_(config), attributes_(&config.schema()),
-      string_rows_(config.segment_program().group_count(), SegmentProgram::kNoRow) {
+      string_rows_(config.segment_program().group_count(), SegmentProgram::kNoRow),
+      given_(config.segment_program().group_count()) {
   for (size_t attr = 0; attr < config.schema().size(); ++attr) {
     group_of_.push_back(config.segment_program().GroupOf(static_cast<int>(attr)));
   }
@@ -34,10 +35,8 @@ void SegmentRows::StartRow() {
   attributes_.Clear();
   lists_.Clear();
   bound_ = 2;
-  if (rows_given_) {
-    std::fill(string_rows_.begin(), string_rows_.end(), SegmentProgram::kNoRow);
-    rows_given_ = false;
-  }
+  for (size_t i = 0; i < given_count_; ++i) string_rows_[given_[i]] = SegmentProgram::kNoRow;
+  given_count_ = 0;
 }
 
 bool SegmentRows::Set(int attr, std::string_view name, std::string_view raw, bool list, bool types, char separator) {
@@ -57,7 +56,7 @@ bool SegmentRows::WithinSizeLimit() const { return bound_ <= kMaxAttributesBytes
 
 void SegmentRows::Finish(uint64_t* membership) {
   const SegmentProgram& program = config_.segment_program();
-  if (rows_given_) {
+  if (given_count_ != 0) {
     program.EvaluateAll(attributes_, &state_, membership, string_rows_.data());
   } else {
     program.EvaluateAll(attributes_, &state_, membership);
