@@ -498,8 +498,8 @@ bool LeadBatch::AddSegmentRow(const std::vector<std::string_view>& fields, size_
                               uint64_t lead) {
   SegmentRows& rows = *segment_rows_;
   rows.StartRow(bytes);  // the fields' bytes of columns < n: all a step reads
-  // The loop's invariants in locals: Set is a call the compiler cannot see
-  // through, so members read in the loop (the steps' bounds, the plans'
+  // The loop's invariants in locals: Set (inline) calls what the compiler
+  // cannot see through, so members read in the loop (the steps' bounds, the plans'
   // names, the options) were loaded again for every attribute of every row.
   const RowStep* const steps_end = reader_->steps.data() + reader_->steps.size();
   const std::string_view* const field = fields.data();
