@@ -365,6 +365,11 @@ LEADSEG_BATCH_NOINLINE Status LeadBatch::SetHeader(const std::vector<std::string
     }
     r.steps.push_back(step);
   }
+  if (segment_rows_) {
+    size_t name_bytes = 0;
+    for (const RowStep& step : r.steps) name_bytes += step.name.size();
+    segment_rows_->SetHeader(r.steps.size(), name_bytes);
+  }
   return Status::Ok();
 }
 
@@ -389,7 +394,7 @@ void LeadBatch::AddSizedRow(const std::vector<std::string_view>& fields, size_t 
   // A config of segments only, a lead without events: the row's fields
   // straight into the segment program, no Json (segment_rows.h). A row it
   // declines takes the general path, as every row did before.
-  if (segment_rows_ && !events_ && bytes <= kSmallRowBytes && AddSegmentRow(fields, n, row, lead)) return;
+  if (segment_rows_ && !events_ && bytes <= kSmallRowBytes && AddSegmentRow(fields, n, bytes, row, lead)) return;
   AddGeneralRow(fields, n, bytes, row, lead);
 }
 
@@ -489,11 +494,12 @@ LEADSEG_BATCH_NOINLINE void LeadBatch::AddGeneralRow(const std::vector<std::stri
   if (out.sql > 0) ++summary_.sql;
 }
 
-bool LeadBatch::AddSegmentRow(const std::vector<std::string_view>& fields, size_t n, uint64_t row, uint64_t lead) {
+bool LeadBatch::AddSegmentRow(const std::vector<std::string_view>& fields, size_t n, size_t bytes, uint64_t row,
+                              uint64_t lead) {
   SegmentRows& rows = *segment_rows_;
-  rows.StartRow();
-  // The loop's invariants in locals: Set is a call the compiler cannot see
-  // through, so members read in the loop (the steps' bounds, the plans'
+  rows.StartRow(bytes);  // the fields' bytes of columns < n: all a step reads
+  // The loop's invariants in locals: Set (inline) calls what the compiler
+  // cannot see through, so members read in the loop (the steps' bounds, the plans'
   // names, the options) were loaded again for every attribute of every row.
   const RowStep* const steps_end = reader_->steps.data() + reader_->steps.size();
   const std::string_view* const field = fields.data();

@@ -245,9 +245,9 @@ class LeadBatch {
   LeadBatch(std::shared_ptr<const CompiledConfig> config, BatchOptions options);
   // AddRow for the first `n` fields, `bytes` long in all.
   void AddSizedRow(const std::vector<std::string_view>& fields, size_t n, size_t bytes, uint64_t row, uint64_t lead);
-  // AddRow's segment-only loop; false: the row needs the general path
-  // (nothing was appended).
-  bool AddSegmentRow(const std::vector<std::string_view>& fields, size_t n, uint64_t row, uint64_t lead);
+  // AddRow's segment-only loop, for the first `n` fields, `bytes` long in
+  // all; false: the row needs the general path (nothing was appended).
+  bool AddSegmentRow(const std::vector<std::string_view>& fields, size_t n, size_t bytes, uint64_t row, uint64_t lead);
   // AddRow's general path (the engine, events, errors), for the first `n`
   // fields, `bytes` long in all.
   void AddGeneralRow(const std::vector<std::string_view>& fields, size_t n, size_t bytes, uint64_t row,

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "batch/field_values.h"
 #include "leadseg/engine.h"
 
 namespace leadseg {
@@ -31,28 +30,33 @@ SegmentRows::SegmentRows(const CompiledConfig& config)
   }
 }
 
-void SegmentRows::StartRow() {
+void SegmentRows::SetHeader(size_t attributes, size_t name_bytes) {
+  // Each name's TextBound, and each value's at most TextBound of its
+  // field or kScalarBound: a list's items (k of them, k - 1 separators
+  // dropped) come to 6 * (bytes - k + 1) + 3 * k <= TextBound(bytes).
+  // So a row is within 2 + this + 6 * bytes; StartRow adds the last part.
+  header_bound_ = 2 + 6 * name_bytes + (3 + kScalarBound) * attributes;
+}
+
+void SegmentRows::StartRow(size_t bytes) {
   attributes_.Clear();
   lists_.Clear();
   bound_ = 2;
+  counting_ = header_bound_ + 6 * bytes > kMaxAttributesBytes;
   for (size_t i = 0; i < given_count_; ++i) string_rows_[given_[i]] = SegmentProgram::kNoRow;
   given_count_ = 0;
 }
 
-bool SegmentRows::Set(int attr, std::string_view name, std::string_view raw, bool list, bool types, char separator) {
-  if (attr < 0) return false;
+void SegmentRows::Count(std::string_view name, const Value& value, std::string_view raw) {
   bound_ += TextBound(name.size());
-  const Value value = list ? ListValue(raw, separator, &lists_) : FieldValue(raw, types);
-  attributes_.Set(attr, value);
   if (value.is_array()) {
     for (uint32_t i = 0; i < value.size(); ++i) bound_ += TextBound(value.at(i).as_string().size());
   } else {
     bound_ += value.is_string() ? TextBound(raw.size()) : kScalarBound;
   }
-  return true;
 }
 
-bool SegmentRows::WithinSizeLimit() const { return bound_ <= kMaxAttributesBytes; }
+bool SegmentRows::WithinSizeLimit() const { return !counting_ || bound_ <= kMaxAttributesBytes; }
 
 void SegmentRows::Finish(uint64_t* membership) {
   const SegmentProgram& program = config_.segment_program();

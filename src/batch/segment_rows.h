@@ -13,7 +13,8 @@
 // the general path for it.
 //
 //   SegmentRows rows(config);                  // only if SegmentRows::Fits(config)
-//   rows.StartRow();
+//   rows.SetHeader(attributes, name_bytes);    // once per file
+//   rows.StartRow(bytes);
 //   for (each attribute with a value) if (!rows.Set(attr, name_size, raw, is_list, options)) decline;
 //   if (!rows.WithinSizeLimit()) decline;
 //   rows.Finish(membership);
@@ -23,8 +24,10 @@
 #include <string_view>
 #include <vector>
 
+#include "batch/field_values.h"
 #include "config/config.h"
 #include "core/value.h"
+#include "leadseg/engine.h"
 #include "conditions/attributes.h"
 #include "segments/segment_program.h"
 
@@ -41,13 +44,28 @@ class SegmentRows {
 
   explicit SegmentRows(const CompiledConfig& config);
 
-  void StartRow();
+  // Once per header: how many attributes a row may set (each at most
+  // once) and their names' bytes in all. With them StartRow bounds a
+  // whole row from its bytes, and a row that cannot come near the limit
+  // (every row of a usual lead list) skips the count per attribute.
+  void SetHeader(size_t attributes, size_t name_bytes);
+  // `bytes`: the bytes of the fields the row's attributes come from, in
+  // all (each field read by at most one attribute).
+  void StartRow(size_t bytes = 0);
   // One attribute of the row: `attr` in the config's schema (-1, for a
   // name the schema lacks or CompiledConfig::IsReserved: declines; the
   // caller decides that once per column), `raw` the field as in the file (a view that
   // must stay valid until Finish), typed as csv.js types it unless !types;
   // `list`: a list column, split at `separator` into an array of text.
-  bool Set(int attr, std::string_view name, std::string_view raw, bool list, bool types, char separator);
+  // Inline: a call per attribute (its saved registers, a Value moved
+  // through memory) was half of what Set cost, once the count left it.
+  bool Set(int attr, std::string_view name, std::string_view raw, bool list, bool types, char separator) {
+    if (attr < 0) return false;
+    const Value value = list ? ListValue(raw, separator, &lists_) : FieldValue(raw, types);
+    attributes_.Set(attr, value);
+    if (counting_) Count(name, value, raw);
+    return true;
+  }
   // One attribute already typed (lead objects' indexed records,
   // lead_objects.h): `value` a scalar or an array of scalars whose strings
   // stay valid until Finish. The caller has bounded the row's size (the
@@ -85,7 +103,15 @@ class SegmentRows {
   AttributeSet attributes_;
   Document lists_;  // list columns' arrays (of views), cleared per row
   SegmentProgram::State state_;
+  // Counts this row's attributes into bound_: only when header_bound_
+  // and the row's bytes could pass the limit (StartRow).
+  void Count(std::string_view name, const Value& value, std::string_view raw);
+
   size_t bound_ = 0;  // an upper bound of the row's attributes as JSON text
+  bool counting_ = true;
+  // SetHeader's part of a row's bound: every attribute set, each value a
+  // scalar's bound. Before any header, past the limit (count every row).
+  size_t header_bound_ = kMaxAttributesBytes + 1;
   std::vector<int> group_of_;          // per schema attribute: its program group, or -1
   std::vector<uint32_t> string_rows_;  // per group: the row SetString gave, or kNoRow
   // The groups SetString gave a row this row (each once: at most one per
