@@ -62,9 +62,19 @@ export function describe(value) {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * Whether string `s` has no lone surrogate (String.prototype.isWellFormed,
+ * or the same test where the engine lacks it): the check the hot paths
+ * make per string, where loneSurrogateAt's index is only wanted for a message.
+ * @type {(s: string) => boolean}
+ */
+export const isWellFormed = typeof String.prototype.isWellFormed === 'function'
+  ? (s) => s.isWellFormed()
+  : (s) => !LONE_SURROGATE.test(s);
+
 /** Index of the first lone surrogate of `s` (not valid Unicode, not encodable as UTF-8), or -1. */
 export function loneSurrogateAt(s) {
-  if (typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s)) return -1;
+  if (isWellFormed(s)) return -1;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {

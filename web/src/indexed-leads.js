@@ -20,6 +20,7 @@
 // compared in order), so a list whose leads share their keys costs one
 // comparison per key: writeSameShape() takes a lead without its
 // Object.keys at all, comparing the keys for-in visits with the shape's.
+import { isWellFormed } from './errors.js';
 
 // Engine's kMaxAttributesBytes (leadseg/engine.h).
 const MAX_ATTRIBUTES_BYTES = 256 * 1024;
@@ -35,11 +36,6 @@ const MAX_STRINGS = 1 << 16;
 const INDEXED = 2, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5;
 const REFUSED = -2;
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const wellFormed = typeof String.prototype.isWellFormed === 'function'
-  ? (s) => s.isWellFormed()
-  : (s) => !LONE_SURROGATE.test(s);
-
 const NO_KEYS = [];
 
 // A string, finite number or boolean: what it adds to the lead's JSON text
@@ -47,7 +43,7 @@ const NO_KEYS = [];
 // no condition reads, which are checked all the same: the lead must be one
 // the engine would take.
 function scalarBound(v) {
-  if (typeof v === 'string') return wellFormed(v) ? textBound(v) : -1;
+  if (typeof v === 'string') return isWellFormed(v) ? textBound(v) : -1;
   if (typeof v === 'number') return Number.isFinite(v) ? SCALAR_BOUND : -1;
   if (typeof v === 'boolean') return SCALAR_BOUND;
   return -1;
@@ -117,7 +113,7 @@ export class IndexedWriter {
       if (attr === undefined) {
         // events and declarations are a lead's history (the caller
         // checks); "__proto__" would be a prototype in a copy.
-        attr = key === '__proto__' || key === 'events' || key === 'declarations' || !wellFormed(key)
+        attr = key === '__proto__' || key === 'events' || key === 'declarations' || !isWellFormed(key)
           ? REFUSED : this.batch.attrIndexOf(key);
         this.attrByName.set(key, attr);
       }
@@ -129,7 +125,7 @@ export class IndexedWriter {
 
   /** A string not in the table yet, added: its id, or -1 if it is not well-formed. */
   add(s) {
-    if (!wellFormed(s)) return -1;
+    if (!isWellFormed(s)) return -1;
     const id = this.idCount++;
     this.ids[s] = id;
     this.strings.string(s);

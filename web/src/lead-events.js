@@ -6,7 +6,7 @@
 // from lead id to that lead's events, each kept as [time, type, props as
 // JSON text, row]. Types are shared, empty props are one string; the CSV
 // text itself is not kept. A lead list can then be streamed against it.
-import { describe, isPlainObject, leadsegError, loneSurrogateAt, toJsonText, withContext } from './errors.js';
+import { describe, isPlainObject, isWellFormed, leadsegError, loneSurrogateAt, toJsonText, withContext } from './errors.js';
 import { parseCsvNumbered, typeValue } from './csv.js';
 import { YIELD_EVERY_MS, yieldToEventLoop } from './yield.js';
 
@@ -125,18 +125,13 @@ export function leadKey(value) {
   }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const wellFormed = typeof String.prototype.isWellFormed === 'function'
-  ? (s) => s.isWellFormed()
-  : (s) => !LONE_SURROGATE.test(s);
-
 // A string as JSON text (JSON.stringify's), or null if it holds a lone
 // surrogate. The usual key or value needs no escape: quoted as it is,
 // without a call into JSON.stringify.
 function quoted(s) {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return wellFormed(s) ? JSON.stringify(s) : null;
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return isWellFormed(s) ? JSON.stringify(s) : null;
   }
   return `"${s}"`;
 }
