@@ -41,6 +41,13 @@ class AttributeChanges {
   bool Has(int attr) const {
     return attr >= 0 && (words_[static_cast<size_t>(attr) / 64] >> (attr % 64) & 1) != 0;
   }
+  // Whether any attribute of `set` (words() words of the same schema: a
+  // condition's reads) is in this one.
+  bool Intersects(const uint64_t* set) const {
+    uint64_t any = 0;
+    for (size_t w = 0; w < words_.size(); ++w) any |= set[w] & words_[w];
+    return any != 0;
+  }
 
  private:
   std::vector<uint64_t> words_;
@@ -62,11 +69,7 @@ class AttributeDeps {
   // Whether condition `id` reads an attribute in `changes` (a condition without
   // one, such as a stage with no condition, reads none).
   bool Affected(size_t id, const AttributeChanges& changes) const {
-    const uint64_t* deps = &deps_[id * words_];
-    const uint64_t* changed = changes.data();
-    uint64_t any = 0;
-    for (size_t w = 0; w < words_; ++w) any |= deps[w] & changed[w];
-    return any != 0;
+    return changes.Intersects(&deps_[id * words_]);
   }
   // Adds what condition `id` reads to `reads` (AttributeChanges words,
   // sized to fit).

@@ -68,12 +68,7 @@ class Evaluation {
   bool Stale(size_t id) const { return !kept || deps.Affected(id, changed); }
   // Whether a condition reading `reads` (AttributeChanges words, as
   // AttributeDeps::AddReads gives them) has to run again.
-  bool AnyStale(const std::vector<uint64_t>& reads) const {
-    if (!kept) return true;
-    uint64_t any = 0;
-    for (size_t w = 0; w < reads.size(); ++w) any |= reads[w] & changed.data()[w];
-    return any != 0;
-  }
+  bool AnyStale(const std::vector<uint64_t>& reads) const { return !kept || changed.Intersects(reads.data()); }
   // A derived value was written to `attr`: marks it changed unless it is
   // `same` as the previous evaluation's.
   void Derived(int attr, bool same) {
