@@ -368,11 +368,25 @@ async function minifyPrepaint() {
   return out;
 }
 
+// V8's explicit compile hint (Chrome 136 on), the entry's first line: V8
+// then compiles every function of the file eagerly, on the thread that
+// streams and parses it, instead of lazily on the page's main thread at
+// its first call. The entry is what createEngine() runs (the glue, the
+// --post-js code, the facade): ~160 small functions compiled lazily at
+// 10-20 us each were most of the main thread's JavaScript compiles to the
+// first decision. The cost is compiling the functions the start-up never
+// calls too, off the main thread, before the import resolves
+// (docs/performance.md, "The page's JavaScript compiled with the bundle").
+// The lazy chunks do not have it: a page that loads them calls only part
+// of them. esbuild's banner keeps the source map's lines right.
+export const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
+
 // The entry's build (leadseg.browser.js); `extraPlugins` run first.
 // `glueSeen` records the page's glue files imported statically.
 function entryOptions(seen, lazy, extraPlugins = [], glueSeen = new Set()) {
   return {
     ...common,
+    banner: { js: COMPILE_HINT },
     entryPoints: { [ENTRY_NAME]: path.join(WEB_SRC, 'index.js') },
     outdir: DIST,
     plugins: [...extraPlugins, lazyChunks(lazy), batchWorkerNextToBundle(), learnWorkerNextToBundle(), wasmNextToBundle(seen, pageGlueStatic(glueSeen))],
