@@ -189,3 +189,19 @@ test('no eval or new Function in the shipped JavaScript', () => {
     assert.doesNotMatch(text, /\beval\s*\(|new\s+Function\s*\(|\bFunction\s*\(\s*["'`]/, file);
   }
 });
+
+test('the page bundle opens with V8\'s compile hint; the lazy chunks and the node bundle do not', async (t) => {
+  const dist = path.join(WEB_DIR, 'dist');
+  if (!fs.existsSync(path.join(dist, 'leadseg.browser.js'))) return t.skip('web/dist not built (bash scripts/build.sh wasm)');
+  const { COMPILE_HINT } = await import(pathToFileURL(path.join(WEB_DIR, '..', 'scripts', 'bundle-web.mjs')).href);
+  assert.equal(COMPILE_HINT, '//# allFunctionsCalledOnLoad');
+  // V8 reads the hint only as the file's first line: a banner moved below
+  // esbuild's output (or a comment before it) silently turns it off.
+  const firstLine = (f) => fs.readFileSync(path.join(dist, f), 'utf8').split('\n', 1)[0];
+  assert.equal(firstLine('leadseg.browser.js'), COMPILE_HINT);
+  // The chunks are loaded on first use and only partly called: compiling all
+  // of their functions eagerly would be work the page never needs.
+  const others = fs.readdirSync(dist).filter((f) => /\.m?js$/.test(f) && f !== 'leadseg.browser.js');
+  assert.ok(others.length > 5);
+  for (const f of others) assert.notEqual(firstLine(f), COMPILE_HINT, f);
+});
