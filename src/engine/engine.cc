@@ -47,8 +47,8 @@ struct Engine::Impl::Scratch {
   AttributeSet base_attributes;
   uint64_t base_generation = ~uint64_t{0};  // values_generation_ it was built at
   // Attributes identify replaced in base_attributes since the last evaluation
-  // (RefreshAttributes); that evaluation takes them as changed.
-  std::vector<int> base_changed;
+  // (RefreshAttribute); that evaluation takes them as changed.
+  AttributeChanges base_changed;
   AttributeSet event_attributes;
   Document encode_arena;  // an event's properties (or identify's traits) while being checked
   // identify's members: where each value's encoding lies (in the traits'
@@ -100,6 +100,7 @@ struct Engine::Impl::Scratch {
 Engine::Impl::Scratch::Scratch(const CompiledConfig& c)
     : attributes(&c.schema()),
       base_attributes(&c.schema()),
+      base_changed(c.schema().size()),
       event_attributes(&c.event_schema()),
       deps(c),
       changed(c.schema().size()),
@@ -174,40 +175,41 @@ void Engine::Impl::RebuildValues() {
   values_nodes_ = values_.node_count();
 }
 
+bool Engine::Impl::BaseCurrent() const { return scratch_->base_generation == values_generation_; }
+
 void Engine::Impl::RefreshAttributes(const std::vector<int32_t>& replaced) {
   // Values read here stay in values_ until the next full rebuild: bound
   // that garbage (arrays and objects take nodes; scalars none).
-  if (values_.node_count() > 2 * values_nodes_ + 1024) {
+  if (ValuesOutgrown()) {
     RebuildValues();
     return;
   }
-  Scratch& s = *scratch_;
-  // Evaluate builds base_attributes from attributes_value_ when its
-  // generation is behind; only a current one is updated in place.
-  const bool base_current = s.base_generation == values_generation_;
-  for (const int32_t position : replaced) {
-    const size_t i = static_cast<size_t>(position);
-    const std::string& frame = profile_.attributes[i].second.frame;
-    // A scalar is read from its frame in place (a string is its bytes
-    // after the tag and length: a stored frame is whole); containers are
-    // decoded into values_.
-    Value value;
-    switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame[0])) {
-      case FrameTag::kFalse: value = Value::Bool(false); break;
-      case FrameTag::kTrue: value = Value::Bool(true); break;
-      case FrameTag::kNumber: value = Value::Number(bytes::DecodeDouble(frame.data() + 1)); break;
-      case FrameTag::kString: value = Value::String(std::string_view(frame.data() + 5, frame.size() - 5)); break;
-      default: {
-        auto v = profile_.attributes[i].second.Read(&values_);
-        value = v.ok() ? *v : Value::Null();
-      }
+  const bool base_current = BaseCurrent();
+  for (const int32_t position : replaced) RefreshAttribute(static_cast<size_t>(position), base_current);
+}
+
+void Engine::Impl::RefreshAttribute(size_t position, bool base_current) {
+  const StoredValue& stored = profile_.attributes[position].second;
+  const std::string& frame = stored.frame;
+  // A scalar is read from its frame in place (a string is its bytes after
+  // the tag and length: a stored frame is whole); containers are decoded
+  // into values_.
+  Value value;
+  switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame[0])) {
+    case FrameTag::kFalse: value = Value::Bool(false); break;
+    case FrameTag::kTrue: value = Value::Bool(true); break;
+    case FrameTag::kNumber: value = Value::Number(bytes::DecodeDouble(frame.data() + 1)); break;
+    case FrameTag::kString: value = Value::String(std::string_view(frame.data() + 5, frame.size() - 5)); break;
+    default: {
+      auto v = stored.Read(&values_);
+      value = v.ok() ? *v : Value::Null();
     }
-    attribute_members_[2 * i + 1] = value;
-    const int attr = stored_attrs_[i];
-    if (attr >= 0 && base_current) {
-      s.base_attributes.Set(attr, value);
-      s.base_changed.push_back(attr);
-    }
+  }
+  attribute_members_[2 * position + 1] = value;
+  const int attr = stored_attrs_[position];
+  if (attr >= 0 && base_current) {
+    scratch_->base_attributes.Set(attr, value);
+    scratch_->base_changed.Add(attr);
   }
 }
 
@@ -306,8 +308,8 @@ void Engine::Impl::Evaluate(std::vector<uint8_t>* membership, ProgressState* pro
     s.base_generation = values_generation_;
     changed.AddAll();
   }
-  for (const int attr : s.base_changed) changed.Add(attr);
-  s.base_changed.clear();
+  changed.AddFrom(s.base_changed);
+  s.base_changed.Clear();
   s.attributes = s.base_attributes;  // same size: copies without allocating
   progress->StartFrom(progress_);
   membership->assign(c.segments().size(), 0);
@@ -605,19 +607,20 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
   if (at != frame.size()) return false;
   const size_t count = stored.size();
   if (2 + bytes + (count > 0 ? count - 1 : 0) > kMaxAttributesBytes) return false;
-  // Written by index and cut to length: at -Oz each push_back is a call.
-  s.replaced.resize(n);
-  size_t replaced = 0;
+  // Each value is stored and read back in the same step (RefreshAttributes'
+  // work without a list of the replaced positions and a second walk).
+  const bool rebuild = ValuesOutgrown();
+  const bool base_current = BaseCurrent();
   for (uint32_t i = 0; i < n; ++i) {
     const Scratch::PendingTrait& p = s.pending[i];
     if (p.same) continue;
-    const int position = s.trait_position[i];
-    stored[static_cast<size_t>(position)].second.AssignFrame(frame.substr(p.at, p.size), p.json_bytes);
-    s.replaced[replaced++] = position;
+    const size_t position = static_cast<size_t>(s.trait_position[i]);
+    stored[position].second.AssignFrame(frame.substr(p.at, p.size), p.json_bytes);
+    if (!rebuild) RefreshAttribute(position, base_current);
   }
-  s.replaced.resize(replaced);
   attributes_bytes_ = bytes;
-  RefreshAttributes(s.replaced);
+  // Values read since the last rebuild outgrew their bound: read them all.
+  if (rebuild) RebuildValues();
   return true;
 }
 
