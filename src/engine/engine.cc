@@ -530,11 +530,33 @@ bool PlainAscii(std::string_view s) {
 }
 
 // A new member value's JSON text size (the 256 KB accounting), or false if
-// it fails identify's value checks.
+// it fails identify's value checks. The usual traits are answered here
+// (JsonTextSize's answers for them), the rest by the checks and
+// JsonTextSize, which at -Oz are calls a member.
 bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
-  if (value.is_string() && PlainAscii(value.as_string())) {
-    *json_bytes = value.as_string().size() + 2;
-    return true;
+  switch (value.type()) {
+    case ValueType::kString:
+      if (!PlainAscii(value.as_string())) break;
+      *json_bytes = value.as_string().size() + 2;
+      return true;
+    case ValueType::kBool:
+      *json_bytes = value.as_bool() ? 4 : 5;
+      return true;
+    case ValueType::kNumber: {
+      // An integer of up to 15 digits (counts, sizes, ages) is finite and
+      // its JSON text is its digits after a minus sign if negative (-0 is
+      // "0"); NaN fails the range test.
+      const double d = value.as_number();
+      if (!(d > -1e15 && d < 1e15)) break;
+      const auto i = static_cast<int64_t>(d);
+      if (static_cast<double>(i) != d) break;
+      size_t n = i < 0 ? 2 : 1;
+      for (uint64_t u = static_cast<uint64_t>(i < 0 ? -i : i); u >= 10; u /= 10) ++n;
+      *json_bytes = n;
+      return true;
+    }
+    default:
+      break;
   }
   if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
   *json_bytes = JsonTextSize(value);
