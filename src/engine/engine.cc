@@ -335,10 +335,18 @@ void Engine::Impl::Evaluate(std::vector<uint8_t>* membership, ProgressState* pro
 
   // The derived values, in the order the compiler chose: each step reads
   // what the steps before it wrote (engine/evaluation.h).
-  for (const EvalStep& step : c.evaluation_order()) {
+  const std::vector<EvalStep>& order = c.evaluation_order();
+  for (size_t k = 0; k < order.size(); ++k) {
+    const EvalStep& step = order[k];
     switch (step.kind) {
       case EvalStep::Kind::kSegment:
-        s.segment_step.Run(&e, static_cast<size_t>(step.index));
+        // Segment steps decided all at once are one step here.
+        if (s.segment_step.at_once()) {
+          s.segment_step.RunAll(&e);
+          k += c.segments().size() - 1;
+        } else {
+          s.segment_step.Run(&e, static_cast<size_t>(step.index));
+        }
         break;
       case EvalStep::Kind::kScore:
         s.score_step.Run(&e, live_score_.Read(now), s.predictive.points);
