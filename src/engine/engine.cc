@@ -494,7 +494,7 @@ bool ReadMemberValue(std::string_view bytes, Document* arena, Value* value, size
       if (bytes.size() < 5) return false;
       const size_t length = bytes::DecodeFixed32(bytes.data() + 1);
       if (bytes.size() - 5 < length) return false;
-      *value = Value::String(bytes.substr(5, length));
+      *value = Value::String(std::string_view(bytes.data() + 5, length));
       *size = 5 + length;
       return true;
     }
@@ -603,7 +603,7 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
       if (frame.size() - at < 4) return false;
       const size_t length = bytes::DecodeFixed32(frame.data() + at);
       if (frame.size() - at - 4 < length) return false;
-      key = frame.substr(at + 4, length);
+      key = std::string_view(frame.data() + at + 4, length);
       at += 4 + length;
     }
     // In the stored order, so no name repeats; a stored name passed the
@@ -613,7 +613,9 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
     previous = position;
     Value value;
     size_t size = 0;
-    if (!ReadMemberValue(frame.substr(at), &s.encode_arena, &value, &size)) return false;
+    if (!ReadMemberValue(std::string_view(frame.data() + at, frame.size() - at), &s.encode_arena, &value, &size)) {
+      return false;
+    }
     // The name's bytes leave and come back: only the values' count.
     const StoredValue& old = stored[static_cast<size_t>(position)].second;
     const bool same = old.frame.size() == size && SameBytes(old.frame.data(), frame.data() + at, size);
@@ -645,7 +647,7 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
     const Scratch::PendingTrait& p = s.pending[i];
     if (p.same) continue;
     const size_t position = static_cast<size_t>(s.trait_position[i]);
-    stored[position].second.AssignFrame(frame.substr(p.at, p.size), p.json_bytes);
+    stored[position].second.AssignFrame(std::string_view(frame.data() + p.at, p.size), p.json_bytes);
     if (!rebuild) RefreshAttribute(position, base_current);
   }
   attributes_bytes_ = bytes;
