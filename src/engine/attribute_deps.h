@@ -38,6 +38,10 @@ class AttributeChanges {
   void Add(int attr) {
     if (attr >= 0) words_[static_cast<size_t>(attr) / 64] |= uint64_t{1} << (attr % 64);
   }
+  // Adds every attribute of `other` (the same schema's).
+  void AddFrom(const AttributeChanges& other) {
+    for (size_t w = 0; w < words_.size(); ++w) words_[w] |= other.words_[w];
+  }
   bool Has(int attr) const {
     return attr >= 0 && (words_[static_cast<size_t>(attr) / 64] >> (attr % 64) & 1) != 0;
   }

@@ -47,8 +47,8 @@ struct Engine::Impl::Scratch {
   AttributeSet base_attributes;
   uint64_t base_generation = ~uint64_t{0};  // values_generation_ it was built at
   // Attributes identify replaced in base_attributes since the last evaluation
-  // (RefreshAttributes); that evaluation takes them as changed.
-  std::vector<int> base_changed;
+  // (RefreshAttribute); that evaluation takes them as changed.
+  AttributeChanges base_changed;
   AttributeSet event_attributes;
   Document encode_arena;  // an event's properties (or identify's traits) while being checked
   // identify's members: where each value's encoding lies (in the traits'
@@ -100,6 +100,7 @@ struct Engine::Impl::Scratch {
 Engine::Impl::Scratch::Scratch(const CompiledConfig& c)
     : attributes(&c.schema()),
       base_attributes(&c.schema()),
+      base_changed(c.schema().size()),
       event_attributes(&c.event_schema()),
       deps(c),
       changed(c.schema().size()),
@@ -174,40 +175,41 @@ void Engine::Impl::RebuildValues() {
   values_nodes_ = values_.node_count();
 }
 
+bool Engine::Impl::BaseCurrent() const { return scratch_->base_generation == values_generation_; }
+
 void Engine::Impl::RefreshAttributes(const std::vector<int32_t>& replaced) {
   // Values read here stay in values_ until the next full rebuild: bound
   // that garbage (arrays and objects take nodes; scalars none).
-  if (values_.node_count() > 2 * values_nodes_ + 1024) {
+  if (ValuesOutgrown()) {
     RebuildValues();
     return;
   }
-  Scratch& s = *scratch_;
-  // Evaluate builds base_attributes from attributes_value_ when its
-  // generation is behind; only a current one is updated in place.
-  const bool base_current = s.base_generation == values_generation_;
-  for (const int32_t position : replaced) {
-    const size_t i = static_cast<size_t>(position);
-    const std::string& frame = profile_.attributes[i].second.frame;
-    // A scalar is read from its frame in place (a string is its bytes
-    // after the tag and length: a stored frame is whole); containers are
-    // decoded into values_.
-    Value value;
-    switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame[0])) {
-      case FrameTag::kFalse: value = Value::Bool(false); break;
-      case FrameTag::kTrue: value = Value::Bool(true); break;
-      case FrameTag::kNumber: value = Value::Number(bytes::DecodeDouble(frame.data() + 1)); break;
-      case FrameTag::kString: value = Value::String(std::string_view(frame.data() + 5, frame.size() - 5)); break;
-      default: {
-        auto v = profile_.attributes[i].second.Read(&values_);
-        value = v.ok() ? *v : Value::Null();
-      }
+  const bool base_current = BaseCurrent();
+  for (const int32_t position : replaced) RefreshAttribute(static_cast<size_t>(position), base_current);
+}
+
+void Engine::Impl::RefreshAttribute(size_t position, bool base_current) {
+  const StoredValue& stored = profile_.attributes[position].second;
+  const std::string& frame = stored.frame;
+  // A scalar is read from its frame in place (a string is its bytes after
+  // the tag and length: a stored frame is whole); containers are decoded
+  // into values_.
+  Value value;
+  switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame[0])) {
+    case FrameTag::kFalse: value = Value::Bool(false); break;
+    case FrameTag::kTrue: value = Value::Bool(true); break;
+    case FrameTag::kNumber: value = Value::Number(bytes::DecodeDouble(frame.data() + 1)); break;
+    case FrameTag::kString: value = Value::String(std::string_view(frame.data() + 5, frame.size() - 5)); break;
+    default: {
+      auto v = stored.Read(&values_);
+      value = v.ok() ? *v : Value::Null();
     }
-    attribute_members_[2 * i + 1] = value;
-    const int attr = stored_attrs_[i];
-    if (attr >= 0 && base_current) {
-      s.base_attributes.Set(attr, value);
-      s.base_changed.push_back(attr);
-    }
+  }
+  attribute_members_[2 * position + 1] = value;
+  const int attr = stored_attrs_[position];
+  if (attr >= 0 && base_current) {
+    scratch_->base_attributes.Set(attr, value);
+    scratch_->base_changed.Add(attr);
   }
 }
 
@@ -306,8 +308,8 @@ void Engine::Impl::Evaluate(std::vector<uint8_t>* membership, ProgressState* pro
     s.base_generation = values_generation_;
     changed.AddAll();
   }
-  for (const int attr : s.base_changed) changed.Add(attr);
-  s.base_changed.clear();
+  changed.AddFrom(s.base_changed);
+  s.base_changed.Clear();
   s.attributes = s.base_attributes;  // same size: copies without allocating
   progress->StartFrom(progress_);
   membership->assign(c.segments().size(), 0);
@@ -333,10 +335,18 @@ void Engine::Impl::Evaluate(std::vector<uint8_t>* membership, ProgressState* pro
 
   // The derived values, in the order the compiler chose: each step reads
   // what the steps before it wrote (engine/evaluation.h).
-  for (const EvalStep& step : c.evaluation_order()) {
+  const std::vector<EvalStep>& order = c.evaluation_order();
+  for (size_t k = 0; k < order.size(); ++k) {
+    const EvalStep& step = order[k];
     switch (step.kind) {
       case EvalStep::Kind::kSegment:
-        s.segment_step.Run(&e, static_cast<size_t>(step.index));
+        // Segment steps decided all at once are one step here.
+        if (s.segment_step.at_once()) {
+          s.segment_step.RunAll(&e);
+          k += c.segments().size() - 1;
+        } else {
+          s.segment_step.Run(&e, static_cast<size_t>(step.index));
+        }
         break;
       case EvalStep::Kind::kScore:
         s.score_step.Run(&e, live_score_.Read(now), s.predictive.points);
@@ -484,7 +494,7 @@ bool ReadMemberValue(std::string_view bytes, Document* arena, Value* value, size
       if (bytes.size() < 5) return false;
       const size_t length = bytes::DecodeFixed32(bytes.data() + 1);
       if (bytes.size() - 5 < length) return false;
-      *value = Value::String(bytes.substr(5, length));
+      *value = Value::String(std::string_view(bytes.data() + 5, length));
       *size = 5 + length;
       return true;
     }
@@ -528,11 +538,33 @@ bool PlainAscii(std::string_view s) {
 }
 
 // A new member value's JSON text size (the 256 KB accounting), or false if
-// it fails identify's value checks.
+// it fails identify's value checks. The usual traits are answered here
+// (JsonTextSize's answers for them), the rest by the checks and
+// JsonTextSize, which at -Oz are calls a member.
 bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
-  if (value.is_string() && PlainAscii(value.as_string())) {
-    *json_bytes = value.as_string().size() + 2;
-    return true;
+  switch (value.type()) {
+    case ValueType::kString:
+      if (!PlainAscii(value.as_string())) break;
+      *json_bytes = value.as_string().size() + 2;
+      return true;
+    case ValueType::kBool:
+      *json_bytes = value.as_bool() ? 4 : 5;
+      return true;
+    case ValueType::kNumber: {
+      // An integer of up to 15 digits (counts, sizes, ages) is finite and
+      // its JSON text is its digits after a minus sign if negative (-0 is
+      // "0"); NaN fails the range test.
+      const double d = value.as_number();
+      if (!(d > -1e15 && d < 1e15)) break;
+      const auto i = static_cast<int64_t>(d);
+      if (static_cast<double>(i) != d) break;
+      size_t n = i < 0 ? 2 : 1;
+      for (uint64_t u = static_cast<uint64_t>(i < 0 ? -i : i); u >= 10; u /= 10) ++n;
+      *json_bytes = n;
+      return true;
+    }
+    default:
+      break;
   }
   if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
   *json_bytes = JsonTextSize(value);
@@ -571,7 +603,7 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
       if (frame.size() - at < 4) return false;
       const size_t length = bytes::DecodeFixed32(frame.data() + at);
       if (frame.size() - at - 4 < length) return false;
-      key = frame.substr(at + 4, length);
+      key = std::string_view(frame.data() + at + 4, length);
       at += 4 + length;
     }
     // In the stored order, so no name repeats; a stored name passed the
@@ -581,7 +613,9 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
     previous = position;
     Value value;
     size_t size = 0;
-    if (!ReadMemberValue(frame.substr(at), &s.encode_arena, &value, &size)) return false;
+    if (!ReadMemberValue(std::string_view(frame.data() + at, frame.size() - at), &s.encode_arena, &value, &size)) {
+      return false;
+    }
     // The name's bytes leave and come back: only the values' count.
     const StoredValue& old = stored[static_cast<size_t>(position)].second;
     const bool same = old.frame.size() == size && SameBytes(old.frame.data(), frame.data() + at, size);
@@ -605,19 +639,20 @@ bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<
   if (at != frame.size()) return false;
   const size_t count = stored.size();
   if (2 + bytes + (count > 0 ? count - 1 : 0) > kMaxAttributesBytes) return false;
-  // Written by index and cut to length: at -Oz each push_back is a call.
-  s.replaced.resize(n);
-  size_t replaced = 0;
+  // Each value is stored and read back in the same step (RefreshAttributes'
+  // work without a list of the replaced positions and a second walk).
+  const bool rebuild = ValuesOutgrown();
+  const bool base_current = BaseCurrent();
   for (uint32_t i = 0; i < n; ++i) {
     const Scratch::PendingTrait& p = s.pending[i];
     if (p.same) continue;
-    const int position = s.trait_position[i];
-    stored[static_cast<size_t>(position)].second.AssignFrame(frame.substr(p.at, p.size), p.json_bytes);
-    s.replaced[replaced++] = position;
+    const size_t position = static_cast<size_t>(s.trait_position[i]);
+    stored[position].second.AssignFrame(std::string_view(frame.data() + p.at, p.size), p.json_bytes);
+    if (!rebuild) RefreshAttribute(position, base_current);
   }
-  s.replaced.resize(replaced);
   attributes_bytes_ = bytes;
-  RefreshAttributes(s.replaced);
+  // Values read since the last rebuild outgrew their bound: read them all.
+  if (rebuild) RebuildValues();
   return true;
 }
 

@@ -108,6 +108,16 @@ class Engine::Impl {
   // positions (and nothing was added or removed): reads only those again
   // and marks only their attributes changed for the next evaluation.
   void RefreshAttributes(const std::vector<int32_t>& replaced);
+  // Whether the values read since the last RebuildValues outgrew their
+  // bound (containers read again take nodes in values_ until a rebuild).
+  bool ValuesOutgrown() const { return values_.node_count() > 2 * values_nodes_ + 1024; }
+  // Reads stored attribute `position` again from its frame: into the
+  // attributes object and, if `base_current` (BaseCurrent), into the
+  // evaluation's base set, its attribute marked changed there.
+  void RefreshAttribute(size_t position, bool base_current);
+  // Whether the evaluation's base set was built from the current values
+  // (Evaluate rebuilds one that is behind, and then takes all as changed).
+  bool BaseCurrent() const;
   // Calls fn(metric index, field value) for each metric the event matches.
   // and fn_rule(rule index) for each event scoring rule.
   // `props`: e.props decoded, if the caller has it (else decoded here).

@@ -41,4 +41,17 @@ void SegmentStep::Run(Evaluation* e, size_t i) {
   e->MembershipMoved();
 }
 
+void SegmentStep::RunAll(Evaluation* e) {
+  if (e->AnyStale(reads_)) e->HoldsAllSegments(words_.data());
+  bool moved = false;
+  for (size_t i = 0; i < answers_.size(); ++i) {
+    const uint8_t answer = (words_[i / 64] >> (i % 64) & 1) != 0;
+    moved |= answer != answers_[i];
+    answers_[i] = answer;
+    e->membership[i] = answer;
+  }
+  if (moved) e->changed.Add(e->config.segments_attr());
+  e->MembershipMoved();
+}
+
 }  // namespace leadseg

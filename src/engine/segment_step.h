@@ -17,6 +17,11 @@ class SegmentStep {
   // Decides segment `i` into e->membership; marks "segments" changed when
   // the answer differs from the previous evaluation's.
   void Run(Evaluation* e, size_t i);
+  // Whether every segment is decided at once (below): then the segment
+  // steps are one run of the evaluation order, and RunAll takes them all.
+  bool at_once() const { return at_once_; }
+  // at_once(): every segment step of the run, as Run would in turn.
+  void RunAll(Evaluation* e);
 
  private:
   // Every segment at once (SegmentProgram::EvaluateAll, 64 conditions a few

@@ -231,5 +231,28 @@ TEST(IdentifySameNames, CountsEscapesAtTheSizeLimit) {
   }
 }
 
+// Numbers' JSON text at the size limit: integers of each length and sign
+// (counted in identify's pass without JsonTextSize), -0, and numbers past
+// that count (16 digits, fractions), each just fitting and just not.
+TEST(IdentifySameNames, CountsNumbersAtTheSizeLimit) {
+  TwoEngines e;
+  // {"a": "<n bytes>", "b": <number>} is n + 13 bytes and the number's text.
+  const size_t fits = kMaxAttributesBytes - 13;
+  const char* numbers[] = {"0", "-0", "7", "-7", "10", "-10", "99", "100", "-100", "123456789", "-2147483648",
+                           "4294967296", "999999999999999", "-999999999999999", "1000000000000000",
+                           "-1000000000000000", "9007199254740993", "2.5", "-0.125", "1e-7", "1.5e300"};
+  for (const char* number : numbers) {
+    const size_t length = Json::parse(number).dump().size();
+    for (size_t n = fits - length - 2; n <= fits - length + 1; ++n) {
+      // From another value first, so that identify's pass counts this one.
+      e.Identify(R"({"a": "z", "b": 1.5})", kT0);
+      ASSERT_TRUE(e.ok());
+      e.Identify(R"({"a": ")" + std::string(n, 'z') + R"(", "b": )" + number + "}", kT0 + 1);
+      EXPECT_EQ(e.ok(), n <= fits - length) << number << " " << n;
+      if (HasFailure()) return;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace leadseg
