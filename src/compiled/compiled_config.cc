@@ -452,8 +452,11 @@ class CompiledConfigCodec {
 
   // Everything the compiler guarantees is checked again: finite numbers,
   // scale > 0, an attribute index that names the attribute's top-level name. Decodes
-  // into `*out` in place (the config is dropped when this fails).
-  static bool DecodePredictive(Reader* r, const CompiledConfig& c, PredictiveSpec* out) {
+  // into `*out` in place (the config is dropped when this fails). Out of
+  // line (with the runtime's binaryen limit on one-caller inlining,
+  // cmake/LeadsegWasm.cmake) so that a page whose config has no model does
+  // not compile its ~1.6 KB of wasm when it loads one.
+  [[gnu::noinline]] static bool DecodePredictive(Reader* r, const CompiledConfig& c, PredictiveSpec* out) {
     PredictiveSpec& p = *out;
     r->S(&p.id);
     r->S(&p.name);
