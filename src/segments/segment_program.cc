@@ -268,12 +268,9 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
       while (capacity < 2 * table_keys.size()) capacity *= 2;
       table->assign(capacity, StringEntry{});
       for (std::string_view key : table_keys) {
-        StringEntry e;
-        e.data = key.data();
-        e.size = static_cast<uint32_t>(key.size());
-        e.hash = HashString(key);
-        e.row = row_of(key);
-        size_t at = e.hash & (capacity - 1);
+        const StringKey k = StringKey::Of(key);
+        const StringEntry e(k, row_of(key));
+        size_t at = k.hash & (capacity - 1);
         while ((*table)[at].row != kNone) at = (at + 1) & (capacity - 1);
         (*table)[at] = e;
       }
@@ -310,12 +307,7 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     for (size_t i = 0; i < leaves.size(); ++i) {
       const Regex* re = leaves[i].facts.regex;
       if (re && re->anchored() && !re->ignore_case()) {
-        PrefixTest t{bit_of[leaves[i].id], re->literal_prefix(), nullptr, re->literal_only()};
-        if (!re->literal_alternatives().empty()) {
-          t.alternatives = &re->literal_alternatives();
-          t.literal_only = re->alternatives_only();
-        }
-        g.prefixes.push_back(t);
+        g.AddPrefixTest(bit_of[leaves[i].id], *re);
       }
     }
 
@@ -597,19 +589,22 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
           b = pool[row];
           kill |= pool[row + 1];
           hit |= pool[row + 2];
-          for (const PrefixTest& t : g.prefixes) {
-            const uint64_t m = Bit(t.bit);
-            const uint32_t c = roles[t.bit] >> 2;
-            if (!t.StartsText(s)) {
-              b &= ~m;
-              if (roles[t.bit] & kKill) kill |= Bit(c);
-            } else if (t.literal_only) {
-              b |= m;
-              if (roles[t.bit] & kHit) hit |= Bit(c);
-            } else {
-              continue;  // the rest of the pattern: Resolve runs the regex
-            }
-            p &= ~m;
+          // Every literal against the text's first words, then the tests'
+          // answers as masks: a test fails when none of its literals starts
+          // the text, and decides true when one does and it is literal_only.
+          const TextHead head = TextHead::Of(s);
+          uint64_t starts = 0;
+          for (const PrefixLiteral& l : g.prefix_literals) starts |= l.Starts(head, s) ? Bit(l.bit) : 0;
+          const uint64_t fails = g.prefix_bits & ~starts, matches = starts & g.literal_only_bits;
+          b = (b & ~fails) | matches;
+          p &= ~(fails | matches);
+          for (uint64_t f = fails; f; f &= f - 1) {
+            const uint32_t role = roles[64 * g.word + static_cast<uint32_t>(__builtin_ctzll(f))];
+            if (role & kKill) kill |= Bit(role >> 2);
+          }
+          for (uint64_t m = matches; m; m &= m - 1) {
+            const uint32_t role = roles[64 * g.word + static_cast<uint32_t>(__builtin_ctzll(m))];
+            if (role & kHit) hit |= Bit(role >> 2);
           }
           row = kNone;
           break;
@@ -725,12 +720,14 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
           const std::string_view s = v->as_string();
           copy(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row),
                g.string_pending);
+          const TextHead head = TextHead::Of(s);
           for (const PrefixTest& t : g.prefixes) {
             const uint64_t b = Bit(t.bit);
             uint64_t& word = bits[t.bit / 64];
             const uint32_t role = role_of_bit_[t.bit];
             const uint32_t c = role >> 2;
-            const bool starts = t.StartsText(s);
+            bool starts = false;
+            for (uint32_t l = t.first; l < t.end && !starts; ++l) starts = g.prefix_literals[l].Starts(head, s);
             if (!starts) {
               word &= ~b;
               if (role & kKill) kill[c / 64] |= Bit(c);
