@@ -572,23 +572,34 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
     const uint64_t* __restrict pool = pool_.data();
     const uint32_t* __restrict roles = role_of_bit_.data();
     uint64_t kill = 0, hit = 0, unsure = 0;
+    // The conditions of the leaves among `leaves` (bits of word `word`)
+    // whose role has `flag`, into `out`: the kill bits of decided false
+    // leaves, or the hit bits of decided true ones.
+    auto add_roles = [roles](uint64_t leaves, uint32_t word, uint32_t flag, uint64_t* out) {
+      for (; leaves; leaves &= leaves - 1) {
+        const uint32_t role = roles[64 * word + static_cast<uint32_t>(__builtin_ctzll(leaves))];
+        if (role & flag) *out |= Bit(role >> 2);
+      }
+    };
     for (const Group& g : groups_) {
       const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
       const Value* v = attributes.Get(g.attr);
       const ValueType type = v ? v->type() : ValueType::kNull;
-      uint32_t row;
       uint64_t b = 0, p = 0;
+      // A row of values: its leaf bits and the conditions they kill and hit.
+      auto take = [&](uint32_t row) {
+        b = pool[row];
+        kill |= pool[row + 1];
+        hit |= pool[row + 2];
+      };
       switch (type) {
-        case ValueType::kNull: row = g.null_row; break;
-        case ValueType::kBool: row = v->as_bool() ? g.true_row : g.false_row; break;
+        case ValueType::kNull: take(g.null_row); break;
+        case ValueType::kBool: take(v->as_bool() ? g.true_row : g.false_row); break;
         case ValueType::kString: {
           const std::string_view s = v->as_string();
-          row = kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row);
+          take(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row));
           p = pool[g.string_pending];
           if (g.prefixes.empty()) break;
-          b = pool[row];
-          kill |= pool[row + 1];
-          hit |= pool[row + 2];
           // Every literal against the text's first words, then the tests'
           // answers as masks: a test fails when none of its literals starts
           // the text, and decides true when one does and it is literal_only.
@@ -598,48 +609,25 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
           const uint64_t fails = g.prefix_bits & ~starts, matches = starts & g.literal_only_bits;
           b = (b & ~fails) | matches;
           p &= ~(fails | matches);
-          for (uint64_t f = fails; f; f &= f - 1) {
-            const uint32_t role = roles[64 * g.word + static_cast<uint32_t>(__builtin_ctzll(f))];
-            if (role & kKill) kill |= Bit(role >> 2);
-          }
-          for (uint64_t m = matches; m; m &= m - 1) {
-            const uint32_t role = roles[64 * g.word + static_cast<uint32_t>(__builtin_ctzll(m))];
-            if (role & kHit) hit |= Bit(role >> 2);
-          }
-          row = kNone;
+          add_roles(fails, g.word, kKill, &kill);
+          add_roles(matches, g.word, kHit, &hit);
           break;
         }
         case ValueType::kNumber: {
           const double d = v->as_number();
-          if (std::isnan(d)) {
-            row = g.nan_row;
-            p = pool[g.number_pending];
-            break;
-          }
-          row = g.NumberRow(d);
+          take(std::isnan(d) ? g.nan_row : g.NumberRow(d));
           p = pool[g.number_pending];
           break;
         }
         default: {
-          row = kNone;
-          b = 0;
           p = pool[g.all];
           if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, &b, &p)) {
-            for (uint64_t decided = pool[g.all] & ~p; decided; decided &= decided - 1) {
-              const uint32_t i = static_cast<uint32_t>(__builtin_ctzll(decided));
-              const uint32_t role = roles[64 * g.word + i];
-              const bool holds = (b >> i) & 1;
-              if ((role & kKill) && !holds) kill |= Bit(role >> 2);
-              if ((role & kHit) && holds) hit |= Bit(role >> 2);
-            }
+            const uint64_t decided = pool[g.all] & ~p;
+            add_roles(decided & ~b, g.word, kKill, &kill);
+            add_roles(decided & b, g.word, kHit, &hit);
           }
           break;
         }
-      }
-      if (row != kNone) {
-        b = pool[row];
-        kill |= pool[row + 1];
-        hit |= pool[row + 2];
       }
       bits[g.word] = b;
       pending[g.word] = p;
