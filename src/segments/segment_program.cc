@@ -307,9 +307,13 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     for (size_t i = 0; i < leaves.size(); ++i) {
       const Regex* re = leaves[i].facts.regex;
       if (re && re->anchored() && !re->ignore_case()) {
-        g.AddPrefixTest(bit_of[leaves[i].id], *re);
+        PrefixTest t;
+        t.bit = bit_of[leaves[i].id];
+        t.regex = re;
+        g.prefixes.push_back(t);
       }
     }
+    g.IndexPrefixes();
 
     // Numbers: a row per threshold and per open interval around them.
     std::vector<double> thresholds;

@@ -236,15 +236,15 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
     };
     table(&g.strings);
     if (g.strings.empty()) in.Fail();
-    for (size_t i = 0, n = in.Count(); i < n && in.ok(); ++i) {
+    for (PrefixTest& t : in.Sized(&g.prefixes)) {
       // What Build derives from the leaf's regex, derived again from it.
-      const uint32_t bit = in.Below(64 * static_cast<size_t>(g.word + g.words));
-      const uint32_t id = p.leaf_at_bit_[bit];
-      if (!in.ok() || bit < 64 * g.word || id == kNone) return false;
-      const Regex* re = p.leaves_[id].condition->RegexOf(p.leaves_[id].node);
-      if (!re || !re->anchored() || re->ignore_case()) return false;
-      g.AddPrefixTest(bit, *re);
+      t.bit = in.Below(64 * static_cast<size_t>(g.word + g.words));
+      const uint32_t id = p.leaf_at_bit_[t.bit];
+      if (!in.ok() || t.bit < 64 * g.word || id == kNone) return false;
+      t.regex = p.leaves_[id].condition->RegexOf(p.leaves_[id].node);
+      if (!t.regex || !t.regex->anchored() || t.regex->ignore_case()) return false;
     }
+    g.IndexPrefixes();
     table(&g.elements);
     g.other_element_row = row(stride);
     g.any_mask = row(g.words);

@@ -86,23 +86,14 @@ struct TextHead {
   size_t size = 0;
 
   static TextHead Of(std::string_view s) {
-    const char* p = s.data();
-    const size_t n = s.size();
+    // One copy of up to 16 bytes into zeros: once per value, and much less
+    // code than reading the words by length (the runtime wasm's bytes).
+    char bytes[16] = {};
+    if (!s.empty()) std::memcpy(bytes, s.data(), std::min<size_t>(s.size(), 16));  // data() may be null
     TextHead h;
-    h.size = n;
-    if (n >= 16) {
-      h.w0 = Load64(p);
-      h.w1 = Load64(p + 8);
-    } else if (n >= 8) {
-      h.w0 = Load64(p);
-      if (n > 8) h.w1 = Load64(p + n - 8) >> (8 * (16 - n));  // bytes 8..n-1, the overlap shifted out
-    } else if (n >= 4) {
-      h.w0 = Load32(p) | Load32(p + n - 4) << (8 * (n - 4));
-    } else if (n > 0) {
-      h.w0 = static_cast<uint64_t>(static_cast<uint8_t>(p[0])) |
-             static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << (8 * (n / 2)) |
-             static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << (8 * (n - 1));
-    }
+    h.w0 = Load64(bytes);
+    h.w1 = Load64(bytes + 8);
+    h.size = s.size();
     return h;
   }
 };
@@ -114,14 +105,6 @@ struct PrefixLiteral {
   std::string_view text;
   uint32_t bit = 0;
 
-  PrefixLiteral(std::string_view literal, uint32_t test_bit) : text(literal), bit(test_bit) {
-    const TextHead h = TextHead::Of(literal);
-    const size_t n = literal.size();
-    mask0 = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
-    mask1 = n >= 16 ? ~uint64_t{0} : n > 8 ? (uint64_t{1} << (8 * (n - 8))) - 1 : 0;
-    word0 = h.w0;
-    word1 = h.w1;
-  }
   bool Starts(const TextHead& head, std::string_view s) const {
     return head.size >= text.size() && (head.w0 & mask0) == word0 && (head.w1 & mask1) == word1 &&
            (text.size() <= 16 || SameBytes(s.data() + 16, text.data() + 16, text.size() - 16));
@@ -131,12 +114,13 @@ struct PrefixLiteral {
 // An anchored, case-sensitive $regex leaf: a text that does not start with
 // the prefix (or with one of the alternatives, when there are some: the
 // prefix and a branch of `^/(pricing|signup)`) fails; with literal_only, one
-// that does matches. Its literals are [first, end) of its group's
-// (Group::AddPrefixTest, which Build and Decode both call).
+// that does matches. Build and Decode set `bit` and `regex`;
+// Group::IndexPrefixes derives the rest, and the group's literals.
 struct PrefixTest {
   uint32_t bit = 0;
+  const Regex* regex = nullptr;
   bool literal_only = false;
-  uint32_t first = 0, end = 0;
+  uint32_t first = 0, end = 0;  // its literals in the group's prefix_literals
 };
 
 }  // namespace segment_tables
@@ -212,9 +196,9 @@ struct SegmentProgram::Group {
   std::vector<uint8_t> int_regions;
   double int_low = 0, int_high = 0;
 
-  // Adds the prefix test of the leaf at `bit`, an anchored case-sensitive
-  // regex.
-  void AddPrefixTest(uint32_t bit, const Regex& re);
+  // Fills prefix_literals and the tests' other fields from their bits and
+  // regexes (the whole vector at once: a decoder with no push_back of it).
+  void IndexPrefixes();
 
   // The region of a number that is not NaN, by binary search.
   size_t RegionOf(double d) const;
@@ -262,21 +246,39 @@ inline uint32_t SegmentProgram::Group::NumberRow(double d) const {
   return regions + static_cast<uint32_t>(RegionOf(d)) * stride;
 }
 
-inline void SegmentProgram::Group::AddPrefixTest(uint32_t bit, const Regex& re) {
-  PrefixTest t;
-  t.bit = bit;
-  t.literal_only = re.literal_only();
-  t.first = static_cast<uint32_t>(prefix_literals.size());
-  if (re.literal_alternatives().empty()) {
-    prefix_literals.emplace_back(re.literal_prefix(), bit);
-  } else {
-    t.literal_only = re.alternatives_only();
-    for (const std::string& a : re.literal_alternatives()) prefix_literals.emplace_back(a, bit);
+inline void SegmentProgram::Group::IndexPrefixes() {
+  auto alternatives = [](const PrefixTest& t) -> const std::vector<std::string>& {
+    return t.regex->literal_alternatives();
+  };
+  size_t n = 0;
+  for (const PrefixTest& t : prefixes) n += alternatives(t).empty() ? 1 : alternatives(t).size();
+  prefix_literals = std::vector<PrefixLiteral>(n);
+  prefix_bits = literal_only_bits = 0;
+  uint32_t at = 0;
+  auto add = [&](std::string_view literal, uint32_t bit) {
+    PrefixLiteral& l = prefix_literals[at++];
+    const segment_tables::TextHead h = segment_tables::TextHead::Of(literal);
+    const size_t size = literal.size();
+    l.mask0 = size >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * size)) - 1;
+    l.mask1 = size >= 16 ? ~uint64_t{0} : size > 8 ? (uint64_t{1} << (8 * (size - 8))) - 1 : 0;
+    l.word0 = h.w0;
+    l.word1 = h.w1;
+    l.text = literal;
+    l.bit = bit;
+  };
+  for (PrefixTest& t : prefixes) {
+    t.first = at;
+    if (alternatives(t).empty()) {
+      t.literal_only = t.regex->literal_only();
+      add(t.regex->literal_prefix(), t.bit);
+    } else {
+      t.literal_only = t.regex->alternatives_only();
+      for (const std::string& a : alternatives(t)) add(a, t.bit);
+    }
+    t.end = at;
+    prefix_bits |= segment_tables::Bit(t.bit);
+    if (t.literal_only) literal_only_bits |= segment_tables::Bit(t.bit);
   }
-  t.end = static_cast<uint32_t>(prefix_literals.size());
-  prefixes.push_back(t);
-  prefix_bits |= segment_tables::Bit(bit);
-  if (t.literal_only) literal_only_bits |= segment_tables::Bit(bit);
 }
 
 inline size_t SegmentProgram::Group::RegionOf(double d) const {
