@@ -86,14 +86,26 @@ struct TextHead {
   size_t size = 0;
 
   static TextHead Of(std::string_view s) {
-    // One copy of up to 16 bytes into zeros: once per value, and much less
-    // code than reading the words by length (the runtime wasm's bytes).
-    char bytes[16] = {};
-    if (!s.empty()) std::memcpy(bytes, s.data(), std::min<size_t>(s.size(), 16));  // data() may be null
+    // By length, as StringKey reads: a copy into a zeroed buffer is less
+    // code, but in the batch module (bulk memory) a `memory.copy` call per
+    // value (docs/performance.md, s39).
+    const char* p = s.data();
+    const size_t n = s.size();
     TextHead h;
-    h.w0 = Load64(bytes);
-    h.w1 = Load64(bytes + 8);
-    h.size = s.size();
+    h.size = n;
+    if (n >= 16) {
+      h.w0 = Load64(p);
+      h.w1 = Load64(p + 8);
+    } else if (n >= 8) {
+      h.w0 = Load64(p);
+      if (n > 8) h.w1 = Load64(p + n - 8) >> (8 * (16 - n));  // bytes 8..n-1, the overlap shifted out
+    } else if (n >= 4) {
+      h.w0 = Load32(p) | Load32(p + n - 4) << (8 * (n - 4));
+    } else if (n > 0) {
+      h.w0 = static_cast<uint64_t>(static_cast<uint8_t>(p[0])) |
+             static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << (8 * (n / 2)) |
+             static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << (8 * (n - 1));
+    }
     return h;
   }
 };
