@@ -607,9 +607,7 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
           // Every literal against the text's first words, then the tests'
           // answers as masks: a test fails when none of its literals starts
           // the text, and decides true when one does and it is literal_only.
-          const TextHead head = TextHead::Of(s);
-          uint64_t starts = 0;
-          for (const PrefixLiteral& l : g.prefix_literals) starts |= l.Starts(head, s) ? Bit(l.bit) : 0;
+          const uint64_t starts = g.PrefixStarts(s);
           const uint64_t fails = g.prefix_bits & ~starts, matches = starts & g.literal_only_bits;
           b = (b & ~fails) | matches;
           p &= ~(fails | matches);
