@@ -268,12 +268,9 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
       while (capacity < 2 * table_keys.size()) capacity *= 2;
       table->assign(capacity, StringEntry{});
       for (std::string_view key : table_keys) {
-        StringEntry e;
-        e.data = key.data();
-        e.size = static_cast<uint32_t>(key.size());
-        e.hash = HashString(key);
-        e.row = row_of(key);
-        size_t at = e.hash & (capacity - 1);
+        const StringKey k = StringKey::Of(key);
+        const StringEntry e(k, row_of(key));
+        size_t at = k.hash & (capacity - 1);
         while ((*table)[at].row != kNone) at = (at + 1) & (capacity - 1);
         (*table)[at] = e;
       }
@@ -310,14 +307,13 @@ SegmentProgram SegmentProgram::Build(const std::vector<const Condition*>& condit
     for (size_t i = 0; i < leaves.size(); ++i) {
       const Regex* re = leaves[i].facts.regex;
       if (re && re->anchored() && !re->ignore_case()) {
-        PrefixTest t{bit_of[leaves[i].id], re->literal_prefix(), nullptr, re->literal_only()};
-        if (!re->literal_alternatives().empty()) {
-          t.alternatives = &re->literal_alternatives();
-          t.literal_only = re->alternatives_only();
-        }
+        PrefixTest t;
+        t.bit = bit_of[leaves[i].id];
+        t.regex = re;
         g.prefixes.push_back(t);
       }
     }
+    g.IndexPrefixes();
 
     // Numbers: a row per threshold and per open interval around them.
     std::vector<double> thresholds;
@@ -580,71 +576,60 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
     const uint64_t* __restrict pool = pool_.data();
     const uint32_t* __restrict roles = role_of_bit_.data();
     uint64_t kill = 0, hit = 0, unsure = 0;
+    // The conditions of the leaves among `leaves` (bits of word `word`)
+    // whose role has `flag`, into `out`: the kill bits of decided false
+    // leaves, or the hit bits of decided true ones.
+    auto add_roles = [roles](uint64_t leaves, uint32_t word, uint32_t flag, uint64_t* out) {
+      for (; leaves; leaves &= leaves - 1) {
+        const uint32_t role = roles[64 * word + static_cast<uint32_t>(__builtin_ctzll(leaves))];
+        if (role & flag) *out |= Bit(role >> 2);
+      }
+    };
     for (const Group& g : groups_) {
       const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
       const Value* v = attributes.Get(g.attr);
       const ValueType type = v ? v->type() : ValueType::kNull;
-      uint32_t row;
       uint64_t b = 0, p = 0;
+      // A row of values: its leaf bits and the conditions they kill and hit.
+      auto take = [&](uint32_t row) {
+        b = pool[row];
+        kill |= pool[row + 1];
+        hit |= pool[row + 2];
+      };
       switch (type) {
-        case ValueType::kNull: row = g.null_row; break;
-        case ValueType::kBool: row = v->as_bool() ? g.true_row : g.false_row; break;
+        case ValueType::kNull: take(g.null_row); break;
+        case ValueType::kBool: take(v->as_bool() ? g.true_row : g.false_row); break;
         case ValueType::kString: {
           const std::string_view s = v->as_string();
-          row = kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row);
+          take(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row));
           p = pool[g.string_pending];
           if (g.prefixes.empty()) break;
-          b = pool[row];
-          kill |= pool[row + 1];
-          hit |= pool[row + 2];
-          for (const PrefixTest& t : g.prefixes) {
-            const uint64_t m = Bit(t.bit);
-            const uint32_t c = roles[t.bit] >> 2;
-            if (!t.StartsText(s)) {
-              b &= ~m;
-              if (roles[t.bit] & kKill) kill |= Bit(c);
-            } else if (t.literal_only) {
-              b |= m;
-              if (roles[t.bit] & kHit) hit |= Bit(c);
-            } else {
-              continue;  // the rest of the pattern: Resolve runs the regex
-            }
-            p &= ~m;
-          }
-          row = kNone;
+          // Every literal against the text's first words, then the tests'
+          // answers as masks: a test fails when none of its literals starts
+          // the text, and decides true when one does and it is literal_only.
+          const uint64_t starts = g.PrefixStarts(s);
+          const uint64_t fails = g.prefix_bits & ~starts, matches = starts & g.literal_only_bits;
+          b = (b & ~fails) | matches;
+          p &= ~(fails | matches);
+          add_roles(fails, g.word, kKill, &kill);
+          add_roles(matches, g.word, kHit, &hit);
           break;
         }
         case ValueType::kNumber: {
           const double d = v->as_number();
-          if (std::isnan(d)) {
-            row = g.nan_row;
-            p = pool[g.number_pending];
-            break;
-          }
-          row = g.NumberRow(d);
+          take(std::isnan(d) ? g.nan_row : g.NumberRow(d));
           p = pool[g.number_pending];
           break;
         }
         default: {
-          row = kNone;
-          b = 0;
           p = pool[g.all];
           if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, &b, &p)) {
-            for (uint64_t decided = pool[g.all] & ~p; decided; decided &= decided - 1) {
-              const uint32_t i = static_cast<uint32_t>(__builtin_ctzll(decided));
-              const uint32_t role = roles[64 * g.word + i];
-              const bool holds = (b >> i) & 1;
-              if ((role & kKill) && !holds) kill |= Bit(role >> 2);
-              if ((role & kHit) && holds) hit |= Bit(role >> 2);
-            }
+            const uint64_t decided = pool[g.all] & ~p;
+            add_roles(decided & ~b, g.word, kKill, &kill);
+            add_roles(decided & b, g.word, kHit, &hit);
           }
           break;
         }
-      }
-      if (row != kNone) {
-        b = pool[row];
-        kill |= pool[row + 1];
-        hit |= pool[row + 2];
       }
       bits[g.word] = b;
       pending[g.word] = p;
@@ -725,12 +710,14 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
           const std::string_view s = v->as_string();
           copy(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row),
                g.string_pending);
+          const TextHead head = TextHead::Of(s);
           for (const PrefixTest& t : g.prefixes) {
             const uint64_t b = Bit(t.bit);
             uint64_t& word = bits[t.bit / 64];
             const uint32_t role = role_of_bit_[t.bit];
             const uint32_t c = role >> 2;
-            const bool starts = t.StartsText(s);
+            bool starts = false;
+            for (uint32_t l = t.first; l < t.end && !starts; ++l) starts = g.prefix_literals[l].Starts(head, s);
             if (!starts) {
               word &= ~b;
               if (role & kKill) kill[c / 64] |= Bit(c);

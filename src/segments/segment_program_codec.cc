@@ -226,16 +226,12 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
       for (size_t i = 0; i < used && in.ok(); ++i) {
         const uint32_t at = in.Below(capacity);
         const uint32_t offset = in.U32(), size = in.U32();
-        StringEntry e;
-        e.row = row(stride);
+        const uint32_t entry_row = row(stride);
         if (!in.ok() || (*entries)[at].row != kNone || offset > p.text_.size() || size > p.text_.size() - offset) {
           in.Fail();
           return;
         }
-        e.data = p.text_.data() + offset;
-        e.size = size;
-        e.hash = HashString(std::string_view(e.data, e.size));
-        (*entries)[at] = e;
+        (*entries)[at] = StringEntry(StringKey::Of(std::string_view(p.text_.data() + offset, size)), entry_row);
       }
     };
     table(&g.strings);
@@ -245,15 +241,10 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
       t.bit = in.Below(64 * static_cast<size_t>(g.word + g.words));
       const uint32_t id = p.leaf_at_bit_[t.bit];
       if (!in.ok() || t.bit < 64 * g.word || id == kNone) return false;
-      const Regex* re = p.leaves_[id].condition->RegexOf(p.leaves_[id].node);
-      if (!re || !re->anchored() || re->ignore_case()) return false;
-      t.prefix = re->literal_prefix();
-      t.literal_only = re->literal_only();
-      if (!re->literal_alternatives().empty()) {
-        t.alternatives = &re->literal_alternatives();
-        t.literal_only = re->alternatives_only();
-      }
+      t.regex = p.leaves_[id].condition->RegexOf(p.leaves_[id].node);
+      if (!t.regex || !t.regex->anchored() || t.regex->ignore_case()) return false;
     }
+    g.IndexPrefixes();
     table(&g.elements);
     g.other_element_row = row(stride);
     g.any_mask = row(g.words);
