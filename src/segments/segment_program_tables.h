@@ -66,7 +66,6 @@ struct StringKey {
     k.hash = h ^ (h >> 29);
     return k;
   }
-
 };
 
 inline uint64_t Bit(uint32_t bit) { return uint64_t{1} << (bit & 63); }
