@@ -15,7 +15,7 @@ SegmentStep::SegmentStep(const CompiledConfig& config, const AttributeDeps& deps
   const auto& order = config.evaluation_order();
   for (size_t k = 0; k < order.size(); ++k) {
     if (order[k].kind != EvalStep::Kind::kSegment) continue;
-    if (count++ == 0) begin = k, first_ = static_cast<size_t>(order[k].index);
+    if (count++ == 0) begin = k;
     end = k + 1;
   }
   at_once_ = count > 0 && count == config.segments().size() && end - begin == count && !any_reads_segments;
@@ -26,14 +26,7 @@ SegmentStep::SegmentStep(const CompiledConfig& config, const AttributeDeps& deps
 
 void SegmentStep::Run(Evaluation* e, size_t i) {
   uint8_t answer = answers_[i];
-  if (at_once_) {
-    // Not one segment reads a changed attribute: words_ holds every kept
-    // answer already (the previous evaluation's).
-    if (i == first_ && e->AnyStale(reads_)) e->HoldsAllSegments(words_.data());
-    answer = (words_[i / 64] >> (i % 64) & 1) != 0;
-  } else if (e->Stale(e->deps.segment(i))) {
-    answer = e->HoldsSegment(i, reads_segments_[i] != 0) ? 1 : 0;
-  }
+  if (e->Stale(e->deps.segment(i))) answer = e->HoldsSegment(i, reads_segments_[i] != 0) ? 1 : 0;
   // The "segments" array every later reader sees differs from last time.
   if (answer != answers_[i]) e->changed.Add(e->config.segments_attr());
   answers_[i] = answer;
@@ -42,6 +35,8 @@ void SegmentStep::Run(Evaluation* e, size_t i) {
 }
 
 void SegmentStep::RunAll(Evaluation* e) {
+  // Not one segment reads a changed attribute: words_ holds every kept
+  // answer already (the previous evaluation's).
   if (e->AnyStale(reads_)) e->HoldsAllSegments(words_.data());
   bool moved = false;
   for (size_t i = 0; i < answers_.size(); ++i) {
