@@ -260,12 +260,24 @@ const nodeCommon = {
   outExtension: { '.js': '.mjs' },
 };
 
-// Both node passes: the glue stays a file; workers run from ../src/.
-function nodeFiles() {
+// Both node passes: the glue stays a file, but for the runtime module's ES
+// glue in the entry (`glueSeen`: the entry pass), imported statically as in
+// the page's bundle (pageGlueStatic): a fresh process then reads, compiles
+// and links one file to its first decision, not the entry and the
+// CommonJS glue through node's CJS loader (~1.5 ms of CPU,
+// docs/performance.md, "A fresh node process: the node entry's own
+// JavaScript"). Workers run from ../src/.
+function nodeFiles(glueSeen) {
   return {
     name: 'node-files',
     setup(build) {
-      build.onResolve({ filter: /^\.\.\/dist\// }, (args) => ({ path: args.path, external: true }));
+      build.onResolve({ filter: /^\.\.\/dist\// }, (args) => (glueSeen && PAGE_GLUE.includes(path.basename(args.path))
+        ? undefined : { path: args.path, external: true }));
+      if (glueSeen) {
+        build.onLoad({ filter: /loader-node\.js$/ }, async (args) => ({
+          contents: pageGlueStatic(glueSeen)(await fs.promises.readFile(args.path, 'utf8')), loader: 'js',
+        }));
+      }
       build.onLoad({ filter: /(batch-workers|learn-in-worker)\.js$/ }, async (args) => ({
         contents: (await fs.promises.readFile(args.path, 'utf8')).replace(/'\.\/((batch|learn)-worker\.js)'/g, "'../src/$1'"),
         loader: 'js',
@@ -274,14 +286,14 @@ function nodeFiles() {
   };
 }
 
-// Entry pass: every dynamic import() becomes './leadseg.node-<name>.mjs';
+// Entry pass: every dynamic import() of web/src becomes './leadseg.node-<name>.mjs';
 // node-loaders.js is a stub (the lazy files set the loaders).
 function nodeEntryPlugin(lazy) {
   return {
     name: 'node-entry',
     setup(build) {
       build.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind !== 'dynamic-import' || args.pluginData?.nodeEntry || args.path.startsWith('../dist/')) return undefined;
+        if (args.kind !== 'dynamic-import' || args.pluginData?.nodeEntry || /^(\.\.\/dist\/|node:)/.test(args.path)) return undefined;
         const resolved = await build.resolve(args.path, {
           kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { nodeEntry: true },
         });
@@ -320,13 +332,15 @@ function nodeLazyPlugin() {
 
 async function bundleNode() {
   const lazy = new Map();
+  const glueSeen = new Set();
   const entry = await esbuild.build({
     ...nodeCommon,
     entryPoints: { [NODE_PREFIX]: path.join(WEB_SRC, 'node.js') },
     outdir: DIST,
-    plugins: [nodeFiles(), nodeEntryPlugin(lazy)],
+    plugins: [nodeFiles(glueSeen), nodeEntryPlugin(lazy)],
   });
   failOnWarnings(entry, 'node entry');
+  if (!PAGE_GLUE.every((file) => glueSeen.has(file))) throw new Error(`web/src/loader-node.js no longer imports ${PAGE_GLUE.join(', ')} with import(): update nodeFiles in scripts/bundle-web.mjs`);
   const held = NODE_LAZY_STATE.filter((file) => entry.metafile.inputs[path.relative(REPO_ROOT, file)]);
   if (held.length) throw new Error(`${NODE_ENTRY} holds ${held.map((f) => path.relative(WEB_SRC, f)).join(', ')}, whose state its lazy files set: update scripts/bundle-web.mjs`);
   const chunks = await esbuild.build({

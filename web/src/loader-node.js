@@ -1,33 +1,60 @@
-// Node loading of the core: the CommonJS glue (dist/leadseg.js) with the
-// wasm bytes read from disk (node 20's fetch cannot read file paths).
-import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// Node loading of the core: the Emscripten glue with the wasm bytes read
+// from disk (node 20's fetch cannot read file paths).
+//
+// What a fresh process loads before its first decision on a compiled
+// config is kept to the node entry alone (docs/performance.md, "A fresh
+// node process: the node entry's own JavaScript"): the runtime module's
+// glue is its ES module (dist/leadseg-runtime.mjs, the one pages use),
+// which the node bundle (scripts/bundle-web.mjs) puts inside
+// dist/leadseg.node.mjs, instead of the CommonJS glue through require(),
+// node's CJS loader costing ~1.5 ms more; and no node module is imported
+// at the top (node:fs/promises, node:module, node:url: ~0.8 ms) but
+// taken when used, through process.getBuiltinModule (node >= 20.16) or
+// else import(). The glue of the other modules (full, batch) stays
+// CommonJS, required on first use.
 
-const require = createRequire(import.meta.url);
+/** Node's fs module, synchronously; undefined before node 20.16. */
+const builtinFs = () => process.getBuiltinModule?.('node:fs');
 
-export function nodeLoader(options) {
-  return loadNode(require('../dist/leadseg.js'), new URL('../dist/leadseg.wasm', import.meta.url), options);
+async function readFile(file) {
+  const fs = builtinFs()?.promises ?? await import('node:fs/promises');
+  return fs.readFile(file); // a path or a file: URL
+}
+
+let require;
+/** CommonJS glue next to this file (a require made on first use). */
+export async function requireGlue(file) {
+  if (!require) {
+    const { createRequire } = process.getBuiltinModule?.('node:module') ?? await import('node:module');
+    require = createRequire(import.meta.url);
+  }
+  return require(file);
+}
+
+export async function nodeLoader(options) {
+  return loadNode(await requireGlue('../dist/leadseg.js'), new URL('../dist/leadseg.wasm', import.meta.url), options);
 }
 
 /** The runtime module (engines on compiled configs). */
-export function nodeRuntimeLoader(options) {
-  return loadNode(require('../dist/leadseg-runtime.js'), new URL('../dist/leadseg-runtime.wasm', import.meta.url), options);
+export async function nodeRuntimeLoader(options) {
+  const { default: factory } = await import('../dist/leadseg-runtime.mjs');
+  return loadNode(factory, new URL('../dist/leadseg-runtime.wasm', import.meta.url), options);
 }
 
-async function loadNode(factory, defaultFile, { wasmUrl, wasmBinary }) {
+/** The module `factory` makes, on `wasmBinary`, else the bytes of `wasmUrl`, else of `defaultFile`. */
+export async function loadNode(factory, defaultFile, { wasmUrl, wasmBinary }) {
   let bytes = wasmBinary;
   if (!bytes) {
     let file = defaultFile;
     if (wasmUrl) file = wasmUrl instanceof URL || /^file:/.test(String(wasmUrl)) ? new URL(String(wasmUrl)) : String(wasmUrl);
-    bytes = await fs.readFile(file instanceof URL ? fileURLToPath(file) : file);
+    bytes = await readFile(file);
   }
   return factory({ wasmBinary: bytes });
 }
 
 /** The batch module (segmentLeads' CSV path). */
-export function nodeBatchLoader() {
-  return loadNode(require('../dist/leadseg-batch.js'), new URL('../dist/leadseg-batch.wasm', import.meta.url), {});
+export async function nodeBatchLoader() {
+  return loadNode(await requireGlue('../dist/leadseg-batch.js'), new URL('../dist/leadseg-batch.wasm', import.meta.url), {});
 }
 
 // Random bytes for ids (ids.js) from the OS's random device, which
@@ -35,11 +62,11 @@ export function nodeBatchLoader() {
 // (globalThis.crypto or node:crypto) costs 3-4 ms of CPU to load, a tenth
 // of the time to the first decision, for the 26 bytes of an engine's two
 // ids (docs/performance.md, "A fresh node process without crypto").
-// Where there is no /dev/urandom (Windows), crypto as before. node:fs
-// through require: an ESM import of it would build its module namespace,
-// whose lazy getters load node's streams.
+// Where there is no /dev/urandom (Windows), or no synchronous way to
+// node:fs (node before 20.16: an ESM import of it would build its module
+// namespace, whose lazy getters load node's streams), crypto as before.
 export function nodeRandomBytes(bytes) {
-  const fsSync = require('node:fs');
+  const fsSync = builtinFs();
   let fd = -1;
   try {
     fd = fsSync.openSync('/dev/urandom', 'r');
