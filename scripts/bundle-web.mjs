@@ -32,7 +32,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -331,35 +330,6 @@ function nodeLazyPlugin() {
   };
 }
 
-// The entry's code as a classic script, run from V8's code cache
-// (web/src/node-code-cache.js; node 20 caches no ES module's code): the
-// entry pass's module becomes dist/leadseg.node-body.js, one function of
-// the entry's import.meta.url and import(), returning the exports;
-// leadseg.node.mjs is the small module that compiles it with the cache
-// and exports the same names; scripts/node-code-cache.mjs writes the cache,
-// leadseg.node-body.cache. import.meta.url and import( are renamed to
-// identifiers of the same length, so the source map stays right.
-export const NODE_BODY = 'leadseg.node-body.js';
-export const NODE_CACHE = 'leadseg.node-body.cache';
-const BODY_META_URL = '__entryMetaUrl_';
-const BODY_IMPORT = '__impt';
-
-async function writeNodeBody(code, map) {
-  const exported = /export\s*\{([^}]*)\};?\s*(\/\/# sourceMappingURL=\S*\s*)?$/.exec(code);
-  if (!exported || /^\s*import\b|\bimport\s*\{|\bimport\s*\*|\bimport\s+\w+\s+from/m.test(code.slice(0, exported.index))) {
-    throw new Error(`${NODE_ENTRY}: expected a module with no static import and one export list at its end`);
-  }
-  if (code.includes(BODY_META_URL) || new RegExp(`\\b${BODY_IMPORT}\\b`).test(code)) throw new Error(`${NODE_ENTRY} already uses ${BODY_META_URL} or ${BODY_IMPORT}`);
-  const names = exported[1].split(',').map((spec) => spec.trim().split(/\s+as\s+/));
-  const text = code.slice(0, exported.index).replaceAll('import.meta.url', BODY_META_URL).replace(/\bimport\(/g, `${BODY_IMPORT}(`);
-  if (text.includes('import.meta')) throw new Error(`${NODE_ENTRY} uses import.meta beyond import.meta.url`);
-  const returned = names.map(([local, as = local]) => `${JSON.stringify(as)}: ${local}`).join(', ');
-  const body = `(function (${BODY_META_URL}, ${BODY_IMPORT}) { 'use strict';\n${text}\nreturn { ${returned} };\n})\n//# sourceMappingURL=${NODE_BODY}.map\n`;
-  await fs.promises.writeFile(path.join(DIST, NODE_BODY), body);
-  await fs.promises.writeFile(path.join(DIST, `${NODE_BODY}.map`), JSON.stringify({ ...map, file: NODE_BODY, mappings: `;${map.mappings}` }));
-  return names.map(([local, as = local]) => as);
-}
-
 async function bundleNode() {
   const lazy = new Map();
   const glueSeen = new Set();
@@ -367,26 +337,9 @@ async function bundleNode() {
     ...nodeCommon,
     entryPoints: { [NODE_PREFIX]: path.join(WEB_SRC, 'node.js') },
     outdir: DIST,
-    write: false,
     plugins: [nodeFiles(glueSeen), nodeEntryPlugin(lazy)],
   });
   failOnWarnings(entry, 'node entry');
-  const output = (ext) => entry.outputFiles.find((f) => f.path.endsWith(`${NODE_ENTRY}${ext}`)).text;
-  const exportNames = await writeNodeBody(output(''), JSON.parse(output('.map')));
-  const shim = await esbuild.build({
-    ...nodeCommon,
-    stdin: {
-      contents: `import { runNodeBody } from './node-code-cache.js';\n`
-        + `const body = runNodeBody(import.meta.url, './${NODE_BODY}', './${NODE_CACHE}', (specifier) => import(specifier));\n`
-        + `export const { ${exportNames.join(', ')} } = body;\n`,
-      resolveDir: WEB_SRC,
-      sourcefile: 'node-entry.js',
-    },
-    outfile: path.join(DIST, NODE_ENTRY),
-  });
-  failOnWarnings(shim, 'node entry module');
-  const cached = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'node-code-cache.mjs'), path.join(DIST, NODE_ENTRY), path.join(DIST, NODE_BODY), path.join(DIST, NODE_CACHE)], { encoding: 'utf8' });
-  if (cached.status !== 0) throw new Error(`scripts/node-code-cache.mjs failed:\n${cached.stderr}`);
   if (!PAGE_GLUE.every((file) => glueSeen.has(file))) throw new Error(`web/src/loader-node.js no longer imports ${PAGE_GLUE.join(', ')} with import(): update nodeFiles in scripts/bundle-web.mjs`);
   const held = NODE_LAZY_STATE.filter((file) => entry.metafile.inputs[path.relative(REPO_ROOT, file)]);
   if (held.length) throw new Error(`${NODE_ENTRY} holds ${held.map((f) => path.relative(WEB_SRC, f)).join(', ')}, whose state its lazy files set: update scripts/bundle-web.mjs`);
@@ -404,7 +357,7 @@ async function bundleNode() {
       throw new Error(`${out} copies loader.js, which must exist once per process`);
     }
   }
-  return { metafile: { outputs: { ...shim.metafile.outputs, ...chunks.metafile.outputs } } };
+  return { metafile: { outputs: { ...entry.metafile.outputs, ...chunks.metafile.outputs } } };
 }
 
 // --- prepaint: web/dist/prepaint.js ------------------------------------------
