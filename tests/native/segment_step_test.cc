@@ -57,5 +57,59 @@ TEST(SegmentStep, ASegmentReadingSegmentsSeesTheOnesBeforeIt) {
             (std::vector<std::string>{"big"}));
 }
 
+// Segments decided at once keep the leaf answers of the attributes that
+// did not change since the evaluation before (SegmentProgram::
+// EvaluateChanged): after every merge, removal, replaced value and restored
+// snapshot the engine answers as a new engine given the same attributes.
+TEST(SegmentStep, KeptLeavesAnswerAsANewEngine) {
+  const char* const kConfig = R"({
+    "segments": [
+      {"id": "cto", "condition": {"job_title": "CTO", "company_size": {"$gte": 100}}},
+      {"id": "eu", "condition": {"country": {"$in": ["DE", "FR"]}}},
+      {"id": "plans", "condition": {"landing_path": {"$regex": "^/pricing/.*plan"}}},
+      {"id": "opted", "condition": {"$or": [{"consent": true}, {"landing_path": {"$regex": "^/pricing/.*plan"}}]}},
+      {"id": "small", "condition": {"company_size": {"$lt": 10}, "country": {"$nin": ["US"]}}}
+    ]
+  })";
+  const auto config = Compile(kConfig);
+  Engine e(config);
+  Json merged = Json::object();
+  std::string snapshot;
+  Json at_snapshot;
+  const char* const kSteps[] = {
+      R"({"job_title": "CTO", "company_size": 500, "country": "DE", "landing_path": "/pricing/x-plan"})",
+      R"({"company_size": 5})",
+      R"({"country": "US"})",
+      R"({"landing_path": "/pricing/none", "consent": true})",
+      "snapshot",
+      R"({"landing_path": null, "job_title": "VP", "country": "FR"})",
+      R"({"consent": false, "company_size": 200})",
+      "restore",
+      R"({"company_size": 200})",
+      R"({"landing_path": "/pricing/team-plan"})",
+      R"({"job_title": "CTO"})"};
+  TimeMs at = kT0;
+  for (const char* step : kSteps) {
+    if (std::string(step) == "snapshot") {
+      snapshot = e.Snapshot();
+      at_snapshot = merged;
+      continue;
+    }
+    if (std::string(step) == "restore") {
+      ASSERT_TRUE(e.Restore(snapshot).ok());
+      merged = at_snapshot;
+    } else {
+      const Json traits = Json::parse(step);
+      for (auto it = traits.begin(); it != traits.end(); ++it) {
+        if (it.value().is_null()) merged.erase(it.key());
+        else merged[it.key()] = it.value();
+      }
+      Identify(&e, step, ++at);
+    }
+    Engine fresh(config);
+    EXPECT_EQ(e.Segments(), Identify(&fresh, merged.dump().c_str(), at)) << "after " << step;
+  }
+}
+
 }  // namespace
 }  // namespace leadseg
