@@ -441,7 +441,12 @@ Result<SegmentChanges> Engine::Impl::IdentifyFrame(std::string_view traits_frame
                                                    TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   scratch_->encode_arena.Clear();
-  if (ReplaceStoredFrame(traits_frame, names)) return SettleProfileChange(now, /*rebuild=*/false);
+  // With nothing stored yet (a visitor's first identify) there is nothing
+  // to replace: the general path decides, as it would after
+  // ReplaceStoredFrame said no, and the first call does not compile it.
+  if (!profile_.attributes.empty() && ReplaceStoredFrame(traits_frame, names)) {
+    return SettleProfileChange(now, /*rebuild=*/false);
+  }
   scratch_->encode_arena.Clear();
   // JSON text allowed attribute values kMaxJsonDepth - 1 levels deep inside
   // the traits object; CheckValue below words the error as it did.
@@ -577,7 +582,9 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   return IdentifyValues(traits, nullptr, /*named=*/true, now);
 }
 
-bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names) {
+// noinline: a visitor's first identify does not call it (IdentifyFrame),
+// so a page's first decision need not compile it.
+[[gnu::noinline]] bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names) {
   // The general path spends most of its time on what this call cannot
   // meet (new names, repeated names, nulls, removals), and on decoding
   // every member before it looks at any: a page identifies with the same
