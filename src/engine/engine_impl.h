@@ -138,6 +138,9 @@ class Engine::Impl {
                   const Value* props = nullptr) const;
   void RebuildMetrics();
   void Prune();
+  // Prune's step: the oldest event leaves the log, its contributions the
+  // metrics (archived if all-time) and the score.
+  void DropOldestEvent();
   // Recomputes the attribute set, the membership and the progress (stage,
   // temperature, hand-offs) at the clock, from the current progress.
   // `progress` receives only this evaluation's stage moves (Commit appends
