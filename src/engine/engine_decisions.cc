@@ -74,8 +74,8 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
 
 // noinline: LLVM would put it back into Decide, its one caller (binaryen
 // keeps a one-caller function this large a call: cmake/LeadsegWasm.cmake).
-[[gnu::noinline]] bool Engine::Impl::DecideExperiment(const SlotSpec& slot, const AttributeSet& attributes, TimeMs now, bool record,
-                                    Decision* d) {
+[[gnu::noinline]] bool Engine::Impl::DecideExperiment(const SlotSpec& slot, const AttributeSet& attributes, TimeMs now,
+                                                      bool record, Decision* d) {
   const SlotExperimentSpec& e = *slot.experiment;
   if (!e.Applies(attributes)) return false;
   int arm = -1;
