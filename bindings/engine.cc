@@ -313,15 +313,24 @@ class BoundEngine {
         case Change::kTrack: return Reply(engine_->TrackFrame(*name, *value, *at));
       }
     }
+    return ApplyJsonText(call, *value, *name, *at);
+  }
+
+  // Apply's JSON text: parsed, then the Engine call that takes a value.
+  // noinline: the package sends frames (engine.post.js), so a page's first
+  // calls need not compile this path (binaryen keeps a one-caller function
+  // this large a call: cmake/LeadsegWasm.cmake).
+  [[gnu::noinline]] uintptr_t ApplyJsonText(const Change& call, std::string_view value, std::string_view name,
+                                            TimeMs at) {
     // Empty event properties are none: {}.
-    const std::string_view text = value->empty() && call.kind == Change::kTrack ? std::string_view("{}") : *value;
+    const std::string_view text = value.empty() && call.kind == Change::kTrack ? std::string_view("{}") : value;
     Document arena;
     auto parsed = ParseJsonValue(text, &arena, call.value);
     if (!parsed.ok()) return Fail(parsed.status());
     switch (call.kind) {
-      case Change::kIdentify: return Reply(engine_->Identify(*parsed, *at));
-      case Change::kDeclare: return Reply(engine_->Declare(std::string(*name), *parsed, *at));
-      case Change::kTrack: return Reply(engine_->Track(std::string(*name), *parsed, *at));
+      case Change::kIdentify: return Reply(engine_->Identify(*parsed, at));
+      case Change::kDeclare: return Reply(engine_->Declare(std::string(name), *parsed, at));
+      case Change::kTrack: return Reply(engine_->Track(std::string(name), *parsed, at));
     }
     return 0;  // not reached: every kind is handled above
   }

@@ -96,12 +96,16 @@ target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTION
 # it supports has TextDecoder). After em++'s own -Oz passes, binaryen
 # flattens the code, rebuilds its control flow (rereloop) and shrinks it
 # twice more: 0.6 KB gzip less ("The runtime wasm's bytes, by owner").
-# Single-caller functions larger than 500 of binaryen's expressions stay
+# Single-caller functions larger than 300 of binaryen's expressions stay
 # calls (its default inlines them whatever their size, as in the batch
 # module below): V8 compiles a wasm function whole at its first call, so a
 # decoder for a section the config lacks (DecodePredictive, kept out of line
 # by clang with [[gnu::noinline]]) is then compiled only by the pages whose
-# config has it ("fewer wasm code bytes on the page's load path", s39).
+# config has it ("fewer wasm code bytes on the page's load path", s39); the
+# same for the model's evaluation (PredictiveResult::Evaluate, 300 to 400
+# expressions: the limit was 500 until s40) and a slot's experiment
+# (Engine::Impl::DecideExperiment). At 150 functions on identify's path
+# split too (s40: +526 B compiled at the first identify).
 # The glue reads only the Module properties the package passes
 # (INCOMING_MODULE_JS_API: web/src/loader.js and loader-node.js pass
 # wasmBinary, locateFile and instantiateWasm, as tests/ and bench/ do): the
@@ -123,5 +127,5 @@ leadseg_add_wasm_module(leadseg-runtime
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/frame.post.js"
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/engine.post.js"
   OPTIONS -sMALLOC=emmalloc -sTEXTDECODER=2
-          -sBINARYEN_EXTRA_PASSES=--flatten,--rereloop,-Oz,-Oz,--one-caller-inline-max-function-size=500
+          -sBINARYEN_EXTRA_PASSES=--flatten,--rereloop,-Oz,-Oz,--one-caller-inline-max-function-size=300
           "-sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,instantiateWasm]")

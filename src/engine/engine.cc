@@ -270,23 +270,31 @@ void Engine::Impl::Prune() {
   auto& events = profile_.events;
   while (!events.empty() &&
          (events.size() > r.max_events || (r.max_age != kForever && events.front().ts < profile_.clock - r.max_age))) {
-    // All-time metrics keep the event's contribution in their archive;
-    // windowed metrics forget it, as a rebuild from the log would.
-    const Event& e = events.front();
-    archived_score_.Activity(e.ts);
-    ForEachMatch(
-        e,
-        [&](size_t m, const Value& field) {
-          if (config_->metrics()[m].window == kForever) archived_[m].Add(e.ts, field);
-          else live_[m].DropOldest(e.ts, field);
-        },
-        [&](int rule) { archived_score_.Award(rule, e.ts, e.type); });
-    // Its properties' buffer holds the next event's (TrackFrame): steady
-    // state, one event in and one out, then allocates nothing for them.
-    scratch_->spare_props.swap(events.front().props);
-    events.pop_front();
+    DropOldestEvent();
   }
   live_score_.TrimAwards(r.max_events);
+}
+
+// noinline: every identify and track prunes, but a log drops its first
+// event only once it is full or old, so a page's first calls need not
+// compile this (binaryen keeps it a call: cmake/LeadsegWasm.cmake).
+[[gnu::noinline]] void Engine::Impl::DropOldestEvent() {
+  auto& events = profile_.events;
+  // All-time metrics keep the event's contribution in their archive;
+  // windowed metrics forget it, as a rebuild from the log would.
+  const Event& e = events.front();
+  archived_score_.Activity(e.ts);
+  ForEachMatch(
+      e,
+      [&](size_t m, const Value& field) {
+        if (config_->metrics()[m].window == kForever) archived_[m].Add(e.ts, field);
+        else live_[m].DropOldest(e.ts, field);
+      },
+      [&](int rule) { archived_score_.Award(rule, e.ts, e.type); });
+  // Its properties' buffer holds the next event's (TrackFrame): steady
+  // state, one event in and one out, then allocates nothing for them.
+  scratch_->spare_props.swap(events.front().props);
+  events.pop_front();
 }
 
 void Engine::Impl::Evaluate(std::vector<uint8_t>* membership, ProgressState* progress) const {
@@ -441,7 +449,12 @@ Result<SegmentChanges> Engine::Impl::IdentifyFrame(std::string_view traits_frame
                                                    TimeMs now) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   scratch_->encode_arena.Clear();
-  if (ReplaceStoredFrame(traits_frame, names)) return SettleProfileChange(now, /*rebuild=*/false);
+  // With nothing stored yet (a visitor's first identify) there is nothing
+  // to replace: the general path decides, as it would after
+  // ReplaceStoredFrame said no, and the first call does not compile it.
+  if (!profile_.attributes.empty() && ReplaceStoredFrame(traits_frame, names)) {
+    return SettleProfileChange(now, /*rebuild=*/false);
+  }
   scratch_->encode_arena.Clear();
   // JSON text allowed attribute values kMaxJsonDepth - 1 levels deep inside
   // the traits object; CheckValue below words the error as it did.
@@ -577,7 +590,9 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   return IdentifyValues(traits, nullptr, /*named=*/true, now);
 }
 
-bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names) {
+// noinline: a visitor's first identify does not call it (IdentifyFrame),
+// so a page's first decision need not compile it.
+[[gnu::noinline]] bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names) {
   // The general path spends most of its time on what this call cannot
   // meet (new names, repeated names, nulls, removals), and on decoding
   // every member before it looks at any: a page identifies with the same

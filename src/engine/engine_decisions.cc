@@ -67,70 +67,78 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
   const SlotSpec& slot = config_->slots()[static_cast<size_t>(index)];
   const AttributeSet& attributes = EvaluateScratch();
   Decision d;
-  if (slot.experiment && slot.experiment->Applies(attributes)) {
-    const SlotExperimentSpec& e = *slot.experiment;
-    int arm = -1;
-    auto stored = decisions_.assignments.find(e.key);
-    if (stored != decisions_.assignments.end()) {
-      // Sticky: the stored variant wins while it is still an arm.
-      for (size_t i = 0; i < e.variants.size(); ++i) {
-        if (slot.variants[static_cast<size_t>(e.variants[i])].id == stored->second.variant) arm = static_cast<int>(i);
-      }
-    }
-    if (arm < 0) {
-      std::string hash_value = HashValue(attributes_value_, decisions_.visitor_id);
-      if (!hash_value.empty()) {
-        if (e.mode == SlotExperimentMode::kAb) {
-          auto n = GrowthBookHash(e.key, hash_value, 1);
-          if (n) arm = ChooseVariation(*n, e.ranges);
-        } else {
-          auto bandit = ThompsonBandit::Create(static_cast<int>(e.variants.size()));
-          if (bandit.ok()) {
-            const auto& site = aggregate_[e.key];
-            const auto& site_segments = aggregate_segments_[e.key];
-            for (size_t i = 0; i < e.variants.size(); ++i) {
-              const std::string& v = slot.variants[static_cast<size_t>(e.variants[i])].id;
-              if (auto it = site.find(v); it != site.end()) {
-                (void)bandit->AddCounts(static_cast<int>(i), it->second.exposures, it->second.conversions);
-              }
-              for (const auto& [segment, by_variant] : site_segments) {
-                if (auto it = by_variant.find(v); it != by_variant.end()) {
-                  (void)bandit->AddSegmentCounts(segment, static_cast<int>(i), it->second.exposures,
-                                                 it->second.conversions);
-                }
-              }
-            }
-            // Deterministic per visitor and experiment: the same visitor
-            // asked twice before the assignment is stored gets the same arm.
-            Rng rng((static_cast<uint64_t>(Fnv1a32(e.key)) << 32) | Fnv1a32(hash_value));
-            std::string segment;
-            for (size_t i = 0; i < membership_.size() && segment.empty(); ++i) {
-              if (membership_[i] && site_segments.count(config_->segments()[i].id)) segment = config_->segments()[i].id;
-            }
-            arm = segment.empty() ? bandit->Choose(rng) : bandit->Choose(rng, segment);
-          }
-        }
-      }
-      if (arm >= 0 && record) {
-        const std::string& variant = slot.variants[static_cast<size_t>(e.variants[static_cast<size_t>(arm)])].id;
-        decisions_.assignments[e.key] = Assignment{variant, now};
-        // One exposure per visitor and experiment, counted globally and
-        // for each segment the visitor is in at that moment.
-        Bump(&decisions_.counts[e.key][variant], false);
-        for (size_t i = 0; i < membership_.size(); ++i) {
-          if (membership_[i]) Bump(&decisions_.segment_counts[e.key][config_->segments()[i].id][variant], false);
-        }
-        d.first_exposure = true;
-      }
-    }
-    if (arm >= 0) {
-      d.slot = ExperimentDecision(slot, arm);
-      d.experiment = e.key;
-      return d;
-    }
-  }
+  if (slot.experiment && DecideExperiment(slot, attributes, now, record, &d)) return d;
   d.slot = leadseg::Decide(slot, attributes);
   return d;
+}
+
+// noinline: LLVM would put it back into Decide, its one caller (binaryen
+// keeps a one-caller function this large a call: cmake/LeadsegWasm.cmake).
+[[gnu::noinline]] bool Engine::Impl::DecideExperiment(const SlotSpec& slot, const AttributeSet& attributes, TimeMs now,
+                                                      bool record, Decision* d) {
+  const SlotExperimentSpec& e = *slot.experiment;
+  if (!e.Applies(attributes)) return false;
+  int arm = -1;
+  auto stored = decisions_.assignments.find(e.key);
+  if (stored != decisions_.assignments.end()) {
+    // Sticky: the stored variant wins while it is still an arm.
+    for (size_t i = 0; i < e.variants.size(); ++i) {
+      if (slot.variants[static_cast<size_t>(e.variants[i])].id == stored->second.variant) arm = static_cast<int>(i);
+    }
+  }
+  if (arm < 0) {
+    std::string hash_value = HashValue(attributes_value_, decisions_.visitor_id);
+    if (!hash_value.empty()) {
+      if (e.mode == SlotExperimentMode::kAb) {
+        auto n = GrowthBookHash(e.key, hash_value, 1);
+        if (n) arm = ChooseVariation(*n, e.ranges);
+      } else {
+        arm = ChooseBanditArm(slot, hash_value);
+      }
+    }
+    if (arm >= 0 && record) {
+      const std::string& variant = slot.variants[static_cast<size_t>(e.variants[static_cast<size_t>(arm)])].id;
+      decisions_.assignments[e.key] = Assignment{variant, now};
+      // One exposure per visitor and experiment, counted globally and
+      // for each segment the visitor is in at that moment.
+      Bump(&decisions_.counts[e.key][variant], false);
+      for (size_t i = 0; i < membership_.size(); ++i) {
+        if (membership_[i]) Bump(&decisions_.segment_counts[e.key][config_->segments()[i].id][variant], false);
+      }
+      d->first_exposure = true;
+    }
+  }
+  if (arm < 0) return false;
+  d->slot = ExperimentDecision(slot, arm);
+  d->experiment = e.key;
+  return true;
+}
+
+[[gnu::noinline]] int Engine::Impl::ChooseBanditArm(const SlotSpec& slot, const std::string& hash_value) {
+  const SlotExperimentSpec& e = *slot.experiment;
+  auto bandit = ThompsonBandit::Create(static_cast<int>(e.variants.size()));
+  if (!bandit.ok()) return -1;
+  const auto& site = aggregate_[e.key];
+  const auto& site_segments = aggregate_segments_[e.key];
+  for (size_t i = 0; i < e.variants.size(); ++i) {
+    const std::string& v = slot.variants[static_cast<size_t>(e.variants[i])].id;
+    if (auto it = site.find(v); it != site.end()) {
+      (void)bandit->AddCounts(static_cast<int>(i), it->second.exposures, it->second.conversions);
+    }
+    for (const auto& [segment, by_variant] : site_segments) {
+      if (auto it = by_variant.find(v); it != by_variant.end()) {
+        (void)bandit->AddSegmentCounts(segment, static_cast<int>(i), it->second.exposures, it->second.conversions);
+      }
+    }
+  }
+  // Deterministic per visitor and experiment: the same visitor asked twice
+  // before the assignment is stored gets the same arm.
+  Rng rng((static_cast<uint64_t>(Fnv1a32(e.key)) << 32) | Fnv1a32(hash_value));
+  std::string segment;
+  for (size_t i = 0; i < membership_.size() && segment.empty(); ++i) {
+    if (membership_[i] && site_segments.count(config_->segments()[i].id)) segment = config_->segments()[i].id;
+  }
+  return segment.empty() ? bandit->Choose(rng) : bandit->Choose(rng, segment);
 }
 
 Status Engine::Impl::Convert(const std::string& goal, TimeMs now, ValueWriter* out) {

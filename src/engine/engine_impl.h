@@ -85,6 +85,17 @@ class Engine::Impl {
   // through the helpers below.
   friend class Replayer;
   struct Scratch;
+  // Decide's experiment: the arm `slot`'s experiment gives this visitor
+  // (the stored one, else bucketed or the bandit's, recorded if `record`),
+  // into `d`. False when the experiment does not apply or cannot bucket the
+  // visitor (no id): the slot then decides by its variants' conditions.
+  // Out of Decide (engine_decisions.cc) because most slots run none: their
+  // first decide should not compile it.
+  bool DecideExperiment(const SlotSpec& slot, const AttributeSet& attributes, TimeMs now, bool record,
+                        Decision* d);
+  // The bandit's arm for experiment `e` (an index into e.variants), drawn
+  // from the device's and the site's counts; -1 if none.
+  int ChooseBanditArm(const SlotSpec& slot, const std::string& hash_value);
   // Track's common tail: the retention and size checks, then the event is
   // stored and the segments evaluated. `props`, when given, is the event's
   // properties already decoded from event.props (TrackFrame has them), so
@@ -127,6 +138,9 @@ class Engine::Impl {
                   const Value* props = nullptr) const;
   void RebuildMetrics();
   void Prune();
+  // Prune's step: the oldest event leaves the log, its contributions the
+  // metrics (archived if all-time) and the score.
+  void DropOldestEvent();
   // Recomputes the attribute set, the membership and the progress (stage,
   // temperature, hand-offs) at the clock, from the current progress.
   // `progress` receives only this evaluation's stage moves (Commit appends

@@ -127,7 +127,10 @@ Json PredictiveFeature::EqualsJson() const {
 
 double PredictivePoints(double probability, double points) { return std::round(probability * points); }
 
-void PredictiveResult::Evaluate(const PredictiveSpec& spec, const AttributeSet& attributes) {
+[[gnu::noinline]] // noinline: only a config with a model calls it; inlined into the engine's
+// evaluation, every config's first evaluation would compile it (binaryen
+// keeps it a call: cmake/LeadsegWasm.cmake).
+[[gnu::noinline]] void PredictiveResult::Evaluate(const PredictiveSpec& spec, const AttributeSet& attributes) {
   contributions.resize(spec.features.size());
   double sum = spec.intercept;
   for (size_t i = 0; i < spec.features.size(); ++i) {
