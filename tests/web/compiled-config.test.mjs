@@ -212,8 +212,23 @@ test('the Vite plugin turns `config.json?leadseg` into the compiled bytes, and f
   };
   assert.equal(await plugin.load.call(context, EXAMPLE_CONFIG), null, 'plain imports are left alone');
   const { code } = await plugin.load.call(context, `${EXAMPLE_CONFIG}?leadseg`);
-  const base64 = /atob\("([^"]+)"\)/.exec(code)[1];
-  assert.deepEqual(new Uint8Array(Buffer.from(base64, 'base64')), await compileConfig(exampleConfig()));
+  const expected = await compileConfig(exampleConfig());
+  // The module decodes itself: with Uint8Array.fromBase64 (browsers that
+  // have it) and without (node 20, older browsers: atob).
+  // (a comment makes each import a new module, run again)
+  const run = async (tag) => (await import(`data:text/javascript,${encodeURIComponent(`${code}// ${tag}`)}`)).default;
+  const had = Object.getOwnPropertyDescriptor(Uint8Array, 'fromBase64');
+  try {
+    delete Uint8Array.fromBase64;
+    assert.deepEqual(await run('atob'), expected, 'decoded with atob');
+    let used = 0;
+    Uint8Array.fromBase64 = (text) => { used++; return new Uint8Array(Buffer.from(text, 'base64')); };
+    assert.deepEqual(await run('fromBase64'), expected, 'decoded with fromBase64');
+    assert.equal(used, 1);
+  } finally {
+    if (had) Object.defineProperty(Uint8Array, 'fromBase64', had);
+    else delete Uint8Array.fromBase64;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadseg-vite-'));
   try {
     const badFile = path.join(dir, 'bad.json');
