@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { build, createServer, createLogger } from 'vite';
 import { CONTENT_SECURITY_POLICY } from '../../scripts/serve.mjs';
+import leadsegVite from '../../web/src/vite.js';
 import { REPO_ROOT, RESULTS_DIR, checkPrerequisites, launchChromium, watchPage, cspProblems, startSiteServer } from './fixtures/chromium.mjs';
 
 const APP = path.join(REPO_ROOT, 'tests', 'browser', 'fixtures', 'vite-app');
@@ -249,6 +250,43 @@ describe('leadseg in a Vite app, in Chromium', () => {
         assert.ok(r.url.startsWith(server.url) && emitted.has(new URL(r.url).pathname), `${r.url} is part of the Vite build`);
       }
     });
+  });
+
+  // The production path web/README recommends: the config compiled at build
+  // time by the package's plugin (`import config from './x.json?leadseg'`),
+  // so the page loads the runtime module only. The plugin's module decodes
+  // the bytes as the page loads (Uint8Array.fromBase64 in this Chromium).
+  test('vite build with the leadseg plugin: the compiled config, the runtime module only', async () => {
+    const app = makeApp(path.join(tmp, 'compiled-app'), 'link');
+    const main = path.join(app, 'main.js');
+    const source = fs.readFileSync(main, 'utf8');
+    const jsonImport = "import config from './b2b-saas.json';";
+    assert.ok(source.includes(jsonImport), 'the app imports its JSON config');
+    fs.writeFileSync(main, source.replace(jsonImport, "import config from './b2b-saas.json?leadseg';"));
+    const outDir = path.join(tmp, 'compiled-dist');
+    const quiet = quietLogger();
+    const result = await build({
+      root: app,
+      configFile: false,
+      logLevel: 'warn',
+      customLogger: quiet.logger,
+      plugins: [leadsegVite()],
+      build: { outDir, emptyOutDir: true },
+    });
+    assertNoWarnings(quiet.logged);
+    const output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+    const js = output.filter((o) => o.type === 'chunk').map((c) => c.code).join('\n');
+    assert.ok(js.includes('fromBase64'), "the plugin's module is in the app's bundle");
+    assert.ok(!js.includes('For CTOs: the architecture deep-dive'), "the JSON config's text is not (the hero's headline, rendered below)");
+    const server = await startSiteServer({ site: outDir, web: false });
+    try {
+      const responses = await runApp(browser, server.url);
+      const runtime = output.find((o) => o.type === 'asset' && /^assets\/leadseg-runtime-[\w-]+\.wasm$/.test(o.fileName)).fileName;
+      const wasm = responses.filter((r) => new URL(r.url).pathname.endsWith('.wasm'));
+      assert.deepEqual(wasm, [{ url: `${server.url}${runtime}`, status: 200, type: 'application/wasm' }]);
+    } finally {
+      await server.close();
+    }
   });
 
   test('vite dev server: the package installed from a tarball or the registry runs as is', async () => {
