@@ -93,8 +93,9 @@ class Engine::Impl {
   // first decide should not compile it.
   bool DecideExperiment(const SlotSpec& slot, const AttributeSet& attributes, TimeMs now, bool record,
                         Decision* d);
-  // The bandit's arm for experiment `e` (an index into e.variants), drawn
-  // from the device's and the site's counts; -1 if none.
+  // The bandit's arm for `slot`'s experiment (an index into its variants),
+  // drawn from the site's counts, per segment where the visitor is in one
+  // the site counted; -1 if none. Deterministic per visitor (`hash_value`).
   int ChooseBanditArm(const SlotSpec& slot, const std::string& hash_value);
   // Track's common tail: the retention and size checks, then the event is
   // stored and the segments evaluated. `props`, when given, is the event's

@@ -127,7 +127,7 @@ Json PredictiveFeature::EqualsJson() const {
 
 double PredictivePoints(double probability, double points) { return std::round(probability * points); }
 
-[[gnu::noinline]] // noinline: only a config with a model calls it; inlined into the engine's
+// noinline: only a config with a model calls it; inlined into the engine's
 // evaluation, every config's first evaluation would compile it (binaryen
 // keeps it a call: cmake/LeadsegWasm.cmake).
 [[gnu::noinline]] void PredictiveResult::Evaluate(const PredictiveSpec& spec, const AttributeSet& attributes) {

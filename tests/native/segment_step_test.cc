@@ -57,10 +57,10 @@ TEST(SegmentStep, ASegmentReadingSegmentsSeesTheOnesBeforeIt) {
             (std::vector<std::string>{"big"}));
 }
 
-// Segments decided at once keep the leaf answers of the attributes that
-// did not change since the evaluation before (SegmentProgram::
-// EvaluateChanged): after every merge, removal, replaced value and restored
-// snapshot the engine answers as a new engine given the same attributes.
+// Segments decided at once keep answers from the evaluation before (words_,
+// and any later cut that keeps the leaves of unchanged attributes): after
+// every merge, removal, replaced value and restored snapshot the engine must
+// answer as a new engine given the same attributes.
 TEST(SegmentStep, KeptLeavesAnswerAsANewEngine) {
   const char* const kConfig = R"({
     "segments": [
