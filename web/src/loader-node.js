@@ -67,6 +67,10 @@ export async function nodeBatchLoader() {
 // namespace, whose lazy getters load node's streams), crypto as before.
 export function nodeRandomBytes(bytes) {
   const fsSync = builtinFs();
+  if (!fsSync) {
+    globalThis.crypto.getRandomValues(bytes);
+    return;
+  }
   let fd = -1;
   try {
     fd = fsSync.openSync('/dev/urandom', 'r');
