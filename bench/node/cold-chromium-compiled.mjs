@@ -182,10 +182,11 @@ async function viteModuleAsScript() {
 }
 const pageName = (mode) => (configDelivery === 'inline' ? `inline-${mode}` : mode === 'preload' ? 'preload' : 'index');
 if (configDelivery === 'inline') {
+  const compiledScript = `<script>${await viteModuleAsScript()}</script>`;
   for (const mode of modes) {
     const script = mode === 'growthbook' ? `<script>window.BENCH_INLINE = ${JSON.stringify({ features: FEATURES })};</script>`
       : mode === 'json' ? `<script>window.BENCH_INLINE = ${JSON.stringify({ json: configText })};</script>`
-        : `<script>${await viteModuleAsScript()}</script>`;
+        : compiledScript;
     fs.writeFileSync(path.join(site, `${pageName(mode)}.html`), (mode === 'preload' ? PRELOAD_PAGE : PAGE).replace('<script type="module"', () => `${script}<script type="module"`));
   }
 }

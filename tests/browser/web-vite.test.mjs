@@ -80,6 +80,24 @@ function expandFilesEntry(entry) {
 }
 
 /**
+ * Vite's production build of `app` into `outDir`, with `plugins` and
+ * otherwise Vite's defaults. Returns Vite's (Rolldown's) output,
+ * [{type: 'chunk'|'asset', fileName, code|source}], and what it logged.
+ */
+async function buildApp(app, outDir, plugins = []) {
+  const quiet = quietLogger();
+  const result = await build({
+    root: app,
+    configFile: false, // nothing to configure: Vite's defaults
+    logLevel: 'warn', // no progress lines; warnings and errors are checked by the callers
+    customLogger: quiet.logger,
+    plugins,
+    build: { outDir, emptyOutDir: true },
+  });
+  return { output: (Array.isArray(result) ? result : [result]).flatMap((r) => r.output), logged: quiet.logged };
+}
+
+/**
  * Opens the app, waits for its engine and checks what it computed and
  * rendered. Returns the responses the page received.
  */
@@ -166,16 +184,7 @@ describe('leadseg in a Vite app, in Chromium', () => {
     before(async () => {
       const app = makeApp(path.join(tmp, 'build-app'), 'link');
       outDir = path.join(tmp, 'dist');
-      const quiet = quietLogger();
-      logged = quiet.logged;
-      const result = await build({
-        root: app,
-        configFile: false, // nothing to configure: Vite's defaults
-        logLevel: 'warn', // no progress lines; warnings and errors are checked below
-        customLogger: quiet.logger,
-        build: { outDir, emptyOutDir: true },
-      });
-      output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+      ({ output, logged } = await buildApp(app, outDir));
       server = await startSiteServer({ site: outDir, web: false }); // only what Vite wrote
     });
 
@@ -264,17 +273,8 @@ describe('leadseg in a Vite app, in Chromium', () => {
     assert.ok(source.includes(jsonImport), 'the app imports its JSON config');
     fs.writeFileSync(main, source.replace(jsonImport, "import config from './b2b-saas.json?leadseg';"));
     const outDir = path.join(tmp, 'compiled-dist');
-    const quiet = quietLogger();
-    const result = await build({
-      root: app,
-      configFile: false,
-      logLevel: 'warn',
-      customLogger: quiet.logger,
-      plugins: [leadsegVite()],
-      build: { outDir, emptyOutDir: true },
-    });
-    assertNoWarnings(quiet.logged);
-    const output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+    const { output, logged } = await buildApp(app, outDir, [leadsegVite()]);
+    assertNoWarnings(logged);
     const js = output.filter((o) => o.type === 'chunk').map((c) => c.code).join('\n');
     assert.ok(js.includes('fromBase64'), "the plugin's module is in the app's bundle");
     assert.ok(!js.includes('For CTOs: the architecture deep-dive'), "the JSON config's text is not (the hero's headline, rendered below)");
