@@ -266,7 +266,12 @@ const nodeCommon = {
 // and links one file to its first decision, not the entry and the
 // CommonJS glue through node's CJS loader (~1.5 ms of CPU,
 // docs/performance.md, "A fresh node process: the node entry's own
-// JavaScript"). Workers run from ../src/.
+// JavaScript"). Every import() of that glue in the entry becomes the
+// static import, loader.js's browser loaders' too (dead code under node,
+// which sets its own): one import() left would make esbuild wrap the glue
+// in a function run on first use, whose ~20 KB V8 then parses twice (its
+// pre-parse in the module's compile, and again when it first runs).
+// Workers run from ../src/.
 function nodeFiles(glueSeen) {
   return {
     name: 'node-files',
@@ -274,7 +279,7 @@ function nodeFiles(glueSeen) {
       build.onResolve({ filter: /^\.\.\/dist\// }, (args) => (glueSeen && PAGE_GLUE.includes(path.basename(args.path))
         ? undefined : { path: args.path, external: true }));
       if (glueSeen) {
-        build.onLoad({ filter: /loader-node\.js$/ }, async (args) => ({
+        build.onLoad({ filter: /[\\/]loader(-node)?\.js$/ }, async (args) => ({
           contents: pageGlueStatic(glueSeen)(await fs.promises.readFile(args.path, 'utf8')), loader: 'js',
         }));
       }
