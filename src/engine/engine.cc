@@ -62,6 +62,13 @@ struct Engine::Impl::Scratch {
   std::vector<PendingTrait> pending;
   std::string encoded;
   std::vector<int32_t> trait_position, trait_source, stored_first, replaced;
+  // The stored positions ReplaceStoredFrame last found for the names of
+  // version `names_version` (IdentifyNamedValues), the attributes as they
+  // were at `names_generation` (values_generation_: every change of the
+  // stored names or their order rebuilds the values). Both must match for
+  // the positions to be taken without comparing the names again.
+  std::vector<int32_t> names_positions;
+  uint64_t names_version = 0, names_generation = 0;
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
   std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
   // Metric values alternate between two arenas, so the previous
@@ -446,13 +453,13 @@ SegmentChanges Engine::Impl::SettleProfileChange(TimeMs now, bool rebuild) {
 }
 
 Result<SegmentChanges> Engine::Impl::IdentifyFrame(std::string_view traits_frame, const std::vector<std::string>* names,
-                                                   TimeMs now) {
+                                                   TimeMs now, uint64_t names_version) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   scratch_->encode_arena.Clear();
   // With nothing stored yet (a visitor's first identify) there is nothing
   // to replace: the general path decides, as it would after
   // ReplaceStoredFrame said no, and the first call does not compile it.
-  if (!profile_.attributes.empty() && ReplaceStoredFrame(traits_frame, names)) {
+  if (!profile_.attributes.empty() && ReplaceStoredFrame(traits_frame, names, names_version)) {
     return SettleProfileChange(now, /*rebuild=*/false);
   }
   scratch_->encode_arena.Clear();
@@ -592,7 +599,8 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
 
 // noinline: a visitor's first identify does not call it (IdentifyFrame),
 // so a page's first decision need not compile it.
-[[gnu::noinline]] bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names) {
+[[gnu::noinline]] bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names,
+                                                        uint64_t names_version) {
   // The general path spends most of its time on what this call cannot
   // meet (new names, repeated names, nulls, removals), and on decoding
   // every member before it looks at any: a page identifies with the same
@@ -606,26 +614,37 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   Scratch& s = *scratch_;
   s.pending.resize(n);
   s.trait_position.resize(n);
+  // The names as matched last time: their positions, in the stored order
+  // (n of them, as names->size()).
+  const int32_t* known = names_version != 0 && names_version == s.names_version &&
+                                 s.names_generation == values_generation_
+                             ? s.names_positions.data()
+                             : nullptr;
   size_t bytes = attributes_bytes_;
   size_t at = 5;  // after the object's tag and member count
   size_t hint = 0;
   int previous = -1;
   for (uint32_t i = 0; i < n; ++i) {
-    std::string_view key;
-    if (names) {
-      key = (*names)[i];
+    int position;
+    if (known) {
+      position = known[i];
     } else {
-      if (frame.size() - at < 4) return false;
-      const size_t length = bytes::DecodeFixed32(frame.data() + at);
-      if (frame.size() - at - 4 < length) return false;
-      key = std::string_view(frame.data() + at + 4, length);
-      at += 4 + length;
+      std::string_view key;
+      if (names) {
+        key = (*names)[i];
+      } else {
+        if (frame.size() - at < 4) return false;
+        const size_t length = bytes::DecodeFixed32(frame.data() + at);
+        if (frame.size() - at - 4 < length) return false;
+        key = std::string_view(frame.data() + at + 4, length);
+        at += 4 + length;
+      }
+      // In the stored order, so no name repeats; a stored name passed the
+      // name checks when it was stored.
+      position = FindAttribute(stored, key, &hint);
+      if (position <= previous) return false;
+      previous = position;
     }
-    // In the stored order, so no name repeats; a stored name passed the
-    // name checks when it was stored.
-    const int position = FindAttribute(stored, key, &hint);
-    if (position <= previous) return false;
-    previous = position;
     Value value;
     size_t size = 0;
     if (!ReadMemberValue(std::string_view(frame.data() + at, frame.size() - at), &s.encode_arena, &value, &size)) {
@@ -668,6 +687,11 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   attributes_bytes_ = bytes;
   // Values read since the last rebuild outgrew their bound: read them all.
   if (rebuild) RebuildValues();
+  if (names_version != 0 && !known) {
+    s.names_positions = s.trait_position;
+    s.names_version = names_version;
+    s.names_generation = values_generation_;
+  }
   return true;
 }
 
