@@ -557,14 +557,12 @@ bool PlainAscii(std::string_view s) {
   return bad == 0;
 }
 
-// A new member value's JSON text size (the 256 KB accounting), or false if
-// it fails identify's value checks. The usual traits are answered here
-// (JsonTextSize's answers for them), the rest by the checks and
-// JsonTextSize, which at -Oz are calls a member.
-bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
+// The JSON text size of the usual scalar traits (JsonTextSize's answer),
+// which pass identify's value checks; false for any other value.
+bool UsualScalarJsonSize(const Value& value, size_t* json_bytes) {
   switch (value.type()) {
     case ValueType::kString:
-      if (!PlainAscii(value.as_string())) break;
+      if (!PlainAscii(value.as_string())) return false;
       *json_bytes = value.as_string().size() + 2;
       return true;
     case ValueType::kBool:
@@ -575,16 +573,35 @@ bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
       // its JSON text is its digits after a minus sign if negative (-0 is
       // "0"); NaN fails the range test.
       const double d = value.as_number();
-      if (!(d > -1e15 && d < 1e15)) break;
+      if (!(d > -1e15 && d < 1e15)) return false;
       const auto i = static_cast<int64_t>(d);
-      if (static_cast<double>(i) != d) break;
+      if (static_cast<double>(i) != d) return false;
       size_t n = i < 0 ? 2 : 1;
       for (uint64_t u = static_cast<uint64_t>(i < 0 ? -i : i); u >= 10; u /= 10) ++n;
       *json_bytes = n;
       return true;
     }
     default:
-      break;
+      return false;
+  }
+}
+
+// A new member value's JSON text size (the 256 KB accounting), or false if
+// it fails identify's value checks. The usual traits are answered here
+// (JsonTextSize's answers for them): the scalars above and arrays of them
+// (tags, interests); the rest by the checks and JsonTextSize, which at -Oz
+// are calls an element.
+bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
+  if (UsualScalarJsonSize(value, json_bytes)) return true;
+  if (value.is_array()) {
+    // The brackets and the commas between the elements.
+    size_t n = 2 + (value.size() > 0 ? value.size() - 1 : 0), element = 0;
+    uint32_t i = 0;
+    for (; i < value.size() && UsualScalarJsonSize(value.at(i), &element); ++i) n += element;
+    if (i == value.size()) {
+      *json_bytes = n;
+      return true;
+    }
   }
   if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
   *json_bytes = JsonTextSize(value);
