@@ -304,7 +304,7 @@ class BoundEngine {
       if (call.kind != Change::kIdentify || !trait_keys_.kept()) {
         return Fail(DataLoss("the values do not match their names"));
       }
-      return Reply(engine_->IdentifyNamedValues(trait_keys_.names(), *value, *at));
+      return Reply(engine_->IdentifyNamedValues(trait_keys_.names(), *value, *at, trait_keys_.version()));
     }
     if (encoding != Encoding::kJsonText) {
       switch (call.kind) {

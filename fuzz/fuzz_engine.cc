@@ -251,6 +251,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::string> segment_ids;
   for (const auto& s : config->segments()) segment_ids.push_back(s.id);
 
+  // IdentifyNamedValues' names, kept from one call to the next as the
+  // binding keeps them, so that a version outlives calls (and the stored
+  // attributes' changes in between) as it does on a page.
+  TraitKeys keys;
+
   for (int op_index = 0; op_index < kMaxOps && p.remaining_bytes() > 0; ++op_index) {
     Engine& e = *engine;
     const State before = Capture(e);
@@ -263,6 +268,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 1: {
         name = "Identify";
         Json traits = GenTraits(p);
+        // Sometimes new values for the names kept last (a page's usual call).
+        if (op == 1 && keys.kept() && p.ConsumeBool()) {
+          traits = Json::object();
+          for (const std::string& key : keys.names()) traits[key] = p.ConsumeBool() ? Json(GenNumber(p)) : GenValue(p, 2);
+        }
         if (op == 1 && traits.is_object()) {
           // As the JavaScript package sends traits named as the call
           // before: the values alone, named by a whole frame's kept names
@@ -273,8 +283,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           const Value object = doc.Add(traits);
           std::string frame;
           EncodeValue(object, &frame);
-          TraitKeys keys;
-          keys.Keep(frame);
           // The names are kept of every object frame the decoder accepts.
           // It refuses one nested deeper than attributes may be (GenValue's
           // chains of arrays), which the JavaScript package never sends
@@ -285,6 +293,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           const bool accepted =
               DecodeValue(reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), &decoded, kMaxJsonDepth + 1)
                   .ok();
+          // The same names keep their version; other names are kept anew.
+          bool same_names = accepted && keys.kept() && keys.names().size() == object.size();
+          for (uint32_t i = 0; same_names && i < object.size(); ++i) same_names = keys.names()[i] == object.key_at(i);
+          if (!same_names) keys.Keep(frame);
           if (accepted) {
             FUZZ_CHECK(keys.kept() && keys.names().size() == object.size(), "an object frame's names were not kept");
           } else {
@@ -301,7 +313,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           // The binding sends no values to the engine without kept names
           // (bindings/engine.cc, Encoding::kSameKeys); the engine itself
           // must refuse them too, as values without their names.
-          status = e.IdentifyNamedValues(keys.names(), values, GenTime(p, e.clock())).status();
+          const uint64_t version = p.ConsumeBool() ? keys.version() : 0;
+          status = e.IdentifyNamedValues(keys.names(), values, GenTime(p, e.clock()), version).status();
           FUZZ_CHECK(n == object.size() || !status.ok(), "values without one of their names were taken");
           FUZZ_CHECK(accepted || !status.ok(), "values were taken after a refused frame");
           break;

@@ -97,8 +97,11 @@ class Engine {
   // frame whose members carry no names (the tag, a u32 count, then each
   // value alone), the i-th named names[i]. How the JavaScript package sends
   // traits named as the call before (bindings/engine.cc, kSameKeys).
+  // `names_version`, if not 0, must change whenever `names` does (a number
+  // no other list of names had): the engine then matches the names with
+  // its attributes once per version, not once per call.
   Result<SegmentChanges> IdentifyNamedValues(const std::vector<std::string>& names, std::string_view values_frame,
-                                             TimeMs now);
+                                             TimeMs now, uint64_t names_version = 0);
   // Records a zero-party declaration ("interests" -> ["security"]); a null
   // value withdraws it.
   Result<SegmentChanges> Declare(const std::string& key, const Value& value, TimeMs now);

@@ -62,6 +62,13 @@ struct Engine::Impl::Scratch {
   std::vector<PendingTrait> pending;
   std::string encoded;
   std::vector<int32_t> trait_position, trait_source, stored_first, replaced;
+  // The stored positions ReplaceStoredFrame last found for the names of
+  // version `names_version` (IdentifyNamedValues), the attributes as they
+  // were at `names_generation` (values_generation_: every change of the
+  // stored names or their order rebuilds the values). Both must match for
+  // the positions to be taken without comparing the names again.
+  std::vector<int32_t> names_positions;
+  uint64_t names_version = 0, names_generation = 0;
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
   std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
   // Metric values alternate between two arenas, so the previous
@@ -446,13 +453,13 @@ SegmentChanges Engine::Impl::SettleProfileChange(TimeMs now, bool rebuild) {
 }
 
 Result<SegmentChanges> Engine::Impl::IdentifyFrame(std::string_view traits_frame, const std::vector<std::string>* names,
-                                                   TimeMs now) {
+                                                   TimeMs now, uint64_t names_version) {
   LEADSEG_RETURN_IF_ERROR(CheckTime(now, "time"));
   scratch_->encode_arena.Clear();
   // With nothing stored yet (a visitor's first identify) there is nothing
   // to replace: the general path decides, as it would after
   // ReplaceStoredFrame said no, and the first call does not compile it.
-  if (!profile_.attributes.empty() && ReplaceStoredFrame(traits_frame, names)) {
+  if (!profile_.attributes.empty() && ReplaceStoredFrame(traits_frame, names, names_version)) {
     return SettleProfileChange(now, /*rebuild=*/false);
   }
   scratch_->encode_arena.Clear();
@@ -550,14 +557,12 @@ bool PlainAscii(std::string_view s) {
   return bad == 0;
 }
 
-// A new member value's JSON text size (the 256 KB accounting), or false if
-// it fails identify's value checks. The usual traits are answered here
-// (JsonTextSize's answers for them), the rest by the checks and
-// JsonTextSize, which at -Oz are calls a member.
-bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
+// The JSON text size of the usual scalar traits (JsonTextSize's answer),
+// which pass identify's value checks; false for any other value.
+bool UsualScalarJsonSize(const Value& value, size_t* json_bytes) {
   switch (value.type()) {
     case ValueType::kString:
-      if (!PlainAscii(value.as_string())) break;
+      if (!PlainAscii(value.as_string())) return false;
       *json_bytes = value.as_string().size() + 2;
       return true;
     case ValueType::kBool:
@@ -568,16 +573,35 @@ bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
       // its JSON text is its digits after a minus sign if negative (-0 is
       // "0"); NaN fails the range test.
       const double d = value.as_number();
-      if (!(d > -1e15 && d < 1e15)) break;
+      if (!(d > -1e15 && d < 1e15)) return false;
       const auto i = static_cast<int64_t>(d);
-      if (static_cast<double>(i) != d) break;
+      if (static_cast<double>(i) != d) return false;
       size_t n = i < 0 ? 2 : 1;
       for (uint64_t u = static_cast<uint64_t>(i < 0 ? -i : i); u >= 10; u /= 10) ++n;
       *json_bytes = n;
       return true;
     }
     default:
-      break;
+      return false;
+  }
+}
+
+// A new member value's JSON text size (the 256 KB accounting), or false if
+// it fails identify's value checks. The usual traits are answered here
+// (JsonTextSize's answers for them): the scalars above and arrays of them
+// (tags, interests); the rest by the checks and JsonTextSize, which at -Oz
+// are calls an element.
+bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
+  if (UsualScalarJsonSize(value, json_bytes)) return true;
+  if (value.is_array()) {
+    // The brackets and the commas between the elements.
+    size_t n = 2 + (value.size() > 0 ? value.size() - 1 : 0), element = 0;
+    uint32_t i = 0;
+    for (; i < value.size() && UsualScalarJsonSize(value.at(i), &element); ++i) n += element;
+    if (i == value.size()) {
+      *json_bytes = n;
+      return true;
+    }
   }
   if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
   *json_bytes = JsonTextSize(value);
@@ -592,7 +616,8 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
 
 // noinline: a visitor's first identify does not call it (IdentifyFrame),
 // so a page's first decision need not compile it.
-[[gnu::noinline]] bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names) {
+[[gnu::noinline]] bool Engine::Impl::ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names,
+                                                        uint64_t names_version) {
   // The general path spends most of its time on what this call cannot
   // meet (new names, repeated names, nulls, removals), and on decoding
   // every member before it looks at any: a page identifies with the same
@@ -606,26 +631,37 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   Scratch& s = *scratch_;
   s.pending.resize(n);
   s.trait_position.resize(n);
+  // The names as matched last time: their positions, in the stored order
+  // (n of them, as names->size()).
+  const int32_t* known = names_version != 0 && names_version == s.names_version &&
+                                 s.names_generation == values_generation_
+                             ? s.names_positions.data()
+                             : nullptr;
   size_t bytes = attributes_bytes_;
   size_t at = 5;  // after the object's tag and member count
   size_t hint = 0;
   int previous = -1;
   for (uint32_t i = 0; i < n; ++i) {
-    std::string_view key;
-    if (names) {
-      key = (*names)[i];
+    int position;
+    if (known) {
+      position = known[i];
     } else {
-      if (frame.size() - at < 4) return false;
-      const size_t length = bytes::DecodeFixed32(frame.data() + at);
-      if (frame.size() - at - 4 < length) return false;
-      key = std::string_view(frame.data() + at + 4, length);
-      at += 4 + length;
+      std::string_view key;
+      if (names) {
+        key = (*names)[i];
+      } else {
+        if (frame.size() - at < 4) return false;
+        const size_t length = bytes::DecodeFixed32(frame.data() + at);
+        if (frame.size() - at - 4 < length) return false;
+        key = std::string_view(frame.data() + at + 4, length);
+        at += 4 + length;
+      }
+      // In the stored order, so no name repeats; a stored name passed the
+      // name checks when it was stored.
+      position = FindAttribute(stored, key, &hint);
+      if (position <= previous) return false;
+      previous = position;
     }
-    // In the stored order, so no name repeats; a stored name passed the
-    // name checks when it was stored.
-    const int position = FindAttribute(stored, key, &hint);
-    if (position <= previous) return false;
-    previous = position;
     Value value;
     size_t size = 0;
     if (!ReadMemberValue(std::string_view(frame.data() + at, frame.size() - at), &s.encode_arena, &value, &size)) {
@@ -668,6 +704,11 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   attributes_bytes_ = bytes;
   // Values read since the last rebuild outgrew their bound: read them all.
   if (rebuild) RebuildValues();
+  if (names_version != 0 && !known) {
+    s.names_positions = s.trait_position;
+    s.names_version = names_version;
+    s.names_generation = values_generation_;
+  }
   return true;
 }
 

@@ -18,8 +18,9 @@ Result<SegmentChanges> Engine::IdentifyFrame(std::string_view traits_frame, Time
 }
 
 Result<SegmentChanges> Engine::IdentifyNamedValues(const std::vector<std::string>& names,
-                                                   std::string_view values_frame, TimeMs now) {
-  return impl_->IdentifyFrame(values_frame, &names, now);
+                                                   std::string_view values_frame, TimeMs now,
+                                                   uint64_t names_version) {
+  return impl_->IdentifyFrame(values_frame, &names, now, names_version);
 }
 
 Result<SegmentChanges> Engine::Declare(const std::string& key, const Value& value, TimeMs now) {

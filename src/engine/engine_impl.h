@@ -40,9 +40,9 @@ class Engine::Impl {
 
   Result<SegmentChanges> Identify(const Value& traits, TimeMs now);
   // `names`, if given, name the members of a frame of values alone
-  // (Engine::IdentifyNamedValues).
+  // (Engine::IdentifyNamedValues, which says what `names_version` is).
   Result<SegmentChanges> IdentifyFrame(std::string_view traits_frame, const std::vector<std::string>* names,
-                                       TimeMs now);
+                                       TimeMs now, uint64_t names_version = 0);
   Result<SegmentChanges> Declare(const std::string& key, const Value& value, TimeMs now);
   Result<SegmentChanges> DeclareFrame(const std::string& key, std::string_view value_frame, TimeMs now);
   Result<SegmentChanges> Track(const std::string& type, const Value& props, TimeMs ts);
@@ -111,8 +111,9 @@ class Engine::Impl {
   // stored already, in the stored order, with a value that is not null
   // and passes the value checks, and the result fits the size limit.
   // Returns false, having changed nothing, for anything else (which the
-  // general path then decides, errors included).
-  bool ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names);
+  // general path then decides, errors included). `names_version` as
+  // IdentifyFrame's.
+  bool ReplaceStoredFrame(std::string_view frame, const std::vector<std::string>* names, uint64_t names_version);
   // Reads every explicit attribute and declaration again (a new
   // generation: the next evaluation takes every attribute as changed).
   void RebuildValues();

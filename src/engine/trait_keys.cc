@@ -1,5 +1,6 @@
 #include "engine/trait_keys.h"
 
+#include <atomic>
 #include <cstdint>
 
 #include "core/json.h"
@@ -7,9 +8,18 @@
 
 namespace leadseg {
 
+namespace {
+
+// Versions are unique across every TraitKeys (an engine may be handed the
+// names of more than one), never 0.
+std::atomic<uint64_t> last_version{0};
+
+}  // namespace
+
 void TraitKeys::Clear() {
   names_.clear();
   kept_ = false;
+  version_ = 0;
 }
 
 void TraitKeys::Keep(std::string_view frame) {
@@ -21,6 +31,7 @@ void TraitKeys::Keep(std::string_view frame) {
   if (!object.ok() || !object->is_object()) return;
   for (uint32_t i = 0; i < object->size(); ++i) names_.push_back(std::string(object->key_at(i)));
   kept_ = true;
+  version_ = ++last_version;
 }
 
 }  // namespace leadseg

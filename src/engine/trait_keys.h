@@ -10,6 +10,7 @@
 // them with a frame of values alone to Engine::IdentifyNamedValues.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,10 +26,14 @@ class TraitKeys {
 
   bool kept() const { return kept_; }
   const std::vector<std::string>& names() const { return names_; }
+  // A number no other kept list of names had, 0 when none is kept:
+  // Engine::IdentifyNamedValues' `names_version`.
+  uint64_t version() const { return version_; }
 
  private:
   std::vector<std::string> names_;
   bool kept_ = false;
+  uint64_t version_ = 0;
 };
 
 }  // namespace leadseg

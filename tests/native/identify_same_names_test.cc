@@ -254,5 +254,27 @@ TEST(IdentifySameNames, CountsNumbersAtTheSizeLimit) {
   }
 }
 
+// Arrays' JSON text at the size limit: arrays of the usual scalars
+// (counted in identify's pass without JsonTextSize), and arrays the pass
+// leaves to JsonTextSize (an escape, a fraction, a null, a nested array),
+// each just fitting and just not.
+TEST(IdentifySameNames, CountsArraysAtTheSizeLimit) {
+  TwoEngines e;
+  const size_t fits = kMaxAttributesBytes - 13;  // as for numbers: {"a": "<n bytes>", "b": <array>}
+  const char* arrays[] = {"[]", "[1]", "[-10, 0, 7]", R"(["api", "seo", "security"])", "[true, false]",
+                          R"(["x", 12, true])", R"(["\"q\""])", "[2.5, 1]", "[null]", R"(["a", null])",
+                          "[[1]]", R"([{"k": 1}])", R"(["\u00e9"])", "[1000000000000000]"};
+  for (const char* array : arrays) {
+    const size_t length = Json::parse(array).dump().size();
+    for (size_t n = fits - length - 2; n <= fits - length + 1; ++n) {
+      e.Identify(R"({"a": "z", "b": 1.5})", kT0);
+      ASSERT_TRUE(e.ok());
+      e.Identify(R"({"a": ")" + std::string(n, 'z') + R"(", "b": )" + array + "}", kT0 + 1);
+      EXPECT_EQ(e.ok(), n <= fits - length) << array << " " << n;
+      if (HasFailure()) return;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace leadseg

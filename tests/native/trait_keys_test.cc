@@ -69,6 +69,56 @@ TEST(TraitKeys, NamedValuesStoreWhatWholeFramesStore) {
   }
 }
 
+// With the names' version, the engine takes the positions it matched them
+// to last time, as long as the stored attributes kept their names and order:
+// an order changed in between (a removal, then the name added back last)
+// must be matched again, as an engine told no version matches every call.
+TEST(TraitKeys, AVersionOutlivesNoChangeOfTheStoredOrder) {
+  auto compiled = Compile(kConfig);
+  Engine plain(compiled), versioned(compiled);
+  TraitKeys keys;
+  const std::string traits = R"({"job_title": "CTO", "company_size": 250})";
+  keys.Keep(Frame(traits));
+  for (Engine* e : {&plain, &versioned}) ASSERT_TRUE(e->IdentifyFrame(Frame(traits), kT0).ok());
+  TimeMs at = kT0;
+  auto both = [&](const std::string& json, const char* what) {
+    at += 1000;
+    auto a = plain.IdentifyNamedValues(keys.names(), ValuesFrame(json), at);
+    auto b = versioned.IdentifyNamedValues(keys.names(), ValuesFrame(json), at, keys.version());
+    ASSERT_TRUE(a.ok() && b.ok()) << what << ": " << b.status().message();
+    EXPECT_EQ(a->entered, b->entered) << what;
+    EXPECT_EQ(a->exited, b->exited) << what;
+    EXPECT_EQ(plain.Snapshot(), versioned.Snapshot()) << what;
+  };
+  both(R"({"job_title": "VP", "company_size": 12})", "matched");
+  both(R"({"job_title": "CTO", "company_size": 300})", "positions kept");
+  // company_size, then job_title: the names' order is no longer the stored one.
+  for (const char* change : {R"({"job_title": null})", R"({"job_title": "CTO"})"}) {
+    at += 1000;
+    for (Engine* e : {&plain, &versioned}) ASSERT_TRUE(e->IdentifyFrame(Frame(change), at).ok());
+  }
+  both(R"({"job_title": "VP", "company_size": 5})", "stored order changed");
+  both(R"({"job_title": "CTO", "company_size": 500})", "after the change");
+}
+
+TEST(TraitKeys, EachKeptListHasAVersionOfItsOwn) {
+  TraitKeys keys, other;
+  EXPECT_EQ(keys.version(), 0u);
+  keys.Keep(Frame(R"({"a": 1})"));
+  const uint64_t first = keys.version();
+  EXPECT_NE(first, 0u);
+  keys.Keep(Frame(R"({"a": 1})"));
+  EXPECT_NE(keys.version(), 0u);
+  EXPECT_NE(keys.version(), first);
+  other.Keep(Frame(R"({"a": 1})"));
+  EXPECT_NE(other.version(), keys.version());
+  EXPECT_NE(other.version(), first);
+  keys.Keep(Frame("[1]"));
+  EXPECT_EQ(keys.version(), 0u);
+  other.Clear();
+  EXPECT_EQ(other.version(), 0u);
+}
+
 TEST(TraitKeys, ValuesThatDoNotFitTheNamesChangeNothing) {
   auto compiled = Compile(kConfig);
   Engine engine(compiled);

@@ -90,6 +90,15 @@ test('same names with an inherited enumerable key, or a value that is not flat, 
     } finally {
       delete Object.prototype.leadsegInherited;
     }
+    // The names in order, some of them inherited: the last, or one before
+    // it (for-in visits it after the own keys).
+    const names = Object.keys(BASE);
+    for (const inherited of [names[names.length - 1], names[1]]) {
+      const own = { ...BASE };
+      delete own[inherited];
+      const traits = Object.assign(Object.create({ [inherited]: BASE[inherited] }), own);
+      assert.equal(raw.writeFlatTraits(traits), -1, `${name}: ${inherited} inherited makes them not flat`);
+    }
     assert.equal(raw.writeFlatTraits({ ...BASE, company_size: NaN }), -1, `${name}: NaN is not flat`);
     assert.equal(raw.writeFlatTraits({ ...BASE, tags: [{ deep: 1 }] }), -1, `${name}: a nested object is not flat`);
     assert.equal(raw.writeFlatTraits({ ...BASE, beta: undefined }), -1, `${name}: undefined is not flat`);
