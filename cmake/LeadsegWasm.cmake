@@ -78,17 +78,18 @@ leadseg_add_wasm_module(leadseg
 # type_info: 3.1 KB raw, 1.3 KB gzip of __class_type_info code and type
 # names (docs/performance.md "The runtime's Embind surface, narrow").
 set(LEADSEG_RUNTIME_NO_RTTI -fno-rtti -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0)
+set(LEADSEG_RUNTIME_FEATURES -mbulk-memory -mnontrapping-fptoint)
 add_library(leadseg_core_runtime STATIC ${LEADSEG_CORE_SOURCES})
 target_include_directories(leadseg_core_runtime PUBLIC ${LEADSEG_CORE_INCLUDE_DIRS})
 target_link_libraries(leadseg_core_runtime PUBLIC leadseg_json PRIVATE leadseg_warnings)
 target_compile_definitions(leadseg_core_runtime PUBLIC LEADSEG_VERSION_STRING="${PROJECT_VERSION}")
-target_compile_options(leadseg_core_runtime PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} -fno-rtti)
+target_compile_options(leadseg_core_runtime PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} -fno-rtti ${LEADSEG_RUNTIME_FEATURES})
 add_library(leadseg_runtime_bindings OBJECT
   "${CMAKE_CURRENT_SOURCE_DIR}/bindings/engine.cc"
   "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_abort_on_throw.cc")
 target_compile_definitions(leadseg_runtime_bindings PRIVATE LEADSEG_RUNTIME_MODULE)
 target_link_libraries(leadseg_runtime_bindings PRIVATE leadseg_core_runtime leadseg_warnings)
-target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} ${LEADSEG_RUNTIME_NO_RTTI})
+target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} ${LEADSEG_RUNTIME_NO_RTTI} ${LEADSEG_RUNTIME_FEATURES})
 
 # Bytes every page pays for (docs/performance.md "printf and strtod out of
 # the runtime"): emmalloc instead of dlmalloc (-3.3 KB gzip, track() measured
@@ -116,7 +117,7 @@ target_compile_options(leadseg_runtime_bindings PRIVATE ${LEADSEG_WASM_OZ_OPTION
 add_library(leadseg_runtime_embind_types OBJECT
   "${CMAKE_CURRENT_SOURCE_DIR}/bindings/runtime_embind_types.cc")
 target_link_libraries(leadseg_runtime_embind_types PRIVATE leadseg_warnings)
-target_compile_options(leadseg_runtime_embind_types PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} ${LEADSEG_RUNTIME_NO_RTTI})
+target_compile_options(leadseg_runtime_embind_types PRIVATE ${LEADSEG_WASM_OZ_OPTIONS} ${LEADSEG_RUNTIME_NO_RTTI} ${LEADSEG_RUNTIME_FEATURES})
 leadseg_add_wasm_module(leadseg-runtime
   TARGET leadseg_runtime
   OBJECTS leadseg_runtime_bindings
@@ -126,6 +127,6 @@ leadseg_add_wasm_module(leadseg-runtime
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/errors.post.js"
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/frame.post.js"
     "${CMAKE_CURRENT_SOURCE_DIR}/bindings/engine.post.js"
-  OPTIONS -sMALLOC=emmalloc -sTEXTDECODER=2
+  OPTIONS -sMALLOC=emmalloc -sTEXTDECODER=2 ${LEADSEG_RUNTIME_FEATURES}
           -sBINARYEN_EXTRA_PASSES=--flatten,--rereloop,-Oz,-Oz,--one-caller-inline-max-function-size=300
           "-sINCOMING_MODULE_JS_API=[wasmBinary,locateFile,instantiateWasm]")
