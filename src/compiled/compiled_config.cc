@@ -582,12 +582,61 @@ std::string WithFigures(std::string_view text, uint64_t a, uint64_t b = 0) {
   return out;
 }
 
+// Why DecodeWith refuses the bytes. Every refusal is made by Refusal below,
+// out of line: the runtime wasm's DecodeWith (compiled at every page's
+// load) then holds one call per refusal instead of each message's strings
+// and Status built in place.
+enum class Refused {
+  kNotCompiled,
+  kTruncatedHeader,  // a: the bytes' size
+  kVersion,          // a: the version
+  kFlags,
+  kTruncatedPayload,  // a: the payload's size, b: the header's
+  kExtraBytes,        // a: the payload's size, b: the header's
+  kChecksum,
+  kRegexPatterns,  // a: the version
+  kNoPrograms,     // a: the version
+  kCorrupted,
+};
+
 // A version this runtime refuses for what it would need the left-out code
 // for (`what`: "stores regular expressions as patterns, which this runtime
 // does not compile (it leaves the regex compiler out)").
-Status CompileAgain(uint16_t version, const char* what) {
+Status CompileAgain(uint64_t version, const char* what) {
   return FailedPrecondition(WithFigures("compiled config format version # ", version) + what +
                             ": compile the config again with this version (npx leadseg compile, or compileConfig())");
+}
+
+// noinline, and called from each refusal: binaryen inlines a function with
+// one caller (or a small one), so this stays a call only because it has many.
+[[gnu::noinline]] Result<LoadedConfig> Refusal(Refused why, uint64_t a = 0, uint64_t b = 0) {
+  switch (why) {
+    case Refused::kNotCompiled: return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
+    case Refused::kTruncatedHeader:
+      return DataLoss(WithFigures("compiled config is truncated (# bytes, the header alone is 16)", a));
+    case Refused::kVersion:
+      return FailedPrecondition(WithFigures(
+          "compiled config format version # is not one this leadseg reads (1 to 4): compile the config again with "
+          "this version",
+          a));
+    case Refused::kFlags: return DataLoss("compiled config has unknown flags");
+    case Refused::kTruncatedPayload:
+      return DataLoss(WithFigures("compiled config is truncated (payload of # bytes, the header says #)", a, b));
+    case Refused::kExtraBytes:
+      return DataLoss(
+          WithFigures("compiled config is followed by extra bytes (payload of # bytes, the header says #)", a, b));
+    case Refused::kChecksum: return DataLoss("compiled config is corrupted (checksum mismatch)");
+    case Refused::kRegexPatterns:
+      return CompileAgain(a,
+                          "stores regular expressions as patterns, which this runtime does not compile "
+                          "(it leaves the regex compiler out)");
+    case Refused::kNoPrograms:
+      return CompileAgain(a,
+                          "does not store the built segment programs, which this runtime does not build "
+                          "(it leaves the program builder out)");
+    case Refused::kCorrupted: break;
+  }
+  return DataLoss("compiled config is corrupted (its contents do not hold together)");
 }
 
 // `compile_regex`: how to read the regexes of versions before
@@ -597,31 +646,20 @@ Status CompileAgain(uint16_t version, const char* what) {
 Result<LoadedConfig> DecodeWith(std::string_view bytes,
                                 Result<Regex> (*compile_regex)(std::string_view pattern, bool ignore_case),
                                 void (*build_programs)(CompiledConfig*)) {
-  if (!LooksLikeCompiledConfig(bytes)) {
-    return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
-  }
-  if (bytes.size() < kCompiledConfigHeaderBytes) {
-    return DataLoss(WithFigures("compiled config is truncated (# bytes, the header alone is 16)", bytes.size()));
-  }
+  if (!LooksLikeCompiledConfig(bytes)) return Refusal(Refused::kNotCompiled);
+  if (bytes.size() < kCompiledConfigHeaderBytes) return Refusal(Refused::kTruncatedHeader, bytes.size());
   uint16_t version = static_cast<uint16_t>(static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8);
   if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) {
-    return FailedPrecondition(WithFigures(
-        "compiled config format version # is not one this leadseg reads (1 to 4): compile the config again with "
-        "this version",
-        version));
+    return Refusal(Refused::kVersion, version);
   }
-  if (bytes[6] != 0 || bytes[7] != 0) return DataLoss("compiled config has unknown flags");
+  if (bytes[6] != 0 || bytes[7] != 0) return Refusal(Refused::kFlags);
   uint32_t length = bytes::DecodeFixed32(bytes.data() + 8);
   std::string_view payload = bytes.substr(kCompiledConfigHeaderBytes);
   if (payload.size() != length) {
-    return DataLoss(WithFigures(payload.size() < length
-                                    ? "compiled config is truncated (payload of # bytes, the header says #)"
-                                    : "compiled config is followed by extra bytes (payload of # bytes, the header says #)",
-                                payload.size(), length));
+    return Refusal(payload.size() < length ? Refused::kTruncatedPayload : Refused::kExtraBytes, payload.size(),
+                   length);
   }
-  if (bytes::Crc32(payload) != bytes::DecodeFixed32(bytes.data() + 12)) {
-    return DataLoss("compiled config is corrupted (checksum mismatch)");
-  }
+  if (bytes::Crc32(payload) != bytes::DecodeFixed32(bytes.data() + 12)) return Refusal(Refused::kChecksum);
   ConditionDecodeOptions conditions;
   conditions.regex_patterns = version < kFirstRegexProgramVersion;
   conditions.compile_regex = compile_regex;
@@ -630,16 +668,9 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
   bool needs_build = false;
   if (!CompiledConfigCodec::Decode(&reader, version, build_programs, &loaded, &needs_build)) {
     if (reader.condition_status().code() == StatusCode::kFailedPrecondition) {
-      return CompileAgain(version,
-                          "stores regular expressions as patterns, which this runtime does not compile "
-                          "(it leaves the regex compiler out)");
+      return Refusal(Refused::kRegexPatterns, version);
     }
-    if (needs_build) {
-      return CompileAgain(version,
-                          "does not store the built segment programs, which this runtime does not build "
-                          "(it leaves the program builder out)");
-    }
-    return DataLoss("compiled config is corrupted (its contents do not hold together)");
+    return Refusal(needs_build ? Refused::kNoPrograms : Refused::kCorrupted, version);
   }
   return loaded;
 }
