@@ -224,7 +224,7 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
       // A power of two with a free entry: FindRow stops at one.
       if ((capacity & (capacity - 1)) != 0 || (capacity > 0 && used >= capacity)) in.Fail();
       if (!in.ok()) return;
-      entries->assign(capacity, StringEntry{});
+      *entries = std::vector<StringEntry>(capacity);  // made, not assigned (see conditions_ above)
       for (size_t i = 0; i < used && in.ok(); ++i) {
         const uint32_t at = in.Below(capacity);
         const uint32_t offset = in.U32(), size = in.U32();
