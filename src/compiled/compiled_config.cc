@@ -104,7 +104,10 @@ std::optional<Condition> Reader::C(const AttributeSchema& schema) {
 }
 
 void Reader::OptC(const AttributeSchema& schema, std::optional<Condition>* out) {
-  if (B()) *out = C(schema);
+  if (!B()) return;
+  // Emplaced: `*out` is a fresh spec's, empty, and an optional's assignment
+  // brings the assign-into-a-held-value path into the load.
+  if (auto c = C(schema)) out->emplace(std::move(*c));
 }
 
 void PutU16(uint16_t v, std::string* out) {
