@@ -412,7 +412,7 @@ class CompiledConfigCodec {
     }
     c.event_type_attr_ = r->Index(c.event_schema_.size());
     // A version 1 payload ends here: it has no model.
-    if (version >= 2 && r->B() && !DecodePredictive(r, c, &c.predictive_.emplace())) return false;
+    if (version >= 2 && r->B() && !DecodePredictive(r, c, &c.predictive_)) return false;
     if (version >= kFirstStoredProgramVersion) {
       r->P(c.segment_conditions(), c.schema_.size(), &c.segment_program_);
       r->P(c.event_conditions(), c.event_schema_.size(), &c.event_program_);
@@ -455,12 +455,13 @@ class CompiledConfigCodec {
 
   // Everything the compiler guarantees is checked again: finite numbers,
   // scale > 0, an attribute index that names the attribute's top-level name. Decodes
-  // into `*out` in place (the config is dropped when this fails). Out of
+  // into `*out`, made here, in place (the config is dropped when this fails). Out of
   // line (with the runtime's binaryen limit on one-caller inlining,
   // cmake/LeadsegWasm.cmake) so that a page whose config has no model does
-  // not compile its ~1.6 KB of wasm when it loads one.
-  [[gnu::noinline]] static bool DecodePredictive(Reader* r, const CompiledConfig& c, PredictiveSpec* out) {
-    PredictiveSpec& p = *out;
+  // not compile its ~1.6 KB of wasm, the spec's construction among them, when it loads one.
+  [[gnu::noinline]] static bool DecodePredictive(Reader* r, const CompiledConfig& c,
+                                                 std::optional<PredictiveSpec>* out) {
+    PredictiveSpec& p = out->emplace();
     r->S(&p.id);
     r->S(&p.name);
     p.intercept = r->D();
