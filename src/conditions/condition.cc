@@ -984,17 +984,17 @@ bool GetValue(std::string_view* in, Document* doc, Value* out) {
   return true;
 }
 
-// Condition::Decode's refusals, out of line: the runtime wasm compiles
-// Condition::Decode (inlined into the config decoder) at every page's load,
-// and a valid program never runs these. noinline, and a caller per refusal:
-// binaryen inlines a function with one caller.
-[[gnu::noinline]] Result<Condition> Corrupted(std::string_view why = {}) {
+// Condition::Decode's refusals (`why`: what follows "corrupted condition
+// program"), out of line: the runtime wasm compiles Condition::Decode
+// (inlined into the config decoder) at every page's load, and a valid
+// program never runs these. One function, noinline, with a caller per
+// refusal: binaryen inlines a function with one caller.
+[[gnu::noinline]] Result<Condition> Refusal(bool needs_compiler, std::string_view why = {}) {
+  if (needs_compiler) {
+    return FailedPrecondition("the condition holds a regular expression stored as its pattern, and this build "
+                              "has no regex compiler to compile it");
+  }
   return DataLoss("corrupted condition program" + std::string(why));
-}
-
-[[gnu::noinline]] Result<Condition> NoRegexCompiler() {
-  return FailedPrecondition("the condition holds a regular expression stored as its pattern, and this build "
-                            "has no regex compiler to compile it");
 }
 
 // A read or compiled regex into `*regexes`, else false with `*error` set to
@@ -1171,8 +1171,8 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     }
     return r.ok();
   };
-  if (!read()) return Corrupted(regex_error);
-  if (needs_compiler) return NoRegexCompiler();
+  if (!read()) return Refusal(false, regex_error);
+  if (needs_compiler) return Refusal(true);
   // Every index in range, every kField with its leaf, and a bounded depth
   // (the evaluator recurses).
   std::vector<int> depth(p->nodes.size(), 1);
@@ -1180,7 +1180,7 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     const Node& node = p->nodes[id];
     bool fits = p->NodeIsWellFormed(id) && (node.op != Op::kField || p->leaves[id].used);
     for (uint32_t i = 0; fits && i < node.count; ++i) depth[id] = std::max(depth[id], depth[p->kids[node.first + i]] + 1);
-    if (!fits || depth[id] > kMaxDecodedDepth) return Corrupted();
+    if (!fits || depth[id] > kMaxDecodedDepth) return Refusal(false);
   }
   *in = *r.rest();
   return Condition(std::move(p));
