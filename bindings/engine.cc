@@ -229,8 +229,6 @@ constexpr Change kChanges[] = {
     {Change::kTrack, "event is larger than the input buffer", "an event type", "event time", "event properties"},
 };
 
-// What an engine handle points to: one visitor's Engine (none until a
-// config is loaded) and the buffers its calls' values cross in and out by.
 // Deletes a BoundEngine's Engine. Out of line: with the default deleter the
 // engine's whole destructor was inlined into unique_ptr's reset, which
 // every assignment and destruction of the pointer calls, so a page's first
@@ -242,6 +240,8 @@ struct EngineDeleter {
 };
 using EnginePtr = std::unique_ptr<Engine, EngineDeleter>;
 
+// What an engine handle points to: one visitor's Engine (none until a
+// config is loaded) and the buffers its calls' values cross in and out by.
 class BoundEngine {
  public:
   // The input buffer, at least `bytes` long. Its address changes only when
@@ -542,7 +542,7 @@ class BoundEngine {
     next->ReportChangesAsIndexes();  // EncodeChanges sends indexes; JavaScript has the ids
     if (engine_) {
       if (Status s = next->Restore(engine_->Snapshot()); !s.ok()) return Fail(s);
-      EngineDeleter()(engine_.release());  // its second caller (EngineDeleter)
+      EngineDeleter()(engine_.release());  // the old engine, deleted by EngineDeleter's second caller
     }
     engine_ = std::move(next);
     // [warnings, facts]: the facts come with the load, so a page's start-up

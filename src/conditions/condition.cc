@@ -998,7 +998,7 @@ bool GetValue(std::string_view* in, Document* doc, Value* out) {
 }
 
 // A read or compiled regex into `*regexes`, else false with `*error` set to
-// why (": " and the reason, for Corrupted). One function for both ways of
+// why (": " and the reason, for Refusal). One function for both ways of
 // getting a regex: the code once in the decoder.
 [[gnu::noinline]] bool KeepRegex(Result<Regex> re, std::vector<Regex>* regexes, std::string* error) {
   if (!re.ok()) {
