@@ -229,6 +229,17 @@ constexpr Change kChanges[] = {
     {Change::kTrack, "event is larger than the input buffer", "an event type", "event time", "event properties"},
 };
 
+// Deletes a BoundEngine's Engine. Out of line: with the default deleter the
+// engine's whole destructor was inlined into unique_ptr's reset, which
+// every assignment and destruction of the pointer calls, so a page's first
+// load compiled it though it replaces no engine. Replace calls it too: with
+// reset its only caller, binaryen would inline it back (it inlines every
+// function with one caller under the runtime's limit, cmake/LeadsegWasm.cmake).
+struct EngineDeleter {
+  [[gnu::noinline]] void operator()(Engine* engine) const { delete engine; }
+};
+using EnginePtr = std::unique_ptr<Engine, EngineDeleter>;
+
 // What an engine handle points to: one visitor's Engine (none until a
 // config is loaded) and the buffers its calls' values cross in and out by.
 class BoundEngine {
@@ -254,7 +265,7 @@ class BoundEngine {
     auto loaded = DecodeCompiledConfig(*view);
 #endif
     if (!loaded.ok()) return Fail(loaded.status());
-    return Replace(std::make_unique<Engine>(loaded->config), loaded->warnings);
+    return Replace(EnginePtr(new Engine(loaded->config)), loaded->warnings);
   }
 
 #ifndef LEADSEG_RUNTIME_MODULE
@@ -270,7 +281,7 @@ class BoundEngine {
       error_diagnostics_ = diagnostics.all();
       return 0;
     }
-    return Replace(std::make_unique<Engine>(std::shared_ptr<const CompiledConfig>(std::move(config))),
+    return Replace(EnginePtr(new Engine(std::shared_ptr<const CompiledConfig>(std::move(config)))),
                    diagnostics.all());
   }
 #endif  // LEADSEG_RUNTIME_MODULE
@@ -527,10 +538,11 @@ class BoundEngine {
   // A loaded config's engine takes over, keeping the visitor (carried over
   // through a snapshot); the warnings and the config's facts go out as a
   // document.
-  uintptr_t Replace(std::unique_ptr<Engine> next, const std::vector<Diagnostic>& warnings) {
+  uintptr_t Replace(EnginePtr next, const std::vector<Diagnostic>& warnings) {
     next->ReportChangesAsIndexes();  // EncodeChanges sends indexes; JavaScript has the ids
     if (engine_) {
       if (Status s = next->Restore(engine_->Snapshot()); !s.ok()) return Fail(s);
+      EngineDeleter()(engine_.release());  // the old engine, deleted by EngineDeleter's second caller
     }
     engine_ = std::move(next);
     // [warnings, facts]: the facts come with the load, so a page's start-up
@@ -590,7 +602,7 @@ class BoundEngine {
     return reinterpret_cast<uintptr_t>(result_.data());
   }
 
-  std::unique_ptr<Engine> engine_;
+  EnginePtr engine_;
   std::vector<uint8_t> input_;
   std::string result_;    // changes, segment indexes, a snapshot
   TraitKeys trait_keys_;  // identify's names, for Encoding::kSameKeys

@@ -104,7 +104,10 @@ std::optional<Condition> Reader::C(const AttributeSchema& schema) {
 }
 
 void Reader::OptC(const AttributeSchema& schema, std::optional<Condition>* out) {
-  if (B()) *out = C(schema);
+  if (!B()) return;
+  // Emplaced: `*out` is a fresh spec's, empty, and an optional's assignment
+  // brings the assign-into-a-held-value path into the load.
+  if (auto c = C(schema)) out->emplace(std::move(*c));
 }
 
 void PutU16(uint16_t v, std::string* out) {
@@ -409,7 +412,7 @@ class CompiledConfigCodec {
     }
     c.event_type_attr_ = r->Index(c.event_schema_.size());
     // A version 1 payload ends here: it has no model.
-    if (version >= 2 && r->B() && !DecodePredictive(r, c, &c.predictive_.emplace())) return false;
+    if (version >= 2 && r->B() && !DecodePredictive(r, c, &c.predictive_)) return false;
     if (version >= kFirstStoredProgramVersion) {
       r->P(c.segment_conditions(), c.schema_.size(), &c.segment_program_);
       r->P(c.event_conditions(), c.event_schema_.size(), &c.event_program_);
@@ -452,12 +455,13 @@ class CompiledConfigCodec {
 
   // Everything the compiler guarantees is checked again: finite numbers,
   // scale > 0, an attribute index that names the attribute's top-level name. Decodes
-  // into `*out` in place (the config is dropped when this fails). Out of
+  // into `*out`, made here, in place (the config is dropped when this fails). Out of
   // line (with the runtime's binaryen limit on one-caller inlining,
   // cmake/LeadsegWasm.cmake) so that a page whose config has no model does
-  // not compile its ~1.6 KB of wasm when it loads one.
-  [[gnu::noinline]] static bool DecodePredictive(Reader* r, const CompiledConfig& c, PredictiveSpec* out) {
-    PredictiveSpec& p = *out;
+  // not compile its ~1.6 KB of wasm, the spec's construction among them, when it loads one.
+  [[gnu::noinline]] static bool DecodePredictive(Reader* r, const CompiledConfig& c,
+                                                 std::optional<PredictiveSpec>* out) {
+    PredictiveSpec& p = out->emplace();
     r->S(&p.id);
     r->S(&p.name);
     p.intercept = r->D();
@@ -582,12 +586,61 @@ std::string WithFigures(std::string_view text, uint64_t a, uint64_t b = 0) {
   return out;
 }
 
+// Why DecodeWith refuses the bytes. Every refusal is made by Refusal below,
+// out of line: the runtime wasm's DecodeWith (compiled at every page's
+// load) then holds one call per refusal instead of each message's strings
+// and Status built in place.
+enum class Refused {
+  kNotCompiled,
+  kTruncatedHeader,  // a: the bytes' size
+  kVersion,          // a: the version
+  kFlags,
+  kTruncatedPayload,  // a: the payload's size, b: the header's
+  kExtraBytes,        // a: the payload's size, b: the header's
+  kChecksum,
+  kRegexPatterns,  // a: the version
+  kNoPrograms,     // a: the version
+  kCorrupted,
+};
+
 // A version this runtime refuses for what it would need the left-out code
 // for (`what`: "stores regular expressions as patterns, which this runtime
 // does not compile (it leaves the regex compiler out)").
-Status CompileAgain(uint16_t version, const char* what) {
+Status CompileAgain(uint64_t version, const char* what) {
   return FailedPrecondition(WithFigures("compiled config format version # ", version) + what +
                             ": compile the config again with this version (npx leadseg compile, or compileConfig())");
+}
+
+// noinline, and called from each refusal: binaryen inlines a function with
+// one caller (or a small one), so this stays a call only because it has many.
+[[gnu::noinline]] Result<LoadedConfig> Refusal(Refused why, uint64_t a = 0, uint64_t b = 0) {
+  switch (why) {
+    case Refused::kNotCompiled: return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
+    case Refused::kTruncatedHeader:
+      return DataLoss(WithFigures("compiled config is truncated (# bytes, the header alone is 16)", a));
+    case Refused::kVersion:
+      return FailedPrecondition(WithFigures(
+          "compiled config format version # is not one this leadseg reads (1 to 4): compile the config again with "
+          "this version",
+          a));
+    case Refused::kFlags: return DataLoss("compiled config has unknown flags");
+    case Refused::kTruncatedPayload:
+      return DataLoss(WithFigures("compiled config is truncated (payload of # bytes, the header says #)", a, b));
+    case Refused::kExtraBytes:
+      return DataLoss(
+          WithFigures("compiled config is followed by extra bytes (payload of # bytes, the header says #)", a, b));
+    case Refused::kChecksum: return DataLoss("compiled config is corrupted (checksum mismatch)");
+    case Refused::kRegexPatterns:
+      return CompileAgain(a,
+                          "stores regular expressions as patterns, which this runtime does not compile "
+                          "(it leaves the regex compiler out)");
+    case Refused::kNoPrograms:
+      return CompileAgain(a,
+                          "does not store the built segment programs, which this runtime does not build "
+                          "(it leaves the program builder out)");
+    case Refused::kCorrupted: break;
+  }
+  return DataLoss("compiled config is corrupted (its contents do not hold together)");
 }
 
 // `compile_regex`: how to read the regexes of versions before
@@ -597,31 +650,20 @@ Status CompileAgain(uint16_t version, const char* what) {
 Result<LoadedConfig> DecodeWith(std::string_view bytes,
                                 Result<Regex> (*compile_regex)(std::string_view pattern, bool ignore_case),
                                 void (*build_programs)(CompiledConfig*)) {
-  if (!LooksLikeCompiledConfig(bytes)) {
-    return DataLoss("not a compiled leadseg config (it does not start with \"LSCF\")");
-  }
-  if (bytes.size() < kCompiledConfigHeaderBytes) {
-    return DataLoss(WithFigures("compiled config is truncated (# bytes, the header alone is 16)", bytes.size()));
-  }
+  if (!LooksLikeCompiledConfig(bytes)) return Refusal(Refused::kNotCompiled);
+  if (bytes.size() < kCompiledConfigHeaderBytes) return Refusal(Refused::kTruncatedHeader, bytes.size());
   uint16_t version = static_cast<uint16_t>(static_cast<uint8_t>(bytes[4]) | static_cast<uint8_t>(bytes[5]) << 8);
   if (version < kOldestCompiledConfigVersion || version > kCompiledConfigVersion) {
-    return FailedPrecondition(WithFigures(
-        "compiled config format version # is not one this leadseg reads (1 to 4): compile the config again with "
-        "this version",
-        version));
+    return Refusal(Refused::kVersion, version);
   }
-  if (bytes[6] != 0 || bytes[7] != 0) return DataLoss("compiled config has unknown flags");
+  if (bytes[6] != 0 || bytes[7] != 0) return Refusal(Refused::kFlags);
   uint32_t length = bytes::DecodeFixed32(bytes.data() + 8);
   std::string_view payload = bytes.substr(kCompiledConfigHeaderBytes);
   if (payload.size() != length) {
-    return DataLoss(WithFigures(payload.size() < length
-                                    ? "compiled config is truncated (payload of # bytes, the header says #)"
-                                    : "compiled config is followed by extra bytes (payload of # bytes, the header says #)",
-                                payload.size(), length));
+    return Refusal(payload.size() < length ? Refused::kTruncatedPayload : Refused::kExtraBytes, payload.size(),
+                   length);
   }
-  if (bytes::Crc32(payload) != bytes::DecodeFixed32(bytes.data() + 12)) {
-    return DataLoss("compiled config is corrupted (checksum mismatch)");
-  }
+  if (bytes::Crc32(payload) != bytes::DecodeFixed32(bytes.data() + 12)) return Refusal(Refused::kChecksum);
   ConditionDecodeOptions conditions;
   conditions.regex_patterns = version < kFirstRegexProgramVersion;
   conditions.compile_regex = compile_regex;
@@ -630,16 +672,9 @@ Result<LoadedConfig> DecodeWith(std::string_view bytes,
   bool needs_build = false;
   if (!CompiledConfigCodec::Decode(&reader, version, build_programs, &loaded, &needs_build)) {
     if (reader.condition_status().code() == StatusCode::kFailedPrecondition) {
-      return CompileAgain(version,
-                          "stores regular expressions as patterns, which this runtime does not compile "
-                          "(it leaves the regex compiler out)");
+      return Refusal(Refused::kRegexPatterns, version);
     }
-    if (needs_build) {
-      return CompileAgain(version,
-                          "does not store the built segment programs, which this runtime does not build "
-                          "(it leaves the program builder out)");
-    }
-    return DataLoss("compiled config is corrupted (its contents do not hold together)");
+    return Refusal(needs_build ? Refused::kNoPrograms : Refused::kCorrupted, version);
   }
   return loaded;
 }

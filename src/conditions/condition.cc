@@ -984,6 +984,31 @@ bool GetValue(std::string_view* in, Document* doc, Value* out) {
   return true;
 }
 
+// Condition::Decode's refusals (`why`: what follows "corrupted condition
+// program"), out of line: the runtime wasm compiles Condition::Decode
+// (inlined into the config decoder) at every page's load, and a valid
+// program never runs these. One function, noinline, with a caller per
+// refusal: binaryen inlines a function with one caller.
+[[gnu::noinline]] Result<Condition> Refusal(bool needs_compiler, std::string_view why = {}) {
+  if (needs_compiler) {
+    return FailedPrecondition("the condition holds a regular expression stored as its pattern, and this build "
+                              "has no regex compiler to compile it");
+  }
+  return DataLoss("corrupted condition program" + std::string(why));
+}
+
+// A read or compiled regex into `*regexes`, else false with `*error` set to
+// why (": " and the reason, for Refusal). One function for both ways of
+// getting a regex: the code once in the decoder.
+[[gnu::noinline]] bool KeepRegex(Result<Regex> re, std::vector<Regex>* regexes, std::string* error) {
+  if (!re.ok()) {
+    *error = ": " + re.status().message();
+    return false;
+  }
+  regexes->push_back(std::move(re).value());
+  return true;
+}
+
 bool IsStringList(const Value& v) {
   if (!v.is_array()) return false;
   for (uint32_t i = 0; i < v.size(); ++i) {
@@ -1116,15 +1141,10 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
       if (!r.ok()) return false;
       if (std::find(p->attrs.begin(), p->attrs.end(), path.attr) == p->attrs.end()) p->attrs.push_back(path.attr);
     }
-    auto add = [&](Result<Regex> re) {
-      if (!re.ok()) regex_error = ": " + re.status().message();
-      if (re.ok()) p->regexes.push_back(std::move(re).value());
-      return re.ok();
-    };
     n = r.Count(kMaxProgramItems);
     for (size_t i = 0; i < n && r.ok(); ++i) {
       if (!options.regex_patterns) {
-        if (!add(Regex::Decode(r.rest()))) return false;
+        if (!KeepRegex(Regex::Decode(r.rest()), &p->regexes, &regex_error)) return false;
         continue;
       }
       std::string pattern;
@@ -1135,7 +1155,7 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
         needs_compiler = true;  // read on: a damaged program is still DataLoss
         continue;
       }
-      if (!add(options.compile_regex(pattern, ignore_case))) return false;
+      if (!KeepRegex(options.compile_regex(pattern, ignore_case), &p->regexes, &regex_error)) return false;
     }
     r.Sized(kMaxProgramItems, &p->strings);
     for (std::string& s : p->strings) r.S(&s);
@@ -1151,11 +1171,8 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     }
     return r.ok();
   };
-  if (!read()) return DataLoss("corrupted condition program" + regex_error);
-  if (needs_compiler) {
-    return FailedPrecondition("the condition holds a regular expression stored as its pattern, and this build "
-                              "has no regex compiler to compile it");
-  }
+  if (!read()) return Refusal(false, regex_error);
+  if (needs_compiler) return Refusal(true);
   // Every index in range, every kField with its leaf, and a bounded depth
   // (the evaluator recurses).
   std::vector<int> depth(p->nodes.size(), 1);
@@ -1163,7 +1180,7 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     const Node& node = p->nodes[id];
     bool fits = p->NodeIsWellFormed(id) && (node.op != Op::kField || p->leaves[id].used);
     for (uint32_t i = 0; fits && i < node.count; ++i) depth[id] = std::max(depth[id], depth[p->kids[node.first + i]] + 1);
-    if (!fits || depth[id] > kMaxDecodedDepth) return DataLoss("corrupted condition program");
+    if (!fits || depth[id] > kMaxDecodedDepth) return Refusal(false);
   }
   *in = *r.rest();
   return Condition(std::move(p));

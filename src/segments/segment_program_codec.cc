@@ -130,15 +130,17 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
   // Read into place: a local moved into `*out` at the end inlined the
   // move assignment of every table into the runtime's load path.
   SegmentProgram& p = *out;
-  p.conditions_ = conditions;
+  // Made whole rather than assigned (the program is a fresh one): an
+  // assignment brings the vector's reuse-or-grow paths into the runtime
+  // wasm's load function, a construction only an allocation and a copy.
+  p.conditions_ = std::vector<const Condition*>(conditions);
   const size_t n = conditions.size();
   if (in.U32() != n) return false;
   const size_t words = in.Count();  // every word has 64 leaf-bit entries below: at least 64 bytes
   const size_t bitset_words = in.U32();
-  std::string text;
-  in.S(&text);
-  if (!in.ok()) return false;
-  p.text_.assign(text.begin(), text.end());
+  std::string_view text;
+  if (!in.ok() || !bytes::GetStringView(in.rest(), &text)) return false;
+  p.text_ = std::vector<char>(text.begin(), text.end());
   p.words_ = words;
   p.bitset_words_ = bitset_words;
   const size_t bitset_bits = 64 * bitset_words;
@@ -222,7 +224,7 @@ bool SegmentProgram::Decode(std::string_view* bytes_in, const std::vector<const 
       // A power of two with a free entry: FindRow stops at one.
       if ((capacity & (capacity - 1)) != 0 || (capacity > 0 && used >= capacity)) in.Fail();
       if (!in.ok()) return;
-      entries->assign(capacity, StringEntry{});
+      *entries = std::vector<StringEntry>(capacity);  // made, not assigned (see conditions_ above)
       for (size_t i = 0; i < used && in.ok(); ++i) {
         const uint32_t at = in.Below(capacity);
         const uint32_t offset = in.U32(), size = in.U32();
