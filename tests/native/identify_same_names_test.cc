@@ -231,48 +231,45 @@ TEST(IdentifySameNames, CountsEscapesAtTheSizeLimit) {
   }
 }
 
-// Numbers' JSON text at the size limit: integers of each length and sign
-// (counted in identify's pass without JsonTextSize), -0, and numbers past
-// that count (16 digits, fractions), each just fitting and just not.
-TEST(IdentifySameNames, CountsNumbersAtTheSizeLimit) {
-  TwoEngines e;
-  // {"a": "<n bytes>", "b": <number>} is n + 13 bytes and the number's text.
+// `value`'s JSON text counted right at the size limit: {"a": "<n bytes>",
+// "b": value} is n + 13 bytes and the value's text, stored just fitting and
+// just not, each time from another value first, so that identify's pass
+// counts this one.
+void ExpectCountedAtTheSizeLimit(TwoEngines& e, const char* value) {
   const size_t fits = kMaxAttributesBytes - 13;
-  const char* numbers[] = {"0", "-0", "7", "-7", "10", "-10", "99", "100", "-100", "123456789", "-2147483648",
-                           "4294967296", "999999999999999", "-999999999999999", "1000000000000000",
-                           "-1000000000000000", "9007199254740993", "2.5", "-0.125", "1e-7", "1.5e300"};
-  for (const char* number : numbers) {
-    const size_t length = Json::parse(number).dump().size();
-    for (size_t n = fits - length - 2; n <= fits - length + 1; ++n) {
-      // From another value first, so that identify's pass counts this one.
-      e.Identify(R"({"a": "z", "b": 1.5})", kT0);
-      ASSERT_TRUE(e.ok());
-      e.Identify(R"({"a": ")" + std::string(n, 'z') + R"(", "b": )" + number + "}", kT0 + 1);
-      EXPECT_EQ(e.ok(), n <= fits - length) << number << " " << n;
-      if (HasFailure()) return;
-    }
+  const size_t length = Json::parse(value).dump().size();
+  for (size_t n = fits - length - 2; n <= fits - length + 1; ++n) {
+    e.Identify(R"({"a": "z", "b": 1.5})", kT0);
+    ASSERT_TRUE(e.ok());
+    e.Identify(R"({"a": ")" + std::string(n, 'z') + R"(", "b": )" + value + "}", kT0 + 1);
+    EXPECT_EQ(e.ok(), n <= fits - length) << value << " " << n;
+    if (::testing::Test::HasFailure()) return;
   }
 }
 
-// Arrays' JSON text at the size limit: arrays of the usual scalars
-// (counted in identify's pass without JsonTextSize), and arrays the pass
-// leaves to JsonTextSize (an escape, a fraction, a null, a nested array),
-// each just fitting and just not.
+// Numbers: integers of each length and sign (counted in identify's pass
+// without JsonTextSize), -0, and numbers past that count (16 digits,
+// fractions).
+TEST(IdentifySameNames, CountsNumbersAtTheSizeLimit) {
+  TwoEngines e;
+  for (const char* number : {"0", "-0", "7", "-7", "10", "-10", "99", "100", "-100", "123456789", "-2147483648",
+                             "4294967296", "999999999999999", "-999999999999999", "1000000000000000",
+                             "-1000000000000000", "9007199254740993", "2.5", "-0.125", "1e-7", "1.5e300"}) {
+    ExpectCountedAtTheSizeLimit(e, number);
+    if (HasFailure()) return;
+  }
+}
+
+// Arrays: of the usual scalars (counted in identify's pass without
+// JsonTextSize), and those the pass leaves to JsonTextSize (an escape, a
+// fraction, a null, a nested array).
 TEST(IdentifySameNames, CountsArraysAtTheSizeLimit) {
   TwoEngines e;
-  const size_t fits = kMaxAttributesBytes - 13;  // as for numbers: {"a": "<n bytes>", "b": <array>}
-  const char* arrays[] = {"[]", "[1]", "[-10, 0, 7]", R"(["api", "seo", "security"])", "[true, false]",
-                          R"(["x", 12, true])", R"(["\"q\""])", "[2.5, 1]", "[null]", R"(["a", null])",
-                          "[[1]]", R"([{"k": 1}])", R"(["\u00e9"])", "[1000000000000000]"};
-  for (const char* array : arrays) {
-    const size_t length = Json::parse(array).dump().size();
-    for (size_t n = fits - length - 2; n <= fits - length + 1; ++n) {
-      e.Identify(R"({"a": "z", "b": 1.5})", kT0);
-      ASSERT_TRUE(e.ok());
-      e.Identify(R"({"a": ")" + std::string(n, 'z') + R"(", "b": )" + array + "}", kT0 + 1);
-      EXPECT_EQ(e.ok(), n <= fits - length) << array << " " << n;
-      if (HasFailure()) return;
-    }
+  for (const char* array : {"[]", "[1]", "[-10, 0, 7]", R"(["api", "seo", "security"])", "[true, false]",
+                            R"(["x", 12, true])", R"(["\"q\""])", "[2.5, 1]", "[null]", R"(["a", null])", "[[1]]",
+                            R"([{"k": 1}])", R"(["\u00e9"])", "[1000000000000000]"}) {
+    ExpectCountedAtTheSizeLimit(e, array);
+    if (HasFailure()) return;
   }
 }
 
