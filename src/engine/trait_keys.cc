@@ -18,7 +18,6 @@ std::atomic<uint64_t> last_version{0};
 
 void TraitKeys::Clear() {
   names_.clear();
-  kept_ = false;
   version_ = 0;
 }
 
@@ -30,7 +29,6 @@ void TraitKeys::Keep(std::string_view frame) {
   auto object = DecodeValue(reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), &arena, kMaxJsonDepth + 1);
   if (!object.ok() || !object->is_object()) return;
   for (uint32_t i = 0; i < object->size(); ++i) names_.push_back(std::string(object->key_at(i)));
-  kept_ = true;
   version_ = ++last_version;
 }
 

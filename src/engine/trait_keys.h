@@ -24,7 +24,7 @@ class TraitKeys {
   void Keep(std::string_view frame);
   void Clear();
 
-  bool kept() const { return kept_; }
+  bool kept() const { return version_ != 0; }
   const std::vector<std::string>& names() const { return names_; }
   // A number no other kept list of names had, 0 when none is kept:
   // Engine::IdentifyNamedValues' `names_version`.
@@ -32,8 +32,7 @@ class TraitKeys {
 
  private:
   std::vector<std::string> names_;
-  bool kept_ = false;
-  uint64_t version_ = 0;
+  uint64_t version_ = 0;  // 0: none kept
 };
 
 }  // namespace leadseg
