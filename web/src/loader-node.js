@@ -12,6 +12,7 @@
 // taken when used, through process.getBuiltinModule (node >= 20.16) or
 // else import(). The glue of the other modules (full, batch) stays
 // CommonJS, required on first use.
+import { instantiateCompiled } from './loader-wasm.js';
 
 /** Node's fs module, synchronously; undefined before node 20.16. */
 const builtinFs = () => process.getBuiltinModule?.('node:fs');
@@ -49,7 +50,11 @@ export async function loadNode(factory, defaultFile, { wasmUrl, wasmBinary }) {
     if (wasmUrl) file = wasmUrl instanceof URL || /^file:/.test(String(wasmUrl)) ? new URL(String(wasmUrl)) : String(wasmUrl);
     bytes = await readFile(file);
   }
-  return factory({ wasmBinary: bytes });
+  // Compiled here and instantiated through the glue's instantiateWasm hook:
+  // given only `wasmBinary`, the glue copies the bytes (new Uint8Array) and
+  // compiles them a few promise turns later (docs/performance.md, "A fresh
+  // node process's createEngine", s42).
+  return instantiateCompiled(factory, WebAssembly.compile(bytes));
 }
 
 /** The batch module (segmentLeads' CSV path). */
