@@ -70,6 +70,8 @@ export async function nodeBatchLoader() {
 // Where there is no /dev/urandom (Windows), or no synchronous way to
 // node:fs (node before 20.16: an ESM import of it would build its module
 // namespace, whose lazy getters load node's streams), crypto as before.
+// readvSync rather than readSync: a process's first readSync costs ~0.15 ms
+// of CPU (its argument checks), readvSync's ~0.08 (s42).
 export function nodeRandomBytes(bytes) {
   const fsSync = builtinFs();
   if (!fsSync) {
@@ -80,7 +82,7 @@ export function nodeRandomBytes(bytes) {
   try {
     fd = fsSync.openSync('/dev/urandom', 'r');
     for (let at = 0; at < bytes.length;) {
-      const n = fsSync.readSync(fd, bytes, at, bytes.length - at, null);
+      const n = fsSync.readvSync(fd, [bytes.subarray(at)]);
       if (n <= 0) throw new Error('short read');
       at += n;
     }
