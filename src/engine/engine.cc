@@ -571,16 +571,13 @@ bool UsualScalarJsonSize(const Value& value, size_t* json_bytes) {
     case ValueType::kNumber: {
       // An integer of up to 15 digits (counts, sizes, ages) is finite and
       // its JSON text is its digits after a minus sign if negative (-0 is
-      // "0"); NaN fails the range test. The digits are counted against
-      // powers of ten: wasm has no 64-bit multiply-high, so `u /= 10` is an
-      // i64.div_u a digit, a hardware divide in V8's code.
+      // "0"); NaN fails the range test.
       const double d = value.as_number();
       if (!(d > -1e15 && d < 1e15)) return false;
       const auto i = static_cast<int64_t>(d);
       if (static_cast<double>(i) != d) return false;
-      const auto u = static_cast<uint64_t>(i < 0 ? -i : i);
       size_t n = i < 0 ? 2 : 1;
-      for (uint64_t power = 10; power <= u; power *= 10) ++n;  // u < 1e15: no overflow
+      for (uint64_t u = static_cast<uint64_t>(i < 0 ? -i : i); u >= 10; u /= 10) ++n;
       *json_bytes = n;
       return true;
     }
