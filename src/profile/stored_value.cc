@@ -1,5 +1,6 @@
 #include "profile/stored_value.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "core/json.h"
@@ -22,34 +23,20 @@ void StoredValue::Assign(const Value& v) {
 
 namespace {
 
-// Copies n bytes from `from` to `to` (not overlapping). Frames of up to
-// 32 bytes (a boolean, a number, most strings) as fixed-size words that
-// may overlap: those are plain loads and stores in wasm, where a copy of a
+// Copies n bytes from `from` to `to` (not overlapping). 8 to 16 bytes (a
+// number's frame, most strings') as two 8-byte words that may overlap:
+// fixed-size copies are plain loads and stores in wasm, where a copy of a
 // variable size is a memory.copy, which V8 runs as a call into C++.
-template <size_t kWord>
-void CopyWords(char* to, const char* from, size_t n) {  // kWord <= n <= 2 * kWord
-  char head[kWord], tail[kWord];
-  std::memcpy(head, from, kWord);
-  std::memcpy(tail, from + n - kWord, kWord);
-  std::memcpy(to, head, kWord);
-  std::memcpy(to + n - kWord, tail, kWord);
-}
-
 void CopyFrame(char* to, const char* from, size_t n) {
-  if (n > 16) {
-    if (n > 32) std::memcpy(to, from, n);
-    else CopyWords<16>(to, from, n);
-  } else if (n >= 8) {
-    CopyWords<8>(to, from, n);
-  } else if (n >= 4) {
-    CopyWords<4>(to, from, n);
-  } else if (n > 0) {
-    // 1 to 3 bytes: the first, the middle and the last.
-    const char a = from[0], b = from[n / 2], c = from[n - 1];
-    to[0] = a;
-    to[n / 2] = b;
-    to[n - 1] = c;
+  if (n < 8 || n > 16) {
+    std::memcpy(to, from, n);
+    return;
   }
+  uint64_t head, tail;
+  std::memcpy(&head, from, 8);
+  std::memcpy(&tail, from + n - 8, 8);
+  std::memcpy(to, &head, 8);
+  std::memcpy(to + n - 8, &tail, 8);
 }
 
 }  // namespace
