@@ -1,5 +1,6 @@
 #include "profile/stored_value.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "core/json.h"
@@ -20,11 +21,31 @@ void StoredValue::Assign(const Value& v) {
   json_bytes = JsonTextSize(v);
 }
 
+namespace {
+
+// Copies n bytes from `from` to `to` (not overlapping). 8 to 16 bytes (a
+// number's frame, most strings') as two 8-byte words that may overlap:
+// fixed-size copies are plain loads and stores in wasm, where a copy of a
+// variable size is a memory.copy, which V8 runs as a call into C++.
+void CopyFrame(char* to, const char* from, size_t n) {
+  if (n < 8 || n > 16) {
+    std::memcpy(to, from, n);
+    return;
+  }
+  uint64_t head, tail;
+  std::memcpy(&head, from, 8);
+  std::memcpy(&tail, from + n - 8, 8);
+  std::memcpy(to, &head, 8);
+  std::memcpy(to + n - 8, &tail, 8);
+}
+
+}  // namespace
+
 void StoredValue::AssignFrame(std::string_view bytes, size_t json) {
   // A value as long as the one it replaces (every number, many strings)
   // overwrites it in place: at -Oz, assign() is a chain of out-of-line
   // calls (capacity, pointer, size, terminator) per attribute identified.
-  if (bytes.size() == frame.size()) std::memcpy(&frame[0], bytes.data(), bytes.size());
+  if (bytes.size() == frame.size()) CopyFrame(&frame[0], bytes.data(), bytes.size());
   else frame.assign(bytes.data(), bytes.size());
   json_bytes = json;
 }

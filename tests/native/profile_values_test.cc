@@ -14,6 +14,7 @@
 #include "leadseg/engine.h"
 #include "profile/snapshot.h"
 #include "profile/snapshot_v1.h"
+#include "profile/stored_value.h"
 #include "test_data.h"
 #include "test_config.h"
 #include "test_frames.h"
@@ -52,6 +53,22 @@ TEST(ProfileValues, JsonTextSizeIsTheLengthOfTheDump) {
     Document doc;
     Value v = doc.Add(Json::parse(text));
     EXPECT_EQ(JsonTextSize(v), v.ToJson().dump().size()) << text;
+  }
+}
+
+// AssignFrame overwrites a frame of the same size in place, short ones as
+// overlapping words: every byte of every size lands, and none past it.
+TEST(ProfileValues, AssignFrameCopiesEveryByteOfEachSize) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string bytes;
+    for (size_t i = 0; i < n; ++i) bytes += static_cast<char>('A' + i);
+    StoredValue stored;
+    stored.frame.assign(n, '.');
+    stored.AssignFrame(bytes, n + 7);
+    EXPECT_EQ(stored.frame, bytes) << n;
+    EXPECT_EQ(stored.json_bytes, n + 7) << n;
+    stored.AssignFrame(bytes.substr(0, n / 2), 1);  // another size: assigned whole
+    EXPECT_EQ(stored.frame, bytes.substr(0, n / 2)) << n;
   }
 }
 
