@@ -201,14 +201,12 @@ Status DecodeFormat2(std::string_view payload, SnapshotData* out) {
 
 }  // namespace
 
-Result<SnapshotData> DecodeSnapshot(std::string_view in) {
+Status DecodeSnapshot(std::string_view in, SnapshotData* out) {
   uint8_t version = 0;
   auto checked = SnapshotPayload(in, &version);
   if (!checked.ok()) return checked.status();
   if (version != kSnapshotVersion) return FailedPrecondition(kSnapshotNeedsUpgrade);
-  SnapshotData data;
-  if (Status s = DecodeFormat2(*checked, &data); !s.ok()) return s;
-  return data;
+  return DecodeFormat2(*checked, out);
 }
 
 }  // namespace leadseg
