@@ -122,7 +122,7 @@ struct BanditOptions {
 // 1 + non-conversions) draw is largest (ties: the lowest index). Draws one
 // uniform, then either one integer or one Beta per arm. ThompsonBandit's
 // Choose; the engine calls it with counts it has checked already, without
-// building a bandit (decisions/slots.h).
+// building a bandit (Engine::Impl::ChooseBanditArm).
 int ChooseThompsonArm(const std::vector<ArmCounts>& arms, double exploration, Rng& rng);
 
 class ThompsonBandit {
