@@ -206,7 +206,7 @@ ThompsonBandit::ThompsonBandit(int num_arms, const BanditOptions& options)
     : options_(options), global_(static_cast<size_t>(num_arms)) {}
 
 Result<ThompsonBandit> ThompsonBandit::Create(int num_arms, const BanditOptions& options) {
-  if (num_arms < 1 || num_arms > 1000) return InvalidArgument("a bandit needs 1 to 1000 arms");
+  if (num_arms < 1 || num_arms > kMaxBanditArms) return InvalidArgument("a bandit needs 1 to 1000 arms");
   if (!(options.exploration >= 0.0 && options.exploration <= 1.0)) {
     return InvalidArgument("exploration must be a share in [0, 1]");
   }
@@ -272,8 +272,12 @@ const std::vector<ArmCounts>& ThompsonBandit::CountsFor(std::string_view segment
 }
 
 int ThompsonBandit::ChooseFrom(const std::vector<ArmCounts>& arms, Rng& rng) const {
+  return ChooseThompsonArm(arms, options_.exploration, rng);
+}
+
+int ChooseThompsonArm(const std::vector<ArmCounts>& arms, double exploration, Rng& rng) {
   const uint32_t n = static_cast<uint32_t>(arms.size());
-  if (rng.Uniform() < options_.exploration) return static_cast<int>(rng.Below(n));
+  if (rng.Uniform() < exploration) return static_cast<int>(rng.Below(n));
   int best = 0;
   double best_draw = -1.0;
   for (uint32_t i = 0; i < n; ++i) {

@@ -106,6 +106,9 @@ struct ArmCounts {
   int64_t conversions = 0;
 };
 
+// The most arms a bandit takes.
+inline constexpr int kMaxBanditArms = 1000;
+
 struct BanditOptions {
   // Share of choices made uniformly at random, in [0, 1].
   double exploration = 0.1;
@@ -113,6 +116,14 @@ struct BanditOptions {
   // many exposures over all arms; before that, the global counts.
   int64_t min_segment_exposures = 200;
 };
+
+// Thompson sampling over `arms` (at least one): with probability
+// `exploration` a uniform arm, else the arm whose Beta(1 + conversions,
+// 1 + non-conversions) draw is largest (ties: the lowest index). Draws one
+// uniform, then either one integer or one Beta per arm. ThompsonBandit's
+// Choose; the engine calls it with counts it has checked already, without
+// building a bandit (Engine::Impl::ChooseBanditArm).
+int ChooseThompsonArm(const std::vector<ArmCounts>& arms, double exploration, Rng& rng);
 
 class ThompsonBandit {
  public:

@@ -125,30 +125,31 @@ std::string DecisionState::ToFrame() const {
   return w.bytes();
 }
 
-Result<DecisionState> DecisionState::FromFrame(std::string_view frame) {
+Status DecisionState::FromFrame(std::string_view frame, DecisionState* out) {
   Document arena;
   auto decoded = DecodeValue(reinterpret_cast<const uint8_t*>(frame.data()), frame.size(), &arena);
   // JSON text could only hold UTF-8 and finite numbers: neither may a frame.
   if (!decoded.ok() || !PassesCheckValue(*decoded, kMaxFrameDepth)) {
     return DataLoss("snapshot is corrupted: experiment state");
   }
-  return FromValue(*decoded);
+  return FromValue(*decoded, out);
 }
 
-Result<DecisionState> DecisionState::FromValue(const Value& j) {
-  DecisionState s;
+Status DecisionState::FromValue(const Value& j, DecisionState* out) {
   const char* what = "state";
   // One exit for every refusal: a Status built at each would be code at
   // each (the runtime inlines this into Engine::Restore).
-  if (!ReadState(j, &s, &what)) return DataLoss(std::string("snapshot is corrupted: experiment ") + what);
-  return s;
+  if (!ReadState(j, out, &what)) return DataLoss(std::string("snapshot is corrupted: experiment ") + what);
+  return Status::Ok();
 }
 
 Result<DecisionState> DecisionState::FromJsonText(std::string_view text) {
   Document arena;
   auto parsed = ParseJsonValue(text, &arena, "experiment state");
   if (!parsed.ok()) return DataLoss("snapshot is corrupted: experiment state");
-  return FromValue(*parsed);
+  DecisionState s;
+  if (Status status = FromValue(*parsed, &s); !status.ok()) return status;
+  return s;
 }
 
 }  // namespace leadseg

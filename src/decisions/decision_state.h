@@ -39,14 +39,17 @@ struct DecisionState {
 
   // The frame of the object above. Reading refuses anything this could not
   // have written, with "snapshot is corrupted: experiment ..." errors.
+  // FromFrame reads into `*out`, a fresh state the caller owns (a Result
+  // would move the four maps once more, code the runtime wasm carries).
   std::string ToFrame() const;
-  static Result<DecisionState> FromFrame(std::string_view frame);
+  static Status FromFrame(std::string_view frame, DecisionState* out);
   // The same object as format 1's JSON text, for UpgradeSnapshot
   // (profile/snapshot_v1.h) only: it needs the JSON reader, which the
   // runtime module does not link.
   static Result<DecisionState> FromJsonText(std::string_view text);
-  // The object as a Value (a decoded frame or parsed JSON text).
-  static Result<DecisionState> FromValue(const Value& object);
+  // The object as a Value (a decoded frame or parsed JSON text), into a
+  // fresh `*out`.
+  static Status FromValue(const Value& object, DecisionState* out);
 };
 
 }  // namespace leadseg

@@ -1141,9 +1141,8 @@ std::string Engine::Impl::Snapshot() const {
 }
 
 Status Engine::Impl::Restore(std::string_view snapshot) {
-  auto decoded = DecodeSnapshot(snapshot);
-  if (!decoded.ok()) return decoded.status();
-  SnapshotData& data = *decoded;
+  SnapshotData data;
+  if (Status s = DecodeSnapshot(snapshot, &data); !s.ok()) return s;
   // Validate everything before touching this engine.
   Document probe;
   for (const Event& e : data.profile.events) {
@@ -1177,8 +1176,8 @@ Status Engine::Impl::Restore(std::string_view snapshot) {
       return SnapshotCorrupt("score state");
     }
   }
-  auto decisions = DecisionState::FromFrame(data.decisions);
-  if (!decisions.ok()) return decisions.status();
+  DecisionState decisions;
+  if (Status s = DecisionState::FromFrame(data.decisions, &decisions); !s.ok()) return s;
   ProgressState progress;
   if (!data.progress.empty() && !progress.Restore(data.progress)) {
     return SnapshotCorrupt("lifecycle state");
@@ -1199,7 +1198,7 @@ Status Engine::Impl::Restore(std::string_view snapshot) {
   archived_ = std::move(archived);
   if (archived_score) archived_score_ = std::move(*archived_score);
   progress_ = std::move(progress);
-  decisions_ = std::move(decisions).value();
+  decisions_ = std::move(decisions);
   RebuildValues();
   Prune();
   RebuildMetrics();

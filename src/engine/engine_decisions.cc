@@ -114,31 +114,41 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
   return true;
 }
 
+// A ThompsonBandit's choice over the site's counts (AddAggregateCounts
+// checked them: each arm's are added once, so none of the bandit's checks
+// could refuse them), made from the counts directly: the engine builds no
+// bandit, and the runtime wasm carries neither its checks nor its map of
+// segments.
 [[gnu::noinline]] int Engine::Impl::ChooseBanditArm(const SlotSpec& slot, const std::string& hash_value) {
   const SlotExperimentSpec& e = *slot.experiment;
-  auto bandit = ThompsonBandit::Create(static_cast<int>(e.variants.size()));
-  if (!bandit.ok()) return -1;
+  const size_t n = e.variants.size();
+  if (n < 1 || n > static_cast<size_t>(kMaxBanditArms)) return -1;  // as ThompsonBandit::Create refuses
   const auto& site = aggregate_[e.key];
   const auto& site_segments = aggregate_segments_[e.key];
-  for (size_t i = 0; i < e.variants.size(); ++i) {
+  // The first segment the visitor is in that the site has counts for.
+  const std::map<std::string, ArmCounts>* by_segment = nullptr;
+  for (size_t i = 0; i < membership_.size() && !by_segment; ++i) {
+    if (!membership_[i]) continue;
+    if (auto it = site_segments.find(config_->segments()[i].id); it != site_segments.end()) by_segment = &it->second;
+  }
+  std::vector<ArmCounts> global(n), own(n);
+  int64_t own_exposures = 0;
+  for (size_t i = 0; i < n; ++i) {
     const std::string& v = slot.variants[static_cast<size_t>(e.variants[i])].id;
-    if (auto it = site.find(v); it != site.end()) {
-      (void)bandit->AddCounts(static_cast<int>(i), it->second.exposures, it->second.conversions);
-    }
-    for (const auto& [segment, by_variant] : site_segments) {
-      if (auto it = by_variant.find(v); it != by_variant.end()) {
-        (void)bandit->AddSegmentCounts(segment, static_cast<int>(i), it->second.exposures, it->second.conversions);
+    if (auto it = site.find(v); it != site.end()) global[i] = it->second;
+    if (by_segment) {
+      if (auto it = by_segment->find(v); it != by_segment->end()) {
+        own[i] = it->second;
+        own_exposures += it->second.exposures;
       }
     }
   }
   // Deterministic per visitor and experiment: the same visitor asked twice
   // before the assignment is stored gets the same arm.
   Rng rng((static_cast<uint64_t>(Fnv1a32(e.key)) << 32) | Fnv1a32(hash_value));
-  std::string segment;
-  for (size_t i = 0; i < membership_.size() && segment.empty(); ++i) {
-    if (membership_[i] && site_segments.count(config_->segments()[i].id)) segment = config_->segments()[i].id;
-  }
-  return segment.empty() ? bandit->Choose(rng) : bandit->Choose(rng, segment);
+  // The segment's own counts once it has enough exposures (CountsFor).
+  const BanditOptions options;
+  return ChooseThompsonArm(own_exposures >= options.min_segment_exposures ? own : global, options.exploration, rng);
 }
 
 Status Engine::Impl::Convert(const std::string& goal, TimeMs now, ValueWriter* out) {

@@ -267,28 +267,28 @@ void MetricState::SaveAllTime(std::string* out) const {
 }
 
 bool MetricState::RestoreAllTime(std::string_view in) {
-  MetricState fresh(spec_);
+  Clear();  // read in place: no second state moved in
   uint64_t n;
-  if (!GetVarint(&in, &fresh.count_) || !GetDouble(&in, &fresh.sum_) || !GetVarint(&in, &fresh.numeric_count_) ||
-      !GetDouble(&in, &fresh.min_) || !GetDouble(&in, &fresh.max_) || !GetCount(&in, &n)) {
+  if (!GetVarint(&in, &count_) || !GetDouble(&in, &sum_) || !GetVarint(&in, &numeric_count_) ||
+      !GetDouble(&in, &min_) || !GetDouble(&in, &max_) || !GetCount(&in, &n)) {
     return false;
   }
   for (uint64_t i = 0; i < n; ++i) {
     std::string key;
     uint64_t c;
     if (!GetString(&in, &key) || !GetVarint(&in, &c)) return false;
-    auto it = fresh.DistinctAt(key);
-    if (it != fresh.distinct_.end() && it->first == key) it->second = static_cast<uint32_t>(c);  // the last one wins
-    else fresh.distinct_.emplace(it, std::move(key), static_cast<uint32_t>(c));
+    auto it = DistinctAt(key);
+    if (it != distinct_.end() && it->first == key) it->second = static_cast<uint32_t>(c);  // the last one wins
+    else distinct_.emplace(it, std::move(key), static_cast<uint32_t>(c));
   }
   uint64_t has_previous, previous;
   if (!GetVarint(&in, &has_previous)) return false;
   if (has_previous) {
     if (!GetVarint(&in, &previous)) return false;
     if (previous > static_cast<uint64_t>(kMaxTime)) return false;  // as CheckTimestamp: 1970..2200
-    fresh.previous_ts_ = static_cast<TimeMs>(previous);
+    previous_ts_ = static_cast<TimeMs>(previous);
   }
-  for (auto* e : {&fresh.first_, &fresh.last_}) {
+  for (auto* e : {&first_, &last_}) {
     uint64_t present, ts;
     if (!GetVarint(&in, &present)) return false;
     if (present) {
@@ -299,9 +299,7 @@ bool MetricState::RestoreAllTime(std::string_view in) {
       *e = std::move(entry);
     }
   }
-  if (!in.empty()) return false;
-  *this = std::move(fresh);
-  return true;
+  return in.empty();
 }
 
 }  // namespace leadseg

@@ -90,7 +90,9 @@ class MetricState {
   Value Read(TimeMs now, Document* arena) const;
 
   // Serialises the all-time state (windowed state is rebuilt from the event
-  // log instead), and restores it; Restore returns false on malformed bytes.
+  // log instead), and restores it; Restore returns false on malformed bytes,
+  // and the state is then partly read: discard it (Engine::Restore reads
+  // into states it drops on any error, so no copy is kept to fall back to).
   void SaveAllTime(std::string* out) const;
   bool RestoreAllTime(std::string_view bytes);
 

@@ -54,9 +54,11 @@ std::string EncodeSnapshot(const SnapshotData& data);
 // The same with `profile` in place of data.profile (which is ignored): an
 // engine snapshots its live profile without copying it.
 std::string EncodeSnapshot(const Profile& profile, const SnapshotData& data);
-// Reads format 2; format 1 gives FailedPrecondition (kSnapshotNeedsUpgrade
-// in the message), to be converted by UpgradeSnapshot first.
-Result<SnapshotData> DecodeSnapshot(std::string_view bytes);
+// Reads format 2 into `*out`, a fresh SnapshotData the caller owns (a
+// Result would move it once more: code the runtime wasm carries); format 1
+// gives FailedPrecondition (kSnapshotNeedsUpgrade in the message), to be
+// converted by UpgradeSnapshot first.
+Status DecodeSnapshot(std::string_view bytes, SnapshotData* out);
 
 // Worded for JavaScript, where the runtime module meets it (natively:
 // UpgradeSnapshot converts).

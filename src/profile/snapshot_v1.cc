@@ -72,7 +72,8 @@ Result<std::string> UpgradeSnapshot(std::string_view bytes) {
   std::string out = EncodeSnapshot(*data);
   // What format 1 held that format 2 cannot (none is known) is refused here
   // rather than by the restore that follows.
-  if (auto check = DecodeSnapshot(out); !check.ok()) return check.status();
+  SnapshotData check;
+  if (Status s = DecodeSnapshot(out, &check); !s.ok()) return s;
   return out;
 }
 

@@ -69,11 +69,12 @@ TEST(DecisionStateText, FrameRoundTrips) {
   sample.converted.erase("empty");
   for (const DecisionState& s : {DecisionState(), sample}) {
     const std::string frame = s.ToFrame();
-    auto read = DecisionState::FromFrame(frame);
-    ASSERT_TRUE(read.ok()) << read.status().ToString();
-    EXPECT_EQ(read->ToFrame(), frame);
-    EXPECT_EQ(read->segment_counts.size(), s.segment_counts.size());
-    EXPECT_EQ(read->converted, s.converted);
+    DecisionState read;
+    Status status = DecisionState::FromFrame(frame, &read);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    EXPECT_EQ(read.ToFrame(), frame);
+    EXPECT_EQ(read.segment_counts.size(), s.segment_counts.size());
+    EXPECT_EQ(read.converted, s.converted);
   }
 }
 
@@ -98,9 +99,10 @@ TEST(DecisionStateText, DamagedFramesAreCorrupted) {
       {FrameOf(R"({"segmentCounts":{"x":[]}})"), "experiment segment counts"},
   };
   for (const auto& [frame, what] : cases) {
-    auto read = DecisionState::FromFrame(frame);
-    ASSERT_FALSE(read.ok()) << what;
-    EXPECT_EQ(read.status().message(), std::string("snapshot is corrupted: ") + what);
+    DecisionState read;
+    Status status = DecisionState::FromFrame(frame, &read);
+    ASSERT_FALSE(status.ok()) << what;
+    EXPECT_EQ(status.message(), std::string("snapshot is corrupted: ") + what);
   }
 }
 

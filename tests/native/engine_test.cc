@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "core/value_codec.h"
+#include "decisions/bandit.h"
 #include "decisions/bucketing.h"
 #include "leadseg/compiler.h"
 #include "profile/profile.h"
@@ -587,6 +588,56 @@ TEST(Decisions, SiteCountsFeedTheReport) {
   Json report = e.ExperimentReport();
   EXPECT_EQ(report[0]["variants"][1]["exposures"], 1000);
   EXPECT_GT(report[0]["variants"][1]["probabilityBest"].get<double>(), 0.99);
+}
+
+// The engine's bandit arm is ThompsonBandit's choice over the site's counts
+// (Engine::Impl::ChooseBanditArm picks it from the counts without building a
+// bandit): the global counts, or those of the first segment the visitor is in
+// once that segment has min_segment_exposures.
+TEST(Decisions, BanditArmIsThompsonBanditsChoice) {
+  const char* config = R"({
+    "segments": [{"id": "cto", "condition": {"job_title": "CTO"}},
+                 {"id": "dev", "condition": {"job_title": "Developer"}}],
+    "slots": [{"id": "form", "variants": [{"id": "short"}, {"id": "long"}, {"id": "wizard"}], "default": "short",
+               "experiment": {"key": "form-test", "variants": ["short", "long", "wizard"], "mode": "bandit"}}]
+  })";
+  const char* counts = R"({"short": {"exposures": 1000, "conversions": 20},
+                           "long": {"exposures": 1000, "conversions": 60},
+                           "wizard": {"exposures": 500, "conversions": 15},
+                           "segments": {"cto": {"short": {"exposures": 150, "conversions": 40},
+                                                "long": {"exposures": 100, "conversions": 1},
+                                                "wizard": {"exposures": 100, "conversions": 2}},
+                                        "dev": {"long": {"exposures": 199, "conversions": 150}}}})";
+  ThompsonBandit global = *ThompsonBandit::Create(3);
+  ASSERT_TRUE(global.AddCounts(0, 1000, 20).ok());
+  ASSERT_TRUE(global.AddCounts(1, 1000, 60).ok());
+  ASSERT_TRUE(global.AddCounts(2, 500, 15).ok());
+  ASSERT_TRUE(global.AddSegmentCounts("cto", 0, 150, 40).ok());
+  ASSERT_TRUE(global.AddSegmentCounts("cto", 1, 100, 1).ok());
+  ASSERT_TRUE(global.AddSegmentCounts("cto", 2, 100, 2).ok());
+  ASSERT_TRUE(global.AddSegmentCounts("dev", 1, 199, 150).ok());
+  const char* arms[] = {"short", "long", "wizard"};
+  int seen_cto[3] = {0, 0, 0};
+  for (const char* title : {"CTO", "Developer", "Designer"}) {
+    for (int i = 0; i < 60; ++i) {
+      Engine e(Compile(config));
+      ASSERT_TRUE(e.AddAggregateCounts("form-test", Props(counts)).ok());
+      const std::string visitor = "visitor-" + std::to_string(i);
+      ASSERT_TRUE(e.SetVisitorId(visitor).ok());
+      const std::string traits = std::string(R"({"job_title": ")") + title + "\"}";
+      e.Identify(Props(traits.c_str()), kT0);
+      auto d = e.Decide("form", kT0, /*record=*/false);
+      ASSERT_TRUE(d.ok()) << d.status().ToString();
+      Rng rng((static_cast<uint64_t>(Fnv1a32("form-test")) << 32) | Fnv1a32(visitor));
+      const std::string segment = std::string(title) == "CTO" ? "cto" : std::string(title) == "Developer" ? "dev" : "";
+      const int want = segment.empty() ? global.Choose(rng) : global.Choose(rng, segment);
+      EXPECT_EQ(std::string(d->slot.variant), arms[want]) << title << " " << visitor;
+      if (segment == "cto") ++seen_cto[want];
+    }
+  }
+  // cto's own counts (350 exposures, short converting best) decide there,
+  // where the global counts favour long.
+  EXPECT_GT(seen_cto[0], seen_cto[1]);
 }
 
 }  // namespace
