@@ -19,15 +19,15 @@ const char* ValueTypeName(ValueType type) {
 }
 
 const Value* Value::find(std::string_view key) const {
-  if (type_ != ValueType::kObject) return nullptr;
-  for (uint32_t i = 0; i < size_; ++i) {
+  if (!is_object()) return nullptr;
+  for (uint32_t i = 0, n = size(); i < n; ++i) {
     if (u_.children[2 * i].as_string() == key) return &u_.children[2 * i + 1];
   }
   return nullptr;
 }
 
 Json Value::ToJson() const {
-  switch (type_) {
+  switch (type()) {
     case ValueType::kNull: return nullptr;
     case ValueType::kBool: return u_.boolean;
     case ValueType::kNumber: {
@@ -45,12 +45,12 @@ Json Value::ToJson() const {
     case ValueType::kString: return std::string(as_string());
     case ValueType::kArray: {
       Json out = Json::array();
-      for (uint32_t i = 0; i < size_; ++i) out.push_back(at(i).ToJson());
+      for (uint32_t i = 0, n = size(); i < n; ++i) out.push_back(at(i).ToJson());
       return out;
     }
     case ValueType::kObject: {
       Json out = Json::object();
-      for (uint32_t i = 0; i < size_; ++i) out[std::string(key_at(i))] = value_at(i).ToJson();
+      for (uint32_t i = 0, n = size(); i < n; ++i) out[std::string(key_at(i))] = value_at(i).ToJson();
       return out;
     }
   }
@@ -107,7 +107,6 @@ size_t Document::node_count() const {
 }
 
 Value Document::Add(const Json& json) {
-  Value v;
   switch (json.type()) {
     case Json::value_t::null:
     case Json::value_t::discarded:
@@ -120,39 +119,26 @@ Value Document::Add(const Json& json) {
       return Value::Number(static_cast<double>(json.get<uint64_t>()));
     case Json::value_t::number_float:
       return Value::Number(json.get<double>());
-    case Json::value_t::string: {
-      const std::string& s = json.get_ref<const std::string&>();
-      v.type_ = ValueType::kString;
-      v.size_ = static_cast<uint32_t>(s.size());
-      v.u_.str = Intern(s);
-      return v;
-    }
+    case Json::value_t::string:
+      return CopyString(json.get_ref<const std::string&>());
     case Json::value_t::binary:
       return Value::Null();
     case Json::value_t::array: {
-      v.type_ = ValueType::kArray;
-      v.size_ = static_cast<uint32_t>(json.size());
+      const auto n = static_cast<uint32_t>(json.size());
       Value* children = Allocate(json.size());
-      v.u_.children = children;
       size_t i = 0;
       for (const auto& element : json) children[i++] = Add(element);
-      return v;
+      return MakeArray(children, n);
     }
     case Json::value_t::object: {
-      v.type_ = ValueType::kObject;
-      v.size_ = static_cast<uint32_t>(json.size());
-      Value* children = Allocate(2 * json.size());
-      v.u_.children = children;
+      const auto n = static_cast<uint32_t>(json.size());
+      Value* members = Allocate(2 * json.size());
       size_t i = 0;
       for (auto it = json.begin(); it != json.end(); ++it) {
-        Value key;
-        key.type_ = ValueType::kString;
-        key.size_ = static_cast<uint32_t>(it.key().size());
-        key.u_.str = Intern(it.key());
-        children[i++] = key;
-        children[i++] = Add(it.value());
+        members[i++] = CopyString(it.key());
+        members[i++] = Add(it.value());
       }
-      return v;
+      return MakeObject(members, n);
     }
   }
   return Value::Null();

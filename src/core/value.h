@@ -32,27 +32,27 @@ class Value {
  public:
   Value() = default;  // null
   static Value Null() { return Value(); }
-  static Value Bool(bool b) { Value v; v.type_ = ValueType::kBool; v.u_.boolean = b; return v; }
-  static Value Number(double d) { Value v; v.type_ = ValueType::kNumber; v.u_.number = d; return v; }
+  static Value Bool(bool b) { Value v; v.head_ = Head(ValueType::kBool, 0); v.u_.boolean = b; return v; }
+  static Value Number(double d) { Value v; v.head_ = Head(ValueType::kNumber, 0); v.u_.number = d; return v; }
   // The bytes must outlive every copy of the Value.
   static Value String(std::string_view s) {
-    Value v; v.type_ = ValueType::kString; v.size_ = static_cast<uint32_t>(s.size()); v.u_.str = s.data(); return v;
+    Value v; v.head_ = Head(ValueType::kString, static_cast<uint32_t>(s.size())); v.u_.str = s.data(); return v;
   }
 
-  ValueType type() const { return type_; }
-  bool is_null() const { return type_ == ValueType::kNull; }
-  bool is_bool() const { return type_ == ValueType::kBool; }
-  bool is_number() const { return type_ == ValueType::kNumber; }
-  bool is_string() const { return type_ == ValueType::kString; }
-  bool is_array() const { return type_ == ValueType::kArray; }
-  bool is_object() const { return type_ == ValueType::kObject; }
+  ValueType type() const { return static_cast<ValueType>(static_cast<uint8_t>(head_)); }
+  bool is_null() const { return type() == ValueType::kNull; }
+  bool is_bool() const { return type() == ValueType::kBool; }
+  bool is_number() const { return type() == ValueType::kNumber; }
+  bool is_string() const { return type() == ValueType::kString; }
+  bool is_array() const { return type() == ValueType::kArray; }
+  bool is_object() const { return type() == ValueType::kObject; }
 
   bool as_bool() const { return u_.boolean; }
   double as_number() const { return u_.number; }
-  std::string_view as_string() const { return {u_.str, size_}; }
+  std::string_view as_string() const { return {u_.str, size()}; }
 
   // Arrays: element count. Objects: member count. Strings: byte length.
-  uint32_t size() const { return size_; }
+  uint32_t size() const { return static_cast<uint32_t>(head_ >> 32); }
   // Array element i (i < size()).
   Value at(uint32_t i) const { return u_.children[i]; }
   // Object member i: key and value.
@@ -66,13 +66,21 @@ class Value {
 
  private:
   friend class Document;
-  ValueType type_ = ValueType::kNull;
-  uint32_t size_ = 0;
+  // The type (low byte) and the size (high half) share one word, so that a
+  // Value built by a factory is written with one 8-byte store. Copying it
+  // right away reads that word back whole, and a load that spans several
+  // smaller pending stores (a type byte, padding, a size) cannot be
+  // forwarded from them: it waits until they land. Readers load just the
+  // byte or the half they need.
+  static constexpr uint64_t Head(ValueType type, uint32_t size) {
+    return static_cast<uint64_t>(type) | static_cast<uint64_t>(size) << 32;
+  }
+  uint64_t head_ = Head(ValueType::kNull, 0);
   union {
     bool boolean;
     double number;
     const char* str;
-    const Value* children;  // arrays: size_ values; objects: 2*size_ (key, value)
+    const Value* children;  // arrays: size() values; objects: 2*size() (key, value)
   } u_{};
 };
 static_assert(sizeof(Value) == 16, "Value is meant to stay two words");
@@ -94,8 +102,8 @@ class Document {
   // themselves (see core/value_codec.h). Children are written by the caller
   // into the returned array; string bytes are referenced, not copied.
   Value* AllocateChildren(size_t n) { return Allocate(n); }
-  static Value MakeArray(Value* children, uint32_t n) { Value v; v.type_ = ValueType::kArray; v.size_ = n; v.u_.children = children; return v; }
-  static Value MakeObject(Value* members, uint32_t n) { Value v; v.type_ = ValueType::kObject; v.size_ = n; v.u_.children = members; return v; }
+  static Value MakeArray(Value* children, uint32_t n) { Value v; v.head_ = Value::Head(ValueType::kArray, n); v.u_.children = children; return v; }
+  static Value MakeObject(Value* members, uint32_t n) { Value v; v.head_ = Value::Head(ValueType::kObject, n); v.u_.children = members; return v; }
   // Copies `s` into storage owned by this document.
   Value CopyString(std::string_view s) { return Value::String(std::string_view(Intern(s), s.size())); }
 
