@@ -265,10 +265,8 @@ Status ThompsonBandit::AddSegmentCounts(std::string_view segment, int arm, int64
 
 const std::vector<ArmCounts>& ThompsonBandit::CountsFor(std::string_view segment) const {
   auto it = segments_.find(segment);
-  if (it != segments_.end() && it->second.exposures >= options_.min_segment_exposures) {
-    return it->second.arms;
-  }
-  return global_;
+  if (it == segments_.end()) return global_;
+  return SegmentOrGlobalCounts(it->second.arms, it->second.exposures, global_, options_);
 }
 
 int ThompsonBandit::ChooseFrom(const std::vector<ArmCounts>& arms, Rng& rng) const {

@@ -117,6 +117,17 @@ struct BanditOptions {
   int64_t min_segment_exposures = 200;
 };
 
+// The counts a segment's visitors are chosen from: the segment's own once
+// it has `options.min_segment_exposures` exposures over all arms, else the
+// global counts. ThompsonBandit::CountsFor and the engine's bandit arm
+// (Engine::Impl::ChooseBanditArm) both decide by it.
+inline const std::vector<ArmCounts>& SegmentOrGlobalCounts(const std::vector<ArmCounts>& segment,
+                                                           int64_t segment_exposures,
+                                                           const std::vector<ArmCounts>& global,
+                                                           const BanditOptions& options) {
+  return segment_exposures >= options.min_segment_exposures ? segment : global;
+}
+
 // Thompson sampling over `arms` (at least one): with probability
 // `exploration` a uniform arm, else the arm whose Beta(1 + conversions,
 // 1 + non-conversions) draw is largest (ties: the lowest index). Draws one

@@ -146,9 +146,8 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
   // Deterministic per visitor and experiment: the same visitor asked twice
   // before the assignment is stored gets the same arm.
   Rng rng((static_cast<uint64_t>(Fnv1a32(e.key)) << 32) | Fnv1a32(hash_value));
-  // The segment's own counts once it has enough exposures (CountsFor).
   const BanditOptions options;
-  return ChooseThompsonArm(own_exposures >= options.min_segment_exposures ? own : global, options.exploration, rng);
+  return ChooseThompsonArm(SegmentOrGlobalCounts(own, own_exposures, global, options), options.exploration, rng);
 }
 
 Status Engine::Impl::Convert(const std::string& goal, TimeMs now, ValueWriter* out) {
