@@ -142,17 +142,25 @@ class Engine {
     this.#segmentNames = facts.segmentNames;
     // What a fresh profile starts in (a catch-all segment): delivered once,
     // after createEngine resolves, unless storage holds the visitor already.
-    this.#initialChanges = raw.initialChanges();
+    // null when it holds nothing to emit, as for most configs: then no task
+    // is armed for it (below).
+    const initial = raw.initialChanges();
+    this.#initialChanges = initial.entered.length || initial.exited.length || initial.stages.length
+      || initial.temperature || initial.mql || initial.sql ? initial : null;
     this.#setVisitorId(randomId(16));
     // Consent can change between page views (a CMP's stored choice).
-    if (!mayPrepaint(this.#consent)) this.#clearPrepaintSoon();
+    // Without localStorage (node, a worker) there is no record to clear.
+    if (!mayPrepaint(this.#consent) && 'localStorage' in globalThis) this.#clearPrepaintSoon();
     if (this.#consent.storage) await this.#attachStorage(true);
     this.#reportState = new ReportState(this.#storageName());
     this.#reportState.usePersistent(this.#reportStatePersistent());
     await this.#startIntegrations(dataLayer, pageViews);
     // A task, not a microtask: the caller's code after `await createEngine()`
-    // runs first and can attach its listeners.
-    setTimeout(() => this.#emitInitialChanges(), 0);
+    // runs first and can attach its listeners. No task when there is nothing
+    // to deliver: a fresh node process's first setTimeout costs ~0.3 ms of
+    // CPU (docs/performance.md, "A fresh node process's createEngine: the
+    // JavaScript around the core").
+    if (this.#initialChanges) setTimeout(() => this.#emitInitialChanges(), 0);
   }
 
   // Removing the record is the page's first localStorage access: a
