@@ -179,6 +179,21 @@ test('without storage consent nothing about reports is written to the device; wi
   });
 });
 
+test('withdrawing storage consent on a later page removes the stored budget, though that page never reported', async () => {
+  await withLocalStorage(async (storage) => {
+    const options = { config: exampleConfig(), now: () => START, consent: { measurement: true, storage: true }, storage: 'localstorage', reportBudget: { perDay: 2 } };
+    const first = await createEngine(options);
+    await first.report();
+    first.destroy();
+    assert.equal(JSON.parse(storage.getItem('leadseg:reports')).spends.length, 1);
+    const reloaded = await createEngine(options);
+    await reloaded.setConsent({ storage: false });
+    assert.equal(storage.getItem('leadseg:reports'), null, 'nothing left on the device');
+    assert.equal(reloaded.reportBudget().today.spent, 1, 'the earlier page\'s spend still counted in this one');
+    reloaded.destroy();
+  });
+});
+
 test('giving storage consent leaves nothing on the device until a report is made', async () => {
   await withLocalStorage(async (storage) => {
     const engine = await createEngine({ config: exampleConfig(), now: () => START, consent: { measurement: true }, storage: 'localstorage' });

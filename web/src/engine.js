@@ -87,7 +87,7 @@ class Engine {
   #segmentNames;
   #maxEpsilon;
   #reportBudget;
-  #reportState;
+  #reportState = null; // built on first use (#reports())
   #checkpoints = new Checkpoints({
     ready: () => this.#stored !== null && !this.#destroyed,
     write: () => this.#persistence.checkpoint(this.#raw.snapshot(), this.#raw.clock()),
@@ -152,8 +152,6 @@ class Engine {
     // Without localStorage (node, a worker) there is no record to clear.
     if (!mayPrepaint(this.#consent) && 'localStorage' in globalThis) this.#clearPrepaintSoon();
     if (this.#consent.storage) await this.#attachStorage(true);
-    this.#reportState = new ReportState(this.#storageName());
-    this.#reportState.usePersistent(this.#reportStatePersistent());
     await this.#startIntegrations(dataLayer, pageViews);
     // A task, not a microtask: the caller's code after `await createEngine()`
     // runs first and can attach its listeners. No task when there is nothing
@@ -559,7 +557,7 @@ class Engine {
     this.#forgetLocal();
     this.#setVisitorId(randomId(16));
     clearPrepaint(this.#storageName());
-    this.#reportState.clear();
+    this.#reports().clear();
     this.#resetJournal();
     const stored = this.#stored;
     if (stored) {
@@ -605,9 +603,10 @@ class Engine {
 
   async #applyConsent(next, broadcast) {
     const before = this.#consent;
+    const reports = this.#reports(); // where the consent so far keeps it
     this.#consent = next;
     if (!mayPrepaint(next)) clearPrepaint(this.#storageName());
-    this.#reportState.usePersistent(this.#reportStatePersistent());
+    reports.usePersistent(this.#reportStatePersistent());
     if (before.measurement && !next.measurement) {
       for (const key of this.#ledger.keys()) this.#persistence?.remove(`x:${key}`);
       this.#ledger.clear();
@@ -714,7 +713,7 @@ class Engine {
   /** The privacy budget spent and left today and over the last 30 days. */
   reportBudget() {
     this.#alive();
-    return budgetLeft(this.#reportState.read().spends, this.#reportBudget, this.#time());
+    return budgetLeft(this.#reports().read().spends, this.#reportBudget, this.#time());
   }
 
   #planReport(options, what) {
@@ -730,7 +729,7 @@ class Engine {
       maxEpsilon: this.#maxEpsilon,
       segmentNames: this.#segmentNames,
       experiments: this.#experiments,
-      state: this.#reportState,
+      state: this.#reports(),
       limits: this.#reportBudget,
       sync: () => this.#sync(),
       raw: this.#raw,
@@ -739,6 +738,18 @@ class Engine {
       events: this.#events,
       budget: () => this.reportBudget(),
     };
+  }
+
+  // The report state, built on first use: a process that never reports
+  // does not pay for it at createEngine. Built under the consent of the
+  // moment, it is what one built at creation would be by then (every
+  // consent change builds it before it applies).
+  #reports() {
+    if (!this.#reportState) {
+      this.#reportState = new ReportState(this.#storageName());
+      this.#reportState.usePersistent(this.#reportStatePersistent());
+    }
+    return this.#reportState;
   }
 
   // The report state is kept on the device where the profile is.
