@@ -152,7 +152,7 @@ class Engine {
     // Without localStorage (node, a worker) there is no record to clear.
     if (!mayPrepaint(this.#consent) && 'localStorage' in globalThis) this.#clearPrepaintSoon();
     if (this.#consent.storage) await this.#attachStorage(true);
-    await this.#startIntegrations(dataLayer, pageViews);
+    if (o.dataLayer || o.autoPageViews || o.dom || typeof window !== 'undefined') await this.#startIntegrations(dataLayer, pageViews);
     // A task, not a microtask: the caller's code after `await createEngine()`
     // runs first and can attach its listeners. No task when there is nothing
     // to deliver: a fresh node process's first setTimeout costs ~0.3 ms of
