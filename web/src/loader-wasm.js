@@ -45,6 +45,11 @@ export function compileWasm(href) {
  * @param {object} [args] more arguments for the factory
  */
 export function instantiateCompiled(factory, compiling, args = {}) {
+  // Handled here for every caller (node's loader passes a bare
+  // WebAssembly.compile): a factory that throws before it calls
+  // instantiateWasm never attaches the handler below, and its own error is
+  // the one to report, not the compile's as an unhandled rejection.
+  compiling.catch(() => {});
   let fail;
   const failed = new Promise((_, reject) => {
     fail = reject;
