@@ -36,12 +36,23 @@ var leadsegFrames = (function () {
 
   FrameWriter.prototype.reserve = function (n) {
     if (this.pos + n <= this.bytes.length) return;
-    var size = this.bytes.length * 2;
+    var size = Math.max(this.bytes.length * 2, 64);
     while (size < this.pos + n) size *= 2;
+    this.grow(size);
+  };
+
+  // Room for `size` bytes, keeping the first `pos`. A writer over wasm
+  // memory (identify's traits: engine.post.js) grows its buffer there.
+  FrameWriter.prototype.grow = function (size) {
     var next = new Uint8Array(size);
     next.set(this.bytes.subarray(0, this.pos));
-    this.bytes = next;
-    this.view = new DataView(next.buffer);
+    this.over(next);
+  };
+
+  // Writes into `bytes` from now on (a view: its byteOffset is position 0).
+  FrameWriter.prototype.over = function (bytes) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
 
   FrameWriter.prototype.u8 = function (v) {
