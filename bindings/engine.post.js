@@ -79,22 +79,29 @@ var leadsegEngine = (function () {
   // copy from a JavaScript buffer into the input (a set() and a subarray,
   // ~2.5% of identify(24) + segments(), s43). The writer's views are made
   // again when the buffer grows (grow) or the memory did (which replaces
-  // HEAPU8). Nothing but writeFlatTraits writes there, so the frame waits
-  // intact while the package reads its clock, which may call the engine.
+  // HEAPU8). A getter among the traits that calls the engine may grow the
+  // memory mid-write: that empties the views (the old buffer is detached),
+  // so the next write's reserve() makes them again over the same bytes.
+  // Nothing but writeFlatTraits writes there, so the frame waits intact
+  // while the package reads its clock, which may call the engine too.
   function traitsWriter(engine) {
     var writer = engine._traits;
     if (writer === null) {
       writer = engine._traits = new leadsegFrames.FrameWriter();
+      writer.capacity = 0;
       writer.grow = function (size) { traitsBuffer(engine, writer, size); };
       traitsBuffer(engine, writer, 4096);
     } else if (writer.heap !== Module['HEAPU8']) {
-      traitsBuffer(engine, writer, writer.bytes.byteLength);
+      traitsBuffer(engine, writer, 0);
     }
     writer.pos = 0;
     return writer;
   }
+  // The writer's views over the traits buffer, at least `size` bytes.
   function traitsBuffer(engine, writer, size) {
+    size = Math.max(size, writer.capacity);
     var at = Module['engineInput'](handle(engine), size, 1);
+    writer.capacity = size;
     writer.heap = Module['HEAPU8'];  // after the call: it may grow the memory
     writer.over(writer.heap.subarray(at, at + size));
   }
@@ -410,9 +417,7 @@ var leadsegEngine = (function () {
     var writer = traitsWriter(this);
     var keys = this._traitKeys;
     var written = keys !== null && writer.flatValues(traits, keys) ? AS_SAME_KEYS : writer.flatObject(traits) ? AS_KEYED_FRAME : -1;
-    // A getter among the traits that called the engine and grew the memory
-    // left part of the frame in the old buffer: the general path reads them.
-    if (written < 0 || writer.heap !== Module['HEAPU8']) return -1;
+    if (written < 0) return -1;
     this._written = written;
     // for-in's order, which flatObject wrote: no inherited keys (it checked).
     if (written === AS_KEYED_FRAME) this._writtenKeys = Object.keys(traits);
