@@ -661,8 +661,8 @@ uintptr_t VersionText() { return reinterpret_cast<uintptr_t>(LEADSEG_VERSION_STR
 // segments()) are plain wasm exports rather than Embind functions: built
 // without eval (-sDYNAMIC_EXECUTION=0), Embind's invoker copies each call's
 // arguments into arrays and makes a closure per call, ~120 ns a call in
-// node (docs/performance.md). bindings/engine.post.js calls them as
-// Module._leadseg_engine_apply and Module._leadseg_engine_segments.
+// node (docs/performance.md). bindings/engine.post.js calls them through
+// the glue's variables _leadseg_engine_apply and _leadseg_engine_segments.
 extern "C" {
 EMSCRIPTEN_KEEPALIVE uintptr_t leadseg_engine_apply(uintptr_t h, int call, size_t value_bytes, size_t name_bytes,
                                                     double time, int encoding) {

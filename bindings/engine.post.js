@@ -15,7 +15,7 @@
 // The methods are those the web package calls (web/src/engine.js,
 // profile-storage.js, replay.js, batch.js); the full module adds load(json)
 // and summary() (full.post.js).
-/* global Module, leadsegErrors, leadsegFrames */
+/* global Module, HEAPU8, _leadseg_engine_apply, _leadseg_engine_segments, leadsegErrors, leadsegFrames */
 var leadsegEngine = (function () {
   'use strict';
 
@@ -42,8 +42,12 @@ var leadsegEngine = (function () {
   var FRAME = ['frame', ''];
   var check = function (label, kinds, args) { leadsegErrors.checkArgs(label, kinds, args); };
 
+  // Memory and the per-visitor exports through the glue's own variables
+  // (HEAPU8 is made again when the memory grows): Module holds too many
+  // properties for V8 to keep it a fast object, so each Module['...'] read
+  // is a LoadIC call (~1% of identify(24) + segments() in perf, s43).
   function heap() {
-    return Module['HEAPU8'];
+    return HEAPU8;
   }
 
   // A DataView on wasm memory, made again only after the memory grows
@@ -91,7 +95,7 @@ var leadsegEngine = (function () {
       writer.capacity = 0;
       writer.grow = function (size) { traitsBuffer(engine, writer, size); };
       traitsBuffer(engine, writer, 4096);
-    } else if (writer.heap !== Module['HEAPU8']) {
+    } else if (writer.heap !== HEAPU8) {
       traitsBuffer(engine, writer, 0);
     }
     writer.pos = 0;
@@ -102,7 +106,7 @@ var leadsegEngine = (function () {
     size = Math.max(size, writer.capacity);
     var at = Module['engineInput'](handle(engine), size, 1);
     writer.capacity = size;
-    writer.heap = Module['HEAPU8'];  // after the call: it may grow the memory
+    writer.heap = HEAPU8;  // after the call: it may grow the memory
     writer.over(writer.heap.subarray(at, at + size));
   }
 
@@ -364,7 +368,7 @@ var leadsegEngine = (function () {
   // (bindings/engine.cc says why): the address comes back as a signed
   // 32-bit integer, made unsigned here.
   function apply(engine, call, size, nameSize, time, encoding) {
-    return changesAt(engine, Module['_leadseg_engine_apply'](engine._h, call, size, nameSize, time, encoding) >>> 0);
+    return changesAt(engine, _leadseg_engine_apply(engine._h, call, size, nameSize, time, encoding) >>> 0);
   }
 
   // The text forms: the value as JSON text, then the name.
@@ -452,7 +456,7 @@ var leadsegEngine = (function () {
   // The ids of the member segments, from the indexes the core writes and
   // the config's ids (its facts, read once per loaded config).
   CoreEngine.prototype.segments = function () {
-    var at = Module['_leadseg_engine_segments'](handle(this)) >>> 0;
+    var at = _leadseg_engine_segments(handle(this)) >>> 0;
     if (at === 0) return [];
     var ids = segmentIdsOf(this);
     var view = viewOf(heap());
