@@ -17,7 +17,9 @@
 //    frames, compiled configs, snapshots) back to back into the engine's
 //    input buffer (EngineInput) and passes their sizes. Where a call takes
 //    two, the value comes first, then its name: [props][event type],
-//    [value][declaration key], [counts][experiment key].
+//    [value][declaration key], [counts][experiment key]. identify's flat
+//    traits (Encoding kKeyedFrame, kSameKeys) have a buffer of their own,
+//    which JavaScript writes them into directly (engine.post.js).
 //  - out: an address in the module's memory, or 0 after which
 //    EngineLastError says why. Changes (identify, declare, track, advance)
 //    go into the result buffer (EncodeChanges), documents (metrics, explain,
@@ -244,11 +246,14 @@ using EnginePtr = std::unique_ptr<Engine, EngineDeleter>;
 // config is loaded) and the buffers its calls' values cross in and out by.
 class BoundEngine {
  public:
-  // The input buffer, at least `bytes` long. Its address changes only when
-  // it grows, so JavaScript asks again only for a larger input.
-  uintptr_t Input(size_t bytes) {
-    if (input_.size() < bytes) input_.resize(bytes);
-    return reinterpret_cast<uintptr_t>(input_.data());
+  // The input buffer, or with `traits` identify's flat traits buffer, at
+  // least `bytes` long. Its address changes only when it grows, so
+  // JavaScript asks again only for a larger input; growing keeps the bytes
+  // it holds.
+  uintptr_t Input(size_t bytes, bool traits) {
+    std::vector<uint8_t>& in = traits ? traits_input_ : input_;
+    if (in.size() < bytes) in.resize(bytes);
+    return reinterpret_cast<uintptr_t>(in.data());
   }
 
   // A compiled config (the input's first `bytes`). On error the current
@@ -296,7 +301,11 @@ class BoundEngine {
   uintptr_t Apply(int kind, size_t value_bytes, size_t name_bytes, double time, Encoding encoding) {
     if (kind < Change::kIdentify || kind > Change::kTrack) return Fail(InvalidArgument("unknown engine change"));
     const Change& call = kChanges[kind];
-    auto value = In(0, value_bytes);
+    // identify's flat traits wait in their own buffer: JavaScript writes
+    // them there before it reads the clock, which may call back into it.
+    const std::vector<uint8_t>& in =
+        encoding == Encoding::kKeyedFrame || encoding == Encoding::kSameKeys ? traits_input_ : input_;
+    auto value = In(in, 0, value_bytes);
     // The names are kept before anything can fail: JavaScript counts on
     // them from this call on, whatever it answers.
     if (encoding == Encoding::kKeyedFrame) {
@@ -304,7 +313,7 @@ class BoundEngine {
       else trait_keys_.Clear();
     }
     if (!engine_) return Fail(NotLoaded());
-    auto name = In(value_bytes, name_bytes);
+    auto name = In(in, value_bytes, name_bytes);
     if (!value.ok() || !name.ok()) return Fail(InvalidArgument(call.too_large));
     if (call.name) {
       if (Status s = CheckUtf8(*name, call.name); !s.ok()) return Fail(s);
@@ -528,11 +537,12 @@ class BoundEngine {
  private:
   // The input's bytes [from, from + size), or an error if the caller said
   // more than it holds.
-  Result<std::string_view> In(size_t from, size_t size) const {
-    if (from > input_.size() || size > input_.size() - from) {
+  Result<std::string_view> In(size_t from, size_t size) const { return In(input_, from, size); }
+  static Result<std::string_view> In(const std::vector<uint8_t>& in, size_t from, size_t size) {
+    if (from > in.size() || size > in.size() - from) {
       return InvalidArgument("argument is larger than the input buffer");
     }
-    return std::string_view(reinterpret_cast<const char*>(input_.data()) + from, size);
+    return std::string_view(reinterpret_cast<const char*>(in.data()) + from, size);
   }
 
   // A loaded config's engine takes over, keeping the visitor (carried over
@@ -604,6 +614,7 @@ class BoundEngine {
 
   EnginePtr engine_;
   std::vector<uint8_t> input_;
+  std::vector<uint8_t> traits_input_;  // identify's flat traits (Encoding kKeyedFrame, kSameKeys)
   std::string result_;    // changes, segment indexes, a snapshot
   TraitKeys trait_keys_;  // identify's names, for Encoding::kSameKeys
   ValueWriter document_;  // the last document (metrics, explain, decide, warnings, an error, ...)
@@ -618,7 +629,7 @@ BoundEngine* At(uintptr_t handle) { return reinterpret_cast<BoundEngine*>(handle
 
 uintptr_t EngineCreate() { return reinterpret_cast<uintptr_t>(new BoundEngine()); }
 void EngineDestroy(uintptr_t h) { delete At(h); }
-uintptr_t EngineInput(uintptr_t h, size_t bytes) { return At(h)->Input(bytes); }
+uintptr_t EngineInput(uintptr_t h, size_t bytes, int traits) { return At(h)->Input(bytes, traits != 0); }
 uintptr_t EngineLoadCompiled(uintptr_t h, size_t bytes) { return At(h)->LoadCompiled(bytes); }
 uintptr_t EngineAdvance(uintptr_t h, double now) { return At(h)->Advance(now); }
 uintptr_t EngineInitialChanges(uintptr_t h) { return At(h)->InitialChanges(); }
@@ -650,8 +661,8 @@ uintptr_t VersionText() { return reinterpret_cast<uintptr_t>(LEADSEG_VERSION_STR
 // segments()) are plain wasm exports rather than Embind functions: built
 // without eval (-sDYNAMIC_EXECUTION=0), Embind's invoker copies each call's
 // arguments into arrays and makes a closure per call, ~120 ns a call in
-// node (docs/performance.md). bindings/engine.post.js calls them as
-// Module._leadseg_engine_apply and Module._leadseg_engine_segments.
+// node (docs/performance.md). bindings/engine.post.js calls them through
+// the glue's variables _leadseg_engine_apply and _leadseg_engine_segments.
 extern "C" {
 EMSCRIPTEN_KEEPALIVE uintptr_t leadseg_engine_apply(uintptr_t h, int call, size_t value_bytes, size_t name_bytes,
                                                     double time, int encoding) {

@@ -15,7 +15,7 @@
 // The methods are those the web package calls (web/src/engine.js,
 // profile-storage.js, replay.js, batch.js); the full module adds load(json)
 // and summary() (full.post.js).
-/* global Module, leadsegErrors, leadsegFrames */
+/* global Module, HEAPU8, _leadseg_engine_apply, _leadseg_engine_segments, leadsegErrors, leadsegFrames */
 var leadsegEngine = (function () {
   'use strict';
 
@@ -33,8 +33,7 @@ var leadsegEngine = (function () {
   var MAX_JSON_DEPTH = 128;  // kMaxJsonDepth (core/json.h): traits and declarations
 
   var encoder = new TextEncoder();
-  var frames = null;  // the FrameWriters, made on first use
-  var flatFrames = null;
+  var frames = null;  // the FrameWriter, made on first use
 
   // Argument kinds for leadsegErrors.checkArgs; 'frame' arguments are
   // written by this file, not a caller, and are not checked.
@@ -43,8 +42,12 @@ var leadsegEngine = (function () {
   var FRAME = ['frame', ''];
   var check = function (label, kinds, args) { leadsegErrors.checkArgs(label, kinds, args); };
 
+  // Memory and the per-visitor exports through the glue's own variables
+  // (HEAPU8 is made again when the memory grows): Module holds too many
+  // properties for V8 to keep it a fast object, so each Module['...'] read
+  // is a LoadIC call (~1% of identify(24) + segments() in perf, s43).
   function heap() {
-    return Module['HEAPU8'];
+    return HEAPU8;
   }
 
   // A DataView on wasm memory, made again only after the memory grows
@@ -69,10 +72,42 @@ var leadsegEngine = (function () {
   // asked again only for a larger input.
   function input(engine, size) {
     if (size > engine._inputSize) {
-      engine._inputAt = Module['engineInput'](handle(engine), size);
+      engine._inputAt = Module['engineInput'](handle(engine), size, 0);
       engine._inputSize = size;
     }
     return engine._inputAt;
+  }
+
+  // identify's flat traits are written straight into wasm memory, into the
+  // handle's traits buffer (bindings/engine.cc), which only they use: no
+  // copy from a JavaScript buffer into the input (a set() and a subarray,
+  // ~2.5% of identify(24) + segments(), s43). The writer's views are made
+  // again when the buffer grows (grow) or the memory did (which replaces
+  // HEAPU8). A getter among the traits that calls the engine may grow the
+  // memory mid-write: that empties the views (the old buffer is detached),
+  // so the next write's reserve() makes them again over the same bytes.
+  // Nothing but writeFlatTraits writes there, so the frame waits intact
+  // while the package reads its clock, which may call the engine too.
+  function traitsWriter(engine) {
+    var writer = engine._traits;
+    if (writer === null) {
+      writer = engine._traits = new leadsegFrames.FrameWriter();
+      writer.capacity = 0;
+      writer.grow = function (size) { traitsBuffer(engine, writer, size); };
+      traitsBuffer(engine, writer, 4096);
+    } else if (writer.heap !== HEAPU8) {
+      traitsBuffer(engine, writer, 0);
+    }
+    writer.pos = 0;
+    return writer;
+  }
+  // The writer's views over the traits buffer, at least `size` bytes.
+  function traitsBuffer(engine, writer, size) {
+    size = Math.max(size, writer.capacity);
+    var at = Module['engineInput'](handle(engine), size, 1);
+    writer.capacity = size;
+    writer.heap = HEAPU8;  // after the call: it may grow the memory
+    writer.over(writer.heap.subarray(at, at + size));
   }
 
   // The UTF-8 length of a text argument: a string (checkArgs has refused
@@ -261,9 +296,11 @@ var leadsegEngine = (function () {
     this._clock = undefined;  // from the last result buffer; undefined: ask the core
     this._segmentIds = undefined;  // the loaded config's, from its facts
     this._facts = undefined;  // the load's facts, until facts() takes them
-    // identify's flat traits (writeFlatTraits): the attribute names the
-    // handle keeps (sent last as AS_KEYED_FRAME), and the written frame's
-    // form and names until identifyWritten sends it.
+    // identify's flat traits (writeFlatTraits): their writer (made on
+    // first use), the attribute names the handle keeps (sent last as
+    // AS_KEYED_FRAME), and the written frame's form and names until
+    // identifyWritten sends it.
+    this._traits = null;
     this._traitKeys = null;
     this._written = AS_KEYED_FRAME;
     this._writtenKeys = null;
@@ -331,7 +368,7 @@ var leadsegEngine = (function () {
   // (bindings/engine.cc says why): the address comes back as a signed
   // 32-bit integer, made unsigned here.
   function apply(engine, call, size, nameSize, time, encoding) {
-    return changesAt(engine, Module['_leadseg_engine_apply'](engine._h, call, size, nameSize, time, encoding) >>> 0);
+    return changesAt(engine, _leadseg_engine_apply(engine._h, call, size, nameSize, time, encoding) >>> 0);
   }
 
   // The text forms: the value as JSON text, then the name.
@@ -373,30 +410,26 @@ var leadsegEngine = (function () {
   // identify() for flat traits in two steps, so that the package can read
   // its clock between them: writeFlatTraits checks and writes `traits`
   // (-1: not flat, take the general path), identifyWritten sends what it
-  // wrote. The frame waits in a writer of its own, which nothing else
-  // writes to. Traits with the names of the last frame sent whole, in the
+  // wrote. The frame waits in a buffer of its own (traitsWriter), which
+  // nothing else writes to. Traits with the names of the last frame sent whole, in the
   // same order (a page identifies with the same attributes call after
   // call), are written as their values alone, which the handle puts back
   // together with the names it kept (bindings/engine.cc, Encoding
   // kSameKeys); other traits are sent whole, and their names kept.
   CoreEngine.prototype.writeFlatTraits = function (traits) {
-    if (flatFrames === null) flatFrames = new leadsegFrames.FrameWriter();
-    flatFrames.pos = 0;
+    handle(this);  // a deleted engine's buffer is no longer its
+    var writer = traitsWriter(this);
     var keys = this._traitKeys;
-    if (keys !== null && flatFrames.flatValues(traits, keys)) {
-      this._written = AS_SAME_KEYS;
-      return flatFrames.pos;
-    }
-    if (!flatFrames.flatObject(traits)) return -1;
+    var written = keys !== null && writer.flatValues(traits, keys) ? AS_SAME_KEYS : writer.flatObject(traits) ? AS_KEYED_FRAME : -1;
+    if (written < 0) return -1;
+    this._written = written;
     // for-in's order, which flatObject wrote: no inherited keys (it checked).
-    this._written = AS_KEYED_FRAME;
-    this._writtenKeys = Object.keys(traits);
-    return flatFrames.pos;
+    if (written === AS_KEYED_FRAME) this._writtenKeys = Object.keys(traits);
+    return writer.pos;
   };
 
   CoreEngine.prototype.identifyWritten = function (size, now) {
     if (typeof now !== 'number') check('Engine.identify', ARGS.identifyObject, arguments);
-    putFrame(this, flatFrames, size);
     var encoding = this._written;
     // The handle keeps a whole frame's names whatever the call answers.
     if (encoding === AS_KEYED_FRAME) this._traitKeys = this._writtenKeys;
@@ -423,7 +456,7 @@ var leadsegEngine = (function () {
   // The ids of the member segments, from the indexes the core writes and
   // the config's ids (its facts, read once per loaded config).
   CoreEngine.prototype.segments = function () {
-    var at = Module['_leadseg_engine_segments'](handle(this)) >>> 0;
+    var at = _leadseg_engine_segments(handle(this)) >>> 0;
     if (at === 0) return [];
     var ids = segmentIdsOf(this);
     var view = viewOf(heap());
@@ -517,6 +550,7 @@ var leadsegEngine = (function () {
   CoreEngine.prototype.delete = function () {
     Module['engineDestroy'](handle(this));
     this._h = 0;
+    this._traits = null;
   };
 
   function isAscii(s) {

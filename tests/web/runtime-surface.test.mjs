@@ -106,7 +106,7 @@ test('a C++ throw in the runtime reaches JavaScript as an Error, not a number', 
   const engine = new runtime.Engine();
   let thrown;
   try {
-    runtime.engineInput(engine._h, 0xFFFFFFFF);
+    runtime.engineInput(engine._h, 0xFFFFFFFF, 0);
   } catch (error) {
     thrown = error;
   }

@@ -150,3 +150,50 @@ test('a failed call keeps its names; another engine writing between calls change
     for (const engine of [a, aText, b, bText]) engine.delete();
   });
 });
+
+// The traits' frame is written straight into the handle's traits buffer in
+// wasm memory (engine.post.js traitsWriter): past its first 4 KB it grows
+// there, a call between writing and sending (the package reads its clock
+// in between) leaves it intact, and a getter that grows the memory while
+// the traits are written (which empties the writer's views) loses none of
+// them.
+test('the traits buffer grows, survives a call in between and a memory grown mid-write', async () => {
+  for (const [name, raw, text] of await enginePairs()) {
+    let at = START;
+    const long = { ...BASE, job_title: 'x'.repeat(10000) };
+    identifyBoth(`${name}: a whole frame past 4 KB`, raw, text, long, at);
+    at += HOUR;
+    identifyBoth(`${name}: values alone past 4 KB`, raw, text, { ...long, job_title: 'y'.repeat(20000) }, at);
+    // Written, then another call writes its input, then sent.
+    at += HOUR;
+    const traits = { ...BASE, job_title: 'CEO' };
+    const size = raw.writeFlatTraits(traits);
+    const props = JSON.stringify({ note: 'z'.repeat(30000) });
+    assert.deepEqual(raw.track('note', props, at), text.track('note', props, at), `${name}: the call in between`);
+    assert.deepEqual(raw.identifyWritten(size, at), text.identify(JSON.stringify(traits), at), `${name}: sent after it`);
+    assert.deepEqual(raw.attributes(), text.attributes(), `${name}: attributes after it`);
+    // A getter whose call asks the input for 64 MB: the memory grows while
+    // the frame is half written, the first time in each module.
+    for (const step of ['whole', 'values alone']) {
+      let calls = 0;
+      const growing = { ...BASE, job_title: step === 'whole' ? 'CIO' : 'CMO' };
+      if (step === 'whole') growing.plan = 'pro';
+      Object.defineProperty(growing, 'country', {
+        enumerable: true,
+        get() {
+          assert.throws(() => raw.track('huge', 'x'.repeat(64 << 20), at), { name: 'LeadsegError' });
+          ++calls;
+          return 'DE';
+        },
+      });
+      at += HOUR;
+      identifyBoth(`${name}: memory grown mid-write, ${step}`, raw, text, growing, at);
+      assert.ok(calls >= 2, `${name}: the getter ran for both engines`);
+    }
+    at += HOUR;
+    identifyBoth(`${name}: after the memory grew`, raw, text, { ...BASE, job_title: 'COO' }, at);
+    assert.deepEqual(raw.snapshot(), text.snapshot(), `${name}: snapshots byte for byte`);
+    raw.delete();
+    text.delete();
+  }
+});
