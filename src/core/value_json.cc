@@ -436,4 +436,10 @@ std::string ToJsonText(const Value& v) {
   return out;
 }
 
+std::string NumberJsonText(double d) {
+  std::string out;
+  WriteNumber(d, &out);
+  return out;
+}
+
 }  // namespace leadseg

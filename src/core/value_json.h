@@ -34,6 +34,10 @@ Result<Value> ParseJsonValue(std::string_view text, Document* arena, std::string
 // as null).
 void WriteJson(const Value& v, std::string* out);
 std::string ToJsonText(const Value& v);
+// A number's text as WriteJson writes it ("42", "1.5", "1e+21"), without
+// the writer for the other types: the runtime writes JSON text for no
+// other value (engine_decisions.cc hashes a numeric "id" as this text).
+std::string NumberJsonText(double d);
 
 // The byte offset where brackets first nest deeper than `limit` (strings
 // skipped, syntax not checked), or npos. ParseJson and ParseJsonValue both

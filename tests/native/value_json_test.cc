@@ -67,7 +67,10 @@ void ExpectParsesAsNlohmann(const std::string& text) {
   EXPECT_TRUE(Same(*mine, theirs_arena.Add(*theirs))) << "text: " << text;
 }
 
-void ExpectWritesAsNlohmann(const Value& v) { EXPECT_EQ(ToJsonText(v), v.ToJson().dump()); }
+void ExpectWritesAsNlohmann(const Value& v) {
+  EXPECT_EQ(ToJsonText(v), v.ToJson().dump());
+  if (v.is_number()) EXPECT_EQ(NumberJsonText(v.as_number()), v.ToJson().dump());
+}
 
 std::vector<double> InterestingNumbers() {
   std::vector<double> out = {0.0, -0.0, 0.1, 0.2, 0.30000000000000004, 1.0 / 3, -1.5, 1e21, 1e22, -1e21, 1e-7,
