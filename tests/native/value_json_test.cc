@@ -69,7 +69,9 @@ void ExpectParsesAsNlohmann(const std::string& text) {
 
 void ExpectWritesAsNlohmann(const Value& v) {
   EXPECT_EQ(ToJsonText(v), v.ToJson().dump());
-  if (v.is_number()) EXPECT_EQ(NumberJsonText(v.as_number()), v.ToJson().dump());
+  if (v.is_number()) {
+    EXPECT_EQ(NumberJsonText(v.as_number()), v.ToJson().dump());
+  }
 }
 
 std::vector<double> InterestingNumbers() {
