@@ -28,9 +28,12 @@
 //    nothing but the error it leaves.
 //
 // Two modules compile this file (cmake/LeadsegWasm.cmake): the full module
-// also loads JSON configs (EngineLoad), upgrades format 1 snapshots in
-// EngineRestore and reads a lead's summary (batch segmentation); the
-// runtime module, with LEADSEG_RUNTIME_MODULE, does none of that.
+// also loads JSON configs (EngineLoad), reads values as JSON text (identify,
+// declare, track and addAggregateCounts' text forms), upgrades format 1
+// snapshots in EngineRestore and reads a lead's summary (batch
+// segmentation); the runtime module, with LEADSEG_RUNTIME_MODULE, does none
+// of that: a page's package hands it value frames (engine.post.js), so it
+// links no JSON parser.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 
@@ -47,6 +50,7 @@
 #include "core/duration.h"
 #include "core/json.h"
 #include "core/utf8.h"
+#include "core/value_codec.h"
 #include "core/value_json.h"
 #include "core/value_writer.h"
 #include "engine/trait_keys.h"
@@ -213,7 +217,37 @@ enum class Read : int {
 // object frame whose member names the engine handle keeps
 // (kKeyedFrame), and a frame of the values alone for the names kept last
 // (kSameKeys: engine/trait_keys.h, Engine::IdentifyNamedValues).
-enum class Encoding : int { kFrame = 0, kJsonText = 1, kKeyedFrame = 2, kSameKeys = 3 };
+// kValueFrame is a frame read as its JSON text would be: decoded as deep as
+// JSON text may nest (kMaxJsonDepth), then the Engine call that takes a
+// Value, whose checks word the errors (event properties nesting deeper than
+// a stored frame may, which TrackFrame's decoder would refuse unnamed).
+//
+// The runtime module reads no JSON text: there kJsonText is text that
+// engine.post.js found nesting deeper than kMaxJsonDepth or that JSON.parse
+// refused, sent only for the core's error, and kLoneSurrogate (the
+// runtime's only) text JSON.parse accepted whose one fault is a lone
+// surrogate escaped in a string, sent for the error ParseJsonValue words.
+enum class Encoding : int {
+  kFrame = 0, kJsonText = 1, kKeyedFrame = 2, kSameKeys = 3, kValueFrame = 4, kLoneSurrogate = 5
+};
+
+// The value of a call sent as JSON text (Encoding::kJsonText or
+// kLoneSurrogate), into `arena`: parsed in the full module. The runtime,
+// which links no JSON parser, checks the nesting (ParseJsonValue's first
+// check, whose error counts the text's bytes) and refuses the rest, a lone
+// surrogate with ParseJsonValue's words. `what` names the value.
+Result<Value> JsonTextValue(std::string_view text, Document* arena, const char* what, Encoding encoding) {
+#ifdef LEADSEG_RUNTIME_MODULE
+  (void)arena;
+  if (Status s = CheckJsonNesting(text, what); !s.ok()) return s;
+  std::string message = std::string(what) + " is not valid JSON";
+  if (encoding == Encoding::kLoneSurrogate) message += ": " + LoneSurrogateEscapeError(text);
+  return InvalidArgument(message);
+#else
+  (void)encoding;
+  return ParseJsonValue(text, arena, what);
+#endif
+}
 
 // identify, declare and track (leadseg_engine_apply's `call`, numbered as
 // engine.post.js numbers them): everything that differs between them but
@@ -294,10 +328,12 @@ class BoundEngine {
   // identify, declare and track: one path, the value (traits, declaration,
   // event properties) first in the input, then the name (none, the
   // declaration key, the event type): [value][name]. The value is a value
-  // frame (bindings/frame.post.js) or, with Encoding::kJsonText, JSON text
-  // (tab sync, the journal replay, values as deep as the limits), read by
-  // core/value_json.h with ParseJson's messages; frames are kept as they
-  // are. What differs between the three calls is their Change entry.
+  // frame (bindings/frame.post.js), or the forms Encoding lists for values
+  // read whole (tab sync, the journal replay, values as deep as the
+  // limits): a frame read as its JSON text would be, or JSON text, read in
+  // the full module by core/value_json.h with ParseJson's messages; frames
+  // are kept as they are. What differs between the three calls is their
+  // Change entry.
   uintptr_t Apply(int kind, size_t value_bytes, size_t name_bytes, double time, Encoding encoding) {
     if (kind < Change::kIdentify || kind > Change::kTrack) return Fail(InvalidArgument("unknown engine change"));
     const Change& call = kChanges[kind];
@@ -326,26 +362,32 @@ class BoundEngine {
       }
       return Reply(engine_->IdentifyNamedValues(trait_keys_.names(), *value, *at, trait_keys_.version()));
     }
-    if (encoding != Encoding::kJsonText) {
+    if (encoding == Encoding::kFrame || encoding == Encoding::kKeyedFrame) {
       switch (call.kind) {
         case Change::kIdentify: return Reply(engine_->IdentifyFrame(*value, *at));
         case Change::kDeclare: return Reply(engine_->DeclareFrame(std::string(*name), *value, *at));
         case Change::kTrack: return Reply(engine_->TrackFrame(*name, *value, *at));
       }
     }
-    return ApplyJsonText(call, *value, *name, *at);
+    return ApplyValue(call, *value, *name, *at, encoding);
   }
 
-  // Apply's JSON text: parsed, then the Engine call that takes a value.
-  // noinline: the package sends frames (engine.post.js), so a page's first
+  // Apply's value read whole first (JSON text, or a frame read as its text
+  // would be), then the Engine call that takes a Value. noinline: the
+  // package's usual calls send frames (engine.post.js), so a page's first
   // calls need not compile this path (binaryen keeps a one-caller function
   // this large a call: cmake/LeadsegWasm.cmake).
-  [[gnu::noinline]] uintptr_t ApplyJsonText(const Change& call, std::string_view value, std::string_view name,
-                                            TimeMs at) {
-    // Empty event properties are none: {}.
-    const std::string_view text = value.empty() && call.kind == Change::kTrack ? std::string_view("{}") : value;
+  [[gnu::noinline]] uintptr_t ApplyValue(const Change& call, std::string_view value, std::string_view name,
+                                         TimeMs at, Encoding encoding) {
     Document arena;
-    auto parsed = ParseJsonValue(text, &arena, call.value);
+    Result<Value> parsed = Value::Null();
+    if (encoding == Encoding::kValueFrame) {
+      parsed = DecodeValue(reinterpret_cast<const uint8_t*>(value.data()), value.size(), &arena, kMaxJsonDepth + 1);
+    } else {
+      // Empty event properties are none: {}.
+      const std::string_view text = value.empty() && call.kind == Change::kTrack ? std::string_view("{}") : value;
+      parsed = JsonTextValue(text, &arena, call.value, encoding);
+    }
     if (!parsed.ok()) return Fail(parsed.status());
     switch (call.kind) {
       case Change::kIdentify: return Reply(engine_->Identify(*parsed, at));
@@ -491,15 +533,20 @@ class BoundEngine {
     return s.ok() ? 1 : FailInt(s);
   }
 
-  // [counts as JSON text][experiment key] in the input.
-  int AddAggregateCounts(size_t counts_bytes, size_t key_bytes) {
+  // [counts][experiment key] in the input, the counts as a value frame
+  // (Encoding::kFrame) or JSON text (kJsonText, kLoneSurrogate: see
+  // JsonTextValue).
+  int AddAggregateCounts(size_t counts_bytes, size_t key_bytes, Encoding encoding) {
     if (!engine_) return FailInt(NotLoaded());
     auto counts = In(0, counts_bytes);
     auto key = In(counts_bytes, key_bytes);
     if (!counts.ok() || !key.ok()) return FailInt(InvalidArgument("counts are larger than the input buffer"));
     if (Status s = CheckUtf8(*key, "an experiment key"); !s.ok()) return FailInt(s);
     Document arena;
-    auto parsed = ParseJsonValue(*counts, &arena, "counts");
+    auto parsed = encoding != Encoding::kFrame
+                      ? JsonTextValue(*counts, &arena, "counts", encoding)
+                      : DecodeValue(reinterpret_cast<const uint8_t*>(counts->data()), counts->size(), &arena,
+                                    kMaxJsonDepth + 1);
     if (!parsed.ok()) return FailInt(parsed.status());
     Status s = engine_->AddAggregateCounts(std::string(*key), *parsed);
     return s.ok() ? 1 : FailInt(s);
@@ -641,8 +688,8 @@ uintptr_t EngineSnapshot(uintptr_t h) { return At(h)->Snapshot(); }
 int EngineRestore(uintptr_t h, size_t bytes) { return At(h)->Restore(bytes); }
 void EngineErase(uintptr_t h) { At(h)->Erase(); }
 int EngineSetVisitorId(uintptr_t h, size_t bytes) { return At(h)->SetVisitorId(bytes); }
-int EngineAddAggregateCounts(uintptr_t h, size_t counts_bytes, size_t key_bytes) {
-  return At(h)->AddAggregateCounts(counts_bytes, key_bytes);
+int EngineAddAggregateCounts(uintptr_t h, size_t counts_bytes, size_t key_bytes, int encoding) {
+  return At(h)->AddAggregateCounts(counts_bytes, key_bytes, static_cast<Encoding>(encoding));
 }
 double EngineClock(uintptr_t h) { return At(h)->Clock(); }
 int EngineEventCount(uintptr_t h) { return At(h)->EventCount(); }

@@ -27,7 +27,7 @@ var leadsegEngine = (function () {
   // (bindings/engine.cc: struct Change, enum Encoding): the one difference
   // between the text and object forms of identify, declare and track.
   var IDENTIFY = 0, DECLARE = 1, TRACK = 2;
-  var AS_FRAME = 0, AS_JSON_TEXT = 1, AS_KEYED_FRAME = 2, AS_SAME_KEYS = 3;
+  var AS_FRAME = 0, AS_JSON_TEXT = 1, AS_KEYED_FRAME = 2, AS_SAME_KEYS = 3, AS_VALUE_FRAME = 4, AS_LONE_SURROGATE = 5;
 
   var MAX_DEPTH = 64;  // kMaxFrameDepth (core/value_codec.h): stored event properties
   var MAX_JSON_DEPTH = 128;  // kMaxJsonDepth (core/json.h): traits and declarations
@@ -344,22 +344,84 @@ var leadsegEngine = (function () {
     return changesAt(this, Module['engineInitialChanges'](handle(this)));
   };
 
-  // The JSON-text methods (tab sync, the journal replay, values as deep as
-  // the limits).
+  // The JSON-text methods (tab sync and the journal replay send
+  // JSON.stringify's text). The runtime module reads no JSON text
+  // (bindings/engine.cc): the text is parsed here (textValue) and the value
+  // crosses as a frame the core reads as it read the text (AS_VALUE_FRAME:
+  // the same Engine call, the same checks and messages). Text that is not
+  // JSON (JSON.parse's word), nests deeper than JSON text may, or escapes a
+  // lone surrogate crosses as text, for the core's error. In the full
+  // module every text crosses as it is: its core reads JSON text and words
+  // every syntax error itself.
   CoreEngine.prototype.identify = function (traits, now) {
     check('Engine.identify', ARGS.identify, arguments);
-    return applyText(this, IDENTIFY, traits, '', now);
+    return applyValue(this, IDENTIFY, textValue(traits), traits, '', now);
   };
 
   CoreEngine.prototype.declare = function (key, value, now) {
     check('Engine.declare', ARGS.declare, arguments);
-    return applyText(this, DECLARE, value, key, now);
+    return applyValue(this, DECLARE, textValue(value), value, key, now);
   };
 
   CoreEngine.prototype.track = function (type, props, ts) {
     check('Engine.track', ARGS.track, arguments);
-    return applyText(this, TRACK, props, type, ts);
+    return applyValue(this, TRACK, textValue(props, true), props, type, ts);
   };
+
+  // JSON text's value, or NOT_JSON: any text in the full module (which
+  // binds engineLoad, and whose core reads JSON text), and text JSON.parse
+  // refuses (invalid UTF-8 bytes included). Empty event properties
+  // (`props`) are none: {}, as the core reads empty text. A lone surrogate
+  // escaped in a string, which JSON.parse accepts and the core refuses,
+  // sets loneSurrogate.
+  var NOT_JSON = {};
+  var strictUtf8 = null;
+  var loneSurrogate = false;
+  function textValue(text, props) {
+    loneSurrogate = false;
+    if (Module['engineLoad']) return NOT_JSON;
+    if (props && byteLength(text) === 0) return {};
+    var s = text, value;
+    try {
+      if (typeof s !== 'string') {
+        // A byte order mark is skipped, as the core skips it.
+        if (strictUtf8 === null) strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+        s = strictUtf8.decode(s);
+      } else if (s.charCodeAt(0) === 0xFEFF) {
+        s = s.slice(1);
+      }
+      value = JSON.parse(s);
+    } catch (e) {
+      return NOT_JSON;
+    }
+    loneSurrogate = /\\u[dD][89a-fA-F]/.test(s) && !wellFormed(value);
+    return value;
+  }
+
+  function wellFormed(v) {
+    if (typeof v === 'string') return leadsegErrors.loneSurrogateAt(v) < 0;
+    if (v === null || typeof v !== 'object') return true;
+    for (var key in v) if (!wellFormed(key) || !wellFormed(v[key])) return false;
+    return true;
+  }
+
+  // A value read from JSON text (textValue) as a frame the core reads as
+  // it read the text; NOT_JSON or a value nesting deeper than JSON text may
+  // as the text itself.
+  function applyValue(engine, call, value, text, name, time) {
+    var size = value === NOT_JSON ? -1 : writeFrame(value, MAX_JSON_DEPTH);
+    if (size < 0 || loneSurrogate) return applyText(engine, call, text, name, time, size < 0 ? AS_JSON_TEXT : AS_LONE_SURROGATE);
+    return sendFrame(engine, call, size, name, time, AS_VALUE_FRAME);
+  }
+
+  // The frame writeFrame wrote (its first `size` bytes), then `name`, into
+  // the input; the call.
+  function sendFrame(engine, call, size, name, time, encoding) {
+    var n = byteLength(name), at = input(engine, size + n);
+    putFrame(engine, frames, size);
+    put(name, at + size, n);
+    return apply(engine, call, size, n, time, encoding);
+  }
 
   // identify, declare and track, whichever form: their value's `size`
   // bytes, then their name's `nameSize` (none for identify), are in the
@@ -371,20 +433,21 @@ var leadsegEngine = (function () {
     return changesAt(engine, _leadseg_engine_apply(engine._h, call, size, nameSize, time, encoding) >>> 0);
   }
 
-  // The text forms: the value as JSON text, then the name.
-  function applyText(engine, call, value, name, time) {
+  // The text forms: the value as JSON text (`encoding`: AS_JSON_TEXT, or
+  // AS_LONE_SURROGATE for text whose one fault is that), then the name.
+  function applyText(engine, call, value, name, time, encoding) {
     var n = byteLength(value), m = byteLength(name), at = input(engine, n + m);
     put(value, at, n);
     put(name, at + n, m);
-    return apply(engine, call, n, m, time, AS_JSON_TEXT);
+    return apply(engine, call, n, m, time, encoding);
   }
 
   // Values as the package passes them: plain JSON-safe data (it checks and
   // normalizes them once), written as value frames. Values nesting as deep
-  // as the core's limit take the JSON path instead, so that the error is
-  // the core's word for word: containers 64 levels deep in event properties
-  // (the stored-event limit, kMaxFrameDepth), 128 in identify's traits or a
-  // declaration (JSON input's limit, kMaxJsonDepth).
+  // as the core's limit take the JSON text's way instead (deep), so that
+  // the error is the core's word for word: containers 64 levels deep in
+  // event properties (the stored-event limit, kMaxFrameDepth), 128 in
+  // identify's traits or a declaration (JSON input's limit, kMaxJsonDepth).
   //
   // `text`, if given, is the value as JSON text (the package has it from
   // checking the value), which saves stringifying it again.
@@ -392,17 +455,24 @@ var leadsegEngine = (function () {
     // The event type's lone surrogates (non-ASCII types only) and the time
     // are refused as track() refuses them.
     if (typeof ts !== 'number' || typeof type !== 'string' || !isAscii(type)) check('Engine.track', ARGS.trackObject, arguments);
-    // A type given as bytes takes the JSON path, which stores the same.
-    var size = typeof type === 'string' ? writeFrame(props, MAX_DEPTH, type) : -1;
-    if (size < 0) return this.track(type, text === undefined ? JSON.stringify(props) : text, ts);
+    // A type given as bytes follows the frame as a declaration's key does.
+    var size = writeFrame(props, MAX_DEPTH, typeof type === 'string' ? type : undefined);
+    if (size < 0) return deep(this, TRACK, props, text, type, ts);
+    if (typeof type !== 'string') return sendFrame(this, TRACK, size, type, ts, AS_FRAME);
     putFrame(this, frames, frames.pos);
     return apply(this, TRACK, size, frames.pos - size, ts, AS_FRAME);
   };
 
+  // A value too deep for its frame form: read as its JSON text would be.
+  function deep(engine, call, value, text, name, time) {
+    if (text === undefined) text = JSON.stringify(value);
+    return applyValue(engine, call, textValue(text, call === TRACK), text, name, time);
+  }
+
   CoreEngine.prototype.identifyObject = function (traits, now, text) {
     if (typeof now !== 'number') check('Engine.identify', ARGS.identifyObject, arguments);
     var size = writeFrame(traits, MAX_JSON_DEPTH);
-    if (size < 0) return this.identify(text === undefined ? JSON.stringify(traits) : text, now);
+    if (size < 0) return deep(this, IDENTIFY, traits, text, '', now);
     putFrame(this, frames, size);
     return apply(this, IDENTIFY, size, 0, now, AS_FRAME);
   };
@@ -439,12 +509,8 @@ var leadsegEngine = (function () {
   CoreEngine.prototype.declareObject = function (key, value, now, text) {
     check('Engine.declare', ARGS.declareObject, arguments);
     var size = writeFrame(value, MAX_JSON_DEPTH);
-    if (size < 0) return this.declare(key, text === undefined ? JSON.stringify(value) : text, now);
-    var n = byteLength(key);
-    var at = input(this, size + n);
-    putFrame(this, frames, size);
-    put(key, at + size, n);
-    return apply(this, DECLARE, size, n, now, AS_FRAME);
+    if (size < 0) return deep(this, DECLARE, value, text, key, now);
+    return sendFrame(this, DECLARE, size, key, now, AS_FRAME);
   };
 
   CoreEngine.prototype.advance = function (now) {
@@ -512,13 +578,25 @@ var leadsegEngine = (function () {
     return documentAt(this, Module['engineConvert'](this._h, n, now));
   };
 
+  // Counts as JSON text: as a frame, as identify's text (textValue).
   CoreEngine.prototype.addAggregateCounts = function (key, counts) {
     check('Engine.addAggregateCounts', ARGS.addAggregateCounts, arguments);
-    var n = byteLength(counts), m = byteLength(key), at = input(this, n + m);
+    var value = textValue(counts);
+    var size = value === NOT_JSON ? -1 : writeFrame(value, MAX_JSON_DEPTH);
+    if (size < 0 || loneSurrogate) return addCountsText(this, key, counts, size < 0 ? AS_JSON_TEXT : AS_LONE_SURROGATE);
+    var m = byteLength(key), at = input(this, size + m);
+    putFrame(this, frames, size);
+    put(key, at + size, m);
+    return done(this, Module['engineAddAggregateCounts'](this._h, size, m, AS_FRAME));
+  };
+
+  // [counts as JSON text][key] into the input (`encoding` as applyText's); the call.
+  function addCountsText(engine, key, counts, encoding) {
+    var n = byteLength(counts), m = byteLength(key), at = input(engine, n + m);
     put(counts, at, n);
     put(key, at + n, m);
-    return done(this, Module['engineAddAggregateCounts'](this._h, n, m));
-  };
+    return done(engine, Module['engineAddAggregateCounts'](engine._h, n, m, encoding));
+  }
 
   CoreEngine.prototype.setVisitorId = function (id) {
     check('Engine.setVisitorId', ARGS.setVisitorId, arguments);

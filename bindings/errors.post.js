@@ -76,5 +76,5 @@ var leadsegErrors = (function () {
     }
   }
 
-  return { makeError: makeError, fail: fail, checkArgs: checkArgs };
+  return { makeError: makeError, fail: fail, checkArgs: checkArgs, loneSurrogateAt: loneSurrogateAt };
 })();

@@ -391,12 +391,70 @@ size_t FindExcessiveNesting(std::string_view text, int limit) {
   return std::string_view::npos;
 }
 
-Result<Value> ParseJsonValue(std::string_view text, Document* arena, std::string_view what) {
+Status CheckJsonNesting(std::string_view text, std::string_view what) {
   size_t deep = FindExcessiveNesting(text, kMaxJsonDepth);
-  if (deep != std::string_view::npos) {
-    return OutOfRange(std::string(what) + " nests deeper than " + std::to_string(kMaxJsonDepth) +
-                      " levels (at byte " + std::to_string(deep) + ")");
+  if (deep == std::string_view::npos) return Status::Ok();
+  return OutOfRange(std::string(what) + " nests deeper than " + std::to_string(kMaxJsonDepth) + " levels (at byte " +
+                    std::to_string(deep) + ")");
+}
+
+namespace {
+
+// Four hex digits at `at` as a code point; -1 if any is not one.
+int HexAt(std::string_view text, size_t at) {
+  int cp = 0;
+  for (size_t i = at; i < at + 4; ++i) {
+    const int c = i < text.size() ? static_cast<unsigned char>(text[i]) : -1;
+    int digit;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    else return -1;
+    cp = cp * 16 + digit;
   }
+  return cp;
+}
+
+}  // namespace
+
+// Follows Parser::ScanString's escapes: a low surrogate alone stops it
+// after its four digits; a high one needs a backslash, a 'u' and a low one
+// next, and it stops at the first byte that is not. The text holds nothing else the
+// parser would stop at (no control bytes in strings), so the token needs no
+// <U+00XX> for them.
+std::string LoneSurrogateEscapeError(std::string_view text) {
+  size_t begin = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      if (!in_string) begin = i;
+      in_string = !in_string;
+      continue;
+    }
+    if (c != '\\' || ++i >= text.size() || text[i] != 'u') continue;
+    const int cp = HexAt(text, i + 1);
+    i += 4;  // the last digit
+    size_t read = 0;  // bytes the parser read, the one it stopped at included
+    if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      read = i + 1;
+    } else if (cp >= 0xD800 && cp <= 0xDBFF) {
+      const int low = HexAt(text, i + 3);
+      if (i + 1 >= text.size() || text[i + 1] != '\\') read = i + 2;
+      else if (i + 2 >= text.size() || text[i + 2] != 'u') read = i + 3;
+      else if (low < 0xDC00 || low > 0xDFFF) read = i + 7;
+      else i += 6;  // a pair
+    }
+    if (read != 0) {
+      return "unexpected '" + Printable(text.substr(begin, std::min(read, text.size()) - begin), 40) + "' at byte " +
+             std::to_string(read);
+    }
+  }
+  return std::string();
+}
+
+Result<Value> ParseJsonValue(std::string_view text, Document* arena, std::string_view what) {
+  if (Status s = CheckJsonNesting(text, what); !s.ok()) return s;
   Parser parser(text, arena);
   Value out;
   if (!parser.Parse(&out)) return InvalidArgument(std::string(what) + " is not valid JSON: " + parser.error());
@@ -433,6 +491,12 @@ void WriteJson(const Value& v, std::string* out) {
 std::string ToJsonText(const Value& v) {
   std::string out;
   WriteJson(v, &out);
+  return out;
+}
+
+std::string NumberJsonText(double d) {
+  std::string out;
+  WriteNumber(d, &out);
   return out;
 }
 

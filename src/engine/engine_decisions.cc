@@ -15,7 +15,7 @@ namespace {
 std::string HashValue(const Value& attributes, const std::string& visitor_id) {
   if (const Value* id = attributes.find("id")) {
     if (id->is_string() && id->size() > 0) return std::string(id->as_string());
-    if (id->is_number()) return ToJsonText(*id);  // as JSON writes it: "42", "1.5"
+    if (id->is_number()) return NumberJsonText(id->as_number());  // as JSON writes it: "42", "1.5"
   }
   return visitor_id;
 }

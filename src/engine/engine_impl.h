@@ -153,6 +153,9 @@ class Engine::Impl {
   // (construction, Erase, Restore); returns the changes from the previous
   // membership, which only a fresh profile reports (initial_changes).
   SegmentChanges Recompute();
+  // Recompute with nothing kept from before: every condition is evaluated,
+  // as a new engine evaluates them (Erase, Restore).
+  SegmentChanges RecomputeWhole();
   // After attributes or declarations changed at `now`: move the clock,
   // prune, expire, re-evaluate and report what changed.
   // `rebuild` false: the values are already read (RefreshAttributes).

@@ -67,7 +67,12 @@ void ExpectParsesAsNlohmann(const std::string& text) {
   EXPECT_TRUE(Same(*mine, theirs_arena.Add(*theirs))) << "text: " << text;
 }
 
-void ExpectWritesAsNlohmann(const Value& v) { EXPECT_EQ(ToJsonText(v), v.ToJson().dump()); }
+void ExpectWritesAsNlohmann(const Value& v) {
+  EXPECT_EQ(ToJsonText(v), v.ToJson().dump());
+  if (v.is_number()) {
+    EXPECT_EQ(NumberJsonText(v.as_number()), v.ToJson().dump());
+  }
+}
 
 std::vector<double> InterestingNumbers() {
   std::vector<double> out = {0.0, -0.0, 0.1, 0.2, 0.30000000000000004, 1.0 / 3, -1.5, 1e21, 1e22, -1e21, 1e-7,
@@ -228,6 +233,35 @@ TEST(ValueJson, ParsedStringsDoNotReferToTheText) {
   ASSERT_TRUE(v.ok());
   text.assign(text.size(), 'x');
   EXPECT_EQ(ToJsonText(*v), R"({"key":"value"})");
+}
+
+
+// The runtime module words ParseJsonValue's error for a lone surrogate
+// escaped in text JSON.parse accepts without the parser: the same words.
+TEST(ValueJson, LoneSurrogateEscapeErrorIsTheParsersError) {
+  const std::string texts[] = {
+      R"({"q":"\udc00"})",
+      R"({"q":"a\ud800"})",
+      R"({"k\ud800":1})",
+      R"({"q":["x",{"r":"\udfff"}]})",
+      "{\"q\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \\n\\t\\\"\\\\ \\ud800\\n\"}",
+      "{\"q\":\"\\ud800\xf0\x9f\x98\x80\"}",
+      R"({"q":"\ud800\ud800"})",
+      R"({"q":"\ud800x"})",
+      R"({"q":"\uD800\u0041"})",
+      R"({"q":"\\ud800","r":"\udc00"})",
+      R"({"a":"ok \ud83d\ude00","b":"\u00e9\udc00"})",
+      "{\"long\":\"" + std::string(50, 'x') + "\\udbff\"}",
+      "\xef\xbb\xbf{\"q\":\"\\udc00\"}",
+      R"([1, 2.5, true, null, "\ud83d\ude00", {"\uDe00": 0}])",
+  };
+  for (const std::string& text : texts) {
+    Document arena;
+    auto parsed = ParseJsonValue(text, &arena, "input");
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.status().message(), "input is not valid JSON: " + LoneSurrogateEscapeError(text)) << text;
+  }
+  EXPECT_EQ(LoneSurrogateEscapeError(R"({"q":"\ud83d\ude00 \\udc00"})"), "");
 }
 
 }  // namespace
