@@ -18,6 +18,15 @@
 namespace leadseg {
 namespace {
 
+// A hexadecimal digit's value, or -1 (for \u escapes: the parser's and
+// LoneSurrogateEscapeError's, which must agree on what ends one).
+int HexDigit(int c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
 // A recursive-descent parser whose lexer follows nlohmann's byte for byte
 // (the same accepted language, and the same token text and byte offset in
 // errors, which ParseJson reports). nlohmann's quirks kept on purpose:
@@ -113,12 +122,8 @@ class Parser {
   int GetCodepoint() {
     int cp = 0;
     for (int i = 0; i < 4; ++i) {
-      const int c = Get();
-      int digit;
-      if (c >= '0' && c <= '9') digit = c - '0';
-      else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-      else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-      else return -1;
+      const int digit = HexDigit(Get());
+      if (digit < 0) return -1;
       cp = cp * 16 + digit;
     }
     return cp;
@@ -404,12 +409,8 @@ namespace {
 int HexAt(std::string_view text, size_t at) {
   int cp = 0;
   for (size_t i = at; i < at + 4; ++i) {
-    const int c = i < text.size() ? static_cast<unsigned char>(text[i]) : -1;
-    int digit;
-    if (c >= '0' && c <= '9') digit = c - '0';
-    else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-    else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-    else return -1;
+    const int digit = HexDigit(i < text.size() ? static_cast<unsigned char>(text[i]) : -1);
+    if (digit < 0) return -1;
     cp = cp * 16 + digit;
   }
   return cp;
