@@ -409,7 +409,8 @@ class BoundEngine {
   // after a restore.
   uintptr_t InitialChanges() {
     if (!engine_) return Fail(NotLoaded());
-    return Reply(engine_->initial_changes());
+    EncodeChanges(engine_->initial_changes(), engine_->clock(), &result_);
+    return reinterpret_cast<uintptr_t>(result_.data());
   }
 
   // The member segments' indexes in the result buffer (a u32 count, then a
@@ -652,10 +653,12 @@ class BoundEngine {
   int FailInt(const Status& s) { return static_cast<int>(Fail(s)); }
 
   // The changes (and the clock) into the result buffer; its address, or 0
-  // after which LastError() says why.
-  uintptr_t Reply(const Result<SegmentChanges>& changes) {
+  // after which LastError() says why. The set goes back to the engine once
+  // encoded, so the next call's lists reuse its storage.
+  uintptr_t Reply(Result<SegmentChanges>&& changes) {
     if (!changes.ok()) return Fail(changes.status());
     EncodeChanges(*changes, engine_->clock(), &result_);
+    engine_->Recycle(std::move(changes).value());
     return reinterpret_cast<uintptr_t>(result_.data());
   }
 

@@ -141,6 +141,10 @@ class Engine {
   // for a caller that holds the ids itself, as the wasm binding does (its
   // JavaScript maps indexes to ids), no id string is copied per change.
   void ReportChangesAsIndexes();
+  // Hands back a change set the caller has read, so that the next call's
+  // lists reuse its storage rather than allocate (the wasm binding's calls,
+  // once a visitor's segments move); a call's changes are still its own.
+  void Recycle(SegmentChanges&& spent);
   bool InSegment(size_t index) const;
   const std::vector<uint8_t>& membership() const;
   // --- documents -----------------------------------------------------------

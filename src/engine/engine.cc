@@ -61,6 +61,9 @@ struct Engine::Impl::Scratch {
   std::vector<int32_t> names_positions;
   uint64_t names_version = 0, names_generation = 0;
   std::string spare_props;  // a pruned event's properties buffer, reused by the next event
+  // A change set its caller has read (Recycle): the next Commit's lists grow
+  // into its storage instead of allocating again.
+  SegmentChanges spare_changes;
   std::vector<Value> metric_values;  // the last evaluation's, in metric_arenas[metric_arena]
   // Metric values alternate between two arenas, so the previous
   // evaluation's values are still readable while the new ones are compared
@@ -391,7 +394,16 @@ SegmentChanges Engine::Impl::Recompute() {
 SegmentChanges Engine::Impl::Commit() {
   std::vector<uint8_t>& next = scratch_->next;
   ProgressState& p = scratch_->next_progress;
-  SegmentChanges changes;
+  // The spare set, every field cleared: only its capacity carries over.
+  SegmentChanges changes = std::move(scratch_->spare_changes);
+  changes.entered.clear();
+  changes.exited.clear();
+  changes.entered_indexes.clear();
+  changes.exited_indexes.clear();
+  changes.stages.clear();
+  changes.temperature.clear();
+  changes.mql = false;
+  changes.sql = false;
   const auto& segments = config_->segments();
   const size_t n = segments.size();
   // Before the first commit there is no membership: every segment was out.
@@ -433,6 +445,8 @@ SegmentChanges Engine::Impl::Commit() {
   progress_.CommitFrom(p);
   return changes;
 }
+
+void Engine::Impl::Recycle(SegmentChanges&& spent) { scratch_->spare_changes = std::move(spent); }
 
 SegmentChanges Engine::Impl::SettleProfileChange(TimeMs now, bool rebuild) {
   profile_.clock = std::max(profile_.clock, now);

@@ -3,6 +3,8 @@
 // conveniences are in engine_json.cc.
 #include "engine/engine_impl.h"
 
+#include <utility>
+
 namespace leadseg {
 
 Engine::Engine(std::shared_ptr<const CompiledConfig> config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -48,6 +50,7 @@ const Profile& Engine::profile() const { return impl_->profile(); }
 std::vector<std::string> Engine::Segments() const { return impl_->Segments(); }
 const SegmentChanges& Engine::initial_changes() const { return impl_->initial_changes(); }
 void Engine::ReportChangesAsIndexes() { impl_->ReportChangesAsIndexes(); }
+void Engine::Recycle(SegmentChanges&& spent) { impl_->Recycle(std::move(spent)); }
 bool Engine::InSegment(size_t index) const { return impl_->InSegment(index); }
 const std::vector<uint8_t>& Engine::membership() const { return impl_->membership(); }
 

@@ -56,6 +56,7 @@ class Engine::Impl {
   std::vector<std::string> Segments() const;
   const SegmentChanges& initial_changes() const { return initial_changes_; }
   void ReportChangesAsIndexes() { change_ids_ = false; }
+  void Recycle(SegmentChanges&& spent);
   bool InSegment(size_t index) const { return membership_[index] != 0; }
   const std::vector<uint8_t>& membership() const { return membership_; }
 

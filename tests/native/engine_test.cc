@@ -5,6 +5,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "config/config.h"
 #include "core/value_codec.h"
@@ -220,6 +223,44 @@ TEST(Engine, HandOffsReadTheStageAndTheMql) {
   ASSERT_TRUE(changes.ok());
   EXPECT_TRUE(changes->mql);
   EXPECT_TRUE(changes->sql);
+}
+
+// A recycled change set lends the next call its storage, never its values:
+// after a call that moves everything (both lists, a stage, the temperature,
+// both hand-offs) is handed back, a call that moves nothing reports nothing.
+TEST(Engine, RecycledChangesCarryNoValues) {
+  auto config = Compile(R"({
+    "segments": [{"id": "in", "condition": {"x": 1}}, {"id": "out", "condition": {"x": {"$ne": 1}}}],
+    "scoring": {"rules": [{"id": "x", "points": 50, "trait": {"x": 1}}]},
+    "temperature": {"warm": 20, "hot": 45, "hysteresis": 5},
+    "lifecycle": {"stages": [{"id": "browsing"}, {"id": "evaluating", "condition": {"x": 1}}],
+                  "mql": {"stage": "evaluating"}, "sql": {"mql": true, "x": 1}}})");
+  ASSERT_TRUE(config);
+  Engine e(config);
+  auto moved = e.Identify(Props(R"({"x": 1})"), kT0);
+  ASSERT_TRUE(moved.ok());
+  // Every field is set, so the second call's checks below can fail.
+  ASSERT_EQ(moved->entered, std::vector<std::string>{"in"});
+  ASSERT_EQ(moved->exited, std::vector<std::string>{"out"});
+  ASSERT_EQ(moved->entered_indexes, std::vector<uint32_t>{0});
+  ASSERT_EQ(moved->exited_indexes, std::vector<uint32_t>{1});
+  ASSERT_FALSE(moved->stages.empty());
+  ASSERT_EQ(moved->temperature, "hot");
+  ASSERT_TRUE(moved->mql);
+  ASSERT_TRUE(moved->sql);
+  e.Recycle(std::move(moved).value());
+
+  auto still = e.Identify(Props(R"({"y": 2})"), kT0 + 1);
+  ASSERT_TRUE(still.ok());
+  EXPECT_TRUE(still->entered.empty());
+  EXPECT_TRUE(still->exited.empty());
+  EXPECT_TRUE(still->entered_indexes.empty());
+  EXPECT_TRUE(still->exited_indexes.empty());
+  EXPECT_TRUE(still->stages.empty());
+  EXPECT_TRUE(still->temperature.empty());
+  EXPECT_FALSE(still->mql);
+  EXPECT_FALSE(still->sql);
+  EXPECT_TRUE(still->empty());
 }
 
 // Summary() (segmentLeads's headline numbers) says whether the lead is an
