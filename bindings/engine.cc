@@ -231,21 +231,23 @@ enum class Encoding : int {
   kFrame = 0, kJsonText = 1, kKeyedFrame = 2, kSameKeys = 3, kValueFrame = 4, kLoneSurrogate = 5
 };
 
-// The value of a call sent as JSON text (Encoding::kJsonText or
-// kLoneSurrogate), into `arena`: parsed in the full module. The runtime,
-// which links no JSON parser, checks the nesting (ParseJsonValue's first
+// The value of a call read whole (Encoding kValueFrame, kJsonText or
+// kLoneSurrogate), into `arena`. A kValueFrame is decoded as deep as JSON
+// text may nest; JSON text is parsed in the full module. The runtime, which
+// links no JSON parser, checks the text's nesting (ParseJsonValue's first
 // check, whose error counts the text's bytes) and refuses the rest, a lone
 // surrogate with ParseJsonValue's words. `what` names the value.
-Result<Value> JsonTextValue(std::string_view text, Document* arena, const char* what, Encoding encoding) {
+Result<Value> WholeValue(std::string_view bytes, Document* arena, const char* what, Encoding encoding) {
+  if (encoding == Encoding::kValueFrame) {
+    return DecodeValue(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), arena, kMaxJsonDepth + 1);
+  }
 #ifdef LEADSEG_RUNTIME_MODULE
-  (void)arena;
-  if (Status s = CheckJsonNesting(text, what); !s.ok()) return s;
+  if (Status s = CheckJsonNesting(bytes, what); !s.ok()) return s;
   std::string message = std::string(what) + " is not valid JSON";
-  if (encoding == Encoding::kLoneSurrogate) message += ": " + LoneSurrogateEscapeError(text);
+  if (encoding == Encoding::kLoneSurrogate) message += ": " + LoneSurrogateEscapeError(bytes);
   return InvalidArgument(message);
 #else
-  (void)encoding;
-  return ParseJsonValue(text, arena, what);
+  return ParseJsonValue(bytes, arena, what);
 #endif
 }
 
@@ -379,15 +381,10 @@ class BoundEngine {
   // this large a call: cmake/LeadsegWasm.cmake).
   [[gnu::noinline]] uintptr_t ApplyValue(const Change& call, std::string_view value, std::string_view name,
                                          TimeMs at, Encoding encoding) {
+    // Empty event properties as text are none: {}.
+    if (encoding != Encoding::kValueFrame && value.empty() && call.kind == Change::kTrack) value = "{}";
     Document arena;
-    Result<Value> parsed = Value::Null();
-    if (encoding == Encoding::kValueFrame) {
-      parsed = DecodeValue(reinterpret_cast<const uint8_t*>(value.data()), value.size(), &arena, kMaxJsonDepth + 1);
-    } else {
-      // Empty event properties are none: {}.
-      const std::string_view text = value.empty() && call.kind == Change::kTrack ? std::string_view("{}") : value;
-      parsed = JsonTextValue(text, &arena, call.value, encoding);
-    }
+    auto parsed = WholeValue(value, &arena, call.value, encoding);
     if (!parsed.ok()) return Fail(parsed.status());
     switch (call.kind) {
       case Change::kIdentify: return Reply(engine_->Identify(*parsed, at));
@@ -534,9 +531,8 @@ class BoundEngine {
     return s.ok() ? 1 : FailInt(s);
   }
 
-  // [counts][experiment key] in the input, the counts as a value frame
-  // (Encoding::kFrame) or JSON text (kJsonText, kLoneSurrogate: see
-  // JsonTextValue).
+  // [counts][experiment key] in the input, the counts read whole
+  // (WholeValue's encodings).
   int AddAggregateCounts(size_t counts_bytes, size_t key_bytes, Encoding encoding) {
     if (!engine_) return FailInt(NotLoaded());
     auto counts = In(0, counts_bytes);
@@ -544,10 +540,7 @@ class BoundEngine {
     if (!counts.ok() || !key.ok()) return FailInt(InvalidArgument("counts are larger than the input buffer"));
     if (Status s = CheckUtf8(*key, "an experiment key"); !s.ok()) return FailInt(s);
     Document arena;
-    auto parsed = encoding != Encoding::kFrame
-                      ? JsonTextValue(*counts, &arena, "counts", encoding)
-                      : DecodeValue(reinterpret_cast<const uint8_t*>(counts->data()), counts->size(), &arena,
-                                    kMaxJsonDepth + 1);
+    auto parsed = WholeValue(*counts, &arena, "counts", encoding);
     if (!parsed.ok()) return FailInt(parsed.status());
     Status s = engine_->AddAggregateCounts(std::string(*key), *parsed);
     return s.ok() ? 1 : FailInt(s);

@@ -355,17 +355,17 @@ var leadsegEngine = (function () {
   // every syntax error itself.
   CoreEngine.prototype.identify = function (traits, now) {
     check('Engine.identify', ARGS.identify, arguments);
-    return applyValue(this, IDENTIFY, textValue(traits), traits, '', now);
+    return applyValue(this, IDENTIFY, traits, '', now);
   };
 
   CoreEngine.prototype.declare = function (key, value, now) {
     check('Engine.declare', ARGS.declare, arguments);
-    return applyValue(this, DECLARE, textValue(value), value, key, now);
+    return applyValue(this, DECLARE, value, key, now);
   };
 
   CoreEngine.prototype.track = function (type, props, ts) {
     check('Engine.track', ARGS.track, arguments);
-    return applyValue(this, TRACK, textValue(props, true), props, type, ts);
+    return applyValue(this, TRACK, props, type, ts);
   };
 
   // JSON text's value, or NOT_JSON: any text in the full module (which
@@ -405,13 +405,35 @@ var leadsegEngine = (function () {
     return true;
   }
 
-  // A value read from JSON text (textValue) as a frame the core reads as
-  // it read the text; NOT_JSON or a value nesting deeper than JSON text may
-  // as the text itself.
-  function applyValue(engine, call, value, text, name, time) {
+  // JSON text, then `name`, into the input as the core reads it: the
+  // text's value (textValue) as a frame (AS_VALUE_FRAME), or, for the
+  // core's error, the text itself (AS_JSON_TEXT for NOT_JSON or a value
+  // nesting deeper than JSON text may; AS_LONE_SURROGATE). `props`: as
+  // textValue's. Returns the encoding; the two sizes are left in `sent`.
+  var sent = { value: 0, name: 0 };
+  function putTextValue(engine, text, name, props) {
+    var value = textValue(text, props);
     var size = value === NOT_JSON ? -1 : writeFrame(value, MAX_JSON_DEPTH);
-    if (size < 0 || loneSurrogate) return applyText(engine, call, text, name, time, size < 0 ? AS_JSON_TEXT : AS_LONE_SURROGATE);
-    return sendFrame(engine, call, size, name, time, AS_VALUE_FRAME);
+    var m = byteLength(name), encoding = AS_VALUE_FRAME, at;
+    if (size < 0 || loneSurrogate) {
+      encoding = size < 0 ? AS_JSON_TEXT : AS_LONE_SURROGATE;
+      size = byteLength(text);
+      at = input(engine, size + m);
+      put(text, at, size);
+    } else {
+      at = input(engine, size + m);
+      putFrame(engine, frames, size);
+    }
+    put(name, at + size, m);
+    sent.value = size;
+    sent.name = m;
+    return encoding;
+  }
+
+  // identify, declare and track given JSON text (putTextValue).
+  function applyValue(engine, call, text, name, time) {
+    var encoding = putTextValue(engine, text, name, call === TRACK);
+    return apply(engine, call, sent.value, sent.name, time, encoding);
   }
 
   // The frame writeFrame wrote (its first `size` bytes), then `name`, into
@@ -431,15 +453,6 @@ var leadsegEngine = (function () {
   // 32-bit integer, made unsigned here.
   function apply(engine, call, size, nameSize, time, encoding) {
     return changesAt(engine, _leadseg_engine_apply(engine._h, call, size, nameSize, time, encoding) >>> 0);
-  }
-
-  // The text forms: the value as JSON text (`encoding`: AS_JSON_TEXT, or
-  // AS_LONE_SURROGATE for text whose one fault is that), then the name.
-  function applyText(engine, call, value, name, time, encoding) {
-    var n = byteLength(value), m = byteLength(name), at = input(engine, n + m);
-    put(value, at, n);
-    put(name, at + n, m);
-    return apply(engine, call, n, m, time, encoding);
   }
 
   // Values as the package passes them: plain JSON-safe data (it checks and
@@ -466,7 +479,7 @@ var leadsegEngine = (function () {
   // A value too deep for its frame form: read as its JSON text would be.
   function deep(engine, call, value, text, name, time) {
     if (text === undefined) text = JSON.stringify(value);
-    return applyValue(engine, call, textValue(text, call === TRACK), text, name, time);
+    return applyValue(engine, call, text, name, time);
   }
 
   CoreEngine.prototype.identifyObject = function (traits, now, text) {
@@ -578,25 +591,12 @@ var leadsegEngine = (function () {
     return documentAt(this, Module['engineConvert'](this._h, n, now));
   };
 
-  // Counts as JSON text: as a frame, as identify's text (textValue).
+  // Counts as JSON text, sent as identify's text is (putTextValue).
   CoreEngine.prototype.addAggregateCounts = function (key, counts) {
     check('Engine.addAggregateCounts', ARGS.addAggregateCounts, arguments);
-    var value = textValue(counts);
-    var size = value === NOT_JSON ? -1 : writeFrame(value, MAX_JSON_DEPTH);
-    if (size < 0 || loneSurrogate) return addCountsText(this, key, counts, size < 0 ? AS_JSON_TEXT : AS_LONE_SURROGATE);
-    var m = byteLength(key), at = input(this, size + m);
-    putFrame(this, frames, size);
-    put(key, at + size, m);
-    return done(this, Module['engineAddAggregateCounts'](this._h, size, m, AS_FRAME));
+    var encoding = putTextValue(this, counts, key, false);
+    return done(this, Module['engineAddAggregateCounts'](this._h, sent.value, sent.name, encoding));
   };
-
-  // [counts as JSON text][key] into the input (`encoding` as applyText's); the call.
-  function addCountsText(engine, key, counts, encoding) {
-    var n = byteLength(counts), m = byteLength(key), at = input(engine, n + m);
-    put(counts, at, n);
-    put(key, at + n, m);
-    return done(engine, Module['engineAddAggregateCounts'](engine._h, n, m, encoding));
-  }
 
   CoreEngine.prototype.setVisitorId = function (id) {
     check('Engine.setVisitorId', ARGS.setVisitorId, arguments);

@@ -70,6 +70,17 @@ struct SegmentChanges {
   bool empty() const {
     return entered.empty() && exited.empty() && stages.empty() && temperature.empty() && !mql && !sql;
   }
+  // Every field emptied, the lists keeping their storage (Engine::Recycle).
+  void clear() {
+    entered.clear();
+    exited.clear();
+    entered_indexes.clear();
+    exited_indexes.clear();
+    stages.clear();
+    temperature.clear();
+    mql = false;
+    sql = false;
+  }
 };
 
 // Limits on what one visitor's calls may carry; larger inputs are rejected

@@ -396,14 +396,7 @@ SegmentChanges Engine::Impl::Commit() {
   ProgressState& p = scratch_->next_progress;
   // The spare set, every field cleared: only its capacity carries over.
   SegmentChanges changes = std::move(scratch_->spare_changes);
-  changes.entered.clear();
-  changes.exited.clear();
-  changes.entered_indexes.clear();
-  changes.exited_indexes.clear();
-  changes.stages.clear();
-  changes.temperature.clear();
-  changes.mql = false;
-  changes.sql = false;
+  changes.clear();
   const auto& segments = config_->segments();
   const size_t n = segments.size();
   // Before the first commit there is no membership: every segment was out.
