@@ -708,6 +708,7 @@ bool Condition::Program::EvalValue(uint32_t id, const Value& v, std::vector<Leaf
 // --- Condition --------------------------------------------------------------
 
 Condition::Condition(std::unique_ptr<Program> program) : program_(std::move(program)) {}
+Condition::Condition() noexcept = default;
 Condition::Condition(Condition&&) noexcept = default;
 Condition& Condition::operator=(Condition&&) noexcept = default;
 Condition::~Condition() = default;
@@ -989,7 +990,7 @@ bool GetValue(std::string_view* in, Document* doc, Value* out) {
 // (inlined into the config decoder) at every page's load, and a valid
 // program never runs these. One function, noinline, with a caller per
 // refusal: binaryen inlines a function with one caller.
-[[gnu::noinline]] Result<Condition> Refusal(bool needs_compiler, std::string_view why = {}) {
+[[gnu::noinline]] Status Refusal(bool needs_compiler, std::string_view why = {}) {
   if (needs_compiler) {
     return FailedPrecondition("the condition holds a regular expression stored as its pattern, and this build "
                               "has no regex compiler to compile it");
@@ -1097,8 +1098,8 @@ void Condition::Encode(std::string* out) const {
   }
 }
 
-Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema& schema,
-                                     const ConditionDecodeOptions& options) {
+Status Condition::Decode(std::string_view* in, const AttributeSchema& schema, Condition* out,
+                         const ConditionDecodeOptions& options) {
   auto p = std::make_unique<Program>();
   bytes::Reader r(*in);
   std::string regex_error;      // why a regex did not read, for the message
@@ -1183,7 +1184,8 @@ Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema&
     if (!fits || depth[id] > kMaxDecodedDepth) return Refusal(false);
   }
   *in = *r.rest();
-  return Condition(std::move(p));
+  out->program_ = std::move(p);
+  return Status();
 }
 
 

@@ -39,10 +39,11 @@ std::vector<SectionResult> RunGrowthBookConditionSections(const Json& cases) {
     std::string program;
     condition->Encode(&program);
     std::string_view in = program;
-    auto runtime = Condition::Decode(&in, schema);
-    if (!runtime.ok() || !in.empty()) {
+    Condition decoded;
+    const Status read = Condition::Decode(&in, schema, &decoded);
+    if (!read.ok() || !in.empty()) {
       ++section.failed;
-      section.failures.push_back(label + ": compiled program does not read back: " + runtime.status().ToString());
+      section.failures.push_back(label + ": compiled program does not read back: " + read.ToString());
       continue;
     }
     doc.Clear();
@@ -50,12 +51,12 @@ std::vector<SectionResult> RunGrowthBookConditionSections(const Json& cases) {
     attributes.Clear();
     attributes.SetFromObject(doc.Add(c[2]));
     bool got = condition->Evaluate(attributes);
-    if (runtime->Evaluate(attributes) != got) {
+    if (decoded.Evaluate(attributes) != got) {
       ++section.failed;
       section.failures.push_back(label + ": the compiled program answers differently from the compiled condition");
       continue;
     }
-    SegmentProgram segments = SegmentProgram::Build({&*runtime}, {});
+    SegmentProgram segments = SegmentProgram::Build({&decoded}, {});
     SegmentProgram::State state;
     segments.Begin(attributes, &state);
     if (segments.Holds(0, attributes, &state) != got) {
