@@ -56,6 +56,8 @@ class Reader : public bytes::Reader {
     int64_t v = I();
     return Check(v >= (zero_ok ? 0 : 1) && (v != kForever || forever_ok)) ? v : 0;
   }
+  // A count of items that take at least one byte each.
+  size_t Count() { return bytes::Reader::Count(kMaxItems); }
   // An enum value in [0, last].
   template <typename E>
   E Enum(E last) {
@@ -66,15 +68,12 @@ class Reader : public bytes::Reader {
     int64_t v = I();
     return Check(v >= (optional ? -1 : 0) && v < static_cast<int64_t>(size)) ? static_cast<int>(v) : -1;
   }
-  // A condition into `*out` (an empty one, conditions/condition.h), read
-  // in place; false when it does not read.
-  bool C(const AttributeSchema& schema, Condition* out);
-  // An opt<condition> into `*out` (left empty when absent), read here
+  std::optional<Condition> C(const AttributeSchema& schema);
+  // An opt<condition> into `*out` (left empty when absent), assigned here
   // rather than at each of the decoder's seven call sites.
-  void OptC(const AttributeSchema& schema, std::optional<Condition>* out) {
-    if (B()) C(schema, &out->emplace());
-  }
-  // A list read into place (bytes::Reader::Sized).
+  void OptC(const AttributeSchema& schema, std::optional<Condition>* out);
+  // A list read into place (bytes::Reader::Sized). The specs that hold a
+  // Condition (which has no empty state) are built as read instead.
   template <typename T>
   std::vector<T>& Sized(std::vector<T>* items) {
     return bytes::Reader::Sized(kMaxItems, items);
@@ -93,13 +92,22 @@ class Reader : public bytes::Reader {
   Status condition_status_;
 };
 
-bool Reader::C(const AttributeSchema& schema, Condition* out) {
-  if (!ok()) return false;
-  Status status = Condition::Decode(rest(), schema, out, conditions_);
-  if (status.ok()) return true;
-  Fail();
-  if (status.code() != StatusCode::kDataLoss) condition_status_ = std::move(status);
-  return false;
+std::optional<Condition> Reader::C(const AttributeSchema& schema) {
+  if (!ok()) return std::nullopt;
+  auto c = Condition::Decode(rest(), schema, conditions_);
+  if (!c.ok()) {
+    Fail();
+    if (c.status().code() != StatusCode::kDataLoss) condition_status_ = c.status();
+    return std::nullopt;
+  }
+  return std::move(c).value();
+}
+
+void Reader::OptC(const AttributeSchema& schema, std::optional<Condition>* out) {
+  if (!B()) return;
+  // Emplaced: `*out` is a fresh spec's, empty, and an optional's assignment
+  // brings the assign-into-a-held-value path into the load.
+  if (auto c = C(schema)) out->emplace(std::move(*c));
 }
 
 void PutU16(uint16_t v, std::string* out) {
@@ -293,12 +301,17 @@ class CompiledConfigCodec {
       c.metric_field_attrs_[i] = r->Index(c.event_schema_.size(), /*optional=*/true);
       r->Check(AggregateNeedsField(m.aggregate) == (c.metric_field_attrs_[i] >= 0));
     }
-    const size_t n = r->Sized(&c.segments_).size();
-    for (SegmentSpec& s : c.segments_) {
-      for (std::string* text : {&s.id, &s.name, &s.description}) r->S(text);
-      s.kind = r->Enum(SegmentKind::kBehavioral);
-      if (!r->C(c.schema_, &s.condition)) return false;
-      for (int& d : r->Sized(&s.depends_on)) d = r->Index(n);
+    size_t n = r->Count();
+    for (size_t i = 0; i < n && r->ok(); ++i) {
+      std::string id, name, description;
+      for (std::string* text : {&id, &name, &description}) r->S(text);
+      SegmentKind kind = r->Enum(SegmentKind::kBehavioral);
+      auto condition = r->C(c.schema_);
+      if (!condition) return false;
+      std::vector<int> depends_on;
+      for (int& d : r->Sized(&depends_on)) d = r->Index(n);
+      c.segments_.push_back(SegmentSpec{std::move(id), std::move(name), std::move(description), kind,
+                                        std::move(*condition), std::move(depends_on)});
     }
     for (EvalStep& step : r->Sized(&c.order_)) {
       step.kind = r->Enum(version >= 2 ? EvalStep::Kind::kPredictive : EvalStep::Kind::kStage);
@@ -335,10 +348,14 @@ class CompiledConfigCodec {
     }
     if (r->B()) {
       GradingSpec& g = c.grading_.emplace();
-      for (GradeRule& rule : r->Sized(&g.rules)) {
-        r->S(&rule.id);
-        rule.points = r->D();
-        if (!r->C(c.schema_, &rule.condition)) return false;
+      const size_t rules = r->Count();
+      for (size_t i = 0; i < rules && r->ok(); ++i) {
+        std::string id;
+        r->S(&id);
+        double points = r->D();
+        auto condition = r->C(c.schema_);
+        if (!condition) return false;
+        g.rules.push_back(GradeRule{std::move(id), points, std::move(*condition)});
       }
       for (double* v : {&g.a, &g.b, &g.c, &g.engagement[0], &g.engagement[1], &g.engagement[2]}) *v = r->D();
     }

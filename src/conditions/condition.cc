@@ -708,7 +708,6 @@ bool Condition::Program::EvalValue(uint32_t id, const Value& v, std::vector<Leaf
 // --- Condition --------------------------------------------------------------
 
 Condition::Condition(std::unique_ptr<Program> program) : program_(std::move(program)) {}
-Condition::Condition() noexcept = default;
 Condition::Condition(Condition&&) noexcept = default;
 Condition& Condition::operator=(Condition&&) noexcept = default;
 Condition::~Condition() = default;
@@ -990,7 +989,7 @@ bool GetValue(std::string_view* in, Document* doc, Value* out) {
 // (inlined into the config decoder) at every page's load, and a valid
 // program never runs these. One function, noinline, with a caller per
 // refusal: binaryen inlines a function with one caller.
-[[gnu::noinline]] Status Refusal(bool needs_compiler, std::string_view why = {}) {
+[[gnu::noinline]] Result<Condition> Refusal(bool needs_compiler, std::string_view why = {}) {
   if (needs_compiler) {
     return FailedPrecondition("the condition holds a regular expression stored as its pattern, and this build "
                               "has no regex compiler to compile it");
@@ -1098,8 +1097,8 @@ void Condition::Encode(std::string* out) const {
   }
 }
 
-Status Condition::Decode(std::string_view* in, const AttributeSchema& schema, Condition* out,
-                         const ConditionDecodeOptions& options) {
+Result<Condition> Condition::Decode(std::string_view* in, const AttributeSchema& schema,
+                                     const ConditionDecodeOptions& options) {
   auto p = std::make_unique<Program>();
   bytes::Reader r(*in);
   std::string regex_error;      // why a regex did not read, for the message
@@ -1184,8 +1183,7 @@ Status Condition::Decode(std::string_view* in, const AttributeSchema& schema, Co
     if (!fits || depth[id] > kMaxDecodedDepth) return Refusal(false);
   }
   *in = *r.rest();
-  out->program_ = std::move(p);
-  return Status();
+  return Condition(std::move(p));
 }
 
 

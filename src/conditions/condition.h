@@ -123,12 +123,6 @@ class Condition {
                                    const ConditionOptions& options = {},
                                    const std::string& path = "");
 
-  // An empty condition, to decode into (Decode below): a compiled config's
-  // specs are read into place, where a condition built first and moved in
-  // cost the runtime wasm each spec's construction and its vector's growth
-  // path on the page's load. It holds no program: only Decode may be called
-  // on it, and a config whose decoding fails (leaving one empty) is dropped.
-  Condition() noexcept;
   Condition(Condition&&) noexcept;
   Condition& operator=(Condition&&) noexcept;
   ~Condition();
@@ -178,12 +172,11 @@ class Condition {
   // hostile bytes are DataLoss, never an out-of-bounds read; it needs no
   // JSON parser and, for what Encode writes, no regex compiler either
   // (regexes are stored as compiled programs: Regex::Encode). Warnings
-  // (compatible mode only) are not kept. Decode reads into `*out`, an
-  // empty Condition, which it leaves empty when it fails.
+  // (compatible mode only) are not kept.
   void Encode(std::string* out) const;
 
-  static Status Decode(std::string_view* in, const AttributeSchema& schema, Condition* out,
-                       const ConditionDecodeOptions& options = ConditionDecodeOptions());
+  static Result<Condition> Decode(std::string_view* in, const AttributeSchema& schema,
+                                  const ConditionDecodeOptions& options = ConditionDecodeOptions());
 
  private:
   friend class ConditionCompiler;

@@ -39,11 +39,10 @@ std::vector<SectionResult> RunGrowthBookConditionSections(const Json& cases) {
     std::string program;
     condition->Encode(&program);
     std::string_view in = program;
-    Condition decoded;
-    const Status read = Condition::Decode(&in, schema, &decoded);
-    if (!read.ok() || !in.empty()) {
+    auto runtime = Condition::Decode(&in, schema);
+    if (!runtime.ok() || !in.empty()) {
       ++section.failed;
-      section.failures.push_back(label + ": compiled program does not read back: " + read.ToString());
+      section.failures.push_back(label + ": compiled program does not read back: " + runtime.status().ToString());
       continue;
     }
     doc.Clear();
@@ -51,12 +50,12 @@ std::vector<SectionResult> RunGrowthBookConditionSections(const Json& cases) {
     attributes.Clear();
     attributes.SetFromObject(doc.Add(c[2]));
     bool got = condition->Evaluate(attributes);
-    if (decoded.Evaluate(attributes) != got) {
+    if (runtime->Evaluate(attributes) != got) {
       ++section.failed;
       section.failures.push_back(label + ": the compiled program answers differently from the compiled condition");
       continue;
     }
-    SegmentProgram segments = SegmentProgram::Build({&decoded}, {});
+    SegmentProgram segments = SegmentProgram::Build({&*runtime}, {});
     SegmentProgram::State state;
     segments.Begin(attributes, &state);
     if (segments.Holds(0, attributes, &state) != got) {
