@@ -25,5 +25,10 @@ bool PassesCheckValue(const Value& v, int max_depth);
 size_t JsonTextSize(const Value& v);
 // The length of `s` dumped as a JSON string, quotes included.
 size_t JsonStringSize(std::string_view s);
+// The most JsonTextSize answers for a finite number: a sign, 17 digits, a
+// point and an exponent ("-2.2250738585072014e-308"). It stands in for a
+// number's exact size in identify's usual call, which does not count
+// digits (Engine::Impl::ReplaceStoredFrame).
+inline constexpr size_t kMaxNumberJsonBytes = 24;
 
 }  // namespace leadseg

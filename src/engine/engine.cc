@@ -48,7 +48,8 @@ struct Engine::Impl::Scratch {
   struct PendingTrait {
     size_t at = 0, size = 0;
     size_t json_bytes = 0;
-    bool same = false;  // byte for byte the value stored now
+    bool json_bound = false;  // json_bytes is a bound (StoredValue::json_bound)
+    bool same = false;        // byte for byte the value stored now
   };
   std::vector<PendingTrait> pending;
   std::string encoded;
@@ -555,9 +556,14 @@ bool PlainAscii(std::string_view s) {
   return bad == 0;
 }
 
-// The JSON text size of the usual scalar traits (JsonTextSize's answer),
-// which pass identify's value checks; false for any other value.
-bool UsualScalarJsonSize(const Value& value, size_t* json_bytes) {
+// The JSON text size of the usual scalar traits, which pass identify's
+// value checks; false for any other value. A string's and a boolean's size
+// is JsonTextSize's answer. A number counts as kMaxNumberJsonBytes and sets
+// *bound: its exact size takes its digits (a fraction's, its shortest
+// text), while near every call stays far below the 256 KB limit; a call
+// the bounds would take over it goes the general path, which counts
+// exactly (ReplaceStoredFrame).
+bool UsualScalarJsonSize(const Value& value, size_t* json_bytes, bool* bound) {
   switch (value.type()) {
     case ValueType::kString:
       if (!PlainAscii(value.as_string())) return false;
@@ -567,16 +573,12 @@ bool UsualScalarJsonSize(const Value& value, size_t* json_bytes) {
       *json_bytes = value.as_bool() ? 4 : 5;
       return true;
     case ValueType::kNumber: {
-      // An integer of up to 15 digits (counts, sizes, ages) is finite and
-      // its JSON text is its digits after a minus sign if negative (-0 is
-      // "0"); NaN fails the range test.
+      // NaN and the infinities fail identify's checks: the general path
+      // words the error.
       const double d = value.as_number();
-      if (!(d > -1e15 && d < 1e15)) return false;
-      const auto i = static_cast<int64_t>(d);
-      if (static_cast<double>(i) != d) return false;
-      size_t n = i < 0 ? 2 : 1;
-      for (uint64_t u = static_cast<uint64_t>(i < 0 ? -i : i); u >= 10; u /= 10) ++n;
-      *json_bytes = n;
+      if (!std::isfinite(d)) return false;
+      *json_bytes = kMaxNumberJsonBytes;
+      *bound = true;
       return true;
     }
     default:
@@ -586,20 +588,21 @@ bool UsualScalarJsonSize(const Value& value, size_t* json_bytes) {
 
 // A new member value's JSON text size (the 256 KB accounting), or false if
 // it fails identify's value checks. The usual traits are answered here
-// (JsonTextSize's answers for them): the scalars above and arrays of them
-// (tags, interests); the rest by the checks and JsonTextSize, which at -Oz
-// are calls an element.
-bool CheckedJsonSize(const Value& value, size_t* json_bytes) {
-  if (UsualScalarJsonSize(value, json_bytes)) return true;
+// (UsualScalarJsonSize: exact, or a bound with *bound set): the scalars
+// above and arrays of them (tags, interests); the rest by the checks and
+// JsonTextSize, which at -Oz are calls an element.
+bool CheckedJsonSize(const Value& value, size_t* json_bytes, bool* bound) {
+  if (UsualScalarJsonSize(value, json_bytes, bound)) return true;
   if (value.is_array()) {
     // The brackets and the commas between the elements.
     size_t n = 2 + (value.size() > 0 ? value.size() - 1 : 0), element = 0;
     uint32_t i = 0;
-    for (; i < value.size() && UsualScalarJsonSize(value.at(i), &element); ++i) n += element;
+    for (; i < value.size() && UsualScalarJsonSize(value.at(i), &element, bound); ++i) n += element;
     if (i == value.size()) {
       *json_bytes = n;
       return true;
     }
+    *bound = false;
   }
   if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
   *json_bytes = JsonTextSize(value);
@@ -672,11 +675,13 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
     // (identify, or a snapshot's ReadFrame); a stored container may nest
     // deeper than identify accepts (a snapshot allows two levels more).
     Scratch::PendingTrait& p = s.pending[i];
+    p.json_bound = false;
     if (!same) {
-      if (!CheckedJsonSize(value, &p.json_bytes)) return false;
+      if (!CheckedJsonSize(value, &p.json_bytes, &p.json_bound)) return false;
     } else {
       if ((value.is_array() || value.is_object()) && !PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
       p.json_bytes = old.json_bytes;
+      p.json_bound = old.json_bound;
     }
     p.at = at;
     p.size = size;
@@ -687,6 +692,8 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
   }
   if (at != frame.size()) return false;
   const size_t count = stored.size();
+  // Over the limit, or over it by the numbers' bounds: the general path
+  // counts exactly, and words the error.
   if (2 + bytes + (count > 0 ? count - 1 : 0) > kMaxAttributesBytes) return false;
   // Each value is stored and read back in the same step (RefreshAttributes'
   // work without a list of the replaced positions and a second walk).
@@ -696,7 +703,7 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
     const Scratch::PendingTrait& p = s.pending[i];
     if (p.same) continue;
     const size_t position = static_cast<size_t>(s.trait_position[i]);
-    stored[position].second.AssignFrame(std::string_view(frame.data() + p.at, p.size), p.json_bytes);
+    stored[position].second.AssignFrame(std::string_view(frame.data() + p.at, p.size), p.json_bytes, p.json_bound);
     if (!rebuild) RefreshAttribute(position, base_current);
   }
   attributes_bytes_ = bytes;
@@ -719,6 +726,9 @@ Result<SegmentChanges> Engine::Impl::IdentifyValues(const Value& traits, const c
   // each member's name (quoted, escaped), a colon and its value.
   auto member_bytes = [](std::string_view name, size_t value_bytes) { return JsonStringSize(name) + 1 + value_bytes; };
   auto& stored = profile_.attributes;
+  // The stored sizes that are bounds (ReplaceStoredFrame's) made exact
+  // first: this path decides the limit exactly and words its error.
+  for (auto& attribute : stored) attributes_bytes_ -= attribute.second.MakeJsonBytesExact();
   const uint32_t n = traits.size();
   size_t bytes = attributes_bytes_, count = stored.size();
 

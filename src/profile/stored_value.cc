@@ -19,6 +19,7 @@ void StoredValue::Assign(const Value& v) {
   frame.clear();
   EncodeValue(v, &frame);
   json_bytes = JsonTextSize(v);
+  json_bound = false;
 }
 
 namespace {
@@ -41,13 +42,28 @@ void CopyFrame(char* to, const char* from, size_t n) {
 
 }  // namespace
 
-void StoredValue::AssignFrame(std::string_view bytes, size_t json) {
+void StoredValue::AssignFrame(std::string_view bytes, size_t json, bool bound) {
   // A value as long as the one it replaces (every number, many strings)
   // overwrites it in place: at -Oz, assign() is a chain of out-of-line
   // calls (capacity, pointer, size, terminator) per attribute identified.
   if (bytes.size() == frame.size()) CopyFrame(&frame[0], bytes.data(), bytes.size());
   else frame.assign(bytes.data(), bytes.size());
   json_bytes = json;
+  json_bound = bound;
+}
+
+size_t StoredValue::MakeJsonBytesExact() {
+  if (!json_bound) return 0;
+  Document arena;
+  auto v = Read(&arena);
+  // A stored frame decodes (it was checked when stored); were it not to,
+  // the bound stays, which only ever refuses more.
+  if (!v.ok()) return 0;
+  const size_t exact = JsonTextSize(*v);
+  const size_t fell = json_bytes - exact;
+  json_bytes = exact;
+  json_bound = false;
+  return fell;
 }
 
 Result<Value> StoredValue::Read(Document* arena) const {

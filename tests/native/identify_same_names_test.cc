@@ -247,9 +247,9 @@ void ExpectCountedAtTheSizeLimit(TwoEngines& e, const char* value) {
   }
 }
 
-// Numbers: integers of each length and sign (counted in identify's pass
-// without JsonTextSize), -0, and numbers past that count (16 digits,
-// fractions).
+// Numbers: integers of each length and sign, -0, 16 digits, fractions
+// (the pass counts each as kMaxNumberJsonBytes; where that takes the call
+// over the limit, the general path counts exactly).
 TEST(IdentifySameNames, CountsNumbersAtTheSizeLimit) {
   TwoEngines e;
   for (const char* number : {"0", "-0", "7", "-7", "10", "-10", "99", "100", "-100", "123456789", "-2147483648",
@@ -257,6 +257,30 @@ TEST(IdentifySameNames, CountsNumbersAtTheSizeLimit) {
                              "-1000000000000000", "9007199254740993", "2.5", "-0.125", "1e-7", "1.5e300"}) {
     ExpectCountedAtTheSizeLimit(e, number);
     if (HasFailure()) return;
+  }
+}
+
+// The one pass counts a number as kMaxNumberJsonBytes (its digits are not
+// counted) and stores that bound; where the bounds would pass the limit,
+// the general path counts exactly. A number stored by the one pass and
+// kept, beside a string growing to the limit, must fit exactly where the
+// general path says, and one byte more must not.
+TEST(IdentifySameNames, CountsAKeptNumberExactlyAtTheSizeLimit) {
+  TwoEngines e;
+  const size_t fits = kMaxAttributesBytes - 16;  // {"a":"s...","b":2.5} is s + 16 bytes
+  auto traits = [](size_t n, const char* b) { return R"({"a": ")" + std::string(n, 'z') + R"(", "b": )" + b + "}"; };
+  for (int round = 0; round < 2; ++round) {
+    e.Identify(traits(1, "1"), kT0);
+    ASSERT_TRUE(e.ok());
+    e.Identify(traits(1, "2.5"), kT0 + 1);  // stored by the one pass: a bound
+    ASSERT_TRUE(e.ok());
+    // Each round from another side: growing, and from over the limit down.
+    for (size_t k = 0; k <= kMaxNumberJsonBytes + 2; ++k) {
+      const size_t n = round == 0 ? fits - kMaxNumberJsonBytes + k : fits + 1 - k;
+      e.Identify(traits(n, "2.5"), kT0 + 2);
+      EXPECT_EQ(e.ok(), n <= fits) << n;
+      if (HasFailure()) return;
+    }
   }
 }
 

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -53,6 +56,25 @@ TEST(ProfileValues, JsonTextSizeIsTheLengthOfTheDump) {
     Document doc;
     Value v = doc.Add(Json::parse(text));
     EXPECT_EQ(JsonTextSize(v), v.ToJson().dump().size()) << text;
+  }
+}
+
+// kMaxNumberJsonBytes bounds every finite number's JSON text, and is
+// reached: extremes of each form the dump takes (fixed, fraction, leading
+// zeros, exponent) and a sweep of bit patterns.
+TEST(ProfileValues, NoNumbersJsonTextIsLongerThanItsBound) {
+  EXPECT_EQ(JsonTextSize(Value::Number(-2.2250738585072014e-308)), kMaxNumberJsonBytes);
+  for (const double d : {-1.7976931348623157e308, -4.9406564584124654e-324, -0.00012345678901234567,
+                         -123456789012345.67, -9.2233720368547758e18, -1.8446744073709552e19, -1e21, 0.1}) {
+    EXPECT_LE(JsonTextSize(Value::Number(d)), kMaxNumberJsonBytes) << d;
+  }
+  uint64_t bits = 0x9E3779B97F4A7C15;
+  for (int i = 0; i < 100000; ++i) {
+    bits ^= bits << 13, bits ^= bits >> 7, bits ^= bits << 17;
+    double d;
+    std::memcpy(&d, &bits, 8);
+    if (!std::isfinite(d)) continue;
+    ASSERT_LE(JsonTextSize(Value::Number(d)), kMaxNumberJsonBytes) << d;
   }
 }
 
