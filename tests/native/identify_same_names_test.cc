@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/value_checks.h"
 #include "leadseg/engine.h"
 #include "test_config.h"
 #include "test_frames.h"
