@@ -491,45 +491,19 @@ int FindAttribute(const std::vector<std::pair<std::string, StoredValue>>& stored
   return -1;
 }
 
-// The value whose encoding starts `bytes`, and that encoding's length:
-// scalars read in place (a string's bytes stay in `bytes`), containers
-// decoded into `arena` as deep as a member of identify's frame may nest.
-// False for a null (it removes an attribute: the general path's call), an
-// unknown tag or a truncated encoding; the general path words the errors.
+// The value whose encoding starts `bytes`, and that encoding's length,
+// for what UsualTraitJsonSize does not answer: decoded into `arena` (its
+// strings stay in `bytes`) as deep as a member of identify's frame may
+// nest. False for a null (it removes an attribute: the general path's
+// call) or a malformed encoding; the general path words the errors.
 bool ReadMemberValue(std::string_view bytes, Document* arena, Value* value, size_t* size) {
-  if (bytes.empty()) return false;
-  switch (static_cast<FrameTag>(bytes[0])) {
-    case FrameTag::kFalse:
-    case FrameTag::kTrue:
-      *value = Value::Bool(static_cast<FrameTag>(bytes[0]) == FrameTag::kTrue);
-      *size = 1;
-      return true;
-    case FrameTag::kNumber:
-      if (bytes.size() < 9) return false;
-      *value = Value::Number(bytes::DecodeDouble(bytes.data() + 1));
-      *size = 9;
-      return true;
-    case FrameTag::kString: {
-      if (bytes.size() < 5) return false;
-      const size_t length = bytes::DecodeFixed32(bytes.data() + 1);
-      if (bytes.size() - 5 < length) return false;
-      *value = Value::String(std::string_view(bytes.data() + 5, length));
-      *size = 5 + length;
-      return true;
-    }
-    case FrameTag::kArray:
-    case FrameTag::kObject: {
-      // A member sits one level inside the traits' object, which was
-      // decoded kMaxJsonDepth + 1 levels deep (IdentifyFrame).
-      auto v = DecodeValuePrefix(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), arena, kMaxJsonDepth,
-                                 size);
-      if (!v.ok()) return false;
-      *value = *v;
-      return true;
-    }
-    default:
-      return false;
-  }
+  if (bytes.empty() || static_cast<FrameTag>(bytes[0]) == FrameTag::kNull) return false;
+  // A member sits one level inside the traits' object, which was decoded
+  // kMaxJsonDepth + 1 levels deep (IdentifyFrame).
+  auto v = DecodeValuePrefix(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), arena, kMaxJsonDepth, size);
+  if (!v.ok()) return false;
+  *value = *v;
+  return true;
 }
 
 // Whether `s` is printable ASCII with no quote or backslash: then it is
@@ -556,56 +530,66 @@ bool PlainAscii(std::string_view s) {
   return bad == 0;
 }
 
-// The JSON text size of the usual scalar traits, which pass identify's
-// value checks; false for any other value. A string's and a boolean's size
-// is JsonTextSize's answer. A number counts as kMaxNumberJsonBytes and sets
-// *bound: its exact size takes its digits (a fraction's, its shortest
-// text), while near every call stays far below the 256 KB limit; a call
-// the bounds would take over it goes the general path, which counts
-// exactly (ReplaceStoredFrame).
-bool UsualScalarJsonSize(const Value& value, size_t* json_bytes, bool* bound) {
-  switch (value.type()) {
-    case ValueType::kString:
-      if (!PlainAscii(value.as_string())) return false;
-      *json_bytes = value.as_string().size() + 2;
-      return true;
-    case ValueType::kBool:
-      *json_bytes = value.as_bool() ? 4 : 5;
-      return true;
-    case ValueType::kNumber: {
-      // NaN and the infinities fail identify's checks: the general path
-      // words the error.
-      const double d = value.as_number();
-      if (!std::isfinite(d)) return false;
-      *json_bytes = kMaxNumberJsonBytes;
-      *bound = true;
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-// A new member value's JSON text size (the 256 KB accounting), or false if
-// it fails identify's value checks. The usual traits are answered here
-// (UsualScalarJsonSize: exact, or a bound with *bound set): the scalars
-// above and arrays of them (tags, interests); the rest by the checks and
-// JsonTextSize, which at -Oz are calls an element.
-bool CheckedJsonSize(const Value& value, size_t* json_bytes, bool* bound) {
-  if (UsualScalarJsonSize(value, json_bytes, bound)) return true;
-  if (value.is_array()) {
+// The usual traits' JSON text size (the 256 KB accounting), read from
+// their encoding at the start of `bytes` (*size: its length) without
+// decoding them: a boolean, a finite number or a PlainAscii string, which
+// pass identify's value checks, and arrays of them (tags, interests);
+// false for the rest, which ReadMemberValue decodes and the value checks
+// and JsonTextSize count (at -Oz, calls an element). A string's and a
+// boolean's size is JsonTextSize's answer. A number counts as
+// kMaxNumberJsonBytes and sets *bound: its exact size takes its digits (a
+// fraction's, its shortest text), while near every call stays far below
+// the 256 KB limit; a call the bounds would take over it goes the general
+// path, which counts exactly (ReplaceStoredFrame). Nothing is set unless
+// this answers.
+bool UsualTraitJsonSize(std::string_view bytes, size_t* size, size_t* json_bytes, bool* bound) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  // A scalar is read as an array of one, without the brackets.
+  uint32_t count = 1;
+  size_t json = 0;
+  if (left >= 5 && static_cast<FrameTag>(*p) == FrameTag::kArray) {
+    count = bytes::DecodeFixed32(p + 1);
     // The brackets and the commas between the elements.
-    size_t n = 2 + (value.size() > 0 ? value.size() - 1 : 0), element = 0;
-    uint32_t i = 0;
-    for (; i < value.size() && UsualScalarJsonSize(value.at(i), &element, bound); ++i) n += element;
-    if (i == value.size()) {
-      *json_bytes = n;
-      return true;
-    }
-    *bound = false;
+    json = 2 + (count > 0 ? count - 1 : 0);
+    p += 5;
+    left -= 5;
   }
-  if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
-  *json_bytes = JsonTextSize(value);
+  bool numbers = false;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (left == 0) return false;
+    size_t element = 0;
+    switch (static_cast<FrameTag>(*p)) {
+      case FrameTag::kFalse:
+      case FrameTag::kTrue:
+        json += static_cast<FrameTag>(*p) == FrameTag::kTrue ? 4 : 5;
+        element = 1;
+        break;
+      case FrameTag::kNumber:
+        // NaN and the infinities fail identify's checks: the general path
+        // words the error.
+        if (left < 9 || !std::isfinite(bytes::DecodeDouble(p + 1))) return false;
+        json += kMaxNumberJsonBytes;
+        numbers = true;
+        element = 9;
+        break;
+      case FrameTag::kString: {
+        if (left < 5) return false;
+        const size_t length = bytes::DecodeFixed32(p + 1);
+        if (left - 5 < length || !PlainAscii(std::string_view(p + 5, length))) return false;
+        json += length + 2;
+        element = 5 + length;
+        break;
+      }
+      default:
+        return false;
+    }
+    p += element;
+    left -= element;
+  }
+  *size = bytes.size() - left;
+  *json_bytes = json;
+  *bound = numbers;
   return true;
 }
 
@@ -663,23 +647,26 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
       if (position <= previous) return false;
       previous = position;
     }
-    Value value;
+    // The usual traits are sized from their bytes (the stored frame is
+    // read once, by RefreshAttribute); the rest are decoded and checked.
+    Scratch::PendingTrait& p = s.pending[i];
+    const std::string_view member(frame.data() + at, frame.size() - at);
     size_t size = 0;
-    if (!ReadMemberValue(std::string_view(frame.data() + at, frame.size() - at), &s.encode_arena, &value, &size)) {
-      return false;
-    }
+    p.json_bound = false;
+    const bool usual = UsualTraitJsonSize(member, &size, &p.json_bytes, &p.json_bound);
+    Value value;
+    if (!usual && !ReadMemberValue(member, &s.encode_arena, &value, &size)) return false;
     // The name's bytes leave and come back: only the values' count.
     const StoredValue& old = stored[static_cast<size_t>(position)].second;
-    const bool same = old.frame.size() == size && SameBytes(old.frame.data(), frame.data() + at, size);
-    // A scalar stored byte for byte passed these checks when it was stored
-    // (identify, or a snapshot's ReadFrame); a stored container may nest
-    // deeper than identify accepts (a snapshot allows two levels more).
-    Scratch::PendingTrait& p = s.pending[i];
-    p.json_bound = false;
-    if (!same) {
-      if (!CheckedJsonSize(value, &p.json_bytes, &p.json_bound)) return false;
-    } else {
-      if ((value.is_array() || value.is_object()) && !PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
+    const bool same = old.frame.size() == size && SameBytes(old.frame.data(), member.data(), size);
+    // A usual trait stored byte for byte passed these checks when it was
+    // stored (identify, or a snapshot's ReadFrame); a stored container may
+    // nest deeper than identify accepts (a snapshot allows two levels more).
+    if (!usual && !(same && !value.is_array() && !value.is_object())) {
+      if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
+      if (!same) p.json_bytes = JsonTextSize(value);
+    }
+    if (same) {
       p.json_bytes = old.json_bytes;
       p.json_bound = old.json_bound;
     }

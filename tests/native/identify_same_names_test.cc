@@ -261,28 +261,35 @@ TEST(IdentifySameNames, CountsNumbersAtTheSizeLimit) {
   }
 }
 
-// The one pass counts a number as kMaxNumberJsonBytes (its digits are not
-// counted) and stores that bound; where the bounds would pass the limit,
-// the general path counts exactly. A number stored by the one pass and
-// kept, beside a string growing to the limit, must fit exactly where the
-// general path says, and one byte more must not.
-TEST(IdentifySameNames, CountsAKeptNumberExactlyAtTheSizeLimit) {
-  TwoEngines e;
-  const size_t fits = kMaxAttributesBytes - 16;  // {"a":"s...","b":2.5} is s + 16 bytes
+// `value` stored by the one pass and kept, beside a string growing to the
+// size limit ({"a": "<n bytes>", "b": value} is n + 13 bytes and the
+// value's text): it must fit exactly where the general path says, and one
+// byte more must not, from below and from over the limit down. The one
+// pass's count is exact or, for numbers, a bound the general path makes
+// exact; a size too large and not a bound would refuse early.
+void ExpectKeptCountedAtTheSizeLimit(TwoEngines& e, const char* value) {
+  const size_t fits = kMaxAttributesBytes - 13 - Json::parse(value).dump().size();
   auto traits = [](size_t n, const char* b) { return R"({"a": ")" + std::string(n, 'z') + R"(", "b": )" + b + "}"; };
   for (int round = 0; round < 2; ++round) {
-    e.Identify(traits(1, "1"), kT0);
+    e.Identify(traits(1, "\"other\""), kT0);
     ASSERT_TRUE(e.ok());
-    e.Identify(traits(1, "2.5"), kT0 + 1);  // stored by the one pass: a bound
+    e.Identify(traits(1, value), kT0 + 1);  // stored by the one pass
     ASSERT_TRUE(e.ok());
-    // Each round from another side: growing, and from over the limit down.
     for (size_t k = 0; k <= kMaxNumberJsonBytes + 2; ++k) {
       const size_t n = round == 0 ? fits - kMaxNumberJsonBytes + k : fits + 1 - k;
-      e.Identify(traits(n, "2.5"), kT0 + 2);
-      EXPECT_EQ(e.ok(), n <= fits) << n;
-      if (HasFailure()) return;
+      e.Identify(traits(n, value), kT0 + 2);
+      EXPECT_EQ(e.ok(), n <= fits) << value << " " << n;
+      if (::testing::Test::HasFailure()) return;
     }
   }
+}
+
+// The one pass counts a number as kMaxNumberJsonBytes (its digits are not
+// counted) and stores that bound; where the bounds would pass the limit,
+// the general path counts exactly.
+TEST(IdentifySameNames, CountsAKeptNumberExactlyAtTheSizeLimit) {
+  TwoEngines e;
+  ExpectKeptCountedAtTheSizeLimit(e, "2.5");
 }
 
 // Arrays: of the usual scalars (counted in identify's pass without
@@ -294,6 +301,18 @@ TEST(IdentifySameNames, CountsArraysAtTheSizeLimit) {
                             R"(["x", 12, true])", R"(["\"q\""])", "[2.5, 1]", "[null]", R"(["a", null])", "[[1]]",
                             R"([{"k": 1}])", R"(["\u00e9"])", "[1000000000000000]"}) {
     ExpectCountedAtTheSizeLimit(e, array);
+    if (HasFailure()) return;
+  }
+}
+
+// The one pass sizes the usual traits from their encoding (a scalar, an
+// array of scalars: brackets, commas and elements) without decoding them;
+// each kept must count exactly, or as a bound where it holds a number.
+TEST(IdentifySameNames, CountsAKeptArrayExactlyAtTheSizeLimit) {
+  TwoEngines e;
+  for (const char* value : {"[]", R"(["api"])", R"(["api", "seo", "security"])", "[true, false, true]",
+                            R"(["x", 12, true])", "[1.5e300, -0]", R"("plain")", "true", "false"}) {
+    ExpectKeptCountedAtTheSizeLimit(e, value);
     if (HasFailure()) return;
   }
 }
