@@ -192,12 +192,12 @@ void Engine::Impl::RefreshAttributes(const std::vector<int32_t>& replaced) {
 
 void Engine::Impl::RefreshAttribute(size_t position, bool base_current) {
   const StoredValue& stored = profile_.attributes[position].second;
-  const std::string& frame = stored.frame;
+  const FrameBytes& frame = stored.frame;
   // A scalar is read from its frame in place (a string is its bytes after
   // the tag and length: a stored frame is whole); containers are decoded
   // into values_.
   Value value;
-  switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame[0])) {
+  switch (frame.empty() ? FrameTag::kNull : static_cast<FrameTag>(frame.data()[0])) {
     case FrameTag::kFalse: value = Value::Bool(false); break;
     case FrameTag::kTrue: value = Value::Bool(true); break;
     case FrameTag::kNumber: value = Value::Number(bytes::DecodeDouble(frame.data() + 1)); break;

@@ -16,8 +16,9 @@ StoredValue StoredValue::Of(const Value& v) {
 }
 
 void StoredValue::Assign(const Value& v) {
-  frame.clear();
-  EncodeValue(v, &frame);
+  std::string encoded;
+  EncodeValue(v, &encoded);
+  frame.Assign(encoded);
   json_bytes = JsonTextSize(v);
   json_bound = false;
 }
@@ -42,12 +43,21 @@ void CopyFrame(char* to, const char* from, size_t n) {
 
 }  // namespace
 
+void FrameBytes::Assign(std::string_view bytes) {
+  const size_t n = bytes.size();
+  // A value no longer than one stored before (every number, most strings
+  // once a few visitors were seen) overwrites it; a longer one takes a new
+  // buffer, with room for a little more.
+  if (n > capacity_) {
+    capacity_ = n + n / 4;
+    bytes_.reset(new char[capacity_]);
+  }
+  if (n > 0) CopyFrame(bytes_.get(), bytes.data(), n);
+  size_ = n;
+}
+
 void StoredValue::AssignFrame(std::string_view bytes, size_t json, bool bound) {
-  // A value as long as the one it replaces (every number, many strings)
-  // overwrites it in place: at -Oz, assign() is a chain of out-of-line
-  // calls (capacity, pointer, size, terminator) per attribute identified.
-  if (bytes.size() == frame.size()) CopyFrame(&frame[0], bytes.data(), bytes.size());
-  else frame.assign(bytes.data(), bytes.size());
+  frame.Assign(bytes);
   json_bytes = json;
   json_bound = bound;
 }

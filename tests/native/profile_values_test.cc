@@ -78,19 +78,29 @@ TEST(ProfileValues, NoNumbersJsonTextIsLongerThanItsBound) {
   }
 }
 
-// AssignFrame overwrites a frame of the same size in place, short ones as
-// overlapping words: every byte of every size lands, and none past it.
+// AssignFrame overwrites a frame in place when it fits, short ones as
+// overlapping words: every byte of every size lands, whether the frame
+// grows, shrinks or keeps its size, and the frame is what was given last.
 TEST(ProfileValues, AssignFrameCopiesEveryByteOfEachSize) {
   for (size_t n = 0; n <= 40; ++n) {
     std::string bytes;
     for (size_t i = 0; i < n; ++i) bytes += static_cast<char>('A' + i);
     StoredValue stored;
-    stored.frame.assign(n, '.');
+    stored.AssignFrame(std::string(n, '.'), 0);
     stored.AssignFrame(bytes, n + 7);
-    EXPECT_EQ(stored.frame, bytes) << n;
+    EXPECT_EQ(std::string_view(stored.frame), bytes) << n;
     EXPECT_EQ(stored.json_bytes, n + 7) << n;
-    stored.AssignFrame(bytes.substr(0, n / 2), 1);  // another size: assigned whole
-    EXPECT_EQ(stored.frame, bytes.substr(0, n / 2)) << n;
+    stored.AssignFrame(bytes.substr(0, n / 2), 1);  // shorter: in place
+    EXPECT_EQ(std::string_view(stored.frame), bytes.substr(0, n / 2)) << n;
+    stored.AssignFrame(bytes, 2);  // back to the longer one, in place
+    EXPECT_EQ(std::string_view(stored.frame), bytes) << n;
+    const std::string longer = bytes + bytes + "!";
+    stored.AssignFrame(longer, 3);  // longer than the buffer: a new one
+    EXPECT_EQ(std::string_view(stored.frame), longer) << n;
+    StoredValue copy = stored, moved = std::move(copy);
+    EXPECT_EQ(std::string_view(moved.frame), longer) << n;
+    copy.AssignFrame(bytes, 4);  // a moved-from frame takes a value again
+    EXPECT_EQ(std::string_view(copy.frame), bytes) << n;
   }
 }
 
