@@ -176,6 +176,41 @@ test('on/off and handlers given at creation; EVENTS lists the event names', asyn
   engine.destroy();
 });
 
+// With no handler on at all, a call's changes are not dispatched event by
+// event (web/src/emitter.js counts the handlers): the count must follow
+// on/off exactly, or an event would be lost.
+test('change events reach the handlers that are on, whatever on and off did before', async () => {
+  const engine = await createEngine({ config: exampleConfig(), now: () => START });
+  const entered = [];
+  const exited = [];
+  const expected = { entered: [], exited: [] };
+  // identify(), noting the changes the handlers that are on should see.
+  const identify = (traits, on) => {
+    const changes = engine.identify(traits);
+    for (const what of on) expected[what].push(...changes[what]);
+    return changes;
+  };
+  const enter = (e) => entered.push(e.segment);
+  engine.on('segment:enter', enter);
+  engine.on('segment:enter', enter); // the same handler: on once
+  engine.off('segment:enter', () => {}); // a handler never on: nothing changes
+  engine.off('segment:exit'); // an event with no handler: nothing changes
+  assert.deepEqual(identify({ age: 30 }, ['entered']).entered, ['age_18_35']);
+  engine.on('segment:exit', (e) => exited.push(e.segment));
+  engine.off('segment:enter', enter); // off once: gone
+  assert.deepEqual(identify({ age: 60 }, ['exited']).exited, ['age_18_35']);
+  identify({ age: 30 }, ['exited']);
+  engine.off('segment:exit');
+  identify({ age: 60 }, []);
+  engine.on('segment:enter', enter);
+  identify({ age: 30 }, ['entered']);
+  assert.deepEqual(entered, expected.entered);
+  assert.deepEqual(exited, expected.exited);
+  assert.deepEqual(entered.filter((id) => id === 'age_18_35').length, 2);
+  assert.ok(exited.length >= 2);
+  engine.destroy();
+});
+
 test('dataLayer arrays: earlier pushes are processed, later pushes too, GTM internals skipped', async () => {
   const dataLayer = [{ event: 'gtm.js', 'gtm.start': 1 }, { event: 'page_view', path: '/pricing' }, { user_type: 'x' }];
   const engine = await createEngine({ config: exampleConfig(), now: () => START, dataLayer });

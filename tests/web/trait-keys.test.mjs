@@ -81,6 +81,33 @@ test('traits with other names, or the same names in another order, are sent whol
   }
 });
 
+// Values alone write ASCII strings up to 64 code units and numbers in the
+// writer's loop (frame.post.js flatValues), anything else through
+// flatMember: each side of that line, and a refusal in the middle of the
+// loop, must store what the JSON path stores.
+test('values alone: strings either side of the inline ASCII path, -0, and a refusal halfway', async () => {
+  for (const [name, raw, text] of await enginePairs()) {
+    let at = START;
+    const first = { n: 1, s: 'a', t: 'b', m: 2 };
+    identifyBoth(`${name}: first`, raw, text, first, at);
+    const strings = ['', 'x'.repeat(64), 'x'.repeat(65), 'x'.repeat(63) + 'é', 'é'.repeat(64), 'Zürich 日本 🚀', 'y'.repeat(300)];
+    for (const [i, s] of strings.entries()) {
+      at += HOUR;
+      identifyBoth(`${name}: string ${i}`, raw, text, { n: -0, s, t: `${s}!`, m: i + 0.5 }, at);
+    }
+    // Not flat halfway through (a lone surrogate, a number that is not
+    // finite): nothing is sent, and the next call's values alone are whole.
+    for (const bad of [{ n: 3, s: 'ok', t: 'a\uD800', m: 4 }, { n: 3, s: 'ok', t: 'é', m: Infinity }]) {
+      assert.equal(raw.writeFlatTraits(bad), -1, `${name}: ${JSON.stringify(bad.t)} is not flat`);
+      at += HOUR;
+      identifyBoth(`${name}: after ${JSON.stringify(bad.t)}`, raw, text, { n: 5, s: 'é', t: 'z', m: 6 }, at);
+    }
+    assert.deepEqual(raw.snapshot(), text.snapshot(), `${name}: snapshots byte for byte`);
+    raw.delete();
+    text.delete();
+  }
+});
+
 test('same names with an inherited enumerable key, or a value that is not flat, take the general path', async () => {
   for (const [name, raw, text] of await enginePairs()) {
     identifyBoth(`${name}: first`, raw, text, BASE, START);

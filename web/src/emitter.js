@@ -3,20 +3,34 @@
 
 export class Emitter {
   #handlers = new Map();
+  // Handlers of all events together: with none (the usual page), a call's
+  // changes are not looked up event by event (web/src/engine.js).
+  #count = 0;
 
   on(event, handler) {
     if (typeof event !== 'string') throw new TypeError('on(event, handler): event must be a string');
     if (typeof handler !== 'function') throw new TypeError(`on("${event}", handler): handler must be a function`);
     let set = this.#handlers.get(event);
     if (!set) this.#handlers.set(event, (set = new Set()));
+    const before = set.size;
     set.add(handler);
+    this.#count += set.size - before;
   }
 
   off(event, handler) {
     const set = this.#handlers.get(event);
     if (!set) return;
-    if (handler === undefined) set.clear();
-    else set.delete(handler);
+    if (handler === undefined) {
+      this.#count -= set.size;
+      set.clear();
+    } else if (set.delete(handler)) {
+      this.#count--;
+    }
+  }
+
+  /** Whether no event has a handler. */
+  get idle() {
+    return this.#count === 0;
   }
 
   /** Whether `event` has a handler (so a caller can skip building its payloads). */
@@ -39,6 +53,7 @@ export class Emitter {
 
   clear() {
     this.#handlers.clear();
+    this.#count = 0;
   }
 }
 

@@ -287,6 +287,7 @@ class Engine {
   #emitChanges(changes, at = this.#raw.clock()) {
     if (!changes) return;
     if (this.#initialChanges) this.#emitInitialChanges();
+    if (this.#events.idle) return;
     // A visitor's first identify enters many segments: no payloads unless someone listens.
     if (this.#events.has('segment:enter')) {
       for (const id of changes.entered ?? []) this.#events.emit('segment:enter', { segment: id, name: this.#segmentNames.get(id) ?? id, at });
