@@ -243,7 +243,7 @@ std::string StructuredPayload(FuzzedDataProvider& p, const CompiledConfig& confi
   } else {
     DecisionState state;
     if (p.ConsumeBool()) state.assignments["lead-form-tournament"] = {p.PickValueInArray({"short", "long", "zz"}), GenTime(p)};
-    if (p.ConsumeBool()) state.counts["lead-form-tournament"]["short"] = {p.ConsumeIntegralInRange<int64_t>(-1, 3), 1};
+    if (p.ConsumeBool()) state.counts["lead-form-tournament"]["short"].counts = {p.ConsumeIntegralInRange<int64_t>(-1, 3), 1};
     PutString(p.ConsumeIntegralInRange(0, 3) ? state.ToFrame() : GenFrame(p), &out);
   }
   return out;

@@ -19,14 +19,24 @@ bool IsInteger(const Value& v) {
   return d == std::trunc(d) && std::fabs(d) <= 9007199254740992.0;
 }
 
-bool ReadCounts(const Value& j, std::map<std::string, ArmCounts>* out) {
+// `depth` levels of objects into *tree, [exposures, conversions] pairs at
+// the last: 2 for the counts (experiment -> variant), 3 per segment. An
+// empty object reads back as a key only at the variant level, as the
+// state's maps did (an experiment's empty segment object left no key).
+bool ReadCounts(const Value& j, int depth, CountsNode* tree) {
   if (!j.is_object()) return false;
   for (uint32_t i = 0; i < j.size(); ++i) {
-    const Value pair = j.value_at(i);
-    if (!pair.is_array() || pair.size() != 2 || !IsInteger(pair.at(0)) || !IsInteger(pair.at(1))) return false;
-    ArmCounts c{static_cast<int64_t>(pair.at(0).as_number()), static_cast<int64_t>(pair.at(1).as_number())};
-    if (c.exposures < 0 || c.conversions < 0 || c.conversions > c.exposures) return false;
-    (*out)[std::string(j.key_at(i))] = c;
+    const Value v = j.value_at(i);
+    if (depth == 1) {
+      if (!v.is_array() || v.size() != 2 || !IsInteger(v.at(0)) || !IsInteger(v.at(1))) return false;
+      ArmCounts c{static_cast<int64_t>(v.at(0).as_number()), static_cast<int64_t>(v.at(1).as_number())};
+      if (c.exposures < 0 || c.conversions < 0 || c.conversions > c.exposures) return false;
+      (*tree)[std::string(j.key_at(i))].counts = c;
+    } else if (depth > 2 && v.is_object() && v.size() == 0) {
+      continue;
+    } else if (!ReadCounts(v, depth - 1, &(*tree)[std::string(j.key_at(i))])) {
+      return false;
+    }
   }
   return true;
 }
@@ -52,75 +62,67 @@ bool ReadState(const Value& j, DecisionState* s, const char** what) {
     for (uint32_t i = 0; i < g->size(); ++i) {
       const Value goals = g->value_at(i);
       if (!goals.is_array()) return false;
+      // An empty goal list leaves no key (the key comes with its first goal).
       for (uint32_t k = 0; k < goals.size(); ++k) {
         if (!goals.at(k).is_string()) return false;
-        s->converted[std::string(g->key_at(i))].insert(std::string(goals.at(k).as_string()));
+        s->converted[std::string(g->key_at(i))][std::string(goals.at(k).as_string())];
       }
     }
   }
   if (const Value* c = j.find("counts")) {
     *what = "counts";
-    if (!c->is_object()) return false;
-    for (uint32_t i = 0; i < c->size(); ++i) {
-      if (!ReadCounts(c->value_at(i), &s->counts[std::string(c->key_at(i))])) return false;
-    }
+    if (!ReadCounts(*c, 2, &s->counts)) return false;
   }
   if (const Value* c = j.find("segmentCounts")) {
     *what = "segment counts";
-    if (!c->is_object()) return false;
-    for (uint32_t i = 0; i < c->size(); ++i) {
-      const Value by_segment = c->value_at(i);
-      if (!by_segment.is_object()) return false;
-      for (uint32_t k = 0; k < by_segment.size(); ++k) {
-        auto& out = s->segment_counts[std::string(c->key_at(i))][std::string(by_segment.key_at(k))];
-        if (!ReadCounts(by_segment.value_at(k), &out)) return false;
-      }
-    }
+    if (!ReadCounts(*c, 3, &s->segment_counts)) return false;
   }
   return true;
 }
 
+// The frame of `depth` levels of counts, as ReadCounts reads them.
+void WriteCounts(const CountsNode& tree, int depth, ValueWriter* w) {
+  w->BeginObject();
+  for (const auto& [key, node] : tree.children) {
+    w->Key(key);
+    if (depth == 1) {
+      w->BeginArray().Number(static_cast<double>(node.counts.exposures)).Number(static_cast<double>(node.counts.conversions)).End();
+    } else {
+      WriteCounts(node, depth - 1, w);
+    }
+  }
+  w->End();
+}
+
 }  // namespace
+
+CountsNode& CountsNode::operator[](const std::string& key) { return children[key]; }
+
+const CountsNode* CountsNode::Find(const std::string& key) const {
+  auto it = children.find(key);
+  return it == children.end() ? nullptr : &it->second;
+}
 
 // Written directly as a frame by the ValueWriter the documents use, so the
 // runtime links no second writer for it.
 std::string DecisionState::ToFrame() const {
   ValueWriter w;
-  auto counts_of = [&w](const std::map<std::string, ArmCounts>& by_variant) {
-    w.BeginObject();
-    for (const auto& [variant, c] : by_variant) {
-      w.Key(variant).BeginArray().Number(static_cast<double>(c.exposures)).Number(static_cast<double>(c.conversions)).End();
-    }
-    w.End();
-  };
   w.BeginObject();
   w.Key("visitor").String(visitor_id);
   w.Key("assignments").BeginObject();
   for (const auto& [key, a] : assignments) w.Key(key).BeginArray().String(a.variant).Number(static_cast<double>(a.at)).End();
   w.End();
   w.Key("converted").BeginObject();
-  for (const auto& [key, goals] : converted) {
+  for (const auto& [key, goals] : converted.children) {
     w.Key(key).BeginArray();
-    for (const std::string& goal : goals) w.String(goal);
+    for (const auto& [goal, unused] : goals.children) w.String(goal);
     w.End();
   }
   w.End();
-  w.Key("counts").BeginObject();
-  for (const auto& [key, by_variant] : counts) {
-    w.Key(key);
-    counts_of(by_variant);
-  }
-  w.End();
-  w.Key("segmentCounts").BeginObject();
-  for (const auto& [key, by_segment] : segment_counts) {
-    w.Key(key).BeginObject();
-    for (const auto& [segment, by_variant] : by_segment) {
-      w.Key(segment);
-      counts_of(by_variant);
-    }
-    w.End();
-  }
-  w.End();
+  w.Key("counts");
+  WriteCounts(counts, 2, &w);
+  w.Key("segmentCounts");
+  WriteCounts(segment_counts, 3, &w);
   w.End();
   return w.bytes();
 }

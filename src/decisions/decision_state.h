@@ -10,7 +10,6 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -26,16 +25,37 @@ struct Assignment {
   TimeMs at = 0;
 };
 
+// One level of a tree of string keys with counts at each node: the device's
+// counts (experiment -> variant), its counts per segment (experiment ->
+// segment -> variant), its converted goals (experiment -> goal, counts
+// unused) and the site's counts (Engine::Impl's aggregate_*) are all this
+// one type, so the runtime wasm carries one map's find, insert and destroy
+// code for all of them instead of one per nesting (s44 counted seven tree
+// types; their code was inlined into every caller).
+struct CountsNode {
+  ArmCounts counts;                              // at a variant
+  std::map<std::string, CountsNode> children;    // in key order (the frame's)
+
+  // The child under `key`, added empty if absent. Out of line, so that
+  // every level's insert is one function.
+  CountsNode& operator[](const std::string& key);
+  // The child under `key`, or null.
+  const CountsNode* Find(const std::string& key) const;
+  CountsNode* Find(const std::string& key) {
+    return const_cast<CountsNode*>(static_cast<const CountsNode&>(*this).Find(key));
+  }
+};
+
 struct DecisionState {
   // The id experiments hash on when the visitor has no "id" attribute; the
   // web package generates and persists a random one.
   std::string visitor_id;
-  std::map<std::string, Assignment> assignments;           // experiment key -> assignment
-  std::map<std::string, std::set<std::string>> converted;  // experiment key -> goals
+  std::map<std::string, Assignment> assignments;  // experiment key -> assignment
+  CountsNode converted;                           // experiment key -> goal
   // experiment key -> variant id -> counts on this device
-  std::map<std::string, std::map<std::string, ArmCounts>> counts;
+  CountsNode counts;
   // experiment key -> segment id -> variant id -> counts on this device
-  std::map<std::string, std::map<std::string, std::map<std::string, ArmCounts>>> segment_counts;
+  CountsNode segment_counts;
 
   // The frame of the object above. Reading refuses anything this could not
   // have written, with "snapshot is corrupted: experiment ..." errors.

@@ -101,9 +101,9 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
       decisions_.assignments[e.key] = Assignment{variant, now};
       // One exposure per visitor and experiment, counted globally and
       // for each segment the visitor is in at that moment.
-      Bump(&decisions_.counts[e.key][variant], false);
+      Bump(&decisions_.counts[e.key][variant].counts, false);
       for (size_t i = 0; i < membership_.size(); ++i) {
-        if (membership_[i]) Bump(&decisions_.segment_counts[e.key][config_->segments()[i].id][variant], false);
+        if (membership_[i]) Bump(&decisions_.segment_counts[e.key][config_->segments()[i].id][variant].counts, false);
       }
       d->first_exposure = true;
     }
@@ -123,24 +123,21 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
   const SlotExperimentSpec& e = *slot.experiment;
   const size_t n = e.variants.size();
   if (n < 1 || n > static_cast<size_t>(kMaxBanditArms)) return -1;  // as ThompsonBandit::Create refuses
-  const auto& site = aggregate_[e.key];
-  const auto& site_segments = aggregate_segments_[e.key];
+  const CountsNode* site = aggregate_.Find(e.key);
+  const CountsNode* site_segments = aggregate_segments_.Find(e.key);
   // The first segment the visitor is in that the site has counts for.
-  const std::map<std::string, ArmCounts>* by_segment = nullptr;
-  for (size_t i = 0; i < membership_.size() && !by_segment; ++i) {
-    if (!membership_[i]) continue;
-    if (auto it = site_segments.find(config_->segments()[i].id); it != site_segments.end()) by_segment = &it->second;
+  const CountsNode* by_segment = nullptr;
+  for (size_t i = 0; i < membership_.size() && site_segments && !by_segment; ++i) {
+    if (membership_[i]) by_segment = site_segments->Find(config_->segments()[i].id);
   }
   std::vector<ArmCounts> global(n), own(n);
   int64_t own_exposures = 0;
   for (size_t i = 0; i < n; ++i) {
     const std::string& v = slot.variants[static_cast<size_t>(e.variants[i])].id;
-    if (auto it = site.find(v); it != site.end()) global[i] = it->second;
-    if (by_segment) {
-      if (auto it = by_segment->find(v); it != by_segment->end()) {
-        own[i] = it->second;
-        own_exposures += it->second.exposures;
-      }
+    if (const CountsNode* c = site ? site->Find(v) : nullptr) global[i] = c->counts;
+    if (const CountsNode* c = by_segment ? by_segment->Find(v) : nullptr) {
+      own[i] = c->counts;
+      own_exposures += c->counts.exposures;
     }
   }
   // Deterministic per visitor and experiment: the same visitor asked twice
@@ -157,15 +154,15 @@ Status Engine::Impl::Convert(const std::string& goal, TimeMs now, ValueWriter* o
   out->Key("goal").String(goal);
   out->Key("attributed").BeginArray();
   for (const auto& [key, assignment] : decisions_.assignments) {
-    if (!decisions_.converted[key].insert(goal).second) continue;  // already counted
-    Bump(&decisions_.counts[key][assignment.variant], true);
+    if (!decisions_.converted[key].children.try_emplace(goal).second) continue;  // already counted
+    Bump(&decisions_.counts[key][assignment.variant].counts, true);
     // Per segment, the conversion belongs to the segments the visitor was
     // in when exposed (those rows hold the exposure), so every segment's
     // counts stay consistent: conversions never exceed exposures.
-    if (auto by_segment = decisions_.segment_counts.find(key); by_segment != decisions_.segment_counts.end()) {
-      for (auto& [segment, by_variant] : by_segment->second) {
-        auto it = by_variant.find(assignment.variant);
-        if (it != by_variant.end() && it->second.exposures > it->second.conversions) Bump(&it->second, true);
+    if (CountsNode* by_segment = decisions_.segment_counts.Find(key)) {
+      for (auto& [segment, by_variant] : by_segment->children) {
+        CountsNode* c = by_variant.Find(assignment.variant);
+        if (c && c->counts.exposures > c->counts.conversions) Bump(&c->counts, true);
       }
     }
     out->BeginObject();
@@ -195,8 +192,8 @@ Status Engine::Impl::AddAggregateCounts(const std::string& experiment, const Val
   auto unknown_arm = [&](const std::string& id, std::string path) {
     return InvalidArgument("\"" + id + "\" is not a variant of experiment \"" + experiment + "\"", std::move(path));
   };
-  std::map<std::string, ArmCounts> parsed;
-  std::map<std::string, std::map<std::string, ArmCounts>> parsed_segments;
+  CountsNode parsed;           // variant -> counts
+  CountsNode parsed_segments;  // segment -> variant -> counts
   // Integers as JSON text writes them (no fraction, no exponent: what
   // JSON.stringify writes for integers up to 1e21), within 0..2^53.
   auto integer = [](const Value* n) {
@@ -222,7 +219,7 @@ Status Engine::Impl::AddAggregateCounts(const std::string& experiment, const Val
         for (uint32_t k = 0; k < by_variant.size(); ++k) {
           const std::string variant(by_variant.key_at(k));
           if (!is_arm(variant)) return unknown_arm(variant, "/segments" + PointerToken(segment) + PointerToken(variant));
-          if (!read(by_variant.value_at(k), &parsed_segments[segment][variant])) {
+          if (!read(by_variant.value_at(k), &parsed_segments[segment][variant].counts)) {
             return InvalidArgument("counts need integers 0 <= conversions <= exposures",
                                    "/segments" + PointerToken(segment) + PointerToken(variant));
           }
@@ -230,7 +227,7 @@ Status Engine::Impl::AddAggregateCounts(const std::string& experiment, const Val
       }
     } else if (!is_arm(key)) {
       return unknown_arm(key, PointerToken(key));
-    } else if (!read(member, &parsed[key])) {
+    } else if (!read(member, &parsed[key].counts)) {
       return InvalidArgument("counts need integers 0 <= conversions <= exposures", PointerToken(key));
     }
   }
@@ -246,19 +243,15 @@ void Engine::Impl::ExperimentReport(ValueWriter* out, VariantStatistics statisti
     const SlotExperimentSpec& e = *slot.experiment;
     std::vector<ArmCounts> arms;
     std::vector<std::string> ids;
-    auto device = decisions_.counts.find(e.key);
-    auto site = aggregate_.find(e.key);
+    const CountsNode* device = decisions_.counts.Find(e.key);
+    const CountsNode* site = aggregate_.Find(e.key);
     for (int v : e.variants) {
       const std::string& id = slot.variants[static_cast<size_t>(v)].id;
       ArmCounts c;
-      if (device != decisions_.counts.end()) {
-        if (auto it = device->second.find(id); it != device->second.end()) c = it->second;
-      }
-      if (site != aggregate_.end()) {
-        if (auto it = site->second.find(id); it != site->second.end()) {
-          c.exposures += it->second.exposures;
-          c.conversions += it->second.conversions;
-        }
+      if (const CountsNode* d = device ? device->Find(id) : nullptr) c = d->counts;
+      if (const CountsNode* s = site ? site->Find(id) : nullptr) {
+        c.exposures += s->counts.exposures;
+        c.conversions += s->counts.conversions;
       }
       arms.push_back(c);
       ids.push_back(id);
@@ -292,10 +285,10 @@ void Engine::Impl::ExperimentReport(ValueWriter* out, VariantStatistics statisti
     }
     out->End();
     out->Key("segments").BeginObject();
-    if (auto it = decisions_.segment_counts.find(e.key); it != decisions_.segment_counts.end()) {
-      for (const auto& [segment, by_variant] : it->second) {
+    if (const CountsNode* by_segment = decisions_.segment_counts.Find(e.key)) {
+      for (const auto& [segment, by_variant] : by_segment->children) {
         out->Key(segment).BeginObject();
-        for (const auto& [variant, c] : by_variant) WriteCounts(variant, c, out);
+        for (const auto& [variant, c] : by_variant.children) WriteCounts(variant, c.counts, out);
         out->End();
       }
     }
@@ -307,10 +300,10 @@ void Engine::Impl::ExperimentReport(ValueWriter* out, VariantStatistics statisti
 
 void Engine::Impl::ExperimentCounts(ValueWriter* out) const {
   out->BeginObject();
-  for (const auto& [key, by_variant] : decisions_.counts) {
-    if (by_variant.empty()) continue;  // an experiment appears with its first count
+  for (const auto& [key, by_variant] : decisions_.counts.children) {
+    if (by_variant.children.empty()) continue;  // an experiment appears with its first count
     out->Key(key).BeginObject();
-    for (const auto& [variant, c] : by_variant) WriteCounts(variant, c, out);
+    for (const auto& [variant, c] : by_variant.children) WriteCounts(variant, c.counts, out);
     out->End();
   }
   out->End();

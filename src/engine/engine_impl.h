@@ -188,9 +188,10 @@ class Engine::Impl {
   ScoreState archived_score_;
   ProgressState progress_;
   DecisionState decisions_;
-  // Site-supplied counts: experiment -> variant -> counts, and per segment.
-  std::map<std::string, std::map<std::string, ArmCounts>> aggregate_;
-  std::map<std::string, std::map<std::string, std::map<std::string, ArmCounts>>> aggregate_segments_;
+  // Site-supplied counts: experiment -> variant -> counts, and per segment
+  // (experiment -> segment -> variant), in the experiment state's one tree type.
+  CountsNode aggregate_;
+  CountsNode aggregate_segments_;
   std::vector<uint8_t> membership_;
   SegmentChanges initial_changes_;
   bool change_ids_ = true;  // Commit names segments by id too (ReportChangesAsIndexes)

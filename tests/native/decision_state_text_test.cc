@@ -17,21 +17,25 @@ namespace {
 
 // DecisionState::ToJson().dump() as it was before value_json.
 std::string NlohmannText(const DecisionState& s) {
-  auto counts_json = [](const std::map<std::string, ArmCounts>& by_variant) {
+  auto counts_json = [](const CountsNode& by_variant) {
     Json out = Json::object();
-    for (const auto& [variant, c] : by_variant) out[variant] = {c.exposures, c.conversions};
+    for (const auto& [variant, c] : by_variant.children) out[variant] = {c.counts.exposures, c.counts.conversions};
     return out;
   };
   Json assigned = Json::object();
   for (const auto& [key, a] : s.assignments) assigned[key] = {a.variant, a.at};
   Json goals = Json::object();
-  for (const auto& [key, set] : s.converted) goals[key] = Json(set);
+  for (const auto& [key, set] : s.converted.children) {
+    Json list = Json::array();
+    for (const auto& [goal, unused] : set.children) list.push_back(goal);
+    goals[key] = list;
+  }
   Json counts = Json::object();
-  for (const auto& [key, by_variant] : s.counts) counts[key] = counts_json(by_variant);
+  for (const auto& [key, by_variant] : s.counts.children) counts[key] = counts_json(by_variant);
   Json segments = Json::object();
-  for (const auto& [key, by_segment] : s.segment_counts) {
+  for (const auto& [key, by_segment] : s.segment_counts.children) {
     Json by = Json::object();
-    for (const auto& [segment, by_variant] : by_segment) by[segment] = counts_json(by_variant);
+    for (const auto& [segment, by_variant] : by_segment.children) by[segment] = counts_json(by_variant);
     segments[key] = by;
   }
   return Json{{"visitor", s.visitor_id}, {"assignments", assigned}, {"converted", goals},
@@ -44,37 +48,38 @@ DecisionState Sample() {
   s.visitor_id = "v-\"quoted\"\n\xc3\xa9";
   s.assignments["hero"] = {"b", 1767225600000};
   s.assignments["form"] = {"control", 0};
-  s.converted["hero"] = {"signup", "demo"};
-  s.converted["empty"] = {};
-  s.counts["hero"]["a"] = {3, 1};
-  s.counts["hero"]["b"] = {9007199254740992, 0};
-  s.segment_counts["hero"]["cto"]["a"] = {1, 0};
-  s.segment_counts["hero"]["big"] = {};
+  s.converted["hero"]["signup"];
+  s.converted["hero"]["demo"];
+  s.converted["empty"];
+  s.counts["hero"]["a"].counts = {3, 1};
+  s.counts["hero"]["b"].counts = {9007199254740992, 0};
+  s.segment_counts["hero"]["cto"]["a"].counts = {1, 0};
+  s.segment_counts["hero"]["big"];
   return s;
 }
 
 TEST(DecisionStateText, ReadsWhatNlohmannWrote) {
   DecisionState sample = Sample();
-  sample.converted.erase("empty");  // an empty goal list reads back as none (as it did through nlohmann)
+  sample.converted.children.erase("empty");  // an empty goal list reads back as none (as it did through nlohmann)
   auto read = DecisionState::FromJsonText(NlohmannText(sample));
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   EXPECT_EQ(read->ToFrame(), sample.ToFrame());
   EXPECT_EQ(read->assignments.at("hero").at, 1767225600000);
   EXPECT_EQ(read->visitor_id, sample.visitor_id);
-  EXPECT_EQ(read->counts.at("hero").at("b").exposures, 9007199254740992);
+  EXPECT_EQ(read->counts.children.at("hero").children.at("b").counts.exposures, 9007199254740992);
 }
 
 TEST(DecisionStateText, FrameRoundTrips) {
   DecisionState sample = Sample();
-  sample.converted.erase("empty");
+  sample.converted.children.erase("empty");
   for (const DecisionState& s : {DecisionState(), sample}) {
     const std::string frame = s.ToFrame();
     DecisionState read;
     Status status = DecisionState::FromFrame(frame, &read);
     ASSERT_TRUE(status.ok()) << status.ToString();
     EXPECT_EQ(read.ToFrame(), frame);
-    EXPECT_EQ(read.segment_counts.size(), s.segment_counts.size());
-    EXPECT_EQ(read.converted, s.converted);
+    EXPECT_EQ(read.segment_counts.children.size(), s.segment_counts.children.size());
+    EXPECT_EQ(read.converted.children.size(), s.converted.children.size());
   }
 }
 
@@ -83,6 +88,22 @@ std::string FrameOf(const char* json) {
   std::string out;
   EncodeValue(doc.Add(Json::parse(json)), &out);
   return out;
+}
+
+// Empty levels read back as the state's maps always read them: an empty
+// variant object keeps its key (counts, and a segment's), an experiment's
+// empty segment object and an empty goal list leave none. The counts at
+// every depth share one tree type and one reader, which must keep this.
+TEST(DecisionStateText, EmptyLevelsReadAsBefore) {
+  DecisionState read;
+  Status status = DecisionState::FromFrame(
+      FrameOf(R"({"visitor":"v","converted":{"w":[]},"counts":{"x":{}},)"
+              R"("segmentCounts":{"y":{},"z":{"s":{}}}})"),
+      &read);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(read.ToFrame(),
+            FrameOf(R"({"visitor":"v","assignments":{},"converted":{},"counts":{"x":{}},)"
+                    R"("segmentCounts":{"z":{"s":{}}}})"));
 }
 
 TEST(DecisionStateText, DamagedFramesAreCorrupted) {
