@@ -242,7 +242,7 @@ std::string StructuredPayload(FuzzedDataProvider& p, const CompiledConfig& confi
     if (p.ConsumeBool()) PutString(p.ConsumeBool() ? std::string() : std::string(p.PickValueInArray({"{}", "[]", "{", "null"})), &out);
   } else {
     DecisionState state;
-    if (p.ConsumeBool()) state.assignments["lead-form-tournament"] = {p.PickValueInArray({"short", "long", "zz"}), GenTime(p)};
+    if (p.ConsumeBool()) state.assignments["lead-form-tournament"].assignment = {p.PickValueInArray({"short", "long", "zz"}), GenTime(p)};
     if (p.ConsumeBool()) state.counts["lead-form-tournament"]["short"].counts = {p.ConsumeIntegralInRange<int64_t>(-1, 3), 1};
     PutString(p.ConsumeIntegralInRange(0, 3) ? state.ToFrame() : GenFrame(p), &out);
   }

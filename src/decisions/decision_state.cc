@@ -23,7 +23,7 @@ bool IsInteger(const Value& v) {
 // the last: 2 for the counts (experiment -> variant), 3 per segment. An
 // empty object reads back as a key only at the variant level, as the
 // state's maps did (an experiment's empty segment object left no key).
-bool ReadCounts(const Value& j, int depth, CountsNode* tree) {
+bool ReadCounts(const Value& j, int depth, ExperimentNode* tree) {
   if (!j.is_object()) return false;
   for (uint32_t i = 0; i < j.size(); ++i) {
     const Value v = j.value_at(i);
@@ -52,7 +52,7 @@ bool ReadState(const Value& j, DecisionState* s, const char** what) {
     for (uint32_t i = 0; i < a->size(); ++i) {
       const Value pair = a->value_at(i);
       if (!pair.is_array() || pair.size() != 2 || !pair.at(0).is_string() || !IsInteger(pair.at(1))) return false;
-      s->assignments[std::string(a->key_at(i))] =
+      s->assignments[std::string(a->key_at(i))].assignment =
           Assignment{std::string(pair.at(0).as_string()), static_cast<TimeMs>(pair.at(1).as_number())};
     }
   }
@@ -81,7 +81,7 @@ bool ReadState(const Value& j, DecisionState* s, const char** what) {
 }
 
 // The frame of `depth` levels of counts, as ReadCounts reads them.
-void WriteCounts(const CountsNode& tree, int depth, ValueWriter* w) {
+void WriteCounts(const ExperimentNode& tree, int depth, ValueWriter* w) {
   w->BeginObject();
   for (const auto& [key, node] : tree.children) {
     w->Key(key);
@@ -96,9 +96,9 @@ void WriteCounts(const CountsNode& tree, int depth, ValueWriter* w) {
 
 }  // namespace
 
-CountsNode& CountsNode::operator[](const std::string& key) { return children[key]; }
+ExperimentNode& ExperimentNode::operator[](const std::string& key) { return children[key]; }
 
-const CountsNode* CountsNode::Find(const std::string& key) const {
+const ExperimentNode* ExperimentNode::Find(const std::string& key) const {
   auto it = children.find(key);
   return it == children.end() ? nullptr : &it->second;
 }
@@ -110,7 +110,10 @@ std::string DecisionState::ToFrame() const {
   w.BeginObject();
   w.Key("visitor").String(visitor_id);
   w.Key("assignments").BeginObject();
-  for (const auto& [key, a] : assignments) w.Key(key).BeginArray().String(a.variant).Number(static_cast<double>(a.at)).End();
+  for (const auto& [key, node] : assignments.children) {
+    const Assignment& a = node.assignment;
+    w.Key(key).BeginArray().String(a.variant).Number(static_cast<double>(a.at)).End();
+  }
   w.End();
   w.Key("converted").BeginObject();
   for (const auto& [key, goals] : converted.children) {

@@ -25,24 +25,26 @@ struct Assignment {
   TimeMs at = 0;
 };
 
-// One level of a tree of string keys with counts at each node: the device's
-// counts (experiment -> variant), its counts per segment (experiment ->
-// segment -> variant), its converted goals (experiment -> goal, counts
-// unused) and the site's counts (Engine::Impl's aggregate_*) are all this
-// one type, so the runtime wasm carries one map's find, insert and destroy
-// code for all of them instead of one per nesting (s44 counted seven tree
-// types; their code was inlined into every caller).
-struct CountsNode {
-  ArmCounts counts;                              // at a variant
-  std::map<std::string, CountsNode> children;    // in key order (the frame's)
+// One level of the experiment state's trees of string keys: the device's
+// assignments (experiment -> assignment), converted goals (experiment ->
+// goal), counts (experiment -> variant -> counts) and counts per segment
+// (experiment -> segment -> variant -> counts), and the site's counts
+// (Engine::Impl's aggregate_*), are all this one type, each using the
+// member its level needs. So the runtime wasm carries one map's find,
+// insert and destroy code for all of them instead of one per nesting (s44
+// counted seven tree types, their code inlined into every caller).
+struct ExperimentNode {
+  ArmCounts counts;                                // at a variant
+  Assignment assignment;                           // at an experiment, in `assignments`
+  std::map<std::string, ExperimentNode> children;  // in key order (the frame's)
 
-  // The child under `key`, added empty if absent. Out of line, so that
-  // every level's insert is one function.
-  CountsNode& operator[](const std::string& key);
+  // The child under `key`, added empty if absent: every level's insert
+  // goes through this one (the map's operator[] for one key type).
+  ExperimentNode& operator[](const std::string& key);
   // The child under `key`, or null.
-  const CountsNode* Find(const std::string& key) const;
-  CountsNode* Find(const std::string& key) {
-    return const_cast<CountsNode*>(static_cast<const CountsNode&>(*this).Find(key));
+  const ExperimentNode* Find(const std::string& key) const;
+  ExperimentNode* Find(const std::string& key) {
+    return const_cast<ExperimentNode*>(static_cast<const ExperimentNode&>(*this).Find(key));
   }
 };
 
@@ -50,12 +52,12 @@ struct DecisionState {
   // The id experiments hash on when the visitor has no "id" attribute; the
   // web package generates and persists a random one.
   std::string visitor_id;
-  std::map<std::string, Assignment> assignments;  // experiment key -> assignment
-  CountsNode converted;                           // experiment key -> goal
+  ExperimentNode assignments;  // experiment key -> assignment
+  ExperimentNode converted;    // experiment key -> goal
   // experiment key -> variant id -> counts on this device
-  CountsNode counts;
+  ExperimentNode counts;
   // experiment key -> segment id -> variant id -> counts on this device
-  CountsNode segment_counts;
+  ExperimentNode segment_counts;
 
   // The frame of the object above. Reading refuses anything this could not
   // have written, with "snapshot is corrupted: experiment ..." errors.

@@ -79,11 +79,10 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
   const SlotExperimentSpec& e = *slot.experiment;
   if (!e.Applies(attributes)) return false;
   int arm = -1;
-  auto stored = decisions_.assignments.find(e.key);
-  if (stored != decisions_.assignments.end()) {
+  if (const ExperimentNode* stored = decisions_.assignments.Find(e.key)) {
     // Sticky: the stored variant wins while it is still an arm.
     for (size_t i = 0; i < e.variants.size(); ++i) {
-      if (slot.variants[static_cast<size_t>(e.variants[i])].id == stored->second.variant) arm = static_cast<int>(i);
+      if (slot.variants[static_cast<size_t>(e.variants[i])].id == stored->assignment.variant) arm = static_cast<int>(i);
     }
   }
   if (arm < 0) {
@@ -98,7 +97,7 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
     }
     if (arm >= 0 && record) {
       const std::string& variant = slot.variants[static_cast<size_t>(e.variants[static_cast<size_t>(arm)])].id;
-      decisions_.assignments[e.key] = Assignment{variant, now};
+      decisions_.assignments[e.key].assignment = Assignment{variant, now};
       // One exposure per visitor and experiment, counted globally and
       // for each segment the visitor is in at that moment.
       Bump(&decisions_.counts[e.key][variant].counts, false);
@@ -123,10 +122,10 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
   const SlotExperimentSpec& e = *slot.experiment;
   const size_t n = e.variants.size();
   if (n < 1 || n > static_cast<size_t>(kMaxBanditArms)) return -1;  // as ThompsonBandit::Create refuses
-  const CountsNode* site = aggregate_.Find(e.key);
-  const CountsNode* site_segments = aggregate_segments_.Find(e.key);
+  const ExperimentNode* site = aggregate_.Find(e.key);
+  const ExperimentNode* site_segments = aggregate_segments_.Find(e.key);
   // The first segment the visitor is in that the site has counts for.
-  const CountsNode* by_segment = nullptr;
+  const ExperimentNode* by_segment = nullptr;
   for (size_t i = 0; i < membership_.size() && site_segments && !by_segment; ++i) {
     if (membership_[i]) by_segment = site_segments->Find(config_->segments()[i].id);
   }
@@ -134,8 +133,8 @@ Result<Engine::Decision> Engine::Impl::Decide(const std::string& slot_id, TimeMs
   int64_t own_exposures = 0;
   for (size_t i = 0; i < n; ++i) {
     const std::string& v = slot.variants[static_cast<size_t>(e.variants[i])].id;
-    if (const CountsNode* c = site ? site->Find(v) : nullptr) global[i] = c->counts;
-    if (const CountsNode* c = by_segment ? by_segment->Find(v) : nullptr) {
+    if (const ExperimentNode* c = site ? site->Find(v) : nullptr) global[i] = c->counts;
+    if (const ExperimentNode* c = by_segment ? by_segment->Find(v) : nullptr) {
       own[i] = c->counts;
       own_exposures += c->counts.exposures;
     }
@@ -153,15 +152,16 @@ Status Engine::Impl::Convert(const std::string& goal, TimeMs now, ValueWriter* o
   out->BeginObject();
   out->Key("goal").String(goal);
   out->Key("attributed").BeginArray();
-  for (const auto& [key, assignment] : decisions_.assignments) {
+  for (const auto& [key, node] : decisions_.assignments.children) {
+    const Assignment& assignment = node.assignment;
     if (!decisions_.converted[key].children.try_emplace(goal).second) continue;  // already counted
     Bump(&decisions_.counts[key][assignment.variant].counts, true);
     // Per segment, the conversion belongs to the segments the visitor was
     // in when exposed (those rows hold the exposure), so every segment's
     // counts stay consistent: conversions never exceed exposures.
-    if (CountsNode* by_segment = decisions_.segment_counts.Find(key)) {
+    if (ExperimentNode* by_segment = decisions_.segment_counts.Find(key)) {
       for (auto& [segment, by_variant] : by_segment->children) {
-        CountsNode* c = by_variant.Find(assignment.variant);
+        ExperimentNode* c = by_variant.Find(assignment.variant);
         if (c && c->counts.exposures > c->counts.conversions) Bump(&c->counts, true);
       }
     }
@@ -192,8 +192,8 @@ Status Engine::Impl::AddAggregateCounts(const std::string& experiment, const Val
   auto unknown_arm = [&](const std::string& id, std::string path) {
     return InvalidArgument("\"" + id + "\" is not a variant of experiment \"" + experiment + "\"", std::move(path));
   };
-  CountsNode parsed;           // variant -> counts
-  CountsNode parsed_segments;  // segment -> variant -> counts
+  ExperimentNode parsed;           // variant -> counts
+  ExperimentNode parsed_segments;  // segment -> variant -> counts
   // Integers as JSON text writes them (no fraction, no exponent: what
   // JSON.stringify writes for integers up to 1e21), within 0..2^53.
   auto integer = [](const Value* n) {
@@ -243,29 +243,29 @@ void Engine::Impl::ExperimentReport(ValueWriter* out, VariantStatistics statisti
     const SlotExperimentSpec& e = *slot.experiment;
     std::vector<ArmCounts> arms;
     std::vector<std::string> ids;
-    const CountsNode* device = decisions_.counts.Find(e.key);
-    const CountsNode* site = aggregate_.Find(e.key);
+    const ExperimentNode* device = decisions_.counts.Find(e.key);
+    const ExperimentNode* site = aggregate_.Find(e.key);
     for (int v : e.variants) {
       const std::string& id = slot.variants[static_cast<size_t>(v)].id;
       ArmCounts c;
-      if (const CountsNode* d = device ? device->Find(id) : nullptr) c = d->counts;
-      if (const CountsNode* s = site ? site->Find(id) : nullptr) {
+      if (const ExperimentNode* d = device ? device->Find(id) : nullptr) c = d->counts;
+      if (const ExperimentNode* s = site ? site->Find(id) : nullptr) {
         c.exposures += s->counts.exposures;
         c.conversions += s->counts.conversions;
       }
       arms.push_back(c);
       ids.push_back(id);
     }
-    auto assigned = decisions_.assignments.find(e.key);
+    const ExperimentNode* assigned = decisions_.assignments.Find(e.key);
     out->BeginObject();
     out->Key("experiment").String(e.key);
     out->Key("slot").String(slot.id);
     out->Key("mode").String(SlotExperimentModeName(e.mode));
     out->Key("assigned");
-    if (assigned == decisions_.assignments.end()) {
+    if (!assigned) {
       out->Null();
     } else {
-      out->String(assigned->second.variant);
+      out->String(assigned->assignment.variant);
     }
     out->Key("variants").BeginArray();
     Result<std::vector<VariantStats>> stats = std::vector<VariantStats>();
@@ -285,7 +285,7 @@ void Engine::Impl::ExperimentReport(ValueWriter* out, VariantStatistics statisti
     }
     out->End();
     out->Key("segments").BeginObject();
-    if (const CountsNode* by_segment = decisions_.segment_counts.Find(e.key)) {
+    if (const ExperimentNode* by_segment = decisions_.segment_counts.Find(e.key)) {
       for (const auto& [segment, by_variant] : by_segment->children) {
         out->Key(segment).BeginObject();
         for (const auto& [variant, c] : by_variant.children) WriteCounts(variant, c.counts, out);

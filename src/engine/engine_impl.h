@@ -190,8 +190,8 @@ class Engine::Impl {
   DecisionState decisions_;
   // Site-supplied counts: experiment -> variant -> counts, and per segment
   // (experiment -> segment -> variant), in the experiment state's one tree type.
-  CountsNode aggregate_;
-  CountsNode aggregate_segments_;
+  ExperimentNode aggregate_;
+  ExperimentNode aggregate_segments_;
   std::vector<uint8_t> membership_;
   SegmentChanges initial_changes_;
   bool change_ids_ = true;  // Commit names segments by id too (ReportChangesAsIndexes)

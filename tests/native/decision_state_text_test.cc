@@ -17,13 +17,13 @@ namespace {
 
 // DecisionState::ToJson().dump() as it was before value_json.
 std::string NlohmannText(const DecisionState& s) {
-  auto counts_json = [](const CountsNode& by_variant) {
+  auto counts_json = [](const ExperimentNode& by_variant) {
     Json out = Json::object();
     for (const auto& [variant, c] : by_variant.children) out[variant] = {c.counts.exposures, c.counts.conversions};
     return out;
   };
   Json assigned = Json::object();
-  for (const auto& [key, a] : s.assignments) assigned[key] = {a.variant, a.at};
+  for (const auto& [key, node] : s.assignments.children) assigned[key] = {node.assignment.variant, node.assignment.at};
   Json goals = Json::object();
   for (const auto& [key, set] : s.converted.children) {
     Json list = Json::array();
@@ -46,8 +46,8 @@ std::string NlohmannText(const DecisionState& s) {
 DecisionState Sample() {
   DecisionState s;
   s.visitor_id = "v-\"quoted\"\n\xc3\xa9";
-  s.assignments["hero"] = {"b", 1767225600000};
-  s.assignments["form"] = {"control", 0};
+  s.assignments["hero"].assignment = {"b", 1767225600000};
+  s.assignments["form"].assignment = {"control", 0};
   s.converted["hero"]["signup"];
   s.converted["hero"]["demo"];
   s.converted["empty"];
@@ -64,7 +64,7 @@ TEST(DecisionStateText, ReadsWhatNlohmannWrote) {
   auto read = DecisionState::FromJsonText(NlohmannText(sample));
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   EXPECT_EQ(read->ToFrame(), sample.ToFrame());
-  EXPECT_EQ(read->assignments.at("hero").at, 1767225600000);
+  EXPECT_EQ(read->assignments.children.at("hero").assignment.at, 1767225600000);
   EXPECT_EQ(read->visitor_id, sample.visitor_id);
   EXPECT_EQ(read->counts.children.at("hero").children.at("b").counts.exposures, 9007199254740992);
 }

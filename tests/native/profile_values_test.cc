@@ -370,7 +370,7 @@ void ExpectFormat1Restores(const std::string& name, bool full) {
     EXPECT_EQ(e.Metrics(), expected["metrics"]);
     EXPECT_EQ(static_cast<int64_t>(e.event_count()), expected["eventCount"].get<int64_t>());
     EXPECT_EQ(e.decisions().visitor_id, "fixture-visitor-0001");
-    EXPECT_FALSE(e.decisions().assignments.empty());
+    EXPECT_FALSE(e.decisions().assignments.children.empty());
   }
   EXPECT_EQ(e.Snapshot(), *upgraded);  // the upgrade is what the engine writes
   EXPECT_EQ(UpgradeSnapshot(*upgraded).value(), *upgraded);  // format 2 passes through
