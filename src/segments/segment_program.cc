@@ -577,58 +577,71 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
     const uint32_t* __restrict roles = role_of_bit_.data();
     uint64_t kill = 0, hit = 0, unsure = 0;
     // The conditions of the leaves among `leaves` (bits of word `word`)
-    // whose role has `flag`, into `out`: the kill bits of decided false
-    // leaves, or the hit bits of decided true ones.
-    auto add_roles = [roles](uint64_t leaves, uint32_t word, uint32_t flag, uint64_t* out) {
+    // whose role has `flag`: the kill bits of decided false leaves, or the
+    // hit bits of decided true ones. Returned, not written through a
+    // pointer, and the row taken below in one place rather than in a lambda
+    // per value type: at -Oz in wasm a local whose address a call takes
+    // lives in the stack frame, and kill, hit, b and p would be loads and
+    // stores at every group (and `take` a call each: ~2% of identify(24) +
+    // segments(), docs/performance.md, s46).
+    auto roles_of = [roles](uint64_t leaves, uint32_t word, uint32_t flag) {
+      uint64_t out = 0;
       for (; leaves; leaves &= leaves - 1) {
         const uint32_t role = roles[64 * word + static_cast<uint32_t>(__builtin_ctzll(leaves))];
-        if (role & flag) *out |= Bit(role >> 2);
+        if (role & flag) out |= Bit(role >> 2);
       }
+      return out;
     };
     for (const Group& g : groups_) {
       const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
       const Value* v = attributes.Get(g.attr);
       const ValueType type = v ? v->type() : ValueType::kNull;
-      uint64_t b = 0, p = 0;
-      // A row of values: its leaf bits and the conditions they kill and hit.
-      auto take = [&](uint32_t row) {
-        b = pool[row];
-        kill |= pool[row + 1];
-        hit |= pool[row + 2];
-      };
+      // A row of values (its leaf bits and the conditions they kill and
+      // hit), kNone for a value no row decides.
+      uint32_t row = kNone;
+      uint64_t p = 0;
       switch (type) {
-        case ValueType::kNull: take(g.null_row); break;
-        case ValueType::kBool: take(v->as_bool() ? g.true_row : g.false_row); break;
-        case ValueType::kString: {
-          const std::string_view s = v->as_string();
-          take(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row));
+        case ValueType::kNull: row = g.null_row; break;
+        case ValueType::kBool: row = v->as_bool() ? g.true_row : g.false_row; break;
+        case ValueType::kString:
+          row = kRows && string_rows[gi] != kNoRow ? string_rows[gi]
+                                                   : FindRow(g.strings, v->as_string(), g.other_string_row);
           p = pool[g.string_pending];
-          if (g.prefixes.empty()) break;
-          // Every literal against the text's first words, then the tests'
-          // answers as masks: a test fails when none of its literals starts
-          // the text, and decides true when one does and it is literal_only.
-          const uint64_t starts = g.PrefixStarts(s);
-          const uint64_t fails = g.prefix_bits & ~starts, matches = starts & g.literal_only_bits;
-          b = (b & ~fails) | matches;
-          p &= ~(fails | matches);
-          add_roles(fails, g.word, kKill, &kill);
-          add_roles(matches, g.word, kHit, &hit);
           break;
-        }
         case ValueType::kNumber: {
           const double d = v->as_number();
-          take(std::isnan(d) ? g.nan_row : g.NumberRow(d));
+          row = std::isnan(d) ? g.nan_row : g.NumberRow(d);
           p = pool[g.number_pending];
           break;
         }
-        default: {
+        default:
           p = pool[g.all];
-          if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, &b, &p)) {
-            const uint64_t decided = pool[g.all] & ~p;
-            add_roles(decided & ~b, g.word, kKill, &kill);
-            add_roles(decided & b, g.word, kHit, &hit);
-          }
           break;
+      }
+      uint64_t b = 0;
+      if (row != kNone) {
+        b = pool[row];
+        kill |= pool[row + 1];
+        hit |= pool[row + 2];
+      }
+      if (type == ValueType::kString && !g.prefixes.empty()) {
+        // Every literal against the text's first words, then the tests'
+        // answers as masks: a test fails when none of its literals starts
+        // the text, and decides true when one does and it is literal_only.
+        const uint64_t starts = g.PrefixStarts(v->as_string());
+        const uint64_t fails = g.prefix_bits & ~starts, matches = starts & g.literal_only_bits;
+        b = (b & ~fails) | matches;
+        p &= ~(fails | matches);
+        kill |= roles_of(fails, g.word, kKill);
+        hit |= roles_of(matches, g.word, kHit);
+      } else if (type == ValueType::kArray && g.arrays) {
+        uint64_t array_bits, array_pending;
+        if (g.StringArrayBits(*v, pool, &array_bits, &array_pending)) {
+          b = array_bits;
+          p = array_pending;
+          const uint64_t decided = pool[g.all] & ~p;
+          kill |= roles_of(decided & ~b, g.word, kKill);
+          hit |= roles_of(decided & b, g.word, kHit);
         }
       }
       bits[g.word] = b;
