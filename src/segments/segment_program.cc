@@ -578,12 +578,13 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
     uint64_t kill = 0, hit = 0, unsure = 0;
     // The conditions of the leaves among `leaves` (bits of word `word`)
     // whose role has `flag`: the kill bits of decided false leaves, or the
-    // hit bits of decided true ones. Returned, not written through a
-    // pointer, and the row taken below in one place rather than in a lambda
-    // per value type: at -Oz in wasm a local whose address a call takes
-    // lives in the stack frame, and kill, hit, b and p would be loads and
-    // stores at every group (and `take` a call each: ~2% of identify(24) +
-    // segments(), docs/performance.md, s46).
+    // hit bits of decided true ones. Returned rather than written through a
+    // pointer, and `take` forced inline: at -Oz in wasm `take` stayed a call
+    // per group, and a local whose address a call takes lives in the stack
+    // frame, so kill, hit, b and p were loads and stores at every group
+    // (docs/performance.md, s46). The batch module (-O3) inlined both
+    // already; written instead as one row taken after the switch, it read
+    // ~10% slower there.
     auto roles_of = [roles](uint64_t leaves, uint32_t word, uint32_t flag) {
       uint64_t out = 0;
       for (; leaves; leaves &= leaves - 1) {
@@ -596,52 +597,49 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
       const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
       const Value* v = attributes.Get(g.attr);
       const ValueType type = v ? v->type() : ValueType::kNull;
-      // A row of values (its leaf bits and the conditions they kill and
-      // hit), kNone for a value no row decides.
-      uint32_t row = kNone;
-      uint64_t p = 0;
-      switch (type) {
-        case ValueType::kNull: row = g.null_row; break;
-        case ValueType::kBool: row = v->as_bool() ? g.true_row : g.false_row; break;
-        case ValueType::kString:
-          row = kRows && string_rows[gi] != kNoRow ? string_rows[gi]
-                                                   : FindRow(g.strings, v->as_string(), g.other_string_row);
-          p = pool[g.string_pending];
-          break;
-        case ValueType::kNumber: {
-          const double d = v->as_number();
-          row = std::isnan(d) ? g.nan_row : g.NumberRow(d);
-          p = pool[g.number_pending];
-          break;
-        }
-        default:
-          p = pool[g.all];
-          break;
-      }
-      uint64_t b = 0;
-      if (row != kNone) {
+      uint64_t b = 0, p = 0;
+      // A row of values: its leaf bits and the conditions they kill and hit.
+      auto take = [&](uint32_t row) __attribute__((always_inline)) {
         b = pool[row];
         kill |= pool[row + 1];
         hit |= pool[row + 2];
-      }
-      if (type == ValueType::kString && !g.prefixes.empty()) {
-        // Every literal against the text's first words, then the tests'
-        // answers as masks: a test fails when none of its literals starts
-        // the text, and decides true when one does and it is literal_only.
-        const uint64_t starts = g.PrefixStarts(v->as_string());
-        const uint64_t fails = g.prefix_bits & ~starts, matches = starts & g.literal_only_bits;
-        b = (b & ~fails) | matches;
-        p &= ~(fails | matches);
-        kill |= roles_of(fails, g.word, kKill);
-        hit |= roles_of(matches, g.word, kHit);
-      } else if (type == ValueType::kArray && g.arrays) {
-        uint64_t array_bits, array_pending;
-        if (g.StringArrayBits(*v, pool, &array_bits, &array_pending)) {
-          b = array_bits;
-          p = array_pending;
-          const uint64_t decided = pool[g.all] & ~p;
-          kill |= roles_of(decided & ~b, g.word, kKill);
-          hit |= roles_of(decided & b, g.word, kHit);
+      };
+      switch (type) {
+        case ValueType::kNull: take(g.null_row); break;
+        case ValueType::kBool: take(v->as_bool() ? g.true_row : g.false_row); break;
+        case ValueType::kString: {
+          const std::string_view s = v->as_string();
+          take(kRows && string_rows[gi] != kNoRow ? string_rows[gi] : FindRow(g.strings, s, g.other_string_row));
+          p = pool[g.string_pending];
+          if (g.prefixes.empty()) break;
+          // Every literal against the text's first words, then the tests'
+          // answers as masks: a test fails when none of its literals starts
+          // the text, and decides true when one does and it is literal_only.
+          const uint64_t starts = g.PrefixStarts(s);
+          const uint64_t fails = g.prefix_bits & ~starts, matches = starts & g.literal_only_bits;
+          b = (b & ~fails) | matches;
+          p &= ~(fails | matches);
+          kill |= roles_of(fails, g.word, kKill);
+          hit |= roles_of(matches, g.word, kHit);
+          break;
+        }
+        case ValueType::kNumber: {
+          const double d = v->as_number();
+          take(std::isnan(d) ? g.nan_row : g.NumberRow(d));
+          p = pool[g.number_pending];
+          break;
+        }
+        default: {
+          p = pool[g.all];
+          uint64_t array_bits, array_pending;
+          if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, &array_bits, &array_pending)) {
+            b = array_bits;
+            p = array_pending;
+            const uint64_t decided = pool[g.all] & ~p;
+            kill |= roles_of(decided & ~b, g.word, kKill);
+            hit |= roles_of(decided & b, g.word, kHit);
+          }
+          break;
         }
       }
       bits[g.word] = b;
