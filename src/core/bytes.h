@@ -72,11 +72,20 @@ inline void PutFixed64(uint64_t v, std::string* out) {
 }
 
 // The words read in place, from `p` on (the caller has checked the bytes
-// are there): headers and frames read at known offsets.
+// are there): headers and frames read at known offsets. On a little-endian
+// host (wasm, x86, most ARM) a word is its bytes as they lie, one load:
+// the byte-by-byte form is what -Oz kept as a call (DecodeFixed64, two of
+// these, at each stored number identify reads, docs/performance.md, s46).
 inline uint32_t DecodeFixed32(const char* p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+#else
   const auto* b = reinterpret_cast<const uint8_t*>(p);
   return static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 | static_cast<uint32_t>(b[2]) << 16 |
          static_cast<uint32_t>(b[3]) << 24;
+#endif
 }
 
 inline uint64_t DecodeFixed64(const char* p) { return uint64_t{DecodeFixed32(p + 4)} << 32 | DecodeFixed32(p); }

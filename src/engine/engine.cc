@@ -647,25 +647,36 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
       if (position <= previous) return false;
       previous = position;
     }
-    // The usual traits are sized from their bytes (the stored frame is
-    // read once, by RefreshAttribute); the rest are decoded and checked.
     Scratch::PendingTrait& p = s.pending[i];
     const std::string_view member(frame.data() + at, frame.size() - at);
-    size_t size = 0;
-    p.json_bound = false;
-    const bool usual = UsualTraitJsonSize(member, &size, &p.json_bytes, &p.json_bound);
-    Value value;
-    if (!usual && !ReadMemberValue(member, &s.encode_arena, &value, &size)) return false;
-    // The name's bytes leave and come back: only the values' count.
     const StoredValue& old = stored[static_cast<size_t>(position)].second;
-    const bool same = old.frame.size() == size && SameBytes(old.frame.data(), member.data(), size);
-    // A usual trait stored byte for byte passed these checks when it was
-    // stored (identify, or a snapshot's ReadFrame); a stored container may
-    // nest deeper than identify accepts (a snapshot allows two levels more).
-    if (!usual && !(same && !value.is_array() && !value.is_object())) {
-      if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
-      if (!same) p.json_bytes = JsonTextSize(value);
+    // A stored scalar (not null) passed identify's checks when it was
+    // stored (identify, or a snapshot's ReadFrame), and an encoding is
+    // self-delimiting: when its bytes start the member, the member is that
+    // value, byte for byte, and is neither sized nor checked again.
+    size_t size = old.frame.size();
+    const auto tag = size > 0 ? static_cast<FrameTag>(old.frame.data()[0]) : FrameTag::kNull;
+    const bool scalar = tag == FrameTag::kFalse || tag == FrameTag::kTrue || tag == FrameTag::kNumber ||
+                        tag == FrameTag::kString;
+    bool same = scalar && size <= member.size() && SameBytes(old.frame.data(), member.data(), size);
+    if (!same) {
+      // The usual traits are sized from their bytes (the stored frame is
+      // read once, by RefreshAttribute); the rest are decoded and checked.
+      size = 0;
+      p.json_bound = false;
+      const bool usual = UsualTraitJsonSize(member, &size, &p.json_bytes, &p.json_bound);
+      Value value;
+      if (!usual && !ReadMemberValue(member, &s.encode_arena, &value, &size)) return false;
+      // A stored container, compared now (a scalar was, above); it may
+      // nest deeper than identify accepts (a snapshot allows two levels
+      // more), so one kept byte for byte is still checked.
+      same = !scalar && old.frame.size() == size && SameBytes(old.frame.data(), member.data(), size);
+      if (!usual && !(same && !value.is_array() && !value.is_object())) {
+        if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
+        if (!same) p.json_bytes = JsonTextSize(value);
+      }
     }
+    // The name's bytes leave and come back: only the values' count.
     if (same) {
       p.json_bytes = old.json_bytes;
       p.json_bound = old.json_bound;

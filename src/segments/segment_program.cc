@@ -577,13 +577,21 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
     const uint32_t* __restrict roles = role_of_bit_.data();
     uint64_t kill = 0, hit = 0, unsure = 0;
     // The conditions of the leaves among `leaves` (bits of word `word`)
-    // whose role has `flag`, into `out`: the kill bits of decided false
-    // leaves, or the hit bits of decided true ones.
-    auto add_roles = [roles](uint64_t leaves, uint32_t word, uint32_t flag, uint64_t* out) {
+    // whose role has `flag`: the kill bits of decided false leaves, or the
+    // hit bits of decided true ones. Returned rather than written through a
+    // pointer, and `take` forced inline: at -Oz in wasm `take` stayed a call
+    // per group, and a local whose address a call takes lives in the stack
+    // frame, so kill, hit, b and p were loads and stores at every group
+    // (docs/performance.md, s46). The batch module (-O3) inlined both
+    // already; written instead as one row taken after the switch, it read
+    // ~10% slower there.
+    auto roles_of = [roles](uint64_t leaves, uint32_t word, uint32_t flag) {
+      uint64_t out = 0;
       for (; leaves; leaves &= leaves - 1) {
         const uint32_t role = roles[64 * word + static_cast<uint32_t>(__builtin_ctzll(leaves))];
-        if (role & flag) *out |= Bit(role >> 2);
+        if (role & flag) out |= Bit(role >> 2);
       }
+      return out;
     };
     for (const Group& g : groups_) {
       const size_t gi = static_cast<size_t>(&g - groups_.data());  // read only with kRows
@@ -591,7 +599,7 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
       const ValueType type = v ? v->type() : ValueType::kNull;
       uint64_t b = 0, p = 0;
       // A row of values: its leaf bits and the conditions they kill and hit.
-      auto take = [&](uint32_t row) {
+      auto take = [&](uint32_t row) __attribute__((always_inline)) {
         b = pool[row];
         kill |= pool[row + 1];
         hit |= pool[row + 2];
@@ -611,8 +619,8 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
           const uint64_t fails = g.prefix_bits & ~starts, matches = starts & g.literal_only_bits;
           b = (b & ~fails) | matches;
           p &= ~(fails | matches);
-          add_roles(fails, g.word, kKill, &kill);
-          add_roles(matches, g.word, kHit, &hit);
+          kill |= roles_of(fails, g.word, kKill);
+          hit |= roles_of(matches, g.word, kHit);
           break;
         }
         case ValueType::kNumber: {
@@ -623,10 +631,13 @@ void SegmentProgram::BeginRows(const AttributeSet& attributes, State* state, con
         }
         default: {
           p = pool[g.all];
-          if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, &b, &p)) {
+          uint64_t array_bits, array_pending;
+          if (type == ValueType::kArray && g.arrays && g.StringArrayBits(*v, pool, &array_bits, &array_pending)) {
+            b = array_bits;
+            p = array_pending;
             const uint64_t decided = pool[g.all] & ~p;
-            add_roles(decided & ~b, g.word, kKill, &kill);
-            add_roles(decided & b, g.word, kHit, &hit);
+            kill |= roles_of(decided & ~b, g.word, kKill);
+            hit |= roles_of(decided & b, g.word, kHit);
           }
           break;
         }

@@ -36,7 +36,10 @@ struct StringKey {
   uint64_t head = 0, tail = 0;
   uint64_t hash = 0;
 
-  static StringKey Of(std::string_view s) {
+  // Forced inline: at -Oz it stayed a call from FindRow, its key returned
+  // through memory, for every string value a segment program begins
+  // (docs/performance.md, s46).
+  [[gnu::always_inline]] static StringKey Of(std::string_view s) {
     StringKey k;
     const char* p = s.data();
     const size_t n = s.size();

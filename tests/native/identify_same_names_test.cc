@@ -192,6 +192,42 @@ TEST(IdentifySameNames, RefusesFramesTheGeneralPathRefuses) {
   EXPECT_TRUE(e.ok());
 }
 
+// A stored scalar whose bytes start the member's is that value (an
+// encoding is self-delimiting): the one pass keeps it without sizing or
+// checking it again. Values that differ only in their last byte ("abd",
+// -1.5: a double's sign is its last byte) or past a shorter one's end are
+// stored; a member cut short at the frame's end (where the next byte in
+// memory, a std::string's NUL terminator, is the stored string's last) or
+// followed by a stray byte is refused with the general path's errors.
+TEST(IdentifySameNames, KeepsAStoredScalarOnlyWhereAllItsBytesStartTheMember) {
+  TwoEngines e;
+  const char* stored = R"({"a": "abc", "b": 1.5, "c": true, "d": "Z\u00fcrich\u0000"})";
+  e.Identify(stored, kT0);
+  ASSERT_TRUE(e.ok());
+  e.Identify(stored, kT0 + 1);
+  ASSERT_TRUE(e.ok());
+  e.Identify(R"({"a": "abd", "b": -1.5, "c": true, "d": "Z\u00fcrich\u0001"})", kT0 + 1);
+  ASSERT_TRUE(e.ok());
+  e.Identify(stored, kT0 + 1);
+  ASSERT_TRUE(e.ok());
+  e.Identify(R"({"a": "abcd", "b": 1.5000000000000002, "c": false, "d": "Z\u00fcrich"})", kT0 + 2);
+  ASSERT_TRUE(e.ok());
+  e.Identify(R"({"a": "ab", "b": 1.5, "c": true, "d": "Z\u00fcrich\u0000"})", kT0 + 3);
+  ASSERT_TRUE(e.ok());
+  auto encode = [](const Value& v) {
+    std::string out;
+    EncodeValue(v, &out);
+    return out;
+  };
+  const std::string a = encode(Value::String("ab")), b = encode(Value::Number(1.5)), c = encode(Value::Bool(true)),
+                    d = encode(Value::String(std::string_view("Z\xc3\xbcrich\0", 8)));
+  e.IdentifyMembers({{"a", a}, {"b", b}, {"c", c}, {"d", d.substr(0, d.size() - 1)}}, kT0 + 4,
+                    "attribute frame is truncated");
+  e.IdentifyMembers({{"a", a}, {"b", b}, {"c", c}, {"d", d + "\x01"}}, kT0 + 5, "value has trailing bytes");
+  e.Identify(R"({"a": "ab", "b": 1.5, "c": true, "d": "Z\u00fcrich\u0000"})", kT0 + 6);
+  EXPECT_TRUE(e.ok());
+}
+
 // The 256 KB limit through frames of values alone, exactly at and one byte
 // over the edge, with a name that stays and one whose value grows.
 TEST(IdentifySameNames, CountsTheSizeLimitOfValuesAlone) {
