@@ -671,7 +671,7 @@ Result<SegmentChanges> Engine::Impl::Identify(const Value& traits, TimeMs now) {
       // nest deeper than identify accepts (a snapshot allows two levels
       // more), so one kept byte for byte is still checked.
       same = !scalar && old.frame.size() == size && SameBytes(old.frame.data(), member.data(), size);
-      if (!usual && !(same && !value.is_array() && !value.is_object())) {
+      if (!usual) {
         if (!PassesCheckValue(value, kMaxJsonDepth - 1)) return false;
         if (!same) p.json_bytes = JsonTextSize(value);
       }
