@@ -34,7 +34,7 @@ import { budgetLeft, budgetLimits } from './privacy/budget.js';
 import { ReportState } from './privacy/state.js';
 import { clearPrepaint, renderSlots, savePrepaint } from './dom.js';
 import { bindForm } from './forms.js';
-import { clearJournals } from './journal.js';
+import { Journal, clearJournals } from './journal.js';
 import { flatPropsCopy } from './flat-props.js';
 import { attachStorage } from './profile-storage.js';
 import { planEngineReport, sendPlannedReport } from './privacy/reports.js';
@@ -80,6 +80,7 @@ class Engine {
   #retention;
   #stored = null; // profile-storage.js StoredProfile, while storage consent lasts
   #unsaved = []; // events tracked without storage, written if consent comes
+  #journal = null; // journal.js Journal of #unsaved, from storage consent until the profile is attached
   #ledger = new Ledger();
   #exposed = new Set();
   #defaults;
@@ -414,6 +415,7 @@ class Engine {
     } else {
       this.#unsaved.push(record);
       if (this.#unsaved.length > this.#retention.maxEvents) this.#unsaved.shift();
+      this.#journal?.add(record); // storage consent given, the profile not attached yet
     }
     this.#changed();
     this.#emitChanges(changes);
@@ -579,6 +581,7 @@ class Engine {
   // Drops the journal entries of this page and of earlier ones (the profile was erased).
   #resetJournal() {
     this.#stored?.resetJournal();
+    if (this.#journal) this.#journal = new Journal(this.#storageName(), this.#tabId);
     clearJournals(this.#storageName());
   }
 
@@ -593,8 +596,22 @@ class Engine {
   setConsent(update) {
     this.#alive();
     mergeConsent(this.#consent, update, 'setConsent'); // throws now on a bad update
+    if (update?.storage === true) this.#journalUntilAttached();
     // Merged when it runs, on top of the updates queued before it.
     return this.#consentChanges.queue(() => this.#applyConsent(mergeConsent(this.#consent, update), true));
+  }
+
+  // Storage consent given mid-page: storage opens asynchronously, so the
+  // page's events are not written before a navigation that comes at once.
+  // They go to the synchronous journal now, before anything is awaited,
+  // and so do those tracked until the profile is attached (track()); the
+  // next page load replays them (profile-storage.js takes this journal
+  // over). Only where the profile would be kept on the device, as
+  // profile-storage.js journals.
+  #journalUntilAttached() {
+    if (this.#stored || this.#journal || !this.#storageOnDevice()) return;
+    this.#journal = new Journal(this.#storageName(), this.#tabId);
+    this.#journal.addAll(this.#unsaved);
   }
 
   // Another tab withdrew storage consent (tabs.js).
@@ -618,6 +635,7 @@ class Engine {
       this.#stored = null;
       if (broadcast) stored?.tabs?.postStorageWithdrawn();
       stored?.tabs?.close();
+      this.#journal = null;
       clearJournals(this.#storageName());
       this.#checkpoints.cancel();
       if (stored) {
@@ -660,6 +678,11 @@ class Engine {
       unsaved: () => this.#unsaved,
       clearUnsaved: () => {
         this.#unsaved = [];
+      },
+      takeJournal: () => {
+        const journal = this.#journal;
+        this.#journal = null;
+        return journal;
       },
       forgetLocal: () => this.#forgetLocal(),
       changed: () => this.#changed(),
@@ -755,8 +778,14 @@ class Engine {
 
   // The report state is kept on the device where the profile is.
   #reportStatePersistent() {
+    return this.#consent.storage && this.#storageOnDevice();
+  }
+
+  // Whether the storage option keeps the profile on the device (not in
+  // memory, not in a custom adapter).
+  #storageOnDevice() {
     const storage = this.#options.storage ?? 'auto';
-    return this.#consent.storage && typeof storage === 'string' && storage !== 'memory';
+    return typeof storage === 'string' && storage !== 'memory';
   }
 
   // ------------------------------------------------------------------ DOM

@@ -31,6 +31,7 @@ import { TabChannel } from './tabs.js';
  * @property {() => void} dropInitialChanges a stored visitor does not enter its segments anew
  * @property {() => object[]} unsaved the events tracked before storage was attached
  * @property {() => void} clearUnsaved they are in storage now
+ * @property {() => Journal|null} takeJournal the journal of the unsaved events, if consent came mid-page (engine.js)
  * @property {() => void} forgetLocal
  * @property {() => void} changed
  * @property {() => number} time now(), checked
@@ -202,7 +203,12 @@ export async function attachStorage(host, adapter, fresh) {
   }
   stored = new StoredProfile(host, persistence);
   host.attached(stored);
-  if (journaling) stored.journal = new Journal(name, host.tabId);
+  // The page's unsaved events were journaled when consent came: this
+  // journal drops them as they are written; or at once if the profile is
+  // not kept on the device after all (storage fell back to memory).
+  const early = host.takeJournal();
+  if (journaling) stored.journal = early ?? new Journal(name, host.tabId);
+  else early?.discard();
   persistence.addEvents(recovered);
   persistence.addEvents(host.unsaved());
   host.clearUnsaved();
