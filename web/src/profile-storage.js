@@ -8,8 +8,10 @@
 // messages between tabs). engine.js holds one StoredProfile while storage
 // consent lasts and talks to its core through a `host` (below).
 //
-// Used only once storage consent is given, yet part of the page's entry:
-// see engine.js for why it is not a lazy chunk.
+// Used only once storage consent is given: a lazy chunk in the bundle,
+// which engine.js imports with the core when createEngine() has storage
+// consent, else when setConsent() gives it (see engine.js for the events
+// tracked meanwhile).
 import { CorruptedStorageError, Persistence } from './persistence.js';
 import { replayStored } from './replay.js';
 import { Journal, forgetJournaled, readJournals } from './journal.js';
