@@ -85,6 +85,33 @@ describe('events tracked right before a navigation, in Chromium', () => {
     assert.deepEqual(problems, []);
   });
 
+  // Storage opens asynchronously once consent comes (and the stored
+  // profile's code may still be loading: web/src/engine.js): the events of
+  // a visitor who accepts and leaves at once are kept by the journal that
+  // setConsent() writes synchronously, and by track() until the profile
+  // is attached. Without that journal the next page had none of them.
+  test('storage consent given and the page left in the same task: the next page has every event', async () => {
+    // Not watchPage: the chunk's requests cut off by the navigation are
+    // the point, not a problem.
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    await openJourney(page, env.server.url);
+    const loaded = page.waitForEvent('load');
+    await page.evaluate((n) => {
+      for (let i = 0; i < n; i++) window.engine.track('probe', { i });
+      window.engine.setConsent({ storage: true });
+      window.engine.track('probe', { i: n });
+      location.assign(`${location.pathname}?storage=1`);
+    }, 5).catch(() => {}); // the context may be gone with the page
+    await loaded;
+    await page.waitForFunction(() => document.body.dataset.ready);
+    const seen = await probes(page);
+    assert.deepEqual(seen.engine, range(6), 'every probe in the next page\'s profile, once');
+    assert.deepEqual(seen.stored, range(6), 'and written to storage, once');
+    assert.deepEqual(seen.journals, [], 'the journal is dropped once written');
+    await context.close();
+  });
+
   test('erase() and withdrawing storage consent leave no journal', async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();

@@ -190,18 +190,24 @@ test('no eval or new Function in the shipped JavaScript', () => {
   }
 });
 
-test('the page bundle opens with V8\'s compile hint; the lazy chunks and the node bundle do not', async (t) => {
+test('the page bundle and its page chunks open with V8\'s compile hint; the other lazy chunks and the node bundle do not', async (t) => {
   const dist = path.join(WEB_DIR, 'dist');
   if (!fs.existsSync(path.join(dist, 'leadseg.browser.js'))) return t.skip('web/dist not built (bash scripts/build.sh wasm)');
-  const { COMPILE_HINT } = await import(pathToFileURL(path.join(WEB_DIR, '..', 'scripts', 'bundle-web.mjs')).href);
+  const { COMPILE_HINT, PAGE_CHUNKS } = await import(pathToFileURL(path.join(WEB_DIR, '..', 'scripts', 'bundle-web.mjs')).href);
   assert.equal(COMPILE_HINT, '//# allFunctionsCalledOnLoad');
   // V8 reads the hint only as the file's first line: a banner moved below
   // esbuild's output (or a comment before it) silently turns it off.
   const firstLine = (f) => fs.readFileSync(path.join(dist, f), 'utf8').split('\n', 1)[0];
   assert.equal(firstLine('leadseg.browser.js'), COMPILE_HINT);
-  // The chunks are loaded on first use and only partly called: compiling all
-  // of their functions eagerly would be work the page never needs.
-  const others = fs.readdirSync(dist).filter((f) => /\.m?js$/.test(f) && f !== 'leadseg.browser.js');
+  // The page chunks run as they load (the hooks, the stored profile's read
+  // and replay): the hint moves their compiles off the main thread too.
+  const pageChunks = PAGE_CHUNKS.map((f) => `leadseg.browser-${f.replace(/\.js$/, '')}.js`);
+  assert.ok(pageChunks.includes('leadseg.browser-profile-storage.js'));
+  for (const f of pageChunks) assert.equal(firstLine(f), COMPILE_HINT, f);
+  // The other chunks are loaded on first use and only partly called:
+  // compiling all of their functions eagerly would be work the page never
+  // needs.
+  const others = fs.readdirSync(dist).filter((f) => /\.m?js$/.test(f) && f !== 'leadseg.browser.js' && !pageChunks.includes(f));
   assert.ok(others.length > 5);
   for (const f of others) assert.notEqual(firstLine(f), COMPILE_HINT, f);
 });

@@ -5,19 +5,28 @@
 // in the protocols that live in modules of their own:
 //   consent.js          purposes, merging, changes one at a time
 //   profile-storage.js  the profile on the device and the site's other tabs
-//                       (persistence.js, replay.js, journal.js, tabs.js)
+//                       (persistence.js, replay.js, tabs.js): a lazy chunk
+//   journal.js          the page's events kept synchronously until written
 //   checkpoints.js      when a snapshot of the core is written
 //   decisions.js        the decision shape and the measurement ledger
 //   privacy/            report(), its budget and its state
 //   dom.js, forms.js, datalayer.js, pageviews.js  the page integrations
 //
-// The dataLayer and page-view hooks are loaded on demand (a chunk of their
-// own in the bundle, scripts/bundle-web.mjs): only createEngine() starts
-// them, with their options, so they load while the core does. The storage
-// and report code stay in the entry although a page without consent does
-// not run them: consent given mid-page (setConsent) would have to fetch
-// them then, and a visitor who accepts and navigates at once would cut that
-// fetch off with the page's unsaved events (docs/performance.md).
+// Loaded on demand (chunks of their own in the bundle,
+// scripts/bundle-web.mjs), so that a page without storage consent does not
+// load them: the dataLayer and page-view hooks, which only createEngine()
+// starts, with their options, so they load while the core does; and the
+// stored profile (profile-storage.js), started with the core when
+// createEngine() has storage consent, else when setConsent() gives it.
+// Consent given mid-page then waits for that chunk, and for storage to
+// open (asynchronous in any case: with that code in the entry, the events
+// of a visitor who accepted and navigated at once were lost all the same).
+// So the page's unsaved events go to the synchronous journal (journal.js,
+// in the entry) in setConsent() itself, and so do those tracked until the
+// profile is attached: the next page load replays them
+// (#journalUntilAttached). The report code stays in the entry: report() is
+// often called as the page goes, when a chunk's fetch could be cut off
+// before it sends (docs/performance.md).
 import { loadModule, loadRuntimeModule } from './loader.js';
 import { compiledBytes, isCompiledConfig, readFacts } from './compiled.js';
 import { Emitter, rethrowLater } from './emitter.js';
@@ -34,9 +43,8 @@ import { budgetLeft, budgetLimits } from './privacy/budget.js';
 import { ReportState } from './privacy/state.js';
 import { clearPrepaint, renderSlots, savePrepaint } from './dom.js';
 import { bindForm } from './forms.js';
-import { clearJournals } from './journal.js';
+import { Journal, clearJournals } from './journal.js';
 import { flatPropsCopy } from './flat-props.js';
-import { attachStorage } from './profile-storage.js';
 import { planEngineReport, sendPlannedReport } from './privacy/reports.js';
 
 export const EVENTS = Object.freeze([
@@ -80,6 +88,8 @@ class Engine {
   #retention;
   #stored = null; // profile-storage.js StoredProfile, while storage consent lasts
   #unsaved = []; // events tracked without storage, written if consent comes
+  #journal = null; // journal.js Journal of #unsaved, from storage consent until the profile is attached
+  #storageCode = null; // the import() of profile-storage.js, once storage consent is given
   #ledger = new Ledger();
   #exposed = new Set();
   #defaults;
@@ -125,6 +135,7 @@ class Engine {
     // Fetched while the core loads, and only when the options call for them.
     const dataLayer = o.dataLayer ? loadEarly(() => import('./datalayer.js')) : null;
     const pageViews = o.autoPageViews ? loadEarly(() => import('./pageviews.js')) : null;
+    if (this.#consent.storage) this.#loadStorageCode();
     const core = await (this.#compiled ? loadRuntimeModule(o) : loadModule(o));
     const raw = new core.Engine();  // a CoreEngine
     try {
@@ -414,6 +425,7 @@ class Engine {
     } else {
       this.#unsaved.push(record);
       if (this.#unsaved.length > this.#retention.maxEvents) this.#unsaved.shift();
+      this.#journal?.add(record); // storage consent given, the profile not attached yet
     }
     this.#changed();
     this.#emitChanges(changes);
@@ -579,6 +591,7 @@ class Engine {
   // Drops the journal entries of this page and of earlier ones (the profile was erased).
   #resetJournal() {
     this.#stored?.resetJournal();
+    if (this.#journal) this.#journal = new Journal(this.#storageName(), this.#tabId);
     clearJournals(this.#storageName());
   }
 
@@ -593,8 +606,30 @@ class Engine {
   setConsent(update) {
     this.#alive();
     mergeConsent(this.#consent, update, 'setConsent'); // throws now on a bad update
+    if (update?.storage === true) this.#journalUntilAttached();
     // Merged when it runs, on top of the updates queued before it.
     return this.#consentChanges.queue(() => this.#applyConsent(mergeConsent(this.#consent, update), true));
+  }
+
+  // Storage consent given mid-page: the stored profile's code is a chunk
+  // loaded now, and storage opens asynchronously, so the page's events are
+  // not written before a navigation that comes at once. They go to the
+  // synchronous journal now, before anything is awaited, and so do those
+  // tracked until the profile is attached (track()); the next page load
+  // replays them (profile-storage.js takes this journal over). Only where
+  // the profile would be kept on the device, as profile-storage.js
+  // journals.
+  #journalUntilAttached() {
+    this.#loadStorageCode();
+    if (this.#stored || this.#journal || !this.#storageOnDevice()) return;
+    this.#journal = new Journal(this.#storageName(), this.#tabId);
+    this.#journal.addAll(this.#unsaved);
+  }
+
+  // profile-storage.js, imported once (a lazy chunk in the bundle).
+  #loadStorageCode() {
+    this.#storageCode ??= loadEarly(() => import('./profile-storage.js'));
+    return this.#storageCode;
   }
 
   // Another tab withdrew storage consent (tabs.js).
@@ -618,6 +653,7 @@ class Engine {
       this.#stored = null;
       if (broadcast) stored?.tabs?.postStorageWithdrawn();
       stored?.tabs?.close();
+      this.#journal = null;
       clearJournals(this.#storageName());
       this.#checkpoints.cancel();
       if (stored) {
@@ -634,10 +670,12 @@ class Engine {
   // fresh: at creation (stored data wins, the snapshot is restored); else
   // consent given mid-page (stored events merged, the page's data written).
   async #attachStorage(fresh) {
+    const code = this.#loadStorageCode(); // loading while storage opens
     const { adapter, failures } = await openStorage(this.#options.storage ?? 'auto', this.#storageName());
     for (const { kind, error } of failures) {
       this.#events.emit('storage:error', { operation: 'open', storage: kind, error, recovered: true });
     }
+    const { attachStorage } = await code;
     await attachStorage(this.#storageHost(), adapter, fresh);
   }
 
@@ -660,6 +698,11 @@ class Engine {
       unsaved: () => this.#unsaved,
       clearUnsaved: () => {
         this.#unsaved = [];
+      },
+      takeJournal: () => {
+        const journal = this.#journal;
+        this.#journal = null;
+        return journal;
       },
       forgetLocal: () => this.#forgetLocal(),
       changed: () => this.#changed(),
@@ -755,8 +798,14 @@ class Engine {
 
   // The report state is kept on the device where the profile is.
   #reportStatePersistent() {
+    return this.#consent.storage && this.#storageOnDevice();
+  }
+
+  // Whether the storage option keeps the profile on the device (not in
+  // memory, not in a custom adapter).
+  #storageOnDevice() {
     const storage = this.#options.storage ?? 'auto';
-    return this.#consent.storage && typeof storage === 'string' && storage !== 'memory';
+    return typeof storage === 'string' && storage !== 'memory';
   }
 
   // ------------------------------------------------------------------ DOM

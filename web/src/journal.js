@@ -9,8 +9,10 @@
 //   localStorage["<storageName>:journal:<tabId>"] = [{id, type, ts, props}, ...]
 //
 // One key per page (tab id), so tabs never rewrite each other's entries.
-// Used only while the profile is stored on the device (storage consent);
-// erase() and withdrawing storage consent remove every key.
+// Used only while the profile is stored on the device (storage consent),
+// and from the moment consent is given mid-page (engine.js), before the
+// stored profile's code and storage are there; erase() and withdrawing
+// storage consent remove every key.
 
 const MAX_ENTRIES = 500;
 
@@ -36,6 +38,20 @@ export class Journal {
   add(record) {
     this.#entries.push(record);
     if (this.#entries.length > MAX_ENTRIES) this.#entries.shift();
+    this.#save();
+  }
+
+  /** Appends event records, saved once (the page's events when storage consent comes). */
+  addAll(records) {
+    if (!records.length) return;
+    this.#entries.push(...records);
+    if (this.#entries.length > MAX_ENTRIES) this.#entries.splice(0, this.#entries.length - MAX_ENTRIES);
+    this.#save();
+  }
+
+  /** Drops every entry (the profile is not kept on the device after all). */
+  discard() {
+    this.#entries = [];
     this.#save();
   }
 

@@ -8,8 +8,10 @@
 // messages between tabs). engine.js holds one StoredProfile while storage
 // consent lasts and talks to its core through a `host` (below).
 //
-// Used only once storage consent is given, yet part of the page's entry:
-// see engine.js for why it is not a lazy chunk.
+// Used only once storage consent is given: a lazy chunk in the bundle,
+// which engine.js imports with the core when createEngine() has storage
+// consent, else when setConsent() gives it (see engine.js for the events
+// tracked meanwhile).
 import { CorruptedStorageError, Persistence } from './persistence.js';
 import { replayStored } from './replay.js';
 import { Journal, forgetJournaled, readJournals } from './journal.js';
@@ -31,6 +33,7 @@ import { TabChannel } from './tabs.js';
  * @property {() => void} dropInitialChanges a stored visitor does not enter its segments anew
  * @property {() => object[]} unsaved the events tracked before storage was attached
  * @property {() => void} clearUnsaved they are in storage now
+ * @property {() => Journal|null} takeJournal the journal of the unsaved events, if consent came mid-page (engine.js)
  * @property {() => void} forgetLocal
  * @property {() => void} changed
  * @property {() => number} time now(), checked
@@ -202,7 +205,12 @@ export async function attachStorage(host, adapter, fresh) {
   }
   stored = new StoredProfile(host, persistence);
   host.attached(stored);
-  if (journaling) stored.journal = new Journal(name, host.tabId);
+  // The page's unsaved events were journaled when consent came: this
+  // journal drops them as they are written; or at once if the profile is
+  // not kept on the device after all (storage fell back to memory).
+  const early = host.takeJournal();
+  if (journaling) stored.journal = early ?? new Journal(name, host.tabId);
+  else early?.discard();
   persistence.addEvents(recovered);
   persistence.addEvents(host.unsaved());
   host.clearUnsaved();
