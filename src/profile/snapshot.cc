@@ -197,17 +197,21 @@ Status DecodeFormat2(std::string_view payload, SnapshotData* out) {
   if (!r.ok()) return Corrupt("declaration count");
   for (size_t i = 0; i < n; ++i) {
     std::string key;
-    Declaration d;
     r.S(&key);
-    d.ts = r.I();
+    const TimeMs ts = r.I();
     r.S(&frame);
-    if (!r.ok() || key.empty() || !IsValidUtf8(key) || !StoredTime(static_cast<double>(d.ts))) {
+    if (!r.ok() || key.empty() || !IsValidUtf8(key) || !StoredTime(static_cast<double>(ts))) {
       return CorruptItem("declaration #", i);
     }
     auto value = ReadFrame(frame, &arena);
     if (!value.ok()) return CorruptItem("declaration # value", i);
+    // Added through operator[], as declare adds them (the tree's one insert
+    // path in the runtime wasm); a key that is there already repeats.
+    const size_t before = p.declarations.size();
+    Declaration& d = p.declarations[key];
+    if (p.declarations.size() == before) return CorruptItem("declaration #", i);
+    d.ts = ts;
     d.value.AssignFrame(frame, JsonTextSize(*value));
-    if (!p.declarations.emplace(std::move(key), std::move(d)).second) return CorruptItem("declaration #", i);
   }
   if (Status s = DecodeSnapshotBody(r.rest(), &data); !s.ok()) return s;
   r.S(&data.decisions);
