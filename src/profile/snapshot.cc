@@ -1,6 +1,6 @@
 #include "profile/snapshot.h"
 
-#include <set>
+#include <map>
 #include <vector>
 
 #include "core/bytes.h"
@@ -18,11 +18,25 @@ constexpr char kMagic[4] = {'L', 'S', 'N', 'P'};
 constexpr size_t kHeaderSize = 4 + 1 + 4 + 4;
 
 Status Corrupt(std::string_view what) { return SnapshotCorrupt(what); }
-// "snapshot is corrupted: <what> <i><detail>": one copy of the message
-// building for every per-item check (the runtime pays for each copy).
-Status CorruptItem(const char* what, uint64_t i, const char* detail = "") {
-  return Corrupt(what + (" " + std::to_string(i)) + detail);
+
+// `text` with each '#' replaced by the next number, in decimal: one copy
+// of the message building for every message that holds numbers (the
+// runtime pays for each operator+ and std::to_string chain).
+std::string Numbered(const char* text, uint64_t first, uint64_t second = 0) {
+  std::string out;
+  for (; *text != 0; ++text) {
+    if (*text != '#') {
+      out += *text;
+      continue;
+    }
+    out += std::to_string(first);
+    first = second;
+  }
+  return out;
 }
+
+// "snapshot is corrupted: <what>" with item `i`'s number for the '#'.
+Status CorruptItem(const char* what, uint64_t i) { return Corrupt(Numbered(what, i)); }
 
 // A time a snapshot may hold: 1970..2200 (the clock of an engine that was
 // never called is 0, and older engines accepted times before kEarliestTime).
@@ -90,20 +104,20 @@ std::string EncodeSnapshot(const Profile& p, const SnapshotData& data) {
 
 Result<std::string_view> SnapshotPayload(std::string_view in, uint8_t* version) {
   using bytes::Crc32;
-  if (in.size() < kHeaderSize) return DataLoss("snapshot is truncated (" + std::to_string(in.size()) + " bytes)");
+  if (in.size() < kHeaderSize) return DataLoss(Numbered("snapshot is truncated (# bytes)", in.size()));
   if (in.substr(0, 4) != std::string_view(kMagic, 4)) return DataLoss("not a leadseg snapshot (bad magic)");
   *version = static_cast<uint8_t>(in[4]);
   if (*version > kSnapshotVersion) {
-    return FailedPrecondition("snapshot format " + std::to_string(*version) + " is newer than this engine reads (" +
-                              std::to_string(kSnapshotVersion) + ")");
+    return FailedPrecondition(
+        Numbered("snapshot format # is newer than this engine reads (#)", *version, kSnapshotVersion));
   }
   if (*version == 0) return Corrupt("format version 0");
   uint32_t length = bytes::DecodeFixed32(in.data() + 5);
   uint32_t crc = bytes::DecodeFixed32(in.data() + 9);
   std::string_view payload = in.substr(kHeaderSize);
   if (payload.size() != length) {
-    return DataLoss("snapshot is truncated or padded: payload is " + std::to_string(payload.size()) +
-                    " bytes, header says " + std::to_string(length));
+    return DataLoss(
+        Numbered("snapshot is truncated or padded: payload is # bytes, header says #", payload.size(), length));
   }
   if (Crc32(payload) != crc) return Corrupt("checksum mismatch");
   return payload;
@@ -119,10 +133,10 @@ Status DecodeSnapshotBody(std::string_view* payload, SnapshotData* data) {
     const int64_t delta = r.I();
     r.S(&e.type);
     r.S(&e.props);
-    if (!r.ok()) return CorruptItem("event", i);
-    if (!IsValidUtf8(e.type)) return CorruptItem("event", i, " type");
+    if (!r.ok()) return CorruptItem("event #", i);
+    if (!IsValidUtf8(e.type)) return CorruptItem("event # type", i);
     if (delta < 0 || !StoredTime(static_cast<double>(ts) + static_cast<double>(delta))) {
-      return CorruptItem("event", i, " time");
+      return CorruptItem("event # time", i);
     }
     ts += delta;
     e.ts = ts;
@@ -137,7 +151,7 @@ Status DecodeSnapshotBody(std::string_view* payload, SnapshotData* data) {
   for (size_t i = 0; i < n; ++i) {
     MetricArchive a;
     for (std::string* field : {&a.metric_id, &a.fingerprint, &a.state}) r.S(field);
-    if (!r.ok()) return CorruptItem("metric archive", i);
+    if (!r.ok()) return CorruptItem("metric archive #", i);
     data->archives.push_back(std::move(a));
   }
   r.S(&data->score);
@@ -165,35 +179,42 @@ Status DecodeFormat2(std::string_view payload, SnapshotData* out) {
     std::string name;
     r.S(&name);
     r.S(&frame);
-    if (!r.ok() || !IsValidUtf8(name)) return CorruptItem("attribute", i);
+    if (!r.ok() || !IsValidUtf8(name)) return CorruptItem("attribute #", i);
     auto value = ReadFrame(frame, &arena);
-    if (!value.ok()) return CorruptItem("attribute", i, " value");
+    if (!value.ok()) return CorruptItem("attribute # value", i);
     p.attributes.emplace_back(std::move(name), StoredValue());
     p.attributes.back().second.AssignFrame(frame, JsonTextSize(*value));
   }
-  // Each name once, as in the JSON object format 1 held. A set of the
-  // names, not a sort of them: the experiment state's goals are sets of
-  // strings already, and std::sort was the runtime's only sort (1.6 KB of
-  // code for this check alone).
-  std::set<std::string> names;
+  // Each name once, as in the JSON object format 1 held. The names go in
+  // a tree, not a sort (std::sort would be the runtime's only sort: 1.6 KB
+  // of code for this check alone), and in the declarations' tree type with
+  // its values unused: its operator[] is code the runtime wasm carries
+  // anyway, where a std::set<std::string> was ~125 B gzip of its own.
+  std::map<std::string, Declaration> names;
   for (const auto& attribute : p.attributes) {
-    if (!names.insert(attribute.first).second) return Corrupt("an attribute name repeats");
+    const size_t before = names.size();
+    names[attribute.first];
+    if (names.size() == before) return Corrupt("an attribute name repeats");
   }
   n = r.Count(UINT64_MAX);
   if (!r.ok()) return Corrupt("declaration count");
   for (size_t i = 0; i < n; ++i) {
     std::string key;
-    Declaration d;
     r.S(&key);
-    d.ts = r.I();
+    const TimeMs ts = r.I();
     r.S(&frame);
-    if (!r.ok() || key.empty() || !IsValidUtf8(key) || !StoredTime(static_cast<double>(d.ts))) {
-      return CorruptItem("declaration", i);
+    if (!r.ok() || key.empty() || !IsValidUtf8(key) || !StoredTime(static_cast<double>(ts))) {
+      return CorruptItem("declaration #", i);
     }
     auto value = ReadFrame(frame, &arena);
-    if (!value.ok()) return CorruptItem("declaration", i, " value");
+    if (!value.ok()) return CorruptItem("declaration # value", i);
+    // Added through operator[], as declare adds them (the tree's one insert
+    // path in the runtime wasm); a key that is there already repeats.
+    const size_t before = p.declarations.size();
+    Declaration& d = p.declarations[key];
+    if (p.declarations.size() == before) return CorruptItem("declaration #", i);
+    d.ts = ts;
     d.value.AssignFrame(frame, JsonTextSize(*value));
-    if (!p.declarations.emplace(std::move(key), std::move(d)).second) return CorruptItem("declaration", i);
   }
   if (Status s = DecodeSnapshotBody(r.rest(), &data); !s.ok()) return s;
   r.S(&data.decisions);

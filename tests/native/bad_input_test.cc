@@ -856,6 +856,46 @@ TEST(BadInput, BadSnapshotsAreRejectedAndChangeNothing) {
   Count("snapshots", n);
 }
 
+// The messages that hold numbers, word for word (the catalogue above
+// matches substrings): one helper builds them all, and each must read as
+// it did when every message had its own operator+ chain.
+TEST(BadInput, SnapshotMessagesWithNumbersWordForWord) {
+  const std::string good = Payload().Encode();
+  const std::string payload_size = std::to_string(good.size() - 13);
+  auto edited = [](std::function<void(Payload*)> edit) {
+    Payload p;
+    edit(&p);
+    return p.Encode();
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {good.substr(0, 9), "snapshot is truncated (9 bytes)"},
+      {std::string(good).replace(4, 1, 1, '\xff'), "snapshot format 255 is newer than this engine reads (2)"},
+      {good.substr(0, good.size() - 1), "snapshot is truncated or padded: payload is " +
+                                            std::to_string(good.size() - 14) + " bytes, header says " + payload_size},
+      {good + "xy", "snapshot is truncated or padded: payload is " + std::to_string(good.size() - 11) +
+                        " bytes, header says " + payload_size},
+      {edited([](Payload* p) { p->attributes.push_back({"b", "\x09"}); }), "snapshot is corrupted: attribute 1 value"},
+      {edited([](Payload* p) { p->attributes.push_back({"\xc3\x28", EncodedProps(1)}); }),
+       "snapshot is corrupted: attribute 1"},
+      {edited([](Payload* p) { p->attributes.push_back(p->attributes[0]); }),
+       "snapshot is corrupted: an attribute name repeats"},
+      {edited([](Payload* p) { p->declarations.push_back({"", kT0, EncodedProps(1)}); }),
+       "snapshot is corrupted: declaration 1"},
+      {edited([](Payload* p) { p->declarations.push_back({"b", kT0, "\x09"}); }),
+       "snapshot is corrupted: declaration 1 value"},
+      {edited([](Payload* p) { p->declarations.push_back(p->declarations[0]); }),
+       "snapshot is corrupted: declaration 1"},
+      {edited([](Payload* p) { p->events[1].type = "\xc3\x28"; }), "snapshot is corrupted: event 1 type"},
+      {edited([](Payload* p) { p->events[1].delta = -1; }), "snapshot is corrupted: event 1 time"},
+  };
+  for (const auto& [bytes, expect] : cases) {
+    SCOPED_TRACE(expect);
+    Engine e(ExampleConfig());
+    const Status s = e.Restore(bytes);
+    EXPECT_EQ(s.message(), expect);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // 4. Binary attribute frames (core/value_codec.h).
 
