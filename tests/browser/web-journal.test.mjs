@@ -89,8 +89,11 @@ describe('events tracked right before a navigation, in Chromium', () => {
   // profile's code may still be loading: web/src/engine.js): the events of
   // a visitor who accepts and leaves at once are kept by the journal that
   // setConsent() writes synchronously, and by track() until the profile
-  // is attached. Without that journal the next page had none of them.
-  test('storage consent given and the page left in the same task: the next page has every event', async () => {
+  // is attached, and so are the attributes and declarations set before
+  // consent and until then. Without that journal the next page had none of
+  // the events; without its state records, none of the attributes and
+  // declarations.
+  test('storage consent given and the page left in the same task: the next page has every event, attribute and declaration', async () => {
     // Not watchPage: the chunk's requests cut off by the navigation are
     // the point, not a problem.
     const context = await env.browser.newContext();
@@ -98,8 +101,12 @@ describe('events tracked right before a navigation, in Chromium', () => {
     await openJourney(page, env.server.url);
     const loaded = page.waitForEvent('load');
     await page.evaluate((n) => {
+      window.engine.identify({ job_title: 'CTO', industry: 'Technology' });
+      window.engine.declare('interests', ['security']);
       for (let i = 0; i < n; i++) window.engine.track('probe', { i });
       window.engine.setConsent({ storage: true });
+      window.engine.identify({ company_size: 20, industry: null });
+      window.engine.declare('budget', 'high');
       window.engine.track('probe', { i: n });
       location.assign(`${location.pathname}?storage=1`);
     }, 5).catch(() => {}); // the context may be gone with the page
@@ -109,6 +116,33 @@ describe('events tracked right before a navigation, in Chromium', () => {
     assert.deepEqual(seen.engine, range(6), 'every probe in the next page\'s profile, once');
     assert.deepEqual(seen.stored, range(6), 'and written to storage, once');
     assert.deepEqual(seen.journals, [], 'the journal is dropped once written');
+    const profile = await page.evaluate(() => {
+      const { attributes, declarations } = window.engine.export();
+      return { attributes, declarations: Object.fromEntries(Object.entries(declarations).map(([k, d]) => [k, d.value])) };
+    });
+    assert.deepEqual(profile.attributes, { job_title: 'CTO', company_size: 20 });
+    assert.deepEqual(profile.declarations, { interests: ['security'], budget: 'high' });
+    await context.close();
+  });
+
+  // A journal written by an earlier version (events only, no state
+  // records) is still replayed by the next page load, once.
+  test('an events-only journal of an earlier version replays', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    await openJourney(page, env.server.url, { storage: '1' });
+    const loaded = page.waitForEvent('load');
+    await page.evaluate(() => {
+      const ts = Date.now();
+      localStorage.setItem('leadseg:journal:old', JSON.stringify([0, 1].map((i) => ({ id: `old:${i}`, type: 'probe', ts, props: { i } }))));
+      location.reload();
+    }).catch(() => {});
+    await loaded;
+    await page.waitForFunction(() => document.body.dataset.ready);
+    const seen = await probes(page);
+    assert.deepEqual(seen.engine, range(2));
+    assert.deepEqual(seen.stored, range(2));
+    assert.deepEqual(seen.journals, []);
     await context.close();
   });
 

@@ -6,7 +6,9 @@
 //   consent.js          purposes, merging, changes one at a time
 //   profile-storage.js  the profile on the device and the site's other tabs
 //                       (persistence.js, replay.js, tabs.js): a lazy chunk
-//   journal.js          the page's events kept synchronously until written
+//   journal.js          the page's events (and, until the profile is
+//                       attached, its attributes and declarations) kept
+//                       synchronously until written
 //   checkpoints.js      when a snapshot of the core is written
 //   decisions.js        the decision shape and the measurement ledger
 //   privacy/            report(), its budget and its state
@@ -21,10 +23,10 @@
 // Consent given mid-page then waits for that chunk, and for storage to
 // open (asynchronous in any case: with that code in the entry, the events
 // of a visitor who accepted and navigated at once were lost all the same).
-// So the page's unsaved events go to the synchronous journal (journal.js,
-// in the entry) in setConsent() itself, and so do those tracked until the
-// profile is attached: the next page load replays them
-// (#journalUntilAttached). The report code stays in the entry: report() is
+// So the page's unsaved events, attributes and declarations go to the
+// synchronous journal (journal.js, in the entry) in setConsent() itself,
+// and so do those recorded until the profile is attached: the next page
+// load replays them (#journalUntilAttached). The report code stays in the entry: report() is
 // often called as the page goes, when a chunk's fetch could be cut off
 // before it sends (docs/performance.md).
 import { loadModule, loadRuntimeModule } from './loader.js';
@@ -88,7 +90,7 @@ class Engine {
   #retention;
   #stored = null; // profile-storage.js StoredProfile, while storage consent lasts
   #unsaved = []; // events tracked without storage, written if consent comes
-  #journal = null; // journal.js Journal of #unsaved, from storage consent until the profile is attached
+  #journal = null; // journal.js Journal of #unsaved and the profile, from storage consent until the profile is attached
   #storageCode = null; // the import() of profile-storage.js, once storage consent is given
   #ledger = new Ledger();
   #exposed = new Set();
@@ -356,7 +358,7 @@ class Engine {
     // checked as they are written into the frame (bindings/frame.post.js),
     // with no copy; the clock is read after the check, as below.
     const raw = this.#raw;
-    if (!this.#persistence && raw.writeFlatTraits !== undefined) {
+    if (!this.#persistence && !this.#journal && raw.writeFlatTraits !== undefined) {
       const size = raw.writeFlatTraits(traits);
       if (size >= 0) {
         const changes = raw.identifyWritten(size, this.#time(true));
@@ -379,6 +381,7 @@ class Engine {
         else this.#persistence.put(`t:${name}`, { value, at });
       }
     }
+    this.#journal?.addAll([], Object.entries(stored).map(([name, value]) => [`t:${name}`, value, at]));
     this.#changed();
     this.#emitChanges(changes);
     return changes;
@@ -397,6 +400,7 @@ class Engine {
       if (value === null) this.#persistence.remove(`d:${key}`);
       else this.#persistence.put(`d:${key}`, { value: stored, at });
     }
+    this.#journal?.addAll([], [[`d:${key}`, stored, at]]);
     this.#changed();
     this.#emitChanges(changes);
     return changes;
@@ -612,18 +616,25 @@ class Engine {
   }
 
   // Storage consent given mid-page: the stored profile's code is a chunk
-  // loaded now, and storage opens asynchronously, so the page's events are
-  // not written before a navigation that comes at once. They go to the
-  // synchronous journal now, before anything is awaited, and so do those
-  // tracked until the profile is attached (track()); the next page load
-  // replays them (profile-storage.js takes this journal over). Only where
-  // the profile would be kept on the device, as profile-storage.js
+  // loaded now, and storage opens asynchronously, so the page's events,
+  // attributes and declarations are not written before a navigation that
+  // comes at once. They go to the synchronous journal now, before anything
+  // is awaited, and so do those recorded until the profile is attached
+  // (track(), identify(), declare()); the next page load replays them
+  // (profile-storage.js takes this journal over). The attributes carry the
+  // core's clock, as the records attachStorage() writes for them. Only
+  // where the profile would be kept on the device, as profile-storage.js
   // journals.
   #journalUntilAttached() {
     this.#loadStorageCode();
     if (this.#stored || this.#journal || !this.#storageOnDevice()) return;
     this.#journal = new Journal(this.#storageName(), this.#tabId);
-    this.#journal.addAll(this.#unsaved);
+    const { attributes, declarations } = this.#raw.exportProfile();
+    const at = this.#raw.clock();
+    this.#journal.addAll(this.#unsaved, [
+      ...Object.entries(attributes).map(([name, value]) => [`t:${name}`, value, at]),
+      ...Object.entries(declarations).map(([key, d]) => [`d:${key}`, d.value, d.at]),
+    ]);
   }
 
   // profile-storage.js, imported once (a lazy chunk in the bundle).

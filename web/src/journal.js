@@ -8,6 +8,13 @@
 //
 //   localStorage["<storageName>:journal:<tabId>"] = [{id, type, ts, props}, ...]
 //
+// Until the profile is attached after consent given mid-page (engine.js),
+// the page's attributes and declarations are journaled too, as the stored
+// profile's records (persistence.js): {id: "<tabId>:t:<name>", key:
+// "t:<name>", value, at}, "d:<key>" alike, value null for one removed. One
+// per key and page (a later one replaces it: its id is the key's); entries
+// of older pages (events only) read as before.
+//
 // One key per page (tab id), so tabs never rewrite each other's entries.
 // Used only while the profile is stored on the device (storage consent),
 // and from the moment consent is given mid-page (engine.js), before the
@@ -28,10 +35,12 @@ const prefix = (storageName) => `${storageName}:journal:`;
 
 export class Journal {
   #key;
+  #tabId;
   #entries = [];
 
   constructor(storageName, tabId) {
     this.#key = `${prefix(storageName)}${tabId}`;
+    this.#tabId = tabId;
   }
 
   /** Appends an event record (synchronously in localStorage). */
@@ -41,10 +50,19 @@ export class Journal {
     this.#save();
   }
 
-  /** Appends event records, saved once (the page's events when storage consent comes). */
-  addAll(records) {
-    if (!records.length) return;
-    this.#entries.push(...records);
+  /**
+   * Appends event records and state records ([key, value, at]: "t:<name>",
+   * "d:<key>"), saved once (the page's profile when storage consent comes,
+   * an identify() or declare() until it is attached).
+   */
+  addAll(events, state = []) {
+    if (!events.length && !state.length) return;
+    const records = state.map(([key, value, at]) => ({ id: `${this.#tabId}:${key}`, key, value, at }));
+    if (records.length) {
+      const replaced = new Set(records.map((r) => r.id));
+      this.#entries = this.#entries.filter((e) => !replaced.has(e.id));
+    }
+    this.#entries.push(...events, ...records);
     if (this.#entries.length > MAX_ENTRIES) this.#entries.splice(0, this.#entries.length - MAX_ENTRIES);
     this.#save();
   }
@@ -52,6 +70,14 @@ export class Journal {
   /** Drops every entry (the profile is not kept on the device after all). */
   discard() {
     this.#entries = [];
+    this.#save();
+  }
+
+  /** Drops the state records (the profile's records for them were written). */
+  dropState() {
+    const left = this.#entries.filter((e) => !e.key);
+    if (left.length === this.#entries.length) return;
+    this.#entries = left;
     this.#save();
   }
 
@@ -78,14 +104,17 @@ export class Journal {
 
 const isEvent = (e) => e && typeof e === 'object' && typeof e.id === 'string' && e.id && typeof e.type === 'string' && e.type &&
   Number.isFinite(e.ts) && e.props && typeof e.props === 'object' && !Array.isArray(e.props);
+const isState = (e) => e && typeof e === 'object' && typeof e.id === 'string' && e.id && typeof e.key === 'string' &&
+  /^[td]:./.test(e.key) && Number.isFinite(e.at) && e.value !== undefined;
 
 /**
- * Every journaled event of the site's pages (earlier page loads, other tabs).
- * @returns {{events: object[], keys: string[]}} unreadable entries are skipped
+ * Every journaled event and state record of the site's pages (earlier page
+ * loads, other tabs).
+ * @returns {{events: object[], state: object[], keys: string[]}} unreadable entries are skipped
  */
 export function readJournals(storageName) {
   const storage = local();
-  const out = { events: [], keys: [] };
+  const out = { events: [], state: [], keys: [] };
   if (!storage) return out;
   try {
     for (let i = 0; i < storage.length; i++) {
@@ -98,7 +127,9 @@ export function readJournals(storageName) {
       } catch {
         continue;
       }
-      if (Array.isArray(list)) out.events.push(...list.filter(isEvent));
+      if (!Array.isArray(list)) continue;
+      out.events.push(...list.filter(isEvent));
+      out.state.push(...list.filter(isState));
     }
   } catch {
     // storage blocked
@@ -106,7 +137,7 @@ export function readJournals(storageName) {
   return out;
 }
 
-/** Removes the events `ids` from the journals `keys` (once they are in storage). */
+/** Removes the entries `ids` from the journals `keys` (once they are in storage). */
 export function forgetJournaled(keys, ids) {
   const storage = local();
   if (!storage || !ids.length) return;

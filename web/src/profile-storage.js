@@ -141,8 +141,9 @@ export async function attachStorage(host, adapter, fresh) {
     onPruned: (info) => host.events.emit('storage:pruned', info),
   });
   const journaling = onDevice(adapter);
-  const journaled = journaling ? readJournals(name) : { events: [], keys: [] };
+  const journaled = journaling ? readJournals(name) : { events: [], state: [], keys: [] };
   let recovered = [];
+  const restated = []; // journaled attribute / declaration records newer than storage's
   let upgraded = false; // a format-1 snapshot was converted: store format 2 soon
   try {
     const read = await persistence.read();
@@ -162,9 +163,18 @@ export async function attachStorage(host, adapter, fresh) {
     const known = new Set(read.events.map((e) => e.id));
     recovered = journaled.events.filter((e) => !known.has(e.id) && known.add(e.id));
     read.events.push(...recovered);
+    // Attributes and declarations an earlier page set before its profile
+    // was attached: replayed with the events, in time order (replay.js).
+    for (const s of journaled.state) {
+      const records = s.key.startsWith('t:') ? read.traits : read.declarations;
+      const key = s.key.slice(2);
+      if (records[key]?.at > s.at) continue;
+      records[key] = { value: s.value, at: s.at };
+      restated.push(s);
+    }
     // A visitor seen on an earlier page (or in another tab) was already in
     // these segments: restoring them is not entering them.
-    if (fresh && (!read.empty || recovered.length > 0)) host.dropInitialChanges();
+    if (fresh && (!read.empty || recovered.length > 0 || restated.length > 0)) host.dropInitialChanges();
     const { applied, expired } = replayStored(raw, read, {
       fresh,
       retention: host.retention,
@@ -212,10 +222,14 @@ export async function attachStorage(host, adapter, fresh) {
   if (journaling) stored.journal = early ?? new Journal(name, host.tabId);
   else early?.discard();
   persistence.addEvents(recovered);
+  for (const s of restated) {
+    if (s.value === null) persistence.remove(s.key);
+    else persistence.put(s.key, { value: s.value, at: s.at });
+  }
   persistence.addEvents(host.unsaved());
   host.clearUnsaved();
   if (journaled.keys.length) {
-    const ids = journaled.events.map((e) => e.id);
+    const ids = [...journaled.events, ...journaled.state].map((e) => e.id);
     persistence.flush().then(() => forgetJournaled(journaled.keys, ids), () => {});
   }
   if (!fresh) {
@@ -224,6 +238,8 @@ export async function attachStorage(host, adapter, fresh) {
     for (const [key, value] of Object.entries(profile.attributes)) persistence.put(`t:${key}`, { value, at });
     for (const [key, d] of Object.entries(profile.declarations)) persistence.put(`d:${key}`, { value: d.value, at: d.at });
     for (const [key, record] of Object.entries(host.ledger.toJSON())) persistence.put(`x:${key}`, record);
+    // The page's journaled attributes and declarations are these records now.
+    if (early) persistence.flush().then(() => stored.journal?.dropState(), () => {});
     host.changed();
   }
   if (upgraded) host.changed();

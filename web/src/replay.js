@@ -1,7 +1,8 @@
 // Brings a core Engine up to date with what storage holds (persistence.js
 // parseStored output): restore the snapshot, then apply, in time order, the
 // events it does not contain and the attribute / declaration records that
-// differ from it.
+// differ from it (a record of null, journaled for one removed: journal.js,
+// removes it).
 import { coveredHas } from './ids.js';
 import { CorruptedStorageError } from './persistence.js';
 
@@ -37,7 +38,7 @@ export function replayStored(raw, stored, { fresh, retention, isKnown, onChanges
   }
   for (const [name, record] of Object.entries(stored.traits)) {
     if (!fresh && name in base.attributes) continue;
-    if (!same(base.attributes[name], record.value)) steps.push({ at: record.at, trait: name, value: record.value });
+    if (!same(base.attributes[name] ?? null, record.value)) steps.push({ at: record.at, trait: name, value: record.value });
   }
   if (fresh && covered) {
     for (const name of Object.keys(base.attributes)) {
@@ -46,7 +47,7 @@ export function replayStored(raw, stored, { fresh, retention, isKnown, onChanges
   }
   for (const [key, record] of Object.entries(stored.declarations)) {
     if (!fresh && key in base.declarations) continue;
-    if (!same(base.declarations[key]?.value, record.value)) steps.push({ at: record.at, declaration: key, value: record.value });
+    if (!same(base.declarations[key]?.value ?? null, record.value)) steps.push({ at: record.at, declaration: key, value: record.value });
   }
   if (fresh && covered) {
     for (const key of Object.keys(base.declarations)) {
