@@ -23,7 +23,7 @@
 
 const MAX_ENTRIES = 500;
 
-function local() {
+export function local() {
   try {
     return globalThis.localStorage ?? null;
   } catch {
@@ -102,56 +102,20 @@ export class Journal {
   }
 }
 
-const isEvent = (e) => e && typeof e === 'object' && typeof e.id === 'string' && e.id && typeof e.type === 'string' && e.type &&
-  Number.isFinite(e.ts) && e.props && typeof e.props === 'object' && !Array.isArray(e.props);
-const isState = (e) => e && typeof e === 'object' && typeof e.id === 'string' && e.id && typeof e.key === 'string' &&
-  /^[td]:./.test(e.key) && Number.isFinite(e.at) && e.value !== undefined;
-
-/**
- * Every journaled event and state record of the site's pages (earlier page
- * loads, other tabs).
- * @returns {{events: object[], state: object[], keys: string[]}} unreadable entries are skipped
- */
-export function readJournals(storageName) {
+/** The localStorage keys of every journal of `storageName` (every tab's, every page's). */
+export function journalKeys(storageName) {
   const storage = local();
-  const out = { events: [], state: [], keys: [] };
-  if (!storage) return out;
+  const keys = [];
+  if (!storage) return keys;
   try {
     for (let i = 0; i < storage.length; i++) {
       const key = storage.key(i);
-      if (!key?.startsWith(prefix(storageName))) continue;
-      out.keys.push(key);
-      let list;
-      try {
-        list = JSON.parse(storage.getItem(key));
-      } catch {
-        continue;
-      }
-      if (!Array.isArray(list)) continue;
-      out.events.push(...list.filter(isEvent));
-      out.state.push(...list.filter(isState));
+      if (key?.startsWith(prefix(storageName))) keys.push(key);
     }
   } catch {
     // storage blocked
   }
-  return out;
-}
-
-/** Removes the entries `ids` from the journals `keys` (once they are in storage). */
-export function forgetJournaled(keys, ids) {
-  const storage = local();
-  if (!storage || !ids.length) return;
-  const done = new Set(ids);
-  for (const key of keys) {
-    try {
-      const list = JSON.parse(storage.getItem(key) ?? '[]');
-      const left = Array.isArray(list) ? list.filter((e) => !done.has(e?.id)) : [];
-      if (left.length) storage.setItem(key, JSON.stringify(left));
-      else storage.removeItem(key);
-    } catch {
-      storage.removeItem?.(key);
-    }
-  }
+  return keys;
 }
 
 /** Removes every journal of `storageName` (erase(), storage consent withdrawn). */
@@ -159,7 +123,7 @@ export function clearJournals(storageName) {
   const storage = local();
   if (!storage) return;
   try {
-    for (const key of readJournals(storageName).keys) storage.removeItem(key);
+    for (const key of journalKeys(storageName)) storage.removeItem(key);
   } catch {
     // storage blocked: nothing was written either
   }

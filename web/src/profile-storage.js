@@ -4,9 +4,10 @@
 // holds), and what the engine does with what other tabs write.
 //
 // The pieces: persistence.js (the records and their writes), replay.js
-// (storage -> core), journal.js (events not yet seen written), tabs.js (the
-// messages between tabs). engine.js holds one StoredProfile while storage
-// consent lasts and talks to its core through a `host` (below).
+// (storage -> core), journal.js (what a page has not seen written) and
+// journal-read.js (its read-back by the next page), tabs.js (the messages
+// between tabs). engine.js holds one StoredProfile while storage consent
+// lasts and talks to its core through a `host` (below).
 //
 // Used only once storage consent is given: a lazy chunk in the bundle,
 // which engine.js imports with the core when createEngine() has storage
@@ -14,7 +15,8 @@
 // tracked meanwhile).
 import { CorruptedStorageError, Persistence } from './persistence.js';
 import { replayStored } from './replay.js';
-import { Journal, forgetJournaled, readJournals } from './journal.js';
+import { Journal } from './journal.js';
+import { forgetJournaled, readJournals } from './journal-read.js';
 import { TabChannel } from './tabs.js';
 
 /**
