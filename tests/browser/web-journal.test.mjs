@@ -125,6 +125,38 @@ describe('events tracked right before a navigation, in Chromium', () => {
     await context.close();
   });
 
+  // End to end with IndexedDB: the records journaled by identify() and
+  // declare() (web/src/engine.js #stateJournal) are replayed by the next
+  // page and dropped once written. Chromium here commits the page's own
+  // writes before it unloads, so this passes without the journal too; the
+  // case where the write is lost is tests/web/consent-journal.test.mjs's.
+  test('with storage, identify() and declare() in the same task as a navigation are on the next page', async () => {
+    const problems = [];
+    const context = await env.browser.newContext();
+    const page = await watchPage(await context.newPage(), problems);
+    await openJourney(page, env.server.url, { storage: '1' });
+    for (let i = 0; i < 5; i++) {
+      const loaded = page.waitForEvent('load');
+      await page.evaluate((n) => {
+        window.engine.identify({ company_size: n, industry: n % 2 ? null : 'Technology' });
+        window.engine.declare('budget', `b${n}`);
+        location.assign(location.href);
+      }, i).catch(() => {}); // the context may be gone with the page
+      await loaded;
+      await page.waitForFunction(() => document.body.dataset.ready);
+      const profile = await page.evaluate(() => {
+        const { attributes, declarations } = window.engine.export();
+        return { size: attributes.company_size, industry: attributes.industry ?? null, budget: declarations.budget?.value };
+      });
+      assert.deepEqual(profile, { size: i, industry: i % 2 ? null : 'Technology', budget: `b${i}` }, `navigation ${i}`);
+    }
+    const seen = await probes(page);
+    assert.deepEqual(seen.journals, [], 'the journal is dropped once written');
+    problems.push(...(await cspProblems(page)));
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+
   // A journal written by an earlier version (events only, no state
   // records) is still replayed by the next page load, once.
   test('an events-only journal of an earlier version replays', async () => {

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from '../../web/src/node.js';
 import { withLocalStorage } from './fake-storage.mjs';
+import { Journal } from '../../web/src/journal.js';
 import { exampleConfig, fakeClock, HOUR, START } from './helpers.mjs';
 
 const journalKeys = (storage) => [...storage.map.keys()].filter((k) => k.startsWith('leadseg:journal:'));
@@ -136,4 +137,57 @@ test('erase() and withdrawing storage consent drop journaled attributes and decl
       page.destroy();
     });
   }
+});
+
+// With the profile attached, identify() and declare() write through
+// persistence asynchronously too: the journal keeps their records until
+// those writes are done, as it keeps events.
+test('profile attached: an identify() or declare() in the same task as leaving is on the next page', async () => {
+  await withLocalStorage(async (storage) => {
+    const clock = fakeClock();
+    const options = { config: exampleConfig(), now: clock.now, storage: 'localstorage', consent: { storage: true } };
+    const page = await createEngine(options);
+    page.identify({ job_title: 'CTO', industry: 'Technology' });
+    await page.flush();
+    const journaled = () => journalKeys(storage).flatMap((k) => JSON.parse(storage.map.get(k))).filter((e) => e.key);
+    assert.deepEqual(journaled(), [], 'written records leave the journal');
+    clock.advance(HOUR);
+    page.identify({ job_title: 'CEO', industry: null });
+    page.declare('budget', 'high');
+    clock.advance(60_000); // replay orders by time: an event at the same ms goes first
+    page.track('download', { category: 'guide' });
+    const left = new Map(storage.map); // the page goes now
+    const before = view(page);
+    await page.flush();
+    assert.deepEqual(journaled(), [], 'and so do these, once written');
+    page.destroy();
+    storage.map = left;
+    const next = await createEngine(options);
+    assert.deepEqual(view(next), before);
+    assert.equal(next.export().attributes.job_title, 'CEO');
+    assert.equal('industry' in next.export().attributes, false);
+    next.destroy();
+  });
+});
+
+test('a record replaced before its write is done stays journaled until the new one is written', async () => {
+  await withLocalStorage(async (storage) => {
+    const journal = new Journal('leadseg', 'tab');
+    const entries = () => JSON.parse(storage.map.get('leadseg:journal:tab') ?? '[]');
+    const cto = 'CTO';
+    journal.addAll([], [['t:job_title', cto, START], ['d:budget', null, START]]);
+    const written = { 't:job_title': { value: cto, at: START } }; // the batch that wrote "CTO"
+    journal.addAll([], [['t:job_title', 'CEO', START + 1]]); // replaced while it was written
+    journal.writtenState(written, []);
+    assert.deepEqual(entries().map((e) => [e.key, e.value]), [['d:budget', null], ['t:job_title', 'CEO']]);
+    journal.writtenState({ 'd:budget': { value: 'high', at: START } }, []);
+    assert.equal(entries().length, 2, 'a put is not the removal the entry records');
+    journal.writtenState({}, ['d:budget']);
+    journal.writtenState({ 't:job_title': { value: 'CEO', at: START + 1 } }, []);
+    assert.deepEqual(entries(), [], 'each dropped once its own write is done');
+    const kept = journal.stateEntries();
+    journal.addAll([], [['t:age', 29, START]]);
+    journal.dropState(kept);
+    assert.deepEqual(entries().map((e) => e.key), ['t:age'], 'dropState drops only the entries it was given');
+  });
 });

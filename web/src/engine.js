@@ -269,6 +269,15 @@ class Engine {
     return this.#stored?.persistence ?? null;
   }
 
+  // Where identify() and declare() keep their records synchronously until
+  // storage has them (journal.js): the consent journal until the profile is
+  // attached, then the stored profile's, which drops each record once its
+  // write is done (profile-storage.js). Their writes are asynchronous like
+  // the events', so a navigation in the same task would lose them.
+  get #stateJournal() {
+    return this.#journal ?? this.#stored?.journal ?? null;
+  }
+
   #alive() {
     if (this.#destroyed) throw leadsegError('this engine was destroyed');
   }
@@ -381,7 +390,7 @@ class Engine {
         else this.#persistence.put(`t:${name}`, { value, at });
       }
     }
-    this.#journal?.addAll([], Object.entries(stored).map(([name, value]) => [`t:${name}`, value, at]));
+    this.#stateJournal?.addAll([], Object.entries(stored).map(([name, value]) => [`t:${name}`, value, at]));
     this.#changed();
     this.#emitChanges(changes);
     return changes;
@@ -400,7 +409,7 @@ class Engine {
       if (value === null) this.#persistence.remove(`d:${key}`);
       else this.#persistence.put(`d:${key}`, { value: stored, at });
     }
-    this.#journal?.addAll([], [[`d:${key}`, stored, at]]);
+    this.#stateJournal?.addAll([], [[`d:${key}`, stored, at]]);
     this.#changed();
     this.#emitChanges(changes);
     return changes;

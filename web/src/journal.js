@@ -73,9 +73,32 @@ export class Journal {
     this.#save();
   }
 
-  /** Drops the state records (the profile's records for them were written). */
-  dropState() {
-    const left = this.#entries.filter((e) => !e.key);
+  /** The state records now (the consent journal's, when the profile is attached). */
+  stateEntries() {
+    return this.#entries.filter((e) => e.key);
+  }
+
+  /**
+   * Drops the state records `entries` (from stateEntries()) still here: the
+   * profile's records for them were written. One replaced since by a later
+   * identify() or declare() of the same key is another entry, and stays.
+   */
+  dropState(entries) {
+    const done = new Set(entries);
+    this.#keep((e) => !done.has(e));
+  }
+
+  /**
+   * Drops the state records a written batch holds (persistence.js `put`
+   * and `remove`): the very value and time the entry has, or its removal.
+   * A later record of the same key, still to be written, stays.
+   */
+  writtenState(put, remove) {
+    this.#keep((e) => !e.key || (e.value === null ? !remove.includes(e.key) : !(put[e.key]?.value === e.value && put[e.key].at === e.at)));
+  }
+
+  #keep(wanted) {
+    const left = this.#entries.filter(wanted);
     if (left.length === this.#entries.length) return;
     this.#entries = left;
     this.#save();
@@ -85,10 +108,7 @@ export class Journal {
   written(ids) {
     if (!this.#entries.length || !ids.length) return;
     const done = new Set(ids);
-    const left = this.#entries.filter((e) => !done.has(e.id));
-    if (left.length === this.#entries.length) return;
-    this.#entries = left;
-    this.#save();
+    this.#keep((e) => !done.has(e.id));
   }
 
   #save() {

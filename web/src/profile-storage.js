@@ -137,6 +137,8 @@ export async function attachStorage(host, adapter, fresh) {
     clock: () => raw.clock(),
     onWritten: (batch) => {
       stored?.journal?.written(batch.events.map((e) => e.id));
+      // A failed write keeps them: the next page load replays them.
+      if (!batch.failed) stored?.journal?.writtenState(batch.put, batch.remove);
       stored?.tabs?.postWrite(batch);
     },
     onError: (info) => host.events.emit('storage:error', info),
@@ -240,8 +242,11 @@ export async function attachStorage(host, adapter, fresh) {
     for (const [key, value] of Object.entries(profile.attributes)) persistence.put(`t:${key}`, { value, at });
     for (const [key, d] of Object.entries(profile.declarations)) persistence.put(`d:${key}`, { value: d.value, at: d.at });
     for (const [key, record] of Object.entries(host.ledger.toJSON())) persistence.put(`x:${key}`, record);
-    // The page's journaled attributes and declarations are these records now.
-    if (early) persistence.flush().then(() => stored.journal?.dropState(), () => {});
+    // The page's journaled attributes and declarations are these records
+    // now: dropped once they are written, unless an identify() or declare()
+    // replaced one meanwhile (that one is dropped after its own write).
+    const journaledState = early?.stateEntries() ?? [];
+    if (journaledState.length) persistence.flush().then(() => stored.journal?.dropState(journaledState), () => {});
     host.changed();
   }
   if (upgraded) host.changed();
