@@ -26,9 +26,9 @@
 // So the page's unsaved events, attributes and declarations go to the
 // synchronous journal (journal.js, in the entry) in setConsent() itself,
 // and so do those recorded until the profile is attached: the next page
-// load replays them (#journalUntilAttached). The report code stays in the entry: report() is
-// often called as the page goes, when a chunk's fetch could be cut off
-// before it sends (docs/performance.md).
+// load replays them (#journalUntilAttached). The report code stays in the
+// entry: report() is often called as the page goes, when a chunk's fetch
+// could be cut off before it sends (docs/performance.md).
 import { loadModule, loadRuntimeModule } from './loader.js';
 import { compiledBytes, isCompiledConfig, readFacts } from './compiled.js';
 import { Emitter, rethrowLater } from './emitter.js';
